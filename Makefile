@@ -1,0 +1,128 @@
+# dgit in C. `make` builds dgit/dgit; `make check` runs every test;
+# `make deps` installs what the build and the tests need (Debian).
+
+VERSION   := $(shell sed -n '1s/.*(\(.*\)).*/\1/p' debian/changelog 2>/dev/null || echo 0)
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+# The installed program's name; Debian's own dgit owns /usr/bin/dgit.
+PROGNAME  ?= dgit
+
+CC        ?= cc
+CXX       ?= c++
+PKG_CONFIG ?= pkg-config
+PKGS      := libgit2 libcurl libarchive gpgme
+
+CFLAGS    ?= -O2 -g
+CXXFLAGS  ?= -O2 -g
+WARN      := -Wall -Wextra -Wmissing-prototypes -Wshadow -Wformat=2 \
+             -Wno-unused-parameter
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Iinclude -DDGIT_VERSION='"$(VERSION)"' \
+             $(WARN) $(PKG_CFLAGS) $(CFLAGS) $(SAN)
+ALL_CXXFLAGS = -std=c++17 -Iinclude -Wall -Wextra $(CXXFLAGS) $(SAN)
+LIBS       = $(PKG_LIBS) -lapt-pkg -lpthread $(SAN)
+
+# Debian packages the build needs, and those the tests add.
+BUILD_DEPS := build-essential pkg-config libgit2-dev libcurl4-openssl-dev \
+              libarchive-dev libgpgme-dev libapt-pkg-dev
+TEST_DEPS  := dpkg-dev git gnupg xz-utils bzip2 lzma zstd quilt \
+              debian-archive-keyring ca-certificates perl
+PKG_DEPS   := debhelper devscripts fakeroot
+BENCH_DEPS := dgit git-buildpackage time
+
+# B is the build directory; `make B=build-asan SAN=...` builds another.
+B         ?= build
+LIB_C     := $(sort $(wildcard lib/*.c))
+LIB_CC    := $(sort $(wildcard lib/*.cc))
+PROG_C    := $(sort $(wildcard dgit/*.c))
+UNIT_C    := $(sort $(wildcard t/unit/test-*.c))
+HELPER_C  := $(sort $(wildcard t/helper/*.c))
+LIB_O     := $(LIB_C:%.c=$(B)/%.o) $(LIB_CC:%.cc=$(B)/%.o)
+PROG_O    := $(PROG_C:%.c=$(B)/%.o)
+UNIT_BIN  := $(UNIT_C:t/unit/%.c=$(B)/t/unit/%)
+HELPER_BIN := $(HELPER_C:t/helper/%.c=$(B)/t/helper/%)
+
+ifeq ($(B),build)
+DGIT_BIN  := dgit/dgit
+else
+DGIT_BIN  := $(B)/dgit/dgit
+endif
+
+ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer \
+        -fno-sanitize-recover=undefined
+
+.PHONY: all check check-unit check-shell check-asan deps depcheck install \
+        clean man bench
+.DELETE_ON_ERROR:
+
+all: depcheck $(DGIT_BIN) $(UNIT_BIN) $(HELPER_BIN)
+
+# Say exactly what to run when a dependency is missing.
+depcheck:
+	@missing=""; \
+	for p in $(PKGS); do $(PKG_CONFIG) --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	test -f /usr/include/apt-pkg/debversion.h || missing="$$missing libapt-pkg"; \
+	if [ -n "$$missing" ]; then \
+	  echo "dgit: missing build dependencies:$$missing"; \
+	  echo "dgit: install them with: make deps   (or: apt-get install $(BUILD_DEPS))"; \
+	  exit 1; fi
+
+deps:
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends \
+	    $(BUILD_DEPS) $(TEST_DEPS) $(PKG_DEPS)
+
+bench-deps:
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $(BENCH_DEPS)
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(B)/libdgit.a: $(LIB_O)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(DGIT_BIN): $(PROG_O) $(B)/libdgit.a
+	@mkdir -p $(@D)
+	$(CXX) -o $@ $(PROG_O) $(B)/libdgit.a $(LIBS)
+
+$(B)/t/unit/%: t/unit/%.c t/unit/unit.h $(B)/libdgit.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -It/unit -o $@.o -c $<
+	$(CXX) -o $@ $@.o $(B)/libdgit.a $(LIBS)
+
+$(B)/t/helper/%: t/helper/%.c $(B)/libdgit.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@.o -c $<
+	$(CXX) -o $@ $@.o $(B)/libdgit.a $(LIBS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/%.o: %.cc
+	@mkdir -p $(@D)
+	$(CXX) $(ALL_CXXFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(LIB_O:.o=.d) $(PROG_O:.o=.d)
+
+# The whole suite: unit tests and shell tests with the normal build, then
+# the unit tests again under AddressSanitizer + UBSan.
+check: all
+	$(MAKE) B=build-asan SAN="$(ASAN)" CFLAGS="-O1 -g" CXXFLAGS="-O1 -g" \
+	    build-asan/dgit/dgit $(UNIT_C:t/unit/%.c=build-asan/t/unit/%)
+	DGIT=$(abspath $(DGIT_BIN)) BUILD=$(abspath $(B)) \
+	    ASAN_BUILD=$(abspath build-asan) sh t/run-tests.sh
+
+check-unit: all
+	DGIT=$(abspath $(DGIT_BIN)) BUILD=$(abspath $(B)) sh t/run-tests.sh --unit
+
+install: $(DGIT_BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(DGIT_BIN) $(DESTDIR)$(BINDIR)/$(PROGNAME)
+	install -m 644 doc/dgit.1 $(DESTDIR)$(MANDIR)/man1/$(PROGNAME).1
+
+clean:
+	rm -rf build build-asan dgit/dgit

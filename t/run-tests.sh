@@ -1,0 +1,95 @@
+#!/bin/sh
+# Run the test suite: C unit tests (normal and, when built, under
+# AddressSanitizer+UBSan) and shell tests t/tNNNN-*.sh.  Each test program
+# prints TAP; this counts every "ok"/"not ok" line and ends with
+# "N passed, N failed".  --unit runs only the unit tests.
+#
+# Environment: DGIT (the binary under test), BUILD, ASAN_BUILD,
+# JOBS (parallel test files, default 2), TESTS (glob of shell tests).
+
+cd "$(dirname "$0")" || exit 1
+T=$(pwd)
+: "${BUILD:=$T/../build}"
+: "${JOBS:=2}"
+: "${DGIT:=$T/../dgit/dgit}"
+export DGIT BUILD ASAN_BUILD
+
+out=$(mktemp -d "${TMPDIR:-/tmp}/dgit-tests.XXXXXX") || exit 1
+trap 'rm -rf "$out"' EXIT
+
+list="$out/list"
+: >"$list"
+for u in "$BUILD"/t/unit/test-*; do
+	case $u in *.o|*.d) continue ;; esac
+	[ -x "$u" ] && echo "unit $u" >>"$list"
+done
+if [ -n "$ASAN_BUILD" ]; then
+	for u in "$ASAN_BUILD"/t/unit/test-*; do
+		case $u in *.o|*.d) continue ;; esac
+		[ -x "$u" ] && echo "asan $u" >>"$list"
+	done
+fi
+if [ "$1" != "--unit" ]; then
+	for s in $T/${TESTS:-t[0-9][0-9][0-9][0-9]-*.sh}; do
+		[ -f "$s" ] && echo "shell $s" >>"$list"
+	done
+fi
+
+# One runner per test file; its TAP goes to $out/N.tap, exit code to .rc.
+run_one() {
+	kind=$1 prog=$2 n=$3
+	case $kind in
+	asan)
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		"$prog" >"$out/$n.tap" 2>&1 ;;
+	unit) "$prog" >"$out/$n.tap" 2>&1 ;;
+	shell) sh "$prog" >"$out/$n.tap" 2>&1 ;;
+	esac
+	echo $? >"$out/$n.rc"
+}
+
+i=0
+while read -r kind prog; do
+	i=$((i + 1))
+	echo "$i $kind $prog"
+done <"$list" >"$out/numbered"
+
+# Simple job pool.
+running=0
+while read -r n kind prog; do
+	run_one "$kind" "$prog" "$n" &
+	running=$((running + 1))
+	if [ "$running" -ge "$JOBS" ]; then
+		wait
+		running=0
+	fi
+done <"$out/numbered"
+wait
+
+passed=0 failed=0 badfiles=0
+while read -r n kind prog; do
+	name="$kind $(basename "$prog")"
+	tap="$out/$n.tap"
+	p=$(grep -c '^ok ' "$tap")
+	f=$(grep -c '^not ok ' "$tap")
+	rc=$(cat "$out/$n.rc")
+	planned=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$tap" | tail -n 1)
+	status=ok
+	if [ "$f" -gt 0 ] || [ "$rc" != 0 ] || [ -z "$planned" ] ||
+	   [ "$planned" != $((p + f)) ]; then
+		status=FAIL
+		badfiles=$((badfiles + 1))
+		# a crash or bad plan counts as one more failure
+		[ "$f" -eq 0 ] && f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	printf '%-4s %-50s %d passed, %d failed\n' "$status" "$name" "$p" "$f"
+	if [ $status = FAIL ]; then
+		sed 's/^/    | /' "$tap" | grep -v '^    | ok ' | tail -n 60
+	fi
+done <"$out/numbered"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
