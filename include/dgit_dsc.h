@@ -1,0 +1,66 @@
+/*
+ * The source package model: a parsed .dsc (or Sources paragraph).
+ */
+#ifndef DGIT_DSC_H
+#define DGIT_DSC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dgit_error.h"
+
+struct dgit_deb822_para;
+
+enum dgit_dsc_format {
+	DGIT_FORMAT_1_0,           /* native if no .diff.gz and one .tar */
+	DGIT_FORMAT_3_0_NATIVE,
+	DGIT_FORMAT_3_0_QUILT,
+};
+
+enum dgit_dsc_file_kind {
+	DGIT_DSC_ORIG,             /* PKG_UPV.orig.tar.EXT */
+	DGIT_DSC_ORIG_COMPONENT,   /* PKG_UPV.orig-COMP.tar.EXT */
+	DGIT_DSC_ORIG_SIG,         /* ....asc upstream signature */
+	DGIT_DSC_DEBIAN_TAR,       /* PKG_V.debian.tar.EXT */
+	DGIT_DSC_NATIVE_TAR,       /* PKG_V.tar.EXT */
+	DGIT_DSC_DIFF,             /* PKG_V.diff.gz (1.0) */
+	DGIT_DSC_OTHER,
+};
+
+struct dgit_dsc_file {
+	char *name;                /* a plain file name, checked: no '/' */
+	uint64_t size;
+	char sha256[65];           /* lowercase hex, "" if the .dsc lacks it */
+	char md5[33];
+	enum dgit_dsc_file_kind kind;
+	char *component;           /* for DGIT_DSC_ORIG_COMPONENT, else NULL */
+};
+
+struct dgit_dsc {
+	char *source;
+	char *version;
+	char *format_str;          /* the Format field as written */
+	enum dgit_dsc_format format;
+	int native;                /* 1.0 native or 3.0 (native) */
+	char *dgit_field;          /* Dgit: field (commit id first), or NULL */
+	char *vcs_git;             /* Vcs-Git, or NULL */
+	char *directory;           /* Sources: Directory field, or NULL */
+	struct dgit_dsc_file *files;
+	size_t nfiles;
+};
+
+/*
+ * Build the model from a parsed .dsc paragraph or a Sources paragraph
+ * (whose Package field stands for Source).  Validates: required fields,
+ * a known Format, file names (no '/', no leading '.'), sizes, that
+ * Files and Checksums-Sha256 (when present) list the same files with the
+ * same sizes, and that the files fit the format.  *out is caller-owned.
+ */
+const struct dgit_error *dgit_dsc_from_para(struct dgit_dsc **out,
+    const struct dgit_deb822_para *p, const char *what);
+/* Parse a .dsc file's contents (clearsigned or not) without verifying. */
+const struct dgit_error *dgit_dsc_parse(struct dgit_dsc **out,
+    const char *buf, size_t len, const char *what);
+void dgit_dsc_free(struct dgit_dsc *dsc);
+
+#endif
