@@ -1,7 +1,8 @@
 /*
  * Debian version numbers: [epoch:]upstream_version[-debian_revision]
- * (Debian Policy 5.6.12), checked as strictly as dpkg, which rejects or
- * warns about ("bad syntax") exactly the strings refused here:
+ * (Debian Policy 5.6.12), checked as strictly as dpkg: the strings refused
+ * here are those dpkg rejects or warns about ("bad syntax"), plus leading
+ * or trailing whitespace (which dpkg trims) and strings over 1024 bytes:
  *
  *   - no whitespace, not empty;
  *   - epoch: what precedes the first ':'; one or more ASCII digits, value
