@@ -480,7 +480,7 @@ done:
 const struct dgit_error *
 dgit_deb822_stream_finish(struct dgit_deb822_stream *s)
 {
-	const struct dgit_error *err;
+	const struct dgit_error *err = NULL;
 
 	if (s->failed)
 		return s->failed;
@@ -488,16 +488,15 @@ dgit_deb822_stream_finish(struct dgit_deb822_stream *s)
 		err = stream_line(s, s->pend, s->pend_len);
 		s->pend_len = 0;
 		if (err)
-			goto fail;
+			goto done;
 	}
 	if (s->ps.in_para) {
 		s->ps.in_para = 0;
-		if ((err = s->cb(&s->ps.cur, s->arg)) != NULL)
-			goto fail;
+		err = s->cb(&s->ps.cur, s->arg);
 	}
-	return NULL;
-fail:
-	s->failed = err;
+done:
+	if (err)
+		s->failed = err;
 	return err;
 }
 
