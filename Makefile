@@ -28,7 +28,7 @@ LIBS       = $(PKG_LIBS) -lapt-pkg -lpthread $(SAN)
 BUILD_DEPS := build-essential pkg-config libgit2-dev libcurl4-openssl-dev \
               libarchive-dev libgpgme-dev libapt-pkg-dev
 TEST_DEPS  := dpkg-dev git gnupg xz-utils bzip2 lzma zstd quilt \
-              debian-archive-keyring ca-certificates perl
+              debian-archive-keyring ca-certificates perl curl groff-base
 PKG_DEPS   := debhelper devscripts fakeroot
 BENCH_DEPS := dgit git-buildpackage time
 
