@@ -21,7 +21,8 @@
 #                      user's); e.g. gpg_archive -u "$(key_fpr wrong)" ...
 #   gpg_import_key NAME [GNUPGHOME]
 #                      import secret key NAME into $GNUPGHOME (default the
-#                      test's), e.g. so the program under test can sign
+#                      test's), e.g. so the program under test can sign;
+#                      the agent it starts is stopped at exit
 #
 # Fixtures (t/fixtures/NAME/fixture.conf describes each):
 #   fixture_list       print the names of all fixtures
@@ -34,6 +35,13 @@
 #   fixture_dsc NAME   print the .dsc file name NAME builds (no directory)
 #   fixture_var NAME VAR
 #                      print a fixture.conf variable (source, version, ...)
+#   dsc_reference_tree DSC [OBJDIR]
+#                      print the git tree id of what dpkg-source -x makes
+#                      of DSC, exactly as DESIGN.md defines the reference
+#                      tree (.pc and .git removed, attributes neutralised);
+#                      the import of DSC must produce this tree.  The
+#                      objects go to a throwaway repository, or into the
+#                      git objects directory OBJDIR (e.g. repo/.git/objects)
 #   fixture_built NAME print the path of NAME's .dsc in the shared build
 #                      directory $FIXTURE_BUILD, building it on first use
 #                      (through $FIXTURE_CACHE, default $BUILD/t/fixture-cache,
@@ -63,6 +71,10 @@
 #                      index files as they are now (for tampering tests)
 #   archive_pool_dir SOURCE [COMPONENT]
 #                      print pool/COMPONENT/PREFIX/SOURCE
+#   archive_configure_dgit URL [DISTRO]
+#                      point the program under test at the archive: sets
+#                      dgit-distro.DISTRO.mirror=URL, .archive-keyring and
+#                      .keyring (uploader) in the test's global git config
 #   archive_standard ARCHIVE
 #                      the standard test archive:
 #                        sid (alias unstable): hello 1.0-2, oldnative,
@@ -122,6 +134,9 @@ fi
 
 archive_cleanup_() {
 	httpd_stop_all_
+	if [ -e "$GNUPGHOME/.lib-archive-agent" ]; then
+		gpgconf --homedir "$GNUPGHOME" --kill all >/dev/null 2>&1
+	fi
 	if [ -d "$ARCHIVE_GNUPGHOME" ]; then
 		gpgconf --homedir "$ARCHIVE_GNUPGHOME" --kill all \
 		    >/dev/null 2>&1
@@ -162,6 +177,7 @@ gpg_archive() {
 }
 
 gpg_import_key() {
+	: >"${2:-$GNUPGHOME}/.lib-archive-agent"
 	gpg --homedir "${2:-$GNUPGHOME}" --batch --quiet \
 	    --pinentry-mode loopback --passphrase '' \
 	    --import "$KEYS_DIR/$1-secret.asc"
@@ -339,6 +355,34 @@ fixture_build() {
 			    -o "$outdir/$dsc.signed" "$outdir/$dsc" &&
 			mv "$outdir/$dsc.signed" "$outdir/$dsc" || exit 1
 		fi
+	)
+}
+
+dsc_reference_tree() {
+	(
+		umask 022
+		dsc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") || exit 1
+		tmp=$(mktemp -d "${TMPDIR:-/tmp}/lib-archive-ref.XXXXXX") ||
+		    exit 1
+		trap 'rm -rf "$tmp"' EXIT
+		dpkg-source --no-check -x "$dsc" "$tmp/src" >"$tmp/log" 2>&1 || {
+			cat "$tmp/log" >&2
+			exit 1
+		}
+		rm -rf "$tmp/src/.pc" &&
+		find "$tmp/src" -name .git -prune -exec rm -rf {} + &&
+		git init -q "$tmp/repo" &&
+		git -C "$tmp/repo" config core.autocrlf false &&
+		git -C "$tmp/repo" config core.fileMode true &&
+		git -C "$tmp/repo" config core.symlinks true &&
+		echo "* -text -eol -crlf -ident -filter -working-tree-encoding -export-subst" \
+		    >"$tmp/repo/.git/info/attributes" &&
+		if [ -n "$2" ]; then
+			GIT_OBJECT_DIRECTORY=$(cd "$2" && pwd) || exit 1
+			export GIT_OBJECT_DIRECTORY
+		fi
+		git -C "$tmp/repo" --work-tree="$tmp/src" add -A -f &&
+		git -C "$tmp/repo" write-tree
 	)
 }
 
@@ -577,6 +621,13 @@ archive_sign() {
 		    --faked-system-time "$when" --detach-sign -o Release.gpg \
 		    Release
 	)
+}
+
+archive_configure_dgit() {
+	d=${2:-debian}
+	git config --global "dgit-distro.$d.mirror" "$1" &&
+	git config --global "dgit-distro.$d.archive-keyring" "$ARCHIVE_KEYRING" &&
+	git config --global "dgit-distro.$d.keyring" "$UPLOADER_KEYRING"
 }
 
 archive_standard() {

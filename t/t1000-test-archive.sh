@@ -272,6 +272,46 @@ test_expect_success 'native formats keep modes and symlinks' '
 	test "$(readlink x/newnative_3.1/main.c)" = src/main.c
 '
 
+test_expect_success 'the reference tree of a .dsc, as DESIGN.md defines it' '
+	git init -q ref &&
+	t=$(dsc_reference_tree $FIXTURE_BUILD/hello_1.0-2.dsc ref/.git/objects) &&
+	test "$t" = "$(dsc_reference_tree $FIXTURE_BUILD/hello_1.0-2.dsc)" &&
+	git -C ref ls-tree -r $t >tree &&
+	test_grep "^100755 blob [0-9a-f]*	run.sh$" tree &&
+	test_grep "^100755 blob [0-9a-f]*	tools/gen.sh$" tree &&
+	test_grep "^100755 blob [0-9a-f]*	debian/rules$" tree &&
+	test_grep "^120000 blob [0-9a-f]*	link-to-readme$" tree &&
+	test_grep "^100644 blob [0-9a-f]*	NEWS$" tree &&
+	! grep "	\.pc/" tree &&
+	! grep "	src/old.c$" tree &&
+	test "$(git -C ref cat-file blob $t:link-to-readme)" = README &&
+	t1=$(dsc_reference_tree $FIXTURE_BUILD/hello_1.0-1.dsc) &&
+	test "$t" != "$t1"
+'
+
+test_expect_success 'the reference tree drops .git from a package' '
+	mkdir -p gitpkg && cp -R "$FIXTURES_DIR/newnative/tree" gitpkg/newnative-3.1 &&
+	mkdir gitpkg/newnative-3.1/.git gitpkg/newnative-3.1/src/.git &&
+	echo x >gitpkg/newnative-3.1/.git/config &&
+	echo y >gitpkg/newnative-3.1/src/.git/HEAD &&
+	(cd gitpkg && dpkg-source -I.pc -b newnative-3.1 >/dev/null 2>&1) &&
+	tar -tJf gitpkg/newnative_3.1.tar.xz >list &&
+	test_grep "/src/.git/HEAD$" list &&
+	test "$(dsc_reference_tree gitpkg/newnative_3.1.dsc)" = \
+	    "$(dsc_reference_tree $FIXTURE_BUILD/newnative_3.1.dsc)"
+'
+
+test_expect_success 'archive_configure_dgit points dgit at the archive' '
+	archive_configure_dgit "file://$PWD/archive" &&
+	test "$(git config --global dgit-distro.debian.mirror)" = \
+	    "file://$PWD/archive" &&
+	test "$(git config --global dgit-distro.debian.archive-keyring)" = \
+	    "$ARCHIVE_KEYRING" &&
+	archive_configure_dgit http://127.0.0.1:1/ test-distro &&
+	test "$(git config --global dgit-distro.test-distro.mirror)" = \
+	    http://127.0.0.1:1/
+'
+
 test_expect_success 'a new upload: add hello 1.0-2 to bookworm, re-sign' '
 	cp -R archive upd &&
 	old=$(sha256sum <upd/dists/bookworm/main/source/Sources.xz) &&
