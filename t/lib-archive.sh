@@ -81,6 +81,7 @@
 #                          olddiff, newnative, libmulti
 #                        bookworm (alias stable): hello 1.0-1, oldnative
 #                        bookworm-security (alias stable-security): olddiff
+#                        rc-buggy (alias experimental): plain, withgit
 #   Knobs for archive_update/archive_sign (environment):
 #     ARCHIVE_KEY=archive|wrong|uploader   key that signs (default archive)
 #     ARCHIVE_DATE=EPOCH         Release Date (default $SOURCE_DATE_EPOCH)
@@ -286,6 +287,7 @@ fixture_build() {
 			echo "lib-archive: no fixture '$name'" >&2; exit 1; }
 		source= version= format= upstream= orig_comp= orig_topdir=
 		upstream_sig= components= debian_comp=
+		unset -f fixture_prepare upstream_prepare 2>/dev/null
 		. "$fx/fixture.conf"
 		mkdir -p "$outdir" && outdir=$(cd "$outdir" && pwd) || exit 1
 		up=$(version_upstream_ "$version")
@@ -304,6 +306,14 @@ fixture_build() {
 			dir="$source-$up"
 			usrc="$FIXTURES_DIR/${upstream:-$name/upstream}"
 			orig="${source}_$up.orig.tar.$orig_comp"
+			# upstream_prepare (fixture.conf) may add to a copy of
+			# the upstream tree what this repository cannot hold.
+			stage="$work/.upstream"
+			cp -a "$usrc" "$stage" || exit 1
+			if command -v upstream_prepare >/dev/null 2>&1; then
+				(cd "$stage" && upstream_prepare) || exit 1
+			fi
+			usrc=$stage
 			make_tarball_ "$usrc" "$orig_topdir" "$orig_comp" \
 			    "$work/$orig" &&
 			put_orig_ "$work/$orig" "$outdir/$orig" || exit 1
@@ -315,8 +325,8 @@ fixture_build() {
 				    -o "$outdir/$orig.asc" "$outdir/$orig" ||
 				    exit 1
 			fi
-			mkdir "$work/$dir" && cp -a "$usrc/." "$work/$dir/" ||
-			    exit 1
+			mkdir "$work/$dir" && cp -a "$usrc/." "$work/$dir/" &&
+			rm -rf "$stage" || exit 1
 			for c in $components; do
 				cname=${c%%:*} ccomp=${c#*:}
 				corig="${source}_$up.orig-$cname.tar.$ccomp"
@@ -334,6 +344,9 @@ fixture_build() {
 		fi
 		if [ -z "$native" ]; then
 			cp -a "$fx/debian" "$work/$dir/" || exit 1
+		fi
+		if command -v fixture_prepare >/dev/null 2>&1; then
+			(cd "$work/$dir" && fixture_prepare) || exit 1
 		fi
 		# dpkg-source -b looks for the origs beside the source tree.
 		for f in "$outdir/${source}_$up.orig"*; do
@@ -635,11 +648,15 @@ archive_standard() {
 	archive_add_suite "$1" sid unstable &&
 	archive_add_suite "$1" bookworm stable &&
 	archive_add_suite "$1" bookworm-security stable-security &&
+	archive_add_suite "$1" rc-buggy experimental &&
 	archive_add_fixture "$1" sid hello-2 &&
 	archive_add_fixture "$1" sid oldnative &&
 	archive_add_fixture "$1" sid olddiff &&
 	archive_add_fixture "$1" sid newnative &&
 	archive_add_fixture "$1" sid libmulti &&
+	archive_add_fixture "$1" sid oddities &&
+	archive_add_fixture "$1" rc-buggy plain &&
+	archive_add_fixture "$1" rc-buggy withgit &&
 	archive_add_fixture "$1" bookworm hello-1 &&
 	archive_add_fixture "$1" bookworm oldnative &&
 	archive_add_fixture "$1" bookworm-security olddiff &&
