@@ -8,7 +8,8 @@
 #
 # Every function keeps its state on disk, so it works inside
 # test_expect_success (which runs its body in a subshell).  Functions
-# return non-zero on failure; nothing here exits the test script.
+# return non-zero on failure; nothing here exits the test script, and
+# none changes the caller's variables except httpd_start (HTTPD_URL).
 #
 # Keys (t/keys/, see t/keys/README): NAME is archive, wrong or uploader.
 #   $ARCHIVE_KEYRING   binary public keyring of the archive key, usable as a
@@ -133,7 +134,7 @@ if [ ${#ARCHIVE_GNUPGHOME} -gt 70 ]; then
 	    cksum | cut -d' ' -f1)"
 fi
 
-archive_cleanup_() {
+archive_cleanup_() (
 	httpd_stop_all_
 	if [ -e "$GNUPGHOME/.lib-archive-agent" ]; then
 		gpgconf --homedir "$GNUPGHOME" --kill all >/dev/null 2>&1
@@ -145,7 +146,7 @@ archive_cleanup_() {
 		/tmp/*) rm -rf "$ARCHIVE_GNUPGHOME" ;;
 		esac
 	fi
-}
+)
 test_atexit archive_cleanup_
 
 # ---------------------------------------------------------------- keys
@@ -154,7 +155,7 @@ key_fpr() {
 	cat "$KEYS_DIR/$1.fpr"
 }
 
-archive_gnupg_init_() {
+archive_gnupg_init_() (
 	[ -f "$ARCHIVE_GNUPGHOME/.ready" ] && return 0
 	mkdir -p "$ARCHIVE_GNUPGHOME" && chmod 700 "$ARCHIVE_GNUPGHOME" &&
 	for k in archive wrong uploader; do
@@ -163,7 +164,7 @@ archive_gnupg_init_() {
 		    --import "$KEYS_DIR/$k-secret.asc" 2>/dev/null || return 1
 	done &&
 	: >"$ARCHIVE_GNUPGHOME/.ready"
-}
+)
 
 gpg_archive() {
 	archive_gnupg_init_ || return 1
@@ -203,11 +204,11 @@ fixture_var() {
 
 # VERSION without epoch; upstream part of VERSION.
 version_noepoch_() { printf '%s\n' "${1#*:}"; }
-version_upstream_() {
+version_upstream_() (
 	v=${1#*:}
 	case $v in *-*) v=${v%-*} ;; esac
 	printf '%s\n' "$v"
-}
+)
 
 fixture_dsc() {
 	printf '%s_%s.dsc\n' "$(fixture_var "$1" source)" \
@@ -268,7 +269,7 @@ put_orig_() {
 
 # copy_component_ SRC DEST: place a component tree as dpkg-source -x does
 # (a single top-level directory is stripped).
-copy_component_ () {
+copy_component_ () (
 	mkdir -p "$2" || return 1
 	set -- "$1" "$2" "$(ls -A "$1")"
 	if [ -n "$3" ] && [ "$(ls -A "$1" | wc -l)" -eq 1 ] &&
@@ -277,7 +278,7 @@ copy_component_ () {
 	else
 		cp -a "$1/." "$2/"
 	fi
-}
+)
 
 fixture_build() {
 	(
@@ -405,16 +406,16 @@ dsc_reference_tree() {
 # signatures), so a cached build is the same bytes as a fresh one.
 FIXTURE_CACHE="${FIXTURE_CACHE:-$BUILD/t/fixture-cache}"
 
-fixture_key_() {
+fixture_key_() (
 	up=$(fixture_var "$1" upstream)
 	{
 		cat "$TEST_DIR/lib-archive.sh" "$KEYS_DIR"/*.fpr &&
 		tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
 		    -cf - -C "$FIXTURES_DIR" "$1" ${up:+"${up%/*}"}
 	} | sha256sum | cut -c1-16
-}
+)
 
-fixture_built() {
+fixture_built() (
 	dsc="$FIXTURE_BUILD/$(fixture_dsc "$1")" || return 1
 	if [ -f "$dsc" ]; then
 		printf '%s\n' "$dsc"
@@ -439,7 +440,7 @@ fixture_built() {
 		put_orig_ "$FIXTURE_BUILD/.$b.new" "$FIXTURE_BUILD/$b" || return 1
 	done
 	printf '%s\n' "$dsc"
-}
+)
 
 # ------------------------------------------------------------- archive
 
@@ -460,13 +461,13 @@ archive_add_suite() {
 	touch "$1/.lib-archive/list.$2"
 }
 
-archive_pool_dir() {
+archive_pool_dir() (
 	case $1 in
 	lib?*) p=$(printf '%s' "$1" | cut -c1-4) ;;
 	*) p=$(printf '%s' "$1" | cut -c1) ;;
 	esac
 	printf 'pool/%s/%s/%s\n' "${2:-main}" "$p" "$1"
-}
+)
 
 # Print the file names listed in a .dsc's Files field.
 dsc_files_() {
@@ -503,10 +504,10 @@ archive_add_dsc() {
 	)
 }
 
-archive_add_fixture() {
+archive_add_fixture() (
 	dsc=$(fixture_built "$3") &&
 	archive_add_dsc "$1" "$2" "$dsc" "$4"
-}
+)
 
 archive_remove() {
 	(
@@ -554,7 +555,7 @@ archive_components_() {
 	} | awk '!seen[$0]++'
 }
 
-archive_update() {
+archive_update() (
 	archive=$1
 	shift
 	[ $# -gt 0 ] || set -- $(cut -d' ' -f1 "$archive/.lib-archive/suites")
@@ -573,7 +574,7 @@ archive_update() {
 		) || return 1
 		archive_sign "$archive" "$suite" || return 1
 	done
-}
+)
 
 # rfc2822_ EPOCH: the date format of Release files.
 rfc2822_() {
@@ -636,12 +637,12 @@ archive_sign() {
 	)
 }
 
-archive_configure_dgit() {
+archive_configure_dgit() (
 	d=${2:-debian}
 	git config --global "dgit-distro.$d.mirror" "$1" &&
 	git config --global "dgit-distro.$d.archive-keyring" "$ARCHIVE_KEYRING" &&
 	git config --global "dgit-distro.$d.keyring" "$UPLOADER_KEYRING"
-}
+)
 
 archive_standard() {
 	archive_init "$1" &&
@@ -671,29 +672,29 @@ httpd_start() {
 	[ -x "$HTTPD_BIN" ] || {
 		echo "lib-archive: '$HTTPD_BIN' missing; run make" >&2
 		return 1; }
-	root=$(cd "$1" && pwd) || return 1
-	n=1
-	while [ -d "$HTTPD_STATE.$n" ]; do n=$((n + 1)); done
-	st="$HTTPD_STATE.$n"
-	mkdir -p "$st" && echo "$root" >"$st/root" || return 1
-	"$HTTPD_BIN" -p "$st/port" -l "$st/log" -r "$root/.httpd-faults" \
-	    -s "$st/fault-state" -P $$ -t 900 "$root" \
-	    >"$st/stderr" 2>&1 </dev/null &
-	echo $! >"$st/pid"
-	i=0
-	while ! [ -s "$st/port" ]; do
-		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 "$(cat "$st/pid")" 2>/dev/null
+	hs_root=$(cd "$1" && pwd) || return 1
+	hs_n=1
+	while [ -d "$HTTPD_STATE.$hs_n" ]; do hs_n=$((hs_n + 1)); done
+	hs_st="$HTTPD_STATE.$hs_n"
+	mkdir -p "$hs_st" && echo "$hs_root" >"$hs_st/root" || return 1
+	"$HTTPD_BIN" -p "$hs_st/port" -l "$hs_st/log" -r "$hs_root/.httpd-faults" \
+	    -s "$hs_st/fault-state" -P $$ -t 900 "$hs_root" \
+	    >"$hs_st/stderr" 2>&1 </dev/null &
+	echo $! >"$hs_st/pid"
+	hs_i=0
+	while ! [ -s "$hs_st/port" ]; do
+		hs_i=$((hs_i + 1))
+		if [ $hs_i -gt 100 ] || ! kill -0 "$(cat "$hs_st/pid")" 2>/dev/null
 		then
 			echo "lib-archive: httpd did not start" >&2
-			cat "$st/stderr" >&2
+			cat "$hs_st/stderr" >&2
 			return 1
 		fi
 		sleep 0.05
 	done
-	echo "http://127.0.0.1:$(cat "$st/port")" >"$st/url"
-	ln -sfn "$st" "$HTTPD_STATE"
-	HTTPD_URL=$(cat "$st/url")
+	echo "http://127.0.0.1:$(cat "$hs_st/port")" >"$hs_st/url"
+	ln -sfn "$hs_st" "$HTTPD_STATE"
+	HTTPD_URL=$(cat "$hs_st/url")
 	export HTTPD_URL
 }
 
@@ -709,7 +710,7 @@ httpd_faults_clear() {
 	rm -rf "$HTTPD_STATE/fault-state"
 }
 
-httpd_kill_() {
+httpd_kill_() (
 	pid=$(cat "$1/pid" 2>/dev/null) || return 0
 	kill "$pid" 2>/dev/null
 	i=0
@@ -718,15 +719,15 @@ httpd_kill_() {
 		i=$((i + 1))
 	done
 	rm -f "$1/pid"
-}
+)
 
 httpd_stop() {
 	[ -e "$HTTPD_STATE" ] && httpd_kill_ "$HTTPD_STATE/."
 }
 
-httpd_stop_all_() {
+httpd_stop_all_() (
 	for st in "$HTTPD_STATE".*; do
 		[ -d "$st" ] && httpd_kill_ "$st"
 	done
 	return 0
-}
+)
