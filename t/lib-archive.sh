@@ -349,6 +349,9 @@ fixture_build() {
 		if command -v fixture_prepare >/dev/null 2>&1; then
 			(cd "$work/$dir" && fixture_prepare) || exit 1
 		fi
+		# Modes as a umask of 022 gives, whatever the checkout's was.
+		find "$work/$dir" ! -type l -exec chmod u+rw,go-w,go+r {} + ||
+		    exit 1
 		# dpkg-source -b looks for the origs beside the source tree.
 		for f in "$outdir/${source}_$up.orig"*; do
 			[ -e "$f" ] && ln -sf "$f" "$work/"
