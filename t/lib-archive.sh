@@ -77,7 +77,8 @@
 #                      dgit-distro.DISTRO.mirror=URL, .archive-keyring and
 #                      .keyring (uploader) in the test's global git config
 #   archive_standard ARCHIVE
-#                      the standard test archive:
+#                      the standard test archive (copied from a cache when
+#                      possible; its .dsc files also land in $FIXTURE_BUILD):
 #                        sid (alias unstable): hello 1.0-2, oldnative,
 #                          olddiff, newnative, libmulti
 #                        bookworm (alias stable): hello 1.0-1, oldnative
@@ -647,7 +648,7 @@ archive_configure_dgit() (
 	git config --global "dgit-distro.$d.keyring" "$UPLOADER_KEYRING"
 )
 
-archive_standard() {
+archive_standard_build_() {
 	archive_init "$1" &&
 	archive_add_suite "$1" sid unstable &&
 	archive_add_suite "$1" bookworm stable &&
@@ -666,6 +667,39 @@ archive_standard() {
 	archive_add_fixture "$1" bookworm-security olddiff &&
 	archive_update "$1"
 }
+
+# The standard archive is deterministic (fixed dates, deterministic
+# signatures), so a copy from the cache is the same bytes as a fresh build;
+# with any ARCHIVE_* knob set it is built afresh.
+archive_standard() (
+	if [ "$FIXTURE_CACHE" = none ] || [ -e "$1" ] ||
+	   [ -n "$ARCHIVE_KEY$ARCHIVE_DATE$ARCHIVE_SIGN_TIME$ARCHIVE_VALID_UNTIL$ARCHIVE_BY_HASH$ARCHIVE_COMPONENTS$ARCHIVE_ORIGIN$ARCHIVE_LABEL" ]
+	then
+		archive_standard_build_ "$1"
+		exit
+	fi
+	key=$({
+		cat "$TEST_DIR/lib-archive.sh" "$KEYS_DIR"/*.fpr &&
+		tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
+		    -cf - -C "$TEST_DIR" fixtures
+	} | sha256sum | cut -c1-16) || exit 1
+	c="$FIXTURE_CACHE/standard-$key"
+	if ! [ -d "$c" ]; then
+		mkdir -p "$FIXTURE_CACHE" &&
+		FIXTURE_BUILD="$c.tmp.$$/fixture-build" \
+		    archive_standard_build_ "$c.tmp.$$/archive" || {
+			rm -rf "$c.tmp.$$"
+			exit 1
+		}
+		mv -T "$c.tmp.$$" "$c" 2>/dev/null || rm -rf "$c.tmp.$$"
+	fi
+	cp -R "$c/archive" "$1" && mkdir -p "$FIXTURE_BUILD" || exit 1
+	for f in "$c/fixture-build"/*; do
+		b=$(basename "$f")
+		cp "$f" "$FIXTURE_BUILD/.$b.new" &&
+		put_orig_ "$FIXTURE_BUILD/.$b.new" "$FIXTURE_BUILD/$b" || exit 1
+	done
+)
 
 # ---------------------------------------------------------------- httpd
 
