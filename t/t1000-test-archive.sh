@@ -18,6 +18,11 @@ test_expect_success 'the standard archive builds' '
 	test -f archive/dists/bookworm-security/main/source/Sources.xz
 '
 
+test_expect_success 'the archive is reproducible: a fresh build equals the cached one' '
+	FIXTURE_CACHE=none FIXTURE_BUILD=$PWD/fresh-build archive_standard fresh &&
+	diff -r archive fresh
+'
+
 test_expect_success 'suite aliases are symlinks to the codename' '
 	test "$(readlink archive/dists/unstable)" = sid &&
 	test "$(readlink archive/dists/stable)" = bookworm &&
