@@ -326,7 +326,8 @@ read_hunks(struct pfile *pf, struct reader *r, int crlf, const char *what)
 				goto fail;
 			hl = &h.lines[h.nlines++];
 			hl->kind = kind;
-			hl->nl = 1;     /* unless a "\ No newline" follows */
+			/* a last line without newline: patch(1) takes it so */
+			hl->nl = s[len - 1] == '\n';
 			if (s[0] == '\n' || s[0] == '\r') {
 				hl->s = s;
 				hl->len = 0;
@@ -480,19 +481,8 @@ parse_file(struct pfile *pf, struct reader *r, int git, int strip,
 				if ((err = set_name(&ton, s + o, l - o, what,
 				    r->lineno + 1)))
 					goto done;
-			} else if (starts(s, l, "index ")) {
-				const char *sp = memchr(s + 6, ' ', l - 6);
-
-				if (sp) {
-					unsigned m = parse_mode(sp + 1,
-					    l - (size_t)(sp + 1 - s));
-
-					if (!pf->pub.old_mode && !deleted)
-						pf->pub.old_mode = m;
-					if (!pf->pub.new_mode && !created)
-						pf->pub.new_mode = m;
-				}
-			} else if (starts(s, l, "similarity index ") ||
+			} else if (starts(s, l, "index ") ||
+			    starts(s, l, "similarity index ") ||
 			    starts(s, l, "dissimilarity index ")) {
 				;
 			} else if (starts(s, l, "GIT binary patch") ||
@@ -866,6 +856,13 @@ dgit_patch_apply_file_ex(char **out, size_t *out_len, int *out_remove,
 		    what, name);
 		goto done;
 	}
+	if (pub->op == DGIT_PATCH_CREATE && old && old_len) {
+		/* patch(1) creates over an existing file only if empty */
+		err = dgit_error_fmt(DGIT_ERR_PATCH,
+		    "patch '%s' would create '%s', which already exists",
+		    what, name);
+		goto done;
+	}
 	if ((err = split_lines(&ol, &nold, old ? old : "", old ? old_len : 0)))
 		goto done;
 	for (hi = 0; hi < pf->pub.nhunks; hi++) {
@@ -914,8 +911,15 @@ dgit_patch_apply_file_ex(char **out, size_t *out_len, int *out_remove,
 		err = dgit_error(DGIT_ERR_NOMEM);
 		goto done;
 	}
+	if (pub->op == DGIT_PATCH_DELETE && o.len) {
+		err = dgit_error_fmt(DGIT_ERR_PATCH,
+		    "patch '%s' deletes '%s' but its content differs from "
+		    "the patch", what, name);
+		goto done;
+	}
+	/* patch -E: every file left empty is removed */
 	if (out_remove)
-		*out_remove = pub->op == DGIT_PATCH_DELETE || o.len == 0;
+		*out_remove = o.len == 0;
 	*out = o.b;
 	*out_len = o.len;
 	o.b = NULL;

@@ -126,9 +126,9 @@ apply_one(const char *dir, const char *patchpath, int strip)
 			}
 			if (!mode && stat(src, &st) == 0)
 				mode = st.st_mode;
-		} else if (pf->op == DGIT_PATCH_CREATE && exists(tp)) {
-			fprintf(stderr, "apply-patch: '%s' creates '%s', "
-			    "which exists\n", patchpath, target);
+		} else if (pf->op == DGIT_PATCH_CREATE && exists(tp) &&
+		    read_file(tp, &old, &old_len) != 0) {
+			fprintf(stderr, "apply-patch: cannot read '%s'\n", tp);
 			goto next;
 		}
 		if ((err = dgit_patch_apply_file_ex(&res, &res_len, &remove,
@@ -140,7 +140,18 @@ apply_one(const char *dir, const char *patchpath, int strip)
 			unlink(op);
 		if (remove)
 			unlink(tp);
-		else if (write_file(tp, res, res_len, mode) != 0) {
+		else if (pf->new_mode == 0120000) {
+			char *t = strndup(res, res_len);
+
+			unlink(tp);
+			if (symlink(t, tp) != 0) {
+				free(t);
+				fprintf(stderr, "apply-patch: cannot make "
+				    "symlink '%s'\n", tp);
+				goto next;
+			}
+			free(t);
+		} else if (write_file(tp, res, res_len, mode) != 0) {
 			fprintf(stderr, "apply-patch: cannot write '%s'\n",
 			    tp);
 			goto next;
