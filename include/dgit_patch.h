@@ -75,14 +75,21 @@ const struct dgit_error *dgit_patch_apply_file(char **out, size_t *out_len,
     const struct dgit_patch_file *pf, const char *old, size_t old_len,
     const char *what);
 
+/* Flags for dgit_patch_apply_file_ex. */
+#define DGIT_PATCH_KEEP_EMPTY 0x1  /* patch without -E: 1.0 .diff.gz */
+
 /*
  * As dgit_patch_apply_file, and *out_remove says whether the file is
- * removed afterwards: a DELETE, or (patch -E, as dpkg-source runs it) any
- * file whose result is empty.
+ * removed afterwards.  dpkg-source applies 3.0 (quilt) patches with
+ * patch -E: a DELETE or any file whose result is empty is removed.  For
+ * a 1.0 .diff.gz it runs patch without -E: pass DGIT_PATCH_KEEP_EMPTY and
+ * only a DELETE (new name /dev/null or git "deleted file mode") removes.
+ * dgit_patch_apply_file behaves as the 3.0 (quilt) case and leaves the
+ * decision to the caller (remove when *out_len == 0).
  */
 const struct dgit_error *dgit_patch_apply_file_ex(char **out,
     size_t *out_len, int *out_remove, const struct dgit_patch_file *pf,
-    const char *old, size_t old_len, const char *what);
+    const char *old, size_t old_len, unsigned flags, const char *what);
 
 void dgit_patch_free(struct dgit_patch *p);
 

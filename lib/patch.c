@@ -836,7 +836,7 @@ expected_pos(const struct hunk *h, int reverse)
 const struct dgit_error *
 dgit_patch_apply_file_ex(char **out, size_t *out_len, int *out_remove,
     const struct dgit_patch_file *pub, const char *old, size_t old_len,
-    const char *what)
+    unsigned flags, const char *what)
 {
 	const struct pfile *pf = (const struct pfile *)pub;
 	const struct dgit_error *err = NULL;
@@ -919,7 +919,8 @@ dgit_patch_apply_file_ex(char **out, size_t *out_len, int *out_remove,
 	}
 	/* patch -E: every file left empty is removed */
 	if (out_remove)
-		*out_remove = o.len == 0;
+		*out_remove = pub->op == DGIT_PATCH_DELETE ||
+		    (o.len == 0 && !(flags & DGIT_PATCH_KEEP_EMPTY));
 	*out = o.b;
 	*out_len = o.len;
 	o.b = NULL;
@@ -935,5 +936,5 @@ dgit_patch_apply_file(char **out, size_t *out_len,
     const char *what)
 {
 	return dgit_patch_apply_file_ex(out, out_len, NULL, pf, old, old_len,
-	    what);
+	    0, what);
 }

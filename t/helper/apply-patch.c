@@ -2,7 +2,7 @@
  * Test driver: apply patches to the files under a directory with the
  * patch engine, the way the import applies a quilt series.
  *
- * usage: apply-patch [-pN] DIR PATCH...      (-p1 by default)
+ * usage: apply-patch [--keep-empty] [-pN] DIR PATCH...   (-p1 by default)
  *        apply-patch --series DIR            (DIR/debian/patches/series)
  * Prints the error and exits 1 when a patch does not parse or apply.
  */
@@ -87,7 +87,8 @@ exists(const char *path)
 }
 
 static int
-apply_one(const char *dir, const char *patchpath, int strip)
+apply_one(const char *dir, const char *patchpath, int strip,
+    unsigned flags)
 {
 	const struct dgit_error *err;
 	struct dgit_patch *p = NULL;
@@ -132,7 +133,7 @@ apply_one(const char *dir, const char *patchpath, int strip)
 			goto next;
 		}
 		if ((err = dgit_patch_apply_file_ex(&res, &res_len, &remove,
-		    pf, old, old_len, patchpath))) {
+		    pf, old, old_len, flags, patchpath))) {
 			fprintf(stderr, "apply-patch: %s\n", err->msg);
 			goto next;
 		}
@@ -193,7 +194,7 @@ apply_series(const char *dir)
 	for (i = 0; i < s->n; i++) {
 		char *rel = join("debian/patches", s->patches[i].name);
 		char *pp = join(dir, rel);
-		int r = apply_one(dir, pp, s->patches[i].strip);
+		int r = apply_one(dir, pp, s->patches[i].strip, 0);
 
 		free(rel);
 		free(pp);
@@ -212,20 +213,26 @@ int
 main(int argc, char **argv)
 {
 	int strip = 1, i = 1;
+	unsigned flags = 0;
 
 	if (argc >= 3 && strcmp(argv[1], "--series") == 0)
 		return apply_series(argv[2]);
-	if (argc > 1 && strncmp(argv[1], "-p", 2) == 0) {
-		strip = (int)strtol(argv[1] + 2, NULL, 10);
+	if (argc > 1 && strcmp(argv[1], "--keep-empty") == 0) {
+		flags |= DGIT_PATCH_KEEP_EMPTY;
+		i++;
+	}
+	if (argc > i && strncmp(argv[i], "-p", 2) == 0) {
+		strip = (int)strtol(argv[i] + 2, NULL, 10);
 		i++;
 	}
 	if (argc - i < 2) {
-		fprintf(stderr, "usage: apply-patch [-pN] DIR PATCH...\n"
+		fprintf(stderr, "usage: apply-patch [--keep-empty] [-pN] DIR "
+		    "PATCH...\n"
 		    "       apply-patch --series DIR\n");
 		return 2;
 	}
 	for (int j = i + 1; j < argc; j++)
-		if (apply_one(argv[i], argv[j], strip))
+		if (apply_one(argv[i], argv[j], strip, flags))
 			return 1;
 	return 0;
 }
