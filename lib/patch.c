@@ -45,6 +45,7 @@ struct dgit_patch {
 struct reader {
 	char *p, *end;
 	size_t lineno;          /* number of the line last returned */
+	size_t indent;          /* leading blanks to drop (indented diff) */
 };
 
 /* The next line including its '\n' (absent on a last partial line). */
@@ -60,6 +61,12 @@ next_line(struct reader *r, char **s, size_t *len)
 	r->p = nl ? nl + 1 : r->end;
 	*len = (size_t)(r->p - *s);
 	r->lineno++;
+	/* patch(1) reads a diff indented as a whole (from a mail, say) */
+	for (size_t i = 0; i < r->indent && *len > 1 &&
+	    (**s == ' ' || **s == '\t'); i++) {
+		(*s)++;
+		(*len)--;
+	}
 	return 1;
 }
 
@@ -610,18 +617,47 @@ dgit_patch_parse(struct dgit_patch **out, const char *buf, size_t len,
 	r.p = p->buf;
 	r.end = p->buf + len;
 	r.lineno = 0;
+	r.indent = 0;
 	while (peek_line(&r, &s, &l)) {
 		int git = starts(s, l, "diff --git ");
 		int uni = 0;
+		size_t ind = 0;
 
+		while (ind < l && (s[ind] == ' ' || s[ind] == '\t'))
+			ind++;
 		if (!git && starts(s, l, "--- ")) {
 			struct reader c = r;
 			char *s2;
 			size_t l2;
 
 			next_line(&c, &s2, &l2);
-			uni = next_line(&c, &s2, &l2) &&
-			    starts(s2, l2, "+++ ");
+			if (!next_line(&c, &s2, &l2)) {
+				/* dpkg-source refuses these */
+				err = dgit_error_fmt(DGIT_ERR_PARSE,
+				    "patch '%s' ends in the middle of a "
+				    "---/+++ header (line %zu)", what,
+				    c.lineno);
+				goto done;
+			}
+			if (!starts(s2, l2, "+++ ")) {
+				err = dgit_error_fmt(DGIT_ERR_PARSE,
+				    "patch '%s': line %zu after --- is not "
+				    "+++", what, c.lineno);
+				goto done;
+			}
+			uni = 1;
+		} else if (!git && ind && starts(s + ind, l - ind, "--- ")) {
+			struct reader c = r;
+			char *s2;
+			size_t l2;
+
+			next_line(&c, &s2, &l2);
+			c.indent = ind;
+			if (next_line(&c, &s2, &l2) &&
+			    starts(s2, l2, "+++ ")) {
+				uni = 1;
+				r.indent = ind;
+			}
 		}
 		if (!git && !uni) {
 			next_line(&r, &s, &l);
@@ -635,6 +671,13 @@ dgit_patch_parse(struct dgit_patch **out, const char *buf, size_t len,
 		if ((err = parse_file(&p->files[p->nfiles - 1], &r, git,
 		    strip, what)))
 			goto done;
+		r.indent = 0;
+	}
+	if (p->nfiles == 0 && len > 0) {
+		/* patch(1): "Only garbage was found in the patch input" */
+		err = dgit_error_fmt(DGIT_ERR_PARSE,
+		    "patch '%s' contains no diff, only text", what);
+		goto done;
 	}
 	*out = p;
 	p = NULL;

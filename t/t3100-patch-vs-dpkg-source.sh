@@ -446,6 +446,63 @@ test_expect_success 'an empty line in a hunk is a blank context line' '
 	check_same
 '
 
+test_expect_success 'an indented diff is applied as patch(1) does' '
+	newcase indented &&
+	seq 1 5 >orig/f &&
+	mkpatch p "hello\n  --- a/f\n  +++ b/f\n  @@ -1,2 +1,2 @@\n  -1\n  +X\n   2\n" &&
+	check_same &&
+	test_grep -x X ref/f
+'
+
+test_expect_success 'an empty patch file is fine' '
+	newcase zero-patch &&
+	seq 1 5 >orig/f &&
+	: >deb/debian/patches/p &&
+	check_same
+'
+
+test_expect_success 'a patch of only text is refused' '
+	newcase only-text &&
+	seq 1 5 >orig/f &&
+	mkpatch p "Description: nothing\n\n" &&
+	check_both_fail "Only garbage" "contains no diff"
+'
+
+test_expect_success 'a --- line not followed by +++ is refused' '
+	newcase minus-only &&
+	seq 1 5 >orig/f &&
+	mkpatch p "--- a/f\n+++ b/f\n@@ -1 +1 @@\n-1\n+X\n--- a/f\nmore text\n" &&
+	check_both_fail "line after --- isn.t as expected" "after --- is not +++"
+'
+
+test_expect_success 'a patch ending after a --- line is refused' '
+	newcase minus-eof &&
+	seq 1 5 >orig/f &&
+	mkpatch p "--- a/f\n+++ b/f\n@@ -1 +1 @@\n-1\n+X\n--- end\n" &&
+	check_both_fail "finishes in middle of ---/+++" "middle of a ---/+++ header"
+'
+
+test_expect_success 'a hunk with fewer lines than its header is refused' '
+	newcase short-hunk &&
+	seq 1 5 >orig/f &&
+	mkpatch p "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n 1\n-2\n+TWO\nrandom\n" &&
+	check_both_fail "expected \[ +-\] at start of line 7" "at line 7: hunk at line 3 has fewer lines"
+'
+
+test_expect_success 'a hunk cut short by the end of the patch is refused' '
+	newcase short-hunk-eof &&
+	seq 1 5 >orig/f &&
+	mkpatch p "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n 1\n-2\n+TWO\n" &&
+	check_both_fail "unexpected end of diff" "hunk at line 3 ends early"
+'
+
+test_expect_success '--- and +++ without hunks are refused' '
+	newcase nohunks &&
+	seq 1 5 >orig/f &&
+	mkpatch p "--- a/f\n+++ b/f\ntext\n" &&
+	check_both_fail "expected ^@@ at line 3" "has no hunks"
+'
+
 # 1.0: the .diff.gz is applied without -E, so emptied files stay.
 build_dsc_10() {
 	rm -rf stage && mkdir -p stage/pkg-1.0 &&
