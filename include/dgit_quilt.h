@@ -52,14 +52,14 @@ const char *dgit_quilt_series_path(char *buf, size_t bufsize,
 struct dgit_quilt_header {
 	char *author_name;   /* NULL when the header names no author */
 	char *author_email;  /* NULL when absent */
-	char *date;          /* the Date/Last-Update value as written, or NULL */
+	char *date;          /* the Date value as written, or NULL */
 	char *subject;       /* first line of Subject/Description, or NULL */
 	char *body;          /* the rest of the description ("" if none), or NULL */
 };
 
 /*
  * Parse the header of a patch: the text before its first diff.  DEP-3
- * fields (Description/Subject, Author/From, Date/Last-Update; field names
+ * fields (Description/Subject, Author/From, Date; field names
  * case-insensitive, continuation lines) and the git format-patch
  * "From <sha> ..." / "From: ..." / "Subject: [PATCH n/m] ..." form with
  * its free-text body.  Fields absent stay NULL: dgit then takes the

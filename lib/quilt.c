@@ -299,8 +299,8 @@ dgit_quilt_header_parse(struct dgit_quilt_header *h, const char *buf,
 	const struct dgit_error *err = NULL;
 	const char *p = buf, *end = buf + len;
 	struct sbuf desc = { NULL, 0, 0 }, body = { NULL, 0, 0 };
-	enum { F_NONE, F_DESC, F_OTHER } cont = F_NONE;
-	int in_fields = 1, git_style = 0, have_desc = 0, desc_first = 1;
+	enum { F_NONE, F_DESC, F_SUBJ, F_OTHER } cont = F_NONE;
+	int in_fields = 1, git_style = 0, have_desc = 0;
 
 	memset(h, 0, sizeof(*h));
 	while (p < end) {
@@ -319,7 +319,7 @@ dgit_quilt_header_parse(struct dgit_quilt_header *h, const char *buf,
 		}
 		if (in_fields && ll && is_space(p[0]) && cont != F_NONE) {
 			/* a continuation line */
-			if (cont == F_DESC) {
+			if (cont == F_DESC || cont == F_SUBJ) {
 				const char *s = p;
 				size_t sl = ll;
 
@@ -329,7 +329,12 @@ dgit_quilt_header_parse(struct dgit_quilt_header *h, const char *buf,
 				}
 				if (sl == 1 && *s == '.')
 					sl = 0;   /* " ." is an empty line */
-				if ((err = sb_add(&desc, "\n", 1)) ||
+				/* a folded mail Subject goes on one line;
+				 * an empty Description first line is skipped */
+				if (desc.len && ((err = sb_add(&desc,
+				    cont == F_SUBJ ? " " : "\n", 1))))
+					goto done;
+				if ((desc.len || sl) &&
 				    (err = sb_add(&desc, s, sl)))
 					goto done;
 			}
@@ -362,17 +367,15 @@ dgit_quilt_header_parse(struct dgit_quilt_header *h, const char *buf,
 					if ((err = sb_add(&desc, v, vl)))
 						goto done;
 					have_desc = 1;
-					cont = F_DESC;
+					cont = fl == 7 && git_style ? F_SUBJ :
+					    F_DESC;
 				}
-			} else if ((fl == 4 && !strncasecmp(p, "Date", 4)) ||
-			    (fl == 11 && !strncasecmp(p, "Last-Update", 11))) {
-				if (!h->date || (fl == 4 &&
-				    strncasecmp(p, "Date", 4) == 0)) {
-					free(h->date);
-					if (!(h->date = strndup(v, vl))) {
-						err = dgit_error(DGIT_ERR_NOMEM);
-						goto done;
-					}
+			} else if (fl == 4 && !strncasecmp(p, "Date", 4)) {
+				/* Last-Update is not a commit date */
+				free(h->date);
+				if (!(h->date = strndup(v, vl))) {
+					err = dgit_error(DGIT_ERR_NOMEM);
+					goto done;
 				}
 			}
 			goto next;
@@ -392,7 +395,6 @@ dgit_quilt_header_parse(struct dgit_quilt_header *h, const char *buf,
 next:
 		p = nl ? nl + 1 : end;
 	}
-	(void)desc_first;
 	if (have_desc) {
 		char *nl1 = memchr(desc.b, '\n', desc.len);
 		size_t sl = nl1 ? (size_t)(nl1 - desc.b) : desc.len;

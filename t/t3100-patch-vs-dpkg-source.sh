@@ -425,6 +425,16 @@ test_expect_success 'a series of several patches with comments and options' '
 	test_grep -x 2bis ref/f
 '
 
+test_expect_success 'series: form feed line, tab, other options ignored' '
+	newcase series-odd &&
+	seq 1 10 >orig/f &&
+	printf "\f\n\tone.patch --reverse\ntwo.patch -p1 -R # c\n" >deb/debian/patches/series &&
+	mkpatch one.patch "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n 1\n-2\n+TWO\n 3\n" &&
+	mkpatch two.patch "--- a/f\n+++ b/f\n@@ -4,3 +4,3 @@\n 4\n-5\n+FIVE\n 6\n" &&
+	check_same &&
+	test_grep -x FIVE ref/f
+'
+
 test_expect_success 'names with a space-separated timestamp' '
 	newcase stamp &&
 	seq 1 3 >orig/f &&
