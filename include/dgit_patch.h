@@ -56,9 +56,12 @@ const struct dgit_patch_file *dgit_patch_file(const struct dgit_patch *p,
     size_t i);
 
 /*
- * For a MODIFY whose stripped old and new names differ, patch(1) patches
- * whichever exists (preferring the old name).  Returns the path to read and
- * write (borrowed).  For CREATE the new path, for DELETE the old path.
+ * The file a diff patches, as patch(1) chooses it: for a MODIFY whose
+ * stripped old and new names differ, the one that exists; if both (or
+ * neither) exist, the one with fewer components, then the shorter
+ * basename, then the shorter name, then the old name.  For CREATE the new
+ * path, for DELETE the old path, for git RENAME/COPY the new path (read
+ * the old).  Borrowed from pf.
  */
 const char *dgit_patch_file_target(const struct dgit_patch_file *pf,
     int old_exists, int new_exists);

@@ -698,6 +698,27 @@ dgit_patch_file(const struct dgit_patch *p, size_t i)
 	return i < p->nfiles ? &p->files[i].pub : NULL;
 }
 
+/* patch(1)'s preference: fewer components, shorter basename, shorter. */
+static int
+better_name(const char *a, const char *b)
+{
+	size_t ca = 0, cb = 0, la = strlen(a), lb = strlen(b);
+	const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
+	size_t bla, blb;
+
+	for (const char *c = a; *c; c++)
+		ca += *c == '/';
+	for (const char *c = b; *c; c++)
+		cb += *c == '/';
+	if (ca != cb)
+		return ca < cb;
+	bla = la - (ba ? (size_t)(ba + 1 - a) : 0);
+	blb = lb - (bb ? (size_t)(bb + 1 - b) : 0);
+	if (bla != blb)
+		return bla < blb;
+	return la < lb;
+}
+
 const char *
 dgit_patch_file_target(const struct dgit_patch_file *pf, int old_exists,
     int new_exists)
@@ -708,9 +729,11 @@ dgit_patch_file_target(const struct dgit_patch_file *pf, int old_exists,
 		return pf->old_path;
 	if (pf->op == DGIT_PATCH_RENAME || pf->op == DGIT_PATCH_COPY)
 		return pf->new_path;
-	if (!old_exists && new_exists)
-		return pf->new_path;
-	return pf->old_path;
+	if (old_exists != new_exists)
+		return old_exists ? pf->old_path : pf->new_path;
+	/* both or neither exist: the "best" name, the old one on a tie */
+	return better_name(pf->new_path, pf->old_path) ? pf->new_path :
+	    pf->old_path;
 }
 
 void

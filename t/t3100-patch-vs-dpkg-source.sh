@@ -435,6 +435,20 @@ test_expect_success 'series: form feed line, tab, other options ignored' '
 	test_grep -x FIVE ref/f
 '
 
+# Which file a diff with different old and new names patches.
+for c in "f.orig f:f" "f g:f" "f g:f g" "d/f g:d/f g" "g d/f:d/f g" \
+    "f g:g" "ff g:ff g" "dd/f e/f:dd/f e/f" "e/f dd/f:dd/f e/f"; do
+	names=${c%%:*} files=${c#*:} n=$((${n:-0} + 1))
+	test_expect_success "--- a/${names% *} +++ b/${names#* } with $files present" '
+		newcase "name-$n" &&
+		for f in $files; do
+			mkdir -p "orig/$(dirname "$f")" && seq 1 3 >"orig/$f" || return 1
+		done &&
+		mkpatch p "--- a/${names% *}\n+++ b/${names#* }\n@@ -1,3 +1,3 @@\n 1\n-2\n+TWO\n 3\n" &&
+		check_same
+	'
+done
+
 test_expect_success 'names with a space-separated timestamp' '
 	newcase stamp &&
 	seq 1 3 >orig/f &&
