@@ -211,36 +211,40 @@ is_dev_null(const char *name)
 }
 
 /*
- * Strip `strip` leading components (runs of '/' count as one) and check
- * the rest is a safe relative path.  Frees *name and replaces it.
+ * Strip `strip` leading components (runs of '/' count as one, so with -p1
+ * "/x/f" is "x/f", as patch(1) does) and check the rest is a safe
+ * relative path: '..' components and (with -p0) absolute names are
+ * errors.  A name with too few components, or nothing left, only sets
+ * *invalid: patch(1) then uses the diff's other name.  Replaces *name.
  */
 static const struct dgit_error *
-strip_path(char **name, int strip, const char *what, size_t lineno)
+strip_path(char **name, int strip, int *invalid, const char *what,
+    size_t lineno)
 {
 	const char *s = *name, *c;
 	char *res;
 	int n;
 
-	if (s[0] == '/')
-		return dgit_error_fmt(DGIT_ERR_UNSAFE_PATH,
-		    "absolute file name '%s' in '%s' at line %zu", s, what,
-		    lineno);
+	*invalid = 0;
 	for (n = 0; n < strip; n++) {
 		const char *sl = strchr(s, '/');
 
-		if (!sl)
-			return dgit_error_fmt(DGIT_ERR_PARSE,
-			    "file name '%s' in '%s' at line %zu has fewer "
-			    "than %d leading components to strip", *name, what,
-			    lineno, strip);
+		if (!sl) {
+			*invalid = 1;
+			return NULL;
+		}
 		while (*sl == '/')
 			sl++;
 		s = sl;
 	}
-	if (!*s)
-		return dgit_error_fmt(DGIT_ERR_PARSE,
-		    "file name '%s' in '%s' at line %zu is empty after "
-		    "stripping %d components", *name, what, lineno, strip);
+	if (!*s) {
+		*invalid = 1;
+		return NULL;
+	}
+	if (s[0] == '/')
+		return dgit_error_fmt(DGIT_ERR_UNSAFE_PATH,
+		    "absolute file name '%s' in '%s' at line %zu", s, what,
+		    lineno);
 	for (c = s; *c; ) {
 		size_t clen = strcspn(c, "/");
 
@@ -565,13 +569,43 @@ parse_file(struct pfile *pf, struct reader *r, int git, int strip,
 		pf->pub.op = DGIT_PATCH_COPY;
 	else
 		pf->pub.op = DGIT_PATCH_MODIFY;
-	/* git "rename from" names have no a/ b/ prefix */
-	if (oldn && (err = strip_path(&oldn, (renamed || copied) &&
-	    strip > 0 ? strip - 1 : strip, what, start)))
-		goto done;
-	if (newn && (err = strip_path(&newn, (renamed || copied) &&
-	    strip > 0 ? strip - 1 : strip, what, start)))
-		goto done;
+	{
+		/* git "rename from" names have no a/ b/ prefix */
+		int ns = (renamed || copied) && strip > 0 ? strip - 1 : strip;
+		int oinv = 0, ninv = 0;
+
+		if (oldn && (err = strip_path(&oldn, ns, &oinv, what, start)))
+			goto done;
+		if (newn && (err = strip_path(&newn, ns, &ninv, what, start)))
+			goto done;
+		if ((oinv || !oldn) && (ninv || !newn)) {
+			err = dgit_error_fmt(DGIT_ERR_PARSE,
+			    "none of the file names of the diff in '%s' at "
+			    "line %zu is valid after stripping %d components",
+			    what, start, ns);
+			goto done;
+		}
+		if ((oinv || ninv) && (renamed || copied)) {
+			err = dgit_error_fmt(DGIT_ERR_PARSE,
+			    "bad rename/copy file name in '%s' at line %zu",
+			    what, start);
+			goto done;
+		}
+		/* patch(1) uses the valid name for both */
+		if (oinv) {
+			free(oldn);
+			if (!(oldn = strdup(newn))) {
+				err = dgit_error(DGIT_ERR_NOMEM);
+				goto done;
+			}
+		} else if (ninv) {
+			free(newn);
+			if (!(newn = strdup(oldn))) {
+				err = dgit_error(DGIT_ERR_NOMEM);
+				goto done;
+			}
+		}
+	}
 	pf->pub.old_path = oldn;
 	pf->pub.new_path = newn;
 	oldn = newn = NULL;

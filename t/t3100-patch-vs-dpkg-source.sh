@@ -366,7 +366,7 @@ test_expect_success 'series -p0 option with -p0 names fails in both' '
 	seq 1 3 >orig/f &&
 	echo "p -p0" >deb/debian/patches/series &&
 	mkpatch p "--- f\n+++ f\n@@ -1,3 +1,3 @@\n 1\n-2\n+TWO\n 3\n" &&
-	check_both_fail "none of the filenames" "leading components"
+	check_both_fail "none of the filenames" "none of the file names"
 '
 
 test_expect_success 'a path with .. is refused' '
@@ -384,11 +384,30 @@ test_expect_success 'a series entry with .. is refused' '
 	check_both_fail "series contains an insecure path: ../p" "leaves debian/patches"
 '
 
-test_expect_success 'an absolute path is refused' '
+test_expect_success 'an absolute name loses its / with -p1' '
 	newcase abs &&
-	seq 1 3 >orig/f &&
+	mkdir orig/tmp && seq 1 3 >orig/tmp/f &&
 	mkpatch p "--- /tmp/f\n+++ /tmp/f\n@@ -1,3 +1,3 @@\n 1\n-2\n+TWO\n 3\n" &&
-	check_both_fail "No file to patch" "absolute file name"
+	check_same &&
+	test_grep -x TWO ref/tmp/f
+'
+
+for c in "f.orig b/f" "a/f f" "/usr/f b/f" "a/f /usr/f"; do
+	n=$((n + 1))
+	test_expect_success "--- $c: the invalid name is ignored" '
+		newcase "half-$n" &&
+		seq 1 3 >orig/f &&
+		mkpatch p "--- ${c% *}\n+++ ${c#* }\n@@ -1,3 +1,3 @@\n 1\n-2\n+TWO\n 3\n" &&
+		check_same &&
+		test_grep -x TWO ref/f
+	'
+done
+
+test_expect_success '.. in one name refuses the patch' '
+	newcase half-dotdot &&
+	seq 1 3 >orig/f &&
+	mkpatch p "--- a/../f\n+++ b/f\n@@ -1,3 +1,3 @@\n 1\n-2\n+TWO\n 3\n" &&
+	check_both_fail "insecure path: a/../f" "contains .\.\.."
 '
 
 test_expect_success 'two diffs of the same file in one patch' '

@@ -94,6 +94,12 @@ static const struct parse_case must_parse[] = {
 	  "---\n f | 2 +-\n\ndiff --git a/f b/f\nindex 1..2 100644\n--- a/f\n+++ b/f\n"
 	  "@@ -1 +1 @@\n-x\n+y\n-- \n2.39.0\n", 1, 1,
 	  DGIT_PATCH_MODIFY, "f", "f", 0, 0, 0, 1 },
+	{ "old name too short", "--- f.orig\n+++ b/f\n@@ -1 +1 @@\n-x\n+y\n", 1, 1,
+	  DGIT_PATCH_MODIFY, "f", "f", 0, 0, 0, 1 },
+	{ "new name too short", "--- a/f\n+++ f\n@@ -1 +1 @@\n-x\n+y\n", 1, 1,
+	  DGIT_PATCH_MODIFY, "f", "f", 0, 0, 0, 1 },
+	{ "absolute stripped by -p1", "--- /usr/f\n+++ /usr/f\n@@ -1 +1 @@\n-x\n+y\n", 1, 1,
+	  DGIT_PATCH_MODIFY, "usr/f", "usr/f", 0, 0, 0, 1 },
 	{ "empty input", "", 1, 0, DGIT_PATCH_MODIFY, NULL, NULL, 0, 0, 0, 0 },
 };
 
@@ -116,9 +122,13 @@ static const struct fail_case must_fail[] = {
 	  "diff --git a/f b/g\nrename from f\nrename to ../g\n", 1,
 	  DGIT_ERR_UNSAFE_PATH, "'..'" },
 	{ "nothing left", "--- f\n+++ f\n@@ -1 +1 @@\n-x\n+y\n", 1,
-	  DGIT_ERR_PARSE, "fewer than 1 leading components" },
+	  DGIT_ERR_PARSE, "line 1 is valid after stripping 1" },
 	{ "empty after strip", "--- a/\n+++ b/\n@@ -1 +1 @@\n-x\n+y\n", 1,
-	  DGIT_ERR_PARSE, "empty after stripping" },
+	  DGIT_ERR_PARSE, "is valid after stripping" },
+	{ "dotdot in the other name", "--- a/../f\n+++ b/f\n@@ -1 +1 @@\n-x\n+y\n", 1,
+	  DGIT_ERR_UNSAFE_PATH, "'a/../f'" },
+	{ "create of nothing", "--- /dev/null\n+++ f\n@@ -0,0 +1 @@\n+y\n", 1,
+	  DGIT_ERR_PARSE, "valid" },
 	{ "both dev null", "--- /dev/null\n+++ /dev/null\n@@ -0,0 +1 @@\n+y\n", 1,
 	  DGIT_ERR_PARSE, "are /dev/null" },
 	{ "short hunk", "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n a\n-x\n+y\nrandom\n", 1,
