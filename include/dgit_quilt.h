@@ -71,4 +71,12 @@ const struct dgit_error *dgit_quilt_header_parse(
     const char *what);
 void dgit_quilt_header_release(struct dgit_quilt_header *h);
 
+/*
+ * The subject for a patch whose header has none, as gbp pq (which dgit
+ * runs to import patches) makes it: the patch file's basename without a
+ * ".patch" or ".diff" extension.  Returns a malloc'd string (caller
+ * frees) or NULL when out of memory.
+ */
+char *dgit_quilt_subject_from_name(const char *name);
+
 #endif

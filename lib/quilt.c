@@ -461,3 +461,18 @@ dgit_quilt_header_release(struct dgit_quilt_header *h)
 	free(h->body);
 	memset(h, 0, sizeof(*h));
 }
+
+char *
+dgit_quilt_subject_from_name(const char *name)
+{
+	const char *base = strrchr(name, '/'), *dot;
+	size_t len;
+
+	base = base ? base + 1 : name;
+	len = strlen(base);
+	dot = strrchr(base, '.');
+	if (dot && dot > base && (strcmp(dot, ".patch") == 0 ||
+	    strcmp(dot, ".diff") == 0))
+		len = (size_t)(dot - base);
+	return strndup(base, len);
+}

@@ -224,11 +224,33 @@ test_headers(void)
 	}
 }
 
+static void
+test_subject_from_name(void)
+{
+	static const char *const cases[][2] = {
+		{ "fix-build.patch", "fix-build" },
+		{ "upstream/0001-x.diff", "0001-x" },
+		{ "no-ext", "no-ext" },
+		{ "a.b.patch", "a.b" },
+		{ "keep.txt", "keep.txt" },
+		{ ".patch", ".patch" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *s = dgit_quilt_subject_from_name(cases[i][0]);
+
+		UNIT_STREQ(s, cases[i][1], "subject from name %s", cases[i][0]);
+		free(s);
+	}
+}
+
 int
 main(void)
 {
 	test_series();
 	test_series_path();
 	test_headers();
+	test_subject_from_name();
 	return unit_done();
 }
