@@ -48,28 +48,54 @@ const char *dgit_quilt_series_path(char *buf, size_t bufsize,
     const char *vendor, int (*exists)(const char *path, void *ctx),
     void *ctx);
 
-/* The metadata of a patch from its DEP-3 or git format-patch header. */
+/*
+ * The metadata of a patch, read from the text before its first diff as
+ * gbp pq import reads it (dgit makes the patch commits with it): DEP-3
+ * fields and git format-patch mail headers.
+ */
 struct dgit_quilt_header {
-	char *author_name;   /* NULL when the header names no author */
-	char *author_email;  /* NULL when absent */
+	char *author_name;   /* From (or else Author) "Name <email>"; with a */
+	char *author_email;  /* bare address both are it; NULL: no author */
 	char *date;          /* the Date value as written, or NULL */
-	char *subject;       /* first line of Subject/Description, or NULL */
-	char *body;          /* the rest of the description ("" if none), or NULL */
+	char *subject;       /* Subject (kept with any "[PATCH]"), else the
+	                        Description's first line; NULL if neither */
+	char *body;          /* other header fields, a blank line, the
+	                        Description's long text, free text; never NULL */
 };
 
 /*
- * Parse the header of a patch: the text before its first diff.  DEP-3
- * fields (Description/Subject, Author/From, Date; field names
- * case-insensitive, continuation lines) and the git format-patch
- * "From <sha> ..." / "From: ..." / "Subject: [PATCH n/m] ..." form with
- * its free-text body.  Fields absent stay NULL: dgit then takes the
- * author from the changelog entry and the subject from the patch name.
- * Fill with dgit_quilt_header_parse, free with dgit_quilt_header_release.
+ * Parse the header of a patch (the whole patch may be given; reading
+ * stops at the first diff or a "---" line).  Rules, found by running
+ * gbp pq import: a leading "From <sha> <date>" line is skipped; fields
+ * are read only in the first paragraph and only up to the first line
+ * that is not a field or continuation (the rest is free text); Subject
+ * beats Description (whose long text is then dropped) and From beats
+ * Author; an author without an address counts as none.  Where fields are
+ * absent dgit falls back to the changelog entry's maintainer and date,
+ * and the subject to dgit_quilt_subject_from_name().  Release with
+ * dgit_quilt_header_release().
  */
 const struct dgit_error *dgit_quilt_header_parse(
     struct dgit_quilt_header *out, const char *buf, size_t len,
     const char *what);
 void dgit_quilt_header_release(struct dgit_quilt_header *h);
+
+/*
+ * The commit message of a patch commit, as gbp pq import writes it:
+ * "SUBJECT\n\nBODY\n[Gbp-Pq: Topic DIR\n]Gbp-Pq: Name BASENAME" (no final
+ * newline), SUBJECT from the header or the patch name.  patch_name is
+ * relative to debian/patches.  *out is malloc'd; caller frees.
+ */
+const struct dgit_error *dgit_quilt_commit_message(char **out,
+    const struct dgit_quilt_header *h, const char *patch_name);
+
+/*
+ * Parse an RFC 2822 date ("Wed, 5 May 2021 10:00:00 +0200", weekday and
+ * seconds optional) into seconds since the epoch and the zone offset in
+ * minutes.  Other forms fail (gbp pq import fails on them too).
+ */
+const struct dgit_error *dgit_quilt_date_parse(long long *out_time,
+    int *out_tz_minutes, const char *s);
 
 /*
  * The subject for a patch whose header has none, as gbp pq (which dgit

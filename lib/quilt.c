@@ -182,7 +182,20 @@ dgit_quilt_series_path(char *buf, size_t bufsize, const char *vendor,
 	return "debian/patches/series";
 }
 
-/* ---- DEP-3 / git format-patch headers ---- */
+/*
+ * ---- patch headers ----
+ *
+ * dgit makes the patch commits with gbp pq import, so the header is read
+ * the way that reads it; the rules below were found by running it:
+ * - a leading "From <sha> <date>" mbox line is skipped;
+ * - fields are recognised only in the first paragraph, and only until a
+ *   line that is not a field or a continuation; the rest is free text;
+ * - Subject beats Description (whose long text is then dropped), From
+ *   beats Author; an author needs an address; Subject keeps "[PATCH]";
+ * - the body is the other fields of the paragraph, a blank line, the
+ *   Description's long text, then the free text (leading blank lines
+ *   dropped, the rest kept as is).
+ */
 
 struct sbuf {
 	char *b;
@@ -224,62 +237,49 @@ dup_trim(const char *s, size_t len)
 	return strndup(s, len);
 }
 
-/* "Name <email>" or "email" or "Name"; fills name/email (may be NULL). */
+/*
+ * "Name <email>" (name may be "quoted") or a bare address, which is then
+ * also the name.  Anything else (no address, empty name) is no author.
+ */
 static const struct dgit_error *
-split_author(struct dgit_quilt_header *h, const char *s, size_t len)
+parse_author(char **name, char **email, const char *s, size_t len)
 {
 	const char *lt = memchr(s, '<', len), *gt;
+	char *n = NULL, *e = NULL;
 
-	free(h->author_name);
-	free(h->author_email);
-	h->author_name = h->author_email = NULL;
+	*name = *email = NULL;
 	if (lt && (gt = memchr(lt, '>', len - (size_t)(lt - s)))) {
-		h->author_email = dup_trim(lt + 1, (size_t)(gt - lt - 1));
-		h->author_name = dup_trim(s, (size_t)(lt - s));
-		if (!h->author_email || !h->author_name)
-			return dgit_error(DGIT_ERR_NOMEM);
-		if (!*h->author_name) {
-			free(h->author_name);
-			h->author_name = NULL;
+		n = dup_trim(s, (size_t)(lt - s));
+		e = dup_trim(lt + 1, (size_t)(gt - lt - 1));
+		if (!n || !e)
+			goto nomem;
+		if (n[0] == '"' && strlen(n) >= 2 && n[strlen(n) - 1] == '"') {
+			memmove(n, n + 1, strlen(n) - 2);
+			n[strlen(n) - 2] = 0;
 		}
-		/* git's "Name" quoting */
-		if (h->author_name && h->author_name[0] == '"') {
-			size_t n = strlen(h->author_name);
-
-			if (n >= 2 && h->author_name[n - 1] == '"') {
-				memmove(h->author_name, h->author_name + 1,
-				    n - 2);
-				h->author_name[n - 2] = 0;
-			}
+		if (!*n || !*e) {
+			free(n);
+			free(e);
+			return NULL;
 		}
-		return NULL;
+	} else {
+		e = dup_trim(s, len);
+		if (!e)
+			goto nomem;
+		if (!strchr(e, '@') || strpbrk(e, " \t")) {
+			free(e);
+			return NULL;
+		}
+		if (!(n = strdup(e)))
+			goto nomem;
 	}
-	if (memchr(s, '@', len) && !memchr(s, ' ', len))
-		h->author_email = dup_trim(s, len);
-	else
-		h->author_name = dup_trim(s, len);
-	if (!h->author_email && !h->author_name)
-		return dgit_error(DGIT_ERR_NOMEM);
+	*name = n;
+	*email = e;
 	return NULL;
-}
-
-/* Drop a leading "[PATCH]" / "[PATCH n/m]" / "[PATCH v2 3/4]" tag. */
-static const char *
-strip_patch_tag(const char *s, size_t *len)
-{
-	if (*len >= 6 && memcmp(s, "[PATCH", 6) == 0) {
-		const char *rb = memchr(s, ']', *len);
-
-		if (rb) {
-			*len -= (size_t)(rb + 1 - s);
-			s = rb + 1;
-			while (*len && is_space(*s)) {
-				s++;
-				(*len)--;
-			}
-		}
-	}
-	return s;
+nomem:
+	free(n);
+	free(e);
+	return dgit_error(DGIT_ERR_NOMEM);
 }
 
 static int
@@ -287,9 +287,15 @@ is_diff_start(const char *s, size_t len)
 {
 	return (len >= 4 && memcmp(s, "--- ", 4) == 0) ||
 	    (len >= 11 && memcmp(s, "diff --git ", 11) == 0) ||
+	    (len >= 6 && memcmp(s, "diff -", 6) == 0) ||
 	    (len >= 6 && memcmp(s, "Index:", 6) == 0) ||
-	    (len >= 5 && memcmp(s, "diff ", 5) == 0) ||
 	    (len == 3 && memcmp(s, "---", 3) == 0);
+}
+
+static int
+field_is(const char *p, size_t fl, const char *name)
+{
+	return strlen(name) == fl && strncasecmp(p, name, fl) == 0;
 }
 
 const struct dgit_error *
@@ -298,50 +304,79 @@ dgit_quilt_header_parse(struct dgit_quilt_header *h, const char *buf,
 {
 	const struct dgit_error *err = NULL;
 	const char *p = buf, *end = buf + len;
-	struct sbuf desc = { NULL, 0, 0 }, body = { NULL, 0, 0 };
-	enum { F_NONE, F_DESC, F_SUBJ, F_OTHER } cont = F_NONE;
-	int in_fields = 1, git_style = 0, have_desc = 0;
+	struct sbuf subj = { NULL, 0, 0 }, desc = { NULL, 0, 0 };
+	struct sbuf longd = { NULL, 0, 0 }, other = { NULL, 0, 0 };
+	struct sbuf free_text = { NULL, 0, 0 };
+	char *from_name = NULL, *from_email = NULL;
+	char *auth_name = NULL, *auth_email = NULL;
+	enum { C_NONE, C_DESC, C_SUBJ, C_OTHER, C_DROP } cont = C_NONE;
+	int in_header = 1, have_subj = 0, have_desc = 0, have_from = 0,
+	    have_author = 0, desc_empty = 0;
 
 	memset(h, 0, sizeof(*h));
-	while (p < end) {
+	if (len >= 5 && memcmp(buf, "From ", 5) == 0) {
+		const char *nl = memchr(buf, '\n', len);
+
+		p = nl ? nl + 1 : end;
+	}
+	for (; p < end; ) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end, *colon;
-		size_t ll;
+		size_t raw = (size_t)(le - p), ll = raw;
 
-		ll = (size_t)(le - p);
 		if (ll && p[ll - 1] == '\r')
 			ll--;
 		if (is_diff_start(p, ll))
 			break;
-		if (ll >= 5 && memcmp(p, "From ", 5) == 0 && p == buf) {
-			git_style = 1;  /* "From <sha> Mon Sep 17 ..." */
+		if (in_header && ll == 0) {
+			in_header = 0;
 			goto next;
 		}
-		if (in_fields && ll && is_space(p[0]) && cont != F_NONE) {
-			/* a continuation line */
-			if (cont == F_DESC || cont == F_SUBJ) {
-				const char *s = p;
-				size_t sl = ll;
+		if (in_header && (p[0] == ' ' || p[0] == '\t') &&
+		    cont != C_NONE) {
+			const char *c = p + 1;
+			size_t cl = ll - 1;
 
-				while (sl && is_space(*s)) {
-					s++;
-					sl--;
+			switch (cont) {
+			case C_DESC:
+				if (cl == 1 && c[0] == '.')
+					cl = 0;
+				if (desc_empty) {
+					/* an empty first line: this is it */
+					while (cl && is_space(*c)) {
+						c++;
+						cl--;
+					}
+					if ((err = sb_add(&desc, c, cl)))
+						goto done;
+					desc_empty = 0;
+				} else if ((err = sb_add(&longd, c, cl)) ||
+				    (err = sb_add(&longd, "\n", 1)))
+					goto done;
+				break;
+			case C_SUBJ:
+				while (cl && is_space(*c)) {
+					c++;
+					cl--;
 				}
-				if (sl == 1 && *s == '.')
-					sl = 0;   /* " ." is an empty line */
-				/* a folded mail Subject goes on one line;
-				 * an empty Description first line is skipped */
-				if (desc.len && ((err = sb_add(&desc,
-				    cont == F_SUBJ ? " " : "\n", 1))))
+				if ((err = sb_add(&subj, " ", 1)) ||
+				    (err = sb_add(&subj, c, cl)))
 					goto done;
-				if ((desc.len || sl) &&
-				    (err = sb_add(&desc, s, sl)))
+				break;
+			case C_OTHER:
+				if ((err = sb_add(&other, p, ll)) ||
+				    (err = sb_add(&other, "\n", 1)))
 					goto done;
+				break;
+			default:
+				break;
 			}
 			goto next;
 		}
-		colon = in_fields ? memchr(p, ':', ll) : NULL;
-		if (colon && colon > p && !memchr(p, ' ', (size_t)(colon - p))) {
+		colon = in_header ? memchr(p, ':', ll) : NULL;
+		if (colon && colon > p &&
+		    !memchr(p, ' ', (size_t)(colon - p)) &&
+		    !memchr(p, '\t', (size_t)(colon - p))) {
 			size_t fl = (size_t)(colon - p);
 			const char *v = colon + 1;
 			size_t vl = ll - fl - 1;
@@ -350,100 +385,107 @@ dgit_quilt_header_parse(struct dgit_quilt_header *h, const char *buf,
 				v++;
 				vl--;
 			}
-			while (vl && is_space(v[vl - 1]))
-				vl--;
-			cont = F_OTHER;
-			if ((fl == 6 && !strncasecmp(p, "Author", 6)) ||
-			    (fl == 4 && !strncasecmp(p, "From", 4))) {
-				if (!h->author_name && !h->author_email &&
-				    (err = split_author(h, v, vl)))
-					goto done;
-			} else if ((fl == 11 && !strncasecmp(p, "Description",
-			    11)) || (fl == 7 && !strncasecmp(p, "Subject", 7))) {
+			cont = C_DROP;
+			if (field_is(p, fl, "Subject")) {
+				if (!have_subj) {
+					have_subj = 1;
+					if ((err = sb_add(&subj, v, vl)))
+						goto done;
+					cont = C_SUBJ;
+				}
+			} else if (field_is(p, fl, "Description")) {
 				if (!have_desc) {
-					if (git_style || (fl == 7))
-						v = strip_patch_tag(v, &vl);
-					desc.len = 0;
+					have_desc = 1;
+					desc_empty = vl == 0;
 					if ((err = sb_add(&desc, v, vl)))
 						goto done;
-					have_desc = 1;
-					cont = fl == 7 && git_style ? F_SUBJ :
-					    F_DESC;
+					cont = C_DESC;
 				}
-			} else if (fl == 4 && !strncasecmp(p, "Date", 4)) {
-				/* Last-Update is not a commit date */
-				free(h->date);
-				if (!(h->date = strndup(v, vl))) {
+			} else if (field_is(p, fl, "From")) {
+				if (!have_from && (err = parse_author(
+				    &from_name, &from_email, v, vl)))
+					goto done;
+				have_from = 1;
+			} else if (field_is(p, fl, "Author")) {
+				if (!have_author && (err = parse_author(
+				    &auth_name, &auth_email, v, vl)))
+					goto done;
+				have_author = 1;
+			} else if (field_is(p, fl, "Date")) {
+				if (!h->date && !(h->date = dup_trim(v, vl))) {
 					err = dgit_error(DGIT_ERR_NOMEM);
 					goto done;
 				}
+			} else if (field_is(p, fl, "MIME-Version") ||
+			    field_is(p, fl, "Content-Type") ||
+			    field_is(p, fl, "Content-Transfer-Encoding")) {
+				;       /* mail plumbing */
+			} else {
+				if ((err = sb_add(&other, p, ll)) ||
+				    (err = sb_add(&other, "\n", 1)))
+					goto done;
+				cont = C_OTHER;
 			}
 			goto next;
 		}
-		if (ll == 0 && in_fields) {
-			/* end of a header paragraph */
-			cont = F_NONE;
-			if (git_style || have_desc)
-				in_fields = 0;
-			goto next;
+		/* free text: leading blank lines dropped, the rest kept */
+		in_header = 0;
+		cont = C_NONE;
+		if (free_text.len || raw) {
+			if ((err = sb_add(&free_text, p, raw)) ||
+			    (err = sb_add(&free_text, "\n", 1)))
+				goto done;
 		}
-		/* free text: the body of a git-style mail, or DEP-3 prose */
-		in_fields = 0;
-		cont = F_NONE;
-		if ((err = sb_add(&body, p, ll)) || (err = sb_add(&body, "\n", 1)))
-			goto done;
 next:
 		p = nl ? nl + 1 : end;
 	}
-	if (have_desc) {
-		char *nl1 = memchr(desc.b, '\n', desc.len);
-		size_t sl = nl1 ? (size_t)(nl1 - desc.b) : desc.len;
+	/* From beats Author */
+	if (from_email) {
+		h->author_name = from_name;
+		h->author_email = from_email;
+		from_name = from_email = NULL;
+	} else if (auth_email) {
+		h->author_name = auth_name;
+		h->author_email = auth_email;
+		auth_name = auth_email = NULL;
+	}
+	/* Subject beats Description, whose long text then goes too */
+	if (have_subj || (have_desc && !desc_empty)) {
+		struct sbuf *sj = have_subj ? &subj : &desc;
 
-		h->subject = dup_trim(desc.b, sl);
-		if (!h->subject) {
+		if (!(h->subject = strndup(sj->b ? sj->b : "", sj->len))) {
 			err = dgit_error(DGIT_ERR_NOMEM);
 			goto done;
 		}
-		if (nl1) {
-			/* the long description, then any free text */
-			struct sbuf rest = { NULL, 0, 0 };
-
-			if ((err = sb_add(&rest, nl1 + 1,
-			    desc.len - sl - 1)) ||
-			    (err = sb_add(&rest, "\n", 1))) {
-				free(rest.b);
-				goto done;
-			}
-			if (body.len && ((err = sb_add(&rest, "\n", 1)) ||
-			    (err = sb_add(&rest, body.b, body.len)))) {
-				free(rest.b);
-				goto done;
-			}
-			free(body.b);
-			body = rest;
-		}
 	}
-	/* trim blank lines around the body */
 	{
-		const char *s = body.b ? body.b : "";
-		size_t bl = body.len;
+		struct sbuf body = { NULL, 0, 0 };
 
-		while (bl && (*s == '\n' || is_space(*s))) {
-			s++;
-			bl--;
+		if ((other.len && ((err = sb_add(&body, other.b, other.len)) ||
+		    (err = sb_add(&body, "\n", 1)))) ||
+		    (!have_subj && longd.len &&
+		    (err = sb_add(&body, longd.b, longd.len))) ||
+		    (free_text.len &&
+		    (err = sb_add(&body, free_text.b, free_text.len)))) {
+			free(body.b);
+			goto done;
 		}
-		while (bl && (s[bl - 1] == '\n' || is_space(s[bl - 1])))
-			bl--;
-		if (bl || have_desc || git_style) {
-			if (!(h->body = strndup(s, bl))) {
-				err = dgit_error(DGIT_ERR_NOMEM);
-				goto done;
-			}
+		h->body = body.b ? body.b : strdup("");
+		if (!h->body) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
 		}
 	}
 done:
+	free(subj.b);
 	free(desc.b);
-	free(body.b);
+	free(longd.b);
+	free(other.b);
+	free(free_text.b);
+	free(from_name);
+	free(from_email);
+	free(auth_name);
+	free(auth_email);
 	if (err) {
 		dgit_quilt_header_release(h);
 		return dgit_error_wrap(err, "patch header of '%s'", what);
@@ -460,6 +502,130 @@ dgit_quilt_header_release(struct dgit_quilt_header *h)
 	free(h->subject);
 	free(h->body);
 	memset(h, 0, sizeof(*h));
+}
+
+const struct dgit_error *
+dgit_quilt_commit_message(char **out, const struct dgit_quilt_header *h,
+    const char *patch_name)
+{
+	const struct dgit_error *err = NULL;
+	struct sbuf m = { NULL, 0, 0 };
+	const char *base = strrchr(patch_name, '/');
+	char *subject = NULL;
+
+	*out = NULL;
+	if (!h->subject && !(subject = dgit_quilt_subject_from_name(
+	    patch_name)))
+		return dgit_error(DGIT_ERR_NOMEM);
+	if ((err = sb_add(&m, h->subject ? h->subject : subject,
+	    strlen(h->subject ? h->subject : subject))) ||
+	    (err = sb_add(&m, "\n\n", 2)) ||
+	    (err = sb_add(&m, h->body ? h->body : "",
+	    h->body ? strlen(h->body) : 0)) ||
+	    (err = sb_add(&m, "\n", 1)))
+		goto done;
+	if (base && ((err = sb_add(&m, "Gbp-Pq: Topic ", 14)) ||
+	    (err = sb_add(&m, patch_name, (size_t)(base - patch_name))) ||
+	    (err = sb_add(&m, "\n", 1))))
+		goto done;
+	base = base ? base + 1 : patch_name;
+	if ((err = sb_add(&m, "Gbp-Pq: Name ", 13)) ||
+	    (err = sb_add(&m, base, strlen(base))))
+		goto done;
+	*out = m.b;
+	m.b = NULL;
+done:
+	free(m.b);
+	free(subject);
+	return err;
+}
+
+static int
+parse_int(const char **p, int maxdigits, int *out)
+{
+	int v = 0, n = 0;
+
+	while (**p >= '0' && **p <= '9' && n < maxdigits) {
+		v = v * 10 + (**p - '0');
+		(*p)++;
+		n++;
+	}
+	*out = v;
+	return n > 0;
+}
+
+const struct dgit_error *
+dgit_quilt_date_parse(long long *out_time, int *out_tz_minutes,
+    const char *s)
+{
+	static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+	const char *p = s;
+	int day, mon = -1, year, hh, mm, ss = 0, tz, sign, i;
+	long long y, era, yoe, doy, doe, days;
+
+	*out_time = 0;
+	*out_tz_minutes = 0;
+	while (is_space(*p))
+		p++;
+	/* optional "Wed," */
+	if (((*p | 32) >= 'a' && (*p | 32) <= 'z')) {
+		while (*p && *p != ',')
+			p++;
+		if (*p != ',')
+			goto bad;
+		p++;
+	}
+	while (is_space(*p))
+		p++;
+	if (!parse_int(&p, 2, &day) || !is_space(*p))
+		goto bad;
+	while (is_space(*p))
+		p++;
+	for (i = 0; i < 12; i++)
+		if (strncasecmp(p, months + 3 * i, 3) == 0)
+			mon = i;
+	if (mon < 0)
+		goto bad;
+	p += 3;
+	while (is_space(*p))
+		p++;
+	if (!parse_int(&p, 4, &year) || year < 1970 || !is_space(*p))
+		goto bad;
+	while (is_space(*p))
+		p++;
+	if (!parse_int(&p, 2, &hh) || *p++ != ':' || !parse_int(&p, 2, &mm))
+		goto bad;
+	if (*p == ':' && (p++, !parse_int(&p, 2, &ss)))
+		goto bad;
+	while (is_space(*p))
+		p++;
+	if (*p != '+' && *p != '-')
+		goto bad;
+	sign = *p++ == '-' ? -1 : 1;
+	{
+		const char *t = p;
+
+		if (!parse_int(&p, 4, &tz) || p - t != 4)
+			goto bad;
+	}
+	if (day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 ||
+	    tz % 100 > 59)
+		goto bad;
+	/* days from 1970-01-01 of a proleptic Gregorian date */
+	y = year - (mon < 2);
+	era = y / 400;
+	yoe = y - era * 400;
+	doy = (153 * (mon + (mon > 1 ? -2 : 10)) + 2) / 5 + day - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	days = era * 146097 + doe - 719468;
+	tz = sign * (tz / 100 * 60 + tz % 100);
+	*out_time = days * 86400 + hh * 3600 + mm * 60 + ss - tz * 60LL;
+	*out_tz_minutes = tz;
+	return NULL;
+bad:
+	return dgit_error_fmt(DGIT_ERR_PARSE,
+	    "cannot parse date '%s' (want RFC 2822, e.g. 'Wed, 5 May 2021 "
+	    "10:00:00 +0200')", s);
 }
 
 char *

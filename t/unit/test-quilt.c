@@ -132,6 +132,7 @@ struct header_case {
 	const char *author_name, *author_email, *date, *subject, *body;
 };
 
+/* Expected values as gbp pq import gives them (see t3101). */
 static const struct header_case headers[] = {
 	{ "dep3",
 	  "Description: Fix the frobnicator\n"
@@ -144,19 +145,23 @@ static const struct header_case headers[] = {
 	  "\n"
 	  "--- a/f\n+++ b/f\n",
 	  "Jane Doe", "jane@example.org", NULL, "Fix the frobnicator",
-	  "The frobnicator broke on Tuesdays.\n\nNow it does not." },
-	{ "dep3 subject and from",
+	  "Forwarded: no\nLast-Update: 2020-01-01\n\n"
+	  "The frobnicator broke on Tuesdays.\n\nNow it does not.\n" },
+	{ "dep3 subject and bare from",
 	  "Subject: Short one\nFrom: bob@example.org\n---\n",
-	  NULL, "bob@example.org", NULL, "Short one", "" },
+	  "bob@example.org", "bob@example.org", NULL, "Short one", "" },
 	{ "dep3 lowercase fields",
 	  "description: low\nauthor: Low Case <l@c>\n\n--- a/f\n",
 	  "Low Case", "l@c", NULL, "low", "" },
-	{ "dep3 author without email",
+	{ "author without email is none",
 	  "Description: x\nAuthor: Just A Name\n",
-	  "Just A Name", NULL, NULL, "x", "" },
+	  NULL, NULL, NULL, "x", "" },
+	{ "author with empty name is none",
+	  "Description: x\nAuthor: <a@b>\n",
+	  NULL, NULL, NULL, "x", "" },
 	{ "dep3 empty first line",
 	  "Description:\n Real subject\n more\n",
-	  NULL, NULL, NULL, "Real subject", "more" },
+	  NULL, NULL, NULL, "Real subject", "more\n" },
 	{ "format-patch",
 	  "From 1234abcd Mon Sep 17 00:00:00 2001\n"
 	  "From: Jane Doe <jane@example.org>\n"
@@ -172,22 +177,34 @@ static const struct header_case headers[] = {
 	  "\n"
 	  "diff --git a/f b/f\n",
 	  "Jane Doe", "jane@example.org", "Tue, 1 Jan 2019 10:00:00 +0100",
-	  "Do the thing", "Body line 1\n\nBody line 2" },
-	{ "format-patch quoted name",
+	  "[PATCH 2/3] Do the thing", "Body line 1\n\nBody line 2\n" },
+	{ "format-patch quoted name, mime headers dropped",
 	  "From 1 Mon Sep 17 00:00:00 2001\nFrom: \"Doe, Jane\" <j@e>\n"
-	  "Subject: [PATCH] s\n\n",
-	  "Doe, Jane", "j@e", NULL, "s", "" },
-	{ "subject keeps other brackets",
-	  "From: A <a@b>\nSubject: [foo] bar\n\n",
-	  "A", "a@b", NULL, "[foo] bar", "" },
+	  "Subject: [PATCH] s\nMIME-Version: 1.0\n\n",
+	  "Doe, Jane", "j@e", NULL, "[PATCH] s", "" },
 	{ "no header at all", "--- a/f\n+++ b/f\n",
-	  NULL, NULL, NULL, NULL, NULL },
+	  NULL, NULL, NULL, NULL, "" },
 	{ "free text only", "This fixes things.\nReally.\n\n--- a/f\n",
-	  NULL, NULL, NULL, NULL, "This fixes things.\nReally." },
-	{ "first author wins", "Author: A <a@x>\nFrom: B <b@x>\nDescription: d\n",
-	  "A", "a@x", NULL, "d", "" },
-	{ "crlf header", "Description: c\r\nAuthor: C <c@d>\r\n\r\n--- a/f\r\n",
-	  "C", "c@d", NULL, "c", "" },
+	  NULL, NULL, NULL, NULL, "This fixes things.\nReally.\n\n" },
+	{ "From beats Author", "Author: A <a@x>\nFrom: B <b@x>\nDescription: d\n",
+	  "B", "b@x", NULL, "d", "" },
+	{ "Subject beats Description and its long text",
+	  "Description: desc\n more\nSubject: subj\n",
+	  NULL, NULL, NULL, "subj", "" },
+	{ "other fields, long text, free text",
+	  "Origin: upstream\nDescription: d\n long\nAuthor: A B <a@b>\nBug: y\n"
+	  "\nfree text\n\n",
+	  "A B", "a@b", NULL, "d", "Origin: upstream\nBug: y\n\nlong\nfree text\n\n" },
+	{ "free text ends the fields",
+	  "Description: d\nFree line\nAuthor: A <a@b>\n\n",
+	  NULL, NULL, NULL, "d", "Free line\nAuthor: A <a@b>\n\n" },
+	{ "fields only in the first paragraph",
+	  "Author: A <a@b>\n\nDescription: d\n\n",
+	  "A", "a@b", NULL, NULL, "Description: d\n\n" },
+	{ "crlf header", "Description: c\r\nAuthor: C <c@d>\r\n\r\nfree\r\n--- a/f\r\n",
+	  "C", "c@d", NULL, "c", "free\r\n" },
+	{ "subject keeps trailing blanks", "Description:   s  \n",
+	  NULL, NULL, NULL, "s  ", "" },
 };
 
 static void
@@ -225,6 +242,74 @@ test_headers(void)
 }
 
 static void
+test_commit_message(void)
+{
+	static const struct {
+		const char *header, *name, *want;
+	} cases[] = {
+		{ "", "bare-one.diff", "bare-one\n\n\nGbp-Pq: Name bare-one.diff" },
+		{ "Description: d\n long\n", "x.patch",
+		  "d\n\nlong\n\nGbp-Pq: Name x.patch" },
+		{ "Description: in sub\n", "sub/dir/t.patch",
+		  "in sub\n\n\nGbp-Pq: Topic sub/dir\nGbp-Pq: Name t.patch" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct dgit_quilt_header h;
+		char *msg = NULL;
+
+		if (dgit_quilt_header_parse(&h, cases[i].header,
+		    strlen(cases[i].header), "P") ||
+		    dgit_quilt_commit_message(&msg, &h, cases[i].name))
+			unit_ok(0, "commit message for %s", cases[i].name);
+		else
+			UNIT_STREQ(msg, cases[i].want, "commit message for %s",
+			    cases[i].name);
+		free(msg);
+		dgit_quilt_header_release(&h);
+	}
+}
+
+static void
+test_date(void)
+{
+	static const struct {
+		const char *s;
+		long long t;
+		int tz;
+	} ok[] = {
+		{ "Wed, 5 May 2021 10:00:00 +0200", 1620201600, 120 },
+		{ "5 May 2021 10:00 -0130", 1620214200, -90 },
+		{ "Mon, 01 Jan 2018 00:00:00 +0000", 1514764800, 0 },
+		{ "Thu, 29 Feb 2024 23:59:59 +1400", 1709200799, 840 },
+		{ "Tue, 1 Jan 2019 10:00:00 +0100", 1546333200, 60 },
+	};
+	static const char *const bad[] = {
+		"2021-05-05", "", "Wed 5 May 2021 10:00:00 +0200",
+		"5 Foo 2021 10:00:00 +0200", "5 May 2021 10:00:00",
+		"5 May 2021 25:00:00 +0000", "5 May 2021 10:00:00 +02",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		long long t;
+		int tz;
+
+		unit_ok(!dgit_quilt_date_parse(&t, &tz, ok[i].s) &&
+		    t == ok[i].t && tz == ok[i].tz, "date '%s'", ok[i].s) ||
+		    (unit_diag("  got %lld %d", t, tz), 0);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		long long t;
+		int tz;
+
+		unit_ok(dgit_quilt_date_parse(&t, &tz, bad[i]) != NULL,
+		    "bad date '%s' refused", bad[i]);
+	}
+}
+
+static void
 test_subject_from_name(void)
 {
 	static const char *const cases[][2] = {
@@ -252,5 +337,7 @@ main(void)
 	test_series_path();
 	test_headers();
 	test_subject_from_name();
+	test_commit_message();
+	test_date();
 	return unit_done();
 }
