@@ -39,14 +39,18 @@ void dgit_quilt_series_free(struct dgit_quilt_series *s);
 
 /*
  * Which series file dpkg-source reads, relative to the source tree:
- * "debian/patches/VENDOR.series" when it exists (vendor lowercased,
- * e.g. "debian"), else "debian/patches/series".  exists(path, ctx) is
- * asked about candidate paths.  Returns a static string or the result
- * written to buf (size bufsize); NULL if buf is too small.
+ * "debian/patches/VENDOR.series" when it exists (VENDOR is the vendor
+ * lowercased, "debian" when NULL), else "debian/patches/series".
+ * exists(path, ctx) says what a path is: 0 absent, 1 present, 2 a
+ * symlink.  When the vendor file is used and debian/patches/series is
+ * absent or a symlink, dpkg-source -x makes it a symlink to
+ * "VENDOR.series": *out_symlink is then set to 1 and the caller must do
+ * the same to get dpkg-source's tree.  Returns a static string or the
+ * path written to buf (size bufsize); NULL if buf is too small.
  */
 const char *dgit_quilt_series_path(char *buf, size_t bufsize,
-    const char *vendor, int (*exists)(const char *path, void *ctx),
-    void *ctx);
+    int *out_symlink, const char *vendor,
+    int (*exists)(const char *path, void *ctx), void *ctx);
 
 /*
  * The metadata of a patch, read from the text before its first diff as

@@ -158,12 +158,14 @@ dgit_quilt_series_free(struct dgit_quilt_series *s)
 }
 
 const char *
-dgit_quilt_series_path(char *buf, size_t bufsize, const char *vendor,
-    int (*exists)(const char *path, void *ctx), void *ctx)
+dgit_quilt_series_path(char *buf, size_t bufsize, int *out_symlink,
+    const char *vendor, int (*exists)(const char *path, void *ctx),
+    void *ctx)
 {
 	size_t vl, i;
 	static const char pre[] = "debian/patches/", suf[] = ".series";
 
+	*out_symlink = 0;
 	if (!vendor || !*vendor)
 		vendor = "debian";
 	vl = strlen(vendor);
@@ -177,8 +179,12 @@ dgit_quilt_series_path(char *buf, size_t bufsize, const char *vendor,
 		    (char)(c - 'A' + 'a') : c;
 	}
 	memcpy(buf + sizeof(pre) - 1 + vl, suf, sizeof(suf));
-	if (exists(buf, ctx))
+	if (exists(buf, ctx)) {
+		int plain = exists("debian/patches/series", ctx);
+
+		*out_symlink = plain == 0 || plain == 2;
 		return buf;
+	}
 	return "debian/patches/series";
 }
 

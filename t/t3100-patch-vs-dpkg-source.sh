@@ -468,6 +468,26 @@ for c in "f.orig f:f" "f g:f" "f g:f g" "d/f g:d/f g" "g d/f:d/f g" \
 	'
 done
 
+test_expect_success 'debian.series is used before series' '
+	newcase vendor &&
+	seq 1 3 >orig/f &&
+	mkpatch p "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n 1\n-2\n+TWO\n 3\n" &&
+	mkpatch v "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n 1\n-2\n+VENDOR\n 3\n" &&
+	echo v >deb/debian/patches/debian.series &&
+	check_same &&
+	test_grep -x VENDOR ref/f
+'
+
+test_expect_success 'a missing series becomes a symlink to debian.series' '
+	newcase vendor-link &&
+	seq 1 3 >orig/f &&
+	mkpatch v "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n 1\n-2\n+VENDOR\n 3\n" &&
+	rm deb/debian/patches/series &&
+	echo v >deb/debian/patches/debian.series &&
+	check_same &&
+	test -L ref/debian/patches/series
+'
+
 test_expect_success 'names with a space-separated timestamp' '
 	newcase stamp &&
 	seq 1 3 >orig/f &&

@@ -175,13 +175,40 @@ done:
 }
 
 static int
+path_kind(const char *rel, void *ctx)
+{
+	char *p = join(ctx, rel);
+	struct stat st;
+	int r = lstat(p, &st) != 0 ? 0 : S_ISLNK(st.st_mode) ? 2 : 1;
+
+	free(p);
+	return r;
+}
+
+/* As dpkg-source -x: the vendor series (Debian's) first. */
+static int
 apply_series(const char *dir)
 {
 	const struct dgit_error *err;
 	struct dgit_quilt_series *s = NULL;
-	char *sp = join(dir, "debian/patches/series"), *buf = NULL;
+	char pathbuf[256], *sp, *buf = NULL;
+	const char *rel;
 	size_t len, i;
-	int rc = 1;
+	int rc = 1, symlink_series;
+
+	rel = dgit_quilt_series_path(pathbuf, sizeof(pathbuf),
+	    &symlink_series, "debian", path_kind, (void *)dir);
+	sp = join(dir, rel);
+	if (symlink_series) {
+		char *l = join(dir, "debian/patches/series");
+
+		unlink(l);
+		if (symlink(strrchr(rel, '/') + 1, l) != 0) {
+			free(l);
+			goto done;
+		}
+		free(l);
+	}
 
 	if (read_file(sp, &buf, &len) != 0) {
 		rc = 0;         /* no series: nothing to apply */
@@ -192,11 +219,11 @@ apply_series(const char *dir)
 		goto done;
 	}
 	for (i = 0; i < s->n; i++) {
-		char *rel = join("debian/patches", s->patches[i].name);
-		char *pp = join(dir, rel);
+		char *prel = join("debian/patches", s->patches[i].name);
+		char *pp = join(dir, prel);
 		int r = apply_one(dir, pp, s->patches[i].strip, 0);
 
-		free(rel);
+		free(prel);
 		free(pp);
 		if (r)
 			goto done;

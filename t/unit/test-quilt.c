@@ -91,14 +91,18 @@ test_series(void)
 	}
 }
 
+/* ctx: "path" entries, a leading '@' marks a symlink */
 static int
 exists_in(const char *path, void *ctx)
 {
 	const char *const *list = ctx;
 
-	for (; *list; list++)
-		if (strcmp(*list, path) == 0)
-			return 1;
+	for (; *list; list++) {
+		const char *p = *list + (**list == '@');
+
+		if (strcmp(p, path) == 0)
+			return **list == '@' ? 2 : 1;
+	}
 	return 0;
 }
 
@@ -108,22 +112,33 @@ test_series_path(void)
 	const char *none[] = { "debian/patches/series", NULL };
 	const char *both[] = { "debian/patches/series",
 	    "debian/patches/debian.series", NULL };
+	const char *vendor_only[] = { "debian/patches/debian.series", NULL };
+	const char *vendor_link[] = { "@debian/patches/series",
+	    "debian/patches/debian.series", NULL };
 	const char *ubuntu[] = { "debian/patches/ubuntu.series", NULL };
 	char buf[128];
+	int link = -1;
 
-	UNIT_STREQ(dgit_quilt_series_path(buf, sizeof(buf), NULL, exists_in,
-	    none), "debian/patches/series", "no vendor series: plain series");
-	UNIT_STREQ(dgit_quilt_series_path(buf, sizeof(buf), NULL, exists_in,
-	    both), "debian/patches/debian.series",
-	    "default vendor is debian, its series wins");
-	UNIT_STREQ(dgit_quilt_series_path(buf, sizeof(buf), "Debian",
+	UNIT_STREQ(dgit_quilt_series_path(buf, sizeof(buf), &link, NULL,
+	    exists_in, none), "debian/patches/series",
+	    "no vendor series: plain series");
+	unit_ok(link == 0, "no symlink made");
+	UNIT_STREQ(dgit_quilt_series_path(buf, sizeof(buf), &link, NULL,
 	    exists_in, both), "debian/patches/debian.series",
+	    "default vendor is debian, its series wins");
+	unit_ok(link == 0, "an existing series file stays");
+	UNIT_STREQ(dgit_quilt_series_path(buf, sizeof(buf), &link, "Debian",
+	    exists_in, vendor_only), "debian/patches/debian.series",
 	    "vendor name is lowercased");
-	UNIT_STREQ(dgit_quilt_series_path(buf, sizeof(buf), "debian",
+	unit_ok(link == 1, "absent series becomes a symlink");
+	dgit_quilt_series_path(buf, sizeof(buf), &link, "debian", exists_in,
+	    vendor_link);
+	unit_ok(link == 1, "a series symlink is replaced");
+	UNIT_STREQ(dgit_quilt_series_path(buf, sizeof(buf), &link, "debian",
 	    exists_in, ubuntu), "debian/patches/series",
 	    "another vendor's series is not used");
-	unit_ok(dgit_quilt_series_path(buf, 10, "debian", exists_in, both) ==
-	    NULL, "small buffer refused");
+	unit_ok(dgit_quilt_series_path(buf, 10, &link, "debian", exists_in,
+	    both) == NULL, "small buffer refused");
 }
 
 struct header_case {
