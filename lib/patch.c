@@ -164,8 +164,8 @@ grow(void **arr, size_t *cap, size_t n, size_t size)
 
 /*
  * A file name from a ---/+++ line or git header: up to a TAB (timestamps
- * follow it); without a TAB, up to the first space followed by what looks
- * like a timestamp; else the whole rest.  Quoted names are refused.
+ * follow it), or without a TAB up to the first blank, as patch(1) reads
+ * it.  Quoted (C-style) names are refused, as dpkg-source does.
  */
 static const struct dgit_error *
 header_name(char **out, const char *s, size_t len, const char *what,
@@ -184,9 +184,9 @@ header_name(char **out, const char *s, size_t len, const char *what,
 	if (tab)
 		end = tab;
 	else {
+		/* without a TAB, patch(1) ends the name at a blank */
 		for (sp = s; sp < end; sp++) {
-			if (*sp == ' ' && sp + 1 < end &&
-			    sp[1] >= '0' && sp[1] <= '9') {
+			if (*sp == ' ') {
 				end = sp;
 				break;
 			}

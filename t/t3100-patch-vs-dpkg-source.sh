@@ -488,6 +488,28 @@ test_expect_success 'a missing series becomes a symlink to debian.series' '
 	test -L ref/debian/patches/series
 '
 
+test_expect_success 'a name with a space needs a TAB after it' '
+	newcase space-tab &&
+	seq 1 3 >"orig/my file" &&
+	mkpatch p "--- a/my file\t2020-01-01\n+++ b/my file\t2020-01-01\n@@ -1,3 +1,3 @@\n 1\n-2\n+TWO\n 3\n" &&
+	check_same &&
+	test_grep -x TWO "ref/my file"
+'
+
+test_expect_success 'without a TAB the name ends at the space' '
+	newcase space-notab &&
+	seq 1 3 >"orig/my file" &&
+	mkpatch p "--- a/my file\n+++ b/my file\n@@ -1,3 +1,3 @@\n 1\n-2\n+TWO\n 3\n" &&
+	check_both_fail "can.t find file to patch" "hunk #1 failed"
+'
+
+test_expect_success 'C-style quoted names are refused' '
+	newcase quoted &&
+	seq 1 3 >orig/f &&
+	mkpatch p "--- \"a/f\"\n+++ \"b/f\"\n@@ -1,3 +1,3 @@\n 1\n-2\n+TWO\n 3\n" &&
+	check_both_fail "C-style encoded filename" "quoted file name"
+'
+
 test_expect_success 'names with a space-separated timestamp' '
 	newcase stamp &&
 	seq 1 3 >orig/f &&
