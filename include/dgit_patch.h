@@ -67,6 +67,16 @@ const char *dgit_patch_file_target(const struct dgit_patch_file *pf,
     int old_exists, int new_exists);
 
 /*
+ * dpkg-source refuses a diff whose file is a symlink or lies under one
+ * (even a git diff of a symlink).  Asks is_symlink(prefix, ctx) about
+ * each leading prefix of target ("a", "a/b", ..., the whole path) and
+ * fails with DGIT_ERR_UNSAFE_PATH naming the first that is one.
+ */
+const struct dgit_error *dgit_patch_check_symlinks(const char *target,
+    int (*is_symlink)(const char *path, void *ctx), void *ctx,
+    const char *what);
+
+/*
  * Apply one file diff's hunks to old content (NULL/0 for CREATE or a file
  * that does not exist) giving new content in *out (malloc'd, caller frees
  * with free(); never NULL on success, even when empty).  Fuzz 0; offsets

@@ -770,6 +770,34 @@ dgit_patch_file_target(const struct dgit_patch_file *pf, int old_exists,
 	    pf->old_path;
 }
 
+const struct dgit_error *
+dgit_patch_check_symlinks(const char *target,
+    int (*is_symlink)(const char *path, void *ctx), void *ctx,
+    const char *what)
+{
+	const struct dgit_error *err = NULL;
+	char *buf = strdup(target), *sl;
+
+	if (!buf)
+		return dgit_error(DGIT_ERR_NOMEM);
+	for (sl = buf; ; sl++) {
+		sl = strchr(sl, '/');
+		if (sl)
+			*sl = 0;
+		if (*buf && is_symlink(buf, ctx)) {
+			err = dgit_error_fmt(DGIT_ERR_UNSAFE_PATH,
+			    "patch '%s' modifies '%s' through a symlink ('%s')",
+			    what, target, buf);
+			break;
+		}
+		if (!sl)
+			break;
+		*sl = '/';
+	}
+	free(buf);
+	return err;
+}
+
 void
 dgit_patch_free(struct dgit_patch *p)
 {

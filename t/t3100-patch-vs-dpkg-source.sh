@@ -510,6 +510,27 @@ test_expect_success 'C-style quoted names are refused' '
 	check_both_fail "C-style encoded filename" "quoted file name"
 '
 
+test_expect_success 'patching a symlink is refused' '
+	newcase symlink-file &&
+	seq 1 3 >orig/f && ln -s f orig/l &&
+	mkpatch p "--- a/l\n+++ b/l\n@@ -1,3 +1,3 @@\n 1\n-2\n+TWO\n 3\n" &&
+	check_both_fail "modifies file .*/l through a symlink" "through a symlink (.l.)"
+'
+
+test_expect_success 'patching through a symlinked directory is refused' '
+	newcase symlink-dir &&
+	mkdir orig/d && seq 1 3 >orig/d/f && ln -s d orig/e &&
+	mkpatch p "--- a/e/f\n+++ b/e/f\n@@ -1,3 +1,3 @@\n 1\n-2\n+TWO\n 3\n" &&
+	check_both_fail "through a symlink: .*/e\$" "through a symlink (.e.)"
+'
+
+test_expect_success 'a git diff of a symlink is refused too' '
+	newcase symlink-git &&
+	seq 1 3 >orig/f && ln -s f orig/l &&
+	mkpatch p "diff --git a/l b/l\nindex 1..2 120000\n--- a/l\n+++ b/l\n@@ -1 +1 @@\n-f\n\\\\ No newline at end of file\n+g\n\\\\ No newline at end of file\n" &&
+	check_both_fail "through a symlink" "through a symlink"
+'
+
 test_expect_success 'names with a space-separated timestamp' '
 	newcase stamp &&
 	seq 1 3 >orig/f &&

@@ -87,6 +87,17 @@ exists(const char *path)
 }
 
 static int
+is_symlink_in(const char *rel, void *dir)
+{
+	char *p = join(dir, rel);
+	struct stat st;
+	int r = lstat(p, &st) == 0 && S_ISLNK(st.st_mode);
+
+	free(p);
+	return r;
+}
+
+static int
 apply_one(const char *dir, const char *patchpath, int strip,
     unsigned flags)
 {
@@ -119,6 +130,11 @@ apply_one(const char *dir, const char *patchpath, int strip,
 		struct stat st;
 		unsigned mode = pf->new_mode;
 
+		if ((err = dgit_patch_check_symlinks(target, is_symlink_in,
+		    (void *)dir, patchpath))) {
+			fprintf(stderr, "apply-patch: %s\n", err->msg);
+			goto next;
+		}
 		if (pf->op != DGIT_PATCH_CREATE && exists(src)) {
 			if (read_file(src, &old, &old_len) != 0) {
 				fprintf(stderr, "apply-patch: cannot read "

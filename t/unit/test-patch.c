@@ -412,6 +412,29 @@ test_big(void)
 	free(patch);
 }
 
+static int
+is_link(const char *path, void *ctx)
+{
+	return strcmp(path, ctx) == 0;
+}
+
+static void
+test_symlinks(void)
+{
+	const struct dgit_error *err;
+
+	unit_ok(!dgit_patch_check_symlinks("a/b/c", is_link, "x", "T"),
+	    "no symlink on the way");
+	err = dgit_patch_check_symlinks("a/b/c", is_link, "a/b", "T");
+	unit_ok(err && err->code == DGIT_ERR_UNSAFE_PATH &&
+	    strstr(err->msg, "'a/b/c' through a symlink ('a/b')"),
+	    "symlinked directory named");
+	err = dgit_patch_check_symlinks("a/b/c", is_link, "a/b/c", "T");
+	unit_ok(err && strstr(err->msg, "('a/b/c')"), "symlink itself");
+	err = dgit_patch_check_symlinks("f", is_link, "f", "T");
+	unit_ok(err != NULL, "top-level symlink");
+}
+
 int
 main(void)
 {
@@ -420,5 +443,6 @@ main(void)
 	test_apply();
 	test_keep_empty();
 	test_big();
+	test_symlinks();
 	return unit_done();
 }
