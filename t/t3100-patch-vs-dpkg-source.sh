@@ -531,6 +531,22 @@ test_expect_success 'a git diff of a symlink is refused too' '
 	check_both_fail "through a symlink" "through a symlink"
 '
 
+test_expect_success 'git new empty file is not created (-E)' '
+	newcase git-empty-new &&
+	seq 1 3 >orig/f &&
+	mkpatch p "diff --git a/e b/e\nnew file mode 100644\nindex 0000000..e69de29\n" &&
+	check_same &&
+	test_path_is_missing ref/e
+'
+
+test_expect_success 'git deletion of an empty file' '
+	newcase git-empty-del &&
+	seq 1 3 >orig/f && : >orig/e &&
+	mkpatch p "diff --git a/e b/e\ndeleted file mode 100644\nindex e69de29..0000000\n" &&
+	check_same &&
+	test_path_is_missing ref/e
+'
+
 test_expect_success 'names with a space-separated timestamp' '
 	newcase stamp &&
 	seq 1 3 >orig/f &&
