@@ -39,13 +39,27 @@ struct dgit_patch_file {
 
 /*
  * Parse a whole patch.  Text before and between diffs is ignored as
- * patch(1) does (so a DEP-3 header is skipped).  strip is the -p level.
- * Paths are validated: absolute paths, '..' components and names with
- * nothing left after stripping fail with DGIT_ERR_UNSAFE_PATH /
- * DGIT_ERR_PARSE naming what and the line.  Malformed hunks fail with
- * DGIT_ERR_PARSE naming the line.  Lines ending in CRLF throughout a diff
- * have the CR stripped, as GNU patch does.  The buffer is copied; free
- * *out with dgit_patch_free().
+ * patch(1) does (so a DEP-3 header is skipped); a diff indented as a whole
+ * is read.  strip is the -p level (dpkg-source always uses 1; runs of '/'
+ * count as one, so "/x/f" is "x/f").  A name that cannot be stripped is
+ * replaced by the diff's other name, as patch(1) does; if neither is
+ * valid: DGIT_ERR_PARSE.  A '..' component in either name, or an absolute
+ * name left after stripping: DGIT_ERR_UNSAFE_PATH.  Names end at a TAB,
+ * or without one at the first blank; C-style quoted names are refused
+ * (dpkg-source does).  As dpkg-source's own check: a "--- " line not
+ * followed by "+++ ", a ---/+++ pair without hunks, malformed hunks
+ * (counts not matching the lines) are DGIT_ERR_PARSE naming what and the
+ * line; so is a non-empty patch with no diff at all (patch(1): "only
+ * garbage").  A diff whose --- line ends in CRLF has the CRs stripped,
+ * as GNU patch does.  The buffer is copied; free *out with
+ * dgit_patch_free().
+ *
+ * Caller's part, per file diff: pick the file with
+ * dgit_patch_file_target(), refuse symlinks with
+ * dgit_patch_check_symlinks(), pass old content (NULL if absent), then
+ * write, remove (see *out_remove), rename (RENAME: remove old_path),
+ * and set modes (new_mode; 0120000 makes a symlink whose target is the
+ * content).  Several diffs of one file apply in turn to the result.
  */
 const struct dgit_error *dgit_patch_parse(struct dgit_patch **out,
     const char *buf, size_t len, int strip, const char *what);
