@@ -95,6 +95,9 @@ const struct dgit_error *dgit_fetch_copy_file(const char *dest,
 /* Remove the whole cache directory; a missing one is not an error. */
 const struct dgit_error *dgit_fetch_cache_clear(const char *cache_dir);
 
+/* rm -rf path (symlinks are removed, not followed); missing is fine. */
+const struct dgit_error *dgit_fetch_remove_tree(const char *path);
+
 /* mkdir -p with mode 0755. */
 const struct dgit_error *dgit_fetch_mkdirs(const char *path);
 

@@ -340,6 +340,12 @@ rm_tree(int dirfd, const char *name, const char *path)
 }
 
 const struct dgit_error *
+dgit_fetch_remove_tree(const char *path)
+{
+	return rm_tree(AT_FDCWD, path, path);
+}
+
+const struct dgit_error *
 dgit_fetch_cache_clear(const char *cache_dir)
 {
 	return rm_tree(AT_FDCWD, cache_dir, cache_dir);
