@@ -39,7 +39,7 @@ struct dgit_fetch_opts {
 	unsigned retries;          /* extra attempts on transient errors; 0: 3,
 	                              use DGIT_FETCH_NO_RETRY for none */
 	unsigned backoff_ms;       /* delay before the first retry, doubled
-	                              after each; 0: 500 */
+	                              after each; 0: 250 */
 	long connect_timeout;      /* seconds; 0: 30 */
 	long stall_timeout;        /* abort a transfer idle this long; 0: 60 */
 	dgit_fetch_progress_cb progress;
@@ -54,6 +54,7 @@ struct dgit_fetch_item {
 	/* in */
 	const char *url;
 	const char *dest;          /* final path; its directory must exist */
+	const char *name;          /* for messages, with the URL; or NULL */
 	int has_size;
 	uint64_t size;             /* exact size expected, when has_size */
 	uint64_t max_size;         /* cap when !has_size; 0: DEFAULT_MAX */

@@ -1149,6 +1149,7 @@ again:
 		}
 		it[i].url = u;
 		it[i].dest = d;
+		it[i].name = ix[i]->path;
 		it[i].has_size = 1;
 		it[i].size = ix[i]->size;
 		it[i].sha256 = ix[i]->sha256;

@@ -389,6 +389,12 @@ check_item(struct xfer *x, const char *what)
 {
 	struct dgit_fetch_item *it = x->it;
 
+	char named[2048];
+
+	if (it->name) {
+		snprintf(named, sizeof named, "%s' from '%s", it->name, what);
+		what = named;
+	}
 	dgit_sha256_final_hex(&x->sha, it->got_sha256);
 	it->got_size = x->got;
 	if (it->has_size && x->got != it->size)
@@ -690,7 +696,7 @@ dgit_fetch_files(const struct dgit_fetch_opts *o,
 	r.parallel = o->parallel ? o->parallel : 4;
 	r.retries = o->retries == DGIT_FETCH_NO_RETRY ? 0 :
 	    o->retries ? o->retries : 3;
-	r.backoff_ms = o->backoff_ms ? o->backoff_ms : 500;
+	r.backoff_ms = o->backoff_ms ? o->backoff_ms : 250;
 	r.start = r.last_progress = now_mono();
 	if (n == 0)
 		return NULL;

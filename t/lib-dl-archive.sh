@@ -8,7 +8,8 @@
 #   dl_publish [OPTS]        write Sources, Release and InRelease for
 #                            suite "unstable" codename "sid"; OPTS:
 #                            --date EPOCH, --valid-until EPOCH,
-#                            --key NAME (signing key), --no-by-hash
+#                            --key NAME (signing key), --no-by-hash,
+#                            --keep-sources (do not regenerate Sources)
 #   dl_dgit ARGS...          "$DGIT" with the archive configured
 #
 # The archive lives in $PWD/archive, keys in $PWD/keys/NAME.{home,gpg}.
@@ -92,21 +93,27 @@ dl_native() { dl_build_ "$1" "$2" native; }
 dl_rfc2822() { date -u -R -d "@$1" | sed 's/+0000$/UTC/'; }
 
 dl_publish() {
-	date=$(( $(date +%s) - 3600 )) until= key=archive byhash=yes
+	date=$(( $(date +%s) - 3600 )) until= key=archive byhash=yes keep=
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--date) date=$2; shift ;;
 		--valid-until) until=$2; shift ;;
 		--key) key=$2; shift ;;
 		--no-by-hash) byhash= ;;
+		--keep-sources) keep=1 ;;
 		esac
 		shift
 	done
 	d=$DL_ARCHIVE/dists/sid
+	if [ -n "$keep" ]; then
+		cp "$d/main/source/Sources" "$DL_TOP/.Sources"
+	else
+		(cd "$DL_ARCHIVE" && dpkg-scansources pool/main 2>/dev/null) \
+		    >"$DL_TOP/.Sources"
+	fi &&
 	rm -rf "$d" "$DL_ARCHIVE/dists/unstable" && mkdir -p "$d/main/source" &&
 	ln -s sid "$DL_ARCHIVE/dists/unstable" &&
-	(cd "$DL_ARCHIVE" && dpkg-scansources pool/main 2>/dev/null) \
-	    >"$d/main/source/Sources" &&
+	mv "$DL_TOP/.Sources" "$d/main/source/Sources" &&
 	xz -k "$d/main/source/Sources" && gzip -k -n "$d/main/source/Sources" &&
 	{
 		echo "Origin: Test"
