@@ -888,7 +888,74 @@ struct search {
 	struct dgit_archive_source *best;
 	char *binary_of;           /* a source that builds package */
 	char versions[512];        /* versions seen, for the error */
+	/* paragraphs that concern package, re-serialised for the cache */
+	char *rec;
+	size_t rec_len, rec_cap;
+	int rec_overflow;
+	int no_rec;                /* replaying a record: do not record */
 };
+
+#define REC_MAX (4u << 20)
+
+static int
+rec_put(struct search *s, const char *b, size_t n)
+{
+	if (s->rec_overflow)
+		return 0;
+	if (s->rec_len + n + 1 > REC_MAX) {
+		s->rec_overflow = 1;
+		return 0;
+	}
+	if (s->rec_len + n + 1 > s->rec_cap) {
+		size_t nc = s->rec_cap ? s->rec_cap : 4096;
+		char *nb;
+
+		while (nc < s->rec_len + n + 1)
+			nc *= 2;
+		nb = realloc(s->rec, nc);
+		if (nb == NULL)
+			return -1;
+		s->rec = nb;
+		s->rec_cap = nc;
+	}
+	memcpy(s->rec + s->rec_len, b, n);
+	s->rec_len += n;
+	return 0;
+}
+
+/* Write p back as deb822 text into the lookup record. */
+static const struct dgit_error *
+rec_para(struct search *s, const struct dgit_deb822_para *p)
+{
+	size_t nf = dgit_deb822_nfields(p);
+
+	for (size_t i = 0; i < nf; i++) {
+		const char *name = dgit_deb822_field_name(p, i);
+		const char *v = dgit_deb822_field_value(p, i);
+		int rc = rec_put(s, name, strlen(name)) | rec_put(s, ":", 1);
+
+		if (*v != '\n')
+			rc |= rec_put(s, " ", 1);
+		while (*v) {
+			size_t l = strcspn(v, "\n");
+
+			rc |= rec_put(s, v, l);
+			v += l;
+			if (*v == '\n') {
+				v++;
+				rc |= rec_put(s, "\n ", 2);
+				if (*v == '\n' || *v == '\0')
+					rc |= rec_put(s, ".", 1);
+			}
+		}
+		rc |= rec_put(s, "\n", 1);
+		if (rc)
+			return dgit_error(DGIT_ERR_NOMEM);
+	}
+	if (rec_put(s, "\n", 1))
+		return dgit_error(DGIT_ERR_NOMEM);
+	return NULL;
+}
 
 static int
 list_has(const char *list, const char *name)
@@ -923,12 +990,22 @@ on_para(const struct dgit_deb822_para *p, void *arg)
 		return NULL;
 	if (strcmp(pkg, s->package) != 0) {
 		v = dgit_deb822_get(p, "Binary");
+		if (v && list_has(v, s->package) && !s->no_rec) {
+			err = rec_para(s, p);
+			if (err)
+				return err;
+		}
 		if (s->binary_of == NULL && v && list_has(v, s->package)) {
 			s->binary_of = strdup(pkg);
 			if (s->binary_of == NULL)
 				return dgit_error(DGIT_ERR_NOMEM);
 		}
 		return NULL;
+	}
+	if (!s->no_rec) {
+		err = rec_para(s, p);
+		if (err)
+			return err;
 	}
 	ver = dgit_deb822_get(p, "Version");
 	if (ver == NULL)
@@ -1087,6 +1164,72 @@ pick_index(const struct dgit_archive_release *r, const char *comp)
 	return NULL;
 }
 
+/*
+ * CACHE/lookup/INDEX-SHA256/PACKAGE: the paragraphs of one index that
+ * concern package, so a later search needs no decompression.  Keyed by
+ * the index's hash from the signed Release, so it can never go stale.
+ */
+static const struct dgit_error *
+lookup_path(char **out, const char *cache_dir, const char *sha,
+    const char *package, int mk)
+{
+	const struct dgit_error *err = NULL;
+	char *dir = NULL;
+
+	*out = NULL;
+	if (asprintf(&dir, "%s/lookup/%s", cache_dir, sha) == -1)
+		return dgit_error(DGIT_ERR_NOMEM);
+	if (mk)
+		err = dgit_fetch_mkdirs(dir);
+	if (err == NULL && asprintf(out, "%s/%s", dir, package) == -1) {
+		*out = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+	}
+	free(dir);
+	return err;
+}
+
+/* Best effort, like the rest of the cache. */
+static void
+lookup_store(const char *cache_dir, const char *sha, const char *package,
+    const char *buf, size_t len)
+{
+	char *path = NULL, *tmp = NULL;
+	int fd;
+
+	if (lookup_path(&path, cache_dir, sha, package, 1) ||
+	    asprintf(&tmp, "%s.%ld.tmp", path, (long)getpid()) == -1) {
+		free(path);
+		return;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd != -1) {
+		ssize_t w = len ? write(fd, buf, len) : 0;
+
+		if (close(fd) == 0 && w == (ssize_t)len &&
+		    rename(tmp, path) == 0) {
+			free(tmp);
+			free(path);
+			return;
+		}
+		unlink(tmp);
+	}
+	free(tmp);
+	free(path);
+}
+
+/* Debian policy: [a-z0-9][a-z0-9+.-]+ */
+static int
+good_package(const char *p)
+{
+	size_t l = strlen(p);
+
+	if (l < 1 || l > 128 || !((p[0] >= 'a' && p[0] <= 'z') ||
+	    (p[0] >= '0' && p[0] <= '9')))
+		return 0;
+	return strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789+.-") == l;
+}
+
 const struct dgit_error *
 dgit_archive_find_source(struct dgit_archive_source **out,
     const struct dgit_archive_opts *o, const struct dgit_archive_release *r,
@@ -1101,6 +1244,9 @@ dgit_archive_find_source(struct dgit_archive_source **out,
 	int by_hash = r->by_hash;
 
 	*out = NULL;
+	if (!good_package(package))
+		return dgit_error_fmt(DGIT_ERR_USAGE, "bad package name '%s' "
+		    "(lowercase letters, digits, '+', '-' and '.')", package);
 	memset(&s, 0, sizeof s);
 	s.package = package;
 	s.version = version;
@@ -1126,6 +1272,43 @@ dgit_archive_find_source(struct dgit_archive_source **out,
 		    "suite has no source packages at '%s'", r->suite_req,
 		    r->base);
 		goto done;
+	}
+	if (o->fetch.cache_dir) {
+		int all = 1;
+
+		for (i = 0; i < n && all; i++) {
+			char *lp = NULL;
+
+			err = lookup_path(&lp, o->fetch.cache_dir,
+			    ix[i]->sha256, package, 0);
+			if (err)
+				goto done;
+			all = access(lp, R_OK) == 0;
+			free(lp);
+		}
+		if (all) {
+			s.no_rec = 1;
+			for (i = 0; i < n; i++) {
+				char what[PATH_MAX], *lp = NULL;
+				size_t l = strlen(searched);
+
+				err = lookup_path(&lp, o->fetch.cache_dir,
+				    ix[i]->sha256, package, 0);
+				if (err)
+					goto done;
+				snprintf(what, sizeof what, "%s/dists/%s/%s",
+				    r->base, r->suite_req, ix[i]->path);
+				s.what = what;
+				s.component = comp[i];
+				err = scan_index(&s, lp);
+				free(lp);
+				if (err)
+					goto done;
+				snprintf(searched + l, sizeof searched - l,
+				    "%s%s", l ? ", " : "", comp[i]);
+			}
+			goto found;
+		}
 	}
 	err = make_workdir(&work, NULL);
 	if (err)
@@ -1170,12 +1353,18 @@ again:
 		    r->suite_req, ix[i]->path);
 		s.what = what;
 		s.component = comp[i];
+		s.rec_len = 0;
+		s.rec_overflow = 0;
 		err = scan_index(&s, it[i].dest);
 		if (err)
 			goto done;
+		if (o->fetch.cache_dir && !s.rec_overflow)
+			lookup_store(o->fetch.cache_dir, ix[i]->sha256,
+			    package, s.rec, s.rec_len);
 		snprintf(searched + l, sizeof searched - l, "%s%s",
 		    l ? ", " : "", comp[i]);
 	}
+found:
 	if (s.best == NULL) {
 		if (version && s.versions[0])
 			err = dgit_error_fmt(DGIT_ERR_NOT_FOUND,
@@ -1216,6 +1405,7 @@ done:
 	free(ix);
 	free(comp);
 	free(s.binary_of);
+	free(s.rec);
 	dgit_archive_source_free(s.best);
 	return err;
 }

@@ -57,6 +57,25 @@ test_expect_success 'a binary package name names its source' '
 	dl_dir_has_only out5
 '
 
+test_expect_success 'the answers are the same from the lookup cache' '
+	test -d "$XDG_CACHE_HOME/dgit/lookup" &&
+	test_must_fail dl_dgit download-source --dir out5 hello-doc 2>err &&
+	test_grep "hello-doc. is a binary package; its source package is .hello." err &&
+	test_must_fail dl_dgit download-source --dir out5 hello=9-1 2>err &&
+	test_grep "(it has 1.0-1, 1.10-1, 1.2-1)" err &&
+	mkdir out6 &&
+	dl_dgit download-source --dir out6 hello >stdout &&
+	test_grep "downloaded hello 1.10-1 .*all from the cache" stdout &&
+	dl_dir_has_only out6 hello_1.10-1.debian.tar.xz hello_1.10-1.dsc \
+	    hello_1.10.orig.tar.xz
+'
+
+test_expect_success 'a bad package name is a usage error' '
+	test_expect_code 2 dl_dgit download-source --dir out5 "../x" 2>err &&
+	test_expect_code 2 dl_dgit download-source --dir out5 "Hello" 2>err &&
+	test_grep "bad package name .Hello." err
+'
+
 test_expect_success 'unknown package names the suite and components searched' '
 	test_must_fail dl_dgit download-source --dir out5 nosuch 2>err &&
 	test_grep "source package .nosuch. not found in suite .sid. (searched components: main)" err

@@ -121,7 +121,7 @@ test_expect_success 'without by-hash, the plain index path is used and checked' 
 	dl_publish --no-by-hash &&
 	dl_dgit download-source --dir out hello && rm out/* &&
 	printf "\n" >>archive/dists/sid/main/source/Sources.xz &&
-	rm -rf "$XDG_CACHE_HOME/dgit/sha256" &&
+	rm -rf "$XDG_CACHE_HOME/dgit" &&
 	refused
 '
 
