@@ -12,66 +12,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <git2.h>
-
 #include "dgit.h"
 #include "dgit_archive.h"
+#include "dgit_config.h"
 #include "dgit_fetch.h"
 
 #define DEFAULT_SUITE "sid"
-#define DEFAULT_ARCHIVE_KEYRING "/usr/share/keyrings/debian-archive-keyring.gpg"
-#define DEFAULT_DSC_KEYRINGS \
-	"/usr/share/keyrings/debian-keyring.gpg:" \
-	"/usr/share/keyrings/debian-nonupload.gpg:" \
-	"/usr/share/keyrings/debian-maintainers.gpg"
-
-/*
- * A config value: the last -c NAME=VALUE for name, else git config
- * (global and system files).  Returns a malloc'd string or NULL.
- */
-static char *
-config_get(const char *name)
-{
-	size_t nl = strlen(name);
-	git_config *cfg = NULL;
-	git_buf b = { 0 };
-	char *v = NULL;
-
-	for (size_t i = dgit_opts.nconfig; i-- > 0;) {
-		const char *c = dgit_opts.config[i];
-
-		if (strncasecmp(c, name, nl) == 0 && c[nl] == '=')
-			return strdup(c + nl + 1);
-	}
-	git_libgit2_init();
-	if (git_config_open_default(&cfg) == 0 &&
-	    git_config_get_string_buf(&b, cfg, name) == 0)
-		v = strdup(b.ptr);
-	git_buf_dispose(&b);
-	git_config_free(cfg);
-	git_libgit2_shutdown();
-	return v;
-}
-
-/* Split a colon-separated list in place; *out points into s. */
-static size_t
-split_list(const char ***out, char *s)
-{
-	size_t n = 0;
-	char *save = NULL, *tok;
-
-	*out = NULL;
-	for (tok = strtok_r(s, ":", &save); tok;
-	    tok = strtok_r(NULL, ":", &save)) {
-		const char **nv = realloc(*out, (n + 1) * sizeof *nv);
-
-		if (nv == NULL)
-			break;
-		*out = nv;
-		nv[n++] = tok;
-	}
-	return n;
-}
 
 static void
 human(char *buf, size_t len, double v)
@@ -130,10 +76,11 @@ cmd_download_source(int argc, char **argv)
 	struct dgit_archive_download *dl = NULL;
 	struct progress_state ps = { "downloading", 0 };
 	const char *dir = ".", *pkgarg = NULL, *suite = NULL;
-	const char *distro = dgit_opts.distro ? dgit_opts.distro : "debian";
-	const char **akr = NULL, **dkr = NULL;
+	const char *distro = NULL;
+	struct dgit_config *cfg = NULL;
+	char **akr = NULL, **dkr = NULL;
+	size_t nakr = 0, ndkr = 0;
 	char *pkg = NULL, *version = NULL, *mirror = NULL, *cache = NULL;
-	char *akr_s = NULL, *dkr_s = NULL, key[256];
 	int clear_cache = 0, no_cache = 0, rc = DGIT_EXIT_FAIL, i;
 	struct stat st;
 	char sz[32];
@@ -231,42 +178,47 @@ cmd_download_source(int argc, char **argv)
 		goto done;
 	}
 
+	err = dgit_config_new(&cfg, ".", dgit_opts.config, dgit_opts.nconfig);
+	if (err)
+		goto done;
+	distro = dgit_opts.distro ? dgit_opts.distro :
+	    dgit_config_suite_distro(cfg, suite);
 	/* mirror: config, else the system's apt sources */
-	{
-		size_t sl = strlen(suite);
-		int sec = sl > 9 && strcmp(suite + sl - 9, "-security") == 0;
-
-		if (sec && dgit_opts.distro == NULL)
-			mirror = config_get("dgit-distro.debian-security.mirror");
+	if (dgit_config_get_distro(cfg, distro, "mirror")) {
+		mirror = strdup(dgit_config_get_distro(cfg, distro, "mirror"));
 		if (mirror == NULL) {
-			snprintf(key, sizeof key, "dgit-distro.%s.mirror",
-			    distro);
-			if (!sec || dgit_opts.distro)
-				mirror = config_get(key);
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
 		}
-		if (mirror == NULL) {
-			err = dgit_archive_mirror_from_apt(&mirror, suite);
-			if (err)
-				goto done;
-		}
+	} else {
+		err = dgit_archive_mirror_from_apt(&mirror, suite);
+		if (err)
+			goto done;
 	}
-	snprintf(key, sizeof key, "dgit-distro.%s.archive-keyring", distro);
-	akr_s = config_get(key);
-	if (akr_s == NULL)
-		akr_s = strdup(DEFAULT_ARCHIVE_KEYRING);
-	snprintf(key, sizeof key, "dgit-distro.%s.keyring", distro);
-	dkr_s = config_get(key);
-	if (dkr_s == NULL)
-		dkr_s = strdup(DEFAULT_DSC_KEYRINGS);
-	if (akr_s == NULL || dkr_s == NULL) {
-		err = dgit_error(DGIT_ERR_NOMEM);
+	err = dgit_config_get_distro_paths(&akr, &nakr, cfg, distro,
+	    "archive-keyring");
+	if (err)
+		goto done;
+	if (nakr == 0) {
+		const char *v = dgit_config_get_distro(cfg, distro,
+		    "archive-keyring");
+
+		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND,
+		    "no archive keyring for distro '%s' (%s); install "
+		    "debian-archive-keyring or set "
+		    "dgit-distro.%s.archive-keyring", distro,
+		    v ? v : "none configured", distro);
 		goto done;
 	}
+	err = dgit_config_get_distro_paths(&dkr, &ndkr, cfg, distro,
+	    "keyring");
+	if (err)
+		goto done;
 	o.mirror = mirror;
-	o.narchive_keyrings = split_list(&akr, akr_s);
-	o.archive_keyrings = akr;
-	o.ndsc_keyrings = split_list(&dkr, dkr_s);
-	o.dsc_keyrings = dkr;
+	o.narchive_keyrings = nakr;
+	o.archive_keyrings = (const char *const *)akr;
+	o.ndsc_keyrings = ndkr;
+	o.dsc_keyrings = (const char *const *)dkr;
 	o.fetch.cache_dir = no_cache ? NULL : cache;
 	if (!dgit_opts.quiet && isatty(2)) {
 		o.fetch.progress = show_progress;
@@ -332,10 +284,9 @@ done:
 	dgit_archive_download_free(dl);
 	dgit_archive_source_free(src);
 	dgit_archive_release_free(rel);
-	free(akr);
-	free(dkr);
-	free(akr_s);
-	free(dkr_s);
+	dgit_config_paths_free(akr, nakr);
+	dgit_config_paths_free(dkr, ndkr);
+	dgit_config_free(cfg);
 	free(mirror);
 	free(cache);
 	free(pkg);

@@ -31,6 +31,7 @@
 #include "dgit_fetch.h"
 #include "dgit_sha256.h"
 #include "dgit_verify.h"
+#include "dgit_version.h"
 
 #define RELEASE_MAX (64ull << 20)
 #define DSC_MAX (16ull << 20)
@@ -1019,11 +1020,11 @@ on_para(const struct dgit_deb822_para *p, void *arg)
 		    l ? ", " : "", ver);
 	}
 	if (s->version) {
-		if (s->best || dgit_aptshim_version_compare(ver,
+		if (s->best || dgit_version_compare(ver,
 		    s->version) != 0)
 			return NULL;
 	} else if (s->best &&
-	    dgit_aptshim_version_compare(ver, s->best->version) <= 0)
+	    dgit_version_compare(ver, s->best->version) <= 0)
 		return NULL;
 
 	c = calloc(1, sizeof *c);
