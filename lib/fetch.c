@@ -35,6 +35,7 @@ struct xfer {
 	uint64_t got;              /* bytes in tmp, all hashed */
 	uint64_t cap;              /* never accept more than this */
 	uint64_t range_from;       /* the Range asked for this attempt */
+	char range[32];
 	int checked_status;        /* first body byte of this attempt seen */
 	int oversize;
 	int write_errno;
@@ -538,9 +539,16 @@ start(struct run *r, CURLM *m, struct xfer *x)
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
 	    o->stall_timeout ? o->stall_timeout : 60L);
 	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->cap);
-	if (x->got > 0)
-		curl_easy_setopt(h, CURLOPT_RESUME_FROM_LARGE,
-		    (curl_off_t)x->got);
+	if (x->got > 0) {
+		/*
+		 * CURLOPT_RANGE rather than RESUME_FROM: a server that ignores
+		 * the Range then reaches on_data with a 200, which starts the
+		 * file again, where curl would give up.
+		 */
+		snprintf(x->range, sizeof x->range, "%llu-",
+		    (unsigned long long)x->got);
+		curl_easy_setopt(h, CURLOPT_RANGE, x->range);
+	}
 	if (curl_multi_add_handle(m, h) != CURLM_OK)
 		return dgit_error_fmt(DGIT_ERR_NETWORK,
 		    "cannot start the download of '%s'", x->it->url);
@@ -625,8 +633,8 @@ ended(struct run *r, CURLM *m, struct xfer *x, CURLcode rc)
 		    "'%s' not found (%s)", it->url, reason);
 	} else {
 		again = transient(rc, status);
-		if (rc == CURLE_HTTP_RETURNED_ERROR && x->got > 0 &&
-		    status == 416) {
+		if ((rc == CURLE_HTTP_RETURNED_ERROR && x->got > 0 &&
+		    status == 416) || rc == CURLE_RANGE_ERROR) {
 			/* our Range was refused: start again from zero */
 			x->got = 0;
 			dgit_sha256_init(&x->sha);

@@ -1,93 +1,107 @@
 #!/bin/sh
 test_description='download-source refuses every tampering, leaving nothing behind'
 . "$(dirname "$0")/test-lib.sh"
-. "$TEST_DIR/lib-dl-archive.sh"
+. "$TEST_DIR/lib-archive.sh"
+. "$TEST_DIR/lib-download.sh"
 
-TMPDIR=$PWD/tmp
+TMPDIR=$TRASH_DIRECTORY/tmp
 export TMPDIR
+NOW=$(date +%s)
 
-test_expect_success 'set up the archive' '
+test_expect_success 'set up the archive and the server' '
 	mkdir tmp out &&
-	dl_keys &&
-	dl_pkg hello 1.0-1 &&
-	dl_publish &&
-	cp -a archive pristine
+	archive_standard archive &&
+	cp -a archive pristine &&
+	httpd_start archive
 '
+DL_MIRROR=$(httpd_url 2>/dev/null)
 
+# Back to the pristine archive, no faults, an empty cache.
 restore() {
-	rm -rf "$DL_ARCHIVE" && cp -a "$DL_TOP/pristine" "$DL_ARCHIVE" &&
+	rm -rf archive.old && mv archive archive.old &&
+	cp -a pristine archive && rm -rf archive.old &&
+	httpd_faults_clear &&
 	rm -rf "$XDG_CACHE_HOME/dgit"
 }
 
-# The command must fail, and neither --dir nor $TMPDIR keeps anything.
+# The command fails; neither --dir nor $TMPDIR keeps anything.
 refused() {
-	test_must_fail dl_dgit download-source --dir out hello 2>err &&
+	test_must_fail dl_dgit download-source --dir out "$@" hello 2>err &&
 	dl_dir_has_only out &&
 	dl_dir_has_only tmp
 }
 
 test_expect_success 'the untouched archive downloads' '
 	dl_dgit download-source --dir out hello &&
-	dl_dir_has_only out hello_1.0-1.debian.tar.xz hello_1.0-1.dsc \
-	    hello_1.0.orig.tar.xz &&
+	dl_expect_files "$(fixture_built hello-2)" out &&
 	dl_dir_has_only tmp &&
 	rm out/*
 '
 
 test_expect_success 'InRelease signed by an unknown key' '
 	restore &&
-	dl_sign stranger archive/dists/sid/Release archive/dists/sid/InRelease &&
+	ARCHIVE_KEY=wrong archive_sign archive sid &&
 	refused &&
-	test_grep "cannot trust suite .sid.: .*InRelease. is signed by key .*, which is not in the keyring" err
+	test_grep "cannot trust suite .sid.: .*/dists/sid/InRelease. is signed by key $(key_fpr wrong), which is not in the keyring" err
 '
 
 test_expect_success 'InRelease with a changed byte' '
 	restore &&
-	sed -i "s/^Label: Test/Label: Tesu/" archive/dists/sid/InRelease &&
+	sed -i "s/^Label: Debian/Label: Debiam/" archive/dists/sid/InRelease &&
+	! cmp archive/dists/sid/InRelease pristine/dists/sid/InRelease &&
 	refused &&
-	test_grep "cannot trust suite .sid.: bad signature on .*InRelease" err
+	test_grep "cannot trust suite .sid.: bad signature on .*/dists/sid/InRelease." err
 '
 
-test_expect_success 'unsigned InRelease' '
+test_expect_success 'InRelease changed in transit (a flipped byte)' '
+	restore &&
+	httpd_fault corrupt /dists/sid/InRelease 200 &&
+	refused &&
+	test_grep "cannot trust suite .sid.: bad signature on .*/dists/sid/InRelease." err
+'
+
+test_expect_success 'an unsigned InRelease' '
 	restore &&
 	cp archive/dists/sid/Release archive/dists/sid/InRelease &&
 	refused &&
-	test_grep "cannot trust suite .sid.: .*InRelease" err
+	test_grep "cannot trust suite .sid.: .*not signed\|no valid OpenPGP signature" err
 '
 
-test_expect_success 'expired Valid-Until, and its override' '
+test_expect_success 'expired Valid-Until, and --force-release-expired' '
 	restore &&
-	dl_publish --date $(( $(date +%s) - 86400 * 10 )) \
-	    --valid-until $(( $(date +%s) - 86400 )) &&
+	ARCHIVE_VALID_UNTIL=1500086400 archive_sign archive sid &&
 	refused &&
-	test_grep "InRelease. expired at .* (Valid-Until).*--force-release-expired" err &&
+	test_grep "dists/sid/InRelease. expired at 2017-07-15 02:40:00 UTC (Valid-Until).*--force-release-expired" err &&
 	dl_dgit download-source --force-release-expired --dir out hello &&
-	rm out/*
+	dl_expect_files "$(fixture_built hello-2)" out && rm out/*
 '
 
-test_expect_success 'Date in the future, and its override' '
+test_expect_success 'a Date in the future, and --force-release-future-date' '
 	restore &&
-	dl_publish --date $(( $(date +%s) + 86400 )) &&
+	ARCHIVE_DATE=$((NOW + 86400 * 2)) ARCHIVE_SIGN_TIME=$NOW \
+	    archive_sign archive sid &&
 	refused &&
-	test_grep "InRelease. is dated .*, in the future.*--force-release-future-date" err &&
+	test_grep "dists/sid/InRelease. is dated .*, in the future.*--force-release-future-date" err &&
 	dl_dgit download-source --force-release-future-date --dir out hello &&
 	rm out/*
 '
 
-test_expect_success 'rollback to an older Release, and its override' '
+test_expect_success 'rollback to an older Release, and --force-release-rollback' '
 	restore &&
-	dl_publish --date $(( $(date +%s) - 3600 )) &&
+	ARCHIVE_DATE=1600000000 archive_sign archive sid &&
 	dl_dgit download-source --dir out hello && rm out/* &&
-	dl_publish --date $(( $(date +%s) - 86400 * 30 )) &&
+	ARCHIVE_DATE=1550000000 archive_sign archive sid &&
 	refused &&
-	test_grep "InRelease. is dated .*, older than the Release already seen for suite .sid. .*--force-release-rollback" err &&
+	test_grep "dists/sid/InRelease. is dated 2019-02-12 19:33:20 UTC, older than the Release already seen for suite .sid. (dated 2020-09-13 12:26:40 UTC).*--force-release-rollback" err &&
 	dl_dgit download-source --force-release-rollback --dir out hello &&
 	rm out/* &&
-	refused
+	refused &&
+	test_grep "older than the Release already seen" err
 '
 
-test_expect_success 'a Release naming another suite' '
+test_expect_success 'a signed Release of another suite served in its place' '
 	restore &&
+	rm -r archive/dists/bookworm &&
 	cp -a archive/dists/sid archive/dists/bookworm &&
 	test_must_fail dl_dgit download-source --dir out hello bookworm 2>err &&
 	test_grep "is the Release of suite .unstable. (codename .sid.), not of .bookworm." err &&
@@ -96,95 +110,154 @@ test_expect_success 'a Release naming another suite' '
 
 test_expect_success 'a Sources index that does not match the Release' '
 	restore &&
-	for f in archive/dists/sid/main/source/Sources.xz \
-	    archive/dists/sid/main/source/by-hash/SHA256/*; do
-		printf "\n" >>"$f" || return 1
-	done &&
+	httpd_fault corrupt "/dists/sid/main/source/by-hash/*" 10 &&
 	refused &&
-	test_grep "larger than the [0-9]* bytes expected" err
+	test_grep "checksum mismatch for .main/source/Sources.xz. from .*by-hash/SHA256/" err
 '
 
-test_expect_success 'a Sources index with the same size but other bytes' '
+test_expect_success 'without by-hash, the plain index is checked too' '
 	restore &&
-	(cd archive/dists/sid/main/source &&
-	 xz -dc Sources.xz | sed "s/^Maintainer: A/Maintainer: B/" | xz >x &&
-	 truncate -s $(wc -c <Sources.xz) x && 
-	 for f in Sources.xz by-hash/SHA256/$(sha256sum <Sources.xz | cut -d" " -f1); do
-		cp x "$f" || exit 1
-	 done) &&
-	refused &&
-	test_grep "checksum mismatch for .*Sources" err
-'
-
-test_expect_success 'without by-hash, the plain index path is used and checked' '
-	restore &&
-	dl_publish --no-by-hash &&
+	ARCHIVE_BY_HASH=no archive_sign archive sid &&
 	dl_dgit download-source --dir out hello && rm out/* &&
-	printf "\n" >>archive/dists/sid/main/source/Sources.xz &&
 	rm -rf "$XDG_CACHE_HOME/dgit" &&
-	refused
+	: >"$(httpd_log)" &&
+	httpd_fault corrupt /dists/sid/main/source/Sources.xz 10 &&
+	refused &&
+	test_grep "checksum mismatch for .main/source/Sources.xz. from .*/dists/sid/main/source/Sources.xz." err &&
+	test_must_fail grep by-hash "$(httpd_log)"
+'
+
+test_expect_success 'by-hash missing on the mirror: falls back to the plain path' '
+	restore &&
+	: >"$(httpd_log)" &&
+	httpd_fault status "/dists/sid/main/source/by-hash/*" 404 &&
+	dl_dgit download-source --dir out hello &&
+	rm out/* &&
+	grep "GET /dists/sid/main/source/by-hash/SHA256/.* 404" "$(httpd_log)" &&
+	grep "GET /dists/sid/main/source/Sources.xz 200" "$(httpd_log)"
 '
 
 test_expect_success 'a tarball that does not match' '
 	restore &&
-	f=archive/pool/main/h/hello/hello_1.0.orig.tar.xz &&
-	size=$(wc -c <$f) &&
-	head -c $((size - 1)) $f >x && printf X >>x && mv x $f &&
+	httpd_fault corrupt /pool/main/h/hello/hello_1.0.orig.tar.gz 100 &&
 	refused &&
-	test_grep "checksum mismatch for .*hello_1.0.orig.tar.xz. (expected sha256 [0-9a-f]*, got [0-9a-f]*)" err
+	test_grep "checksum mismatch for .*/pool/main/h/hello/hello_1.0.orig.tar.gz. (expected sha256 [0-9a-f]\{64\}, got [0-9a-f]\{64\})" err
 '
 
 test_expect_success 'a .dsc that does not match the Sources entry' '
 	restore &&
-	sed -i "s/^Maintainer: A/Maintainer: B/" archive/pool/main/h/hello/hello_1.0-1.dsc &&
+	httpd_fault corrupt /pool/main/h/hello/hello_1.0-2.dsc 30 &&
 	refused &&
-	test_grep "checksum mismatch for .*hello_1.0-1.dsc" err
+	test_grep "checksum mismatch for .*hello_1.0-2.dsc." err
 '
 
-test_expect_success 'a .dsc whose own file list disagrees with Sources' '
+test_expect_success 'a .dsc whose own file list disagrees with the Sources entry' '
 	restore &&
-	d=archive/pool/main/h/hello/hello_1.0-1.dsc &&
-	GNUPGHOME=$PWD/keys/uploader.home gpg -q --batch --decrypt $d 2>/dev/null |
-	    awk "/^Checksums-Sha256:/ { s = 1; print; next }
-		 s && /^ / && !done { \$1 = \" 0000000000000000000000000000000000000000000000000000000000000000\"; done = 1 }
-		 /^[^ ]/ && !/^Checksums-Sha256:/ { s = 0 } { print }" >plain &&
-	grep " 0000000000" plain &&
-	old=$(sha256sum <$d | cut -d" " -f1) oldsize=$(wc -c <$d) &&
-	dl_sign uploader plain $d &&
-	new=$(sha256sum <$d | cut -d" " -f1) newsize=$(wc -c <$d) &&
-	sed -i "s/^ $old $oldsize / $new $newsize /" \
-	    archive/dists/sid/main/source/Sources &&
-	grep -q "$new" archive/dists/sid/main/source/Sources &&
-	dl_publish --keep-sources &&
+	d=archive/pool/main/h/hello/hello_1.0-2.dsc &&
+	gpg_archive --decrypt $d >plain &&
+	awk "/^Checksums-Sha256:/ { s = 1; print; next }
+	     s && /^ / && !done { \$1 = \" 0000000000000000000000000000000000000000000000000000000000000000\"; done = 1 }
+	     /^[^ ]/ && !/^Checksums-Sha256:/ { s = 0 } { print }" plain >plain.bad &&
+	grep "^ 0000000000" plain.bad &&
+	oldsum=$(sha256sum <$d | cut -c1-64) oldsize=$(wc -c <$d) &&
+	oldmd5=$(md5sum <$d | cut -c1-32) &&
+	gpg_archive -u "$(key_fpr uploader)" --clearsign -o $d plain.bad &&
+	newsum=$(sha256sum <$d | cut -c1-64) newsize=$(wc -c <$d) &&
+	newmd5=$(md5sum <$d | cut -c1-32) &&
+	dl_sources_edit archive sid main \
+	    "s/^ $oldsum $oldsize / $newsum $newsize /; s/^ $oldmd5 $oldsize / $newmd5 $newsize /" &&
+	xz -dc archive/dists/sid/main/source/Sources.xz | grep -q "$newsum" &&
 	refused &&
-	test_grep "hello_1.0-1.dsc. lists .* but the signed Sources index says" err
+	test_grep "hello_1.0-2.dsc. lists .* with  [0-9]* bytes, sha256 0000000000000000000000000000000000000000000000000000000000000000, but the signed Sources index says" err
 '
 
-test_expect_success 'a truncated file' '
+test_expect_success 'a truncated response: resumed with Range until complete' '
 	restore &&
-	f=archive/pool/main/h/hello/hello_1.0.orig.tar.xz &&
-	head -c 100 $f >x && mv x $f &&
-	refused &&
-	test_grep "cannot download .*hello_1.0.orig.tar.xz.: truncated: got 100 of [0-9]* bytes (after 4 attempts)" err
+	: >"$(httpd_log)" &&
+	httpd_fault truncate /pool/main/h/hello/hello_1.0-2.debian.tar.xz 1000 &&
+	dl_dgit download-source --dir out hello &&
+	dl_expect_files "$(fixture_built hello-2)" out && rm out/* &&
+	grep "GET /pool/main/h/hello/hello_1.0-2.debian.tar.xz 206 .* bytes=1000-" "$(httpd_log)"
 '
 
-test_expect_success 'an oversized file' '
+test_expect_success 'a truncated response that never completes' '
 	restore &&
-	f=archive/pool/main/h/hello/hello_1.0.orig.tar.xz &&
-	head -c 100000 /dev/zero >>$f &&
+	httpd_fault truncate /pool/main/h/hello/hello_1.0-2.debian.tar.xz 10 &&
 	refused &&
-	test_grep "hello_1.0.orig.tar.xz. is larger than the [0-9]* bytes expected" err
+	test_grep "cannot download .*hello_1.0-2.debian.tar.xz.: truncated: got 40 of [0-9]* bytes (after 4 attempts)\|cannot download .*hello_1.0-2.debian.tar.xz.: .*(after 4 attempts)" err
 '
 
-test_expect_success 'Release + Release.gpg when there is no InRelease' '
+test_expect_success 'a server that ignores Range starts again from zero' '
+	restore &&
+	httpd_fault truncate /pool/main/h/hello/hello_1.0-2.debian.tar.xz 1000 &&
+	httpd_fault no-range /pool/main/h/hello/hello_1.0-2.debian.tar.xz &&
+	refused &&
+	test_grep "(after 4 attempts)" err
+'
+
+test_expect_success 'an oversized response' '
+	restore &&
+	httpd_fault oversize /pool/main/h/hello/hello_1.0.orig.tar.gz 5000 &&
+	refused &&
+	test_grep "hello_1.0.orig.tar.gz. is larger than the [0-9]* bytes expected" err
+'
+
+test_expect_success 'a server that fails once, then succeeds: the retry works' '
+	restore &&
+	: >"$(httpd_log)" &&
+	httpd_fault fail-once /pool/main/h/hello/hello_1.0.orig.tar.gz 503 &&
+	httpd_fault fail-once /dists/sid/InRelease 500 &&
+	dl_dgit download-source --dir out hello &&
+	dl_expect_files "$(fixture_built hello-2)" out && rm out/* &&
+	grep "GET /pool/main/h/hello/hello_1.0.orig.tar.gz 503" "$(httpd_log)" &&
+	grep "GET /pool/main/h/hello/hello_1.0.orig.tar.gz 200" "$(httpd_log)" &&
+	grep "GET /dists/sid/InRelease 500" "$(httpd_log)"
+'
+
+test_expect_success 'a server that keeps failing: the error names URL and status' '
+	restore &&
+	httpd_fault status /pool/main/h/hello/hello_1.0.orig.tar.gz 503 &&
+	refused &&
+	test_grep "cannot download .*/pool/main/h/hello/hello_1.0.orig.tar.gz.: .*503.*(after 4 attempts)" err
+'
+
+test_expect_success 'a connection dropped once is retried' '
+	restore &&
+	httpd_fault drop /pool/main/h/hello/hello_1.0-2.dsc &&
+	refused &&
+	test_grep "hello_1.0-2.dsc" err
+'
+
+test_expect_success 'a missing pool file' '
+	restore &&
+	rm archive/pool/main/h/hello/hello_1.0.orig.tar.gz &&
+	refused &&
+	test_grep "hello_1.0.orig.tar.gz. not found" err
+'
+
+test_expect_success 'no InRelease: Release + Release.gpg, verified' '
 	restore &&
 	rm archive/dists/sid/InRelease &&
-	GNUPGHOME=$PWD/keys/archive.home gpg -q --batch --detach-sign \
-	    -o archive/dists/sid/Release.gpg archive/dists/sid/Release &&
 	dl_dgit download-source --dir out hello && rm out/* &&
-	sed -i "s/^Label: Test/Label: Tesu/" archive/dists/sid/Release &&
+	sed -i "s/^Label: Debian/Label: Debiam/" archive/dists/sid/Release &&
 	refused &&
-	test_grep "bad signature on .*dists/sid/Release" err
+	test_grep "bad signature on .*/dists/sid/Release." err
+'
+
+test_expect_success 'a redirect within the mirror is followed' '
+	restore &&
+	mkdir -p archive/moved &&
+	cp archive/pool/main/h/hello/hello_1.0-2.dsc archive/moved/ &&
+	httpd_fault redirect /pool/main/h/hello/hello_1.0-2.dsc "$DL_MIRROR/moved/hello_1.0-2.dsc" &&
+	dl_dgit download-source --dir out hello &&
+	dl_expect_files "$(fixture_built hello-2)" out && rm out/*
+'
+
+test_expect_success 'a redirect to file:// is refused' '
+	restore &&
+	httpd_fault redirect /pool/main/h/hello/hello_1.0-2.dsc "file://$PWD/pristine/pool/main/h/hello/hello_1.0-2.dsc" &&
+	refused &&
+	test_grep "hello_1.0-2.dsc" err
 '
 
 test_done
