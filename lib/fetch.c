@@ -36,6 +36,7 @@ struct xfer {
 	uint64_t cap;              /* never accept more than this */
 	uint64_t range_from;       /* the Range asked for this attempt */
 	char range[32];
+	uint64_t *net_bytes;       /* the run's counter of network bytes */
 	int checked_status;        /* first body byte of this attempt seen */
 	int oversize;
 	int write_errno;
@@ -500,6 +501,7 @@ on_data(char *data, size_t size, size_t nmemb, void *arg)
 	}
 	dgit_sha256_update(&x->sha, data, len);
 	x->got += len;
+	*x->net_bytes += len;
 	return len;
 }
 
@@ -714,6 +716,7 @@ dgit_fetch_files(const struct dgit_fetch_opts *o,
 	for (i = 0; i < n; i++) {
 		r.x[i].fd = -1;
 		r.x[i].it = &items[i];
+		r.x[i].net_bytes = &r.net_bytes;
 	}
 	for (i = 0; i < n; i++) {
 		struct xfer *x = &r.x[i];
@@ -776,14 +779,11 @@ dgit_fetch_files(const struct dgit_fetch_opts *o,
 		}
 		while ((msg = curl_multi_info_read(m, &nmsg)) != NULL) {
 			struct xfer *x = NULL;
-			uint64_t before;
 
 			if (msg->msg != CURLMSG_DONE)
 				continue;
 			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
 			    (char **)&x);
-			before = x->range_from;
-			r.net_bytes += x->got > before ? x->got - before : 0;
 			active--;
 			err = ended(&r, m, x, msg->data.result);
 			if (err) {
