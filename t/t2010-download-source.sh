@@ -107,6 +107,35 @@ test_expect_success 'a binary package name: says which source to ask for' '
 	test_grep "its source package is .oldnative." err
 '
 
+test_expect_success 'no mirror configured: the apt sources name it; -security too' '
+	mkdir apt apt/parts apt/conf.d o8 o9 &&
+	cp -a archive archive-sec &&
+	printf "deb %s sid main\n" "$DL_MIRROR" >apt/sources.list &&
+	printf "Types: deb\nURIs: file://%s\nSuites: bookworm-security\nComponents: main\n" \
+	    "$PWD/archive-sec" >apt/parts/sec.sources &&
+	printf "Dir::Etc::sourcelist \"%s\";\nDir::Etc::sourceparts \"%s\";\nDir::Etc::parts \"%s\";\nDir::Etc::main \"/dev/null\";\n" \
+	    "$PWD/apt/sources.list" "$PWD/apt/parts" "$PWD/apt/conf.d" >apt/apt.conf &&
+	: >"$(httpd_log)" &&
+	APT_CONFIG=$PWD/apt/apt.conf "$DGIT" \
+	    -c "dgit-distro.debian.archive-keyring=$ARCHIVE_KEYRING" \
+	    -c "dgit-distro.debian.keyring=$UPLOADER_KEYRING" \
+	    download-source --dir o8 newnative &&
+	dl_expect_files "$(fixture_built newnative)" o8 &&
+	grep "GET /dists/sid/InRelease" "$(httpd_log)" &&
+	: >"$(httpd_log)" &&
+	APT_CONFIG=$PWD/apt/apt.conf "$DGIT" \
+	    -c "dgit-distro.debian.archive-keyring=$ARCHIVE_KEYRING" \
+	    -c "dgit-distro.debian.keyring=$UPLOADER_KEYRING" \
+	    download-source --dir o9 olddiff bookworm-security &&
+	dl_expect_files "$(fixture_built olddiff)" o9 &&
+	test_must_fail test -s "$(httpd_log)" &&
+	printf "deb http://127.0.0.1:1/ubuntu noble main\n" >apt/sources.list &&
+	rm apt/parts/sec.sources &&
+	test_must_fail env APT_CONFIG=$PWD/apt/apt.conf "$DGIT" \
+	    download-source --dir o9 olddiff 2>err &&
+	test_grep "no Debian mirror in the apt sources; set one with .git config dgit-distro.debian.mirror URL." err
+'
+
 test_expect_success 'file:// mirror' '
 	mkdir o7 &&
 	DL_MIRROR="file://$PWD/archive" dl_dgit download-source --dir o7 libmulti &&
