@@ -1444,12 +1444,12 @@ check_dsc_file(const char *hash, uint64_t size, const char *name,
 			continue;
 		if (f->size != size || (c->sha && strcmp(f->sha256, hash)))
 			return dgit_error_fmt(DGIT_ERR_CHECKSUM,
-			    "'%s' lists '%s' with %s %" PRIu64 " bytes, sha256 "
-			    "%s, but the signed Sources index says %" PRIu64
+			    "'%s' lists '%s' with %" PRIu64 " bytes, %s %s, "
+			    "but the signed Sources index says %" PRIu64
 			    " bytes, sha256 %s; the archive is inconsistent or "
 			    "tampered with, use another mirror", c->what,
-			    f->name, c->sha ? "" : "(Files)", size,
-			    c->sha ? hash : "-", f->size, f->sha256);
+			    f->name, size, c->sha ? "sha256" : "md5", hash,
+			    f->size, f->sha256);
 		c->matched++;
 		return NULL;
 	}

@@ -152,6 +152,9 @@ write_all(int fd, const void *buf, size_t len, const char *path)
 
 		if (w == -1 && errno == EINTR)
 			continue;
+		if (w == -1 && (errno == ENOSPC || errno == EDQUOT))
+			return dgit_error_from_errno("cannot write '%s' (free "
+			    "some space and try again)", path);
 		if (w == -1)
 			return dgit_error_from_errno("cannot write '%s'", path);
 		p += w;
@@ -607,6 +610,9 @@ ended(struct run *r, CURLM *m, struct xfer *x, CURLcode rc)
 	}
 	if (x->write_errno) {
 		errno = x->write_errno;
+		if (errno == ENOSPC || errno == EDQUOT)
+			return dgit_error_from_errno("cannot write '%s' (free "
+			    "some space and try again)", x->tmp);
 		return dgit_error_from_errno("cannot write '%s'", x->tmp);
 	}
 	if (rc == CURLE_OK) {

@@ -168,7 +168,7 @@ test_expect_success 'a .dsc whose own file list disagrees with the Sources entry
 	    "s/^ $oldsum $oldsize / $newsum $newsize /; s/^ $oldmd5 $oldsize / $newmd5 $newsize /" &&
 	xz -dc archive/dists/sid/main/source/Sources.xz | grep -q "$newsum" &&
 	refused &&
-	test_grep "hello_1.0-2.dsc. lists .* with  [0-9]* bytes, sha256 0000000000000000000000000000000000000000000000000000000000000000, but the signed Sources index says" err
+	test_grep "hello_1.0-2.dsc. lists .hello_1.0.orig.tar.gz. with [0-9]* bytes, sha256 0000000000000000000000000000000000000000000000000000000000000000, but the signed Sources index says" err
 '
 
 test_expect_success 'a truncated response: resumed with Range until complete' '
