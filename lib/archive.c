@@ -28,6 +28,7 @@
 #include "dgit_aptshim.h"
 #include "dgit_archive.h"
 #include "dgit_deb822.h"
+#include "dgit_dsc.h"
 #include "dgit_fetch.h"
 #include "dgit_sha256.h"
 #include "dgit_verify.h"
@@ -1465,11 +1466,12 @@ check_dsc(struct dgit_archive_download *d, const struct dgit_archive_opts *o,
     const struct dgit_archive_source *src, const char *path)
 {
 	const struct dgit_error *err = NULL, *verr;
+	struct dgit_dsc *m = NULL;
 	struct dgit_clearsigned *cs = NULL;
 	struct dgit_verify_result *vr = NULL;
 	struct dgit_deb822_para **p = NULL;
 	const char **rings = NULL;
-	const char *text, *v;
+	const char *text;
 	size_t len, tlen, np = 0, nr = 0;
 	char *buf = NULL;
 	struct dsc_check c;
@@ -1538,32 +1540,30 @@ check_dsc(struct dgit_archive_download *d, const struct dgit_archive_opts *o,
 		    src->dsc_name);
 		goto done;
 	}
-	v = dgit_deb822_get(p[0], "Source");
-	if (v == NULL || strcmp(v, src->package) != 0 ||
-	    (v = dgit_deb822_get(p[0], "Version")) == NULL ||
-	    strcmp(v, src->version) != 0) {
+	/* the dsc model validates format, names and Files/Checksums */
+	err = dgit_dsc_from_para(&m, p[0], src->dsc_name);
+	if (err)
+		goto done;
+	if (strcmp(m->source, src->package) != 0 ||
+	    strcmp(m->version, src->version) != 0) {
 		err = dgit_error_fmt(DGIT_ERR_CHECKSUM,
-		    "'%s' is not the .dsc of %s %s; the archive is "
+		    "'%s' is the .dsc of %s %s, not of %s %s; the archive is "
 		    "inconsistent, use another mirror", src->dsc_name,
-		    src->package, src->version);
+		    m->source, m->version, src->package, src->version);
 		goto done;
 	}
 	memset(&c, 0, sizeof c);
 	c.src = src;
 	c.what = src->dsc_name;
-	v = dgit_deb822_get(p[0], "Checksums-Sha256");
-	c.sha = v != NULL;
-	if (v == NULL)
-		v = dgit_deb822_get(p[0], "Files");
-	if (v == NULL) {
-		err = dgit_error_fmt(DGIT_ERR_PARSE, "'%s' lists no files",
-		    src->dsc_name);
-		goto done;
+	for (size_t i = 0; i < m->nfiles; i++) {
+		const struct dgit_dsc_file *f = &m->files[i];
+
+		c.sha = f->sha256[0] != '\0';
+		err = check_dsc_file(c.sha ? f->sha256 : f->md5, f->size,
+		    f->name, strlen(f->name), &c);
+		if (err)
+			goto done;
 	}
-	err = each_sum(v, c.sha ? 64 : 32, src->dsc_name,
-	    c.sha ? "Checksums-Sha256" : "Files", check_dsc_file, &c);
-	if (err)
-		goto done;
 	if (c.matched + 1 != src->nfiles) {
 		err = dgit_error_fmt(DGIT_ERR_CHECKSUM,
 		    "'%s' lists %zu files but the signed Sources index lists "
@@ -1572,6 +1572,7 @@ check_dsc(struct dgit_archive_download *d, const struct dgit_archive_opts *o,
 		goto done;
 	}
 done:
+	dgit_dsc_free(m);
 	dgit_deb822_paras_free(p, np);
 	dgit_clearsigned_free(cs);
 	dgit_verify_result_free(vr);
