@@ -150,8 +150,10 @@ cmd_download_source(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (pkgarg == NULL)
-		return dgit_usage_error(argv[0], "which package?");
+	if (pkgarg == NULL) {
+		rc = dgit_usage_error(argv[0], "which package?");
+		goto done;
+	}
 	pkg = strdup(pkgarg);
 	if (pkg == NULL) {
 		err = dgit_error(DGIT_ERR_NOMEM);
