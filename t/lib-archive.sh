@@ -80,7 +80,7 @@
 #                      the standard test archive (copied from a cache when
 #                      possible; its .dsc files also land in $FIXTURE_BUILD):
 #                        sid (alias unstable): hello 1.0-2, oldnative,
-#                          olddiff, newnative, libmulti
+#                          olddiff, newnative, libmulti, oddities
 #                        bookworm (alias stable): hello 1.0-1, oldnative
 #                        bookworm-security (alias stable-security): olddiff
 #                        rc-buggy (alias experimental): plain, withgit
@@ -116,6 +116,7 @@
 #                      PATH is the URL path; a final * matches a prefix
 #   httpd_faults_clear remove all rules and re-arm fail-once
 #   httpd_stop         stop the last server started
+#   Note: httpd_fault and httpd_log act on the last server started.
 
 : "${TEST_DIR:?source test-lib.sh first}"
 FIXTURES_DIR="$TEST_DIR/fixtures"
