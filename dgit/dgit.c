@@ -28,10 +28,21 @@ static const struct dgit_cmd commands[] = {
 	  "  --force-import-dsc-with-dgit-field\n"
 	  "                              import even when the Dgit: commit is usable\n" },
 	{ "download-source", cmd_download_source, 0,
-	  "[--dir DIR] PACKAGE[=VERSION] [SUITE]",
+	  "[--dir DIR] PACKAGE[=VERSION] [SUITE] | --clear-cache",
 	  "download and verify a source package's .dsc and files",
 	  "  --dir DIR                   write the files into DIR\n"
-	  "  --require-valid-signature   refuse a .dsc without a good signature\n" },
+	  "  --require-valid-signature   refuse a .dsc without a good signature\n"
+	  "  --force-release-expired     accept a Release past its Valid-Until\n"
+	  "  --force-release-future-date accept a Release dated in the future\n"
+	  "  --force-release-rollback    accept a Release older than one seen\n"
+	  "                              before for the suite\n"
+	  "  --no-cache                  neither use nor fill the download cache\n"
+	  "  --clear-cache               empty the cache ($XDG_CACHE_HOME/dgit,\n"
+	  "                              default ~/.cache/dgit) first; with no\n"
+	  "                              PACKAGE, only that\n"
+	  "config: dgit-distro.DISTRO.mirror (default: the apt sources),\n"
+	  "  dgit-distro.DISTRO.archive-keyring, dgit-distro.DISTRO.keyring\n"
+	  "  (colon-separated keyring files)\n" },
 	{ "build-source", cmd_build_source, CMD_NEEDS_REPO, "[BUILD-OPTS]",
 	  "build the source package and a source-only .changes", NULL },
 	{ "quilt-fixup", cmd_quilt_fixup, CMD_NEEDS_REPO | CMD_NEEDS_CLEAN, "",
