@@ -11,7 +11,7 @@ PROGNAME  ?= dgit
 CC        ?= cc
 CXX       ?= c++
 PKG_CONFIG ?= pkg-config
-PKGS      := libgit2 libcurl libarchive gpgme
+PKGS      := libgit2 libcurl libarchive gpgme zlib libcrypto
 
 CFLAGS    ?= -O2 -g
 CXXFLAGS  ?= -O2 -g
@@ -26,7 +26,8 @@ LIBS       = $(PKG_LIBS) -lapt-pkg -lpthread $(SAN)
 
 # Debian packages the build needs, and those the tests add.
 BUILD_DEPS := build-essential pkg-config libgit2-dev libcurl4-openssl-dev \
-              libarchive-dev libgpgme-dev libapt-pkg-dev
+              libarchive-dev libgpgme-dev libapt-pkg-dev \
+              zlib1g-dev libssl-dev
 TEST_DEPS  := dpkg-dev git gnupg xz-utils bzip2 lzma zstd quilt \
               debian-archive-keyring ca-certificates perl
 PKG_DEPS   := debhelper devscripts fakeroot

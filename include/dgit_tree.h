@@ -17,6 +17,7 @@
 #include <git2.h>
 
 #include "dgit_error.h"
+#include "dgit_pack.h"
 
 #define DGIT_TREE_DIR     0040000u
 #define DGIT_TREE_BLOB    0100644u
@@ -95,12 +96,12 @@ const struct dgit_error *dgit_tree_overlay(struct dgit_tree *t,
 size_t dgit_tree_nfiles(const struct dgit_tree *t);
 
 /*
- * Write the tree's directories as git trees into odb (unchanged ones are
+ * Write the tree's directories as git trees into pack (unchanged ones are
  * not written again) and give the top-level tree's id.  Empty directories
  * are left out; the top level is written even when empty.
  */
 const struct dgit_error *dgit_tree_write(git_oid *out, struct dgit_tree *t,
-    git_odb *odb);
+    struct dgit_pack *pack);
 
 /* Callback for dgit_tree_foreach: path is borrowed for the call. */
 typedef const struct dgit_error *(*dgit_tree_cb)(const char *path,

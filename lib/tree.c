@@ -591,7 +591,7 @@ mode_str(unsigned mode)
 }
 
 static const struct dgit_error *
-write_dir(struct tnode *d, git_odb *odb, int is_root)
+write_dir(struct tnode *d, struct dgit_pack *pack, int is_root)
 {
 	const struct dgit_error *err = NULL;
 	struct tnode **v = NULL;
@@ -604,7 +604,7 @@ write_dir(struct tnode *d, git_odb *odb, int is_root)
 		struct tnode *k = d->kids[i];
 
 		if (k->mode == DGIT_TREE_DIR) {
-			err = write_dir(k, odb, 0);
+			err = write_dir(k, pack, 0);
 			if (err)
 				return err;
 		}
@@ -645,11 +645,9 @@ write_dir(struct tnode *d, git_odb *odb, int is_root)
 		memcpy(buf + off, v[i]->oid.id, GIT_OID_RAWSZ);
 		off += GIT_OID_RAWSZ;
 	}
-	if (git_odb_write(&d->oid, odb, buf, off, GIT_OBJECT_TREE) != 0) {
-		err = dgit_error_git("cannot write a tree object for '%s'",
-		    is_root ? "/" : d->name);
+	err = dgit_pack_write(pack, &d->oid, GIT_OBJECT_TREE, buf, off);
+	if (err)
 		goto done;
-	}
 	d->dirty = 0;
 done:
 	free(buf);
@@ -658,11 +656,12 @@ done:
 }
 
 const struct dgit_error *
-dgit_tree_write(git_oid *out, struct dgit_tree *t, git_odb *odb)
+dgit_tree_write(git_oid *out, struct dgit_tree *t,
+    struct dgit_pack *pack)
 {
 	const struct dgit_error *err;
 
-	err = write_dir(t->root, odb, 1);
+	err = write_dir(t->root, pack, 1);
 	if (err)
 		return err;
 	git_oid_cpy(out, &t->root->oid);
