@@ -1,0 +1,104 @@
+/*
+ * Downloads with libcurl (http, https, file): parallel transfers, bounded
+ * retries with backoff, resume with Range after a broken transfer, a hard
+ * size cap, SHA-256 checked while streaming, a temporary name renamed into
+ * place only when complete and verified, and a content-addressed cache.
+ *
+ * The cache (see dgit_fetch_cache_dir) holds:
+ *   CACHE/sha256/XX/HEX     files by their SHA-256 (verified on every use)
+ *   CACHE/url/HEX           files keyed by the SHA-256 of a URL (indexes
+ *                           whose hash is not known in advance: InRelease)
+ *   CACHE/state/...         small state files kept by callers (the newest
+ *                           Release Date seen for each suite)
+ */
+#ifndef DGIT_FETCH_H
+#define DGIT_FETCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dgit_error.h"
+#include "dgit_sha256.h"
+
+struct dgit_fetch_progress {
+	size_t files_done;
+	size_t files_total;
+	uint64_t bytes_done;
+	uint64_t bytes_total;      /* sum of the known sizes */
+	double rate;               /* bytes per second over the network */
+	double eta;                /* seconds left, < 0 when unknown */
+	int final;                 /* 1 on the last call of a run */
+};
+/* Return non-zero to cancel the downloads (DGIT_ERR_CANCELLED). */
+typedef int (*dgit_fetch_progress_cb)(const struct dgit_fetch_progress *p,
+    void *arg);
+
+struct dgit_fetch_opts {
+	const char *cache_dir;     /* NULL: no cache */
+	unsigned parallel;         /* transfers at once; 0: 4 */
+	unsigned retries;          /* extra attempts on transient errors; 0: 3,
+	                              use DGIT_FETCH_NO_RETRY for none */
+	unsigned backoff_ms;       /* delay before the first retry, doubled
+	                              after each; 0: 500 */
+	long connect_timeout;      /* seconds; 0: 30 */
+	long stall_timeout;        /* abort a transfer idle this long; 0: 60 */
+	dgit_fetch_progress_cb progress;
+	void *progress_arg;
+};
+#define DGIT_FETCH_NO_RETRY 0xffffffffu
+
+/* Cap on a download whose size is not known in advance. */
+#define DGIT_FETCH_DEFAULT_MAX (256ull * 1024 * 1024)
+
+struct dgit_fetch_item {
+	/* in */
+	const char *url;
+	const char *dest;          /* final path; its directory must exist */
+	int has_size;
+	uint64_t size;             /* exact size expected, when has_size */
+	uint64_t max_size;         /* cap when !has_size; 0: DEFAULT_MAX */
+	const char *sha256;        /* expected lowercase hex, or NULL */
+	/* out */
+	char got_sha256[DGIT_SHA256_HEXLEN + 1];
+	uint64_t got_size;
+	int from_cache;            /* served from CACHE/sha256 */
+};
+
+/*
+ * Download every item.  Items with a known sha256 are served from the
+ * cache when present there and stored into it after download.
+ * A 404 (or a missing file:// file) gives DGIT_ERR_NOT_FOUND; a size or
+ * hash mismatch, or a response larger than declared, DGIT_ERR_CHECKSUM;
+ * other failures DGIT_ERR_NETWORK naming the URL with curl's reason.
+ * On any failure the other transfers stop and no dest of this call is
+ * left behind (nor any temporary file).
+ */
+const struct dgit_error *dgit_fetch_files(const struct dgit_fetch_opts *opts,
+    struct dgit_fetch_item *items, size_t n);
+
+/*
+ * The cache directory: $XDG_CACHE_HOME/dgit, else $HOME/.cache/dgit.
+ * *out is caller-owned (free).
+ */
+const struct dgit_error *dgit_fetch_cache_dir(char **out);
+
+/*
+ * CACHE/url/HEX for url (a caller-owned string).  The directory is created.
+ */
+const struct dgit_error *dgit_fetch_cache_url_path(char **out,
+    const char *cache_dir, const char *url);
+
+/* Copy src to dest through a temporary name (for the URL cache). */
+const struct dgit_error *dgit_fetch_copy_file(const char *dest,
+    const char *src);
+
+/* Remove the whole cache directory; a missing one is not an error. */
+const struct dgit_error *dgit_fetch_cache_clear(const char *cache_dir);
+
+/* rm -rf path (symlinks are removed, not followed); missing is fine. */
+const struct dgit_error *dgit_fetch_remove_tree(const char *path);
+
+/* mkdir -p with mode 0755. */
+const struct dgit_error *dgit_fetch_mkdirs(const char *path);
+
+#endif

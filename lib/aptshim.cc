@@ -1,0 +1,290 @@
+/*
+ * The libapt-pkg shim (see dgit_aptshim.h).  The only C++ in the project:
+ * keep it thin.  Every extern "C" function catches all exceptions, and
+ * every apt call runs between _error->PushToStack() and RevertToStack() so
+ * apt's messages become our error and never pile up or get printed.
+ */
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <new>
+#include <string>
+#include <vector>
+
+#include <apt-pkg/configuration.h>
+#include <apt-pkg/debversion.h>
+#include <apt-pkg/error.h>
+#include <apt-pkg/indexfile.h>
+#include <apt-pkg/init.h>
+#include <apt-pkg/metaindex.h>
+#include <apt-pkg/pkgsystem.h>
+#include <apt-pkg/sourcelist.h>
+
+extern "C" {
+#include "dgit_error.h"
+}
+#include "dgit_aptshim.h"
+
+namespace {
+
+/*
+ * apt's configuration is a process-wide global; these guard it.  They are
+ * the shim's only statics: a lock and a flag, not program state.
+ */
+std::mutex apt_lock;
+bool apt_ready;
+
+/* apt's pending messages, errors first, joined with "; ". */
+std::string
+apt_messages()
+{
+	std::string all, msg;
+
+	while (!_error->empty(GlobalError::DEBUG)) {
+		bool is_error = _error->PopMessage(msg);
+		if (!is_error)
+			continue;
+		if (!all.empty())
+			all += "; ";
+		all += msg;
+	}
+	return all;
+}
+
+const struct dgit_error *
+apt_failure(const std::string &what)
+{
+	std::string m = apt_messages();
+
+	return dgit_error_fmt(DGIT_ERR_PARSE, "%s: %s", what.c_str(),
+	    m.empty() ? "apt gave no reason" : m.c_str());
+}
+
+/* Call with apt_lock held and apt's error stack pushed. */
+const struct dgit_error *
+init_locked()
+{
+	if (apt_ready)
+		return NULL;
+	if (!pkgInitConfig(*_config))
+		return apt_failure("cannot read apt's configuration");
+	if (!pkgInitSystem(*_config, _system))
+		return apt_failure("cannot initialise apt");
+	apt_ready = true;
+	return NULL;
+}
+
+/* Pushes apt's error stack for the scope and drops whatever apt said. */
+struct error_scope {
+	error_scope() { _error->PushToStack(); }
+	~error_scope() { _error->RevertToStack(); }
+	error_scope(const error_scope &) = delete;
+	error_scope &operator=(const error_scope &) = delete;
+};
+
+struct source {
+	std::string type, uri, suite, signed_by, origin;
+	std::vector<std::string> components;
+};
+
+/* apt writes file:///x as file:/x; give libcurl-friendly file:///x. */
+std::string
+fix_uri(const std::string &uri)
+{
+	if (uri.compare(0, 6, "file:/") == 0 &&
+	    uri.compare(0, 7, "file://") != 0)
+		return "file://" + uri.substr(5);
+	return uri;
+}
+
+void
+collect(std::vector<source> &out, metaIndex *m)
+{
+	static const char *const types[] = { "deb", "deb-src" };
+	std::vector<IndexTarget> targets = m->GetIndexTargets();
+
+	for (const char *type : types) {
+		source s;
+		bool any = false;
+
+		for (const IndexTarget &t : targets) {
+			if (t.Option(IndexTarget::TARGET_OF) != type)
+				continue;
+			if (!any)
+				s.origin = t.Option(IndexTarget::SOURCESENTRY);
+			any = true;
+			std::string c = t.Option(IndexTarget::COMPONENT);
+			if (c.empty())
+				continue;
+			bool seen = false;
+			for (const std::string &have : s.components)
+				if (have == c)
+					seen = true;
+			if (!seen)
+				s.components.push_back(c);
+		}
+		if (!any)
+			continue;
+		s.type = type;
+		s.uri = fix_uri(m->GetURI());
+		s.suite = m->GetDist();
+		s.signed_by = m->GetSignedBy();
+		out.push_back(std::move(s));
+	}
+}
+
+char *
+dup_or_throw(const std::string &s)
+{
+	char *p = strdup(s.c_str());
+
+	if (p == NULL)
+		throw std::bad_alloc();
+	return p;
+}
+
+char *
+dup_or_null(const std::string &s)
+{
+	return s.empty() ? NULL : dup_or_throw(s);
+}
+
+/* Fill the C array; on bad_alloc the caller frees what was filled. */
+void
+to_c(struct dgit_apt_source *v, const std::vector<source> &in)
+{
+	for (size_t i = 0; i < in.size(); i++) {
+		const source &s = in[i];
+		struct dgit_apt_source *d = &v[i];
+
+		d->type = dup_or_throw(s.type);
+		d->uri = dup_or_throw(s.uri);
+		d->suite = dup_or_throw(s.suite);
+		d->signed_by = dup_or_null(s.signed_by);
+		d->origin = dup_or_null(s.origin);
+		if (s.components.empty())
+			continue;
+		d->components = static_cast<char **>(
+		    calloc(s.components.size(), sizeof *d->components));
+		if (d->components == NULL)
+			throw std::bad_alloc();
+		for (const std::string &c : s.components)
+			d->components[d->ncomponents++] = dup_or_throw(c);
+	}
+}
+
+const struct dgit_error *
+sources_locked(std::vector<source> &found,
+    const struct dgit_aptshim_sources_opts *opts)
+{
+	const struct dgit_error *err;
+	pkgSourceList list;
+
+	err = init_locked();
+	if (err != NULL)
+		return err;
+	if (opts == NULL) {
+		if (!list.ReadMainList())
+			return apt_failure("cannot read the apt sources");
+	} else {
+		if (opts->list_file != NULL &&
+		    !list.ReadAppend(opts->list_file))
+			return apt_failure(std::string(
+			    "cannot read apt sources '") +
+			    opts->list_file + "'");
+		if (opts->parts_dir != NULL &&
+		    !list.ReadSourceDir(opts->parts_dir))
+			return apt_failure(std::string(
+			    "cannot read apt sources in '") +
+			    opts->parts_dir + "'");
+	}
+	for (metaIndex *m : list)
+		collect(found, m);
+	return NULL;
+}
+
+} // namespace
+
+extern "C" const struct dgit_error *
+dgit_aptshim_init(void)
+{
+	try {
+		std::lock_guard<std::mutex> hold(apt_lock);
+		error_scope scope;
+
+		return init_locked();
+	} catch (const std::bad_alloc &) {
+		return dgit_error(DGIT_ERR_NOMEM);
+	} catch (...) {
+		return dgit_error_fmt(DGIT_ERR_PARSE,
+		    "cannot initialise apt: unexpected exception");
+	}
+}
+
+extern "C" int
+dgit_aptshim_version_compare(const char *a, const char *b)
+{
+	/* DoCmpVersion works on the bytes in place and does not throw. */
+	int r = debVS.DoCmpVersion(a, a + strlen(a), b, b + strlen(b));
+
+	return r < 0 ? -1 : r > 0;
+}
+
+extern "C" void
+dgit_aptshim_sources_free(struct dgit_apt_source *v, size_t n)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].type);
+		free(v[i].uri);
+		free(v[i].suite);
+		free(v[i].signed_by);
+		free(v[i].origin);
+		for (size_t j = 0; j < v[i].ncomponents; j++)
+			free(v[i].components[j]);
+		free(v[i].components);
+	}
+	free(v);
+}
+
+extern "C" const struct dgit_error *
+dgit_aptshim_sources_list(struct dgit_apt_source **out, size_t *n,
+    const struct dgit_aptshim_sources_opts *opts)
+{
+	const struct dgit_error *err = NULL;
+	struct dgit_apt_source *v = NULL;
+	size_t len = 0;
+
+	*out = NULL;
+	*n = 0;
+	try {
+		std::vector<source> found;
+		{
+			std::lock_guard<std::mutex> hold(apt_lock);
+			error_scope scope;
+
+			err = sources_locked(found, opts);
+		}
+		if (err == NULL && !found.empty()) {
+			len = found.size();
+			v = static_cast<struct dgit_apt_source *>(
+			    calloc(len, sizeof *v));
+			if (v == NULL)
+				throw std::bad_alloc();
+			to_c(v, found);
+		}
+	} catch (const std::bad_alloc &) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+	} catch (...) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE,
+		    "cannot read the apt sources: unexpected exception");
+	}
+	if (err != NULL) {
+		dgit_aptshim_sources_free(v, len);
+		return err;
+	}
+	*out = v;
+	*n = len;
+	return NULL;
+}

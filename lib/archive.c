@@ -1,0 +1,1480 @@
+/*
+ * The archive's chain of trust; see dgit_archive.h.
+ *
+ * Why things are done as they are:
+ * - The Release text we parse is the one gpgme returns as signed, never
+ *   the downloaded bytes, so nothing outside the signature can sneak in.
+ * - A Release must name the requested suite (Suite or Codename): a
+ *   validly signed Release of another suite served in its place is
+ *   refused, as apt does.
+ * - Indexes are fetched through by-hash when the Release offers it, so a
+ *   mirror update between the Release and the index cannot mix versions.
+ * - Sources indexes are decompressed and parsed as a stream: a sid
+ *   Sources index is tens of megabytes and never needs to be held whole.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+
+#include "dgit_aptshim.h"
+#include "dgit_archive.h"
+#include "dgit_deb822.h"
+#include "dgit_fetch.h"
+#include "dgit_sha256.h"
+#include "dgit_verify.h"
+
+#define RELEASE_MAX (64ull << 20)
+#define DSC_MAX (16ull << 20)
+#define DECOMPRESSED_MAX (8ull << 30)
+#define FUTURE_SLACK 300           /* seconds of clock skew forgiven */
+
+struct idx {
+	char *path;                /* main/source/Sources.xz */
+	uint64_t size;
+	char sha256[DGIT_SHA256_HEXLEN + 1];
+};
+
+struct dgit_archive_release {
+	char *base;                /* mirror without trailing '/' */
+	char *suite_req;           /* the name used in dists/ */
+	char *suite;
+	char *codename;
+	char *signer;
+	time_t date;
+	int by_hash;
+	int offline;
+	char **components;
+	size_t ncomponents;
+	struct idx *idx;
+	size_t nidx;
+};
+
+/* ---------------------------------------------------------------- util */
+
+static const struct dgit_error *
+read_file(char **out, size_t *len, const char *path, uint64_t cap)
+{
+	const struct dgit_error *err = NULL;
+	char *buf = NULL;
+	size_t n = 0, sz = 0;
+	int fd;
+
+	*out = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return dgit_error_from_errno("cannot open '%s'", path);
+	for (;;) {
+		ssize_t r;
+
+		if (n + 65536 + 1 > sz) {
+			char *nb;
+
+			sz = sz ? sz * 2 : 131072;
+			nb = realloc(buf, sz);
+			if (nb == NULL) {
+				err = dgit_error(DGIT_ERR_NOMEM);
+				goto done;
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + n, sz - n - 1);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			err = dgit_error_from_errno("cannot read '%s'", path);
+			goto done;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > cap) {
+			err = dgit_error_fmt(DGIT_ERR_LIMIT,
+			    "'%s' is larger than %" PRIu64 " bytes", path, cap);
+			goto done;
+		}
+	}
+	if (buf == NULL && (buf = malloc(1)) == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	buf = NULL;
+done:
+	close(fd);
+	free(buf);
+	return err;
+}
+
+static const struct dgit_error *
+make_workdir(char **out, const char *parent)
+{
+	const char *tmpdir = parent ? parent : getenv("TMPDIR");
+
+	*out = NULL;
+	if (tmpdir == NULL || tmpdir[0] == '\0')
+		tmpdir = "/tmp";
+	if (asprintf(out, "%s/%sdgit-%s.XXXXXX", tmpdir, parent ? "." : "",
+	    parent ? "download" : "archive") == -1) {
+		*out = NULL;
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	if (mkdtemp(*out) == NULL) {
+		const struct dgit_error *err = dgit_error_from_errno(
+		    "cannot create a temporary directory in '%s'", tmpdir);
+		free(*out);
+		*out = NULL;
+		return err;
+	}
+	return NULL;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* A plain file name: no '/', not "." or "..", no leading '.', no controls. */
+static int
+good_name(const char *s)
+{
+	if (s[0] == '\0' || s[0] == '.')
+		return 0;
+	for (; *s; s++)
+		if (*s == '/' || (unsigned char)*s < 0x21 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* A relative pool path: no empty, "." or ".." component, no controls. */
+static int
+good_dir(const char *s)
+{
+	const char *p = s;
+
+	if (s[0] == '\0' || s[0] == '/')
+		return 0;
+	while (*p) {
+		const char *e = strchr(p, '/');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+
+		if (l == 0 || (l == 1 && p[0] == '.') ||
+		    (l == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		for (size_t i = 0; i < l; i++)
+			if ((unsigned char)p[i] < 0x21 || p[i] == 0x7f)
+				return 0;
+		p += l;
+		if (*p == '/')
+			p++;
+	}
+	return 1;
+}
+
+static int
+parse_u64(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (len == 0 || len > 19)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = v;
+	return 1;
+}
+
+/*
+ * Iterate over the lines "HASH SIZE NAME" of a checksums field value.
+ * Calls cb for each; hashlen is the expected hex length (64 or 32).
+ */
+typedef const struct dgit_error *(*sum_cb)(const char *hash, uint64_t size,
+    const char *name, size_t namelen, void *arg);
+
+static const struct dgit_error *
+each_sum(const char *v, size_t hashlen, const char *what, const char *field,
+    sum_cb cb, void *arg)
+{
+	const char *p = v;
+
+	while (*p) {
+		const char *e = strchr(p, '\n');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		const char *f[3];
+		size_t fl[3], nf = 0, i = 0;
+		char hash[DGIT_SHA256_HEXLEN + 1];
+		uint64_t size;
+		const struct dgit_error *err;
+
+		while (i < l && nf < 3) {
+			while (i < l && (p[i] == ' ' || p[i] == '\t'))
+				i++;
+			if (i >= l)
+				break;
+			f[nf] = p + i;
+			while (i < l && p[i] != ' ' && p[i] != '\t')
+				i++;
+			fl[nf] = (size_t)(p + i - f[nf]);
+			nf++;
+		}
+		while (i < l && (p[i] == ' ' || p[i] == '\t'))
+			i++;
+		if (nf == 0) {
+			p += l + (e ? 1 : 0);
+			continue;
+		}
+		if (nf != 3 || i != l || fl[0] != hashlen ||
+		    !parse_u64(f[1], fl[1], &size))
+			return dgit_error_fmt(DGIT_ERR_PARSE,
+			    "malformed %s line in '%s': '%.*s'", field, what,
+			    (int)(l > 200 ? 200 : l), p);
+		memcpy(hash, f[0], hashlen);
+		hash[hashlen] = '\0';
+		for (i = 0; i < hashlen; i++) {
+			char c = hash[i];
+
+			if (c >= 'A' && c <= 'F')
+				hash[i] = (char)(c - 'A' + 'a');
+			else if (!((c >= '0' && c <= '9') ||
+			    (c >= 'a' && c <= 'f')))
+				return dgit_error_fmt(DGIT_ERR_PARSE,
+				    "malformed hash in %s of '%s'", field,
+				    what);
+		}
+		err = cb(hash, size, f[2], fl[2], arg);
+		if (err)
+			return err;
+		p += l + (e ? 1 : 0);
+	}
+	return NULL;
+}
+
+/* RFC 2822 date as in Release files: "Sat, 11 Jul 2026 10:17:11 UTC". */
+static int
+parse_date(const char *s, time_t *out)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	struct tm tm;
+	const char *p = s, *comma;
+	char *end;
+	long v;
+	int i, off = 0;
+
+	memset(&tm, 0, sizeof tm);
+	comma = strchr(p, ',');
+	if (comma)
+		p = comma + 1;
+	while (*p == ' ')
+		p++;
+	v = strtol(p, &end, 10);
+	if (end == p || v < 1 || v > 31 || *end != ' ')
+		return 0;
+	tm.tm_mday = (int)v;
+	p = end + 1;
+	for (i = 0; i < 12; i++)
+		if (strncasecmp(p, months + 3 * i, 3) == 0)
+			break;
+	if (i == 12 || p[3] != ' ')
+		return 0;
+	tm.tm_mon = i;
+	p += 4;
+	v = strtol(p, &end, 10);
+	if (end == p || v < 1970 || v > 9999 || *end != ' ')
+		return 0;
+	tm.tm_year = (int)v - 1900;
+	p = end + 1;
+	if (!(p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' &&
+	    p[2] == ':' && p[3] >= '0' && p[3] <= '9' && p[4] >= '0' &&
+	    p[4] <= '9' && p[5] == ':' && p[6] >= '0' && p[6] <= '9' &&
+	    p[7] >= '0' && p[7] <= '9'))
+		return 0;
+	tm.tm_hour = (p[0] - '0') * 10 + p[1] - '0';
+	tm.tm_min = (p[3] - '0') * 10 + p[4] - '0';
+	tm.tm_sec = (p[6] - '0') * 10 + p[7] - '0';
+	if (tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+		return 0;
+	p += 8;
+	while (*p == ' ')
+		p++;
+	if (*p == '\0' || strcmp(p, "UTC") == 0 || strcmp(p, "GMT") == 0 ||
+	    strcmp(p, "Z") == 0)
+		off = 0;
+	else if ((p[0] == '+' || p[0] == '-') && strlen(p) == 5 &&
+	    strspn(p + 1, "0123456789") == 4) {
+		off = ((p[1] - '0') * 10 + p[2] - '0') * 3600 +
+		    ((p[3] - '0') * 10 + p[4] - '0') * 60;
+		if (p[0] == '-')
+			off = -off;
+	} else
+		return 0;
+	*out = timegm(&tm) - off;
+	return 1;
+}
+
+static void
+fmt_time(char *buf, size_t len, time_t t)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(buf, len, "@%lld", (long long)t);
+}
+
+/* ------------------------------------------------------ mirror choice */
+
+static int
+debian_suite(const char *s)
+{
+	static const char *const known[] = {
+		"sid", "unstable", "experimental", "rc-buggy", "testing",
+		"stable", "oldstable", "oldoldstable", "proposed-updates",
+		"forky", "trixie", "bookworm", "bullseye", "buster",
+		"stretch", "jessie", "wheezy", "squeeze", "lenny", "duke",
+	};
+	size_t l = strcspn(s, "-/");
+
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strlen(known[i]) == l && strncmp(s, known[i], l) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+const struct dgit_error *
+dgit_archive_mirror_from_apt(char **out, const char *suite)
+{
+	const struct dgit_error *err;
+	struct dgit_apt_source *v = NULL;
+	size_t n = 0, i;
+	int want_sec = ends_with(suite, "-security");
+
+	*out = NULL;
+	err = dgit_aptshim_sources_list(&v, &n, NULL);
+	if (err)
+		return dgit_error_wrap(err, "cannot read the apt sources");
+	for (i = 0; i < n; i++) {
+		const char *s = v[i].suite;
+		int sec = ends_with(s, "-security") || ends_with(s,
+		    "/updates");
+
+		if (!debian_suite(s) || sec != want_sec)
+			continue;
+		if (strncmp(v[i].uri, "http://", 7) != 0 &&
+		    strncmp(v[i].uri, "https://", 8) != 0 &&
+		    strncmp(v[i].uri, "file:", 5) != 0)
+			continue;
+		*out = strdup(v[i].uri);
+		if (*out == NULL)
+			err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	err = dgit_error_fmt(DGIT_ERR_NOT_FOUND,
+	    "no Debian %smirror in the apt sources; set one with "
+	    "'git config dgit-distro.%s.mirror URL' or -c "
+	    "dgit-distro.%s.mirror=URL", want_sec ? "security " : "",
+	    want_sec ? "debian-security" : "debian",
+	    want_sec ? "debian-security" : "debian");
+done:
+	dgit_aptshim_sources_free(v, n);
+	return err;
+}
+
+/* -------------------------------------------------------------- release */
+
+void
+dgit_archive_release_free(struct dgit_archive_release *r)
+{
+	if (r == NULL)
+		return;
+	free(r->base);
+	free(r->suite_req);
+	free(r->suite);
+	free(r->codename);
+	free(r->signer);
+	for (size_t i = 0; i < r->ncomponents; i++)
+		free(r->components[i]);
+	free(r->components);
+	for (size_t i = 0; i < r->nidx; i++)
+		free(r->idx[i].path);
+	free(r->idx);
+	free(r);
+}
+
+const char *
+dgit_archive_release_suite(const struct dgit_archive_release *r)
+{
+	return r->suite ? r->suite : r->suite_req;
+}
+
+const char *
+dgit_archive_release_codename(const struct dgit_archive_release *r)
+{
+	return r->codename;
+}
+
+const char *
+dgit_archive_release_signer(const struct dgit_archive_release *r)
+{
+	return r->signer;
+}
+
+int
+dgit_archive_release_offline(const struct dgit_archive_release *r)
+{
+	return r->offline;
+}
+
+static const struct dgit_error *
+add_idx(const char *hash, uint64_t size, const char *name, size_t namelen,
+    void *arg)
+{
+	struct dgit_archive_release *r = arg;
+	struct idx *ni;
+	const char *src = memmem(name, namelen, "/source/Sources", 15);
+
+	/* only COMP/source/Sources[.gz|.xz] interest us */
+	if (src == NULL)
+		return NULL;
+	{
+		const char *tail = src + 15;
+		size_t tl = namelen - (size_t)(tail - name);
+
+		if (!(tl == 0 || (tl == 3 && memcmp(tail, ".xz", 3) == 0) ||
+		    (tl == 3 && memcmp(tail, ".gz", 3) == 0)))
+			return NULL;
+	}
+	ni = realloc(r->idx, (r->nidx + 1) * sizeof *ni);
+	if (ni == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	r->idx = ni;
+	ni = &r->idx[r->nidx];
+	ni->path = strndup(name, namelen);
+	if (ni->path == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	ni->size = size;
+	memcpy(ni->sha256, hash, sizeof ni->sha256);
+	r->nidx++;
+	return NULL;
+}
+
+/* The state file recording the newest Release Date seen. */
+static const struct dgit_error *
+state_path(char **out, const char *cache_dir, const char *base,
+    const char *suite)
+{
+	struct dgit_sha256 c;
+	char hex[DGIT_SHA256_HEXLEN + 1], *dir = NULL;
+	const struct dgit_error *err;
+
+	*out = NULL;
+	dgit_sha256_init(&c);
+	dgit_sha256_update(&c, base, strlen(base));
+	dgit_sha256_update(&c, "\n", 1);
+	dgit_sha256_update(&c, suite, strlen(suite));
+	dgit_sha256_final_hex(&c, hex);
+	if (asprintf(&dir, "%s/state/release-date", cache_dir) == -1)
+		return dgit_error(DGIT_ERR_NOMEM);
+	err = dgit_fetch_mkdirs(dir);
+	if (err == NULL && asprintf(out, "%s/%s", dir, hex) == -1) {
+		*out = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+	}
+	free(dir);
+	return err;
+}
+
+static const struct dgit_error *
+check_rollback(const struct dgit_archive_opts *o,
+    const struct dgit_archive_release *r, const char *url)
+{
+	const struct dgit_error *err;
+	char *path = NULL, *buf = NULL, *tmp = NULL;
+	size_t len;
+	uint64_t seen = 0;
+	FILE *fp;
+
+	if (o->fetch.cache_dir == NULL)
+		return NULL;
+	err = state_path(&path, o->fetch.cache_dir, r->base, r->suite_req);
+	if (err)
+		return err;
+	if (access(path, F_OK) == 0) {
+		err = read_file(&buf, &len, path, 64);
+		if (err)
+			goto done;
+		while (len > 0 && (buf[len - 1] == '\n'))
+			len--;
+		if (!parse_u64(buf, len, &seen))
+			seen = 0;
+	}
+	if (r->date < 0 || (uint64_t)r->date < seen) {
+		char a[64], b[64];
+
+		if (!o->allow_rollback) {
+			fmt_time(a, sizeof a, r->date);
+			fmt_time(b, sizeof b, (time_t)seen);
+			err = dgit_error_fmt(DGIT_ERR_ROLLBACK,
+			    "'%s' is dated %s, older than the Release already "
+			    "seen for suite '%s' (dated %s): the mirror may be "
+			    "stale or serving an old, possibly vulnerable, "
+			    "archive; use another mirror, or pass "
+			    "--force-release-rollback if you know why",
+			    url, a, r->suite_req, b);
+			goto done;
+		}
+		goto done;     /* allowed: keep the newer record */
+	}
+	if ((uint64_t)r->date == seen)
+		goto done;
+	/* best effort: a state that cannot be written is not fatal */
+	if (asprintf(&tmp, "%s.%ld.tmp", path, (long)getpid()) == -1) {
+		tmp = NULL;
+		goto done;
+	}
+	fp = fopen(tmp, "we");
+	if (fp) {
+		int bad = fprintf(fp, "%lld\n", (long long)r->date) < 0;
+
+		if (fclose(fp) == EOF || bad || rename(tmp, path) == -1)
+			unlink(tmp);
+	}
+done:
+	free(tmp);
+	free(path);
+	free(buf);
+	return err;
+}
+
+static const struct dgit_error *
+parse_release(struct dgit_archive_release *r,
+    const struct dgit_archive_opts *o, const char *text, size_t len,
+    const char *url)
+{
+	const struct dgit_error *err;
+	struct dgit_deb822_para **p = NULL;
+	size_t np = 0;
+	const char *v;
+	time_t now = o->now ? o->now : time(NULL);
+
+	err = dgit_deb822_parse(&p, &np, text, len, url);
+	if (err)
+		return err;
+	if (np == 0) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE, "'%s' is empty", url);
+		goto done;
+	}
+	r->suite = xstrdup(dgit_deb822_get(p[0], "Suite"));
+	r->codename = xstrdup(dgit_deb822_get(p[0], "Codename"));
+	if ((r->suite == NULL || strcmp(r->suite, r->suite_req) != 0) &&
+	    (r->codename == NULL || strcmp(r->codename, r->suite_req) != 0)) {
+		err = dgit_error_fmt(DGIT_ERR_BAD_SIGNATURE,
+		    "'%s' is the Release of suite '%s' (codename '%s'), not of "
+		    "'%s': the mirror is misconfigured or malicious; use "
+		    "another mirror", url, r->suite ? r->suite : "?",
+		    r->codename ? r->codename : "?", r->suite_req);
+		goto done;
+	}
+	v = dgit_deb822_get(p[0], "Date");
+	if (v == NULL || !parse_date(v, &r->date)) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE,
+		    "'%s' has a missing or malformed Date field", url);
+		goto done;
+	}
+	if (r->date > now + FUTURE_SLACK && !o->allow_future) {
+		char a[64];
+
+		fmt_time(a, sizeof a, r->date);
+		err = dgit_error_fmt(DGIT_ERR_EXPIRED,
+		    "'%s' is dated %s, in the future: check this machine's "
+		    "clock, or pass --force-release-future-date", url, a);
+		goto done;
+	}
+	v = dgit_deb822_get(p[0], "Valid-Until");
+	if (v) {
+		time_t until;
+
+		if (!parse_date(v, &until)) {
+			err = dgit_error_fmt(DGIT_ERR_PARSE,
+			    "'%s' has a malformed Valid-Until field", url);
+			goto done;
+		}
+		if (until < now && !o->allow_expired) {
+			char a[64];
+
+			fmt_time(a, sizeof a, until);
+			err = dgit_error_fmt(DGIT_ERR_EXPIRED,
+			    "'%s' expired at %s (Valid-Until): the mirror is "
+			    "stale or replaying an old archive; use another "
+			    "mirror or try later, or pass "
+			    "--force-release-expired", url, a);
+			goto done;
+		}
+	}
+	v = dgit_deb822_get(p[0], "Acquire-By-Hash");
+	r->by_hash = v && strcasecmp(v, "yes") == 0;
+	v = dgit_deb822_get(p[0], "Components");
+	if (v) {
+		const char *q = v;
+
+		while (*q) {
+			size_t l;
+			char **nc;
+
+			q += strspn(q, " \t\n");
+			l = strcspn(q, " \t\n");
+			if (l == 0)
+				break;
+			nc = realloc(r->components,
+			    (r->ncomponents + 1) * sizeof *nc);
+			if (nc == NULL) {
+				err = dgit_error(DGIT_ERR_NOMEM);
+				goto done;
+			}
+			r->components = nc;
+			nc[r->ncomponents] = strndup(q, l);
+			if (nc[r->ncomponents] == NULL) {
+				err = dgit_error(DGIT_ERR_NOMEM);
+				goto done;
+			}
+			r->ncomponents++;
+			q += l;
+		}
+	}
+	v = dgit_deb822_get(p[0], "SHA256");
+	if (v == NULL) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE,
+		    "'%s' has no SHA256 field; the archive is too old or not "
+		    "a Debian archive", url);
+		goto done;
+	}
+	err = each_sum(v, 64, url, "SHA256", add_idx, r);
+	if (err)
+		goto done;
+	err = check_rollback(o, r, url);
+done:
+	dgit_deb822_paras_free(p, np);
+	return err;
+}
+
+const struct dgit_error *
+dgit_archive_release_open(struct dgit_archive_release **out,
+    const struct dgit_archive_opts *o, const char *suite)
+{
+	const struct dgit_error *err = NULL, *net_err;
+	struct dgit_archive_release *r;
+	struct dgit_verify_result *vr = NULL;
+	struct dgit_fetch_item it[2];
+	char *work = NULL, *url = NULL, *url2 = NULL, *p1 = NULL, *p2 = NULL;
+	char *buf = NULL, *sig = NULL, *cached = NULL;
+	size_t len = 0, siglen = 0, bl;
+	int inrelease = 1;
+
+	*out = NULL;
+	if (suite[0] == '\0' || !good_dir(suite) || strchr(suite, '/')) {
+		return dgit_error_fmt(DGIT_ERR_USAGE, "bad suite name '%s'",
+		    suite);
+	}
+	r = calloc(1, sizeof *r);
+	if (r == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	bl = strlen(o->mirror);
+	while (bl > 0 && o->mirror[bl - 1] == '/')
+		bl--;
+	r->base = strndup(o->mirror, bl);
+	r->suite_req = strdup(suite);
+	if (r->base == NULL || r->suite_req == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	err = make_workdir(&work, NULL);
+	if (err)
+		goto done;
+	if (asprintf(&url, "%s/dists/%s/InRelease", r->base, suite) == -1 ||
+	    asprintf(&p1, "%s/InRelease", work) == -1) {
+		url = p1 = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	memset(it, 0, sizeof it);
+	it[0].url = url;
+	it[0].dest = p1;
+	it[0].max_size = RELEASE_MAX;
+	net_err = dgit_fetch_files(&o->fetch, it, 1);
+	if (net_err && net_err->code == DGIT_ERR_NOT_FOUND) {
+		/* no InRelease: Release + Release.gpg */
+		inrelease = 0;
+		free(url);
+		free(p1);
+		url = p1 = NULL;
+		if (asprintf(&url, "%s/dists/%s/Release", r->base, suite) == -1 ||
+		    asprintf(&url2, "%s/dists/%s/Release.gpg", r->base,
+		    suite) == -1 ||
+		    asprintf(&p1, "%s/Release", work) == -1 ||
+		    asprintf(&p2, "%s/Release.gpg", work) == -1) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		memset(it, 0, sizeof it);
+		it[0].url = url;
+		it[0].dest = p1;
+		it[0].max_size = RELEASE_MAX;
+		it[1].url = url2;
+		it[1].dest = p2;
+		it[1].max_size = 1 << 20;
+		net_err = dgit_fetch_files(&o->fetch, it, 2);
+		if (net_err && net_err->code == DGIT_ERR_NOT_FOUND) {
+			err = dgit_error_fmt(DGIT_ERR_NOT_FOUND,
+			    "suite '%s' not found at '%s' (no dists/%s/InRelease "
+			    "nor Release); check the suite name, or the mirror "
+			    "setting dgit-distro.DISTRO.mirror", suite, r->base,
+			    suite);
+			goto done;
+		}
+	} else if (net_err && net_err->code == DGIT_ERR_NETWORK &&
+	    o->fetch.cache_dir) {
+		/* unreachable: a cached InRelease still gets every check */
+		const struct dgit_error *e2 = dgit_fetch_cache_url_path(&cached,
+		    o->fetch.cache_dir, url);
+
+		if (e2 == NULL && access(cached, R_OK) == 0 &&
+		    dgit_fetch_copy_file(p1, cached) == NULL) {
+			net_err = NULL;
+			r->offline = 1;
+		}
+	}
+	if (net_err) {
+		err = net_err;
+		goto done;
+	}
+	err = read_file(&buf, &len, p1, RELEASE_MAX);
+	if (err)
+		goto done;
+	if (inrelease) {
+		err = dgit_verify_clearsigned(&vr, o->archive_keyrings,
+		    o->narchive_keyrings, buf, len, url);
+	} else {
+		err = read_file(&sig, &siglen, p2, 1 << 20);
+		if (err)
+			goto done;
+		err = dgit_verify_detached(&vr, o->archive_keyrings,
+		    o->narchive_keyrings, buf, len, sig, siglen, url);
+	}
+	if (err) {
+		if (err->code == DGIT_ERR_UNKNOWN_KEY ||
+		    err->code == DGIT_ERR_BAD_SIGNATURE)
+			err = dgit_error_wrap(err, "cannot trust suite '%s'",
+			    suite);
+		goto done;
+	}
+	r->signer = strdup(vr->fpr);
+	if (r->signer == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	if (inrelease)
+		err = parse_release(r, o, vr->text, vr->text_len, url);
+	else
+		err = parse_release(r, o, buf, len, url);
+	if (err)
+		goto done;
+	if (inrelease && !r->offline && o->fetch.cache_dir) {
+		/* keep it for offline use; best effort */
+		if (dgit_fetch_cache_url_path(&cached, o->fetch.cache_dir,
+		    url) == NULL)
+			dgit_fetch_copy_file(cached, p1);
+	}
+	*out = r;
+	r = NULL;
+done:
+	if (work)
+		dgit_fetch_remove_tree(work);
+	dgit_verify_result_free(vr);
+	dgit_archive_release_free(r);
+	free(work);
+	free(url);
+	free(url2);
+	free(p1);
+	free(p2);
+	free(buf);
+	free(sig);
+	free(cached);
+	return err;
+}
+
+/* --------------------------------------------------------------- search */
+
+void
+dgit_archive_source_free(struct dgit_archive_source *s)
+{
+	if (s == NULL)
+		return;
+	free(s->package);
+	free(s->version);
+	free(s->component);
+	free(s->directory);
+	free(s->dsc_name);
+	free(s->url_dir);
+	for (size_t i = 0; i < s->nfiles; i++)
+		free(s->files[i].name);
+	free(s->files);
+	free(s);
+}
+
+static const struct dgit_error *
+add_file(const char *hash, uint64_t size, const char *name, size_t namelen,
+    void *arg)
+{
+	struct dgit_archive_source *s = arg;
+	struct dgit_archive_file *nf;
+	char *n = strndup(name, namelen);
+
+	if (n == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	if (!good_name(n)) {
+		const struct dgit_error *err = dgit_error_fmt(
+		    DGIT_ERR_UNSAFE_PATH, "bad file name '%s' in the entry "
+		    "of source package '%s'", n, s->package);
+		free(n);
+		return err;
+	}
+	for (size_t i = 0; i < s->nfiles; i++)
+		if (strcmp(s->files[i].name, n) == 0) {
+			free(n);
+			return dgit_error_fmt(DGIT_ERR_PARSE,
+			    "file '%.*s' listed twice for '%s'",
+			    (int)namelen, name, s->package);
+		}
+	nf = realloc(s->files, (s->nfiles + 1) * sizeof *nf);
+	if (nf == NULL) {
+		free(n);
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	s->files = nf;
+	nf[s->nfiles].name = n;
+	nf[s->nfiles].size = size;
+	memcpy(nf[s->nfiles].sha256, hash, sizeof nf[s->nfiles].sha256);
+	s->nfiles++;
+	return NULL;
+}
+
+struct search {
+	const char *package;
+	const char *version;
+	const char *component;
+	const char *what;
+	struct dgit_archive_source *best;
+	char *binary_of;           /* a source that builds package */
+	char versions[512];        /* versions seen, for the error */
+};
+
+static int
+list_has(const char *list, const char *name)
+{
+	size_t nl = strlen(name);
+	const char *p = list;
+
+	while (*p) {
+		size_t l;
+
+		p += strspn(p, " ,\t\n");
+		l = strcspn(p, " ,\t\n");
+		if (l == 0)
+			break;
+		if (l == nl && memcmp(p, name, l) == 0)
+			return 1;
+		p += l;
+	}
+	return 0;
+}
+
+static const struct dgit_error *
+on_para(const struct dgit_deb822_para *p, void *arg)
+{
+	struct search *s = arg;
+	const char *pkg = dgit_deb822_get(p, "Package");
+	const char *ver, *v;
+	struct dgit_archive_source *c;
+	const struct dgit_error *err;
+
+	if (pkg == NULL)
+		return NULL;
+	if (strcmp(pkg, s->package) != 0) {
+		v = dgit_deb822_get(p, "Binary");
+		if (s->binary_of == NULL && v && list_has(v, s->package)) {
+			s->binary_of = strdup(pkg);
+			if (s->binary_of == NULL)
+				return dgit_error(DGIT_ERR_NOMEM);
+		}
+		return NULL;
+	}
+	ver = dgit_deb822_get(p, "Version");
+	if (ver == NULL)
+		return dgit_error_fmt(DGIT_ERR_PARSE,
+		    "'%s' line %zu: entry of '%s' has no Version", s->what,
+		    dgit_deb822_line(p), pkg);
+	{
+		size_t l = strlen(s->versions);
+
+		snprintf(s->versions + l, sizeof s->versions - l, "%s%s",
+		    l ? ", " : "", ver);
+	}
+	if (s->version) {
+		if (s->best || dgit_aptshim_version_compare(ver,
+		    s->version) != 0)
+			return NULL;
+	} else if (s->best &&
+	    dgit_aptshim_version_compare(ver, s->best->version) <= 0)
+		return NULL;
+
+	c = calloc(1, sizeof *c);
+	if (c == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	c->package = strdup(pkg);
+	c->version = strdup(ver);
+	c->component = strdup(s->component);
+	v = dgit_deb822_get(p, "Directory");
+	c->directory = xstrdup(v);
+	if (c->package == NULL || c->version == NULL ||
+	    c->component == NULL || (v && c->directory == NULL)) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto fail;
+	}
+	if (v == NULL || !good_dir(v)) {
+		err = dgit_error_fmt(DGIT_ERR_UNSAFE_PATH,
+		    "'%s' line %zu: missing or unsafe Directory for '%s'",
+		    s->what, dgit_deb822_line(p), pkg);
+		goto fail;
+	}
+	v = dgit_deb822_get(p, "Checksums-Sha256");
+	if (v == NULL) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE,
+		    "'%s' line %zu: entry of '%s' has no Checksums-Sha256",
+		    s->what, dgit_deb822_line(p), pkg);
+		goto fail;
+	}
+	err = each_sum(v, 64, s->what, "Checksums-Sha256", add_file, c);
+	if (err)
+		goto fail;
+	for (size_t i = 0; i < c->nfiles; i++)
+		if (ends_with(c->files[i].name, ".dsc")) {
+			if (c->dsc_name) {
+				err = dgit_error_fmt(DGIT_ERR_PARSE,
+				    "'%s': entry of '%s' lists two .dsc files",
+				    s->what, pkg);
+				goto fail;
+			}
+			c->dsc_name = strdup(c->files[i].name);
+			if (c->dsc_name == NULL) {
+				err = dgit_error(DGIT_ERR_NOMEM);
+				goto fail;
+			}
+		}
+	if (c->dsc_name == NULL) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE,
+		    "'%s': entry of '%s' lists no .dsc file", s->what, pkg);
+		goto fail;
+	}
+	dgit_archive_source_free(s->best);
+	s->best = c;
+	return NULL;
+fail:
+	dgit_archive_source_free(c);
+	return err;
+}
+
+/* Decompress (xz, gz or none) and parse one index as a stream. */
+static const struct dgit_error *
+scan_index(struct search *s, const char *path)
+{
+	const struct dgit_error *err = NULL;
+	struct dgit_deb822_stream *ds = NULL;
+	struct archive *a;
+	struct archive_entry *ae;
+	char buf[65536];
+	uint64_t total = 0;
+	int rc;
+
+	a = archive_read_new();
+	if (a == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	archive_read_support_filter_all(a);
+	archive_read_support_format_raw(a);
+	archive_read_support_format_empty(a);
+	if (archive_read_open_filename(a, path, sizeof buf) != ARCHIVE_OK) {
+		err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "cannot open '%s': %s",
+		    s->what, archive_error_string(a));
+		goto done;
+	}
+	err = dgit_deb822_stream_new(&ds, s->what, on_para, s);
+	if (err)
+		goto done;
+	rc = archive_read_next_header(a, &ae);
+	if (rc == ARCHIVE_EOF)
+		goto finish;
+	if (rc != ARCHIVE_OK) {
+		err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "cannot read '%s': %s",
+		    s->what, archive_error_string(a));
+		goto done;
+	}
+	for (;;) {
+		la_ssize_t n = archive_read_data(a, buf, sizeof buf);
+
+		if (n == 0)
+			break;
+		if (n < 0) {
+			err = dgit_error_fmt(DGIT_ERR_ARCHIVE,
+			    "cannot decompress '%s': %s", s->what,
+			    archive_error_string(a));
+			goto done;
+		}
+		total += (uint64_t)n;
+		if (total > DECOMPRESSED_MAX) {
+			err = dgit_error_fmt(DGIT_ERR_LIMIT,
+			    "'%s' decompresses to more than %llu bytes",
+			    s->what, (unsigned long long)DECOMPRESSED_MAX);
+			goto done;
+		}
+		err = dgit_deb822_stream_feed(ds, buf, (size_t)n);
+		if (err)
+			goto done;
+	}
+finish:
+	err = dgit_deb822_stream_finish(ds);
+done:
+	dgit_deb822_stream_free(ds);
+	archive_read_free(a);
+	return err;
+}
+
+static const struct idx *
+pick_index(const struct dgit_archive_release *r, const char *comp)
+{
+	static const char *const ext[] = { ".xz", ".gz", "" };
+
+	for (size_t e = 0; e < 3; e++)
+		for (size_t i = 0; i < r->nidx; i++) {
+			const char *p = r->idx[i].path;
+			size_t cl = strlen(comp);
+
+			if (strncmp(p, comp, cl) == 0 &&
+			    strncmp(p + cl, "/source/Sources", 15) == 0 &&
+			    strcmp(p + cl + 15, ext[e]) == 0)
+				return &r->idx[i];
+		}
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_archive_find_source(struct dgit_archive_source **out,
+    const struct dgit_archive_opts *o, const struct dgit_archive_release *r,
+    const char *package, const char *version)
+{
+	const struct dgit_error *err = NULL;
+	struct dgit_fetch_item *it = NULL;
+	const struct idx **ix = NULL;
+	char **comp = NULL, *work = NULL, searched[512] = "";
+	struct search s;
+	size_t n = 0, i;
+	int by_hash = r->by_hash;
+
+	*out = NULL;
+	memset(&s, 0, sizeof s);
+	s.package = package;
+	s.version = version;
+	it = calloc(r->ncomponents + 1, sizeof *it);
+	ix = calloc(r->ncomponents + 1, sizeof *ix);
+	comp = calloc(r->ncomponents + 1, sizeof *comp);
+	if (it == NULL || ix == NULL || comp == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	for (i = 0; i < r->ncomponents; i++) {
+		const struct idx *x = pick_index(r, r->components[i]);
+
+		if (x == NULL)
+			continue;
+		ix[n] = x;
+		comp[n] = r->components[i];
+		n++;
+	}
+	if (n == 0) {
+		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND,
+		    "the Release of suite '%s' lists no Sources index; the "
+		    "suite has no source packages at '%s'", r->suite_req,
+		    r->base);
+		goto done;
+	}
+	err = make_workdir(&work, NULL);
+	if (err)
+		goto done;
+again:
+	for (i = 0; i < n; i++) {
+		char *u = NULL, *d = NULL;
+		const char *slash = strrchr(ix[i]->path, '/');
+
+		free((char *)it[i].url);
+		free((char *)it[i].dest);
+		memset(&it[i], 0, sizeof it[i]);
+		if ((by_hash ? asprintf(&u, "%s/dists/%s/%.*s/by-hash/SHA256/%s",
+		    r->base, r->suite_req, (int)(slash - ix[i]->path),
+		    ix[i]->path, ix[i]->sha256) :
+		    asprintf(&u, "%s/dists/%s/%s", r->base, r->suite_req,
+		    ix[i]->path)) == -1 ||
+		    asprintf(&d, "%s/%zu", work, i) == -1) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		it[i].url = u;
+		it[i].dest = d;
+		it[i].has_size = 1;
+		it[i].size = ix[i]->size;
+		it[i].sha256 = ix[i]->sha256;
+	}
+	err = dgit_fetch_files(&o->fetch, it, n);
+	if (err && err->code == DGIT_ERR_NOT_FOUND && by_hash) {
+		/* some mirrors lack by-hash despite the Release */
+		by_hash = 0;
+		goto again;
+	}
+	if (err)
+		goto done;
+	for (i = 0; i < n; i++) {
+		char what[PATH_MAX];
+		size_t l = strlen(searched);
+
+		snprintf(what, sizeof what, "%s/dists/%s/%s", r->base,
+		    r->suite_req, ix[i]->path);
+		s.what = what;
+		s.component = comp[i];
+		err = scan_index(&s, it[i].dest);
+		if (err)
+			goto done;
+		snprintf(searched + l, sizeof searched - l, "%s%s",
+		    l ? ", " : "", comp[i]);
+	}
+	if (s.best == NULL) {
+		if (version && s.versions[0])
+			err = dgit_error_fmt(DGIT_ERR_NOT_FOUND,
+			    "version '%s' of source package '%s' is not in "
+			    "suite '%s' (it has %s); pick one of those, or "
+			    "another suite", version, package, r->suite_req,
+			    s.versions);
+		else if (s.binary_of)
+			err = dgit_error_fmt(DGIT_ERR_NOT_FOUND,
+			    "'%s' is a binary package; its source package is "
+			    "'%s': run 'dgit download-source %s %s'", package,
+			    s.binary_of, s.binary_of, r->suite_req);
+		else
+			err = dgit_error_fmt(DGIT_ERR_NOT_FOUND,
+			    "source package '%s' not found in suite '%s' "
+			    "(searched components: %s); check the name and "
+			    "the suite", package, r->suite_req, searched);
+		goto done;
+	}
+	if (asprintf(&s.best->url_dir, "%s/%s", r->base,
+	    s.best->directory) == -1) {
+		s.best->url_dir = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	*out = s.best;
+	s.best = NULL;
+done:
+	if (it)
+		for (i = 0; i < r->ncomponents + 1; i++) {
+			free((char *)it[i].url);
+			free((char *)it[i].dest);
+		}
+	if (work)
+		dgit_fetch_remove_tree(work);
+	free(work);
+	free(it);
+	free(ix);
+	free(comp);
+	free(s.binary_of);
+	dgit_archive_source_free(s.best);
+	return err;
+}
+
+/* ------------------------------------------------------------- download */
+
+void
+dgit_archive_download_free(struct dgit_archive_download *d)
+{
+	if (d == NULL)
+		return;
+	free(d->sig_detail);
+	free(d);
+}
+
+struct dsc_check {
+	const struct dgit_archive_source *src;
+	const char *what;
+	size_t matched;
+	int sha;                   /* 1: Checksums-Sha256, 0: Files (md5) */
+};
+
+static const struct dgit_error *
+check_dsc_file(const char *hash, uint64_t size, const char *name,
+    size_t namelen, void *arg)
+{
+	struct dsc_check *c = arg;
+	const struct dgit_archive_source *s = c->src;
+
+	for (size_t i = 0; i < s->nfiles; i++) {
+		const struct dgit_archive_file *f = &s->files[i];
+
+		if (strlen(f->name) != namelen ||
+		    memcmp(f->name, name, namelen) != 0)
+			continue;
+		if (f->size != size || (c->sha && strcmp(f->sha256, hash)))
+			return dgit_error_fmt(DGIT_ERR_CHECKSUM,
+			    "'%s' lists '%s' with %s %" PRIu64 " bytes, sha256 "
+			    "%s, but the signed Sources index says %" PRIu64
+			    " bytes, sha256 %s; the archive is inconsistent or "
+			    "tampered with, use another mirror", c->what,
+			    f->name, c->sha ? "" : "(Files)", size,
+			    c->sha ? hash : "-", f->size, f->sha256);
+		c->matched++;
+		return NULL;
+	}
+	return dgit_error_fmt(DGIT_ERR_CHECKSUM,
+	    "'%s' lists '%.*s', which the signed Sources index does not; the "
+	    "archive is inconsistent or tampered with, use another mirror",
+	    c->what, (int)namelen, name);
+}
+
+/* Check the .dsc: signature, then its file list against the Sources one. */
+static const struct dgit_error *
+check_dsc(struct dgit_archive_download *d, const struct dgit_archive_opts *o,
+    const struct dgit_archive_source *src, const char *path)
+{
+	const struct dgit_error *err = NULL, *verr;
+	struct dgit_clearsigned *cs = NULL;
+	struct dgit_verify_result *vr = NULL;
+	struct dgit_deb822_para **p = NULL;
+	const char **rings = NULL;
+	const char *text, *v;
+	size_t len, tlen, np = 0, nr = 0;
+	char *buf = NULL;
+	struct dsc_check c;
+
+	err = read_file(&buf, &len, path, DSC_MAX);
+	if (err)
+		return err;
+	rings = calloc(o->ndsc_keyrings + 1, sizeof *rings);
+	if (rings == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	for (size_t i = 0; i < o->ndsc_keyrings; i++)
+		if (access(o->dsc_keyrings[i], R_OK) == 0)
+			rings[nr++] = o->dsc_keyrings[i];
+	verr = dgit_clearsigned_split(&cs, buf, len, src->dsc_name);
+	if (verr && verr->code == DGIT_ERR_BAD_SIGNATURE && cs == NULL) {
+		d->sig = DGIT_DSC_SIG_UNSIGNED;
+		d->sig_detail = strdup("the .dsc is not signed");
+		text = buf;
+		tlen = len;
+	} else if (verr) {
+		err = verr;
+		goto done;
+	} else if (nr == 0) {
+		d->sig = DGIT_DSC_SIG_NO_KEYRING;
+		d->sig_detail = strdup("no uploader keyring is installed");
+		text = cs->text;
+		tlen = cs->text_len;
+	} else {
+		verr = dgit_verify_clearsigned(&vr, rings, nr, buf, len,
+		    src->dsc_name);
+		if (verr && verr->code == DGIT_ERR_UNKNOWN_KEY) {
+			d->sig = DGIT_DSC_SIG_UNKNOWN_KEY;
+			d->sig_detail = strdup(verr->msg);
+			text = cs->text;
+			tlen = cs->text_len;
+		} else if (verr) {
+			err = verr;
+			goto done;
+		} else {
+			d->sig = DGIT_DSC_SIG_GOOD;
+			d->sig_detail = strdup(vr->fpr);
+			text = vr->text;
+			tlen = vr->text_len;
+		}
+	}
+	if (d->sig_detail == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	if (o->require_valid_signature && d->sig != DGIT_DSC_SIG_GOOD) {
+		err = dgit_error_fmt(DGIT_ERR_BAD_SIGNATURE,
+		    "'%s' has no valid signature (%s) and "
+		    "--require-valid-signature was given; install the "
+		    "uploader keyrings (debian-keyring) or configure "
+		    "dgit-distro.DISTRO.keyring", src->dsc_name,
+		    d->sig_detail);
+		goto done;
+	}
+	err = dgit_deb822_parse(&p, &np, text, tlen, src->dsc_name);
+	if (err)
+		goto done;
+	if (np == 0) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE, "'%s' is empty",
+		    src->dsc_name);
+		goto done;
+	}
+	v = dgit_deb822_get(p[0], "Source");
+	if (v == NULL || strcmp(v, src->package) != 0 ||
+	    (v = dgit_deb822_get(p[0], "Version")) == NULL ||
+	    strcmp(v, src->version) != 0) {
+		err = dgit_error_fmt(DGIT_ERR_CHECKSUM,
+		    "'%s' is not the .dsc of %s %s; the archive is "
+		    "inconsistent, use another mirror", src->dsc_name,
+		    src->package, src->version);
+		goto done;
+	}
+	memset(&c, 0, sizeof c);
+	c.src = src;
+	c.what = src->dsc_name;
+	v = dgit_deb822_get(p[0], "Checksums-Sha256");
+	c.sha = v != NULL;
+	if (v == NULL)
+		v = dgit_deb822_get(p[0], "Files");
+	if (v == NULL) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE, "'%s' lists no files",
+		    src->dsc_name);
+		goto done;
+	}
+	err = each_sum(v, c.sha ? 64 : 32, src->dsc_name,
+	    c.sha ? "Checksums-Sha256" : "Files", check_dsc_file, &c);
+	if (err)
+		goto done;
+	if (c.matched + 1 != src->nfiles) {
+		err = dgit_error_fmt(DGIT_ERR_CHECKSUM,
+		    "'%s' lists %zu files but the signed Sources index lists "
+		    "%zu besides it; the archive is inconsistent, use another "
+		    "mirror", src->dsc_name, c.matched, src->nfiles - 1);
+		goto done;
+	}
+done:
+	dgit_deb822_paras_free(p, np);
+	dgit_clearsigned_free(cs);
+	dgit_verify_result_free(vr);
+	free(rings);
+	free(buf);
+	return err;
+}
+
+const struct dgit_error *
+dgit_archive_download_source(struct dgit_archive_download **out,
+    const struct dgit_archive_opts *o, const struct dgit_archive_source *src,
+    const char *dir)
+{
+	const struct dgit_error *err = NULL;
+	struct dgit_archive_download *d = NULL;
+	struct dgit_fetch_item *it = NULL;
+	char *stage = NULL, *dscpath = NULL;
+	size_t i, moved = 0;
+
+	*out = NULL;
+	d = calloc(1, sizeof *d);
+	it = calloc(src->nfiles, sizeof *it);
+	if (d == NULL || it == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	err = make_workdir(&stage, dir);
+	if (err)
+		goto done;
+	for (i = 0; i < src->nfiles; i++) {
+		char *u = NULL, *p = NULL;
+
+		if (asprintf(&u, "%s/%s", src->url_dir, src->files[i].name)
+		    == -1 || asprintf(&p, "%s/%s", stage,
+		    src->files[i].name) == -1) {
+			free(u);
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		it[i].url = u;
+		it[i].dest = p;
+		it[i].has_size = 1;
+		it[i].size = src->files[i].size;
+		it[i].sha256 = src->files[i].sha256;
+		d->bytes += src->files[i].size;
+		if (strcmp(src->files[i].name, src->dsc_name) == 0)
+			dscpath = p;
+	}
+	err = dgit_fetch_files(&o->fetch, it, src->nfiles);
+	if (err)
+		goto done;
+	for (i = 0; i < src->nfiles; i++)
+		d->from_cache += it[i].from_cache ? 1 : 0;
+	err = check_dsc(d, o, src, dscpath);
+	if (err)
+		goto done;
+	/* everything is verified: move into place */
+	for (i = 0; i < src->nfiles; i++, moved++) {
+		char *final = NULL;
+
+		if (asprintf(&final, "%s/%s", dir, src->files[i].name) == -1) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		if (rename(it[i].dest, final) == -1) {
+			err = dgit_error_from_errno("cannot rename '%s' to "
+			    "'%s'", it[i].dest, final);
+			free(final);
+			goto done;
+		}
+		free(final);
+	}
+	*out = d;
+	d = NULL;
+done:
+	if (err && moved > 0) {
+		for (i = 0; i < moved; i++) {
+			char *final = NULL;
+
+			if (asprintf(&final, "%s/%s", dir,
+			    src->files[i].name) != -1) {
+				unlink(final);
+				free(final);
+			}
+		}
+	}
+	if (stage)
+		dgit_fetch_remove_tree(stage);
+	free(stage);
+	if (it)
+		for (i = 0; i < src->nfiles; i++) {
+			free((char *)it[i].url);
+			free((char *)it[i].dest);
+		}
+	free(it);
+	dgit_archive_download_free(d);
+	return err;
+}

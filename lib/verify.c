@@ -1,0 +1,318 @@
+/*
+ * gpgme verification in a throwaway GnuPG home; see dgit_verify.h.
+ * Binary keyrings are named in the home's gpg.conf ("keyring FILE"), so a
+ * large keyring such as debian-keyring.gpg costs no import.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gpgme.h>
+
+#include "dgit_fetch.h"
+#include "dgit_verify.h"
+
+struct home {
+	char *dir;
+	gpgme_ctx_t ctx;
+};
+
+static const struct dgit_error *
+gerr(gpgme_error_t e, const char *fmt, const char *what)
+{
+	return dgit_error_fmt(DGIT_ERR_GPGME, "%s '%s': %s", fmt, what,
+	    gpgme_strerror(e));
+}
+
+/* 1 if the file starts with an ASCII armor line. */
+static int
+is_armored(const char *path)
+{
+	char buf[16];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1)
+		return 0;
+	n = read(fd, buf, sizeof buf);
+	close(fd);
+	return n >= 10 && memcmp(buf, "-----BEGIN", 10) == 0;
+}
+
+static void
+home_release(struct home *h)
+{
+	if (h->ctx)
+		gpgme_release(h->ctx);
+	h->ctx = NULL;
+	if (h->dir) {
+		dgit_fetch_remove_tree(h->dir);
+		free(h->dir);
+		h->dir = NULL;
+	}
+}
+
+static const struct dgit_error *
+home_init(struct home *h, const char *const *keyrings, size_t n)
+{
+	const struct dgit_error *err = NULL;
+	const char *tmpdir = getenv("TMPDIR");
+	gpgme_error_t ge;
+	char *conf = NULL;
+	FILE *fp = NULL;
+
+	memset(h, 0, sizeof *h);
+	gpgme_check_version(NULL);
+	if (tmpdir == NULL || tmpdir[0] != '/')
+		tmpdir = "/tmp";
+	if (asprintf(&h->dir, "%s/dgit-gnupg.XXXXXX", tmpdir) == -1) {
+		h->dir = NULL;
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	if (mkdtemp(h->dir) == NULL) {
+		err = dgit_error_from_errno("cannot create a temporary "
+		    "directory in '%s'", tmpdir);
+		free(h->dir);
+		h->dir = NULL;
+		return err;
+	}
+	if (asprintf(&conf, "%s/gpg.conf", h->dir) == -1) {
+		conf = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	fp = fopen(conf, "we");
+	if (fp == NULL) {
+		err = dgit_error_from_errno("cannot create '%s'", conf);
+		goto done;
+	}
+	fprintf(fp, "trust-model always\nno-auto-key-retrieve\n"
+	    "no-auto-key-locate\n");
+	for (size_t i = 0; i < n; i++) {
+		if (keyrings[i][0] != '/' || strchr(keyrings[i], '\n')) {
+			err = dgit_error_fmt(DGIT_ERR_USAGE,
+			    "keyring '%s' must be an absolute path",
+			    keyrings[i]);
+			goto done;
+		}
+		if (access(keyrings[i], R_OK) == -1) {
+			err = dgit_error_fmt(DGIT_ERR_NOT_FOUND,
+			    "cannot read keyring '%s': %s; install it or "
+			    "configure another one", keyrings[i],
+			    strerror(errno));
+			goto done;
+		}
+		if (!is_armored(keyrings[i]))
+			fprintf(fp, "keyring %s\n", keyrings[i]);
+	}
+	if (fclose(fp) == EOF) {
+		fp = NULL;
+		err = dgit_error_from_errno("cannot write '%s'", conf);
+		goto done;
+	}
+	fp = NULL;
+	ge = gpgme_new(&h->ctx);
+	if (ge) {
+		h->ctx = NULL;
+		err = gerr(ge, "cannot start gpgme for", h->dir);
+		goto done;
+	}
+	ge = gpgme_set_protocol(h->ctx, GPGME_PROTOCOL_OpenPGP);
+	if (ge == 0)
+		ge = gpgme_ctx_set_engine_info(h->ctx, GPGME_PROTOCOL_OpenPGP,
+		    NULL, h->dir);
+	if (ge) {
+		err = gerr(ge, "cannot set up gpgme in", h->dir);
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		gpgme_data_t kd;
+
+		if (!is_armored(keyrings[i]))
+			continue;
+		ge = gpgme_data_new_from_file(&kd, keyrings[i], 1);
+		if (ge) {
+			err = gerr(ge, "cannot read keyring", keyrings[i]);
+			goto done;
+		}
+		ge = gpgme_op_import(h->ctx, kd);
+		gpgme_data_release(kd);
+		if (ge) {
+			err = gerr(ge, "cannot import keyring", keyrings[i]);
+			goto done;
+		}
+	}
+done:
+	if (fp)
+		fclose(fp);
+	free(conf);
+	if (err)
+		home_release(h);
+	return err;
+}
+
+/* Pick the verdict from gpgme's signature list. */
+static const struct dgit_error *
+judge(char **fpr, gpgme_ctx_t ctx, const char *what)
+{
+	gpgme_verify_result_t res = gpgme_op_verify_result(ctx);
+	gpgme_signature_t s;
+	const char *bad = NULL, *unknown = NULL, *other = NULL;
+	gpgme_error_t other_err = 0;
+
+	*fpr = NULL;
+	if (res == NULL || res->signatures == NULL)
+		return dgit_error_fmt(DGIT_ERR_BAD_SIGNATURE,
+		    "'%s' is not signed", what);
+	for (s = res->signatures; s; s = s->next) {
+		gpgme_err_code_t c = gpgme_err_code(s->status);
+
+		if (c == GPG_ERR_NO_ERROR &&
+		    !(s->summary & (GPGME_SIGSUM_KEY_REVOKED |
+		    GPGME_SIGSUM_KEY_EXPIRED | GPGME_SIGSUM_SIG_EXPIRED |
+		    GPGME_SIGSUM_RED))) {
+			*fpr = strdup(s->fpr ? s->fpr : "");
+			return *fpr ? NULL : dgit_error(DGIT_ERR_NOMEM);
+		}
+		if (c == GPG_ERR_BAD_SIGNATURE)
+			bad = s->fpr ? s->fpr : "?";
+		else if (c == GPG_ERR_NO_PUBKEY)
+			unknown = s->fpr ? s->fpr : "?";
+		else if (other == NULL) {
+			other = s->fpr ? s->fpr : "?";
+			other_err = s->status;
+		}
+	}
+	if (bad)
+		return dgit_error_fmt(DGIT_ERR_BAD_SIGNATURE,
+		    "bad signature on '%s' (key %s); the file was altered "
+		    "or corrupted, do not use it", what, bad);
+	if (unknown)
+		return dgit_error_fmt(DGIT_ERR_UNKNOWN_KEY,
+		    "'%s' is signed by key %s, which is not in the keyring; "
+		    "update the keyring package or check the configured "
+		    "keyring", what, unknown);
+	return dgit_error_fmt(DGIT_ERR_UNKNOWN_KEY,
+	    "no valid signature on '%s' (key %s: %s); the signing key may "
+	    "have expired or been revoked, update the keyring package", what,
+	    other, other_err ? gpgme_strerror(other_err) :
+	    "expired or revoked");
+}
+
+static const struct dgit_error *
+verify(struct dgit_verify_result **out, const char *const *keyrings,
+    size_t nkeyrings, const char *data, size_t len, const char *sig,
+    size_t siglen, const char *what)
+{
+	const struct dgit_error *err = NULL;
+	struct dgit_verify_result *r = NULL;
+	struct home h;
+	gpgme_data_t dsig = NULL, dtext = NULL, dplain = NULL;
+	gpgme_error_t ge;
+
+	*out = NULL;
+	err = home_init(&h, keyrings, nkeyrings);
+	if (err)
+		return err;
+	r = calloc(1, sizeof *r);
+	if (r == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	if (sig) {
+		ge = gpgme_data_new_from_mem(&dsig, sig, siglen, 0);
+		if (ge == 0)
+			ge = gpgme_data_new_from_mem(&dtext, data, len, 0);
+	} else {
+		ge = gpgme_data_new_from_mem(&dsig, data, len, 0);
+		if (ge == 0)
+			ge = gpgme_data_new(&dplain);
+	}
+	if (ge) {
+		err = gerr(ge, "cannot read", what);
+		goto done;
+	}
+	ge = gpgme_op_verify(h.ctx, dsig, dtext, dplain);
+	if (ge) {
+		gpgme_err_code_t c = gpgme_err_code(ge);
+
+		if (c == GPG_ERR_NO_DATA || c == GPG_ERR_BAD_DATA ||
+		    c == GPG_ERR_INV_VALUE)
+			err = dgit_error_fmt(DGIT_ERR_BAD_SIGNATURE,
+			    "no valid OpenPGP signature in '%s' (%s)", what,
+			    gpgme_strerror(ge));
+		else
+			err = gerr(ge, "cannot verify", what);
+		goto done;
+	}
+	err = judge(&r->fpr, h.ctx, what);
+	if (err)
+		goto done;
+	if (dplain) {
+		size_t n = 0;
+		char *p = gpgme_data_release_and_get_mem(dplain, &n);
+
+		dplain = NULL;
+		if (p == NULL && n > 0) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		r->text = malloc(n + 1);
+		if (r->text == NULL) {
+			gpgme_free(p);
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		if (n)
+			memcpy(r->text, p, n);
+		r->text[n] = '\0';
+		r->text_len = n;
+		gpgme_free(p);
+		if (n == 0) {
+			err = dgit_error_fmt(DGIT_ERR_BAD_SIGNATURE,
+			    "'%s' has no signed text", what);
+			goto done;
+		}
+	}
+	*out = r;
+	r = NULL;
+done:
+	if (dsig)
+		gpgme_data_release(dsig);
+	if (dtext)
+		gpgme_data_release(dtext);
+	if (dplain)
+		gpgme_data_release(dplain);
+	dgit_verify_result_free(r);
+	home_release(&h);
+	return err;
+}
+
+const struct dgit_error *
+dgit_verify_clearsigned(struct dgit_verify_result **out,
+    const char *const *keyrings, size_t nkeyrings, const char *buf,
+    size_t len, const char *what)
+{
+	return verify(out, keyrings, nkeyrings, buf, len, NULL, 0, what);
+}
+
+const struct dgit_error *
+dgit_verify_detached(struct dgit_verify_result **out,
+    const char *const *keyrings, size_t nkeyrings, const char *data,
+    size_t len, const char *sig, size_t siglen, const char *what)
+{
+	return verify(out, keyrings, nkeyrings, data, len, sig, siglen, what);
+}
+
+void
+dgit_verify_result_free(struct dgit_verify_result *r)
+{
+	if (r == NULL)
+		return;
+	free(r->text);
+	free(r->fpr);
+	free(r);
+}
