@@ -7,6 +7,7 @@
  * prepended.  The ref changes only when the whole import succeeded.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,55 @@ verify_dsc(const char *buf, size_t len, const char *what)
 		err = dgit_verify_clearsigned(&r, rings, n, buf, len, what);
 	dgit_verify_result_free(r);
 	free(trusted);
+	return err;
+}
+
+/*
+ * A numeric setting: the last -c NAME=VALUE, else git config NAME, else
+ * 0.  Digits only, optionally followed by k, M or G.
+ */
+static const struct dgit_error *
+get_cap(uint64_t *out, git_repository *repo, const char *name)
+{
+	const char *val = NULL;
+	git_config *cfg = NULL;
+	git_buf buf = { 0 };
+	size_t nl = strlen(name);
+	const struct dgit_error *err = NULL;
+	uint64_t v = 0;
+	const char *p;
+
+	*out = 0;
+	for (size_t i = 0; i < dgit_opts.nconfig; i++)
+		if (strncmp(dgit_opts.config[i], name, nl) == 0 &&
+		    dgit_opts.config[i][nl] == '=')
+			val = dgit_opts.config[i] + nl + 1;
+	if (val == NULL && git_repository_config(&cfg, repo) == 0 &&
+	    git_config_get_string_buf(&buf, cfg, name) == 0)
+		val = buf.ptr;
+	if (val == NULL)
+		goto done;
+	for (p = val; *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - 9) / 10) {
+			p = "overflow";
+			break;
+		}
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p == 'k' || *p == 'K')
+		v <<= 10, p++;
+	else if (*p == 'M')
+		v <<= 20, p++;
+	else if (*p == 'G')
+		v <<= 30, p++;
+	if (p == val || *p != '\0')
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "bad value '%s' for %s: "
+		    "a number (with k, M or G) is needed", val, name);
+	else
+		*out = v;
+done:
+	git_buf_dispose(&buf);
+	git_config_free(cfg);
 	return err;
 }
 
@@ -205,6 +255,11 @@ cmd_import_dsc(int argc, char **argv)
 
 	memset(&opts, 0, sizeof opts);
 	opts.level = -1;
+	if ((err = get_cap(&opts.unpack.max_entries, repo,
+	    "dgit.import.max-entries")) != NULL ||
+	    (err = get_cap(&opts.unpack.max_bytes, repo,
+	    "dgit.import.max-bytes")) != NULL)
+		goto done;
 	opts.unpack.warn = warn_cb;
 	opts.info = info_cb;
 	if (merge && have_old) {

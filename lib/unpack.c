@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <archive.h>
+#include <zlib.h>
 #include <archive_entry.h>
 
 #include "dgit_unpack.h"
@@ -32,32 +33,213 @@ has_suffix(const char *s, const char *suf)
 	return n >= m && strcmp(s + n - m, suf) == 0;
 }
 
-/* Enable the one decompressor the file name calls for, as dpkg-source
- * picks it by the name. */
-static const struct dgit_error *
-set_filter(struct archive *a, const char *name, const char *what)
-{
-	int r;
+/*
+ * The decompressed byte stream of a tarball.  gzip is inflated here with
+ * zlib, which checks each member's CRC and length (libarchive's gzip
+ * reader does not); the others go through libarchive's "raw" format with
+ * the one filter the file name calls for (dpkg-source picks the
+ * decompressor by the name too).  The stream is always read to its end,
+ * so corruption after the tar end-of-archive blocks is caught as
+ * dpkg-source's decompressor would catch it.
+ */
+enum src_kind { SRC_PLAIN, SRC_GZ, SRC_ARCH };
 
-	if (has_suffix(name, ".tar.gz") || has_suffix(name, ".tgz"))
-		r = archive_read_support_filter_gzip(a);
-	else if (has_suffix(name, ".tar.bz2"))
-		r = archive_read_support_filter_bzip2(a);
+#define SRC_BUF (256u * 1024)
+
+struct src {
+	enum src_kind kind;
+	const char *path, *what;
+	FILE *fp;
+	struct archive *raw;
+	z_stream z;
+	int zinit, in_eof, member_end;
+	unsigned char *in, *out;
+	const struct dgit_error *err;
+};
+
+static const struct dgit_error *
+src_open(struct src *s, const char *path, const char *what)
+{
+	const char *name = strrchr(path, '/');
+	int r = ARCHIVE_OK;
+
+	memset(s, 0, sizeof *s);
+	s->path = path;
+	s->what = what;
+	name = name ? name + 1 : path;
+	if (has_suffix(name, ".tar")) {
+		s->kind = SRC_PLAIN;
+	} else if (has_suffix(name, ".tar.gz") || has_suffix(name, ".tgz")) {
+		s->kind = SRC_GZ;
+	} else if (has_suffix(name, ".tar.bz2") || has_suffix(name, ".tar.xz") ||
+	    has_suffix(name, ".tar.lzma") || has_suffix(name, ".tar.zst") ||
+	    has_suffix(name, ".tar.zstd")) {
+		s->kind = SRC_ARCH;
+	} else {
+		return dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is not a tarball "
+		    "of a known compression", what);
+	}
+	if (s->kind != SRC_ARCH) {
+		s->fp = fopen(path, "rb");
+		s->in = malloc(SRC_BUF);
+		s->out = malloc(SRC_BUF);
+		if (s->fp == NULL)
+			return dgit_error_from_errno("cannot open '%s'", what);
+		if (s->in == NULL || s->out == NULL)
+			return dgit_error(DGIT_ERR_NOMEM);
+		if (s->kind == SRC_GZ) {
+			if (inflateInit2(&s->z, 16 + MAX_WBITS) != Z_OK)
+				return dgit_error(DGIT_ERR_NOMEM);
+			s->zinit = 1;
+		}
+		return NULL;
+	}
+	s->raw = archive_read_new();
+	if (s->raw == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	if (has_suffix(name, ".tar.bz2"))
+		r = archive_read_support_filter_bzip2(s->raw);
 	else if (has_suffix(name, ".tar.xz"))
-		r = archive_read_support_filter_xz(a);
+		r = archive_read_support_filter_xz(s->raw);
 	else if (has_suffix(name, ".tar.lzma"))
-		r = archive_read_support_filter_lzma(a);
-	else if (has_suffix(name, ".tar.zst") || has_suffix(name, ".tar.zstd"))
-		r = archive_read_support_filter_zstd(a);
-	else if (has_suffix(name, ".tar"))
-		r = ARCHIVE_OK;
+		r = archive_read_support_filter_lzma(s->raw);
 	else
-		return dgit_error_fmt(DGIT_ERR_ARCHIVE,
-		    "'%s' is not a tarball of a known compression", what);
+		r = archive_read_support_filter_zstd(s->raw);
 	if (r != ARCHIVE_OK)
-		return dgit_error_fmt(DGIT_ERR_ARCHIVE,
-		    "cannot decompress '%s': %s", what, archive_error_string(a));
+		return dgit_error_fmt(DGIT_ERR_ARCHIVE, "cannot decompress "
+		    "'%s': %s", what, archive_error_string(s->raw));
+	archive_read_support_format_raw(s->raw);
+	if (archive_read_open_filename(s->raw, path, SRC_BUF) != ARCHIVE_OK) {
+		return dgit_error_fmt(DGIT_ERR_ARCHIVE, "cannot open '%s': %s",
+		    what, archive_error_string(s->raw));
+	}
+	{
+		struct archive_entry *e;
+
+		if (archive_read_next_header(s->raw, &e) != ARCHIVE_OK)
+			return dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is "
+			    "corrupt: %s", what, archive_error_string(s->raw));
+		/* with no filter recognised, "raw" passes the bytes on */
+		if (archive_filter_count(s->raw) < 2)
+			return dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is not "
+			    "compressed as its name says", what);
+	}
 	return NULL;
+}
+
+static void
+src_close(struct src *s)
+{
+	if (s->fp)
+		fclose(s->fp);
+	if (s->raw)
+		archive_read_free(s->raw);
+	if (s->zinit)
+		inflateEnd(&s->z);
+	free(s->in);
+	free(s->out);
+}
+
+static int
+fill(struct src *s)
+{
+	size_t n;
+
+	if (s->z.avail_in > 0 || s->in_eof)
+		return 0;
+	n = fread(s->in, 1, SRC_BUF, s->fp);
+	if (n == 0) {
+		if (ferror(s->fp)) {
+			s->err = dgit_error_from_errno("cannot read '%s'",
+			    s->what);
+			return -1;
+		}
+		s->in_eof = 1;
+	}
+	s->z.next_in = s->in;
+	s->z.avail_in = (uInt)n;
+	return 0;
+}
+
+/* Next chunk of the stream: its length, 0 at the end, -1 on error
+ * (s->err set). */
+static ssize_t
+src_read(struct src *s, const void **buf)
+{
+	*buf = NULL;
+	if (s->err)
+		return -1;
+	if (s->kind == SRC_PLAIN) {
+		size_t n = fread(s->out, 1, SRC_BUF, s->fp);
+
+		if (n == 0 && ferror(s->fp)) {
+			s->err = dgit_error_from_errno("cannot read '%s'",
+			    s->what);
+			return -1;
+		}
+		*buf = s->out;
+		return (ssize_t)n;
+	}
+	if (s->kind == SRC_ARCH) {
+		size_t size;
+		la_int64_t off;
+		int r = archive_read_data_block(s->raw, buf, &size, &off);
+
+		if (r == ARCHIVE_EOF)
+			return 0;
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+			s->err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is "
+			    "corrupt: %s", s->what,
+			    archive_error_string(s->raw));
+			return -1;
+		}
+		return (ssize_t)size;
+	}
+	for (;;) {
+		int r;
+
+		if (fill(s) != 0)
+			return -1;
+		if (s->member_end) {
+			if (s->z.avail_in == 0 && s->in_eof)
+				return 0;
+			if (s->z.next_in[0] != 0x1f) {
+				s->err = dgit_error_fmt(DGIT_ERR_ARCHIVE,
+				    "'%s' has trailing garbage after the gzip "
+				    "data", s->what);
+				return -1;
+			}
+			inflateReset(&s->z);
+			s->member_end = 0;
+		}
+		if (s->z.avail_in == 0 && s->in_eof) {
+			s->err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is "
+			    "truncated", s->what);
+			return -1;
+		}
+		s->z.next_out = s->out;
+		s->z.avail_out = SRC_BUF;
+		r = inflate(&s->z, Z_NO_FLUSH);
+		if (r == Z_STREAM_END) {
+			s->member_end = 1;
+		} else if (r != Z_OK && r != Z_BUF_ERROR) {
+			s->err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is "
+			    "corrupt: %s", s->what,
+			    s->z.msg ? s->z.msg : "bad gzip data");
+			return -1;
+		}
+		if (s->z.avail_out < SRC_BUF) {
+			*buf = s->out;
+			return (ssize_t)(SRC_BUF - s->z.avail_out);
+		}
+	}
+}
+
+static la_ssize_t
+tar_read_cb(struct archive *a, void *arg, const void **buf)
+{
+	(void)a;
+	return src_read(arg, buf);
 }
 
 /* Normalise a member name: drop leading "./" (and a lone "."), repeated
@@ -316,8 +498,11 @@ dgit_unpack_tarball(struct dgit_tree *t, struct dgit_pack *pack,
 {
 	const struct dgit_error *err = NULL;
 	struct unpack u;
-	struct archive *a;
+	struct src src;
+	struct archive *a = NULL;
 	struct archive_entry *e;
+	const void *junk;
+	ssize_t n;
 	int r;
 
 	memset(&u, 0, sizeof u);
@@ -330,31 +515,44 @@ dgit_unpack_tarball(struct dgit_tree *t, struct dgit_pack *pack,
 	u.max_bytes = opts && opts->max_bytes ? opts->max_bytes :
 	    DGIT_UNPACK_MAX_BYTES_DEFAULT;
 
-	a = archive_read_new();
-	if (a == NULL)
-		return dgit_error(DGIT_ERR_NOMEM);
-	archive_read_support_format_tar(a);
-	archive_read_support_format_gnutar(a);
-	if ((err = set_filter(a, path, u.what)) != NULL)
+	if ((err = src_open(&src, path, u.what)) != NULL)
 		goto done;
-	if (archive_read_open_filename(a, path, 256 * 1024) != ARCHIVE_OK) {
-		err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "cannot open '%s': %s",
-		    u.what, archive_error_string(a));
+	a = archive_read_new();
+	if (a == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	archive_read_support_format_tar(a);
+	if (archive_read_open(a, &src, NULL, tar_read_cb, NULL) !=
+	    ARCHIVE_OK) {
+		err = src.err ? src.err : dgit_error_fmt(DGIT_ERR_ARCHIVE,
+		    "'%s' is not a tarball: %s", u.what,
+		    archive_error_string(a));
 		goto done;
 	}
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
 	    r == ARCHIVE_WARN) {
 		err = entry(&u, a, e);
-		if (err)
+		if (err) {
+			if (src.err)
+				err = src.err;
 			goto done;
+		}
 	}
 	if (r != ARCHIVE_EOF) {
-		err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is corrupt: %s",
-		    u.what, archive_error_string(a));
+		err = src.err ? src.err : dgit_error_fmt(DGIT_ERR_ARCHIVE,
+		    "'%s' is corrupt: %s", u.what, archive_error_string(a));
 		goto done;
 	}
+	/* the rest of the stream must decompress cleanly too */
+	while ((n = src_read(&src, &junk)) > 0)
+		;
+	if (n < 0)
+		err = src.err;
 done:
-	archive_read_free(a);
+	if (a)
+		archive_read_free(a);
+	src_close(&src);
 	free(u.buf);
 	return err;
 }
