@@ -798,8 +798,8 @@ patch_message(const char *name, const struct dgit_quilt_header *h)
 		    sb_add(&b, name, (size_t)(base - name - 1)) ||
 		    sb_str(&b, "\n");
 	}
-	bad |= sb_str(&b, "Gbp-Pq: Name ") || sb_str(&b, base) ||
-	    sb_str(&b, "\n");
+	/* gbp pq leaves no newline at the end */
+	bad |= sb_str(&b, "Gbp-Pq: Name ") || sb_str(&b, base);
 	free(subj);
 	if (bad) {
 		free(b.s);
