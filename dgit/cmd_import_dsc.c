@@ -255,11 +255,33 @@ cmd_import_dsc(int argc, char **argv)
 
 	memset(&opts, 0, sizeof opts);
 	opts.level = -1;
+	opts.threads = -1;
 	if ((err = get_cap(&opts.unpack.max_entries, repo,
 	    "dgit.import.max-entries")) != NULL ||
 	    (err = get_cap(&opts.unpack.max_bytes, repo,
 	    "dgit.import.max-bytes")) != NULL)
 		goto done;
+	{
+		uint64_t v;
+
+		/* "none": compress in the main thread */
+		for (size_t k = 0; k < dgit_opts.nconfig; k++)
+			if (strncmp(dgit_opts.config[k], "dgit.import.threads=",
+			    20) == 0)
+				opts.threads = strcmp(dgit_opts.config[k] + 20,
+				    "none") == 0 ? 0 : -1;
+		if (opts.threads != 0) {
+			if ((err = get_cap(&v, repo, "dgit.import.threads")))
+				goto done;
+			if (v > 0)
+				opts.threads = v > 64 ? 64 : (int)v;
+		}
+		if ((err = get_cap(&v, repo, "dgit.import.compression")) !=
+		    NULL)
+			goto done;
+		if (v > 0)
+			opts.level = v > 9 ? 9 : (int)v;
+	}
 	opts.unpack.warn = warn_cb;
 	opts.info = info_cb;
 	if (merge && have_old) {

@@ -33,6 +33,7 @@
 struct dgit_import_opts {
 	struct dgit_unpack_opts unpack;    /* caps and the .git warning */
 	int level;                 /* zlib level for objects, -1 default */
+	int threads;               /* compression threads, -1 default */
 	/* Do not check the files' sizes and SHA-256 against the .dsc. */
 	int no_checksums;
 	/*

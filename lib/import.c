@@ -1244,7 +1244,8 @@ dgit_import_dsc(struct dgit_import_result *out, git_repository *repo,
 	if ((opts == NULL || !opts->no_checksums) &&
 	    (err = check_files(&im)) != NULL)
 		goto done;
-	if ((err = dgit_pack_new(&im.pack, repo, opts ? opts->level : -1)))
+	if ((err = dgit_pack_new(&im.pack, repo, opts ? opts->level : -1,
+	    opts ? opts->threads : -1)))
 		goto done;
 	if (dsc->native)
 		err = import_native(&im, &head);

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,13 +21,36 @@
 #include "dgit_pack.h"
 
 #define WBUF_SIZE (1u << 20)
+#define REC_CHUNK 4096u            /* records per chunk */
+#define REC_CHUNKS 65536u          /* so at most 2^28 objects */
+#define MAX_WORKERS 8
+#define QUEUE_BYTES (32u << 20)    /* data waiting for compression */
 
-struct pentry {
+/* One object in the pack.  Records live in fixed chunks that never move,
+ * so a worker can fill in off and crc while the table grows. */
+struct prec {
 	git_oid oid;
-	uint64_t off;              /* 0: empty slot (no object is at 0) */
+	uint64_t off;
 	uint32_t crc;
 };
 
+/* An object waiting to be deflated and appended. */
+struct job {
+	struct job *next;
+	struct prec *rec;
+	git_object_t type;
+	unsigned char *data;
+	size_t len;
+	uint64_t seq;              /* appended in this order */
+};
+
+/*
+ * Threads: the caller hashes each object (it needs the id at once) and
+ * queues a copy; workers deflate in parallel and append in queue order,
+ * so the pack is the same whatever the number of workers.  Reading back
+ * waits for the queue to drain.  With no workers all happens in the
+ * caller.
+ */
 struct dgit_pack {
 	git_repository *repo;
 	char *dir;                 /* .../objects/pack/ */
@@ -36,13 +60,25 @@ struct dgit_pack {
 	uint64_t off;              /* bytes written, including wbuf */
 	unsigned char *wbuf;
 	size_t wlen;
-	struct pentry *tab;        /* open addressing, power of two */
-	size_t tabcap, count;
-	z_stream z;
+	struct prec **recs;        /* REC_CHUNKS chunk pointers */
+	size_t count;
+	uint32_t *tab;             /* open addressing: record index + 1 */
+	size_t tabcap;
+	z_stream z;                /* the caller's, when there are no workers */
 	int zinit;
-	unsigned char *zbuf;
-	size_t zcap;
 	EVP_MD_CTX *md;
+
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int nworkers;
+	pthread_t th[MAX_WORKERS];
+	struct job *head, *tail;   /* not yet taken by a worker */
+	size_t queued_bytes;       /* of jobs not yet appended */
+	size_t pending;            /* jobs not yet appended */
+	uint64_t next_seq, write_seq;
+	int stop;
+	enum dgit_error_code werr; /* first worker error */
+	char werrmsg[512];
 };
 
 static const struct dgit_error *
@@ -97,23 +133,31 @@ put(struct dgit_pack *p, const void *data, size_t len, uint32_t *crc)
 	return NULL;
 }
 
+static struct prec *
+rec_at(const struct dgit_pack *p, size_t i)
+{
+	return &p->recs[i / REC_CHUNK][i % REC_CHUNK];
+}
+
 static size_t
-slot_of(const struct dgit_pack *p, const git_oid *oid)
+slot_of(size_t cap, const git_oid *oid)
 {
 	uint64_t h;
 
 	memcpy(&h, oid->id, sizeof h);
-	return (size_t)h & (p->tabcap - 1);
+	return (size_t)h & (cap - 1);
 }
 
-static struct pentry *
+static struct prec *
 lookup(const struct dgit_pack *p, const git_oid *oid)
 {
-	size_t i = slot_of(p, oid);
+	size_t i = slot_of(p->tabcap, oid);
 
-	while (p->tab[i].off != 0) {
-		if (git_oid_equal(&p->tab[i].oid, oid))
-			return &p->tab[i];
+	while (p->tab[i] != 0) {
+		struct prec *r = rec_at(p, p->tab[i] - 1);
+
+		if (git_oid_equal(&r->oid, oid))
+			return r;
 		i = (i + 1) & (p->tabcap - 1);
 	}
 	return NULL;
@@ -123,28 +167,210 @@ static int
 grow(struct dgit_pack *p)
 {
 	size_t ncap = p->tabcap * 2;
-	struct pentry *old = p->tab, *t = calloc(ncap, sizeof *t);
-	size_t oldcap = p->tabcap;
+	uint32_t *t = calloc(ncap, sizeof *t);
 
 	if (t == NULL)
 		return -1;
+	for (size_t i = 0; i < p->count; i++) {
+		size_t j = slot_of(ncap, &rec_at(p, i)->oid);
+
+		while (t[j] != 0)
+			j = (j + 1) & (ncap - 1);
+		t[j] = (uint32_t)(i + 1);
+	}
+	free(p->tab);
 	p->tab = t;
 	p->tabcap = ncap;
-	for (size_t i = 0; i < oldcap; i++) {
-		if (old[i].off != 0) {
-			size_t j = slot_of(p, &old[i].oid);
-
-			while (t[j].off != 0)
-				j = (j + 1) & (ncap - 1);
-			t[j] = old[i];
-		}
-	}
-	free(old);
 	return 0;
 }
 
+/* A new record for oid (not yet in the table). */
+static struct prec *
+add_rec(struct dgit_pack *p, const git_oid *oid)
+{
+	size_t i, c = p->count / REC_CHUNK;
+	struct prec *r;
+
+	if (c >= REC_CHUNKS)
+		return NULL;
+	if (p->recs[c] == NULL &&
+	    (p->recs[c] = calloc(REC_CHUNK, sizeof **p->recs)) == NULL)
+		return NULL;
+	if ((p->count + 1) * 2 > p->tabcap && grow(p) != 0)
+		return NULL;
+	r = rec_at(p, p->count);
+	git_oid_cpy(&r->oid, oid);
+	i = slot_of(p->tabcap, oid);
+	while (p->tab[i] != 0)
+		i = (i + 1) & (p->tabcap - 1);
+	p->tab[i] = (uint32_t)(++p->count);
+	return r;
+}
+
+/* Deflate job into *out (pack object header + zlib data). */
+static int
+compress_job(z_stream *z, const struct job *j, unsigned char **out,
+    size_t *outlen)
+{
+	unsigned char hdr[16];
+	size_t hl = 0, sz = j->len, bound;
+	unsigned char *b;
+
+	hdr[hl] = (unsigned char)(((unsigned)j->type << 4) | (sz & 15));
+	sz >>= 4;
+	while (sz) {
+		hdr[hl++] |= 0x80;
+		hdr[hl] = sz & 0x7f;
+		sz >>= 7;
+	}
+	hl++;
+	if (deflateReset(z) != Z_OK)
+		return -1;
+	bound = deflateBound(z, (uLong)j->len) + hl;
+	b = malloc(bound);
+	if (b == NULL)
+		return -1;
+	memcpy(b, hdr, hl);
+	z->next_in = j->data;
+	z->avail_in = (uInt)j->len;
+	z->next_out = b + hl;
+	z->avail_out = (uInt)(bound - hl);
+	if (deflate(z, Z_FINISH) != Z_STREAM_END) {
+		free(b);
+		return -1;
+	}
+	*out = b;
+	*outlen = bound - z->avail_out;
+	return 0;
+}
+
+/* Append a compressed object: only one thread at a time (seq order). */
+static const struct dgit_error *
+append(struct dgit_pack *p, struct prec *r, const unsigned char *b,
+    size_t n)
+{
+	uint32_t crc = (uint32_t)crc32(0, Z_NULL, 0);
+	uint64_t start = p->off;
+	const struct dgit_error *err = put(p, b, n, &crc);
+
+	if (err == NULL) {
+		r->off = start;
+		r->crc = crc;
+	}
+	return err;
+}
+
+static void
+worker_fail(struct dgit_pack *p, const struct dgit_error *err)
+{
+	pthread_mutex_lock(&p->mu);
+	if (p->werr == DGIT_ERR_OK) {
+		p->werr = err->code;
+		snprintf(p->werrmsg, sizeof p->werrmsg, "%s", err->msg);
+	}
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void *
+worker(void *arg)
+{
+	struct dgit_pack *p = arg;
+	z_stream z;
+	int zok;
+
+	memset(&z, 0, sizeof z);
+	zok = deflateInit(&z, p->level) == Z_OK;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		struct job *j;
+		unsigned char *b = NULL;
+		size_t n = 0;
+		int ok;
+
+		while (p->head == NULL && !p->stop)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->head == NULL)
+			break;
+		j = p->head;
+		p->head = j->next;
+		if (p->head == NULL)
+			p->tail = NULL;
+		pthread_mutex_unlock(&p->mu);
+
+		ok = zok && compress_job(&z, j, &b, &n) == 0;
+
+		pthread_mutex_lock(&p->mu);
+		while (j->seq != p->write_seq)
+			pthread_cond_wait(&p->cv, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+		/* our turn: nobody else appends until write_seq moves */
+		if (!ok)
+			worker_fail(p, dgit_error_fmt(DGIT_ERR_NOMEM,
+			    "cannot compress an object"));
+		else {
+			const struct dgit_error *err = append(p, j->rec, b, n);
+
+			if (err)
+				worker_fail(p, err);
+		}
+		free(b);
+		pthread_mutex_lock(&p->mu);
+		p->write_seq++;
+		p->pending--;
+		p->queued_bytes -= j->len;
+		pthread_cond_broadcast(&p->cv);
+		free(j->data);
+		free(j);
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (zok)
+		deflateEnd(&z);
+	return NULL;
+}
+
+/* Wait until every queued object is in the file; the first worker error. */
+static const struct dgit_error *
+drain(struct dgit_pack *p)
+{
+	const struct dgit_error *err = NULL;
+
+	if (p->nworkers == 0)
+		return NULL;
+	pthread_mutex_lock(&p->mu);
+	while (p->pending > 0)
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (p->werr != DGIT_ERR_OK)
+		err = dgit_error_fmt(p->werr, "%s", p->werrmsg);
+	pthread_mutex_unlock(&p->mu);
+	return err;
+}
+
+/* Stop the workers; with discard, queued objects are dropped first. */
+static void
+stop_workers(struct dgit_pack *p, int discard)
+{
+	if (p->nworkers == 0)
+		return;
+	pthread_mutex_lock(&p->mu);
+	while (discard && p->head) {
+		struct job *j = p->head;
+
+		p->head = j->next;
+		free(j->data);
+		free(j);
+	}
+	p->tail = p->head;
+	p->stop = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	for (int i = 0; i < p->nworkers; i++)
+		pthread_join(p->th[i], NULL);
+	p->nworkers = 0;
+}
+
 const struct dgit_error *
-dgit_pack_new(struct dgit_pack **out, git_repository *repo, int level)
+dgit_pack_new(struct dgit_pack **out, git_repository *repo, int level,
+    int threads)
 {
 	const struct dgit_error *err = NULL;
 	struct dgit_pack *p;
@@ -161,9 +387,13 @@ dgit_pack_new(struct dgit_pack **out, git_repository *repo, int level)
 	p->level = level < 0 || level > 9 ? 1 : level;
 	p->tabcap = 1024;
 	p->tab = calloc(p->tabcap, sizeof *p->tab);
+	p->recs = calloc(REC_CHUNKS, sizeof *p->recs);
 	p->wbuf = malloc(WBUF_SIZE);
 	p->md = EVP_MD_CTX_new();
-	if (p->tab == NULL || p->wbuf == NULL || p->md == NULL ||
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	if (p->tab == NULL || p->recs == NULL || p->wbuf == NULL ||
+	    p->md == NULL ||
 	    asprintf(&p->dir, "%sobjects/pack/", common) < 0) {
 		p->dir = NULL;
 		err = nomem();
@@ -189,7 +419,20 @@ dgit_pack_new(struct dgit_pack **out, git_repository *repo, int level)
 		goto done;
 	}
 	p->zinit = 1;
-	err = put(p, hdr, sizeof hdr, NULL);
+	if ((err = put(p, hdr, sizeof hdr, NULL)) != NULL)
+		goto done;
+	if (threads < 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		threads = n > 1 ? (int)n : 0;
+	}
+	if (threads > MAX_WORKERS)
+		threads = MAX_WORKERS;
+	for (int i = 0; i < threads; i++) {
+		if (pthread_create(&p->th[i], NULL, worker, p) != 0)
+			break;
+		p->nworkers++;
+	}
 done:
 	if (err)
 		dgit_pack_free(p);
@@ -231,12 +474,8 @@ dgit_pack_write(struct dgit_pack *p, git_oid *out, git_object_t type,
     const void *data, size_t len)
 {
 	const struct dgit_error *err;
-	unsigned char hdr[16];
-	size_t hl = 0, sz = len;
-	uint32_t crc = (uint32_t)crc32(0, Z_NULL, 0);
-	uint64_t start = p->off;
-	struct pentry *e;
-	size_t i;
+	struct job *j;
+	struct prec *r;
 
 	if (type_name(type) == NULL)
 		return dgit_error_fmt(DGIT_ERR_GIT, "bad object type %d",
@@ -245,51 +484,52 @@ dgit_pack_write(struct dgit_pack *p, git_oid *out, git_object_t type,
 		return err;
 	if (lookup(p, out) != NULL)
 		return NULL;
-
-	hdr[hl] = (unsigned char)(((unsigned)type << 4) | (sz & 15));
-	sz >>= 4;
-	while (sz) {
-		hdr[hl++] |= 0x80;
-		hdr[hl] = sz & 0x7f;
-		sz >>= 7;
-	}
-	hl++;
-	if ((err = put(p, hdr, hl, &crc)) != NULL)
-		return err;
-
-	if (deflateReset(&p->z) != Z_OK)
-		return dgit_error_fmt(DGIT_ERR_GIT, "deflate failed");
-	{
-		size_t bound = deflateBound(&p->z, (uLong)len);
-
-		if (bound > p->zcap) {
-			unsigned char *b = realloc(p->zbuf, bound);
-
-			if (b == NULL)
-				return nomem();
-			p->zbuf = b;
-			p->zcap = bound;
-		}
-	}
-	p->z.next_in = (Bytef *)(uintptr_t)data;
-	p->z.avail_in = (uInt)len;
-	p->z.next_out = p->zbuf;
-	p->z.avail_out = (uInt)p->zcap;
-	if (deflate(&p->z, Z_FINISH) != Z_STREAM_END)
-		return dgit_error_fmt(DGIT_ERR_GIT, "deflate failed");
-	if ((err = put(p, p->zbuf, p->zcap - p->z.avail_out, &crc)) != NULL)
-		return err;
-
-	if ((p->count + 1) * 2 > p->tabcap && grow(p) != 0)
+	if ((r = add_rec(p, out)) == NULL)
 		return nomem();
-	i = slot_of(p, out);
-	while (p->tab[i].off != 0)
-		i = (i + 1) & (p->tabcap - 1);
-	e = &p->tab[i];
-	git_oid_cpy(&e->oid, out);
-	e->off = start;
-	e->crc = crc;
-	p->count++;
+
+	if (p->nworkers == 0) {
+		struct job one = { NULL, r, type, (unsigned char *)(uintptr_t)data,
+		    len, 0 };
+		unsigned char *b;
+		size_t n;
+
+		if (compress_job(&p->z, &one, &b, &n) != 0)
+			return nomem();
+		err = append(p, r, b, n);
+		free(b);
+		return err;
+	}
+
+	j = calloc(1, sizeof *j);
+	if (j == NULL || (j->data = malloc(len ? len : 1)) == NULL) {
+		free(j);
+		return nomem();
+	}
+	memcpy(j->data, data, len);
+	j->len = len;
+	j->type = type;
+	j->rec = r;
+	pthread_mutex_lock(&p->mu);
+	while (p->queued_bytes > 0 && p->queued_bytes + len > QUEUE_BYTES &&
+	    p->werr == DGIT_ERR_OK)
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (p->werr != DGIT_ERR_OK) {
+		err = dgit_error_fmt(p->werr, "%s", p->werrmsg);
+		pthread_mutex_unlock(&p->mu);
+		free(j->data);
+		free(j);
+		return err;
+	}
+	j->seq = p->next_seq++;
+	if (p->tail)
+		p->tail->next = j;
+	else
+		p->head = j;
+	p->tail = j;
+	p->queued_bytes += len;
+	p->pending++;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
 	return NULL;
 }
 
@@ -385,7 +625,7 @@ dgit_pack_read(struct dgit_pack *p, void **data, size_t *len,
     git_object_t *type, const git_oid *oid)
 {
 	const struct dgit_error *err = NULL;
-	struct pentry *e = lookup(p, oid);
+	struct prec *e = lookup(p, oid);
 	git_odb *odb = NULL;
 	git_odb_object *obj = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
@@ -393,7 +633,7 @@ dgit_pack_read(struct dgit_pack *p, void **data, size_t *len,
 	*data = NULL;
 	*len = 0;
 	if (e != NULL) {
-		if ((err = flush(p)) != NULL)
+		if ((err = drain(p)) != NULL || (err = flush(p)) != NULL)
 			return err;
 		return read_at(p, data, len, type, e->off);
 	}
@@ -423,8 +663,8 @@ done:
 static int
 oid_cmp(const void *a, const void *b)
 {
-	const struct pentry *x = *(const struct pentry *const *)a;
-	const struct pentry *y = *(const struct pentry *const *)b;
+	const struct prec *x = *(const struct prec *const *)a;
+	const struct prec *y = *(const struct prec *const *)b;
 
 	return git_oid_cmp(&x->oid, &y->oid);
 }
@@ -469,7 +709,7 @@ write_idx(struct dgit_pack *p, const char *path, const unsigned char
     packsum[20])
 {
 	const struct dgit_error *err = NULL;
-	struct pentry **v = NULL;
+	struct prec **v = NULL;
 	uint32_t fan[256];
 	unsigned char b[8], sum[20];
 	size_t nbig = 0;
@@ -479,9 +719,8 @@ write_idx(struct dgit_pack *p, const char *path, const unsigned char
 	v = malloc((p->count ? p->count : 1) * sizeof *v);
 	if (v == NULL)
 		return nomem();
-	for (size_t i = 0, n = 0; i < p->tabcap; i++)
-		if (p->tab[i].off != 0)
-			v[n++] = &p->tab[i];
+	for (size_t i = 0; i < p->count; i++)
+		v[i] = rec_at(p, i);
 	qsort(v, p->count, sizeof *v, oid_cmp);
 	memset(fan, 0, sizeof fan);
 	for (size_t i = 0; i < p->count; i++)
@@ -549,8 +788,10 @@ dgit_pack_finish(struct dgit_pack *p)
 	char hex[41], *pack = NULL, *idx = NULL, *tmpidx = NULL;
 	git_odb *odb = NULL;
 
-	if (p->count == 0)
-		goto done;     /* nothing new; free removes the file */
+	err = drain(p);
+	stop_workers(p, 0);
+	if (err || p->count == 0)
+		goto done;     /* nothing new: free removes the file */
 	if ((err = flush(p)) != NULL)
 		goto done;
 	be32(cnt, (uint32_t)p->count);
@@ -608,6 +849,13 @@ dgit_pack_free(struct dgit_pack *p)
 {
 	if (p == NULL)
 		return;
+	stop_workers(p, 1);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	if (p->recs)
+		for (size_t i = 0; i < REC_CHUNKS && p->recs[i]; i++)
+			free(p->recs[i]);
+	free(p->recs);
 	if (p->fd >= 0)
 		close(p->fd);
 	if (p->tmp) {
@@ -617,7 +865,6 @@ dgit_pack_free(struct dgit_pack *p)
 	if (p->zinit)
 		deflateEnd(&p->z);
 	EVP_MD_CTX_free(p->md);
-	free(p->zbuf);
 	free(p->dir);
 	free(p->wbuf);
 	free(p->tab);

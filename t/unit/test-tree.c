@@ -92,7 +92,7 @@ main(void)
 	git_libgit2_init();
 	if (!unit_ok(mkdtemp(dir) != NULL, "temporary directory") ||
 	    !unit_ok(git_repository_init(&repo, dir, 1) == 0, "repository") ||
-	    !unit_ok(dgit_pack_new(&pack, repo, -1) == NULL, "pack"))
+	    !unit_ok(dgit_pack_new(&pack, repo, -1, -1) == NULL, "pack"))
 		return unit_done();
 
 	dgit_tree_new(&t);
