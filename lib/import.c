@@ -296,11 +296,17 @@ parse_changelog(struct clog_entry **out, size_t *nout, const char *buf,
 					dl = sizeof date - 1;
 				memcpy(date, sep + 2, dl);
 				date[dl] = '\0';
+				/* old entries may have dates dpkg only warns
+				 * about: an error only if the date is used */
 				if (parse_date(date, &cur->when) != 0) {
-					err = dgit_error_fmt(DGIT_ERR_PARSE,
-					    "'debian/changelog' line %zu: bad "
-					    "date '%s'", lineno, date);
-					break;
+					cur->when = -1;
+					if (n == 1) {
+						err = dgit_error_fmt(
+						    DGIT_ERR_PARSE, "'debian/"
+						    "changelog' line %zu: bad "
+						    "date '%s'", lineno, date);
+						break;
+					}
 				}
 			}
 			/* the text: up to the trailer, trailing blank lines
@@ -404,7 +410,7 @@ read_metadata(struct imp *im)
 		int same = u && strcmp(u, up) == 0;
 
 		free(u);
-		if (!same)
+		if (!same || im->clog[i].when < 0)
 			break;
 		im->orig_entry = i;
 	}
