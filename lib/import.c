@@ -466,7 +466,7 @@ sb_ident(struct sb *b, const char *name, const char *email, long long when)
 static const struct dgit_error *
 make_commit(struct imp *im, git_oid *out, const git_oid *tree,
     const git_oid *parents, size_t np, const struct clog_entry *author,
-    const char *aname, const char *aemail, const char *msg)
+    const char *aname, const char *aemail, long long awhen, const char *msg)
 {
 	const struct dgit_error *err = NULL;
 	const struct clog_entry *c = author ? author : &im->clog[0];
@@ -484,7 +484,7 @@ make_commit(struct imp *im, git_oid *out, const git_oid *tree,
 	}
 	if (sb_str(&b, "author ") ||
 	    sb_ident(&b, aname ? aname : c->name, aemail ? aemail : c->email,
-	    c->when) ||
+	    awhen >= 0 ? awhen : c->when) ||
 	    sb_str(&b, "committer ") ||
 	    sb_ident(&b, c->name, c->email, c->when) ||
 	    sb_str(&b, "\n") || sb_str(&b, msg))
@@ -768,21 +768,87 @@ series_exists(const char *path, void *ctx)
 	    mode != 0;
 }
 
+/*
+ * gbp pq reads a mail-style header (git format-patch) with "git mailinfo
+ * -k", which keeps the subject as written ("[PATCH 1/8] ..."); the quilt
+ * module strips such tags.  So for a patch that starts like a mail, take
+ * the Subject: field as written (continuation lines unfolded).
+ * Returns malloc'd text or NULL (none, or not mail-style).
+ */
+static char *
+mail_subject(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+	struct sb b = { NULL, 0, 0 };
+	int mail = 0, in_subject = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = (size_t)((nl ? nl : end) - p);
+
+		if (ll && p[ll - 1] == '\r')
+			ll--;
+		if (p == buf)
+			mail = (ll >= 5 && strncmp(p, "From ", 5) == 0) ||
+			    (ll >= 5 && strncasecmp(p, "From:", 5) == 0) ||
+			    (ll >= 8 && strncasecmp(p, "Subject:", 8) == 0);
+		if (!mail || ll == 0)
+			break;
+		if (in_subject && (p[0] == ' ' || p[0] == '\t')) {
+			const char *q = p;
+			size_t ql = ll;
+
+			while (ql && (*q == ' ' || *q == '\t')) {
+				q++;
+				ql--;
+			}
+			if (sb_str(&b, " ") || sb_add(&b, q, ql))
+				goto fail;
+		} else if (ll >= 8 && strncasecmp(p, "Subject:", 8) == 0 &&
+		    b.s == NULL) {
+			const char *q = p + 8;
+			size_t ql = ll - 8;
+
+			while (ql && (*q == ' ' || *q == '\t')) {
+				q++;
+				ql--;
+			}
+			while (ql && (q[ql - 1] == ' ' || q[ql - 1] == '\t'))
+				ql--;
+			if (sb_add(&b, q, ql))
+				goto fail;
+			in_subject = 1;
+		} else {
+			in_subject = 0;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return b.s;
+fail:
+	free(b.s);
+	return NULL;
+}
+
 /* The commit message of a patch, as gbp pq import writes it. */
 static char *
-patch_message(const char *name, const struct dgit_quilt_header *h)
+patch_message(const char *name, const struct dgit_quilt_header *h,
+    const char *text, size_t len)
 {
 	struct sb b = { NULL, 0, 0 };
 	const char *base = strrchr(name, '/');
-	char *subj = NULL;
+	char *subj = mail_subject(text, len);
 	int bad = 0;
 
 	base = base ? base + 1 : name;
-	if (h->subject && *h->subject) {
+	if (subj && *subj) {
+		;
+	} else if (h->subject && *h->subject) {
+		free(subj);
 		subj = strdup(h->subject);
 	} else {
 		size_t n = strlen(base);
 
+		free(subj);
 		if (n > 6 && strcmp(base + n - 6, ".patch") == 0)
 			n -= 6;
 		else if (n > 5 && strcmp(base + n - 5, ".diff") == 0)
@@ -856,15 +922,23 @@ apply_series(struct imp *im, git_oid *head)
 		if (err == NULL)
 			err = dgit_tree_write(&tree, im->tree, im->pack);
 		if (err == NULL) {
-			msg = patch_message(s->patches[i].name, &h);
+			msg = patch_message(s->patches[i].name, &h, buf, len);
 			if (msg == NULL)
 				err = nomem();
 		}
-		if (err == NULL)
+		if (err == NULL) {
+			long long when;
+
+			/* the header's date when it is a full one (gbp pq
+			 * takes a Date: field; a bare Last-Update day is
+			 * not used), else the changelog's */
+			if (h.date == NULL || parse_date(h.date, &when) != 0)
+				when = -1;
 			err = make_commit(im, &commit, &tree, head, 1, NULL,
 			    h.author_name ? h.author_name : im->maint_name,
 			    h.author_name ? (h.author_email ? h.author_email :
-			    "") : im->maint_email, msg);
+			    "") : im->maint_email, when, msg);
+		}
 		if (err == NULL) {
 			git_oid_cpy(head, &commit);
 			im->npatches++;
@@ -1022,7 +1096,7 @@ commit_tarball(struct imp *im, git_oid *out, const git_oid *tree,
 
 	if (msg == NULL)
 		return nomem();
-	err = make_commit(im, out, tree, NULL, 0, who, NULL, NULL, msg);
+	err = make_commit(im, out, tree, NULL, 0, who, NULL, NULL, -1, msg);
 	free(msg);
 	return err;
 }
@@ -1046,7 +1120,7 @@ import_native(struct imp *im, git_oid *head)
 	msg = clog_message(im, "package");
 	if (msg == NULL)
 		return nomem();
-	err = make_commit(im, head, &tree, NULL, 0, NULL, NULL, NULL, msg);
+	err = make_commit(im, head, &tree, NULL, 0, NULL, NULL, NULL, -1, msg);
 	free(msg);
 	return err;
 }
@@ -1095,7 +1169,8 @@ import_1_0(struct imp *im, git_oid *head)
 		err = nomem();
 		goto done;
 	}
-	err = make_commit(im, head, &tree, &ocommit, 1, NULL, NULL, NULL, msg);
+	err = make_commit(im, head, &tree, &ocommit, 1, NULL, NULL, NULL, -1,
+	    msg);
 done:
 	free(trailer);
 	free(msg);
@@ -1200,7 +1275,7 @@ import_quilt(struct imp *im, git_oid *head)
 		goto done;
 	}
 	err = make_commit(im, head, &tree, parents, ntc, NULL, NULL, NULL,
-	    msg);
+	    -1, msg);
 	if (err)
 		goto done;
 	if ((err = apply_series(im, head)) != NULL)
@@ -1221,7 +1296,7 @@ import_quilt(struct imp *im, git_oid *head)
 		}
 		git_oid_cpy(&before, head);
 		err = make_commit(im, head, &tree, &before, 1, NULL, NULL,
-		    NULL, msg);
+		    NULL, -1, msg);
 	}
 done:
 	dgit_tree_free(t);
@@ -1287,7 +1362,7 @@ dgit_import_dsc(struct dgit_import_result *out, git_repository *repo,
 			goto done;
 		}
 		err = make_commit(&im, &head, &out->tree, parents, 2, NULL,
-		    NULL, NULL, msg);
+		    NULL, NULL, -1, msg);
 		free(msg);
 		if (err)
 			goto done;
