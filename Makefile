@@ -5,6 +5,7 @@ VERSION   := $(shell sed -n '1s/.*(\(.*\)).*/\1/p' debian/changelog 2>/dev/null 
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
+# -Wno-missing-field-initializers: libgit2's *_INIT macros trip it.
 # The installed program's name; Debian's own dgit owns /usr/bin/dgit.
 PROGNAME  ?= dgit
 
@@ -16,7 +17,7 @@ PKGS      := libgit2 libcurl libarchive gpgme zlib libcrypto
 CFLAGS    ?= -O2 -g
 CXXFLAGS  ?= -O2 -g
 WARN      := -Wall -Wextra -Wmissing-prototypes -Wshadow -Wformat=2 \
-             -Wno-unused-parameter
+             -Wno-unused-parameter -Wno-missing-field-initializers
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Iinclude -DDGIT_VERSION='"$(VERSION)"' \

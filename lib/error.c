@@ -153,7 +153,15 @@ dgit_error_wrap(const struct dgit_error *err, const char *fmt, ...)
 	e->errnum = errnum;
 	size_t n = strlen(prefix);
 	memcpy(buf, prefix, n + 1);
-	if (n + 2 < MSGLEN)
-		snprintf(buf + n, MSGLEN - n, ": %s", old);
+	if (n + 2 < MSGLEN) {
+		size_t m = strlen(old);
+
+		buf[n++] = ':';
+		buf[n++] = ' ';
+		if (m > MSGLEN - 1 - n)
+			m = MSGLEN - 1 - n;
+		memcpy(buf + n, old, m);
+		buf[n + m] = '\0';
+	}
 	return e;
 }

@@ -291,9 +291,11 @@ main(void)
 	    "deb http://ignored.example.invalid/debian sid main\n");
 	put("bad.list", "deb-src http://x.example.invalid/debian\n");
 	put("bad.sources", "Types: deb-src\nSuites: sid\nComponents: main\n");
+	/* $APT_CONFIG is read first: keep the machine's apt.conf.d out */
 	snprintf(conf, sizeof conf,
-	    "Dir::Etc::sourcelist \"%s\";\nDir::Etc::sourceparts \"%s\";\n",
-	    path_of("sources.list"), path_of("parts"));
+	    "Dir::Etc::sourcelist \"%s\";\nDir::Etc::sourceparts \"%s\";\n"
+	    "Dir::Etc::parts \"%s\";\nDir::Etc::main \"/dev/null\";\n",
+	    path_of("sources.list"), path_of("parts"), path_of("empty"));
 	put("apt.conf", conf);
 	setenv("APT_CONFIG", path_of("apt.conf"), 1);
 

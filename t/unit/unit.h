@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
-static int unit_n, unit_failed;
+static int unit_n __attribute__((unused)), unit_failed;
 
 __attribute__((format(printf, 2, 3)))
-static int
+__attribute__((unused)) static int
 unit_ok(int cond, const char *fmt, ...)
 {
 	va_list ap;
@@ -32,7 +32,7 @@ unit_ok(int cond, const char *fmt, ...)
 
 /* Print a diagnostic line (shown by the runner for failed tests). */
 __attribute__((format(printf, 1, 2)))
-static void
+__attribute__((unused)) static void
 unit_diag(const char *fmt, ...)
 {
 	va_list ap;
@@ -48,7 +48,7 @@ unit_diag(const char *fmt, ...)
 	(unit_ok((got) != NULL && strcmp((got), (want)) == 0, __VA_ARGS__) || \
 	 (unit_diag("  got '%s', want '%s'", (got) ? (got) : "(null)", (want)), 0))
 
-static int
+__attribute__((unused)) static int
 unit_done(void)
 {
 	printf("1..%d\n", unit_n);

@@ -1,0 +1,331 @@
+/* Repository set-up as dgit does it, and safe directory creation. */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "dgit_error.h"
+#include "dgit_repo.h"
+
+static const struct dgit_error *
+read_file(char **out, size_t *len, const char *path)
+{
+	FILE *fp;
+	char *buf = NULL;
+	size_t n = 0, cap = 0, r;
+
+	*out = NULL;
+	*len = 0;
+	fp = fopen(path, "rb");
+	if (fp == NULL) {
+		if (errno == ENOENT)
+			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "'%s' does not exist", path);
+		return dgit_error_from_errno("open '%s'", path);
+	}
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			char *nb;
+
+			cap = cap ? cap * 2 : 8192;
+			nb = realloc(buf, cap);
+			if (nb == NULL) {
+				free(buf);
+				fclose(fp);
+				return dgit_error(DGIT_ERR_NOMEM);
+			}
+			buf = nb;
+		}
+		r = fread(buf + n, 1, cap - n - 1, fp);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	if (ferror(fp)) {
+		free(buf);
+		fclose(fp);
+		return dgit_error_from_errno("read '%s'", path);
+	}
+	fclose(fp);
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return NULL;
+}
+
+/* Write path via path.new + rename so a failure leaves the old file. */
+static const struct dgit_error *
+write_file_atomic(const char *path, const char *data, size_t len)
+{
+	char tmp[4096];
+	FILE *fp;
+
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.new", path) >= sizeof tmp)
+		return dgit_error_fmt(DGIT_ERR_LIMIT, "path too long: '%s'", path);
+	fp = fopen(tmp, "wb");
+	if (fp == NULL)
+		return dgit_error_from_errno("create '%s'", tmp);
+	if (fwrite(data, 1, len, fp) != len || fclose(fp) != 0) {
+		const struct dgit_error *err = dgit_error_from_errno("write '%s'", tmp);
+		unlink(tmp);
+		return err;
+	}
+	if (rename(tmp, path) != 0) {
+		const struct dgit_error *err = dgit_error_from_errno("install '%s'", path);
+		unlink(tmp);
+		return err;
+	}
+	return NULL;
+}
+
+static const struct dgit_error *
+info_path(char *buf, size_t bufsz, git_repository *repo, const char *file)
+{
+	const char *gd = git_repository_commondir(repo);
+	char dir[4096];
+
+	if ((size_t)snprintf(dir, sizeof dir, "%sinfo", gd) >= sizeof dir ||
+	    (size_t)snprintf(buf, bufsz, "%s/%s", dir, file) >= bufsz)
+		return dgit_error_fmt(DGIT_ERR_LIMIT, "path too long: '%s'", gd);
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+		return dgit_error_from_errno("create '%s'", dir);
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_repo_setup_gitattrs(git_repository *repo)
+{
+	static const char macro[] = "[attr]dgit-defuse-attrs";
+	const struct dgit_error *err;
+	char path[4096], *old = NULL, *out = NULL, *line, *save = NULL;
+	size_t oldlen = 0, outlen = 0, cap;
+
+	err = info_path(path, sizeof path, repo, "attributes");
+	if (err)
+		return err;
+	err = read_file(&old, &oldlen, path);
+	if (err && err->code != DGIT_ERR_NOT_FOUND)
+		return err;
+	err = NULL;
+
+	cap = oldlen + 512;
+	out = malloc(cap);
+	if (out == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	if (old) {
+		/* A proper macro already there: leave the file alone. */
+		for (line = old; line && *line; ) {
+			char *nl = strchr(line, '\n');
+			size_t ll = nl ? (size_t)(nl - line) : strlen(line);
+
+			if (ll > sizeof macro && strncmp(line, macro, sizeof macro - 1) == 0 &&
+			    (line[sizeof macro - 1] == ' ' || line[sizeof macro - 1] == '\t')) {
+				if (memmem(line, ll, " -working-tree-encoding", 23) ||
+				    memmem(line, ll, "\t-working-tree-encoding", 23))
+					goto done;
+				break;
+			}
+			line = nl ? nl + 1 : NULL;
+		}
+	}
+	outlen = (size_t)snprintf(out, cap, "*\tdgit-defuse-attrs\n%s\t%s\n"
+	    "# ^ see GITATTRIBUTES in dgit(7) and dgit setup-new-tree in dgit(1)\n",
+	    macro, DGIT_DEFUSE_ATTRS);
+	if (old) {
+		for (line = strtok_r(old, "\n", &save); line;
+		    line = strtok_r(NULL, "\n", &save)) {
+			size_t ll = strlen(line);
+
+			if (strncmp(line, macro, sizeof macro - 1) == 0)
+				continue;   /* an old, insufficient macro: replaced */
+			if (strcmp(line, "*\tdgit-defuse-attrs") == 0)
+				continue;
+			memcpy(out + outlen, line, ll);
+			outlen += ll;
+			out[outlen++] = '\n';
+		}
+	}
+	err = write_file_atomic(path, out, outlen);
+done:
+	free(old);
+	free(out);
+	return err;
+}
+
+const struct dgit_error *
+dgit_repo_setup_mergechangelogs(git_repository *repo)
+{
+	static const char line_add[] = "debian/changelog merge=dpkg-mergechangelogs\n";
+	const struct dgit_error *err;
+	git_config *cfg = NULL;
+	char path[4096], *old = NULL, *out = NULL, *line, *save = NULL;
+	size_t oldlen = 0, outlen = 0;
+
+	err = info_path(path, sizeof path, repo, "attributes");
+	if (err)
+		return err;
+	err = read_file(&old, &oldlen, path);
+	if (err && err->code != DGIT_ERR_NOT_FOUND)
+		return err;
+	err = NULL;
+	out = malloc(oldlen + sizeof line_add + 1);
+	if (out == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	if (old) {
+		for (line = strtok_r(old, "\n", &save); line;
+		    line = strtok_r(NULL, "\n", &save)) {
+			size_t ll = strlen(line);
+
+			if (strncmp(line, "debian/changelog", 16) == 0 &&
+			    (line[16] == ' ' || line[16] == '\t'))
+				continue;
+			memcpy(out + outlen, line, ll);
+			outlen += ll;
+			out[outlen++] = '\n';
+		}
+	}
+	memcpy(out + outlen, line_add, sizeof line_add - 1);
+	outlen += sizeof line_add - 1;
+
+	if (git_repository_config(&cfg, repo) != 0 ||
+	    git_config_set_string(cfg, "merge.dpkg-mergechangelogs.name",
+	    "debian/changelog merge driver") != 0 ||
+	    git_config_set_string(cfg, "merge.dpkg-mergechangelogs.driver",
+	    "dpkg-mergechangelogs -m %O %A %B %A") != 0) {
+		err = dgit_error_git("set up the debian/changelog merge driver");
+		goto done;
+	}
+	err = write_file_atomic(path, out, outlen);
+done:
+	git_config_free(cfg);
+	free(old);
+	free(out);
+	return err;
+}
+
+const struct dgit_error *
+dgit_repo_setup_useremail(git_repository *repo, const char *name,
+    const char *email)
+{
+	git_config *cfg = NULL;
+	const struct dgit_error *err = NULL;
+
+	if (git_repository_config(&cfg, repo) != 0)
+		return dgit_error_git("read the repository's config");
+	if (email && git_config_set_string(cfg, "user.email", email) != 0)
+		err = dgit_error_git("set user.email");
+	else if (name && git_config_set_string(cfg, "user.name", name) != 0)
+		err = dgit_error_git("set user.name");
+	git_config_free(cfg);
+	return err;
+}
+
+const struct dgit_error *
+dgit_repo_checkout_new_branch(git_repository *repo, const char *branch,
+    const git_oid *commit)
+{
+	const struct dgit_error *err = NULL;
+	git_checkout_options co = GIT_CHECKOUT_OPTIONS_INIT;
+	git_commit *c = NULL;
+	git_reference *ref = NULL;
+	char refname[1024];
+
+	if ((size_t)snprintf(refname, sizeof refname, "refs/heads/%s", branch) >=
+	    sizeof refname)
+		return dgit_error_fmt(DGIT_ERR_LIMIT, "branch name too long");
+	if (git_commit_lookup(&c, repo, commit) != 0) {
+		err = dgit_error_git("look up commit");
+		goto done;
+	}
+	if (git_reference_create(&ref, repo, refname, commit, 1,
+	    "dgit: new branch") != 0) {
+		err = dgit_error_git("create '%s'", refname);
+		goto done;
+	}
+	if (git_repository_set_head(repo, refname) != 0) {
+		err = dgit_error_git("set HEAD to '%s'", refname);
+		goto done;
+	}
+	co.checkout_strategy = GIT_CHECKOUT_FORCE;
+	if (git_checkout_head(repo, &co) != 0)
+		err = dgit_error_git("check out '%s'", branch);
+done:
+	git_reference_free(ref);
+	git_commit_free(c);
+	return err;
+}
+
+const struct dgit_error *
+dgit_fs_tmpdir_beside(char **out, const char *target)
+{
+	const char *slash = strrchr(target, '/');
+	struct stat st;
+	size_t dirlen = slash ? (size_t)(slash - target) + 1 : 0;
+	size_t n = strlen(target) + 32;
+	char *p;
+
+	*out = NULL;
+	if (lstat(target, &st) == 0)
+		return dgit_error_fmt(DGIT_ERR_EXISTS,
+		    "'%s' already exists; choose another directory or remove it",
+		    target);
+	p = malloc(n);
+	if (p == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	snprintf(p, n, "%.*s.%s.dgit-XXXXXX", (int)dirlen, target,
+	    target + dirlen);
+	if (mkdtemp(p) == NULL) {
+		const struct dgit_error *err =
+		    dgit_error_from_errno("create a directory beside '%s'", target);
+		free(p);
+		return err;
+	}
+	*out = p;
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_fs_rename_noreplace(const char *tmp, const char *target)
+{
+	struct stat st;
+
+	/* rename(2) replaces an empty directory; refuse that explicitly. */
+	if (lstat(target, &st) == 0)
+		return dgit_error_fmt(DGIT_ERR_EXISTS,
+		    "'%s' appeared while working; not replacing it", target);
+	if (rename(tmp, target) != 0)
+		return dgit_error_from_errno("rename '%s' to '%s'", tmp, target);
+	return NULL;
+}
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		return rmdir(path);
+	return unlink(path);
+}
+
+const struct dgit_error *
+dgit_fs_remove_tree(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? NULL :
+		    dgit_error_from_errno("remove '%s'", path);
+	if (nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS) != 0)
+		return dgit_error_from_errno("remove '%s'", path);
+	return NULL;
+}
