@@ -20,17 +20,17 @@ WARN      := -Wall -Wextra -Wmissing-prototypes -Wshadow -Wformat=2 \
              -Wno-unused-parameter -Wno-missing-field-initializers
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Iinclude -DDGIT_VERSION='"$(VERSION)"' \
+ALL_CFLAGS = $(CPPFLAGS) -std=c11 -D_GNU_SOURCE -Iinclude -DDGIT_VERSION='"$(VERSION)"' \
              $(WARN) $(PKG_CFLAGS) $(CFLAGS) $(SAN)
-ALL_CXXFLAGS = -std=c++17 -Iinclude -Wall -Wextra $(CXXFLAGS) $(SAN)
-LIBS       = $(PKG_LIBS) -lapt-pkg -lpthread $(SAN)
+ALL_CXXFLAGS = $(CPPFLAGS) -std=c++17 -Iinclude -Wall -Wextra $(CXXFLAGS) $(SAN)
+LIBS       = $(LDFLAGS) $(PKG_LIBS) -lapt-pkg -lpthread $(SAN)
 
 # Debian packages the build needs, and those the tests add.
 BUILD_DEPS := build-essential pkg-config libgit2-dev libcurl4-openssl-dev \
               libarchive-dev libgpgme-dev libapt-pkg-dev \
               zlib1g-dev libssl-dev
 TEST_DEPS  := dpkg-dev git gnupg xz-utils bzip2 lzma zstd quilt \
-              debian-archive-keyring ca-certificates perl
+              debian-archive-keyring ca-certificates perl curl groff-base
 PKG_DEPS   := debhelper devscripts fakeroot
 BENCH_DEPS := dgit git-buildpackage time
 
