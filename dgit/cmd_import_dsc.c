@@ -156,6 +156,45 @@ done:
 	return err;
 }
 
+/*
+ * The .dsc's Dgit: field names the uploader's commit.  Use it when this
+ * repository has it and its tree is the import's; else say in one line
+ * that the import is made from the .dsc.  *out is zero when not used.
+ */
+static const struct dgit_error *
+use_dgit_commit(git_oid *out, git_repository *repo, const char *field,
+    const git_oid *tree, const char *dscpath)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	git_commit *c = NULL;
+	size_t n = strspn(field, "0123456789abcdef");
+
+	memset(out, 0, sizeof *out);
+	if (n != GIT_OID_HEXSZ || (field[n] != '\0' && field[n] != ' ')) {
+		dgit_info("dgit: '%s' has a malformed Dgit: field; the import "
+		    "is made from the .dsc", dscpath);
+		return NULL;
+	}
+	memcpy(hex, field, GIT_OID_HEXSZ);
+	hex[GIT_OID_HEXSZ] = '\0';
+	if (git_oid_fromstr(out, hex) != 0 ||
+	    git_commit_lookup(&c, repo, out) != 0) {
+		memset(out, 0, sizeof *out);
+		dgit_info("dgit: the Dgit: commit %s of '%s' is not in this "
+		    "repository (import-dsc fetches nothing); the import is "
+		    "made from the .dsc", hex, dscpath);
+		return NULL;
+	}
+	if (!git_oid_equal(git_commit_tree_id(c), tree)) {
+		memset(out, 0, sizeof *out);
+		dgit_info("dgit: the Dgit: commit %s of '%s' does not have the "
+		    "tree dpkg-source -x gives; the import is made from the "
+		    ".dsc", hex, dscpath);
+	}
+	git_commit_free(c);
+	return NULL;
+}
+
 static char *
 dir_of(const char *path)
 {
@@ -234,10 +273,6 @@ cmd_import_dsc(int argc, char **argv)
 		goto done;
 	if ((err = dgit_dsc_parse(&dsc, buf, len, dscpath)) != NULL)
 		goto done;
-	if (dsc->dgit_field && !force_dgit)
-		dgit_info("dgit: '%s' has a Dgit: field; its commit cannot be "
-		    "fetched by import-dsc here, so the import is made from "
-		    "the .dsc", dscpath);
 
 	git_libgit2_init();
 	if (git_repository_open_ext(&repo, ".", 0, NULL) != 0) {
@@ -295,6 +330,25 @@ cmd_import_dsc(int argc, char **argv)
 	}
 	if ((err = dgit_import_dsc(&res, repo, dsc, dir, &opts)) != NULL)
 		goto done;
+	if (dsc->dgit_field && !force_dgit) {
+		git_oid named;
+
+		if ((err = use_dgit_commit(&named, repo, dsc->dgit_field,
+		    &res.tree, dscpath)) != NULL)
+			goto done;
+		if (!git_oid_is_zero(&named)) {
+			/* the uploader's history: fast-forward only */
+			if (have_old && merge && !git_oid_equal(&old, &named) &&
+			    git_graph_descendant_of(repo, &named, &old) != 1) {
+				err = dgit_error_fmt(DGIT_ERR_EXISTS, "the "
+				    "Dgit: commit of '%s' is not a descendant "
+				    "of '%s'; use +%s to overwrite it",
+				    dscpath, refname, name);
+				goto done;
+			}
+			git_oid_cpy(&res.commit, &named);
+		}
+	}
 
 	/* compare-and-swap: the ref must still be what was checked */
 	if (have_old)

@@ -83,9 +83,11 @@ test_expect_success '3.0 (quilt) with create, delete, rename, mode and offset pa
 		foo_1.0.orig.tar.gz.asc foo_1.0-1.debian.tar.xz &&
 	import_matches foo_1.0-1.dsc &&
 	git -C imp-foo_1.0-1 log --format=%s imported >subjects &&
+	# a mail-style subject is kept as written, as gbp pq (git mailinfo
+	# -k) and so Debian'"'"'s dgit keep it
 	cat >expect <<-\EOF &&
 	git-style rename and mode change
-	create one file, delete another
+	[PATCH] create one file, delete another
 	Change a line, at the wrong line number
 	foo (1.0-1) unstable; urgency=medium
 	Import foo_1.0.orig.tar.gz
