@@ -28,7 +28,8 @@ struct dgit_pack;                  /* opaque */
 const struct dgit_error *dgit_pack_new(struct dgit_pack **out,
     git_repository *repo, int level, int threads);
 
-/* Hash and store one object (duplicates are stored once). */
+/* Hash and store one object (duplicates are stored once, and objects
+ * the repository already has are not stored). */
 const struct dgit_error *dgit_pack_write(struct dgit_pack *p, git_oid *out,
     git_object_t type, const void *data, size_t len);
 

@@ -53,6 +53,7 @@ struct job {
  */
 struct dgit_pack {
 	git_repository *repo;
+	git_odb *odb;              /* the repository's, for what it has */
 	char *dir;                 /* .../objects/pack/ */
 	char *tmp;                 /* temporary pack path */
 	int fd;
@@ -421,6 +422,10 @@ dgit_pack_new(struct dgit_pack **out, git_repository *repo, int level,
 	p->zinit = 1;
 	if ((err = put(p, hdr, sizeof hdr, NULL)) != NULL)
 		goto done;
+	if (git_repository_odb(&p->odb, repo) != 0) {
+		err = dgit_error_git("cannot open the object database");
+		goto done;
+	}
 	if (threads < 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -483,6 +488,10 @@ dgit_pack_write(struct dgit_pack *p, git_oid *out, git_object_t type,
 	if ((err = hash_object(p, out, type, data, len)) != NULL)
 		return err;
 	if (lookup(p, out) != NULL)
+		return NULL;
+	/* what the repository has already (an earlier import of the same
+	 * orig) is not stored again; no rescan of the pack directory */
+	if (git_odb_exists_ext(p->odb, out, GIT_ODB_LOOKUP_NO_REFRESH))
 		return NULL;
 	if ((r = add_rec(p, out)) == NULL)
 		return nomem();
@@ -865,6 +874,7 @@ dgit_pack_free(struct dgit_pack *p)
 	if (p->zinit)
 		deflateEnd(&p->z);
 	EVP_MD_CTX_free(p->md);
+	git_odb_free(p->odb);
 	free(p->dir);
 	free(p->wbuf);
 	free(p->tab);

@@ -81,6 +81,15 @@ test_expect_success 'the same .dsc gives the same commits in another repository'
 	test $(git -C r1 rev-parse imp) = $(git -C r2 rev-parse other)
 '
 
+test_expect_success 'importing again stores nothing new' '
+	ls r2/.git/objects/pack >before &&
+	(cd r2 && "$DGIT" import-dsc ../q/foo_1.0-1.dsc +again) &&
+	ls r2/.git/objects/pack >after &&
+	test_cmp before after &&
+	test $(git -C r2 rev-parse again) = $(git -C r2 rev-parse other) &&
+	git -C r2 fsck --strict --no-dangling
+'
+
 test_expect_success 'the same orig gives the same commit in a later upload' '
 	mkdir -p q2 && cp q/foo_1.0.orig.tar.gz q2/ &&
 	cp -a q/d q2/d &&
