@@ -12,7 +12,7 @@ PROGNAME  ?= dgit
 CC        ?= cc
 CXX       ?= c++
 PKG_CONFIG ?= pkg-config
-PKGS      := libgit2 libcurl libarchive gpgme
+PKGS      := libgit2 libcurl libarchive gpgme zlib libcrypto
 
 CFLAGS    ?= -O2 -g
 CXXFLAGS  ?= -O2 -g
@@ -27,7 +27,8 @@ LIBS       = $(LDFLAGS) $(PKG_LIBS) -lapt-pkg -lpthread $(SAN)
 
 # Debian packages the build needs, and those the tests add.
 BUILD_DEPS := build-essential pkg-config libgit2-dev libcurl4-openssl-dev \
-              libarchive-dev libgpgme-dev libapt-pkg-dev
+              libarchive-dev libgpgme-dev libapt-pkg-dev \
+              zlib1g-dev libssl-dev
 TEST_DEPS  := dpkg-dev git gnupg xz-utils bzip2 lzma zstd quilt \
               debian-archive-keyring ca-certificates perl curl groff-base
 PKG_DEPS   := debhelper devscripts fakeroot

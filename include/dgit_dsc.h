@@ -25,6 +25,7 @@ enum dgit_dsc_file_kind {
 	DGIT_DSC_NATIVE_TAR,       /* PKG_V.tar.EXT */
 	DGIT_DSC_DIFF,             /* PKG_V.diff.gz (1.0) */
 	DGIT_DSC_OTHER,
+	DGIT_DSC_DSC,              /* PKG_V.dsc, in a Sources entry's list */
 };
 
 struct dgit_dsc_file {
@@ -51,7 +52,11 @@ struct dgit_dsc {
 
 /*
  * Build the model from a parsed .dsc paragraph or a Sources paragraph
- * (whose Package field stands for Source).  Validates: required fields,
+ * (whose Package field stands for Source; it must list its .dsc, a .dsc
+ * must not).  Errors are DGIT_ERR_PARSE, or DGIT_ERR_UNSAFE_PATH for a
+ * file name with '/' or a leading '.', or an unsafe Directory.
+ * Format rules are dpkg-source's: 1.0 is gzip only and native when it
+ * has no .diff.gz and a PKG_V.tar.gz.  Validates: required fields,
  * a known Format, file names (no '/', no leading '.'), sizes, that
  * Files and Checksums-Sha256 (when present) list the same files with the
  * same sizes, and that the files fit the format.  *out is caller-owned.

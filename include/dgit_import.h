@@ -1,0 +1,67 @@
+/*
+ * The import engine: a source package (.dsc and its files) becomes git
+ * history whose final tree equals what `dpkg-source -x` unpacks, minus
+ * .pc/ and minus any .git entries (dropped with a warning), in the shape
+ * dgit gives it:
+ *
+ *   - a parentless commit per orig tarball (main and orig-COMP)
+ *     "Import F" / "[dgit import orig F]", author and date from the oldest
+ *     changelog entry with this upstream version, so the same tarball
+ *     gives the same commit in every upload that uses it;
+ *   - 3.0 (quilt): a commit of the debian tarball ("[dgit import tarball
+ *     ...]"), a patches-unapplied commit whose parents are the tarball
+ *     commits ("[dgit import unpatched ...]"), then one commit per patch in
+ *     the series, author and subject from its DEP-3 header (else the
+ *     Maintainer and the patch name);
+ *   - 1.0 with a .diff.gz: one commit on top of the orig commit;
+ *   - native: one parentless commit ("[dgit import package ...]");
+ *   - optionally a pseudomerge onto an existing branch tip.
+ *
+ * Author, committer and dates come from debian/changelog (in UTC), so the
+ * same .dsc gives the same commit ids anywhere.  All objects go into one
+ * new pack; no ref is touched (the caller updates refs).
+ */
+#ifndef DGIT_IMPORT_H
+#define DGIT_IMPORT_H
+
+#include <git2.h>
+
+#include "dgit_dsc.h"
+#include "dgit_error.h"
+#include "dgit_unpack.h"
+
+struct dgit_import_opts {
+	struct dgit_unpack_opts unpack;    /* caps and the .git warning */
+	int level;                 /* zlib level for objects, -1 default */
+	int threads;               /* compression threads, -1 default */
+	/* Do not check the files' sizes and SHA-256 against the .dsc. */
+	int no_checksums;
+	/*
+	 * When set, finish with a pseudomerge: parents the import and
+	 * *merge_parent, message "Merge PKG (VER) import into REF".
+	 */
+	const git_oid *merge_parent;
+	const char *merge_ref;
+	/* Progress lines ("unpacking X", ...); borrowed message. */
+	void (*info)(void *arg, const char *msg);
+	void *info_arg;
+};
+
+struct dgit_import_result {
+	git_oid commit;            /* the final commit (pseudomerge if any) */
+	git_oid import;            /* the last commit of the import proper */
+	git_oid tree;              /* its tree */
+	size_t npatches;
+	size_t nobjects;           /* objects written to the pack */
+};
+
+/*
+ * Import dsc, whose files are in directory dir, into repo.  opts may be
+ * NULL.  Errors name the file, entry, patch and hunk concerned; on error
+ * nothing is added to the repository.
+ */
+const struct dgit_error *dgit_import_dsc(struct dgit_import_result *out,
+    git_repository *repo, const struct dgit_dsc *dsc, const char *dir,
+    const struct dgit_import_opts *opts);
+
+#endif

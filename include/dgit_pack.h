@@ -1,0 +1,56 @@
+/*
+ * A pack being written: the import's object store.  Objects are hashed,
+ * deflated and appended to one pack file in the repository's
+ * objects/pack/ under a temporary name; nothing is visible to git until
+ * dgit_pack_finish writes the index and renames both into place, so an
+ * import that fails leaves the repository as it was.  Objects written can
+ * be read back (a patch reads the files it touches).
+ */
+#ifndef DGIT_PACK_H
+#define DGIT_PACK_H
+
+#include <stddef.h>
+
+#include <git2.h>
+
+#include "dgit_error.h"
+
+struct dgit_pack;                  /* opaque */
+
+/*
+ * Start a pack in repo's object directory.  level is the zlib level
+ * (0-9; -1 for the default of 1: object compression dominates import
+ * time and level 1 costs a few percent of size).  threads is the number
+ * of compression threads (0: all in the caller; -1: one per CPU when
+ * there are several).  The pack's bytes do not depend on it.  *out is
+ * caller-owned: dgit_pack_free.
+ */
+const struct dgit_error *dgit_pack_new(struct dgit_pack **out,
+    git_repository *repo, int level, int threads);
+
+/* Hash and store one object (duplicates are stored once). */
+const struct dgit_error *dgit_pack_write(struct dgit_pack *p, git_oid *out,
+    git_object_t type, const void *data, size_t len);
+
+/*
+ * Read an object written to this pack, or else from the repository.
+ * *data is malloc'd (caller frees; NUL-terminated for convenience),
+ * DGIT_ERR_NOT_FOUND when neither has it.
+ */
+const struct dgit_error *dgit_pack_read(struct dgit_pack *p, void **data,
+    size_t *len, git_object_t *type, const git_oid *oid);
+
+/* Number of objects written so far. */
+size_t dgit_pack_count(const struct dgit_pack *p);
+
+/*
+ * Finish: write the trailer and the .idx and move both into
+ * objects/pack/ (an empty pack is simply discarded), then make repo's
+ * object database see them.
+ */
+const struct dgit_error *dgit_pack_finish(struct dgit_pack *p);
+
+/* Free; an unfinished pack's temporary file is removed. */
+void dgit_pack_free(struct dgit_pack *p);
+
+#endif

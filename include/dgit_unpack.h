@@ -1,0 +1,57 @@
+/*
+ * Stream a source package tarball (.tar, .tar.{gz,bz2,xz,lzma,zst})
+ * through libarchive into a tree model, each file's bytes written
+ * straight into an object database as a blob: no working tree, each
+ * tarball decompressed once, memory bounded by the largest file.
+ *
+ * Entries land in the tree as the tarball names them (leading "./"
+ * removed); dpkg-source's placement rules (strip a single top-level
+ * directory, debian/ replaced, orig-COMP under COMP/) are the caller's,
+ * with dgit_tree_strip_single and dgit_tree_overlay.
+ */
+#ifndef DGIT_UNPACK_H
+#define DGIT_UNPACK_H
+
+#include <stdint.h>
+
+#include <git2.h>
+
+#include "dgit_error.h"
+#include "dgit_pack.h"
+#include "dgit_tree.h"
+
+#define DGIT_UNPACK_MAX_ENTRIES_DEFAULT 2000000u
+#define DGIT_UNPACK_MAX_BYTES_DEFAULT (16ull << 30)
+
+struct dgit_unpack_opts {
+	/* Caps (0 = the defaults above); exceeding one is DGIT_ERR_LIMIT. */
+	uint64_t max_entries;
+	uint64_t max_bytes;        /* sum of the sizes of the files */
+	/*
+	 * dpkg-source "fixperms" (its default for all but the orig
+	 * tarballs of 3.0 (quilt)): a file is executable when any execute
+	 * bit is set.  Without it, only the owner's execute bit counts.
+	 */
+	int fixperms;
+	/* Skip ".pc" and "DIR/.pc" as dpkg-source does for 3.0 origs. */
+	int exclude_pc;
+	/* Told about each ".git" entry dropped (message borrowed). */
+	void (*warn)(void *arg, const char *msg);
+	void *warn_arg;
+};
+
+/*
+ * Unpack the tarball at path into t (which may already hold entries: the
+ * tarball's entries are added over them, as tar would).  what names the
+ * tarball in messages.  Errors: DGIT_ERR_ARCHIVE (corrupt or not a
+ * tarball of the compression its name says), DGIT_ERR_UNSAFE_PATH
+ * (absolute path, "..", writing through a symlink, a hard link to nothing),
+ * DGIT_ERR_UNREPRESENTABLE (device files, fifos, sockets, ".GIT"-like
+ * names), DGIT_ERR_LIMIT, DGIT_ERR_GIT.  On error t holds a partial
+ * result and blobs may have been written; the caller discards both.
+ */
+const struct dgit_error *dgit_unpack_tarball(struct dgit_tree *t,
+    struct dgit_pack *pack, const char *path, const char *what,
+    const struct dgit_unpack_opts *opts);
+
+#endif

@@ -1,0 +1,1298 @@
+/*
+ * The import engine (see dgit_import.h).  What dpkg-source -x does, step
+ * by step (Dpkg::Source::Package V1, V2/V3 quilt, V3 native), is
+ * reproduced on the in-memory tree: tarballs streamed once into blobs,
+ * placement rules on the tree model, patches applied to the touched files
+ * only, every object into one pack.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+#include <zlib.h>
+
+#include "dgit_deb822.h"
+#include "dgit_import.h"
+#include "dgit_pack.h"
+#include "dgit_patch.h"
+#include "dgit_quilt.h"
+#include "dgit_sha256.h"
+#include "dgit_tree.h"
+
+#define DIFF_MAX ((size_t)1 << 30)        /* a .diff.gz over 1 GiB is junk */
+#define META_MAX ((size_t)64 << 20)       /* changelog, control, a patch */
+
+/* One debian/changelog entry: what the commits need from it. */
+struct clog_entry {
+	char *source, *version;
+	char *text;                /* header line to before the trailer */
+	char *name, *email;
+	long long when;            /* seconds since the epoch, UTC */
+};
+
+struct imp {
+	git_repository *repo;
+	const struct dgit_dsc *dsc;
+	const char *dir;
+	const struct dgit_import_opts *opts;
+	struct dgit_pack *pack;
+	struct dgit_tree *tree;    /* the package tree being built */
+	struct clog_entry *clog;   /* entries, newest first */
+	size_t nclog;
+	size_t orig_entry;         /* oldest entry with this upstream version */
+	char *maint_name, *maint_email;
+	size_t npatches;
+};
+
+static const struct dgit_error *
+nomem(void)
+{
+	return dgit_error(DGIT_ERR_NOMEM);
+}
+
+static void
+info(struct imp *im, const char *verb, const char *arg)
+{
+	char msg[1024];
+
+	if (im->opts == NULL || im->opts->info == NULL)
+		return;
+	snprintf(msg, sizeof msg, "%s %s", verb, arg);
+	im->opts->info(im->opts->info_arg, msg);
+}
+
+/* A growing string. */
+struct sb {
+	char *s;
+	size_t len, cap;
+};
+
+static int
+sb_add(struct sb *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t ncap = b->cap ? b->cap : 256;
+		char *p;
+
+		while (ncap < b->len + n + 1)
+			ncap *= 2;
+		p = realloc(b->s, ncap);
+		if (p == NULL)
+			return -1;
+		b->s = p;
+		b->cap = ncap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+	return 0;
+}
+
+static int
+sb_str(struct sb *b, const char *s)
+{
+	return sb_add(b, s, strlen(s));
+}
+
+/* ---- debian/changelog ------------------------------------------------ */
+
+static const char *const months[12] = { "Jan", "Feb", "Mar", "Apr", "May",
+	"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+/* Parse an unsigned decimal of 1..maxd digits at *p. */
+static int
+num(const char **p, int maxd, long *out)
+{
+	long v = 0;
+	int d = 0;
+
+	while (isdigit((unsigned char)**p) && d < maxd) {
+		v = v * 10 + (**p - '0');
+		(*p)++;
+		d++;
+	}
+	*out = v;
+	return d > 0 ? 0 : -1;
+}
+
+/* RFC 2822 date as in changelog trailers: "[Day, ]DD Mon YYYY HH:MM:SS
+ * +ZZZZ" (seconds optional).  Returns -1 on malformed input. */
+static int
+parse_date(const char *s, long long *when)
+{
+	const char *p = s;
+	long day, year, hh, mm, ss = 0, tz;
+	int mon = -1, sign;
+	struct tm tm;
+
+	while (*p == ' ')
+		p++;
+	if (isalpha((unsigned char)*p)) {
+		while (isalpha((unsigned char)*p))
+			p++;
+		if (*p == ',')
+			p++;
+		while (*p == ' ')
+			p++;
+	}
+	if (num(&p, 2, &day) != 0 || *p++ != ' ')
+		return -1;
+	for (int i = 0; i < 12; i++)
+		if (strncasecmp(p, months[i], 3) == 0)
+			mon = i;
+	if (mon < 0)
+		return -1;
+	p += 3;
+	if (*p++ != ' ' || num(&p, 4, &year) != 0 || *p++ != ' ' ||
+	    num(&p, 2, &hh) != 0 || *p++ != ':' || num(&p, 2, &mm) != 0)
+		return -1;
+	if (*p == ':') {
+		p++;
+		if (num(&p, 2, &ss) != 0)
+			return -1;
+	}
+	while (*p == ' ')
+		p++;
+	if (*p != '+' && *p != '-')
+		return -1;
+	sign = *p++ == '-' ? -1 : 1;
+	if (num(&p, 4, &tz) != 0)
+		return -1;
+	if (day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 ||
+	    year < 1970)
+		return -1;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = (int)year - 1900;
+	tm.tm_mon = mon;
+	tm.tm_mday = (int)day;
+	tm.tm_hour = (int)hh;
+	tm.tm_min = (int)mm;
+	tm.tm_sec = (int)ss;
+	*when = (long long)timegm(&tm) -
+	    sign * ((tz / 100) * 3600 + (tz % 100) * 60);
+	return 0;
+}
+
+/* "Name <email>" -> name, email (both trimmed, malloc'd). */
+static int
+split_person(const char *s, size_t n, char **name, char **email)
+{
+	const char *lt = NULL, *gt = NULL, *e = s + n;
+	const char *ns = s, *ne;
+
+	*name = *email = NULL;
+	for (const char *p = s; p < e; p++)
+		if (*p == '<')
+			lt = p;
+	if (lt)
+		gt = memchr(lt, '>', (size_t)(e - lt));
+	if (lt == NULL || gt == NULL)
+		return -1;
+	ne = lt;
+	while (ns < ne && isspace((unsigned char)*ns))
+		ns++;
+	while (ne > ns && isspace((unsigned char)ne[-1]))
+		ne--;
+	*name = strndup(ns, (size_t)(ne - ns));
+	*email = strndup(lt + 1, (size_t)(gt - lt - 1));
+	if (*name == NULL || *email == NULL) {
+		free(*name);
+		free(*email);
+		*name = *email = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+clog_free(struct clog_entry *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(c[i].source);
+		free(c[i].version);
+		free(c[i].text);
+		free(c[i].name);
+		free(c[i].email);
+	}
+	free(c);
+}
+
+/*
+ * The entries of a changelog: "PKG (VER) DIST; OPTS" at column 0, body,
+ * " -- NAME <EMAIL>  DATE".  Stops at the first line that is neither.
+ */
+static const struct dgit_error *
+parse_changelog(struct clog_entry **out, size_t *nout, const char *buf,
+    size_t len)
+{
+	const struct dgit_error *err = NULL;
+	struct clog_entry *v = NULL, *cur = NULL;
+	size_t n = 0, lineno = 0;
+	const char *p = buf, *end = buf + len, *start = NULL;
+
+	*out = NULL;
+	*nout = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		size_t ll = (size_t)(le - p);
+
+		lineno++;
+		if (cur == NULL) {
+			const char *op, *cp;
+			struct clog_entry *nv;
+
+			if (ll == 0 || isspace((unsigned char)p[0]))
+				goto next;
+			op = memchr(p, '(', ll);
+			cp = op ? memchr(op, ')', (size_t)(le - op)) : NULL;
+			if (op == NULL || cp == NULL || op == p ||
+			    op[-1] != ' ') {
+				if (n == 0)
+					err = dgit_error_fmt(DGIT_ERR_PARSE,
+					    "'debian/changelog' line %zu: not "
+					    "a changelog entry header", lineno);
+				break;     /* trailing junk, old formats */
+			}
+			nv = realloc(v, (n + 1) * sizeof *v);
+			if (nv == NULL) {
+				err = nomem();
+				break;
+			}
+			v = nv;
+			cur = &v[n++];
+			memset(cur, 0, sizeof *cur);
+			cur->source = strndup(p, (size_t)(op - 1 - p));
+			cur->version = strndup(op + 1, (size_t)(cp - op - 1));
+			if (cur->source == NULL || cur->version == NULL) {
+				err = nomem();
+				break;
+			}
+			start = p;
+		} else if (ll >= 4 && memcmp(p, " -- ", 4) == 0) {
+			const char *sep = NULL;
+			const char *te = p;
+
+			for (const char *q = p + 4; q + 1 < le; q++)
+				if (q[0] == ' ' && q[1] == ' ' && q[-1] == '>')
+					sep = q;
+			if (sep == NULL || split_person(p + 4,
+			    (size_t)(sep - p - 4), &cur->name, &cur->email)) {
+				err = dgit_error_fmt(DGIT_ERR_PARSE,
+				    "'debian/changelog' line %zu: malformed "
+				    "trailer line", lineno);
+				break;
+			}
+			{
+				char date[128];
+				size_t dl = (size_t)(le - sep - 2);
+
+				if (dl >= sizeof date)
+					dl = sizeof date - 1;
+				memcpy(date, sep + 2, dl);
+				date[dl] = '\0';
+				if (parse_date(date, &cur->when) != 0) {
+					err = dgit_error_fmt(DGIT_ERR_PARSE,
+					    "'debian/changelog' line %zu: bad "
+					    "date '%s'", lineno, date);
+					break;
+				}
+			}
+			/* the text: up to the trailer, trailing blank lines
+			 * removed */
+			while (te > start && (te[-1] == '\n' || te[-1] == ' ' ||
+			    te[-1] == '\t'))
+				te--;
+			cur->text = strndup(start, (size_t)(te - start));
+			if (cur->text == NULL) {
+				err = nomem();
+				break;
+			}
+			cur = NULL;
+		}
+next:
+		p = nl ? nl + 1 : end;
+	}
+	if (err == NULL && cur != NULL)
+		err = dgit_error_fmt(DGIT_ERR_PARSE, "'debian/changelog': the "
+		    "entry for %s has no trailer line", cur->version);
+	if (err == NULL && n == 0)
+		err = dgit_error_fmt(DGIT_ERR_PARSE, "'debian/changelog' has "
+		    "no entries");
+	if (err) {
+		clog_free(v, n);
+		return err;
+	}
+	*out = v;
+	*nout = n;
+	return NULL;
+}
+
+/* The upstream part of a version: no epoch, no Debian revision. */
+static char *
+upstream_of(const char *v)
+{
+	const char *c = strchr(v, ':'), *d;
+
+	if (c)
+		v = c + 1;
+	d = strrchr(v, '-');
+	return strndup(v, d ? (size_t)(d - v) : strlen(v));
+}
+
+/* ---- reading from the tree ------------------------------------------- */
+
+static const struct dgit_error *
+read_tree_file(struct imp *im, char **data, size_t *len, const char *path,
+    int required)
+{
+	const struct dgit_error *err;
+	unsigned mode;
+	git_oid oid;
+	git_object_t type;
+	void *d;
+
+	*data = NULL;
+	*len = 0;
+	if ((err = dgit_tree_get(im->tree, path, &mode, &oid)) != NULL)
+		return err;
+	if (mode == 0)
+		return required ? dgit_error_fmt(DGIT_ERR_NOT_FOUND,
+		    "the package has no '%s'", path) : NULL;
+	if (mode != DGIT_TREE_BLOB && mode != DGIT_TREE_EXEC)
+		return dgit_error_fmt(DGIT_ERR_PARSE, "'%s' in the package is "
+		    "not a regular file", path);
+	if ((err = dgit_pack_read(im->pack, &d, len, &type, &oid)) != NULL)
+		return err;
+	if (*len > META_MAX) {
+		free(d);
+		return dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' is too big", path);
+	}
+	*data = d;
+	return NULL;
+}
+
+static const struct dgit_error *
+read_metadata(struct imp *im)
+{
+	const struct dgit_error *err;
+	struct dgit_deb822_para **paras = NULL;
+	size_t np = 0, len;
+	char *buf = NULL, *up = NULL;
+
+	err = read_tree_file(im, &buf, &len, "debian/changelog", 1);
+	if (err)
+		goto done;
+	err = parse_changelog(&im->clog, &im->nclog, buf, len);
+	if (err)
+		goto done;
+	free(buf);
+	buf = NULL;
+	up = upstream_of(im->clog[0].version);
+	if (up == NULL) {
+		err = nomem();
+		goto done;
+	}
+	im->orig_entry = 0;
+	for (size_t i = 1; i < im->nclog; i++) {
+		char *u = upstream_of(im->clog[i].version);
+		int same = u && strcmp(u, up) == 0;
+
+		free(u);
+		if (!same)
+			break;
+		im->orig_entry = i;
+	}
+
+	/* The default author of a patch: debian/control's Maintainer. */
+	err = read_tree_file(im, &buf, &len, "debian/control", 0);
+	if (err == NULL && buf && dgit_deb822_parse(&paras, &np, buf, len,
+	    "debian/control") == NULL && np > 0) {
+		const char *m = dgit_deb822_get(paras[0], "Maintainer");
+
+		if (m)
+			split_person(m, strlen(m), &im->maint_name,
+			    &im->maint_email);
+	}
+	err = NULL;
+	if (im->maint_name == NULL) {
+		im->maint_name = strdup(im->clog[0].name);
+		im->maint_email = strdup(im->clog[0].email);
+		if (im->maint_name == NULL || im->maint_email == NULL)
+			err = nomem();
+	}
+done:
+	if (paras)
+		dgit_deb822_paras_free(paras, np);
+	free(up);
+	free(buf);
+	return err;
+}
+
+/* ---- commits --------------------------------------------------------- */
+
+/* Append "Name <email> when +0000" with characters git forbids there
+ * removed. */
+static int
+sb_ident(struct sb *b, const char *name, const char *email, long long when)
+{
+	char tail[64];
+
+	for (const char *s = name; *s; s++)
+		if (*s != '<' && *s != '>' && *s != '\n' && sb_add(b, s, 1))
+			return -1;
+	if (sb_str(b, " <"))
+		return -1;
+	for (const char *s = email; *s; s++)
+		if (*s != '<' && *s != '>' && *s != '\n' && sb_add(b, s, 1))
+			return -1;
+	snprintf(tail, sizeof tail, "> %lld +0000\n", when);
+	return sb_str(b, tail);
+}
+
+static const struct dgit_error *
+make_commit(struct imp *im, git_oid *out, const git_oid *tree,
+    const git_oid *parents, size_t np, const struct clog_entry *author,
+    const char *aname, const char *aemail, const char *msg)
+{
+	const struct dgit_error *err = NULL;
+	const struct clog_entry *c = author ? author : &im->clog[0];
+	struct sb b = { NULL, 0, 0 };
+	char hex[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(hex, sizeof hex, tree);
+	if (sb_str(&b, "tree ") || sb_str(&b, hex) || sb_str(&b, "\n"))
+		goto oom;
+	for (size_t i = 0; i < np; i++) {
+		git_oid_tostr(hex, sizeof hex, &parents[i]);
+		if (sb_str(&b, "parent ") || sb_str(&b, hex) ||
+		    sb_str(&b, "\n"))
+			goto oom;
+	}
+	if (sb_str(&b, "author ") ||
+	    sb_ident(&b, aname ? aname : c->name, aemail ? aemail : c->email,
+	    c->when) ||
+	    sb_str(&b, "committer ") ||
+	    sb_ident(&b, c->name, c->email, c->when) ||
+	    sb_str(&b, "\n") || sb_str(&b, msg))
+		goto oom;
+	err = dgit_pack_write(im->pack, out, GIT_OBJECT_COMMIT, b.s, b.len);
+	free(b.s);
+	return err;
+oom:
+	free(b.s);
+	return nomem();
+}
+
+/* "TEXT\n\n[dgit import KIND SOURCE VERSION]\n" from the newest entry. */
+static char *
+clog_message(struct imp *im, const char *kind)
+{
+	struct sb b = { NULL, 0, 0 };
+
+	if (sb_str(&b, im->clog[0].text) || sb_str(&b, "\n\n[dgit import ") ||
+	    sb_str(&b, kind) || sb_str(&b, " ") ||
+	    sb_str(&b, im->dsc->source) || sb_str(&b, " ") ||
+	    sb_str(&b, im->dsc->version) || sb_str(&b, "]\n")) {
+		free(b.s);
+		return NULL;
+	}
+	return b.s;
+}
+
+/* ---- unpacking ------------------------------------------------------- */
+
+static char *
+file_path(struct imp *im, const char *name)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", im->dir, name) < 0)
+		return NULL;
+	return p;
+}
+
+/*
+ * Unpack one tarball into a new tree, written, and (strip) with
+ * dpkg-source's single-directory rule applied.
+ */
+static const struct dgit_error *
+unpack_one(struct imp *im, struct dgit_tree **out, const char *name,
+    int fixperms, int exclude_pc, int strip)
+{
+	const struct dgit_error *err;
+	struct dgit_unpack_opts uo;
+	struct dgit_tree *t = NULL;
+	char *path = file_path(im, name);
+
+	*out = NULL;
+	if (path == NULL)
+		return nomem();
+	if (im->opts)
+		uo = im->opts->unpack;
+	else
+		memset(&uo, 0, sizeof uo);
+	uo.fixperms = fixperms;
+	uo.exclude_pc = exclude_pc;
+	info(im, "unpacking", name);
+	err = dgit_tree_new(&t);
+	if (err == NULL)
+		err = dgit_unpack_tarball(t, im->pack, path, name, &uo);
+	if (err == NULL && strip)
+		dgit_tree_strip_single(t, NULL);
+	free(path);
+	if (err) {
+		dgit_tree_free(t);
+		return err;
+	}
+	*out = t;
+	return NULL;
+}
+
+/* What dpkg-source does after any extraction (Dpkg::Source::Package
+ * extract): debian/source/format for non-1.0, debian/rules executable. */
+static const struct dgit_error *
+post_extract(struct imp *im)
+{
+	const struct dgit_error *err;
+	unsigned mode;
+	git_oid oid;
+
+	if (im->dsc->format != DGIT_FORMAT_1_0) {
+		const char *f = im->dsc->format == DGIT_FORMAT_3_0_QUILT ?
+		    "3.0 (quilt)\n" : "3.0 (native)\n";
+
+		/* "-e": a dangling symlink there does not count */
+		err = dgit_tree_get(im->tree, "debian/source/format", &mode,
+		    NULL);
+		if (err)
+			return err;
+		if (mode == 0) {
+			err = dgit_pack_write(im->pack, &oid, GIT_OBJECT_BLOB, f,
+			    strlen(f));
+			if (err == NULL)
+				err = dgit_tree_set(im->tree,
+				    "debian/source/format", DGIT_TREE_BLOB,
+				    &oid, 0);
+			if (err)
+				return err;
+		}
+	}
+	err = dgit_tree_get(im->tree, "debian/rules", &mode, &oid);
+	if (err)
+		return err;
+	if (mode == DGIT_TREE_BLOB)
+		err = dgit_tree_set(im->tree, "debian/rules", DGIT_TREE_EXEC,
+		    &oid, 0);
+	if (err == NULL)
+		err = dgit_tree_remove(im->tree, ".pc");
+	return err;
+}
+
+/* ---- patches --------------------------------------------------------- */
+
+static const struct dgit_error *
+check_patch_path(const char *path, const char *what)
+{
+	const struct dgit_error *err = dgit_tree_check_path(path);
+
+	if (err)
+		return dgit_error_wrap(err, "'%s'", what);
+	if (dgit_tree_dotgit_offset(path) >= 0)
+		return dgit_error_fmt(DGIT_ERR_UNSAFE_PATH, "'%s' writes into "
+		    "the '.git' entry '%s', which git cannot hold", what, path);
+	return NULL;
+}
+
+static const struct dgit_error *
+apply_file(struct imp *im, const struct dgit_patch_file *pf, int quilt,
+    const char *what)
+{
+	const struct dgit_error *err = NULL;
+	const char *src = NULL, *dst = NULL;
+	unsigned smode = 0, dmode = 0, mode;
+	git_oid soid, noid;
+	void *old = NULL;
+	size_t oldlen = 0, outlen = 0;
+	char *out = NULL;
+	int remove = 0;
+	git_object_t type;
+
+	if ((pf->old_path && (err = check_patch_path(pf->old_path, what))) ||
+	    (pf->new_path && (err = check_patch_path(pf->new_path, what))))
+		return err;
+	switch (pf->op) {
+	case DGIT_PATCH_CREATE:
+		dst = pf->new_path;
+		break;
+	case DGIT_PATCH_DELETE:
+		src = dst = pf->old_path;
+		break;
+	case DGIT_PATCH_RENAME:
+	case DGIT_PATCH_COPY:
+		src = pf->old_path;
+		dst = pf->new_path;
+		break;
+	case DGIT_PATCH_MODIFY: {
+		unsigned om = 0, nm = 0;
+
+		if (pf->old_path &&
+		    (err = dgit_tree_get(im->tree, pf->old_path, &om, NULL)))
+			return dgit_error_wrap(err, "'%s'", what);
+		if (pf->new_path &&
+		    (err = dgit_tree_get(im->tree, pf->new_path, &nm, NULL)))
+			return dgit_error_wrap(err, "'%s'", what);
+		src = dst = dgit_patch_file_target(pf,
+		    om != 0 && om != DGIT_TREE_DIR,
+		    nm != 0 && nm != DGIT_TREE_DIR);
+		break;
+	}
+	}
+	if (dst == NULL)
+		return dgit_error_fmt(DGIT_ERR_PATCH, "'%s': a file diff names "
+		    "no file", what);
+
+	if (src) {
+		if ((err = dgit_tree_get(im->tree, src, &smode, &soid)))
+			return dgit_error_wrap(err, "'%s'", what);
+		if (smode == DGIT_TREE_DIR)
+			return dgit_error_fmt(DGIT_ERR_PATCH, "'%s' (line %zu): "
+			    "'%s' is a directory", what, pf->line, src);
+		if (smode == 0 && pf->op != DGIT_PATCH_MODIFY)
+			return dgit_error_fmt(DGIT_ERR_PATCH, "'%s' (line %zu): "
+			    "cannot find '%s' to patch", what, pf->line, src);
+		if (smode == DGIT_TREE_LINK && pf->old_mode != DGIT_TREE_LINK)
+			return dgit_error_fmt(DGIT_ERR_UNSAFE_PATH, "'%s': "
+			    "refusing to patch '%s', which is a symlink", what,
+			    src);
+		/* a MODIFY of a missing file: patch(1) creates it when the
+		 * hunks apply to an empty file ("@@ -0,0 ...") */
+		if (smode != 0 && (err = dgit_pack_read(im->pack, &old,
+		    &oldlen, &type, &soid)) != NULL)
+			return err;
+	} else {
+		if ((err = dgit_tree_get(im->tree, dst, &dmode, &soid)))
+			return dgit_error_wrap(err, "'%s'", what);
+		if (dmode == DGIT_TREE_DIR)
+			return dgit_error_fmt(DGIT_ERR_PATCH, "'%s': cannot "
+			    "create '%s', a directory is there", what, dst);
+		if (dmode == DGIT_TREE_LINK)
+			return dgit_error_fmt(DGIT_ERR_UNSAFE_PATH, "'%s': "
+			    "refusing to write '%s', which is a symlink",
+			    what, dst);
+		if (dmode != 0) {
+			err = dgit_pack_read(im->pack, &old, &oldlen, &type,
+			    &soid);
+			if (err)
+				return err;
+			smode = dmode;
+		}
+	}
+
+	if (quilt)
+		err = dgit_patch_apply_file_ex(&out, &outlen, &remove, pf, old,
+		    oldlen, what);
+	else {
+		err = dgit_patch_apply_file(&out, &outlen, pf, old, oldlen,
+		    what);
+		remove = pf->op == DGIT_PATCH_DELETE;
+	}
+	if (err && src && smode == 0) {
+		err = dgit_error_fmt(DGIT_ERR_PATCH, "'%s' (line %zu): cannot "
+		    "find '%s' to patch", what, pf->line, src);
+		goto done;
+	}
+	if (err)
+		goto done;
+
+	mode = pf->new_mode ? pf->new_mode : smode ? smode : DGIT_TREE_BLOB;
+	if (mode != DGIT_TREE_BLOB && mode != DGIT_TREE_EXEC &&
+	    mode != DGIT_TREE_LINK)
+		mode = DGIT_TREE_BLOB;
+	if (remove) {
+		err = dgit_tree_remove(im->tree, dst);
+	} else {
+		err = dgit_pack_write(im->pack, &noid, GIT_OBJECT_BLOB, out,
+		    outlen);
+		if (err == NULL)
+			err = dgit_tree_set(im->tree, dst, mode, &noid, 0);
+		if (err)
+			err = dgit_error_wrap(err, "'%s'", what);
+	}
+	if (err == NULL && pf->op == DGIT_PATCH_RENAME && src &&
+	    strcmp(src, dst) != 0)
+		err = dgit_tree_remove(im->tree, src);
+done:
+	free(out);
+	free(old);
+	return err;
+}
+
+/* Apply a whole patch (diff text) to the tree. */
+static const struct dgit_error *
+apply_patch(struct imp *im, const char *buf, size_t len, const char *what,
+    int quilt)
+{
+	const struct dgit_error *err;
+	struct dgit_patch *p = NULL;
+
+	err = dgit_patch_parse(&p, buf, len, 1, what);
+	if (err)
+		return err;
+	for (size_t i = 0; i < dgit_patch_nfiles(p) && err == NULL; i++)
+		err = apply_file(im, dgit_patch_file(p, i), quilt, what);
+	dgit_patch_free(p);
+	return err;
+}
+
+static int
+series_exists(const char *path, void *ctx)
+{
+	struct imp *im = ctx;
+	unsigned mode;
+
+	return dgit_tree_get(im->tree, path, &mode, NULL) == NULL &&
+	    mode != 0;
+}
+
+/* The commit message of a patch, as gbp pq import writes it. */
+static char *
+patch_message(const char *name, const struct dgit_quilt_header *h)
+{
+	struct sb b = { NULL, 0, 0 };
+	const char *base = strrchr(name, '/');
+	char *subj = NULL;
+	int bad = 0;
+
+	base = base ? base + 1 : name;
+	if (h->subject && *h->subject) {
+		subj = strdup(h->subject);
+	} else {
+		size_t n = strlen(base);
+
+		if (n > 6 && strcmp(base + n - 6, ".patch") == 0)
+			n -= 6;
+		else if (n > 5 && strcmp(base + n - 5, ".diff") == 0)
+			n -= 5;
+		subj = strndup(base, n);
+	}
+	if (subj == NULL)
+		return NULL;
+	bad |= sb_str(&b, subj) || sb_str(&b, "\n\n");
+	if (h->body && *h->body) {
+		size_t n = strlen(h->body);
+
+		while (n && (h->body[n - 1] == '\n' || h->body[n - 1] == ' '))
+			n--;
+		bad |= sb_add(&b, h->body, n) || sb_str(&b, "\n\n");
+	} else {
+		bad |= sb_str(&b, "\n");
+	}
+	if (base != name) {
+		bad |= sb_str(&b, "Gbp-Pq: Topic ") ||
+		    sb_add(&b, name, (size_t)(base - name - 1)) ||
+		    sb_str(&b, "\n");
+	}
+	/* gbp pq leaves no newline at the end */
+	bad |= sb_str(&b, "Gbp-Pq: Name ") || sb_str(&b, base);
+	free(subj);
+	if (bad) {
+		free(b.s);
+		return NULL;
+	}
+	return b.s;
+}
+
+static const struct dgit_error *
+apply_series(struct imp *im, git_oid *head)
+{
+	const struct dgit_error *err = NULL;
+	struct dgit_quilt_series *s = NULL;
+	char pathbuf[256], *buf = NULL;
+	const char *spath;
+	size_t len;
+
+	spath = dgit_quilt_series_path(pathbuf, sizeof pathbuf, "debian",
+	    series_exists, im);
+	if (spath == NULL || !series_exists(spath, im))
+		return NULL;
+	if ((err = read_tree_file(im, &buf, &len, spath, 1)) != NULL)
+		return err;
+	err = dgit_quilt_series_parse(&s, buf, len, spath);
+	free(buf);
+	buf = NULL;
+	if (err)
+		return err;
+	for (size_t i = 0; i < s->n && err == NULL; i++) {
+		struct dgit_quilt_header h;
+		char *ppath = NULL, *msg = NULL;
+		git_oid tree, commit;
+
+		memset(&h, 0, sizeof h);
+		if (asprintf(&ppath, "debian/patches/%s",
+		    s->patches[i].name) < 0) {
+			err = nomem();
+			break;
+		}
+		info(im, "applying", s->patches[i].name);
+		err = read_tree_file(im, &buf, &len, ppath, 1);
+		if (err == NULL)
+			err = dgit_quilt_header_parse(&h, buf, len, ppath);
+		if (err == NULL)
+			err = apply_patch(im, buf, len, ppath, 1);
+		if (err == NULL)
+			err = dgit_tree_write(&tree, im->tree, im->pack);
+		if (err == NULL) {
+			msg = patch_message(s->patches[i].name, &h);
+			if (msg == NULL)
+				err = nomem();
+		}
+		if (err == NULL)
+			err = make_commit(im, &commit, &tree, head, 1, NULL,
+			    h.author_name ? h.author_name : im->maint_name,
+			    h.author_name ? (h.author_email ? h.author_email :
+			    "") : im->maint_email, msg);
+		if (err == NULL) {
+			git_oid_cpy(head, &commit);
+			im->npatches++;
+		}
+		dgit_quilt_header_release(&h);
+		free(msg);
+		free(ppath);
+		free(buf);
+		buf = NULL;
+	}
+	dgit_quilt_series_free(s);
+	return err;
+}
+
+/* ---- checks ---------------------------------------------------------- */
+
+static const struct dgit_error *
+check_files(struct imp *im)
+{
+	const struct dgit_error *err = NULL;
+
+	for (size_t i = 0; i < im->dsc->nfiles && err == NULL; i++) {
+		const struct dgit_dsc_file *f = &im->dsc->files[i];
+		char hex[DGIT_SHA256_HEXLEN + 1];
+		char *path;
+		uint64_t size;
+
+		if (f->kind == DGIT_DSC_DSC)
+			continue;
+		path = file_path(im, f->name);
+		if (path == NULL)
+			return nomem();
+		err = dgit_sha256_file(hex, &size, path);
+		if (err == NULL && size != f->size)
+			err = dgit_error_fmt(DGIT_ERR_CHECKSUM, "size mismatch "
+			    "for '%s' (the .dsc says %llu bytes, the file has "
+			    "%llu); the file is not the one the .dsc names",
+			    f->name, (unsigned long long)f->size,
+			    (unsigned long long)size);
+		else if (err == NULL && f->sha256[0] &&
+		    strcasecmp(hex, f->sha256) != 0)
+			err = dgit_error_fmt(DGIT_ERR_CHECKSUM, "checksum "
+			    "mismatch for '%s' (expected sha256 %s, got %s); "
+			    "the file is not the one the .dsc names", f->name,
+			    f->sha256, hex);
+		else if (err == NULL && f->sha256[0] == '\0' && f->md5[0]) {
+			/* an old .dsc with only Files: check the MD5 */
+			unsigned char md[EVP_MAX_MD_SIZE];
+			unsigned int mdlen = 0;
+			char mhex[33];
+			FILE *fp = fopen(path, "rb");
+			EVP_MD_CTX *c = EVP_MD_CTX_new();
+			char rb[65536];
+			size_t r;
+
+			if (fp == NULL || c == NULL) {
+				err = fp ? nomem() : dgit_error_from_errno(
+				    "cannot open '%s'", path);
+			} else {
+				EVP_DigestInit_ex(c, EVP_md5(), NULL);
+				while ((r = fread(rb, 1, sizeof rb, fp)) > 0)
+					EVP_DigestUpdate(c, rb, r);
+				EVP_DigestFinal_ex(c, md, &mdlen);
+				for (unsigned j = 0; j < 16 && j < mdlen; j++)
+					snprintf(mhex + 2 * j, 3, "%02x",
+					    md[j]);
+				if (strcasecmp(mhex, f->md5) != 0)
+					err = dgit_error_fmt(DGIT_ERR_CHECKSUM,
+					    "checksum mismatch for '%s' "
+					    "(expected md5 %s, got %s)",
+					    f->name, f->md5, mhex);
+			}
+			if (fp)
+				fclose(fp);
+			EVP_MD_CTX_free(c);
+		}
+		free(path);
+	}
+	return err;
+}
+
+/* Read a whole .diff.gz into memory (capped). */
+static const struct dgit_error *
+read_gz(char **out, size_t *outlen, const char *path, const char *what)
+{
+	const struct dgit_error *err = NULL;
+	gzFile gz = gzopen(path, "rb");
+	struct sb b = { NULL, 0, 0 };
+	char buf[65536];
+	int r;
+
+	*out = NULL;
+	*outlen = 0;
+	if (gz == NULL)
+		return dgit_error_from_errno("cannot open '%s'", what);
+	while ((r = gzread(gz, buf, sizeof buf)) > 0) {
+		if (b.len + (size_t)r > DIFF_MAX) {
+			err = dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' unpacks to "
+			    "more than %zu bytes", what, DIFF_MAX);
+			goto done;
+		}
+		if (sb_add(&b, buf, (size_t)r)) {
+			err = nomem();
+			goto done;
+		}
+	}
+	if (r < 0) {
+		int zerr;
+		const char *m = gzerror(gz, &zerr);
+
+		err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is corrupt: %s",
+		    what, m ? m : "gzip error");
+		goto done;
+	}
+	if (b.s == NULL && sb_add(&b, "", 0)) {
+		err = nomem();
+		goto done;
+	}
+	*out = b.s;
+	*outlen = b.len;
+	b.s = NULL;
+done:
+	gzclose(gz);
+	free(b.s);
+	return err;
+}
+
+/* ---- the formats ----------------------------------------------------- */
+
+static const struct dgit_dsc_file *
+find_kind(const struct dgit_dsc *dsc, enum dgit_dsc_file_kind k)
+{
+	for (size_t i = 0; i < dsc->nfiles; i++)
+		if (dsc->files[i].kind == k)
+			return &dsc->files[i];
+	return NULL;
+}
+
+static char *
+import_message(const char *name, const char *trailer)
+{
+	char *m;
+
+	if (asprintf(&m, "Import %s\n\n[dgit import %s]\n", name, trailer) < 0)
+		return NULL;
+	return m;
+}
+
+static const struct dgit_error *
+commit_tarball(struct imp *im, git_oid *out, const git_oid *tree,
+    const char *name, const struct clog_entry *who, const char *trailer)
+{
+	const struct dgit_error *err;
+	char *msg = import_message(name, trailer);
+
+	if (msg == NULL)
+		return nomem();
+	err = make_commit(im, out, tree, NULL, 0, who, NULL, NULL, msg);
+	free(msg);
+	return err;
+}
+
+static const struct dgit_error *
+import_native(struct imp *im, git_oid *head)
+{
+	const struct dgit_error *err;
+	const struct dgit_dsc_file *f = find_kind(im->dsc,
+	    DGIT_DSC_NATIVE_TAR);
+	git_oid tree;
+	char *msg = NULL;
+
+	if (f == NULL)
+		return dgit_error_fmt(DGIT_ERR_PARSE, "the .dsc names no "
+		    "tarball");
+	if ((err = unpack_one(im, &im->tree, f->name, 1, 0, 1)) ||
+	    (err = read_metadata(im)) || (err = post_extract(im)) ||
+	    (err = dgit_tree_write(&tree, im->tree, im->pack)))
+		return err;
+	msg = clog_message(im, "package");
+	if (msg == NULL)
+		return nomem();
+	err = make_commit(im, head, &tree, NULL, 0, NULL, NULL, NULL, msg);
+	free(msg);
+	return err;
+}
+
+static const struct dgit_error *
+import_1_0(struct imp *im, git_oid *head)
+{
+	const struct dgit_error *err;
+	const struct dgit_dsc_file *orig = find_kind(im->dsc, DGIT_DSC_ORIG);
+	const struct dgit_dsc_file *diff = find_kind(im->dsc, DGIT_DSC_DIFF);
+	git_oid otree, tree, ocommit;
+	char *path = NULL, *buf = NULL, *msg = NULL, *trailer = NULL;
+	size_t len;
+
+	if (orig == NULL)
+		return dgit_error_fmt(DGIT_ERR_PARSE, "the .dsc names no "
+		    "orig tarball");
+	if ((err = unpack_one(im, &im->tree, orig->name, 1, 0, 1)) ||
+	    (err = dgit_tree_write(&otree, im->tree, im->pack)))
+		return err;
+	if (diff) {
+		info(im, "applying", diff->name);
+		path = file_path(im, diff->name);
+		if (path == NULL)
+			return nomem();
+		err = read_gz(&buf, &len, path, diff->name);
+		if (err == NULL)
+			err = apply_patch(im, buf, len, diff->name, 0);
+		if (err)
+			goto done;
+	}
+	if ((err = read_metadata(im)) || (err = post_extract(im)) ||
+	    (err = dgit_tree_write(&tree, im->tree, im->pack)))
+		goto done;
+	if (asprintf(&trailer, "orig %s", orig->name) < 0) {
+		trailer = NULL;
+		err = nomem();
+		goto done;
+	}
+	err = commit_tarball(im, &ocommit, &otree, orig->name,
+	    &im->clog[im->orig_entry], trailer);
+	if (err)
+		goto done;
+	msg = clog_message(im, "package");
+	if (msg == NULL) {
+		err = nomem();
+		goto done;
+	}
+	err = make_commit(im, head, &tree, &ocommit, 1, NULL, NULL, NULL, msg);
+done:
+	free(trailer);
+	free(msg);
+	free(buf);
+	free(path);
+	return err;
+}
+
+struct tarcommit {
+	const struct dgit_dsc_file *f;
+	git_oid tree;
+};
+
+static const struct dgit_error *
+import_quilt(struct imp *im, git_oid *head)
+{
+	const struct dgit_error *err = NULL;
+	const struct dgit_dsc *dsc = im->dsc;
+	struct tarcommit *tc = NULL;
+	git_oid *parents = NULL, tree, before;
+	size_t ntc = 0;
+	struct dgit_tree *t = NULL;
+	char *msg = NULL, *trailer = NULL, *dname = NULL;
+	const struct dgit_dsc_file *deb = find_kind(dsc, DGIT_DSC_DEBIAN_TAR);
+	const struct dgit_dsc_file *orig = find_kind(dsc, DGIT_DSC_ORIG);
+
+	if (orig == NULL || deb == NULL)
+		return dgit_error_fmt(DGIT_ERR_PARSE, "a '3.0 (quilt)' .dsc "
+		    "needs an orig tarball and a debian tarball");
+	tc = calloc(dsc->nfiles + 1, sizeof *tc);
+	parents = calloc(dsc->nfiles + 1, sizeof *parents);
+	if (tc == NULL || parents == NULL) {
+		err = nomem();
+		goto done;
+	}
+
+	/* main orig, then components in .dsc order, then debian */
+	err = unpack_one(im, &im->tree, orig->name, 0, 1, 1);
+	if (err == NULL)
+		err = dgit_tree_write(&tc[ntc].tree, im->tree, im->pack);
+	if (err)
+		goto done;
+	tc[ntc++].f = orig;
+	for (size_t i = 0; i < dsc->nfiles; i++) {
+		const struct dgit_dsc_file *f = &dsc->files[i];
+
+		if (f->kind != DGIT_DSC_ORIG_COMPONENT)
+			continue;
+		if ((err = check_patch_path(f->component, f->name)) != NULL)
+			goto done;
+		err = unpack_one(im, &t, f->name, 0, 0, 1);
+		if (err == NULL)
+			err = dgit_tree_write(&tc[ntc].tree, t, im->pack);
+		if (err == NULL)
+			err = dgit_tree_remove(im->tree, f->component);
+		if (err == NULL) {
+			err = dgit_tree_overlay(im->tree, f->component, t);
+			t = NULL;
+		}
+		if (err)
+			goto done;
+		tc[ntc++].f = f;
+	}
+	err = unpack_one(im, &t, deb->name, 1, 0, 0);
+	if (err)
+		goto done;
+	dgit_tree_strip_single(t, &dname);
+	if ((err = dgit_tree_write(&tc[ntc].tree, t, im->pack)) ||
+	    (err = dgit_tree_remove(im->tree, "debian")))
+		goto done;
+	err = dgit_tree_overlay(im->tree, dname ? dname : "", t);
+	t = NULL;
+	if (err)
+		goto done;
+	tc[ntc++].f = deb;
+
+	if ((err = read_metadata(im)) != NULL)
+		goto done;
+	for (size_t i = 0; i < ntc; i++) {
+		const char *name = tc[i].f->name;
+		int is_deb = tc[i].f == deb;
+
+		free(trailer);
+		if ((is_deb ? asprintf(&trailer, "tarball %s %s %s",
+		    dsc->source, dsc->version, name) :
+		    asprintf(&trailer, "orig %s", name)) < 0) {
+			trailer = NULL;
+			err = nomem();
+			goto done;
+		}
+		err = commit_tarball(im, &parents[i], &tc[i].tree, name,
+		    is_deb ? &im->clog[0] : &im->clog[im->orig_entry],
+		    trailer);
+		if (err)
+			goto done;
+	}
+	if ((err = dgit_tree_write(&tree, im->tree, im->pack)) != NULL)
+		goto done;
+	msg = clog_message(im, "unpatched");
+	if (msg == NULL) {
+		err = nomem();
+		goto done;
+	}
+	err = make_commit(im, head, &tree, parents, ntc, NULL, NULL, NULL,
+	    msg);
+	if (err)
+		goto done;
+	if ((err = apply_series(im, head)) != NULL)
+		goto done;
+
+	/* dpkg-source's own touches; a commit only when they change
+	 * something */
+	if ((err = dgit_tree_write(&before, im->tree, im->pack)) ||
+	    (err = post_extract(im)) ||
+	    (err = dgit_tree_write(&tree, im->tree, im->pack)))
+		goto done;
+	if (!git_oid_equal(&before, &tree)) {
+		free(msg);
+		msg = clog_message(im, "patched");
+		if (msg == NULL) {
+			err = nomem();
+			goto done;
+		}
+		git_oid_cpy(&before, head);
+		err = make_commit(im, head, &tree, &before, 1, NULL, NULL,
+		    NULL, msg);
+	}
+done:
+	dgit_tree_free(t);
+	free(dname);
+	free(trailer);
+	free(msg);
+	free(parents);
+	free(tc);
+	return err;
+}
+
+const struct dgit_error *
+dgit_import_dsc(struct dgit_import_result *out, git_repository *repo,
+    const struct dgit_dsc *dsc, const char *dir,
+    const struct dgit_import_opts *opts)
+{
+	const struct dgit_error *err = NULL;
+	struct imp im;
+	git_oid head;
+
+	memset(out, 0, sizeof *out);
+	memset(&im, 0, sizeof im);
+	im.repo = repo;
+	im.dsc = dsc;
+	im.dir = dir && *dir ? dir : ".";
+	im.opts = opts;
+
+	if ((opts == NULL || !opts->no_checksums) &&
+	    (err = check_files(&im)) != NULL)
+		goto done;
+	if ((err = dgit_pack_new(&im.pack, repo, opts ? opts->level : -1,
+	    opts ? opts->threads : -1)))
+		goto done;
+	if (dsc->native)
+		err = import_native(&im, &head);
+	else if (dsc->format == DGIT_FORMAT_1_0)
+		err = import_1_0(&im, &head);
+	else if (dsc->format == DGIT_FORMAT_3_0_QUILT)
+		err = import_quilt(&im, &head);
+	else
+		err = dgit_error_fmt(DGIT_ERR_NOT_IMPLEMENTED, "format '%s' is "
+		    "not supported", dsc->format_str);
+	if (err)
+		goto done;
+	if (im.clog && strcmp(im.clog[0].source, dsc->source) != 0) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE, "debian/changelog is for "
+		    "'%s', the .dsc for '%s'", im.clog[0].source, dsc->source);
+		goto done;
+	}
+	git_oid_cpy(&out->import, &head);
+	if ((err = dgit_tree_write(&out->tree, im.tree, im.pack)) != NULL)
+		goto done;
+	if (opts && opts->merge_parent) {
+		git_oid parents[2];
+		char *msg;
+
+		git_oid_cpy(&parents[0], &head);
+		git_oid_cpy(&parents[1], opts->merge_parent);
+		if (asprintf(&msg, "Merge %s (%s) import into %s\n",
+		    dsc->source, dsc->version, opts->merge_ref ?
+		    opts->merge_ref : "HEAD") < 0) {
+			err = nomem();
+			goto done;
+		}
+		err = make_commit(&im, &head, &out->tree, parents, 2, NULL,
+		    NULL, NULL, msg);
+		free(msg);
+		if (err)
+			goto done;
+	}
+	git_oid_cpy(&out->commit, &head);
+	out->npatches = im.npatches;
+	out->nobjects = dgit_pack_count(im.pack);
+	err = dgit_pack_finish(im.pack);
+done:
+	dgit_pack_free(im.pack);
+	dgit_tree_free(im.tree);
+	clog_free(im.clog, im.nclog);
+	free(im.maint_name);
+	free(im.maint_email);
+	return err;
+}

@@ -1,0 +1,726 @@
+/*
+ * In-memory tree model (see dgit_tree.h).  Each directory keeps its
+ * children sorted by name (strcmp) for binary search; git's own order
+ * (directories sort as "name/") is applied when a tree object is written.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dgit_tree.h"
+
+struct tnode {
+	char *name;
+	unsigned mode;             /* DGIT_TREE_* */
+	git_oid oid;               /* blob id, or the cached tree id */
+	int dirty;                 /* directories: oid out of date */
+	int empty;                 /* directories: nothing to write */
+	struct tnode **kids;       /* directories: sorted by name */
+	size_t nkids, cap;
+};
+
+struct dgit_tree {
+	struct tnode *root;
+};
+
+static const struct dgit_error *
+nomem(void)
+{
+	return dgit_error(DGIT_ERR_NOMEM);
+}
+
+static struct tnode *
+node_new(const char *name, size_t len, unsigned mode)
+{
+	struct tnode *n = calloc(1, sizeof *n);
+
+	if (n == NULL)
+		return NULL;
+	n->name = strndup(name, len);
+	if (n->name == NULL) {
+		free(n);
+		return NULL;
+	}
+	n->mode = mode;
+	n->dirty = 1;
+	return n;
+}
+
+static void
+node_free(struct tnode *n)
+{
+	if (n == NULL)
+		return;
+	for (size_t i = 0; i < n->nkids; i++)
+		node_free(n->kids[i]);
+	free(n->kids);
+	free(n->name);
+	free(n);
+}
+
+/* Compare a NUL-terminated name with the counted string s[0..len). */
+static int
+name_cmp(const char *name, const char *s, size_t len)
+{
+	int c = strncmp(name, s, len);
+
+	if (c != 0)
+		return c;
+	return name[len] == '\0' ? 0 : 1;
+}
+
+/* Binary search; returns 1 and *pos when found, else 0 and the insert
+ * position. */
+static int
+find_kid(const struct tnode *dir, const char *s, size_t len, size_t *pos)
+{
+	size_t lo = 0, hi = dir->nkids;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = name_cmp(dir->kids[mid]->name, s, len);
+
+		if (c == 0) {
+			*pos = mid;
+			return 1;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*pos = lo;
+	return 0;
+}
+
+static int
+insert_kid(struct tnode *dir, size_t pos, struct tnode *kid)
+{
+	if (dir->nkids == dir->cap) {
+		size_t ncap = dir->cap ? dir->cap * 2 : 4;
+		struct tnode **k = realloc(dir->kids, ncap * sizeof *k);
+
+		if (k == NULL)
+			return -1;
+		dir->kids = k;
+		dir->cap = ncap;
+	}
+	memmove(dir->kids + pos + 1, dir->kids + pos,
+	    (dir->nkids - pos) * sizeof *dir->kids);
+	dir->kids[pos] = kid;
+	dir->nkids++;
+	dir->dirty = 1;
+	return 0;
+}
+
+static void
+remove_kid(struct tnode *dir, size_t pos)
+{
+	node_free(dir->kids[pos]);
+	memmove(dir->kids + pos, dir->kids + pos + 1,
+	    (dir->nkids - pos - 1) * sizeof *dir->kids);
+	dir->nkids--;
+	dir->dirty = 1;
+}
+
+const struct dgit_error *
+dgit_tree_new(struct dgit_tree **out)
+{
+	struct dgit_tree *t;
+
+	*out = NULL;
+	t = calloc(1, sizeof *t);
+	if (t == NULL)
+		return nomem();
+	t->root = node_new("", 0, DGIT_TREE_DIR);
+	if (t->root == NULL) {
+		free(t);
+		return nomem();
+	}
+	*out = t;
+	return NULL;
+}
+
+void
+dgit_tree_free(struct dgit_tree *t)
+{
+	if (t == NULL)
+		return;
+	node_free(t->root);
+	free(t);
+}
+
+/* ".git" spelled so that git (protectNTFS/protectHFS) refuses it:
+ * case-insensitive, with trailing dots or spaces, or the 8.3 "git~1". */
+static int
+is_dotgit_variant(const char *s, size_t len)
+{
+	while (len > 0 && (s[len - 1] == '.' || s[len - 1] == ' '))
+		len--;
+	if (len == 4 && strncasecmp(s, ".git", 4) == 0)
+		return 1;
+	if (len == 5 && strncasecmp(s, "git~1", 5) == 0)
+		return 1;
+	return 0;
+}
+
+const struct dgit_error *
+dgit_tree_check_path(const char *path)
+{
+	const char *p = path, *e;
+
+	if (*path == '\0')
+		return dgit_error_fmt(DGIT_ERR_UNSAFE_PATH, "empty path");
+	if (*path == '/')
+		return dgit_error_fmt(DGIT_ERR_UNSAFE_PATH,
+		    "absolute path '%s'", path);
+	for (;;) {
+		size_t len;
+
+		e = strchr(p, '/');
+		len = e ? (size_t)(e - p) : strlen(p);
+		if (len == 0 && e == NULL)
+			break;         /* a trailing '/' */
+		if (len == 0)
+			return dgit_error_fmt(DGIT_ERR_UNSAFE_PATH,
+			    "empty component in path '%s'", path);
+		if ((len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.'))
+			return dgit_error_fmt(DGIT_ERR_UNSAFE_PATH,
+			    "path '%s' has a '%.*s' component", path,
+			    (int)len, p);
+		if (!(len == 4 && memcmp(p, ".git", 4) == 0) &&
+		    is_dotgit_variant(p, len))
+			return dgit_error_fmt(DGIT_ERR_UNREPRESENTABLE,
+			    "path '%s' has a component '%.*s' that git "
+			    "refuses to check out", path, (int)len, p);
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	return NULL;
+}
+
+long
+dgit_tree_dotgit_offset(const char *path)
+{
+	const char *p = path;
+
+	for (;;) {
+		const char *e = strchr(p, '/');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if (len == 4 && memcmp(p, ".git", 4) == 0)
+			return (long)(p - path);
+		if (e == NULL)
+			return -1;
+		p = e + 1;
+	}
+}
+
+/* Split off the next component: *s, *len; returns the rest or NULL. */
+static const char *
+next_comp(const char *p, const char **s, size_t *len)
+{
+	const char *e = strchr(p, '/');
+
+	*s = p;
+	if (e == NULL) {
+		*len = strlen(p);
+		return NULL;
+	}
+	*len = (size_t)(e - p);
+	while (*e == '/')
+		e++;
+	return *e ? e : NULL;
+}
+
+static const struct dgit_error *
+not_dir_error(const char *path, const struct tnode *n, size_t upto)
+{
+	if (n->mode == DGIT_TREE_LINK)
+		return dgit_error_fmt(DGIT_ERR_UNSAFE_PATH,
+		    "refusing to write '%s' through the symlink '%.*s'", path,
+		    (int)upto, path);
+	if (n->mode == DGIT_TREE_DROPPED)
+		return dgit_error_fmt(DGIT_ERR_UNSAFE_PATH,
+		    "refusing to write '%s' into the dropped '%.*s'", path,
+		    (int)upto, path);
+	return dgit_error_fmt(DGIT_ERR_UNSAFE_PATH,
+	    "cannot write '%s': '%.*s' is not a directory", path, (int)upto,
+	    path);
+}
+
+/*
+ * Walk to the directory that holds path's last component, creating
+ * directories (create) and marking the way dirty.  *last and *lastlen get the
+ * last component.  Returns NULL with *dir NULL when !create and a
+ * directory is missing.
+ */
+static const struct dgit_error *
+walk_parent(struct tnode **dir, const char **last, size_t *lastlen,
+    struct tnode *root, const char *path, int create, int mark)
+{
+	struct tnode *d = root;
+	const char *p = path, *s;
+	size_t len, pos;
+
+	*dir = NULL;
+	while (*p == '/')
+		p++;
+	for (;;) {
+		const char *rest = next_comp(p, &s, &len);
+
+		if (rest == NULL) {
+			if (len == 0)
+				return dgit_error_fmt(DGIT_ERR_UNSAFE_PATH,
+				    "empty path");
+			if (mark)
+				d->dirty = 1;
+			*dir = d;
+			*last = s;
+			*lastlen = len;
+			return NULL;
+		}
+		if (mark)
+			d->dirty = 1;
+		if (find_kid(d, s, len, &pos)) {
+			struct tnode *k = d->kids[pos];
+
+			if (k->mode == DGIT_TREE_DIR) {
+				d = k;
+			} else if (!create && (k->mode == DGIT_TREE_BLOB ||
+			    k->mode == DGIT_TREE_EXEC)) {
+				return NULL;   /* nothing can be below a file */
+			} else {
+				return not_dir_error(path, k,
+				    (size_t)(s + len - path));
+			}
+		} else if (create) {
+			struct tnode *k = node_new(s, len, DGIT_TREE_DIR);
+
+			if (k == NULL || insert_kid(d, pos, k) != 0) {
+				node_free(k);
+				return nomem();
+			}
+			d = k;
+		} else {
+			return NULL;
+		}
+		p = rest;
+	}
+}
+
+const struct dgit_error *
+dgit_tree_set(struct dgit_tree *t, const char *path, unsigned mode,
+    const git_oid *oid, int replace_dir)
+{
+	const struct dgit_error *err;
+	struct tnode *d, *k;
+	const char *s;
+	size_t len, pos;
+
+	err = walk_parent(&d, &s, &len, t->root, path, 1, 1);
+	if (err)
+		return err;
+	if (find_kid(d, s, len, &pos)) {
+		k = d->kids[pos];
+		if (k->mode == DGIT_TREE_DROPPED)
+			return not_dir_error(path, k, strlen(path));
+		if (k->mode == DGIT_TREE_DIR) {
+			if (!replace_dir)
+				return dgit_error_fmt(DGIT_ERR_PARSE,
+				    "cannot write the file '%s' over a "
+				    "directory", path);
+			remove_kid(d, pos);
+		} else {
+			k->mode = mode;
+			git_oid_cpy(&k->oid, oid);
+			return NULL;
+		}
+	}
+	k = node_new(s, len, mode);
+	if (k == NULL)
+		return nomem();
+	git_oid_cpy(&k->oid, oid);
+	k->dirty = 0;
+	if (insert_kid(d, pos, k) != 0) {
+		node_free(k);
+		return nomem();
+	}
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_tree_mkdir(struct dgit_tree *t, const char *path)
+{
+	const struct dgit_error *err;
+	struct tnode *d, *k;
+	const char *s;
+	size_t len, pos;
+
+	err = walk_parent(&d, &s, &len, t->root, path, 1, 1);
+	if (err)
+		return err;
+	if (find_kid(d, s, len, &pos)) {
+		k = d->kids[pos];
+		if (k->mode != DGIT_TREE_DIR)
+			return dgit_error_fmt(DGIT_ERR_PARSE,
+			    "cannot make the directory '%s' over a file",
+			    path);
+		return NULL;
+	}
+	k = node_new(s, len, DGIT_TREE_DIR);
+	if (k == NULL || insert_kid(d, pos, k) != 0) {
+		node_free(k);
+		return nomem();
+	}
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_tree_set_dropped(struct dgit_tree *t, const char *path)
+{
+	const struct dgit_error *err;
+	struct tnode *d, *k;
+	const char *s;
+	size_t len, pos;
+
+	err = walk_parent(&d, &s, &len, t->root, path, 1, 1);
+	if (err)
+		return err;
+	if (find_kid(d, s, len, &pos))
+		remove_kid(d, pos);
+	k = node_new(s, len, DGIT_TREE_DROPPED);
+	if (k == NULL || insert_kid(d, pos, k) != 0) {
+		node_free(k);
+		return nomem();
+	}
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_tree_get(const struct dgit_tree *t, const char *path, unsigned *mode,
+    git_oid *oid)
+{
+	const struct dgit_error *err;
+	struct tnode *d;
+	const char *s;
+	size_t len, pos;
+
+	*mode = 0;
+	err = walk_parent(&d, &s, &len, t->root, path, 0, 0);
+	if (err)
+		return err;
+	if (d == NULL || !find_kid(d, s, len, &pos))
+		return NULL;
+	*mode = d->kids[pos]->mode;
+	if (oid && *mode != DGIT_TREE_DIR)
+		git_oid_cpy(oid, &d->kids[pos]->oid);
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_tree_remove(struct dgit_tree *t, const char *path)
+{
+	const struct dgit_error *err;
+	struct tnode *d;
+	const char *s;
+	size_t len, pos;
+
+	/* find first without marking, so a missing path changes nothing */
+	err = walk_parent(&d, &s, &len, t->root, path, 0, 0);
+	if (err || d == NULL || !find_kid(d, s, len, &pos))
+		return err;
+	err = walk_parent(&d, &s, &len, t->root, path, 0, 1);
+	if (err)
+		return err;
+	remove_kid(d, pos);
+	return NULL;
+}
+
+int
+dgit_tree_strip_single(struct dgit_tree *t, char **name)
+{
+	struct tnode *old = t->root, *k;
+
+	if (name)
+		*name = NULL;
+	if (old->nkids != 1 || old->kids[0]->mode != DGIT_TREE_DIR)
+		return 0;
+	k = old->kids[0];
+	if (name) {
+		*name = k->name;
+		k->name = NULL;
+	}
+	old->nkids = 0;
+	node_free(old);
+	free(k->name);
+	k->name = strdup("");
+	t->root = k;
+	return k->name != NULL;
+}
+
+/* Merge src's children into dst (a directory); consumes src. */
+static int
+overlay_node(struct tnode *dst, struct tnode *src)
+{
+	int rc = 0;
+
+	dst->dirty = 1;
+	for (size_t i = 0; i < src->nkids; i++) {
+		struct tnode *k = src->kids[i];
+		size_t pos;
+
+		src->kids[i] = NULL;
+		if (rc != 0) {
+			node_free(k);
+			continue;
+		}
+		if (find_kid(dst, k->name, strlen(k->name), &pos)) {
+			struct tnode *o = dst->kids[pos];
+
+			if (o->mode == DGIT_TREE_DIR &&
+			    k->mode == DGIT_TREE_DIR) {
+				rc = overlay_node(o, k);
+				continue;
+			}
+			node_free(o);
+			dst->kids[pos] = k;
+		} else if (insert_kid(dst, pos, k) != 0) {
+			node_free(k);
+			rc = -1;
+		}
+	}
+	src->nkids = 0;
+	node_free(src);
+	return rc;
+}
+
+const struct dgit_error *
+dgit_tree_overlay(struct dgit_tree *t, const char *prefix,
+    struct dgit_tree *sub)
+{
+	const struct dgit_error *err = NULL;
+	struct tnode *dst = t->root, *src = sub->root;
+	const char *s;
+	size_t len, pos;
+
+	free(sub);
+	if (prefix && *prefix) {
+		err = walk_parent(&dst, &s, &len, t->root, prefix, 1, 1);
+		if (err)
+			goto done;
+		if (find_kid(dst, s, len, &pos) &&
+		    dst->kids[pos]->mode != DGIT_TREE_DIR) {
+			if (dst->kids[pos]->mode == DGIT_TREE_DROPPED) {
+				err = not_dir_error(prefix, dst->kids[pos],
+				    strlen(prefix));
+				goto done;
+			}
+			remove_kid(dst, pos);
+		}
+		if (!find_kid(dst, s, len, &pos)) {
+			struct tnode *k = node_new(s, len, DGIT_TREE_DIR);
+
+			if (k == NULL || insert_kid(dst, pos, k) != 0) {
+				node_free(k);
+				err = nomem();
+				goto done;
+			}
+		}
+		dst = dst->kids[pos];
+	}
+	if (overlay_node(dst, src) != 0)
+		err = nomem();
+	src = NULL;
+done:
+	node_free(src);
+	return err;
+}
+
+static size_t
+count_files(const struct tnode *n)
+{
+	size_t c = 0;
+
+	if (n->mode != DGIT_TREE_DIR)
+		return n->mode == DGIT_TREE_DROPPED ? 0 : 1;
+	for (size_t i = 0; i < n->nkids; i++)
+		c += count_files(n->kids[i]);
+	return c;
+}
+
+size_t
+dgit_tree_nfiles(const struct dgit_tree *t)
+{
+	return count_files(t->root);
+}
+
+/* git's order: a directory compares as if its name ended in '/'. */
+static int
+git_order(const void *a, const void *b)
+{
+	const struct tnode *x = *(const struct tnode *const *)a;
+	const struct tnode *y = *(const struct tnode *const *)b;
+	const unsigned char *p = (const unsigned char *)x->name;
+	const unsigned char *q = (const unsigned char *)y->name;
+	unsigned cp, cq;
+
+	while (*p && *p == *q) {
+		p++;
+		q++;
+	}
+	cp = *p ? *p : (x->mode == DGIT_TREE_DIR ? '/' : 0);
+	cq = *q ? *q : (y->mode == DGIT_TREE_DIR ? '/' : 0);
+	if (cp != cq)
+		return cp < cq ? -1 : 1;
+	return 0;
+}
+
+static const char *
+mode_str(unsigned mode)
+{
+	switch (mode) {
+	case DGIT_TREE_DIR: return "40000";
+	case DGIT_TREE_EXEC: return "100755";
+	case DGIT_TREE_LINK: return "120000";
+	default: return "100644";
+	}
+}
+
+static const struct dgit_error *
+write_dir(struct tnode *d, struct dgit_pack *pack, int is_root)
+{
+	const struct dgit_error *err = NULL;
+	struct tnode **v = NULL;
+	size_t nv = 0, size = 0, off = 0;
+	char *buf = NULL;
+
+	if (!d->dirty)
+		return NULL;
+	for (size_t i = 0; i < d->nkids; i++) {
+		struct tnode *k = d->kids[i];
+
+		if (k->mode == DGIT_TREE_DIR) {
+			err = write_dir(k, pack, 0);
+			if (err)
+				return err;
+		}
+	}
+	v = malloc((d->nkids ? d->nkids : 1) * sizeof *v);
+	if (v == NULL)
+		return nomem();
+	for (size_t i = 0; i < d->nkids; i++) {
+		struct tnode *k = d->kids[i];
+
+		if (k->mode == DGIT_TREE_DROPPED ||
+		    (k->mode == DGIT_TREE_DIR && k->empty))
+			continue;
+		v[nv++] = k;
+		size += strlen(mode_str(k->mode)) + 1 + strlen(k->name) + 1 +
+		    GIT_OID_RAWSZ;
+	}
+	d->empty = nv == 0;
+	if (d->empty && !is_root) {
+		d->dirty = 0;
+		goto done;
+	}
+	qsort(v, nv, sizeof *v, git_order);
+	buf = malloc(size ? size : 1);
+	if (buf == NULL) {
+		err = nomem();
+		goto done;
+	}
+	for (size_t i = 0; i < nv; i++) {
+		const char *m = mode_str(v[i]->mode);
+		size_t ml = strlen(m), nl = strlen(v[i]->name);
+
+		memcpy(buf + off, m, ml);
+		off += ml;
+		buf[off++] = ' ';
+		memcpy(buf + off, v[i]->name, nl + 1);
+		off += nl + 1;
+		memcpy(buf + off, v[i]->oid.id, GIT_OID_RAWSZ);
+		off += GIT_OID_RAWSZ;
+	}
+	err = dgit_pack_write(pack, &d->oid, GIT_OBJECT_TREE, buf, off);
+	if (err)
+		goto done;
+	d->dirty = 0;
+done:
+	free(buf);
+	free(v);
+	return err;
+}
+
+const struct dgit_error *
+dgit_tree_write(git_oid *out, struct dgit_tree *t,
+    struct dgit_pack *pack)
+{
+	const struct dgit_error *err;
+
+	err = write_dir(t->root, pack, 1);
+	if (err)
+		return err;
+	git_oid_cpy(out, &t->root->oid);
+	return NULL;
+}
+
+struct walk {
+	char *buf;
+	size_t len, cap;
+	dgit_tree_cb cb;
+	void *arg;
+};
+
+static const struct dgit_error *
+walk_node(struct walk *w, const struct tnode *d)
+{
+	const struct dgit_error *err = NULL;
+
+	for (size_t i = 0; i < d->nkids && err == NULL; i++) {
+		const struct tnode *k = d->kids[i];
+		size_t nl = strlen(k->name), save = w->len;
+		size_t need = w->len + nl + 2;
+
+		if (k->mode == DGIT_TREE_DROPPED)
+			continue;
+		if (need > w->cap) {
+			size_t ncap = need * 2;
+			char *b = realloc(w->buf, ncap);
+
+			if (b == NULL)
+				return nomem();
+			w->buf = b;
+			w->cap = ncap;
+		}
+		if (w->len)
+			w->buf[w->len++] = '/';
+		memcpy(w->buf + w->len, k->name, nl + 1);
+		w->len += nl;
+		if (k->mode == DGIT_TREE_DIR)
+			err = walk_node(w, k);
+		else
+			err = w->cb(w->buf, k->mode, &k->oid, w->arg);
+		w->len = save;
+		w->buf[save] = '\0';
+	}
+	return err;
+}
+
+const struct dgit_error *
+dgit_tree_foreach(const struct dgit_tree *t, dgit_tree_cb cb, void *arg)
+{
+	struct walk w = { NULL, 0, 0, cb, arg };
+	const struct dgit_error *err;
+
+	w.buf = calloc(1, 64);
+	if (w.buf == NULL)
+		return nomem();
+	w.cap = 64;
+	err = walk_node(&w, t->root);
+	free(w.buf);
+	return err;
+}

@@ -1,0 +1,558 @@
+/*
+ * Tarball -> tree model + blobs (see dgit_unpack.h).  Mirrors what
+ * dpkg-source gets from "tar -xf - --no-same-permissions
+ * --no-same-owner" into an empty directory, minus what git cannot hold.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <archive.h>
+#include <zlib.h>
+#include <archive_entry.h>
+
+#include "dgit_unpack.h"
+
+struct unpack {
+	struct dgit_tree *t;
+	struct dgit_pack *pack;
+	const char *what;
+	const struct dgit_unpack_opts *opts;
+	uint64_t max_entries, max_bytes;
+	uint64_t nentries, nbytes;
+	char *buf;                 /* file contents, reused */
+	size_t cap;
+};
+
+static int
+has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+
+	return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+/*
+ * The decompressed byte stream of a tarball.  gzip is inflated here with
+ * zlib, which checks each member's CRC and length (libarchive's gzip
+ * reader does not); the others go through libarchive's "raw" format with
+ * the one filter the file name calls for (dpkg-source picks the
+ * decompressor by the name too).  The stream is always read to its end,
+ * so corruption after the tar end-of-archive blocks is caught as
+ * dpkg-source's decompressor would catch it.
+ */
+enum src_kind { SRC_PLAIN, SRC_GZ, SRC_ARCH };
+
+#define SRC_BUF (256u * 1024)
+
+struct src {
+	enum src_kind kind;
+	const char *path, *what;
+	FILE *fp;
+	struct archive *raw;
+	z_stream z;
+	int zinit, in_eof, member_end;
+	unsigned char *in, *out;
+	const struct dgit_error *err;
+};
+
+static const struct dgit_error *
+src_open(struct src *s, const char *path, const char *what)
+{
+	const char *name = strrchr(path, '/');
+	int r = ARCHIVE_OK;
+
+	memset(s, 0, sizeof *s);
+	s->path = path;
+	s->what = what;
+	name = name ? name + 1 : path;
+	if (has_suffix(name, ".tar")) {
+		s->kind = SRC_PLAIN;
+	} else if (has_suffix(name, ".tar.gz") || has_suffix(name, ".tgz")) {
+		s->kind = SRC_GZ;
+	} else if (has_suffix(name, ".tar.bz2") || has_suffix(name, ".tar.xz") ||
+	    has_suffix(name, ".tar.lzma") || has_suffix(name, ".tar.zst") ||
+	    has_suffix(name, ".tar.zstd")) {
+		s->kind = SRC_ARCH;
+	} else {
+		return dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is not a tarball "
+		    "of a known compression", what);
+	}
+	if (s->kind != SRC_ARCH) {
+		s->fp = fopen(path, "rb");
+		s->in = malloc(SRC_BUF);
+		s->out = malloc(SRC_BUF);
+		if (s->fp == NULL)
+			return dgit_error_from_errno("cannot open '%s'", what);
+		if (s->in == NULL || s->out == NULL)
+			return dgit_error(DGIT_ERR_NOMEM);
+		if (s->kind == SRC_GZ) {
+			if (inflateInit2(&s->z, 16 + MAX_WBITS) != Z_OK)
+				return dgit_error(DGIT_ERR_NOMEM);
+			s->zinit = 1;
+		}
+		return NULL;
+	}
+	s->raw = archive_read_new();
+	if (s->raw == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	if (has_suffix(name, ".tar.bz2"))
+		r = archive_read_support_filter_bzip2(s->raw);
+	else if (has_suffix(name, ".tar.xz"))
+		r = archive_read_support_filter_xz(s->raw);
+	else if (has_suffix(name, ".tar.lzma"))
+		r = archive_read_support_filter_lzma(s->raw);
+	else
+		r = archive_read_support_filter_zstd(s->raw);
+	if (r != ARCHIVE_OK)
+		return dgit_error_fmt(DGIT_ERR_ARCHIVE, "cannot decompress "
+		    "'%s': %s", what, archive_error_string(s->raw));
+	archive_read_support_format_raw(s->raw);
+	if (archive_read_open_filename(s->raw, path, SRC_BUF) != ARCHIVE_OK) {
+		return dgit_error_fmt(DGIT_ERR_ARCHIVE, "cannot open '%s': %s",
+		    what, archive_error_string(s->raw));
+	}
+	{
+		struct archive_entry *e;
+
+		if (archive_read_next_header(s->raw, &e) != ARCHIVE_OK)
+			return dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is "
+			    "corrupt: %s", what, archive_error_string(s->raw));
+		/* with no filter recognised, "raw" passes the bytes on */
+		if (archive_filter_count(s->raw) < 2)
+			return dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is not "
+			    "compressed as its name says", what);
+	}
+	return NULL;
+}
+
+static void
+src_close(struct src *s)
+{
+	if (s->fp)
+		fclose(s->fp);
+	if (s->raw)
+		archive_read_free(s->raw);
+	if (s->zinit)
+		inflateEnd(&s->z);
+	free(s->in);
+	free(s->out);
+}
+
+static int
+fill(struct src *s)
+{
+	size_t n;
+
+	if (s->z.avail_in > 0 || s->in_eof)
+		return 0;
+	n = fread(s->in, 1, SRC_BUF, s->fp);
+	if (n == 0) {
+		if (ferror(s->fp)) {
+			s->err = dgit_error_from_errno("cannot read '%s'",
+			    s->what);
+			return -1;
+		}
+		s->in_eof = 1;
+	}
+	s->z.next_in = s->in;
+	s->z.avail_in = (uInt)n;
+	return 0;
+}
+
+/* Next chunk of the stream: its length, 0 at the end, -1 on error
+ * (s->err set). */
+static ssize_t
+src_read(struct src *s, const void **buf)
+{
+	*buf = NULL;
+	if (s->err)
+		return -1;
+	if (s->kind == SRC_PLAIN) {
+		size_t n = fread(s->out, 1, SRC_BUF, s->fp);
+
+		if (n == 0 && ferror(s->fp)) {
+			s->err = dgit_error_from_errno("cannot read '%s'",
+			    s->what);
+			return -1;
+		}
+		*buf = s->out;
+		return (ssize_t)n;
+	}
+	if (s->kind == SRC_ARCH) {
+		size_t size;
+		la_int64_t off;
+		int r = archive_read_data_block(s->raw, buf, &size, &off);
+
+		if (r == ARCHIVE_EOF)
+			return 0;
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+			s->err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is "
+			    "corrupt: %s", s->what,
+			    archive_error_string(s->raw));
+			return -1;
+		}
+		return (ssize_t)size;
+	}
+	for (;;) {
+		int r;
+
+		if (fill(s) != 0)
+			return -1;
+		if (s->member_end) {
+			if (s->z.avail_in == 0 && s->in_eof)
+				return 0;
+			if (s->z.next_in[0] != 0x1f) {
+				s->err = dgit_error_fmt(DGIT_ERR_ARCHIVE,
+				    "'%s' has trailing garbage after the gzip "
+				    "data", s->what);
+				return -1;
+			}
+			inflateReset(&s->z);
+			s->member_end = 0;
+		}
+		if (s->z.avail_in == 0 && s->in_eof) {
+			s->err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is "
+			    "truncated", s->what);
+			return -1;
+		}
+		s->z.next_out = s->out;
+		s->z.avail_out = SRC_BUF;
+		r = inflate(&s->z, Z_NO_FLUSH);
+		if (r == Z_STREAM_END) {
+			s->member_end = 1;
+		} else if (r != Z_OK && r != Z_BUF_ERROR) {
+			s->err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is "
+			    "corrupt: %s", s->what,
+			    s->z.msg ? s->z.msg : "bad gzip data");
+			return -1;
+		}
+		if (s->z.avail_out < SRC_BUF) {
+			*buf = s->out;
+			return (ssize_t)(SRC_BUF - s->z.avail_out);
+		}
+	}
+}
+
+static la_ssize_t
+tar_read_cb(struct archive *a, void *arg, const void **buf)
+{
+	(void)a;
+	return src_read(arg, buf);
+}
+
+/* Normalise a member name: drop leading "./" (and a lone "."), repeated
+ * slashes and a trailing '/'.  Returns a malloc'd string ("" for the
+ * top directory itself) or NULL on allocation failure. */
+static char *
+normalise(const char *name)
+{
+	size_t n = strlen(name), o = 0;
+	char *out = malloc(n + 1);
+	const char *p = name;
+
+	if (out == NULL)
+		return NULL;
+	if (*p == '/') {
+		/* keep it visible to the path check */
+		out[o++] = '/';
+		while (*p == '/')
+			p++;
+	}
+	for (;;) {
+		const char *e = strchr(p, '/');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if (!(len == 1 && p[0] == '.') && len > 0) {
+			if (o > 0 && out[o - 1] != '/')
+				out[o++] = '/';
+			memcpy(out + o, p, len);
+			o += len;
+		}
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static int
+is_pc(const char *path)
+{
+	const char *s = strchr(path, '/');
+
+	if (strcmp(path, ".pc") == 0 || strncmp(path, ".pc/", 4) == 0)
+		return 1;
+	if (s == NULL)
+		return 0;
+	s++;
+	return strcmp(s, ".pc") == 0 || strncmp(s, ".pc/", 4) == 0;
+}
+
+static const struct dgit_error *
+drop_dotgit(struct unpack *u, const char *path, long off)
+{
+	const struct dgit_error *err;
+	char *top = strndup(path, (size_t)off + 4);
+	unsigned mode;
+
+	if (top == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	err = dgit_tree_get(u->t, top, &mode, NULL);
+	if (err == NULL && mode != DGIT_TREE_DROPPED) {
+		err = dgit_tree_set_dropped(u->t, top);
+		if (err == NULL && u->opts && u->opts->warn) {
+			char msg[1024];
+
+			snprintf(msg, sizeof msg, "dropping '%s' from '%s': "
+			    "git cannot hold a '.git' entry", top, u->what);
+			u->opts->warn(u->opts->warn_arg, msg);
+		}
+	}
+	free(top);
+	return err;
+}
+
+/* Read the entry's data into u->buf; *len gets its length. */
+static const struct dgit_error *
+read_data(struct unpack *u, struct archive *a, struct archive_entry *e,
+    const char *path, size_t *len)
+{
+	int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
+	size_t off = 0;
+
+	*len = 0;
+	if (size < 0)
+		size = 0;
+	if ((uint64_t)size > u->max_bytes - u->nbytes)
+		return dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' in '%s' takes the "
+		    "unpacked size over the limit of %llu bytes", path, u->what,
+		    (unsigned long long)u->max_bytes);
+	for (;;) {
+		ssize_t r;
+
+		if (off == u->cap || u->cap < (size_t)size + 1) {
+			size_t ncap = u->cap ? u->cap : 65536;
+			char *b;
+
+			while (ncap < (size_t)size + 1 || ncap <= off)
+				ncap *= 2;
+			b = realloc(u->buf, ncap);
+			if (b == NULL)
+				return dgit_error(DGIT_ERR_NOMEM);
+			u->buf = b;
+			u->cap = ncap;
+		}
+		r = archive_read_data(a, u->buf + off, u->cap - off);
+		if (r < 0)
+			return dgit_error_fmt(DGIT_ERR_ARCHIVE,
+			    "cannot read '%s' from '%s': %s", path, u->what,
+			    archive_error_string(a));
+		if (r == 0)
+			break;
+		off += (size_t)r;
+		if (off > u->max_bytes - u->nbytes)
+			return dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' in '%s' "
+			    "takes the unpacked size over the limit of %llu "
+			    "bytes", path, u->what,
+			    (unsigned long long)u->max_bytes);
+	}
+	u->nbytes += off;
+	*len = off;
+	return NULL;
+}
+
+static const struct dgit_error *
+write_blob(git_oid *oid, struct unpack *u, const char *data, size_t len,
+    const char *path)
+{
+	const struct dgit_error *err;
+
+	err = dgit_pack_write(u->pack, oid, GIT_OBJECT_BLOB, data, len);
+	if (err)
+		return dgit_error_wrap(err, "cannot store '%s' from '%s'",
+		    path, u->what);
+	return NULL;
+}
+
+static const struct dgit_error *
+entry(struct unpack *u, struct archive *a, struct archive_entry *e)
+{
+	const struct dgit_error *err = NULL;
+	const char *raw = archive_entry_pathname(e);
+	char *path = NULL, *target = NULL;
+	mode_t type = archive_entry_filetype(e);
+	git_oid oid;
+	long off;
+	size_t len;
+
+	if (raw == NULL)
+		return dgit_error_fmt(DGIT_ERR_ARCHIVE,
+		    "an entry in '%s' has no usable name", u->what);
+	if (++u->nentries > u->max_entries)
+		return dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' has more than %llu "
+		    "entries", u->what, (unsigned long long)u->max_entries);
+	path = normalise(raw);
+	if (path == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	if (*path == '\0')
+		goto done;             /* "./" itself */
+	err = dgit_tree_check_path(path);
+	if (err) {
+		err = dgit_error_wrap(err, "'%s'", u->what);
+		goto done;
+	}
+	if (u->opts && u->opts->exclude_pc && is_pc(path))
+		goto done;
+	off = dgit_tree_dotgit_offset(path);
+	if (off >= 0) {
+		err = drop_dotgit(u, path, off);
+		goto done;
+	}
+
+	if (archive_entry_hardlink(e) != NULL) {
+		unsigned mode;
+
+		target = normalise(archive_entry_hardlink(e));
+		if (target == NULL) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		if ((err = dgit_tree_check_path(target)) != NULL ||
+		    (err = dgit_tree_get(u->t, target, &mode, &oid)) != NULL) {
+			err = dgit_error_wrap(err, "'%s'", u->what);
+			goto done;
+		}
+		if (mode == 0 || mode == DGIT_TREE_DIR ||
+		    mode == DGIT_TREE_DROPPED) {
+			err = dgit_error_fmt(DGIT_ERR_UNSAFE_PATH, "'%s': hard "
+			    "link '%s' points to '%s', which is not a file "
+			    "unpacked before it", u->what, path, target);
+			goto done;
+		}
+		err = dgit_tree_set(u->t, path, mode, &oid, 0);
+		goto done;
+	}
+
+	switch (type) {
+	case AE_IFDIR:
+		err = dgit_tree_mkdir(u->t, path);
+		break;
+	case AE_IFREG: {
+		mode_t perm = archive_entry_perm(e);
+		int exec = u->opts && u->opts->fixperms ?
+		    (perm & 0111) != 0 : (perm & 0100) != 0;
+
+		err = read_data(u, a, e, path, &len);
+		if (err == NULL)
+			err = write_blob(&oid, u, u->buf, len, path);
+		if (err == NULL)
+			err = dgit_tree_set(u->t, path, exec ? DGIT_TREE_EXEC :
+			    DGIT_TREE_BLOB, &oid, 0);
+		break;
+	}
+	case AE_IFLNK: {
+		const char *l = archive_entry_symlink(e);
+
+		if (l == NULL || *l == '\0') {
+			err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "symlink '%s' in "
+			    "'%s' has no target", path, u->what);
+			break;
+		}
+		err = write_blob(&oid, u, l, strlen(l), path);
+		if (err == NULL)
+			err = dgit_tree_set(u->t, path, DGIT_TREE_LINK, &oid, 0);
+		break;
+	}
+	case AE_IFCHR:
+	case AE_IFBLK:
+		err = dgit_error_fmt(DGIT_ERR_UNREPRESENTABLE, "'%s' in '%s' is "
+		    "a device file, which git cannot hold", path, u->what);
+		break;
+	case AE_IFIFO:
+		err = dgit_error_fmt(DGIT_ERR_UNREPRESENTABLE, "'%s' in '%s' is "
+		    "a fifo, which git cannot hold", path, u->what);
+		break;
+	case AE_IFSOCK:
+		err = dgit_error_fmt(DGIT_ERR_UNREPRESENTABLE, "'%s' in '%s' is "
+		    "a socket, which git cannot hold", path, u->what);
+		break;
+	default:
+		err = dgit_error_fmt(DGIT_ERR_UNREPRESENTABLE, "'%s' in '%s' is "
+		    "of an unknown file type", path, u->what);
+		break;
+	}
+	if (err && err->code == DGIT_ERR_UNSAFE_PATH)
+		err = dgit_error_wrap(err, "'%s'", u->what);
+done:
+	free(target);
+	free(path);
+	return err;
+}
+
+const struct dgit_error *
+dgit_unpack_tarball(struct dgit_tree *t, struct dgit_pack *pack,
+    const char *path, const char *what, const struct dgit_unpack_opts *opts)
+{
+	const struct dgit_error *err = NULL;
+	struct unpack u;
+	struct src src;
+	struct archive *a = NULL;
+	struct archive_entry *e;
+	const void *junk;
+	ssize_t n;
+	int r;
+
+	memset(&u, 0, sizeof u);
+	u.t = t;
+	u.pack = pack;
+	u.what = what ? what : path;
+	u.opts = opts;
+	u.max_entries = opts && opts->max_entries ? opts->max_entries :
+	    DGIT_UNPACK_MAX_ENTRIES_DEFAULT;
+	u.max_bytes = opts && opts->max_bytes ? opts->max_bytes :
+	    DGIT_UNPACK_MAX_BYTES_DEFAULT;
+
+	if ((err = src_open(&src, path, u.what)) != NULL)
+		goto done;
+	a = archive_read_new();
+	if (a == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	archive_read_support_format_tar(a);
+	if (archive_read_open(a, &src, NULL, tar_read_cb, NULL) !=
+	    ARCHIVE_OK) {
+		err = src.err ? src.err : dgit_error_fmt(DGIT_ERR_ARCHIVE,
+		    "'%s' is not a tarball: %s", u.what,
+		    archive_error_string(a));
+		goto done;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
+	    r == ARCHIVE_WARN) {
+		err = entry(&u, a, e);
+		if (err) {
+			if (src.err)
+				err = src.err;
+			goto done;
+		}
+	}
+	if (r != ARCHIVE_EOF) {
+		err = src.err ? src.err : dgit_error_fmt(DGIT_ERR_ARCHIVE,
+		    "'%s' is corrupt: %s", u.what, archive_error_string(a));
+		goto done;
+	}
+	/* the rest of the stream must decompress cleanly too */
+	while ((n = src_read(&src, &junk)) > 0)
+		;
+	if (n < 0)
+		err = src.err;
+done:
+	if (a)
+		archive_read_free(a);
+	src_close(&src);
+	free(u.buf);
+	return err;
+}
