@@ -7,7 +7,12 @@
  * by the line with its leading whitespace and trailing whitespace removed.
  * So a Files field reads "\nMD5 SIZE NAME\nMD5 SIZE NAME".
  * Field names compare case-insensitively; a duplicate field is an error.
- * Comment lines ('#' in column 0) are skipped.
+ * Comment lines ('#' in column 0) are skipped.  A "\r" before "\n" is
+ * ignored (CRLF files parse like LF files); a line of only blanks ends a
+ * paragraph, like an empty one.  Errors: DGIT_ERR_PARSE, or
+ * DGIT_ERR_LIMIT for a paragraph or line over 16 MiB.
+ * For a large index (Sources: 50 MB) prefer the stream parser: it does
+ * not copy each paragraph.
  */
 #ifndef DGIT_DEB822_H
 #define DGIT_DEB822_H
@@ -62,7 +67,9 @@ void dgit_deb822_stream_free(struct dgit_deb822_stream *s);
 /*
  * A clearsigned message (RFC 4880 section 7) split into its parts.
  * text: the signed text with dash-escaping undone and the final line
- * ending before the signature removed, as OpenPGP defines it;
+ * ending before the signature removed, as OpenPGP defines it; trailing
+ * spaces and tabs on each line are dropped too, since the signature does
+ * not cover them (RFC 4880 7.1); line endings are kept as written;
  * signature: the whole "-----BEGIN PGP SIGNATURE-----" armor block.
  * Text before the BEGIN line or after the END line other than blank lines
  * is an error.  An unsigned input (no BEGIN PGP SIGNED MESSAGE line) gives

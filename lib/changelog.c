@@ -1,0 +1,1003 @@
+/*
+ * debian/changelog parsing (see dgit_changelog.h).
+ *
+ * The line classification follows what dpkg-parsechangelog accepts, so
+ * that the fields agree with it: a header is
+ *   \w[-+0-9a-z.]* " (" [^() \t]+ ")" (\s+[-+0-9a-z.]+)+ ";" options
+ * a trailer is
+ *   " -- " NAME " <" EMAIL ">" " " or "  " [Day, ]DD Mon YYYY HH:MM:SS +ZZZZ
+ * with NAME and EMAIL as long as possible, change lines start with at
+ * least two whitespace characters, and other unindented lines are
+ * comments, editor trailers, old-format delimiters or errors.
+ */
+#include <regex.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dgit_changelog.h"
+#include "dgit_error.h"
+
+#define MAX_WARNINGS 1000
+
+struct dgit_changelog {
+	struct dgit_changelog_entry *e;
+	size_t n, cap;
+	char **warn;
+	size_t nwarn, warncap;
+};
+
+size_t
+dgit_changelog_nentries(const struct dgit_changelog *cl)
+{
+	return cl->n;
+}
+
+const struct dgit_changelog_entry *
+dgit_changelog_entry(const struct dgit_changelog *cl, size_t i)
+{
+	return i < cl->n ? &cl->e[i] : NULL;
+}
+
+size_t
+dgit_changelog_nwarnings(const struct dgit_changelog *cl)
+{
+	return cl->nwarn;
+}
+
+const char *
+dgit_changelog_warning(const struct dgit_changelog *cl, size_t i)
+{
+	return i < cl->nwarn ? cl->warn[i] : NULL;
+}
+
+static void
+entry_release(struct dgit_changelog_entry *e)
+{
+	size_t i;
+
+	free(e->package);
+	free(e->version);
+	for (i = 0; i < e->ndistributions; i++)
+		free(e->distributions[i]);
+	free(e->distributions);
+	free(e->urgency);
+	for (i = 0; i < e->nopts; i++) {
+		free(e->opt_keys[i]);
+		free(e->opt_values[i]);
+	}
+	free(e->opt_keys);
+	free(e->opt_values);
+	free(e->changes);
+	free(e->maintainer);
+	free(e->maintainer_name);
+	free(e->maintainer_email);
+	free(e->date);
+}
+
+void
+dgit_changelog_free(struct dgit_changelog *cl)
+{
+	size_t i;
+
+	if (cl == NULL)
+		return;
+	for (i = 0; i < cl->n; i++)
+		entry_release(&cl->e[i]);
+	free(cl->e);
+	for (i = 0; i < cl->nwarn; i++)
+		free(cl->warn[i]);
+	free(cl->warn);
+	free(cl);
+}
+
+/* Perl's \s and \w, which dpkg's patterns use. */
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
+	    c == '\f' || c == '\v';
+}
+
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int
+is_word(char c)
+{
+	return is_alpha(c) || is_digit(c) || c == '_';
+}
+
+/* [-+0-9a-z.] case-insensitively */
+static int
+is_name_char(char c)
+{
+	return is_alpha(c) || is_digit(c) || c == '-' || c == '+' || c == '.';
+}
+
+static char *
+xstrndup(const char *s, size_t n)
+{
+	return strndup(s, n);
+}
+
+/*
+ * Dates.  days_from_civil: days since 1970-01-01 of a proleptic Gregorian
+ * date, counting in 400-year eras that start on March 1st.
+ */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int
+days_in_month(int y, int m)
+{
+	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+	    31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return dm[m - 1];
+}
+
+static const char *const months[] = { "January", "February", "March",
+    "April", "May", "June", "July", "August", "September", "October",
+    "November", "December" };
+static const char *const wdays[] = { "Mon", "Tue", "Wed", "Thu", "Fri",
+    "Sat", "Sun" };
+
+/* n digits at s as a number. */
+static int
+digits(const char *s, size_t n)
+{
+	int v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+/*
+ * Parse s[0..n) as "[Day,\s*]D{1,2}\s+Mon\s+YYYY\s+H{1,2}:MM:SS\s+[+-]ZZZZ",
+ * trailing whitespace allowed.  Returns -1 if the shape does not match;
+ * otherwise 0 and sets *bad (a message, NULL if the date is fine) and
+ * *warn (a tolerated oddity, or NULL), *date_len (the date without
+ * trailing whitespace).
+ */
+static int
+scan_date(const char *s, size_t n, int64_t *ts, int *tz, const char **bad,
+    const char **warn, size_t *date_len)
+{
+	const char *p = s, *e = s + n, *w, *mon;
+	size_t wl, monl, i;
+	int day, year, hh, mm, ss, zh, zm, month = 0, sign;
+
+	*bad = *warn = NULL;
+	*ts = 0;
+	*tz = 0;
+	/* optional "Day," */
+	for (w = p; w < e && is_word(*w); w++)
+		;
+	if (w > p && w < e && *w == ',') {
+		wl = w - p;
+		for (i = 0; i < 7; i++)
+			if (wl == 3 && memcmp(p, wdays[i], 3) == 0)
+				break;
+		if (i == 7)
+			*warn = "ignoring invalid week day";
+		p = w + 1;
+		while (p < e && is_space(*p))
+			p++;
+	}
+	for (w = p; w < e && is_digit(*w); w++)
+		;
+	if (w - p < 1 || w - p > 2)
+		return -1;
+	day = digits(p, w - p);
+	p = w;
+	if (p >= e || !is_space(*p))
+		return -1;
+	while (p < e && is_space(*p))
+		p++;
+	for (mon = p; p < e && is_word(*p); p++)
+		;
+	monl = p - mon;
+	if (monl == 0 || p >= e || !is_space(*p))
+		return -1;
+	while (p < e && is_space(*p))
+		p++;
+	for (w = p; w < e && is_digit(*w); w++)
+		;
+	if (w - p != 4)
+		return -1;
+	year = digits(p, 4);
+	p = w;
+	if (p >= e || !is_space(*p))
+		return -1;
+	while (p < e && is_space(*p))
+		p++;
+	for (w = p; w < e && is_digit(*w); w++)
+		;
+	if (w - p < 1 || w - p > 2)
+		return -1;
+	hh = digits(p, w - p);
+	p = w;
+	if (e - p < 6 || p[0] != ':' || !is_digit(p[1]) || !is_digit(p[2]) ||
+	    p[3] != ':' || !is_digit(p[4]) || !is_digit(p[5]))
+		return -1;
+	mm = digits(p + 1, 2);
+	ss = digits(p + 4, 2);
+	p += 6;
+	if (p >= e || !is_space(*p))
+		return -1;
+	while (p < e && is_space(*p))
+		p++;
+	if (e - p < 5 || (p[0] != '+' && p[0] != '-') || !is_digit(p[1]) ||
+	    !is_digit(p[2]) || !is_digit(p[3]) || !is_digit(p[4]))
+		return -1;
+	sign = p[0] == '-' ? -1 : 1;
+	zh = digits(p + 1, 2);
+	zm = digits(p + 3, 2);
+	p += 5;
+	*date_len = p - s;
+	while (p < e && is_space(*p))
+		p++;
+	if (p != e)
+		return -1;
+
+	/* the shape matches; now the values */
+	for (i = 0; i < 12; i++)
+		if (monl == 3 && strncasecmp(mon, months[i], 3) == 0)
+			break;
+	if (i == 12) {
+		for (i = 0; i < 12; i++)
+			if (monl == strlen(months[i]) &&
+			    strncasecmp(mon, months[i], monl) == 0)
+				break;
+		if (i == 12) {
+			*bad = "invalid month name";
+			return 0;
+		}
+		*warn = "full month name instead of the abbreviated one";
+	}
+	month = (int)i + 1;
+	if (day < 1 || day > days_in_month(year, month) || hh > 23 ||
+	    mm > 59 || ss > 60 || zm > 59) {
+		*bad = "date or time out of range";
+		return 0;
+	}
+	*tz = sign * (zh * 60 + zm);
+	*ts = days_from_civil(year, month, day) * 86400 + hh * 3600 +
+	    mm * 60 + ss - (int64_t)*tz * 60;
+	return 0;
+}
+
+const struct dgit_error *
+dgit_changelog_parse_date(int64_t *timestamp, int *tz_offset,
+    const char *date, const char *what)
+{
+	const char *bad, *warn;
+	size_t dl;
+
+	*timestamp = 0;
+	*tz_offset = 0;
+	if (scan_date(date, strlen(date), timestamp, tz_offset, &bad, &warn,
+	    &dl) < 0)
+		return dgit_error_fmt(DGIT_ERR_PARSE, "'%s': malformed date "
+		    "'%s' (expected 'Day, DD Mon YYYY HH:MM:SS +ZZZZ')", what,
+		    date);
+	if (bad)
+		return dgit_error_fmt(DGIT_ERR_PARSE, "'%s': %s in date '%s'",
+		    what, bad, date);
+	return NULL;
+}
+
+/* Parsing state. */
+enum expect {
+	FIRST_HEADING,
+	START_CHANGES,
+	CHANGES_OR_TRAILER,
+	NEXT_OR_EOF,
+	SKIP,                      /* after a bad line in a later entry */
+};
+
+struct parser {
+	const char *what;
+	struct dgit_changelog *cl;
+	size_t lineno;
+	enum expect expect;
+	int strict;                /* still in the first entry */
+	/* the current entry's change lines */
+	char *chg;
+	size_t chg_len, chg_cap;
+	size_t pending_blank;
+	regex_t ancient;
+	int ancient_ok;            /* 1 compiled, -1 failed, 0 not yet */
+};
+
+static const struct dgit_error *
+add_warning(struct parser *ps, const char *msg)
+{
+	struct dgit_changelog *cl = ps->cl;
+	const struct dgit_error *e;
+	char **nw;
+
+	if (cl->nwarn >= MAX_WARNINGS)
+		return NULL;
+	if (cl->nwarn == cl->warncap) {
+		size_t ncap = cl->warncap ? cl->warncap * 2 : 8;
+		if ((nw = realloc(cl->warn, ncap * sizeof *nw)) == NULL)
+			return dgit_error(DGIT_ERR_NOMEM);
+		cl->warn = nw;
+		cl->warncap = ncap;
+	}
+	e = dgit_error_fmt(DGIT_ERR_PARSE, "'%s' line %zu: %s", ps->what,
+	    ps->lineno, msg);
+	if ((cl->warn[cl->nwarn] = strdup(e->msg)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	cl->nwarn++;
+	return NULL;
+}
+
+/* An error in the first entry, a warning after it.  *fatal set if error. */
+static const struct dgit_error *
+problem(struct parser *ps, const char *msg)
+{
+	if (ps->strict)
+		return dgit_error_fmt(DGIT_ERR_PARSE, "'%s' line %zu: %s",
+		    ps->what, ps->lineno, msg);
+	return add_warning(ps, msg);
+}
+
+static const struct dgit_error *
+chg_add(struct parser *ps, const char *s, size_t n)
+{
+	size_t need = ps->chg_len + n + 2;
+
+	if (need > ps->chg_cap) {
+		size_t ncap = ps->chg_cap ? ps->chg_cap : 256;
+		char *nb;
+		while (ncap < need)
+			ncap *= 2;
+		if ((nb = realloc(ps->chg, ncap)) == NULL)
+			return dgit_error(DGIT_ERR_NOMEM);
+		ps->chg = nb;
+		ps->chg_cap = ncap;
+	}
+	if (ps->chg_len > 0 || n == 0)
+		ps->chg[ps->chg_len++] = '\n';
+	memcpy(ps->chg + ps->chg_len, s, n);
+	ps->chg_len += n;
+	ps->chg[ps->chg_len] = '\0';
+	return NULL;
+}
+
+static struct dgit_changelog_entry *
+cur_entry(struct parser *ps)
+{
+	return ps->cl->n ? &ps->cl->e[ps->cl->n - 1] : NULL;
+}
+
+/* Move the collected change lines into the current entry. */
+static const struct dgit_error *
+finish_entry(struct parser *ps)
+{
+	struct dgit_changelog_entry *e = cur_entry(ps);
+
+	if (e == NULL || e->changes != NULL)
+		return NULL;
+	if (ps->chg_len == 0) {
+		if ((e->changes = strdup("")) == NULL)
+			return dgit_error(DGIT_ERR_NOMEM);
+	} else {
+		e->changes = ps->chg;
+		ps->chg = NULL;
+		ps->chg_cap = 0;
+	}
+	ps->chg_len = 0;
+	ps->pending_blank = 0;
+	return NULL;
+}
+
+/* [epoch:]upstream[-revision], Dpkg::Version's checks. */
+static const char *
+version_problem(const char *v)
+{
+	const char *colon = strchr(v, ':'), *up = v, *dash, *p;
+
+	if (*v == '\0')
+		return "version is empty";
+	if (colon) {
+		for (p = v; p < colon; p++)
+			if (!is_digit(*p))
+				return "epoch is not a number";
+		if (colon == v)
+			return "epoch is empty";
+		up = colon + 1;
+	}
+	dash = strrchr(up, '-');
+	if (!is_digit(*up))
+		return "version does not start with a digit";
+	for (p = up; *p && (dash == NULL || p < dash); p++)
+		if (!(is_alpha(*p) || is_digit(*p) || strchr(".+~-:", *p)))
+			return "version contains an illegal character";
+	if (dash) {
+		if (dash[1] == '\0')
+			return "revision is empty";
+		for (p = dash + 1; *p; p++)
+			if (!(is_alpha(*p) || is_digit(*p) ||
+			    strchr(".+~", *p)))
+				return "revision contains an illegal "
+				    "character";
+	}
+	return NULL;
+}
+
+struct header {
+	const char *pkg, *ver, *dists, *dists_end, *opt, *end;
+	size_t nd;
+};
+
+/* Does the line have the shape of an entry header?  Fills *h if so. */
+static int
+match_header(struct header *h, const char *line, size_t n)
+{
+	const char *p = line, *e = line + n;
+
+	memset(h, 0, sizeof *h);
+	if (p >= e || !is_word(*p))
+		return 0;
+	h->pkg = p++;
+	while (p < e && is_name_char(*p))
+		p++;
+	if (e - p < 2 || p[0] != ' ' || p[1] != '(')
+		return 0;
+	p += 2;
+	h->ver = p;
+	while (p < e && *p != '(' && *p != ')' && *p != ' ' && *p != '\t')
+		p++;
+	if (p == h->ver || p >= e || *p != ')')
+		return 0;
+	p++;
+	/* (\s+[-+0-9a-z.]+)+ ; */
+	h->dists = p;
+	for (;;) {
+		const char *q = p;
+		while (q < e && is_space(*q))
+			q++;
+		if (q == p || q >= e || !is_name_char(*q))
+			break;
+		while (q < e && is_name_char(*q))
+			q++;
+		p = q;
+		h->nd++;
+	}
+	h->dists_end = p;
+	if (h->nd == 0 || p >= e || *p != ';')
+		return 0;
+	h->opt = p + 1;
+	h->end = e;
+	return 1;
+}
+
+/* Add an entry for a matched header. */
+static const struct dgit_error *
+add_entry(struct parser *ps, const struct header *h)
+{
+	const char *p, *e = h->end, *opt = h->opt, *vp;
+	const char *pkg = h->pkg, *ver = h->ver, *dists = h->dists;
+	const char *de = h->dists_end;
+	size_t pkgl = h->ver - 2 - h->pkg, verl = h->dists - 1 - h->ver;
+	size_t nd = h->nd, i;
+	struct dgit_changelog_entry *ent;
+	const struct dgit_error *err = NULL;
+
+	/* a new entry */
+	if (ps->cl->n == ps->cl->cap) {
+		size_t ncap = ps->cl->cap ? ps->cl->cap * 2 : 8;
+		struct dgit_changelog_entry *ne;
+		if ((ne = realloc(ps->cl->e, ncap * sizeof *ne)) == NULL)
+			return dgit_error(DGIT_ERR_NOMEM);
+		ps->cl->e = ne;
+		ps->cl->cap = ncap;
+	}
+	ent = &ps->cl->e[ps->cl->n++];
+	memset(ent, 0, sizeof *ent);
+	ent->line = ps->lineno;
+	if ((ent->package = xstrndup(pkg, pkgl)) == NULL ||
+	    (ent->version = xstrndup(ver, verl)) == NULL ||
+	    (ent->distributions = calloc(nd, sizeof(char *))) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	for (p = dists; p < de;) {
+		const char *s;
+		while (is_space(*p))
+			p++;
+		for (s = p; p < de && is_name_char(*p); p++)
+			;
+		if ((ent->distributions[ent->ndistributions] =
+		    xstrndup(s, p - s)) == NULL)
+			return dgit_error(DGIT_ERR_NOMEM);
+		ent->ndistributions++;
+	}
+	if ((vp = version_problem(ent->version)) != NULL) {
+		char msg[256];
+		snprintf(msg, sizeof msg, "bad version '%.100s': %s",
+		    ent->version, vp);
+		if ((err = problem(ps, msg)) != NULL)
+			return err;
+	}
+
+	/* options: split on \s*,\s*, each key=\s*value */
+	while (e > opt && is_space(e[-1]))
+		e--;
+	while (opt < e && is_space(*opt))
+		opt++;
+	{
+		size_t nopt = 0;
+		const char *q;
+		if (opt < e)
+			for (nopt = 1, q = opt; q < e; q++)
+				nopt += *q == ',';
+		if (nopt && ((ent->opt_keys = calloc(nopt, sizeof(char *))) ==
+		    NULL || (ent->opt_values = calloc(nopt, sizeof(char *))) ==
+		    NULL))
+			return dgit_error(DGIT_ERR_NOMEM);
+	}
+	for (p = opt; p < e;) {
+		const char *s = p, *ke, *vs, *ve, *comma;
+		char msg[256];
+
+		comma = memchr(p, ',', e - p);
+		ve = comma ? comma : e;
+		p = comma ? comma + 1 : e;
+		while (p < e && is_space(*p))
+			p++;
+		while (ve > s && is_space(ve[-1]))
+			ve--;
+		for (ke = s; ke < ve && (is_alpha(*ke) || is_digit(*ke) ||
+		    *ke == '-'); ke++)
+			;
+		if (ke == s || ke >= ve || *ke != '=') {
+			snprintf(msg, sizeof msg, "bad key-value after ';': "
+			    "'%.*s'", (int)(ve - s > 100 ? 100 : ve - s), s);
+			if ((err = add_warning(ps, msg)) != NULL)
+				return err;
+			continue;
+		}
+		for (vs = ke + 1; vs < ve && is_space(*vs); vs++)
+			;
+		if (vs == ve) {
+			snprintf(msg, sizeof msg, "bad key-value after ';': "
+			    "'%.*s'", (int)(ve - s > 100 ? 100 : ve - s), s);
+			if ((err = add_warning(ps, msg)) != NULL)
+				return err;
+			continue;
+		}
+		for (i = 0; i < ent->nopts; i++)
+			if (strlen(ent->opt_keys[i]) == (size_t)(ke - s) &&
+			    strncasecmp(ent->opt_keys[i], s, ke - s) == 0)
+				break;
+		if (i < ent->nopts) {
+			snprintf(msg, sizeof msg, "repeated key-value '%.*s'",
+			    (int)(ke - s > 100 ? 100 : ke - s), s);
+			if ((err = add_warning(ps, msg)) != NULL)
+				return err;
+			continue;
+		}
+		if ((ent->opt_keys[ent->nopts] = xstrndup(s, ke - s)) == NULL ||
+		    (ent->opt_values[ent->nopts] = xstrndup(vs, ve - vs)) ==
+		    NULL) {
+			ent->nopts++;
+			return dgit_error(DGIT_ERR_NOMEM);
+		}
+		ent->nopts++;
+		if ((size_t)(ke - s) == 7 && strncasecmp(s, "urgency", 7) == 0) {
+			const char *u;
+			char *lc;
+			for (u = vs; u < ve && !is_space(*u); u++)
+				;
+			if ((ent->urgency = lc = xstrndup(vs, u - vs)) == NULL)
+				return dgit_error(DGIT_ERR_NOMEM);
+			for (; *lc; lc++)
+				if (*lc >= 'A' && *lc <= 'Z')
+					*lc += 'a' - 'A';
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Read a trailer line (it starts with " --").  *ok: 1 if it matched.
+ * Semantic problems are reported through problem()/add_warning().
+ */
+static const struct dgit_error *
+parse_trailer(struct parser *ps, const char *line, size_t n, int *ok)
+{
+	struct dgit_changelog_entry *ent = cur_entry(ps);
+	const struct dgit_error *err;
+	const char *gt = NULL, *lt = NULL, *p, *bad, *warn, *ds;
+	size_t i, blanks, dl;
+	int64_t ts;
+	int tz;
+
+	*ok = 0;
+	if (n < 4 || memcmp(line, " -- ", 4) != 0)
+		return NULL;
+	for (i = n; i > 4; i--)
+		if (line[i - 1] == '>') {
+			gt = line + i - 1;
+			break;
+		}
+	if (gt == NULL)
+		return NULL;
+	/* " -- " NAME " <": NAME starts at line+4 and may be empty */
+	for (p = gt - 1; p >= line + 5; p--)
+		if (p[0] == '<' && p[-1] == ' ') {
+			lt = p;
+			break;
+		}
+	if (lt == NULL)
+		return NULL;
+	p = gt + 1;
+	for (blanks = 0; p + blanks < line + n && p[blanks] == ' ' &&
+	    blanks < 2; blanks++)
+		;
+	if (blanks == 0)
+		return NULL;
+	ds = p + blanks;
+	if (scan_date(ds, line + n - ds, &ts, &tz, &bad, &warn, &dl) < 0)
+		return NULL;
+	*ok = 1;
+	if (ent == NULL || ent->has_trailer)
+		return NULL;               /* caller reports the misplacement */
+	{
+		const char *ns = line + 4, *ne = lt - 1;
+		size_t nl = ne >= ns ? (size_t)(ne - ns) : 0;
+		size_t el = gt - (lt + 1);
+		char *m;
+
+		if ((ent->maintainer_email = xstrndup(lt + 1, el)) == NULL ||
+		    (m = malloc(nl + el + 4)) == NULL)
+			return dgit_error(DGIT_ERR_NOMEM);
+		memcpy(m, ns, nl);
+		memcpy(m + nl, " <", 2);
+		memcpy(m + nl + 2, lt + 1, el);
+		memcpy(m + nl + 2 + el, ">", 2);
+		ent->maintainer = m;
+		while (nl > 0 && is_space(ns[nl - 1]))
+			nl--;
+		while (nl > 0 && is_space(*ns)) {
+			ns++;
+			nl--;
+		}
+		if ((ent->maintainer_name = xstrndup(ns, nl)) == NULL ||
+		    (ent->date = xstrndup(ds, dl)) == NULL)
+			return dgit_error(DGIT_ERR_NOMEM);
+	}
+	ent->has_trailer = 1;
+	ent->trailer_line = ps->lineno;
+	ent->timestamp = ts;
+	ent->tz_offset = tz;
+	if (blanks == 1 && (err = add_warning(ps, "one space instead of "
+	    "two before the date in the trailer")) != NULL)
+		return err;
+	if (warn && (err = add_warning(ps, warn)) != NULL)
+		return err;
+	if (bad) {
+		char msg[256];
+		snprintf(msg, sizeof msg, "%s in the trailer date '%.100s'",
+		    bad, ent->date);
+		ent->timestamp = 0;
+		ent->tz_offset = 0;
+		if ((err = problem(ps, msg)) != NULL)
+			return err;
+	}
+	return NULL;
+}
+
+/*
+ * Lines in an old changelog format: dpkg stops parsing at the first one.
+ * The alternatives: GNU-style "Day Mon DD HH:MM:SS [TZ] YYYY  name <mail>",
+ * "Day Mon DD[,] YYYY  name <mail>", an option-less header "pkg (ver)[;]",
+ * "pkg-ver Debian rev", "Changes from version X to Y:", "Changes for
+ * pkg-ver:", "Old Changelog:", and a lone "[epoch:]version[:]".
+ */
+#define W "[[:alnum:]_]"
+#define S "[[:space:]]"
+static const char ancient_re[] =
+    "^(" W "+" S "+" W "+" S "+[0-9]{1,2} [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}"
+    S "+([[:alnum:]_]|" S ")*[0-9]{4}" S "+.*" S "+[<(].*[)>]"
+    "|" W "+" S "+" W "+" S "+[0-9]{1,2},?" S "*[0-9]{4}" S "+.*" S
+    "+[<(].*[)>]"
+    "|" W "[-+0-9a-z.]* \\([^() \t]+\\)"
+    "|[[:alnum:]_.+-]+[- ][^[:space:]]+ Debian [^[:space:]]+"
+    "|Changes from version .* to .*:"
+    "|Changes for [[:alnum:]_.+-]+-[[:alnum:]_.+-]+:?" S "*$"
+    "|Old Changelog:" S "*$"
+    "|([0-9]+:)?" W "[[:alnum:]_.+~-]*:?" S "*$"
+    ")";
+#undef W
+#undef S
+
+static int
+is_ancient(struct parser *ps, const char *line, size_t n)
+{
+	char buf[1024];
+	size_t k = n < sizeof buf - 1 ? n : sizeof buf - 1;
+
+	if (ps->ancient_ok == 0)
+		ps->ancient_ok = regcomp(&ps->ancient, ancient_re,
+		    REG_EXTENDED | REG_ICASE | REG_NOSUB) == 0 ? 1 : -1;
+	if (ps->ancient_ok < 0)
+		return 0;
+	if (memchr(line, '\0', n) != NULL)
+		return 0;
+	memcpy(buf, line, k);
+	buf[k] = '\0';
+	return regexec(&ps->ancient, buf, 0, NULL, 0) == 0;
+}
+
+/* Comments and RCS keywords dpkg skips, editor trailers it stops at. */
+static int
+skip_line(const char *line, size_t n)
+{
+	const char *p;
+
+	if (n >= 2 && line[0] == '#' && line[1] == ' ')
+		return 1;
+	if (n >= 4 && line[0] == '/' && line[1] == '*') {
+		for (p = line + 2; p + 1 < line + n; p++)
+			if (p[0] == '*' && p[1] == '/')
+				return 1;
+		return 0;
+	}
+	if (n >= 2 && line[0] == '$' && is_word(line[1])) {
+		for (p = line + 1; p < line + n && is_word(*p); p++)
+			;
+		if (p < line + n && *p == ':' &&
+		    memchr(p, '$', line + n - p) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+stop_line(const char *line, size_t n)
+{
+	const char *p = line, *e = line + n;
+
+	if (n >= 4 && strncasecmp(line, "vim:", 4) == 0)
+		return 1;
+	if (e - p >= 2 && p[0] == ';' && p[1] == ';') {
+		p += 2;
+		while (p < e && is_space(*p))
+			p++;
+	}
+	return e - p >= 16 && strncasecmp(p, "Local variables:", 16) == 0;
+}
+
+static const char *
+expect_str(enum expect x)
+{
+	switch (x) {
+	case FIRST_HEADING: return "first heading";
+	case NEXT_OR_EOF: return "next heading or end of file";
+	case START_CHANGES: return "start of change data";
+	case CHANGES_OR_TRAILER: return "more change data or trailer";
+	case SKIP: break;
+	}
+	return "next heading";
+}
+
+/* *stop set when parsing must end after this line. */
+static const struct dgit_error *
+parse_line(struct parser *ps, const char *line, size_t n, int first_only,
+    int *stop)
+{
+	const struct dgit_error *err;
+	char msg[128];
+	size_t lead;
+	int ok;
+
+	*stop = 0;
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
+	if (n > 0 && !is_space(line[0])) {
+		struct header h;
+
+		if (match_header(&h, line, n)) {
+			if (ps->expect == START_CHANGES ||
+			    ps->expect == CHANGES_OR_TRAILER) {
+				/* the previous entry had no trailer */
+				if ((err = finish_entry(ps)) != NULL)
+					return err;
+				snprintf(msg, sizeof msg, "found start of entry "
+				    "where expected %s", expect_str(ps->expect));
+				if ((err = problem(ps, msg)) != NULL)
+					return err;
+			}
+			if (ps->cl->n > 0)
+				ps->strict = 0;
+			if ((err = add_entry(ps, &h)) != NULL)
+				return err;
+			ps->expect = START_CHANGES;
+			ps->chg_len = 0;
+			ps->pending_blank = 0;
+			return NULL;
+		}
+		if (stop_line(line, n)) {
+			*stop = 1;
+			return NULL;
+		}
+		if (skip_line(line, n))
+			return NULL;
+		if (is_ancient(ps, line, n)) {
+			*stop = 1;
+			return NULL;
+		}
+		/* dpkg warns and carries on in the same state */
+		return problem(ps, "badly formatted heading line");
+	}
+	if (n >= 3 && memcmp(line, " --", 3) == 0) {
+		if ((err = parse_trailer(ps, line, n, &ok)) != NULL)
+			return err;
+		if (!ok) {
+			if ((err = problem(ps, "badly formatted trailer line "
+			    "(expected ' -- NAME <EMAIL>  DATE')")) != NULL)
+				return err;
+			if (ps->expect == START_CHANGES ||
+			    ps->expect == CHANGES_OR_TRAILER) {
+				if ((err = finish_entry(ps)) != NULL)
+					return err;
+				ps->expect = NEXT_OR_EOF;
+			}
+			return NULL;
+		}
+		if (ps->expect != CHANGES_OR_TRAILER && ps->expect != SKIP) {
+			snprintf(msg, sizeof msg, "found trailer where "
+			    "expected %s", expect_str(ps->expect));
+			/* an entry without change lines is only odd */
+			err = ps->expect == START_CHANGES ?
+			    add_warning(ps, msg) : problem(ps, msg);
+			if (err != NULL)
+				return err;
+		}
+		if (ps->expect != SKIP && ps->expect != FIRST_HEADING &&
+		    ps->expect != NEXT_OR_EOF) {
+			if ((err = finish_entry(ps)) != NULL)
+				return err;
+			if (first_only)
+				*stop = 1;
+		}
+		ps->expect = NEXT_OR_EOF;
+		ps->strict = 0;
+		return NULL;
+	}
+	for (lead = 0; lead < n && is_space(line[lead]); lead++)
+		;
+	if (lead == n) {
+		if (ps->expect == CHANGES_OR_TRAILER)
+			ps->pending_blank++;
+		return NULL;
+	}
+	if (lead < 2) {
+		/* dpkg drops such lines with a warning */
+		return add_warning(ps, "unrecognized line (change lines "
+		    "start with two spaces)");
+	}
+	switch (ps->expect) {
+	case START_CHANGES:
+	case CHANGES_OR_TRAILER:
+		while (ps->pending_blank > 0) {
+			if ((err = chg_add(ps, "", 0)) != NULL)
+				return err;
+			ps->pending_blank--;
+		}
+		ps->expect = CHANGES_OR_TRAILER;
+		/* trailing blanks dropped, as dpkg-parsechangelog prints */
+		while (n > lead && is_space(line[n - 1]))
+			n--;
+		return chg_add(ps, line, n);
+	case FIRST_HEADING:
+		return problem(ps, "change lines before the first heading");
+	case NEXT_OR_EOF:
+		if ((err = problem(ps, "found change data where expected next "
+		    "heading or end of file")) != NULL)
+			return err;
+		ps->expect = SKIP;
+		return NULL;
+	case SKIP:
+		break;
+	}
+	return NULL;
+}
+
+static const struct dgit_error *
+parse(struct dgit_changelog **out, const char *buf, size_t len,
+    const char *what, int first_only)
+{
+	const struct dgit_error *err = NULL;
+	struct parser ps;
+	size_t pos = 0;
+	int stop = 0;
+
+	*out = NULL;
+	memset(&ps, 0, sizeof ps);
+	ps.what = what;
+	ps.strict = 1;
+	ps.expect = FIRST_HEADING;
+	if ((ps.cl = calloc(1, sizeof *ps.cl)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	while (pos < len && !stop) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t ll = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+
+		ps.lineno++;
+		if (memchr(buf + pos, '\0', ll) != NULL) {
+			err = problem(&ps, "line contains a NUL byte");
+			if (err)
+				goto done;
+		} else if ((err = parse_line(&ps, buf + pos, ll, first_only,
+		    &stop)) != NULL)
+			goto done;
+		pos += ll + (nl != NULL);
+	}
+	if (ps.cl->n == 0) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE, "'%s': no changelog "
+		    "entry found", what);
+		goto done;
+	}
+	if (ps.expect == START_CHANGES || ps.expect == CHANGES_OR_TRAILER) {
+		char msg[128];
+		snprintf(msg, sizeof msg, "found end of file where expected %s",
+		    expect_str(ps.expect));
+		if ((err = problem(&ps, msg)) != NULL)
+			goto done;
+	}
+	err = finish_entry(&ps);
+done:
+	free(ps.chg);
+	if (ps.ancient_ok > 0)
+		regfree(&ps.ancient);
+	if (err) {
+		dgit_changelog_free(ps.cl);
+		return err;
+	}
+	*out = ps.cl;
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_changelog_parse(struct dgit_changelog **out, const char *buf,
+    size_t len, const char *what)
+{
+	return parse(out, buf, len, what, 0);
+}
+
+const struct dgit_error *
+dgit_changelog_parse_first(struct dgit_changelog **out, const char *buf,
+    size_t len, const char *what)
+{
+	return parse(out, buf, len, what, 1);
+}
