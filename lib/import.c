@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <zlib.h>
@@ -296,11 +298,17 @@ parse_changelog(struct clog_entry **out, size_t *nout, const char *buf,
 					dl = sizeof date - 1;
 				memcpy(date, sep + 2, dl);
 				date[dl] = '\0';
+				/* old entries may have dates dpkg only warns
+				 * about: an error only if the date is used */
 				if (parse_date(date, &cur->when) != 0) {
-					err = dgit_error_fmt(DGIT_ERR_PARSE,
-					    "'debian/changelog' line %zu: bad "
-					    "date '%s'", lineno, date);
-					break;
+					cur->when = -1;
+					if (n == 1) {
+						err = dgit_error_fmt(
+						    DGIT_ERR_PARSE, "'debian/"
+						    "changelog' line %zu: bad "
+						    "date '%s'", lineno, date);
+						break;
+					}
 				}
 			}
 			/* the text: up to the trailer, trailing blank lines
@@ -404,7 +412,7 @@ read_metadata(struct imp *im)
 		int same = u && strcmp(u, up) == 0;
 
 		free(u);
-		if (!same)
+		if (!same || im->clog[i].when < 0)
 			break;
 		im->orig_entry = i;
 	}
@@ -1294,5 +1302,113 @@ done:
 	clog_free(im.clog, im.nclog);
 	free(im.maint_name);
 	free(im.maint_email);
+	return err;
+}
+
+#define DEFUSE_MACRO "[attr]dgit-defuse-attrs"
+#define DEFUSE_ATTRS "-text -eol -crlf -ident -filter -working-tree-encoding"
+
+const struct dgit_error *
+dgit_import_setup_gitattributes(git_repository *repo)
+{
+	const struct dgit_error *err = NULL;
+	const char *common = git_repository_commondir(repo);
+	char *path = NULL, *tmp = NULL, *old = NULL;
+	struct sb out = { NULL, 0, 0 };
+	size_t len = 0;
+	FILE *fp = NULL;
+	int have_macro = 0;
+
+	if (asprintf(&path, "%sinfo/attributes", common) < 0 ||
+	    asprintf(&tmp, "%sinfo/attributes.dgit-new", common) < 0) {
+		err = nomem();
+		goto done;
+	}
+	fp = fopen(path, "rb");
+	if (fp) {
+		struct sb in = { NULL, 0, 0 };
+		char buf[4096];
+		size_t n;
+
+		while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+			if (in.len + n > META_MAX || sb_add(&in, buf, n)) {
+				free(in.s);
+				err = dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' is "
+				    "too big", path);
+				goto done;
+			}
+		fclose(fp);
+		fp = NULL;
+		old = in.s;
+		len = in.len;
+	}
+	/* lines: keep all, replacing an old macro line */
+	for (const char *p = old, *end = old + len; p && p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (ll > strlen(DEFUSE_MACRO) &&
+		    strncmp(p, DEFUSE_MACRO, strlen(DEFUSE_MACRO)) == 0 &&
+		    isspace((unsigned char)p[strlen(DEFUSE_MACRO)])) {
+			char *line = strndup(p, ll);
+
+			if (line && strstr(line, " -working-tree-encoding") &&
+			    have_macro == 0) {
+				free(line);
+				goto done;     /* set up already */
+			}
+			free(line);
+			have_macro = 1;
+			if (sb_str(&out, DEFUSE_MACRO "\t" DEFUSE_ATTRS "\n")) {
+				err = nomem();
+				goto done;
+			}
+		} else if (sb_add(&out, p, ll) || sb_str(&out, "\n")) {
+			err = nomem();
+			goto done;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (!have_macro) {
+		struct sb head = { NULL, 0, 0 };
+
+		if (sb_str(&head, "*\tdgit-defuse-attrs\n" DEFUSE_MACRO "\t"
+		    DEFUSE_ATTRS "\n# ^ see GITATTRIBUTES in dgit(7) and "
+		    "dgit setup-new-tree in dgit(1)\n") ||
+		    (out.len && sb_add(&head, out.s, out.len))) {
+			free(head.s);
+			err = nomem();
+			goto done;
+		}
+		free(out.s);
+		out = head;
+	}
+	{
+		char *dir = NULL;
+
+		if (asprintf(&dir, "%sinfo", common) >= 0)
+			(void)mkdir(dir, 0777);
+		free(dir);
+	}
+	fp = fopen(tmp, "wb");
+	if (fp == NULL || fwrite(out.s, 1, out.len, fp) != out.len ||
+	    fclose(fp) != 0) {
+		fp = NULL;
+		err = dgit_error_from_errno("cannot write '%s'", tmp);
+		unlink(tmp);
+		goto done;
+	}
+	fp = NULL;
+	if (rename(tmp, path) != 0) {
+		err = dgit_error_from_errno("cannot rename '%s'", tmp);
+		unlink(tmp);
+	}
+done:
+	if (fp)
+		fclose(fp);
+	free(out.s);
+	free(old);
+	free(tmp);
+	free(path);
 	return err;
 }
