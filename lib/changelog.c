@@ -360,7 +360,7 @@ add_warning(struct parser *ps, const char *msg)
 	return NULL;
 }
 
-/* An error in the first entry, a warning after it.  *fatal set if error. */
+/* An error in the first entry, a warning (and NULL) after it. */
 static const struct dgit_error *
 problem(struct parser *ps, const char *msg)
 {

@@ -18,6 +18,7 @@
  * a single allocation.  So parsing costs no malloc per line or per field.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -363,7 +364,10 @@ struct dgit_deb822_stream {
 	void *arg;
 	char *pend;                /* an incomplete line carried over */
 	size_t pend_len, pend_cap;
-	const struct dgit_error *failed;
+	/* the first error, kept: returned errors live in a short ring */
+	int failed;
+	enum dgit_error_code failed_code;
+	char failed_msg[1024];
 };
 
 const struct dgit_error *
@@ -381,6 +385,14 @@ dgit_deb822_stream_new(struct dgit_deb822_stream **out, const char *what,
 	s->arg = arg;
 	*out = s;
 	return NULL;
+}
+
+static void
+remember_failure(struct dgit_deb822_stream *s, const struct dgit_error *err)
+{
+	s->failed = 1;
+	s->failed_code = err->code;
+	snprintf(s->failed_msg, sizeof s->failed_msg, "%s", err->msg);
 }
 
 static const struct dgit_error *
@@ -406,7 +418,7 @@ dgit_deb822_stream_feed(struct dgit_deb822_stream *s, const char *buf,
 	size_t pos = 0, ll;
 
 	if (s->failed)
-		return s->failed;
+		return dgit_error_fmt(s->failed_code, "%s", s->failed_msg);
 	if (s->pend_len > 0) {
 		/* finish the carried-over line first */
 		nl = memchr(buf, '\n', len);
@@ -473,31 +485,30 @@ dgit_deb822_stream_feed(struct dgit_deb822_stream *s, const char *buf,
 	}
 done:
 	if (err)
-		s->failed = err;
+		remember_failure(s, err);
 	return err;
 }
 
 const struct dgit_error *
 dgit_deb822_stream_finish(struct dgit_deb822_stream *s)
 {
-	const struct dgit_error *err;
+	const struct dgit_error *err = NULL;
 
 	if (s->failed)
-		return s->failed;
+		return dgit_error_fmt(s->failed_code, "%s", s->failed_msg);
 	if (s->pend_len > 0) {
 		err = stream_line(s, s->pend, s->pend_len);
 		s->pend_len = 0;
 		if (err)
-			goto fail;
+			goto done;
 	}
 	if (s->ps.in_para) {
 		s->ps.in_para = 0;
-		if ((err = s->cb(&s->ps.cur, s->arg)) != NULL)
-			goto fail;
+		err = s->cb(&s->ps.cur, s->arg);
 	}
-	return NULL;
-fail:
-	s->failed = err;
+done:
+	if (err)
+		remember_failure(s, err);
 	return err;
 }
 

@@ -261,6 +261,22 @@ test_stream_limits(void)
 	    c.count == 2, "callback error stops the stream");
 	free(c.sb.s);
 
+	/* after an error, the stream keeps returning it */
+	c = (struct collect){ { 0 }, 0, 0 };
+	if (dgit_deb822_stream_new(&s, "t", collect_cb, &c) == NULL) {
+		const struct dgit_error *e2;
+		err = dgit_deb822_stream_feed(s, "A: 1\nA: 2\n", 10);
+		e2 = dgit_deb822_stream_feed(s, "B: 1\n", 5);
+		unit_ok(err != NULL && e2 != NULL && e2->code == DGIT_ERR_PARSE &&
+		    strstr(e2->msg, "line 2: duplicate field 'A'") != NULL,
+		    "feed after an error repeats it");
+		e2 = dgit_deb822_stream_finish(s);
+		unit_ok(e2 != NULL && e2->code == DGIT_ERR_PARSE &&
+		    strstr(e2->msg, "duplicate") != NULL && c.count == 0,
+		    "finish after an error repeats it");
+		dgit_deb822_stream_free(s);
+	}
+
 	/* a paragraph over 16 MiB (17 MiB input), in many short lines */
 	buf = malloc(big);
 	if (buf == NULL)
