@@ -8,7 +8,8 @@
 #
 # Every function keeps its state on disk, so it works inside
 # test_expect_success (which runs its body in a subshell).  Functions
-# return non-zero on failure; nothing here exits the test script.
+# return non-zero on failure; nothing here exits the test script, and
+# none changes the caller's variables except httpd_start (HTTPD_URL).
 #
 # Keys (t/keys/, see t/keys/README): NAME is archive, wrong or uploader.
 #   $ARCHIVE_KEYRING   binary public keyring of the archive key, usable as a
@@ -21,7 +22,8 @@
 #                      user's); e.g. gpg_archive -u "$(key_fpr wrong)" ...
 #   gpg_import_key NAME [GNUPGHOME]
 #                      import secret key NAME into $GNUPGHOME (default the
-#                      test's), e.g. so the program under test can sign
+#                      test's), e.g. so the program under test can sign;
+#                      the agent it starts is stopped at exit
 #
 # Fixtures (t/fixtures/NAME/fixture.conf describes each):
 #   fixture_list       print the names of all fixtures
@@ -34,6 +36,13 @@
 #   fixture_dsc NAME   print the .dsc file name NAME builds (no directory)
 #   fixture_var NAME VAR
 #                      print a fixture.conf variable (source, version, ...)
+#   dsc_reference_tree DSC [OBJDIR]
+#                      print the git tree id of what dpkg-source -x makes
+#                      of DSC, exactly as DESIGN.md defines the reference
+#                      tree (.pc and .git removed, attributes neutralised);
+#                      the import of DSC must produce this tree.  The
+#                      objects go to a throwaway repository, or into the
+#                      git objects directory OBJDIR (e.g. repo/.git/objects)
 #   fixture_built NAME print the path of NAME's .dsc in the shared build
 #                      directory $FIXTURE_BUILD, building it on first use
 #                      (through $FIXTURE_CACHE, default $BUILD/t/fixture-cache,
@@ -63,12 +72,17 @@
 #                      index files as they are now (for tampering tests)
 #   archive_pool_dir SOURCE [COMPONENT]
 #                      print pool/COMPONENT/PREFIX/SOURCE
+#   archive_configure_dgit URL [DISTRO]
+#                      point the program under test at the archive: sets
+#                      dgit-distro.DISTRO.mirror=URL, .archive-keyring and
+#                      .keyring (uploader) in the test's global git config
 #   archive_standard ARCHIVE
 #                      the standard test archive:
 #                        sid (alias unstable): hello 1.0-2, oldnative,
 #                          olddiff, newnative, libmulti
 #                        bookworm (alias stable): hello 1.0-1, oldnative
 #                        bookworm-security (alias stable-security): olddiff
+#                        rc-buggy (alias experimental): plain, withgit
 #   Knobs for archive_update/archive_sign (environment):
 #     ARCHIVE_KEY=archive|wrong|uploader   key that signs (default archive)
 #     ARCHIVE_DATE=EPOCH         Release Date (default $SOURCE_DATE_EPOCH)
@@ -120,8 +134,11 @@ if [ ${#ARCHIVE_GNUPGHOME} -gt 70 ]; then
 	    cksum | cut -d' ' -f1)"
 fi
 
-archive_cleanup_() {
+archive_cleanup_() (
 	httpd_stop_all_
+	if [ -e "$GNUPGHOME/.lib-archive-agent" ]; then
+		gpgconf --homedir "$GNUPGHOME" --kill all >/dev/null 2>&1
+	fi
 	if [ -d "$ARCHIVE_GNUPGHOME" ]; then
 		gpgconf --homedir "$ARCHIVE_GNUPGHOME" --kill all \
 		    >/dev/null 2>&1
@@ -129,7 +146,7 @@ archive_cleanup_() {
 		/tmp/*) rm -rf "$ARCHIVE_GNUPGHOME" ;;
 		esac
 	fi
-}
+)
 test_atexit archive_cleanup_
 
 # ---------------------------------------------------------------- keys
@@ -138,7 +155,7 @@ key_fpr() {
 	cat "$KEYS_DIR/$1.fpr"
 }
 
-archive_gnupg_init_() {
+archive_gnupg_init_() (
 	[ -f "$ARCHIVE_GNUPGHOME/.ready" ] && return 0
 	mkdir -p "$ARCHIVE_GNUPGHOME" && chmod 700 "$ARCHIVE_GNUPGHOME" &&
 	for k in archive wrong uploader; do
@@ -147,7 +164,7 @@ archive_gnupg_init_() {
 		    --import "$KEYS_DIR/$k-secret.asc" 2>/dev/null || return 1
 	done &&
 	: >"$ARCHIVE_GNUPGHOME/.ready"
-}
+)
 
 gpg_archive() {
 	archive_gnupg_init_ || return 1
@@ -162,6 +179,7 @@ gpg_archive() {
 }
 
 gpg_import_key() {
+	: >"${2:-$GNUPGHOME}/.lib-archive-agent"
 	gpg --homedir "${2:-$GNUPGHOME}" --batch --quiet \
 	    --pinentry-mode loopback --passphrase '' \
 	    --import "$KEYS_DIR/$1-secret.asc"
@@ -186,11 +204,11 @@ fixture_var() {
 
 # VERSION without epoch; upstream part of VERSION.
 version_noepoch_() { printf '%s\n' "${1#*:}"; }
-version_upstream_() {
+version_upstream_() (
 	v=${1#*:}
 	case $v in *-*) v=${v%-*} ;; esac
 	printf '%s\n' "$v"
-}
+)
 
 fixture_dsc() {
 	printf '%s_%s.dsc\n' "$(fixture_var "$1" source)" \
@@ -251,7 +269,7 @@ put_orig_() {
 
 # copy_component_ SRC DEST: place a component tree as dpkg-source -x does
 # (a single top-level directory is stripped).
-copy_component_ () {
+copy_component_ () (
 	mkdir -p "$2" || return 1
 	set -- "$1" "$2" "$(ls -A "$1")"
 	if [ -n "$3" ] && [ "$(ls -A "$1" | wc -l)" -eq 1 ] &&
@@ -260,7 +278,7 @@ copy_component_ () {
 	else
 		cp -a "$1/." "$2/"
 	fi
-}
+)
 
 fixture_build() {
 	(
@@ -270,6 +288,7 @@ fixture_build() {
 			echo "lib-archive: no fixture '$name'" >&2; exit 1; }
 		source= version= format= upstream= orig_comp= orig_topdir=
 		upstream_sig= components= debian_comp=
+		unset -f fixture_prepare upstream_prepare 2>/dev/null
 		. "$fx/fixture.conf"
 		mkdir -p "$outdir" && outdir=$(cd "$outdir" && pwd) || exit 1
 		up=$(version_upstream_ "$version")
@@ -288,6 +307,14 @@ fixture_build() {
 			dir="$source-$up"
 			usrc="$FIXTURES_DIR/${upstream:-$name/upstream}"
 			orig="${source}_$up.orig.tar.$orig_comp"
+			# upstream_prepare (fixture.conf) may add to a copy of
+			# the upstream tree what this repository cannot hold.
+			stage="$work/.upstream"
+			cp -a "$usrc" "$stage" || exit 1
+			if command -v upstream_prepare >/dev/null 2>&1; then
+				(cd "$stage" && upstream_prepare) || exit 1
+			fi
+			usrc=$stage
 			make_tarball_ "$usrc" "$orig_topdir" "$orig_comp" \
 			    "$work/$orig" &&
 			put_orig_ "$work/$orig" "$outdir/$orig" || exit 1
@@ -299,8 +326,8 @@ fixture_build() {
 				    -o "$outdir/$orig.asc" "$outdir/$orig" ||
 				    exit 1
 			fi
-			mkdir "$work/$dir" && cp -a "$usrc/." "$work/$dir/" ||
-			    exit 1
+			mkdir "$work/$dir" && cp -a "$usrc/." "$work/$dir/" &&
+			rm -rf "$stage" || exit 1
 			for c in $components; do
 				cname=${c%%:*} ccomp=${c#*:}
 				corig="${source}_$up.orig-$cname.tar.$ccomp"
@@ -319,6 +346,12 @@ fixture_build() {
 		if [ -z "$native" ]; then
 			cp -a "$fx/debian" "$work/$dir/" || exit 1
 		fi
+		if command -v fixture_prepare >/dev/null 2>&1; then
+			(cd "$work/$dir" && fixture_prepare) || exit 1
+		fi
+		# Modes as a umask of 022 gives, whatever the checkout's was.
+		find "$work/$dir" ! -type l -exec chmod u+rw,go-w,go+r {} + ||
+		    exit 1
 		# dpkg-source -b looks for the origs beside the source tree.
 		for f in "$outdir/${source}_$up.orig"*; do
 			[ -e "$f" ] && ln -sf "$f" "$work/"
@@ -342,22 +375,50 @@ fixture_build() {
 	)
 }
 
+dsc_reference_tree() {
+	(
+		umask 022
+		dsc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") || exit 1
+		tmp=$(mktemp -d "${TMPDIR:-/tmp}/lib-archive-ref.XXXXXX") ||
+		    exit 1
+		trap 'rm -rf "$tmp"' EXIT
+		dpkg-source --no-check -x "$dsc" "$tmp/src" >"$tmp/log" 2>&1 || {
+			cat "$tmp/log" >&2
+			exit 1
+		}
+		rm -rf "$tmp/src/.pc" &&
+		find "$tmp/src" -name .git -prune -exec rm -rf {} + &&
+		git init -q "$tmp/repo" &&
+		git -C "$tmp/repo" config core.autocrlf false &&
+		git -C "$tmp/repo" config core.fileMode true &&
+		git -C "$tmp/repo" config core.symlinks true &&
+		echo "* -text -eol -crlf -ident -filter -working-tree-encoding -export-subst" \
+		    >"$tmp/repo/.git/info/attributes" &&
+		if [ -n "$2" ]; then
+			GIT_OBJECT_DIRECTORY=$(cd "$2" && pwd) || exit 1
+			export GIT_OBJECT_DIRECTORY
+		fi
+		git -C "$tmp/repo" --work-tree="$tmp/src" add -A -f &&
+		git -C "$tmp/repo" write-tree
+	)
+}
+
 # The cache of built fixtures, shared by all test scripts of a build:
 # keyed by the fixture's files, the keys and this file, so any change
 # rebuilds.  Builds are deterministic (fixed dates, deterministic
 # signatures), so a cached build is the same bytes as a fresh one.
 FIXTURE_CACHE="${FIXTURE_CACHE:-$BUILD/t/fixture-cache}"
 
-fixture_key_() {
+fixture_key_() (
 	up=$(fixture_var "$1" upstream)
 	{
 		cat "$TEST_DIR/lib-archive.sh" "$KEYS_DIR"/*.fpr &&
 		tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
 		    -cf - -C "$FIXTURES_DIR" "$1" ${up:+"${up%/*}"}
 	} | sha256sum | cut -c1-16
-}
+)
 
-fixture_built() {
+fixture_built() (
 	dsc="$FIXTURE_BUILD/$(fixture_dsc "$1")" || return 1
 	if [ -f "$dsc" ]; then
 		printf '%s\n' "$dsc"
@@ -382,7 +443,7 @@ fixture_built() {
 		put_orig_ "$FIXTURE_BUILD/.$b.new" "$FIXTURE_BUILD/$b" || return 1
 	done
 	printf '%s\n' "$dsc"
-}
+)
 
 # ------------------------------------------------------------- archive
 
@@ -403,13 +464,13 @@ archive_add_suite() {
 	touch "$1/.lib-archive/list.$2"
 }
 
-archive_pool_dir() {
+archive_pool_dir() (
 	case $1 in
 	lib?*) p=$(printf '%s' "$1" | cut -c1-4) ;;
 	*) p=$(printf '%s' "$1" | cut -c1) ;;
 	esac
 	printf 'pool/%s/%s/%s\n' "${2:-main}" "$p" "$1"
-}
+)
 
 # Print the file names listed in a .dsc's Files field.
 dsc_files_() {
@@ -446,10 +507,10 @@ archive_add_dsc() {
 	)
 }
 
-archive_add_fixture() {
+archive_add_fixture() (
 	dsc=$(fixture_built "$3") &&
 	archive_add_dsc "$1" "$2" "$dsc" "$4"
-}
+)
 
 archive_remove() {
 	(
@@ -497,7 +558,7 @@ archive_components_() {
 	} | awk '!seen[$0]++'
 }
 
-archive_update() {
+archive_update() (
 	archive=$1
 	shift
 	[ $# -gt 0 ] || set -- $(cut -d' ' -f1 "$archive/.lib-archive/suites")
@@ -516,7 +577,7 @@ archive_update() {
 		) || return 1
 		archive_sign "$archive" "$suite" || return 1
 	done
-}
+)
 
 # rfc2822_ EPOCH: the date format of Release files.
 rfc2822_() {
@@ -579,16 +640,27 @@ archive_sign() {
 	)
 }
 
+archive_configure_dgit() (
+	d=${2:-debian}
+	git config --global "dgit-distro.$d.mirror" "$1" &&
+	git config --global "dgit-distro.$d.archive-keyring" "$ARCHIVE_KEYRING" &&
+	git config --global "dgit-distro.$d.keyring" "$UPLOADER_KEYRING"
+)
+
 archive_standard() {
 	archive_init "$1" &&
 	archive_add_suite "$1" sid unstable &&
 	archive_add_suite "$1" bookworm stable &&
 	archive_add_suite "$1" bookworm-security stable-security &&
+	archive_add_suite "$1" rc-buggy experimental &&
 	archive_add_fixture "$1" sid hello-2 &&
 	archive_add_fixture "$1" sid oldnative &&
 	archive_add_fixture "$1" sid olddiff &&
 	archive_add_fixture "$1" sid newnative &&
 	archive_add_fixture "$1" sid libmulti &&
+	archive_add_fixture "$1" sid oddities &&
+	archive_add_fixture "$1" rc-buggy plain &&
+	archive_add_fixture "$1" rc-buggy withgit &&
 	archive_add_fixture "$1" bookworm hello-1 &&
 	archive_add_fixture "$1" bookworm oldnative &&
 	archive_add_fixture "$1" bookworm-security olddiff &&
@@ -603,29 +675,29 @@ httpd_start() {
 	[ -x "$HTTPD_BIN" ] || {
 		echo "lib-archive: '$HTTPD_BIN' missing; run make" >&2
 		return 1; }
-	root=$(cd "$1" && pwd) || return 1
-	n=1
-	while [ -d "$HTTPD_STATE.$n" ]; do n=$((n + 1)); done
-	st="$HTTPD_STATE.$n"
-	mkdir -p "$st" && echo "$root" >"$st/root" || return 1
-	"$HTTPD_BIN" -p "$st/port" -l "$st/log" -r "$root/.httpd-faults" \
-	    -s "$st/fault-state" -P $$ -t 900 "$root" \
-	    >"$st/stderr" 2>&1 </dev/null &
-	echo $! >"$st/pid"
-	i=0
-	while ! [ -s "$st/port" ]; do
-		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 "$(cat "$st/pid")" 2>/dev/null
+	hs_root=$(cd "$1" && pwd) || return 1
+	hs_n=1
+	while [ -d "$HTTPD_STATE.$hs_n" ]; do hs_n=$((hs_n + 1)); done
+	hs_st="$HTTPD_STATE.$hs_n"
+	mkdir -p "$hs_st" && echo "$hs_root" >"$hs_st/root" || return 1
+	"$HTTPD_BIN" -p "$hs_st/port" -l "$hs_st/log" -r "$hs_root/.httpd-faults" \
+	    -s "$hs_st/fault-state" -P $$ -t 900 "$hs_root" \
+	    >"$hs_st/stderr" 2>&1 </dev/null &
+	echo $! >"$hs_st/pid"
+	hs_i=0
+	while ! [ -s "$hs_st/port" ]; do
+		hs_i=$((hs_i + 1))
+		if [ $hs_i -gt 100 ] || ! kill -0 "$(cat "$hs_st/pid")" 2>/dev/null
 		then
 			echo "lib-archive: httpd did not start" >&2
-			cat "$st/stderr" >&2
+			cat "$hs_st/stderr" >&2
 			return 1
 		fi
 		sleep 0.05
 	done
-	echo "http://127.0.0.1:$(cat "$st/port")" >"$st/url"
-	ln -sfn "$st" "$HTTPD_STATE"
-	HTTPD_URL=$(cat "$st/url")
+	echo "http://127.0.0.1:$(cat "$hs_st/port")" >"$hs_st/url"
+	ln -sfn "$hs_st" "$HTTPD_STATE"
+	HTTPD_URL=$(cat "$hs_st/url")
 	export HTTPD_URL
 }
 
@@ -641,7 +713,7 @@ httpd_faults_clear() {
 	rm -rf "$HTTPD_STATE/fault-state"
 }
 
-httpd_kill_() {
+httpd_kill_() (
 	pid=$(cat "$1/pid" 2>/dev/null) || return 0
 	kill "$pid" 2>/dev/null
 	i=0
@@ -650,15 +722,15 @@ httpd_kill_() {
 		i=$((i + 1))
 	done
 	rm -f "$1/pid"
-}
+)
 
 httpd_stop() {
 	[ -e "$HTTPD_STATE" ] && httpd_kill_ "$HTTPD_STATE/."
 }
 
-httpd_stop_all_() {
+httpd_stop_all_() (
 	for st in "$HTTPD_STATE".*; do
 		[ -d "$st" ] && httpd_kill_ "$st"
 	done
 	return 0
-}
+)

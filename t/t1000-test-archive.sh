@@ -22,6 +22,7 @@ test_expect_success 'suite aliases are symlinks to the codename' '
 	test "$(readlink archive/dists/unstable)" = sid &&
 	test "$(readlink archive/dists/stable)" = bookworm &&
 	test "$(readlink archive/dists/stable-security)" = bookworm-security &&
+	test "$(readlink archive/dists/experimental)" = rc-buggy &&
 	test_grep "^Suite: unstable$" archive/dists/sid/Release &&
 	test_grep "^Codename: sid$" archive/dists/sid/Release &&
 	test_grep "^Suite: stable-security$" \
@@ -117,15 +118,17 @@ test_expect_success 'each suite lists exactly its fixtures' '
 	hello 1.0-2
 	libmulti 2:0.5-1
 	newnative 3.1
+	oddities 1.0-1
 	olddiff 2.0-1
 	oldnative 1.2
 	EOF
+	printf "plain 2.5~rc1-1\nwithgit 0.1-1\n" >expect.rc-buggy &&
 	cat >expect.bookworm <<-\EOF &&
 	hello 1.0-1
 	oldnative 1.2
 	EOF
 	echo "olddiff 2.0-1" >expect.bookworm-security &&
-	for s in sid bookworm bookworm-security; do
+	for s in sid bookworm bookworm-security rc-buggy; do
 		sources_list archive/dists/$s/main/source/Sources >actual.$s &&
 		test_cmp expect.$s actual.$s || return 1
 	done
@@ -228,7 +231,7 @@ test_expect_success 'dpkg-source -x unpacks every fixture from the pool' '
 		dpkg-source --no-check -x $d x/$n >/dev/null 2>&1 ||
 		    { echo "failed: $d"; return 1; }
 	done &&
-	test $(find x -mindepth 1 -maxdepth 1 -type d | wc -l) = 6
+	test $(find x -mindepth 1 -maxdepth 1 -type d | wc -l) = 9
 '
 
 test_expect_success '3.0 (quilt): patches applied as dpkg-source does' '
@@ -270,6 +273,75 @@ test_expect_success 'native formats keep modes and symlinks' '
 	test "$(readlink x/oldnative_1.2/data)" = lib/data.txt &&
 	test -x x/newnative_3.1/build.sh &&
 	test "$(readlink x/newnative_3.1/main.c)" = src/main.c
+'
+
+test_expect_success 'the reference tree of a .dsc, as DESIGN.md defines it' '
+	git init -q ref &&
+	t=$(dsc_reference_tree $FIXTURE_BUILD/hello_1.0-2.dsc ref/.git/objects) &&
+	test "$t" = "$(dsc_reference_tree $FIXTURE_BUILD/hello_1.0-2.dsc)" &&
+	git -C ref ls-tree -r $t >tree &&
+	test_grep "^100755 blob [0-9a-f]*	run.sh$" tree &&
+	test_grep "^100755 blob [0-9a-f]*	tools/gen.sh$" tree &&
+	test_grep "^100755 blob [0-9a-f]*	debian/rules$" tree &&
+	test_grep "^120000 blob [0-9a-f]*	link-to-readme$" tree &&
+	test_grep "^100644 blob [0-9a-f]*	NEWS$" tree &&
+	! grep "	\.pc/" tree &&
+	! grep "	src/old.c$" tree &&
+	test "$(git -C ref cat-file blob $t:link-to-readme)" = README &&
+	t1=$(dsc_reference_tree $FIXTURE_BUILD/hello_1.0-1.dsc) &&
+	test "$t" != "$t1"
+'
+
+test_expect_success 'oddities: bytes and names survive in the reference tree' '
+	git init -q odd &&
+	t=$(dsc_reference_tree $FIXTURE_BUILD/oddities_1.0-1.dsc odd/.git/objects) &&
+	git -C odd ls-tree -r --name-only -z $t | tr "\0" "\n" >names &&
+	test_grep "^\.gitattributes$" names &&
+	test_grep "^name with spaces.txt$" names &&
+	test_grep "^caf.*\.txt$" names &&
+	test_grep "^empty$" names &&
+	! grep "empty-dir" names &&
+	git -C odd cat-file blob $t:crlf.txt >crlf &&
+	printf "line one\r\nline two\r\n" >expect &&
+	cmp expect crlf &&
+	git -C odd cat-file blob $t:keywords.sh >kw &&
+	test_grep "^\$Id\$$" kw &&
+	test -d x/oddities_1.0-1/empty-dir
+'
+
+test_expect_success 'withgit: .git in the orig, left out of the reference tree' '
+	tar -tzf $FIXTURE_BUILD/withgit_0.1.orig.tar.gz >list &&
+	test_grep "^withgit-0.1/.git/HEAD$" list &&
+	test_grep "^withgit-0.1/sub/.git$" list &&
+	test -f x/withgit_0.1-1/.git/HEAD &&
+	git init -q wg &&
+	t=$(dsc_reference_tree $FIXTURE_BUILD/withgit_0.1-1.dsc wg/.git/objects) &&
+	git -C wg ls-tree -r --name-only $t >names &&
+	! grep "\.git" names &&
+	test_grep "^sub/file$" names
+'
+
+test_expect_success 'the reference tree drops .git from a package' '
+	mkdir -p gitpkg && cp -R "$FIXTURES_DIR/newnative/tree" gitpkg/newnative-3.1 &&
+	mkdir gitpkg/newnative-3.1/.git gitpkg/newnative-3.1/src/.git &&
+	echo x >gitpkg/newnative-3.1/.git/config &&
+	echo y >gitpkg/newnative-3.1/src/.git/HEAD &&
+	(cd gitpkg && dpkg-source -I.pc -b newnative-3.1 >/dev/null 2>&1) &&
+	tar -tJf gitpkg/newnative_3.1.tar.xz >list &&
+	test_grep "/src/.git/HEAD$" list &&
+	test "$(dsc_reference_tree gitpkg/newnative_3.1.dsc)" = \
+	    "$(dsc_reference_tree $FIXTURE_BUILD/newnative_3.1.dsc)"
+'
+
+test_expect_success 'archive_configure_dgit points dgit at the archive' '
+	archive_configure_dgit "file://$PWD/archive" &&
+	test "$(git config --global dgit-distro.debian.mirror)" = \
+	    "file://$PWD/archive" &&
+	test "$(git config --global dgit-distro.debian.archive-keyring)" = \
+	    "$ARCHIVE_KEYRING" &&
+	archive_configure_dgit http://127.0.0.1:1/ test-distro &&
+	test "$(git config --global dgit-distro.test-distro.mirror)" = \
+	    http://127.0.0.1:1/
 '
 
 test_expect_success 'a new upload: add hello 1.0-2 to bookworm, re-sign' '

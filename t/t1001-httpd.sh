@@ -45,6 +45,36 @@ test_expect_success 'the archive served over HTTP is byte-identical' '
 	cmp got www/archive/dists/sid/InRelease
 '
 
+test_expect_success 'apt-get update and source work over HTTP (pipelining, by-hash)' '
+	A=$PWD/aptroot &&
+	: >apt.conf &&
+	mkdir -p $A/etc/apt/sources.list.d $A/etc/apt/preferences.d \
+	    $A/etc/apt/apt.conf.d $A/var/lib/apt/lists/partial \
+	    $A/var/cache/apt/archives/partial $A/var/lib/dpkg &&
+	: >$A/var/lib/dpkg/status &&
+	for s in sid bookworm rc-buggy; do
+		echo "deb-src [signed-by=$ARCHIVE_KEYRING] $U/archive $s main" ||
+		    return 1
+	done >$A/etc/apt/sources.list &&
+	apt() {
+		APT_CONFIG=$PWD/apt.conf apt-get -o Dir=$A/ \
+		    -o Dir::State::status=$A/var/lib/dpkg/status \
+		    -o Debug::NoLocking=1 -o APT::Sandbox::User="$(id -un)" \
+		    -o Acquire::Languages=none -o Acquire::http::Pipeline-Depth=5 \
+		    "$@"
+	} &&
+	apt update >apt.out 2>&1 &&
+	! grep -E "^(W|E):" apt.out &&
+	test_grep "^GET /archive/dists/sid/InRelease 200" "$(httpd_log)" &&
+	test_grep "^GET /archive/dists/sid/main/source/by-hash/SHA256/" \
+	    "$(httpd_log)" &&
+	mkdir src && (cd src && apt source --download-only hello=1.0-2 \
+	    >../src.out 2>&1) &&
+	cmp src/hello_1.0-2.dsc www/archive/pool/main/h/hello/hello_1.0-2.dsc &&
+	cmp src/hello_1.0.orig.tar.gz \
+	    www/archive/pool/main/h/hello/hello_1.0.orig.tar.gz
+'
+
 test_expect_success 'HEAD: headers, Content-Length, no body' '
 	curl -sSf -I "$U/big" >head &&
 	test_grep "^HTTP/1.1 200" head &&

@@ -789,8 +789,12 @@ main(int argc, char **argv)
 		close(cfd);
 	}
 	close(lfd);
-	signal(SIGTERM, SIG_IGN);
-	kill(0, SIGTERM);
+	/* Take the connection processes along, but only if we lead our own
+	 * process group: never signal the group of whoever started us. */
+	if (getpgrp() == getpid()) {
+		signal(SIGTERM, SIG_IGN);
+		kill(0, SIGTERM);
+	}
 	while (wait(NULL) > 0)
 		;
 	return 0;
