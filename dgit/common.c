@@ -231,3 +231,118 @@ common_elapsed(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) +
 	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
+
+#include "dgit_changelog.h"
+#include "dgit_fetchsuite.h"
+
+const struct dgit_error *
+common_tree_package_suite(char **package, char **suite,
+    git_repository *repo, const char *suite_arg)
+{
+	const struct dgit_error *err = NULL;
+	struct dgit_changelog *cl = NULL;
+	const struct dgit_changelog_entry *e;
+	git_reference *head = NULL;
+	const char *wd = git_repository_workdir(repo), *bn;
+	char path[4096], *buf = NULL;
+	FILE *fp;
+	size_t n;
+
+	*package = *suite = NULL;
+	if (wd == NULL)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "needs a working tree");
+	snprintf(path, sizeof path, "%sdebian/changelog", wd);
+	if ((fp = fopen(path, "rb")) == NULL)
+		return dgit_error_from_errno("cannot read '%s' to find out "
+		    "which package this is", path);
+	buf = malloc(1u << 20);
+	if (buf == NULL) {
+		fclose(fp);
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	/* the first entry is all that is needed */
+	n = fread(buf, 1, (1u << 20) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	if ((err = dgit_changelog_parse_first(&cl, buf, n, "debian/changelog")))
+		goto done;
+	e = dgit_changelog_entry(cl, 0);
+	if ((*package = strdup(e->package)) == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	if (suite_arg)
+		*suite = strdup(suite_arg);
+	else if (git_repository_head(&head, repo) == 0 &&
+	    git_reference_is_branch(head) &&
+	    (bn = git_reference_shorthand(head)) != NULL &&
+	    strncmp(bn, "dgit/", 5) == 0 && bn[5] != '\0')
+		*suite = strdup(bn + 5);
+	else if (e->ndistributions > 0)
+		*suite = strdup(e->distributions[0]);
+	else {
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "which suite? give one, "
+		    "e.g. 'dgit fetch sid'");
+		goto done;
+	}
+	if (*suite == NULL)
+		err = dgit_error(DGIT_ERR_NOMEM);
+done:
+	if (err) {
+		free(*package);
+		free(*suite);
+		*package = *suite = NULL;
+	}
+	git_reference_free(head);
+	dgit_changelog_free(cl);
+	free(buf);
+	return err;
+}
+
+const struct dgit_error *
+common_fetch(struct dgit_fetchsuite_result *res, git_repository *repo,
+    struct dgit_config *cfg, const char *package, const char *suite,
+    const struct common_archive_flags *f)
+{
+	const struct dgit_error *err;
+	struct common_archive arch;
+	struct dgit_fetchsuite_opts fo;
+	char *parent = NULL, *slash;
+	const char *wd = git_repository_workdir(repo);
+
+	memset(res, 0, sizeof *res);
+	if ((err = common_archive_init(&arch, cfg, suite, package, f))) {
+		common_archive_release(&arch);
+		return err;
+	}
+	if (wd && (parent = strdup(wd)) != NULL) {
+		/* WORKDIR/ -> its parent */
+		size_t l = strlen(parent);
+
+		if (l > 1 && parent[l - 1] == '/')
+			parent[l - 1] = '\0';
+		slash = strrchr(parent, '/');
+		if (slash == parent)
+			slash[1] = '\0';
+		else if (slash)
+			*slash = '\0';
+	}
+	memset(&fo, 0, sizeof fo);
+	fo.archive = &arch.opts;
+	fo.distro = arch.distro;
+	fo.package = package;
+	fo.suite = suite;
+	fo.git_url = arch.git_url;
+	fo.orig_dir = parent;
+	fo.import.level = -1;
+	fo.import.threads = -1;
+	fo.import.unpack.warn = common_warn_cb;
+	fo.import.info = common_info_cb;
+	fo.info = common_say_cb;
+	fo.info_arg = &arch;
+	arch.progress.what = package;
+	err = dgit_fetchsuite(res, repo, &fo);
+	common_archive_release(&arch);
+	free(parent);
+	return err;
+}

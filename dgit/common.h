@@ -71,3 +71,20 @@ const struct dgit_error *common_open_repo(git_repository **out,
 double common_elapsed(const struct timespec *t0);
 
 #endif
+
+/*
+ * In an existing tree: the package (from debian/changelog in the working
+ * tree) and the suite (suite_arg if given, else SUITE of a current branch
+ * dgit/SUITE, else the changelog's distribution).  Caller-owned (free).
+ */
+const struct dgit_error *common_tree_package_suite(char **package,
+    char **suite, git_repository *repo, const char *suite_arg);
+
+/*
+ * dgit fetch in repo: bring PACKAGE in SUITE into the tracking ref,
+ * putting the files into the working tree's parent directory.
+ */
+struct dgit_fetchsuite_result;
+const struct dgit_error *common_fetch(struct dgit_fetchsuite_result *res,
+    git_repository *repo, struct dgit_config *cfg, const char *package,
+    const char *suite, const struct common_archive_flags *f);
