@@ -198,7 +198,7 @@ cmd_clone(int argc, char **argv)
 	fo.info = common_say_cb;
 	fo.info_arg = &arch;
 	arch.progress.what = package;
-	if ((err = dgit_fetchsuite(&res, repo, &fo)))
+	if ((err = dgit_fetchsuite_multi(&res, repo, &fo)))
 		goto done;
 	common_progress_done(&arch);
 

@@ -341,7 +341,7 @@ common_fetch(struct dgit_fetchsuite_result *res, git_repository *repo,
 	fo.info = common_say_cb;
 	fo.info_arg = &arch;
 	arch.progress.what = package;
-	err = dgit_fetchsuite(res, repo, &fo);
+	err = dgit_fetchsuite_multi(res, repo, &fo);
 	common_archive_release(&arch);
 	free(parent);
 	return err;

@@ -69,3 +69,17 @@ const struct dgit_error *dgit_fetchsuite_commit_clog(char **version,
     git_signature **sig, git_repository *repo, const git_oid *commit);
 
 #endif
+
+/*
+ * As dgit_fetchsuite, for a combined suite "BASE,SUB,..." (dgit(7),
+ * COMBINED SUITES; "-SUB" means "BASE-SUB"): each suite is fetched into
+ * its own tracking ref; the combined tracking ref
+ * refs/remotes/dgit/dgit/CBASE,SUB... gets the highest version, with
+ * dgit's "Combine archive branches" merge when other inputs are not
+ * already its ancestors.  The package must be in the base suite; a
+ * sub-suite without it is skipped.  A plain suite is passed on to
+ * dgit_fetchsuite.
+ */
+const struct dgit_error *dgit_fetchsuite_multi(
+    struct dgit_fetchsuite_result *out, git_repository *repo,
+    const struct dgit_fetchsuite_opts *opts);

@@ -630,3 +630,272 @@ done:
 		dgit_fetchsuite_result_release(out);
 	return err;
 }
+
+struct mergeinput {
+	git_oid commit;
+	char *version;
+	char *info;
+	size_t index;
+	char mark;
+};
+
+static int
+mi_cmp(const void *a, const void *b)
+{
+	const struct mergeinput *x = a, *y = b;
+	int c = dgit_version_compare(y->version, x->version);
+
+	if (c)
+		return c;          /* highest version first */
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int
+mi_index_cmp(const void *a, const void *b)
+{
+	const struct mergeinput *x = a, *y = b;
+
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+const struct dgit_error *
+dgit_fetchsuite_multi(struct dgit_fetchsuite_result *out,
+    git_repository *repo, const struct dgit_fetchsuite_opts *o)
+{
+	const struct dgit_error *err = NULL;
+	struct dgit_fetchsuite_opts so;
+	struct dgit_fetchsuite_result r;
+	struct mergeinput *mi = NULL;
+	size_t nmi = 0, nsuites = 0, i, j, nneeded = 0;
+	char *copy = NULL, *save = NULL, *tok, *combined = NULL;
+	char *base = NULL, sub[512], lrref[1024];
+	size_t clen = 0, csize;
+	git_oid prev, tip;
+	git_signature *sig = NULL;
+	git_reference *ref = NULL;
+	int have_prev, changed = 0, all_cache = 1;
+
+	if (strchr(o->suite, ',') == NULL)
+		return dgit_fetchsuite(out, repo, o);
+	memset(out, 0, sizeof *out);
+	if ((copy = strdup(o->suite)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	for (tok = copy; *tok; tok++)
+		nsuites += *tok == ',';
+	nsuites++;
+	mi = calloc(nsuites + 1, sizeof *mi);
+	csize = 600 * nsuites;
+	combined = malloc(csize);
+	if (mi == NULL || combined == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	combined[0] = '\0';
+	for (tok = strtok_r(copy, ",", &save); tok;
+	    tok = strtok_r(NULL, ",", &save)) {
+		const char *name = tok;
+
+		if (*tok == '\0')
+			continue;
+		if (tok[0] == '-') {
+			if (base == NULL) {
+				err = dgit_error_fmt(DGIT_ERR_USAGE, "combined "
+				    "suite '%s' starts with a sub-suite",
+				    o->suite);
+				goto done;
+			}
+			snprintf(sub, sizeof sub, "%s%s", base, tok);
+			name = sub;
+		}
+		so = *o;
+		so.suite = name;
+		err = dgit_fetchsuite(&r, repo, &so);
+		if (err && err->code == DGIT_ERR_NOT_FOUND && base != NULL) {
+			if (o->info) {
+				char m[600];
+
+				snprintf(m, sizeof m, "%s is not in %s", o->package,
+				    name);
+				o->info(o->info_arg, m);
+			}
+			err = NULL;
+			continue;
+		}
+		if (err) {
+			if (base == NULL)
+				err = dgit_error_wrap(err, "base suite '%s' of "
+				    "'%s'", name, o->suite);
+			goto done;
+		}
+		all_cache &= r.from_cache;
+		if (base == NULL) {
+			base = strdup(r.csuite);
+			clen = (size_t)snprintf(combined, csize, "%.500s",
+			    r.csuite);
+			out->vcs_git = r.vcs_git;
+			r.vcs_git = NULL;
+		} else {
+			size_t bl = strlen(base);
+
+			/* a sub-suite is written relative to the base */
+			if (strncmp(r.csuite, base, bl) == 0 && r.csuite[bl] == '-')
+				clen += (size_t)snprintf(combined + clen,
+				    csize - clen, ",%.500s", r.csuite + bl);
+			else
+				clen += (size_t)snprintf(combined + clen,
+				    csize - clen, ",%.500s", r.csuite);
+		}
+		mi[nmi].commit = r.tip;
+		mi[nmi].version = r.version;
+		mi[nmi].info = r.csuite;
+		r.version = r.csuite = NULL;
+		dgit_fetchsuite_result_release(&r);
+		nmi++;
+		if (base == NULL) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+	}
+	if (nmi == 0) {
+		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no suite in '%s'",
+		    o->suite);
+		goto done;
+	}
+	if ((err = dgit_fetchsuite_tracking_ref(lrref, sizeof lrref, combined)))
+		goto done;
+	have_prev = git_reference_name_to_id(&prev, repo, lrref) == 0;
+	if (have_prev) {
+		memmove(mi + 1, mi, nmi * sizeof *mi);
+		memset(&mi[0], 0, sizeof mi[0]);
+		mi[0].commit = prev;
+		if ((err = dgit_fetchsuite_commit_clog(&mi[0].version, NULL,
+		    repo, &prev)))
+			goto done;
+		if ((mi[0].info = strdup("local combined tracking branch")) ==
+		    NULL) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		nmi++;
+	}
+	for (i = 0; i < nmi; i++) {
+		mi[i].index = i;
+		mi[i].mark = ' ';
+	}
+	qsort(mi, nmi, sizeof *mi, mi_cmp);
+	/* an input is needed unless an earlier needed one contains it */
+	for (i = 0; i < nmi; i++) {
+		int needed = 1;
+
+		for (j = 0; j < i; j++) {
+			if (mi[j].mark == ' ')
+				continue;
+			if (git_oid_equal(&mi[i].commit, &mi[j].commit) ||
+			    git_graph_descendant_of(repo, &mi[j].commit,
+			    &mi[i].commit) == 1) {
+				needed = 0;
+				break;
+			}
+		}
+		if (needed) {
+			mi[i].mark = '+';
+			nneeded++;
+		}
+	}
+	mi[0].mark = '*';
+	tip = mi[0].commit;
+	if (nneeded > 1) {
+		git_commit **parents = calloc(nmi, sizeof *parents);
+		git_commit *top = NULL;
+		git_tree *tree = NULL;
+		char *msg = NULL;
+		size_t ml = 0;
+		FILE *mf;
+
+		if (parents == NULL) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		if ((err = dgit_fetchsuite_commit_clog(NULL, &sig, repo,
+		    &mi[0].commit))) {
+			free(parents);
+			goto done;
+		}
+		if (git_commit_lookup(&top, repo, &mi[0].commit) != 0 ||
+		    git_commit_tree(&tree, top) != 0)
+			err = dgit_error_git("cannot read %s", mi[0].info);
+		qsort(mi, nmi, sizeof *mi, mi_index_cmp);
+		mf = open_memstream(&msg, &ml);
+		if (mf == NULL && err == NULL)
+			err = dgit_error(DGIT_ERR_NOMEM);
+		if (mf) {
+			fprintf(mf, "Combine archive branches %s [dgit]\n\n"
+			    "Input branches:\n", combined);
+			for (i = 0; i < nmi; i++)
+				fprintf(mf, " %c  %-25s %s\n", mi[i].mark,
+				    mi[i].version, mi[i].info);
+			fprintf(mf, "\nKey\n * marks the highest version branch, "
+			    "which choose to use\n + marks each branch which was "
+			    "not already an ancestor\n\n[dgit multi-suite %s]\n",
+			    combined);
+			fclose(mf);
+		}
+		for (i = 0; err == NULL && i < nmi; i++)
+			if (git_commit_lookup(&parents[i], repo,
+			    &mi[i].commit) != 0)
+				err = dgit_error_git("cannot read %s", mi[i].info);
+		if (err == NULL && git_commit_create(&tip, repo, NULL, sig, sig,
+		    NULL, msg, tree, nmi, (const git_commit **)parents) != 0)
+			err = dgit_error_git("cannot make the combining commit");
+		for (i = 0; i < nmi; i++)
+			git_commit_free(parents[i]);
+		free(parents);
+		free(msg);
+		git_tree_free(tree);
+		git_commit_free(top);
+		if (err)
+			goto done;
+		/* the version is that of the highest input */
+		for (i = 0; i < nmi; i++)
+			if (mi[i].mark == '*')
+				break;
+		j = i;
+	} else
+		j = 0;
+	if (!have_prev || !git_oid_equal(&tip, &prev)) {
+		int rc = have_prev ?
+		    git_reference_create_matching(&ref, repo, lrref, &tip, 1,
+		    &prev, "dgit fetch") :
+		    git_reference_create(&ref, repo, lrref, &tip, 0,
+		    "dgit fetch");
+
+		if (rc != 0) {
+			err = dgit_error_git("cannot update '%s'", lrref);
+			goto done;
+		}
+		changed = 1;
+	}
+	out->tip = tip;
+	out->import = tip;
+	out->changed = changed;
+	out->from_cache = all_cache;
+	out->csuite = combined;
+	combined = NULL;
+	out->version = strdup(mi[j].version);
+	if (out->version == NULL)
+		err = dgit_error(DGIT_ERR_NOMEM);
+done:
+	for (i = 0; mi && i < nmi; i++) {
+		free(mi[i].version);
+		free(mi[i].info);
+	}
+	free(mi);
+	free(copy);
+	free(base);
+	free(combined);
+	git_signature_free(sig);
+	git_reference_free(ref);
+	if (err)
+		dgit_fetchsuite_result_release(out);
+	return err;
+}

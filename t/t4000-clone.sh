@@ -166,6 +166,31 @@ test_expect_success 'checkout SUITE creates dgit/SUITE, fetching first' '
 	test "$(git -C $r symbolic-ref HEAD)" = refs/heads/dgit/sid
 '
 
+test_expect_success 'combined suite bookworm,-security: the highest version, combined' '
+	archive_init arch2 && archive_add_suite arch2 bookworm stable &&
+	archive_add_suite arch2 bookworm-security stable-security &&
+	archive_add_fixture arch2 bookworm hello-1 &&
+	archive_add_fixture arch2 bookworm-security hello-2 &&
+	archive_update arch2 &&
+	httpd_start arch2 &&
+	mkdir comb && (cd comb && d -c dgit-distro.debian.mirror=$(httpd_url) \
+	    clone hello bookworm,-security >../out 2>../err) &&
+	r=comb/hello &&
+	test "$(git -C $r symbolic-ref HEAD)" = "refs/heads/dgit/bookworm,-security" &&
+	test "$(git -C $r rev-parse "HEAD^{tree}")" = \
+	    "$(dsc_reference_tree "$(fixture_built hello-2)")" &&
+	git -C $r log -1 --format=%s HEAD >subject &&
+	echo "Combine archive branches bookworm,-security [dgit]" >expect &&
+	test_cmp expect subject &&
+	git -C $r merge-base --is-ancestor refs/remotes/dgit/dgit/bookworm HEAD &&
+	git -C $r merge-base --is-ancestor refs/remotes/dgit/dgit/bookworm-security HEAD
+'
+
+test_expect_success 'combined suite: a sub-suite without the package is skipped' '
+	mkdir comb2 && (cd comb2 && d clone newnative sid,-nonesuch >../out 2>../err) ||
+	{ cat err; false; }
+'
+
 test_expect_success 'fetch outside a git tree is a clear error' '
 	plain=$(mktemp -d "${TMPDIR:-/tmp}/dgit-t4000.XXXXXX") &&
 	(cd "$plain" && test_must_fail d fetch 2>"$TRASH_DIRECTORY/err");
