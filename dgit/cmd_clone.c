@@ -195,6 +195,7 @@ cmd_clone(int argc, char **argv)
 	fo.import.threads = -1;
 	fo.import.unpack.warn = common_warn_cb;
 	fo.import.info = common_info_cb;
+	fo.import.info_arg = &arch;
 	fo.info = common_say_cb;
 	fo.info_arg = &arch;
 	arch.progress.what = package;

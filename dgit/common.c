@@ -85,11 +85,23 @@ common_warn_cb(void *arg, const char *msg)
 	fprintf(stderr, "dgit: warning: %s\n", msg);
 }
 
+/*
+ * Import progress: with -D a debug line each; on a terminal, one status
+ * line that the next overwrites; otherwise nothing.
+ */
 void
 common_info_cb(void *arg, const char *msg)
 {
-	(void)arg;
-	dgit_debug(1, "%s", msg);
+	struct common_archive *a = arg;
+
+	if (dgit_opts.debug) {
+		dgit_debug(1, "%s", msg);
+		return;
+	}
+	if (a == NULL || dgit_opts.quiet || !isatty(2))
+		return;
+	fprintf(stderr, "\r\033[K%.*s", 76, msg);
+	a->progress.shown = 1;
 }
 
 void
@@ -338,6 +350,7 @@ common_fetch(struct dgit_fetchsuite_result *res, git_repository *repo,
 	fo.import.threads = -1;
 	fo.import.unpack.warn = common_warn_cb;
 	fo.import.info = common_info_cb;
+	fo.import.info_arg = &arch;
 	fo.info = common_say_cb;
 	fo.info_arg = &arch;
 	arch.progress.what = package;
