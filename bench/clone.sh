@@ -1,0 +1,123 @@
+#!/bin/bash
+# `dgit clone` speed on a real package, against the tools people use instead.
+#
+# usage: bench/clone.sh [-n RUNS] [PACKAGE [SUITE]]     (default: xen bookworm)
+#   DGIT=path/to/our/dgit (default: ./dgit/dgit of this tree)
+#
+# In one run, RUNS times each (default 3), each in a fresh directory:
+#   clone-cold   our dgit clone with an empty download cache
+#   clone-warm   our dgit clone with the cache filled by the cold runs
+#   download     our dgit download-source alone (empty cache)
+#   import       our dgit import-dsc of the downloaded files alone
+#   apt-source   apt-get source PACKAGE (a temporary deb-src configuration
+#                for the mirror this machine's apt sources name)
+#   perl-import  Debian's dgit import-dsc (Perl) of the same files
+# Prints median wall time, CPU and peak RSS, and the ratios the targets
+# are stated in: warm clone / import, cold clone / (download + import).
+# Needs the network (the mirror in apt's sources) and GNU time.
+
+set -u
+here=$(cd "$(dirname "$0")/.." && pwd)
+: "${DGIT:=$here/dgit/dgit}"
+runs=3
+if [ "${1:-}" = -n ]; then runs=$2; shift 2; fi
+pkg=${1:-xen}
+suite=${2:-bookworm}
+[ -x /usr/bin/time ] || { echo "$0: needs GNU time (apt-get install time)" >&2; exit 2; }
+
+# The mirror: first Debian URI in apt's sources (deb822 or one-line).
+mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
+	awk '/^URIs:/ { print $2; exit }')
+[ -n "$mirror" ] || mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+	awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; exit } }')
+[ -n "$mirror" ] || { echo "$0: no mirror in apt's sources" >&2; exit 2; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/bench-clone.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.org \
+	GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.org
+
+median () { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# the source package's files, once, for the import-only runs
+mkdir -p "$work/files"
+XDG_CACHE_HOME=$work/cache-files "$DGIT" -q download-source --dir "$work/files" "$pkg" "$suite" ||
+	{ echo "$0: cannot download $pkg from $suite" >&2; exit 1; }
+dsc=$(ls "$work/files"/*.dsc)
+
+# apt-get with a private configuration: deb-src for the mirror only
+aptroot=$work/apt
+mkdir -p "$aptroot/lists/partial" "$aptroot/cache/archives/partial" "$aptroot/etc"
+echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" \
+	>"$aptroot/etc/sources.list"
+aptopts=(-o "Dir::Etc::sourcelist=$aptroot/etc/sources.list"
+	-o "Dir::Etc::sourceparts=-" -o "Dir::State::lists=$aptroot/lists"
+	-o "Dir::Cache=$aptroot/cache" -o "APT::Sandbox::User=root")
+apt-get -q "${aptopts[@]}" update >"$work/apt-update.log" 2>&1 ||
+	{ echo "$0: apt-get update failed (see below)" >&2; cat "$work/apt-update.log" >&2; }
+
+run_tool () {
+	name=$1
+	: >"$work/times"
+	for i in $(seq "$runs"); do
+		rm -rf "$work/run" && mkdir "$work/run" && cd "$work/run" || exit 1
+		T=(/usr/bin/time -o "$work/t" -f "%e %U %S %M")
+		case $name in
+		clone-cold)
+			rm -rf "$work/cache-cold"
+			XDG_CACHE_HOME=$work/cache-cold "${T[@]}" "$DGIT" -q clone "$pkg" "$suite" >/dev/null 2>&1 ;;
+		clone-warm)
+			[ -d "$work/cache-warm" ] || XDG_CACHE_HOME=$work/cache-warm "$DGIT" -q download-source --dir "$work/run" "$pkg" "$suite" >/dev/null 2>&1
+			rm -f "$work/run"/*
+			XDG_CACHE_HOME=$work/cache-warm "${T[@]}" "$DGIT" -q clone "$pkg" "$suite" >/dev/null 2>&1 ;;
+		download)
+			rm -rf "$work/cache-dl"
+			XDG_CACHE_HOME=$work/cache-dl "${T[@]}" "$DGIT" -q download-source "$pkg" "$suite" >/dev/null 2>&1 ;;
+		import)
+			git init -q repo && cd repo &&
+			"${T[@]}" "$DGIT" import-dsc "$dsc" +import >/dev/null 2>&1 ;;
+		apt-source)
+			"${T[@]}" apt-get -q "${aptopts[@]}" source "$pkg/$suite" >/dev/null 2>&1 ;;
+		perl-import)
+			git init -q repo && cd repo &&
+			"${T[@]}" /usr/bin/dgit --no-chase-dsc-distro import-dsc "$dsc" +import >/dev/null 2>&1 ;;
+		esac
+		rc=$?
+		cd "$work" || exit 1
+		if [ $rc -ne 0 ]; then echo fail; return; fi
+		tail -n 1 "$work/t" >>"$work/times"
+	done
+	wall=$(awk '{ print $1 }' "$work/times" | median)
+	cpu=$(awk '{ print $2 + $3 }' "$work/times" | median)
+	rss=$(awk '{ print $4 }' "$work/times" | sort -n | tail -n 1)
+	echo "$wall $cpu $rss"
+}
+
+tools="clone-cold clone-warm download import apt-source perl-import"
+[ -x /usr/bin/dgit ] || tools=${tools/ perl-import/}
+
+echo "$pkg from $suite; runs per tool: $runs; machine: $(nproc) cores"
+printf '%-12s %10s %10s %12s\n' tool "wall(s)" "cpu(s)" "maxrss(MB)"
+declare -A W
+for t in $tools; do
+	r=$(run_tool "$t")
+	if [ "$r" = fail ]; then
+		printf '%-12s %10s\n' "$t" failed
+		continue
+	fi
+	set -- $r
+	W[$t]=$1
+	printf '%-12s %10s %10s %12s\n' "$t" "$1" "$2" \
+		"$(awk -v k="$3" 'BEGIN { printf "%.1f", k / 1024 }')"
+done
+ratio () { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+echo
+[ -n "${W[clone-warm]:-}" ] && [ -n "${W[import]:-}" ] &&
+	echo "warm clone / import:                $(ratio "${W[clone-warm]}" "${W[import]}")   (target <= 1.5)"
+[ -n "${W[clone-cold]:-}" ] && [ -n "${W[download]:-}" ] && [ -n "${W[import]:-}" ] &&
+	echo "cold clone / (download + import):   $(ratio "${W[clone-cold]}" "$(awk -v a="${W[download]}" -v b="${W[import]}" 'BEGIN { print a + b }')")   (target <= 1.5)"
+[ -n "${W[apt-source]:-}" ] && [ -n "${W[clone-cold]:-}" ] &&
+	echo "apt-get source / cold clone:        $(ratio "${W[apt-source]}" "${W[clone-cold]}")"
+[ -n "${W[perl-import]:-}" ] && [ -n "${W[clone-warm]:-}" ] &&
+	echo "Perl dgit import-dsc / warm clone:  $(ratio "${W[perl-import]}" "${W[clone-warm]}")"
+exit 0

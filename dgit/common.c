@@ -1,0 +1,361 @@
+/* Program-side helpers shared by the archive commands. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "common.h"
+#include "dgit.h"
+#include "dgit_archive.h"
+#include "dgit_config.h"
+#include "dgit_fetch.h"
+
+int
+common_archive_option(struct common_archive_flags *f, const char *a)
+{
+	if (strcmp(a, "--require-valid-signature") == 0)
+		f->require_valid_signature = 1;
+	else if (strcmp(a, "--force-release-expired") == 0)
+		f->allow_expired = 1;
+	else if (strcmp(a, "--force-release-future-date") == 0)
+		f->allow_future = 1;
+	else if (strcmp(a, "--force-release-rollback") == 0)
+		f->allow_rollback = 1;
+	else if (strcmp(a, "--no-cache") == 0)
+		f->no_cache = 1;
+	else
+		return 0;
+	return 1;
+}
+
+static void
+human(char *buf, size_t len, double v)
+{
+	const char *u[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	int i = 0;
+
+	while (v >= 1024 && i < 4) {
+		v /= 1024;
+		i++;
+	}
+	if (i == 0)
+		snprintf(buf, len, "%.0f %s", v, u[i]);
+	else
+		snprintf(buf, len, "%.1f %s", v, u[i]);
+}
+
+static int
+show_progress(const struct dgit_fetch_progress *p, void *arg)
+{
+	struct common_archive *a = arg;
+	char done[32], total[32], rate[32], eta[32] = "";
+
+	if (p->final) {
+		common_progress_done(a);
+		return 0;
+	}
+	human(done, sizeof done, (double)p->bytes_done);
+	human(total, sizeof total, (double)p->bytes_total);
+	human(rate, sizeof rate, p->rate);
+	if (p->eta >= 0 && p->eta < 360000)
+		snprintf(eta, sizeof eta, ", ETA %d:%02d", (int)p->eta / 60,
+		    (int)p->eta % 60);
+	fprintf(stderr, "\r\033[K%s: %zu/%zu files, %s of %s, %s/s%s",
+	    a->progress.what ? a->progress.what : "downloading",
+	    p->files_done, p->files_total, done, total, rate, eta);
+	a->progress.shown = 1;
+	return 0;
+}
+
+void
+common_progress_done(struct common_archive *a)
+{
+	if (a->progress.shown)
+		fputs("\r\033[K", stderr);
+	a->progress.shown = 0;
+}
+
+void
+common_warn_cb(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "dgit: warning: %s\n", msg);
+}
+
+/*
+ * Import progress: with -D a debug line each; on a terminal, one status
+ * line that the next overwrites; otherwise nothing.
+ */
+void
+common_info_cb(void *arg, const char *msg)
+{
+	struct common_archive *a = arg;
+
+	if (dgit_opts.debug) {
+		dgit_debug(1, "%s", msg);
+		return;
+	}
+	if (a == NULL || dgit_opts.quiet || !isatty(2))
+		return;
+	fprintf(stderr, "\r\033[K%.*s", 76, msg);
+	a->progress.shown = 1;
+}
+
+void
+common_say_cb(void *arg, const char *msg)
+{
+	struct common_archive *a = arg;
+
+	if (a)
+		common_progress_done(a);
+	dgit_info("dgit: %s", msg);
+}
+
+const struct dgit_error *
+common_archive_init(struct common_archive *a, struct dgit_config *cfg,
+    const char *suite, const char *package,
+    const struct common_archive_flags *f)
+{
+	const struct dgit_error *err;
+	const char *v;
+
+	memset(a, 0, sizeof *a);
+	a->cfg = cfg;
+	a->distro = dgit_opts.distro ? dgit_opts.distro :
+	    dgit_config_suite_distro(cfg, suite);
+	if ((v = dgit_config_get_distro(cfg, a->distro, "mirror")) != NULL) {
+		if ((a->mirror = strdup(v)) == NULL)
+			return dgit_error(DGIT_ERR_NOMEM);
+	} else if ((err = dgit_archive_mirror_from_apt(&a->mirror, suite)))
+		return dgit_error_wrap(err, "no mirror for distro '%s' (set "
+		    "dgit-distro.%s.mirror or add it to apt's sources)",
+		    a->distro, a->distro);
+	err = dgit_config_get_distro_paths(&a->akr, &a->nakr, cfg, a->distro,
+	    "archive-keyring");
+	if (err)
+		return err;
+	if (a->nakr == 0) {
+		v = dgit_config_get_distro(cfg, a->distro, "archive-keyring");
+		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no archive keyring "
+		    "for distro '%s' (%s); install debian-archive-keyring or "
+		    "set dgit-distro.%s.archive-keyring", a->distro,
+		    v ? v : "none configured", a->distro);
+	}
+	err = dgit_config_get_distro_paths(&a->dkr, &a->ndkr, cfg, a->distro,
+	    "keyring");
+	if (err)
+		return err;
+	if (!f->no_cache && (err = dgit_fetch_cache_dir(&a->cache)))
+		return err;
+	if (package) {
+		const char *url = dgit_config_get_distro(cfg, a->distro,
+		    "git-url");
+		const char *check = dgit_config_get_distro(cfg, a->distro,
+		    "git-check");
+		const char *suffix = dgit_config_get_distro(cfg, a->distro,
+		    "git-url-suffix");
+
+		if (url && *url && !(check && strcmp(check, "false") == 0) &&
+		    asprintf(&a->git_url, "%s/%s%s", url, package,
+		    suffix ? suffix : ".git") < 0)
+			return dgit_error(DGIT_ERR_NOMEM);
+	}
+	a->opts.mirror = a->mirror;
+	a->opts.archive_keyrings = (const char *const *)a->akr;
+	a->opts.narchive_keyrings = a->nakr;
+	a->opts.dsc_keyrings = (const char *const *)a->dkr;
+	a->opts.ndsc_keyrings = a->ndkr;
+	a->opts.require_valid_signature = f->require_valid_signature;
+	a->opts.allow_expired = f->allow_expired;
+	a->opts.allow_future = f->allow_future;
+	a->opts.allow_rollback = f->allow_rollback;
+	a->opts.fetch.cache_dir = a->cache;
+	if (!dgit_opts.quiet && isatty(2)) {
+		a->opts.fetch.progress = show_progress;
+		a->opts.fetch.progress_arg = a;
+	}
+	dgit_debug(1, "distro %s, mirror %s, suite %s, cache %s, git %s",
+	    a->distro, a->mirror, suite, a->cache ? a->cache : "(none)",
+	    a->git_url ? a->git_url : "(none)");
+	return NULL;
+}
+
+void
+common_archive_release(struct common_archive *a)
+{
+	common_progress_done(a);
+	dgit_config_paths_free(a->akr, a->nakr);
+	dgit_config_paths_free(a->dkr, a->ndkr);
+	free(a->mirror);
+	free(a->cache);
+	free(a->git_url);
+	memset(a, 0, sizeof *a);
+}
+
+const struct dgit_error *
+common_open_repo(git_repository **out, int need_clean)
+{
+	git_repository *repo = NULL;
+	git_status_list *st = NULL;
+	git_status_options so;
+	size_t n;
+
+	*out = NULL;
+	if (git_repository_open_ext(&repo, ".", 0, NULL) != 0)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "not in a git "
+		    "repository; run this in a tree made by 'dgit clone'");
+	if (need_clean) {
+		if (git_repository_is_bare(repo)) {
+			git_repository_free(repo);
+			return dgit_error_fmt(DGIT_ERR_USAGE, "needs a working "
+			    "tree, not a bare repository");
+		}
+		git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
+		so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+		so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+		if (git_status_list_new(&st, repo, &so) != 0) {
+			git_repository_free(repo);
+			return dgit_error_git("cannot read the working tree's "
+			    "status");
+		}
+		n = git_status_list_entrycount(st);
+		git_status_list_free(st);
+		if (n > 0) {
+			git_repository_free(repo);
+			return dgit_error_fmt(DGIT_ERR_DIRTY, "the working tree "
+			    "has uncommitted changes (%zu paths); commit or "
+			    "stash them first (git status shows them)", n);
+		}
+	}
+	*out = repo;
+	return NULL;
+}
+
+double
+common_elapsed(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+#include "dgit_changelog.h"
+#include "dgit_fetchsuite.h"
+
+const struct dgit_error *
+common_tree_package_suite(char **package, char **suite,
+    git_repository *repo, const char *suite_arg)
+{
+	const struct dgit_error *err = NULL;
+	struct dgit_changelog *cl = NULL;
+	const struct dgit_changelog_entry *e;
+	git_reference *head = NULL;
+	const char *wd = git_repository_workdir(repo), *bn;
+	char path[4096], *buf = NULL;
+	FILE *fp;
+	size_t n;
+
+	*package = *suite = NULL;
+	if (wd == NULL)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "needs a working tree");
+	snprintf(path, sizeof path, "%sdebian/changelog", wd);
+	if ((fp = fopen(path, "rb")) == NULL)
+		return dgit_error_from_errno("cannot read '%s' to find out "
+		    "which package this is", path);
+	buf = malloc(1u << 20);
+	if (buf == NULL) {
+		fclose(fp);
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	/* the first entry is all that is needed */
+	n = fread(buf, 1, (1u << 20) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	if ((err = dgit_changelog_parse_first(&cl, buf, n, "debian/changelog")))
+		goto done;
+	e = dgit_changelog_entry(cl, 0);
+	if ((*package = strdup(e->package)) == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	if (suite_arg)
+		*suite = strdup(suite_arg);
+	else if (git_repository_head(&head, repo) == 0 &&
+	    git_reference_is_branch(head) &&
+	    (bn = git_reference_shorthand(head)) != NULL &&
+	    strncmp(bn, "dgit/", 5) == 0 && bn[5] != '\0')
+		*suite = strdup(bn + 5);
+	else if (e->ndistributions > 0)
+		*suite = strdup(e->distributions[0]);
+	else {
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "which suite? give one, "
+		    "e.g. 'dgit fetch sid'");
+		goto done;
+	}
+	if (*suite == NULL)
+		err = dgit_error(DGIT_ERR_NOMEM);
+done:
+	if (err) {
+		free(*package);
+		free(*suite);
+		*package = *suite = NULL;
+	}
+	git_reference_free(head);
+	dgit_changelog_free(cl);
+	free(buf);
+	return err;
+}
+
+const struct dgit_error *
+common_fetch(struct dgit_fetchsuite_result *res, git_repository *repo,
+    struct dgit_config *cfg, const char *package, const char *suite,
+    const struct common_archive_flags *f)
+{
+	const struct dgit_error *err;
+	struct common_archive arch;
+	struct dgit_fetchsuite_opts fo;
+	char *parent = NULL, *slash;
+	const char *wd = git_repository_workdir(repo);
+
+	memset(res, 0, sizeof *res);
+	if ((err = common_archive_init(&arch, cfg, suite, package, f))) {
+		common_archive_release(&arch);
+		return err;
+	}
+	if (wd && (parent = strdup(wd)) != NULL) {
+		/* WORKDIR/ -> its parent */
+		size_t l = strlen(parent);
+
+		if (l > 1 && parent[l - 1] == '/')
+			parent[l - 1] = '\0';
+		slash = strrchr(parent, '/');
+		if (slash == parent)
+			slash[1] = '\0';
+		else if (slash)
+			*slash = '\0';
+	}
+	memset(&fo, 0, sizeof fo);
+	fo.archive = &arch.opts;
+	fo.distro = arch.distro;
+	fo.package = package;
+	fo.suite = suite;
+	fo.git_url = arch.git_url;
+	fo.orig_dir = parent;
+	fo.import.level = -1;
+	fo.import.threads = -1;
+	fo.import.unpack.warn = common_warn_cb;
+	fo.import.info = common_info_cb;
+	fo.import.info_arg = &arch;
+	fo.info = common_say_cb;
+	fo.info_arg = &arch;
+	arch.progress.what = package;
+	err = dgit_fetchsuite_multi(res, repo, &fo);
+	common_archive_release(&arch);
+	free(parent);
+	return err;
+}

@@ -1,0 +1,85 @@
+/*
+ * Bring the archive's view of a package in a suite into a repository, the
+ * way dgit fetch does: find the source package in the (verified) archive,
+ * download it, import it, use the commit its Dgit: field names when the
+ * distro's git server has it and its tree matches, and move the remote
+ * tracking ref refs/remotes/dgit/dgit/SUITE forward, with dgit's
+ * "Record PKG (VER) in archive suite SUITE" pseudomerge when the new
+ * import does not descend from what was fetched before.
+ */
+#ifndef DGIT_FETCHSUITE_H
+#define DGIT_FETCHSUITE_H
+
+#include <git2.h>
+
+#include "dgit_archive.h"
+#include "dgit_error.h"
+#include "dgit_import.h"
+
+struct dgit_fetchsuite_opts {
+	const struct dgit_archive_opts *archive;
+	const char *distro;        /* for messages and ref names */
+	const char *package;
+	const char *suite;         /* as the user gave it (alias or codename) */
+	/*
+	 * The package's repository on the distro's dgit git server
+	 * (GIT-URL/PACKAGE.git), or NULL not to use one.
+	 */
+	const char *git_url;
+	/* Where to put the source package's files other than the .dsc (the
+	 * directory dpkg-buildpackage looks in); NULL: nowhere. */
+	const char *orig_dir;
+	/* Import settings (caps, warnings); merge_* are ignored. */
+	struct dgit_import_opts import;
+	/* One-line progress reports ("fetching ...", "using ..."). */
+	void (*info)(void *arg, const char *msg);
+	void *info_arg;
+};
+
+struct dgit_fetchsuite_result {
+	char *csuite;              /* canonical suite: the Release's Codename */
+	char *version;             /* the version in the archive */
+	char *vcs_git;             /* the .dsc's Vcs-Git URL (cleaned), or NULL */
+	git_oid tip;               /* the remote tracking ref after the fetch */
+	git_oid import;            /* the import (or Dgit: commit) used */
+	int changed;               /* the tracking ref moved */
+	int used_dgit_commit;      /* the Dgit: field's commit was used */
+	int from_cache;            /* every file came from the cache */
+};
+
+/*
+ * Fetch into repo.  On success result holds caller-owned strings (release
+ * with dgit_fetchsuite_result_release).  On error no ref has changed and
+ * no file is left in orig_dir.
+ */
+const struct dgit_error *dgit_fetchsuite(struct dgit_fetchsuite_result *out,
+    git_repository *repo, const struct dgit_fetchsuite_opts *opts);
+void dgit_fetchsuite_result_release(struct dgit_fetchsuite_result *r);
+
+/* "refs/remotes/dgit/dgit/SUITE" into buf; DGIT_ERR_LIMIT if too long. */
+const struct dgit_error *dgit_fetchsuite_tracking_ref(char *buf, size_t len,
+    const char *csuite);
+
+/*
+ * The first debian/changelog entry of commit's tree: version, and the
+ * "NAME <EMAIL> TIME TZ" identity dgit uses for pseudomerges.  Outputs
+ * are caller-owned (free).
+ */
+const struct dgit_error *dgit_fetchsuite_commit_clog(char **version,
+    git_signature **sig, git_repository *repo, const git_oid *commit);
+
+#endif
+
+/*
+ * As dgit_fetchsuite, for a combined suite "BASE,SUB,..." (dgit(7),
+ * COMBINED SUITES; "-SUB" means "BASE-SUB"): each suite is fetched into
+ * its own tracking ref; the combined tracking ref
+ * refs/remotes/dgit/dgit/CBASE,SUB... gets the highest version, with
+ * dgit's "Combine archive branches" merge when other inputs are not
+ * already its ancestors.  The package must be in the base suite; a
+ * sub-suite without it is skipped.  A plain suite is passed on to
+ * dgit_fetchsuite.
+ */
+const struct dgit_error *dgit_fetchsuite_multi(
+    struct dgit_fetchsuite_result *out, git_repository *repo,
+    const struct dgit_fetchsuite_opts *opts);
