@@ -702,14 +702,8 @@ apply_file(struct imp *im, const struct dgit_patch_file *pf, int quilt,
 		}
 	}
 
-	if (quilt)
-		err = dgit_patch_apply_file_ex(&out, &outlen, &remove, pf, old,
-		    oldlen, what);
-	else {
-		err = dgit_patch_apply_file(&out, &outlen, pf, old, oldlen,
-		    what);
-		remove = pf->op == DGIT_PATCH_DELETE;
-	}
+	err = dgit_patch_apply_file_ex(&out, &outlen, &remove, pf, old,
+	    oldlen, quilt ? 0 : DGIT_PATCH_KEEP_EMPTY, what);
 	if (err && src && smode == 0) {
 		err = dgit_error_fmt(DGIT_ERR_PATCH, "'%s' (line %zu): cannot "
 		    "find '%s' to patch", what, pf->line, src);
@@ -890,11 +884,23 @@ apply_series(struct imp *im, git_oid *head)
 	char pathbuf[256], *buf = NULL;
 	const char *spath;
 	size_t len;
+	int symlink = 0;
 
-	spath = dgit_quilt_series_path(pathbuf, sizeof pathbuf, "debian",
-	    series_exists, im);
+	spath = dgit_quilt_series_path(pathbuf, sizeof pathbuf, &symlink,
+	    "debian", series_exists, im);
 	if (spath == NULL || !series_exists(spath, im))
 		return NULL;
+	if (symlink) {
+		/* dpkg-source -x makes series a symlink to the vendor file */
+		const char *target = strrchr(spath, '/') + 1;
+		git_oid loid;
+
+		if ((err = dgit_pack_write(im->pack, &loid, GIT_OBJECT_BLOB,
+		    target, strlen(target))) != NULL ||
+		    (err = dgit_tree_set(im->tree, "debian/patches/series",
+		    DGIT_TREE_LINK, &loid, 0)) != NULL)
+			return err;
+	}
 	if ((err = read_tree_file(im, &buf, &len, spath, 1)) != NULL)
 		return err;
 	err = dgit_quilt_series_parse(&s, buf, len, spath);
