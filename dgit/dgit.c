@@ -11,15 +11,24 @@
 
 struct dgit_opts dgit_opts;
 
+#define ARCHIVE_OPTS \
+	"  --require-valid-signature   refuse a .dsc without a good signature\n" \
+	"  --force-release-expired     accept a Release past its Valid-Until\n" \
+	"  --force-release-future-date accept a Release dated in the future\n" \
+	"  --force-release-rollback    accept a Release older than one seen\n" \
+	"  --no-cache                  neither use nor fill the download cache\n" \
+	"SUITE may be combined, e.g. bookworm,-security (the highest version)\n"
+
 static const struct dgit_cmd commands[] = {
 	{ "clone", cmd_clone, 0, "PACKAGE [SUITE] [./DIR|/DIR]",
-	  "make a new git repository of PACKAGE as it is in SUITE", NULL },
+	  "make a new git repository of PACKAGE as it is in SUITE",
+	  ARCHIVE_OPTS },
 	{ "fetch", cmd_fetch, CMD_NEEDS_REPO, "[SUITE]",
-	  "update the remote tracking branch from the archive", NULL },
+	  "update the remote tracking branch from the archive", ARCHIVE_OPTS },
 	{ "pull", cmd_pull, CMD_NEEDS_REPO | CMD_NEEDS_CLEAN, "[SUITE]",
-	  "fetch, then merge into the current branch", NULL },
+	  "fetch, then merge into the current branch", ARCHIVE_OPTS },
 	{ "checkout", cmd_checkout, CMD_NEEDS_REPO, "SUITE",
-	  "create or switch to the branch dgit/SUITE", NULL },
+	  "create or switch to the branch dgit/SUITE", ARCHIVE_OPTS },
 	{ "import-dsc", cmd_import_dsc, CMD_NEEDS_REPO,
 	  "[--require-valid-signature] FILE.dsc [+|..]BRANCH",
 	  "import a source package into git the way fetch does",
