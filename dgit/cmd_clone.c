@@ -184,21 +184,7 @@ cmd_clone(int argc, char **argv)
 	if ((err = setup_new_tree(repo, cfg, arch.distro)))
 		goto done;
 
-	memset(&fo, 0, sizeof fo);
-	fo.archive = &arch.opts;
-	fo.distro = arch.distro;
-	fo.package = package;
-	fo.suite = suite;
-	fo.git_url = arch.git_url;
-	fo.orig_dir = parent;
-	fo.import.level = -1;
-	fo.import.threads = -1;
-	fo.import.unpack.warn = common_warn_cb;
-	fo.import.info = common_info_cb;
-	fo.import.info_arg = &arch;
-	fo.info = common_say_cb;
-	fo.info_arg = &arch;
-	arch.progress.what = package;
+	common_fetchsuite_opts(&fo, &arch, package, suite, parent);
 	if ((err = dgit_fetchsuite_multi(&res, repo, &fo)))
 		goto done;
 	common_progress_done(&arch);

@@ -311,6 +311,28 @@ done:
 	return err;
 }
 
+void
+common_fetchsuite_opts(struct dgit_fetchsuite_opts *fo,
+    struct common_archive *arch, const char *package, const char *suite,
+    const char *orig_dir)
+{
+	memset(fo, 0, sizeof *fo);
+	fo->archive = &arch->opts;
+	fo->distro = arch->distro;
+	fo->package = package;
+	fo->suite = suite;
+	fo->git_url = arch->git_url;
+	fo->orig_dir = orig_dir;
+	fo->import.level = -1;
+	fo->import.threads = -1;
+	fo->import.unpack.warn = common_warn_cb;
+	fo->import.info = common_info_cb;
+	fo->import.info_arg = arch;
+	fo->info = common_say_cb;
+	fo->info_arg = arch;
+	arch->progress.what = package;
+}
+
 const struct dgit_error *
 common_fetch(struct dgit_fetchsuite_result *res, git_repository *repo,
     struct dgit_config *cfg, const char *package, const char *suite,
@@ -339,21 +361,7 @@ common_fetch(struct dgit_fetchsuite_result *res, git_repository *repo,
 		else if (slash)
 			*slash = '\0';
 	}
-	memset(&fo, 0, sizeof fo);
-	fo.archive = &arch.opts;
-	fo.distro = arch.distro;
-	fo.package = package;
-	fo.suite = suite;
-	fo.git_url = arch.git_url;
-	fo.orig_dir = parent;
-	fo.import.level = -1;
-	fo.import.threads = -1;
-	fo.import.unpack.warn = common_warn_cb;
-	fo.import.info = common_info_cb;
-	fo.import.info_arg = &arch;
-	fo.info = common_say_cb;
-	fo.info_arg = &arch;
-	arch.progress.what = package;
+	common_fetchsuite_opts(&fo, &arch, package, suite, parent);
 	err = dgit_fetchsuite_multi(res, repo, &fo);
 	common_archive_release(&arch);
 	free(parent);

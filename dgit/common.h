@@ -9,6 +9,7 @@
 #include "dgit_archive.h"
 #include "dgit_config.h"
 #include "dgit_error.h"
+#include "dgit_fetchsuite.h"
 
 /* Options every archive command takes (parsed by common_archive_option). */
 struct common_archive_flags {
@@ -70,6 +71,11 @@ const struct dgit_error *common_open_repo(git_repository **out,
 
 double common_elapsed(const struct timespec *t0);
 
+/* The fetch options every archive command uses, from arch. */
+void common_fetchsuite_opts(struct dgit_fetchsuite_opts *fo,
+    struct common_archive *arch, const char *package, const char *suite,
+    const char *orig_dir);
+
 #endif
 
 /*
@@ -85,6 +91,7 @@ const struct dgit_error *common_tree_package_suite(char **package,
  * putting the files into the working tree's parent directory.
  */
 struct dgit_fetchsuite_result;
+struct dgit_fetchsuite_opts;
 const struct dgit_error *common_fetch(struct dgit_fetchsuite_result *res,
     git_repository *repo, struct dgit_config *cfg, const char *package,
     const char *suite, const struct common_archive_flags *f);
