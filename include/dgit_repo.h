@@ -47,6 +47,14 @@ const struct dgit_error *dgit_fs_tmpdir_beside(char **out, const char *target);
 const struct dgit_error *dgit_fs_rename_noreplace(const char *tmp,
     const char *target);
 
+/*
+ * Read a whole file into *out (caller frees; NUL-terminated, *len bytes).
+ * DGIT_ERR_NOT_FOUND when it does not exist, DGIT_ERR_LIMIT when it is
+ * longer than max (0: no cap).
+ */
+const struct dgit_error *dgit_fs_read_file(char **out, size_t *len,
+    const char *path, size_t max);
+
 /* Remove path and everything below it (does not follow symlinks). */
 const struct dgit_error *dgit_fs_remove_tree(const char *path);
 

@@ -132,39 +132,6 @@ done:
 	return err;
 }
 
-static const struct dgit_error *
-read_small_file(char **out, size_t *len, const char *path, size_t max)
-{
-	FILE *fp = fopen(path, "rb");
-	const struct dgit_error *err = NULL;
-	char *buf;
-	size_t n;
-
-	*out = NULL;
-	*len = 0;
-	if (fp == NULL)
-		return dgit_error_from_errno("cannot open '%s'", path);
-	buf = malloc(max + 1);
-	if (buf == NULL) {
-		fclose(fp);
-		return dgit_error(DGIT_ERR_NOMEM);
-	}
-	n = fread(buf, 1, max + 1, fp);
-	if (ferror(fp))
-		err = dgit_error_from_errno("cannot read '%s'", path);
-	else if (n > max)
-		err = dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' is too big", path);
-	fclose(fp);
-	if (err) {
-		free(buf);
-		return err;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return NULL;
-}
-
 /* Vcs-Git without dgit's " -b BRANCH" and " [SUBDIR]" decorations. */
 static char *
 clean_vcs_git(const char *v)
@@ -541,7 +508,7 @@ dgit_fetchsuite(struct dgit_fetchsuite_result *out, git_repository *repo,
 		    "Release" : dl->sig_detail);
 
 	snprintf(path, sizeof path, "%s/%s", work, src->dsc_name);
-	if ((err = read_small_file(&buf, &len, path, DSC_MAX)))
+	if ((err = dgit_fs_read_file(&buf, &len, path, DSC_MAX)))
 		goto done;
 	if ((err = dgit_dsc_parse(&dsc, buf, len, src->dsc_name)))
 		goto done;

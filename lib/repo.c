@@ -13,8 +13,8 @@
 #include "dgit_error.h"
 #include "dgit_repo.h"
 
-static const struct dgit_error *
-read_file(char **out, size_t *len, const char *path)
+const struct dgit_error *
+dgit_fs_read_file(char **out, size_t *len, const char *path, size_t max)
 {
 	FILE *fp;
 	char *buf = NULL;
@@ -26,7 +26,7 @@ read_file(char **out, size_t *len, const char *path)
 	if (fp == NULL) {
 		if (errno == ENOENT)
 			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "'%s' does not exist", path);
-		return dgit_error_from_errno("open '%s'", path);
+		return dgit_error_from_errno("cannot open '%s'", path);
 	}
 	for (;;) {
 		if (n + 4096 + 1 > cap) {
@@ -45,11 +45,17 @@ read_file(char **out, size_t *len, const char *path)
 		n += r;
 		if (r == 0)
 			break;
+		if (max && n > max) {
+			free(buf);
+			fclose(fp);
+			return dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' is too big "
+			    "(over %zu bytes)", path, max);
+		}
 	}
 	if (ferror(fp)) {
 		free(buf);
 		fclose(fp);
-		return dgit_error_from_errno("read '%s'", path);
+		return dgit_error_from_errno("cannot read '%s'", path);
 	}
 	fclose(fp);
 	buf[n] = '\0';
@@ -108,7 +114,7 @@ dgit_repo_setup_gitattrs(git_repository *repo)
 	err = info_path(path, sizeof path, repo, "attributes");
 	if (err)
 		return err;
-	err = read_file(&old, &oldlen, path);
+	err = dgit_fs_read_file(&old, &oldlen, path, 0);
 	if (err && err->code != DGIT_ERR_NOT_FOUND)
 		return err;
 	err = NULL;
@@ -171,7 +177,7 @@ dgit_repo_setup_mergechangelogs(git_repository *repo)
 	err = info_path(path, sizeof path, repo, "attributes");
 	if (err)
 		return err;
-	err = read_file(&old, &oldlen, path);
+	err = dgit_fs_read_file(&old, &oldlen, path, 0);
 	if (err && err->code != DGIT_ERR_NOT_FOUND)
 		return err;
 	err = NULL;
