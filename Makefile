@@ -18,8 +18,11 @@ CFLAGS    ?= -O2 -g
 CXXFLAGS  ?= -O2 -g
 WARN      := -Wall -Wextra -Wmissing-prototypes -Wshadow -Wformat=2 \
              -Wno-unused-parameter -Wno-missing-field-initializers
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# Asked of pkg-config when first used, not when the Makefile is read, so that
+# `make deps all` works in one run: deps installs the -dev packages first.
+# (The eval makes each a simple variable after its first expansion.)
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $$(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null))$(PKG_LIBS)
 ALL_CFLAGS = $(CPPFLAGS) -std=c11 -D_GNU_SOURCE -Iinclude -DDGIT_VERSION='"$(VERSION)"' \
              $(WARN) $(PKG_CFLAGS) $(CFLAGS) $(SAN)
 ALL_CXXFLAGS = $(CPPFLAGS) -std=c++17 -Iinclude -Wall -Wextra $(CXXFLAGS) $(SAN)
@@ -29,8 +32,8 @@ LIBS       = $(LDFLAGS) $(PKG_LIBS) -lapt-pkg -lpthread $(SAN)
 BUILD_DEPS := build-essential pkg-config libgit2-dev libcurl4-openssl-dev \
               libarchive-dev libgpgme-dev libapt-pkg-dev \
               zlib1g-dev libssl-dev
-TEST_DEPS  := dpkg-dev git gnupg xz-utils bzip2 lzma zstd quilt \
-              debian-archive-keyring ca-certificates perl curl groff-base
+TEST_DEPS  := dpkg-dev git gnupg xz-utils bzip2 lzma zstd quilt git-buildpackage \
+              debian-archive-keyring ca-certificates perl curl groff-base man-db dgit
 PKG_DEPS   := debhelper devscripts fakeroot
 BENCH_DEPS := dgit git-buildpackage time
 
@@ -111,10 +114,12 @@ $(B)/%.o: %.cc
 -include $(LIB_O:.o=.d) $(PROG_O:.o=.d)
 
 # The whole suite: unit tests and shell tests with the normal build, then
-# the unit tests again under AddressSanitizer + UBSan.
+# the unit tests and the download/import/clone/fetch shell tests again
+# under AddressSanitizer + UBSan.
 check: all
 	$(MAKE) B=build-asan SAN="$(ASAN)" CFLAGS="-O1 -g" CXXFLAGS="-O1 -g" \
-	    build-asan/dgit/dgit $(UNIT_C:t/unit/%.c=build-asan/t/unit/%)
+	    build-asan/dgit/dgit $(UNIT_C:t/unit/%.c=build-asan/t/unit/%) \
+	    $(HELPER_C:t/helper/%.c=build-asan/t/helper/%)
 	DGIT=$(abspath $(DGIT_BIN)) BUILD=$(abspath $(B)) \
 	    ASAN_BUILD=$(abspath build-asan) sh t/run-tests.sh
 

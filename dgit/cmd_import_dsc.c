@@ -16,6 +16,7 @@
 #include <git2.h>
 
 #include "dgit.h"
+#include "dgit_config.h"
 #include "dgit_deb822.h"
 #include "dgit_dsc.h"
 #include "dgit_import.h"
@@ -71,38 +72,52 @@ read_file(char **out, size_t *len, const char *path)
 	return NULL;
 }
 
-/* The keyrings dpkg-source -x checks .dsc signatures against. */
+/*
+ * Check the .dsc's signature against the distro's .dsc keyrings
+ * (dgit-distro.DISTRO.keyring, those that exist) and the user's
+ * trustedkeys.gpg, which dpkg-source -x also reads.  No keyring at all
+ * is not special: the signer is then simply not in the keyring.
+ */
 static const struct dgit_error *
 verify_dsc(const char *buf, size_t len, const char *what)
 {
-	const char *cands[4];
-	const char *rings[4];
+	struct dgit_config *cfg = NULL;
+	char **rings = NULL, **all = NULL;
 	char *trusted = NULL;
 	const char *gh = getenv("GNUPGHOME"), *home = getenv("HOME");
-	size_t n = 0, nc = 0;
+	const char *distro;
+	size_t n = 0, na = 0;
 	struct dgit_verify_result *r = NULL;
 	const struct dgit_error *err;
 	struct stat st;
 
-	if (gh)
-		(void)!asprintf(&trusted, "%s/trustedkeys.gpg", gh);
-	else if (home)
-		(void)!asprintf(&trusted, "%s/.gnupg/trustedkeys.gpg", home);
-	if (trusted)
-		cands[nc++] = trusted;
-	cands[nc++] = "/usr/share/keyrings/debian-keyring.gpg";
-	cands[nc++] = "/usr/share/keyrings/debian-nonupload.gpg";
-	cands[nc++] = "/usr/share/keyrings/debian-maintainers.gpg";
-	for (size_t i = 0; i < nc; i++)
-		if (stat(cands[i], &st) == 0)
-			rings[n++] = cands[i];
-	if (n == 0)
-		err = dgit_error_fmt(DGIT_ERR_UNKNOWN_KEY, "cannot check the "
-		    "signature of '%s': no keyring (install debian-keyring or "
-		    "put keys in trustedkeys.gpg)", what);
-	else
-		err = dgit_verify_clearsigned(&r, rings, n, buf, len, what);
+	if ((err = dgit_config_new(&cfg, ".", dgit_opts.config,
+	    dgit_opts.nconfig)) != NULL)
+		return err;
+	distro = dgit_opts.distro ? dgit_opts.distro : "debian";
+	if ((err = dgit_config_get_distro_paths(&rings, &n, cfg, distro,
+	    "keyring")) != NULL)
+		goto done;
+	if ((all = calloc(n + 1, sizeof *all)) == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++)
+		all[na++] = rings[i];
+	if (gh && asprintf(&trusted, "%s/trustedkeys.gpg", gh) < 0)
+		trusted = NULL;
+	else if (!gh && home &&
+	    asprintf(&trusted, "%s/.gnupg/trustedkeys.gpg", home) < 0)
+		trusted = NULL;
+	if (trusted && stat(trusted, &st) == 0 && S_ISREG(st.st_mode))
+		all[na++] = trusted;
+	err = dgit_verify_clearsigned(&r, (const char *const *)all, na, buf,
+	    len, what);
+done:
 	dgit_verify_result_free(r);
+	dgit_config_paths_free(rings, n);
+	dgit_config_free(cfg);
+	free(all);
 	free(trusted);
 	return err;
 }

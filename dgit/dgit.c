@@ -246,18 +246,12 @@ take_global(int argc, char **argv, int *i, const char *cmd)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+/* Parse the global options and run the command; rest has argc + 1 slots. */
+static int
+run(int argc, char **argv, char **rest)
 {
 	const struct dgit_cmd *cmd = NULL;
-	char **rest;
 	int nrest = 0, i, rc, ddash = 0;
-
-	rest = calloc((size_t)argc + 1, sizeof *rest);
-	if (rest == NULL) {
-		perror("dgit");
-		return DGIT_EXIT_FAIL;
-	}
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -324,7 +318,21 @@ main(int argc, char **argv)
 		return DGIT_EXIT_USAGE;
 	}
 	rest[nrest] = NULL;
-	rc = cmd->fn(nrest, rest);
+	return cmd->fn(nrest, rest);
+}
+
+int
+main(int argc, char **argv)
+{
+	char **rest;
+	int rc;
+
+	rest = calloc((size_t)argc + 1, sizeof *rest);
+	if (rest == NULL) {
+		perror("dgit");
+		return DGIT_EXIT_FAIL;
+	}
+	rc = run(argc, argv, rest);
 	fflush(stdout);
 	free(rest);
 	free(dgit_opts.config);

@@ -3,10 +3,7 @@ test_description='t/helper/httpd: files, HEAD, ranges, faults, log'
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-archive.sh"
 
-command -v curl >/dev/null || {
-	echo "1..0 # SKIP curl is missing (make deps installs it)"
-	exit 0
-}
+test_need_cmd curl
 
 ms_now() { echo $(($(date +%s%N) / 1000000)); }
 

@@ -4,10 +4,7 @@ test_description='doc/dgit.1: renders without warnings, matches the program'
 
 MAN="$SRC_DIR/doc/dgit.1"
 
-command -v groff >/dev/null || {
-	echo "1..0 # SKIP groff is missing (make deps installs groff-base)"
-	exit 0
-}
+test_need_cmd groff man
 
 test_expect_success 'groff renders the page without warnings' '
 	groff -ww -man -Tutf8 "$MAN" >rendered 2>err &&
@@ -16,10 +13,8 @@ test_expect_success 'groff renders the page without warnings' '
 '
 
 test_expect_success 'man -l renders the page without warnings' '
-	if command -v man >/dev/null; then
-		MANWIDTH=80 man --warnings -l "$MAN" >out 2>err &&
-		test_must_fail test -s err
-	fi
+	MANWIDTH=80 man --warnings -l "$MAN" >out 2>err &&
+	test_must_fail test -s err
 '
 
 test_expect_success 'every command of --help is documented' '

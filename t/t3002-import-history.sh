@@ -152,7 +152,8 @@ test_expect_success "Debian's dgit makes the very same commits" '
 	done
 '
 else
-	say "skipping the comparison with Debian's dgit: not installed"
+	test_skip "Debian's dgit makes the very same commits" \
+	    "Debian's dgit is not installed (make deps installs it)"
 fi
 
 test_done

@@ -9,10 +9,7 @@ file and mode for mode, or both must refuse the package.'
 
 APPLY="$BUILD/t/helper/apply-patch"
 
-if ! command -v dpkg-source >/dev/null 2>&1; then
-	say "dpkg-source not found: skipping (apt-get install dpkg-dev)"
-	test_done
-fi
+test_need_cmd dpkg-source
 
 # newcase NAME: NAME/orig is the upstream tree, NAME/deb the debian/ dir
 # with an empty series; a patch "p" is listed.

@@ -10,10 +10,7 @@ exact commit message must agree.'
 
 HDR="$BUILD/t/helper/quilt-header"
 
-if ! command -v gbp >/dev/null 2>&1; then
-	say "gbp not found: skipping (apt-get install git-buildpackage)"
-	test_done
-fi
+test_need_cmd gbp
 
 MAINT_NAME='Maint Ainer'
 MAINT_EMAIL='m@example.org'
