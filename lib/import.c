@@ -746,8 +746,19 @@ apply_patch(struct imp *im, const char *buf, size_t len, const char *what,
 	err = dgit_patch_parse(&p, buf, len, 1, what);
 	if (err)
 		return err;
-	for (size_t i = 0; i < dgit_patch_nfiles(p) && err == NULL; i++)
-		err = apply_file(im, dgit_patch_file(p, i), quilt, what);
+	for (size_t i = 0; i < dgit_patch_nfiles(p) && err == NULL; i++) {
+		const struct dgit_patch_file *pf = dgit_patch_file(p, i);
+
+		/* dpkg-source's warning for what GNU patch reads leniently */
+		if (pf->short_tail && im->opts->unpack.warn) {
+			char msg[512];
+
+			snprintf(msg, sizeof msg, "unexpected end of diff "
+			    "'%s'", what);
+			im->opts->unpack.warn(im->opts->unpack.warn_arg, msg);
+		}
+		err = apply_file(im, pf, quilt, what);
+	}
 	dgit_patch_free(p);
 	return err;
 }
