@@ -25,7 +25,6 @@
 #include "dgit_sha256.h"
 #include "dgit_version.h"
 
-#define DSC_MAX (1u << 20)
 #define CLOG_MAX (64u << 20)
 
 static void
@@ -509,7 +508,7 @@ dgit_fetchsuite(struct dgit_fetchsuite_result *out, git_repository *repo,
 		    "Release" : dl->sig_detail);
 
 	snprintf(path, sizeof path, "%s/%s", work, src->dsc_name);
-	if ((err = dgit_fs_read_file(&buf, &len, path, DSC_MAX)))
+	if ((err = dgit_fs_read_file(&buf, &len, path, DGIT_DSC_MAX)))
 		goto done;
 	if ((err = dgit_dsc_parse(&dsc, buf, len, src->dsc_name)))
 		goto done;
