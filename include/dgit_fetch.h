@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #include "dgit_error.h"
-#include "dgit_sha256.h"
+#include "dgit_hash.h"
 
 struct dgit_fetch_progress {
 	size_t files_done;

@@ -31,7 +31,7 @@
 #include "dgit_dsc.h"
 #include "dgit_fetch.h"
 #include "dgit_fs.h"
-#include "dgit_sha256.h"
+#include "dgit_hash.h"
 #include "dgit_verify.h"
 #include "dgit_version.h"
 
@@ -415,14 +415,17 @@ static const struct dgit_error *
 state_path(char **out, const char *cache_dir, const char *base,
     const char *suite)
 {
-	struct dgit_sha256 c;
+	const struct dgit_error *err;
+	struct dgit_hash c;
 	char hex[DGIT_SHA256_HEXLEN + 1];
 
-	dgit_sha256_init(&c);
-	dgit_sha256_update(&c, base, strlen(base));
-	dgit_sha256_update(&c, "\n", 1);
-	dgit_sha256_update(&c, suite, strlen(suite));
-	dgit_sha256_final_hex(&c, hex);
+	*out = NULL;
+	if ((err = dgit_hash_init(&c, DGIT_HASH_SHA256)))
+		return err;
+	dgit_hash_update(&c, base, strlen(base));
+	dgit_hash_update(&c, "\n", 1);
+	dgit_hash_update(&c, suite, strlen(suite));
+	dgit_hash_final_hex(&c, hex);
 	return dgit_fetch_cache_path(out, cache_dir, "state/release-date", hex,
 	    1);
 }

@@ -32,7 +32,7 @@ struct xfer {
 	char errbuf[CURL_ERROR_SIZE];
 	char *tmp;                 /* temporary file next to dest */
 	int fd;
-	struct dgit_sha256 sha;
+	struct dgit_hash sha;          /* SHA-256 */
 	uint64_t got;              /* bytes in tmp, all hashed */
 	uint64_t cap;              /* never accept more than this */
 	uint64_t range_from;       /* the Range asked for this attempt */
@@ -84,7 +84,7 @@ fail(struct run *r, const struct dgit_error *err)
  * hits.
  */
 static const struct dgit_error *
-copy_hash(int fd, const char *tmp, const char *src, struct dgit_sha256 *sha,
+copy_hash(int fd, const char *tmp, const char *src, struct dgit_hash *sha,
     uint64_t cap)
 {
 	const struct dgit_error *err = NULL;
@@ -110,7 +110,7 @@ copy_hash(int fd, const char *tmp, const char *src, struct dgit_sha256 *sha,
 			    "'%s' is larger than expected", src);
 			goto done;
 		}
-		dgit_sha256_update(sha, buf, (size_t)n);
+		dgit_hash_update(sha, buf, (size_t)n);
 		err = dgit_fs_write_all(fd, buf, (size_t)n, tmp);
 		if (err)
 			goto done;
@@ -178,12 +178,12 @@ cache_sha_path(char **out, const char *cache_dir, const char *hex, int mk)
 const struct dgit_error *
 dgit_fetch_cache_url_path(char **out, const char *cache_dir, const char *url)
 {
-	struct dgit_sha256 c;
+	const struct dgit_error *err;
 	char hex[DGIT_SHA256_HEXLEN + 1];
 
-	dgit_sha256_init(&c);
-	dgit_sha256_update(&c, url, strlen(url));
-	dgit_sha256_final_hex(&c, hex);
+	*out = NULL;
+	if ((err = dgit_hash_buf_hex(hex, DGIT_HASH_SHA256, url, strlen(url))))
+		return err;
 	return dgit_fetch_cache_path(out, cache_dir, "url", hex, 1);
 }
 
@@ -226,7 +226,7 @@ check_item(struct xfer *x, const char *what)
 		snprintf(named, sizeof named, "%s' from '%s", it->name, what);
 		what = named;
 	}
-	dgit_sha256_final_hex(&x->sha, it->got_sha256);
+	dgit_hash_final_hex(&x->sha, it->got_sha256);
 	it->got_size = x->got;
 	if (it->has_size && x->got != it->size)
 		return dgit_error_fmt(DGIT_ERR_CHECKSUM,
@@ -270,7 +270,7 @@ try_cache(struct run *r, struct xfer *x)
 	int ok = 0;
 
 	if (r->o->cache_dir == NULL || x->it->sha256 == NULL ||
-	    !dgit_sha256_hex_valid(x->it->sha256))
+	    !dgit_hash_hex_valid(x->it->sha256, DGIT_HASH_SHA256))
 		return 0;
 	if (cache_sha_path(&cp, r->o->cache_dir, x->it->sha256, 0))
 		return 0;
@@ -288,7 +288,8 @@ try_cache(struct run *r, struct xfer *x)
 		/* start the download from an empty file */
 		if (ftruncate(x->fd, 0) == -1 || lseek(x->fd, 0, SEEK_SET) == -1)
 			ok = 0;
-		dgit_sha256_init(&x->sha);
+		/* on failure the context is gone; on_data notices */
+		(void)dgit_hash_reset(&x->sha);
 		x->got = 0;
 		x->it->got_sha256[0] = '\0';
 		x->it->got_size = 0;
@@ -316,9 +317,16 @@ on_data(char *data, size_t size, size_t nmemb, void *arg)
 				x->write_errno = errno;
 				return 0;
 			}
-			dgit_sha256_init(&x->sha);
+			if (dgit_hash_reset(&x->sha) != NULL) {
+				x->write_errno = ENOMEM;
+				return 0;
+			}
 			x->got = 0;
 		}
+	}
+	if (x->sha.ctx == NULL) {
+		x->write_errno = ENOMEM;
+		return 0;
 	}
 	if (x->got + len > x->cap) {
 		x->oversize = 1;
@@ -328,7 +336,7 @@ on_data(char *data, size_t size, size_t nmemb, void *arg)
 		x->write_errno = errno;
 		return 0;
 	}
-	dgit_sha256_update(&x->sha, data, len);
+	dgit_hash_update(&x->sha, data, len);
 	x->got += len;
 	*x->net_bytes += len;
 	return len;
@@ -471,7 +479,8 @@ ended(struct run *r, CURLM *m, struct xfer *x, CURLcode rc)
 		    status == 416) || rc == CURLE_RANGE_ERROR) {
 			/* our Range was refused: start again from zero */
 			x->got = 0;
-			dgit_sha256_init(&x->sha);
+			if ((err = dgit_hash_reset(&x->sha)))
+				return err;
 			again = 1;
 		}
 	}
@@ -557,8 +566,10 @@ dgit_fetch_files(const struct dgit_fetch_opts *o,
 		items[i].got_size = 0;
 		items[i].from_cache = 0;
 		x->cap = item_cap(x->it);
-		dgit_sha256_init(&x->sha);
-		err = dgit_fs_tmpfile_beside(&x->tmp, &x->fd, x->it->dest);
+		err = dgit_hash_init(&x->sha, DGIT_HASH_SHA256);
+		if (err == NULL)
+			err = dgit_fs_tmpfile_beside(&x->tmp, &x->fd,
+			    x->it->dest);
 		if (err) {
 			fail(&r, err);
 			goto done;
@@ -661,6 +672,7 @@ done:
 			curl_multi_remove_handle(m, x->h);
 			curl_easy_cleanup(x->h);
 		}
+		dgit_hash_release(&x->sha);
 		if (x->fd != -1)
 			close(x->fd);
 		if (x->tmp) {

@@ -22,7 +22,7 @@
 #include "dgit_import.h"
 #include "dgit_fs.h"
 #include "dgit_repo.h"
-#include "dgit_sha256.h"
+#include "dgit_hash.h"
 #include "dgit_version.h"
 
 #define CLOG_MAX (64u << 20)
@@ -359,7 +359,7 @@ place_files(const struct dgit_archive_source *src, const char *from,
 		snprintf(path, sizeof path, "%s/%s", dir, f->name);
 		if (lstat(path, &st) != 0)
 			continue;
-		err = dgit_sha256_file(hex, NULL, path);
+		err = dgit_hash_file(hex, NULL, DGIT_HASH_SHA256, path);
 		if (err)
 			goto done;
 		if (strcmp(hex, f->sha256) != 0) {
