@@ -26,6 +26,7 @@
 #include <archive.h>
 
 #include "dgit_aptshim.h"
+#include "dgit_date.h"
 #include "dgit_archive.h"
 #include "dgit_deb822.h"
 #include "dgit_dsc.h"
@@ -194,76 +195,17 @@ each_sum(const char *v, size_t hashlen, const char *what, const char *field,
 	return NULL;
 }
 
-/* RFC 2822 date as in Release files: "Sat, 11 Jul 2026 10:17:11 UTC". */
+/* A Release file's date ("Sat, 11 Jul 2026 10:17:11 UTC"); 1 if good. */
 static int
 parse_date(const char *s, time_t *out)
 {
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	struct tm tm;
-	const char *p = s, *comma;
-	char *end;
-	long v;
-	int i, off = 0;
+	int64_t t;
 
-	memset(&tm, 0, sizeof tm);
-	comma = strchr(p, ',');
-	if (comma)
-		p = comma + 1;
-	while (*p == ' ')
-		p++;
-	v = strtol(p, &end, 10);
-	if (end == p || v < 1 || v > 31 || *end != ' ')
+	if (dgit_date_parse(&t, NULL, s, DGIT_DATE_ZONE_NAMES, "Release")
+	    != NULL || (int64_t)(time_t)t != t)
 		return 0;
-	tm.tm_mday = (int)v;
-	p = end + 1;
-	for (i = 0; i < 12; i++)
-		if (strncasecmp(p, months + 3 * i, 3) == 0)
-			break;
-	if (i == 12 || p[3] != ' ')
-		return 0;
-	tm.tm_mon = i;
-	p += 4;
-	v = strtol(p, &end, 10);
-	if (end == p || v < 1970 || v > 9999 || *end != ' ')
-		return 0;
-	tm.tm_year = (int)v - 1900;
-	p = end + 1;
-	if (!(p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' &&
-	    p[2] == ':' && p[3] >= '0' && p[3] <= '9' && p[4] >= '0' &&
-	    p[4] <= '9' && p[5] == ':' && p[6] >= '0' && p[6] <= '9' &&
-	    p[7] >= '0' && p[7] <= '9'))
-		return 0;
-	tm.tm_hour = (p[0] - '0') * 10 + p[1] - '0';
-	tm.tm_min = (p[3] - '0') * 10 + p[4] - '0';
-	tm.tm_sec = (p[6] - '0') * 10 + p[7] - '0';
-	if (tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
-		return 0;
-	p += 8;
-	while (*p == ' ')
-		p++;
-	if (*p == '\0' || strcmp(p, "UTC") == 0 || strcmp(p, "GMT") == 0 ||
-	    strcmp(p, "Z") == 0)
-		off = 0;
-	else if ((p[0] == '+' || p[0] == '-') && strlen(p) == 5 &&
-	    strspn(p + 1, "0123456789") == 4) {
-		off = ((p[1] - '0') * 10 + p[2] - '0') * 3600 +
-		    ((p[3] - '0') * 10 + p[4] - '0') * 60;
-		if (p[0] == '-')
-			off = -off;
-	} else
-		return 0;
-	*out = timegm(&tm) - off;
+	*out = (time_t)t;
 	return 1;
-}
-
-static void
-fmt_time(char *buf, size_t len, time_t t)
-{
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
-		snprintf(buf, len, "@%lld", (long long)t);
 }
 
 /* ------------------------------------------------------ mirror choice */
@@ -454,11 +396,11 @@ check_rollback(const struct dgit_archive_opts *o,
 			seen = 0;
 	}
 	if (r->date < 0 || (uint64_t)r->date < seen) {
-		char a[64], b[64];
+		char a[DGIT_DATE_BUFSZ], b[DGIT_DATE_BUFSZ];
 
 		if (!o->allow_rollback) {
-			fmt_time(a, sizeof a, r->date);
-			fmt_time(b, sizeof b, (time_t)seen);
+			dgit_date_format_utc(a, r->date);
+			dgit_date_format_utc(b, (time_t)seen);
 			err = dgit_error_fmt(DGIT_ERR_ROLLBACK,
 			    "'%s' is dated %s, older than the Release already "
 			    "seen for suite '%s' (dated %s): the mirror may be "
@@ -517,9 +459,9 @@ parse_release(struct dgit_archive_release *r,
 		goto done;
 	}
 	if (r->date > now + FUTURE_SLACK && !o->allow_future) {
-		char a[64];
+		char a[DGIT_DATE_BUFSZ];
 
-		fmt_time(a, sizeof a, r->date);
+		dgit_date_format_utc(a, r->date);
 		err = dgit_error_fmt(DGIT_ERR_EXPIRED,
 		    "'%s' is dated %s, in the future: check this machine's "
 		    "clock, or pass --force-release-future-date", url, a);
@@ -535,9 +477,9 @@ parse_release(struct dgit_archive_release *r,
 			goto done;
 		}
 		if (until < now && !o->allow_expired) {
-			char a[64];
+			char a[DGIT_DATE_BUFSZ];
 
-			fmt_time(a, sizeof a, until);
+			dgit_date_format_utc(a, until);
 			err = dgit_error_fmt(DGIT_ERR_EXPIRED,
 			    "'%s' expired at %s (Valid-Until): the mirror is "
 			    "stale or replaying an old archive; use another "
