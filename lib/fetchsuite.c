@@ -20,11 +20,11 @@
 #include "dgit_error.h"
 #include "dgit_fetchsuite.h"
 #include "dgit_import.h"
+#include "dgit_fs.h"
 #include "dgit_repo.h"
-#include "dgit_sha256.h"
+#include "dgit_hash.h"
 #include "dgit_version.h"
 
-#define DSC_MAX (1u << 20)
 #define CLOG_MAX (64u << 20)
 
 static void
@@ -332,48 +332,6 @@ done:
 	return err;
 }
 
-/* Make dst hold src's bytes: a hard link, else a copy via a temp name. */
-static const struct dgit_error *
-link_or_copy(const char *src, const char *dst)
-{
-	char tmp[4096], buf[65536];
-	int in = -1, out = -1;
-	ssize_t r;
-	const struct dgit_error *err = NULL;
-
-	if (link(src, dst) == 0)
-		return NULL;
-	if (errno == EEXIST)
-		return dgit_error_fmt(DGIT_ERR_EXISTS, "'%s' exists", dst);
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.dgit-tmp", dst) >= sizeof tmp)
-		return dgit_error_fmt(DGIT_ERR_LIMIT, "path too long: '%s'", dst);
-	in = open(src, O_RDONLY);
-	if (in < 0)
-		return dgit_error_from_errno("cannot open '%s'", src);
-	out = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
-	if (out < 0) {
-		err = dgit_error_from_errno("cannot create '%s'", tmp);
-		close(in);
-		return err;
-	}
-	while ((r = read(in, buf, sizeof buf)) > 0) {
-		if (write(out, buf, (size_t)r) != r) {
-			err = dgit_error_from_errno("cannot write '%s'", tmp);
-			break;
-		}
-	}
-	if (r < 0 && err == NULL)
-		err = dgit_error_from_errno("cannot read '%s'", src);
-	close(in);
-	if (close(out) != 0 && err == NULL)
-		err = dgit_error_from_errno("cannot write '%s'", tmp);
-	if (err == NULL && rename(tmp, dst) != 0)
-		err = dgit_error_from_errno("cannot create '%s'", dst);
-	if (err)
-		unlink(tmp);
-	return err;
-}
-
 /*
  * Put the package's files (all but the .dsc) into dir, as dgit does for
  * builds.  A file already there is kept when its SHA-256 is right and is
@@ -401,7 +359,7 @@ place_files(const struct dgit_archive_source *src, const char *from,
 		snprintf(path, sizeof path, "%s/%s", dir, f->name);
 		if (lstat(path, &st) != 0)
 			continue;
-		err = dgit_sha256_file(hex, NULL, path);
+		err = dgit_hash_file(hex, NULL, DGIT_HASH_SHA256, path);
 		if (err)
 			goto done;
 		if (strcmp(hex, f->sha256) != 0) {
@@ -419,7 +377,7 @@ place_files(const struct dgit_archive_source *src, const char *from,
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, f->name);
 		snprintf(srcpath, sizeof srcpath, "%s/%s", from, f->name);
-		err = link_or_copy(srcpath, path);
+		err = dgit_fs_link_or_copy(srcpath, path);
 		if (err)
 			goto done;
 		placed[i] = 1;
@@ -484,18 +442,8 @@ dgit_fetchsuite(struct dgit_fetchsuite_result *out, git_repository *repo,
 		err = dgit_error_from_errno("cannot create '%s'", path);
 		goto done;
 	}
-	if (asprintf(&work, "%s/fetch.XXXXXX", path) < 0) {
-		work = NULL;
-		err = dgit_error(DGIT_ERR_NOMEM);
+	if ((err = dgit_fs_mkdtemp(&work, path, "fetch")))
 		goto done;
-	}
-	if (mkdtemp(work) == NULL) {
-		err = dgit_error_from_errno("cannot create a directory in '%s'",
-		    path);
-		free(work);
-		work = NULL;
-		goto done;
-	}
 	err = dgit_archive_download_source(&dl, o->archive, src, work);
 	if (err)
 		goto done;
@@ -508,7 +456,7 @@ dgit_fetchsuite(struct dgit_fetchsuite_result *out, git_repository *repo,
 		    "Release" : dl->sig_detail);
 
 	snprintf(path, sizeof path, "%s/%s", work, src->dsc_name);
-	if ((err = dgit_fs_read_file(&buf, &len, path, DSC_MAX)))
+	if ((err = dgit_fs_read_file(&buf, &len, path, DGIT_DSC_MAX)))
 		goto done;
 	if ((err = dgit_dsc_parse(&dsc, buf, len, src->dsc_name)))
 		goto done;
