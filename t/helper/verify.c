@@ -78,7 +78,7 @@ main(int argc, char **argv)
 		    dgit_error_code_str(err->code), err->msg);
 		return 1;
 	}
-	fprintf(stderr, "fpr %s\nclass %02x\n", res->fpr, res->sig_class & 0xff);
+	fprintf(stderr, "fpr %s\n", res->fpr);
 	if (res->text)
 		fwrite(res->text, 1, res->text_len, stdout);
 	dgit_verify_result_free(res);
