@@ -1122,37 +1122,23 @@ check_previously(struct push *p)
 	return err;
 }
 
-/* Check 5: no rewind, and every new commit has proper metadata. */
+/* Check 5a: every new commit has proper metadata (Debian #849041). */
 static const struct dgit_error *
-check_history(struct push *p)
+check_commits(struct push *p)
 {
 	const struct dgit_error *err = NULL;
 	git_revwalk *walk = NULL;
 	git_oid id;
 	char hex[GIT_OID_HEXSZ + 1];
-	int old_known = !git_oid_is_zero(&p->branch->old);
 
-	if (old_known && !(p->policy & DGIT_SERVER_NOFFCHECK) &&
-	    !git_oid_equal(&p->branch->old, &p->branch->new)) {
-		int rc = git_graph_descendant_of(p->repo, &p->branch->new,
-		    &p->branch->old);
-
-		if (rc < 0)
-			return dgit_error_git("cannot compare '%s' with its "
-			    "old value", p->branch->ref);
-		if (rc == 0)
-			return refuse("not a fast forward on '%s'; to rewind "
-			    "deliberately, push with "
-			    "--deliberately-not-fast-forward where this "
-			    "server allows it", p->branch->ref);
-	}
-	if (p->policy & DGIT_SERVER_NOCOMMITCHECK)
-		return NULL;
 	if (git_revwalk_new(&walk, p->repo) < 0 ||
 	    git_revwalk_push(walk, &p->branch->new) < 0 ||
-	    (old_known && git_revwalk_hide(walk, &p->branch->old) < 0)) {
-		err = dgit_error_git("cannot walk the history of '%s'",
-		    p->branch->ref);
+	    (!git_oid_is_zero(&p->branch->old) &&
+	    git_revwalk_hide(walk, &p->branch->old) < 0)) {
+		git_oid_tostr(hex, sizeof hex, &p->branch->new);
+		err = refuse("corrupted commit %s or its history under '%s' "
+		    "(%s)", hex, p->branch->ref, git_error_last() ?
+		    git_error_last()->message : "?");
 		goto done;
 	}
 	for (;;) {
@@ -1190,6 +1176,32 @@ check_history(struct push *p)
 done:
 	git_revwalk_free(walk);
 	return err;
+}
+
+/* Check 5b: no rewind unless the policy allows it. */
+static const struct dgit_error *
+check_history(struct push *p)
+{
+	const struct dgit_error *err;
+	int rc;
+
+	if (!(p->policy & DGIT_SERVER_NOCOMMITCHECK) &&
+	    (err = check_commits(p)))
+		return err;
+	if (git_oid_is_zero(&p->branch->old) ||
+	    (p->policy & DGIT_SERVER_NOFFCHECK) ||
+	    git_oid_equal(&p->branch->old, &p->branch->new))
+		return NULL;
+	rc = git_graph_descendant_of(p->repo, &p->branch->new,
+	    &p->branch->old);
+	if (rc < 0)
+		return dgit_error_git("cannot compare '%s' with its old value",
+		    p->branch->ref);
+	if (rc == 0)
+		return refuse("not a fast forward on '%s'; to rewind "
+		    "deliberately, push with --deliberately-not-fast-forward "
+		    "where this server allows it", p->branch->ref);
+	return NULL;
 }
 
 /* Say a child's captured output to the pusher, line by line. */
@@ -1260,7 +1272,8 @@ run_policy(struct push *p, const char *action, int allowed, const char *extra)
 		    "hook %s exited with status %d)", action, res.exit_code);
 		goto done;
 	}
-	p->policy = res.exit_code;
+	if (allowed)
+		p->policy = res.exit_code;
 done:
 	dgit_run_result_release(&res);
 	return err;
@@ -1303,7 +1316,7 @@ run_gate(struct push *p, const struct suite *s)
 		goto done;
 	}
 	co.checkout_strategy = GIT_CHECKOUT_FORCE |
-	    GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
+	    GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH | GIT_CHECKOUT_DONT_WRITE_INDEX;
 	co.target_directory = tree_dir;
 	co.disable_filters = 1;
 	if (git_checkout_tree(p->repo, (git_object *)tree, &co) < 0) {
@@ -1422,6 +1435,31 @@ done:
 	return err;
 }
 
+/*
+ * Under the push lock, each ref must still be what the pusher saw: a push
+ * checked against a state that another push has since changed is refused
+ * whole, rather than left to receive-pack's ref-by-ref updates.
+ */
+static const struct dgit_error *
+check_current(struct push *p)
+{
+	for (size_t i = 0; i < p->nu; i++) {
+		git_oid cur;
+		int rc = git_reference_name_to_id(&cur, p->repo, p->u[i].ref);
+
+		if (rc == GIT_ENOTFOUND)
+			git_oid_fromstr(&cur,
+			    "0000000000000000000000000000000000000000");
+		else if (rc < 0)
+			return dgit_error_git("cannot read '%s'", p->u[i].ref);
+		if (!git_oid_equal(&cur, &p->u[i].old))
+			return refuse("'%s' has changed since you fetched (a "
+			    "push that came first); fetch and try again",
+			    p->u[i].ref);
+	}
+	return NULL;
+}
+
 static const struct dgit_error *
 checks(struct push *p, const char *updates, size_t len)
 {
@@ -1430,6 +1468,8 @@ checks(struct push *p, const char *updates, size_t len)
 	const struct suite *s;
 
 	if ((err = parse_updates(p, updates, len)))
+		return err;
+	if ((err = check_current(p)))
 		return err;
 	if ((err = read_tag(&p->tag_raw, &p->tag_len, &tag, p, p->tag)))
 		return err;
