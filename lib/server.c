@@ -1617,6 +1617,14 @@ dgit_server_argv_free(char **argv)
 	free(argv);
 }
 
+static const struct dgit_error *
+not_understood(void)
+{
+	return dgit_error_fmt(DGIT_ERR_USAGE, "command not understood: this "
+	    "account only runs 'git-receive-pack PACKAGE.git' and "
+	    "'git-upload-pack PACKAGE.git'");
+}
+
 const struct dgit_error *
 dgit_server_ssh_command(char ***argvp, const struct dgit_server_config *cfg,
     const char *command)
@@ -1641,13 +1649,13 @@ dgit_server_ssh_command(char ***argvp, const struct dgit_server_config *cfg,
 	sub = sub ? sub + 1 : command;
 	cl -= (size_t)(sub - command);
 	if (sp == NULL)
-		goto bad;
+		return not_understood();
 	if (cl == 16 && memcmp(sub, "git-receive-pack", 16) == 0)
 		sub = "receive-pack";
 	else if (cl == 15 && memcmp(sub, "git-upload-pack", 15) == 0)
 		sub = "upload-pack";
 	else
-		goto bad;
+		return not_understood();
 	arg = sp + 1;
 	n = strlen(arg);
 	if (n >= 2 && arg[0] == '\'' && arg[n - 1] == '\'') {
@@ -1662,11 +1670,15 @@ dgit_server_ssh_command(char ***argvp, const struct dgit_server_config *cfg,
 		char *b = base ? base + 1 : name;
 		size_t bl = strlen(b);
 
-		if (bl < 5 || strcmp(b + bl - 4, ".git") != 0)
-			goto bad;
+		if (bl < 5 || strcmp(b + bl - 4, ".git") != 0) {
+			err = not_understood();
+			goto done;
+		}
 		b[bl - 4] = '\0';
-		if (!dgit_tag_package_name_ok(b))
-			goto bad;
+		if (!dgit_tag_package_name_ok(b)) {
+			err = not_understood();
+			goto done;
+		}
 		if (asprintf(&path, "%s/%s.git", cfg->dir, b) == -1) {
 			path = NULL;
 			err = dgit_error(DGIT_ERR_NOMEM);
@@ -1688,11 +1700,6 @@ dgit_server_ssh_command(char ***argvp, const struct dgit_server_config *cfg,
 	path = NULL;
 	*argvp = argv;
 	argv = NULL;
-	goto done;
-bad:
-	err = dgit_error_fmt(DGIT_ERR_USAGE, "command not understood: this "
-	    "account only runs 'git-receive-pack PACKAGE.git' and "
-	    "'git-upload-pack PACKAGE.git'");
 done:
 	dgit_server_argv_free(argv);
 	free(name);
