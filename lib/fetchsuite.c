@@ -20,6 +20,7 @@
 #include "dgit_error.h"
 #include "dgit_fetchsuite.h"
 #include "dgit_import.h"
+#include "dgit_fs.h"
 #include "dgit_repo.h"
 #include "dgit_sha256.h"
 #include "dgit_version.h"
