@@ -538,8 +538,9 @@ make_diff(struct qf *q, char **out, size_t *outlen, git_tree *a,
 	git_diff *diff = NULL;
 	git_buf pb = { 0 };
 	char *s = NULL;
-	size_t len = 0, nd;
+	size_t len = 0, nd, hunks = 0;
 	FILE *fp = NULL;
+	char *mode_only = NULL;
 
 	*out = NULL;
 	*outlen = 0;
@@ -579,16 +580,11 @@ make_diff(struct qf *q, char **out, size_t *outlen, git_tree *a,
 				    "quilt patch cannot hold; add it to "
 				    "debian/source/include-binaries to ship it "
 				    "in the debian tarball", what, path);
-		} else if (d->status == GIT_DELTA_MODIFIED &&
-		    adds == 0 && dels == 0 &&
-		    d->old_file.mode != d->new_file.mode) {
-			err = dgit_error_fmt(DGIT_ERR_UNREPRESENTABLE,
-			    "%s changes only the mode of '%s' (%06o to %06o): "
-			    "a quilt patch cannot carry that (0 insertions, "
-			    "0 deletions); change the file's contents too, or "
-			    "set the mode in debian/rules", what,
-			    d->new_file.path, d->old_file.mode,
-			    d->new_file.mode);
+		} else if ((d->status == GIT_DELTA_MODIFIED && adds == 0 &&
+		    dels == 0 && d->old_file.mode != d->new_file.mode) &&
+		    mode_only == NULL &&
+		    (mode_only = strdup(d->new_file.path)) == NULL) {
+			err = nomem();
 		} else if (git_patch_to_buf(&pb, p) != 0) {
 			err = dgit_error_git("cannot format the diff of %s",
 			    what);
@@ -598,9 +594,19 @@ make_diff(struct qf *q, char **out, size_t *outlen, git_tree *a,
 		} else {
 			fwrite(pb.ptr, 1, pb.size, fp);
 		}
+		if (git_patch_num_hunks(p) > 0)
+			hunks++;
 		git_buf_dispose(&pb);
 		git_patch_free(p);
 	}
+	/* a patch of mode changes alone holds no hunk: dpkg-source says it
+	 * "doesn't contain any patch" (0 insertions, 0 deletions) */
+	if (err == NULL && hunks == 0 && mode_only)
+		err = dgit_error_fmt(DGIT_ERR_UNREPRESENTABLE, "%s changes only "
+		    "the mode of '%s', which a quilt patch cannot carry on its "
+		    "own (0 insertions, 0 deletions); change a file's contents "
+		    "in the same commit, or set the mode in debian/rules",
+		    what, mode_only);
 	if (fclose(fp) != 0 && err == NULL)
 		err = nomem();
 	fp = NULL;
@@ -610,6 +616,7 @@ make_diff(struct qf *q, char **out, size_t *outlen, git_tree *a,
 		s = NULL;
 	}
 done:
+	free(mode_only);
 	free(s);
 	git_diff_free(diff);
 	git_tree_free(ua);
