@@ -719,7 +719,7 @@ add_patch(struct qf *q, char *name, char *text, size_t len)
 /* The patch for one commit of a linear stack (none when it changes
  * nothing outside debian/). */
 static const struct dgit_error *
-commit_patch(struct qf *q, git_commit *c)
+commit_patch(struct qf *q, git_commit *c, unsigned pidx)
 {
 	const struct dgit_error *err = NULL;
 	git_commit *parent = NULL;
@@ -731,7 +731,7 @@ commit_patch(struct qf *q, git_commit *c)
 	const char *msg = git_commit_message_raw(c);
 
 	snprintf(what, sizeof what, "commit %s", hex_of(git_commit_id(c)));
-	if (git_commit_parent(&parent, c, 0) != 0 ||
+	if (git_commit_parent(&parent, c, pidx) != 0 ||
 	    git_commit_tree(&pt, parent) != 0 || git_commit_tree(&ct, c) != 0) {
 		err = dgit_error_git("cannot read %s", what);
 		goto done;
@@ -809,6 +809,7 @@ linear(struct qf *q, int *nolinear)
 {
 	const struct dgit_error *err = NULL;
 	git_commit *cur = NULL, **chain = NULL;
+	unsigned *pidx = NULL;
 	git_tree *odp = NULL, *ct = NULL;
 	size_t n = 0, cap = 0, steps = 0;
 
@@ -817,8 +818,9 @@ linear(struct qf *q, int *nolinear)
 	    git_commit_dup(&cur, q->head) != 0)
 		return dgit_error_git("cannot read the patches-applied tree");
 	for (;;) {
-		unsigned np = git_commit_parentcount(cur);
+		unsigned np = git_commit_parentcount(cur), via = 0;
 		git_commit *next = NULL;
+		int patch = 0, base = 0;
 
 		if (git_commit_tree(&ct, cur) != 0) {
 			err = dgit_error_git("cannot read commit %s",
@@ -838,27 +840,30 @@ linear(struct qf *q, int *nolinear)
 			goto done;
 		}
 		if (np == 1) {
-			if (n == cap) {
-				git_commit **nc = realloc(chain,
-				    (cap = cap ? 2 * cap : 16) * sizeof *nc);
-
-				if (nc == NULL) {
-					err = nomem();
-					goto done;
-				}
-				chain = nc;
-			}
-			chain[n++] = cur;
-			cur = NULL;
-			if (git_commit_parent(&next, chain[n - 1], 0) != 0) {
-				err = dgit_error_git("cannot read the parent "
-				    "of %s", hex_of(git_commit_id(chain[n - 1])));
-				goto done;
-			}
+			patch = 1;
 		} else {
-			/* a merge whose tree is one parent's (upstream-wise,
-			 * such as dgit's pseudomerges) adds nothing */
-			for (unsigned i = 0; i < np && next == NULL; i++) {
+			/*
+			 * A merge: when a parent is the base (a pseudomerge
+			 * onto the archive's patches-applied tree), the
+			 * merge is the first patch, against that parent;
+			 * else a parent with the merge's upstream files
+			 * makes it add nothing; else no linear stack.
+			 */
+			for (unsigned i = 0; i < np && !base; i++) {
+				git_commit *p = NULL;
+				git_tree *pt = NULL;
+
+				if (git_commit_parent(&p, cur, i) == 0 &&
+				    git_commit_tree(&pt, p) == 0 &&
+				    same_upstream(pt, odp)) {
+					base = patch = 1;
+					via = i;
+				}
+				git_tree_free(pt);
+				git_commit_free(p);
+			}
+			for (unsigned i = 0; i < np && !patch && next == NULL;
+			    i++) {
 				git_commit *p = NULL;
 				git_tree *pt = NULL;
 
@@ -870,7 +875,7 @@ linear(struct qf *q, int *nolinear)
 					git_commit_free(p);
 				git_tree_free(pt);
 			}
-			if (next == NULL) {
+			if (!patch && next == NULL) {
 				*nolinear = 1;
 				err = dgit_error_fmt(DGIT_ERR_PATCH, "merge %s "
 				    "changes upstream files relative to each of "
@@ -879,6 +884,33 @@ linear(struct qf *q, int *nolinear)
 				    hex_of(git_commit_id(cur)));
 				goto done;
 			}
+		}
+		if (patch) {
+			if (n == cap) {
+				git_commit **nc;
+				unsigned *npi;
+
+				cap = cap ? 2 * cap : 16;
+				nc = realloc(chain, cap * sizeof *nc);
+				if (nc)
+					chain = nc;
+				npi = realloc(pidx, cap * sizeof *npi);
+				if (npi)
+					pidx = npi;
+				if (nc == NULL || npi == NULL) {
+					err = nomem();
+					goto done;
+				}
+			}
+			chain[n] = cur;
+			pidx[n++] = via;
+			cur = NULL;
+			if (git_commit_parent(&next, chain[n - 1], via) != 0) {
+				err = dgit_error_git("cannot read the parent "
+				    "of %s", hex_of(git_commit_id(chain[n - 1])));
+				goto done;
+			}
+		} else {
 			git_commit_free(cur);
 		}
 		git_tree_free(ct);
@@ -888,11 +920,12 @@ linear(struct qf *q, int *nolinear)
 	say(q, "linear patch stack from %s: %zu commits",
 	    hex_of(git_commit_id(cur)), n);
 	for (size_t i = n; i-- > 0 && err == NULL; )
-		err = commit_patch(q, chain[i]);
+		err = commit_patch(q, chain[i], pidx[i]);
 done:
 	for (size_t i = 0; i < n; i++)
 		git_commit_free(chain[i]);
 	free(chain);
+	free(pidx);
 	git_commit_free(cur);
 	git_tree_free(ct);
 	git_tree_free(odp);
