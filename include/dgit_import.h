@@ -42,6 +42,14 @@ struct dgit_import_opts {
 	 */
 	const git_oid *merge_parent;
 	const char *merge_ref;
+	/*
+	 * 3.0 (quilt) only: take debian/ from this git tree of repo
+	 * instead of a debian tarball, which the .dsc then need not list
+	 * (no tarball commit is made for it).  This gives the tree
+	 * dpkg-source -x would make of the origs with a branch's debian/
+	 * directory: the quilt fixup's patches-applied base.
+	 */
+	const git_oid *debian_tree;
 	/* Progress lines ("unpacking X", ...); borrowed message. */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;

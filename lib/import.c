@@ -1192,7 +1192,9 @@ import_quilt(struct imp *im, git_oid *head)
 	const struct dgit_dsc_file *deb = find_kind(dsc, DGIT_DSC_DEBIAN_TAR);
 	const struct dgit_dsc_file *orig = find_kind(dsc, DGIT_DSC_ORIG);
 
-	if (orig == NULL || deb == NULL)
+	const git_oid *deb_tree = im->opts ? im->opts->debian_tree : NULL;
+
+	if (orig == NULL || (deb == NULL && deb_tree == NULL))
 		return dgit_error_fmt(DGIT_ERR_PARSE, "a '3.0 (quilt)' .dsc "
 		    "needs an orig tarball and a debian tarball");
 	tc = calloc(dsc->nfiles + 1, sizeof *tc);
@@ -1229,18 +1231,30 @@ import_quilt(struct imp *im, git_oid *head)
 			goto done;
 		tc[ntc++].f = f;
 	}
-	err = unpack_one(im, &t, deb->name, 1, 0, 0);
-	if (err)
-		goto done;
-	dgit_tree_strip_single(t, &dname);
-	if ((err = dgit_tree_write(&tc[ntc].tree, t, im->pack)) ||
-	    (err = dgit_tree_remove(im->tree, "debian")))
-		goto done;
-	err = dgit_tree_overlay(im->tree, dname ? dname : "", t);
-	t = NULL;
-	if (err)
-		goto done;
-	tc[ntc++].f = deb;
+	if (deb_tree) {
+		/* debian/ from git: replaces the orig's, as the tarball's */
+		if ((err = dgit_tree_new(&t)) ||
+		    (err = dgit_tree_add_git(t, "", im->repo, deb_tree)) ||
+		    (err = dgit_tree_remove(im->tree, "debian")))
+			goto done;
+		err = dgit_tree_overlay(im->tree, "debian", t);
+		t = NULL;
+		if (err)
+			goto done;
+	} else {
+		err = unpack_one(im, &t, deb->name, 1, 0, 0);
+		if (err)
+			goto done;
+		dgit_tree_strip_single(t, &dname);
+		if ((err = dgit_tree_write(&tc[ntc].tree, t, im->pack)) ||
+		    (err = dgit_tree_remove(im->tree, "debian")))
+			goto done;
+		err = dgit_tree_overlay(im->tree, dname ? dname : "", t);
+		t = NULL;
+		if (err)
+			goto done;
+		tc[ntc++].f = deb;
+	}
 
 	if ((err = read_metadata(im)) != NULL)
 		goto done;
