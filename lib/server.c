@@ -16,6 +16,7 @@
 #include <git2.h>
 
 #include "dgit_error.h"
+#include "dgit_fs.h"
 #include "dgit_repo.h"
 #include "dgit_run.h"
 #include "dgit_server.h"
