@@ -14,8 +14,8 @@
  *     the series, author and subject from its DEP-3 header (else the
  *     Maintainer and the patch name);
  *   - 1.0 with a .diff.gz: one commit on top of the orig commit;
- *   - native: one parentless commit ("[dgit import package ...]");
- *   - optionally a pseudomerge onto an existing branch tip.
+ *   - native: one parentless commit ("[dgit import package ...]").
+ * (import-dsc's pseudomerge onto an existing branch is dgit_history's.)
  *
  * Author, committer and dates come from debian/changelog (in UTC), so the
  * same .dsc gives the same commit ids anywhere.  All objects go into one
@@ -36,20 +36,14 @@ struct dgit_import_opts {
 	int threads;               /* compression threads, -1 default */
 	/* Do not check the files' sizes and SHA-256 against the .dsc. */
 	int no_checksums;
-	/*
-	 * When set, finish with a pseudomerge: parents the import and
-	 * *merge_parent, message "Merge PKG (VER) import into REF".
-	 */
-	const git_oid *merge_parent;
-	const char *merge_ref;
 	/* Progress lines ("unpacking X", ...); borrowed message. */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;
 };
 
 struct dgit_import_result {
-	git_oid commit;            /* the final commit (pseudomerge if any) */
-	git_oid import;            /* the last commit of the import proper */
+	git_oid commit;            /* the final commit */
+	git_oid import;            /* the same (kept for callers) */
 	git_oid tree;              /* its tree */
 	size_t npatches;
 	size_t nobjects;           /* objects written to the pack */

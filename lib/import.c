@@ -1355,24 +1355,6 @@ dgit_import_dsc(struct dgit_import_result *out, git_repository *repo,
 	git_oid_cpy(&out->import, &head);
 	if ((err = dgit_tree_write(&out->tree, im.tree, im.pack)) != NULL)
 		goto done;
-	if (opts && opts->merge_parent) {
-		git_oid parents[2];
-		char *msg;
-
-		git_oid_cpy(&parents[0], &head);
-		git_oid_cpy(&parents[1], opts->merge_parent);
-		if (asprintf(&msg, "Merge %s (%s) import into %s\n",
-		    dsc->source, dsc->version, opts->merge_ref ?
-		    opts->merge_ref : "HEAD") < 0) {
-			err = nomem();
-			goto done;
-		}
-		err = make_commit(&im, &head, &out->tree, parents, 2, NULL,
-		    NULL, NULL, -1, msg);
-		free(msg);
-		if (err)
-			goto done;
-	}
 	git_oid_cpy(&out->commit, &head);
 	out->npatches = im.npatches;
 	out->nobjects = dgit_pack_count(im.pack);
