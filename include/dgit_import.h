@@ -58,17 +58,4 @@ const struct dgit_error *dgit_import_dsc(struct dgit_import_result *out,
     git_repository *repo, const struct dgit_dsc *dsc, const char *dir,
     const struct dgit_import_opts *opts);
 
-/*
- * Defuse .gitattributes for checkouts of imported trees, as dgit's
- * setup-gitattributes does: make sure repo's info/attributes starts with
- *   *	dgit-defuse-attrs
- *   [attr]dgit-defuse-attrs	-text -eol -crlf -ident -filter
- *                              -working-tree-encoding
- * (an up-to-date macro line already there is left alone; an old one is
- * replaced).  For clone and for new trees; import-dsc does not call it,
- * as dgit's does not.
- */
-const struct dgit_error *dgit_import_setup_gitattributes(
-    git_repository *repo);
-
 #endif
