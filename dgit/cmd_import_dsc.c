@@ -19,11 +19,11 @@
 #include "dgit_config.h"
 #include "dgit_deb822.h"
 #include "dgit_dsc.h"
+#include "dgit_fs.h"
 #include "dgit_history.h"
 #include "dgit_import.h"
 #include "dgit_verify.h"
 
-#define DSC_MAX (1u << 20)
 
 static void
 warn_cb(void *arg, const char *msg)
@@ -37,40 +37,6 @@ info_cb(void *arg, const char *msg)
 {
 	(void)arg;
 	dgit_debug(1, "%s", msg);
-}
-
-static const struct dgit_error *
-read_file(char **out, size_t *len, const char *path)
-{
-	const struct dgit_error *err = NULL;
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n;
-
-	*out = NULL;
-	*len = 0;
-	if (fp == NULL)
-		return dgit_error_from_errno("cannot open '%s'", path);
-	buf = malloc(DSC_MAX + 1);
-	if (buf == NULL) {
-		fclose(fp);
-		return dgit_error(DGIT_ERR_NOMEM);
-	}
-	n = fread(buf, 1, DSC_MAX + 1, fp);
-	if (ferror(fp))
-		err = dgit_error_from_errno("cannot read '%s'", path);
-	else if (n > DSC_MAX)
-		err = dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' is bigger than %u "
-		    "bytes; it is not a .dsc", path, DSC_MAX);
-	fclose(fp);
-	if (err) {
-		free(buf);
-		return err;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return NULL;
 }
 
 /*
@@ -279,7 +245,8 @@ cmd_import_dsc(int argc, char **argv)
 		return rc;
 	}
 
-	if ((err = read_file(&buf, &len, dscpath)) != NULL)
+	if ((err = dgit_fs_read_file(&buf, &len, dscpath,
+	    DGIT_DSC_MAX)) != NULL)
 		goto done;
 	if (require_sig && (err = verify_dsc(buf, len, dscpath)) != NULL)
 		goto done;

@@ -9,6 +9,12 @@
 
 #include "dgit_error.h"
 
+/*
+ * The most bytes a .dsc may have, wherever one is read: real ones are a
+ * few kilobytes, the largest in the archive well under 100 KiB.
+ */
+#define DGIT_DSC_MAX ((size_t)1 << 20)
+
 struct dgit_deb822_para;
 
 enum dgit_dsc_format {

@@ -21,11 +21,11 @@
 #include "dgit_fetchsuite.h"
 #include "dgit_history.h"
 #include "dgit_import.h"
+#include "dgit_fs.h"
+#include "dgit_hash.h"
 #include "dgit_repo.h"
-#include "dgit_sha256.h"
 #include "dgit_version.h"
 
-#define DSC_MAX (1u << 20)
 #define CLOG_MAX (64u << 20)
 
 static void
@@ -96,48 +96,6 @@ clean_vcs_git(const char *v)
 	return out;
 }
 
-/* Make dst hold src's bytes: a hard link, else a copy via a temp name. */
-static const struct dgit_error *
-link_or_copy(const char *src, const char *dst)
-{
-	char tmp[4096], buf[65536];
-	int in = -1, out = -1;
-	ssize_t r;
-	const struct dgit_error *err = NULL;
-
-	if (link(src, dst) == 0)
-		return NULL;
-	if (errno == EEXIST)
-		return dgit_error_fmt(DGIT_ERR_EXISTS, "'%s' exists", dst);
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.dgit-tmp", dst) >= sizeof tmp)
-		return dgit_error_fmt(DGIT_ERR_LIMIT, "path too long: '%s'", dst);
-	in = open(src, O_RDONLY);
-	if (in < 0)
-		return dgit_error_from_errno("cannot open '%s'", src);
-	out = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
-	if (out < 0) {
-		err = dgit_error_from_errno("cannot create '%s'", tmp);
-		close(in);
-		return err;
-	}
-	while ((r = read(in, buf, sizeof buf)) > 0) {
-		if (write(out, buf, (size_t)r) != r) {
-			err = dgit_error_from_errno("cannot write '%s'", tmp);
-			break;
-		}
-	}
-	if (r < 0 && err == NULL)
-		err = dgit_error_from_errno("cannot read '%s'", src);
-	close(in);
-	if (close(out) != 0 && err == NULL)
-		err = dgit_error_from_errno("cannot write '%s'", tmp);
-	if (err == NULL && rename(tmp, dst) != 0)
-		err = dgit_error_from_errno("cannot create '%s'", dst);
-	if (err)
-		unlink(tmp);
-	return err;
-}
-
 /* Remove the files place_files put into dir (placed[i] == 1). */
 static void
 unplace_files(const struct dgit_archive_source *src, const char *dir,
@@ -182,7 +140,7 @@ place_files(unsigned char **out, const struct dgit_archive_source *src,
 		snprintf(path, sizeof path, "%s/%s", dir, f->name);
 		if (lstat(path, &st) != 0)
 			continue;
-		err = dgit_sha256_file(hex, NULL, path);
+		err = dgit_hash_file(hex, NULL, DGIT_HASH_SHA256, path);
 		if (err)
 			goto done;
 		if (strcmp(hex, f->sha256) != 0) {
@@ -200,7 +158,7 @@ place_files(unsigned char **out, const struct dgit_archive_source *src,
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, f->name);
 		snprintf(srcpath, sizeof srcpath, "%s/%s", from, f->name);
-		err = link_or_copy(srcpath, path);
+		err = dgit_fs_link_or_copy(srcpath, path);
 		if (err)
 			goto done;
 		placed[i] = 1;
@@ -268,16 +226,8 @@ fetch_download(struct fetch *f)
 	snprintf(path, sizeof path, "%sdgit", git_repository_commondir(f->repo));
 	if (mkdir(path, 0777) != 0 && errno != EEXIST)
 		return dgit_error_from_errno("cannot create '%s'", path);
-	if (asprintf(&f->work, "%s/fetch.XXXXXX", path) < 0) {
-		f->work = NULL;
-		return dgit_error(DGIT_ERR_NOMEM);
-	}
-	if (mkdtemp(f->work) == NULL) {
-		free(f->work);
-		f->work = NULL;
-		return dgit_error_from_errno("cannot create a directory in "
-		    "'%s'", path);
-	}
+	if ((err = dgit_fs_mkdtemp(&f->work, path, "fetch")))
+		return err;
 	err = dgit_archive_download_source(&f->dl, o->archive, f->src,
 	    f->work);
 	if (err)
@@ -290,7 +240,7 @@ fetch_download(struct fetch *f)
 		    "is installed; its files are verified through the signed "
 		    "Release" : f->dl->sig_detail);
 	snprintf(path, sizeof path, "%s/%s", f->work, f->src->dsc_name);
-	if ((err = dgit_fs_read_file(&buf, &len, path, DSC_MAX)) == NULL)
+	if ((err = dgit_fs_read_file(&buf, &len, path, DGIT_DSC_MAX)) == NULL)
 		err = dgit_dsc_parse(&f->dsc, buf, len, f->src->dsc_name);
 	free(buf);
 	if (err == NULL)

@@ -13,8 +13,8 @@
 
 #include "dgit_changelog.h"
 #include "dgit_error.h"
+#include "dgit_fs.h"
 #include "dgit_history.h"
-#include "dgit_repo.h"
 #include "dgit_version.h"
 
 #define CLOG_MAX ((size_t)64 << 20)

@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 #include <zlib.h>
 
 #include "dgit_changelog.h"
@@ -22,7 +21,7 @@
 #include "dgit_pack.h"
 #include "dgit_patch.h"
 #include "dgit_quilt.h"
-#include "dgit_sha256.h"
+#include "dgit_hash.h"
 #include "dgit_tree.h"
 #include "dgit_version.h"
 
@@ -680,7 +679,7 @@ check_files(struct imp *im)
 		path = file_path(im, f->name);
 		if (path == NULL)
 			return nomem();
-		err = dgit_sha256_file(hex, &size, path);
+		err = dgit_hash_file(hex, &size, DGIT_HASH_SHA256, path);
 		if (err == NULL && size != f->size)
 			err = dgit_error_fmt(DGIT_ERR_CHECKSUM, "size mismatch "
 			    "for '%s' (the .dsc says %llu bytes, the file has "
@@ -695,34 +694,13 @@ check_files(struct imp *im)
 			    f->sha256, hex);
 		else if (err == NULL && f->sha256[0] == '\0' && f->md5[0]) {
 			/* an old .dsc with only Files: check the MD5 */
-			unsigned char md[EVP_MAX_MD_SIZE];
-			unsigned int mdlen = 0;
-			char mhex[33];
-			FILE *fp = fopen(path, "rb");
-			EVP_MD_CTX *c = EVP_MD_CTX_new();
-			char rb[65536];
-			size_t r;
+			char mhex[DGIT_MD5_HEXLEN + 1];
 
-			if (fp == NULL || c == NULL) {
-				err = fp ? nomem() : dgit_error_from_errno(
-				    "cannot open '%s'", path);
-			} else {
-				EVP_DigestInit_ex(c, EVP_md5(), NULL);
-				while ((r = fread(rb, 1, sizeof rb, fp)) > 0)
-					EVP_DigestUpdate(c, rb, r);
-				EVP_DigestFinal_ex(c, md, &mdlen);
-				for (unsigned j = 0; j < 16 && j < mdlen; j++)
-					snprintf(mhex + 2 * j, 3, "%02x",
-					    md[j]);
-				if (strcasecmp(mhex, f->md5) != 0)
-					err = dgit_error_fmt(DGIT_ERR_CHECKSUM,
-					    "checksum mismatch for '%s' "
-					    "(expected md5 %s, got %s)",
-					    f->name, f->md5, mhex);
-			}
-			if (fp)
-				fclose(fp);
-			EVP_MD_CTX_free(c);
+			err = dgit_hash_file(mhex, NULL, DGIT_HASH_MD5, path);
+			if (err == NULL && strcasecmp(mhex, f->md5) != 0)
+				err = dgit_error_fmt(DGIT_ERR_CHECKSUM,
+				    "checksum mismatch for '%s' (expected md5 "
+				    "%s, got %s)", f->name, f->md5, mhex);
 		}
 		free(path);
 	}

@@ -1,7 +1,6 @@
-/* Repository set-up as dgit does it, and safe directory creation. */
+/* Repository set-up as dgit does it. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,83 +10,8 @@
 #include <git2.h>
 
 #include "dgit_error.h"
+#include "dgit_fs.h"
 #include "dgit_repo.h"
-
-const struct dgit_error *
-dgit_fs_read_file(char **out, size_t *len, const char *path, size_t max)
-{
-	FILE *fp;
-	char *buf = NULL;
-	size_t n = 0, cap = 0, r;
-
-	*out = NULL;
-	*len = 0;
-	fp = fopen(path, "rb");
-	if (fp == NULL) {
-		if (errno == ENOENT)
-			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "'%s' does not exist", path);
-		return dgit_error_from_errno("cannot open '%s'", path);
-	}
-	for (;;) {
-		if (n + 4096 + 1 > cap) {
-			char *nb;
-
-			cap = cap ? cap * 2 : 8192;
-			nb = realloc(buf, cap);
-			if (nb == NULL) {
-				free(buf);
-				fclose(fp);
-				return dgit_error(DGIT_ERR_NOMEM);
-			}
-			buf = nb;
-		}
-		r = fread(buf + n, 1, cap - n - 1, fp);
-		n += r;
-		if (r == 0)
-			break;
-		if (max && n > max) {
-			free(buf);
-			fclose(fp);
-			return dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' is too big "
-			    "(over %zu bytes)", path, max);
-		}
-	}
-	if (ferror(fp)) {
-		free(buf);
-		fclose(fp);
-		return dgit_error_from_errno("cannot read '%s'", path);
-	}
-	fclose(fp);
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return NULL;
-}
-
-/* Write path via path.new + rename so a failure leaves the old file. */
-static const struct dgit_error *
-write_file_atomic(const char *path, const char *data, size_t len)
-{
-	char tmp[4096];
-	FILE *fp;
-
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.new", path) >= sizeof tmp)
-		return dgit_error_fmt(DGIT_ERR_LIMIT, "path too long: '%s'", path);
-	fp = fopen(tmp, "wb");
-	if (fp == NULL)
-		return dgit_error_from_errno("create '%s'", tmp);
-	if (fwrite(data, 1, len, fp) != len || fclose(fp) != 0) {
-		const struct dgit_error *err = dgit_error_from_errno("write '%s'", tmp);
-		unlink(tmp);
-		return err;
-	}
-	if (rename(tmp, path) != 0) {
-		const struct dgit_error *err = dgit_error_from_errno("install '%s'", path);
-		unlink(tmp);
-		return err;
-	}
-	return NULL;
-}
 
 static const struct dgit_error *
 info_path(char *buf, size_t bufsz, git_repository *repo, const char *file)
@@ -192,7 +116,7 @@ dgit_repo_setup_gitattrs(git_repository *repo)
 		}
 		p = nl ? nl + 1 : end;
 	}
-	err = write_file_atomic(path, out, outlen);
+	err = dgit_fs_write_file_atomic(path, out, outlen, 0);
 done:
 	free(old);
 	free(out);
@@ -244,7 +168,7 @@ dgit_repo_setup_mergechangelogs(git_repository *repo)
 		err = dgit_error_git("set up the debian/changelog merge driver");
 		goto done;
 	}
-	err = write_file_atomic(path, out, outlen);
+	err = dgit_fs_write_file_atomic(path, out, outlen, 0);
 done:
 	git_config_free(cfg);
 	free(old);
@@ -302,70 +226,4 @@ done:
 	git_reference_free(ref);
 	git_commit_free(c);
 	return err;
-}
-
-const struct dgit_error *
-dgit_fs_tmpdir_beside(char **out, const char *target)
-{
-	const char *slash = strrchr(target, '/');
-	struct stat st;
-	size_t dirlen = slash ? (size_t)(slash - target) + 1 : 0;
-	size_t n = strlen(target) + 32;
-	char *p;
-
-	*out = NULL;
-	if (lstat(target, &st) == 0)
-		return dgit_error_fmt(DGIT_ERR_EXISTS,
-		    "'%s' already exists; choose another directory or remove it",
-		    target);
-	p = malloc(n);
-	if (p == NULL)
-		return dgit_error(DGIT_ERR_NOMEM);
-	snprintf(p, n, "%.*s.%s.dgit-XXXXXX", (int)dirlen, target,
-	    target + dirlen);
-	if (mkdtemp(p) == NULL) {
-		const struct dgit_error *err =
-		    dgit_error_from_errno("create a directory beside '%s'", target);
-		free(p);
-		return err;
-	}
-	*out = p;
-	return NULL;
-}
-
-const struct dgit_error *
-dgit_fs_rename_noreplace(const char *tmp, const char *target)
-{
-	struct stat st;
-
-	/* rename(2) replaces an empty directory; refuse that explicitly. */
-	if (lstat(target, &st) == 0)
-		return dgit_error_fmt(DGIT_ERR_EXISTS,
-		    "'%s' appeared while working; not replacing it", target);
-	if (rename(tmp, target) != 0)
-		return dgit_error_from_errno("rename '%s' to '%s'", tmp, target);
-	return NULL;
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		return rmdir(path);
-	return unlink(path);
-}
-
-const struct dgit_error *
-dgit_fs_remove_tree(const char *path)
-{
-	struct stat st;
-
-	if (lstat(path, &st) != 0)
-		return errno == ENOENT ? NULL :
-		    dgit_error_from_errno("remove '%s'", path);
-	if (nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS) != 0)
-		return dgit_error_from_errno("remove '%s'", path);
-	return NULL;
 }

@@ -12,7 +12,7 @@
 
 #include <gpgme.h>
 
-#include "dgit_fetch.h"
+#include "dgit_fs.h"
 #include "dgit_verify.h"
 
 struct home {
@@ -49,7 +49,7 @@ home_release(struct home *h)
 		gpgme_release(h->ctx);
 	h->ctx = NULL;
 	if (h->dir) {
-		dgit_fetch_remove_tree(h->dir);
+		dgit_fs_remove_tree(h->dir);
 		free(h->dir);
 		h->dir = NULL;
 	}
@@ -59,26 +59,14 @@ static const struct dgit_error *
 home_init(struct home *h, const char *const *keyrings, size_t n)
 {
 	const struct dgit_error *err = NULL;
-	const char *tmpdir = getenv("TMPDIR");
 	gpgme_error_t ge;
 	char *conf = NULL;
 	FILE *fp = NULL;
 
 	memset(h, 0, sizeof *h);
 	gpgme_check_version(NULL);
-	if (tmpdir == NULL || tmpdir[0] != '/')
-		tmpdir = "/tmp";
-	if (asprintf(&h->dir, "%s/dgit-gnupg.XXXXXX", tmpdir) == -1) {
-		h->dir = NULL;
-		return dgit_error(DGIT_ERR_NOMEM);
-	}
-	if (mkdtemp(h->dir) == NULL) {
-		err = dgit_error_from_errno("cannot create a temporary "
-		    "directory in '%s'", tmpdir);
-		free(h->dir);
-		h->dir = NULL;
+	if ((err = dgit_fs_mkdtemp(&h->dir, NULL, "dgit-gnupg")))
 		return err;
-	}
 	if (asprintf(&conf, "%s/gpg.conf", h->dir) == -1) {
 		conf = NULL;
 		err = dgit_error(DGIT_ERR_NOMEM);

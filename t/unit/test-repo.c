@@ -7,6 +7,7 @@
 
 #include <git2.h>
 
+#include "dgit_fs.h"
 #include "dgit_repo.h"
 #include "unit.h"
 
