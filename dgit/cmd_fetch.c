@@ -12,6 +12,7 @@
 
 #include "common.h"
 #include "dgit.h"
+#include "dgit_history.h"
 #include "dgit_config.h"
 #include "dgit_fetchsuite.h"
 #include "dgit_run.h"
@@ -55,7 +56,7 @@ fetch_or_pull(int argc, char **argv, int pull)
 	inited = 1;
 	if ((err = common_open_repo(&repo, pull)))
 		goto done;
-	if ((err = common_tree_package_suite(&package, &suite, repo,
+	if ((err = dgit_history_tree_package_suite(&package, &suite, repo,
 	    suite_arg)))
 		goto done;
 	if ((err = dgit_config_new(&cfg, git_repository_workdir(repo),
@@ -63,7 +64,8 @@ fetch_or_pull(int argc, char **argv, int pull)
 		goto done;
 	if ((err = common_fetch(&res, repo, cfg, package, suite, &flags)))
 		goto done;
-	dgit_fetchsuite_tracking_ref(lrref, sizeof lrref, res.csuite);
+	if ((err = common_tracking_ref(lrref, sizeof lrref, res.csuite)))
+		goto done;
 	git_oid_tostr(hex, sizeof hex, &res.tip);
 	if (!res.changed)
 		dgit_info("dgit: %s %s in %s is already fetched (%s %.12s)",

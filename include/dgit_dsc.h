@@ -74,4 +74,27 @@ const struct dgit_error *dgit_dsc_parse(struct dgit_dsc **out,
     const char *buf, size_t len, const char *what);
 void dgit_dsc_free(struct dgit_dsc *dsc);
 
+/*
+ * The Dgit: field as dgit writes it, "COMMIT DISTRO TAG URL" (further
+ * words are ignored, as dgit ignores them), or in the older form with
+ * only "COMMIT".  COMMIT is 40 hex digits; DISTRO is [0-9a-zA-Z] then
+ * [-+.0-9a-zA-Z]*; TAG is [-+.%_0-9a-zA-Z/]+; URL any non-blank text.
+ */
+struct dgit_dsc_dgit {
+	char commit[41];           /* lowercase hex */
+	char *distro;              /* NULL in the one-word form */
+	char *tag;                 /* NULL in the one-word form */
+	char *url;                 /* NULL in the one-word form */
+};
+
+/*
+ * Parse field (dgit_dsc's dgit_field) into *out, which the caller
+ * releases with dgit_dsc_dgit_release (also after a failure).
+ * DGIT_ERR_PARSE "'WHAT': malformed Dgit: field (...)" when it is
+ * neither form.
+ */
+const struct dgit_error *dgit_dsc_dgit_parse(struct dgit_dsc_dgit *out,
+    const char *field, const char *what);
+void dgit_dsc_dgit_release(struct dgit_dsc_dgit *d);
+
 #endif

@@ -229,8 +229,9 @@ dup_trim(const char *s, size_t len)
  * "Name <email>" (name may be "quoted") or a bare address, which is then
  * also the name.  Anything else (no address, empty name) is no author.
  */
-static const struct dgit_error *
-parse_author(char **name, char **email, const char *s, size_t len)
+const struct dgit_error *
+dgit_quilt_parse_author(char **name, char **email, const char *s,
+    size_t len)
 {
 	const char *lt = memchr(s, '<', len), *gt;
 	char *n = NULL, *e = NULL;
@@ -390,12 +391,12 @@ dgit_quilt_header_parse(struct dgit_quilt_header *h, const char *buf,
 					cont = C_DESC;
 				}
 			} else if (field_is(p, fl, "From")) {
-				if (!have_from && (err = parse_author(
+				if (!have_from && (err = dgit_quilt_parse_author(
 				    &from_name, &from_email, v, vl)))
 					goto done;
 				have_from = 1;
 			} else if (field_is(p, fl, "Author")) {
-				if (!have_author && (err = parse_author(
+				if (!have_author && (err = dgit_quilt_parse_author(
 				    &auth_name, &auth_email, v, vl)))
 					goto done;
 				have_author = 1;

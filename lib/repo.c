@@ -27,60 +27,94 @@ info_path(char *buf, size_t bufsz, git_repository *repo, const char *file)
 	return NULL;
 }
 
+#define ATTRS_MAX ((size_t)64 << 20)
+
+/* A "[attr]dgit-defuse-attrs" line (dgit's $gitattrs_ourmacro_re). */
+static int
+is_macro_line(const char *line, size_t ll)
+{
+	static const char macro[] = "[attr]dgit-defuse-attrs";
+	size_t ml = sizeof macro - 1;
+
+	return ll > ml && memcmp(line, macro, ml) == 0 &&
+	    (line[ml] == ' ' || line[ml] == '\t');
+}
+
+/* The macro has " -working-tree-encoding" (blank on both sides). */
+static int
+is_macro_proper(const char *line, size_t ll)
+{
+	static const char w[] = "-working-tree-encoding";
+	size_t wl = sizeof w - 1;
+
+	for (size_t i = 1; i + wl <= ll; i++)
+		if ((line[i - 1] == ' ' || line[i - 1] == '\t') &&
+		    memcmp(line + i, w, wl) == 0 && (i + wl == ll ||
+		    line[i + wl] == ' ' || line[i + wl] == '\t' ||
+		    line[i + wl] == '\r'))
+			return 1;
+	return 0;
+}
+
+/*
+ * As dgit's setup_gitattrs: the first macro line decides.  Proper: the
+ * file is left alone.  Old: every macro line is rewritten, nothing added.
+ * None: dgit's three header lines go first.  Other lines are kept.
+ */
 const struct dgit_error *
 dgit_repo_setup_gitattrs(git_repository *repo)
 {
-	static const char macro[] = "[attr]dgit-defuse-attrs";
+	static const char newline[] = "[attr]dgit-defuse-attrs\t"
+	    DGIT_DEFUSE_ATTRS "\n";
+	static const char head[] = "*\tdgit-defuse-attrs\n%s"
+	    "# ^ see GITATTRIBUTES in dgit(7) and dgit setup-new-tree in "
+	    "dgit(1)\n";
 	const struct dgit_error *err;
-	char path[4096], *old = NULL, *out = NULL, *line, *save = NULL;
+	char path[4096], *old = NULL, *out = NULL;
 	size_t oldlen = 0, outlen = 0, cap;
+	const char *p, *end;
+	int have_old = 0;
 
 	err = info_path(path, sizeof path, repo, "attributes");
 	if (err)
 		return err;
-	err = dgit_fs_read_file(&old, &oldlen, path, 0);
+	err = dgit_fs_read_file(&old, &oldlen, path, ATTRS_MAX);
 	if (err && err->code != DGIT_ERR_NOT_FOUND)
 		return err;
 	err = NULL;
+	for (p = old, end = old + oldlen; p && p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
-	cap = oldlen + 512;
-	out = malloc(cap);
-	if (out == NULL) {
+		if (is_macro_line(p, ll)) {
+			if (is_macro_proper(p, ll))
+				goto done;
+			have_old = 1;
+			break;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	/* each line at most grows to the macro line, plus the header */
+	cap = oldlen + 512 + (oldlen / 2 + 1) * sizeof newline;
+	if ((out = malloc(cap)) == NULL) {
 		err = dgit_error(DGIT_ERR_NOMEM);
 		goto done;
 	}
-	if (old) {
-		/* A proper macro already there: leave the file alone. */
-		for (line = old; line && *line; ) {
-			char *nl = strchr(line, '\n');
-			size_t ll = nl ? (size_t)(nl - line) : strlen(line);
+	if (!have_old)
+		outlen = (size_t)snprintf(out, cap, head, newline);
+	for (p = old, end = old + oldlen; p && p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
-			if (ll > sizeof macro && strncmp(line, macro, sizeof macro - 1) == 0 &&
-			    (line[sizeof macro - 1] == ' ' || line[sizeof macro - 1] == '\t')) {
-				if (memmem(line, ll, " -working-tree-encoding", 23) ||
-				    memmem(line, ll, "\t-working-tree-encoding", 23))
-					goto done;
-				break;
-			}
-			line = nl ? nl + 1 : NULL;
-		}
-	}
-	outlen = (size_t)snprintf(out, cap, "*\tdgit-defuse-attrs\n%s\t%s\n"
-	    "# ^ see GITATTRIBUTES in dgit(7) and dgit setup-new-tree in dgit(1)\n",
-	    macro, DGIT_DEFUSE_ATTRS);
-	if (old) {
-		for (line = strtok_r(old, "\n", &save); line;
-		    line = strtok_r(NULL, "\n", &save)) {
-			size_t ll = strlen(line);
-
-			if (strncmp(line, macro, sizeof macro - 1) == 0)
-				continue;   /* an old, insufficient macro: replaced */
-			if (strcmp(line, "*\tdgit-defuse-attrs") == 0)
-				continue;
-			memcpy(out + outlen, line, ll);
+		if (is_macro_line(p, ll)) {
+			memcpy(out + outlen, newline, sizeof newline - 1);
+			outlen += sizeof newline - 1;
+		} else {
+			memcpy(out + outlen, p, ll);
 			outlen += ll;
 			out[outlen++] = '\n';
 		}
+		p = nl ? nl + 1 : end;
 	}
 	err = dgit_fs_write_file_atomic(path, out, outlen, 0);
 done:

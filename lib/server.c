@@ -17,6 +17,7 @@
 
 #include "dgit_error.h"
 #include "dgit_fs.h"
+#include "dgit_history.h"
 #include "dgit_repo.h"
 #include "dgit_run.h"
 #include "dgit_server.h"
@@ -879,7 +880,7 @@ check_message(struct push *p)
 	if (strcmp(t->distro, p->cfg->distro) != 0)
 		return refuse("the tag is for distro '%s' but this server is "
 		    "'%s'", t->distro, p->cfg->distro);
-	if ((err = dgit_version_archive_tag(&want, p->cfg->distro,
+	if ((err = dgit_history_archive_tag(&want, p->cfg->distro,
 	    t->version)))
 		return err;
 	if (strcmp(want, p->tag->ref + 10) != 0) {
@@ -890,7 +891,7 @@ check_message(struct push *p)
 	}
 	free(want);
 	if (p->mtag) {
-		if ((err = dgit_version_maint_tag(&want, p->cfg->distro,
+		if ((err = dgit_history_maint_tag(&want, p->cfg->distro,
 		    t->version)))
 			return err;
 		if (strcmp(want, p->mtag->ref + 10) != 0) {
