@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <git2.h>
+
 #include "buildopts.h"
 #include "dgit.h"
+#include "dgit_history.h"
 
 struct dgit_opts dgit_opts;
 
@@ -21,7 +24,7 @@ struct dgit_opts dgit_opts;
 	"SUITE may be combined, e.g. bookworm,-security (the highest version)\n"
 
 static const struct dgit_cmd commands[] = {
-	{ "clone", cmd_clone, 0, "PACKAGE [SUITE] [./DIR|/DIR]",
+	{ "clone", cmd_clone, CMD_NO_REPO_CONFIG, "PACKAGE [SUITE] [./DIR|/DIR]",
 	  "make a new git repository of PACKAGE as it is in SUITE",
 	  ARCHIVE_OPTS },
 	{ "fetch", cmd_fetch, CMD_NEEDS_REPO, "[SUITE]",
@@ -111,12 +114,12 @@ print_command_help(FILE *fp, const struct dgit_cmd *cmd)
 	fprintf(fp, "\n%s", global_help);
 }
 
-int
-dgit_report(const struct dgit_error *err)
+/* The one place error codes become exit codes. */
+static int
+exit_code(const struct dgit_error *err)
 {
 	if (err == NULL)
 		return DGIT_EXIT_OK;
-	fprintf(stderr, "dgit: %s\n", err->msg);
 	switch (err->code) {
 	case DGIT_ERR_USAGE:
 		return DGIT_EXIT_USAGE;
@@ -127,9 +130,14 @@ dgit_report(const struct dgit_error *err)
 	}
 }
 
-int
-dgit_usage_error(const char *cmd, const char *fmt, ...)
+/* "dgit: [CMD: ]MSG" and the usage line; returns DGIT_EXIT_USAGE. */
+static int
+print_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int
+print_usage_error(const char *cmd, const char *fmt, ...)
 {
+	const struct dgit_cmd *c = cmd ? find_command(cmd) : NULL;
 	va_list ap;
 
 	fputs("dgit: ", stderr);
@@ -139,9 +147,21 @@ dgit_usage_error(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nusage: dgit %s%s%s\n", cmd ? cmd : "COMMAND",
-	    cmd ? " " : "", cmd && find_command(cmd) ?
-	    find_command(cmd)->usage : "");
+	    cmd ? " " : "", c ? c->usage : "");
 	return DGIT_EXIT_USAGE;
+}
+
+const struct dgit_error *
+dgit_usage_error(struct dgit_cmd_ctx *ctx, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	ctx->usage = 1;
+	return dgit_error_fmt(DGIT_ERR_USAGE, "%s: %s", ctx->cmd->name, msg);
 }
 
 void
@@ -171,12 +191,11 @@ dgit_info(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-int
-dgit_not_implemented(const char *cmd)
+const struct dgit_error *
+dgit_not_implemented(struct dgit_cmd_ctx *ctx)
 {
-	fprintf(stderr, "dgit: %s: not implemented yet in this version\n",
-	    cmd);
-	return DGIT_EXIT_NOT_IMPLEMENTED;
+	return dgit_error_fmt(DGIT_ERR_NOT_IMPLEMENTED, "%s: not implemented "
+	    "yet in this version", ctx->cmd->name);
 }
 
 /*
@@ -221,7 +240,7 @@ take_global(int argc, char **argv, int *i, const char *cmd)
 		else if (*i + 1 < argc)
 			val = argv[++*i];
 		else {
-			dgit_usage_error(cmd, "option '%s' needs a value", a);
+			print_usage_error(cmd, "option '%s' needs a value", a);
 			return -1;
 		}
 		if (o == 'd')
@@ -232,7 +251,7 @@ take_global(int argc, char **argv, int *i, const char *cmd)
 			const char **nc;
 
 			if (strchr(val, '=') == NULL) {
-				dgit_usage_error(cmd,
+				print_usage_error(cmd,
 				    "-c needs NAME=VALUE, not '%s'", val);
 				return -1;
 			}
@@ -248,6 +267,71 @@ take_global(int argc, char **argv, int *i, const char *cmd)
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * The repository containing ".", refusing a working tree with changes to
+ * tracked files when need_clean (DGIT_ERR_DIRTY, naming them).
+ */
+static const struct dgit_error *
+open_repo(git_repository **out, int need_clean)
+{
+	const struct dgit_error *err = NULL;
+	git_repository *repo = NULL;
+	char **paths = NULL;
+	size_t n = 0, total = 0;
+
+	*out = NULL;
+	if (git_repository_open_ext(&repo, ".", 0, NULL) != 0)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "not in a git "
+		    "repository; run this in a tree made by 'dgit clone'");
+	if (need_clean) {
+		err = dgit_history_tree_dirty(&paths, &n, &total, repo, 1);
+		if (err == NULL && total > 0)
+			err = dgit_error_fmt(DGIT_ERR_DIRTY, "the working tree "
+			    "has uncommitted changes (%zu paths, '%s'%s); commit "
+			    "or stash them first (git status shows them)", total,
+			    paths[0], total > 1 ? " and others" : "");
+		dgit_history_paths_free(paths, n);
+	}
+	if (err)
+		git_repository_free(repo);
+	else
+		*out = repo;
+	return err;
+}
+
+/* Prepare what cmd's table entry asks for, run it, report its error. */
+static int
+run_command(const struct dgit_cmd *cmd, int argc, char **argv)
+{
+	struct dgit_cmd_ctx ctx = { .cmd = cmd };
+	const struct dgit_error *err = NULL;
+	const char *where = ".";
+
+	git_libgit2_init();
+	if (cmd->flags & CMD_NEEDS_REPO) {
+		if ((err = open_repo(&ctx.repo, cmd->flags & CMD_NEEDS_CLEAN)))
+			goto done;
+		where = git_repository_workdir(ctx.repo);
+	} else if (cmd->flags & CMD_NO_REPO_CONFIG)
+		where = NULL;
+	if ((err = dgit_config_new(&ctx.cfg, where, dgit_opts.config,
+	    dgit_opts.nconfig)))
+		goto done;
+	err = cmd->fn(&ctx, argc, argv);
+done:
+	fflush(stdout);
+	if (err) {
+		fprintf(stderr, "dgit: %s\n", err->msg);
+		if (ctx.usage)
+			fprintf(stderr, "usage: dgit %s %s\n", cmd->name,
+			    cmd->usage);
+	}
+	dgit_config_free(ctx.cfg);
+	git_repository_free(ctx.repo);
+	git_libgit2_shutdown();
+	return exit_code(err);
 }
 
 /* Parse the global options and run the command; rest has argc + 1 slots. */
@@ -266,7 +350,7 @@ run(int argc, char **argv, char **rest)
 		}
 		if (strcmp(a, "--") == 0) {
 			if (cmd == NULL)
-				return dgit_usage_error(NULL,
+				return print_usage_error(NULL,
 				    "'--' before the command");
 			ddash = 1;
 			rest[nrest++] = argv[i];
@@ -290,7 +374,7 @@ run(int argc, char **argv, char **rest)
 			continue;
 		if (cmd == NULL) {
 			if (a[0] == '-')
-				return dgit_usage_error(NULL,
+				return print_usage_error(NULL,
 				    "unknown option '%s'", a);
 			if (strcmp(a, "help") == 0) {
 				const struct dgit_cmd *c;
@@ -301,7 +385,7 @@ run(int argc, char **argv, char **rest)
 				}
 				c = find_command(argv[i + 1]);
 				if (c == NULL)
-					return dgit_usage_error(NULL,
+					return print_usage_error(NULL,
 					    "unknown command '%s'",
 					    argv[i + 1]);
 				print_command_help(stdout, c);
@@ -309,7 +393,7 @@ run(int argc, char **argv, char **rest)
 			}
 			cmd = find_command(a);
 			if (cmd == NULL)
-				return dgit_usage_error(NULL,
+				return print_usage_error(NULL,
 				    "unknown command '%s' (see 'dgit --help')",
 				    a);
 			rest[nrest++] = argv[i];
@@ -322,7 +406,7 @@ run(int argc, char **argv, char **rest)
 		return DGIT_EXIT_USAGE;
 	}
 	rest[nrest] = NULL;
-	return cmd->fn(nrest, rest);
+	return run_command(cmd, nrest, rest);
 }
 
 int
