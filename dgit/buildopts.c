@@ -55,6 +55,8 @@ static const struct option options[] = {
 	W(11), W(12),
 	{ NULL, 0, NULL, 0 }
 };
+static common_opt_fn take;
+static const struct common_optspec optspec = { "N", options, 1, -1, take };
 _Static_assert(sizeof wopts / sizeof wopts[0] == 13, "one W() per -w");
 
 static const struct dgit_error *
@@ -123,8 +125,7 @@ buildopts_parse(struct buildopts *b, struct dgit_cmd_ctx *ctx, int argc,
 	memset(b, 0, sizeof *b);
 	b->quilt_mode = -1;
 	b->clean_mode = -1;
-	if ((err = common_parse_options(&i, ctx, argc, argv, "N", options, 1,
-	    take, b)))
+	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec, b)))
 		return err;
 	if (i < argc)
 		return dgit_usage_error(ctx, "unknown argument '%s'", argv[i]);

@@ -36,9 +36,8 @@ switch_to(git_repository *repo, const char *refname)
 	return err;
 }
 
-static const struct option options[] = {
-	COMMON_ARCHIVE_OPTIONS,
-	{ NULL, 0, NULL, 0 }
+static const struct common_optspec optspec = {
+	"", common_archive_options, 0, 1, common_archive_opt_fn
 };
 
 /*
@@ -86,12 +85,9 @@ cmd_checkout(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	git_oid id;
 	int i, found;
 
-	if ((err = common_parse_options(&i, ctx, argc, argv, "", options, 0,
-	    common_archive_opt_fn, &flags)))
+	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec,
+	    &flags)))
 		return err;
-	if (argc - i > 1)
-		return dgit_usage_error(ctx, "too many arguments ('%s')",
-		    argv[i + 1]);
 	if ((suite = argv[i]) == NULL)
 		return dgit_usage_error(ctx, "which suite?");
 

@@ -26,51 +26,8 @@
 
 #define DEFAULT_SUITE "sid"
 
-/* dgit's set-up of a new tree, each step unless configured off. */
-static const struct dgit_error *
-setup_new_tree(git_repository *repo, struct dgit_config *cfg,
-    const char *distro)
-{
-	const struct dgit_error *err;
-	git_config *gc = NULL;
-	int on;
-
-	if ((err = dgit_config_get_distro_bool(&on, cfg, distro,
-	    "setup-gitattributes", 1)))
-		return err;
-	if (on && (err = dgit_repo_setup_gitattrs(repo)))
-		return err;
-	if ((err = dgit_config_get_distro_bool(&on, cfg, distro,
-	    "setup-mergechangelogs", 1)))
-		return err;
-	if (on && (err = dgit_repo_setup_mergechangelogs(repo)))
-		return err;
-	if ((err = dgit_config_get_distro_bool(&on, cfg, distro,
-	    "setup-useremail", 1)))
-		return err;
-	if (on) {
-		const char *email = dgit_config_get_distro(cfg, distro,
-		    "user-email");
-		const char *name = dgit_config_get_distro(cfg, distro,
-		    "user-name");
-
-		if (email == NULL)
-			email = getenv("DEBEMAIL");
-		if (name == NULL)
-			name = getenv("DEBFULLNAME");
-		if ((err = dgit_repo_setup_useremail(repo, name, email)))
-			return err;
-	}
-	if (git_repository_config(&gc, repo) != 0 ||
-	    git_config_set_bool(gc, "remote.dgit.skipdefaultupdate", 1) != 0)
-		err = dgit_error_git("cannot write the repository's config");
-	git_config_free(gc);
-	return err;
-}
-
-static const struct option options[] = {
-	COMMON_ARCHIVE_OPTIONS,
-	{ NULL, 0, NULL, 0 }
+static const struct common_optspec optspec = {
+	"+", common_archive_options, 0, -1, common_archive_opt_fn
 };
 
 struct clone_args {
@@ -162,7 +119,7 @@ clone_into(struct dgit_fetchsuite_result *res, char *branch, size_t blen,
 	if (git_repository_init(&repo, tmp, 0) != 0)
 		return dgit_error_git("cannot make a git repository in '%s'",
 		    tmp);
-	if ((err = setup_new_tree(repo, cfg, arch->distro)))
+	if ((err = dgit_repo_setup_new_tree(repo, cfg, arch->distro)))
 		goto done;
 	common_fetchsuite_opts(&fo, arch, ca->package, ca->suite, parent);
 	if ((err = dgit_fetchsuite_multi(res, repo, &fo)))
@@ -200,8 +157,8 @@ cmd_clone(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&arch, 0, sizeof arch);
-	if ((err = common_parse_options(&i, ctx, argc, argv, "+", options, 0,
-	    common_archive_opt_fn, &flags)) ||
+	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec,
+	    &flags)) ||
 	    (err = take_operands(&ca, ctx, argc - i, argv + i)))
 		return err;
 	if ((err = target_dirs(&target, &parent, ca.dir)) ||

@@ -26,6 +26,11 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+static common_opt_fn take;
+static const struct common_optspec optspec = {
+	"", options, 0, 2, take
+};
+
 struct dl_args {
 	struct common_archive_flags flags;
 	const char *dir;
@@ -150,12 +155,9 @@ cmd_download_source(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&arch, 0, sizeof arch);
-	if ((err = common_parse_options(&i, ctx, argc, argv, "", options, 0,
-	    take, &da)))
+	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec,
+	    &da)))
 		return err;
-	if (argc - i > 2)
-		return dgit_usage_error(ctx, "too many arguments ('%s')",
-		    argv[i + 2]);
 	if (da.clear_cache && ((err = clear_cache()) || i == argc))
 		return err;
 	if (i == argc)

@@ -17,9 +17,8 @@
 #include "dgit_fetchsuite.h"
 #include "dgit_run.h"
 
-static const struct option options[] = {
-	COMMON_ARCHIVE_OPTIONS,
-	{ NULL, 0, NULL, 0 }
+static const struct common_optspec optspec = {
+	"", common_archive_options, 0, 1, common_archive_opt_fn
 };
 
 /* A real git merge of lrref: conflicts, hooks and all, as dgit does. */
@@ -55,12 +54,9 @@ fetch_or_pull(struct dgit_cmd_ctx *ctx, int argc, char **argv, int pull)
 	int i;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if ((err = common_parse_options(&i, ctx, argc, argv, "", options, 0,
-	    common_archive_opt_fn, &flags)))
+	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec,
+	    &flags)))
 		return err;
-	if (argc - i > 1)
-		return dgit_usage_error(ctx, "too many arguments ('%s')",
-		    argv[i + 1]);
 	suite_arg = argv[i];
 	if (dgit_opts.dry_run)
 		return dgit_usage_error(ctx, "--dry-run is not supported by %s "

@@ -189,6 +189,11 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+static common_opt_fn take;
+static const struct common_optspec optspec = {
+	"+", options, 0, -1, take
+};
+
 struct import_args {
 	int require_sig, force_dgit;
 	const char *dscpath;
@@ -340,8 +345,8 @@ cmd_import_dsc(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	int i;
 
 	memset(&ia, 0, sizeof ia);
-	if ((err = common_parse_options(&i, ctx, argc, argv, "+", options, 0,
-	    take, &ia)) == NULL &&
+	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec,
+	    &ia)) == NULL &&
 	    (err = take_operands(&ia, ctx, argc - i, argv + i)) == NULL) {
 		if ((dir = dir_of(ia.dscpath)) == NULL)
 			err = dgit_error(DGIT_ERR_NOMEM);

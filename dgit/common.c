@@ -17,9 +17,10 @@
 
 const struct dgit_error *
 common_parse_options(int *operand, struct dgit_cmd_ctx *ctx, int argc,
-    char **argv, const char *shortopts, const struct option *longopts,
-    int long_only, common_opt_fn *fn, void *arg)
+    char **argv, const struct common_optspec *spec, void *arg)
 {
+	const char *shortopts = spec->shortopts;
+	int long_only = spec->long_only;
 	const struct dgit_error *err;
 	char optstring[64];
 	int c;
@@ -33,8 +34,8 @@ common_parse_options(int *operand, struct dgit_cmd_ctx *ctx, int argc,
 	opterr = 0;
 	optind = 0;
 	while ((c = long_only ? getopt_long_only(argc, argv, optstring,
-	    longopts, NULL) : getopt_long(argc, argv, optstring, longopts,
-	    NULL)) != -1) {
+	    spec->longopts, NULL) : getopt_long(argc, argv, optstring,
+	    spec->longopts, NULL)) != -1) {
 		const char *a = argv[optind - 1];
 
 		if (c == ':')
@@ -47,12 +48,20 @@ common_parse_options(int *operand, struct dgit_cmd_ctx *ctx, int argc,
 				    "'-%c'", optopt);
 			return dgit_usage_error(ctx, "unknown option '%s'", a);
 		}
-		if ((err = fn(ctx, arg, c, optarg)) != NULL)
+		if ((err = spec->fn(ctx, arg, c, optarg)) != NULL)
 			return err;
 	}
+	if (spec->max_operands >= 0 && argc - optind > spec->max_operands)
+		return dgit_usage_error(ctx, "too many arguments ('%s')",
+		    argv[optind + spec->max_operands]);
 	*operand = optind;
 	return NULL;
 }
+
+const struct option common_archive_options[] = {
+	COMMON_ARCHIVE_OPTIONS,
+	{ NULL, 0, NULL, 0 }
+};
 
 int
 common_archive_option(struct common_archive_flags *f, int opt)

@@ -23,18 +23,25 @@
 typedef const struct dgit_error *common_opt_fn(struct dgit_cmd_ctx *ctx,
     void *arg, int opt, const char *optarg);
 
+/* A command's options. */
+struct common_optspec {
+	const char *shortopts;     /* as getopt's; '+': stop at an operand */
+	const struct option *longopts;
+	int long_only;             /* getopt_long_only: "-wgf" is "wgf" */
+	int max_operands;          /* more: "too many arguments"; -1: any */
+	common_opt_fn *fn;
+};
+
 /*
- * Parse argv's options with getopt_long (getopt_long_only when
- * long_only: "-wgf" is the long option "wgf").  shortopts as getopt's; a
- * leading '+' stops at the first operand, else options may come between
- * operands.  Unknown options and missing values are usage errors.
- * *operand: the index of the first operand (argv is permuted so that
- * the operands are last).
+ * Parse argv's options by spec (getopt_long): without a leading '+' in
+ * shortopts, options may come between operands.  Unknown options,
+ * missing values and too many operands are usage errors.  *operand: the
+ * index of the first operand (argv is permuted so that the operands are
+ * last, argv[argc] still NULL).  arg is passed to spec->fn.
  */
 const struct dgit_error *common_parse_options(int *operand,
-    struct dgit_cmd_ctx *ctx, int argc, char **argv, const char *shortopts,
-    const struct option *longopts, int long_only, common_opt_fn *fn,
-    void *arg);
+    struct dgit_cmd_ctx *ctx, int argc, char **argv,
+    const struct common_optspec *spec, void *arg);
 
 /* Options every archive command takes (COMMON_ARCHIVE_OPTIONS). */
 struct common_archive_flags {
@@ -63,6 +70,9 @@ enum {
 	{ "force-release-rollback", no_argument, NULL, \
 	  COMMON_OPT_FORCE_RELEASE_ROLLBACK }, \
 	{ "no-cache", no_argument, NULL, COMMON_OPT_NO_CACHE }
+
+/* COMMON_ARCHIVE_OPTIONS alone, as a table. */
+extern const struct option common_archive_options[];
 
 /* 1 if opt is one of the archive options (recorded in f), else 0. */
 int common_archive_option(struct common_archive_flags *f, int opt);
