@@ -2,6 +2,7 @@
  * dgit: command table, global option parsing and dispatch.
  * No archive or git logic lives here; that is lib/'s.
  */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,75 +199,114 @@ dgit_not_implemented(struct dgit_cmd_ctx *ctx)
 	    "yet in this version", ctx->cmd->name);
 }
 
+/* The global options (-D, repeatable, is apart: "-DD" counts 2). */
+static const struct option global_options[] = {
+	{ "distro", required_argument, NULL, 'd' },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "damp-run", no_argument, NULL, 'L' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ NULL, 0, NULL, 0 }
+};
+static const char global_short[] = "d:c:k:nLq";
+
+static int
+set_global(int opt, const char *val, const char *cmd)
+{
+	const char **nc;
+
+	switch (opt) {
+	case 'd':
+		dgit_opts.distro = val;
+		break;
+	case 'k':
+		dgit_opts.keyid = val;
+		break;
+	case 'n':
+		dgit_opts.dry_run = 1;
+		break;
+	case 'L':
+		dgit_opts.damp_run = 1;
+		break;
+	case 'q':
+		dgit_opts.quiet = 1;
+		break;
+	case 'c':
+		if (strchr(val, '=') == NULL) {
+			print_usage_error(cmd, "-c needs NAME=VALUE, not '%s'",
+			    val);
+			return -1;
+		}
+		nc = realloc(dgit_opts.config,
+		    (dgit_opts.nconfig + 1) * sizeof *nc);
+		if (nc == NULL) {
+			perror("dgit");
+			return -1;
+		}
+		nc[dgit_opts.nconfig++] = val;
+		dgit_opts.config = nc;
+		break;
+	}
+	return 1;
+}
+
+/* The option and its value of "--NAME[=VALUE]" by the table, or 0. */
+static int
+find_global_long(const char *a, int *has_arg, const char **val)
+{
+	const char *eq = strchr(a, '=');
+	size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+
+	for (const struct option *o = global_options; o->name; o++) {
+		if (strlen(o->name) != n || strncmp(a + 2, o->name, n) != 0)
+			continue;
+		if (eq && o->has_arg == no_argument)
+			return 0;
+		*has_arg = o->has_arg;
+		*val = eq ? eq + 1 : NULL;
+		return o->val;
+	}
+	return 0;
+}
+
 /*
- * Take one global option from argv[*i] if it is one.  Returns 1 if taken
- * (advancing *i past any argument), 0 if not a global option, -1 on a
- * usage error (message printed).
+ * Take one global option from argv[*i] if it is one, wherever it is (as
+ * dgit does, also after the command name).  Returns 1 if taken
+ * (advancing *i past any value), 0 if not a global option, -1 on a usage
+ * error (message printed).
  */
 static int
 take_global(int argc, char **argv, int *i, const char *cmd)
 {
-	const char *a = argv[*i];
-	const char *val = NULL;
+	const char *a = argv[*i], *val = NULL, *p;
+	int opt, has_arg;
 
 	if (a[0] != '-' || a[1] == '\0')
 		return 0;
-	if (strcmp(a, "-n") == 0 || strcmp(a, "--dry-run") == 0) {
-		dgit_opts.dry_run = 1;
-		return 1;
-	}
-	if (strcmp(a, "-L") == 0 || strcmp(a, "--damp-run") == 0) {
-		dgit_opts.damp_run = 1;
-		return 1;
-	}
-	if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-		dgit_opts.quiet = 1;
-		return 1;
-	}
 	if (a[1] == 'D' && strspn(a + 1, "D") == strlen(a + 1)) {
 		dgit_opts.debug += (int)strlen(a + 1);
 		return 1;
 	}
-	if (strncmp(a, "--distro=", 9) == 0) {
-		dgit_opts.distro = a + 9;
-		return 1;
-	}
-	if (a[1] == 'd' || a[1] == 'c' || a[1] == 'k' ||
-	    strcmp(a, "--distro") == 0) {
-		char o = a[1] == '-' ? 'd' : a[1];
-
-		if (a[1] != '-' && a[2] != '\0')
+	if (a[1] == '-') {
+		if ((opt = find_global_long(a, &has_arg, &val)) == 0)
+			return 0;
+	} else {
+		if (a[1] == ':' || (p = strchr(global_short, a[1])) == NULL)
+			return 0;
+		opt = a[1];
+		has_arg = p[1] == ':' ? required_argument : no_argument;
+		if (a[2] != '\0' && has_arg == no_argument)
+			return 0;
+		if (a[2] != '\0')
 			val = a + 2;
-		else if (*i + 1 < argc)
-			val = argv[++*i];
-		else {
+	}
+	if (has_arg == required_argument && val == NULL) {
+		if (*i + 1 >= argc) {
 			print_usage_error(cmd, "option '%s' needs a value", a);
 			return -1;
 		}
-		if (o == 'd')
-			dgit_opts.distro = val;
-		else if (o == 'k')
-			dgit_opts.keyid = val;
-		else {
-			const char **nc;
-
-			if (strchr(val, '=') == NULL) {
-				print_usage_error(cmd,
-				    "-c needs NAME=VALUE, not '%s'", val);
-				return -1;
-			}
-			nc = realloc(dgit_opts.config,
-			    (dgit_opts.nconfig + 1) * sizeof *nc);
-			if (nc == NULL) {
-				perror("dgit");
-				return -1;
-			}
-			nc[dgit_opts.nconfig++] = val;
-			dgit_opts.config = nc;
-		}
-		return 1;
+		val = argv[++*i];
 	}
-	return 0;
+	return set_global(opt, val, cmd);
 }
 
 /*
