@@ -117,7 +117,7 @@ take(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
 
 const struct dgit_error *
 buildopts_parse(struct buildopts *b, struct dgit_cmd_ctx *ctx, int argc,
-    char **argv, const char *distro)
+    char **argv)
 {
 	const struct dgit_error *err;
 	int i;
@@ -129,7 +129,7 @@ buildopts_parse(struct buildopts *b, struct dgit_cmd_ctx *ctx, int argc,
 		return err;
 	if (i < argc)
 		return dgit_usage_error(ctx, "unknown argument '%s'", argv[i]);
-	return buildopts_finish(b, ctx->cfg, distro);
+	return buildopts_finish(b, ctx->cfg, common_distro());
 }
 
 const struct dgit_error *

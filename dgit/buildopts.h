@@ -26,10 +26,10 @@ struct buildopts {
 
 /*
  * Parse argv (all build options, no operands) into b, then fill in
- * what was not given (buildopts_finish).
+ * what was not given (buildopts_finish, for common_distro()).
  */
 const struct dgit_error *buildopts_parse(struct buildopts *b,
-    struct dgit_cmd_ctx *ctx, int argc, char **argv, const char *distro);
+    struct dgit_cmd_ctx *ctx, int argc, char **argv);
 /*
  * Fill in what was not given from config (dgit-distro.DISTRO.quilt-mode,
  * .clean-mode, dgit.default.build-products-dir) and the defaults.

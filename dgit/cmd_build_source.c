@@ -23,10 +23,9 @@ cmd_build_source(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	struct dgit_srcbuild_opts so;
 	struct dgit_srcbuild_result r;
 	git_repository *repo = ctx->repo;
-	const char *distro = dgit_opts.distro ? dgit_opts.distro : "debian";
 
 	memset(&r, 0, sizeof r);
-	if ((err = buildopts_parse(&b, ctx, argc, argv, distro)))
+	if ((err = buildopts_parse(&b, ctx, argc, argv)))
 		return err;
 	memset(&so, 0, sizeof so);
 	so.quilt_mode = (enum dgit_quilt_mode)b.quilt_mode;

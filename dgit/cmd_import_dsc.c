@@ -154,8 +154,6 @@ take_operands(struct dgit_importdsc_opts *o, char **refname,
 const struct dgit_error *
 cmd_import_dsc(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 {
-	/* the .dsc keyrings: dpkg-source -x's, for -d DISTRO or debian */
-	const char *distro = dgit_opts.distro ? dgit_opts.distro : "debian";
 	const struct dgit_error *err;
 	struct dgit_importdsc_opts o;
 	char *refname = NULL, **rings = NULL, hex[GIT_OID_HEXSZ + 1];
@@ -168,7 +166,7 @@ cmd_import_dsc(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	    &o)) ||
 	    (err = take_operands(&o, &refname, ctx, argc - i, argv + i)) ||
 	    (o.require_valid_signature && (err = dgit_distro_dsc_keyrings(
-	    &rings, &nrings, ctx->cfg, distro))) ||
+	    &rings, &nrings, ctx->cfg, common_distro()))) ||
 	    (err = import_opts(&o.import, ctx->cfg)))
 		goto done;
 	o.keyrings = (const char *const *)rings;

@@ -23,9 +23,8 @@ cmd_quilt_fixup(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	struct dgit_quiltfix_result r;
 	git_repository *repo = ctx->repo;
 	git_oid head;
-	const char *distro = dgit_opts.distro ? dgit_opts.distro : "debian";
 
-	if ((err = buildopts_parse(&b, ctx, argc, argv, distro)))
+	if ((err = buildopts_parse(&b, ctx, argc, argv)))
 		return err;
 	if (git_reference_name_to_id(&head, repo, "HEAD") != 0) {
 		err = dgit_error_git("cannot read HEAD");

@@ -58,6 +58,12 @@ common_parse_options(int *operand, struct dgit_cmd_ctx *ctx, int argc,
 	return NULL;
 }
 
+const char *
+common_distro(void)
+{
+	return dgit_opts.distro ? dgit_opts.distro : "debian";
+}
+
 const struct option common_archive_options[] = {
 	COMMON_ARCHIVE_OPTIONS,
 	{ NULL, 0, NULL, 0 }

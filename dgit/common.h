@@ -43,6 +43,9 @@ const struct dgit_error *common_parse_options(int *operand,
     struct dgit_cmd_ctx *ctx, int argc, char **argv,
     const struct common_optspec *spec, void *arg);
 
+/* -d DISTRO, else "debian" (for commands that have no suite). */
+const char *common_distro(void);
+
 /* Options every archive command takes (COMMON_ARCHIVE_OPTIONS). */
 struct common_archive_flags {
 	int require_valid_signature;
