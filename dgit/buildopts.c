@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "buildopts.h"
+#include "common.h"
 #include "dgit.h"
 #include "dgit_quiltfix.h"
 
@@ -20,80 +21,115 @@ static const struct {
 	{ "-wdda", "dpkg-source-d,all-check" },
 };
 
-void
-buildopts_init(struct buildopts *b)
-{
-	memset(b, 0, sizeof *b);
-	b->quilt_mode = -1;
-	b->clean_mode = -1;
-}
+enum {
+	OPT_QUILT = 0x100, OPT_NO_QUILT_FIXUP, OPT_CLEAN,
+	OPT_BPD, OPT_INCLUDE_DIRTY, OPT_NEW, OPT_OVERWRITE,
+	OPT_NO_CHECK_ARCHIVE,
+	OPT_W = 0x200,             /* + index in wopts */
+	OPT_Q = 0x300              /* + index in qopts */
+};
 
-static int
-set_quilt(struct buildopts *b, const char *cmd, const char *v)
+/* options that name a quilt mode */
+static const char *const qopts[] = {
+	"gbp", "dpm", "baredebian", "baredebian+git", "baredebian+tarball",
+};
+
+#define W(i) { wopts[i].opt + 1, no_argument, NULL, OPT_W + (i) }
+/* getopt_long_only: "-wgf" is the long option "wgf" */
+static const struct option options[] = {
+	{ "quilt", required_argument, NULL, OPT_QUILT },
+	{ "no-quilt-fixup", no_argument, NULL, OPT_NO_QUILT_FIXUP },
+	{ "gbp", no_argument, NULL, OPT_Q + 0 },
+	{ "dpm", no_argument, NULL, OPT_Q + 1 },
+	{ "baredebian", no_argument, NULL, OPT_Q + 2 },
+	{ "baredebian+git", no_argument, NULL, OPT_Q + 3 },
+	{ "baredebian+tarball", no_argument, NULL, OPT_Q + 4 },
+	{ "clean", required_argument, NULL, OPT_CLEAN },
+	{ "build-products-dir", required_argument, NULL, OPT_BPD },
+	{ "include-dirty", no_argument, NULL, OPT_INCLUDE_DIRTY },
+	{ "ignore-dirty", no_argument, NULL, OPT_INCLUDE_DIRTY },
+	{ "new", no_argument, NULL, OPT_NEW },
+	{ "overwrite", optional_argument, NULL, OPT_OVERWRITE },
+	{ "no-check-archive", no_argument, NULL, OPT_NO_CHECK_ARCHIVE },
+	W(0), W(1), W(2), W(3), W(4), W(5), W(6), W(7), W(8), W(9), W(10),
+	W(11), W(12),
+	{ NULL, 0, NULL, 0 }
+};
+static common_opt_fn take;
+static const struct common_optspec optspec = { "N", options, 1, -1, take };
+_Static_assert(sizeof wopts / sizeof wopts[0] == 13, "one W() per -w");
+
+static const struct dgit_error *
+set_quilt(struct buildopts *b, struct dgit_cmd_ctx *ctx, const char *v)
 {
 	int m = dgit_quiltfix_mode_parse(v);
 
-	if (m < 0) {
-		dgit_usage_error(cmd, "unknown quilt mode '%s'", v);
-		return -1;
-	}
+	if (m < 0)
+		return dgit_usage_error(ctx, "unknown quilt mode '%s'", v);
 	b->quilt_mode = m;
-	return 1;
+	return NULL;
 }
 
-static int
-set_clean(struct buildopts *b, const char *cmd, const char *v)
+static const struct dgit_error *
+set_clean(struct buildopts *b, struct dgit_cmd_ctx *ctx, const char *v)
 {
 	int m = dgit_srcbuild_clean_parse(v);
 
-	if (m < 0) {
-		dgit_usage_error(cmd, "unknown clean mode '%s'", v);
-		return -1;
-	}
+	if (m < 0)
+		return dgit_usage_error(ctx, "unknown clean mode '%s'", v);
 	b->clean_mode = m;
-	return 1;
+	return NULL;
 }
 
-int
-buildopts_take(struct buildopts *b, const char *cmd, const char *a)
+static const struct dgit_error *
+take(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
 {
-	if (strncmp(a, "--quilt=", 8) == 0)
-		return set_quilt(b, cmd, a + 8);
-	if (strcmp(a, "--no-quilt-fixup") == 0)
-		return set_quilt(b, cmd, "nocheck");
-	if (strcmp(a, "--gbp") == 0 || strcmp(a, "--dpm") == 0 ||
-	    strcmp(a, "--baredebian") == 0 ||
-	    strcmp(a, "--baredebian+git") == 0 ||
-	    strcmp(a, "--baredebian+tarball") == 0)
-		return set_quilt(b, cmd, a + 2);
-	if (strncmp(a, "--clean=", 8) == 0)
-		return set_clean(b, cmd, a + 8);
-	for (size_t i = 0; i < sizeof wopts / sizeof wopts[0]; i++)
-		if (strcmp(a, wopts[i].opt) == 0)
-			return set_clean(b, cmd, wopts[i].mode);
-	if (strncmp(a, "--build-products-dir=", 21) == 0) {
-		b->bpd = a + 21;
-		return 1;
-	}
-	if (strcmp(a, "--include-dirty") == 0 ||
-	    strcmp(a, "--ignore-dirty") == 0) {
+	struct buildopts *b = arg;
+
+	switch (opt) {
+	case OPT_QUILT:
+		return set_quilt(b, ctx, optarg);
+	case OPT_NO_QUILT_FIXUP:
+		return set_quilt(b, ctx, "nocheck");
+	case OPT_CLEAN:
+		return set_clean(b, ctx, optarg);
+	case OPT_BPD:
+		b->bpd = optarg;
+		return NULL;
+	case OPT_INCLUDE_DIRTY:
 		b->include_dirty = 1;
-		return 1;
-	}
-	if (strcmp(a, "-N") == 0 || strcmp(a, "--new") == 0) {
+		return NULL;
+	case 'N':
+	case OPT_NEW:
 		b->new_ok = 1;
-		return 1;
-	}
-	if (strcmp(a, "--overwrite") == 0 ||
-	    strncmp(a, "--overwrite=", 12) == 0) {
+		return NULL;
+	case OPT_OVERWRITE:
 		b->overwrite = 1;
-		return 1;
-	}
-	if (strcmp(a, "--no-check-archive") == 0) {
+		return NULL;
+	case OPT_NO_CHECK_ARCHIVE:
 		b->no_check_archive = 1;
-		return 1;
+		return NULL;
 	}
-	return 0;
+	if (opt >= OPT_Q)
+		return set_quilt(b, ctx, qopts[opt - OPT_Q]);
+	return set_clean(b, ctx, wopts[opt - OPT_W].mode);
+}
+
+const struct dgit_error *
+buildopts_parse(struct buildopts *b, struct dgit_cmd_ctx *ctx, int argc,
+    char **argv)
+{
+	const struct dgit_error *err;
+	int i;
+
+	memset(b, 0, sizeof *b);
+	b->quilt_mode = -1;
+	b->clean_mode = -1;
+	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec, b)))
+		return err;
+	if (i < argc)
+		return dgit_usage_error(ctx, "unknown argument '%s'", argv[i]);
+	return buildopts_finish(b, ctx->cfg, common_distro());
 }
 
 const struct dgit_error *

@@ -1,9 +1,10 @@
 /* dgit push-source */
 #include "dgit.h"
 
-int
-cmd_push_source(int argc, char **argv)
+const struct dgit_error *
+cmd_push_source(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 {
 	(void)argc;
-	return dgit_not_implemented(argv[0]);
+	(void)argv;
+	return dgit_not_implemented(ctx);
 }
