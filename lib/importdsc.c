@@ -13,22 +13,8 @@
 #include "dgit_importdsc.h"
 #include "dgit_verify.h"
 
-static void
-say(const struct dgit_importdsc_opts *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void
-say(const struct dgit_importdsc_opts *o, const char *fmt, ...)
-{
-	char msg[2048];
-	va_list ap;
-
-	if (o->say == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	o->say(o->say_arg, msg);
-}
+/* A progress line through the caller's callback. */
+#define say(o, ...) dgit_msg((o)->say, (o)->say_arg, __VA_ARGS__)
 
 /*
  * The .dsc's Dgit: field names the uploader's commit.  Use it when this
