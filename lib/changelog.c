@@ -184,16 +184,24 @@ digits(const char *s, size_t n)
  * otherwise 0 and sets *bad (a message, NULL if the date is fine) and
  * *warn (a tolerated oddity, or NULL), *date_len (the date without
  * trailing whitespace).
+ *
+ * The values are read as dpkg-parsechangelog reads them (Time::Piece's
+ * strptime "%d %b %Y %T %z"): day 0..31 counted on from the first of the
+ * month (31 Feb is 3 Mar, *off_calendar set), hours 0..23, minutes and
+ * seconds 0..59, a year from 1900, zone minutes 00..99 counted as such;
+ * anything else is *bad.  A full month name is *bad for dpkg, which then
+ * prints no Timestamp; we read it (as date(1) would) and set *no_ts.
  */
 static int
 scan_date(const char *s, size_t n, int64_t *ts, int *tz, const char **bad,
-    const char **warn, size_t *date_len)
+    const char **warn, size_t *date_len, int *no_ts, int *off_calendar)
 {
 	const char *p = s, *e = s + n, *w, *mon;
 	size_t wl, monl, i;
 	int day, year, hh, mm, ss, zh, zm, month = 0, sign;
 
 	*bad = *warn = NULL;
+	*no_ts = *off_calendar = 0;
 	*ts = 0;
 	*tz = 0;
 	/* optional "Day," */
@@ -280,16 +288,18 @@ scan_date(const char *s, size_t n, int64_t *ts, int *tz, const char **bad,
 			return 0;
 		}
 		*warn = "full month name instead of the abbreviated one";
+		*no_ts = 1;
 	}
 	month = (int)i + 1;
-	if (day < 1 || day > days_in_month(year, month) || hh > 23 ||
-	    mm > 59 || ss > 60 || zm > 59) {
+	if (day > 31 || year < 1900 || hh > 23 || mm > 59 || ss > 59) {
 		*bad = "date or time out of range";
 		return 0;
 	}
+	if (day < 1 || day > days_in_month(year, month) || zm > 59)
+		*off_calendar = 1;
 	*tz = sign * (zh * 60 + zm);
-	*ts = days_from_civil(year, month, day) * 86400 + hh * 3600 +
-	    mm * 60 + ss - (int64_t)*tz * 60;
+	*ts = (days_from_civil(year, month, 1) + day - 1) * 86400 +
+	    hh * 3600 + mm * 60 + ss - (int64_t)*tz * 60;
 	return 0;
 }
 
@@ -299,17 +309,23 @@ dgit_changelog_parse_date(int64_t *timestamp, int *tz_offset,
 {
 	const char *bad, *warn;
 	size_t dl;
+	int no_ts, off;
 
 	*timestamp = 0;
 	*tz_offset = 0;
 	if (scan_date(date, strlen(date), timestamp, tz_offset, &bad, &warn,
-	    &dl) < 0)
+	    &dl, &no_ts, &off) < 0)
 		return dgit_error_fmt(DGIT_ERR_PARSE, "'%s': malformed date "
 		    "'%s' (expected 'Day, DD Mon YYYY HH:MM:SS +ZZZZ')", what,
 		    date);
-	if (bad)
+	if (!bad && off)
+		bad = "date or time out of range";
+	if (bad) {
+		*timestamp = 0;
+		*tz_offset = 0;
 		return dgit_error_fmt(DGIT_ERR_PARSE, "'%s': %s in date '%s'",
 		    what, bad, date);
+	}
 	return NULL;
 }
 
@@ -639,7 +655,7 @@ parse_trailer(struct parser *ps, const char *line, size_t n, int *ok)
 	const char *gt = NULL, *lt = NULL, *p, *bad, *warn, *ds;
 	size_t i, blanks, dl;
 	int64_t ts;
-	int tz;
+	int tz, no_ts, off;
 
 	*ok = 0;
 	if (n < 4 || memcmp(line, " -- ", 4) != 0)
@@ -666,7 +682,8 @@ parse_trailer(struct parser *ps, const char *line, size_t n, int *ok)
 	if (blanks == 0)
 		return NULL;
 	ds = p + blanks;
-	if (scan_date(ds, line + n - ds, &ts, &tz, &bad, &warn, &dl) < 0)
+	if (scan_date(ds, line + n - ds, &ts, &tz, &bad, &warn, &dl, &no_ts,
+	    &off) < 0)
 		return NULL;
 	*ok = 1;
 	if (ent == NULL || ent->has_trailer)
@@ -696,9 +713,13 @@ parse_trailer(struct parser *ps, const char *line, size_t n, int *ok)
 			return dgit_error(DGIT_ERR_NOMEM);
 	}
 	ent->has_trailer = 1;
+	ent->has_timestamp = !no_ts && !bad;
 	ent->trailer_line = ps->lineno;
 	ent->timestamp = ts;
 	ent->tz_offset = tz;
+	if (off && (err = add_warning(ps, "day or zone out of range, counted "
+	    "on as dpkg-parsechangelog does")) != NULL)
+		return err;
 	if (blanks == 1 && (err = add_warning(ps, "one space instead of "
 	    "two before the date in the trailer")) != NULL)
 		return err;
