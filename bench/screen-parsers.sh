@@ -23,6 +23,8 @@
 #             of non-native packages (default 2000)
 #   -s SUITE  default bookworm (main only)
 #   -j J      parallel downloads (default 4)
+#   -L        no downloading: screen what DATADIR already holds
+#   SCREEN_JOBS=K packages screened in parallel (default 2)
 # DATADIR (outside the repository) keeps the downloads between runs.
 # Writes DATADIR/report.txt: one line per disagreement,
 #   CL-VERDICT PKG (all|default|first): dpkg ok/refused, ours ok/refused
@@ -34,12 +36,13 @@ set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 DUMP=$here/build/t/helper/changelog-dump
 APPLY=$here/build/t/helper/apply-patch
-N=2000 SUITE=bookworm J=4
-while getopts n:s:j: o; do
+N=2000 SUITE=bookworm J=4 LOCAL=
+while getopts n:s:j:L o; do
 	case $o in
 	n) N=$OPTARG ;;
 	s) SUITE=$OPTARG ;;
 	j) J=$OPTARG ;;
+	L) LOCAL=1 ;;
 	*) echo "usage: $0 [-n N] [-s SUITE] [-j J] DATADIR" >&2; exit 2 ;;
 	esac
 done
@@ -97,7 +100,7 @@ awk -v s="$step" 'NR % s == 1' "$D/index.txt" >"$D/picked.txt"
 # 2. Download the Debian parts (in parallel), checking each against Sources.
 mkdir -p "$D/dl" "$D/x" "$D/cl" "$D/p"
 export D mirror SUITE
-awk '{ print $3 "/" $4, $5 }' "$D/picked.txt" |
+[ -n "$LOCAL" ] || awk '{ print $3 "/" $4, $5 }' "$D/picked.txt" |
     xargs -P "$J" -L 1 sh -c '
 	f=$(basename "$1")
 	[ -s "$D/dl/$f" ] && exit 0
@@ -287,11 +290,13 @@ done | xargs -P "${SCREEN_JOBS:-2}" -L 1 sh -c '
 report=$D/report.txt
 find "$D/r" -type f ! -name '*.n' -exec cat {} + | sort >"$report"
 ndl=$(ls "$D"/r/*.n 2>/dev/null | wc -l)
-nmiss=$(($(wc -l <"$D/picked.txt") - ndl))
+nmiss=$(while read -r pkg fmt dir file rest; do
+	[ -e "$D/dl/$file.missing" ] && echo
+done <"$D/picked.txt" | wc -l)
 ncl=$(cat "$D"/r/*.n 2>/dev/null | grep -c '^CL$')
 nser=$(cat "$D"/r/*.n 2>/dev/null | grep -c '^SERIES')
 npatch=$(cat "$D"/r/*.n 2>/dev/null | awk '/^SERIES/ { n += $2 } END { print n + 0 }')
 picked=$(wc -l <"$D/picked.txt")
-echo "packages: $total non-native in $SUITE main, $picked picked, $ndl present, $nmiss missing on the mirror"
+echo "packages: $total non-native in $SUITE main, $picked picked, $ndl screened, $nmiss missing on the mirror"
 echo "changelogs screened: $ncl; patch series (or .diff.gz) screened: $nser, $npatch patches"
 echo "disagreements: $(grep -c '^CL-VERDICT' "$report") changelog verdicts, $(grep -c '^CL-FIELDS' "$report") changelog fields, $(grep -c '^PATCH' "$report") patch verdicts (details in $report)"
