@@ -184,11 +184,91 @@ dgit_not_implemented(const char *cmd)
  * (advancing *i past any argument), 0 if not a global option, -1 on a
  * usage error (message printed).
  */
+/*
+ * The tools --TOOL=PROGRAM and --TOOL:OPTION may name: those dgit runs.
+ * (Perl dgit accepts the same set.)
+ */
+static const char *const known_tools[] = {
+	"dget", "dput", "debsign", "gpg", "ssh", "dgit", "git", "dpkg-source",
+	"dpkg-buildpackage", "dpkg-genchanges", "dpkg-query", "mergechanges",
+	"gbp", "gbp-build", "gbp-pq", "sbuild", "pbuilder", "cowbuilder",
+	"git-debrebase", "git-debpush", "curl", "dpkg-genbuildinfo",
+	"dpkg-parsechangelog", "dpkg-deb", "dch", "mk-origtargz",
+	"diff", "tar", NULL
+};
+
+/* 1: a --TOOL=... or --TOOL:... option, recorded; 0: not one; -1: error. */
+static int
+take_tool_opt(const char *a)
+{
+	struct dgit_tool_opt *nt;
+	size_t len, k;
+
+	if (a[0] != '-' || a[1] != '-')
+		return 0;
+	len = strcspn(a + 2, "=:");
+	if (a[2 + len] == '\0' || len == 0)
+		return 0;
+	for (k = 0; known_tools[k] != NULL; k++)
+		if (strlen(known_tools[k]) == len &&
+		    strncmp(known_tools[k], a + 2, len) == 0)
+			break;
+	if (known_tools[k] == NULL)
+		return 0;
+	nt = realloc(dgit_opts.tools, (dgit_opts.ntools + 1) * sizeof *nt);
+	if (nt == NULL) {
+		perror("dgit");
+		return -1;
+	}
+	nt[dgit_opts.ntools].tool = a + 2;
+	nt[dgit_opts.ntools].tool_len = len;
+	nt[dgit_opts.ntools].value = a + 3 + len;
+	nt[dgit_opts.ntools].is_option = a[2 + len] == ':';
+	dgit_opts.ntools++;
+	dgit_opts.tools = nt;
+	return 1;
+}
+
+const char *
+dgit_tool_program(const char *tool)
+{
+	const char *prog = tool;
+	size_t k, len = strlen(tool);
+
+	for (k = 0; k < dgit_opts.ntools; k++) {
+		const struct dgit_tool_opt *t = &dgit_opts.tools[k];
+
+		if (!t->is_option && t->tool_len == len &&
+		    strncmp(t->tool, tool, len) == 0)
+			prog = t->value;
+	}
+	return prog;
+}
+
+size_t
+dgit_tool_options(const char **out, size_t max, const char *tool)
+{
+	size_t k, n = 0, len = strlen(tool);
+
+	for (k = 0; k < dgit_opts.ntools; k++) {
+		const struct dgit_tool_opt *t = &dgit_opts.tools[k];
+
+		if (t->is_option && t->tool_len == len &&
+		    strncmp(t->tool, tool, len) == 0) {
+			if (n < max)
+				out[n] = t->value;
+			n++;
+		}
+	}
+	return n;
+}
+
 static int
 take_global(int argc, char **argv, int *i, const char *cmd)
 {
 	const char *a = argv[*i];
 	const char *val = NULL;
+	int rc;
 
 	if (a[0] != '-' || a[1] == '\0')
 		return 0;
@@ -208,6 +288,24 @@ take_global(int argc, char **argv, int *i, const char *cmd)
 		dgit_opts.debug += (int)strlen(a + 1);
 		return 1;
 	}
+	if (strncmp(a, "--dgit=", 7) == 0) {
+		dgit_opts.self = a + 7;
+		return 1;
+	}
+	if (strncmp(a, "--config-lookup-explode=", 24) == 0) {
+		const char **ne = realloc(dgit_opts.explode,
+		    (dgit_opts.nexplode + 1) * sizeof *ne);
+
+		if (ne == NULL) {
+			perror("dgit");
+			return -1;
+		}
+		ne[dgit_opts.nexplode++] = a + 24;
+		dgit_opts.explode = ne;
+		return 1;
+	}
+	if ((rc = take_tool_opt(a)) != 0)
+		return rc;
 	if (strncmp(a, "--distro=", 9) == 0) {
 		dgit_opts.distro = a + 9;
 		return 1;
@@ -340,5 +438,7 @@ main(int argc, char **argv)
 	fflush(stdout);
 	free(rest);
 	free(dgit_opts.config);
+	free(dgit_opts.tools);
+	free(dgit_opts.explode);
 	return rc;
 }
