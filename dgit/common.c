@@ -10,6 +10,7 @@
 #include "common.h"
 #include "dgit_history.h"
 #include "dgit.h"
+#include "dgit_aq.h"
 #include "dgit_archive.h"
 #include "dgit_config.h"
 #include "dgit_fetch.h"
@@ -134,11 +135,22 @@ common_archive_init(struct common_archive *a, struct dgit_config *cfg,
 		return dgit_error_wrap(err, "no mirror for distro '%s' (set "
 		    "dgit-distro.%s.mirror or add it to apt's sources)",
 		    a->distro, a->distro);
+	/* A JSON archive query service stands in for the signed Release. */
+	v = dgit_config_get_distro(cfg, a->distro, "archive-query");
+	if (dgit_aq_method_is_json(v)) {
+		a->opts.aq_url = strchr(v, ':')[1] ? strchr(v, ':') + 1 :
+		    dgit_config_get_distro(cfg, a->distro, "archive-query-url");
+		if (a->opts.aq_url == NULL)
+			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "distro '%s' "
+			    "uses archive query '%s' but gives no URL; set "
+			    "dgit-distro.%s.archive-query-url", a->distro, v,
+			    a->distro);
+	}
 	err = dgit_config_get_distro_paths(&a->akr, &a->nakr, cfg, a->distro,
 	    "archive-keyring");
 	if (err)
 		return err;
-	if (a->nakr == 0) {
+	if (a->nakr == 0 && a->opts.aq_url == NULL) {
 		v = dgit_config_get_distro(cfg, a->distro, "archive-keyring");
 		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no archive keyring "
 		    "for distro '%s' (%s); install debian-archive-keyring or "
@@ -165,6 +177,7 @@ common_archive_init(struct common_archive *a, struct dgit_config *cfg,
 			return dgit_error(DGIT_ERR_NOMEM);
 	}
 	a->opts.mirror = a->mirror;
+	/* (opts.aq_url was set above) */
 	a->opts.archive_keyrings = (const char *const *)a->akr;
 	a->opts.narchive_keyrings = a->nakr;
 	a->opts.dsc_keyrings = (const char *const *)a->dkr;

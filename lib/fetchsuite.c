@@ -14,6 +14,7 @@
 
 #include <git2.h>
 
+#include "dgit_aq.h"
 #include "dgit_archive.h"
 #include "dgit_changelog.h"
 #include "dgit_dsc.h"
@@ -195,6 +196,21 @@ fetch_find(struct fetch *f)
 	const char *csuite;
 
 	say(f->o, "fetching %s from %s", f->o->package, f->o->suite);
+	if (f->o->archive->aq_url != NULL) {
+		err = dgit_aq_canon_suite(&f->out->csuite,
+		    f->o->archive->aq_url, f->o->suite);
+		if (err == NULL)
+			err = dgit_history_tracking_ref(&f->lrref,
+			    f->out->csuite);
+		if (err == NULL)
+			err = dgit_aq_find_source(&f->src, f->o->archive,
+			    f->o->archive->aq_url, f->o->suite,
+			    f->o->package);
+		if (err == NULL &&
+		    (f->out->version = strdup(f->src->version)) == NULL)
+			err = dgit_error(DGIT_ERR_NOMEM);
+		return err;
+	}
 	err = dgit_archive_release_open(&f->rel, f->o->archive, f->o->suite);
 	if (err)
 		return err;
