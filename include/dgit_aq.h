@@ -9,7 +9,8 @@
  * .dsc is trusted through the sha256sum in the answer, and its files
  * through the .dsc's Checksums-Sha256.
  *
- * Only file:// URLs (query and mirror) are read so far.
+ * Everything is downloaded through dgit_fetch (http, https, file) with
+ * the archive's fetch options.
  */
 #ifndef DGIT_AQ_H
 #define DGIT_AQ_H
@@ -31,8 +32,8 @@ int dgit_aq_method_is_json(const char *archive_query);
  * name or codename, from URL/suites.  *out is caller-owned.
  * DGIT_ERR_NOT_FOUND when no suite has that name.
  */
-const struct dgit_error *dgit_aq_canon_suite(char **out, const char *url,
-    const char *suite);
+const struct dgit_error *dgit_aq_canon_suite(char **out,
+    const struct dgit_archive_opts *o, const char *url, const char *suite);
 
 /*
  * The highest version of package in suite (as the user named it), from

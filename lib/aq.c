@@ -1,9 +1,8 @@
 /* JSON archive query services (ftpmasterapi, dummycatapi): dgit_aq.h. */
-#include <errno.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "dgit_aq.h"
 #include "dgit_dsc.h"
@@ -19,22 +18,57 @@ dgit_aq_method_is_json(const char *aq)
 	    strncmp(aq, "ftpmasterapi:", 13) == 0);
 }
 
-/* The local path of a file:// URL joined with rel, into *out. */
+/*
+ * Download url (with the archive's fetch options; checked against sha256
+ * when not NULL) into memory, at most max bytes.  *what names it.
+ */
 static const struct dgit_error *
-file_url_path(char **out, const char *url, const char *rel)
+get_url(char **out, size_t *len, const struct dgit_fetch_opts *fo,
+    const char *url, const char *sha256, size_t max)
 {
-	size_t ul;
+	const struct dgit_error *err, *err2;
+	const char *tmp = getenv("TMPDIR");
+	char *dir = NULL, *dest = NULL;
+	struct dgit_fetch_item it;
 
 	*out = NULL;
-	if (strncmp(url, "file://", 7) != 0)
-		return dgit_error_fmt(DGIT_ERR_NOT_IMPLEMENTED, "archive "
-		    "query URL '%s' is not a file:// URL; only those are "
-		    "supported so far", url);
-	url += 7;
-	ul = strlen(url);
-	while (ul > 0 && url[ul - 1] == '/')
-		ul--;
-	if (asprintf(out, "%.*s/%s", (int)ul, url, rel) < 0) {
+	if ((err = dgit_fs_mkdtemp(&dir, tmp && *tmp ? tmp : "/tmp",
+	    "dgit-aq")))
+		return err;
+	if (asprintf(&dest, "%s/answer", dir) < 0) {
+		dest = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	memset(&it, 0, sizeof it);
+	it.url = url;
+	it.dest = dest;
+	it.max_size = max;
+	it.sha256 = sha256;
+	if ((err = dgit_fetch_files(fo, &it, 1)))
+		goto done;
+	err = dgit_fs_read_file(out, len, dest, max);
+done:
+	err2 = dgit_fs_remove_tree(dir);
+	if (err == NULL && err2 != NULL) {
+		free(*out);
+		*out = NULL;
+		err = err2;
+	}
+	free(dir);
+	free(dest);
+	return err;
+}
+
+/* base (a URL, trailing '/' optional) joined with rel. */
+static const struct dgit_error *
+join_url(char **out, const char *base, const char *rel)
+{
+	size_t bl = strlen(base);
+
+	while (bl > 0 && base[bl - 1] == '/')
+		bl--;
+	if (asprintf(out, "%.*s/%s", (int)bl, base, rel) < 0) {
 		*out = NULL;
 		return dgit_error(DGIT_ERR_NOMEM);
 	}
@@ -54,21 +88,22 @@ name_ok(const char *s)
 	return 1;
 }
 
-/* Read and parse one answer; NOT_FOUND when the file does not exist. */
+/* Fetch and parse one answer; NOT_FOUND when there is none. */
 static const struct dgit_error *
-query(struct dgit_json **out, const char *url, const char *rel)
+query(struct dgit_json **out, const struct dgit_archive_opts *o,
+    const char *url, const char *rel)
 {
 	const struct dgit_error *err;
-	char *path = NULL, *buf = NULL, *what = NULL;
+	char *full = NULL, *buf = NULL, *what = NULL;
 	size_t len;
 
 	*out = NULL;
-	if ((err = file_url_path(&path, url, rel)))
+	if ((err = join_url(&full, url, rel)))
 		return err;
-	err = dgit_fs_read_file(&buf, &len, path, DGIT_AQ_MAX);
-	if (err && err->code == DGIT_ERR_ERRNO && err->errnum == ENOENT) {
+	err = get_url(&buf, &len, &o->fetch, full, NULL, DGIT_AQ_MAX);
+	if (err && err->code == DGIT_ERR_NOT_FOUND) {
 		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "archive query "
-		    "'%s' has no answer ('%s' does not exist)", rel, path);
+		    "'%s' has no answer (nothing at '%s')", rel, full);
 		goto done;
 	}
 	if (err)
@@ -80,21 +115,22 @@ query(struct dgit_json **out, const char *url, const char *rel)
 	}
 	err = dgit_json_parse(out, buf, len, what);
 done:
-	free(path);
+	free(full);
 	free(buf);
 	free(what);
 	return err;
 }
 
 const struct dgit_error *
-dgit_aq_canon_suite(char **out, const char *url, const char *suite)
+dgit_aq_canon_suite(char **out, const struct dgit_archive_opts *o,
+    const char *url, const char *suite)
 {
 	const struct dgit_error *err;
 	struct dgit_json *j = NULL;
 	size_t i;
 
 	*out = NULL;
-	if ((err = query(&j, url, "suites")))
+	if ((err = query(&j, o, url, "suites")))
 		return err;
 	if (j->type != DGIT_JSON_ARRAY) {
 		err = dgit_error_fmt(DGIT_ERR_PARSE, "the archive's answer to "
@@ -206,18 +242,14 @@ make_source(struct dgit_archive_source **out,
 		err = dgit_error(DGIT_ERR_NOMEM);
 		goto done;
 	}
-	if ((err = file_url_path(&path, o->mirror, rel)))
+	if ((err = join_url(&path, o->mirror, rel)))
 		goto done;
-	if ((err = dgit_fs_read_file(&buf, &len, path, DGIT_DSC_MAX)))
+	for (i = 0; i < sizeof hex - 1; i++)
+		hex[i] = (char)tolower((unsigned char)e->sha256[i]);
+	hex[i] = '\0';
+	/* dgit_fetch checks the SHA-256 (DGIT_ERR_CHECKSUM). */
+	if ((err = get_url(&buf, &len, &o->fetch, path, hex, DGIT_DSC_MAX)))
 		goto done;
-	if ((err = dgit_hash_buf_hex(hex, DGIT_HASH_SHA256, buf, len)))
-		goto done;
-	if (strcasecmp(hex, e->sha256) != 0) {
-		err = dgit_error_fmt(DGIT_ERR_CHECKSUM, "'%s' has SHA-256 %s, "
-		    "not %s as the archive's query service says; the mirror "
-		    "or the query service is corrupt", path, hex, e->sha256);
-		goto done;
-	}
 	if ((err = dgit_dsc_parse(&dsc, buf, len, path)))
 		goto done;
 	if (strcmp(dsc->source, package) != 0 ||
@@ -298,7 +330,7 @@ dgit_aq_find_source(struct dgit_archive_source **out,
 		    "valid package and suite", package, suite);
 	if (asprintf(&rel, "dsc_in_suite/%s/%s", suite, package) < 0)
 		return dgit_error(DGIT_ERR_NOMEM);
-	err = query(&j, url, rel);
+	err = query(&j, o, url, rel);
 	if (err && err->code == DGIT_ERR_NOT_FOUND) {
 		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "package '%s' is not "
 		    "in suite '%s' (the archive's query service has no "

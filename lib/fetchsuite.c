@@ -197,7 +197,7 @@ fetch_find(struct fetch *f)
 
 	say(f->o, "fetching %s from %s", f->o->package, f->o->suite);
 	if (f->o->archive->aq_url != NULL) {
-		err = dgit_aq_canon_suite(&f->out->csuite,
+		err = dgit_aq_canon_suite(&f->out->csuite, f->o->archive,
 		    f->o->archive->aq_url, f->o->suite);
 		if (err == NULL)
 			err = dgit_history_tracking_ref(&f->lrref,

@@ -73,10 +73,13 @@ cd "$src" || exit 1
 # tests/enumerate-tests prints the runnable ones, tests/tests/NAME, and
 # "SKIP tests/tests/NAME REASON" on stderr for those whose t-restrict
 # restrictions (tests/lib-restricts) rule them out here.
-enum=$CONFORMANCE_DIR/enumerated
-skips=$CONFORMANCE_DIR/enumerate.log
+# Per-run files, so that runs at the same time do not share them.
+run=$(mktemp -d "$CONFORMANCE_DIR/run.XXXXXX") || exit 1
+trap 'rm -rf "$run"' EXIT
+enum=$run/enumerated
+skips=$run/enumerate.log
 tests/enumerate-tests >"$enum" 2>"$skips" ||
-	die "tests/enumerate-tests failed: see $skips"
+	die "tests/enumerate-tests failed: $(cat "$skips")"
 
 wanted=
 if [ -n "$CONFORMANCE_TESTS" ]; then
@@ -87,8 +90,8 @@ elif [ -n "$CONFORMANCE_LIST" ]; then
 fi
 
 # The list: "NAME" for a test to run, "NAME SKIP REASON" for one to skip.
-list=$CONFORMANCE_DIR/selected
-all=$CONFORMANCE_DIR/all
+list=$run/selected
+all=$run/all
 {
 	sed -n 's,^tests/tests/,,p' "$enum"
 	sed -n 's,^SKIP tests/tests/\([^ ]*\) \(.*\),\1 SKIP \2,p' "$skips"
@@ -162,7 +165,12 @@ while read -r name skip reason; do
 	secs=$(( $(date +%s) - start ))
 	if [ $rc = 0 ]; then
 		npass=$((npass + 1))
-		report "$name" PASS "$secs"
+		# t-dgit traces each call (set -x) with --dgit=BINARY.
+		if grep -q -e "--dgit=$DGIT_TEST " "$log"; then
+			report "$name" PASS "$secs"
+		else
+			report "$name" PASS "$secs" "did not run dgit"
+		fi
 	else
 		[ $rc = 124 ] && echo "conformance: timed out after ${CONFORMANCE_TIMEOUT}s" >>"$log"
 		nfail=$((nfail + 1))
