@@ -37,7 +37,9 @@ const struct dgit_error *dgit_aq_canon_suite(char **out,
 
 /*
  * The highest version of package in suite (as the user named it), from
- * URL/dsc_in_suite/SUITE/PACKAGE, its .dsc read from o->mirror and
+ * URL/dsc_in_suite/SUITE/PACKAGE, whose .dsc the mirror has (when newer
+ * ones are listed but missing from the mirror, *skew is a caller-owned
+ * warning saying so, else NULL), its .dsc read from o->mirror and
  * checked against the answer's sha256sum, and its files as the .dsc
  * lists them (each must have a SHA-256).  The result is what
  * dgit_archive_download_source takes.  DGIT_ERR_NOT_FOUND when the
@@ -46,7 +48,8 @@ const struct dgit_error *dgit_aq_canon_suite(char **out,
  * caller-owned: dgit_archive_source_free.
  */
 const struct dgit_error *dgit_aq_find_source(
-    struct dgit_archive_source **out, const struct dgit_archive_opts *o,
-    const char *url, const char *suite, const char *package);
+    struct dgit_archive_source **out, char **skew,
+    const struct dgit_archive_opts *o, const char *url, const char *suite,
+    const char *package);
 
 #endif

@@ -313,18 +313,27 @@ done:
 	return err;
 }
 
+static int
+entry_newer_first(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	return dgit_version_compare(y->version, x->version);
+}
+
 const struct dgit_error *
-dgit_aq_find_source(struct dgit_archive_source **out,
+dgit_aq_find_source(struct dgit_archive_source **out, char **skew,
     const struct dgit_archive_opts *o, const char *url, const char *suite,
     const char *package)
 {
 	const struct dgit_error *err;
 	struct dgit_json *j = NULL;
-	struct entry best = { NULL, NULL, NULL, NULL }, e;
+	struct entry *ents = NULL;
 	char *rel = NULL;
 	size_t i;
 
 	*out = NULL;
+	*skew = NULL;
 	if (!name_ok(suite) || !name_ok(package))
 		return dgit_error_fmt(DGIT_ERR_USAGE, "'%s' in '%s' is not a "
 		    "valid package and suite", package, suite);
@@ -344,20 +353,42 @@ dgit_aq_find_source(struct dgit_archive_source **out,
 		    "'%s' is not a list", rel);
 		goto done;
 	}
-	for (i = 0; i < j->n; i++) {
-		if ((err = check_entry(&e, j->items[i], i, rel)))
-			goto done;
-		if (best.version == NULL ||
-		    dgit_version_compare(e.version, best.version) > 0)
-			best = e;
-	}
-	if (best.version == NULL) {
+	if (j->n == 0) {
 		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "package '%s' is not "
 		    "in suite '%s'", package, suite);
 		goto done;
 	}
-	err = make_source(out, o, &best, package);
+	if ((ents = calloc(j->n, sizeof *ents)) == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	for (i = 0; i < j->n; i++)
+		if ((err = check_entry(&ents[i], j->items[i], i, rel)))
+			goto done;
+	qsort(ents, j->n, sizeof *ents, entry_newer_first);
+	/*
+	 * Archive skew: the newest version listed may not have reached the
+	 * mirror yet.  Take the newest one whose .dsc is there, as Perl
+	 * dgit does, and say so.
+	 */
+	for (i = 0; i < j->n; i++) {
+		err = make_source(out, o, &ents[i], package);
+		if (err == NULL || err->code != DGIT_ERR_NOT_FOUND)
+			break;
+	}
+	if (err)
+		goto done;
+	if (i > 0 && asprintf(skew, "Warning: archive skew detected.  Using "
+	    "the available version:\nArchive allegedly contains    %s\n"
+	    "We were able to obtain only %s", ents[0].version,
+	    ents[i].version) < 0) {
+		*skew = NULL;
+		dgit_archive_source_free(*out);
+		*out = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+	}
 done:
+	free(ents);
 	dgit_json_free(j);
 	free(rel);
 	return err;

@@ -194,6 +194,7 @@ fetch_find(struct fetch *f)
 {
 	const struct dgit_error *err;
 	const char *csuite;
+	char *skew = NULL;
 
 	say(f->o, "fetching %s from %s", f->o->package, f->o->suite);
 	if (f->o->archive->aq_url != NULL) {
@@ -203,9 +204,12 @@ fetch_find(struct fetch *f)
 			err = dgit_history_tracking_ref(&f->lrref,
 			    f->out->csuite);
 		if (err == NULL)
-			err = dgit_aq_find_source(&f->src, f->o->archive,
-			    f->o->archive->aq_url, f->o->suite,
+			err = dgit_aq_find_source(&f->src, &skew,
+			    f->o->archive, f->o->archive->aq_url, f->o->suite,
 			    f->o->package);
+		if (skew != NULL)
+			say(f->o, "%s", skew);
+		free(skew);
 		if (err == NULL &&
 		    (f->out->version = strdup(f->src->version)) == NULL)
 			err = dgit_error(DGIT_ERR_NOMEM);
