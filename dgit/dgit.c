@@ -288,6 +288,11 @@ take_global(int argc, char **argv, int *i, const char *cmd)
 		dgit_opts.debug += (int)strlen(a + 1);
 		return 1;
 	}
+	if (strcmp(a, "--no-rm-on-error") == 0 ||
+	    strcmp(a, "--rm-on-error") == 0) {
+		dgit_opts.no_rm_on_error = a[2] == 'n';
+		return 1;
+	}
 	if (strncmp(a, "--dgit=", 7) == 0) {
 		dgit_opts.self = a + 7;
 		return 1;
@@ -348,12 +353,16 @@ take_global(int argc, char **argv, int *i, const char *cmd)
 	return 0;
 }
 
-/* Parse the global options and run the command; rest has argc + 1 slots. */
+/*
+ * Parse the global options and run the command; rest has argc + 1 slots,
+ * pre argc.  Command options given before the command (Perl dgit takes
+ * "dgit -wgf quilt-fixup") are kept in pre and passed after its name.
+ */
 static int
-run(int argc, char **argv, char **rest)
+run(int argc, char **argv, char **rest, char **pre)
 {
 	const struct dgit_cmd *cmd = NULL;
-	int nrest = 0, i, rc, ddash = 0;
+	int nrest = 0, npre = 0, i, rc, ddash = 0;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -387,9 +396,10 @@ run(int argc, char **argv, char **rest)
 		if (rc > 0)
 			continue;
 		if (cmd == NULL) {
-			if (a[0] == '-')
-				return dgit_usage_error(NULL,
-				    "unknown option '%s'", a);
+			if (a[0] == '-') {
+				pre[npre++] = argv[i];
+				continue;
+			}
 			if (strcmp(a, "help") == 0) {
 				const struct dgit_cmd *c;
 
@@ -411,10 +421,15 @@ run(int argc, char **argv, char **rest)
 				    "unknown command '%s' (see 'dgit --help')",
 				    a);
 			rest[nrest++] = argv[i];
+			for (int k = 0; k < npre; k++)
+				rest[nrest++] = pre[k];
+			npre = 0;
 			continue;
 		}
 		rest[nrest++] = argv[i];
 	}
+	if (cmd == NULL && npre > 0)
+		return dgit_usage_error(NULL, "unknown option '%s'", pre[0]);
 	if (cmd == NULL) {
 		print_usage(stderr);
 		return DGIT_EXIT_USAGE;
@@ -426,17 +441,21 @@ run(int argc, char **argv, char **rest)
 int
 main(int argc, char **argv)
 {
-	char **rest;
+	char **rest, **pre;
 	int rc;
 
 	rest = calloc((size_t)argc + 1, sizeof *rest);
-	if (rest == NULL) {
+	pre = calloc((size_t)argc + 1, sizeof *pre);
+	if (rest == NULL || pre == NULL) {
 		perror("dgit");
+		free(rest);
+		free(pre);
 		return DGIT_EXIT_FAIL;
 	}
-	rc = run(argc, argv, rest);
+	rc = run(argc, argv, rest, pre);
 	fflush(stdout);
 	free(rest);
+	free(pre);
 	free(dgit_opts.config);
 	free(dgit_opts.tools);
 	free(dgit_opts.explode);

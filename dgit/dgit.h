@@ -23,6 +23,7 @@ struct dgit_opts {
 	int debug;                 /* -D, repeatable */
 	int quiet;                 /* -q */
 	const char *self;          /* --dgit=PATH: dgit for recursive calls */
+	int no_rm_on_error;        /* --no-rm-on-error: keep a failed clone */
 	/*
 	 * --TOOL=PROGRAM and --TOOL:OPTION (dget, dput, dpkg-source, ...),
 	 * in order given: tool[i] is the tool's name, value[i] the program

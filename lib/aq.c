@@ -380,7 +380,7 @@ dgit_aq_find_source(struct dgit_archive_source **out, char **skew,
 		goto done;
 	if (i > 0 && asprintf(skew, "Warning: archive skew detected.  Using "
 	    "the available version:\nArchive allegedly contains    %s\n"
-	    "We were able to obtain only %s", ents[0].version,
+	    "We were able to obtain only   %s", ents[0].version,
 	    ents[i].version) < 0) {
 		*skew = NULL;
 		dgit_archive_source_free(*out);
