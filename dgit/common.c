@@ -278,6 +278,15 @@ common_fetchsuite_opts(struct dgit_fetchsuite_opts *fo,
 	fo->suite = suite;
 	fo->git_url = arch->git_url;
 	fo->orig_dir = orig_dir;
+	/* An absolute build-products-dir takes the origs (relative ones
+	 * are relative to the tree: the parent, "..", is the default). */
+	{
+		const char *bpd = arch->cfg ? dgit_config_get_distro(arch->cfg,
+		    arch->distro, "build-products-dir") : NULL;
+
+		if (bpd && bpd[0] == '/' && orig_dir != NULL)
+			fo->orig_dir = bpd;
+	}
 	fo->import.level = -1;
 	fo->import.threads = -1;
 	fo->import.unpack.warn = common_warn_cb;
