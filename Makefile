@@ -39,7 +39,8 @@ TEST_DEPS  := dpkg-dev git gnupg xz-utils bzip2 lzma zstd quilt git-buildpackage
 PKG_DEPS   := debhelper devscripts fakeroot
 BENCH_DEPS := dgit git-buildpackage time
 # What Debian dgit's own test suite needs (its debian/tests/control), for
-# `make check-conformance`; sbuild only for the schroot tests, not listed.
+# `make check-conformance` and t/t9000-conformance.sh (so `make deps`
+# installs them too); sbuild only for the schroot tests, not listed.
 CONFORMANCE_DEPS := dgit dgit-infrastructure devscripts debhelper fakeroot \
               build-essential chiark-utils-bin bc faketime liburi-perl quilt \
               git-debrebase git-debpush git-buildpackage libdpkg-perl \
@@ -92,7 +93,7 @@ depcheck:
 deps:
 	$(SUDO) apt-get update
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends \
-	    $(BUILD_DEPS) $(TEST_DEPS) $(PKG_DEPS)
+	    $(BUILD_DEPS) $(TEST_DEPS) $(PKG_DEPS) $(CONFORMANCE_DEPS)
 
 conformance-deps:
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $(CONFORMANCE_DEPS)

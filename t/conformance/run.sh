@@ -165,8 +165,8 @@ while read -r name skip reason; do
 	secs=$(( $(date +%s) - start ))
 	if [ $rc = 0 ]; then
 		npass=$((npass + 1))
-		# t-dgit traces each call (set -x) with --dgit=BINARY.
-		if grep -q -e "--dgit=$DGIT_TEST " "$log"; then
+		# t-dgit traces each call (set -x): "+ BINARY --dgit=BINARY".
+		if grep -q -F -e "+ $DGIT_TEST --dgit=$DGIT_TEST " "$log"; then
 			report "$name" PASS "$secs"
 		else
 			report "$name" PASS "$secs" "did not run dgit"
