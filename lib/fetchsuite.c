@@ -256,9 +256,12 @@ fetch_download(struct fetch *f)
 	if (f->dl->sig != DGIT_DSC_SIG_GOOD && o->import.unpack.warn)
 		o->import.unpack.warn(o->import.unpack.warn_arg,
 		    f->dl->sig == DGIT_DSC_SIG_NO_KEYRING ?
+		    (o->archive->aq_url ? "the .dsc signature was not "
+		    "checked: no uploader keyring is installed; its files are "
+		    "verified through the archive query service's SHA-256" :
 		    "the .dsc signature was not checked: no uploader keyring "
 		    "is installed; its files are verified through the signed "
-		    "Release" : f->dl->sig_detail);
+		    "Release") : f->dl->sig_detail);
 	snprintf(path, sizeof path, "%s/%s", f->work, f->src->dsc_name);
 	if ((err = dgit_fs_read_file(&buf, &len, path, DGIT_DSC_MAX)) == NULL)
 		err = dgit_dsc_parse(&f->dsc, buf, len, f->src->dsc_name);
