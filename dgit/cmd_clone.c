@@ -127,8 +127,6 @@ cmd_clone(int argc, char **argv)
 	if (dgit_opts.dry_run)
 		return dgit_usage_error(argv[0], "dry run makes no sense with "
 		    "clone");
-	if (suite == NULL)
-		suite = DEFAULT_SUITE;
 	if (dir == NULL)
 		dir = package;
 
@@ -170,6 +168,13 @@ cmd_clone(int argc, char **argv)
 	if ((err = dgit_config_new(&cfg, NULL, dgit_opts.config,
 	    dgit_opts.nconfig)))
 		goto done;
+	/* Perl dgit's: the distro's default-suite, dgit.default's, "unstable" */
+	if (suite == NULL)
+		suite = dgit_opts.distro ? dgit_config_get_distro(cfg,
+		    dgit_opts.distro, "default-suite") :
+		    dgit_config_get(cfg, "dgit.default.default-suite");
+	if (suite == NULL || *suite == '\0')
+		suite = DEFAULT_SUITE;
 	if ((err = common_archive_init(&arch, cfg, suite, package, &flags)))
 		goto done;
 	archive_ready = 1;
