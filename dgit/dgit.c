@@ -77,6 +77,9 @@ static const char global_help[] =
     "  -L, --damp-run              change only local things\n"
     "  -D                          debug output to stderr (repeatable)\n"
     "  -q, --quiet                 only errors\n"
+    "  --dgit=PATH, --tool=PROGRAM, --tool:OPTION (tool: dget, dput, ...),\n"
+    "  --config-lookup-explode=KEY, --no-rm-on-error\n"
+    "                              for compatibility with Perl dgit\n"
     "  -h, --help                  this help\n"
     "  --version                   print the version\n";
 
