@@ -403,6 +403,9 @@ run(int argc, char **argv, char **rest, char **pre)
 				pre[npre++] = argv[i];
 				continue;
 			}
+			if (strcmp(a, "help") == 0 && npre > 0)
+				return dgit_usage_error(NULL,
+				    "unknown option '%s'", pre[0]);
 			if (strcmp(a, "help") == 0) {
 				const struct dgit_cmd *c;
 
@@ -438,6 +441,10 @@ run(int argc, char **argv, char **rest, char **pre)
 		return DGIT_EXIT_USAGE;
 	}
 	rest[nrest] = NULL;
+	for (size_t k = 0; k < dgit_opts.ntools; k++)
+		dgit_debug(1, "%.*s: %s %s", (int)dgit_opts.tools[k].tool_len,
+		    dgit_opts.tools[k].tool, dgit_opts.tools[k].is_option ?
+		    "extra option" : "program", dgit_opts.tools[k].value);
 	return cmd->fn(nrest, rest);
 }
 
