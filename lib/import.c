@@ -15,6 +15,7 @@
 
 #include <zlib.h>
 
+#include "dgit_buf.h"
 #include "dgit_changelog.h"
 #include "dgit_deb822.h"
 #include "dgit_import.h"
@@ -66,39 +67,6 @@ info(struct imp *im, const char *verb, const char *arg)
 		return;
 	snprintf(msg, sizeof msg, "%s %s", verb, arg);
 	im->opts->info(im->opts->info_arg, msg);
-}
-
-/* A growing string. */
-struct sb {
-	char *s;
-	size_t len, cap;
-};
-
-static int
-sb_add(struct sb *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t ncap = b->cap ? b->cap : 256;
-		char *p;
-
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		p = realloc(b->s, ncap);
-		if (p == NULL)
-			return -1;
-		b->s = p;
-		b->cap = ncap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-	return 0;
-}
-
-static int
-sb_str(struct sb *b, const char *s)
-{
-	return sb_add(b, s, strlen(s));
 }
 
 /* ---- debian/changelog ------------------------------------------------ */
@@ -264,22 +232,22 @@ done:
  * removed.  As Perl dgit does, a name with unquoted commas ("Ian Jackson,
  * SPQR") loses them: git wants a single author. */
 static int
-sb_ident(struct sb *b, const char *name, const char *email, long long when)
+sb_ident(struct dgit_buf *b, const char *name, const char *email, long long when)
 {
 	char tail[64];
 	int nocomma = strpbrk(name, "\"@") == NULL;
 
 	for (const char *s = name; *s; s++)
 		if (*s != '<' && *s != '>' && *s != '\n' &&
-		    !(nocomma && *s == ',') && sb_add(b, s, 1))
+		    !(nocomma && *s == ',') && dgit_buf_add(b, s, 1))
 			return -1;
-	if (sb_str(b, " <"))
+	if (dgit_buf_adds(b, " <"))
 		return -1;
 	for (const char *s = email; *s; s++)
-		if (*s != '<' && *s != '>' && *s != '\n' && sb_add(b, s, 1))
+		if (*s != '<' && *s != '>' && *s != '\n' && dgit_buf_add(b, s, 1))
 			return -1;
 	snprintf(tail, sizeof tail, "> %lld +0000\n", when);
-	return sb_str(b, tail);
+	return dgit_buf_adds(b, tail) ? -1 : 0;
 }
 
 static const struct dgit_error *
@@ -289,30 +257,30 @@ make_commit(struct imp *im, git_oid *out, const git_oid *tree,
 {
 	const struct dgit_error *err = NULL;
 	const struct clog_entry *c = author ? author : &im->clog[0];
-	struct sb b = { NULL, 0, 0 };
+	struct dgit_buf b = DGIT_BUF_INIT;
 	char hex[GIT_OID_HEXSZ + 1];
 
 	git_oid_tostr(hex, sizeof hex, tree);
-	if (sb_str(&b, "tree ") || sb_str(&b, hex) || sb_str(&b, "\n"))
+	if (dgit_buf_adds(&b, "tree ") || dgit_buf_adds(&b, hex) || dgit_buf_adds(&b, "\n"))
 		goto oom;
 	for (size_t i = 0; i < np; i++) {
 		git_oid_tostr(hex, sizeof hex, &parents[i]);
-		if (sb_str(&b, "parent ") || sb_str(&b, hex) ||
-		    sb_str(&b, "\n"))
+		if (dgit_buf_adds(&b, "parent ") || dgit_buf_adds(&b, hex) ||
+		    dgit_buf_adds(&b, "\n"))
 			goto oom;
 	}
-	if (sb_str(&b, "author ") ||
+	if (dgit_buf_adds(&b, "author ") ||
 	    sb_ident(&b, aname ? aname : c->name, aemail ? aemail : c->email,
 	    awhen >= 0 ? awhen : c->when) ||
-	    sb_str(&b, "committer ") ||
+	    dgit_buf_adds(&b, "committer ") ||
 	    sb_ident(&b, c->name, c->email, c->when) ||
-	    sb_str(&b, "\n") || sb_str(&b, msg))
+	    dgit_buf_adds(&b, "\n") || dgit_buf_adds(&b, msg))
 		goto oom;
-	err = dgit_pack_write(im->pack, out, GIT_OBJECT_COMMIT, b.s, b.len);
-	free(b.s);
+	err = dgit_pack_write(im->pack, out, GIT_OBJECT_COMMIT, b.ptr, b.len);
+	dgit_buf_release(&b);
 	return err;
 oom:
-	free(b.s);
+	dgit_buf_release(&b);
 	return nomem();
 }
 
@@ -320,16 +288,16 @@ oom:
 static char *
 clog_message(struct imp *im, const char *kind)
 {
-	struct sb b = { NULL, 0, 0 };
+	struct dgit_buf b = DGIT_BUF_INIT;
 
-	if (sb_str(&b, im->clog_text) || sb_str(&b, "\n\n[dgit import ") ||
-	    sb_str(&b, kind) || sb_str(&b, " ") ||
-	    sb_str(&b, im->dsc->source) || sb_str(&b, " ") ||
-	    sb_str(&b, im->dsc->version) || sb_str(&b, "]\n")) {
-		free(b.s);
+	if (dgit_buf_adds(&b, im->clog_text) || dgit_buf_adds(&b, "\n\n[dgit import ") ||
+	    dgit_buf_adds(&b, kind) || dgit_buf_adds(&b, " ") ||
+	    dgit_buf_adds(&b, im->dsc->source) || dgit_buf_adds(&b, " ") ||
+	    dgit_buf_adds(&b, im->dsc->version) || dgit_buf_adds(&b, "]\n")) {
+		dgit_buf_release(&b);
 		return NULL;
 	}
-	return b.s;
+	return dgit_buf_detach(&b, NULL);
 }
 
 /* ---- unpacking ------------------------------------------------------- */
@@ -727,7 +695,7 @@ read_gz(char **out, size_t *outlen, const char *path, const char *what)
 {
 	const struct dgit_error *err = NULL;
 	gzFile gz = gzopen(path, "rb");
-	struct sb b = { NULL, 0, 0 };
+	struct dgit_buf b = DGIT_BUF_INIT;
 	char buf[65536];
 	int r;
 
@@ -741,7 +709,7 @@ read_gz(char **out, size_t *outlen, const char *path, const char *what)
 			    "more than %zu bytes", what, DIFF_MAX);
 			goto done;
 		}
-		if (sb_add(&b, buf, (size_t)r)) {
+		if (dgit_buf_add(&b, buf, (size_t)r)) {
 			err = nomem();
 			goto done;
 		}
@@ -754,16 +722,11 @@ read_gz(char **out, size_t *outlen, const char *path, const char *what)
 		    what, m ? m : "gzip error");
 		goto done;
 	}
-	if (b.s == NULL && sb_add(&b, "", 0)) {
+	if ((*out = dgit_buf_detach(&b, outlen)) == NULL)
 		err = nomem();
-		goto done;
-	}
-	*out = b.s;
-	*outlen = b.len;
-	b.s = NULL;
 done:
 	gzclose(gz);
-	free(b.s);
+	dgit_buf_release(&b);
 	return err;
 }
 
