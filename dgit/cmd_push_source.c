@@ -1,9 +1,918 @@
-/* dgit push-source */
+/*
+ * dgit push-source [SUITE], dgit push-built [SUITE], dgit push [SUITE]:
+ * check, sign the tags, the .dsc (with its Dgit: field) and the .changes,
+ * push history and tags to the dgit git server with git push --atomic,
+ * and upload with dput.  Each step that has already been done by an
+ * earlier run (a tag, a signed file, the push, the upload) is recognised
+ * and not done again, so a push that failed after signing can be run
+ * again and completes the same upload.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "common.h"
 #include "dgit.h"
+#include "dgit_changelog.h"
+#include "dgit_config.h"
+#include "dgit_dsc.h"
+#include "dgit_fetchsuite.h"
+#include "dgit_import.h"
+#include "dgit_push.h"
+#include "dgit_repo.h"
+#include "dgit_sign.h"
+#include "dgit_spawn.h"
+#include "dgit_version.h"
+
+#define MAX_CONTROL (1u << 20)     /* .dsc, .changes */
+#define MAX_CHANGELOG (64u << 20)
+
+struct push {
+	/* options */
+	const char *cmd;
+	const char *suite_arg;
+	const char *changes_arg;   /* -C / --changes */
+	int built;                 /* push-built: never build */
+	int new_pkg;               /* --new */
+	int overwrite;             /* --overwrite[=VERSION] */
+	const char *overwrite_version;
+	int not_ff;                /* --deliberately-not-fast-forward */
+	const char *quilt_mode;
+	struct common_archive_flags af;
+
+	/* state */
+	struct dgit_config *cfg;
+	git_repository *repo;
+	struct dgit_changelog *cl;
+	const struct dgit_changelog_entry *ce;
+	struct common_archive arch;
+	int arch_inited;
+	struct dgit_archive_release *rel;
+	struct dgit_archive_source *asrc;   /* NULL: not in the suite */
+	const char *distro;        /* as used for access */
+	const char *nomdistro;     /* nominal, in tags and the Dgit: field */
+	char *csuite;
+	char *outdir;              /* the build products: the tree's parent */
+	char *dsc_name, *changes_name;
+	char *dsc_path, *changes_path;
+	struct dgit_dsc *dsc;
+	git_oid head;              /* what is pushed (the dgit view) */
+	char *tag[2];
+	char *tagtext[2];
+	int tagfound[2];
+	char *reader_url, *push_url;
+	git_signature *clog_sig;
+};
+
+static const char *
+p_quilt(const struct push *p)
+{
+	return p->dsc && p->dsc->format == DGIT_FORMAT_3_0_QUILT ?
+	    (p->quilt_mode ? p->quilt_mode : "linear") : NULL;
+}
+
+static const struct dgit_error *
+write_file(const char *path, const char *data, size_t len)
+{
+	char tmp[4200];
+	FILE *fp;
+
+	snprintf(tmp, sizeof tmp, "%s.dgit-tmp", path);
+	if ((fp = fopen(tmp, "wb")) == NULL)
+		return dgit_error_from_errno("cannot write '%s'", tmp);
+	if (fwrite(data, 1, len, fp) != len || fclose(fp) != 0) {
+		unlink(tmp);
+		return dgit_error_from_errno("cannot write '%s'", tmp);
+	}
+	if (rename(tmp, path) != 0) {
+		unlink(tmp);
+		return dgit_error_from_errno("cannot rename '%s' to '%s'", tmp,
+		    path);
+	}
+	return NULL;
+}
+
+static int
+exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* The changelog, the checks that need only it, the distro. */
+static const struct dgit_error *
+read_changelog(struct push *p)
+{
+	const struct dgit_error *err;
+	char path[4096], *buf = NULL;
+	size_t len;
+
+	snprintf(path, sizeof path, "%sdebian/changelog",
+	    git_repository_workdir(p->repo));
+	if ((err = dgit_fs_read_file(&buf, &len, path, MAX_CHANGELOG)))
+		return dgit_error_wrap(err, "cannot read debian/changelog");
+	err = dgit_changelog_parse_first(&p->cl, buf, len, "debian/changelog");
+	free(buf);
+	if (err)
+		return err;
+	p->ce = dgit_changelog_entry(p->cl, 0);
+	if (p->ce->ndistributions != 1)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "debian/changelog's "
+		    "first entry names %zu distributions; it must name one "
+		    "suite", p->ce->ndistributions);
+	if (strcmp(p->ce->distributions[0], "UNRELEASED") == 0)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "debian/changelog's "
+		    "distribution is UNRELEASED; finalise the entry (dch -r) "
+		    "and commit it first");
+	if (!p->ce->has_trailer)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "debian/changelog's "
+		    "first entry has no trailer line");
+	if (git_signature_new(&p->clog_sig, p->ce->maintainer_name,
+	    p->ce->maintainer_email, p->ce->timestamp, p->ce->tz_offset) != 0)
+		return dgit_error_git("bad maintainer '%s' in debian/changelog",
+		    p->ce->maintainer);
+	p->distro = dgit_opts.distro ? dgit_opts.distro :
+	    dgit_config_suite_distro(p->cfg, p->ce->distributions[0]);
+	p->distro = dgit_config_canon_distro(p->cfg, p->distro);
+	p->nomdistro = dgit_config_get_distro(p->cfg, p->distro,
+	    "nominal-distro");
+	if (p->nomdistro == NULL)
+		p->nomdistro = p->distro;
+	return NULL;
+}
+
+/* GIT-URL/PACKAGE.git, for reading (push 0) or pushing (push 1). */
+static const struct dgit_error *
+git_url(char **out, struct push *p, int push)
+{
+	const char *(*get)(const struct dgit_config *, const char *,
+	    const char *) = push ? dgit_config_get_distro_push :
+	    dgit_config_get_distro;
+	const char *url = get(p->cfg, p->distro, "git-url");
+	const char *suffix = get(p->cfg, p->distro, "git-url-suffix");
+	int r;
+
+	*out = NULL;
+	if (url == NULL || *url == '\0') {
+		const char *proto = get(p->cfg, p->distro, "git-proto");
+		const char *host = get(p->cfg, p->distro, "git-host");
+		const char *user = get(p->cfg, p->distro, "git-user-force");
+		const char *path = get(p->cfg, p->distro, "git-path");
+
+		if (proto == NULL || host == NULL || path == NULL)
+			return dgit_error_fmt(DGIT_ERR_USAGE, "distro '%s' has "
+			    "no dgit git server; set dgit-distro.%s.git-url",
+			    p->distro, p->distro);
+		r = asprintf(out, "%s%s%s%s%s/%s.git", proto, user ? user : "",
+		    user ? "@" : "", host, path, p->ce->package);
+	} else
+		r = asprintf(out, "%s/%s%s", url, p->ce->package,
+		    suffix ? suffix : ".git");
+	if (r < 0) {
+		*out = NULL;
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	return NULL;
+}
+
+/* The archive's view: the suite's codename, the package's version. */
+static const struct dgit_error *
+query_archive(struct push *p)
+{
+	const struct dgit_error *err;
+	const char *clsuite = p->ce->distributions[0];
+	int cmp;
+
+	if ((err = common_archive_init(&p->arch, p->cfg, clsuite,
+	    p->ce->package, &p->af)))
+		return err;
+	p->arch_inited = 1;
+	if ((err = dgit_archive_release_open(&p->rel, &p->arch.opts, clsuite)))
+		return dgit_error_wrap(err, "cannot check suite '%s' of distro "
+		    "'%s'", clsuite, p->distro);
+	if ((p->csuite = strdup(dgit_archive_release_codename(p->rel) ?
+	    dgit_archive_release_codename(p->rel) : clsuite)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	if (p->suite_arg && strcmp(p->suite_arg, clsuite) != 0 &&
+	    strcmp(p->suite_arg, p->csuite) != 0 &&
+	    !(dgit_archive_release_suite(p->rel) &&
+	    strcmp(p->suite_arg, dgit_archive_release_suite(p->rel)) == 0))
+		return dgit_error_fmt(DGIT_ERR_USAGE, "debian/changelog is "
+		    "for '%s', not '%s'; push to the suite the changelog "
+		    "names, or change it (dch -r -D %s) and commit",
+		    clsuite, p->suite_arg, p->suite_arg);
+	err = dgit_archive_find_source(&p->asrc, &p->arch.opts, p->rel,
+	    p->ce->package, NULL);
+	if (err && err->code == DGIT_ERR_NOT_FOUND) {
+		p->asrc = NULL;
+		if (!p->new_pkg)
+			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "package '%s' "
+			    "is not in %s (%s); if it is new there, use --new",
+			    p->ce->package, p->csuite, p->distro);
+		return NULL;
+	}
+	if (err)
+		return err;
+	if ((err = dgit_version_compare_checked(&cmp, p->asrc->version,
+	    p->ce->version)))
+		return err;
+	if (cmp >= 0)
+		return dgit_error_fmt(DGIT_ERR_EXISTS, "version %s is not "
+		    "newer than %s, which %s has already; add a new "
+		    "changelog entry (dch -v) and commit it", p->ce->version,
+		    p->asrc->version, p->csuite);
+	if (p->overwrite_version &&
+	    strcmp(p->overwrite_version, p->asrc->version) != 0)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "--overwrite=%s, but "
+		    "%s has %s; give --overwrite=%s or just --overwrite",
+		    p->overwrite_version, p->csuite, p->asrc->version,
+		    p->asrc->version);
+	return NULL;
+}
+
+/*
+ * HEAD must contain the archive's history (refs/remotes/dgit/dgit/SUITE,
+ * fetched now), or --overwrite makes dgit's pseudomerge declaring that it
+ * does.
+ */
+static const struct dgit_error *
+check_history(struct push *p)
+{
+	const struct dgit_error *err = NULL;
+	struct dgit_fetchsuite_result res = { 0 };
+	git_oid tip, pm;
+	git_commit *hc = NULL, *tc = NULL;
+	git_tree *tree = NULL;
+	git_reference *href = NULL, *nref = NULL;
+	char lrref[1024], msg[1200];
+	const git_commit *parents[2];
+
+	if (git_reference_name_to_id(&p->head, p->repo, "HEAD") != 0)
+		return dgit_error_git("cannot read HEAD");
+	if (p->asrc == NULL)
+		return NULL;
+	if (!dgit_opts.dry_run) {
+		if ((err = common_fetch(&res, p->repo, p->cfg, p->ce->package,
+		    p->csuite, &p->af)))
+			return dgit_error_wrap(err, "cannot fetch %s from %s",
+			    p->ce->package, p->csuite);
+		git_oid_cpy(&tip, &res.tip);
+		dgit_fetchsuite_result_release(&res);
+	} else {
+		dgit_fetchsuite_tracking_ref(lrref, sizeof lrref, p->csuite);
+		if (git_reference_name_to_id(&tip, p->repo, lrref) != 0) {
+			dgit_info("dgit: would fetch %s from %s (%s has it "
+			    "not yet)", p->ce->package, p->csuite, lrref);
+			return NULL;
+		}
+	}
+	if (git_oid_equal(&tip, &p->head) ||
+	    git_graph_descendant_of(p->repo, &p->head, &tip) == 1)
+		return NULL;
+	if (p->not_ff)
+		return NULL;
+	if (!p->overwrite)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "HEAD is not a "
+		    "descendant of the archive's version (%s %s); to "
+		    "overwrite the archive's contents, pass "
+		    "--overwrite[=VERSION]; to rewrite history, if the "
+		    "archive permits it, --deliberately-not-fast-forward",
+		    p->asrc->version, p->csuite);
+	if (dgit_opts.dry_run) {
+		dgit_info("dgit: would declare fast forward from %s",
+		    p->asrc->version);
+		return NULL;
+	}
+	/* dgit's "Declare fast forward": HEAD's tree, HEAD first parent */
+	snprintf(msg, sizeof msg, "Declare fast forward from %s\n\n"
+	    "[dgit --overwrite%s%s]\n", p->asrc->version,
+	    p->overwrite_version ? "=" : "",
+	    p->overwrite_version ? p->overwrite_version : "");
+	if (git_commit_lookup(&hc, p->repo, &p->head) != 0 ||
+	    git_commit_lookup(&tc, p->repo, &tip) != 0 ||
+	    git_commit_tree(&tree, hc) != 0) {
+		err = dgit_error_git("cannot read HEAD or the archive's commit");
+		goto done;
+	}
+	parents[0] = hc;
+	parents[1] = tc;
+	if (git_commit_create(&pm, p->repo, NULL, p->clog_sig, p->clog_sig,
+	    NULL, msg, tree, 2, parents) != 0) {
+		err = dgit_error_git("cannot make the pseudomerge");
+		goto done;
+	}
+	if (git_repository_head(&href, p->repo) != 0 ||
+	    git_reference_set_target(&nref, href, &pm, "dgit push: declare "
+	    "fast forward") != 0) {
+		err = dgit_error_git("cannot update HEAD to the pseudomerge");
+		goto done;
+	}
+	dgit_info("dgit: made a pseudo-merge of %s into your HEAD",
+	    p->asrc->version);
+	git_oid_cpy(&p->head, &pm);
+done:
+	git_reference_free(nref);
+	git_reference_free(href);
+	git_tree_free(tree);
+	git_commit_free(tc);
+	git_commit_free(hc);
+	return err;
+}
+
+static const struct dgit_error *
+outdir_of(char **out, const char *wd)
+{
+	char *d = strdup(wd), *slash;
+	size_t l;
+
+	*out = NULL;
+	if (d == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	l = strlen(d);
+	if (l > 1 && d[l - 1] == '/')
+		d[--l] = '\0';
+	slash = strrchr(d, '/');
+	if (slash == d)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	*out = d;
+	return NULL;
+}
+
+/* Build the source package when it is not there (push-source). */
+static const struct dgit_error *
+build_source(struct push *p)
+{
+	const struct dgit_error *err;
+	const char *wd = git_repository_workdir(p->repo);
+	char *base = NULL, *opt = NULL, *w = strdup(wd);
+	size_t l;
+
+	if (w == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	l = strlen(w);
+	if (l > 1 && w[l - 1] == '/')
+		w[l - 1] = '\0';
+	base = strrchr(w, '/') ? strrchr(w, '/') + 1 : w;
+	{
+		const char *sargv[] = { "dpkg-source", "-b", base, NULL };
+		struct dgit_spawn_opts so = { .cwd = p->outdir };
+
+		dgit_info("dgit: building %s with dpkg-source -b",
+		    p->dsc_name);
+		err = dgit_spawn(sargv, &so);
+	}
+	if (err == NULL && asprintf(&opt, "-O%s", p->changes_path) < 0) {
+		opt = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+	}
+	if (err == NULL) {
+		const char *gargv[] = { "dpkg-genchanges", "-S", opt, NULL };
+		struct dgit_spawn_opts so = { .cwd = wd, .quiet = 1 };
+
+		err = dgit_spawn(gargv, &so);
+	}
+	free(opt);
+	free(w);
+	return err;
+}
+
+/* The .dsc: this package and version, and exactly HEAD's tree. */
+static const struct dgit_error *
+check_dsc(struct push *p)
+{
+	const struct dgit_error *err;
+	struct dgit_import_result ir;
+	struct dgit_import_opts io = { 0 };
+	git_commit *hc = NULL;
+	char *buf = NULL, hex[GIT_OID_HEXSZ + 1];
+	size_t len;
+
+	if ((err = dgit_fs_read_file(&buf, &len, p->dsc_path, MAX_CONTROL)))
+		return dgit_error_wrap(err, "looked for '%s'; build the "
+		    "source package first (dgit build-source)", p->dsc_path);
+	err = dgit_dsc_parse(&p->dsc, buf, len, p->dsc_name);
+	free(buf);
+	if (err)
+		return err;
+	if (strcmp(p->dsc->source, p->ce->package) != 0 ||
+	    strcmp(p->dsc->version, p->ce->version) != 0)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "'%s' is for %s %s but "
+		    "debian/changelog is for %s %s; rebuild", p->dsc_name,
+		    p->dsc->source, p->dsc->version, p->ce->package,
+		    p->ce->version);
+	io.level = -1;
+	io.threads = -1;
+	io.unpack.warn = common_warn_cb;
+	if ((err = dgit_import_dsc(&ir, p->repo, p->dsc, p->outdir, &io)))
+		return dgit_error_wrap(err, "cannot check '%s' against HEAD",
+		    p->dsc_name);
+	if (git_commit_lookup(&hc, p->repo, &p->head) != 0)
+		return dgit_error_git("cannot read HEAD");
+	if (!git_oid_equal(git_commit_tree_id(hc), &ir.tree)) {
+		git_oid_tostr(hex, sizeof hex, &ir.tree);
+		git_commit_free(hc);
+		return dgit_error_fmt(DGIT_ERR_USAGE, "HEAD's tree is not "
+		    "the tree of '%s' (%s); rebuild the source package from "
+		    "HEAD, or see 'git diff %s HEAD'", p->dsc_name, hex, hex);
+	}
+	git_commit_free(hc);
+	return NULL;
+}
+
+static const struct dgit_error *
+make_tag_texts(struct push *p)
+{
+	const struct dgit_error *err;
+	const char *extra[1] = { "--deliberately-not-fast-forward" };
+	struct dgit_push_tag t = { 0 };
+	int tz = p->ce->tz_offset;
+
+	if ((err = dgit_version_archive_tag(&p->tag[0], p->nomdistro,
+	    p->ce->version)) ||
+	    (err = dgit_version_maint_tag(&p->tag[1], p->nomdistro,
+	    p->ce->version)))
+		return err;
+	git_oid_cpy(&t.target, &p->head);
+	t.tagger = p->ce->maintainer;
+	t.time = p->ce->timestamp;
+	t.tz = tz;
+	t.package = p->ce->package;
+	t.version = p->ce->version;
+	t.clog_suite = p->ce->distributions[0];
+	t.csuite = p->csuite;
+	t.distro = p->nomdistro;
+	t.quilt_mode = p_quilt(p);
+	if (p->not_ff) {
+		t.extra = extra;
+		t.nextra = 1;
+	}
+	for (int i = 0; i < 2; i++) {
+		t.name = p->tag[i];
+		if ((err = dgit_push_tag_text(&p->tagtext[i], &t)))
+			return err;
+		if ((err = dgit_push_tag_find(&p->tagfound[i], &(git_oid){ 0 },
+		    p->repo, p->tag[i], p->tagtext[i])))
+			return err;
+	}
+	return NULL;
+}
+
+static const char *
+keyid(struct push *p)
+{
+	const char *k = dgit_opts.keyid;
+
+	if (k == NULL)
+		k = dgit_config_get_distro(p->cfg, p->distro, "keyid");
+	if (k == NULL)
+		k = p->ce->maintainer;
+	return k;
+}
+
+static const struct dgit_error *
+sign_tags(struct push *p)
+{
+	const struct dgit_error *err;
+	char *sig = NULL;
+	git_oid oid;
+
+	for (int i = 0; i < 2; i++) {
+		if (p->tagfound[i]) {
+			dgit_info("dgit: tag %s is already made", p->tag[i]);
+			continue;
+		}
+		if ((err = dgit_sign_detached(&sig, NULL, NULL, keyid(p),
+		    p->tagtext[i], strlen(p->tagtext[i]))))
+			return dgit_error_wrap(err, "cannot sign tag '%s'",
+			    p->tag[i]);
+		err = dgit_push_tag_write(&oid, p->repo, p->tag[i],
+		    p->tagtext[i], sig);
+		free(sig);
+		if (err)
+			return err;
+		dgit_info("dgit: made signed tag %s", p->tag[i]);
+	}
+	return NULL;
+}
+
+/* archive_has for the .changes: an orig the suite lists already. */
+static const struct dgit_error *
+archive_has(int *have, const char *name, const char *sha256, void *arg)
+{
+	struct push *p = arg;
+
+	*have = 0;
+	if (p->asrc == NULL)
+		return NULL;
+	for (size_t i = 0; i < p->asrc->nfiles; i++) {
+		if (strcmp(p->asrc->files[i].name, name) != 0)
+			continue;
+		if (sha256[0] && strcmp(p->asrc->files[i].sha256, sha256) != 0)
+			return dgit_error_fmt(DGIT_ERR_CHECKSUM, "'%s' is in "
+			    "%s with other contents; use the archive's file "
+			    "(dgit fetch puts it beside the tree)", name,
+			    p->csuite);
+		*have = 1;
+	}
+	return NULL;
+}
+
+/*
+ * Write text to path clearsigned, unless path already holds a signed
+ * message of exactly this text (an earlier run's; kept, so its
+ * signature stays the same).
+ */
+static const struct dgit_error *
+sign_file(struct push *p, const char *path, const char *name,
+    const char *text, size_t len)
+{
+	const struct dgit_error *err;
+	char *cur = NULL, *curtext = NULL, *signd = NULL;
+	size_t curlen, ctl, sl;
+	int was_signed = 0;
+
+	if (dgit_fs_read_file(&cur, &curlen, path, MAX_CONTROL) == NULL &&
+	    dgit_push_unsigned_text(&curtext, &ctl, &was_signed, cur, curlen,
+	    name) == NULL && was_signed && ctl == len &&
+	    memcmp(curtext, text, len) == 0) {
+		free(cur);
+		free(curtext);
+		dgit_info("dgit: %s is already signed", name);
+		return NULL;
+	}
+	free(cur);
+	free(curtext);
+	if ((err = dgit_sign_clear(&signd, &sl, NULL, keyid(p), text, len)))
+		return dgit_error_wrap(err, "cannot sign '%s'", name);
+	err = write_file(path, signd, sl);
+	free(signd);
+	if (err == NULL)
+		dgit_info("dgit: signed %s", name);
+	return err;
+}
+
+static const struct dgit_error *
+sign_files(struct push *p)
+{
+	const struct dgit_error *err;
+	char *buf = NULL, *text = NULL, *value = NULL, hex[GIT_OID_HEXSZ + 1];
+	size_t len, tl;
+
+	git_oid_tostr(hex, sizeof hex, &p->head);
+	if (asprintf(&value, "%s %s %s %s", hex, p->nomdistro, p->tag[0],
+	    p->reader_url) < 0)
+		return dgit_error(DGIT_ERR_NOMEM);
+	if ((err = dgit_fs_read_file(&buf, &len, p->dsc_path, MAX_CONTROL)))
+		goto done;
+	if ((err = dgit_push_dsc_with_dgit(&text, &tl, buf, len, value,
+	    p->dsc_name)))
+		goto done;
+	if ((err = sign_file(p, p->dsc_path, p->dsc_name, text, tl)))
+		goto done;
+	free(buf);
+	free(text);
+	buf = text = NULL;
+	if ((err = dgit_fs_read_file(&buf, &len, p->changes_path,
+	    MAX_CONTROL)))
+		goto done;
+	if ((err = dgit_push_changes_files(&text, &tl, buf, len,
+	    p->changes_name, p->dsc, p->dsc_name, p->outdir, archive_has, p)))
+		goto done;
+	err = sign_file(p, p->changes_path, p->changes_name, text, tl);
+done:
+	free(buf);
+	free(text);
+	free(value);
+	return err;
+}
+
+/* A file:// git server repository that does not exist yet is made. */
+static const struct dgit_error *
+ensure_server_repo(struct push *p)
+{
+	const char *path;
+
+	if (strncmp(p->push_url, "file://", 7) != 0)
+		return NULL;
+	path = p->push_url + 7;
+	if (exists(path))
+		return NULL;
+	if (p->asrc != NULL && !p->new_pkg)
+		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "the dgit git "
+		    "server has no repository '%s' for %s; is "
+		    "dgit-distro.%s.git-url right?", path, p->ce->package,
+		    p->distro);
+	{
+		const char *argv[] = { "git", "init", "-q", "--bare", path,
+		    NULL };
+
+		dgit_info("dgit: creating %s on the dgit git server", path);
+		return dgit_spawn(argv, NULL);
+	}
+}
+
+static const struct dgit_error *
+push_to_server(struct push *p)
+{
+	const struct dgit_error *err;
+	char hex[GIT_OID_HEXSZ + 1], *spec[3] = { NULL, NULL, NULL };
+	const char *argv[12];
+	int n = 0;
+
+	git_oid_tostr(hex, sizeof hex, &p->head);
+	if (asprintf(&spec[0], "%s%s:refs/dgit/%s", p->not_ff ? "+" : "",
+	    hex, p->csuite) < 0 ||
+	    asprintf(&spec[1], "%srefs/tags/%s", p->not_ff ? "+" : "",
+	    p->tag[0]) < 0 ||
+	    asprintf(&spec[2], "%srefs/tags/%s", p->not_ff ? "+" : "",
+	    p->tag[1]) < 0) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	argv[n++] = "git";
+	argv[n++] = "-c";
+	argv[n++] = "push.followTags=false";
+	argv[n++] = "push";
+	argv[n++] = "--atomic";
+	argv[n++] = p->push_url;
+	argv[n++] = spec[0];
+	argv[n++] = spec[1];
+	argv[n++] = spec[2];
+	argv[n] = NULL;
+	{
+		struct dgit_spawn_opts so = {
+			.cwd = git_repository_workdir(p->repo),
+			.quiet = dgit_opts.quiet };
+
+		dgit_info("dgit: pushing to %s", p->push_url);
+		err = dgit_spawn(argv, &so);
+	}
+	if (err)
+		err = dgit_error_wrap(err, "git push to '%s' failed; fix the "
+		    "problem and run this again: the tags and signed files "
+		    "are kept and will be reused", p->push_url);
+done:
+	for (int i = 0; i < 3; i++)
+		free(spec[i]);
+	return err;
+}
+
+static const struct dgit_error *
+update_tracking(struct push *p)
+{
+	git_reference *ref = NULL;
+	char lrref[1024];
+
+	dgit_fetchsuite_tracking_ref(lrref, sizeof lrref, p->csuite);
+	if (git_reference_create(&ref, p->repo, lrref, &p->head, 1,
+	    "dgit push") != 0)
+		return dgit_error_git("cannot update '%s'", lrref);
+	git_reference_free(ref);
+	return NULL;
+}
+
+static const struct dgit_error *
+upload(struct push *p)
+{
+	const char *host = dgit_config_get_distro(p->cfg, p->distro,
+	    "upload-host");
+	const char *argv[5];
+	char log[4200];
+	int n = 0;
+	size_t l = strlen(p->changes_path);
+
+	/* dput's record of a finished upload: CHANGES less .changes,
+	 * then .HOST.upload */
+	if (host && l > 8) {
+		snprintf(log, sizeof log, "%.*s.%s.upload", (int)(l - 8),
+		    p->changes_path, host);
+		if (exists(log)) {
+			dgit_info("dgit: %s was uploaded already (%s)",
+			    p->changes_name, log);
+			return NULL;
+		}
+	}
+	argv[n++] = "dput";
+	if (host)
+		argv[n++] = host;
+	argv[n++] = p->changes_path;
+	argv[n] = NULL;
+	{
+		struct dgit_spawn_opts so = { .cwd = p->outdir,
+			.quiet = dgit_opts.quiet };
+		const struct dgit_error *err;
+
+		dgit_info("dgit: uploading %s with dput%s%s", p->changes_name,
+		    host ? " to " : "", host ? host : "");
+		if ((err = dgit_spawn(argv, &so)))
+			return dgit_error_wrap(err, "upload of '%s' failed; "
+			    "fix the problem and run this again (or dput it "
+			    "yourself)", p->changes_path);
+	}
+	return NULL;
+}
+
+static void
+push_release(struct push *p)
+{
+	dgit_archive_source_free(p->asrc);
+	dgit_archive_release_free(p->rel);
+	if (p->arch_inited)
+		common_archive_release(&p->arch);
+	dgit_changelog_free(p->cl);
+	dgit_dsc_free(p->dsc);
+	git_signature_free(p->clog_sig);
+	git_repository_free(p->repo);
+	dgit_config_free(p->cfg);
+	free(p->csuite);
+	free(p->outdir);
+	free(p->dsc_name);
+	free(p->changes_name);
+	free(p->dsc_path);
+	free(p->changes_path);
+	free(p->reader_url);
+	free(p->push_url);
+	for (int i = 0; i < 2; i++) {
+		free(p->tag[i]);
+		free(p->tagtext[i]);
+	}
+}
+
+static const struct dgit_error *
+do_push(struct push *p)
+{
+	const struct dgit_error *err;
+	char *nov = NULL, hex[GIT_OID_HEXSZ + 1];
+
+	if ((err = common_open_repo(&p->repo, 1)))
+		return err;
+	if ((err = dgit_config_new(&p->cfg, git_repository_workdir(p->repo),
+	    dgit_opts.config, dgit_opts.nconfig)))
+		return err;
+	if ((err = read_changelog(p)))
+		return err;
+	if ((err = git_url(&p->reader_url, p, 0)) ||
+	    (err = git_url(&p->push_url, p, 1)))
+		return err;
+	if ((err = query_archive(p)))
+		return err;
+	if ((err = check_history(p)))
+		return err;
+	if ((err = outdir_of(&p->outdir, git_repository_workdir(p->repo))))
+		return err;
+	if ((err = dgit_version_noepoch(&nov, p->ce->version)))
+		return err;
+	if (asprintf(&p->dsc_name, "%s_%s.dsc", p->ce->package, nov) < 0)
+		p->dsc_name = NULL;
+	if (p->changes_arg) {
+		const char *b = strrchr(p->changes_arg, '/');
+
+		p->changes_name = strdup(b ? b + 1 : p->changes_arg);
+		if (p->changes_arg[0] == '/')
+			p->changes_path = strdup(p->changes_arg);
+		else if (asprintf(&p->changes_path, "%s/%s", p->outdir,
+		    p->changes_arg) < 0)
+			p->changes_path = NULL;
+	} else if (asprintf(&p->changes_name, "%s_%s_source.changes",
+	    p->ce->package, nov) < 0)
+		p->changes_name = NULL;
+	if (p->changes_path == NULL && p->changes_name && !p->changes_arg &&
+	    asprintf(&p->changes_path, "%s/%s", p->outdir,
+	    p->changes_name) < 0)
+		p->changes_path = NULL;
+	free(nov);
+	if (p->dsc_name == NULL || p->changes_name == NULL ||
+	    p->changes_path == NULL ||
+	    asprintf(&p->dsc_path, "%s/%s", p->outdir, p->dsc_name) < 0)
+		return dgit_error(DGIT_ERR_NOMEM);
+	if (!exists(p->dsc_path) || !exists(p->changes_path)) {
+		if (p->built || p->changes_arg)
+			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no '%s' "
+			    "and '%s' to upload; build them first, or use "
+			    "dgit push-source", p->dsc_path, p->changes_path);
+		if (dgit_opts.dry_run) {
+			dgit_info("dgit: would build %s and %s", p->dsc_name,
+			    p->changes_name);
+			goto plan;
+		}
+		if ((err = build_source(p)))
+			return err;
+	}
+	if ((err = check_dsc(p)))
+		return err;
+plan:
+	if ((err = make_tag_texts(p)))
+		return err;
+	git_oid_tostr(hex, sizeof hex, &p->head);
+	if (dgit_opts.dry_run) {
+		printf("dgit: dry run: would sign tags %s and %s for %.12s,\n"
+		    "  sign %s (Dgit: field) and %s,\n"
+		    "  push refs/dgit/%s and the tags to %s,\n"
+		    "  upload %s with dput%s%s\n", p->tag[0], p->tag[1], hex,
+		    p->dsc_name, p->changes_name, p->csuite, p->push_url,
+		    p->changes_name,
+		    dgit_config_get_distro(p->cfg, p->distro, "upload-host") ?
+		    " to " : "",
+		    dgit_config_get_distro(p->cfg, p->distro, "upload-host") ?
+		    dgit_config_get_distro(p->cfg, p->distro, "upload-host") :
+		    "");
+		return NULL;
+	}
+	if ((err = sign_tags(p)) || (err = sign_files(p)))
+		return err;
+	if (dgit_opts.damp_run) {
+		if (!dgit_opts.quiet)
+			printf("dgit ok: damp run: tags %s and %s made and %s "
+			    "signed; nothing pushed or uploaded\n", p->tag[0],
+			    p->tag[1], p->changes_name);
+		return NULL;
+	}
+	if ((err = ensure_server_repo(p)) || (err = push_to_server(p)) ||
+	    (err = update_tracking(p)) || (err = upload(p)))
+		return err;
+	if (!dgit_opts.quiet)
+		printf("dgit ok: pushed and uploaded %s\n", p->ce->version);
+	return NULL;
+}
+
+static int
+parse_and_push(int argc, char **argv, struct push *p)
+{
+	const struct dgit_error *err;
+	int i, rc;
+
+	p->cmd = argv[0];
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0)
+			continue;
+		if (strcmp(a, "--new") == 0)
+			p->new_pkg = 1;
+		else if (strcmp(a, "--overwrite") == 0)
+			p->overwrite = 1;
+		else if (strncmp(a, "--overwrite=", 12) == 0) {
+			p->overwrite = 1;
+			p->overwrite_version = a + 12;
+			if (dgit_version_check(a + 12))
+				return dgit_usage_error(argv[0], "bad version "
+				    "in '%s'", a);
+		} else if (strcmp(a, "--deliberately-not-fast-forward") == 0)
+			p->not_ff = 1;
+		else if (strncmp(a, "--quilt=", 8) == 0)
+			p->quilt_mode = a + 8;
+		else if (strcmp(a, "-C") == 0 && i + 1 < argc)
+			p->changes_arg = argv[++i];
+		else if (strncmp(a, "-C", 2) == 0 && a[2])
+			p->changes_arg = a + 2;
+		else if (strncmp(a, "--changes=", 10) == 0)
+			p->changes_arg = a + 10;
+		else if (a[0] == '-' && a[1] != '\0') {
+			if (common_archive_option(&p->af, a))
+				continue;
+			return dgit_usage_error(argv[0], "unknown option '%s'",
+			    a);
+		} else if (p->suite_arg)
+			return dgit_usage_error(argv[0], "too many arguments "
+			    "('%s')", a);
+		else
+			p->suite_arg = a;
+	}
+	if (p->quilt_mode && strcmp(p->quilt_mode, "linear") != 0 &&
+	    strcmp(p->quilt_mode, "auto") != 0 &&
+	    strcmp(p->quilt_mode, "smash") != 0 &&
+	    strcmp(p->quilt_mode, "nofix") != 0 &&
+	    strcmp(p->quilt_mode, "nocheck") != 0)
+		return dgit_usage_error(argv[0], "--quilt=%s: split-view "
+		    "modes are not supported by push yet", p->quilt_mode);
+	git_libgit2_init();
+	err = do_push(p);
+	push_release(p);
+	rc = dgit_report(err);
+	git_libgit2_shutdown();
+	return rc;
+}
 
 int
 cmd_push_source(int argc, char **argv)
 {
-	(void)argc;
-	return dgit_not_implemented(argv[0]);
+	struct push p = { 0 };
+
+	return parse_and_push(argc, argv, &p);
+}
+
+int
+cmd_push_built(int argc, char **argv)
+{
+	struct push p = { .built = 1 };
+
+	return parse_and_push(argc, argv, &p);
 }

@@ -60,5 +60,7 @@ int cmd_build_source(int, char **);
 int cmd_quilt_fixup(int, char **);
 int cmd_push_source(int, char **);
 int cmd_push(int, char **);
+int cmd_push_built(int, char **);
+int cmd_local_archive(int, char **);
 
 #endif
