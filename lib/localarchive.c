@@ -199,7 +199,7 @@ make_archive(struct la *l, char **uploader_fpr)
 		    o->distro, o->distro, o->suites[i].codename);
 		if (o->suites[i].suite)
 			fprintf(fp, "Suite: %s\n", o->suites[i].suite);
-		fprintf(fp, "Architectures: source all amd64\n"
+		fprintf(fp, "Architectures: source amd64\n"
 		    "Components: main\nDescription: dgit local archive %s\n"
 		    "SignWith: %s\nUploaders: uploaders\n"
 		    "DscIndices: Sources Release . .gz .xz\n\n", o->distro,

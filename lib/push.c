@@ -17,18 +17,20 @@
 #define SIG_BEGIN "-----BEGIN PGP SIGNATURE-----"
 
 static const struct dgit_error *
-mem_close(char **out, size_t *outlen, FILE *fp, char *buf, size_t len)
+mem_close(char **out, size_t *outlen, FILE *fp, char **buf, size_t *len)
 {
-	if (fflush(fp) != 0 || ferror(fp)) {
-		fclose(fp);
-		free(buf);
+	int bad = fflush(fp) != 0 || ferror(fp);
+
+	/* open_memstream sets *buf and *len at fflush/fclose */
+	fclose(fp);
+	if (bad) {
+		free(*buf);
 		*out = NULL;
 		return dgit_error(DGIT_ERR_NOMEM);
 	}
-	fclose(fp);
-	*out = buf;
+	*out = *buf;
 	if (outlen)
-		*outlen = len;
+		*outlen = *len;
 	return NULL;
 }
 
@@ -64,7 +66,7 @@ dgit_push_tag_text(char **out, const struct dgit_push_tag *t)
 	fputs("]\n", fp);
 	for (i = 0; i < t->nprevious; i++)
 		fprintf(fp, "[dgit previously:%s]\n", t->previously[i]);
-	return mem_close(out, NULL, fp, buf, len);
+	return mem_close(out, NULL, fp, &buf, &len);
 }
 
 const struct dgit_error *
@@ -233,7 +235,7 @@ dgit_push_dsc_with_dgit(char **out, size_t *outlen, const char *dsc,
 	copy_without(fp, text, tl, drop, 1);
 	fprintf(fp, "Dgit: %s\n", value);
 	free(text);
-	return mem_close(out, outlen, fp, buf, bl);
+	return mem_close(out, outlen, fp, &buf, &bl);
 }
 
 /* md5, sha1 and sha256 of a file, in lowercase hex. */
@@ -499,7 +501,7 @@ dgit_push_changes_files(char **out, size_t *outlen, const char *changes,
 		fprintf(fp, " %s %llu %s %s %s\n", files[i].dg.md5,
 		    (unsigned long long)files[i].dg.size, files[i].section,
 		    files[i].priority, files[i].name);
-	err = mem_close(out, outlen, fp, buf, bl);
+	err = mem_close(out, outlen, fp, &buf, &bl);
 	fp = NULL;
 done:
 	if (fp) {
