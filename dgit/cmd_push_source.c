@@ -262,7 +262,10 @@ check_history(struct push *p)
 		    p->csuite, &p->af)))
 			return dgit_error_wrap(err, "cannot fetch %s from %s",
 			    p->ce->package, p->csuite);
-		git_oid_cpy(&tip, &res.tip);
+		/* the archive's version as git has it: the Dgit: field's
+		 * commit or the import (the tracking ref may be ahead of it,
+		 * after a push whose upload is not yet published) */
+		git_oid_cpy(&tip, &res.import);
 		dgit_fetchsuite_result_release(&res);
 	} else {
 		dgit_fetchsuite_tracking_ref(lrref, sizeof lrref, p->csuite);
@@ -607,8 +610,9 @@ ensure_server_repo(struct push *p)
 		return NULL;
 	if (p->asrc != NULL && !p->new_pkg)
 		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "the dgit git "
-		    "server has no repository '%s' for %s; is "
-		    "dgit-distro.%s.git-url right?", path, p->ce->package,
+		    "server has no repository '%s' for %s; fix "
+		    "dgit-distro.%s.git-url and run this again (the "
+		    "tags and signed files are kept)", path, p->ce->package,
 		    p->distro);
 	{
 		const char *argv[] = { "git", "init", "-q", "--bare", path,
