@@ -33,7 +33,8 @@ BUILD_DEPS := build-essential pkg-config libgit2-dev libcurl4-openssl-dev \
               libarchive-dev libgpgme-dev libapt-pkg-dev \
               zlib1g-dev libssl-dev
 TEST_DEPS  := dpkg-dev git gnupg xz-utils bzip2 lzma zstd quilt git-buildpackage \
-              debian-archive-keyring ca-certificates perl curl groff-base man-db dgit
+              debian-archive-keyring ca-certificates perl curl groff-base man-db dgit \
+              reprepro dput devscripts
 PKG_DEPS   := debhelper devscripts fakeroot
 BENCH_DEPS := dgit git-buildpackage time
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -112,10 +113,19 @@ dgit_spawn(const char *const *argv, const struct dgit_spawn_opts *o)
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		err = dgit_error_fmt(DGIT_ERR_CHILD, "cannot run '%s'; is it "
 		    "installed?", argv[0]);
-	else if (WIFEXITED(status))
-		err = dgit_error_fmt(DGIT_ERR_CHILD, "'%s%s%s' failed (exit "
-		    "status %d)", argv[0], argv[1] ? " " : "",
-		    argv[1] ? argv[1] : "", WEXITSTATUS(status));
+	else if (WIFEXITED(status)) {
+		/* name the program and its first few words */
+		char what[256];
+		size_t n = 0;
+
+		what[0] = '\0';
+		for (int i = 0; argv[i] && i < 4 && n < sizeof what; i++)
+			n += (size_t)snprintf(what + n, sizeof what - n, "%s%s",
+			    i ? " " : "", argv[i]);
+		err = dgit_error_fmt(DGIT_ERR_CHILD, "'%s%s' failed (exit "
+		    "status %d)", what, argv[1] && argv[2] && argv[3] &&
+		    argv[4] ? " ..." : "", WEXITSTATUS(status));
+	}
 	else
 		err = dgit_error_fmt(DGIT_ERR_CHILD, "'%s' was killed by "
 		    "signal %d", argv[0], WTERMSIG(status));

@@ -256,16 +256,6 @@ test_expect_success 'a failed git push after signing: the rerun completes it' '
 	    "$(git -C c2/newnative rev-parse HEAD)"
 '
 
-test_expect_success 'signed by a key the archive does not know: rejected, nothing published' '
-	(cd c2/newnative &&
-	 dch -v 3.5 -D unstable --force-distribution x &&
-	 git commit -q -a -m v3.5 &&
-	 "$DGIT" -d local -k "$(key_fpr wrong)" push-source) >out 2>err || :
-	test "$(sources_version newnative)" = 3.4 &&
-	test_path_is_missing "$LA/public/pool/main/n/newnative/newnative_3.5.dsc" &&
-	test -z "$(ls "$LA/reprepro/incoming")"
-'
-
 test_expect_success '--overwrite declares a fast forward from the archive'"'"'s version' '
 	(cd c2/newnative &&
 	 git checkout -q -b rewrite "$(git commit-tree -m rewritten HEAD^{tree})" &&
@@ -279,6 +269,49 @@ test_expect_success '--overwrite declares a fast forward from the archive'"'"'s 
 	test "$(git -C c2/newnative rev-parse HEAD^2)" = \
 	    "$(git --git-dir="$LA/git/newnative.git" rev-parse archive/local/3.4^{commit})" &&
 	test "$(sources_version newnative)" = 3.6
+'
+
+test_expect_success 'push-built -C uploads an existing build after checking it against HEAD' '
+	(cd c2/newnative &&
+	 dch -v 3.6.1 -D unstable --force-distribution x &&
+	 git commit -q -a -m v3.6.1 &&
+	 cd .. && dpkg-source -b newnative >/dev/null && cd newnative &&
+	 dpkg-genchanges -S -O../built.changes >/dev/null 2>&1) &&
+	(cd c2/newnative && test_must_fail "$DGIT" -d local push-built \
+	    -C nosuch.changes) 2>err &&
+	test_grep "build them first" err &&
+	(cd c2/newnative && "$DGIT" -d local push-built -C built.changes) \
+	    >out 2>err &&
+	test_grep "pushed and uploaded 3.6.1" out &&
+	gpgv --keyring "$UPLOADER_KEYRING" c2/built.changes &&
+	test "$(sources_version newnative)" = 3.6.1
+'
+
+test_expect_success 'push follows dgit.default.push-subcmd' '
+	(cd c2/newnative && test_must_fail "$DGIT" -d local \
+	    -c dgit.default.push-subcmd=reject push) 2>err &&
+	test_grep "push-subcmd=reject" err &&
+	(cd c2/newnative && test_must_fail "$DGIT" -d local \
+	    -c dgit.default.push-subcmd=warn,built push) 2>err &&
+	test_grep "means .dgit push-built." err &&
+	test_grep "not newer than 3.6.1" err &&
+	(cd c2/newnative && dch -v 3.6.2 -D unstable --force-distribution x &&
+	 git commit -q -a -m v3.6.2 &&
+	 "$DGIT" -d local -c dgit.default.push-subcmd=source push) >out 2>err &&
+	test "$(sources_version newnative)" = 3.6.2
+'
+
+test_expect_success 'signed by a key the archive does not know: rejected, nothing published' '
+	(cd c2/newnative &&
+	 dch -v 3.7 -D unstable --force-distribution x &&
+	 git commit -q -a -m v3.7 &&
+	 test_must_fail "$DGIT" -d local -k "$(key_fpr wrong)" push-source) \
+	    >out 2>err &&
+	test_grep "No distribution accepting" err &&
+	test_grep "upload of .* failed" err &&
+	test "$(sources_version newnative)" = 3.6.2 &&
+	test_path_is_missing "$LA/public/pool/main/n/newnative/newnative_3.7.dsc" &&
+	test -z "$(ls "$LA/reprepro/incoming")"
 '
 
 test_done
