@@ -8,6 +8,7 @@ MANDIR    ?= $(PREFIX)/share/man
 # -Wno-missing-field-initializers: libgit2's *_INIT macros trip it.
 # The installed program's name; Debian's own dgit owns /usr/bin/dgit.
 PROGNAME  ?= dgit
+SERVER_PROGNAME ?= dgit-repos-server
 
 CC        ?= cc
 CXX       ?= c++
@@ -34,7 +35,7 @@ BUILD_DEPS := build-essential pkg-config libgit2-dev libcurl4-openssl-dev \
               zlib1g-dev libssl-dev
 TEST_DEPS  := dpkg-dev git gnupg xz-utils bzip2 lzma zstd quilt git-buildpackage \
               debian-archive-keyring ca-certificates perl curl groff-base man-db dgit \
-              reprepro dput devscripts
+              dgit-infrastructure gpgv reprepro dput devscripts
 PKG_DEPS   := debhelper devscripts fakeroot
 BENCH_DEPS := dgit git-buildpackage time
 
@@ -42,18 +43,22 @@ BENCH_DEPS := dgit git-buildpackage time
 B         ?= build
 LIB_C     := $(sort $(wildcard lib/*.c))
 LIB_CC    := $(sort $(wildcard lib/*.cc))
-PROG_C    := $(sort $(wildcard dgit/*.c))
+SERVER_C  := dgit/dgit-repos-server.c
+PROG_C    := $(filter-out $(SERVER_C),$(sort $(wildcard dgit/*.c)))
 UNIT_C    := $(sort $(wildcard t/unit/test-*.c))
 HELPER_C  := $(sort $(wildcard t/helper/*.c))
 LIB_O     := $(LIB_C:%.c=$(B)/%.o) $(LIB_CC:%.cc=$(B)/%.o)
 PROG_O    := $(PROG_C:%.c=$(B)/%.o)
+SERVER_O  := $(SERVER_C:%.c=$(B)/%.o)
 UNIT_BIN  := $(UNIT_C:t/unit/%.c=$(B)/t/unit/%)
 HELPER_BIN := $(HELPER_C:t/helper/%.c=$(B)/t/helper/%)
 
 ifeq ($(B),build)
 DGIT_BIN  := dgit/dgit
+SERVER_BIN := dgit/dgit-repos-server
 else
 DGIT_BIN  := $(B)/dgit/dgit
+SERVER_BIN := $(B)/dgit/dgit-repos-server
 endif
 
 ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -63,7 +68,7 @@ ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer \
         clean man bench
 .DELETE_ON_ERROR:
 
-all: depcheck $(DGIT_BIN) $(UNIT_BIN) $(HELPER_BIN)
+all: depcheck $(DGIT_BIN) $(SERVER_BIN) $(UNIT_BIN) $(HELPER_BIN)
 
 # Say exactly what to run when a dependency is missing.
 depcheck:
@@ -94,6 +99,10 @@ $(DGIT_BIN): $(PROG_O) $(B)/libdgit.a
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $(PROG_O) $(B)/libdgit.a $(LIBS)
 
+$(SERVER_BIN): $(SERVER_O) $(B)/libdgit.a
+	@mkdir -p $(@D)
+	$(CXX) -o $@ $(SERVER_O) $(B)/libdgit.a $(LIBS)
+
 $(B)/t/unit/%: t/unit/%.c t/unit/unit.h $(B)/libdgit.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -It/unit -o $@.o -c $<
@@ -112,14 +121,14 @@ $(B)/%.o: %.cc
 	@mkdir -p $(@D)
 	$(CXX) $(ALL_CXXFLAGS) -MMD -MP -c -o $@ $<
 
--include $(LIB_O:.o=.d) $(PROG_O:.o=.d)
+-include $(LIB_O:.o=.d) $(PROG_O:.o=.d) $(SERVER_O:.o=.d)
 
 # The whole suite: unit tests and shell tests with the normal build, then
 # the unit tests and the download/import/clone/fetch shell tests again
 # under AddressSanitizer + UBSan.
 check: all
 	$(MAKE) B=build-asan SAN="$(ASAN)" CFLAGS="-O1 -g" CXXFLAGS="-O1 -g" \
-	    build-asan/dgit/dgit $(UNIT_C:t/unit/%.c=build-asan/t/unit/%) \
+	    build-asan/dgit/dgit build-asan/dgit/dgit-repos-server $(UNIT_C:t/unit/%.c=build-asan/t/unit/%) \
 	    $(HELPER_C:t/helper/%.c=build-asan/t/helper/%)
 	DGIT=$(abspath $(DGIT_BIN)) BUILD=$(abspath $(B)) \
 	    ASAN_BUILD=$(abspath build-asan) sh t/run-tests.sh
@@ -127,10 +136,13 @@ check: all
 check-unit: all
 	DGIT=$(abspath $(DGIT_BIN)) BUILD=$(abspath $(B)) sh t/run-tests.sh --unit
 
-install: $(DGIT_BIN)
+install: $(DGIT_BIN) $(SERVER_BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(DGIT_BIN) $(DESTDIR)$(BINDIR)/$(PROGNAME)
+	install -m 755 $(SERVER_BIN) $(DESTDIR)$(BINDIR)/$(SERVER_PROGNAME)
 	install -m 644 doc/dgit.1 $(DESTDIR)$(MANDIR)/man1/$(PROGNAME).1
+	install -m 644 doc/dgit-repos-server.1 \
+	    $(DESTDIR)$(MANDIR)/man1/$(SERVER_PROGNAME).1
 
 clean:
-	rm -rf build build-asan dgit/dgit
+	rm -rf build build-asan dgit/dgit dgit/dgit-repos-server

@@ -3,6 +3,9 @@
 # tree of `dgit import-dsc` with the reference tree computed from
 # `dpkg-source -x` (t/lib-reftree.sh, the procedure of DESIGN.md).
 #
+# Each "ok" line ends with the commit id of the import, so two runs (before
+# and after a change, or two binaries) can be compared with diff.
+#
 # usage: bench/import-fidelity.sh [-k] X.dsc...
 #   DGIT=path/to/dgit (default: ./dgit/dgit of this tree)
 #   -k  keep going after a mismatch (always reports all)
@@ -23,7 +26,7 @@ for dsc; do
 	if (cd "$repo" && "$DGIT" import-dsc "$dsc" +fidelity) >"$repo.log" 2>&1; then
 		got=$(git -C "$repo" rev-parse 'fidelity^{tree}')
 		if [ "$got" = "$ref" ]; then
-			echo "ok   $dsc $got"
+			echo "ok   $dsc $got $(git -C "$repo" rev-parse fidelity)"
 		else
 			echo "FAIL $dsc: import $got, reference $ref"
 			fail=$((fail + 1))

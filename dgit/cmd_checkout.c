@@ -12,6 +12,7 @@
 
 #include "common.h"
 #include "dgit.h"
+#include "dgit_history.h"
 #include "dgit_config.h"
 #include "dgit_fetchsuite.h"
 
@@ -75,10 +76,11 @@ cmd_checkout(int argc, char **argv)
 		err = switch_to(repo, branch);
 		goto report;
 	}
-	dgit_fetchsuite_tracking_ref(lrref, sizeof lrref, suite);
+	if ((err = common_tracking_ref(lrref, sizeof lrref, suite)))
+		goto done;
 	if (git_reference_name_to_id(&id, repo, lrref) != 0) {
 		/* fetch, which also canonicalises the suite name */
-		if ((err = common_tree_package_suite(&package, &dummy, repo,
+		if ((err = dgit_history_tree_package_suite(&package, &dummy, repo,
 		    suite)))
 			goto done;
 		if ((err = dgit_config_new(&cfg, git_repository_workdir(repo),

@@ -21,6 +21,7 @@
 #include "dgit.h"
 #include "dgit_config.h"
 #include "dgit_fetchsuite.h"
+#include "dgit_fs.h"
 #include "dgit_repo.h"
 
 #define DEFAULT_SUITE "sid"

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,8 +12,10 @@
 
 #include "common.h"
 #include "dgit.h"
+#include "dgit_history.h"
 #include "dgit_config.h"
 #include "dgit_fetchsuite.h"
+#include "dgit_run.h"
 
 static int
 fetch_or_pull(int argc, char **argv, int pull)
@@ -55,7 +56,7 @@ fetch_or_pull(int argc, char **argv, int pull)
 	inited = 1;
 	if ((err = common_open_repo(&repo, pull)))
 		goto done;
-	if ((err = common_tree_package_suite(&package, &suite, repo,
+	if ((err = dgit_history_tree_package_suite(&package, &suite, repo,
 	    suite_arg)))
 		goto done;
 	if ((err = dgit_config_new(&cfg, git_repository_workdir(repo),
@@ -63,7 +64,8 @@ fetch_or_pull(int argc, char **argv, int pull)
 		goto done;
 	if ((err = common_fetch(&res, repo, cfg, package, suite, &flags)))
 		goto done;
-	dgit_fetchsuite_tracking_ref(lrref, sizeof lrref, res.csuite);
+	if ((err = common_tracking_ref(lrref, sizeof lrref, res.csuite)))
+		goto done;
 	git_oid_tostr(hex, sizeof hex, &res.tip);
 	if (!res.changed)
 		dgit_info("dgit: %s %s in %s is already fetched (%s %.12s)",
@@ -75,29 +77,23 @@ fetch_or_pull(int argc, char **argv, int pull)
 	if (pull) {
 		/* a real git merge: conflicts, hooks and all, as dgit does */
 		char msg[600];
-		char *gargv[] = { "git", "merge", "-q", "-m", msg, lrref, NULL };
-		pid_t pid;
-		int status;
+		const char *gargv[] = { "git", "merge", "-q", "-m", msg, lrref,
+			NULL };
+		struct dgit_run_opts ro = { .in = DGIT_RUN_IN_INHERIT };
+		struct dgit_run_result rr = DGIT_RUN_RESULT_INIT;
 
 		snprintf(msg, sizeof msg, "Merge from %s [dgit]", res.csuite);
 		git_repository_free(repo);
 		repo = NULL;
 		fflush(stdout);
-		pid = fork();
-		if (pid == 0) {
-			execvp("git", gargv);
-			_exit(127);
-		}
-		if (pid < 0 || waitpid(pid, &status, 0) < 0) {
-			err = dgit_error_from_errno("cannot run git merge");
-			goto done;
-		}
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		err = dgit_run_status(&rr, gargv, &ro);
+		if (err == NULL && rr.exit_code != 0)
 			err = dgit_error_fmt(DGIT_ERR_CHILD, "git merge %s "
 			    "failed; resolve it as git says, then commit",
 			    lrref);
+		dgit_run_result_release(&rr);
+		if (err)
 			goto done;
-		}
 		if (!dgit_opts.quiet)
 			printf("dgit ok: fetched %s %s from %s into %s and "
 			    "merged into HEAD (%.1fs)\n", package, res.version,

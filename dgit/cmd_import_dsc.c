@@ -19,10 +19,11 @@
 #include "dgit_config.h"
 #include "dgit_deb822.h"
 #include "dgit_dsc.h"
+#include "dgit_fs.h"
+#include "dgit_history.h"
 #include "dgit_import.h"
 #include "dgit_verify.h"
 
-#define DSC_MAX (1u << 20)
 
 static void
 warn_cb(void *arg, const char *msg)
@@ -36,40 +37,6 @@ info_cb(void *arg, const char *msg)
 {
 	(void)arg;
 	dgit_debug(1, "%s", msg);
-}
-
-static const struct dgit_error *
-read_file(char **out, size_t *len, const char *path)
-{
-	const struct dgit_error *err = NULL;
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n;
-
-	*out = NULL;
-	*len = 0;
-	if (fp == NULL)
-		return dgit_error_from_errno("cannot open '%s'", path);
-	buf = malloc(DSC_MAX + 1);
-	if (buf == NULL) {
-		fclose(fp);
-		return dgit_error(DGIT_ERR_NOMEM);
-	}
-	n = fread(buf, 1, DSC_MAX + 1, fp);
-	if (ferror(fp))
-		err = dgit_error_from_errno("cannot read '%s'", path);
-	else if (n > DSC_MAX)
-		err = dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' is bigger than %u "
-		    "bytes; it is not a .dsc", path, DSC_MAX);
-	fclose(fp);
-	if (err) {
-		free(buf);
-		return err;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return NULL;
 }
 
 /*
@@ -177,36 +144,33 @@ done:
  * that the import is made from the .dsc.  *out is zero when not used.
  */
 static const struct dgit_error *
-use_dgit_commit(git_oid *out, git_repository *repo, const char *field,
+use_dgit_commit(git_oid *out, git_repository *repo, const char *fieldtext,
     const git_oid *tree, const char *dscpath)
 {
-	char hex[GIT_OID_HEXSZ + 1];
-	git_commit *c = NULL;
-	size_t n = strspn(field, "0123456789abcdef");
+	const struct dgit_error *err;
+	struct dgit_dsc_dgit field;
+	enum dgit_history_dgit_status st;
+	char why[1024];
 
 	memset(out, 0, sizeof *out);
-	if (n != GIT_OID_HEXSZ || (field[n] != '\0' && field[n] != ' ')) {
+	if (dgit_dsc_dgit_parse(&field, fieldtext, dscpath) != NULL) {
 		dgit_info("dgit: '%s' has a malformed Dgit: field; the import "
 		    "is made from the .dsc", dscpath);
 		return NULL;
 	}
-	memcpy(hex, field, GIT_OID_HEXSZ);
-	hex[GIT_OID_HEXSZ] = '\0';
-	if (git_oid_fromstr(out, hex) != 0 ||
-	    git_commit_lookup(&c, repo, out) != 0) {
+	/* import-dsc fetches nothing: no git URL */
+	err = dgit_history_dgit_commit(&st, out, why, sizeof why, repo, &field,
+	    tree, NULL);
+	dgit_dsc_dgit_release(&field);
+	if (err)
+		return err;
+	if (st != DGIT_HISTORY_DGIT_USABLE) {
 		memset(out, 0, sizeof *out);
-		dgit_info("dgit: the Dgit: commit %s of '%s' is not in this "
-		    "repository (import-dsc fetches nothing); the import is "
-		    "made from the .dsc", hex, dscpath);
-		return NULL;
+		dgit_info("dgit: not using the Dgit: field of '%s': %s%s; the "
+		    "import is made from the .dsc", dscpath, why,
+		    st == DGIT_HISTORY_DGIT_MISSING ? " (import-dsc fetches "
+		    "nothing)" : "");
 	}
-	if (!git_oid_equal(git_commit_tree_id(c), tree)) {
-		memset(out, 0, sizeof *out);
-		dgit_info("dgit: the Dgit: commit %s of '%s' does not have the "
-		    "tree dpkg-source -x gives; the import is made from the "
-		    ".dsc", hex, dscpath);
-	}
-	git_commit_free(c);
 	return NULL;
 }
 
@@ -228,12 +192,11 @@ cmd_import_dsc(int argc, char **argv)
 	const struct dgit_error *err = NULL;
 	int require_sig = 0, force_dgit = 0, i;
 	const char *dscpath = NULL, *target = NULL, *name;
-	int overwrite = 0, merge = 0, have_old = 0, rc;
+	int overwrite = 0, merge = 0, have_old = 0, used_dgit, rc;
 	char *buf = NULL, *dir = NULL, *refname = NULL;
 	size_t len;
 	struct dgit_dsc *dsc = NULL;
 	git_repository *repo = NULL;
-	git_reference *ref = NULL;
 	git_oid old;
 	struct dgit_import_opts opts;
 	struct dgit_import_result res;
@@ -282,7 +245,8 @@ cmd_import_dsc(int argc, char **argv)
 		return rc;
 	}
 
-	if ((err = read_file(&buf, &len, dscpath)) != NULL)
+	if ((err = dgit_fs_read_file(&buf, &len, dscpath,
+	    DGIT_DSC_MAX)) != NULL)
 		goto done;
 	if (require_sig && (err = verify_dsc(buf, len, dscpath)) != NULL)
 		goto done;
@@ -334,10 +298,6 @@ cmd_import_dsc(int argc, char **argv)
 	}
 	opts.unpack.warn = warn_cb;
 	opts.info = info_cb;
-	if (merge && have_old) {
-		opts.merge_parent = &old;
-		opts.merge_ref = refname;
-	}
 	dir = dir_of(dscpath);
 	if (dir == NULL) {
 		err = dgit_error(DGIT_ERR_NOMEM);
@@ -345,42 +305,54 @@ cmd_import_dsc(int argc, char **argv)
 	}
 	if ((err = dgit_import_dsc(&res, repo, dsc, dir, &opts)) != NULL)
 		goto done;
+	used_dgit = 0;
 	if (dsc->dgit_field && !force_dgit) {
 		git_oid named;
+		int ff;
 
 		if ((err = use_dgit_commit(&named, repo, dsc->dgit_field,
 		    &res.tree, dscpath)) != NULL)
 			goto done;
 		if (!git_oid_is_zero(&named)) {
 			/* the uploader's history: fast-forward only */
-			if (have_old && merge && !git_oid_equal(&old, &named) &&
-			    git_graph_descendant_of(repo, &named, &old) != 1) {
-				err = dgit_error_fmt(DGIT_ERR_EXISTS, "the "
-				    "Dgit: commit of '%s' is not a descendant "
-				    "of '%s'; use +%s to overwrite it",
-				    dscpath, refname, name);
+			if (have_old && merge && ((err = dgit_history_descends(
+			    &ff, repo, &named, &old)) != NULL || !ff)) {
+				if (err == NULL)
+					err = dgit_error_fmt(DGIT_ERR_EXISTS,
+					    "the Dgit: commit of '%s' is not a "
+					    "descendant of '%s'; use +%s to "
+					    "overwrite it", dscpath, refname,
+					    name);
 				goto done;
 			}
 			git_oid_cpy(&res.commit, &named);
+			used_dgit = 1;
 		}
+	}
+	if (merge && have_old && !used_dgit) {
+		/* dgit's pseudomerge, so the branch fast-forwards */
+		char *msg = NULL;
+		git_oid parents[2];
+
+		git_oid_cpy(&parents[0], &res.commit);
+		git_oid_cpy(&parents[1], &old);
+		if ((err = dgit_history_merge_import_message(&msg, dsc->source,
+		    dsc->version, refname)) == NULL)
+			err = dgit_history_pseudomerge(&res.commit, repo, NULL,
+			    parents, 2, msg);
+		free(msg);
+		if (err)
+			goto done;
 	}
 
 	/* compare-and-swap: the ref must still be what was checked */
-	if (have_old)
-		rc = git_reference_create_matching(&ref, repo, refname,
-		    &res.commit, 1, &old, "dgit import-dsc");
-	else
-		rc = git_reference_create(&ref, repo, refname, &res.commit,
-		    overwrite, "dgit import-dsc");
-	if (rc != 0) {
-		err = dgit_error_git("cannot update '%s'", refname);
+	if ((err = dgit_history_update_ref(repo, refname, have_old ? &old :
+	    NULL, &res.commit, "dgit import-dsc")) != NULL)
 		goto done;
-	}
 	git_oid_tostr(hex, sizeof hex, &res.commit);
 	dgit_info("dgit: import-dsc: results are in git ref %s (%s)", refname,
 	    hex);
 done:
-	git_reference_free(ref);
 	if (repo) {
 		git_repository_free(repo);
 		git_libgit2_shutdown();

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "dgit.h"
+#include "dgit_fs.h"
 #include "dgit_localarchive.h"
 #include "dgit_repo.h"
 

@@ -22,6 +22,8 @@
 #include "dgit_config.h"
 #include "dgit_dsc.h"
 #include "dgit_fetchsuite.h"
+#include "dgit_fs.h"
+#include "dgit_history.h"
 #include "dgit_import.h"
 #include "dgit_push.h"
 #include "dgit_repo.h"
@@ -250,7 +252,8 @@ check_history(struct push *p)
 	git_commit *hc = NULL, *tc = NULL;
 	git_tree *tree = NULL;
 	git_reference *href = NULL, *nref = NULL;
-	char lrref[1024], msg[1200];
+	char *lrref = NULL, msg[1200];
+	int rc;
 	const git_commit *parents[2];
 
 	if (git_reference_name_to_id(&p->head, p->repo, "HEAD") != 0)
@@ -268,8 +271,11 @@ check_history(struct push *p)
 		git_oid_cpy(&tip, &res.import);
 		dgit_fetchsuite_result_release(&res);
 	} else {
-		dgit_fetchsuite_tracking_ref(lrref, sizeof lrref, p->csuite);
-		if (git_reference_name_to_id(&tip, p->repo, lrref) != 0) {
+		if ((err = dgit_history_tracking_ref(&lrref, p->csuite)))
+			return err;
+		rc = git_reference_name_to_id(&tip, p->repo, lrref);
+		free(lrref);
+		if (rc != 0) {
 			dgit_info("dgit: would fetch %s from %s (%s has it "
 			    "not yet)", p->ce->package, p->csuite, lrref);
 			return NULL;
@@ -438,9 +444,9 @@ make_tag_texts(struct push *p)
 	struct dgit_push_tag t = { 0 };
 	int tz = p->ce->tz_offset;
 
-	if ((err = dgit_version_archive_tag(&p->tag[0], p->nomdistro,
+	if ((err = dgit_history_archive_tag(&p->tag[0], p->nomdistro,
 	    p->ce->version)) ||
-	    (err = dgit_version_maint_tag(&p->tag[1], p->nomdistro,
+	    (err = dgit_history_maint_tag(&p->tag[1], p->nomdistro,
 	    p->ce->version)))
 		return err;
 	git_oid_cpy(&t.target, &p->head);
@@ -672,15 +678,18 @@ done:
 static const struct dgit_error *
 update_tracking(struct push *p)
 {
+	const struct dgit_error *err;
 	git_reference *ref = NULL;
-	char lrref[1024];
+	char *lrref = NULL;
 
-	dgit_fetchsuite_tracking_ref(lrref, sizeof lrref, p->csuite);
+	if ((err = dgit_history_tracking_ref(&lrref, p->csuite)))
+		return err;
 	if (git_reference_create(&ref, p->repo, lrref, &p->head, 1,
 	    "dgit push") != 0)
-		return dgit_error_git("cannot update '%s'", lrref);
+		err = dgit_error_git("cannot update '%s'", lrref);
 	git_reference_free(ref);
-	return NULL;
+	free(lrref);
+	return err;
 }
 
 static const struct dgit_error *

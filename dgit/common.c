@@ -8,6 +8,7 @@
 #include <git2.h>
 
 #include "common.h"
+#include "dgit_history.h"
 #include "dgit.h"
 #include "dgit_archive.h"
 #include "dgit_config.h"
@@ -199,35 +200,26 @@ const struct dgit_error *
 common_open_repo(git_repository **out, int need_clean)
 {
 	git_repository *repo = NULL;
-	git_status_list *st = NULL;
-	git_status_options so;
-	size_t n;
 
 	*out = NULL;
 	if (git_repository_open_ext(&repo, ".", 0, NULL) != 0)
 		return dgit_error_fmt(DGIT_ERR_USAGE, "not in a git "
 		    "repository; run this in a tree made by 'dgit clone'");
 	if (need_clean) {
-		if (git_repository_is_bare(repo)) {
+		char **paths = NULL;
+		size_t n = 0, total = 0;
+		const struct dgit_error *err;
+
+		err = dgit_history_tree_dirty(&paths, &n, &total, repo, 1);
+		if (err == NULL && total > 0)
+			err = dgit_error_fmt(DGIT_ERR_DIRTY, "the working tree "
+			    "has uncommitted changes (%zu paths, '%s'%s); commit "
+			    "or stash them first (git status shows them)", total,
+			    paths[0], total > 1 ? " and others" : "");
+		dgit_history_paths_free(paths, n);
+		if (err) {
 			git_repository_free(repo);
-			return dgit_error_fmt(DGIT_ERR_USAGE, "needs a working "
-			    "tree, not a bare repository");
-		}
-		git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
-		so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-		so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-		if (git_status_list_new(&st, repo, &so) != 0) {
-			git_repository_free(repo);
-			return dgit_error_git("cannot read the working tree's "
-			    "status");
-		}
-		n = git_status_list_entrycount(st);
-		git_status_list_free(st);
-		if (n > 0) {
-			git_repository_free(repo);
-			return dgit_error_fmt(DGIT_ERR_DIRTY, "the working tree "
-			    "has uncommitted changes (%zu paths); commit or "
-			    "stash them first (git status shows them)", n);
+			return err;
 		}
 	}
 	*out = repo;
@@ -248,66 +240,16 @@ common_elapsed(const struct timespec *t0)
 #include "dgit_fetchsuite.h"
 
 const struct dgit_error *
-common_tree_package_suite(char **package, char **suite,
-    git_repository *repo, const char *suite_arg)
+common_tracking_ref(char *buf, size_t len, const char *suite)
 {
-	const struct dgit_error *err = NULL;
-	struct dgit_changelog *cl = NULL;
-	const struct dgit_changelog_entry *e;
-	git_reference *head = NULL;
-	const char *wd = git_repository_workdir(repo), *bn;
-	char path[4096], *buf = NULL;
-	FILE *fp;
-	size_t n;
+	const struct dgit_error *err;
+	char *t = NULL;
 
-	*package = *suite = NULL;
-	if (wd == NULL)
-		return dgit_error_fmt(DGIT_ERR_USAGE, "needs a working tree");
-	snprintf(path, sizeof path, "%sdebian/changelog", wd);
-	if ((fp = fopen(path, "rb")) == NULL)
-		return dgit_error_from_errno("cannot read '%s' to find out "
-		    "which package this is", path);
-	buf = malloc(1u << 20);
-	if (buf == NULL) {
-		fclose(fp);
-		return dgit_error(DGIT_ERR_NOMEM);
-	}
-	/* the first entry is all that is needed */
-	n = fread(buf, 1, (1u << 20) - 1, fp);
-	fclose(fp);
-	buf[n] = '\0';
-	if ((err = dgit_changelog_parse_first(&cl, buf, n, "debian/changelog")))
-		goto done;
-	e = dgit_changelog_entry(cl, 0);
-	if ((*package = strdup(e->package)) == NULL) {
-		err = dgit_error(DGIT_ERR_NOMEM);
-		goto done;
-	}
-	if (suite_arg)
-		*suite = strdup(suite_arg);
-	else if (git_repository_head(&head, repo) == 0 &&
-	    git_reference_is_branch(head) &&
-	    (bn = git_reference_shorthand(head)) != NULL &&
-	    strncmp(bn, "dgit/", 5) == 0 && bn[5] != '\0')
-		*suite = strdup(bn + 5);
-	else if (e->ndistributions > 0)
-		*suite = strdup(e->distributions[0]);
-	else {
-		err = dgit_error_fmt(DGIT_ERR_USAGE, "which suite? give one, "
-		    "e.g. 'dgit fetch sid'");
-		goto done;
-	}
-	if (*suite == NULL)
-		err = dgit_error(DGIT_ERR_NOMEM);
-done:
-	if (err) {
-		free(*package);
-		free(*suite);
-		*package = *suite = NULL;
-	}
-	git_reference_free(head);
-	dgit_changelog_free(cl);
-	free(buf);
+	if ((err = dgit_history_tracking_ref(&t, suite)) != NULL)
+		return err;
+	if ((size_t)snprintf(buf, len, "%s", t) >= len)
+		err = dgit_error_fmt(DGIT_ERR_LIMIT, "suite name too long");
+	free(t);
 	return err;
 }
 

@@ -78,13 +78,9 @@ void common_fetchsuite_opts(struct dgit_fetchsuite_opts *fo,
 
 #endif
 
-/*
- * In an existing tree: the package (from debian/changelog in the working
- * tree) and the suite (suite_arg if given, else SUITE of a current branch
- * dgit/SUITE, else the changelog's distribution).  Caller-owned (free).
- */
-const struct dgit_error *common_tree_package_suite(char **package,
-    char **suite, git_repository *repo, const char *suite_arg);
+/* The tracking ref of suite into buf (dgit_history_tracking_ref). */
+const struct dgit_error *common_tracking_ref(char *buf, size_t len,
+    const char *suite);
 
 /*
  * dgit fetch in repo: bring PACKAGE in SUITE into the tracking ref,

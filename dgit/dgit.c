@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buildopts.h"
 #include "dgit.h"
 
 struct dgit_opts dgit_opts;
@@ -65,9 +66,12 @@ static const struct dgit_cmd commands[] = {
 	  "  dgit-distro.DISTRO.archive-keyring, dgit-distro.DISTRO.keyring\n"
 	  "  (colon-separated keyring files)\n" },
 	{ "build-source", cmd_build_source, CMD_NEEDS_REPO, "[BUILD-OPTS]",
-	  "build the source package and a source-only .changes", NULL },
-	{ "quilt-fixup", cmd_quilt_fixup, CMD_NEEDS_REPO | CMD_NEEDS_CLEAN, "",
-	  "make debian/patches represent the git tree's changes", NULL },
+	  "build the source package and a source-only .changes",
+	  BUILDOPTS_HELP },
+	{ "quilt-fixup", cmd_quilt_fixup, CMD_NEEDS_REPO | CMD_NEEDS_CLEAN,
+	  "[--quilt=MODE] [--build-products-dir=DIR]",
+	  "make debian/patches represent the git tree's changes",
+	  BUILDOPTS_HELP },
 	{ "push-source", cmd_push_source, CMD_NEEDS_REPO | CMD_NEEDS_CLEAN,
 	  "[--new] [--overwrite[=VERSION]] [SUITE]",
 	  "build, sign, push to the dgit git server and upload", PUSH_HELP },

@@ -9,6 +9,12 @@
 
 #include "dgit_error.h"
 
+/*
+ * The most bytes a .dsc may have, wherever one is read: real ones are a
+ * few kilobytes, the largest in the archive well under 100 KiB.
+ */
+#define DGIT_DSC_MAX ((size_t)1 << 20)
+
 struct dgit_deb822_para;
 
 enum dgit_dsc_format {
@@ -67,5 +73,28 @@ const struct dgit_error *dgit_dsc_from_para(struct dgit_dsc **out,
 const struct dgit_error *dgit_dsc_parse(struct dgit_dsc **out,
     const char *buf, size_t len, const char *what);
 void dgit_dsc_free(struct dgit_dsc *dsc);
+
+/*
+ * The Dgit: field as dgit writes it, "COMMIT DISTRO TAG URL" (further
+ * words are ignored, as dgit ignores them), or in the older form with
+ * only "COMMIT".  COMMIT is 40 hex digits; DISTRO is [0-9a-zA-Z] then
+ * [-+.0-9a-zA-Z]*; TAG is [-+.%_0-9a-zA-Z/]+; URL any non-blank text.
+ */
+struct dgit_dsc_dgit {
+	char commit[41];           /* lowercase hex */
+	char *distro;              /* NULL in the one-word form */
+	char *tag;                 /* NULL in the one-word form */
+	char *url;                 /* NULL in the one-word form */
+};
+
+/*
+ * Parse field (dgit_dsc's dgit_field) into *out, which the caller
+ * releases with dgit_dsc_dgit_release (also after a failure).
+ * DGIT_ERR_PARSE "'WHAT': malformed Dgit: field (...)" when it is
+ * neither form.
+ */
+const struct dgit_error *dgit_dsc_dgit_parse(struct dgit_dsc_dgit *out,
+    const char *field, const char *what);
+void dgit_dsc_dgit_release(struct dgit_dsc_dgit *d);
 
 #endif

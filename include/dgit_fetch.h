@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #include "dgit_error.h"
-#include "dgit_sha256.h"
+#include "dgit_hash.h"
 
 struct dgit_fetch_progress {
 	size_t files_done;
@@ -89,17 +89,15 @@ const struct dgit_error *dgit_fetch_cache_dir(char **out);
 const struct dgit_error *dgit_fetch_cache_url_path(char **out,
     const char *cache_dir, const char *url);
 
-/* Copy src to dest through a temporary name (for the URL cache). */
-const struct dgit_error *dgit_fetch_copy_file(const char *dest,
-    const char *src);
+/*
+ * CACHE/SUB/NAME (a caller-owned string), the one way to name a file in
+ * the cache ("sha256/XX" and a hex digest, "lookup/HEX" and a package);
+ * with mk, CACHE/SUB is created.
+ */
+const struct dgit_error *dgit_fetch_cache_path(char **out,
+    const char *cache_dir, const char *sub, const char *name, int mk);
 
 /* Remove the whole cache directory; a missing one is not an error. */
 const struct dgit_error *dgit_fetch_cache_clear(const char *cache_dir);
-
-/* rm -rf path (symlinks are removed, not followed); missing is fine. */
-const struct dgit_error *dgit_fetch_remove_tree(const char *path);
-
-/* mkdir -p with mode 0755. */
-const struct dgit_error *dgit_fetch_mkdirs(const char *path);
 
 #endif

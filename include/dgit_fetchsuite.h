@@ -29,7 +29,7 @@ struct dgit_fetchsuite_opts {
 	/* Where to put the source package's files other than the .dsc (the
 	 * directory dpkg-buildpackage looks in); NULL: nowhere. */
 	const char *orig_dir;
-	/* Import settings (caps, warnings); merge_* are ignored. */
+	/* Import settings (caps, warnings). */
 	struct dgit_import_opts import;
 	/* One-line progress reports ("fetching ...", "using ..."). */
 	void (*info)(void *arg, const char *msg);
@@ -56,17 +56,7 @@ const struct dgit_error *dgit_fetchsuite(struct dgit_fetchsuite_result *out,
     git_repository *repo, const struct dgit_fetchsuite_opts *opts);
 void dgit_fetchsuite_result_release(struct dgit_fetchsuite_result *r);
 
-/* "refs/remotes/dgit/dgit/SUITE" into buf; DGIT_ERR_LIMIT if too long. */
-const struct dgit_error *dgit_fetchsuite_tracking_ref(char *buf, size_t len,
-    const char *csuite);
-
-/*
- * The first debian/changelog entry of commit's tree: version, and the
- * "NAME <EMAIL> TIME TZ" identity dgit uses for pseudomerges.  Outputs
- * are caller-owned (free).
- */
-const struct dgit_error *dgit_fetchsuite_commit_clog(char **version,
-    git_signature **sig, git_repository *repo, const git_oid *commit);
+/* The tracking ref's name and the commit identity are in dgit_history.h. */
 
 #endif
 

@@ -14,8 +14,8 @@
  *     the series, author and subject from its DEP-3 header (else the
  *     Maintainer and the patch name);
  *   - 1.0 with a .diff.gz: one commit on top of the orig commit;
- *   - native: one parentless commit ("[dgit import package ...]");
- *   - optionally a pseudomerge onto an existing branch tip.
+ *   - native: one parentless commit ("[dgit import package ...]").
+ * (import-dsc's pseudomerge onto an existing branch is dgit_history's.)
  *
  * Author, committer and dates come from debian/changelog (in UTC), so the
  * same .dsc gives the same commit ids anywhere.  All objects go into one
@@ -37,19 +37,21 @@ struct dgit_import_opts {
 	/* Do not check the files' sizes and SHA-256 against the .dsc. */
 	int no_checksums;
 	/*
-	 * When set, finish with a pseudomerge: parents the import and
-	 * *merge_parent, message "Merge PKG (VER) import into REF".
+	 * 3.0 (quilt) only: take debian/ from this git tree of repo
+	 * instead of a debian tarball, which the .dsc then need not list
+	 * (no tarball commit is made for it).  This gives the tree
+	 * dpkg-source -x would make of the origs with a branch's debian/
+	 * directory: the quilt fixup's patches-applied base.
 	 */
-	const git_oid *merge_parent;
-	const char *merge_ref;
+	const git_oid *debian_tree;
 	/* Progress lines ("unpacking X", ...); borrowed message. */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;
 };
 
 struct dgit_import_result {
-	git_oid commit;            /* the final commit (pseudomerge if any) */
-	git_oid import;            /* the last commit of the import proper */
+	git_oid commit;            /* the final commit */
+	git_oid import;            /* the same (kept for callers) */
 	git_oid tree;              /* its tree */
 	size_t npatches;
 	size_t nobjects;           /* objects written to the pack */
@@ -63,18 +65,5 @@ struct dgit_import_result {
 const struct dgit_error *dgit_import_dsc(struct dgit_import_result *out,
     git_repository *repo, const struct dgit_dsc *dsc, const char *dir,
     const struct dgit_import_opts *opts);
-
-/*
- * Defuse .gitattributes for checkouts of imported trees, as dgit's
- * setup-gitattributes does: make sure repo's info/attributes starts with
- *   *	dgit-defuse-attrs
- *   [attr]dgit-defuse-attrs	-text -eol -crlf -ident -filter
- *                              -working-tree-encoding
- * (an up-to-date macro line already there is left alone; an old one is
- * replaced).  For clone and for new trees; import-dsc does not call it,
- * as dgit's does not.
- */
-const struct dgit_error *dgit_import_setup_gitattributes(
-    git_repository *repo);
 
 #endif

@@ -34,6 +34,12 @@ struct dgit_patch_file {
 	int git;             /* came from a "diff --git" header */
 	size_t nhunks;
 	size_t line;         /* line number of the diff's first header line */
+	/*
+	 * The patch ended inside this diff's last hunk with only context
+	 * lines missing, read as empty ones as GNU patch does; dpkg-source
+	 * warns "unexpected end of diff" and so should the caller.
+	 */
+	int short_tail;
 	/* hunks: opaque to callers */
 };
 

@@ -85,6 +85,15 @@ const struct dgit_error *dgit_quilt_header_parse(
 void dgit_quilt_header_release(struct dgit_quilt_header *h);
 
 /*
+ * A person as gbp pq reads one: "Name <email>" (the name may be
+ * "quoted"), or a bare address, which is then also the name.  Anything
+ * else (no address, empty name) is no person: *name and *email NULL
+ * without an error.  Both are caller-owned (free).
+ */
+const struct dgit_error *dgit_quilt_parse_author(char **name, char **email,
+    const char *s, size_t len);
+
+/*
  * The commit message of a patch commit, as gbp pq import writes it:
  * "SUBJECT\n\nBODY\n[Gbp-Pq: Topic DIR\n]Gbp-Pq: Name BASENAME" (no final
  * newline), SUBJECT from the header or the patch name.  patch_name is

@@ -1,7 +1,6 @@
 /*
- * Setting up a git repository the way dgit does (dgit setup-new-tree),
- * and the file-system steps of making one safely: a temporary directory
- * beside the target, renamed into place only when everything worked.
+ * Setting up a git repository the way dgit does (dgit setup-new-tree).
+ * The file-system steps of making one safely are in dgit_fs.h.
  */
 #ifndef DGIT_REPO_H
 #define DGIT_REPO_H
@@ -35,27 +34,5 @@ const struct dgit_error *dgit_repo_setup_useremail(git_repository *repo,
  */
 const struct dgit_error *dgit_repo_checkout_new_branch(git_repository *repo,
     const char *branch, const git_oid *commit);
-
-/*
- * Create a fresh directory beside target ("DIR/.TARGET.dgit-XXXXXX") for
- * work that will be renamed onto target.  *out is caller-owned (free()).
- * Fails with DGIT_ERR_EXISTS when target exists already.
- */
-const struct dgit_error *dgit_fs_tmpdir_beside(char **out, const char *target);
-
-/* Rename tmp to target, refusing (DGIT_ERR_EXISTS) if target appeared. */
-const struct dgit_error *dgit_fs_rename_noreplace(const char *tmp,
-    const char *target);
-
-/*
- * Read a whole file into *out (caller frees; NUL-terminated, *len bytes).
- * DGIT_ERR_NOT_FOUND when it does not exist, DGIT_ERR_LIMIT when it is
- * longer than max (0: no cap).
- */
-const struct dgit_error *dgit_fs_read_file(char **out, size_t *len,
-    const char *path, size_t max);
-
-/* Remove path and everything below it (does not follow symlinks). */
-const struct dgit_error *dgit_fs_remove_tree(const char *path);
 
 #endif

@@ -103,6 +103,15 @@ size_t dgit_tree_nfiles(const struct dgit_tree *t);
 const struct dgit_error *dgit_tree_write(git_oid *out, struct dgit_tree *t,
     struct dgit_pack *pack);
 
+/*
+ * Add the git tree tree_id of repo under directory prefix of t ("" for the
+ * top level), entry by entry (blobs are referred to, not read).  A
+ * submodule (gitlink) entry is DGIT_ERR_UNREPRESENTABLE naming its path;
+ * DGIT_ERR_GIT when the tree cannot be read.
+ */
+const struct dgit_error *dgit_tree_add_git(struct dgit_tree *t,
+    const char *prefix, git_repository *repo, const git_oid *tree_id);
+
 /* Callback for dgit_tree_foreach: path is borrowed for the call. */
 typedef const struct dgit_error *(*dgit_tree_cb)(const char *path,
     unsigned mode, const git_oid *oid, void *arg);

@@ -27,6 +27,9 @@ struct dgit_verify_result {
 	                              NUL-terminated (clearsigned only) */
 	size_t text_len;
 	char *fpr;                 /* fingerprint of the good signature's key */
+	int sig_class;             /* its OpenPGP signature class (0x00
+	                              binary document, 0x01 canonical text,
+	                              ...), -1 when gpg did not say */
 };
 
 /*

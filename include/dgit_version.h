@@ -69,13 +69,6 @@ const struct dgit_error *dgit_version_noepoch(char **out, const char *v);
  * of the string, or by "lock" at the end.  "1:2.0~rc1-3" -> "1%2.0_rc1-3".
  */
 const struct dgit_error *dgit_version_mangle(char **out, const char *v);
-
-/* dgit's archive tag, "archive/DISTRO/MANGLED" (archive/debian/1%2.0-3). */
-const struct dgit_error *dgit_version_archive_tag(char **out,
-    const char *distro, const char *v);
-
-/* DEP-14 maintainer-view tag, "DISTRO/MANGLED" (debian/1%2.0-3). */
-const struct dgit_error *dgit_version_maint_tag(char **out,
-    const char *distro, const char *v);
+/* The tags made of it are in dgit_history.h. */
 
 #endif

@@ -26,16 +26,17 @@
 #include <archive.h>
 
 #include "dgit_aptshim.h"
+#include "dgit_date.h"
 #include "dgit_archive.h"
 #include "dgit_deb822.h"
 #include "dgit_dsc.h"
 #include "dgit_fetch.h"
-#include "dgit_sha256.h"
+#include "dgit_fs.h"
+#include "dgit_hash.h"
 #include "dgit_verify.h"
 #include "dgit_version.h"
 
 #define RELEASE_MAX (64ull << 20)
-#define DSC_MAX (16ull << 20)
 #define DECOMPRESSED_MAX (8ull << 30)
 #define FUTURE_SLACK 300           /* seconds of clock skew forgiven */
 
@@ -62,84 +63,12 @@ struct dgit_archive_release {
 
 /* ---------------------------------------------------------------- util */
 
-static const struct dgit_error *
-read_file(char **out, size_t *len, const char *path, uint64_t cap)
-{
-	const struct dgit_error *err = NULL;
-	char *buf = NULL;
-	size_t n = 0, sz = 0;
-	int fd;
-
-	*out = NULL;
-	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd == -1)
-		return dgit_error_from_errno("cannot open '%s'", path);
-	for (;;) {
-		ssize_t r;
-
-		if (n + 65536 + 1 > sz) {
-			char *nb;
-
-			sz = sz ? sz * 2 : 131072;
-			nb = realloc(buf, sz);
-			if (nb == NULL) {
-				err = dgit_error(DGIT_ERR_NOMEM);
-				goto done;
-			}
-			buf = nb;
-		}
-		r = read(fd, buf + n, sz - n - 1);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			err = dgit_error_from_errno("cannot read '%s'", path);
-			goto done;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n > cap) {
-			err = dgit_error_fmt(DGIT_ERR_LIMIT,
-			    "'%s' is larger than %" PRIu64 " bytes", path, cap);
-			goto done;
-		}
-	}
-	if (buf == NULL && (buf = malloc(1)) == NULL) {
-		err = dgit_error(DGIT_ERR_NOMEM);
-		goto done;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	buf = NULL;
-done:
-	close(fd);
-	free(buf);
-	return err;
-}
-
+/* A private work directory: in parent (hidden) or in $TMPDIR. */
 static const struct dgit_error *
 make_workdir(char **out, const char *parent)
 {
-	const char *tmpdir = parent ? parent : getenv("TMPDIR");
-
-	*out = NULL;
-	if (tmpdir == NULL || tmpdir[0] == '\0')
-		tmpdir = "/tmp";
-	if (asprintf(out, "%s/%sdgit-%s.XXXXXX", tmpdir, parent ? "." : "",
-	    parent ? "download" : "archive") == -1) {
-		*out = NULL;
-		return dgit_error(DGIT_ERR_NOMEM);
-	}
-	if (mkdtemp(*out) == NULL) {
-		const struct dgit_error *err = dgit_error_from_errno(
-		    "cannot create a temporary directory in '%s'", tmpdir);
-		free(*out);
-		*out = NULL;
-		return err;
-	}
-	return NULL;
+	return dgit_fs_mkdtemp(out, parent, parent ? ".dgit-download" :
+	    "dgit-archive");
 }
 
 static char *
@@ -266,76 +195,17 @@ each_sum(const char *v, size_t hashlen, const char *what, const char *field,
 	return NULL;
 }
 
-/* RFC 2822 date as in Release files: "Sat, 11 Jul 2026 10:17:11 UTC". */
+/* A Release file's date ("Sat, 11 Jul 2026 10:17:11 UTC"); 1 if good. */
 static int
 parse_date(const char *s, time_t *out)
 {
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	struct tm tm;
-	const char *p = s, *comma;
-	char *end;
-	long v;
-	int i, off = 0;
+	int64_t t;
 
-	memset(&tm, 0, sizeof tm);
-	comma = strchr(p, ',');
-	if (comma)
-		p = comma + 1;
-	while (*p == ' ')
-		p++;
-	v = strtol(p, &end, 10);
-	if (end == p || v < 1 || v > 31 || *end != ' ')
+	if (dgit_date_parse(&t, NULL, s, DGIT_DATE_ZONE_NAMES, "Release")
+	    != NULL || (int64_t)(time_t)t != t)
 		return 0;
-	tm.tm_mday = (int)v;
-	p = end + 1;
-	for (i = 0; i < 12; i++)
-		if (strncasecmp(p, months + 3 * i, 3) == 0)
-			break;
-	if (i == 12 || p[3] != ' ')
-		return 0;
-	tm.tm_mon = i;
-	p += 4;
-	v = strtol(p, &end, 10);
-	if (end == p || v < 1970 || v > 9999 || *end != ' ')
-		return 0;
-	tm.tm_year = (int)v - 1900;
-	p = end + 1;
-	if (!(p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' &&
-	    p[2] == ':' && p[3] >= '0' && p[3] <= '9' && p[4] >= '0' &&
-	    p[4] <= '9' && p[5] == ':' && p[6] >= '0' && p[6] <= '9' &&
-	    p[7] >= '0' && p[7] <= '9'))
-		return 0;
-	tm.tm_hour = (p[0] - '0') * 10 + p[1] - '0';
-	tm.tm_min = (p[3] - '0') * 10 + p[4] - '0';
-	tm.tm_sec = (p[6] - '0') * 10 + p[7] - '0';
-	if (tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
-		return 0;
-	p += 8;
-	while (*p == ' ')
-		p++;
-	if (*p == '\0' || strcmp(p, "UTC") == 0 || strcmp(p, "GMT") == 0 ||
-	    strcmp(p, "Z") == 0)
-		off = 0;
-	else if ((p[0] == '+' || p[0] == '-') && strlen(p) == 5 &&
-	    strspn(p + 1, "0123456789") == 4) {
-		off = ((p[1] - '0') * 10 + p[2] - '0') * 3600 +
-		    ((p[3] - '0') * 10 + p[4] - '0') * 60;
-		if (p[0] == '-')
-			off = -off;
-	} else
-		return 0;
-	*out = timegm(&tm) - off;
+	*out = (time_t)t;
 	return 1;
-}
-
-static void
-fmt_time(char *buf, size_t len, time_t t)
-{
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
-		snprintf(buf, len, "@%lld", (long long)t);
 }
 
 /* ------------------------------------------------------ mirror choice */
@@ -487,25 +357,19 @@ static const struct dgit_error *
 state_path(char **out, const char *cache_dir, const char *base,
     const char *suite)
 {
-	struct dgit_sha256 c;
-	char hex[DGIT_SHA256_HEXLEN + 1], *dir = NULL;
 	const struct dgit_error *err;
+	struct dgit_hash c;
+	char hex[DGIT_SHA256_HEXLEN + 1];
 
 	*out = NULL;
-	dgit_sha256_init(&c);
-	dgit_sha256_update(&c, base, strlen(base));
-	dgit_sha256_update(&c, "\n", 1);
-	dgit_sha256_update(&c, suite, strlen(suite));
-	dgit_sha256_final_hex(&c, hex);
-	if (asprintf(&dir, "%s/state/release-date", cache_dir) == -1)
-		return dgit_error(DGIT_ERR_NOMEM);
-	err = dgit_fetch_mkdirs(dir);
-	if (err == NULL && asprintf(out, "%s/%s", dir, hex) == -1) {
-		*out = NULL;
-		err = dgit_error(DGIT_ERR_NOMEM);
-	}
-	free(dir);
-	return err;
+	if ((err = dgit_hash_init(&c, DGIT_HASH_SHA256)))
+		return err;
+	dgit_hash_update(&c, base, strlen(base));
+	dgit_hash_update(&c, "\n", 1);
+	dgit_hash_update(&c, suite, strlen(suite));
+	dgit_hash_final_hex(&c, hex);
+	return dgit_fetch_cache_path(out, cache_dir, "state/release-date", hex,
+	    1);
 }
 
 static const struct dgit_error *
@@ -513,10 +377,9 @@ check_rollback(const struct dgit_archive_opts *o,
     const struct dgit_archive_release *r, const char *url)
 {
 	const struct dgit_error *err;
-	char *path = NULL, *buf = NULL, *tmp = NULL;
+	char *path = NULL, *buf = NULL, num[32];
 	size_t len;
 	uint64_t seen = 0;
-	FILE *fp;
 
 	if (o->fetch.cache_dir == NULL)
 		return NULL;
@@ -524,7 +387,7 @@ check_rollback(const struct dgit_archive_opts *o,
 	if (err)
 		return err;
 	if (access(path, F_OK) == 0) {
-		err = read_file(&buf, &len, path, 64);
+		err = dgit_fs_read_file(&buf, &len, path, 64);
 		if (err)
 			goto done;
 		while (len > 0 && (buf[len - 1] == '\n'))
@@ -533,11 +396,11 @@ check_rollback(const struct dgit_archive_opts *o,
 			seen = 0;
 	}
 	if (r->date < 0 || (uint64_t)r->date < seen) {
-		char a[64], b[64];
+		char a[DGIT_DATE_BUFSZ], b[DGIT_DATE_BUFSZ];
 
 		if (!o->allow_rollback) {
-			fmt_time(a, sizeof a, r->date);
-			fmt_time(b, sizeof b, (time_t)seen);
+			dgit_date_format_utc(a, r->date);
+			dgit_date_format_utc(b, (time_t)seen);
 			err = dgit_error_fmt(DGIT_ERR_ROLLBACK,
 			    "'%s' is dated %s, older than the Release already "
 			    "seen for suite '%s' (dated %s): the mirror may be "
@@ -552,19 +415,9 @@ check_rollback(const struct dgit_archive_opts *o,
 	if ((uint64_t)r->date == seen)
 		goto done;
 	/* best effort: a state that cannot be written is not fatal */
-	if (asprintf(&tmp, "%s.%ld.tmp", path, (long)getpid()) == -1) {
-		tmp = NULL;
-		goto done;
-	}
-	fp = fopen(tmp, "we");
-	if (fp) {
-		int bad = fprintf(fp, "%lld\n", (long long)r->date) < 0;
-
-		if (fclose(fp) == EOF || bad || rename(tmp, path) == -1)
-			unlink(tmp);
-	}
+	snprintf(num, sizeof num, "%lld\n", (long long)r->date);
+	(void)dgit_fs_write_file_atomic(path, num, strlen(num), 0);
 done:
-	free(tmp);
 	free(path);
 	free(buf);
 	return err;
@@ -606,9 +459,9 @@ parse_release(struct dgit_archive_release *r,
 		goto done;
 	}
 	if (r->date > now + FUTURE_SLACK && !o->allow_future) {
-		char a[64];
+		char a[DGIT_DATE_BUFSZ];
 
-		fmt_time(a, sizeof a, r->date);
+		dgit_date_format_utc(a, r->date);
 		err = dgit_error_fmt(DGIT_ERR_EXPIRED,
 		    "'%s' is dated %s, in the future: check this machine's "
 		    "clock, or pass --force-release-future-date", url, a);
@@ -624,9 +477,9 @@ parse_release(struct dgit_archive_release *r,
 			goto done;
 		}
 		if (until < now && !o->allow_expired) {
-			char a[64];
+			char a[DGIT_DATE_BUFSZ];
 
-			fmt_time(a, sizeof a, until);
+			dgit_date_format_utc(a, until);
 			err = dgit_error_fmt(DGIT_ERR_EXPIRED,
 			    "'%s' expired at %s (Valid-Until): the mirror is "
 			    "stale or replaying an old archive; use another "
@@ -762,7 +615,7 @@ dgit_archive_release_open(struct dgit_archive_release **out,
 		    o->fetch.cache_dir, url);
 
 		if (e2 == NULL && access(cached, R_OK) == 0 &&
-		    dgit_fetch_copy_file(p1, cached) == NULL) {
+		    dgit_fs_copy_file(p1, cached) == NULL) {
 			net_err = NULL;
 			r->offline = 1;
 		}
@@ -771,14 +624,14 @@ dgit_archive_release_open(struct dgit_archive_release **out,
 		err = net_err;
 		goto done;
 	}
-	err = read_file(&buf, &len, p1, RELEASE_MAX);
+	err = dgit_fs_read_file(&buf, &len, p1, RELEASE_MAX);
 	if (err)
 		goto done;
 	if (inrelease) {
 		err = dgit_verify_clearsigned(&vr, o->archive_keyrings,
 		    o->narchive_keyrings, buf, len, url);
 	} else {
-		err = read_file(&sig, &siglen, p2, 1 << 20);
+		err = dgit_fs_read_file(&sig, &siglen, p2, 1 << 20);
 		if (err)
 			goto done;
 		err = dgit_verify_detached(&vr, o->archive_keyrings,
@@ -806,13 +659,13 @@ dgit_archive_release_open(struct dgit_archive_release **out,
 		/* keep it for offline use; best effort */
 		if (dgit_fetch_cache_url_path(&cached, o->fetch.cache_dir,
 		    url) == NULL)
-			dgit_fetch_copy_file(cached, p1);
+			dgit_fs_copy_file(cached, p1);
 	}
 	*out = r;
 	r = NULL;
 done:
 	if (work)
-		dgit_fetch_remove_tree(work);
+		dgit_fs_remove_tree(work);
 	dgit_verify_result_free(vr);
 	dgit_archive_release_free(r);
 	free(work);
@@ -1175,20 +1028,10 @@ static const struct dgit_error *
 lookup_path(char **out, const char *cache_dir, const char *sha,
     const char *package, int mk)
 {
-	const struct dgit_error *err = NULL;
-	char *dir = NULL;
+	char sub[sizeof "lookup/" + DGIT_SHA256_HEXLEN];
 
-	*out = NULL;
-	if (asprintf(&dir, "%s/lookup/%s", cache_dir, sha) == -1)
-		return dgit_error(DGIT_ERR_NOMEM);
-	if (mk)
-		err = dgit_fetch_mkdirs(dir);
-	if (err == NULL && asprintf(out, "%s/%s", dir, package) == -1) {
-		*out = NULL;
-		err = dgit_error(DGIT_ERR_NOMEM);
-	}
-	free(dir);
-	return err;
+	snprintf(sub, sizeof sub, "lookup/%s", sha);
+	return dgit_fetch_cache_path(out, cache_dir, sub, package, mk);
 }
 
 /* Best effort, like the rest of the cache. */
@@ -1196,27 +1039,10 @@ static void
 lookup_store(const char *cache_dir, const char *sha, const char *package,
     const char *buf, size_t len)
 {
-	char *path = NULL, *tmp = NULL;
-	int fd;
+	char *path = NULL;
 
-	if (lookup_path(&path, cache_dir, sha, package, 1) ||
-	    asprintf(&tmp, "%s.%ld.tmp", path, (long)getpid()) == -1) {
-		free(path);
-		return;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd != -1) {
-		ssize_t w = len ? write(fd, buf, len) : 0;
-
-		if (close(fd) == 0 && w == (ssize_t)len &&
-		    rename(tmp, path) == 0) {
-			free(tmp);
-			free(path);
-			return;
-		}
-		unlink(tmp);
-	}
-	free(tmp);
+	if (lookup_path(&path, cache_dir, sha, package, 1) == NULL)
+		(void)dgit_fs_write_file_atomic(path, buf, len, 0);
 	free(path);
 }
 
@@ -1401,7 +1227,7 @@ done:
 			free((char *)it[i].dest);
 		}
 	if (work)
-		dgit_fetch_remove_tree(work);
+		dgit_fs_remove_tree(work);
 	free(work);
 	free(it);
 	free(ix);
@@ -1476,7 +1302,7 @@ check_dsc(struct dgit_archive_download *d, const struct dgit_archive_opts *o,
 	char *buf = NULL;
 	struct dsc_check c;
 
-	err = read_file(&buf, &len, path, DSC_MAX);
+	err = dgit_fs_read_file(&buf, &len, path, DGIT_DSC_MAX);
 	if (err)
 		return err;
 	rings = calloc(o->ndsc_keyrings + 1, sizeof *rings);
@@ -1660,7 +1486,7 @@ done:
 		}
 	}
 	if (stage)
-		dgit_fetch_remove_tree(stage);
+		dgit_fs_remove_tree(stage);
 	free(stage);
 	if (it)
 		for (i = 0; i < src->nfiles; i++) {

@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "dgit_changelog.h"
+#include "dgit_date.h"
 #include "dgit_error.h"
 
 #define MAX_WARNINGS 1000
@@ -132,185 +133,11 @@ xstrndup(const char *s, size_t n)
 	return strndup(s, n);
 }
 
-/*
- * Dates.  days_from_civil: days since 1970-01-01 of a proleptic Gregorian
- * date, counting in 400-year eras that start on March 1st.
- */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static int
-days_in_month(int y, int m)
-{
-	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-	    31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return dm[m - 1];
-}
-
-static const char *const months[] = { "January", "February", "March",
-    "April", "May", "June", "July", "August", "September", "October",
-    "November", "December" };
-static const char *const wdays[] = { "Mon", "Tue", "Wed", "Thu", "Fri",
-    "Sat", "Sun" };
-
-/* n digits at s as a number. */
-static int
-digits(const char *s, size_t n)
-{
-	int v = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		v = v * 10 + (s[i] - '0');
-	return v;
-}
-
-/*
- * Parse s[0..n) as "[Day,\s*]D{1,2}\s+Mon\s+YYYY\s+H{1,2}:MM:SS\s+[+-]ZZZZ",
- * trailing whitespace allowed.  Returns -1 if the shape does not match;
- * otherwise 0 and sets *bad (a message, NULL if the date is fine) and
- * *warn (a tolerated oddity, or NULL), *date_len (the date without
- * trailing whitespace).
- */
-static int
-scan_date(const char *s, size_t n, int64_t *ts, int *tz, const char **bad,
-    const char **warn, size_t *date_len)
-{
-	const char *p = s, *e = s + n, *w, *mon;
-	size_t wl, monl, i;
-	int day, year, hh, mm, ss, zh, zm, month = 0, sign;
-
-	*bad = *warn = NULL;
-	*ts = 0;
-	*tz = 0;
-	/* optional "Day," */
-	for (w = p; w < e && is_word(*w); w++)
-		;
-	if (w > p && w < e && *w == ',') {
-		wl = w - p;
-		for (i = 0; i < 7; i++)
-			if (wl == 3 && memcmp(p, wdays[i], 3) == 0)
-				break;
-		if (i == 7)
-			*warn = "ignoring invalid week day";
-		p = w + 1;
-		while (p < e && is_space(*p))
-			p++;
-	}
-	for (w = p; w < e && is_digit(*w); w++)
-		;
-	if (w - p < 1 || w - p > 2)
-		return -1;
-	day = digits(p, w - p);
-	p = w;
-	if (p >= e || !is_space(*p))
-		return -1;
-	while (p < e && is_space(*p))
-		p++;
-	for (mon = p; p < e && is_word(*p); p++)
-		;
-	monl = p - mon;
-	if (monl == 0 || p >= e || !is_space(*p))
-		return -1;
-	while (p < e && is_space(*p))
-		p++;
-	for (w = p; w < e && is_digit(*w); w++)
-		;
-	if (w - p != 4)
-		return -1;
-	year = digits(p, 4);
-	p = w;
-	if (p >= e || !is_space(*p))
-		return -1;
-	while (p < e && is_space(*p))
-		p++;
-	for (w = p; w < e && is_digit(*w); w++)
-		;
-	if (w - p < 1 || w - p > 2)
-		return -1;
-	hh = digits(p, w - p);
-	p = w;
-	if (e - p < 6 || p[0] != ':' || !is_digit(p[1]) || !is_digit(p[2]) ||
-	    p[3] != ':' || !is_digit(p[4]) || !is_digit(p[5]))
-		return -1;
-	mm = digits(p + 1, 2);
-	ss = digits(p + 4, 2);
-	p += 6;
-	if (p >= e || !is_space(*p))
-		return -1;
-	while (p < e && is_space(*p))
-		p++;
-	if (e - p < 5 || (p[0] != '+' && p[0] != '-') || !is_digit(p[1]) ||
-	    !is_digit(p[2]) || !is_digit(p[3]) || !is_digit(p[4]))
-		return -1;
-	sign = p[0] == '-' ? -1 : 1;
-	zh = digits(p + 1, 2);
-	zm = digits(p + 3, 2);
-	p += 5;
-	*date_len = p - s;
-	while (p < e && is_space(*p))
-		p++;
-	if (p != e)
-		return -1;
-
-	/* the shape matches; now the values */
-	for (i = 0; i < 12; i++)
-		if (monl == 3 && strncasecmp(mon, months[i], 3) == 0)
-			break;
-	if (i == 12) {
-		for (i = 0; i < 12; i++)
-			if (monl == strlen(months[i]) &&
-			    strncasecmp(mon, months[i], monl) == 0)
-				break;
-		if (i == 12) {
-			*bad = "invalid month name";
-			return 0;
-		}
-		*warn = "full month name instead of the abbreviated one";
-	}
-	month = (int)i + 1;
-	if (day < 1 || day > days_in_month(year, month) || hh > 23 ||
-	    mm > 59 || ss > 60 || zm > 59) {
-		*bad = "date or time out of range";
-		return 0;
-	}
-	*tz = sign * (zh * 60 + zm);
-	*ts = days_from_civil(year, month, day) * 86400 + hh * 3600 +
-	    mm * 60 + ss - (int64_t)*tz * 60;
-	return 0;
-}
-
 const struct dgit_error *
 dgit_changelog_parse_date(int64_t *timestamp, int *tz_offset,
     const char *date, const char *what)
 {
-	const char *bad, *warn;
-	size_t dl;
-
-	*timestamp = 0;
-	*tz_offset = 0;
-	if (scan_date(date, strlen(date), timestamp, tz_offset, &bad, &warn,
-	    &dl) < 0)
-		return dgit_error_fmt(DGIT_ERR_PARSE, "'%s': malformed date "
-		    "'%s' (expected 'Day, DD Mon YYYY HH:MM:SS +ZZZZ')", what,
-		    date);
-	if (bad)
-		return dgit_error_fmt(DGIT_ERR_PARSE, "'%s': %s in date '%s'",
-		    what, bad, date);
-	return NULL;
+	return dgit_date_parse(timestamp, tz_offset, date, 0, what);
 }
 
 /* Parsing state. */
@@ -638,6 +465,7 @@ parse_trailer(struct parser *ps, const char *line, size_t n, int *ok)
 	const struct dgit_error *err;
 	const char *gt = NULL, *lt = NULL, *p, *bad, *warn, *ds;
 	size_t i, blanks, dl;
+	struct dgit_date dt;
 	int64_t ts;
 	int tz;
 
@@ -666,8 +494,13 @@ parse_trailer(struct parser *ps, const char *line, size_t n, int *ok)
 	if (blanks == 0)
 		return NULL;
 	ds = p + blanks;
-	if (scan_date(ds, line + n - ds, &ts, &tz, &bad, &warn, &dl) < 0)
+	if (dgit_date_scan(&dt, ds, (size_t)(line + n - ds), 0) < 0)
 		return NULL;
+	ts = dt.time;
+	tz = dt.tz;
+	bad = dt.bad;
+	warn = dt.warn;
+	dl = dt.len;
 	*ok = 1;
 	if (ent == NULL || ent->has_trailer)
 		return NULL;               /* caller reports the misplacement */

@@ -735,3 +735,91 @@ done:
 	dgit_clearsigned_free(cs);
 	return err;
 }
+
+void
+dgit_dsc_dgit_release(struct dgit_dsc_dgit *d)
+{
+	if (d == NULL)
+		return;
+	free(d->distro);
+	free(d->tag);
+	free(d->url);
+	memset(d, 0, sizeof *d);
+}
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+/* Length of the word at p whose characters are all in set (NULL: any
+ * non-blank); 0 when the word has another character in it. */
+static size_t
+dgit_word(const char *p, const char *set)
+{
+	size_t n = 0;
+
+	while (p[n] && !is_blank(p[n])) {
+		if (set && strchr(set, p[n]) == NULL)
+			return 0;
+		n++;
+	}
+	return n;
+}
+
+#define DGIT_ALNUM "0123456789abcdefghijklmnopqrstuvwxyz" \
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+const struct dgit_error *
+dgit_dsc_dgit_parse(struct dgit_dsc_dgit *out, const char *field,
+    const char *what)
+{
+	/* dgit's $distro_re and $versiontag_re */
+	static const char *const sets[3] = { "-+." DGIT_ALNUM,
+		"-+.%_/" DGIT_ALNUM, NULL };
+	char **dst[3];
+	const char *p = field, *why = NULL;
+	size_t n;
+
+	memset(out, 0, sizeof *out);
+	dst[0] = &out->distro;
+	dst[1] = &out->tag;
+	dst[2] = &out->url;
+	if (p == NULL)
+		p = "";
+	n = dgit_word(p, "0123456789abcdefABCDEF");
+	if (n != 40 || (p[n] && !is_blank(p[n]))) {
+		why = "the first word is not a 40-digit commit id";
+		goto bad;
+	}
+	for (size_t i = 0; i < 40; i++)
+		out->commit[i] = (char)(p[i] >= 'A' && p[i] <= 'F' ?
+		    p[i] - 'A' + 'a' : p[i]);
+	out->commit[40] = '\0';
+	p += n;
+	while (is_blank(*p))
+		p++;
+	if (*p == '\0')
+		return NULL;       /* the old form: only the commit */
+	for (int w = 0; w < 3; w++) {
+		while (is_blank(*p))
+			p++;
+		n = dgit_word(p, sets[w]);
+		if (n == 0 || (w == 0 && strchr(DGIT_ALNUM, *p) == NULL)) {
+			why = w == 0 ? "bad distro" : w == 1 ? "bad tag" :
+			    "no URL";
+			goto bad;
+		}
+		if ((*dst[w] = strndup(p, n)) == NULL) {
+			dgit_dsc_dgit_release(out);
+			return dgit_error(DGIT_ERR_NOMEM);
+		}
+		p += n;
+	}
+	return NULL;
+bad:
+	dgit_dsc_dgit_release(out);
+	return dgit_error_fmt(DGIT_ERR_PARSE, "'%s': malformed Dgit: field "
+	    "'%.200s' (%s)", what, field ? field : "", why);
+}

@@ -19,6 +19,7 @@
 #include <curl/curl.h>
 
 #include "dgit_fetch.h"
+#include "dgit_fs.h"
 
 #define ERRLEN 1024
 
@@ -31,7 +32,7 @@ struct xfer {
 	char errbuf[CURL_ERROR_SIZE];
 	char *tmp;                 /* temporary file next to dest */
 	int fd;
-	struct dgit_sha256 sha;
+	struct dgit_hash sha;          /* SHA-256 */
 	uint64_t got;              /* bytes in tmp, all hashed */
 	uint64_t cap;              /* never accept more than this */
 	uint64_t range_from;       /* the Range asked for this attempt */
@@ -78,97 +79,12 @@ fail(struct run *r, const struct dgit_error *err)
 	snprintf(r->msg, sizeof r->msg, "%s", err->msg);
 }
 
-const struct dgit_error *
-dgit_fetch_mkdirs(const char *path)
-{
-	char buf[PATH_MAX];
-	size_t len = strlen(path);
-
-	if (len == 0 || len >= sizeof buf)
-		return dgit_error_fmt(DGIT_ERR_USAGE, "bad directory name '%s'",
-		    path);
-	memcpy(buf, path, len + 1);
-	for (char *p = buf + 1; ; p++) {
-		if (*p == '/' || *p == '\0') {
-			char c = *p;
-
-			*p = '\0';
-			if (mkdir(buf, 0755) == -1 && errno != EEXIST)
-				return dgit_error_from_errno(
-				    "cannot create directory '%s'", buf);
-			*p = c;
-			if (c == '\0')
-				break;
-		}
-	}
-	return NULL;
-}
-
-static const struct dgit_error *
-make_tmp(char **out, int *fd, const char *dest)
-{
-	const char *slash = strrchr(dest, '/');
-	size_t dl = slash ? (size_t)(slash - dest + 1) : 0;
-	const char *base = dest + dl;
-	char *t;
-
-	*out = NULL;
-	*fd = -1;
-	if (asprintf(&t, "%.*s.%s.dgit-XXXXXX", (int)dl, dest, base) == -1)
-		return dgit_error(DGIT_ERR_NOMEM);
-	*fd = mkostemp(t, O_CLOEXEC);
-	if (*fd == -1) {
-		const struct dgit_error *err = dgit_error_from_errno(
-		    "cannot create a temporary file for '%s'", dest);
-		free(t);
-		return err;
-	}
-	/* mkstemp makes 0600; give the final file the usual umask mode */
-	{
-		mode_t mask = umask(022);
-
-		umask(mask);
-		if (fchmod(*fd, 0666 & ~mask) == -1) {
-			const struct dgit_error *err = dgit_error_from_errno(
-			    "cannot chmod '%s'", t);
-			close(*fd);
-			*fd = -1;
-			unlink(t);
-			free(t);
-			return err;
-		}
-	}
-	*out = t;
-	return NULL;
-}
-
-static const struct dgit_error *
-write_all(int fd, const void *buf, size_t len, const char *path)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w == -1 && (errno == ENOSPC || errno == EDQUOT))
-			return dgit_error_from_errno("cannot write '%s' (free "
-			    "some space and try again)", path);
-		if (w == -1)
-			return dgit_error_from_errno("cannot write '%s'", path);
-		p += w;
-		len -= (size_t)w;
-	}
-	return NULL;
-}
-
 /*
  * Copy src to fd while hashing; fails on a size over cap.  Used for cache
- * hits and dgit_fetch_copy_file.
+ * hits.
  */
 static const struct dgit_error *
-copy_hash(int fd, const char *tmp, const char *src, struct dgit_sha256 *sha,
+copy_hash(int fd, const char *tmp, const char *src, struct dgit_hash *sha,
     uint64_t cap)
 {
 	const struct dgit_error *err = NULL;
@@ -194,48 +110,13 @@ copy_hash(int fd, const char *tmp, const char *src, struct dgit_sha256 *sha,
 			    "'%s' is larger than expected", src);
 			goto done;
 		}
-		dgit_sha256_update(sha, buf, (size_t)n);
-		err = write_all(fd, buf, (size_t)n, tmp);
+		dgit_hash_update(sha, buf, (size_t)n);
+		err = dgit_fs_write_all(fd, buf, (size_t)n, tmp);
 		if (err)
 			goto done;
 	}
 done:
 	close(in);
-	return err;
-}
-
-const struct dgit_error *
-dgit_fetch_copy_file(const char *dest, const char *src)
-{
-	const struct dgit_error *err;
-	struct dgit_sha256 sha;
-	char *tmp = NULL;
-	int fd = -1;
-
-	err = make_tmp(&tmp, &fd, dest);
-	if (err)
-		return err;
-	dgit_sha256_init(&sha);
-	err = copy_hash(fd, tmp, src, &sha, UINT64_MAX);
-	if (err)
-		goto done;
-	if (close(fd) == -1) {
-		fd = -1;
-		err = dgit_error_from_errno("cannot write '%s'", tmp);
-		goto done;
-	}
-	fd = -1;
-	if (rename(tmp, dest) == -1) {
-		err = dgit_error_from_errno("cannot rename '%s' to '%s'", tmp,
-		    dest);
-		goto done;
-	}
-done:
-	if (fd != -1)
-		close(fd);
-	if (err && tmp)
-		unlink(tmp);
-	free(tmp);
 	return err;
 }
 
@@ -260,21 +141,19 @@ dgit_fetch_cache_dir(char **out)
 	return NULL;
 }
 
-static const struct dgit_error *
-cache_sha_path(char **out, const char *cache_dir, const char *hex, int mk)
+const struct dgit_error *
+dgit_fetch_cache_path(char **out, const char *cache_dir, const char *sub,
+    const char *name, int mk)
 {
 	char *dir = NULL;
 	const struct dgit_error *err = NULL;
 
 	*out = NULL;
-	if (asprintf(&dir, "%s/sha256/%.2s", cache_dir, hex) == -1)
+	if (asprintf(&dir, "%s/%s", cache_dir, sub) == -1)
 		return dgit_error(DGIT_ERR_NOMEM);
-	if (mk) {
-		err = dgit_fetch_mkdirs(dir);
-		if (err)
-			goto done;
-	}
-	if (asprintf(out, "%s/%s", dir, hex) == -1) {
+	if (mk && (err = dgit_fs_mkdirs(dir)))
+		goto done;
+	if (asprintf(out, "%s/%s", dir, name) == -1) {
 		*out = NULL;
 		err = dgit_error(DGIT_ERR_NOMEM);
 	}
@@ -283,77 +162,35 @@ done:
 	return err;
 }
 
+/* CACHE/sha256/XX/HEX */
+static const struct dgit_error *
+cache_sha_path(char **out, const char *cache_dir, const char *hex, int mk)
+{
+	char sub[sizeof "sha256/xx"];
+
+	*out = NULL;
+	if (strlen(hex) < 2)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "bad sha256 '%s'", hex);
+	snprintf(sub, sizeof sub, "sha256/%.2s", hex);
+	return dgit_fetch_cache_path(out, cache_dir, sub, hex, mk);
+}
+
 const struct dgit_error *
 dgit_fetch_cache_url_path(char **out, const char *cache_dir, const char *url)
 {
-	struct dgit_sha256 c;
-	char hex[DGIT_SHA256_HEXLEN + 1], *dir = NULL;
 	const struct dgit_error *err;
+	char hex[DGIT_SHA256_HEXLEN + 1];
 
 	*out = NULL;
-	dgit_sha256_init(&c);
-	dgit_sha256_update(&c, url, strlen(url));
-	dgit_sha256_final_hex(&c, hex);
-	if (asprintf(&dir, "%s/url", cache_dir) == -1)
-		return dgit_error(DGIT_ERR_NOMEM);
-	err = dgit_fetch_mkdirs(dir);
-	if (err == NULL && asprintf(out, "%s/%s", dir, hex) == -1) {
-		*out = NULL;
-		err = dgit_error(DGIT_ERR_NOMEM);
-	}
-	free(dir);
-	return err;
-}
-
-static const struct dgit_error *
-rm_tree(int dirfd, const char *name, const char *path)
-{
-	const struct dgit_error *err = NULL;
-	DIR *d;
-	struct dirent *de;
-	int fd;
-
-	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
-		return NULL;
-	if (errno != EISDIR && errno != EPERM)
-		return dgit_error_from_errno("cannot remove '%s'", path);
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC);
-	if (fd == -1)
-		return dgit_error_from_errno("cannot open '%s'", path);
-	d = fdopendir(fd);
-	if (d == NULL) {
-		close(fd);
-		return dgit_error_from_errno("cannot open '%s'", path);
-	}
-	while (err == NULL && (de = readdir(d)) != NULL) {
-		char *sub;
-
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		if (asprintf(&sub, "%s/%s", path, de->d_name) == -1)
-			return closedir(d), dgit_error(DGIT_ERR_NOMEM);
-		err = rm_tree(fd, de->d_name, sub);
-		free(sub);
-	}
-	closedir(d);
-	if (err == NULL && unlinkat(dirfd, name, AT_REMOVEDIR) == -1 &&
-	    errno != ENOENT)
-		err = dgit_error_from_errno("cannot remove '%s'", path);
-	return err;
-}
-
-const struct dgit_error *
-dgit_fetch_remove_tree(const char *path)
-{
-	return rm_tree(AT_FDCWD, path, path);
+	if ((err = dgit_hash_buf_hex(hex, DGIT_HASH_SHA256, url, strlen(url))))
+		return err;
+	return dgit_fetch_cache_path(out, cache_dir, "url", hex, 1);
 }
 
 const struct dgit_error *
 dgit_fetch_cache_clear(const char *cache_dir)
 {
-	return rm_tree(AT_FDCWD, cache_dir, cache_dir);
+	return dgit_fs_remove_tree(cache_dir);
 }
 
 /* Best effort: a cache that cannot be written only costs a download. */
@@ -364,19 +201,8 @@ cache_store(const char *cache_dir, const char *hex, const char *path)
 
 	if (cache_sha_path(&cp, cache_dir, hex, 1))
 		return;
-	if (access(cp, F_OK) != 0) {
-		char *t = NULL;
-
-		if (asprintf(&t, "%s.%ld.tmp", cp, (long)getpid()) != -1) {
-			unlink(t);
-			if (link(path, t) == 0 ||
-			    dgit_fetch_copy_file(t, path) == NULL) {
-				if (rename(t, cp) == -1)
-					unlink(t);
-			}
-			free(t);
-		}
-	}
+	if (access(cp, F_OK) != 0)
+		(void)dgit_fs_link_or_copy(path, cp);
 	free(cp);
 }
 
@@ -400,7 +226,7 @@ check_item(struct xfer *x, const char *what)
 		snprintf(named, sizeof named, "%s' from '%s", it->name, what);
 		what = named;
 	}
-	dgit_sha256_final_hex(&x->sha, it->got_sha256);
+	dgit_hash_final_hex(&x->sha, it->got_sha256);
 	it->got_size = x->got;
 	if (it->has_size && x->got != it->size)
 		return dgit_error_fmt(DGIT_ERR_CHECKSUM,
@@ -444,7 +270,7 @@ try_cache(struct run *r, struct xfer *x)
 	int ok = 0;
 
 	if (r->o->cache_dir == NULL || x->it->sha256 == NULL ||
-	    !dgit_sha256_hex_valid(x->it->sha256))
+	    !dgit_hash_hex_valid(x->it->sha256, DGIT_HASH_SHA256))
 		return 0;
 	if (cache_sha_path(&cp, r->o->cache_dir, x->it->sha256, 0))
 		return 0;
@@ -462,7 +288,8 @@ try_cache(struct run *r, struct xfer *x)
 		/* start the download from an empty file */
 		if (ftruncate(x->fd, 0) == -1 || lseek(x->fd, 0, SEEK_SET) == -1)
 			ok = 0;
-		dgit_sha256_init(&x->sha);
+		/* on failure the context is gone; on_data notices */
+		(void)dgit_hash_reset(&x->sha);
 		x->got = 0;
 		x->it->got_sha256[0] = '\0';
 		x->it->got_size = 0;
@@ -490,19 +317,26 @@ on_data(char *data, size_t size, size_t nmemb, void *arg)
 				x->write_errno = errno;
 				return 0;
 			}
-			dgit_sha256_init(&x->sha);
+			if (dgit_hash_reset(&x->sha) != NULL) {
+				x->write_errno = ENOMEM;
+				return 0;
+			}
 			x->got = 0;
 		}
+	}
+	if (x->sha.ctx == NULL) {
+		x->write_errno = ENOMEM;
+		return 0;
 	}
 	if (x->got + len > x->cap) {
 		x->oversize = 1;
 		return 0;
 	}
-	if (write_all(x->fd, data, len, x->tmp) != NULL) {
+	if (dgit_fs_write_all(x->fd, data, len, x->tmp) != NULL) {
 		x->write_errno = errno;
 		return 0;
 	}
-	dgit_sha256_update(&x->sha, data, len);
+	dgit_hash_update(&x->sha, data, len);
 	x->got += len;
 	*x->net_bytes += len;
 	return len;
@@ -645,7 +479,8 @@ ended(struct run *r, CURLM *m, struct xfer *x, CURLcode rc)
 		    status == 416) || rc == CURLE_RANGE_ERROR) {
 			/* our Range was refused: start again from zero */
 			x->got = 0;
-			dgit_sha256_init(&x->sha);
+			if ((err = dgit_hash_reset(&x->sha)))
+				return err;
 			again = 1;
 		}
 	}
@@ -731,8 +566,10 @@ dgit_fetch_files(const struct dgit_fetch_opts *o,
 		items[i].got_size = 0;
 		items[i].from_cache = 0;
 		x->cap = item_cap(x->it);
-		dgit_sha256_init(&x->sha);
-		err = make_tmp(&x->tmp, &x->fd, x->it->dest);
+		err = dgit_hash_init(&x->sha, DGIT_HASH_SHA256);
+		if (err == NULL)
+			err = dgit_fs_tmpfile_beside(&x->tmp, &x->fd,
+			    x->it->dest);
 		if (err) {
 			fail(&r, err);
 			goto done;
@@ -835,6 +672,7 @@ done:
 			curl_multi_remove_handle(m, x->h);
 			curl_easy_cleanup(x->h);
 		}
+		dgit_hash_release(&x->sha);
 		if (x->fd != -1)
 			close(x->fd);
 		if (x->tmp) {

@@ -5,36 +5,34 @@
  * placement rules on the tree model, patches applied to the touched files
  * only, every object into one pack.
  */
-#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 #include <zlib.h>
 
+#include "dgit_changelog.h"
 #include "dgit_deb822.h"
 #include "dgit_import.h"
 #include "dgit_pack.h"
 #include "dgit_patch.h"
 #include "dgit_quilt.h"
-#include "dgit_sha256.h"
+#include "dgit_hash.h"
 #include "dgit_tree.h"
+#include "dgit_version.h"
 
 #define DIFF_MAX ((size_t)1 << 30)        /* a .diff.gz over 1 GiB is junk */
 #define META_MAX ((size_t)64 << 20)       /* changelog, control, a patch */
 
 /* One debian/changelog entry: what the commits need from it. */
 struct clog_entry {
-	char *source, *version;
-	char *text;                /* header line to before the trailer */
-	char *name, *email;
-	long long when;            /* seconds since the epoch, UTC */
+	const char *source, *version;
+	const char *name, *email;
+	long long when;            /* seconds since the epoch, UTC; -1: none */
 };
 
 struct imp {
@@ -44,8 +42,10 @@ struct imp {
 	const struct dgit_import_opts *opts;
 	struct dgit_pack *pack;
 	struct dgit_tree *tree;    /* the package tree being built */
-	struct clog_entry *clog;   /* entries, newest first */
+	struct dgit_changelog *cl; /* debian/changelog */
+	struct clog_entry *clog;   /* its entries, newest first */
 	size_t nclog;
+	char *clog_text;           /* the first entry as written */
 	size_t orig_entry;         /* oldest entry with this upstream version */
 	char *maint_name, *maint_email;
 	size_t npatches;
@@ -103,254 +103,70 @@ sb_str(struct sb *b, const char *s)
 
 /* ---- debian/changelog ------------------------------------------------ */
 
-static const char *const months[12] = { "Jan", "Feb", "Mar", "Apr", "May",
-	"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-
-/* Parse an unsigned decimal of 1..maxd digits at *p. */
-static int
-num(const char **p, int maxd, long *out)
-{
-	long v = 0;
-	int d = 0;
-
-	while (isdigit((unsigned char)**p) && d < maxd) {
-		v = v * 10 + (**p - '0');
-		(*p)++;
-		d++;
-	}
-	*out = v;
-	return d > 0 ? 0 : -1;
-}
-
-/* RFC 2822 date as in changelog trailers: "[Day, ]DD Mon YYYY HH:MM:SS
- * +ZZZZ" (seconds optional).  Returns -1 on malformed input. */
-static int
-parse_date(const char *s, long long *when)
-{
-	const char *p = s;
-	long day, year, hh, mm, ss = 0, tz;
-	int mon = -1, sign;
-	struct tm tm;
-
-	while (*p == ' ')
-		p++;
-	if (isalpha((unsigned char)*p)) {
-		while (isalpha((unsigned char)*p))
-			p++;
-		if (*p == ',')
-			p++;
-		while (*p == ' ')
-			p++;
-	}
-	if (num(&p, 2, &day) != 0 || *p++ != ' ')
-		return -1;
-	for (int i = 0; i < 12; i++)
-		if (strncasecmp(p, months[i], 3) == 0)
-			mon = i;
-	if (mon < 0)
-		return -1;
-	p += 3;
-	if (*p++ != ' ' || num(&p, 4, &year) != 0 || *p++ != ' ' ||
-	    num(&p, 2, &hh) != 0 || *p++ != ':' || num(&p, 2, &mm) != 0)
-		return -1;
-	if (*p == ':') {
-		p++;
-		if (num(&p, 2, &ss) != 0)
-			return -1;
-	}
-	while (*p == ' ')
-		p++;
-	if (*p != '+' && *p != '-')
-		return -1;
-	sign = *p++ == '-' ? -1 : 1;
-	if (num(&p, 4, &tz) != 0)
-		return -1;
-	if (day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 ||
-	    year < 1970)
-		return -1;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = (int)year - 1900;
-	tm.tm_mon = mon;
-	tm.tm_mday = (int)day;
-	tm.tm_hour = (int)hh;
-	tm.tm_min = (int)mm;
-	tm.tm_sec = (int)ss;
-	*when = (long long)timegm(&tm) -
-	    sign * ((tz / 100) * 3600 + (tz % 100) * 60);
-	return 0;
-}
-
-/* "Name <email>" -> name, email (both trimmed, malloc'd). */
-static int
-split_person(const char *s, size_t n, char **name, char **email)
-{
-	const char *lt = NULL, *gt = NULL, *e = s + n;
-	const char *ns = s, *ne;
-
-	*name = *email = NULL;
-	for (const char *p = s; p < e; p++)
-		if (*p == '<')
-			lt = p;
-	if (lt)
-		gt = memchr(lt, '>', (size_t)(e - lt));
-	if (lt == NULL || gt == NULL)
-		return -1;
-	ne = lt;
-	while (ns < ne && isspace((unsigned char)*ns))
-		ns++;
-	while (ne > ns && isspace((unsigned char)ne[-1]))
-		ne--;
-	*name = strndup(ns, (size_t)(ne - ns));
-	*email = strndup(lt + 1, (size_t)(gt - lt - 1));
-	if (*name == NULL || *email == NULL) {
-		free(*name);
-		free(*email);
-		*name = *email = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-static void
-clog_free(struct clog_entry *c, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(c[i].source);
-		free(c[i].version);
-		free(c[i].text);
-		free(c[i].name);
-		free(c[i].email);
-	}
-	free(c);
-}
-
 /*
- * The entries of a changelog: "PKG (VER) DIST; OPTS" at column 0, body,
- * " -- NAME <EMAIL>  DATE".  Stops at the first line that is neither.
+ * The entries of debian/changelog as the commits use them (strings
+ * borrowed from im->cl).  Only the first entry must be complete; later
+ * ones matter only for the orig tarballs' identity, and an entry there
+ * that cannot be read (old formats, bad trailers) ends that search.
  */
 static const struct dgit_error *
-parse_changelog(struct clog_entry **out, size_t *nout, const char *buf,
-    size_t len)
+load_changelog(struct imp *im, const char *buf, size_t len)
 {
-	const struct dgit_error *err = NULL;
-	struct clog_entry *v = NULL, *cur = NULL;
-	size_t n = 0, lineno = 0;
-	const char *p = buf, *end = buf + len, *start = NULL;
+	const struct dgit_error *err;
+	const struct dgit_changelog_entry *e;
+	size_t n, line = 1;
+	const char *p = buf, *start = NULL, *te = NULL;
 
-	*out = NULL;
-	*nout = 0;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-		size_t ll = (size_t)(le - p);
-
-		lineno++;
-		if (cur == NULL) {
-			const char *op, *cp;
-			struct clog_entry *nv;
-
-			if (ll == 0 || isspace((unsigned char)p[0]))
-				goto next;
-			op = memchr(p, '(', ll);
-			cp = op ? memchr(op, ')', (size_t)(le - op)) : NULL;
-			if (op == NULL || cp == NULL || op == p ||
-			    op[-1] != ' ') {
-				if (n == 0)
-					err = dgit_error_fmt(DGIT_ERR_PARSE,
-					    "'debian/changelog' line %zu: not "
-					    "a changelog entry header", lineno);
-				break;     /* trailing junk, old formats */
-			}
-			nv = realloc(v, (n + 1) * sizeof *v);
-			if (nv == NULL) {
-				err = nomem();
-				break;
-			}
-			v = nv;
-			cur = &v[n++];
-			memset(cur, 0, sizeof *cur);
-			cur->source = strndup(p, (size_t)(op - 1 - p));
-			cur->version = strndup(op + 1, (size_t)(cp - op - 1));
-			if (cur->source == NULL || cur->version == NULL) {
-				err = nomem();
-				break;
-			}
-			start = p;
-		} else if (ll >= 4 && memcmp(p, " -- ", 4) == 0) {
-			const char *sep = NULL;
-			const char *te = p;
-
-			for (const char *q = p + 4; q + 1 < le; q++)
-				if (q[0] == ' ' && q[1] == ' ' && q[-1] == '>')
-					sep = q;
-			if (sep == NULL || split_person(p + 4,
-			    (size_t)(sep - p - 4), &cur->name, &cur->email)) {
-				err = dgit_error_fmt(DGIT_ERR_PARSE,
-				    "'debian/changelog' line %zu: malformed "
-				    "trailer line", lineno);
-				break;
-			}
-			{
-				char date[128];
-				size_t dl = (size_t)(le - sep - 2);
-
-				if (dl >= sizeof date)
-					dl = sizeof date - 1;
-				memcpy(date, sep + 2, dl);
-				date[dl] = '\0';
-				/* old entries may have dates dpkg only warns
-				 * about: an error only if the date is used */
-				if (parse_date(date, &cur->when) != 0) {
-					cur->when = -1;
-					if (n == 1) {
-						err = dgit_error_fmt(
-						    DGIT_ERR_PARSE, "'debian/"
-						    "changelog' line %zu: bad "
-						    "date '%s'", lineno, date);
-						break;
-					}
-				}
-			}
-			/* the text: up to the trailer, trailing blank lines
-			 * removed */
-			while (te > start && (te[-1] == '\n' || te[-1] == ' ' ||
-			    te[-1] == '\t'))
-				te--;
-			cur->text = strndup(start, (size_t)(te - start));
-			if (cur->text == NULL) {
-				err = nomem();
-				break;
-			}
-			cur = NULL;
-		}
-next:
-		p = nl ? nl + 1 : end;
-	}
-	if (err == NULL && cur != NULL)
-		err = dgit_error_fmt(DGIT_ERR_PARSE, "'debian/changelog': the "
-		    "entry for %s has no trailer line", cur->version);
-	if (err == NULL && n == 0)
-		err = dgit_error_fmt(DGIT_ERR_PARSE, "'debian/changelog' has "
-		    "no entries");
-	if (err) {
-		clog_free(v, n);
+	err = dgit_changelog_parse(&im->cl, buf, len, "debian/changelog");
+	if (err)
 		return err;
+	n = dgit_changelog_nentries(im->cl);
+	e = dgit_changelog_entry(im->cl, 0);
+	if (!e->has_trailer)
+		return dgit_error_fmt(DGIT_ERR_PARSE, "'debian/changelog': the "
+		    "entry for %s has no trailer line", e->version);
+	if ((im->clog = calloc(n, sizeof *im->clog)) == NULL)
+		return nomem();
+	for (size_t i = 0; i < n; i++) {
+		struct clog_entry *c = &im->clog[i];
+		int64_t ts;
+		int tz;
+
+		e = dgit_changelog_entry(im->cl, i);
+		c->source = e->package;
+		c->version = e->version;
+		c->name = e->maintainer_name;
+		c->email = e->maintainer_email;
+		c->when = e->timestamp;
+		/* a date dpkg only warns about counts as none */
+		if (!e->has_trailer || e->date == NULL ||
+		    dgit_changelog_parse_date(&ts, &tz, e->date, "") != NULL ||
+		    ts < 0)
+			c->when = -1;
+		im->nclog++;
 	}
-	*out = v;
-	*nout = n;
+	/* the first entry's text as written: its header line up to its
+	 * trailer, less trailing blank lines */
+	e = dgit_changelog_entry(im->cl, 0);
+	while (p < buf + len && (start == NULL || te == NULL)) {
+		const char *nl = memchr(p, '\n', (size_t)(buf + len - p));
+
+		if (line == e->line)
+			start = p;
+		if (line == e->trailer_line)
+			te = p;
+		p = nl ? nl + 1 : buf + len;
+		line++;
+	}
+	if (start == NULL || te == NULL || te < start)
+		return dgit_error_fmt(DGIT_ERR_PARSE, "'debian/changelog': "
+		    "cannot find the first entry");
+	while (te > start && (te[-1] == '\n' || te[-1] == ' ' ||
+	    te[-1] == '\t'))
+		te--;
+	if ((im->clog_text = strndup(start, (size_t)(te - start))) == NULL)
+		return nomem();
 	return NULL;
-}
-
-/* The upstream part of a version: no epoch, no Debian revision. */
-static char *
-upstream_of(const char *v)
-{
-	const char *c = strchr(v, ':'), *d;
-
-	if (c)
-		v = c + 1;
-	d = strrchr(v, '-');
-	return strndup(v, d ? (size_t)(d - v) : strlen(v));
 }
 
 /* ---- reading from the tree ------------------------------------------- */
@@ -396,20 +212,18 @@ read_metadata(struct imp *im)
 	err = read_tree_file(im, &buf, &len, "debian/changelog", 1);
 	if (err)
 		goto done;
-	err = parse_changelog(&im->clog, &im->nclog, buf, len);
+	err = load_changelog(im, buf, len);
 	if (err)
 		goto done;
 	free(buf);
 	buf = NULL;
-	up = upstream_of(im->clog[0].version);
-	if (up == NULL) {
-		err = nomem();
-		goto done;
-	}
 	im->orig_entry = 0;
-	for (size_t i = 1; i < im->nclog; i++) {
-		char *u = upstream_of(im->clog[i].version);
-		int same = u && strcmp(u, up) == 0;
+	if (dgit_version_upstream(&up, im->clog[0].version) != NULL)
+		up = NULL;         /* then the first entry is the orig's */
+	for (size_t i = 1; up && i < im->nclog; i++) {
+		char *u = NULL;
+		int same = im->clog[i].version && dgit_version_upstream(&u,
+		    im->clog[i].version) == NULL && strcmp(u, up) == 0;
 
 		free(u);
 		if (!same || im->clog[i].when < 0)
@@ -423,10 +237,12 @@ read_metadata(struct imp *im)
 	    "debian/control") == NULL && np > 0) {
 		const char *m = dgit_deb822_get(paras[0], "Maintainer");
 
-		if (m)
-			split_person(m, strlen(m), &im->maint_name,
-			    &im->maint_email);
+		if (m && dgit_quilt_parse_author(&im->maint_name,
+		    &im->maint_email, m, strlen(m)) != NULL)
+			err = nomem();
 	}
+	if (err && err->code == DGIT_ERR_NOMEM)
+		goto done;
 	err = NULL;
 	if (im->maint_name == NULL) {
 		im->maint_name = strdup(im->clog[0].name);
@@ -503,7 +319,7 @@ clog_message(struct imp *im, const char *kind)
 {
 	struct sb b = { NULL, 0, 0 };
 
-	if (sb_str(&b, im->clog[0].text) || sb_str(&b, "\n\n[dgit import ") ||
+	if (sb_str(&b, im->clog_text) || sb_str(&b, "\n\n[dgit import ") ||
 	    sb_str(&b, kind) || sb_str(&b, " ") ||
 	    sb_str(&b, im->dsc->source) || sb_str(&b, " ") ||
 	    sb_str(&b, im->dsc->version) || sb_str(&b, "]\n")) {
@@ -746,8 +562,19 @@ apply_patch(struct imp *im, const char *buf, size_t len, const char *what,
 	err = dgit_patch_parse(&p, buf, len, 1, what);
 	if (err)
 		return err;
-	for (size_t i = 0; i < dgit_patch_nfiles(p) && err == NULL; i++)
-		err = apply_file(im, dgit_patch_file(p, i), quilt, what);
+	for (size_t i = 0; i < dgit_patch_nfiles(p) && err == NULL; i++) {
+		const struct dgit_patch_file *pf = dgit_patch_file(p, i);
+
+		/* dpkg-source's warning for what GNU patch reads leniently */
+		if (pf->short_tail && im->opts->unpack.warn) {
+			char msg[512];
+
+			snprintf(msg, sizeof msg, "unexpected end of diff "
+			    "'%s'", what);
+			im->opts->unpack.warn(im->opts->unpack.warn_arg, msg);
+		}
+		err = apply_file(im, pf, quilt, what);
+	}
 	dgit_patch_free(p);
 	return err;
 }
@@ -760,120 +587,6 @@ series_exists(const char *path, void *ctx)
 
 	return dgit_tree_get(im->tree, path, &mode, NULL) == NULL &&
 	    mode != 0;
-}
-
-/*
- * gbp pq reads a mail-style header (git format-patch) with "git mailinfo
- * -k", which keeps the subject as written ("[PATCH 1/8] ..."); the quilt
- * module strips such tags.  So for a patch that starts like a mail, take
- * the Subject: field as written (continuation lines unfolded).
- * Returns malloc'd text or NULL (none, or not mail-style).
- */
-static char *
-mail_subject(const char *buf, size_t len)
-{
-	const char *p = buf, *end = buf + len;
-	struct sb b = { NULL, 0, 0 };
-	int mail = 0, in_subject = 0;
-
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t ll = (size_t)((nl ? nl : end) - p);
-
-		if (ll && p[ll - 1] == '\r')
-			ll--;
-		if (p == buf)
-			mail = (ll >= 5 && strncmp(p, "From ", 5) == 0) ||
-			    (ll >= 5 && strncasecmp(p, "From:", 5) == 0) ||
-			    (ll >= 8 && strncasecmp(p, "Subject:", 8) == 0);
-		if (!mail || ll == 0)
-			break;
-		if (in_subject && (p[0] == ' ' || p[0] == '\t')) {
-			const char *q = p;
-			size_t ql = ll;
-
-			while (ql && (*q == ' ' || *q == '\t')) {
-				q++;
-				ql--;
-			}
-			if (sb_str(&b, " ") || sb_add(&b, q, ql))
-				goto fail;
-		} else if (ll >= 8 && strncasecmp(p, "Subject:", 8) == 0 &&
-		    b.s == NULL) {
-			const char *q = p + 8;
-			size_t ql = ll - 8;
-
-			while (ql && (*q == ' ' || *q == '\t')) {
-				q++;
-				ql--;
-			}
-			while (ql && (q[ql - 1] == ' ' || q[ql - 1] == '\t'))
-				ql--;
-			if (sb_add(&b, q, ql))
-				goto fail;
-			in_subject = 1;
-		} else {
-			in_subject = 0;
-		}
-		p = nl ? nl + 1 : end;
-	}
-	return b.s;
-fail:
-	free(b.s);
-	return NULL;
-}
-
-/* The commit message of a patch, as gbp pq import writes it. */
-static char *
-patch_message(const char *name, const struct dgit_quilt_header *h,
-    const char *text, size_t len)
-{
-	struct sb b = { NULL, 0, 0 };
-	const char *base = strrchr(name, '/');
-	char *subj = mail_subject(text, len);
-	int bad = 0;
-
-	base = base ? base + 1 : name;
-	if (subj && *subj) {
-		;
-	} else if (h->subject && *h->subject) {
-		free(subj);
-		subj = strdup(h->subject);
-	} else {
-		size_t n = strlen(base);
-
-		free(subj);
-		if (n > 6 && strcmp(base + n - 6, ".patch") == 0)
-			n -= 6;
-		else if (n > 5 && strcmp(base + n - 5, ".diff") == 0)
-			n -= 5;
-		subj = strndup(base, n);
-	}
-	if (subj == NULL)
-		return NULL;
-	bad |= sb_str(&b, subj) || sb_str(&b, "\n\n");
-	if (h->body && *h->body) {
-		size_t n = strlen(h->body);
-
-		while (n && (h->body[n - 1] == '\n' || h->body[n - 1] == ' '))
-			n--;
-		bad |= sb_add(&b, h->body, n) || sb_str(&b, "\n\n");
-	} else {
-		bad |= sb_str(&b, "\n");
-	}
-	if (base != name) {
-		bad |= sb_str(&b, "Gbp-Pq: Topic ") ||
-		    sb_add(&b, name, (size_t)(base - name - 1)) ||
-		    sb_str(&b, "\n");
-	}
-	/* gbp pq leaves no newline at the end */
-	bad |= sb_str(&b, "Gbp-Pq: Name ") || sb_str(&b, base);
-	free(subj);
-	if (bad) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
 }
 
 static const struct dgit_error *
@@ -927,18 +640,18 @@ apply_series(struct imp *im, git_oid *head)
 			err = apply_patch(im, buf, len, ppath, 1);
 		if (err == NULL)
 			err = dgit_tree_write(&tree, im->tree, im->pack);
-		if (err == NULL) {
-			msg = patch_message(s->patches[i].name, &h, buf, len);
-			if (msg == NULL)
-				err = nomem();
-		}
+		if (err == NULL)
+			err = dgit_quilt_commit_message(&msg, &h,
+			    s->patches[i].name);
 		if (err == NULL) {
 			long long when;
+			int tz;
 
 			/* the header's date when it is a full one (gbp pq
 			 * takes a Date: field; a bare Last-Update day is
 			 * not used), else the changelog's */
-			if (h.date == NULL || parse_date(h.date, &when) != 0)
+			if (h.date == NULL || dgit_quilt_date_parse(&when, &tz,
+			    h.date) != NULL)
 				when = -1;
 			err = make_commit(im, &commit, &tree, head, 1, NULL,
 			    h.author_name ? h.author_name : im->maint_name,
@@ -977,7 +690,7 @@ check_files(struct imp *im)
 		path = file_path(im, f->name);
 		if (path == NULL)
 			return nomem();
-		err = dgit_sha256_file(hex, &size, path);
+		err = dgit_hash_file(hex, &size, DGIT_HASH_SHA256, path);
 		if (err == NULL && size != f->size)
 			err = dgit_error_fmt(DGIT_ERR_CHECKSUM, "size mismatch "
 			    "for '%s' (the .dsc says %llu bytes, the file has "
@@ -992,34 +705,13 @@ check_files(struct imp *im)
 			    f->sha256, hex);
 		else if (err == NULL && f->sha256[0] == '\0' && f->md5[0]) {
 			/* an old .dsc with only Files: check the MD5 */
-			unsigned char md[EVP_MAX_MD_SIZE];
-			unsigned int mdlen = 0;
-			char mhex[33];
-			FILE *fp = fopen(path, "rb");
-			EVP_MD_CTX *c = EVP_MD_CTX_new();
-			char rb[65536];
-			size_t r;
+			char mhex[DGIT_MD5_HEXLEN + 1];
 
-			if (fp == NULL || c == NULL) {
-				err = fp ? nomem() : dgit_error_from_errno(
-				    "cannot open '%s'", path);
-			} else {
-				EVP_DigestInit_ex(c, EVP_md5(), NULL);
-				while ((r = fread(rb, 1, sizeof rb, fp)) > 0)
-					EVP_DigestUpdate(c, rb, r);
-				EVP_DigestFinal_ex(c, md, &mdlen);
-				for (unsigned j = 0; j < 16 && j < mdlen; j++)
-					snprintf(mhex + 2 * j, 3, "%02x",
-					    md[j]);
-				if (strcasecmp(mhex, f->md5) != 0)
-					err = dgit_error_fmt(DGIT_ERR_CHECKSUM,
-					    "checksum mismatch for '%s' "
-					    "(expected md5 %s, got %s)",
-					    f->name, f->md5, mhex);
-			}
-			if (fp)
-				fclose(fp);
-			EVP_MD_CTX_free(c);
+			err = dgit_hash_file(mhex, NULL, DGIT_HASH_MD5, path);
+			if (err == NULL && strcasecmp(mhex, f->md5) != 0)
+				err = dgit_error_fmt(DGIT_ERR_CHECKSUM,
+				    "checksum mismatch for '%s' (expected md5 "
+				    "%s, got %s)", f->name, f->md5, mhex);
 		}
 		free(path);
 	}
@@ -1203,7 +895,9 @@ import_quilt(struct imp *im, git_oid *head)
 	const struct dgit_dsc_file *deb = find_kind(dsc, DGIT_DSC_DEBIAN_TAR);
 	const struct dgit_dsc_file *orig = find_kind(dsc, DGIT_DSC_ORIG);
 
-	if (orig == NULL || deb == NULL)
+	const git_oid *deb_tree = im->opts ? im->opts->debian_tree : NULL;
+
+	if (orig == NULL || (deb == NULL && deb_tree == NULL))
 		return dgit_error_fmt(DGIT_ERR_PARSE, "a '3.0 (quilt)' .dsc "
 		    "needs an orig tarball and a debian tarball");
 	tc = calloc(dsc->nfiles + 1, sizeof *tc);
@@ -1240,18 +934,30 @@ import_quilt(struct imp *im, git_oid *head)
 			goto done;
 		tc[ntc++].f = f;
 	}
-	err = unpack_one(im, &t, deb->name, 1, 0, 0);
-	if (err)
-		goto done;
-	dgit_tree_strip_single(t, &dname);
-	if ((err = dgit_tree_write(&tc[ntc].tree, t, im->pack)) ||
-	    (err = dgit_tree_remove(im->tree, "debian")))
-		goto done;
-	err = dgit_tree_overlay(im->tree, dname ? dname : "", t);
-	t = NULL;
-	if (err)
-		goto done;
-	tc[ntc++].f = deb;
+	if (deb_tree) {
+		/* debian/ from git: replaces the orig's, as the tarball's */
+		if ((err = dgit_tree_new(&t)) ||
+		    (err = dgit_tree_add_git(t, "", im->repo, deb_tree)) ||
+		    (err = dgit_tree_remove(im->tree, "debian")))
+			goto done;
+		err = dgit_tree_overlay(im->tree, "debian", t);
+		t = NULL;
+		if (err)
+			goto done;
+	} else {
+		err = unpack_one(im, &t, deb->name, 1, 0, 0);
+		if (err)
+			goto done;
+		dgit_tree_strip_single(t, &dname);
+		if ((err = dgit_tree_write(&tc[ntc].tree, t, im->pack)) ||
+		    (err = dgit_tree_remove(im->tree, "debian")))
+			goto done;
+		err = dgit_tree_overlay(im->tree, dname ? dname : "", t);
+		t = NULL;
+		if (err)
+			goto done;
+		tc[ntc++].f = deb;
+	}
 
 	if ((err = read_metadata(im)) != NULL)
 		goto done;
@@ -1355,24 +1061,6 @@ dgit_import_dsc(struct dgit_import_result *out, git_repository *repo,
 	git_oid_cpy(&out->import, &head);
 	if ((err = dgit_tree_write(&out->tree, im.tree, im.pack)) != NULL)
 		goto done;
-	if (opts && opts->merge_parent) {
-		git_oid parents[2];
-		char *msg;
-
-		git_oid_cpy(&parents[0], &head);
-		git_oid_cpy(&parents[1], opts->merge_parent);
-		if (asprintf(&msg, "Merge %s (%s) import into %s\n",
-		    dsc->source, dsc->version, opts->merge_ref ?
-		    opts->merge_ref : "HEAD") < 0) {
-			err = nomem();
-			goto done;
-		}
-		err = make_commit(&im, &head, &out->tree, parents, 2, NULL,
-		    NULL, NULL, -1, msg);
-		free(msg);
-		if (err)
-			goto done;
-	}
 	git_oid_cpy(&out->commit, &head);
 	out->npatches = im.npatches;
 	out->nobjects = dgit_pack_count(im.pack);
@@ -1380,116 +1068,10 @@ dgit_import_dsc(struct dgit_import_result *out, git_repository *repo,
 done:
 	dgit_pack_free(im.pack);
 	dgit_tree_free(im.tree);
-	clog_free(im.clog, im.nclog);
+	free(im.clog);
+	free(im.clog_text);
+	dgit_changelog_free(im.cl);
 	free(im.maint_name);
 	free(im.maint_email);
-	return err;
-}
-
-#define DEFUSE_MACRO "[attr]dgit-defuse-attrs"
-#define DEFUSE_ATTRS "-text -eol -crlf -ident -filter -working-tree-encoding"
-
-const struct dgit_error *
-dgit_import_setup_gitattributes(git_repository *repo)
-{
-	const struct dgit_error *err = NULL;
-	const char *common = git_repository_commondir(repo);
-	char *path = NULL, *tmp = NULL, *old = NULL;
-	struct sb out = { NULL, 0, 0 };
-	size_t len = 0;
-	FILE *fp = NULL;
-	int have_macro = 0;
-
-	if (asprintf(&path, "%sinfo/attributes", common) < 0 ||
-	    asprintf(&tmp, "%sinfo/attributes.dgit-new", common) < 0) {
-		err = nomem();
-		goto done;
-	}
-	fp = fopen(path, "rb");
-	if (fp) {
-		struct sb in = { NULL, 0, 0 };
-		char buf[4096];
-		size_t n;
-
-		while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-			if (in.len + n > META_MAX || sb_add(&in, buf, n)) {
-				free(in.s);
-				err = dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' is "
-				    "too big", path);
-				goto done;
-			}
-		fclose(fp);
-		fp = NULL;
-		old = in.s;
-		len = in.len;
-	}
-	/* lines: keep all, replacing an old macro line */
-	for (const char *p = old, *end = old + len; p && p < end;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
-
-		if (ll > strlen(DEFUSE_MACRO) &&
-		    strncmp(p, DEFUSE_MACRO, strlen(DEFUSE_MACRO)) == 0 &&
-		    isspace((unsigned char)p[strlen(DEFUSE_MACRO)])) {
-			char *line = strndup(p, ll);
-
-			if (line && strstr(line, " -working-tree-encoding") &&
-			    have_macro == 0) {
-				free(line);
-				goto done;     /* set up already */
-			}
-			free(line);
-			have_macro = 1;
-			if (sb_str(&out, DEFUSE_MACRO "\t" DEFUSE_ATTRS "\n")) {
-				err = nomem();
-				goto done;
-			}
-		} else if (sb_add(&out, p, ll) || sb_str(&out, "\n")) {
-			err = nomem();
-			goto done;
-		}
-		p = nl ? nl + 1 : end;
-	}
-	if (!have_macro) {
-		struct sb head = { NULL, 0, 0 };
-
-		if (sb_str(&head, "*\tdgit-defuse-attrs\n" DEFUSE_MACRO "\t"
-		    DEFUSE_ATTRS "\n# ^ see GITATTRIBUTES in dgit(7) and "
-		    "dgit setup-new-tree in dgit(1)\n") ||
-		    (out.len && sb_add(&head, out.s, out.len))) {
-			free(head.s);
-			err = nomem();
-			goto done;
-		}
-		free(out.s);
-		out = head;
-	}
-	{
-		char *dir = NULL;
-
-		if (asprintf(&dir, "%sinfo", common) >= 0)
-			(void)mkdir(dir, 0777);
-		free(dir);
-	}
-	fp = fopen(tmp, "wb");
-	if (fp == NULL || fwrite(out.s, 1, out.len, fp) != out.len ||
-	    fclose(fp) != 0) {
-		fp = NULL;
-		err = dgit_error_from_errno("cannot write '%s'", tmp);
-		unlink(tmp);
-		goto done;
-	}
-	fp = NULL;
-	if (rename(tmp, path) != 0) {
-		err = dgit_error_from_errno("cannot rename '%s'", tmp);
-		unlink(tmp);
-	}
-done:
-	if (fp)
-		fclose(fp);
-	free(out.s);
-	free(old);
-	free(tmp);
-	free(path);
 	return err;
 }

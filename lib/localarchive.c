@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dgit_fs.h"
 #include "dgit_localarchive.h"
 #include "dgit_repo.h"
 #include "dgit_sign.h"

@@ -303,10 +303,24 @@ read_hunks(struct pfile *pf, struct reader *r, int crlf, const char *what)
 			char kind;
 
 			if (!next_line(r, &s, &len)) {
-				err = dgit_error_fmt(DGIT_ERR_PARSE,
-				    "malformed patch '%s': hunk at line %zu "
-				    "ends early at end of input", what, h.line);
-				goto fail;
+				/*
+				 * GNU patch reads context lines missing at
+				 * the end of the patch as empty ones (and
+				 * dpkg-source warns "unexpected end of
+				 * diff"); anything else missing is an error.
+				 */
+				static char empty[] = "\n";
+
+				if (h.old_count - oldn != h.new_count - newn) {
+					err = dgit_error_fmt(DGIT_ERR_PARSE,
+					    "malformed patch '%s': hunk at "
+					    "line %zu ends early at end of "
+					    "input", what, h.line);
+					goto fail;
+				}
+				pf->pub.short_tail = 1;
+				s = empty;
+				len = 1;
 			}
 			kind = s[0];
 			if (kind == '\n' || (crlf && kind == '\r' &&
@@ -500,6 +514,13 @@ parse_file(struct pfile *pf, struct reader *r, int git, int strip,
 			    (starts(s, l, "Binary files ") &&
 			    l >= 7 && memcmp(s + l - 7, " differ", 7) == 0)) {
 				pf->pub.binary = 1;
+			} else if (!oldn && !starts(s, l, "--- ") &&
+			    !starts(s, l, "@@ ") && !starts(s, l, "diff ")) {
+				/*
+				 * The "diff --git" line gave no names (it may
+				 * be wrapped): patch(1) skips to "---"/"+++".
+				 */
+				;
 			} else if (starts(s, l, "literal ") ||
 			    starts(s, l, "delta ") ||
 			    (pf->pub.binary && l > 0 && s[0] != '-' &&

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dgit_buf.h"
 #include "dgit_error.h"
 #include "dgit_quilt.h"
 
@@ -203,32 +204,13 @@ dgit_quilt_series_path(char *buf, size_t bufsize, int *out_symlink,
  *   dropped, the rest kept as is).
  */
 
-struct sbuf {
-	char *b;
-	size_t len, cap;
-};
-
+/* Header fields grow from the patch file: capped. */
 static const struct dgit_error *
-sb_add(struct sbuf *sb, const char *s, size_t len)
+sb_add(struct dgit_buf *sb, const char *s, size_t len)
 {
-	if (sb->len + len + 1 > HEADER_MAX_FIELD)
-		return dgit_error(DGIT_ERR_LIMIT);
-	if (sb->len + len + 1 > sb->cap) {
-		size_t ncap = sb->cap ? sb->cap : 64;
-		char *nb;
-
-		while (ncap < sb->len + len + 1)
-			ncap *= 2;
-		nb = realloc(sb->b, ncap);
-		if (!nb)
-			return dgit_error(DGIT_ERR_NOMEM);
-		sb->b = nb;
-		sb->cap = ncap;
-	}
-	memcpy(sb->b + sb->len, s, len);
-	sb->len += len;
-	sb->b[sb->len] = 0;
-	return NULL;
+	if (sb->cap == 0)
+		sb->cap = HEADER_MAX_FIELD - 1;
+	return dgit_buf_add(sb, s, len);
 }
 
 static char *
@@ -247,8 +229,9 @@ dup_trim(const char *s, size_t len)
  * "Name <email>" (name may be "quoted") or a bare address, which is then
  * also the name.  Anything else (no address, empty name) is no author.
  */
-static const struct dgit_error *
-parse_author(char **name, char **email, const char *s, size_t len)
+const struct dgit_error *
+dgit_quilt_parse_author(char **name, char **email, const char *s,
+    size_t len)
 {
 	const char *lt = memchr(s, '<', len), *gt;
 	char *n = NULL, *e = NULL;
@@ -310,9 +293,9 @@ dgit_quilt_header_parse(struct dgit_quilt_header *h, const char *buf,
 {
 	const struct dgit_error *err = NULL;
 	const char *p = buf, *end = buf + len;
-	struct sbuf subj = { NULL, 0, 0 }, desc = { NULL, 0, 0 };
-	struct sbuf longd = { NULL, 0, 0 }, other = { NULL, 0, 0 };
-	struct sbuf free_text = { NULL, 0, 0 };
+	struct dgit_buf subj = DGIT_BUF_INIT, desc = DGIT_BUF_INIT;
+	struct dgit_buf longd = DGIT_BUF_INIT, other = DGIT_BUF_INIT;
+	struct dgit_buf free_text = DGIT_BUF_INIT;
 	char *from_name = NULL, *from_email = NULL;
 	char *auth_name = NULL, *auth_email = NULL;
 	enum { C_NONE, C_DESC, C_SUBJ, C_OTHER, C_DROP } cont = C_NONE;
@@ -408,12 +391,12 @@ dgit_quilt_header_parse(struct dgit_quilt_header *h, const char *buf,
 					cont = C_DESC;
 				}
 			} else if (field_is(p, fl, "From")) {
-				if (!have_from && (err = parse_author(
+				if (!have_from && (err = dgit_quilt_parse_author(
 				    &from_name, &from_email, v, vl)))
 					goto done;
 				have_from = 1;
 			} else if (field_is(p, fl, "Author")) {
-				if (!have_author && (err = parse_author(
+				if (!have_author && (err = dgit_quilt_parse_author(
 				    &auth_name, &auth_email, v, vl)))
 					goto done;
 				have_author = 1;
@@ -457,37 +440,37 @@ next:
 	}
 	/* Subject beats Description, whose long text then goes too */
 	if (have_subj || (have_desc && !desc_empty)) {
-		struct sbuf *sj = have_subj ? &subj : &desc;
+		struct dgit_buf *sj = have_subj ? &subj : &desc;
 
-		if (!(h->subject = strndup(sj->b ? sj->b : "", sj->len))) {
+		if (!(h->subject = strndup(sj->ptr ? sj->ptr : "", sj->len))) {
 			err = dgit_error(DGIT_ERR_NOMEM);
 			goto done;
 		}
 	}
 	{
-		struct sbuf body = { NULL, 0, 0 };
+		struct dgit_buf body = DGIT_BUF_INIT;
 
-		if ((other.len && ((err = sb_add(&body, other.b, other.len)) ||
+		if ((other.len && ((err = sb_add(&body, other.ptr, other.len)) ||
 		    (err = sb_add(&body, "\n", 1)))) ||
 		    (!have_subj && longd.len &&
-		    (err = sb_add(&body, longd.b, longd.len))) ||
+		    (err = sb_add(&body, longd.ptr, longd.len))) ||
 		    (free_text.len &&
-		    (err = sb_add(&body, free_text.b, free_text.len)))) {
-			free(body.b);
+		    (err = sb_add(&body, free_text.ptr, free_text.len)))) {
+			dgit_buf_release(&body);
 			goto done;
 		}
-		h->body = body.b ? body.b : strdup("");
+		h->body = dgit_buf_detach(&body, NULL);
 		if (!h->body) {
 			err = dgit_error(DGIT_ERR_NOMEM);
 			goto done;
 		}
 	}
 done:
-	free(subj.b);
-	free(desc.b);
-	free(longd.b);
-	free(other.b);
-	free(free_text.b);
+	dgit_buf_release(&subj);
+	dgit_buf_release(&desc);
+	dgit_buf_release(&longd);
+	dgit_buf_release(&other);
+	dgit_buf_release(&free_text);
 	free(from_name);
 	free(from_email);
 	free(auth_name);
@@ -515,7 +498,7 @@ dgit_quilt_commit_message(char **out, const struct dgit_quilt_header *h,
     const char *patch_name)
 {
 	const struct dgit_error *err = NULL;
-	struct sbuf m = { NULL, 0, 0 };
+	struct dgit_buf m = DGIT_BUF_INIT;
 	const char *base = strrchr(patch_name, '/');
 	char *subject = NULL;
 
@@ -538,10 +521,9 @@ dgit_quilt_commit_message(char **out, const struct dgit_quilt_header *h,
 	if ((err = sb_add(&m, "Gbp-Pq: Name ", 13)) ||
 	    (err = sb_add(&m, base, strlen(base))))
 		goto done;
-	*out = m.b;
-	m.b = NULL;
+	*out = dgit_buf_detach(&m, NULL);
 done:
-	free(m.b);
+	dgit_buf_release(&m);
 	free(subject);
 	return err;
 }

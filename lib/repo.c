@@ -1,7 +1,6 @@
-/* Repository set-up as dgit does it, and safe directory creation. */
+/* Repository set-up as dgit does it. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,83 +10,8 @@
 #include <git2.h>
 
 #include "dgit_error.h"
+#include "dgit_fs.h"
 #include "dgit_repo.h"
-
-const struct dgit_error *
-dgit_fs_read_file(char **out, size_t *len, const char *path, size_t max)
-{
-	FILE *fp;
-	char *buf = NULL;
-	size_t n = 0, cap = 0, r;
-
-	*out = NULL;
-	*len = 0;
-	fp = fopen(path, "rb");
-	if (fp == NULL) {
-		if (errno == ENOENT)
-			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "'%s' does not exist", path);
-		return dgit_error_from_errno("cannot open '%s'", path);
-	}
-	for (;;) {
-		if (n + 4096 + 1 > cap) {
-			char *nb;
-
-			cap = cap ? cap * 2 : 8192;
-			nb = realloc(buf, cap);
-			if (nb == NULL) {
-				free(buf);
-				fclose(fp);
-				return dgit_error(DGIT_ERR_NOMEM);
-			}
-			buf = nb;
-		}
-		r = fread(buf + n, 1, cap - n - 1, fp);
-		n += r;
-		if (r == 0)
-			break;
-		if (max && n > max) {
-			free(buf);
-			fclose(fp);
-			return dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' is too big "
-			    "(over %zu bytes)", path, max);
-		}
-	}
-	if (ferror(fp)) {
-		free(buf);
-		fclose(fp);
-		return dgit_error_from_errno("cannot read '%s'", path);
-	}
-	fclose(fp);
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return NULL;
-}
-
-/* Write path via path.new + rename so a failure leaves the old file. */
-static const struct dgit_error *
-write_file_atomic(const char *path, const char *data, size_t len)
-{
-	char tmp[4096];
-	FILE *fp;
-
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.new", path) >= sizeof tmp)
-		return dgit_error_fmt(DGIT_ERR_LIMIT, "path too long: '%s'", path);
-	fp = fopen(tmp, "wb");
-	if (fp == NULL)
-		return dgit_error_from_errno("create '%s'", tmp);
-	if (fwrite(data, 1, len, fp) != len || fclose(fp) != 0) {
-		const struct dgit_error *err = dgit_error_from_errno("write '%s'", tmp);
-		unlink(tmp);
-		return err;
-	}
-	if (rename(tmp, path) != 0) {
-		const struct dgit_error *err = dgit_error_from_errno("install '%s'", path);
-		unlink(tmp);
-		return err;
-	}
-	return NULL;
-}
 
 static const struct dgit_error *
 info_path(char *buf, size_t bufsz, git_repository *repo, const char *file)
@@ -103,62 +27,96 @@ info_path(char *buf, size_t bufsz, git_repository *repo, const char *file)
 	return NULL;
 }
 
+#define ATTRS_MAX ((size_t)64 << 20)
+
+/* A "[attr]dgit-defuse-attrs" line (dgit's $gitattrs_ourmacro_re). */
+static int
+is_macro_line(const char *line, size_t ll)
+{
+	static const char macro[] = "[attr]dgit-defuse-attrs";
+	size_t ml = sizeof macro - 1;
+
+	return ll > ml && memcmp(line, macro, ml) == 0 &&
+	    (line[ml] == ' ' || line[ml] == '\t');
+}
+
+/* The macro has " -working-tree-encoding" (blank on both sides). */
+static int
+is_macro_proper(const char *line, size_t ll)
+{
+	static const char w[] = "-working-tree-encoding";
+	size_t wl = sizeof w - 1;
+
+	for (size_t i = 1; i + wl <= ll; i++)
+		if ((line[i - 1] == ' ' || line[i - 1] == '\t') &&
+		    memcmp(line + i, w, wl) == 0 && (i + wl == ll ||
+		    line[i + wl] == ' ' || line[i + wl] == '\t' ||
+		    line[i + wl] == '\r'))
+			return 1;
+	return 0;
+}
+
+/*
+ * As dgit's setup_gitattrs: the first macro line decides.  Proper: the
+ * file is left alone.  Old: every macro line is rewritten, nothing added.
+ * None: dgit's three header lines go first.  Other lines are kept.
+ */
 const struct dgit_error *
 dgit_repo_setup_gitattrs(git_repository *repo)
 {
-	static const char macro[] = "[attr]dgit-defuse-attrs";
+	static const char newline[] = "[attr]dgit-defuse-attrs\t"
+	    DGIT_DEFUSE_ATTRS "\n";
+	static const char head[] = "*\tdgit-defuse-attrs\n%s"
+	    "# ^ see GITATTRIBUTES in dgit(7) and dgit setup-new-tree in "
+	    "dgit(1)\n";
 	const struct dgit_error *err;
-	char path[4096], *old = NULL, *out = NULL, *line, *save = NULL;
+	char path[4096], *old = NULL, *out = NULL;
 	size_t oldlen = 0, outlen = 0, cap;
+	const char *p, *end;
+	int have_old = 0;
 
 	err = info_path(path, sizeof path, repo, "attributes");
 	if (err)
 		return err;
-	err = dgit_fs_read_file(&old, &oldlen, path, 0);
+	err = dgit_fs_read_file(&old, &oldlen, path, ATTRS_MAX);
 	if (err && err->code != DGIT_ERR_NOT_FOUND)
 		return err;
 	err = NULL;
+	for (p = old, end = old + oldlen; p && p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
-	cap = oldlen + 512;
-	out = malloc(cap);
-	if (out == NULL) {
+		if (is_macro_line(p, ll)) {
+			if (is_macro_proper(p, ll))
+				goto done;
+			have_old = 1;
+			break;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	/* each line at most grows to the macro line, plus the header */
+	cap = oldlen + 512 + (oldlen / 2 + 1) * sizeof newline;
+	if ((out = malloc(cap)) == NULL) {
 		err = dgit_error(DGIT_ERR_NOMEM);
 		goto done;
 	}
-	if (old) {
-		/* A proper macro already there: leave the file alone. */
-		for (line = old; line && *line; ) {
-			char *nl = strchr(line, '\n');
-			size_t ll = nl ? (size_t)(nl - line) : strlen(line);
+	if (!have_old)
+		outlen = (size_t)snprintf(out, cap, head, newline);
+	for (p = old, end = old + oldlen; p && p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
-			if (ll > sizeof macro && strncmp(line, macro, sizeof macro - 1) == 0 &&
-			    (line[sizeof macro - 1] == ' ' || line[sizeof macro - 1] == '\t')) {
-				if (memmem(line, ll, " -working-tree-encoding", 23) ||
-				    memmem(line, ll, "\t-working-tree-encoding", 23))
-					goto done;
-				break;
-			}
-			line = nl ? nl + 1 : NULL;
-		}
-	}
-	outlen = (size_t)snprintf(out, cap, "*\tdgit-defuse-attrs\n%s\t%s\n"
-	    "# ^ see GITATTRIBUTES in dgit(7) and dgit setup-new-tree in dgit(1)\n",
-	    macro, DGIT_DEFUSE_ATTRS);
-	if (old) {
-		for (line = strtok_r(old, "\n", &save); line;
-		    line = strtok_r(NULL, "\n", &save)) {
-			size_t ll = strlen(line);
-
-			if (strncmp(line, macro, sizeof macro - 1) == 0)
-				continue;   /* an old, insufficient macro: replaced */
-			if (strcmp(line, "*\tdgit-defuse-attrs") == 0)
-				continue;
-			memcpy(out + outlen, line, ll);
+		if (is_macro_line(p, ll)) {
+			memcpy(out + outlen, newline, sizeof newline - 1);
+			outlen += sizeof newline - 1;
+		} else {
+			memcpy(out + outlen, p, ll);
 			outlen += ll;
 			out[outlen++] = '\n';
 		}
+		p = nl ? nl + 1 : end;
 	}
-	err = write_file_atomic(path, out, outlen);
+	err = dgit_fs_write_file_atomic(path, out, outlen, 0);
 done:
 	free(old);
 	free(out);
@@ -210,7 +168,7 @@ dgit_repo_setup_mergechangelogs(git_repository *repo)
 		err = dgit_error_git("set up the debian/changelog merge driver");
 		goto done;
 	}
-	err = write_file_atomic(path, out, outlen);
+	err = dgit_fs_write_file_atomic(path, out, outlen, 0);
 done:
 	git_config_free(cfg);
 	free(old);
@@ -268,70 +226,4 @@ done:
 	git_reference_free(ref);
 	git_commit_free(c);
 	return err;
-}
-
-const struct dgit_error *
-dgit_fs_tmpdir_beside(char **out, const char *target)
-{
-	const char *slash = strrchr(target, '/');
-	struct stat st;
-	size_t dirlen = slash ? (size_t)(slash - target) + 1 : 0;
-	size_t n = strlen(target) + 32;
-	char *p;
-
-	*out = NULL;
-	if (lstat(target, &st) == 0)
-		return dgit_error_fmt(DGIT_ERR_EXISTS,
-		    "'%s' already exists; choose another directory or remove it",
-		    target);
-	p = malloc(n);
-	if (p == NULL)
-		return dgit_error(DGIT_ERR_NOMEM);
-	snprintf(p, n, "%.*s.%s.dgit-XXXXXX", (int)dirlen, target,
-	    target + dirlen);
-	if (mkdtemp(p) == NULL) {
-		const struct dgit_error *err =
-		    dgit_error_from_errno("create a directory beside '%s'", target);
-		free(p);
-		return err;
-	}
-	*out = p;
-	return NULL;
-}
-
-const struct dgit_error *
-dgit_fs_rename_noreplace(const char *tmp, const char *target)
-{
-	struct stat st;
-
-	/* rename(2) replaces an empty directory; refuse that explicitly. */
-	if (lstat(target, &st) == 0)
-		return dgit_error_fmt(DGIT_ERR_EXISTS,
-		    "'%s' appeared while working; not replacing it", target);
-	if (rename(tmp, target) != 0)
-		return dgit_error_from_errno("rename '%s' to '%s'", tmp, target);
-	return NULL;
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		return rmdir(path);
-	return unlink(path);
-}
-
-const struct dgit_error *
-dgit_fs_remove_tree(const char *path)
-{
-	struct stat st;
-
-	if (lstat(path, &st) != 0)
-		return errno == ENOENT ? NULL :
-		    dgit_error_from_errno("remove '%s'", path);
-	if (nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS) != 0)
-		return dgit_error_from_errno("remove '%s'", path);
-	return NULL;
 }

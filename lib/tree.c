@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -723,4 +724,66 @@ dgit_tree_foreach(const struct dgit_tree *t, dgit_tree_cb cb, void *arg)
 	err = walk_node(&w, t->root);
 	free(w.buf);
 	return err;
+}
+
+struct add_git_ctx {
+	struct dgit_tree *t;
+	const char *prefix;
+	const struct dgit_error *err;
+};
+
+static int
+add_git_cb(const char *root, const git_tree_entry *e, void *arg)
+{
+	struct add_git_ctx *c = arg;
+	git_filemode_t fm = git_tree_entry_filemode(e);
+	char *path = NULL;
+	unsigned mode;
+
+	if (asprintf(&path, "%s%s%s%s", c->prefix, *c->prefix ? "/" : "",
+	    root, git_tree_entry_name(e)) < 0) {
+		c->err = nomem();
+		return -1;
+	}
+	switch (fm) {
+	case GIT_FILEMODE_TREE:
+		c->err = dgit_tree_mkdir(c->t, path);
+		break;
+	case GIT_FILEMODE_BLOB:
+	case GIT_FILEMODE_BLOB_EXECUTABLE:
+	case GIT_FILEMODE_LINK:
+		mode = fm == GIT_FILEMODE_BLOB ? DGIT_TREE_BLOB :
+		    fm == GIT_FILEMODE_LINK ? DGIT_TREE_LINK : DGIT_TREE_EXEC;
+		c->err = dgit_tree_set(c->t, path, mode, git_tree_entry_id(e),
+		    1);
+		break;
+	default:
+		c->err = dgit_error_fmt(DGIT_ERR_UNREPRESENTABLE, "'%s' is a "
+		    "submodule, which a source package cannot hold", path);
+		break;
+	}
+	free(path);
+	return c->err ? -1 : 0;
+}
+
+const struct dgit_error *
+dgit_tree_add_git(struct dgit_tree *t, const char *prefix,
+    git_repository *repo, const git_oid *tree_id)
+{
+	struct add_git_ctx c = { t, prefix ? prefix : "", NULL };
+	git_tree *tree = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+
+	if (git_tree_lookup(&tree, repo, tree_id) != 0)
+		return dgit_error_git("cannot read tree %s",
+		    git_oid_tostr(hex, sizeof hex, tree_id));
+	if (*c.prefix && (c.err = dgit_tree_mkdir(t, c.prefix)) != NULL)
+		goto done;
+	if (git_tree_walk(tree, GIT_TREEWALK_PRE, add_git_cb, &c) != 0 &&
+	    c.err == NULL)
+		c.err = dgit_error_git("cannot walk tree %s",
+		    git_oid_tostr(hex, sizeof hex, tree_id));
+done:
+	git_tree_free(tree);
+	return c.err;
 }

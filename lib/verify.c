@@ -8,16 +8,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <gpgme.h>
 
-#include "dgit_fetch.h"
+#include "dgit_fs.h"
 #include "dgit_verify.h"
+
+/* What gpg's VALIDSIG status lines said, for the signature class. */
+#define MAX_VALIDSIG 8
+struct validsig {
+	char fpr[65];
+	int sig_class;
+};
 
 struct home {
 	char *dir;
 	gpgme_ctx_t ctx;
+	struct validsig valid[MAX_VALIDSIG];
+	size_t nvalid;
 };
 
 static const struct dgit_error *
@@ -42,6 +52,54 @@ is_armored(const char *path)
 	return n >= 10 && memcmp(buf, "-----BEGIN", 10) == 0;
 }
 
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * "VALIDSIG FPR DATE TS EXPIRE VER RESERVED PKALGO HASHALGO CLASS PRIMARY":
+ * gpgme's verify result has no signature class, gpg's status line has.
+ */
+static gpgme_error_t
+status_cb(void *arg, const char *keyword, const char *args)
+{
+	struct home *h = arg;
+	struct validsig *v;
+	const char *p = args, *f[10];
+	size_t nf = 0, i;
+
+	if (keyword == NULL || args == NULL || strcmp(keyword, "VALIDSIG") ||
+	    h->nvalid >= MAX_VALIDSIG)
+		return 0;
+	while (nf < 10 && *p) {
+		f[nf++] = p;
+		while (*p && *p != ' ')
+			p++;
+		while (*p == ' ')
+			p++;
+	}
+	if (nf < 9)
+		return 0;
+	v = &h->valid[h->nvalid];
+	for (i = 0; i + 1 < sizeof v->fpr && f[0][i] && f[0][i] != ' '; i++)
+		v->fpr[i] = f[0][i];
+	v->fpr[i] = '\0';
+	v->sig_class = -1;
+	if (hexval(f[8][0]) >= 0 && hexval(f[8][1]) >= 0 &&
+	    (f[8][2] == ' ' || f[8][2] == '\0'))
+		v->sig_class = hexval(f[8][0]) * 16 + hexval(f[8][1]);
+	h->nvalid++;
+	return 0;
+}
+
 static void
 home_release(struct home *h)
 {
@@ -49,7 +107,7 @@ home_release(struct home *h)
 		gpgme_release(h->ctx);
 	h->ctx = NULL;
 	if (h->dir) {
-		dgit_fetch_remove_tree(h->dir);
+		dgit_fs_remove_tree(h->dir);
 		free(h->dir);
 		h->dir = NULL;
 	}
@@ -59,26 +117,14 @@ static const struct dgit_error *
 home_init(struct home *h, const char *const *keyrings, size_t n)
 {
 	const struct dgit_error *err = NULL;
-	const char *tmpdir = getenv("TMPDIR");
 	gpgme_error_t ge;
 	char *conf = NULL;
 	FILE *fp = NULL;
 
 	memset(h, 0, sizeof *h);
 	gpgme_check_version(NULL);
-	if (tmpdir == NULL || tmpdir[0] != '/')
-		tmpdir = "/tmp";
-	if (asprintf(&h->dir, "%s/dgit-gnupg.XXXXXX", tmpdir) == -1) {
-		h->dir = NULL;
-		return dgit_error(DGIT_ERR_NOMEM);
-	}
-	if (mkdtemp(h->dir) == NULL) {
-		err = dgit_error_from_errno("cannot create a temporary "
-		    "directory in '%s'", tmpdir);
-		free(h->dir);
-		h->dir = NULL;
+	if ((err = dgit_fs_mkdtemp(&h->dir, NULL, "dgit-gnupg")))
 		return err;
-	}
 	if (asprintf(&conf, "%s/gpg.conf", h->dir) == -1) {
 		conf = NULL;
 		err = dgit_error(DGIT_ERR_NOMEM);
@@ -124,6 +170,10 @@ home_init(struct home *h, const char *const *keyrings, size_t n)
 	if (ge == 0)
 		ge = gpgme_ctx_set_engine_info(h->ctx, GPGME_PROTOCOL_OpenPGP,
 		    NULL, h->dir);
+	if (ge == 0)
+		ge = gpgme_set_ctx_flag(h->ctx, "full-status", "1");
+	if (ge == 0)
+		gpgme_set_status_cb(h->ctx, status_cb, h);
 	if (ge) {
 		err = gerr(ge, "cannot set up gpgme in", h->dir);
 		goto done;
@@ -251,6 +301,10 @@ verify(struct dgit_verify_result **out, const char *const *keyrings,
 	err = judge(&r->fpr, h.ctx, what);
 	if (err)
 		goto done;
+	r->sig_class = -1;
+	for (size_t i = 0; i < h.nvalid; i++)
+		if (strcasecmp(h.valid[i].fpr, r->fpr) == 0)
+			r->sig_class = h.valid[i].sig_class;
 	if (dplain) {
 		size_t n = 0;
 		char *p = gpgme_data_release_and_get_mem(dplain, &n);

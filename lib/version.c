@@ -219,59 +219,19 @@ mangle_into(char *buf, const char *v)
 	*o = '\0';
 }
 
-/* dgit's distro names: [0-9a-zA-Z][-+.0-9a-zA-Z]* */
-static int
-valid_distro(const char *d)
-{
-	if (!is_alnum(d[0]))
-		return 0;
-	for (const char *p = d; *p != '\0'; p++)
-		if (!is_alnum(*p) && strchr("-+.", *p) == NULL)
-			return 0;
-	return 1;
-}
-
-static const struct dgit_error *
-tag(char **out, const char *prefix, const char *distro, const char *v)
+const struct dgit_error *
+dgit_version_mangle(char **out, const char *v)
 {
 	const struct dgit_error *err;
-	size_t len;
 	char *buf;
 
 	*out = NULL;
 	if ((err = dgit_version_check(v)) != NULL)
 		return err;
-	if (distro != NULL && !valid_distro(distro))
-		return dgit_error_fmt(DGIT_ERR_PARSE, "invalid distro name "
-		    "'%s': use letters, digits and '-+.', starting with a "
-		    "letter or digit", distro);
-	len = strlen(prefix) + (distro ? strlen(distro) + 1 : 0) +
-	    2 * strlen(v) + 1;
-	buf = malloc(len);
-	if (buf == NULL)
-		return dgit_error_from_errno("making a tag for version '%s'",
-		    v);
-	snprintf(buf, len, "%s%s%s", prefix, distro ? distro : "",
-	    distro ? "/" : "");
+	if ((buf = malloc(2 * strlen(v) + 1)) == NULL)
+		return dgit_error_from_errno("mangling version '%s'", v);
+	buf[0] = '\0';
 	mangle_into(buf, v);
 	*out = buf;
 	return NULL;
-}
-
-const struct dgit_error *
-dgit_version_mangle(char **out, const char *v)
-{
-	return tag(out, "", NULL, v);
-}
-
-const struct dgit_error *
-dgit_version_archive_tag(char **out, const char *distro, const char *v)
-{
-	return tag(out, "archive/", distro, v);
-}
-
-const struct dgit_error *
-dgit_version_maint_tag(char **out, const char *distro, const char *v)
-{
-	return tag(out, "", distro, v);
 }

@@ -6,7 +6,7 @@
 # CI=true) skips one, fails.  --unit runs only the unit tests.
 #
 # Environment: DGIT (the binary under test), BUILD, ASAN_BUILD (run the
-# unit tests and the ASAN_TESTS shell tests, default t2-t4, again with the
+# unit tests and the ASAN_TESTS shell tests, default t2-t5, again with the
 # sanitized build), JOBS (parallel test files, default 2), TESTS (glob of
 # shell tests).
 
@@ -39,7 +39,7 @@ if [ "$1" != "--unit" ]; then
 	# The download, import, clone and fetch tests again with the
 	# sanitized binary and helpers (threads, parsers, the pack writer).
 	if [ -n "$ASAN_BUILD" ] && [ -x "$ASAN_BUILD/dgit/dgit" ]; then
-		for s in $T/${ASAN_TESTS:-t[234][0-9][0-9][0-9]-*.sh}; do
+		for s in $T/${ASAN_TESTS:-t[2345][0-9][0-9][0-9]-*.sh}; do
 			[ -f "$s" ] && echo "ashell $s" >>"$list"
 		done
 	fi

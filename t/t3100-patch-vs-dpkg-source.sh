@@ -7,6 +7,7 @@ engine (t/helper/apply-patch).  The trees must be identical, file for
 file and mode for mode, or both must refuse the package.'
 . "$(dirname "$0")/test-lib.sh"
 
+. "$TEST_DIR/lib-reftree.sh"
 APPLY="$BUILD/t/helper/apply-patch"
 
 test_need_cmd dpkg-source
@@ -608,11 +609,18 @@ test_expect_success 'a hunk with fewer lines than its header is refused' '
 	check_both_fail "expected \[ +-\] at start of line 7" "at line 7: hunk at line 3 has fewer lines"
 '
 
-test_expect_success 'a hunk cut short by the end of the patch is refused' '
+test_expect_success 'a hunk cut short by the end of the patch: missing context read as blank, so it fails here' '
 	newcase short-hunk-eof &&
 	seq 1 5 >orig/f &&
 	mkpatch p "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n 1\n-2\n+TWO\n" &&
-	check_both_fail "unexpected end of diff" "hunk at line 3 ends early"
+	check_both_fail "unexpected end of diff" "does not apply"
+'
+
+test_expect_success 'a hunk cut short by more than context is malformed' '
+	newcase short-hunk-eof-minus &&
+	seq 1 5 >orig/f &&
+	mkpatch p "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n 1\n-2\n-3\n" &&
+	check_both_fail "error: unexpected end of diff" "hunk at line 3 ends early"
 '
 
 test_expect_success '--- and +++ without hunks are refused' '
@@ -648,6 +656,46 @@ test_expect_success '1.0 .diff.gz: emptied files are kept' '
 	listing ref >ref.list && listing ours >ours.list &&
 	test_cmp ref.list ours.list &&
 	test -f ref/e && ! test -s ref/e
+'
+
+# GNU patch reads context lines missing at the very end of the patch as
+# empty ones; dpkg-source warns and unpacks.
+test_expect_success 'last hunk short of trailing blank context at end of patch' '
+	newcase short-tail &&
+	printf "1\n2\n3\n4\n\n\n7\n" >orig/f &&
+	mkpatch p "--- a/f\n+++ b/f\n@@ -2,5 +2,5 @@\n 2\n-3\n+X\n 4\n \n" &&
+	printf "pkg (1.0-1) unstable; urgency=low\n\n  * x\n\n -- A <a@b.c>  Mon, 01 Jan 2018 00:00:00 +0000\n" \
+	    >deb/debian/changelog &&
+	check_same &&
+	test_grep X ours/f &&
+	test_grep "warning: unexpected end of diff" dpkg.out &&
+	git init -q repo &&
+	(cd repo && "$DGIT" import-dsc ../pkg_1.0-1.dsc +b) 2>import.err &&
+	test_grep "unexpected end of diff" import.err &&
+	test "$(git -C repo rev-parse "b^{tree}")" = "$(reference_tree "$PWD/pkg_1.0-1.dsc")"
+'
+
+test_expect_success 'last hunk two blank context lines short' '
+	newcase short-tail2 &&
+	printf "1\n2\n3\n4\n\n\n\n8\n" >orig/f &&
+	mkpatch p "--- a/f\n+++ b/f\n@@ -2,6 +2,6 @@\n 2\n-3\n+X\n 4\n \n" &&
+	check_same
+'
+
+test_expect_success 'last hunk short where the file has no blank line: both refuse' '
+	newcase short-tail-bad &&
+	printf "1\n2\n3\n4\n\n6\n7\n" >orig/f &&
+	mkpatch p "--- a/f\n+++ b/f\n@@ -2,5 +2,5 @@\n 2\n-3\n+X\n 4\n \n" &&
+	check_both_fail "FAILED" "does not apply"
+'
+
+test_expect_success 'a diff --git line wrapped onto two lines: names from ---/+++' '
+	newcase wrapped-git &&
+	mkdir -p orig/some/long/directory &&
+	seq 1 5 >orig/some/long/directory/file.c &&
+	mkpatch p "diff --git a/some/long/directory/file.c\n b/some/long/directory/file.c\nindex 1111111..2222222 100644\n--- a/some/long/directory/file.c\n+++ b/some/long/directory/file.c\n@@ -2,3 +2,3 @@\n 2\n-3\n+THREE\n 4\n" &&
+	check_same &&
+	test_grep THREE ours/some/long/directory/file.c
 '
 
 test_done

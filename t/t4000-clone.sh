@@ -111,9 +111,22 @@ test_expect_success 'fetch with nothing new changes nothing' '
 	test "$(git -C $r rev-parse refs/remotes/dgit/dgit/bookworm)" = "$before"
 '
 
-test_expect_success 'a new upload: fetch records it fast-forward, reusing the orig commit' '
+test_expect_success 'a failed ref update leaves no file it placed behind' '
 	archive_add_fixture archive bookworm hello-2 &&
 	archive_update archive bookworm &&
+	r=c-bookworm-hello-1/hello &&
+	old=$(git -C $r rev-parse refs/remotes/dgit/dgit/bookworm) &&
+	ls c-bookworm-hello-1 >files-before &&
+	: >$r/.git/refs/remotes/dgit/dgit/bookworm.lock &&
+	(cd $r && test_must_fail d fetch bookworm >../../out 2>../../err) &&
+	rm $r/.git/refs/remotes/dgit/dgit/bookworm.lock &&
+	test_grep "refs/remotes/dgit/dgit/bookworm" err &&
+	ls c-bookworm-hello-1 >files-after &&
+	test_cmp files-before files-after &&
+	test "$(git -C $r rev-parse refs/remotes/dgit/dgit/bookworm)" = "$old"
+'
+
+test_expect_success 'a new upload: fetch records it fast-forward, reusing the orig commit' '
 	r=c-bookworm-hello-1/hello &&
 	old=$(git -C $r rev-parse refs/remotes/dgit/dgit/bookworm) &&
 	(cd $r && d fetch bookworm >../../out 2>../../err) &&

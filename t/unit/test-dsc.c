@@ -545,11 +545,81 @@ test_fields(void)
 	}
 }
 
+/* The Dgit: field, against the forms dgit(7) and dgit's parser accept. */
+static void
+test_dgit_field(void)
+{
+	static const struct {
+		const char *in, *commit, *distro, *tag, *url;
+	} good[] = {
+		{ "0123456789abcdef0123456789abcdef01234567 debian "
+		  "archive/debian/1.0-1 https://git.example.org/dgit/foo",
+		  "0123456789abcdef0123456789abcdef01234567", "debian",
+		  "archive/debian/1.0-1", "https://git.example.org/dgit/foo" },
+		/* the older one-word form */
+		{ "0123456789abcdef0123456789abcdef01234567",
+		  "0123456789abcdef0123456789abcdef01234567", NULL, NULL, NULL },
+		{ "0123456789ABCDEF0123456789abcdef01234567  ",
+		  "0123456789abcdef0123456789abcdef01234567", NULL, NULL, NULL },
+		/* mangled versions, extra words ignored */
+		{ "89abcdef0123456789abcdef0123456789abcdef Ubuntu "
+		  "archive/ubuntu/1%2.0_rc1-3 file:///srv/x extra",
+		  "89abcdef0123456789abcdef0123456789abcdef", "Ubuntu",
+		  "archive/ubuntu/1%2.0_rc1-3", "file:///srv/x" },
+	};
+	static const char *const bad[] = {
+		"",
+		"0123abc distro=debian",
+		"0123456789abcdef0123456789abcdef0123456",       /* 39 */
+		"0123456789abcdef0123456789abcdef012345678",     /* 41 */
+		"0123456789abcdef0123456789abcdef0123456g",
+		"0123456789abcdef0123456789abcdef01234567 debian",
+		"0123456789abcdef0123456789abcdef01234567 debian tag",
+		"0123456789abcdef0123456789abcdef01234567 -debian t u",
+		"0123456789abcdef0123456789abcdef01234567 deb_ian t u",
+		"0123456789abcdef0123456789abcdef01234567 debian a:b u",
+		"0123456789abcdef0123456789abcdef01234567 debian a~b u",
+	};
+
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		struct dgit_dsc_dgit d;
+		const struct dgit_error *err = dgit_dsc_dgit_parse(&d,
+		    good[i].in, "f.dsc");
+
+		if (!unit_ok(err == NULL, "Dgit good[%zu] parses", i)) {
+			unit_diag("  %s", err->msg);
+			continue;
+		}
+		UNIT_STREQ(d.commit, good[i].commit, "good[%zu] commit", i);
+		if (good[i].distro) {
+			UNIT_STREQ(d.distro, good[i].distro, "good[%zu] distro",
+			    i);
+			UNIT_STREQ(d.tag, good[i].tag, "good[%zu] tag", i);
+			UNIT_STREQ(d.url, good[i].url, "good[%zu] url", i);
+		} else
+			unit_ok(!d.distro && !d.tag && !d.url,
+			    "good[%zu] has only the commit", i);
+		dgit_dsc_dgit_release(&d);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct dgit_dsc_dgit d;
+		const struct dgit_error *err = dgit_dsc_dgit_parse(&d, bad[i],
+		    "f.dsc");
+
+		unit_ok(err != NULL && err->code == DGIT_ERR_PARSE &&
+		    strstr(err->msg, "'f.dsc': malformed Dgit: field") &&
+		    d.distro == NULL && d.commit[0] == '\0',
+		    "Dgit bad[%zu] '%s' fails", i, bad[i]);
+		dgit_dsc_dgit_release(&d);
+	}
+}
+
 int
 main(void)
 {
 	test_real();
 	test_layout();
 	test_fields();
+	test_dgit_field();
 	return unit_done();
 }

@@ -133,7 +133,8 @@ static const struct fail_case must_fail[] = {
 	  DGIT_ERR_PARSE, "are /dev/null" },
 	{ "short hunk", "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n a\n-x\n+y\nrandom\n", 1,
 	  DGIT_ERR_PARSE, "at line 7" },
-	{ "hunk at eof", "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n a\n-x\n+y\n", 1,
+	/* only context missing at the end is read as blank (GNU patch) */
+	{ "hunk at eof", "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n a\n-x\n-z\n", 1,
 	  DGIT_ERR_PARSE, "hunk at line 3 ends early" },
 	{ "too many minus", "--- a/f\n+++ b/f\n@@ -1 +1,2 @@\n-x\n-z\n+y\n", 1,
 	  DGIT_ERR_PARSE, "at line 5: hunk at line 3 has more lines" },

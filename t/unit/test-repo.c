@@ -7,6 +7,7 @@
 
 #include <git2.h>
 
+#include "dgit_fs.h"
 #include "dgit_repo.h"
 #include "unit.h"
 
@@ -33,6 +34,63 @@ spew(const char *path, const char *s)
 	if (fp) {
 		fputs(s, fp);
 		fclose(fp);
+	}
+}
+
+#define HEAD "*\tdgit-defuse-attrs\n" \
+	"[attr]dgit-defuse-attrs\t-text -eol -crlf -ident -filter " \
+	"-working-tree-encoding\n" \
+	"# ^ see GITATTRIBUTES in dgit(7) and dgit setup-new-tree in dgit(1)\n"
+
+/* What dgit's setup_gitattrs writes (dgit(1) setup-gitattributes). */
+static const struct {
+	const char *before;        /* NULL: no file */
+	const char *after;
+} cases[] = {
+	{ NULL, HEAD },
+	{ "*.c diff=cpp\n", HEAD "*.c diff=cpp\n" },
+	{ "*.c diff=cpp", HEAD "*.c diff=cpp\n" },
+	/* an old macro (without -working-tree-encoding): that line is
+	 * rewritten, no header is added */
+	{ "*\tdgit-defuse-attrs\n[attr]dgit-defuse-attrs\t-text -eol\n",
+	  "*\tdgit-defuse-attrs\n[attr]dgit-defuse-attrs\t-text -eol -crlf "
+	  "-ident -filter -working-tree-encoding\n" },
+	{ "a b\n[attr]dgit-defuse-attrs -text\n\nc d\n",
+	  "a b\n[attr]dgit-defuse-attrs\t-text -eol -crlf -ident -filter "
+	  "-working-tree-encoding\n\nc d\n" },
+	/* an up-to-date one is left alone, whatever else is there */
+	{ "x y\n[attr]dgit-defuse-attrs -text -working-tree-encoding\n",
+	  "x y\n[attr]dgit-defuse-attrs -text -working-tree-encoding\n" },
+	/* the first macro line decides */
+	{ "[attr]dgit-defuse-attrs -working-tree-encoding\n"
+	  "[attr]dgit-defuse-attrs -text\n",
+	  "[attr]dgit-defuse-attrs -working-tree-encoding\n"
+	  "[attr]dgit-defuse-attrs -text\n" },
+	/* not the macro: "-working-tree-encodingx", "[attr]dgit-defuse-attrsx" */
+	{ "[attr]dgit-defuse-attrsx -working-tree-encoding\n",
+	  HEAD "[attr]dgit-defuse-attrsx -working-tree-encoding\n" },
+};
+
+static void
+test_gitattrs_table(git_repository *repo, const char *path)
+{
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const struct dgit_error *err;
+		char *got;
+
+		unlink(path);
+		if (cases[i].before)
+			spew(path, cases[i].before);
+		err = dgit_repo_setup_gitattrs(repo);
+		unit_ok(err == NULL, "gitattrs case %zu: %s", i,
+		    err ? err->msg : "ok");
+		got = slurp(path);
+		UNIT_STREQ(got, cases[i].after, "gitattrs case %zu", i);
+		/* and a second time changes nothing */
+		dgit_repo_setup_gitattrs(repo);
+		got = slurp(path);
+		UNIT_STREQ(got, cases[i].after, "gitattrs case %zu: idempotent",
+		    i);
 	}
 }
 
@@ -74,6 +132,9 @@ main(void)
 	unit_ok(err == NULL && s &&
 	    strcmp(s, "[attr]dgit-defuse-attrs\t-text -working-tree-encoding\n") == 0,
 	    "a proper macro is left alone");
+
+	test_gitattrs_table(repo, attrs);
+	unlink(attrs);
 
 	err = dgit_repo_setup_mergechangelogs(repo);
 	s = slurp(attrs);

@@ -1,0 +1,56 @@
+/*
+ * Dates as Debian writes them: RFC 2822 in changelog trailers and in
+ * Release files ("Tue, 01 Dec 2026 10:24:03 +0000"), parsed with the
+ * leniency of dpkg-parsechangelog, zone offset kept; and formatting.
+ */
+#ifndef DGIT_DATE_H
+#define DGIT_DATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dgit_error.h"
+
+/* Release files may say "UTC", "GMT", "Z" or nothing for +0000. */
+#define DGIT_DATE_ZONE_NAMES 1u
+
+struct dgit_date {
+	int64_t time;              /* seconds since the epoch, UTC */
+	int tz;                    /* minutes east of UTC (+0200 -> 120) */
+	size_t len;                /* bytes of s that are the date, without
+	                              trailing white space */
+	const char *bad;           /* static text: why the values are wrong */
+	const char *warn;          /* static text: a tolerated oddity */
+};
+
+/*
+ * Scan s[0..n) as "[Day,] D Mon YYYY H:MM:SS +ZZZZ" with any white space
+ * between the parts and after, as dpkg-parsechangelog does: a one- or
+ * two-digit day and hour, a month name abbreviated or in full (a warning),
+ * a week day that is not one (a warning).  Returns -1 when s does not have
+ * that shape; 0 when it has, with d->bad set when the values are wrong
+ * (a month that is none, 31 February, 24:00:00) and d->time/tz then 0.
+ */
+int dgit_date_scan(struct dgit_date *d, const char *s, size_t n,
+    unsigned flags);
+
+/*
+ * Parse the NUL-terminated s; DGIT_ERR_PARSE for a bad shape or bad
+ * values, naming what (a file or field) and s.  tz may be NULL.
+ */
+const struct dgit_error *dgit_date_parse(int64_t *time, int *tz,
+    const char *s, unsigned flags, const char *what);
+
+/* Room for any formatted date, NUL included. */
+#define DGIT_DATE_BUFSZ 40
+
+/* "Tue, 01 Dec 2026 10:24:03 +0000" for time shown in zone tz (minutes). */
+void dgit_date_format(char buf[DGIT_DATE_BUFSZ], int64_t time, int tz);
+
+/* "2026-12-01 10:24:03 UTC", for messages. */
+void dgit_date_format_utc(char buf[DGIT_DATE_BUFSZ], int64_t time);
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (month 1-12). */
+int64_t dgit_date_days_from_civil(int64_t y, int m, int d);
+
+#endif

@@ -1,0 +1,129 @@
+/*
+ * Quilt fixup: make debian/patches of a `3.0 (quilt)' branch represent
+ * the git tree's changes to upstream files (everything outside debian/),
+ * as dgit quilt-fixup does, so that dpkg-source -b builds a source
+ * package whose dpkg-source -x is the git tree.
+ *
+ * The base is "o+d/p": the orig tarballs with the branch's debian/
+ * directory and its patches applied, made by the import engine from the
+ * origs in a directory, in memory.  When the branch's tree matches it
+ * outside debian/ nothing is needed.  Otherwise, by mode:
+ *
+ *   linear      walk back from HEAD (single-parent commits, and merges
+ *               whose tree is one parent's, outside debian/) to the
+ *               newest commit whose tree matches o+d/p outside debian/;
+ *               one patch per commit since then that changes upstream
+ *               files, named and headed from the commit as dgit does
+ *               (Gbp-Pq: Name/Topic honoured), appended to the series;
+ *               no such commit: DGIT_ERR_PATCH;
+ *   try-linear, auto
+ *               linear, and smash when no linear stack exists;
+ *   smash       one patch "auto-VERSION-COMMIT-TIME" for all changes;
+ *   single      all patches removed, one patch "dgit-changes" of all
+ *               the changes against the origs;
+ *   nofix       DGIT_ERR_DIRTY naming the paths when a fixup is needed;
+ *   nocheck     nothing is checked.
+ *
+ * Every generated patch is made by libgit2's diff and checked by
+ * applying the new series with the import engine (as dpkg-source -x
+ * would, fuzz 0): the result must be the branch's tree.  Changes a quilt
+ * patch cannot carry are refused with the path: a change of the
+ * executable bit alone (the patch would hold no hunk; dpkg-source warns
+ * it "doesn't contain any patch"), and binary files not listed in
+ * debian/source/include-binaries (dpkg-source -b refuses those; listed
+ * ones go into the debian tarball and are left out of the patches).
+ */
+#ifndef DGIT_QUILTFIX_H
+#define DGIT_QUILTFIX_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <git2.h>
+
+#include "dgit_error.h"
+
+enum dgit_quilt_mode {
+	DGIT_QUILT_LINEAR,
+	DGIT_QUILT_TRY_LINEAR,
+	DGIT_QUILT_AUTO,
+	DGIT_QUILT_SMASH,
+	DGIT_QUILT_SINGLE,
+	DGIT_QUILT_NOFIX,
+	DGIT_QUILT_NOCHECK,
+	/* splitting modes: not built yet (DGIT_ERR_NOT_IMPLEMENTED) */
+	DGIT_QUILT_GBP,
+	DGIT_QUILT_DPM,
+	DGIT_QUILT_UNAPPLIED,
+	DGIT_QUILT_BAREDEBIAN,
+	DGIT_QUILT_BAREDEBIAN_TARBALL,
+};
+
+/* "linear", "try-linear", ..., "baredebian+git" (an alias); -1 if none. */
+int dgit_quiltfix_mode_parse(const char *s);
+const char *dgit_quiltfix_mode_name(enum dgit_quilt_mode m);
+
+struct dgit_quiltfix_opts {
+	enum dgit_quilt_mode mode;
+	const char *origs_dir;     /* where the orig tarballs are ("..") */
+	const char *dgit_version;  /* for "[dgit (V) quilt-fixup]" */
+	time_t now;                /* smash patch name; 0: time(NULL) */
+	/* Progress lines (borrowed message); may be NULL. */
+	void (*info)(void *arg, const char *msg);
+	void *info_arg;
+};
+
+struct dgit_quiltfix_result {
+	int quilt;                 /* 0: not a 3.0 (quilt) package, nothing done */
+	int needed;                /* a fixup commit was made */
+	int smashed;               /* try-linear/auto fell back to smash */
+	git_oid commit;            /* the new tip (HEAD's when not needed) */
+	git_oid tree;              /* its tree */
+	size_t npatches;           /* patches added */
+};
+
+/*
+ * Do the quilt fixup of commit head of repo.  The fixup commit (message
+ * "Commit Debian 3.0 (quilt) metadata\n\n[dgit (V) quilt-fixup]", author
+ * and committer the repository's user) is written but no ref or file is
+ * touched: see dgit_quiltfix_update_head.  Errors: DGIT_ERR_NOT_FOUND
+ * (no orig tarball in origs_dir), DGIT_ERR_PATCH (no linear stack, a
+ * patch that does not apply), DGIT_ERR_UNREPRESENTABLE (mode-only change,
+ * binary file), DGIT_ERR_DIRTY (nofix), DGIT_ERR_NOT_IMPLEMENTED.
+ * Messages name the commit and path and say which mode would do.
+ */
+const struct dgit_error *dgit_quiltfix_run(struct dgit_quiltfix_result *out,
+    git_repository *repo, const git_oid *head,
+    const struct dgit_quiltfix_opts *opts);
+
+/*
+ * Move HEAD (its branch, or HEAD itself when detached) from old to new,
+ * refusing when it no longer points at old, after checking out new's
+ * tree over old's into the working tree and index (safe: local changes
+ * are never overwritten).
+ */
+const struct dgit_error *dgit_quiltfix_update_head(git_repository *repo,
+    const git_oid *old, const git_oid *new_commit, const char *reflog);
+
+/*
+ * The patch file name dgit makes from a commit subject: one trailing '.'
+ * or ':' dropped, Latin letters transliterated to ASCII, lowercased,
+ * spaces to '-', only [-a-z0-9_.+=~] kept, "x-" before a leading
+ * character that is not a letter, digit or '_', at most 40 characters,
+ * then ".patch".  malloc'd; NULL when out of memory.
+ */
+char *dgit_quiltfix_patch_name(const char *subject);
+
+/*
+ * The patch header dgit writes for a commit: "From: AUTHOR\nDate:
+ * RFC2822\nX-Dgit-Generated: VERSION COMMIT\nSubject: FIRST LINE\n\n"
+ * then the rest of the message (leading blank lines and Gbp-Pq: lines
+ * dropped) and "\n---\n\n".  *gbp_name and *gbp_topic get the Gbp-Pq: Name
+ * and Topic values (or NULL).  All malloc'd.
+ */
+const struct dgit_error *dgit_quiltfix_patch_header(char **out,
+    char **gbp_name, char **gbp_topic, const char *message,
+    const char *author_name, const char *author_email, long long when,
+    int tz_minutes, const char *version, const char *commit_hex);
+
+#endif

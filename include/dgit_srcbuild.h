@@ -1,0 +1,96 @@
+/*
+ * git -> source package: dgit build-source.  Quilt fixup (committed on
+ * HEAD), then dpkg-source -b of a clean export of HEAD's tree (or of the
+ * working tree with include_dirty), dpkg-genchanges -S, and the check at
+ * the heart of it: the built .dsc, imported by our own import engine into
+ * the repository's object database, must have exactly the git tree
+ * (paths, contents, modes).  A package that fails the check is removed
+ * and never reaches the build products directory.
+ *
+ * Clean modes say what is done about files git does not track: the
+ * package is built from an export, so nothing needs cleaning; "git" and
+ * "dpkg-source" modes (and "check") refuse untracked files that are not
+ * ignored, naming them ("check,ignores" likewise; "all-check" refuses
+ * ignored ones too), ",no-check" and "none" do not look, and
+ * "git,always" / "git-ff,always" run git clean -xdf (-xdff).
+ */
+#ifndef DGIT_SRCBUILD_H
+#define DGIT_SRCBUILD_H
+
+#include <git2.h>
+
+#include "dgit_error.h"
+#include "dgit_quiltfix.h"
+
+enum dgit_clean_mode {
+	DGIT_CLEAN_GIT,
+	DGIT_CLEAN_GIT_FF,
+	DGIT_CLEAN_GIT_ALWAYS,
+	DGIT_CLEAN_GIT_FF_ALWAYS,
+	DGIT_CLEAN_CHECK,
+	DGIT_CLEAN_CHECK_IGNORES,
+	DGIT_CLEAN_NONE,
+	DGIT_CLEAN_DPKG_SOURCE,
+	DGIT_CLEAN_DPKG_SOURCE_D,
+	DGIT_CLEAN_DPKG_SOURCE_NOCHECK,
+	DGIT_CLEAN_DPKG_SOURCE_D_NOCHECK,
+	DGIT_CLEAN_DPKG_SOURCE_ALLCHECK,
+	DGIT_CLEAN_DPKG_SOURCE_D_ALLCHECK,
+};
+
+/* "git", "git-ff,always", "check,ignores", "dpkg-source-d,no-check"...;
+ * -1 when unknown. */
+int dgit_srcbuild_clean_parse(const char *s);
+
+/*
+ * Check the working tree before a build: changes to tracked files are
+ * DGIT_ERR_DIRTY naming the paths (unless include_dirty); untracked
+ * files as the clean mode says (above), also DGIT_ERR_DIRTY naming them.
+ */
+const struct dgit_error *dgit_srcbuild_check_tree(git_repository *repo,
+    enum dgit_clean_mode mode, int include_dirty);
+
+struct dgit_srcbuild_opts {
+	enum dgit_quilt_mode quilt_mode;
+	enum dgit_clean_mode clean_mode;
+	int include_dirty;
+	const char *bpd;           /* build products directory ("..") */
+	const char *dgit_version;
+	/* Progress lines (borrowed); may be NULL. */
+	void (*info)(void *arg, const char *msg);
+	void *info_arg;
+};
+
+struct dgit_srcbuild_result {
+	char *dsc;                 /* BPD/PKG_V.dsc */
+	char *changes;             /* BPD/PKG_V_source.changes */
+	git_oid head;              /* HEAD after the quilt fixup */
+	git_oid tree;              /* the tree the package was checked against */
+	struct dgit_quiltfix_result quilt;
+};
+
+/*
+ * Build the source package of HEAD into opts->bpd.  HEAD moves when the
+ * quilt fixup commits.  Errors: those of dgit_srcbuild_check_tree and
+ * dgit_quiltfix_run, DGIT_ERR_CHILD (dpkg-source, dpkg-genchanges, with
+ * their messages), DGIT_ERR_PATCH when the built package is not the git
+ * tree (its files are then removed; the message lists the paths and
+ * kinds and says so).  Release the result with
+ * dgit_srcbuild_result_release.
+ */
+const struct dgit_error *dgit_srcbuild_build(struct dgit_srcbuild_result *out,
+    git_repository *repo, const struct dgit_srcbuild_opts *opts);
+void dgit_srcbuild_result_release(struct dgit_srcbuild_result *r);
+
+/*
+ * The check alone: import the .dsc at dsc_path (its files beside it,
+ * checksums checked) with the import engine into repo's object database
+ * and compare its tree with tree.  DGIT_ERR_PATCH listing up to 50
+ * differing paths with their kind (content, only in one, mode only,
+ * file type) when they differ.  *out_tree (may be NULL) gets the
+ * imported tree.
+ */
+const struct dgit_error *dgit_srcbuild_check_dsc(git_oid *out_tree,
+    git_repository *repo, const char *dsc_path, const git_oid *tree);
+
+#endif

@@ -1,0 +1,1527 @@
+/*
+ * Quilt fixup (see dgit_quiltfix.h).  The names and headers of generated
+ * patches follow what dgit's quilt-fixup writes, found by running it on
+ * test repositories; the diffs come from libgit2.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "dgit_changelog.h"
+#include "dgit_dsc.h"
+#include "dgit_import.h"
+#include "dgit_pack.h"
+#include "dgit_quilt.h"
+#include "dgit_quiltfix.h"
+#include "dgit_tree.h"
+#include "dgit_treecmp.h"
+
+#define META_MAX ((size_t)16 << 20)   /* changelog, series, include-binaries */
+#define PATCH_MAX ((size_t)1 << 30)   /* one generated patch */
+#define WALK_MAX 100000               /* commits walked back for a base */
+
+static const char *const mode_names[] = {
+	[DGIT_QUILT_LINEAR] = "linear",
+	[DGIT_QUILT_TRY_LINEAR] = "try-linear",
+	[DGIT_QUILT_AUTO] = "auto",
+	[DGIT_QUILT_SMASH] = "smash",
+	[DGIT_QUILT_SINGLE] = "single",
+	[DGIT_QUILT_NOFIX] = "nofix",
+	[DGIT_QUILT_NOCHECK] = "nocheck",
+	[DGIT_QUILT_GBP] = "gbp",
+	[DGIT_QUILT_DPM] = "dpm",
+	[DGIT_QUILT_UNAPPLIED] = "unapplied",
+	[DGIT_QUILT_BAREDEBIAN] = "baredebian",
+	[DGIT_QUILT_BAREDEBIAN_TARBALL] = "baredebian+tarball",
+};
+
+int
+dgit_quiltfix_mode_parse(const char *s)
+{
+	if (strcmp(s, "baredebian+git") == 0)
+		return DGIT_QUILT_BAREDEBIAN;
+	for (size_t i = 0; i < sizeof mode_names / sizeof mode_names[0]; i++)
+		if (strcmp(s, mode_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+dgit_quiltfix_mode_name(enum dgit_quilt_mode m)
+{
+	if ((size_t)m < sizeof mode_names / sizeof mode_names[0])
+		return mode_names[m];
+	return "?";
+}
+
+static const struct dgit_error *
+nomem(void)
+{
+	return dgit_error(DGIT_ERR_NOMEM);
+}
+
+/* ---- names and headers ----------------------------------------------- */
+
+/* ASCII for a two-byte UTF-8 Latin-1 letter (U+00C0..U+00FF), or NULL. */
+static const char *
+translit(unsigned c)
+{
+	static const char *const tab[64] = {
+		"A", "A", "A", "A", "A", "A", "AE", "C",
+		"E", "E", "E", "E", "I", "I", "I", "I",
+		"D", "N", "O", "O", "O", "O", "O", "x",
+		"O", "U", "U", "U", "U", "Y", "TH", "ss",
+		"a", "a", "a", "a", "a", "a", "ae", "c",
+		"e", "e", "e", "e", "i", "i", "i", "i",
+		"d", "n", "o", "o", "o", "o", "o", "",
+		"o", "u", "u", "u", "u", "y", "th", "y",
+	};
+
+	if (c >= 0xc0 && c <= 0xff)
+		return tab[c - 0xc0];
+	return NULL;
+}
+
+char *
+dgit_quiltfix_patch_name(const char *subject)
+{
+	size_t n = strlen(subject), o = 0;
+	char *buf = malloc(2 * n + 16);
+
+	if (buf == NULL)
+		return NULL;
+	if (n && (subject[n - 1] == '.' || subject[n - 1] == ':'))
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)subject[i];
+		const char *t = NULL;
+
+		if (ch >= 0x80) {
+			/* two-byte sequences of U+0080..U+07FF */
+			if ((ch & 0xe0) == 0xc0 && i + 1 < n &&
+			    ((unsigned char)subject[i + 1] & 0xc0) == 0x80) {
+				unsigned cp = ((ch & 0x1fu) << 6) |
+				    ((unsigned char)subject[i + 1] & 0x3fu);
+
+				t = translit(cp);
+				i++;
+			}
+			for (; t && *t; t++)
+				buf[o++] = (char)tolower((unsigned char)*t);
+			continue;
+		}
+		if (ch == ' ')
+			ch = '-';
+		ch = (unsigned char)tolower(ch);
+		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+		    strchr("-_.+=~", ch) != NULL)
+			buf[o++] = (char)ch;
+	}
+	buf[o] = '\0';
+	if (o && !(isalnum((unsigned char)buf[0]) || buf[0] == '_')) {
+		memmove(buf + 2, buf, o + 1);
+		buf[0] = 'x';
+		buf[1] = '-';
+		o += 2;
+	}
+	if (o > 40)
+		o = 40;
+	memcpy(buf + o, ".patch", 7);
+	return buf;
+}
+
+/* "Thu, 2 Jan 2020 03:04:05 +0100" */
+static void
+rfc2822(char *out, size_t size, long long when, int tz)
+{
+	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+	    "Fri", "Sat" };
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
+	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	time_t t = (time_t)(when + (long long)tz * 60);
+	struct tm tm;
+	int a = tz < 0 ? -tz : tz;
+
+	gmtime_r(&t, &tm);
+	snprintf(out, size, "%s, %d %s %d %02d:%02d:%02d %c%02d%02d",
+	    wd[tm.tm_wday], tm.tm_mday, mon[tm.tm_mon], tm.tm_year + 1900,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec, tz < 0 ? '-' : '+', a / 60,
+	    a % 60);
+}
+
+/* If line (len bytes) is "Gbp-Pq: KEY VALUE" (any case), return 1 and
+ * the value of Name / Topic in *name / *topic. */
+static int
+gbp_pq_line(const char *line, size_t len, char **name, char **topic)
+{
+	const char *p = line, *end = line + len;
+	char **slot = NULL;
+
+	if (len < 7 || strncasecmp(p, "gbp-pq:", 7) != 0)
+		return 0;
+	p += 7;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (end - p >= 4 && strncasecmp(p, "name", 4) == 0)
+		slot = name;
+	else if (end - p >= 5 && strncasecmp(p, "topic", 5) == 0)
+		slot = topic;
+	if (slot) {
+		while (p < end && *p != ' ' && *p != '\t')
+			p++;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
+		    end[-1] == '\r'))
+			end--;
+		if (end > p) {
+			free(*slot);
+			*slot = strndup(p, (size_t)(end - p));
+		}
+	}
+	return 1;
+}
+
+const struct dgit_error *
+dgit_quiltfix_patch_header(char **out, char **gbp_name, char **gbp_topic,
+    const char *message, const char *author_name, const char *author_email,
+    long long when, int tz_minutes, const char *version,
+    const char *commit_hex)
+{
+	char date[64], *s = NULL;
+	size_t len = 0;
+	const char *nl = strchr(message, '\n'), *p;
+	FILE *fp;
+	int lead = 1;
+
+	*out = NULL;
+	*gbp_name = *gbp_topic = NULL;
+	if ((fp = open_memstream(&s, &len)) == NULL)
+		return nomem();
+	rfc2822(date, sizeof date, when, tz_minutes);
+	fprintf(fp, "From: %s <%s>\nDate: %s\nX-Dgit-Generated: %s %s\n"
+	    "Subject: %.*s\n\n", author_name, author_email, date, version,
+	    commit_hex, nl ? (int)(nl - message) : (int)strlen(message),
+	    message);
+	for (p = nl ? nl + 1 : ""; *p; ) {
+		const char *e = strchr(p, '\n');
+		size_t ll = e ? (size_t)(e - p) : strlen(p);
+
+		if (!gbp_pq_line(p, ll, gbp_name, gbp_topic) &&
+		    !(lead && ll == 0)) {
+			lead = 0;
+			fprintf(fp, "%.*s\n", (int)ll, p);
+		}
+		p += ll + (e != NULL);
+	}
+	fputs("\n---\n\n", fp);
+	if (fclose(fp) != 0) {
+		free(s);
+		free(*gbp_name);
+		free(*gbp_topic);
+		*gbp_name = *gbp_topic = NULL;
+		return nomem();
+	}
+	*out = s;
+	return NULL;
+}
+
+/* ---- the fixup -------------------------------------------------------- */
+
+struct newpatch {
+	char *name;                /* relative to debian/patches */
+	char *text;
+	size_t len;
+};
+
+struct qf {
+	git_repository *repo;
+	const struct dgit_quiltfix_opts *opts;
+	git_commit *head;
+	git_tree *head_tree;
+	char *source, *version, *maint;
+	struct dgit_dsc dsc;       /* the origs, as a .dsc would list them */
+	git_oid odp;               /* origs + debian/ + patches applied */
+	char **binaries;           /* debian/source/include-binaries */
+	size_t nbinaries;
+	struct newpatch *patches;
+	size_t npatches;
+	char **taken;              /* patch names that exist or are made */
+	size_t ntaken;
+};
+
+static void
+say(struct qf *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+say(struct qf *q, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (q->opts->info == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	q->opts->info(q->opts->info_arg, buf);
+}
+
+static char *
+hex_of(const git_oid *id)
+{
+	static _Thread_local char bufs[4][GIT_OID_HEXSZ + 1];
+	static _Thread_local int i;
+
+	i = (i + 1) % 4;
+	return git_oid_tostr(bufs[i], sizeof bufs[i], id);
+}
+
+/* Read the blob at path of tree; *out NULL (no error) when absent. */
+static const struct dgit_error *
+read_blob(char **out, size_t *len, git_repository *repo, git_tree *tree,
+    const char *path, size_t max)
+{
+	git_tree_entry *e = NULL;
+	git_blob *b = NULL;
+	const struct dgit_error *err = NULL;
+
+	*out = NULL;
+	*len = 0;
+	if (git_tree_entry_bypath(&e, tree, path) != 0)
+		return NULL;
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE, "'%s' is not a file",
+		    path);
+		goto done;
+	}
+	if (git_blob_lookup(&b, repo, git_tree_entry_id(e)) != 0) {
+		err = dgit_error_git("cannot read '%s'", path);
+		goto done;
+	}
+	if ((size_t)git_blob_rawsize(b) > max) {
+		err = dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' is too big", path);
+		goto done;
+	}
+	*len = (size_t)git_blob_rawsize(b);
+	if ((*out = malloc(*len + 1)) == NULL) {
+		err = nomem();
+		goto done;
+	}
+	memcpy(*out, git_blob_rawcontent(b), *len);
+	(*out)[*len] = '\0';
+done:
+	git_blob_free(b);
+	git_tree_entry_free(e);
+	return err;
+}
+
+/* 1 if the format file says 3.0 (quilt). */
+static int
+is_quilt(const char *s)
+{
+	size_t n;
+
+	if (s == NULL)
+		return 0;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strcspn(s, "\n");
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	return n == 11 && strncmp(s, "3.0 (quilt)", 11) == 0;
+}
+
+static const char *const orig_exts[] = { "gz", "bz2", "xz", "lzma", "zst" };
+
+/* Find the origs PKG_UPV.orig.tar.EXT and .orig-COMP.tar.EXT in dir. */
+static const struct dgit_error *
+find_origs(struct qf *q)
+{
+	const struct dgit_error *err = NULL;
+	const char *dir = q->opts->origs_dir ? q->opts->origs_dir : "..";
+	const char *v = q->version, *colon = strchr(v, ':'), *dash;
+	char *prefix = NULL;
+	size_t plen;
+	DIR *d = NULL;
+	struct dirent *de;
+	int have_main = 0;
+
+	if (colon)
+		v = colon + 1;
+	dash = strrchr(v, '-');
+	if (asprintf(&prefix, "%s_%.*s.orig", q->source,
+	    dash ? (int)(dash - v) : (int)strlen(v), v) < 0)
+		return nomem();
+	plen = strlen(prefix);
+	if ((d = opendir(dir)) == NULL) {
+		err = dgit_error_from_errno("cannot read the build products "
+		    "directory '%s'", dir);
+		goto done;
+	}
+	while ((de = readdir(d)) != NULL) {
+		const char *n = de->d_name, *rest, *tar, *comp = NULL;
+		struct dgit_dsc_file *f, *nf;
+		size_t clen = 0;
+		int ok = 0;
+
+		if (strncmp(n, prefix, plen) != 0)
+			continue;
+		rest = n + plen;
+		if (*rest == '-') {
+			comp = rest + 1;
+			clen = strcspn(comp, ".");
+			rest = comp + clen;
+			if (clen == 0)
+				continue;
+		}
+		if (strncmp(rest, ".tar.", 5) != 0)
+			continue;
+		tar = rest + 5;
+		for (size_t i = 0; i < sizeof orig_exts / sizeof *orig_exts;
+		    i++)
+			ok |= strcmp(tar, orig_exts[i]) == 0;
+		if (!ok)
+			continue;
+		nf = realloc(q->dsc.files, (q->dsc.nfiles + 1) * sizeof *nf);
+		if (nf == NULL) {
+			err = nomem();
+			goto done;
+		}
+		q->dsc.files = nf;
+		f = &nf[q->dsc.nfiles];
+		memset(f, 0, sizeof *f);
+		f->name = strdup(n);
+		f->kind = comp ? DGIT_DSC_ORIG_COMPONENT : DGIT_DSC_ORIG;
+		if (comp)
+			f->component = strndup(comp, clen);
+		if (f->name == NULL || (comp && f->component == NULL)) {
+			free(f->name);
+			free(f->component);
+			err = nomem();
+			goto done;
+		}
+		if (!comp && have_main++) {
+			err = dgit_error_fmt(DGIT_ERR_PARSE, "more than one "
+			    "orig tarball '%s.tar.*' in '%s'; remove all but "
+			    "the right one", prefix, dir);
+			q->dsc.nfiles++;
+			goto done;
+		}
+		q->dsc.nfiles++;
+	}
+	if (!have_main)
+		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no orig tarball "
+		    "'%s.tar.*' in '%s'; a '3.0 (quilt)' package needs it "
+		    "(put it there, or say where with --build-products-dir)",
+		    prefix, dir);
+done:
+	if (d)
+		closedir(d);
+	free(prefix);
+	return err;
+}
+
+/* The top-level "debian" tree of tree, or DGIT_ERR_NOT_FOUND. */
+static const struct dgit_error *
+debian_of(git_oid *out, git_tree *tree)
+{
+	const git_tree_entry *e = git_tree_entry_byname(tree, "debian");
+
+	if (e == NULL || git_tree_entry_type(e) != GIT_OBJECT_TREE)
+		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "the tree %s has no "
+		    "debian/ directory", hex_of(git_tree_id(tree)));
+	git_oid_cpy(out, git_tree_entry_id(e));
+	return NULL;
+}
+
+/* The tree dpkg-source -x makes of the origs and the debian/ tree deb. */
+static const struct dgit_error *
+applied_tree(struct qf *q, git_oid *out, const git_oid *deb)
+{
+	const struct dgit_error *err;
+	struct dgit_import_opts io;
+	struct dgit_import_result r;
+
+	memset(&io, 0, sizeof io);
+	io.level = -1;
+	io.threads = -1;
+	io.no_checksums = 1;
+	io.debian_tree = deb;
+	err = dgit_import_dsc(&r, q->repo, &q->dsc, q->opts->origs_dir ?
+	    q->opts->origs_dir : "..", &io);
+	if (err)
+		return err;
+	git_oid_cpy(out, &r.tree);
+	return NULL;
+}
+
+/* 1 when trees a and b are equal outside the top-level debian/. */
+static int
+same_upstream(const git_tree *a, const git_tree *b)
+{
+	size_t na = git_tree_entrycount(a), nb = git_tree_entrycount(b);
+	size_t i = 0, j = 0;
+
+	for (;;) {
+		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i)
+		    : NULL;
+		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j)
+		    : NULL;
+
+		if (ea && strcmp(git_tree_entry_name(ea), "debian") == 0) {
+			i++;
+			continue;
+		}
+		if (eb && strcmp(git_tree_entry_name(eb), "debian") == 0) {
+			j++;
+			continue;
+		}
+		if (ea == NULL || eb == NULL)
+			return ea == eb;
+		if (strcmp(git_tree_entry_name(ea), git_tree_entry_name(eb)) ||
+		    git_tree_entry_filemode(ea) != git_tree_entry_filemode(eb) ||
+		    !git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)))
+			return 0;
+		i++;
+		j++;
+	}
+}
+
+/* tree without its top-level debian/, written to the object database. */
+static const struct dgit_error *
+upstream_part(git_tree **out, git_repository *repo, const git_tree *tree)
+{
+	git_treebuilder *tb = NULL;
+	git_oid id;
+	int rc;
+
+	*out = NULL;
+	if (git_treebuilder_new(&tb, repo, tree) != 0)
+		return dgit_error_git("cannot build a tree");
+	if (git_treebuilder_get(tb, "debian"))
+		git_treebuilder_remove(tb, "debian");
+	rc = git_treebuilder_write(&id, tb);
+	git_treebuilder_free(tb);
+	if (rc != 0 || git_tree_lookup(out, repo, &id) != 0)
+		return dgit_error_git("cannot write a tree");
+	return NULL;
+}
+
+static int
+is_binary_listed(struct qf *q, const char *path)
+{
+	for (size_t i = 0; i < q->nbinaries; i++)
+		if (strcmp(q->binaries[i], path) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The patch text (git diff, -p1 a/ b/ names) of the upstream changes
+ * from tree a to tree b; *out NULL when there are none.  what names the
+ * change (a commit) in errors.
+ */
+static const struct dgit_error *
+make_diff(struct qf *q, char **out, size_t *outlen, git_tree *a,
+    git_tree *b, const char *what)
+{
+	const struct dgit_error *err = NULL;
+	git_diff_options dopts = GIT_DIFF_OPTIONS_INIT;
+	git_diff_find_options fopts = GIT_DIFF_FIND_OPTIONS_INIT;
+	git_tree *ua = NULL, *ub = NULL;
+	git_diff *diff = NULL;
+	git_buf pb = { 0 };
+	char *s = NULL;
+	size_t len = 0, nd, hunks = 0;
+	FILE *fp = NULL;
+	char *mode_only = NULL;
+
+	*out = NULL;
+	*outlen = 0;
+	if ((err = upstream_part(&ua, q->repo, a)) ||
+	    (err = upstream_part(&ub, q->repo, b)))
+		goto done;
+	if (git_diff_tree_to_tree(&diff, q->repo, ua, ub, &dopts) != 0 ||
+	    (fopts.flags = GIT_DIFF_FIND_RENAMES,
+	    git_diff_find_similar(diff, &fopts)) != 0) {
+		err = dgit_error_git("cannot diff %s", what);
+		goto done;
+	}
+	nd = git_diff_num_deltas(diff);
+	if (nd == 0)
+		goto done;
+	if ((fp = open_memstream(&s, &len)) == NULL) {
+		err = nomem();
+		goto done;
+	}
+	for (size_t i = 0; i < nd && err == NULL; i++) {
+		git_patch *p = NULL;
+		const git_diff_delta *d;
+		size_t adds = 0, dels = 0;
+
+		if (git_patch_from_diff(&p, diff, i) != 0) {
+			err = dgit_error_git("cannot diff %s", what);
+			break;
+		}
+		d = git_patch_get_delta(p);
+		git_patch_line_stats(NULL, &adds, &dels, p);
+		if (d->flags & GIT_DIFF_FLAG_BINARY) {
+			const char *path = d->new_file.path;
+
+			if (!is_binary_listed(q, path))
+				err = dgit_error_fmt(DGIT_ERR_UNREPRESENTABLE,
+				    "%s changes the binary file '%s', which a "
+				    "quilt patch cannot hold; add it to "
+				    "debian/source/include-binaries to ship it "
+				    "in the debian tarball", what, path);
+		} else if ((d->status == GIT_DELTA_MODIFIED && adds == 0 &&
+		    dels == 0 && d->old_file.mode != d->new_file.mode) &&
+		    mode_only == NULL &&
+		    (mode_only = strdup(d->new_file.path)) == NULL) {
+			err = nomem();
+		} else if (git_patch_to_buf(&pb, p) != 0) {
+			err = dgit_error_git("cannot format the diff of %s",
+			    what);
+		} else if (pb.size > PATCH_MAX || len > PATCH_MAX - pb.size) {
+			err = dgit_error_fmt(DGIT_ERR_LIMIT, "the patch for %s "
+			    "is over %zu bytes", what, PATCH_MAX);
+		} else {
+			fwrite(pb.ptr, 1, pb.size, fp);
+		}
+		if (git_patch_num_hunks(p) > 0)
+			hunks++;
+		git_buf_dispose(&pb);
+		git_patch_free(p);
+	}
+	/* a patch of mode changes alone holds no hunk: dpkg-source says it
+	 * "doesn't contain any patch" (0 insertions, 0 deletions) */
+	if (err == NULL && hunks == 0 && mode_only)
+		err = dgit_error_fmt(DGIT_ERR_UNREPRESENTABLE, "%s changes only "
+		    "the mode of '%s', which a quilt patch cannot carry on its "
+		    "own (0 insertions, 0 deletions); change a file's contents "
+		    "in the same commit, or set the mode in debian/rules",
+		    what, mode_only);
+	if (fclose(fp) != 0 && err == NULL)
+		err = nomem();
+	fp = NULL;
+	if (err == NULL && len > 0) {
+		*out = s;
+		*outlen = len;
+		s = NULL;
+	}
+done:
+	free(mode_only);
+	free(s);
+	git_diff_free(diff);
+	git_tree_free(ua);
+	git_tree_free(ub);
+	return err;
+}
+
+static int
+name_taken(struct qf *q, const char *name)
+{
+	for (size_t i = 0; i < q->ntaken; i++)
+		if (strcasecmp(q->taken[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static const struct dgit_error *
+take_name(struct qf *q, const char *name)
+{
+	char **nt = realloc(q->taken, (q->ntaken + 1) * sizeof *nt);
+
+	if (nt == NULL)
+		return nomem();
+	q->taken = nt;
+	if ((nt[q->ntaken] = strdup(name)) == NULL)
+		return nomem();
+	q->ntaken++;
+	return NULL;
+}
+
+/* Every path under debian/patches of HEAD counts as taken. */
+static int
+taken_cb(const char *root, const git_tree_entry *e, void *arg)
+{
+	struct qf *q = arg;
+	char *p;
+
+	if (asprintf(&p, "%s%s", root, git_tree_entry_name(e)) < 0)
+		return -1;
+	if (take_name(q, p) != NULL) {
+		free(p);
+		return -1;
+	}
+	free(p);
+	return 0;
+}
+
+static const struct dgit_error *
+collect_taken(struct qf *q)
+{
+	git_tree_entry *e = NULL;
+	git_tree *t = NULL;
+	const struct dgit_error *err = NULL;
+
+	if (git_tree_entry_bypath(&e, q->head_tree, "debian/patches") != 0)
+		return NULL;
+	if (git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+	    git_tree_lookup(&t, q->repo, git_tree_entry_id(e)) == 0 &&
+	    git_tree_walk(t, GIT_TREEWALK_PRE, taken_cb, q) != 0)
+		err = nomem();
+	git_tree_free(t);
+	git_tree_entry_free(e);
+	return err;
+}
+
+/* A name not yet taken: NAME, else NAME1, NAME2, ... as dgit does. */
+static const struct dgit_error *
+unique_name(struct qf *q, char **out, const char *want)
+{
+	char *n = strdup(want);
+
+	*out = NULL;
+	for (unsigned i = 1; n && name_taken(q, n); i++) {
+		free(n);
+		if (asprintf(&n, "%s%u", want, i) < 0)
+			n = NULL;
+	}
+	if (n == NULL)
+		return nomem();
+	*out = n;
+	return take_name(q, n);
+}
+
+static const struct dgit_error *
+add_patch(struct qf *q, char *name, char *text, size_t len)
+{
+	struct newpatch *np = realloc(q->patches,
+	    (q->npatches + 1) * sizeof *np);
+
+	if (np == NULL)
+		return nomem();
+	q->patches = np;
+	np[q->npatches].name = name;
+	np[q->npatches].text = text;
+	np[q->npatches].len = len;
+	q->npatches++;
+	return NULL;
+}
+
+/* The patch for one commit of a linear stack (none when it changes
+ * nothing outside debian/). */
+static const struct dgit_error *
+commit_patch(struct qf *q, git_commit *c, unsigned pidx)
+{
+	const struct dgit_error *err = NULL;
+	git_commit *parent = NULL;
+	git_tree *pt = NULL, *ct = NULL;
+	char *diff = NULL, *hdr = NULL, *gname = NULL, *gtopic = NULL;
+	char *want = NULL, *name = NULL, *text = NULL, what[80];
+	size_t dlen = 0, hlen;
+	const git_signature *a = git_commit_author(c);
+	const char *msg = git_commit_message_raw(c);
+
+	snprintf(what, sizeof what, "commit %s", hex_of(git_commit_id(c)));
+	if (git_commit_parent(&parent, c, pidx) != 0 ||
+	    git_commit_tree(&pt, parent) != 0 || git_commit_tree(&ct, c) != 0) {
+		err = dgit_error_git("cannot read %s", what);
+		goto done;
+	}
+	if ((err = make_diff(q, &diff, &dlen, pt, ct, what)) || diff == NULL)
+		goto done;
+	if ((err = dgit_quiltfix_patch_header(&hdr, &gname, &gtopic,
+	    msg ? msg : "", a->name, a->email, (long long)a->when.time,
+	    a->when.offset, q->version, hex_of(git_commit_id(c)))))
+		goto done;
+	if (gname) {
+		if (asprintf(&want, "%s%s%s", gtopic ? gtopic : "",
+		    gtopic ? "/" : "", gname) < 0)
+			want = NULL;
+	} else {
+		const char *nl = msg ? strchr(msg, '\n') : NULL;
+		char *subj = msg ? strndup(msg, nl ? (size_t)(nl - msg) :
+		    strlen(msg)) : strdup("");
+		char *base = subj ? dgit_quiltfix_patch_name(subj) : NULL;
+
+		if (base && gtopic) {
+			if (asprintf(&want, "%s/%s", gtopic, base) < 0)
+				want = NULL;
+		} else {
+			want = base;
+			base = NULL;
+		}
+		free(base);
+		free(subj);
+	}
+	if (want == NULL) {
+		err = nomem();
+		goto done;
+	}
+	if ((err = dgit_tree_check_path(want)) != NULL) {
+		err = dgit_error_wrap(err, "%s: the patch name '%s'", what,
+		    want);
+		goto done;
+	}
+	if ((err = unique_name(q, &name, want)))
+		goto done;
+	hlen = strlen(hdr);
+	if ((text = malloc(hlen + dlen + 1)) == NULL) {
+		err = nomem();
+		goto done;
+	}
+	memcpy(text, hdr, hlen);
+	memcpy(text + hlen, diff, dlen);
+	text[hlen + dlen] = '\0';
+	say(q, "patch %s from %s", name, what);
+	err = add_patch(q, name, text, hlen + dlen);
+	if (err == NULL)
+		name = text = NULL;
+done:
+	free(name);
+	free(text);
+	free(want);
+	free(gname);
+	free(gtopic);
+	free(hdr);
+	free(diff);
+	git_tree_free(pt);
+	git_tree_free(ct);
+	git_commit_free(parent);
+	return err;
+}
+
+/*
+ * Linear: walk back to the base, then one patch per commit.  A walk that
+ * finds no base gives DGIT_ERR_PATCH with *nolinear set (try-linear
+ * falls back to smash on it).
+ */
+static const struct dgit_error *
+linear(struct qf *q, int *nolinear)
+{
+	const struct dgit_error *err = NULL;
+	git_commit *cur = NULL, **chain = NULL;
+	unsigned *pidx = NULL;
+	git_tree *odp = NULL, *ct = NULL;
+	size_t n = 0, cap = 0, steps = 0;
+
+	*nolinear = 0;
+	if (git_tree_lookup(&odp, q->repo, &q->odp) != 0 ||
+	    git_commit_dup(&cur, q->head) != 0)
+		return dgit_error_git("cannot read the patches-applied tree");
+	for (;;) {
+		unsigned np = git_commit_parentcount(cur), via = 0;
+		git_commit *next = NULL;
+		int patch = 0, base = 0;
+
+		if (git_commit_tree(&ct, cur) != 0) {
+			err = dgit_error_git("cannot read commit %s",
+			    hex_of(git_commit_id(cur)));
+			goto done;
+		}
+		if (same_upstream(ct, odp))
+			break;
+		if (++steps > WALK_MAX || np == 0) {
+			*nolinear = 1;
+			err = dgit_error_fmt(DGIT_ERR_PATCH, "no commit in the "
+			    "history of HEAD has the upstream files of the "
+			    "origs with debian/patches applied, so there is no "
+			    "base for a linear patch stack; try "
+			    "--quilt=smash, or a splitting mode (--gbp, --dpm) "
+			    "if the branch is patches-unapplied");
+			goto done;
+		}
+		if (np == 1) {
+			patch = 1;
+		} else {
+			/*
+			 * A merge: when a parent is the base (a pseudomerge
+			 * onto the archive's patches-applied tree), the
+			 * merge is the first patch, against that parent;
+			 * else a parent with the merge's upstream files
+			 * makes it add nothing; else no linear stack.
+			 */
+			for (unsigned i = 0; i < np && !base; i++) {
+				git_commit *p = NULL;
+				git_tree *pt = NULL;
+
+				if (git_commit_parent(&p, cur, i) == 0 &&
+				    git_commit_tree(&pt, p) == 0 &&
+				    same_upstream(pt, odp)) {
+					base = patch = 1;
+					via = i;
+				}
+				git_tree_free(pt);
+				git_commit_free(p);
+			}
+			for (unsigned i = 0; i < np && !patch && next == NULL;
+			    i++) {
+				git_commit *p = NULL;
+				git_tree *pt = NULL;
+
+				if (git_commit_parent(&p, cur, i) == 0 &&
+				    git_commit_tree(&pt, p) == 0 &&
+				    same_upstream(pt, ct))
+					next = p;
+				else
+					git_commit_free(p);
+				git_tree_free(pt);
+			}
+			if (!patch && next == NULL) {
+				*nolinear = 1;
+				err = dgit_error_fmt(DGIT_ERR_PATCH, "merge %s "
+				    "changes upstream files relative to each of "
+				    "its parents, which a linear patch stack "
+				    "cannot represent; try --quilt=smash",
+				    hex_of(git_commit_id(cur)));
+				goto done;
+			}
+		}
+		if (patch) {
+			if (n == cap) {
+				git_commit **nc;
+				unsigned *npi;
+
+				cap = cap ? 2 * cap : 16;
+				nc = realloc(chain, cap * sizeof *nc);
+				if (nc)
+					chain = nc;
+				npi = realloc(pidx, cap * sizeof *npi);
+				if (npi)
+					pidx = npi;
+				if (nc == NULL || npi == NULL) {
+					err = nomem();
+					goto done;
+				}
+			}
+			chain[n] = cur;
+			pidx[n++] = via;
+			cur = NULL;
+			if (git_commit_parent(&next, chain[n - 1], via) != 0) {
+				err = dgit_error_git("cannot read the parent "
+				    "of %s", hex_of(git_commit_id(chain[n - 1])));
+				goto done;
+			}
+		} else {
+			git_commit_free(cur);
+		}
+		git_tree_free(ct);
+		ct = NULL;
+		cur = next;
+	}
+	say(q, "linear patch stack from %s: %zu commits",
+	    hex_of(git_commit_id(cur)), n);
+	for (size_t i = n; i-- > 0 && err == NULL; )
+		err = commit_patch(q, chain[i], pidx[i]);
+done:
+	for (size_t i = 0; i < n; i++)
+		git_commit_free(chain[i]);
+	free(chain);
+	free(pidx);
+	git_commit_free(cur);
+	git_tree_free(ct);
+	git_tree_free(odp);
+	return err;
+}
+
+/* git log's medium format of up to 3 commits from HEAD. */
+static const struct dgit_error *
+log3(struct qf *q, FILE *fp)
+{
+	git_commit *c = NULL, *p;
+
+	if (git_commit_dup(&c, q->head) != 0)
+		return dgit_error_git("cannot read HEAD");
+	for (int i = 0; i < 3 && c; i++) {
+		static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed",
+		    "Thu", "Fri", "Sat" };
+		static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr",
+		    "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+		const git_signature *a = git_commit_author(c);
+		const char *m = git_commit_message(c);
+		time_t t = (time_t)(a->when.time + a->when.offset * 60);
+		struct tm tm;
+		int off = a->when.offset < 0 ? -a->when.offset : a->when.offset;
+
+		gmtime_r(&t, &tm);
+		if (i)
+			fputc('\n', fp);
+		fprintf(fp, "commit %s\n", hex_of(git_commit_id(c)));
+		if (git_commit_parentcount(c) > 1) {
+			fputs("Merge:", fp);
+			for (unsigned j = 0; j < git_commit_parentcount(c); j++)
+				fprintf(fp, " %.7s",
+				    hex_of(git_commit_parent_id(c, j)));
+			fputc('\n', fp);
+		}
+		fprintf(fp, "Author: %s <%s>\nDate:   %s %s %d %02d:%02d:%02d "
+		    "%d %c%02d%02d\n\n", a->name, a->email, wd[tm.tm_wday],
+		    mon[tm.tm_mon], tm.tm_mday, tm.tm_hour, tm.tm_min,
+		    tm.tm_sec, tm.tm_year + 1900,
+		    a->when.offset < 0 ? '-' : '+', off / 60, off % 60);
+		while (m && *m) {
+			size_t ll = strcspn(m, "\n");
+
+			fprintf(fp, ll ? "    %.*s\n" : "%.*s\n", (int)ll, m);
+			m += ll + (m[ll] == '\n');
+		}
+		p = NULL;
+		if (git_commit_parentcount(c) > 0)
+			git_commit_parent(&p, c, 0);
+		git_commit_free(c);
+		c = p;
+	}
+	git_commit_free(c);
+	return NULL;
+}
+
+/* smash (base: o+d/p) and single (base: the origs, patches dropped). */
+static const struct dgit_error *
+squashed(struct qf *q, int single)
+{
+	const struct dgit_error *err = NULL;
+	git_tree *base = NULL;
+	git_oid bid, deb;
+	char *diff = NULL, *s = NULL, *name = NULL;
+	size_t dlen = 0, len = 0;
+	FILE *fp = NULL;
+
+	if (single) {
+		/* the origs with debian/ less its patches */
+		git_tree *dt = NULL;
+		git_treebuilder *tb = NULL;
+		int rc;
+
+		if ((err = debian_of(&deb, q->head_tree)))
+			return err;
+		if (git_tree_lookup(&dt, q->repo, &deb) != 0 ||
+		    git_treebuilder_new(&tb, q->repo, dt) != 0) {
+			git_tree_free(dt);
+			return dgit_error_git("cannot read debian/");
+		}
+		if (git_treebuilder_get(tb, "patches"))
+			git_treebuilder_remove(tb, "patches");
+		rc = git_treebuilder_write(&deb, tb);
+		git_treebuilder_free(tb);
+		git_tree_free(dt);
+		if (rc != 0)
+			return dgit_error_git("cannot write a tree");
+		if ((err = applied_tree(q, &bid, &deb)))
+			return err;
+	} else {
+		git_oid_cpy(&bid, &q->odp);
+	}
+	if (git_tree_lookup(&base, q->repo, &bid) != 0)
+		return dgit_error_git("cannot read the base tree");
+	if ((err = make_diff(q, &diff, &dlen, base, q->head_tree,
+	    "the branch")) || diff == NULL)
+		goto done;
+	if ((fp = open_memstream(&s, &len)) == NULL) {
+		err = nomem();
+		goto done;
+	}
+	if (single) {
+		fprintf(fp, "From: %s\nSubject: Debian changes\n\n"
+		    "The Debian packaging of %s is maintained in git, using a "
+		    "workflow\nsimilar to the one described in "
+		    "dgit-maint-merge(7).\nThe Debian delta is represented by "
+		    "this one combined patch; there isn't a\npatch queue that "
+		    "can be represented as a quilt series.\n\n"
+		    "A detailed breakdown of the changes is available from "
+		    "their canonical\nrepresentation -- git commits in the "
+		    "packaging repository (dgit clone %s).\n\n"
+		    "We don't use debian/source/options single-debian-patch "
+		    "because it has bugs.\nTherefore, NMUs etc. may "
+		    "nevertheless have made additional patches.\n\n---\n\n",
+		    q->maint, q->source, q->source);
+	} else {
+		fprintf(fp, "From: %s\nSubject: Automatically generated patch "
+		    "(%s)\n\nLast (up to) 3 git changes, FYI:\n\n", q->maint,
+		    q->version);
+		if ((err = log3(q, fp)))
+			goto done;
+		fputs("---\n\n", fp);
+	}
+	fwrite(diff, 1, dlen, fp);
+	if (fclose(fp) != 0) {
+		fp = NULL;
+		err = nomem();
+		goto done;
+	}
+	fp = NULL;
+	if (single) {
+		name = strdup("dgit-changes");
+		if (name == NULL)
+			err = nomem();
+	} else {
+		char *want = NULL;
+
+		if (asprintf(&want, "auto-%s-%s-%lld", q->version,
+		    hex_of(git_commit_id(q->head)), (long long)(q->opts->now ?
+		    q->opts->now : time(NULL))) < 0) {
+			err = nomem();
+			goto done;
+		}
+		for (char *p = want; *p; p++)
+			if (*p == ':' || *p == '/')
+				*p = '_';
+		err = unique_name(q, &name, want);
+		free(want);
+	}
+	if (err == NULL)
+		err = add_patch(q, name, s, len);
+	if (err == NULL)
+		name = s = NULL;
+done:
+	if (fp)
+		fclose(fp);
+	free(name);
+	free(s);
+	free(diff);
+	git_tree_free(base);
+	return err;
+}
+
+/* Parse debian/source/include-binaries: one path a line, # comments. */
+static const struct dgit_error *
+read_binaries(struct qf *q)
+{
+	const struct dgit_error *err;
+	char *buf = NULL, *p, *save = NULL;
+	size_t len;
+
+	err = read_blob(&buf, &len, q->repo, q->head_tree,
+	    "debian/source/include-binaries", META_MAX);
+	if (err || buf == NULL)
+		return err;
+	for (p = strtok_r(buf, "\n", &save); p; p = strtok_r(NULL, "\n",
+	    &save)) {
+		size_t n;
+		char **nb;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		n = strlen(p);
+		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
+		    p[n - 1] == '\r'))
+			p[--n] = '\0';
+		if (n == 0 || *p == '#')
+			continue;
+		if ((nb = realloc(q->binaries, (q->nbinaries + 1) *
+		    sizeof *nb)) == NULL ||
+		    (nb[q->nbinaries] = strdup(p)) == NULL) {
+			if (nb)
+				q->binaries = nb;
+			err = nomem();
+			break;
+		}
+		q->binaries = nb;
+		q->nbinaries++;
+	}
+	free(buf);
+	return err;
+}
+
+static int
+series_exists_cb(const char *path, void *ctx)
+{
+	struct qf *q = ctx;
+	git_tree_entry *e = NULL;
+	int r = 0;
+
+	if (git_tree_entry_bypath(&e, q->head_tree, path) == 0) {
+		r = git_tree_entry_filemode(e) == GIT_FILEMODE_LINK ? 2 : 1;
+		git_tree_entry_free(e);
+	}
+	return r;
+}
+
+/* HEAD's tree with the new patches and series: *out. */
+static const struct dgit_error *
+write_tree(struct qf *q, git_oid *out, int single)
+{
+	const struct dgit_error *err = NULL;
+	struct dgit_tree *t = NULL;
+	struct dgit_pack *pack = NULL;
+	char pathbuf[256], *series = NULL, *nseries = NULL, *path = NULL;
+	const char *spath;
+	size_t slen = 0;
+	int symlink = 0;
+	git_oid id;
+	FILE *fp = NULL;
+	size_t nlen = 0;
+
+	spath = dgit_quilt_series_path(pathbuf, sizeof pathbuf, &symlink,
+	    "debian", series_exists_cb, q);
+	if (spath == NULL)
+		return nomem();
+	if (series_exists_cb(spath, q) == 2)
+		return dgit_error_fmt(DGIT_ERR_UNSAFE_PATH, "'%s' is a "
+		    "symlink; refusing to append to it", spath);
+	if ((err = dgit_tree_new(&t)) ||
+	    (err = dgit_tree_add_git(t, "", q->repo,
+	    git_tree_id(q->head_tree))) ||
+	    (err = dgit_pack_new(&pack, q->repo, -1, 0)))
+		goto done;
+	if (!single && (err = read_blob(&series, &slen, q->repo,
+	    q->head_tree, spath, META_MAX)))
+		goto done;
+	if (single) {
+		/* every patch goes: only the new one is left */
+		if ((err = dgit_tree_remove(t, "debian/patches")))
+			goto done;
+		spath = "debian/patches/series";
+	}
+	if ((fp = open_memstream(&nseries, &nlen)) == NULL) {
+		err = nomem();
+		goto done;
+	}
+	if (series) {
+		fwrite(series, 1, slen, fp);
+		if (slen && series[slen - 1] != '\n')
+			fputc('\n', fp);
+	}
+	for (size_t i = 0; i < q->npatches; i++) {
+		fprintf(fp, "%s\n", q->patches[i].name);
+		free(path);
+		if (asprintf(&path, "debian/patches/%s",
+		    q->patches[i].name) < 0) {
+			path = NULL;
+			err = nomem();
+			goto done;
+		}
+		if ((err = dgit_pack_write(pack, &id, GIT_OBJECT_BLOB,
+		    q->patches[i].text, q->patches[i].len)) ||
+		    (err = dgit_tree_set(t, path, DGIT_TREE_BLOB, &id, 0)))
+			goto done;
+	}
+	if (fclose(fp) != 0) {
+		fp = NULL;
+		err = nomem();
+		goto done;
+	}
+	fp = NULL;
+	if ((err = dgit_pack_write(pack, &id, GIT_OBJECT_BLOB, nseries,
+	    nlen)) || (err = dgit_tree_set(t, spath, DGIT_TREE_BLOB, &id, 0)) ||
+	    (err = dgit_tree_write(out, t, pack)))
+		goto done;
+	err = dgit_pack_finish(pack);
+done:
+	if (fp)
+		fclose(fp);
+	free(path);
+	free(series);
+	free(nseries);
+	dgit_pack_free(pack);
+	dgit_tree_free(t);
+	return err;
+}
+
+/* The fixed tree's debian/ applied to the origs must be the tree. */
+static const struct dgit_error *
+verify(struct qf *q, const git_oid *tree_id)
+{
+	const struct dgit_error *err;
+	git_tree *t = NULL;
+	git_oid deb, got;
+	struct dgit_treecmp *c = NULL;
+	char *desc = NULL;
+	size_t bad = 0;
+
+	if (git_tree_lookup(&t, q->repo, tree_id) != 0)
+		return dgit_error_git("cannot read the fixed tree");
+	err = debian_of(&deb, t);
+	git_tree_free(t);
+	if (err)
+		return err;
+	if ((err = applied_tree(q, &got, &deb)) != NULL)
+		return dgit_error_wrap(err, "the new patches do not apply as "
+		    "dpkg-source would apply them");
+	if ((err = dgit_treecmp_trees(&c, q->repo, &got, tree_id, "debian",
+	    0)))
+		return err;
+	for (size_t i = 0; i < c->n; i++)
+		if (!is_binary_listed(q, c->entries[i].path))
+			bad++;
+	if (bad) {
+		desc = dgit_treecmp_describe(c, "the patched origs",
+		    "the branch");
+		err = dgit_error_fmt(DGIT_ERR_PATCH, "the generated patches do "
+		    "not reproduce the branch's tree:\n%s(this is a bug in "
+		    "the quilt fixup; --quilt=smash may work around it)",
+		    desc ? desc : "");
+		free(desc);
+	}
+	dgit_treecmp_free(c);
+	return err;
+}
+
+static const struct dgit_error *
+make_commit(struct qf *q, git_oid *out, const git_oid *tree_id)
+{
+	git_signature *sig = NULL;
+	git_tree *t = NULL;
+	char *msg = NULL;
+	const git_commit *parents[1] = { q->head };
+	const struct dgit_error *err = NULL;
+
+	if (git_signature_default(&sig, q->repo) != 0)
+		return dgit_error_git("cannot make the quilt fixup commit "
+		    "(set user.name and user.email)");
+	if (asprintf(&msg, "Commit Debian 3.0 (quilt) metadata\n\n"
+	    "[dgit (%s) quilt-fixup]\n", q->opts->dgit_version ?
+	    q->opts->dgit_version : "C") < 0) {
+		msg = NULL;
+		err = nomem();
+	} else if (git_tree_lookup(&t, q->repo, tree_id) != 0 ||
+	    git_commit_create(out, q->repo, NULL, sig, sig, NULL, msg, t, 1,
+	    parents) != 0) {
+		err = dgit_error_git("cannot make the quilt fixup commit");
+	}
+	free(msg);
+	git_tree_free(t);
+	git_signature_free(sig);
+	return err;
+}
+
+static const struct dgit_error *
+read_changelog(struct qf *q)
+{
+	const struct dgit_error *err;
+	struct dgit_changelog *cl = NULL;
+	const struct dgit_changelog_entry *e;
+	char *buf = NULL;
+	size_t len;
+
+	err = read_blob(&buf, &len, q->repo, q->head_tree, "debian/changelog",
+	    META_MAX);
+	if (err == NULL && buf == NULL)
+		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "HEAD has no "
+		    "debian/changelog");
+	if (err == NULL)
+		err = dgit_changelog_parse_first(&cl, buf, len,
+		    "debian/changelog");
+	free(buf);
+	if (err)
+		return err;
+	e = dgit_changelog_entry(cl, 0);
+	q->source = strdup(e->package);
+	q->version = strdup(e->version);
+	q->maint = strdup(e->maintainer ? e->maintainer : "");
+	dgit_changelog_free(cl);
+	if (!q->source || !q->version || !q->maint)
+		return nomem();
+	return NULL;
+}
+
+static void
+qf_release(struct qf *q)
+{
+	for (size_t i = 0; i < q->dsc.nfiles; i++) {
+		free(q->dsc.files[i].name);
+		free(q->dsc.files[i].component);
+	}
+	free(q->dsc.files);
+	for (size_t i = 0; i < q->nbinaries; i++)
+		free(q->binaries[i]);
+	free(q->binaries);
+	for (size_t i = 0; i < q->npatches; i++) {
+		free(q->patches[i].name);
+		free(q->patches[i].text);
+	}
+	free(q->patches);
+	for (size_t i = 0; i < q->ntaken; i++)
+		free(q->taken[i]);
+	free(q->taken);
+	free(q->source);
+	free(q->version);
+	free(q->maint);
+	git_tree_free(q->head_tree);
+	git_commit_free(q->head);
+}
+
+const struct dgit_error *
+dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
+    const git_oid *head, const struct dgit_quiltfix_opts *opts)
+{
+	const struct dgit_error *err = NULL;
+	struct qf q;
+	git_oid deb, tree_id;
+	git_tree *odp = NULL;
+	char *fmt = NULL;
+	size_t flen;
+	enum dgit_quilt_mode mode = opts->mode;
+	int nolinear = 0;
+
+	memset(out, 0, sizeof *out);
+	memset(&q, 0, sizeof q);
+	q.repo = repo;
+	q.opts = opts;
+	git_oid_cpy(&out->commit, head);
+	if (git_commit_lookup(&q.head, repo, head) != 0 ||
+	    git_commit_tree(&q.head_tree, q.head) != 0) {
+		err = dgit_error_git("cannot read commit %s", hex_of(head));
+		goto done;
+	}
+	git_oid_cpy(&out->tree, git_tree_id(q.head_tree));
+	if ((err = read_blob(&fmt, &flen, repo, q.head_tree,
+	    "debian/source/format", META_MAX)))
+		goto done;
+	if (!is_quilt(fmt))
+		goto done;
+	out->quilt = 1;
+	if (mode == DGIT_QUILT_NOCHECK)
+		goto done;
+	if (mode >= DGIT_QUILT_GBP) {
+		err = dgit_error_fmt(DGIT_ERR_NOT_IMPLEMENTED, "--quilt=%s (a "
+		    "splitting mode) is not implemented yet; use a linear "
+		    "mode on a patches-applied branch",
+		    dgit_quiltfix_mode_name(mode));
+		goto done;
+	}
+	q.dsc.format = DGIT_FORMAT_3_0_QUILT;
+	q.dsc.format_str = (char *)"3.0 (quilt)";
+	if ((err = read_changelog(&q)) || (err = find_origs(&q)) ||
+	    (err = read_binaries(&q)) || (err = collect_taken(&q)) ||
+	    (err = debian_of(&deb, q.head_tree)))
+		goto done;
+	q.dsc.source = q.source;
+	q.dsc.version = q.version;
+	say(&q, "examining quilt state (%s mode)",
+	    dgit_quiltfix_mode_name(mode));
+	if ((err = applied_tree(&q, &q.odp, &deb)) != NULL) {
+		err = dgit_error_wrap(err, "the patches in debian/patches do "
+		    "not apply to the origs");
+		goto done;
+	}
+	if (git_tree_lookup(&odp, repo, &q.odp) != 0) {
+		err = dgit_error_git("cannot read the patches-applied tree");
+		goto done;
+	}
+	if (same_upstream(odp, q.head_tree)) {
+		say(&q, "quilt fixup not needed");
+		goto done;
+	}
+	if (mode == DGIT_QUILT_NOFIX) {
+		struct dgit_treecmp *c = NULL;
+		char *desc = NULL;
+
+		err = dgit_treecmp_trees(&c, repo, &q.odp,
+		    git_tree_id(q.head_tree), "debian", 0);
+		if (err == NULL)
+			desc = dgit_treecmp_describe(c, "the patched origs",
+			    "HEAD");
+		if (err == NULL)
+			err = dgit_error_fmt(DGIT_ERR_DIRTY, "debian/patches "
+			    "does not represent HEAD's changes to upstream "
+			    "files (--quilt=nofix):\n%sfix the patches, or "
+			    "use another --quilt mode", desc ? desc : "");
+		free(desc);
+		dgit_treecmp_free(c);
+		goto done;
+	}
+	if (mode == DGIT_QUILT_LINEAR || mode == DGIT_QUILT_TRY_LINEAR ||
+	    mode == DGIT_QUILT_AUTO) {
+		err = linear(&q, &nolinear);
+		if (err && nolinear && mode != DGIT_QUILT_LINEAR) {
+			say(&q, "no linear patch stack (%s); smashing",
+			    err->msg);
+			err = NULL;
+			out->smashed = 1;
+			mode = DGIT_QUILT_SMASH;
+		}
+		if (err)
+			goto done;
+	}
+	if (mode == DGIT_QUILT_SMASH || mode == DGIT_QUILT_SINGLE)
+		if ((err = squashed(&q, mode == DGIT_QUILT_SINGLE)))
+			goto done;
+	if (q.npatches == 0 && mode != DGIT_QUILT_SINGLE) {
+		/* upstream differs only where no patch can say it */
+		struct dgit_treecmp *c = NULL;
+		char *desc = NULL;
+
+		err = dgit_treecmp_trees(&c, repo, &q.odp,
+		    git_tree_id(q.head_tree), "debian", 0);
+		if (err == NULL)
+			desc = dgit_treecmp_describe(c, "the patched origs",
+			    "HEAD");
+		if (err == NULL && c->total && !(c->n == c->total &&
+		    is_binary_listed(&q, c->entries[0].path)))
+			err = dgit_error_fmt(DGIT_ERR_PATCH, "HEAD differs from "
+			    "the patched origs, but no commit since the base "
+			    "makes the difference:\n%s", desc ? desc : "");
+		free(desc);
+		dgit_treecmp_free(c);
+		goto done;
+	}
+	if ((err = write_tree(&q, &tree_id, mode == DGIT_QUILT_SINGLE)) ||
+	    (err = verify(&q, &tree_id)) ||
+	    (err = make_commit(&q, &out->commit, &tree_id)))
+		goto done;
+	git_oid_cpy(&out->tree, &tree_id);
+	out->needed = 1;
+	out->npatches = q.npatches;
+done:
+	git_tree_free(odp);
+	free(fmt);
+	qf_release(&q);
+	return err;
+}
+
+const struct dgit_error *
+dgit_quiltfix_update_head(git_repository *repo, const git_oid *old,
+    const git_oid *new_commit, const char *reflog)
+{
+	const struct dgit_error *err = NULL;
+	git_checkout_options co = GIT_CHECKOUT_OPTIONS_INIT;
+	git_commit *c = NULL, *oc = NULL;
+	git_tree *ot = NULL;
+	git_reference *head = NULL, *target = NULL, *nref = NULL;
+
+	if (git_commit_lookup(&c, repo, new_commit) != 0 ||
+	    git_commit_lookup(&oc, repo, old) != 0 ||
+	    git_commit_tree(&ot, oc) != 0)
+		return dgit_error_git("cannot read the new commit");
+	if (git_reference_lookup(&head, repo, "HEAD") != 0) {
+		err = dgit_error_git("cannot read HEAD");
+		goto done;
+	}
+	if (git_reference_resolve(&target, head) != 0 ||
+	    !git_oid_equal(git_reference_target(target), old)) {
+		err = dgit_error_fmt(DGIT_ERR_EXISTS, "HEAD moved while the "
+		    "quilt fixup ran; run it again");
+		goto done;
+	}
+	co.checkout_strategy = GIT_CHECKOUT_SAFE;
+	co.baseline = ot;
+	if (git_checkout_tree(repo, (git_object *)c, &co) != 0) {
+		err = dgit_error_git("cannot check out the quilt fixup commit");
+		goto done;
+	}
+	if (git_reference_type(head) == GIT_REFERENCE_SYMBOLIC) {
+		if (git_reference_create_matching(&nref, repo,
+		    git_reference_name(target), new_commit, 1, old,
+		    reflog) != 0)
+			err = dgit_error_git("cannot update '%s'",
+			    git_reference_name(target));
+	} else if (git_repository_set_head_detached(repo, new_commit) != 0) {
+		err = dgit_error_git("cannot update HEAD");
+	}
+done:
+	git_reference_free(nref);
+	git_reference_free(target);
+	git_reference_free(head);
+	git_tree_free(ot);
+	git_commit_free(oc);
+	git_commit_free(c);
+	return err;
+}

@@ -1,0 +1,591 @@
+/*
+ * dgit build-source (see dgit_srcbuild.h).  dpkg-source and
+ * dpkg-genchanges run through the child-process module in a temporary
+ * directory inside the build products directory, so that a failed or
+ * mismatching build leaves nothing there.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dgit_changelog.h"
+#include "dgit_dsc.h"
+#include "dgit_fs.h"
+#include "dgit_import.h"
+#include "dgit_run.h"
+#include "dgit_srcbuild.h"
+#include "dgit_treecmp.h"
+
+#define META_MAX ((size_t)16 << 20)
+#define DSC_MAX ((size_t)1 << 20)
+#define LIST_MAX 20                 /* paths named in a dirty-tree error */
+
+static const char *const clean_names[] = {
+	[DGIT_CLEAN_GIT] = "git",
+	[DGIT_CLEAN_GIT_FF] = "git-ff",
+	[DGIT_CLEAN_GIT_ALWAYS] = "git,always",
+	[DGIT_CLEAN_GIT_FF_ALWAYS] = "git-ff,always",
+	[DGIT_CLEAN_CHECK] = "check",
+	[DGIT_CLEAN_CHECK_IGNORES] = "check,ignores",
+	[DGIT_CLEAN_NONE] = "none",
+	[DGIT_CLEAN_DPKG_SOURCE] = "dpkg-source",
+	[DGIT_CLEAN_DPKG_SOURCE_D] = "dpkg-source-d",
+	[DGIT_CLEAN_DPKG_SOURCE_NOCHECK] = "dpkg-source,no-check",
+	[DGIT_CLEAN_DPKG_SOURCE_D_NOCHECK] = "dpkg-source-d,no-check",
+	[DGIT_CLEAN_DPKG_SOURCE_ALLCHECK] = "dpkg-source,all-check",
+	[DGIT_CLEAN_DPKG_SOURCE_D_ALLCHECK] = "dpkg-source-d,all-check",
+};
+
+int
+dgit_srcbuild_clean_parse(const char *s)
+{
+	for (size_t i = 0; i < sizeof clean_names / sizeof *clean_names; i++)
+		if (strcmp(s, clean_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+static const struct dgit_error *
+nomem(void)
+{
+	return dgit_error(DGIT_ERR_NOMEM);
+}
+
+static void
+say(const struct dgit_srcbuild_opts *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+say(const struct dgit_srcbuild_opts *o, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	if (o->info == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	o->info(o->info_arg, buf);
+}
+
+/* ---- the working tree ------------------------------------------------ */
+
+static void
+list_add(FILE *fp, size_t *n, const char *kind, const char *path)
+{
+	if ((*n)++ < LIST_MAX)
+		fprintf(fp, "  %s: %s\n", kind, path);
+}
+
+const struct dgit_error *
+dgit_srcbuild_check_tree(git_repository *repo, enum dgit_clean_mode mode,
+    int include_dirty)
+{
+	const struct dgit_error *err = NULL;
+	git_status_options so = GIT_STATUS_OPTIONS_INIT;
+	git_status_list *st = NULL;
+	int untracked = mode != DGIT_CLEAN_NONE &&
+	    mode != DGIT_CLEAN_DPKG_SOURCE_NOCHECK &&
+	    mode != DGIT_CLEAN_DPKG_SOURCE_D_NOCHECK;
+	int ignored = mode == DGIT_CLEAN_DPKG_SOURCE_ALLCHECK ||
+	    mode == DGIT_CLEAN_DPKG_SOURCE_D_ALLCHECK;
+	size_t ntracked = 0, nun = 0, n;
+	char *tl = NULL, *ul = NULL;
+	size_t tlen = 0, ulen = 0;
+	FILE *tf = NULL, *uf = NULL;
+
+	if (git_repository_is_bare(repo))
+		return dgit_error_fmt(DGIT_ERR_USAGE, "needs a working tree, "
+		    "not a bare repository");
+	if (mode == DGIT_CLEAN_GIT_ALWAYS || mode == DGIT_CLEAN_GIT_FF_ALWAYS) {
+		const char *argv[] = { "git", "clean", "-xdf", NULL, NULL };
+		struct dgit_run_opts ro;
+
+		memset(&ro, 0, sizeof ro);
+		ro.cwd = git_repository_workdir(repo);
+		ro.out = DGIT_RUN_OUT_NULL;
+		if (mode == DGIT_CLEAN_GIT_FF_ALWAYS)
+			argv[2] = "-xdff";
+		if ((err = dgit_run(NULL, argv, &ro)) != NULL)
+			return err;
+	}
+	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	if (untracked)
+		so.flags |= GIT_STATUS_OPT_INCLUDE_UNTRACKED |
+		    GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+	if (ignored)
+		so.flags |= GIT_STATUS_OPT_INCLUDE_IGNORED |
+		    GIT_STATUS_OPT_RECURSE_IGNORED_DIRS;
+	if (git_status_list_new(&st, repo, &so) != 0)
+		return dgit_error_git("cannot read the working tree's status");
+	if ((tf = open_memstream(&tl, &tlen)) == NULL ||
+	    (uf = open_memstream(&ul, &ulen)) == NULL) {
+		err = nomem();
+		goto done;
+	}
+	n = git_status_list_entrycount(st);
+	for (size_t i = 0; i < n; i++) {
+		const git_status_entry *e = git_status_byindex(st, i);
+		const git_diff_delta *d = e->index_to_workdir ?
+		    e->index_to_workdir : e->head_to_index;
+		const char *path = d ? (d->new_file.path ? d->new_file.path :
+		    d->old_file.path) : "?";
+
+		if (e->status & GIT_STATUS_WT_NEW)
+			list_add(uf, &nun, "untracked", path);
+		else if (e->status & GIT_STATUS_IGNORED)
+			list_add(uf, &nun, "ignored", path);
+		else if (!include_dirty)
+			list_add(tf, &ntracked, (e->status &
+			    (GIT_STATUS_WT_DELETED | GIT_STATUS_INDEX_DELETED)) ?
+			    "deleted" : (e->status & GIT_STATUS_INDEX_NEW) ?
+			    "added" : "modified", path);
+	}
+	fclose(tf);
+	fclose(uf);
+	tf = uf = NULL;
+	if (ntracked)
+		err = dgit_error_fmt(DGIT_ERR_DIRTY, "the working tree has "
+		    "uncommitted changes:\n%s%s%scommit them, or build them "
+		    "with --include-dirty", tl, ntracked > LIST_MAX ?
+		    "  ...\n" : "", "");
+	else if (nun)
+		err = dgit_error_fmt(DGIT_ERR_DIRTY, "the working tree has "
+		    "files git does not track (--clean=%s):\n%s%sgit add or "
+		    "remove them, or use --clean=none or -wdn", clean_names[mode],
+		    ul, nun > LIST_MAX ? "  ...\n" : "");
+done:
+	if (tf)
+		fclose(tf);
+	if (uf)
+		fclose(uf);
+	free(tl);
+	free(ul);
+	git_status_list_free(st);
+	return err;
+}
+
+/* The tree of the working tree as git add -A would make it (objects are
+ * written; the index on disk is not touched). */
+static const struct dgit_error *
+workdir_tree(git_oid *out, git_repository *repo)
+{
+	git_index *idx = NULL;
+	char *star = (char *)"*";
+	git_strarray ps = { &star, 1 };
+	const struct dgit_error *err = NULL;
+
+	if (git_repository_index(&idx, repo) != 0)
+		return dgit_error_git("cannot read the index");
+	if (git_index_update_all(idx, &ps, NULL, NULL) != 0 ||
+	    git_index_add_all(idx, &ps, GIT_INDEX_ADD_DEFAULT, NULL,
+	    NULL) != 0 || git_index_write_tree(out, idx) != 0)
+		err = dgit_error_git("cannot make a tree of the working tree");
+	/* drop the in-memory changes */
+	git_index_read(idx, 1);
+	git_index_free(idx);
+	return err;
+}
+
+/* ---- export ---------------------------------------------------------- */
+
+struct export_ctx {
+	git_repository *repo;
+	const char *dir;
+	const struct dgit_error *err;
+};
+
+static int
+export_cb(const char *root, const git_tree_entry *e, void *arg)
+{
+	struct export_ctx *x = arg;
+	git_filemode_t fm = git_tree_entry_filemode(e);
+	git_blob *b = NULL;
+	char *path = NULL;
+	int fd;
+
+	if (asprintf(&path, "%s/%s%s", x->dir, root,
+	    git_tree_entry_name(e)) < 0) {
+		x->err = nomem();
+		return -1;
+	}
+	if (fm == GIT_FILEMODE_TREE) {
+		if (mkdir(path, 0755) != 0)
+			x->err = dgit_error_from_errno("cannot make '%s'", path);
+		goto done;
+	}
+	if (fm == GIT_FILEMODE_COMMIT) {
+		x->err = dgit_error_fmt(DGIT_ERR_UNREPRESENTABLE, "'%s%s' is a "
+		    "submodule, which a source package cannot hold", root,
+		    git_tree_entry_name(e));
+		goto done;
+	}
+	if (git_blob_lookup(&b, x->repo, git_tree_entry_id(e)) != 0) {
+		x->err = dgit_error_git("cannot read '%s%s'", root,
+		    git_tree_entry_name(e));
+		goto done;
+	}
+	if (fm == GIT_FILEMODE_LINK) {
+		char *target = strndup(git_blob_rawcontent(b),
+		    (size_t)git_blob_rawsize(b));
+
+		if (target == NULL)
+			x->err = nomem();
+		else if (symlink(target, path) != 0)
+			x->err = dgit_error_from_errno("cannot make '%s'", path);
+		free(target);
+		goto done;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
+	    fm == GIT_FILEMODE_BLOB_EXECUTABLE ? 0755 : 0644);
+	if (fd < 0) {
+		x->err = dgit_error_from_errno("cannot write '%s'", path);
+		goto done;
+	}
+	x->err = dgit_fs_write_all(fd, git_blob_rawcontent(b),
+	    (size_t)git_blob_rawsize(b), path);
+	/* the umask must not change what dpkg-source sees */
+	if (x->err == NULL && fchmod(fd, fm == GIT_FILEMODE_BLOB_EXECUTABLE ?
+	    0755 : 0644) != 0)
+		x->err = dgit_error_from_errno("cannot chmod '%s'", path);
+	if (close(fd) != 0 && x->err == NULL)
+		x->err = dgit_error_from_errno("cannot write '%s'", path);
+done:
+	git_blob_free(b);
+	free(path);
+	return x->err ? -1 : 0;
+}
+
+static const struct dgit_error *
+export_tree(git_repository *repo, const git_oid *tree_id, const char *dir)
+{
+	struct export_ctx x = { repo, dir, NULL };
+	git_tree *t = NULL;
+
+	if (mkdir(dir, 0755) != 0)
+		return dgit_error_from_errno("cannot make '%s'", dir);
+	if (git_tree_lookup(&t, repo, tree_id) != 0)
+		return dgit_error_git("cannot read the tree to build");
+	if (git_tree_walk(t, GIT_TREEWALK_PRE, export_cb, &x) != 0 &&
+	    x.err == NULL)
+		x.err = dgit_error_git("cannot export the tree");
+	git_tree_free(t);
+	return x.err;
+}
+
+/* ---- the check ------------------------------------------------------- */
+
+const struct dgit_error *
+dgit_srcbuild_check_dsc(git_oid *out_tree, git_repository *repo,
+    const char *dsc_path, const git_oid *tree)
+{
+	const struct dgit_error *err;
+	struct dgit_dsc *dsc = NULL;
+	struct dgit_import_result r;
+	struct dgit_import_opts io;
+	struct dgit_treecmp *c = NULL;
+	char *buf = NULL, *dir = NULL, *slash, *desc = NULL;
+	size_t len;
+
+	if ((err = dgit_fs_read_file(&buf, &len, dsc_path, DSC_MAX)) ||
+	    (err = dgit_dsc_parse(&dsc, buf, len, dsc_path)))
+		goto done;
+	if ((dir = strdup(dsc_path)) == NULL) {
+		err = nomem();
+		goto done;
+	}
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	memset(&io, 0, sizeof io);
+	io.level = -1;
+	io.threads = -1;
+	if ((err = dgit_import_dsc(&r, repo, dsc, slash ? dir : ".", &io)))
+		goto done;
+	if (out_tree)
+		git_oid_cpy(out_tree, &r.tree);
+	if (git_oid_equal(&r.tree, tree))
+		goto done;
+	if ((err = dgit_treecmp_trees(&c, repo, &r.tree, tree, NULL, 0)))
+		goto done;
+	desc = dgit_treecmp_describe(c, "the source package", "git");
+	err = dgit_error_fmt(DGIT_ERR_PATCH, "the source package '%s' is not "
+	    "the git tree (%zu paths differ):\n%s", dsc_path, c->total,
+	    desc ? desc : "");
+done:
+	free(desc);
+	dgit_treecmp_free(c);
+	dgit_dsc_free(dsc);
+	free(dir);
+	free(buf);
+	return err;
+}
+
+/* ---- the build ------------------------------------------------------- */
+
+static char *
+noepoch(const char *v)
+{
+	const char *c = strchr(v, ':');
+
+	return strdup(c ? c + 1 : v);
+}
+
+static const struct dgit_error *
+read_head_changelog(git_repository *repo, const git_oid *tree_id,
+    char **source, char **version)
+{
+	const struct dgit_error *err = NULL;
+	git_tree *t = NULL;
+	git_tree_entry *e = NULL;
+	git_blob *b = NULL;
+	struct dgit_changelog *cl = NULL;
+
+	*source = *version = NULL;
+	if (git_tree_lookup(&t, repo, tree_id) != 0 ||
+	    git_tree_entry_bypath(&e, t, "debian/changelog") != 0 ||
+	    git_blob_lookup(&b, repo, git_tree_entry_id(e)) != 0) {
+		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "the tree has no "
+		    "debian/changelog; this is not a Debian source package");
+		goto done;
+	}
+	if ((size_t)git_blob_rawsize(b) > META_MAX) {
+		err = dgit_error_fmt(DGIT_ERR_LIMIT, "debian/changelog is too "
+		    "big");
+		goto done;
+	}
+	if ((err = dgit_changelog_parse_first(&cl, git_blob_rawcontent(b),
+	    (size_t)git_blob_rawsize(b), "debian/changelog")))
+		goto done;
+	*source = strdup(dgit_changelog_entry(cl, 0)->package);
+	*version = strdup(dgit_changelog_entry(cl, 0)->version);
+	if (*source == NULL || *version == NULL)
+		err = nomem();
+done:
+	dgit_changelog_free(cl);
+	git_blob_free(b);
+	git_tree_entry_free(e);
+	git_tree_free(t);
+	return err;
+}
+
+/* Symlink every BPD/SOURCE_* orig tarball into tmp, where dpkg-source
+ * looks for them. */
+static const struct dgit_error *
+link_origs(const char *bpd, const char *tmp, const char *source)
+{
+	const struct dgit_error *err = NULL;
+	DIR *d = opendir(bpd);
+	struct dirent *de;
+	size_t sl = strlen(source);
+	char *abs = realpath(bpd, NULL);
+
+	if (d == NULL || abs == NULL) {
+		err = dgit_error_from_errno("cannot read the build products "
+		    "directory '%s'", bpd);
+		goto done;
+	}
+	while ((de = readdir(d)) != NULL && err == NULL) {
+		char *from = NULL, *to = NULL;
+
+		if (strncmp(de->d_name, source, sl) != 0 ||
+		    de->d_name[sl] != '_' || strstr(de->d_name, ".orig") == NULL)
+			continue;
+		if (asprintf(&from, "%s/%s", abs, de->d_name) < 0 ||
+		    asprintf(&to, "%s/%s", tmp, de->d_name) < 0)
+			err = nomem();
+		else if (symlink(from, to) != 0)
+			err = dgit_error_from_errno("cannot link '%s'", to);
+		free(from);
+		free(to);
+	}
+done:
+	if (d)
+		closedir(d);
+	free(abs);
+	return err;
+}
+
+/* Move the built files (not the orig symlinks) from tmp to bpd. */
+static const struct dgit_error *
+move_products(const char *tmp, const char *bpd, const char *srcdir)
+{
+	const struct dgit_error *err = NULL;
+	DIR *d = opendir(tmp);
+	struct dirent *de;
+
+	if (d == NULL)
+		return dgit_error_from_errno("cannot read '%s'", tmp);
+	while ((de = readdir(d)) != NULL && err == NULL) {
+		char *from = NULL, *to = NULL;
+		struct stat st;
+
+		if (de->d_name[0] == '.' || strcmp(de->d_name, srcdir) == 0)
+			continue;
+		if (asprintf(&from, "%s/%s", tmp, de->d_name) < 0 ||
+		    asprintf(&to, "%s/%s", bpd, de->d_name) < 0)
+			err = nomem();
+		else if (lstat(from, &st) == 0 && S_ISREG(st.st_mode) &&
+		    rename(from, to) != 0)
+			err = dgit_error_from_errno("cannot move '%s' to '%s'",
+			    from, to);
+		free(from);
+		free(to);
+	}
+	closedir(d);
+	return err;
+}
+
+static const struct dgit_error *
+run_tool(const char *const *argv, const char *cwd)
+{
+	struct dgit_run_opts ro;
+	struct dgit_run_result res = DGIT_RUN_RESULT_INIT;
+	const struct dgit_error *err;
+
+	memset(&ro, 0, sizeof ro);
+	ro.cwd = cwd;
+	ro.out = DGIT_RUN_OUT_CAPTURE;
+	ro.err = DGIT_RUN_OUT_CAPTURE;
+	err = dgit_run(&res, argv, &ro);
+	dgit_run_result_release(&res);
+	return err;
+}
+
+const struct dgit_error *
+dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
+    const struct dgit_srcbuild_opts *opts)
+{
+	const struct dgit_error *err = NULL;
+	struct dgit_quiltfix_opts qo;
+	git_oid head, tree_id;
+	git_commit *hc = NULL;
+	char *source = NULL, *version = NULL, *nv = NULL, *tmp = NULL;
+	char *srcdir = NULL, *srcpath = NULL, *dsc = NULL, *changes = NULL;
+	char *changes_opt = NULL;
+	const char *bpd = opts->bpd ? opts->bpd : "..";
+	struct stat st;
+
+	memset(out, 0, sizeof *out);
+	if ((err = dgit_srcbuild_check_tree(repo, opts->clean_mode,
+	    opts->include_dirty)))
+		return err;
+	if (git_reference_name_to_id(&head, repo, "HEAD") != 0)
+		return dgit_error_git("cannot read HEAD");
+	if (stat(bpd, &st) != 0 || !S_ISDIR(st.st_mode))
+		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "the build products "
+		    "directory '%s' does not exist", bpd);
+
+	memset(&qo, 0, sizeof qo);
+	qo.mode = opts->quilt_mode;
+	qo.origs_dir = bpd;
+	qo.dgit_version = opts->dgit_version;
+	qo.info = opts->info;
+	qo.info_arg = opts->info_arg;
+	if ((err = dgit_quiltfix_run(&out->quilt, repo, &head, &qo)))
+		return err;
+	if (out->quilt.needed) {
+		if ((err = dgit_quiltfix_update_head(repo, &head,
+		    &out->quilt.commit, "dgit quilt-fixup")))
+			return err;
+		say(opts, "quilt fixup: committed %zu new patch%s",
+		    out->quilt.npatches, out->quilt.npatches == 1 ? "" : "es");
+		git_oid_cpy(&head, &out->quilt.commit);
+	}
+	git_oid_cpy(&out->head, &head);
+	if (git_commit_lookup(&hc, repo, &head) != 0)
+		return dgit_error_git("cannot read HEAD");
+	git_oid_cpy(&tree_id, git_commit_tree_id(hc));
+	git_commit_free(hc);
+	if (opts->include_dirty && (err = workdir_tree(&tree_id, repo)))
+		return err;
+	git_oid_cpy(&out->tree, &tree_id);
+
+	if ((err = read_head_changelog(repo, &tree_id, &source, &version)))
+		goto done;
+	if ((nv = noepoch(version)) == NULL ||
+	    asprintf(&srcdir, "%s-%s", source, nv) < 0) {
+		srcdir = NULL;
+		err = nomem();
+		goto done;
+	}
+	if ((err = dgit_fs_mkdtemp(&tmp, bpd, ".dgit-build")))
+		goto done;
+	if (asprintf(&srcpath, "%s/%s", tmp, srcdir) < 0 ||
+	    asprintf(&changes_opt, "-O../%s_%s_source.changes", source,
+	    nv) < 0) {
+		err = nomem();
+		goto done;
+	}
+	say(opts, "building %s %s from %s", source, version,
+	    opts->include_dirty ? "the working tree" : "HEAD");
+	if ((err = export_tree(repo, &tree_id, srcpath)) ||
+	    (err = link_origs(bpd, tmp, source)))
+		goto done;
+	{
+		const char *argv[] = { "dpkg-source", "-b", srcdir, NULL };
+
+		if ((err = run_tool(argv, tmp)))
+			goto done;
+	}
+	{
+		const char *argv[] = { "dpkg-genchanges", "-S", changes_opt,
+		    NULL };
+
+		if ((err = run_tool(argv, srcpath)))
+			goto done;
+	}
+	if (asprintf(&dsc, "%s/%s_%s.dsc", tmp, source, nv) < 0) {
+		dsc = NULL;
+		err = nomem();
+		goto done;
+	}
+	say(opts, "checking the source package against git");
+	if ((err = dgit_srcbuild_check_dsc(NULL, repo, dsc, &tree_id))) {
+		err = dgit_error_wrap(err, "refusing the build, whose files are "
+		    "removed");
+		goto done;
+	}
+	if ((err = dgit_fs_remove_tree(srcpath)) ||
+	    (err = move_products(tmp, bpd, srcdir)))
+		goto done;
+	free(dsc);
+	if (asprintf(&dsc, "%s/%s_%s.dsc", bpd, source, nv) < 0 ||
+	    asprintf(&changes, "%s/%s_%s_source.changes", bpd, source,
+	    nv) < 0) {
+		err = nomem();
+		goto done;
+	}
+	out->dsc = dsc;
+	out->changes = changes;
+	dsc = changes = NULL;
+done:
+	if (tmp)
+		dgit_fs_remove_tree(tmp);
+	free(tmp);
+	free(srcpath);
+	free(srcdir);
+	free(changes_opt);
+	free(dsc);
+	free(changes);
+	free(nv);
+	free(source);
+	free(version);
+	return err;
+}
+
+void
+dgit_srcbuild_result_release(struct dgit_srcbuild_result *r)
+{
+	free(r->dsc);
+	free(r->changes);
+	r->dsc = r->changes = NULL;
+}
