@@ -65,7 +65,8 @@ la_init(int argc, char **argv)
 {
 	struct dgit_localarchive_suite suites[16];
 	struct dgit_localarchive_opts o = { 0 };
-	char dir[PATH_MAX], self[PATH_MAX], *codename = NULL;
+	char dir[PATH_MAX], self[PATH_MAX], server[PATH_MAX + 16];
+	char *codename = NULL;
 	const char *dirarg = NULL;
 	size_t ns = 0;
 	ssize_t n;
@@ -126,6 +127,16 @@ la_init(int argc, char **argv)
 		return dgit_usage_error(argv[0], "cannot resolve '%s'", dirarg);
 	}
 	self[n] = '\0';
+	/* the server beside us: dgit-repos-server, or dgit-c-repos-server
+	 * beside dgit-c */
+	if (snprintf(server, sizeof server, "%s-repos-server", self) >=
+	    (int)sizeof server || access(server, X_OK) != 0) {
+		free(codename);
+		fprintf(stderr, "dgit: cannot find the dgit git server "
+		    "program '%s'; install it beside '%s'\n", server, self);
+		return DGIT_EXIT_USAGE;
+	}
+	o.server_program = server;
 	o.dir = dir;
 	o.suites = suites;
 	o.nsuites = ns;

@@ -16,6 +16,7 @@
 
 #include <git2.h>
 
+#include "buildopts.h"
 #include "common.h"
 #include "dgit.h"
 #include "dgit_changelog.h"
@@ -24,11 +25,13 @@
 #include "dgit_fetchsuite.h"
 #include "dgit_fs.h"
 #include "dgit_history.h"
-#include "dgit_import.h"
 #include "dgit_push.h"
-#include "dgit_repo.h"
+#include "dgit_quiltfix.h"
+#include "dgit_run.h"
+#include "dgit_server.h"
 #include "dgit_sign.h"
-#include "dgit_spawn.h"
+#include "dgit_srcbuild.h"
+#include "dgit_tag.h"
 #include "dgit_version.h"
 
 #define MAX_CONTROL (1u << 20)     /* .dsc, .changes */
@@ -44,7 +47,7 @@ struct push {
 	int overwrite;             /* --overwrite[=VERSION] */
 	const char *overwrite_version;
 	int not_ff;                /* --deliberately-not-fast-forward */
-	const char *quilt_mode;
+	struct buildopts bo;       /* --quilt, --clean, --build-products-dir */
 	struct common_archive_flags af;
 
 	/* state */
@@ -59,11 +62,12 @@ struct push {
 	const char *distro;        /* as used for access */
 	const char *nomdistro;     /* nominal, in tags and the Dgit: field */
 	char *csuite;
-	char *outdir;              /* the build products: the tree's parent */
 	char *dsc_name, *changes_name;
 	char *dsc_path, *changes_path;
 	struct dgit_dsc *dsc;
 	git_oid head;              /* what is pushed (the dgit view) */
+	int need_pm;               /* HEAD does not contain arch_tip */
+	git_oid arch_tip;          /* the archive's version, as git has it */
 	char *tag[2];
 	char *tagtext[2];
 	int tagfound[2];
@@ -71,32 +75,15 @@ struct push {
 	git_signature *clog_sig;
 };
 
+/* The quilt mode the tags record (dgit's name: auto is try-linear). */
 static const char *
 p_quilt(const struct push *p)
 {
-	return p->dsc && p->dsc->format == DGIT_FORMAT_3_0_QUILT ?
-	    (p->quilt_mode ? p->quilt_mode : "linear") : NULL;
-}
-
-static const struct dgit_error *
-write_file(const char *path, const char *data, size_t len)
-{
-	char tmp[4200];
-	FILE *fp;
-
-	snprintf(tmp, sizeof tmp, "%s.dgit-tmp", path);
-	if ((fp = fopen(tmp, "wb")) == NULL)
-		return dgit_error_from_errno("cannot write '%s'", tmp);
-	if (fwrite(data, 1, len, fp) != len || fclose(fp) != 0) {
-		unlink(tmp);
-		return dgit_error_from_errno("cannot write '%s'", tmp);
-	}
-	if (rename(tmp, path) != 0) {
-		unlink(tmp);
-		return dgit_error_from_errno("cannot rename '%s' to '%s'", tmp,
-		    path);
-	}
-	return NULL;
+	if (p->dsc == NULL || p->dsc->format != DGIT_FORMAT_3_0_QUILT)
+		return NULL;
+	if (p->bo.quilt_mode == DGIT_QUILT_AUTO)
+		return "try-linear";
+	return dgit_quiltfix_mode_name((enum dgit_quilt_mode)p->bo.quilt_mode);
 }
 
 static int
@@ -240,21 +227,16 @@ query_archive(struct push *p)
 
 /*
  * HEAD must contain the archive's history (refs/remotes/dgit/dgit/SUITE,
- * fetched now), or --overwrite makes dgit's pseudomerge declaring that it
- * does.
+ * fetched now), or --overwrite asks for dgit's pseudomerge declaring
+ * that it does (made by make_pseudomerge, after the build).
  */
 static const struct dgit_error *
 check_history(struct push *p)
 {
 	const struct dgit_error *err = NULL;
 	struct dgit_fetchsuite_result res = { 0 };
-	git_oid tip, pm;
-	git_commit *hc = NULL, *tc = NULL;
-	git_tree *tree = NULL;
-	git_reference *href = NULL, *nref = NULL;
-	char *lrref = NULL, msg[1200];
-	int rc;
-	const git_commit *parents[2];
+	char *lrref = NULL;
+	int rc, ff = 0;
 
 	if (git_reference_name_to_id(&p->head, p->repo, "HEAD") != 0)
 		return dgit_error_git("cannot read HEAD");
@@ -268,23 +250,23 @@ check_history(struct push *p)
 		/* the archive's version as git has it: the Dgit: field's
 		 * commit or the import (the tracking ref may be ahead of it,
 		 * after a push whose upload is not yet published) */
-		git_oid_cpy(&tip, &res.import);
+		git_oid_cpy(&p->arch_tip, &res.import);
 		dgit_fetchsuite_result_release(&res);
 	} else {
 		if ((err = dgit_history_tracking_ref(&lrref, p->csuite)))
 			return err;
-		rc = git_reference_name_to_id(&tip, p->repo, lrref);
-		free(lrref);
-		if (rc != 0) {
+		rc = git_reference_name_to_id(&p->arch_tip, p->repo, lrref);
+		if (rc != 0)
 			dgit_info("dgit: would fetch %s from %s (%s has it "
 			    "not yet)", p->ce->package, p->csuite, lrref);
+		free(lrref);
+		if (rc != 0)
 			return NULL;
-		}
 	}
-	if (git_oid_equal(&tip, &p->head) ||
-	    git_graph_descendant_of(p->repo, &p->head, &tip) == 1)
-		return NULL;
-	if (p->not_ff)
+	if ((err = dgit_history_descends(&ff, p->repo, &p->head,
+	    &p->arch_tip)))
+		return err;
+	if (ff || p->not_ff)
 		return NULL;
 	if (!p->overwrite)
 		return dgit_error_fmt(DGIT_ERR_USAGE, "HEAD is not a "
@@ -293,115 +275,102 @@ check_history(struct push *p)
 		    "--overwrite[=VERSION]; to rewrite history, if the "
 		    "archive permits it, --deliberately-not-fast-forward",
 		    p->asrc->version, p->csuite);
+	p->need_pm = 1;
+	return NULL;
+}
+
+/* dgit's "Declare fast forward": HEAD's tree, HEAD first parent. */
+static const struct dgit_error *
+make_pseudomerge(struct push *p)
+{
+	const struct dgit_error *err;
+	git_oid parents[2], pm;
+	char *msg = NULL;
+
+	if (!p->need_pm)
+		return NULL;
 	if (dgit_opts.dry_run) {
 		dgit_info("dgit: would declare fast forward from %s",
 		    p->asrc->version);
 		return NULL;
 	}
-	/* dgit's "Declare fast forward": HEAD's tree, HEAD first parent */
-	snprintf(msg, sizeof msg, "Declare fast forward from %s\n\n"
-	    "[dgit --overwrite%s%s]\n", p->asrc->version,
-	    p->overwrite_version ? "=" : "",
-	    p->overwrite_version ? p->overwrite_version : "");
-	if (git_commit_lookup(&hc, p->repo, &p->head) != 0 ||
-	    git_commit_lookup(&tc, p->repo, &tip) != 0 ||
-	    git_commit_tree(&tree, hc) != 0) {
-		err = dgit_error_git("cannot read HEAD or the archive's commit");
+	git_oid_cpy(&parents[0], &p->head);
+	git_oid_cpy(&parents[1], &p->arch_tip);
+	if ((err = dgit_history_ff_message(&msg, p->asrc->version, NULL,
+	    p->overwrite_version ? p->overwrite_version : "")) ||
+	    (err = dgit_history_pseudomerge(&pm, p->repo, NULL, parents, 2,
+	    msg)) ||
+	    (err = dgit_quiltfix_update_head(p->repo, &p->head, &pm,
+	    "dgit push: declare fast forward")))
 		goto done;
-	}
-	parents[0] = hc;
-	parents[1] = tc;
-	if (git_commit_create(&pm, p->repo, NULL, p->clog_sig, p->clog_sig,
-	    NULL, msg, tree, 2, parents) != 0) {
-		err = dgit_error_git("cannot make the pseudomerge");
-		goto done;
-	}
-	if (git_repository_head(&href, p->repo) != 0 ||
-	    git_reference_set_target(&nref, href, &pm, "dgit push: declare "
-	    "fast forward") != 0) {
-		err = dgit_error_git("cannot update HEAD to the pseudomerge");
-		goto done;
-	}
 	dgit_info("dgit: made a pseudo-merge of %s into your HEAD",
 	    p->asrc->version);
 	git_oid_cpy(&p->head, &pm);
 done:
-	git_reference_free(nref);
-	git_reference_free(href);
-	git_tree_free(tree);
-	git_commit_free(tc);
-	git_commit_free(hc);
+	free(msg);
 	return err;
 }
 
-static const struct dgit_error *
-outdir_of(char **out, const char *wd)
+/*
+ * The .dsc of an earlier run of this push, already signed with its Dgit:
+ * field naming HEAD (a push that failed after signing): 1, keep it.
+ */
+static int
+signed_for_head(struct push *p)
 {
-	char *d = strdup(wd), *slash;
-	size_t l;
+	char *buf = NULL, *text = NULL, hex[GIT_OID_HEXSZ + 1];
+	struct dgit_dsc *d = NULL;
+	size_t len, tl, hl;
+	int was_signed = 0, r = 0;
 
-	*out = NULL;
-	if (d == NULL)
-		return dgit_error(DGIT_ERR_NOMEM);
-	l = strlen(d);
-	if (l > 1 && d[l - 1] == '/')
-		d[--l] = '\0';
-	slash = strrchr(d, '/');
-	if (slash == d)
-		slash[1] = '\0';
-	else if (slash)
-		*slash = '\0';
-	*out = d;
-	return NULL;
+	if (!exists(p->changes_path) ||
+	    dgit_fs_read_file(&buf, &len, p->dsc_path, MAX_CONTROL) != NULL)
+		return 0;
+	git_oid_tostr(hex, sizeof hex, &p->head);
+	hl = strlen(hex);
+	if (dgit_push_unsigned_text(&text, &tl, &was_signed, buf, len,
+	    p->dsc_name) == NULL && was_signed &&
+	    dgit_dsc_parse(&d, text, tl, p->dsc_name) == NULL &&
+	    d->dgit_field && strncmp(d->dgit_field, hex, hl) == 0 &&
+	    d->dgit_field[hl] == ' ')
+		r = 1;
+	dgit_dsc_free(d);
+	free(text);
+	free(buf);
+	return r;
 }
 
-/* Build the source package when it is not there (push-source). */
+/* push-source: build with build-source's quilt fixup and tree check. */
 static const struct dgit_error *
 build_source(struct push *p)
 {
 	const struct dgit_error *err;
-	const char *wd = git_repository_workdir(p->repo);
-	char *base = NULL, *opt = NULL, *w = strdup(wd);
-	size_t l;
+	struct dgit_srcbuild_opts so;
+	struct dgit_srcbuild_result r;
 
-	if (w == NULL)
-		return dgit_error(DGIT_ERR_NOMEM);
-	l = strlen(w);
-	if (l > 1 && w[l - 1] == '/')
-		w[l - 1] = '\0';
-	base = strrchr(w, '/') ? strrchr(w, '/') + 1 : w;
-	{
-		const char *sargv[] = { "dpkg-source", "-b", base, NULL };
-		struct dgit_spawn_opts so = { .cwd = p->outdir };
-
-		dgit_info("dgit: building %s with dpkg-source -b",
-		    p->dsc_name);
-		err = dgit_spawn(sargv, &so);
-	}
-	if (err == NULL && asprintf(&opt, "-O%s", p->changes_path) < 0) {
-		opt = NULL;
-		err = dgit_error(DGIT_ERR_NOMEM);
-	}
-	if (err == NULL) {
-		const char *gargv[] = { "dpkg-genchanges", "-S", opt, NULL };
-		struct dgit_spawn_opts so = { .cwd = wd, .quiet = 1 };
-
-		err = dgit_spawn(gargv, &so);
-	}
-	free(opt);
-	free(w);
-	return err;
+	memset(&so, 0, sizeof so);
+	so.quilt_mode = (enum dgit_quilt_mode)p->bo.quilt_mode;
+	so.clean_mode = (enum dgit_clean_mode)p->bo.clean_mode;
+	so.bpd = p->bo.bpd;
+	so.dgit_version = DGIT_VERSION;
+	so.info = common_info_cb;
+	if ((err = dgit_srcbuild_build(&r, p->repo, &so)))
+		return err;
+	git_oid_cpy(&p->head, &r.head);
+	dgit_srcbuild_result_release(&r);
+	return NULL;
 }
 
-/* The .dsc: this package and version, and exactly HEAD's tree. */
+/*
+ * The .dsc: this package and version; with check, also exactly HEAD's
+ * tree (build_source has just checked what it built).
+ */
 static const struct dgit_error *
-check_dsc(struct push *p)
+read_dsc(struct push *p, int check)
 {
 	const struct dgit_error *err;
-	struct dgit_import_result ir;
-	struct dgit_import_opts io = { 0 };
 	git_commit *hc = NULL;
-	char *buf = NULL, hex[GIT_OID_HEXSZ + 1];
+	char *buf = NULL;
 	size_t len;
 
 	if ((err = dgit_fs_read_file(&buf, &len, p->dsc_path, MAX_CONTROL)))
@@ -417,22 +386,16 @@ check_dsc(struct push *p)
 		    "debian/changelog is for %s %s; rebuild", p->dsc_name,
 		    p->dsc->source, p->dsc->version, p->ce->package,
 		    p->ce->version);
-	io.level = -1;
-	io.threads = -1;
-	io.unpack.warn = common_warn_cb;
-	if ((err = dgit_import_dsc(&ir, p->repo, p->dsc, p->outdir, &io)))
-		return dgit_error_wrap(err, "cannot check '%s' against HEAD",
-		    p->dsc_name);
+	if (!check)
+		return NULL;
 	if (git_commit_lookup(&hc, p->repo, &p->head) != 0)
 		return dgit_error_git("cannot read HEAD");
-	if (!git_oid_equal(git_commit_tree_id(hc), &ir.tree)) {
-		git_oid_tostr(hex, sizeof hex, &ir.tree);
-		git_commit_free(hc);
-		return dgit_error_fmt(DGIT_ERR_USAGE, "HEAD's tree is not "
-		    "the tree of '%s' (%s); rebuild the source package from "
-		    "HEAD, or see 'git diff %s HEAD'", p->dsc_name, hex, hex);
-	}
+	err = dgit_srcbuild_check_dsc(NULL, p->repo, p->dsc_path,
+	    git_commit_tree_id(hc));
 	git_commit_free(hc);
+	if (err)
+		return dgit_error_wrap(err, "HEAD's tree is not the tree of "
+		    "'%s'; rebuild the source package from HEAD", p->dsc_name);
 	return NULL;
 }
 
@@ -440,29 +403,34 @@ static const struct dgit_error *
 make_tag_texts(struct push *p)
 {
 	const struct dgit_error *err;
-	const char *extra[1] = { "--deliberately-not-fast-forward" };
-	struct dgit_push_tag t = { 0 };
-	int tz = p->ce->tz_offset;
+	char *deliberately[1] = { "--deliberately-not-fast-forward" };
+	struct dgit_tag_info info;
+	struct dgit_push_tag t;
 
 	if ((err = dgit_history_archive_tag(&p->tag[0], p->nomdistro,
 	    p->ce->version)) ||
 	    (err = dgit_history_maint_tag(&p->tag[1], p->nomdistro,
 	    p->ce->version)))
 		return err;
+	/* the strings are borrowed: info is never released */
+	memset(&info, 0, sizeof info);
+	info.package = (char *)p->ce->package;
+	info.version = (char *)p->ce->version;
+	info.clogsuite = (char *)p->ce->distributions[0];
+	info.csuite = p->csuite;
+	info.distro = (char *)p->nomdistro;
+	info.split = 0;
+	info.quilt = (char *)p_quilt(p);
+	if (p->not_ff) {
+		info.deliberately = deliberately;
+		info.ndeliberately = 1;
+	}
+	memset(&t, 0, sizeof t);
 	git_oid_cpy(&t.target, &p->head);
 	t.tagger = p->ce->maintainer;
 	t.time = p->ce->timestamp;
-	t.tz = tz;
-	t.package = p->ce->package;
-	t.version = p->ce->version;
-	t.clog_suite = p->ce->distributions[0];
-	t.csuite = p->csuite;
-	t.distro = p->nomdistro;
-	t.quilt_mode = p_quilt(p);
-	if (p->not_ff) {
-		t.extra = extra;
-		t.nextra = 1;
-	}
+	t.tz = p->ce->tz_offset;
+	t.info = &info;
 	for (int i = 0; i < 2; i++) {
 		t.name = p->tag[i];
 		if ((err = dgit_push_tag_text(&p->tagtext[i], &t)))
@@ -561,7 +529,7 @@ sign_file(struct push *p, const char *path, const char *name,
 	free(curtext);
 	if ((err = dgit_sign_clear(&signd, &sl, NULL, keyid(p), text, len)))
 		return dgit_error_wrap(err, "cannot sign '%s'", name);
-	err = write_file(path, signd, sl);
+	err = dgit_fs_write_file_atomic(path, signd, sl, 0);
 	free(signd);
 	if (err == NULL)
 		dgit_info("dgit: signed %s", name);
@@ -593,7 +561,7 @@ sign_files(struct push *p)
 	    MAX_CONTROL)))
 		goto done;
 	if ((err = dgit_push_changes_files(&text, &tl, buf, len,
-	    p->changes_name, p->dsc, p->dsc_name, p->outdir, archive_has, p)))
+	    p->changes_name, p->dsc, p->dsc_name, p->bo.bpd, archive_has, p)))
 		goto done;
 	err = sign_file(p, p->changes_path, p->changes_name, text, tl);
 done:
@@ -603,11 +571,31 @@ done:
 	return err;
 }
 
-/* A file:// git server repository that does not exist yet is made. */
+/* Run a tool the user would run, its output theirs unless -q. */
+static const struct dgit_error *
+run_tool(const char *const *argv, const char *cwd)
+{
+	struct dgit_run_opts ro;
+
+	memset(&ro, 0, sizeof ro);
+	ro.cwd = cwd;
+	if (dgit_opts.quiet)
+		ro.out = ro.err = DGIT_RUN_OUT_NULL;
+	return dgit_run(NULL, argv, &ro);
+}
+
+/*
+ * A file:// git server repository that does not exist yet is made for a
+ * new package: by the server's own init-repo (hooks installed) when
+ * dgit-distro.DISTRO.git-create is "init-repo:PROGRAM", else as a plain
+ * bare repository.
+ */
 static const struct dgit_error *
 ensure_server_repo(struct push *p)
 {
-	const char *path;
+	const struct dgit_error *err;
+	const char *path, *how, *base;
+	char *dir = NULL, *want = NULL;
 
 	if (strncmp(p->push_url, "file://", 7) != 0)
 		return NULL;
@@ -620,13 +608,54 @@ ensure_server_repo(struct push *p)
 		    "dgit-distro.%s.git-url and run this again (the "
 		    "tags and signed files are kept)", path, p->ce->package,
 		    p->distro);
-	{
+	how = dgit_config_get_distro(p->cfg, p->distro, "git-create");
+	dgit_info("dgit: creating %s on the dgit git server", path);
+	if (how == NULL || strcmp(how, "true") == 0) {
 		const char *argv[] = { "git", "init", "-q", "--bare", path,
 		    NULL };
 
-		dgit_info("dgit: creating %s on the dgit git server", path);
-		return dgit_spawn(argv, NULL);
+		return run_tool(argv, NULL);
 	}
+	if (strncmp(how, "init-repo:", 10) != 0 || how[10] != '/')
+		return dgit_error_fmt(DGIT_ERR_USAGE, "dgit-distro.%s.git-create "
+		    "is '%s'; it must be 'true' or 'init-repo:PROGRAM' (an "
+		    "absolute path to dgit-repos-server)", p->distro, how);
+	/* init-repo makes SERVERDIR/PACKAGE.git: the URL must name that */
+	base = strrchr(path, '/');
+	if (base == NULL || base == path ||
+	    asprintf(&want, "/%s.git", p->ce->package) < 0) {
+		want = NULL;
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "dgit-distro.%s.git-url "
+		    "'%s' does not name SERVERDIR/%s.git", p->distro,
+		    p->push_url, p->ce->package);
+		goto done;
+	}
+	if (strcmp(base, want) != 0) {
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "'%s' is not "
+		    "SERVERDIR%s, which init-repo makes; fix "
+		    "dgit-distro.%s.git-url", path, want, p->distro);
+		goto done;
+	}
+	if ((dir = strndup(path, (size_t)(base - path))) == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	{
+		const char *argv[] = { how + 10, "init-repo", dir,
+		    p->ce->package, NULL };
+		struct dgit_run_opts ro;
+		struct dgit_run_result res = DGIT_RUN_RESULT_INIT;
+
+		memset(&ro, 0, sizeof ro);
+		ro.out = DGIT_RUN_OUT_NULL;
+		ro.err = DGIT_RUN_OUT_CAPTURE;
+		err = dgit_run(&res, argv, &ro);
+		dgit_run_result_release(&res);
+	}
+done:
+	free(dir);
+	free(want);
+	return err;
 }
 
 static const struct dgit_error *
@@ -657,15 +686,8 @@ push_to_server(struct push *p)
 	argv[n++] = spec[1];
 	argv[n++] = spec[2];
 	argv[n] = NULL;
-	{
-		struct dgit_spawn_opts so = {
-			.cwd = git_repository_workdir(p->repo),
-			.quiet = dgit_opts.quiet };
-
-		dgit_info("dgit: pushing to %s", p->push_url);
-		err = dgit_spawn(argv, &so);
-	}
-	if (err)
+	dgit_info("dgit: pushing to %s", p->push_url);
+	if ((err = run_tool(argv, git_repository_workdir(p->repo))))
 		err = dgit_error_wrap(err, "git push to '%s' failed; fix the "
 		    "problem and run this again: the tags and signed files "
 		    "are kept and will be reused", p->push_url);
@@ -679,15 +701,15 @@ static const struct dgit_error *
 update_tracking(struct push *p)
 {
 	const struct dgit_error *err;
-	git_reference *ref = NULL;
 	char *lrref = NULL;
+	git_oid old;
+	int had;
 
 	if ((err = dgit_history_tracking_ref(&lrref, p->csuite)))
 		return err;
-	if (git_reference_create(&ref, p->repo, lrref, &p->head, 1,
-	    "dgit push") != 0)
-		err = dgit_error_git("cannot update '%s'", lrref);
-	git_reference_free(ref);
+	had = git_reference_name_to_id(&old, p->repo, lrref) == 0;
+	err = dgit_history_update_ref(p->repo, lrref, had ? &old : NULL,
+	    &p->head, "dgit push");
 	free(lrref);
 	return err;
 }
@@ -695,41 +717,40 @@ update_tracking(struct push *p)
 static const struct dgit_error *
 upload(struct push *p)
 {
+	const struct dgit_error *err;
 	const char *host = dgit_config_get_distro(p->cfg, p->distro,
 	    "upload-host");
 	const char *argv[5];
-	char log[4200];
+	char *log = NULL;
 	int n = 0;
 	size_t l = strlen(p->changes_path);
 
 	/* dput's record of a finished upload: CHANGES less .changes,
 	 * then .HOST.upload */
 	if (host && l > 8) {
-		snprintf(log, sizeof log, "%.*s.%s.upload", (int)(l - 8),
-		    p->changes_path, host);
-		if (exists(log)) {
+		if (asprintf(&log, "%.*s.%s.upload", (int)(l - 8),
+		    p->changes_path, host) < 0)
+			return dgit_error(DGIT_ERR_NOMEM);
+		n = exists(log);
+		if (n)
 			dgit_info("dgit: %s was uploaded already (%s)",
 			    p->changes_name, log);
+		free(log);
+		if (n)
 			return NULL;
-		}
 	}
+	n = 0;
 	argv[n++] = "dput";
 	if (host)
 		argv[n++] = host;
 	argv[n++] = p->changes_path;
 	argv[n] = NULL;
-	{
-		struct dgit_spawn_opts so = { .cwd = p->outdir,
-			.quiet = dgit_opts.quiet };
-		const struct dgit_error *err;
-
-		dgit_info("dgit: uploading %s with dput%s%s", p->changes_name,
-		    host ? " to " : "", host ? host : "");
-		if ((err = dgit_spawn(argv, &so)))
-			return dgit_error_wrap(err, "upload of '%s' failed; "
-			    "fix the problem and run this again (or dput it "
-			    "yourself)", p->changes_path);
-	}
+	dgit_info("dgit: uploading %s with dput%s%s", p->changes_name,
+	    host ? " to " : "", host ? host : "");
+	if ((err = run_tool(argv, NULL)))
+		return dgit_error_wrap(err, "upload of '%s' failed; fix the "
+		    "problem and run this again (or dput it yourself)",
+		    p->changes_path);
 	return NULL;
 }
 
@@ -746,7 +767,6 @@ push_release(struct push *p)
 	git_repository_free(p->repo);
 	dgit_config_free(p->cfg);
 	free(p->csuite);
-	free(p->outdir);
 	free(p->dsc_name);
 	free(p->changes_name);
 	free(p->dsc_path);
@@ -763,6 +783,7 @@ static const struct dgit_error *
 do_push(struct push *p)
 {
 	const struct dgit_error *err;
+	const char *bpd;
 	char *nov = NULL, hex[GIT_OID_HEXSZ + 1];
 
 	if ((err = common_open_repo(&p->repo, 1)))
@@ -772,14 +793,15 @@ do_push(struct push *p)
 		return err;
 	if ((err = read_changelog(p)))
 		return err;
+	if ((err = buildopts_finish(&p->bo, p->cfg, p->distro)))
+		return err;
+	bpd = p->bo.bpd;
 	if ((err = git_url(&p->reader_url, p, 0)) ||
 	    (err = git_url(&p->push_url, p, 1)))
 		return err;
 	if ((err = query_archive(p)))
 		return err;
 	if ((err = check_history(p)))
-		return err;
-	if ((err = outdir_of(&p->outdir, git_repository_workdir(p->repo))))
 		return err;
 	if ((err = dgit_version_noepoch(&nov, p->ce->version)))
 		return err;
@@ -791,52 +813,49 @@ do_push(struct push *p)
 		p->changes_name = strdup(b ? b + 1 : p->changes_arg);
 		if (p->changes_arg[0] == '/')
 			p->changes_path = strdup(p->changes_arg);
-		else if (asprintf(&p->changes_path, "%s/%s", p->outdir,
+		else if (asprintf(&p->changes_path, "%s/%s", bpd,
 		    p->changes_arg) < 0)
 			p->changes_path = NULL;
 	} else if (asprintf(&p->changes_name, "%s_%s_source.changes",
 	    p->ce->package, nov) < 0)
 		p->changes_name = NULL;
 	if (p->changes_path == NULL && p->changes_name && !p->changes_arg &&
-	    asprintf(&p->changes_path, "%s/%s", p->outdir,
-	    p->changes_name) < 0)
+	    asprintf(&p->changes_path, "%s/%s", bpd, p->changes_name) < 0)
 		p->changes_path = NULL;
 	free(nov);
 	if (p->dsc_name == NULL || p->changes_name == NULL ||
 	    p->changes_path == NULL ||
-	    asprintf(&p->dsc_path, "%s/%s", p->outdir, p->dsc_name) < 0)
+	    asprintf(&p->dsc_path, "%s/%s", bpd, p->dsc_name) < 0)
 		return dgit_error(DGIT_ERR_NOMEM);
-	if (!exists(p->dsc_path) || !exists(p->changes_path)) {
-		if (p->built || p->changes_arg)
+	if (p->built || p->changes_arg) {
+		if (!exists(p->dsc_path) || !exists(p->changes_path))
 			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no '%s' "
 			    "and '%s' to upload; build them first, or use "
 			    "dgit push-source", p->dsc_path, p->changes_path);
-		if (dgit_opts.dry_run) {
-			dgit_info("dgit: would build %s and %s", p->dsc_name,
-			    p->changes_name);
-			goto plan;
-		}
-		if ((err = build_source(p)))
-			return err;
-	}
-	if ((err = check_dsc(p)))
-		return err;
-plan:
-	if ((err = make_tag_texts(p)))
+		err = read_dsc(p, 1);
+	} else if (dgit_opts.dry_run) {
+		dgit_info("dgit: would build %s and %s (quilt fixup, "
+		    "dpkg-source -b, dpkg-genchanges -S, checked against "
+		    "HEAD)", p->dsc_name, p->changes_name);
+	} else if (signed_for_head(p)) {
+		dgit_info("dgit: %s is signed already, for HEAD; using it",
+		    p->dsc_name);
+		err = read_dsc(p, 1);
+	} else if ((err = build_source(p)) == NULL)
+		err = read_dsc(p, 0);
+	if (err || (err = make_pseudomerge(p)) || (err = make_tag_texts(p)))
 		return err;
 	git_oid_tostr(hex, sizeof hex, &p->head);
 	if (dgit_opts.dry_run) {
+		const char *host = dgit_config_get_distro(p->cfg, p->distro,
+		    "upload-host");
+
 		printf("dgit: dry run: would sign tags %s and %s for %.12s,\n"
 		    "  sign %s (Dgit: field) and %s,\n"
 		    "  push refs/dgit/%s and the tags to %s,\n"
 		    "  upload %s with dput%s%s\n", p->tag[0], p->tag[1], hex,
 		    p->dsc_name, p->changes_name, p->csuite, p->push_url,
-		    p->changes_name,
-		    dgit_config_get_distro(p->cfg, p->distro, "upload-host") ?
-		    " to " : "",
-		    dgit_config_get_distro(p->cfg, p->distro, "upload-host") ?
-		    dgit_config_get_distro(p->cfg, p->distro, "upload-host") :
-		    "");
+		    p->changes_name, host ? " to " : "", host ? host : "");
 		return NULL;
 	}
 	if ((err = sign_tags(p)) || (err = sign_files(p)))
@@ -863,6 +882,7 @@ parse_and_push(int argc, char **argv, struct push *p)
 	int i, rc;
 
 	p->cmd = argv[0];
+	buildopts_init(&p->bo);
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -880,14 +900,16 @@ parse_and_push(int argc, char **argv, struct push *p)
 				    "in '%s'", a);
 		} else if (strcmp(a, "--deliberately-not-fast-forward") == 0)
 			p->not_ff = 1;
-		else if (strncmp(a, "--quilt=", 8) == 0)
-			p->quilt_mode = a + 8;
 		else if (strcmp(a, "-C") == 0 && i + 1 < argc)
 			p->changes_arg = argv[++i];
 		else if (strncmp(a, "-C", 2) == 0 && a[2])
 			p->changes_arg = a + 2;
 		else if (strncmp(a, "--changes=", 10) == 0)
 			p->changes_arg = a + 10;
+		else if ((rc = buildopts_take(&p->bo, argv[0], a)) < 0)
+			return DGIT_EXIT_USAGE;
+		else if (rc > 0)
+			continue;
 		else if (a[0] == '-' && a[1] != '\0') {
 			if (common_archive_option(&p->af, a))
 				continue;
@@ -899,13 +921,15 @@ parse_and_push(int argc, char **argv, struct push *p)
 		else
 			p->suite_arg = a;
 	}
-	if (p->quilt_mode && strcmp(p->quilt_mode, "linear") != 0 &&
-	    strcmp(p->quilt_mode, "auto") != 0 &&
-	    strcmp(p->quilt_mode, "smash") != 0 &&
-	    strcmp(p->quilt_mode, "nofix") != 0 &&
-	    strcmp(p->quilt_mode, "nocheck") != 0)
+	p->new_pkg |= p->bo.new_ok;
+	if (p->bo.include_dirty)
+		return dgit_usage_error(argv[0], "a push is of HEAD; commit "
+		    "your changes (--include-dirty is for build-source)");
+	if (p->bo.quilt_mode >= DGIT_QUILT_GBP)
 		return dgit_usage_error(argv[0], "--quilt=%s: split-view "
-		    "modes are not supported by push yet", p->quilt_mode);
+		    "modes are not supported by push yet",
+		    dgit_quiltfix_mode_name(
+		    (enum dgit_quilt_mode)p->bo.quilt_mode));
 	git_libgit2_init();
 	err = do_push(p);
 	push_release(p);

@@ -5,8 +5,11 @@
  *
  *   DIR/public/            the archive as apt and dgit read it (dists/,
  *                          pool/, archive-keyring.gpg); the mirror
- *   DIR/git/PACKAGE.git    the dgit git server's repositories, made on
- *                          the first push of a package
+ *   DIR/git/               the dgit git server (dgit-repos-server(1)):
+ *                          dgit-repos.conf trusting the uploaders'
+ *                          keyring, and PACKAGE.git, made by its
+ *                          init-repo (hooks installed) on the first
+ *                          push of a package
  *   DIR/reprepro/          reprepro's conf/, db/, incoming/ (dput puts
  *                          uploads there), tmp/
  *   DIR/gnupg/             the archive's signing key (no passphrase) and
@@ -34,6 +37,7 @@ struct dgit_localarchive_opts {
 	                              NULL: the first secret key */
 	const char *dgit_program;  /* absolute path, for dput's
 	                              post_upload_command */
+	const char *server_program;   /* dgit-repos-server, absolute */
 	void (*info)(void *arg, const char *msg);   /* "did X" lines */
 	void *info_arg;
 };
@@ -41,7 +45,8 @@ struct dgit_localarchive_opts {
 /*
  * Make the archive, then configure it for the user: dgit-distro.DISTRO.*
  * in the global git config (mirror, archive-keyring, keyring, git-url,
- * git-check, upload-host, keyid) and a dput host DISTRO in ~/.dput.cf.
+ * git-check, git-create "init-repo:SERVER_PROGRAM", upload-host, keyid)
+ * and a dput host DISTRO in ~/.dput.cf.
  * On failure before the configuration step DIR is removed again;
  * DGIT_ERR_EXISTS when DIR is not empty or ~/.dput.cf has the host.
  */

@@ -14,37 +14,23 @@
 
 #include "dgit_dsc.h"
 #include "dgit_error.h"
+#include "dgit_tag.h"
 
-/* What a dgit tag says. */
+/* A dgit tag: its object header and its message (dgit_tag.h). */
 struct dgit_push_tag {
 	const char *name;          /* archive/DISTRO/MANGLED or DISTRO/... */
 	git_oid target;            /* the commit */
 	const char *tagger;        /* "NAME <EMAIL>": the changelog's */
 	int64_t time;              /* the changelog entry's date */
 	int tz;                    /* minutes east of UTC */
-	const char *package;
-	const char *version;
-	const char *clog_suite;    /* the changelog's distribution */
-	const char *csuite;        /* the archive's codename */
-	const char *distro;        /* nominal distro */
-	int maint_view;            /* split view's maintainer tag */
-	int split;                 /* "split" (1) or "no-split" (0) */
-	const char *quilt_mode;    /* "--quilt=MODE" for 3.0 (quilt), or NULL */
-	const char *const *extra;  /* more [dgit ...] words, e.g.
-	                              "--deliberately-not-fast-forward" */
-	size_t nextra;
-	const char *const *previously;   /* "REF=OBJID", sorted */
-	size_t nprevious;
+	const struct dgit_tag_info *info;   /* the message */
 };
 
 /*
  * The unsigned tag object text:
  *   object HEX / type commit / tag NAME / tagger NAME <EMAIL> TIME TZ
  *   (blank line)
- *   PKG release VER for CLOGSUITE (CSUITE) [dgit]
- *   (blank line)
- *   [dgit distro=DISTRO no-split --quilt=MODE ...]
- *   [dgit previously:REF=OBJID]...
+ *   the message, as dgit_tag_format_message writes it
  * *out is caller-owned.
  */
 const struct dgit_error *dgit_push_tag_text(char **out,

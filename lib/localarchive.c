@@ -10,11 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dgit_buf.h"
 #include "dgit_fs.h"
 #include "dgit_localarchive.h"
-#include "dgit_repo.h"
+#include "dgit_run.h"
+#include "dgit_server.h"
 #include "dgit_sign.h"
-#include "dgit_spawn.h"
 
 struct la {
 	const struct dgit_localarchive_opts *o;
@@ -46,21 +47,36 @@ at(struct la *l, const char *rel)
 static const struct dgit_error *
 mkdir_at(struct la *l, const char *rel, mode_t mode)
 {
-	if (mkdir(at(l, rel), mode) != 0 && errno != EEXIST)
-		return dgit_error_from_errno("cannot create '%s'", l->path);
+	const struct dgit_error *err;
+
+	if ((err = dgit_fs_mkdirs(at(l, rel))))
+		return err;
+	if (chmod(l->path, mode) != 0)
+		return dgit_error_from_errno("cannot chmod '%s'", l->path);
 	return NULL;
 }
 
 static const struct dgit_error *
 write_at(struct la *l, const char *rel, const char *data, size_t len)
 {
-	FILE *fp = fopen(at(l, rel), "wb");
+	return dgit_fs_write_file_atomic(at(l, rel), data, len, 0);
+}
 
-	if (fp == NULL)
-		return dgit_error_from_errno("cannot write '%s'", l->path);
-	if (fwrite(data, 1, len, fp) != len || fclose(fp) != 0)
-		return dgit_error_from_errno("cannot write '%s'", l->path);
-	return NULL;
+/* Run argv with its output captured (lib/ prints nothing); a failure
+ * carries the tail of its stderr. */
+static const struct dgit_error *
+run_quiet(const char *const *argv)
+{
+	struct dgit_run_opts ro;
+	struct dgit_run_result res = DGIT_RUN_RESULT_INIT;
+	const struct dgit_error *err;
+
+	memset(&ro, 0, sizeof ro);
+	ro.out = DGIT_RUN_OUT_CAPTURE;
+	ro.err = DGIT_RUN_OUT_CAPTURE;
+	err = dgit_run(&res, argv, &ro);
+	dgit_run_result_release(&res);
+	return err;
 }
 
 static int
@@ -81,7 +97,7 @@ dir_empty_or_missing(const char *dir)
 }
 
 static const struct dgit_error *
-reprepro(const char *dir, const char *const *args, int quiet)
+reprepro(const char *dir, const char *const *args)
 {
 	char base[4200];
 	const char *argv[12];
@@ -95,11 +111,7 @@ reprepro(const char *dir, const char *const *args, int quiet)
 	for (; *args && n < 11; args++)
 		argv[n++] = *args;
 	argv[n] = NULL;
-	{
-		struct dgit_spawn_opts so = { .quiet = quiet };
-
-		return dgit_spawn(argv, &so);
-	}
+	return run_quiet(argv);
 }
 
 static const struct dgit_error *
@@ -107,7 +119,7 @@ git_config_global(const char *key, const char *value)
 {
 	const char *argv[] = { "git", "config", "--global", key, value, NULL };
 
-	return dgit_spawn(argv, NULL);
+	return run_quiet(argv);
 }
 
 /* The dput host in ~/.dput.cf, appended; refuses a host already there. */
@@ -115,33 +127,40 @@ static const struct dgit_error *
 dput_host(struct la *l, const char *home)
 {
 	const struct dgit_localarchive_opts *o = l->o;
+	const struct dgit_error *err;
+	struct dgit_buf b = DGIT_BUF_INIT;
 	char path[4200], head[300], *buf = NULL;
 	size_t len = 0;
-	FILE *fp;
 
 	snprintf(path, sizeof path, "%s/.dput.cf", home);
 	snprintf(head, sizeof head, "[%s]", o->distro);
-	if (dgit_fs_read_file(&buf, &len, path, 1u << 20) == NULL) {
+	err = dgit_fs_read_file(&buf, &len, path, 1u << 20);
+	if (err && err->code != DGIT_ERR_NOT_FOUND)
+		return err;
+	if (buf) {
 		char *p = strstr(buf, head);
-		int there = p && (p == buf || p[-1] == '\n');
 
-		free(buf);
-		if (there)
+		if (p && (p == buf || p[-1] == '\n')) {
+			free(buf);
 			return dgit_error_fmt(DGIT_ERR_EXISTS, "'%s' has a "
 			    "host %s already; remove that section first",
 			    path, head);
+		}
 	}
-	if ((fp = fopen(path, "a")) == NULL)
-		return dgit_error_from_errno("cannot write '%s'", path);
 	/* dput runs post_upload_command through the shell: quote */
-	fprintf(fp, "\n%s\nmethod = local\nincoming = %s/reprepro/incoming\n"
-	    "allow_unsigned_uploads = 0\nrun_dinstall = 0\n"
-	    "post_upload_command = '%s' local-archive process '%s'\n",
-	    head, o->dir, o->dgit_program, o->dir);
-	if (fclose(fp) != 0)
-		return dgit_error_from_errno("cannot write '%s'", path);
-	say(o, "added dput host %s to %s", head, path);
-	return NULL;
+	if ((err = dgit_buf_add(&b, buf ? buf : "", len)) == NULL)
+		err = dgit_buf_addf(&b, "\n%s\nmethod = local\nincoming = "
+		    "%s/reprepro/incoming\nallow_unsigned_uploads = 0\n"
+		    "run_dinstall = 0\npost_upload_command = '%s' "
+		    "local-archive process '%s'\n", head, o->dir,
+		    o->dgit_program, o->dir);
+	if (err == NULL)
+		err = dgit_fs_write_file_atomic(path, b.ptr, b.len, 0);
+	dgit_buf_release(&b);
+	free(buf);
+	if (err == NULL)
+		say(o, "added dput host %s to %s", head, path);
+	return err;
 }
 
 static const struct dgit_error *
@@ -149,10 +168,10 @@ make_archive(struct la *l, char **uploader_fpr)
 {
 	const struct dgit_localarchive_opts *o = l->o;
 	const struct dgit_error *err;
-	char *afpr = NULL, *key = NULL, *uid = NULL, *conf = NULL;
-	size_t klen, clen = 0;
+	struct dgit_buf conf = DGIT_BUF_INIT;
+	char *afpr = NULL, *key = NULL, *uid = NULL;
+	size_t klen;
 	char kuid[300];
-	FILE *fp;
 
 	if (mkdir(o->dir, 0755) != 0)
 		return dgit_error_from_errno("cannot create '%s'", o->dir);
@@ -191,44 +210,36 @@ make_archive(struct la *l, char **uploader_fpr)
 	say(o, "made the archive signing key %s in %s/gnupg", afpr, o->dir);
 
 	/* reprepro's configuration */
-	if ((fp = open_memstream(&conf, &clen)) == NULL) {
-		err = dgit_error(DGIT_ERR_NOMEM);
-		goto done;
+	for (size_t i = 0; i < o->nsuites && !err; i++) {
+		err = dgit_buf_addf(&conf, "Origin: %s\nLabel: %s\n"
+		    "Codename: %s\n", o->distro, o->distro,
+		    o->suites[i].codename);
+		if (!err && o->suites[i].suite)
+			err = dgit_buf_addf(&conf, "Suite: %s\n",
+			    o->suites[i].suite);
+		if (!err)
+			err = dgit_buf_addf(&conf, "Architectures: source amd64"
+			    "\nComponents: main\nDescription: dgit local "
+			    "archive %s\nSignWith: %s\nUploaders: uploaders\n"
+			    "DscIndices: Sources Release . .gz .xz\n\n",
+			    o->distro, afpr);
 	}
-	for (size_t i = 0; i < o->nsuites; i++) {
-		fprintf(fp, "Origin: %s\nLabel: %s\nCodename: %s\n",
-		    o->distro, o->distro, o->suites[i].codename);
-		if (o->suites[i].suite)
-			fprintf(fp, "Suite: %s\n", o->suites[i].suite);
-		fprintf(fp, "Architectures: source amd64\n"
-		    "Components: main\nDescription: dgit local archive %s\n"
-		    "SignWith: %s\nUploaders: uploaders\n"
-		    "DscIndices: Sources Release . .gz .xz\n\n", o->distro,
-		    afpr);
-	}
-	fclose(fp);
-	err = write_at(l, "reprepro/conf/distributions", conf, clen);
-	free(conf);
-	conf = NULL;
-	if (err)
+	if (err || (err = write_at(l, "reprepro/conf/distributions", conf.ptr,
+	    conf.len)))
 		goto done;
-	if ((fp = open_memstream(&conf, &clen)) == NULL) {
-		err = dgit_error(DGIT_ERR_NOMEM);
-		goto done;
-	}
-	fputs("Name: local\nIncomingDir: incoming\nTempDir: tmp\nAllow:", fp);
-	for (size_t i = 0; i < o->nsuites; i++) {
-		fprintf(fp, " %s", o->suites[i].codename);
-		if (o->suites[i].suite)
-			fprintf(fp, " %s>%s", o->suites[i].suite,
+	dgit_buf_clear(&conf);
+	err = dgit_buf_adds(&conf, "Name: local\nIncomingDir: incoming\n"
+	    "TempDir: tmp\nAllow:");
+	for (size_t i = 0; i < o->nsuites && !err; i++) {
+		err = dgit_buf_addf(&conf, " %s", o->suites[i].codename);
+		if (!err && o->suites[i].suite)
+			err = dgit_buf_addf(&conf, " %s>%s", o->suites[i].suite,
 			    o->suites[i].codename);
 	}
-	fputs("\nCleanup: on_deny on_error\n", fp);
-	fclose(fp);
-	err = write_at(l, "reprepro/conf/incoming", conf, clen);
-	free(conf);
-	conf = NULL;
-	if (err)
+	if (!err)
+		err = dgit_buf_adds(&conf, "\nCleanup: on_deny on_error\n");
+	if (err || (err = write_at(l, "reprepro/conf/incoming", conf.ptr,
+	    conf.len)))
 		goto done;
 	{
 		size_t fl = strlen(*uploader_fpr);
@@ -253,13 +264,37 @@ make_archive(struct la *l, char **uploader_fpr)
 		const char *exp[] = { "export", NULL };
 		const char *sym[] = { "createsymlinks", NULL };
 
-		if ((err = reprepro(o->dir, exp, 0)) ||
-		    (err = reprepro(o->dir, sym, 0)))
+		if ((err = reprepro(o->dir, exp)) ||
+		    (err = reprepro(o->dir, sym)))
 			goto done;
 	}
 	say(o, "made the archive (reprepro) in %s/reprepro, published in "
 	    "%s/public", o->dir, o->dir);
+
+	/* the dgit git server: its checks trust the uploaders' keys */
+	dgit_buf_clear(&conf);
+	err = dgit_buf_addf(&conf, "[dgit-repos]\n\tdistro = %s\n",
+	    o->distro);
+	for (size_t i = 0; i < o->nsuites && !err; i++)
+		err = dgit_buf_addf(&conf, "\tsuite = %s\n",
+		    o->suites[i].codename);
+	if (!err)
+		err = dgit_buf_addf(&conf, "\tmaintainer-keyring = "
+		    "%s/uploaders-keyring.gpg\n"
+		    "\tallow-not-fast-forward = true\n", o->dir);
+	for (size_t i = 0; i < o->nsuites && !err; i++)
+		if (o->suites[i].suite)
+			err = dgit_buf_addf(&conf, "[suite \"%s\"]\n"
+			    "\talias = %s\n", o->suites[i].codename,
+			    o->suites[i].suite);
+	if (err || (err = write_at(l, "git/" DGIT_SERVER_CONFIG, conf.ptr,
+	    conf.len)))
+		goto done;
+	say(o, "made the dgit git server in %s/git (%s); its repositories "
+	    "are made by %s init-repo", o->dir, DGIT_SERVER_CONFIG,
+	    o->server_program);
 done:
+	dgit_buf_release(&conf);
 	free(afpr);
 	free(key);
 	free(uid);
@@ -274,7 +309,9 @@ dgit_localarchive_init(const struct dgit_localarchive_opts *o)
 	const char *home = getenv("HOME");
 	char *fpr = NULL, k[300], v[4200];
 
-	if (o->dir[0] != '/' || o->nsuites == 0 || o->distro == NULL)
+	if (o->dir[0] != '/' || o->nsuites == 0 || o->distro == NULL ||
+	    o->server_program == NULL || o->server_program[0] != '/' ||
+	    strchr(o->server_program, '\n'))
 		return dgit_error_fmt(DGIT_ERR_USAGE, "local archive: bad "
 		    "arguments");
 	if (home == NULL || home[0] != '/')
@@ -301,6 +338,7 @@ dgit_localarchive_init(const struct dgit_localarchive_opts *o)
 	SET("git-url", "file://%s/git", o->dir);
 	SET("git-url-suffix", ".git");
 	SET("git-check", "true");
+	SET("git-create", "init-repo:%s", o->server_program);
 	SET("upload-host", "%s", o->distro);
 	SET("keyid", "%s", fpr);
 #undef SET
@@ -322,5 +360,5 @@ dgit_localarchive_process(const char *dir)
 		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "'%s' is not a "
 		    "local archive (no %s); make one with dgit local-archive "
 		    "init", dir, conf);
-	return reprepro(dir, args, 0);
+	return reprepro(dir, args);
 }

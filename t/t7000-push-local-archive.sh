@@ -34,6 +34,12 @@ snapshot() {
 	} >"$2"
 }
 
+# every file of a bare repository with its checksum, and its refs
+repo_files() (
+	cd "$1" && find . -type f | LC_ALL=C sort | xargs sha256sum &&
+	git for-each-ref --format="%(objectname) %(refname)"
+)
+
 # sources_version PKG: the version the archive's sid lists
 sources_version() {
 	sed -n "/^Package: $1\$/,/^\$/s/^Version: //p" \
@@ -186,7 +192,7 @@ test_expect_success 'refused: history not descended from the archive'"'"'s' '
 	    git commit -q -a -m v3.3-unrelated"
 '
 
-test_expect_success 'refused: HEAD is not the tree of the built .dsc' '
+test_expect_success 'push-built refuses a build whose tree is not HEAD'"'"'s' '
 	(cd c2/newnative && git checkout -q dgit/sid && git branch -D -q other &&
 	 dch -v 3.3 -D unstable --force-distribution x &&
 	 git commit -q -a -m v3.3 &&
@@ -195,8 +201,9 @@ test_expect_success 'refused: HEAD is not the tree of the built .dsc' '
 	 dpkg-genchanges -S -O../newnative_3.3_source.changes >/dev/null 2>&1 &&
 	 echo change >>README && git commit -q -a -m "after the build") &&
 	snapshot c2/newnative before &&
-	(cd c2/newnative && test_must_fail "$DGIT" -d local push-source) 2>err &&
+	(cd c2/newnative && test_must_fail "$DGIT" -d local push-built) 2>err &&
 	test_grep "is not the tree of" err &&
+	test_grep "README" err &&
 	snapshot c2/newnative after &&
 	test_cmp before after &&
 	rm c2/newnative_3.3* &&
@@ -301,14 +308,27 @@ test_expect_success 'push follows dgit.default.push-subcmd' '
 	test "$(sources_version newnative)" = 3.6.2
 '
 
-test_expect_success 'signed by a key the archive does not know: rejected, nothing published' '
+test_expect_success 'signed by a key the uploaders list lacks: the git server refuses, nothing changes' '
 	(cd c2/newnative &&
 	 dch -v 3.7 -D unstable --force-distribution x &&
-	 git commit -q -a -m v3.7 &&
+	 git commit -q -a -m v3.7) &&
+	repo_files "$LA/git/newnative.git" >server.before &&
+	(cd c2/newnative &&
 	 test_must_fail "$DGIT" -d local -k "$(key_fpr wrong)" push-source) \
 	    >out 2>err &&
+	test_grep "remote: .*refused: tag .archive/local/3.7. is not signed by a key this server knows" err &&
+	test_grep "git push to .* failed" err &&
+	repo_files "$LA/git/newnative.git" >server.after &&
+	test_cmp server.before server.after &&
+	test "$(sources_version newnative)" = 3.6.2 &&
+	test -z "$(ls "$LA/reprepro/incoming")"
+'
+
+test_expect_success 'the same upload put into the archive by hand: reprepro rejects it, nothing published' '
+	gpgv --keyring "$WRONG_KEYRING" \
+	    c2/newnative_3.7_source.changes &&
+	test_must_fail dput local c2/newnative_3.7_source.changes >out 2>err &&
 	test_grep "No distribution accepting" err &&
-	test_grep "upload of .* failed" err &&
 	test "$(sources_version newnative)" = 3.6.2 &&
 	test_path_is_missing "$LA/public/pool/main/n/newnative/newnative_3.7.dsc" &&
 	test -z "$(ls "$LA/reprepro/incoming")"
