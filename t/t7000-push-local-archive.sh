@@ -2,10 +2,9 @@
 test_description='local-archive init, push-source --new, clone back, a second upload, the refusals'
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-archive.sh"
+. "$TEST_DIR/lib-localarchive.sh"
+. "$TEST_DIR/lib-server.sh"
 
-test_need_cmd reprepro
-test_need_cmd dput
-test_need_cmd dch
 
 LA="$TRASH_DIRECTORY/la"
 UPFPR=$(key_fpr uploader)
@@ -32,18 +31,6 @@ snapshot() {
 		(cd "$1/.." && find . -maxdepth 1 -type f -exec sha256sum {} + |
 		    sort)
 	} >"$2"
-}
-
-# every file of a bare repository with its checksum, and its refs
-repo_files() (
-	cd "$1" && find . -type f | LC_ALL=C sort | xargs sha256sum &&
-	git for-each-ref --format="%(objectname) %(refname)"
-)
-
-# sources_version PKG: the version the archive's sid lists
-sources_version() {
-	sed -n "/^Package: $1\$/,/^\$/s/^Version: //p" \
-	    "$LA/public/dists/sid/main/source/Sources"
 }
 
 test_expect_success 'local-archive init makes a signed archive and the config' '
@@ -312,13 +299,13 @@ test_expect_success 'signed by a key the uploaders list lacks: the git server re
 	(cd c2/newnative &&
 	 dch -v 3.7 -D unstable --force-distribution x &&
 	 git commit -q -a -m v3.7) &&
-	repo_files "$LA/git/newnative.git" >server.before &&
+	repo_state "$LA/git/newnative.git" >server.before &&
 	(cd c2/newnative &&
 	 test_must_fail "$DGIT" -d local -k "$(key_fpr wrong)" push-source) \
 	    >out 2>err &&
 	test_grep "remote: .*refused: tag .archive/local/3.7. is not signed by a key this server knows" err &&
 	test_grep "git push to .* failed" err &&
-	repo_files "$LA/git/newnative.git" >server.after &&
+	repo_state "$LA/git/newnative.git" >server.after &&
 	test_cmp server.before server.after &&
 	test "$(sources_version newnative)" = 3.6.2 &&
 	test -z "$(ls "$LA/reprepro/incoming")"

@@ -2,16 +2,9 @@
 test_description='push-built of 3.0 (quilt) uploads: the .changes lists exactly the origs the archive lacks'
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-archive.sh"
+. "$TEST_DIR/lib-localarchive.sh"
 
-test_need_cmd reprepro
-test_need_cmd dput
 
-LA="$TRASH_DIRECTORY/la"
-la_cleanup_() {
-	gpgconf --homedir "$LA/gnupg" --kill all >/dev/null 2>&1
-	return 0
-}
-test_atexit la_cleanup_
 
 # files_of CHANGES: the file names its Files field lists, sorted
 files_of() {
@@ -34,8 +27,7 @@ put_version() {
 }
 
 test_expect_success 'set up a local archive' '
-	gpg_import_key uploader &&
-	"$DGIT" local-archive init "$LA" --key "$(key_fpr uploader)" >/dev/null
+	la_init >/dev/null
 '
 
 test_expect_success 'a new package: the orig the .changes left out is added' '

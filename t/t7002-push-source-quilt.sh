@@ -2,17 +2,9 @@
 test_description='push-source of a 3.0 (quilt) package: quilt fixup, build, the same-tree check, clone back'
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-archive.sh"
+. "$TEST_DIR/lib-localarchive.sh"
 
-test_need_cmd reprepro
-test_need_cmd dput
-test_need_cmd dch
 
-LA="$TRASH_DIRECTORY/la"
-la_cleanup_() {
-	gpgconf --homedir "$LA/gnupg" --kill all >/dev/null 2>&1
-	return 0
-}
-test_atexit la_cleanup_
 
 # tree_of REPO: HEAD's files as git would check them out (no .git)
 tree_of() {
@@ -28,16 +20,8 @@ unpack_pool() {
 }
 
 test_expect_success 'set up a local archive and hello 1.0-1 as dpkg-source -x has it' '
-	gpg_import_key uploader &&
-	"$DGIT" local-archive init "$LA" --key "$(key_fpr uploader)" >/dev/null &&
-	dsc=$(fixture_built hello-1) && mkdir w &&
-	for f in $(dsc_files_ "$dsc"); do
-		cp "$(dirname "$dsc")/$f" w/ || return 1
-	done &&
-	dpkg-source -x "$dsc" w/hello >/dev/null 2>&1 && rm -rf w/hello/.pc &&
-	rm -f w/*.dsc w/*.debian.tar.* &&
-	(cd w/hello && git init -q && git add -A -f &&
-	 git commit -q -m "hello 1.0-1")
+	la_init >/dev/null &&
+	dsc_tree hello-1 w
 '
 
 test_expect_success 'push-source --new builds it (no fixup needed) and publishes it' '

@@ -2,20 +2,12 @@
 test_description='Perl dgit clones what push-source put into a local archive and gets the same commit'
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-archive.sh"
+. "$TEST_DIR/lib-localarchive.sh"
 
-test_need_cmd reprepro
-test_need_cmd dput
-test_need_cmd dch
 test_need_cmd apt-get
 PERL_DGIT=/usr/bin/dgit
 test -x "$PERL_DGIT" || test_skip "Perl dgit ($PERL_DGIT) is not installed"
 
-LA="$TRASH_DIRECTORY/la"
-la_cleanup_() {
-	gpgconf --homedir "$LA/gnupg" --kill all >/dev/null 2>&1
-	return 0
-}
-test_atexit la_cleanup_
 
 # Perl dgit reads the dgit-distro.local.* config local-archive init wrote;
 # it learns what the archive has through apt-get (archive-query aptget:),
@@ -30,8 +22,7 @@ perl_dgit() {
 }
 
 test_expect_success 'set up a local archive and push newnative 3.1 with push-source --new' '
-	gpg_import_key uploader &&
-	"$DGIT" local-archive init "$LA" --key "$(key_fpr uploader)" >/dev/null &&
+	la_init >/dev/null &&
 	mkdir w && cp -a "$FIXTURES_DIR/newnative/tree" w/newnative &&
 	(cd w/newnative && git init -q && git add -A &&
 	 git commit -q -m "newnative as the maintainer has it" &&
@@ -59,16 +50,8 @@ test_expect_success 'a second push-source on top of a clone; Perl dgit fetch fol
 '
 
 test_expect_success 'a 3.0 (quilt) package with an upstream change: Perl dgit clone agrees' '
-	dsc=$(fixture_built hello-1) && mkdir q &&
-	for f in $(dsc_files_ "$dsc"); do
-		cp "$(dirname "$dsc")/$f" q/ || return 1
-	done &&
-	dpkg-source -x "$dsc" q/hello >/dev/null 2>&1 && rm -rf q/hello/.pc &&
-	rm -f q/*.dsc q/*.debian.tar.* &&
-	(cd q/hello && git init -q &&
-	 git config user.name "A Maintainer" &&
-	 git config user.email maint@example.org && git add -A -f &&
-	 git commit -q -m "hello 1.0-1" &&
+	dsc_tree hello-1 q &&
+	(cd q/hello &&
 	 echo "Hello, quilt." >>README &&
 	 git commit -q -a -m "Greet quilt too" &&
 	 dch -v 1.0-2 -D unstable --force-distribution "Greet quilt." &&
