@@ -19,6 +19,10 @@ CFLAGS    ?= -O2 -g
 CXXFLAGS  ?= -O2 -g
 WARN      := -Wall -Wextra -Wmissing-prototypes -Wshadow -Wformat=2 \
              -Wno-unused-parameter -Wno-missing-field-initializers
+# `make DEVELOPER=1`: warnings are errors (what every commit must pass).
+ifneq ($(DEVELOPER)$(WERROR),)
+WARN      += -Werror
+endif
 # Asked of pkg-config when first used, not when the Makefile is read, so that
 # `make deps all` works in one run: deps installs the -dev packages first.
 # (The eval makes each a simple variable after its first expansion.)
@@ -64,8 +68,7 @@ endif
 ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer \
         -fno-sanitize-recover=undefined
 
-.PHONY: all check check-unit check-shell check-asan deps depcheck install \
-        clean man bench
+.PHONY: all check check-unit deps depcheck bench-deps install clean
 .DELETE_ON_ERROR:
 
 all: depcheck $(DGIT_BIN) $(SERVER_BIN) $(UNIT_BIN) $(HELPER_BIN)
@@ -145,4 +148,4 @@ install: $(DGIT_BIN) $(SERVER_BIN)
 	    $(DESTDIR)$(MANDIR)/man1/$(SERVER_PROGNAME).1
 
 clean:
-	rm -rf build build-asan dgit/dgit dgit/dgit-repos-server
+	rm -rf build build-asan dgit/dgit dgit/dgit-repos-server t/trash.*

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "buildopts.h"
+#include "common.h"
 #include "dgit.h"
 #include "dgit_quiltfix.h"
 
@@ -20,6 +21,104 @@ static const struct {
 	{ "-wdda", "dpkg-source-d,all-check" },
 };
 
+/* above COMMON_OPT_END and the commands' own ids: push adds these */
+enum {
+	OPT_QUILT = 0x1000, OPT_NO_QUILT_FIXUP, OPT_CLEAN,
+	OPT_BPD, OPT_INCLUDE_DIRTY, OPT_NEW, OPT_OVERWRITE,
+	OPT_NO_CHECK_ARCHIVE,
+	OPT_W = 0x1100,            /* + index in wopts */
+	OPT_Q = 0x1200             /* + index in qopts */
+};
+
+/* options that name a quilt mode */
+static const char *const qopts[] = {
+	"gbp", "dpm", "baredebian", "baredebian+git", "baredebian+tarball",
+};
+
+#define W(i) { wopts[i].opt + 1, no_argument, NULL, OPT_W + (i) }
+/* getopt_long_only: "-wgf" is the long option "wgf" */
+const struct option buildopts_options[] = {
+	{ "quilt", required_argument, NULL, OPT_QUILT },
+	{ "no-quilt-fixup", no_argument, NULL, OPT_NO_QUILT_FIXUP },
+	{ "gbp", no_argument, NULL, OPT_Q + 0 },
+	{ "dpm", no_argument, NULL, OPT_Q + 1 },
+	{ "baredebian", no_argument, NULL, OPT_Q + 2 },
+	{ "baredebian+git", no_argument, NULL, OPT_Q + 3 },
+	{ "baredebian+tarball", no_argument, NULL, OPT_Q + 4 },
+	{ "clean", required_argument, NULL, OPT_CLEAN },
+	{ "build-products-dir", required_argument, NULL, OPT_BPD },
+	{ "include-dirty", no_argument, NULL, OPT_INCLUDE_DIRTY },
+	{ "ignore-dirty", no_argument, NULL, OPT_INCLUDE_DIRTY },
+	{ "new", no_argument, NULL, OPT_NEW },
+	{ "overwrite", optional_argument, NULL, OPT_OVERWRITE },
+	{ "no-check-archive", no_argument, NULL, OPT_NO_CHECK_ARCHIVE },
+	W(0), W(1), W(2), W(3), W(4), W(5), W(6), W(7), W(8), W(9), W(10),
+	W(11), W(12),
+	{ NULL, 0, NULL, 0 }
+};
+static const struct common_optspec optspec = { "N", buildopts_options, 1,
+    -1, buildopts_take };
+_Static_assert(sizeof wopts / sizeof wopts[0] == 13, "one W() per -w");
+
+static const struct dgit_error *
+set_quilt(struct buildopts *b, struct dgit_cmd_ctx *ctx, const char *v)
+{
+	int m = dgit_quiltfix_mode_parse(v);
+
+	if (m < 0)
+		return dgit_usage_error(ctx, "unknown quilt mode '%s'", v);
+	b->quilt_mode = m;
+	return NULL;
+}
+
+static const struct dgit_error *
+set_clean(struct buildopts *b, struct dgit_cmd_ctx *ctx, const char *v)
+{
+	int m = dgit_srcbuild_clean_parse(v);
+
+	if (m < 0)
+		return dgit_usage_error(ctx, "unknown clean mode '%s'", v);
+	b->clean_mode = m;
+	return NULL;
+}
+
+const struct dgit_error *
+buildopts_take(struct dgit_cmd_ctx *ctx, void *arg, int opt,
+    const char *optarg)
+{
+	struct buildopts *b = arg;
+
+	switch (opt) {
+	case OPT_QUILT:
+		return set_quilt(b, ctx, optarg);
+	case OPT_NO_QUILT_FIXUP:
+		return set_quilt(b, ctx, "nocheck");
+	case OPT_CLEAN:
+		return set_clean(b, ctx, optarg);
+	case OPT_BPD:
+		b->bpd = optarg;
+		return NULL;
+	case OPT_INCLUDE_DIRTY:
+		b->include_dirty = 1;
+		return NULL;
+	case 'N':
+	case OPT_NEW:
+		b->new_ok = 1;
+		return NULL;
+	case OPT_OVERWRITE:
+		b->overwrite = 1;
+		return NULL;
+	case OPT_NO_CHECK_ARCHIVE:
+		b->no_check_archive = 1;
+		return NULL;
+	}
+	if (opt >= OPT_Q && opt < OPT_Q + (int)(sizeof qopts / sizeof qopts[0]))
+		return set_quilt(b, ctx, qopts[opt - OPT_Q]);
+	if (opt >= OPT_W && opt < OPT_W + (int)(sizeof wopts / sizeof wopts[0]))
+		return set_clean(b, ctx, wopts[opt - OPT_W].mode);
+	return dgit_usage_error(ctx, "unknown option");
+}
+
 void
 buildopts_init(struct buildopts *b)
 {
@@ -28,72 +127,19 @@ buildopts_init(struct buildopts *b)
 	b->clean_mode = -1;
 }
 
-static int
-set_quilt(struct buildopts *b, const char *cmd, const char *v)
+const struct dgit_error *
+buildopts_parse(struct buildopts *b, struct dgit_cmd_ctx *ctx, int argc,
+    char **argv)
 {
-	int m = dgit_quiltfix_mode_parse(v);
+	const struct dgit_error *err;
+	int i;
 
-	if (m < 0) {
-		dgit_usage_error(cmd, "unknown quilt mode '%s'", v);
-		return -1;
-	}
-	b->quilt_mode = m;
-	return 1;
-}
-
-static int
-set_clean(struct buildopts *b, const char *cmd, const char *v)
-{
-	int m = dgit_srcbuild_clean_parse(v);
-
-	if (m < 0) {
-		dgit_usage_error(cmd, "unknown clean mode '%s'", v);
-		return -1;
-	}
-	b->clean_mode = m;
-	return 1;
-}
-
-int
-buildopts_take(struct buildopts *b, const char *cmd, const char *a)
-{
-	if (strncmp(a, "--quilt=", 8) == 0)
-		return set_quilt(b, cmd, a + 8);
-	if (strcmp(a, "--no-quilt-fixup") == 0)
-		return set_quilt(b, cmd, "nocheck");
-	if (strcmp(a, "--gbp") == 0 || strcmp(a, "--dpm") == 0 ||
-	    strcmp(a, "--baredebian") == 0 ||
-	    strcmp(a, "--baredebian+git") == 0 ||
-	    strcmp(a, "--baredebian+tarball") == 0)
-		return set_quilt(b, cmd, a + 2);
-	if (strncmp(a, "--clean=", 8) == 0)
-		return set_clean(b, cmd, a + 8);
-	for (size_t i = 0; i < sizeof wopts / sizeof wopts[0]; i++)
-		if (strcmp(a, wopts[i].opt) == 0)
-			return set_clean(b, cmd, wopts[i].mode);
-	if (strncmp(a, "--build-products-dir=", 21) == 0) {
-		b->bpd = a + 21;
-		return 1;
-	}
-	if (strcmp(a, "--include-dirty") == 0 ||
-	    strcmp(a, "--ignore-dirty") == 0) {
-		b->include_dirty = 1;
-		return 1;
-	}
-	if (strcmp(a, "-N") == 0 || strcmp(a, "--new") == 0) {
-		b->new_ok = 1;
-		return 1;
-	}
-	if (strcmp(a, "--overwrite") == 0 ||
-	    strncmp(a, "--overwrite=", 12) == 0) {
-		b->overwrite = 1;
-		return 1;
-	}
-	if (strcmp(a, "--no-check-archive") == 0) {
-		b->no_check_archive = 1;
-		return 1;
-	}
-	return 0;
+	buildopts_init(b);
+	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec, b)))
+		return err;
+	if (i < argc)
+		return dgit_usage_error(ctx, "unknown argument '%s'", argv[i]);
+	return buildopts_finish(b, ctx->cfg, common_distro());
 }
 
 const struct dgit_error *

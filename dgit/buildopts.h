@@ -2,6 +2,8 @@
 #ifndef DGIT_BUILDOPTS_H
 #define DGIT_BUILDOPTS_H
 
+#include "common.h"
+#include "dgit.h"
 #include "dgit_config.h"
 #include "dgit_srcbuild.h"
 
@@ -23,9 +25,22 @@ struct buildopts {
 	"                              git, git-ff, check, none, dpkg-source\n" \
 	"  --include-dirty             build the working tree as it is\n"
 
+/* Empty: nothing given. */
 void buildopts_init(struct buildopts *b);
-/* 1 if a was a build option (recorded), 0 if not, -1 bad value (printed). */
-int buildopts_take(struct buildopts *b, const char *cmd, const char *a);
+/*
+ * The build options as a command's table entries (getopt_long_only;
+ * short option "N"; ids from 0x1000, above any command's own) and the
+ * common_opt_fn that takes them (arg: struct buildopts).  For a command
+ * that adds options of its own (push-source).
+ */
+extern const struct option buildopts_options[];
+common_opt_fn buildopts_take;
+/*
+ * Parse argv (all build options, no operands) into b, then fill in
+ * what was not given (buildopts_finish, for common_distro()).
+ */
+const struct dgit_error *buildopts_parse(struct buildopts *b,
+    struct dgit_cmd_ctx *ctx, int argc, char **argv);
 /*
  * Fill in what was not given from config (dgit-distro.DISTRO.quilt-mode,
  * .clean-mode, dgit.default.build-products-dir) and the defaults.

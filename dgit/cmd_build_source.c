@@ -15,33 +15,18 @@
 #include "dgit_config.h"
 #include "dgit_srcbuild.h"
 
-int
-cmd_build_source(int argc, char **argv)
+const struct dgit_error *
+cmd_build_source(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct dgit_error *err = NULL;
 	struct buildopts b;
-	struct dgit_config *cfg = NULL;
 	struct dgit_srcbuild_opts so;
 	struct dgit_srcbuild_result r;
-	git_repository *repo = NULL;
-	const char *distro = dgit_opts.distro ? dgit_opts.distro : "debian";
-	int rc;
+	git_repository *repo = ctx->repo;
 
 	memset(&r, 0, sizeof r);
-	buildopts_init(&b);
-	for (int i = 1; i < argc; i++) {
-		if ((rc = buildopts_take(&b, argv[0], argv[i])) < 0)
-			return DGIT_EXIT_USAGE;
-		if (rc == 0)
-			return dgit_usage_error(argv[0], "unknown argument '%s'",
-			    argv[i]);
-	}
-	git_libgit2_init();
-	if ((err = common_open_repo(&repo, 0)) ||
-	    (err = dgit_config_new(&cfg, git_repository_workdir(repo),
-	    dgit_opts.config, dgit_opts.nconfig)) ||
-	    (err = buildopts_finish(&b, cfg, distro)))
-		goto done;
+	if ((err = buildopts_parse(&b, ctx, argc, argv)))
+		return err;
 	memset(&so, 0, sizeof so);
 	so.quilt_mode = (enum dgit_quilt_mode)b.quilt_mode;
 	so.clean_mode = (enum dgit_clean_mode)b.clean_mode;
@@ -56,8 +41,5 @@ cmd_build_source(int argc, char **argv)
 		    "git\n", r.dsc, r.changes);
 done:
 	dgit_srcbuild_result_release(&r);
-	dgit_config_free(cfg);
-	git_repository_free(repo);
-	git_libgit2_shutdown();
-	return dgit_report(err);
+	return err;
 }

@@ -36,88 +36,76 @@ switch_to(git_repository *repo, const char *refname)
 	return err;
 }
 
-int
-cmd_checkout(int argc, char **argv)
+static const struct common_optspec optspec = {
+	"", common_archive_options, 0, 1, common_archive_opt_fn
+};
+
+/*
+ * The remote tracking ref of suite into *id, fetching first when it does
+ * not exist (which also canonicalises the suite name: branch then names
+ * dgit/CSUITE).  *found: that local branch exists already.
+ */
+static const struct dgit_error *
+tracking_tip(git_oid *id, int *found, char *branch, size_t blen,
+    struct dgit_cmd_ctx *ctx, const char *suite,
+    const struct common_archive_flags *flags)
+{
+	const struct dgit_error *err;
+	struct dgit_fetchsuite_result res = { 0 };
+	char *package = NULL, *dummy = NULL, lrref[600];
+
+	*found = 0;
+	if ((err = common_tracking_ref(lrref, sizeof lrref, suite)))
+		return err;
+	if (git_reference_name_to_id(id, ctx->repo, lrref) == 0)
+		return NULL;
+	if ((err = dgit_history_tree_package_suite(&package, &dummy,
+	    ctx->repo, suite)) == NULL &&
+	    (err = common_fetch(&res, ctx->repo, ctx->cfg, package, suite,
+	    flags)) == NULL) {
+		snprintf(branch, blen, "refs/heads/dgit/%s", res.csuite);
+		*found = git_reference_name_to_id(id, ctx->repo, branch) == 0;
+		*id = res.tip;
+	}
+	dgit_fetchsuite_result_release(&res);
+	free(package);
+	free(dummy);
+	return err;
+}
+
+const struct dgit_error *
+cmd_checkout(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct dgit_error *err = NULL;
 	struct common_archive_flags flags = { 0 };
-	struct dgit_config *cfg = NULL;
-	struct dgit_fetchsuite_result res = { 0 };
-	git_repository *repo = NULL;
+	git_repository *repo = ctx->repo;
 	git_reference *ref = NULL;
-	const char *suite = NULL;
-	char *package = NULL, *dummy = NULL;
-	char branch[600], lrref[600];
+	const char *suite;
+	char branch[600];
 	git_oid id;
-	int i;
+	int i, found;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
+	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec,
+	    &flags)))
+		return err;
+	if ((suite = argv[i]) == NULL)
+		return dgit_usage_error(ctx, "which suite?");
 
-		if (a[0] == '-' && a[1] != '\0') {
-			if (common_archive_option(&flags, a))
-				continue;
-			return dgit_usage_error(argv[0], "unknown option '%s'",
-			    a);
-		}
-		if (suite)
-			return dgit_usage_error(argv[0], "too many arguments "
-			    "('%s')", a);
-		suite = a;
-	}
-	if (suite == NULL)
-		return dgit_usage_error(argv[0], "which suite?");
-
-	git_libgit2_init();
-	if ((err = common_open_repo(&repo, 0)))
-		goto done;
 	snprintf(branch, sizeof branch, "refs/heads/dgit/%s", suite);
-	if (git_reference_name_to_id(&id, repo, branch) == 0) {
-		err = switch_to(repo, branch);
-		goto report;
-	}
-	if ((err = common_tracking_ref(lrref, sizeof lrref, suite)))
-		goto done;
-	if (git_reference_name_to_id(&id, repo, lrref) != 0) {
-		/* fetch, which also canonicalises the suite name */
-		if ((err = dgit_history_tree_package_suite(&package, &dummy, repo,
-		    suite)))
-			goto done;
-		if ((err = dgit_config_new(&cfg, git_repository_workdir(repo),
-		    dgit_opts.config, dgit_opts.nconfig)))
-			goto done;
-		if ((err = common_fetch(&res, repo, cfg, package, suite,
-		    &flags)))
-			goto done;
-		snprintf(branch, sizeof branch, "refs/heads/dgit/%s",
-		    res.csuite);
-		id = res.tip;
-		if (git_reference_name_to_id(&id, repo, branch) == 0) {
-			err = switch_to(repo, branch);
-			goto report;
-		}
-		id = res.tip;
-	}
-	if (git_reference_create(&ref, repo, branch, &id, 0,
-	    "dgit checkout") != 0) {
-		err = dgit_error_git("cannot create '%s'", branch);
-		goto done;
+	found = git_reference_name_to_id(&id, repo, branch) == 0;
+	if (!found && (err = tracking_tip(&id, &found, branch, sizeof branch,
+	    ctx, suite, &flags)))
+		return err;
+	if (!found) {
+		if (git_reference_create(&ref, repo, branch, &id, 0,
+		    "dgit checkout") != 0)
+			return dgit_error_git("cannot create '%s'", branch);
 	}
 	err = switch_to(repo, branch);
-	if (err) {
+	if (err && ref)
 		git_reference_delete(ref);
-		goto done;
-	}
-report:
+	git_reference_free(ref);
 	if (err == NULL && !dgit_opts.quiet)
 		printf("dgit ok: on branch %s\n", branch + 11);
-done:
-	dgit_fetchsuite_result_release(&res);
-	git_reference_free(ref);
-	git_repository_free(repo);
-	git_libgit2_shutdown();
-	dgit_config_free(cfg);
-	free(package);
-	free(dummy);
-	return dgit_report(err);
+	return err;
 }

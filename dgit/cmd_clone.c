@@ -26,209 +26,165 @@
 
 #define DEFAULT_SUITE "sid"
 
-/* dgit's set-up of a new tree, each step unless configured off. */
+static const struct common_optspec optspec = {
+	"+", common_archive_options, 0, -1, common_archive_opt_fn
+};
+
+struct clone_args {
+	const char *package, *suite, *dir;
+};
+
+/* PACKAGE [SUITE] [./DIR|/DIR]: a DIR operand looks like a path. */
 static const struct dgit_error *
-setup_new_tree(git_repository *repo, struct dgit_config *cfg,
-    const char *distro)
+take_operands(struct clone_args *ca, struct dgit_cmd_ctx *ctx, int argc,
+    char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (ca->package == NULL)
+			ca->package = a;
+		else if (ca->dir == NULL && (a[0] == '/' ||
+		    strncmp(a, "./", 2) == 0 || strncmp(a, "../", 3) == 0))
+			ca->dir = a;
+		else if (ca->suite == NULL && ca->dir == NULL)
+			ca->suite = a;
+		else if (ca->dir == NULL)
+			ca->dir = a;
+		else
+			return dgit_usage_error(ctx, "too many arguments "
+			    "('%s')", a);
+	}
+	if (ca->package == NULL)
+		return dgit_usage_error(ctx, "which package?");
+	if (ca->package[0] == '\0' || strchr(ca->package, '/') ||
+	    ca->package[0] == '.' || ca->package[0] == '-')
+		return dgit_usage_error(ctx, "bad package name '%s'",
+		    ca->package);
+	if (dgit_opts.dry_run)
+		return dgit_usage_error(ctx, "dry run makes no sense with "
+		    "clone");
+	if (ca->suite == NULL)
+		ca->suite = DEFAULT_SUITE;
+	if (ca->dir == NULL)
+		ca->dir = ca->package;
+	return NULL;
+}
+
+/* dir made absolute (*target) and its parent (*parent), writable. */
+static const struct dgit_error *
+target_dirs(char **target, char **parent, const char *dir)
+{
+	char cwd[PATH_MAX], *slash;
+
+	*target = *parent = NULL;
+	if (dir[0] == '/')
+		*target = strdup(dir);
+	else if (getcwd(cwd, sizeof cwd) == NULL)
+		return dgit_error_from_errno("cannot find the current "
+		    "directory");
+	else if (asprintf(target, "%s/%s", cwd, dir) < 0)
+		*target = NULL;
+	if (*target == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	while (strlen(*target) > 1 && (*target)[strlen(*target) - 1] == '/')
+		(*target)[strlen(*target) - 1] = '\0';
+	if ((*parent = strdup(*target)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	slash = strrchr(*parent, '/');
+	if (slash == *parent)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (access(*parent, W_OK) != 0)
+		return dgit_error_from_errno("cannot create '%s' in '%s'", dir,
+		    *parent);
+	return NULL;
+}
+
+/*
+ * A new repository in tmp holding the package from the archive, checked
+ * out on dgit/CSUITE (branch), with the vcs-git remote when there is one.
+ */
+static const struct dgit_error *
+clone_into(struct dgit_fetchsuite_result *res, char *branch, size_t blen,
+    const char *tmp, const char *parent, struct common_archive *arch,
+    struct dgit_config *cfg, const struct clone_args *ca)
 {
 	const struct dgit_error *err;
-	git_config *gc = NULL;
-	int on;
+	struct dgit_fetchsuite_opts fo;
+	git_repository *repo = NULL;
+	git_remote *remote = NULL;
 
-	if ((err = dgit_config_get_distro_bool(&on, cfg, distro,
-	    "setup-gitattributes", 1)))
-		return err;
-	if (on && (err = dgit_repo_setup_gitattrs(repo)))
-		return err;
-	if ((err = dgit_config_get_distro_bool(&on, cfg, distro,
-	    "setup-mergechangelogs", 1)))
-		return err;
-	if (on && (err = dgit_repo_setup_mergechangelogs(repo)))
-		return err;
-	if ((err = dgit_config_get_distro_bool(&on, cfg, distro,
-	    "setup-useremail", 1)))
-		return err;
-	if (on) {
-		const char *email = dgit_config_get_distro(cfg, distro,
-		    "user-email");
-		const char *name = dgit_config_get_distro(cfg, distro,
-		    "user-name");
-
-		if (email == NULL)
-			email = getenv("DEBEMAIL");
-		if (name == NULL)
-			name = getenv("DEBFULLNAME");
-		if ((err = dgit_repo_setup_useremail(repo, name, email)))
-			return err;
+	if (git_repository_init(&repo, tmp, 0) != 0)
+		return dgit_error_git("cannot make a git repository in '%s'",
+		    tmp);
+	if ((err = dgit_repo_setup_new_tree(repo, cfg, arch->distro)))
+		goto done;
+	common_fetchsuite_opts(&fo, arch, ca->package, ca->suite, parent);
+	if ((err = dgit_fetchsuite_multi(res, repo, &fo)))
+		goto done;
+	common_progress_done(arch);
+	if ((size_t)snprintf(branch, blen, "dgit/%s", res->csuite) >= blen) {
+		err = dgit_error_fmt(DGIT_ERR_LIMIT, "suite name too long");
+		goto done;
 	}
-	if (git_repository_config(&gc, repo) != 0 ||
-	    git_config_set_bool(gc, "remote.dgit.skipdefaultupdate", 1) != 0)
-		err = dgit_error_git("cannot write the repository's config");
-	git_config_free(gc);
+	if ((err = dgit_repo_checkout_new_branch(repo, branch, &res->tip)))
+		goto done;
+	if (res->vcs_git &&
+	    git_remote_create(&remote, repo, "vcs-git", res->vcs_git) != 0)
+		dgit_info("dgit: warning: not adding the vcs-git remote '%s': "
+		    "%s", res->vcs_git, git_error_last() ?
+		    git_error_last()->message : "unknown error");
+done:
+	git_remote_free(remote);
+	git_repository_free(repo);
 	return err;
 }
 
-int
-cmd_clone(int argc, char **argv)
+const struct dgit_error *
+cmd_clone(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct dgit_error *err = NULL;
 	struct common_archive_flags flags = { 0 };
 	struct common_archive arch;
-	struct dgit_config *cfg = NULL;
-	struct dgit_fetchsuite_opts fo;
 	struct dgit_fetchsuite_result res = { 0 };
-	const char *package = NULL, *suite = NULL, *dir = NULL;
-	char *target = NULL, *tmp = NULL, *parent = NULL, *slash;
+	struct clone_args ca = { NULL, NULL, NULL };
+	char *target = NULL, *tmp = NULL, *parent = NULL;
 	char branch[512], hex[GIT_OID_HEXSZ + 1];
-	git_repository *repo = NULL;
-	git_remote *remote = NULL;
 	struct timespec t0;
-	int i, rc, inited = 0, archive_ready = 0, renamed = 0;
+	int i;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&arch, 0, sizeof arch);
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (strcmp(a, "--") == 0) {
-			i++;
-			break;
-		}
-		if (a[0] == '-' && a[1] != '\0') {
-			if (common_archive_option(&flags, a))
-				continue;
-			return dgit_usage_error(argv[0], "unknown option '%s'",
-			    a);
-		}
-		break;
+	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec,
+	    &flags)) ||
+	    (err = take_operands(&ca, ctx, argc - i, argv + i)))
+		return err;
+	if ((err = target_dirs(&target, &parent, ca.dir)) ||
+	    (err = common_archive_init(&arch, ctx->cfg, ca.suite, ca.package,
+	    &flags)) ||
+	    (err = dgit_fs_tmpdir_beside(&tmp, target)))
+		goto done;
+	if ((err = clone_into(&res, branch, sizeof branch, tmp, parent, &arch,
+	    ctx->cfg, &ca)) == NULL &&
+	    (err = dgit_fs_rename_noreplace(tmp, target)) == NULL) {
+		free(tmp);
+		tmp = NULL;
+		git_oid_tostr(hex, sizeof hex, &res.tip);
+		if (!dgit_opts.quiet)
+			printf("dgit ok: ready for work in %s: %s %s from %s, "
+			    "%s %.12s (%.1fs)\n", ca.dir, ca.package,
+			    res.version, res.csuite, branch, hex,
+			    common_elapsed(&t0));
 	}
-	for (; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (package == NULL)
-			package = a;
-		else if (dir == NULL && (a[0] == '/' || strncmp(a, "./", 2) == 0 ||
-		    strncmp(a, "../", 3) == 0))
-			dir = a;
-		else if (suite == NULL && dir == NULL)
-			suite = a;
-		else if (dir == NULL)
-			dir = a;
-		else
-			return dgit_usage_error(argv[0], "too many arguments "
-			    "('%s')", a);
-	}
-	if (package == NULL)
-		return dgit_usage_error(argv[0], "which package?");
-	if (package[0] == '\0' || strchr(package, '/') || package[0] == '.' ||
-	    package[0] == '-')
-		return dgit_usage_error(argv[0], "bad package name '%s'",
-		    package);
-	if (dgit_opts.dry_run)
-		return dgit_usage_error(argv[0], "dry run makes no sense with "
-		    "clone");
-	if (suite == NULL)
-		suite = DEFAULT_SUITE;
-	if (dir == NULL)
-		dir = package;
-
-	/* absolute target, so the parent directory is known */
-	if (dir[0] == '/')
-		target = strdup(dir);
-	else {
-		char cwd[PATH_MAX];
-
-		if (getcwd(cwd, sizeof cwd) == NULL) {
-			err = dgit_error_from_errno("cannot find the current "
-			    "directory");
-			goto done;
-		}
-		if (asprintf(&target, "%s/%s", cwd, dir) < 0)
-			target = NULL;
-	}
-	if (target == NULL) {
-		err = dgit_error(DGIT_ERR_NOMEM);
-		goto done;
-	}
-	while (strlen(target) > 1 && target[strlen(target) - 1] == '/')
-		target[strlen(target) - 1] = '\0';
-	if ((parent = strdup(target)) == NULL) {
-		err = dgit_error(DGIT_ERR_NOMEM);
-		goto done;
-	}
-	slash = strrchr(parent, '/');
-	if (slash == parent)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	if (access(parent, W_OK) != 0) {
-		err = dgit_error_from_errno("cannot create '%s' in '%s'", dir,
-		    parent);
-		goto done;
-	}
-
-	if ((err = dgit_config_new(&cfg, NULL, dgit_opts.config,
-	    dgit_opts.nconfig)))
-		goto done;
-	if ((err = common_archive_init(&arch, cfg, suite, package, &flags)))
-		goto done;
-	archive_ready = 1;
-	if ((err = dgit_fs_tmpdir_beside(&tmp, target)))
-		goto done;
-
-	git_libgit2_init();
-	inited = 1;
-	if (git_repository_init(&repo, tmp, 0) != 0) {
-		err = dgit_error_git("cannot make a git repository in '%s'", tmp);
-		goto done;
-	}
-	if ((err = setup_new_tree(repo, cfg, arch.distro)))
-		goto done;
-
-	common_fetchsuite_opts(&fo, &arch, package, suite, parent);
-	if ((err = dgit_fetchsuite_multi(&res, repo, &fo)))
-		goto done;
-	common_progress_done(&arch);
-
-	if ((size_t)snprintf(branch, sizeof branch, "dgit/%s", res.csuite) >=
-	    sizeof branch) {
-		err = dgit_error_fmt(DGIT_ERR_LIMIT, "suite name too long");
-		goto done;
-	}
-	if ((err = dgit_repo_checkout_new_branch(repo, branch, &res.tip)))
-		goto done;
-	if (res.vcs_git &&
-	    git_remote_create(&remote, repo, "vcs-git", res.vcs_git) != 0)
-		dgit_info("dgit: warning: not adding the vcs-git remote '%s': "
-		    "%s", res.vcs_git, git_error_last() ?
-		    git_error_last()->message : "unknown error");
-	git_remote_free(remote);
-	remote = NULL;
-	git_repository_free(repo);
-	repo = NULL;
-	if ((err = dgit_fs_rename_noreplace(tmp, target)))
-		goto done;
-	renamed = 1;
-
-	git_oid_tostr(hex, sizeof hex, &res.tip);
-	if (!dgit_opts.quiet)
-		printf("dgit ok: ready for work in %s: %s %s from %s, %s %.12s "
-		    "(%.1fs)\n", dir, package, res.version, res.csuite, branch,
-		    hex, common_elapsed(&t0));
 done:
-	git_remote_free(remote);
-	git_repository_free(repo);
-	if (tmp && !renamed)
+	if (tmp)
 		dgit_fs_remove_tree(tmp);
-	if (inited)
-		git_libgit2_shutdown();
 	dgit_fetchsuite_result_release(&res);
-	if (archive_ready)
-		common_archive_release(&arch);
-	dgit_config_free(cfg);
+	common_archive_release(&arch);
 	free(tmp);
 	free(target);
 	free(parent);
-	rc = dgit_report(err);
-	return rc;
+	return err;
 }

@@ -51,8 +51,8 @@ struct push {
 	struct common_archive_flags af;
 
 	/* state */
-	struct dgit_config *cfg;
-	git_repository *repo;
+	struct dgit_config *cfg;   /* borrowed from the command's context */
+	git_repository *repo;      /* borrowed */
 	struct dgit_changelog *cl;
 	const struct dgit_changelog_entry *ce;
 	struct common_archive arch;
@@ -764,8 +764,6 @@ push_release(struct push *p)
 	dgit_changelog_free(p->cl);
 	dgit_dsc_free(p->dsc);
 	git_signature_free(p->clog_sig);
-	git_repository_free(p->repo);
-	dgit_config_free(p->cfg);
 	free(p->csuite);
 	free(p->dsc_name);
 	free(p->changes_name);
@@ -786,11 +784,6 @@ do_push(struct push *p)
 	const char *bpd;
 	char *nov = NULL, hex[GIT_OID_HEXSZ + 1];
 
-	if ((err = common_open_repo(&p->repo, 1)))
-		return err;
-	if ((err = dgit_config_new(&p->cfg, git_repository_workdir(p->repo),
-	    dgit_opts.config, dgit_opts.nconfig)))
-		return err;
 	if ((err = read_changelog(p)))
 		return err;
 	if ((err = buildopts_finish(&p->bo, p->cfg, p->distro)))
@@ -875,81 +868,120 @@ do_push(struct push *p)
 	return NULL;
 }
 
-static int
-parse_and_push(int argc, char **argv, struct push *p)
+enum {
+	OPT_NEW = COMMON_OPT_END, OPT_OVERWRITE, OPT_NOT_FF, OPT_CHANGES,
+};
+
+static const struct option push_options[] = {
+	{ "new", no_argument, NULL, OPT_NEW },
+	{ "overwrite", optional_argument, NULL, OPT_OVERWRITE },
+	{ "deliberately-not-fast-forward", no_argument, NULL, OPT_NOT_FF },
+	{ "changes", required_argument, NULL, OPT_CHANGES },
+	COMMON_ARCHIVE_OPTIONS,
+};
+#define NPUSH_OPTIONS (sizeof push_options / sizeof push_options[0])
+#define MAX_OPTIONS 64
+
+static const struct dgit_error *
+take(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
+{
+	struct push *p = arg;
+
+	if (common_archive_option(&p->af, opt))
+		return NULL;
+	switch (opt) {
+	case OPT_NEW:
+		p->new_pkg = 1;
+		return NULL;
+	case OPT_OVERWRITE:
+		p->overwrite = 1;
+		if (optarg == NULL)
+			return NULL;
+		p->overwrite_version = optarg;
+		if (dgit_version_check(optarg))
+			return dgit_usage_error(ctx, "bad version in "
+			    "'--overwrite=%s'", optarg);
+		return NULL;
+	case OPT_NOT_FF:
+		p->not_ff = 1;
+		return NULL;
+	case 'C':
+	case OPT_CHANGES:
+		p->changes_arg = optarg;
+		return NULL;
+	}
+	return buildopts_take(ctx, &p->bo, opt, optarg);
+}
+
+/* push's options, then the build options push does not define itself */
+static const struct dgit_error *
+parse(struct push *p, struct dgit_cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct dgit_error *err;
-	int i, rc;
+	struct option opts[MAX_OPTIONS];
+	struct common_optspec spec = { "NC:", opts, 1, 1, take };
+	size_t n = 0;
+	int i;
 
-	p->cmd = argv[0];
 	buildopts_init(&p->bo);
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
+	for (size_t j = 0; j < NPUSH_OPTIONS; j++)
+		opts[n++] = push_options[j];
+	for (const struct option *o = buildopts_options; o->name; o++) {
+		size_t j;
 
-		if (strcmp(a, "--") == 0)
+		for (j = 0; j < NPUSH_OPTIONS; j++)
+			if (strcmp(o->name, push_options[j].name) == 0)
+				break;
+		if (j < NPUSH_OPTIONS)
 			continue;
-		if (strcmp(a, "--new") == 0)
-			p->new_pkg = 1;
-		else if (strcmp(a, "--overwrite") == 0)
-			p->overwrite = 1;
-		else if (strncmp(a, "--overwrite=", 12) == 0) {
-			p->overwrite = 1;
-			p->overwrite_version = a + 12;
-			if (dgit_version_check(a + 12))
-				return dgit_usage_error(argv[0], "bad version "
-				    "in '%s'", a);
-		} else if (strcmp(a, "--deliberately-not-fast-forward") == 0)
-			p->not_ff = 1;
-		else if (strcmp(a, "-C") == 0 && i + 1 < argc)
-			p->changes_arg = argv[++i];
-		else if (strncmp(a, "-C", 2) == 0 && a[2])
-			p->changes_arg = a + 2;
-		else if (strncmp(a, "--changes=", 10) == 0)
-			p->changes_arg = a + 10;
-		else if ((rc = buildopts_take(&p->bo, argv[0], a)) < 0)
-			return DGIT_EXIT_USAGE;
-		else if (rc > 0)
-			continue;
-		else if (a[0] == '-' && a[1] != '\0') {
-			if (common_archive_option(&p->af, a))
-				continue;
-			return dgit_usage_error(argv[0], "unknown option '%s'",
-			    a);
-		} else if (p->suite_arg)
-			return dgit_usage_error(argv[0], "too many arguments "
-			    "('%s')", a);
-		else
-			p->suite_arg = a;
+		if (n + 1 >= MAX_OPTIONS)
+			return dgit_error_fmt(DGIT_ERR_LIMIT, "too many options");
+		opts[n++] = *o;
 	}
+	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+	if ((err = common_parse_options(&i, ctx, argc, argv, &spec, p)))
+		return err;
+	if (i < argc)
+		p->suite_arg = argv[i];
 	p->new_pkg |= p->bo.new_ok;
 	if (p->bo.include_dirty)
-		return dgit_usage_error(argv[0], "a push is of HEAD; commit "
+		return dgit_usage_error(ctx, "a push is of HEAD; commit "
 		    "your changes (--include-dirty is for build-source)");
 	if (p->bo.quilt_mode >= DGIT_QUILT_GBP)
-		return dgit_usage_error(argv[0], "--quilt=%s: split-view "
+		return dgit_usage_error(ctx, "--quilt=%s: split-view "
 		    "modes are not supported by push yet",
 		    dgit_quiltfix_mode_name(
 		    (enum dgit_quilt_mode)p->bo.quilt_mode));
-	git_libgit2_init();
-	err = do_push(p);
-	push_release(p);
-	rc = dgit_report(err);
-	git_libgit2_shutdown();
-	return rc;
+	return NULL;
 }
 
-int
-cmd_push_source(int argc, char **argv)
+static const struct dgit_error *
+parse_and_push(struct push *p, struct dgit_cmd_ctx *ctx, int argc,
+    char **argv)
+{
+	const struct dgit_error *err;
+
+	p->cmd = ctx->cmd->name;
+	p->repo = ctx->repo;
+	p->cfg = ctx->cfg;
+	if ((err = parse(p, ctx, argc, argv)) == NULL)
+		err = do_push(p);
+	push_release(p);
+	return err;
+}
+
+const struct dgit_error *
+cmd_push_source(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 {
 	struct push p = { 0 };
 
-	return parse_and_push(argc, argv, &p);
+	return parse_and_push(&p, ctx, argc, argv);
 }
 
-int
-cmd_push_built(int argc, char **argv)
+const struct dgit_error *
+cmd_push_built(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 {
 	struct push p = { .built = 1 };
 
-	return parse_and_push(argc, argv, &p);
+	return parse_and_push(&p, ctx, argc, argv);
 }

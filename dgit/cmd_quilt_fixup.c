@@ -14,33 +14,18 @@
 #include "dgit_config.h"
 #include "dgit_quiltfix.h"
 
-int
-cmd_quilt_fixup(int argc, char **argv)
+const struct dgit_error *
+cmd_quilt_fixup(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct dgit_error *err = NULL;
 	struct buildopts b;
-	struct dgit_config *cfg = NULL;
 	struct dgit_quiltfix_opts qo;
 	struct dgit_quiltfix_result r;
-	git_repository *repo = NULL;
+	git_repository *repo = ctx->repo;
 	git_oid head;
-	const char *distro = dgit_opts.distro ? dgit_opts.distro : "debian";
-	int rc;
 
-	buildopts_init(&b);
-	for (int i = 1; i < argc; i++) {
-		if ((rc = buildopts_take(&b, argv[0], argv[i])) < 0)
-			return DGIT_EXIT_USAGE;
-		if (rc == 0)
-			return dgit_usage_error(argv[0], "unknown argument '%s'",
-			    argv[i]);
-	}
-	git_libgit2_init();
-	if ((err = common_open_repo(&repo, 1)) ||
-	    (err = dgit_config_new(&cfg, git_repository_workdir(repo),
-	    dgit_opts.config, dgit_opts.nconfig)) ||
-	    (err = buildopts_finish(&b, cfg, distro)))
-		goto done;
+	if ((err = buildopts_parse(&b, ctx, argc, argv)))
+		return err;
 	if (git_reference_name_to_id(&head, repo, "HEAD") != 0) {
 		err = dgit_error_git("cannot read HEAD");
 		goto done;
@@ -68,8 +53,5 @@ cmd_quilt_fixup(int argc, char **argv)
 		    r.npatches, r.npatches == 1 ? "" : "es");
 	}
 done:
-	dgit_config_free(cfg);
-	git_repository_free(repo);
-	git_libgit2_shutdown();
-	return dgit_report(err);
+	return err;
 }

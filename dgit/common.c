@@ -1,4 +1,4 @@
-/* Program-side helpers shared by the archive commands. */
+/* Program-side helpers shared by the commands. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,28 +12,100 @@
 #include "dgit.h"
 #include "dgit_archive.h"
 #include "dgit_config.h"
+#include "dgit_distro.h"
 #include "dgit_fetch.h"
 
-int
-common_archive_option(struct common_archive_flags *f, const char *a)
+const struct dgit_error *
+common_parse_options(int *operand, struct dgit_cmd_ctx *ctx, int argc,
+    char **argv, const struct common_optspec *spec, void *arg)
 {
-	if (strcmp(a, "--require-valid-signature") == 0)
+	const char *shortopts = spec->shortopts;
+	int long_only = spec->long_only;
+	const struct dgit_error *err;
+	char optstring[64];
+	int c;
+
+	*operand = argc;
+	/* ':' first: a missing value is ':', not a message from getopt */
+	if ((size_t)snprintf(optstring, sizeof optstring, "%s:%s",
+	    shortopts[0] == '+' ? "+" : "", shortopts +
+	    (shortopts[0] == '+')) >= sizeof optstring)
+		return dgit_error_fmt(DGIT_ERR_LIMIT, "option string too long");
+	opterr = 0;
+	optind = 0;
+	while ((c = long_only ? getopt_long_only(argc, argv, optstring,
+	    spec->longopts, NULL) : getopt_long(argc, argv, optstring,
+	    spec->longopts, NULL)) != -1) {
+		const char *a = argv[optind - 1];
+
+		if (c == ':')
+			return dgit_usage_error(ctx, "option '%s' needs a value",
+			    a);
+		if (c == '?') {
+			if (optopt && optopt < 0x100 && a[0] == '-' &&
+			    a[1] != '-' && !long_only)
+				return dgit_usage_error(ctx, "unknown option "
+				    "'-%c'", optopt);
+			return dgit_usage_error(ctx, "unknown option '%s'", a);
+		}
+		if ((err = spec->fn(ctx, arg, c, optarg)) != NULL)
+			return err;
+	}
+	if (spec->max_operands >= 0 && argc - optind > spec->max_operands)
+		return dgit_usage_error(ctx, "too many arguments ('%s')",
+		    argv[optind + spec->max_operands]);
+	*operand = optind;
+	return NULL;
+}
+
+const char *
+common_distro(void)
+{
+	return dgit_opts.distro ? dgit_opts.distro : "debian";
+}
+
+const struct option common_archive_options[] = {
+	COMMON_ARCHIVE_OPTIONS,
+	{ NULL, 0, NULL, 0 }
+};
+
+int
+common_archive_option(struct common_archive_flags *f, int opt)
+{
+	switch (opt) {
+	case COMMON_OPT_REQUIRE_VALID_SIGNATURE:
 		f->require_valid_signature = 1;
-	else if (strcmp(a, "--force-release-expired") == 0)
+		break;
+	case COMMON_OPT_FORCE_RELEASE_EXPIRED:
 		f->allow_expired = 1;
-	else if (strcmp(a, "--force-release-future-date") == 0)
+		break;
+	case COMMON_OPT_FORCE_RELEASE_FUTURE_DATE:
 		f->allow_future = 1;
-	else if (strcmp(a, "--force-release-rollback") == 0)
+		break;
+	case COMMON_OPT_FORCE_RELEASE_ROLLBACK:
 		f->allow_rollback = 1;
-	else if (strcmp(a, "--no-cache") == 0)
+		break;
+	case COMMON_OPT_NO_CACHE:
 		f->no_cache = 1;
-	else
+		break;
+	default:
 		return 0;
+	}
 	return 1;
 }
 
-static void
-human(char *buf, size_t len, double v)
+const struct dgit_error *
+common_archive_opt_fn(struct dgit_cmd_ctx *ctx, void *arg, int opt,
+    const char *optarg)
+{
+	(void)optarg;
+	if (common_archive_option(arg, opt))
+		return NULL;
+	return dgit_usage_error(ctx, "unknown option");
+}
+
+void
+common_human_size(char *buf, size_t len, double v)
 {
 	const char *u[] = { "B", "KiB", "MiB", "GiB", "TiB" };
 	int i = 0;
@@ -58,9 +130,9 @@ show_progress(const struct dgit_fetch_progress *p, void *arg)
 		common_progress_done(a);
 		return 0;
 	}
-	human(done, sizeof done, (double)p->bytes_done);
-	human(total, sizeof total, (double)p->bytes_total);
-	human(rate, sizeof rate, p->rate);
+	common_human_size(done, sizeof done, (double)p->bytes_done);
+	common_human_size(total, sizeof total, (double)p->bytes_total);
+	common_human_size(rate, sizeof rate, p->rate);
 	if (p->eta >= 0 && p->eta < 360000)
 		snprintf(eta, sizeof eta, ", ETA %d:%02d", (int)p->eta / 60,
 		    (int)p->eta % 60);
@@ -121,54 +193,21 @@ common_archive_init(struct common_archive *a, struct dgit_config *cfg,
     const struct common_archive_flags *f)
 {
 	const struct dgit_error *err;
-	const char *v;
 
 	memset(a, 0, sizeof *a);
 	a->cfg = cfg;
-	a->distro = dgit_opts.distro ? dgit_opts.distro :
-	    dgit_config_suite_distro(cfg, suite);
-	if ((v = dgit_config_get_distro(cfg, a->distro, "mirror")) != NULL) {
-		if ((a->mirror = strdup(v)) == NULL)
-			return dgit_error(DGIT_ERR_NOMEM);
-	} else if ((err = dgit_archive_mirror_from_apt(&a->mirror, suite)))
-		return dgit_error_wrap(err, "no mirror for distro '%s' (set "
-		    "dgit-distro.%s.mirror or add it to apt's sources)",
-		    a->distro, a->distro);
-	err = dgit_config_get_distro_paths(&a->akr, &a->nakr, cfg, a->distro,
-	    "archive-keyring");
-	if (err)
+	if ((err = dgit_distro_open(&a->d, cfg, dgit_opts.distro, suite,
+	    package)))
 		return err;
-	if (a->nakr == 0) {
-		v = dgit_config_get_distro(cfg, a->distro, "archive-keyring");
-		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no archive keyring "
-		    "for distro '%s' (%s); install debian-archive-keyring or "
-		    "set dgit-distro.%s.archive-keyring", a->distro,
-		    v ? v : "none configured", a->distro);
-	}
-	err = dgit_config_get_distro_paths(&a->dkr, &a->ndkr, cfg, a->distro,
-	    "keyring");
-	if (err)
-		return err;
+	a->distro = a->d.name;
+	a->git_url = a->d.git_url;
 	if (!f->no_cache && (err = dgit_fetch_cache_dir(&a->cache)))
 		return err;
-	if (package) {
-		const char *url = dgit_config_get_distro(cfg, a->distro,
-		    "git-url");
-		const char *check = dgit_config_get_distro(cfg, a->distro,
-		    "git-check");
-		const char *suffix = dgit_config_get_distro(cfg, a->distro,
-		    "git-url-suffix");
-
-		if (url && *url && !(check && strcmp(check, "false") == 0) &&
-		    asprintf(&a->git_url, "%s/%s%s", url, package,
-		    suffix ? suffix : ".git") < 0)
-			return dgit_error(DGIT_ERR_NOMEM);
-	}
-	a->opts.mirror = a->mirror;
-	a->opts.archive_keyrings = (const char *const *)a->akr;
-	a->opts.narchive_keyrings = a->nakr;
-	a->opts.dsc_keyrings = (const char *const *)a->dkr;
-	a->opts.ndsc_keyrings = a->ndkr;
+	a->opts.mirror = a->d.mirror;
+	a->opts.archive_keyrings = (const char *const *)a->d.archive_keyrings;
+	a->opts.narchive_keyrings = a->d.narchive_keyrings;
+	a->opts.dsc_keyrings = (const char *const *)a->d.dsc_keyrings;
+	a->opts.ndsc_keyrings = a->d.ndsc_keyrings;
 	a->opts.require_valid_signature = f->require_valid_signature;
 	a->opts.allow_expired = f->allow_expired;
 	a->opts.allow_future = f->allow_future;
@@ -179,7 +218,7 @@ common_archive_init(struct common_archive *a, struct dgit_config *cfg,
 		a->opts.fetch.progress_arg = a;
 	}
 	dgit_debug(1, "distro %s, mirror %s, suite %s, cache %s, git %s",
-	    a->distro, a->mirror, suite, a->cache ? a->cache : "(none)",
+	    a->distro, a->d.mirror, suite, a->cache ? a->cache : "(none)",
 	    a->git_url ? a->git_url : "(none)");
 	return NULL;
 }
@@ -188,42 +227,9 @@ void
 common_archive_release(struct common_archive *a)
 {
 	common_progress_done(a);
-	dgit_config_paths_free(a->akr, a->nakr);
-	dgit_config_paths_free(a->dkr, a->ndkr);
-	free(a->mirror);
+	dgit_distro_release(&a->d);
 	free(a->cache);
-	free(a->git_url);
 	memset(a, 0, sizeof *a);
-}
-
-const struct dgit_error *
-common_open_repo(git_repository **out, int need_clean)
-{
-	git_repository *repo = NULL;
-
-	*out = NULL;
-	if (git_repository_open_ext(&repo, ".", 0, NULL) != 0)
-		return dgit_error_fmt(DGIT_ERR_USAGE, "not in a git "
-		    "repository; run this in a tree made by 'dgit clone'");
-	if (need_clean) {
-		char **paths = NULL;
-		size_t n = 0, total = 0;
-		const struct dgit_error *err;
-
-		err = dgit_history_tree_dirty(&paths, &n, &total, repo, 1);
-		if (err == NULL && total > 0)
-			err = dgit_error_fmt(DGIT_ERR_DIRTY, "the working tree "
-			    "has uncommitted changes (%zu paths, '%s'%s); commit "
-			    "or stash them first (git status shows them)", total,
-			    paths[0], total > 1 ? " and others" : "");
-		dgit_history_paths_free(paths, n);
-		if (err) {
-			git_repository_free(repo);
-			return err;
-		}
-	}
-	*out = repo;
-	return NULL;
 }
 
 double
@@ -287,7 +293,7 @@ common_fetch(struct dgit_fetchsuite_result *res, git_repository *repo,
 	const char *wd = git_repository_workdir(repo);
 
 	memset(res, 0, sizeof *res);
-	if ((err = common_archive_init(&arch, cfg, suite, package, f))) {
+	if ((err = common_archive_init(&arch, cfg, suite, package, f)) != NULL) {
 		common_archive_release(&arch);
 		return err;
 	}

@@ -1,43 +1,96 @@
-/* Program-side helpers shared by the archive commands. */
+/* Program-side helpers shared by the commands. */
 #ifndef DGIT_COMMON_H
 #define DGIT_COMMON_H
 
+#include <getopt.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <git2.h>
 
+#include "dgit.h"
 #include "dgit_archive.h"
 #include "dgit_config.h"
+#include "dgit_distro.h"
 #include "dgit_error.h"
 #include "dgit_fetchsuite.h"
 
-/* Options every archive command takes (parsed by common_archive_option). */
+/*
+ * One option of a command's table (opt: struct option's val, or the
+ * short option's letter; optarg: its value or NULL).  Returns NULL, or
+ * an error (bad values through dgit_usage_error).
+ */
+typedef const struct dgit_error *common_opt_fn(struct dgit_cmd_ctx *ctx,
+    void *arg, int opt, const char *optarg);
+
+/* A command's options. */
+struct common_optspec {
+	const char *shortopts;     /* as getopt's; '+': stop at an operand */
+	const struct option *longopts;
+	int long_only;             /* getopt_long_only: "-wgf" is "wgf" */
+	int max_operands;          /* more: "too many arguments"; -1: any */
+	common_opt_fn *fn;
+};
+
+/*
+ * Parse argv's options by spec (getopt_long): without a leading '+' in
+ * shortopts, options may come between operands.  Unknown options,
+ * missing values and too many operands are usage errors.  *operand: the
+ * index of the first operand (argv is permuted so that the operands are
+ * last, argv[argc] still NULL).  arg is passed to spec->fn.
+ */
+const struct dgit_error *common_parse_options(int *operand,
+    struct dgit_cmd_ctx *ctx, int argc, char **argv,
+    const struct common_optspec *spec, void *arg);
+
+/* -d DISTRO, else "debian" (for commands that have no suite). */
+const char *common_distro(void);
+
+/* Options every archive command takes (COMMON_ARCHIVE_OPTIONS). */
 struct common_archive_flags {
 	int require_valid_signature;
 	int allow_expired, allow_future, allow_rollback;
 	int no_cache;
 };
 
-#define COMMON_ARCHIVE_HELP \
-	"  --require-valid-signature   refuse a .dsc without a good signature\n" \
-	"  --force-release-expired     accept a Release past its Valid-Until\n" \
-	"  --force-release-future-date accept a Release dated in the future\n" \
-	"  --force-release-rollback    accept a Release older than one seen\n" \
-	"  --no-cache                  do not use the download cache\n"
+enum {
+	COMMON_OPT_REQUIRE_VALID_SIGNATURE = 0x100,
+	COMMON_OPT_FORCE_RELEASE_EXPIRED,
+	COMMON_OPT_FORCE_RELEASE_FUTURE_DATE,
+	COMMON_OPT_FORCE_RELEASE_ROLLBACK,
+	COMMON_OPT_NO_CACHE,
+	COMMON_OPT_END             /* commands number their own from here */
+};
 
-/* 1 if a is one of the archive options (recorded in f), else 0. */
-int common_archive_option(struct common_archive_flags *f, const char *a);
+/* The archive options, as struct option entries of a command's table. */
+#define COMMON_ARCHIVE_OPTIONS \
+	{ "require-valid-signature", no_argument, NULL, \
+	  COMMON_OPT_REQUIRE_VALID_SIGNATURE }, \
+	{ "force-release-expired", no_argument, NULL, \
+	  COMMON_OPT_FORCE_RELEASE_EXPIRED }, \
+	{ "force-release-future-date", no_argument, NULL, \
+	  COMMON_OPT_FORCE_RELEASE_FUTURE_DATE }, \
+	{ "force-release-rollback", no_argument, NULL, \
+	  COMMON_OPT_FORCE_RELEASE_ROLLBACK }, \
+	{ "no-cache", no_argument, NULL, COMMON_OPT_NO_CACHE }
+
+/* COMMON_ARCHIVE_OPTIONS alone, as a table. */
+extern const struct option common_archive_options[];
+
+/* 1 if opt is one of the archive options (recorded in f), else 0. */
+int common_archive_option(struct common_archive_flags *f, int opt);
+/* A common_opt_fn for commands whose only options are the archive's
+ * (arg: struct common_archive_flags). */
+common_opt_fn common_archive_opt_fn;
 
 /* Everything an archive command needs, owned together. */
 struct common_archive {
 	struct dgit_archive_opts opts;
 	struct dgit_config *cfg;   /* borrowed from the caller */
-	const char *distro;
-	char *mirror;
+	struct dgit_distro d;      /* mirror, keyrings, git URL */
+	const char *distro;        /* d.name */
+	const char *git_url;       /* d.git_url: GIT-URL/PACKAGE.git, or NULL */
 	char *cache;
-	char **akr, **dkr;
-	size_t nakr, ndkr;
-	char *git_url;             /* GIT-URL/PACKAGE.git, or NULL */
 	struct progress_state {
 		const char *what;
 		int shown;
@@ -45,10 +98,10 @@ struct common_archive {
 };
 
 /*
- * Fill a from config (mirror: dgit-distro.DISTRO.mirror, else the
- * system's apt sources; keyrings; cache; progress on a terminal).
- * package may be NULL (then no git_url).  Release with
- * common_archive_release.
+ * Fill a for -d DISTRO (else the suite's distro) from config and the
+ * flags (dgit_distro_open; cache; progress on a terminal).  package may
+ * be NULL (then no git_url).  Release with common_archive_release (also
+ * after a failure).
  */
 const struct dgit_error *common_archive_init(struct common_archive *a,
     struct dgit_config *cfg, const char *suite, const char *package,
@@ -56,18 +109,13 @@ const struct dgit_error *common_archive_init(struct common_archive *a,
 void common_archive_release(struct common_archive *a);
 /* Clear a progress line if one is showing. */
 void common_progress_done(struct common_archive *a);
+/* "12.3 KiB" */
+void common_human_size(char *buf, size_t len, double v);
 
 /* Print warnings and info lines from lib/ (info only with -D). */
 void common_warn_cb(void *arg, const char *msg);
 void common_info_cb(void *arg, const char *msg);
 void common_say_cb(void *arg, const char *msg);
-
-/*
- * Open the repository containing the current directory; with need_clean,
- * refuse a working tree with changes to tracked files (DGIT_ERR_DIRTY).
- */
-const struct dgit_error *common_open_repo(git_repository **out,
-    int need_clean);
 
 double common_elapsed(const struct timespec *t0);
 
@@ -75,8 +123,6 @@ double common_elapsed(const struct timespec *t0);
 void common_fetchsuite_opts(struct dgit_fetchsuite_opts *fo,
     struct common_archive *arch, const char *package, const char *suite,
     const char *orig_dir);
-
-#endif
 
 /* The tracking ref of suite into buf (dgit_history_tracking_ref). */
 const struct dgit_error *common_tracking_ref(char *buf, size_t len,
@@ -86,8 +132,8 @@ const struct dgit_error *common_tracking_ref(char *buf, size_t len,
  * dgit fetch in repo: bring PACKAGE in SUITE into the tracking ref,
  * putting the files into the working tree's parent directory.
  */
-struct dgit_fetchsuite_result;
-struct dgit_fetchsuite_opts;
 const struct dgit_error *common_fetch(struct dgit_fetchsuite_result *res,
     git_repository *repo, struct dgit_config *cfg, const char *package,
     const char *suite, const struct common_archive_flags *f);
+
+#endif

@@ -2,13 +2,17 @@
  * dgit: command table, global option parsing and dispatch.
  * No archive or git logic lives here; that is lib/'s.
  */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <git2.h>
+
 #include "buildopts.h"
 #include "dgit.h"
+#include "dgit_history.h"
 
 struct dgit_opts dgit_opts;
 
@@ -33,7 +37,7 @@ struct dgit_opts dgit_opts;
 	"  -L signs locally and pushes and uploads nothing\n"
 
 static const struct dgit_cmd commands[] = {
-	{ "clone", cmd_clone, 0, "PACKAGE [SUITE] [./DIR|/DIR]",
+	{ "clone", cmd_clone, CMD_NO_REPO_CONFIG, "PACKAGE [SUITE] [./DIR|/DIR]",
 	  "make a new git repository of PACKAGE as it is in SUITE",
 	  ARCHIVE_OPTS },
 	{ "fetch", cmd_fetch, CMD_NEEDS_REPO, "[SUITE]",
@@ -131,12 +135,12 @@ print_command_help(FILE *fp, const struct dgit_cmd *cmd)
 	fprintf(fp, "\n%s", global_help);
 }
 
-int
-dgit_report(const struct dgit_error *err)
+/* The one place error codes become exit codes. */
+static int
+exit_code(const struct dgit_error *err)
 {
 	if (err == NULL)
 		return DGIT_EXIT_OK;
-	fprintf(stderr, "dgit: %s\n", err->msg);
 	switch (err->code) {
 	case DGIT_ERR_USAGE:
 		return DGIT_EXIT_USAGE;
@@ -147,9 +151,14 @@ dgit_report(const struct dgit_error *err)
 	}
 }
 
-int
-dgit_usage_error(const char *cmd, const char *fmt, ...)
+/* "dgit: [CMD: ]MSG" and the usage line; returns DGIT_EXIT_USAGE. */
+static int
+print_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int
+print_usage_error(const char *cmd, const char *fmt, ...)
 {
+	const struct dgit_cmd *c = cmd ? find_command(cmd) : NULL;
 	va_list ap;
 
 	fputs("dgit: ", stderr);
@@ -159,9 +168,21 @@ dgit_usage_error(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nusage: dgit %s%s%s\n", cmd ? cmd : "COMMAND",
-	    cmd ? " " : "", cmd && find_command(cmd) ?
-	    find_command(cmd)->usage : "");
+	    cmd ? " " : "", c ? c->usage : "");
 	return DGIT_EXIT_USAGE;
+}
+
+const struct dgit_error *
+dgit_usage_error(struct dgit_cmd_ctx *ctx, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	ctx->usage = 1;
+	return dgit_error_fmt(DGIT_ERR_USAGE, "%s: %s", ctx->cmd->name, msg);
 }
 
 void
@@ -191,83 +212,186 @@ dgit_info(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-int
-dgit_not_implemented(const char *cmd)
+const struct dgit_error *
+dgit_not_implemented(struct dgit_cmd_ctx *ctx)
 {
-	fprintf(stderr, "dgit: %s: not implemented yet in this version\n",
-	    cmd);
-	return DGIT_EXIT_NOT_IMPLEMENTED;
+	return dgit_error_fmt(DGIT_ERR_NOT_IMPLEMENTED, "%s: not implemented "
+	    "yet in this version", ctx->cmd->name);
+}
+
+/* The global options (-D, repeatable, is apart: "-DD" counts 2). */
+static const struct option global_options[] = {
+	{ "distro", required_argument, NULL, 'd' },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "damp-run", no_argument, NULL, 'L' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ NULL, 0, NULL, 0 }
+};
+static const char global_short[] = "d:c:k:nLq";
+
+static int
+set_global(int opt, const char *val, const char *cmd)
+{
+	const char **nc;
+
+	switch (opt) {
+	case 'd':
+		dgit_opts.distro = val;
+		break;
+	case 'k':
+		dgit_opts.keyid = val;
+		break;
+	case 'n':
+		dgit_opts.dry_run = 1;
+		break;
+	case 'L':
+		dgit_opts.damp_run = 1;
+		break;
+	case 'q':
+		dgit_opts.quiet = 1;
+		break;
+	case 'c':
+		if (strchr(val, '=') == NULL) {
+			print_usage_error(cmd, "-c needs NAME=VALUE, not '%s'",
+			    val);
+			return -1;
+		}
+		nc = realloc(dgit_opts.config,
+		    (dgit_opts.nconfig + 1) * sizeof *nc);
+		if (nc == NULL) {
+			perror("dgit");
+			return -1;
+		}
+		nc[dgit_opts.nconfig++] = val;
+		dgit_opts.config = nc;
+		break;
+	}
+	return 1;
+}
+
+/* The option and its value of "--NAME[=VALUE]" by the table, or 0. */
+static int
+find_global_long(const char *a, int *has_arg, const char **val)
+{
+	const char *eq = strchr(a, '=');
+	size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+
+	for (const struct option *o = global_options; o->name; o++) {
+		if (strlen(o->name) != n || strncmp(a + 2, o->name, n) != 0)
+			continue;
+		if (eq && o->has_arg == no_argument)
+			return 0;
+		*has_arg = o->has_arg;
+		*val = eq ? eq + 1 : NULL;
+		return o->val;
+	}
+	return 0;
 }
 
 /*
- * Take one global option from argv[*i] if it is one.  Returns 1 if taken
- * (advancing *i past any argument), 0 if not a global option, -1 on a
- * usage error (message printed).
+ * Take one global option from argv[*i] if it is one, wherever it is (as
+ * dgit does, also after the command name).  Returns 1 if taken
+ * (advancing *i past any value), 0 if not a global option, -1 on a usage
+ * error (message printed).
  */
 static int
 take_global(int argc, char **argv, int *i, const char *cmd)
 {
-	const char *a = argv[*i];
-	const char *val = NULL;
+	const char *a = argv[*i], *val = NULL, *p;
+	int opt, has_arg;
 
 	if (a[0] != '-' || a[1] == '\0')
 		return 0;
-	if (strcmp(a, "-n") == 0 || strcmp(a, "--dry-run") == 0) {
-		dgit_opts.dry_run = 1;
-		return 1;
-	}
-	if (strcmp(a, "-L") == 0 || strcmp(a, "--damp-run") == 0) {
-		dgit_opts.damp_run = 1;
-		return 1;
-	}
-	if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-		dgit_opts.quiet = 1;
-		return 1;
-	}
 	if (a[1] == 'D' && strspn(a + 1, "D") == strlen(a + 1)) {
 		dgit_opts.debug += (int)strlen(a + 1);
 		return 1;
 	}
-	if (strncmp(a, "--distro=", 9) == 0) {
-		dgit_opts.distro = a + 9;
-		return 1;
-	}
-	if (a[1] == 'd' || a[1] == 'c' || a[1] == 'k' ||
-	    strcmp(a, "--distro") == 0) {
-		char o = a[1] == '-' ? 'd' : a[1];
-
-		if (a[1] != '-' && a[2] != '\0')
+	if (a[1] == '-') {
+		if ((opt = find_global_long(a, &has_arg, &val)) == 0)
+			return 0;
+	} else {
+		if (a[1] == ':' || (p = strchr(global_short, a[1])) == NULL)
+			return 0;
+		opt = a[1];
+		has_arg = p[1] == ':' ? required_argument : no_argument;
+		if (a[2] != '\0' && has_arg == no_argument)
+			return 0;
+		if (a[2] != '\0')
 			val = a + 2;
-		else if (*i + 1 < argc)
-			val = argv[++*i];
-		else {
-			dgit_usage_error(cmd, "option '%s' needs a value", a);
+	}
+	if (has_arg == required_argument && val == NULL) {
+		if (*i + 1 >= argc) {
+			print_usage_error(cmd, "option '%s' needs a value", a);
 			return -1;
 		}
-		if (o == 'd')
-			dgit_opts.distro = val;
-		else if (o == 'k')
-			dgit_opts.keyid = val;
-		else {
-			const char **nc;
-
-			if (strchr(val, '=') == NULL) {
-				dgit_usage_error(cmd,
-				    "-c needs NAME=VALUE, not '%s'", val);
-				return -1;
-			}
-			nc = realloc(dgit_opts.config,
-			    (dgit_opts.nconfig + 1) * sizeof *nc);
-			if (nc == NULL) {
-				perror("dgit");
-				return -1;
-			}
-			nc[dgit_opts.nconfig++] = val;
-			dgit_opts.config = nc;
-		}
-		return 1;
+		val = argv[++*i];
 	}
-	return 0;
+	return set_global(opt, val, cmd);
+}
+
+/*
+ * The repository containing ".", refusing a working tree with changes to
+ * tracked files when need_clean (DGIT_ERR_DIRTY, naming them).
+ */
+static const struct dgit_error *
+open_repo(git_repository **out, int need_clean)
+{
+	const struct dgit_error *err = NULL;
+	git_repository *repo = NULL;
+	char **paths = NULL;
+	size_t n = 0, total = 0;
+
+	*out = NULL;
+	if (git_repository_open_ext(&repo, ".", 0, NULL) != 0)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "not in a git "
+		    "repository; run this in a tree made by 'dgit clone'");
+	if (need_clean) {
+		err = dgit_history_tree_dirty(&paths, &n, &total, repo, 1);
+		if (err == NULL && total > 0)
+			err = dgit_error_fmt(DGIT_ERR_DIRTY, "the working tree "
+			    "has uncommitted changes (%zu paths, '%s'%s); commit "
+			    "or stash them first (git status shows them)", total,
+			    paths[0], total > 1 ? " and others" : "");
+		dgit_history_paths_free(paths, n);
+	}
+	if (err)
+		git_repository_free(repo);
+	else
+		*out = repo;
+	return err;
+}
+
+/* Prepare what cmd's table entry asks for, run it, report its error. */
+static int
+run_command(const struct dgit_cmd *cmd, int argc, char **argv)
+{
+	struct dgit_cmd_ctx ctx = { .cmd = cmd };
+	const struct dgit_error *err = NULL;
+	const char *where = ".";
+
+	git_libgit2_init();
+	if (cmd->flags & CMD_NEEDS_REPO) {
+		if ((err = open_repo(&ctx.repo, cmd->flags & CMD_NEEDS_CLEAN)))
+			goto done;
+		where = git_repository_workdir(ctx.repo);
+	} else if (cmd->flags & CMD_NO_REPO_CONFIG)
+		where = NULL;
+	if ((err = dgit_config_new(&ctx.cfg, where, dgit_opts.config,
+	    dgit_opts.nconfig)))
+		goto done;
+	err = cmd->fn(&ctx, argc, argv);
+done:
+	fflush(stdout);
+	if (err) {
+		fprintf(stderr, "dgit: %s\n", err->msg);
+		if (ctx.usage)
+			fprintf(stderr, "usage: dgit %s %s\n", cmd->name,
+			    cmd->usage);
+	}
+	dgit_config_free(ctx.cfg);
+	git_repository_free(ctx.repo);
+	git_libgit2_shutdown();
+	return exit_code(err);
 }
 
 /* Parse the global options and run the command; rest has argc + 1 slots. */
@@ -286,7 +410,7 @@ run(int argc, char **argv, char **rest)
 		}
 		if (strcmp(a, "--") == 0) {
 			if (cmd == NULL)
-				return dgit_usage_error(NULL,
+				return print_usage_error(NULL,
 				    "'--' before the command");
 			ddash = 1;
 			rest[nrest++] = argv[i];
@@ -310,7 +434,7 @@ run(int argc, char **argv, char **rest)
 			continue;
 		if (cmd == NULL) {
 			if (a[0] == '-')
-				return dgit_usage_error(NULL,
+				return print_usage_error(NULL,
 				    "unknown option '%s'", a);
 			if (strcmp(a, "help") == 0) {
 				const struct dgit_cmd *c;
@@ -321,7 +445,7 @@ run(int argc, char **argv, char **rest)
 				}
 				c = find_command(argv[i + 1]);
 				if (c == NULL)
-					return dgit_usage_error(NULL,
+					return print_usage_error(NULL,
 					    "unknown command '%s'",
 					    argv[i + 1]);
 				print_command_help(stdout, c);
@@ -329,7 +453,7 @@ run(int argc, char **argv, char **rest)
 			}
 			cmd = find_command(a);
 			if (cmd == NULL)
-				return dgit_usage_error(NULL,
+				return print_usage_error(NULL,
 				    "unknown command '%s' (see 'dgit --help')",
 				    a);
 			rest[nrest++] = argv[i];
@@ -342,7 +466,7 @@ run(int argc, char **argv, char **rest)
 		return DGIT_EXIT_USAGE;
 	}
 	rest[nrest] = NULL;
-	return cmd->fn(nrest, rest);
+	return run_command(cmd, nrest, rest);
 }
 
 int

@@ -4,6 +4,9 @@
 
 #include <stddef.h>
 
+#include <git2.h>
+
+#include "dgit_config.h"
 #include "dgit_error.h"
 
 /* Exit codes (documented in dgit.1, EXIT STATUS). */
@@ -25,42 +28,59 @@ struct dgit_opts {
 };
 extern struct dgit_opts dgit_opts;
 
-#define CMD_NEEDS_REPO  0x1        /* must run inside a git working tree */
-#define CMD_NEEDS_CLEAN 0x2        /* the working tree must be clean */
+#define CMD_NEEDS_REPO  0x1        /* main opens the repository of "." */
+#define CMD_NEEDS_CLEAN 0x2        /* main refuses a dirty working tree */
+#define CMD_NO_REPO_CONFIG 0x4     /* config without any repository's */
+
+struct dgit_cmd_ctx;
+
+/*
+ * A command: argv[0] is the command name, the global options already
+ * taken out.  Returns NULL on success, else the error main reports (once).
+ */
+typedef const struct dgit_error *dgit_cmd_fn(struct dgit_cmd_ctx *ctx,
+    int argc, char **argv);
 
 struct dgit_cmd {
 	const char *name;
-	int (*fn)(int argc, char **argv);   /* argv[0] is the command name */
+	dgit_cmd_fn *fn;
 	unsigned flags;
 	const char *usage;         /* arguments after the command name */
 	const char *summary;       /* one line */
 	const char *help;          /* command-specific options, or NULL */
 };
 
-/* Print "dgit: MSG" for err and return the exit code its kind calls for. */
-int dgit_report(const struct dgit_error *err);
-/* Print a usage error for cmd and return DGIT_EXIT_USAGE. */
-int dgit_usage_error(const char *cmd, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* What main() prepared for the command; all owned by main. */
+struct dgit_cmd_ctx {
+	const struct dgit_cmd *cmd;  /* the command's table entry */
+	/*
+	 * With CMD_NEEDS_REPO, the repository containing ".", checked
+	 * clean when CMD_NEEDS_CLEAN; else NULL.  A command may free it
+	 * early (e.g. before running git) and must then set it to NULL.
+	 */
+	git_repository *repo;
+	/* config: the repository's (or ".": the one containing it, unless
+	 * CMD_NO_REPO_CONFIG), global, system, and the -c overrides */
+	struct dgit_config *cfg;
+	int usage;                 /* set by dgit_usage_error */
+};
+
+/*
+ * A usage error of ctx's command: DGIT_ERR_USAGE "CMD: MSG", and main
+ * prints the command's usage line after it.
+ */
+const struct dgit_error *dgit_usage_error(struct dgit_cmd_ctx *ctx,
+    const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Debug line to stderr when -D was given at least level times. */
 void dgit_debug(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Informational line to stderr unless -q. */
 void dgit_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* A command that does not exist yet: say so, exit non-zero. */
-int dgit_not_implemented(const char *cmd);
+/* A command that does not exist yet (DGIT_ERR_NOT_IMPLEMENTED). */
+const struct dgit_error *dgit_not_implemented(struct dgit_cmd_ctx *ctx);
 
-int cmd_clone(int, char **);
-int cmd_fetch(int, char **);
-int cmd_pull(int, char **);
-int cmd_checkout(int, char **);
-int cmd_import_dsc(int, char **);
-int cmd_download_source(int, char **);
-int cmd_build_source(int, char **);
-int cmd_quilt_fixup(int, char **);
-int cmd_push_source(int, char **);
-int cmd_push(int, char **);
-int cmd_push_built(int, char **);
-int cmd_local_archive(int, char **);
+dgit_cmd_fn cmd_clone, cmd_fetch, cmd_pull, cmd_checkout, cmd_import_dsc,
+    cmd_download_source, cmd_build_source, cmd_quilt_fixup, cmd_push_source,
+    cmd_push, cmd_push_built, cmd_local_archive;
 
 #endif

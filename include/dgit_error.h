@@ -67,6 +67,14 @@ const struct dgit_error *dgit_error_git(const char *fmt, ...)
 const struct dgit_error *dgit_error_wrap(const struct dgit_error *err,
     const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * Format a progress or warning line and pass it to a lib/ caller's
+ * callback (cb may be NULL: nothing happens).  Lines longer than 1 KiB
+ * are cut.
+ */
+void dgit_msg(void (*cb)(void *arg, const char *msg), void *arg,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Generic text of a code ("checksum mismatch", ...). */
 const char *dgit_error_code_str(enum dgit_error_code code);
 

@@ -7,6 +7,7 @@
 
 #include <git2.h>
 
+#include "dgit_config.h"
 #include "dgit_error.h"
 
 /* The macro dgit puts in .git/info/attributes (see GITATTRIBUTES in dgit(7)). */
@@ -27,6 +28,17 @@ const struct dgit_error *dgit_repo_setup_mergechangelogs(git_repository *repo);
 /* Set user.name / user.email in the repository's config; NULL skips. */
 const struct dgit_error *dgit_repo_setup_useremail(git_repository *repo,
     const char *name, const char *email);
+
+/*
+ * A new tree's set-up, as dgit clone does it, each step unless the
+ * distro's config turns it off (dgit-distro.DISTRO.setup-gitattributes,
+ * .setup-mergechangelogs, .setup-useremail, each default true):
+ * gitattributes, the changelog merge driver, user.name and user.email
+ * (dgit-distro.DISTRO.user-name / .user-email, else $DEBFULLNAME /
+ * $DEBEMAIL); and remote.dgit.skipdefaultupdate = true.
+ */
+const struct dgit_error *dgit_repo_setup_new_tree(git_repository *repo,
+    const struct dgit_config *cfg, const char *distro);
 
 /*
  * Point HEAD at refs/heads/BRANCH, set that branch to commit, and check

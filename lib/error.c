@@ -165,3 +165,18 @@ dgit_error_wrap(const struct dgit_error *err, const char *fmt, ...)
 	}
 	return e;
 }
+
+void
+dgit_msg(void (*cb)(void *arg, const char *msg), void *arg,
+    const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	if (cb == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	cb(arg, buf);
+}

@@ -28,19 +28,8 @@
 
 #define CLOG_MAX (64u << 20)
 
-static void
-say(const struct dgit_fetchsuite_opts *o, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	if (o->info == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	o->info(o->info_arg, buf);
-}
+/* A progress line through the caller's callback. */
+#define say(o, ...) dgit_msg((o)->info, (o)->info_arg, __VA_ARGS__)
 
 void
 dgit_fetchsuite_result_release(struct dgit_fetchsuite_result *r)

@@ -3,7 +3,6 @@
  * (it is what people use for this), git the repositories, gpgme the keys.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,20 +20,6 @@ struct la {
 	const struct dgit_localarchive_opts *o;
 	char path[4096];
 };
-
-static void
-say(const struct dgit_localarchive_opts *o, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	if (o->info == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	o->info(o->info_arg, msg);
-}
 
 /* DIR/rel into la->path */
 static const char *
@@ -159,7 +144,8 @@ dput_host(struct la *l, const char *home)
 	dgit_buf_release(&b);
 	free(buf);
 	if (err == NULL)
-		say(o, "added dput host %s to %s", head, path);
+		dgit_msg(o->info, o->info_arg, "added dput host %s to %s",
+		    head, path);
 	return err;
 }
 
@@ -195,8 +181,8 @@ make_archive(struct la *l, char **uploader_fpr)
 		goto done;
 	free(key);
 	key = NULL;
-	say(o, "uploads must be signed by %s (%s)", *uploader_fpr,
-	    uid ? uid : "?");
+	dgit_msg(o->info, o->info_arg, "uploads must be signed by %s (%s)",
+	    *uploader_fpr, uid ? uid : "?");
 
 	/* the archive key */
 	snprintf(kuid, sizeof kuid, "dgit local archive %s <dgit-%s@localhost>",
@@ -207,7 +193,8 @@ make_archive(struct la *l, char **uploader_fpr)
 	    (err = write_at(l, "archive-keyring.gpg", key, klen)) ||
 	    (err = write_at(l, "public/archive-keyring.gpg", key, klen)))
 		goto done;
-	say(o, "made the archive signing key %s in %s/gnupg", afpr, o->dir);
+	dgit_msg(o->info, o->info_arg, "made the archive signing key %s in "
+	    "%s/gnupg", afpr, o->dir);
 
 	/* reprepro's configuration */
 	for (size_t i = 0; i < o->nsuites && !err; i++) {
@@ -268,8 +255,8 @@ make_archive(struct la *l, char **uploader_fpr)
 		    (err = reprepro(o->dir, sym)))
 			goto done;
 	}
-	say(o, "made the archive (reprepro) in %s/reprepro, published in "
-	    "%s/public", o->dir, o->dir);
+	dgit_msg(o->info, o->info_arg, "made the archive (reprepro) in "
+	    "%s/reprepro, published in %s/public", o->dir, o->dir);
 
 	/* the dgit git server: its checks trust the uploaders' keys */
 	dgit_buf_clear(&conf);
@@ -290,9 +277,9 @@ make_archive(struct la *l, char **uploader_fpr)
 	if (err || (err = write_at(l, "git/" DGIT_SERVER_CONFIG, conf.ptr,
 	    conf.len)))
 		goto done;
-	say(o, "made the dgit git server in %s/git (%s); its repositories "
-	    "are made by %s init-repo", o->dir, DGIT_SERVER_CONFIG,
-	    o->server_program);
+	dgit_msg(o->info, o->info_arg, "made the dgit git server in %s/git "
+	    "(%s); its repositories are made by %s init-repo", o->dir,
+	    DGIT_SERVER_CONFIG, o->server_program);
 done:
 	dgit_buf_release(&conf);
 	free(afpr);
@@ -330,7 +317,8 @@ dgit_localarchive_init(const struct dgit_localarchive_opts *o)
 		snprintf(v, sizeof v, __VA_ARGS__); \
 		if ((err = git_config_global(k, v))) \
 			goto done; \
-		say(o, "git config --global %s '%s'", k, v); \
+		dgit_msg(o->info, o->info_arg, "git config --global %s '%s'", \
+		    k, v); \
 	} while (0)
 	SET("mirror", "file://%s/public", o->dir);
 	SET("archive-keyring", "%s/archive-keyring.gpg", o->dir);

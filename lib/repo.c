@@ -9,6 +9,7 @@
 
 #include <git2.h>
 
+#include "dgit_config.h"
 #include "dgit_error.h"
 #include "dgit_fs.h"
 #include "dgit_repo.h"
@@ -225,5 +226,46 @@ dgit_repo_checkout_new_branch(git_repository *repo, const char *branch,
 done:
 	git_reference_free(ref);
 	git_commit_free(c);
+	return err;
+}
+
+const struct dgit_error *
+dgit_repo_setup_new_tree(git_repository *repo,
+    const struct dgit_config *cfg, const char *distro)
+{
+	const struct dgit_error *err;
+	git_config *gc = NULL;
+	int on;
+
+	if ((err = dgit_config_get_distro_bool(&on, cfg, distro,
+	    "setup-gitattributes", 1)))
+		return err;
+	if (on && (err = dgit_repo_setup_gitattrs(repo)))
+		return err;
+	if ((err = dgit_config_get_distro_bool(&on, cfg, distro,
+	    "setup-mergechangelogs", 1)))
+		return err;
+	if (on && (err = dgit_repo_setup_mergechangelogs(repo)))
+		return err;
+	if ((err = dgit_config_get_distro_bool(&on, cfg, distro,
+	    "setup-useremail", 1)))
+		return err;
+	if (on) {
+		const char *email = dgit_config_get_distro(cfg, distro,
+		    "user-email");
+		const char *name = dgit_config_get_distro(cfg, distro,
+		    "user-name");
+
+		if (email == NULL)
+			email = getenv("DEBEMAIL");
+		if (name == NULL)
+			name = getenv("DEBFULLNAME");
+		if ((err = dgit_repo_setup_useremail(repo, name, email)))
+			return err;
+	}
+	if (git_repository_config(&gc, repo) != 0 ||
+	    git_config_set_bool(gc, "remote.dgit.skipdefaultupdate", 1) != 0)
+		err = dgit_error_git("cannot write the repository's config");
+	git_config_free(gc);
 	return err;
 }

@@ -57,23 +57,8 @@ nomem(void)
 	return dgit_error(DGIT_ERR_NOMEM);
 }
 
-static void
-say(const struct dgit_srcbuild_opts *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-say(const struct dgit_srcbuild_opts *o, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	if (o->info == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	o->info(o->info_arg, buf);
-}
+/* A progress line through the caller's callback. */
+#define say(o, ...) dgit_msg((o)->info, (o)->info_arg, __VA_ARGS__)
 
 /* ---- the working tree ------------------------------------------------ */
 

@@ -1,0 +1,154 @@
+/* A distro's access settings from config (see dgit_distro.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dgit_archive.h"
+#include "dgit_config.h"
+#include "dgit_distro.h"
+#include "dgit_error.h"
+
+const struct dgit_error *
+dgit_distro_mirror(char **out, const struct dgit_config *cfg,
+    const char *distro, const char *suite)
+{
+	const struct dgit_error *err;
+	const char *v;
+
+	*out = NULL;
+	if ((v = dgit_config_get_distro(cfg, distro, "mirror")) != NULL) {
+		if ((*out = strdup(v)) == NULL)
+			return dgit_error(DGIT_ERR_NOMEM);
+		return NULL;
+	}
+	if ((err = dgit_archive_mirror_from_apt(out, suite)) != NULL)
+		return dgit_error_wrap(err, "no mirror for distro '%s' (set "
+		    "dgit-distro.%s.mirror or add it to apt's sources)",
+		    distro, distro);
+	return NULL;
+}
+
+static const struct dgit_error *
+archive_keyrings(struct dgit_distro *d, const struct dgit_config *cfg)
+{
+	const struct dgit_error *err;
+	const char *v;
+
+	err = dgit_config_get_distro_paths(&d->archive_keyrings,
+	    &d->narchive_keyrings, cfg, d->name, "archive-keyring");
+	if (err || d->narchive_keyrings > 0)
+		return err;
+	v = dgit_config_get_distro(cfg, d->name, "archive-keyring");
+	return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no archive keyring for "
+	    "distro '%s' (%s); install debian-archive-keyring or set "
+	    "dgit-distro.%s.archive-keyring", d->name,
+	    v ? v : "none configured", d->name);
+}
+
+const struct dgit_error *
+dgit_distro_git_url(char **out, const struct dgit_config *cfg,
+    const char *distro, const char *package)
+{
+	const char *url = dgit_config_get_distro(cfg, distro, "git-url");
+	const char *check = dgit_config_get_distro(cfg, distro, "git-check");
+	const char *suffix = dgit_config_get_distro(cfg, distro,
+	    "git-url-suffix");
+
+	*out = NULL;
+	if (url == NULL || *url == '\0' ||
+	    (check && strcmp(check, "false") == 0))
+		return NULL;
+	if (asprintf(out, "%s/%s%s", url, package, suffix ? suffix : ".git") <
+	    0) {
+		*out = NULL;
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_distro_open(struct dgit_distro *d, struct dgit_config *cfg,
+    const char *distro, const char *suite, const char *package)
+{
+	const struct dgit_error *err;
+
+	memset(d, 0, sizeof *d);
+	d->name = distro ? distro : dgit_config_suite_distro(cfg, suite);
+	if ((err = dgit_distro_mirror(&d->mirror, cfg, d->name, suite)) ||
+	    (err = archive_keyrings(d, cfg)) ||
+	    (err = dgit_config_get_distro_paths(&d->dsc_keyrings,
+	    &d->ndsc_keyrings, cfg, d->name, "keyring")) ||
+	    (package && (err = dgit_distro_git_url(&d->git_url, cfg, d->name,
+	    package))))
+		dgit_distro_release(d);
+	return err;
+}
+
+void
+dgit_distro_release(struct dgit_distro *d)
+{
+	dgit_config_paths_free(d->archive_keyrings, d->narchive_keyrings);
+	dgit_config_paths_free(d->dsc_keyrings, d->ndsc_keyrings);
+	free(d->mirror);
+	free(d->git_url);
+	memset(d, 0, sizeof *d);
+}
+
+/* The user's trustedkeys.gpg when it is a file, else NULL. */
+static const struct dgit_error *
+trustedkeys(char **out)
+{
+	const char *gh = getenv("GNUPGHOME"), *home = getenv("HOME");
+	struct stat st;
+	int r = -1;
+
+	*out = NULL;
+	if (gh)
+		r = asprintf(out, "%s/trustedkeys.gpg", gh);
+	else if (home)
+		r = asprintf(out, "%s/.gnupg/trustedkeys.gpg", home);
+	else
+		return NULL;
+	if (r < 0) {
+		*out = NULL;
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	if (stat(*out, &st) != 0 || !S_ISREG(st.st_mode)) {
+		free(*out);
+		*out = NULL;
+	}
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_distro_dsc_keyrings(char ***out, size_t *n,
+    const struct dgit_config *cfg, const char *distro)
+{
+	const struct dgit_error *err;
+	char **rings = NULL, **grown, *trusted = NULL;
+	size_t nr = 0;
+
+	*out = NULL;
+	*n = 0;
+	if ((err = dgit_config_get_distro_paths(&rings, &nr, cfg, distro,
+	    "keyring")) || (err = trustedkeys(&trusted)))
+		goto done;
+	if (trusted) {
+		if ((grown = realloc(rings, (nr + 1) * sizeof *grown)) == NULL) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		rings = grown;
+		rings[nr++] = trusted;
+		trusted = NULL;
+	}
+	*out = rings;
+	*n = nr;
+	rings = NULL;
+	nr = 0;
+done:
+	dgit_config_paths_free(rings, nr);
+	free(trusted);
+	return err;
+}
