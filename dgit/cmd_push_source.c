@@ -1,45 +1,21 @@
 /*
- * dgit push-source [SUITE], dgit push-built [SUITE], dgit push [SUITE]:
- * check, sign the tags, the .dsc (with its Dgit: field) and the .changes,
- * push history and tags to the dgit git server with git push --atomic,
- * and upload with dput.  Each step that has already been done by an
- * earlier run (a tag, a signed file, the push, the upload) is recognised
- * and not done again, so a push that failed after signing can be run
- * again and completes the same upload.
+ * dgit push-source [SUITE], dgit push-built [SUITE]: the options, the
+ * program's archive access and fetch for lib/pushsource.c's push, and
+ * what it says about the result.
  */
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <git2.h>
 
 #include "buildopts.h"
 #include "common.h"
 #include "dgit.h"
-#include "dgit_changelog.h"
-#include "dgit_config.h"
-#include "dgit_dsc.h"
-#include "dgit_fetchsuite.h"
-#include "dgit_fs.h"
-#include "dgit_history.h"
-#include "dgit_push.h"
+#include "dgit_pushsource.h"
 #include "dgit_quiltfix.h"
-#include "dgit_run.h"
-#include "dgit_server.h"
-#include "dgit_sign.h"
-#include "dgit_srcbuild.h"
-#include "dgit_tag.h"
 #include "dgit_version.h"
 
-#define MAX_CONTROL (1u << 20)     /* .dsc, .changes */
-#define MAX_CHANGELOG (64u << 20)
-
 struct push {
-	/* options */
-	const char *cmd;
 	const char *suite_arg;
 	const char *changes_arg;   /* -C / --changes */
 	int built;                 /* push-built: never build */
@@ -49,823 +25,101 @@ struct push {
 	int not_ff;                /* --deliberately-not-fast-forward */
 	struct buildopts bo;       /* --quilt, --clean, --build-products-dir */
 	struct common_archive_flags af;
-
-	/* state */
-	struct dgit_config *cfg;   /* borrowed from the command's context */
-	git_repository *repo;      /* borrowed */
-	struct dgit_changelog *cl;
-	const struct dgit_changelog_entry *ce;
+	struct dgit_cmd_ctx *ctx;
 	struct common_archive arch;
 	int arch_inited;
-	struct dgit_archive_release *rel;
-	struct dgit_archive_source *asrc;   /* NULL: not in the suite */
-	const char *distro;        /* as used for access */
-	const char *nomdistro;     /* nominal, in tags and the Dgit: field */
-	char *csuite;
-	char *dsc_name, *changes_name;
-	char *dsc_path, *changes_path;
-	struct dgit_dsc *dsc;
-	git_oid head;              /* what is pushed (the dgit view) */
-	int need_pm;               /* HEAD does not contain arch_tip */
-	git_oid arch_tip;          /* the archive's version, as git has it */
-	char *tag[2];
-	char *tagtext[2];
-	int tagfound[2];
-	char *reader_url, *push_url;
-	git_signature *clog_sig;
 };
 
-/* The quilt mode the tags record (dgit's name: auto is try-linear). */
-static const char *
-p_quilt(const struct push *p)
-{
-	if (p->dsc == NULL || p->dsc->format != DGIT_FORMAT_3_0_QUILT)
-		return NULL;
-	if (p->bo.quilt_mode == DGIT_QUILT_AUTO)
-		return "try-linear";
-	return dgit_quiltfix_mode_name((enum dgit_quilt_mode)p->bo.quilt_mode);
-}
-
-static int
-exists(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0;
-}
-
-/* The changelog, the checks that need only it, the distro. */
 static const struct dgit_error *
-read_changelog(struct push *p)
+env_archive(const struct dgit_archive_opts **out, void *arg,
+    const char *suite, const char *package)
 {
+	struct push *p = arg;
 	const struct dgit_error *err;
-	char path[4096], *buf = NULL;
-	size_t len;
-
-	snprintf(path, sizeof path, "%sdebian/changelog",
-	    git_repository_workdir(p->repo));
-	if ((err = dgit_fs_read_file(&buf, &len, path, MAX_CHANGELOG)))
-		return dgit_error_wrap(err, "cannot read debian/changelog");
-	err = dgit_changelog_parse_first(&p->cl, buf, len, "debian/changelog");
-	free(buf);
-	if (err)
-		return err;
-	p->ce = dgit_changelog_entry(p->cl, 0);
-	if (p->ce->ndistributions != 1)
-		return dgit_error_fmt(DGIT_ERR_USAGE, "debian/changelog's "
-		    "first entry names %zu distributions; it must name one "
-		    "suite", p->ce->ndistributions);
-	if (strcmp(p->ce->distributions[0], "UNRELEASED") == 0)
-		return dgit_error_fmt(DGIT_ERR_USAGE, "debian/changelog's "
-		    "distribution is UNRELEASED; finalise the entry (dch -r) "
-		    "and commit it first");
-	if (!p->ce->has_trailer)
-		return dgit_error_fmt(DGIT_ERR_USAGE, "debian/changelog's "
-		    "first entry has no trailer line");
-	if (git_signature_new(&p->clog_sig, p->ce->maintainer_name,
-	    p->ce->maintainer_email, p->ce->timestamp, p->ce->tz_offset) != 0)
-		return dgit_error_git("bad maintainer '%s' in debian/changelog",
-		    p->ce->maintainer);
-	p->distro = dgit_opts.distro ? dgit_opts.distro :
-	    dgit_config_suite_distro(p->cfg, p->ce->distributions[0]);
-	p->distro = dgit_config_canon_distro(p->cfg, p->distro);
-	p->nomdistro = dgit_config_get_distro(p->cfg, p->distro,
-	    "nominal-distro");
-	if (p->nomdistro == NULL)
-		p->nomdistro = p->distro;
-	return NULL;
-}
-
-/* GIT-URL/PACKAGE.git, for reading (push 0) or pushing (push 1). */
-static const struct dgit_error *
-git_url(char **out, struct push *p, int push)
-{
-	const char *(*get)(const struct dgit_config *, const char *,
-	    const char *) = push ? dgit_config_get_distro_push :
-	    dgit_config_get_distro;
-	const char *url = get(p->cfg, p->distro, "git-url");
-	const char *suffix = get(p->cfg, p->distro, "git-url-suffix");
-	int r;
 
 	*out = NULL;
-	if (url == NULL || *url == '\0') {
-		const char *proto = get(p->cfg, p->distro, "git-proto");
-		const char *host = get(p->cfg, p->distro, "git-host");
-		const char *user = get(p->cfg, p->distro, "git-user-force");
-		const char *path = get(p->cfg, p->distro, "git-path");
-
-		if (proto == NULL || host == NULL || path == NULL)
-			return dgit_error_fmt(DGIT_ERR_USAGE, "distro '%s' has "
-			    "no dgit git server; set dgit-distro.%s.git-url",
-			    p->distro, p->distro);
-		r = asprintf(out, "%s%s%s%s%s/%s.git", proto, user ? user : "",
-		    user ? "@" : "", host, path, p->ce->package);
-	} else
-		r = asprintf(out, "%s/%s%s", url, p->ce->package,
-		    suffix ? suffix : ".git");
-	if (r < 0) {
-		*out = NULL;
-		return dgit_error(DGIT_ERR_NOMEM);
-	}
-	return NULL;
-}
-
-/* The archive's view: the suite's codename, the package's version. */
-static const struct dgit_error *
-query_archive(struct push *p)
-{
-	const struct dgit_error *err;
-	const char *clsuite = p->ce->distributions[0];
-	int cmp;
-
-	if ((err = common_archive_init(&p->arch, p->cfg, clsuite,
-	    p->ce->package, &p->af)))
+	if ((err = common_archive_init(&p->arch, p->ctx->cfg, suite, package,
+	    &p->af)))
 		return err;
 	p->arch_inited = 1;
-	if ((err = dgit_archive_release_open(&p->rel, &p->arch.opts, clsuite)))
-		return dgit_error_wrap(err, "cannot check suite '%s' of distro "
-		    "'%s'", clsuite, p->distro);
-	if ((p->csuite = strdup(dgit_archive_release_codename(p->rel) ?
-	    dgit_archive_release_codename(p->rel) : clsuite)) == NULL)
-		return dgit_error(DGIT_ERR_NOMEM);
-	if (p->suite_arg && strcmp(p->suite_arg, clsuite) != 0 &&
-	    strcmp(p->suite_arg, p->csuite) != 0 &&
-	    !(dgit_archive_release_suite(p->rel) &&
-	    strcmp(p->suite_arg, dgit_archive_release_suite(p->rel)) == 0))
-		return dgit_error_fmt(DGIT_ERR_USAGE, "debian/changelog is "
-		    "for '%s', not '%s'; push to the suite the changelog "
-		    "names, or change it (dch -r -D %s) and commit",
-		    clsuite, p->suite_arg, p->suite_arg);
-	err = dgit_archive_find_source(&p->asrc, &p->arch.opts, p->rel,
-	    p->ce->package, NULL);
-	if (err && err->code == DGIT_ERR_NOT_FOUND) {
-		p->asrc = NULL;
-		if (!p->new_pkg)
-			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "package '%s' "
-			    "is not in %s (%s); if it is new there, use --new",
-			    p->ce->package, p->csuite, p->distro);
-		return NULL;
-	}
-	if (err)
-		return err;
-	if ((err = dgit_version_compare_checked(&cmp, p->asrc->version,
-	    p->ce->version)))
-		return err;
-	if (cmp >= 0)
-		return dgit_error_fmt(DGIT_ERR_EXISTS, "version %s is not "
-		    "newer than %s, which %s has already; add a new "
-		    "changelog entry (dch -v) and commit it", p->ce->version,
-		    p->asrc->version, p->csuite);
-	if (p->overwrite_version &&
-	    strcmp(p->overwrite_version, p->asrc->version) != 0)
-		return dgit_error_fmt(DGIT_ERR_USAGE, "--overwrite=%s, but "
-		    "%s has %s; give --overwrite=%s or just --overwrite",
-		    p->overwrite_version, p->csuite, p->asrc->version,
-		    p->asrc->version);
-	return NULL;
-}
-
-/*
- * HEAD must contain the archive's history (refs/remotes/dgit/dgit/SUITE,
- * fetched now), or --overwrite asks for dgit's pseudomerge declaring
- * that it does (made by make_pseudomerge, after the build).
- */
-static const struct dgit_error *
-check_history(struct push *p)
-{
-	const struct dgit_error *err = NULL;
-	struct dgit_fetchsuite_result res = { 0 };
-	char *lrref = NULL;
-	int rc, ff = 0;
-
-	if (git_reference_name_to_id(&p->head, p->repo, "HEAD") != 0)
-		return dgit_error_git("cannot read HEAD");
-	if (p->asrc == NULL)
-		return NULL;
-	if (!dgit_opts.dry_run) {
-		if ((err = common_fetch(&res, p->repo, p->cfg, p->ce->package,
-		    p->csuite, &p->af)))
-			return dgit_error_wrap(err, "cannot fetch %s from %s",
-			    p->ce->package, p->csuite);
-		/* the archive's version as git has it: the Dgit: field's
-		 * commit or the import (the tracking ref may be ahead of it,
-		 * after a push whose upload is not yet published) */
-		git_oid_cpy(&p->arch_tip, &res.import);
-		dgit_fetchsuite_result_release(&res);
-	} else {
-		if ((err = dgit_history_tracking_ref(&lrref, p->csuite)))
-			return err;
-		rc = git_reference_name_to_id(&p->arch_tip, p->repo, lrref);
-		if (rc != 0)
-			dgit_info("dgit: would fetch %s from %s (%s has it "
-			    "not yet)", p->ce->package, p->csuite, lrref);
-		free(lrref);
-		if (rc != 0)
-			return NULL;
-	}
-	if ((err = dgit_history_descends(&ff, p->repo, &p->head,
-	    &p->arch_tip)))
-		return err;
-	if (ff || p->not_ff)
-		return NULL;
-	if (!p->overwrite)
-		return dgit_error_fmt(DGIT_ERR_USAGE, "HEAD is not a "
-		    "descendant of the archive's version (%s %s); to "
-		    "overwrite the archive's contents, pass "
-		    "--overwrite[=VERSION]; to rewrite history, if the "
-		    "archive permits it, --deliberately-not-fast-forward",
-		    p->asrc->version, p->csuite);
-	p->need_pm = 1;
-	return NULL;
-}
-
-/* dgit's "Declare fast forward": HEAD's tree, HEAD first parent. */
-static const struct dgit_error *
-make_pseudomerge(struct push *p)
-{
-	const struct dgit_error *err;
-	git_oid parents[2], pm;
-	char *msg = NULL;
-
-	if (!p->need_pm)
-		return NULL;
-	if (dgit_opts.dry_run) {
-		dgit_info("dgit: would declare fast forward from %s",
-		    p->asrc->version);
-		return NULL;
-	}
-	git_oid_cpy(&parents[0], &p->head);
-	git_oid_cpy(&parents[1], &p->arch_tip);
-	if ((err = dgit_history_ff_message(&msg, p->asrc->version, NULL,
-	    p->overwrite_version ? p->overwrite_version : "")) ||
-	    (err = dgit_history_pseudomerge(&pm, p->repo, NULL, parents, 2,
-	    msg)) ||
-	    (err = dgit_quiltfix_update_head(p->repo, &p->head, &pm,
-	    "dgit push: declare fast forward")))
-		goto done;
-	dgit_info("dgit: made a pseudo-merge of %s into your HEAD",
-	    p->asrc->version);
-	git_oid_cpy(&p->head, &pm);
-done:
-	free(msg);
-	return err;
-}
-
-/*
- * The .dsc of an earlier run of this push, already signed with its Dgit:
- * field naming HEAD (a push that failed after signing): 1, keep it.
- */
-static int
-signed_for_head(struct push *p)
-{
-	char *buf = NULL, *text = NULL, hex[GIT_OID_HEXSZ + 1];
-	struct dgit_dsc *d = NULL;
-	size_t len, tl, hl;
-	int was_signed = 0, r = 0;
-
-	if (!exists(p->changes_path) ||
-	    dgit_fs_read_file(&buf, &len, p->dsc_path, MAX_CONTROL) != NULL)
-		return 0;
-	git_oid_tostr(hex, sizeof hex, &p->head);
-	hl = strlen(hex);
-	if (dgit_push_unsigned_text(&text, &tl, &was_signed, buf, len,
-	    p->dsc_name) == NULL && was_signed &&
-	    dgit_dsc_parse(&d, text, tl, p->dsc_name) == NULL &&
-	    d->dgit_field && strncmp(d->dgit_field, hex, hl) == 0 &&
-	    d->dgit_field[hl] == ' ')
-		r = 1;
-	dgit_dsc_free(d);
-	free(text);
-	free(buf);
-	return r;
-}
-
-/* push-source: build with build-source's quilt fixup and tree check. */
-static const struct dgit_error *
-build_source(struct push *p)
-{
-	const struct dgit_error *err;
-	struct dgit_srcbuild_opts so;
-	struct dgit_srcbuild_result r;
-
-	memset(&so, 0, sizeof so);
-	so.quilt_mode = (enum dgit_quilt_mode)p->bo.quilt_mode;
-	so.clean_mode = (enum dgit_clean_mode)p->bo.clean_mode;
-	so.bpd = p->bo.bpd;
-	so.dgit_version = DGIT_VERSION;
-	so.info = common_info_cb;
-	if ((err = dgit_srcbuild_build(&r, p->repo, &so)))
-		return err;
-	git_oid_cpy(&p->head, &r.head);
-	dgit_srcbuild_result_release(&r);
-	return NULL;
-}
-
-/*
- * The .dsc: this package and version; with check, also exactly HEAD's
- * tree (build_source has just checked what it built).
- */
-static const struct dgit_error *
-read_dsc(struct push *p, int check)
-{
-	const struct dgit_error *err;
-	git_commit *hc = NULL;
-	char *buf = NULL;
-	size_t len;
-
-	if ((err = dgit_fs_read_file(&buf, &len, p->dsc_path, MAX_CONTROL)))
-		return dgit_error_wrap(err, "looked for '%s'; build the "
-		    "source package first (dgit build-source)", p->dsc_path);
-	err = dgit_dsc_parse(&p->dsc, buf, len, p->dsc_name);
-	free(buf);
-	if (err)
-		return err;
-	if (strcmp(p->dsc->source, p->ce->package) != 0 ||
-	    strcmp(p->dsc->version, p->ce->version) != 0)
-		return dgit_error_fmt(DGIT_ERR_USAGE, "'%s' is for %s %s but "
-		    "debian/changelog is for %s %s; rebuild", p->dsc_name,
-		    p->dsc->source, p->dsc->version, p->ce->package,
-		    p->ce->version);
-	if (!check)
-		return NULL;
-	if (git_commit_lookup(&hc, p->repo, &p->head) != 0)
-		return dgit_error_git("cannot read HEAD");
-	err = dgit_srcbuild_check_dsc(NULL, p->repo, p->dsc_path,
-	    git_commit_tree_id(hc));
-	git_commit_free(hc);
-	if (err)
-		return dgit_error_wrap(err, "HEAD's tree is not the tree of "
-		    "'%s'; rebuild the source package from HEAD", p->dsc_name);
+	*out = &p->arch.opts;
 	return NULL;
 }
 
 static const struct dgit_error *
-make_tag_texts(struct push *p)
-{
-	const struct dgit_error *err;
-	char *deliberately[1] = { "--deliberately-not-fast-forward" };
-	struct dgit_tag_info info;
-	struct dgit_push_tag t;
-
-	if ((err = dgit_history_archive_tag(&p->tag[0], p->nomdistro,
-	    p->ce->version)) ||
-	    (err = dgit_history_maint_tag(&p->tag[1], p->nomdistro,
-	    p->ce->version)))
-		return err;
-	/* the strings are borrowed: info is never released */
-	memset(&info, 0, sizeof info);
-	info.package = (char *)p->ce->package;
-	info.version = (char *)p->ce->version;
-	info.clogsuite = (char *)p->ce->distributions[0];
-	info.csuite = p->csuite;
-	info.distro = (char *)p->nomdistro;
-	info.split = 0;
-	info.quilt = (char *)p_quilt(p);
-	if (p->not_ff) {
-		info.deliberately = deliberately;
-		info.ndeliberately = 1;
-	}
-	memset(&t, 0, sizeof t);
-	git_oid_cpy(&t.target, &p->head);
-	t.tagger = p->ce->maintainer;
-	t.time = p->ce->timestamp;
-	t.tz = p->ce->tz_offset;
-	t.info = &info;
-	for (int i = 0; i < 2; i++) {
-		t.name = p->tag[i];
-		if ((err = dgit_push_tag_text(&p->tagtext[i], &t)))
-			return err;
-		if ((err = dgit_push_tag_find(&p->tagfound[i], &(git_oid){ 0 },
-		    p->repo, p->tag[i], p->tagtext[i])))
-			return err;
-	}
-	return NULL;
-}
-
-static const char *
-keyid(struct push *p)
-{
-	const char *k = dgit_opts.keyid;
-
-	if (k == NULL)
-		k = dgit_config_get_distro(p->cfg, p->distro, "keyid");
-	if (k == NULL)
-		k = p->ce->maintainer;
-	return k;
-}
-
-static const struct dgit_error *
-sign_tags(struct push *p)
-{
-	const struct dgit_error *err;
-	char *sig = NULL;
-	git_oid oid;
-
-	for (int i = 0; i < 2; i++) {
-		if (p->tagfound[i]) {
-			dgit_info("dgit: tag %s is already made", p->tag[i]);
-			continue;
-		}
-		if ((err = dgit_sign_detached(&sig, NULL, NULL, keyid(p),
-		    p->tagtext[i], strlen(p->tagtext[i]))))
-			return dgit_error_wrap(err, "cannot sign tag '%s'",
-			    p->tag[i]);
-		err = dgit_push_tag_write(&oid, p->repo, p->tag[i],
-		    p->tagtext[i], sig);
-		free(sig);
-		if (err)
-			return err;
-		dgit_info("dgit: made signed tag %s", p->tag[i]);
-	}
-	return NULL;
-}
-
-/* archive_has for the .changes: an orig the suite lists already. */
-static const struct dgit_error *
-archive_has(int *have, const char *name, const char *sha256, void *arg)
+env_fetch(struct dgit_fetchsuite_result *res, void *arg,
+    const char *package, const char *suite)
 {
 	struct push *p = arg;
 
-	*have = 0;
-	if (p->asrc == NULL)
-		return NULL;
-	for (size_t i = 0; i < p->asrc->nfiles; i++) {
-		if (strcmp(p->asrc->files[i].name, name) != 0)
-			continue;
-		if (sha256[0] && strcmp(p->asrc->files[i].sha256, sha256) != 0)
-			return dgit_error_fmt(DGIT_ERR_CHECKSUM, "'%s' is in "
-			    "%s with other contents; use the archive's file "
-			    "(dgit fetch puts it beside the tree)", name,
-			    p->csuite);
-		*have = 1;
-	}
-	return NULL;
-}
-
-/*
- * Write text to path clearsigned, unless path already holds a signed
- * message of exactly this text (an earlier run's; kept, so its
- * signature stays the same).
- */
-static const struct dgit_error *
-sign_file(struct push *p, const char *path, const char *name,
-    const char *text, size_t len)
-{
-	const struct dgit_error *err;
-	char *cur = NULL, *curtext = NULL, *signd = NULL;
-	size_t curlen, ctl, sl;
-	int was_signed = 0;
-
-	if (dgit_fs_read_file(&cur, &curlen, path, MAX_CONTROL) == NULL &&
-	    dgit_push_unsigned_text(&curtext, &ctl, &was_signed, cur, curlen,
-	    name) == NULL && was_signed && ctl == len &&
-	    memcmp(curtext, text, len) == 0) {
-		free(cur);
-		free(curtext);
-		dgit_info("dgit: %s is already signed", name);
-		return NULL;
-	}
-	free(cur);
-	free(curtext);
-	if ((err = dgit_sign_clear(&signd, &sl, NULL, keyid(p), text, len)))
-		return dgit_error_wrap(err, "cannot sign '%s'", name);
-	err = dgit_fs_write_file_atomic(path, signd, sl, 0);
-	free(signd);
-	if (err == NULL)
-		dgit_info("dgit: signed %s", name);
-	return err;
-}
-
-static const struct dgit_error *
-sign_files(struct push *p)
-{
-	const struct dgit_error *err;
-	char *buf = NULL, *text = NULL, *value = NULL, hex[GIT_OID_HEXSZ + 1];
-	size_t len, tl;
-
-	git_oid_tostr(hex, sizeof hex, &p->head);
-	if (asprintf(&value, "%s %s %s %s", hex, p->nomdistro, p->tag[0],
-	    p->reader_url) < 0)
-		return dgit_error(DGIT_ERR_NOMEM);
-	if ((err = dgit_fs_read_file(&buf, &len, p->dsc_path, MAX_CONTROL)))
-		goto done;
-	if ((err = dgit_push_dsc_with_dgit(&text, &tl, buf, len, value,
-	    p->dsc_name)))
-		goto done;
-	if ((err = sign_file(p, p->dsc_path, p->dsc_name, text, tl)))
-		goto done;
-	free(buf);
-	free(text);
-	buf = text = NULL;
-	if ((err = dgit_fs_read_file(&buf, &len, p->changes_path,
-	    MAX_CONTROL)))
-		goto done;
-	if ((err = dgit_push_changes_files(&text, &tl, buf, len,
-	    p->changes_name, p->dsc, p->dsc_name, p->bo.bpd, archive_has, p)))
-		goto done;
-	err = sign_file(p, p->changes_path, p->changes_name, text, tl);
-done:
-	free(buf);
-	free(text);
-	free(value);
-	return err;
-}
-
-/* Run a tool the user would run, its output theirs unless -q. */
-static const struct dgit_error *
-run_tool(const char *const *argv, const char *cwd)
-{
-	struct dgit_run_opts ro;
-
-	memset(&ro, 0, sizeof ro);
-	ro.cwd = cwd;
-	if (dgit_opts.quiet)
-		ro.out = ro.err = DGIT_RUN_OUT_NULL;
-	return dgit_run(NULL, argv, &ro);
-}
-
-/*
- * A file:// git server repository that does not exist yet is made for a
- * new package: by the server's own init-repo (hooks installed) when
- * dgit-distro.DISTRO.git-create is "init-repo:PROGRAM", else as a plain
- * bare repository.
- */
-static const struct dgit_error *
-ensure_server_repo(struct push *p)
-{
-	const struct dgit_error *err;
-	const char *path, *how, *base;
-	char *dir = NULL, *want = NULL;
-
-	if (strncmp(p->push_url, "file://", 7) != 0)
-		return NULL;
-	path = p->push_url + 7;
-	if (exists(path))
-		return NULL;
-	if (p->asrc != NULL && !p->new_pkg)
-		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "the dgit git "
-		    "server has no repository '%s' for %s; fix "
-		    "dgit-distro.%s.git-url and run this again (the "
-		    "tags and signed files are kept)", path, p->ce->package,
-		    p->distro);
-	how = dgit_config_get_distro(p->cfg, p->distro, "git-create");
-	dgit_info("dgit: creating %s on the dgit git server", path);
-	if (how == NULL || strcmp(how, "true") == 0) {
-		const char *argv[] = { "git", "init", "-q", "--bare", path,
-		    NULL };
-
-		return run_tool(argv, NULL);
-	}
-	if (strncmp(how, "init-repo:", 10) != 0 || how[10] != '/')
-		return dgit_error_fmt(DGIT_ERR_USAGE, "dgit-distro.%s.git-create "
-		    "is '%s'; it must be 'true' or 'init-repo:PROGRAM' (an "
-		    "absolute path to dgit-repos-server)", p->distro, how);
-	/* init-repo makes SERVERDIR/PACKAGE.git: the URL must name that */
-	base = strrchr(path, '/');
-	if (base == NULL || base == path ||
-	    asprintf(&want, "/%s.git", p->ce->package) < 0) {
-		want = NULL;
-		err = dgit_error_fmt(DGIT_ERR_USAGE, "dgit-distro.%s.git-url "
-		    "'%s' does not name SERVERDIR/%s.git", p->distro,
-		    p->push_url, p->ce->package);
-		goto done;
-	}
-	if (strcmp(base, want) != 0) {
-		err = dgit_error_fmt(DGIT_ERR_USAGE, "'%s' is not "
-		    "SERVERDIR%s, which init-repo makes; fix "
-		    "dgit-distro.%s.git-url", path, want, p->distro);
-		goto done;
-	}
-	if ((dir = strndup(path, (size_t)(base - path))) == NULL) {
-		err = dgit_error(DGIT_ERR_NOMEM);
-		goto done;
-	}
-	{
-		const char *argv[] = { how + 10, "init-repo", dir,
-		    p->ce->package, NULL };
-		struct dgit_run_opts ro;
-		struct dgit_run_result res = DGIT_RUN_RESULT_INIT;
-
-		memset(&ro, 0, sizeof ro);
-		ro.out = DGIT_RUN_OUT_NULL;
-		ro.err = DGIT_RUN_OUT_CAPTURE;
-		err = dgit_run(&res, argv, &ro);
-		dgit_run_result_release(&res);
-	}
-done:
-	free(dir);
-	free(want);
-	return err;
-}
-
-static const struct dgit_error *
-push_to_server(struct push *p)
-{
-	const struct dgit_error *err;
-	char hex[GIT_OID_HEXSZ + 1], *spec[3] = { NULL, NULL, NULL };
-	const char *argv[12];
-	int n = 0;
-
-	git_oid_tostr(hex, sizeof hex, &p->head);
-	if (asprintf(&spec[0], "%s%s:refs/dgit/%s", p->not_ff ? "+" : "",
-	    hex, p->csuite) < 0 ||
-	    asprintf(&spec[1], "%srefs/tags/%s", p->not_ff ? "+" : "",
-	    p->tag[0]) < 0 ||
-	    asprintf(&spec[2], "%srefs/tags/%s", p->not_ff ? "+" : "",
-	    p->tag[1]) < 0) {
-		err = dgit_error(DGIT_ERR_NOMEM);
-		goto done;
-	}
-	argv[n++] = "git";
-	argv[n++] = "-c";
-	argv[n++] = "push.followTags=false";
-	argv[n++] = "push";
-	argv[n++] = "--atomic";
-	argv[n++] = p->push_url;
-	argv[n++] = spec[0];
-	argv[n++] = spec[1];
-	argv[n++] = spec[2];
-	argv[n] = NULL;
-	dgit_info("dgit: pushing to %s", p->push_url);
-	if ((err = run_tool(argv, git_repository_workdir(p->repo))))
-		err = dgit_error_wrap(err, "git push to '%s' failed; fix the "
-		    "problem and run this again: the tags and signed files "
-		    "are kept and will be reused", p->push_url);
-done:
-	for (int i = 0; i < 3; i++)
-		free(spec[i]);
-	return err;
-}
-
-static const struct dgit_error *
-update_tracking(struct push *p)
-{
-	const struct dgit_error *err;
-	char *lrref = NULL;
-	git_oid old;
-	int had;
-
-	if ((err = dgit_history_tracking_ref(&lrref, p->csuite)))
-		return err;
-	had = git_reference_name_to_id(&old, p->repo, lrref) == 0;
-	err = dgit_history_update_ref(p->repo, lrref, had ? &old : NULL,
-	    &p->head, "dgit push");
-	free(lrref);
-	return err;
-}
-
-static const struct dgit_error *
-upload(struct push *p)
-{
-	const struct dgit_error *err;
-	const char *host = dgit_config_get_distro(p->cfg, p->distro,
-	    "upload-host");
-	const char *argv[5];
-	char *log = NULL;
-	int n = 0;
-	size_t l = strlen(p->changes_path);
-
-	/* dput's record of a finished upload: CHANGES less .changes,
-	 * then .HOST.upload */
-	if (host && l > 8) {
-		if (asprintf(&log, "%.*s.%s.upload", (int)(l - 8),
-		    p->changes_path, host) < 0)
-			return dgit_error(DGIT_ERR_NOMEM);
-		n = exists(log);
-		if (n)
-			dgit_info("dgit: %s was uploaded already (%s)",
-			    p->changes_name, log);
-		free(log);
-		if (n)
-			return NULL;
-	}
-	n = 0;
-	argv[n++] = "dput";
-	if (host)
-		argv[n++] = host;
-	argv[n++] = p->changes_path;
-	argv[n] = NULL;
-	dgit_info("dgit: uploading %s with dput%s%s", p->changes_name,
-	    host ? " to " : "", host ? host : "");
-	if ((err = run_tool(argv, NULL)))
-		return dgit_error_wrap(err, "upload of '%s' failed; fix the "
-		    "problem and run this again (or dput it yourself)",
-		    p->changes_path);
-	return NULL;
+	return common_fetch(res, p->ctx->repo, p->ctx->cfg, package, suite,
+	    &p->af);
 }
 
 static void
-push_release(struct push *p)
+report(const struct dgit_pushsource_result *r)
 {
-	dgit_archive_source_free(p->asrc);
-	dgit_archive_release_free(p->rel);
-	if (p->arch_inited)
-		common_archive_release(&p->arch);
-	dgit_changelog_free(p->cl);
-	dgit_dsc_free(p->dsc);
-	git_signature_free(p->clog_sig);
-	free(p->csuite);
-	free(p->dsc_name);
-	free(p->changes_name);
-	free(p->dsc_path);
-	free(p->changes_path);
-	free(p->reader_url);
-	free(p->push_url);
-	for (int i = 0; i < 2; i++) {
-		free(p->tag[i]);
-		free(p->tagtext[i]);
+	const char *host = r->upload_host;
+
+	if (r->stage == DGIT_PUSHSOURCE_DRY_RUN) {
+		printf("dgit: dry run: would sign tags %s and %s for %.12s,\n"
+		    "  sign %s (Dgit: field) and %s,\n"
+		    "  push refs/dgit/%s and the tags to %s,\n"
+		    "  upload %s with dput%s%s\n", r->tag[0], r->tag[1],
+		    r->head, r->dsc_name, r->changes_name, r->csuite,
+		    r->push_url, r->changes_name, host ? " to " : "",
+		    host ? host : "");
+		return;
 	}
+	if (dgit_opts.quiet)
+		return;
+	if (r->stage == DGIT_PUSHSOURCE_SIGNED)
+		printf("dgit ok: damp run: tags %s and %s made and %s "
+		    "signed; nothing pushed or uploaded\n", r->tag[0],
+		    r->tag[1], r->changes_name);
+	else
+		printf("dgit ok: pushed and uploaded %s\n", r->version);
 }
 
 static const struct dgit_error *
 do_push(struct push *p)
 {
 	const struct dgit_error *err;
-	const char *bpd;
-	char *nov = NULL, hex[GIT_OID_HEXSZ + 1];
+	struct dgit_pushsource *ps = NULL;
+	struct dgit_pushsource_opts o;
+	struct dgit_pushsource_result r;
 
-	if ((err = read_changelog(p)))
-		return err;
-	if ((err = buildopts_finish(&p->bo, p->cfg, p->distro)))
-		return err;
-	bpd = p->bo.bpd;
-	if ((err = git_url(&p->reader_url, p, 0)) ||
-	    (err = git_url(&p->push_url, p, 1)))
-		return err;
-	if ((err = query_archive(p)))
-		return err;
-	if ((err = check_history(p)))
-		return err;
-	if ((err = dgit_version_noepoch(&nov, p->ce->version)))
-		return err;
-	if (asprintf(&p->dsc_name, "%s_%s.dsc", p->ce->package, nov) < 0)
-		p->dsc_name = NULL;
-	if (p->changes_arg) {
-		const char *b = strrchr(p->changes_arg, '/');
-
-		p->changes_name = strdup(b ? b + 1 : p->changes_arg);
-		if (p->changes_arg[0] == '/')
-			p->changes_path = strdup(p->changes_arg);
-		else if (asprintf(&p->changes_path, "%s/%s", bpd,
-		    p->changes_arg) < 0)
-			p->changes_path = NULL;
-	} else if (asprintf(&p->changes_name, "%s_%s_source.changes",
-	    p->ce->package, nov) < 0)
-		p->changes_name = NULL;
-	if (p->changes_path == NULL && p->changes_name && !p->changes_arg &&
-	    asprintf(&p->changes_path, "%s/%s", bpd, p->changes_name) < 0)
-		p->changes_path = NULL;
-	free(nov);
-	if (p->dsc_name == NULL || p->changes_name == NULL ||
-	    p->changes_path == NULL ||
-	    asprintf(&p->dsc_path, "%s/%s", bpd, p->dsc_name) < 0)
-		return dgit_error(DGIT_ERR_NOMEM);
-	if (p->built || p->changes_arg) {
-		if (!exists(p->dsc_path) || !exists(p->changes_path))
-			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no '%s' "
-			    "and '%s' to upload; build them first, or use "
-			    "dgit push-source", p->dsc_path, p->changes_path);
-		err = read_dsc(p, 1);
-	} else if (dgit_opts.dry_run) {
-		dgit_info("dgit: would build %s and %s (quilt fixup, "
-		    "dpkg-source -b, dpkg-genchanges -S, checked against "
-		    "HEAD)", p->dsc_name, p->changes_name);
-	} else if (signed_for_head(p)) {
-		dgit_info("dgit: %s is signed already, for HEAD; using it",
-		    p->dsc_name);
-		err = read_dsc(p, 1);
-	} else if ((err = build_source(p)) == NULL)
-		err = read_dsc(p, 0);
-	if (err || (err = make_pseudomerge(p)) || (err = make_tag_texts(p)))
-		return err;
-	git_oid_tostr(hex, sizeof hex, &p->head);
-	if (dgit_opts.dry_run) {
-		const char *host = dgit_config_get_distro(p->cfg, p->distro,
-		    "upload-host");
-
-		printf("dgit: dry run: would sign tags %s and %s for %.12s,\n"
-		    "  sign %s (Dgit: field) and %s,\n"
-		    "  push refs/dgit/%s and the tags to %s,\n"
-		    "  upload %s with dput%s%s\n", p->tag[0], p->tag[1], hex,
-		    p->dsc_name, p->changes_name, p->csuite, p->push_url,
-		    p->changes_name, host ? " to " : "", host ? host : "");
-		return NULL;
-	}
-	if ((err = sign_tags(p)) || (err = sign_files(p)))
-		return err;
-	if (dgit_opts.damp_run) {
-		if (!dgit_opts.quiet)
-			printf("dgit ok: damp run: tags %s and %s made and %s "
-			    "signed; nothing pushed or uploaded\n", p->tag[0],
-			    p->tag[1], p->changes_name);
-		return NULL;
-	}
-	if ((err = ensure_server_repo(p)) || (err = push_to_server(p)) ||
-	    (err = update_tracking(p)) || (err = upload(p)))
-		return err;
-	if (!dgit_opts.quiet)
-		printf("dgit ok: pushed and uploaded %s\n", p->ce->version);
-	return NULL;
+	if ((err = dgit_pushsource_new(&ps, p->ctx->repo, p->ctx->cfg,
+	    dgit_opts.distro)) ||
+	    (err = buildopts_finish(&p->bo, p->ctx->cfg,
+	    dgit_pushsource_distro(ps))))
+		goto done;
+	memset(&o, 0, sizeof o);
+	o.suite = p->suite_arg;
+	o.changes = p->changes_arg;
+	o.built = p->built;
+	o.new_pkg = p->new_pkg;
+	o.overwrite = p->overwrite;
+	o.overwrite_version = p->overwrite_version;
+	o.not_ff = p->not_ff;
+	o.quilt_mode = p->bo.quilt_mode;
+	o.clean_mode = p->bo.clean_mode;
+	o.bpd = p->bo.bpd;
+	o.keyid = dgit_opts.keyid;
+	o.dry_run = dgit_opts.dry_run;
+	o.damp_run = dgit_opts.damp_run;
+	o.quiet = dgit_opts.quiet;
+	o.dgit_version = DGIT_VERSION;
+	o.env = (struct dgit_pushsource_env){ env_archive, env_fetch, p };
+	o.info = common_say_cb;
+	o.debug = common_info_cb;
+	if ((err = dgit_pushsource_run(&r, ps, &o)) == NULL)
+		report(&r);
+done:
+	dgit_pushsource_free(ps);
+	if (p->arch_inited)
+		common_archive_release(&p->arch);
+	return err;
 }
 
 enum {
@@ -935,7 +189,8 @@ parse(struct push *p, struct dgit_cmd_ctx *ctx, int argc, char **argv)
 		if (j < NPUSH_OPTIONS)
 			continue;
 		if (n + 1 >= MAX_OPTIONS)
-			return dgit_error_fmt(DGIT_ERR_LIMIT, "too many options");
+			return dgit_error_fmt(DGIT_ERR_LIMIT, "too many "
+			    "options");
 		opts[n++] = *o;
 	}
 	opts[n] = (struct option){ NULL, 0, NULL, 0 };
@@ -961,13 +216,10 @@ parse_and_push(struct push *p, struct dgit_cmd_ctx *ctx, int argc,
 {
 	const struct dgit_error *err;
 
-	p->cmd = ctx->cmd->name;
-	p->repo = ctx->repo;
-	p->cfg = ctx->cfg;
-	if ((err = parse(p, ctx, argc, argv)) == NULL)
-		err = do_push(p);
-	push_release(p);
-	return err;
+	p->ctx = ctx;
+	if ((err = parse(p, ctx, argc, argv)))
+		return err;
+	return do_push(p);
 }
 
 const struct dgit_error *
