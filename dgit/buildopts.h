@@ -17,12 +17,14 @@ struct buildopts {
 	const char *bpd;           /* --build-products-dir */
 };
 
-#define BUILDOPTS_HELP \
+/* The build options a push takes too (all but --include-dirty). */
+#define BUILDOPTS_PUSH_HELP \
 	"  --quilt=MODE                linear (default), try-linear, auto,\n" \
 	"                              smash, single, nofix, nocheck\n" \
 	"  --build-products-dir=DIR    origs and output here (default ..)\n" \
 	"  --clean=MODE, -wg -wgf -wga -wgfa -wc -wci -wn -wd -wdd -wdn -wda\n" \
-	"                              git, git-ff, check, none, dpkg-source\n" \
+	"                              git, git-ff, check, none, dpkg-source\n"
+#define BUILDOPTS_HELP BUILDOPTS_PUSH_HELP \
 	"  --include-dirty             build the working tree as it is\n"
 
 /* Empty: nothing given. */

@@ -31,7 +31,7 @@ struct dgit_opts dgit_opts;
 	"  --deliberately-not-fast-forward\n" \
 	"                              rewrite the git server's history\n" \
 	"  -C CHANGES                  the .changes to upload (push-built)\n" \
-	BUILDOPTS_HELP \
+	BUILDOPTS_PUSH_HELP \
 	"signing key: -k KEYID, else dgit-distro.DISTRO.keyid, else the\n" \
 	"  changelog's Maintainer; -n checks and says what it would do;\n" \
 	"  -L signs locally and pushes and uploads nothing\n"
