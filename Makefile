@@ -42,6 +42,16 @@ TEST_DEPS  := dpkg-dev git gnupg xz-utils bzip2 lzma zstd quilt git-buildpackage
               dgit-infrastructure gpgv reprepro dput devscripts
 PKG_DEPS   := debhelper devscripts fakeroot
 BENCH_DEPS := dgit git-buildpackage time
+# What Debian dgit's own test suite needs (its debian/tests/control), for
+# `make check-conformance` and t/t9000-conformance.sh (so `make deps`
+# installs them too); sbuild only for the schroot tests, not listed.
+CONFORMANCE_DEPS := dgit dgit-infrastructure devscripts debhelper fakeroot \
+              build-essential chiark-utils-bin bc faketime liburi-perl quilt \
+              git-debrebase git-debpush git-buildpackage libdpkg-perl \
+              libgit-wrapper-perl liblist-compare-perl \
+              libstring-shellquote-perl libtry-tiny-perl reprepro \
+              libhttp-server-simple-static-perl bsdgames man-db git-man groff \
+              rsync xz-utils dput-ng libjson-perl
 
 # B is the build directory; `make B=build-asan SAN=...` builds another.
 B         ?= build
@@ -68,7 +78,8 @@ endif
 ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer \
         -fno-sanitize-recover=undefined
 
-.PHONY: all check check-unit deps depcheck bench-deps install clean
+.PHONY: all check check-unit deps depcheck bench-deps install clean \
+        check-conformance conformance-deps
 .DELETE_ON_ERROR:
 
 all: depcheck $(DGIT_BIN) $(SERVER_BIN) $(UNIT_BIN) $(HELPER_BIN)
@@ -86,7 +97,20 @@ depcheck:
 deps:
 	$(SUDO) apt-get update
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends \
-	    $(BUILD_DEPS) $(TEST_DEPS) $(PKG_DEPS)
+	    $(BUILD_DEPS) $(TEST_DEPS) $(PKG_DEPS) $(CONFORMANCE_DEPS)
+
+conformance-deps:
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $(CONFORMANCE_DEPS)
+
+# Debian dgit's own test suite against ours (t/conformance/run.sh): the
+# source package is fetched with our download-source into
+# $(B)/conformance.  CONFORMANCE_TESTS="a b" runs a subset;
+# DGIT_TEST=/usr/bin/dgit runs it against Perl dgit.
+check-conformance: $(DGIT_BIN)
+	DGIT_TEST=$${DGIT_TEST:-$(abspath $(DGIT_BIN))} \
+	    DGIT_FETCH=$(abspath $(DGIT_BIN)) \
+	    CONFORMANCE_DIR=$${CONFORMANCE_DIR:-$(abspath $(B))/conformance} \
+	    sh t/conformance/run.sh
 
 bench-deps:
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $(BENCH_DEPS)

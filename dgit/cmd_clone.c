@@ -64,7 +64,12 @@ take_operands(struct clone_args *ca, struct dgit_cmd_ctx *ctx, int argc,
 	if (dgit_opts.dry_run)
 		return dgit_usage_error(ctx, "dry run makes no sense with "
 		    "clone");
+	/* Perl dgit's: the distro's default-suite, dgit.default's, "unstable" */
 	if (ca->suite == NULL)
+		ca->suite = dgit_opts.distro ? dgit_config_get_distro(ctx->cfg,
+		    dgit_opts.distro, "default-suite") :
+		    dgit_config_get(ctx->cfg, "dgit.default.default-suite");
+	if (ca->suite == NULL || *ca->suite == '\0')
 		ca->suite = DEFAULT_SUITE;
 	if (ca->dir == NULL)
 		ca->dir = ca->package;

@@ -208,6 +208,7 @@ common_archive_init(struct common_archive *a, struct dgit_config *cfg,
 	a->opts.narchive_keyrings = a->d.narchive_keyrings;
 	a->opts.dsc_keyrings = (const char *const *)a->d.dsc_keyrings;
 	a->opts.ndsc_keyrings = a->d.ndsc_keyrings;
+	a->opts.aq_url = a->d.aq_url;
 	a->opts.require_valid_signature = f->require_valid_signature;
 	a->opts.allow_expired = f->allow_expired;
 	a->opts.allow_future = f->allow_future;
@@ -271,6 +272,15 @@ common_fetchsuite_opts(struct dgit_fetchsuite_opts *fo,
 	fo->suite = suite;
 	fo->git_url = arch->git_url;
 	fo->orig_dir = orig_dir;
+	/* An absolute build-products-dir takes the origs (relative ones
+	 * are relative to the tree: the parent, "..", is the default). */
+	{
+		const char *bpd = arch->cfg ? dgit_config_get_distro(arch->cfg,
+		    arch->distro, "build-products-dir") : NULL;
+
+		if (bpd && bpd[0] == '/' && orig_dir != NULL)
+			fo->orig_dir = bpd;
+	}
 	fo->import.level = -1;
 	fo->import.threads = -1;
 	fo->import.unpack.warn = common_warn_cb;

@@ -101,6 +101,9 @@ static const char global_help[] =
     "  -L, --damp-run              change only local things\n"
     "  -D                          debug output to stderr (repeatable)\n"
     "  -q, --quiet                 only errors\n"
+    "  --dgit=PATH, --tool=PROGRAM, --tool:OPTION (tool: dget, dput, ...),\n"
+    "  --config-lookup-explode=KEY, --no-rm-on-error\n"
+    "                              for compatibility with Perl dgit\n"
     "  -h, --help                  this help\n"
     "  --version                   print the version\n";
 
@@ -294,11 +297,90 @@ find_global_long(const char *a, int *has_arg, const char **val)
  * (advancing *i past any value), 0 if not a global option, -1 on a usage
  * error (message printed).
  */
+/*
+ * The tools --TOOL=PROGRAM and --TOOL:OPTION may name: those dgit runs.
+ * (Perl dgit accepts the same set.)
+ */
+static const char *const known_tools[] = {
+	"dget", "dput", "debsign", "gpg", "ssh", "dgit", "git", "dpkg-source",
+	"dpkg-buildpackage", "dpkg-genchanges", "dpkg-query", "mergechanges",
+	"gbp", "gbp-build", "gbp-pq", "sbuild", "pbuilder", "cowbuilder",
+	"git-debrebase", "git-debpush", "curl", "dpkg-genbuildinfo",
+	"dpkg-parsechangelog", "dpkg-deb", "dch", "mk-origtargz",
+	"diff", "tar", NULL
+};
+
+/* 1: a --TOOL=... or --TOOL:... option, recorded; 0: not one; -1: error. */
+static int
+take_tool_opt(const char *a)
+{
+	struct dgit_tool_opt *nt;
+	size_t len, k;
+
+	if (a[0] != '-' || a[1] != '-')
+		return 0;
+	len = strcspn(a + 2, "=:");
+	if (a[2 + len] == '\0' || len == 0)
+		return 0;
+	for (k = 0; known_tools[k] != NULL; k++)
+		if (strlen(known_tools[k]) == len &&
+		    strncmp(known_tools[k], a + 2, len) == 0)
+			break;
+	if (known_tools[k] == NULL)
+		return 0;
+	nt = realloc(dgit_opts.tools, (dgit_opts.ntools + 1) * sizeof *nt);
+	if (nt == NULL) {
+		perror("dgit");
+		return -1;
+	}
+	nt[dgit_opts.ntools].tool = a + 2;
+	nt[dgit_opts.ntools].tool_len = len;
+	nt[dgit_opts.ntools].value = a + 3 + len;
+	nt[dgit_opts.ntools].is_option = a[2 + len] == ':';
+	dgit_opts.ntools++;
+	dgit_opts.tools = nt;
+	return 1;
+}
+
+const char *
+dgit_tool_program(const char *tool)
+{
+	const char *prog = tool;
+	size_t k, len = strlen(tool);
+
+	for (k = 0; k < dgit_opts.ntools; k++) {
+		const struct dgit_tool_opt *t = &dgit_opts.tools[k];
+
+		if (!t->is_option && t->tool_len == len &&
+		    strncmp(t->tool, tool, len) == 0)
+			prog = t->value;
+	}
+	return prog;
+}
+
+size_t
+dgit_tool_options(const char **out, size_t max, const char *tool)
+{
+	size_t k, n = 0, len = strlen(tool);
+
+	for (k = 0; k < dgit_opts.ntools; k++) {
+		const struct dgit_tool_opt *t = &dgit_opts.tools[k];
+
+		if (t->is_option && t->tool_len == len &&
+		    strncmp(t->tool, tool, len) == 0) {
+			if (n < max)
+				out[n] = t->value;
+			n++;
+		}
+	}
+	return n;
+}
+
 static int
 take_global(int argc, char **argv, int *i, const char *cmd)
 {
 	const char *a = argv[*i], *val = NULL, *p;
-	int opt, has_arg;
+	int opt, has_arg, rc;
 
 	if (a[0] != '-' || a[1] == '\0')
 		return 0;
@@ -306,6 +388,29 @@ take_global(int argc, char **argv, int *i, const char *cmd)
 		dgit_opts.debug += (int)strlen(a + 1);
 		return 1;
 	}
+	if (strcmp(a, "--no-rm-on-error") == 0 ||
+	    strcmp(a, "--rm-on-error") == 0) {
+		dgit_opts.no_rm_on_error = a[2] == 'n';
+		return 1;
+	}
+	if (strncmp(a, "--dgit=", 7) == 0) {
+		dgit_opts.self = a + 7;
+		return 1;
+	}
+	if (strncmp(a, "--config-lookup-explode=", 24) == 0) {
+		const char **ne = realloc(dgit_opts.explode,
+		    (dgit_opts.nexplode + 1) * sizeof *ne);
+
+		if (ne == NULL) {
+			perror("dgit");
+			return -1;
+		}
+		ne[dgit_opts.nexplode++] = a + 24;
+		dgit_opts.explode = ne;
+		return 1;
+	}
+	if ((rc = take_tool_opt(a)) != 0)
+		return rc;
 	if (a[1] == '-') {
 		if ((opt = find_global_long(a, &has_arg, &val)) == 0)
 			return 0;
@@ -394,12 +499,16 @@ done:
 	return exit_code(err);
 }
 
-/* Parse the global options and run the command; rest has argc + 1 slots. */
+/*
+ * Parse the global options and run the command; rest has argc + 1 slots,
+ * pre argc.  Command options given before the command (Perl dgit takes
+ * "dgit -wgf quilt-fixup") are kept in pre and passed after its name.
+ */
 static int
-run(int argc, char **argv, char **rest)
+run(int argc, char **argv, char **rest, char **pre)
 {
 	const struct dgit_cmd *cmd = NULL;
-	int nrest = 0, i, rc, ddash = 0;
+	int nrest = 0, npre = 0, i, rc, ddash = 0;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -433,9 +542,13 @@ run(int argc, char **argv, char **rest)
 		if (rc > 0)
 			continue;
 		if (cmd == NULL) {
-			if (a[0] == '-')
+			if (a[0] == '-') {
+				pre[npre++] = argv[i];
+				continue;
+			}
+			if (strcmp(a, "help") == 0 && npre > 0)
 				return print_usage_error(NULL,
-				    "unknown option '%s'", a);
+				    "unknown option '%s'", pre[0]);
 			if (strcmp(a, "help") == 0) {
 				const struct dgit_cmd *c;
 
@@ -457,32 +570,47 @@ run(int argc, char **argv, char **rest)
 				    "unknown command '%s' (see 'dgit --help')",
 				    a);
 			rest[nrest++] = argv[i];
+			for (int k = 0; k < npre; k++)
+				rest[nrest++] = pre[k];
+			npre = 0;
 			continue;
 		}
 		rest[nrest++] = argv[i];
 	}
+	if (cmd == NULL && npre > 0)
+		return print_usage_error(NULL, "unknown option '%s'", pre[0]);
 	if (cmd == NULL) {
 		print_usage(stderr);
 		return DGIT_EXIT_USAGE;
 	}
 	rest[nrest] = NULL;
+	for (size_t k = 0; k < dgit_opts.ntools; k++)
+		dgit_debug(1, "%.*s: %s %s", (int)dgit_opts.tools[k].tool_len,
+		    dgit_opts.tools[k].tool, dgit_opts.tools[k].is_option ?
+		    "extra option" : "program", dgit_opts.tools[k].value);
 	return run_command(cmd, nrest, rest);
 }
 
 int
 main(int argc, char **argv)
 {
-	char **rest;
+	char **rest, **pre;
 	int rc;
 
 	rest = calloc((size_t)argc + 1, sizeof *rest);
-	if (rest == NULL) {
+	pre = calloc((size_t)argc + 1, sizeof *pre);
+	if (rest == NULL || pre == NULL) {
 		perror("dgit");
+		free(rest);
+		free(pre);
 		return DGIT_EXIT_FAIL;
 	}
-	rc = run(argc, argv, rest);
+	rc = run(argc, argv, rest, pre);
 	fflush(stdout);
 	free(rest);
+	free(pre);
 	free(dgit_opts.config);
+	free(dgit_opts.tools);
+	free(dgit_opts.explode);
 	return rc;
 }

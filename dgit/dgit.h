@@ -25,8 +25,34 @@ struct dgit_opts {
 	int damp_run;              /* -L, --damp-run */
 	int debug;                 /* -D, repeatable */
 	int quiet;                 /* -q */
+	const char *self;          /* --dgit=PATH: dgit for recursive calls */
+	int no_rm_on_error;        /* --no-rm-on-error: keep a failed clone */
+	/*
+	 * --TOOL=PROGRAM and --TOOL:OPTION (dget, dput, dpkg-source, ...),
+	 * in order given: tool[i] is the tool's name, value[i] the program
+	 * (is_option[i] == 0) or one extra option (is_option[i] == 1).  The
+	 * strings point into argv.  Callers that run TOOL use
+	 * dgit_tool_program() and dgit_tool_options().
+	 */
+	struct dgit_tool_opt {
+		const char *tool;
+		size_t tool_len;
+		const char *value;
+		int is_option;
+	} *tools;
+	size_t ntools;
+	const char **explode;      /* --config-lookup-explode=KEY, in order */
+	size_t nexplode;
 };
 extern struct dgit_opts dgit_opts;
+
+/* The program to run for tool (--TOOL=PROGRAM, last wins), else tool. */
+const char *dgit_tool_program(const char *tool);
+/*
+ * The --TOOL:OPTION options given for tool, in order, into out (up to
+ * max); returns how many there are (possibly more than max).
+ */
+size_t dgit_tool_options(const char **out, size_t max, const char *tool);
 
 #define CMD_NEEDS_REPO  0x1        /* main opens the repository of "." */
 #define CMD_NEEDS_CLEAN 0x2        /* main refuses a dirty working tree */

@@ -31,6 +31,13 @@ struct dgit_archive_opts {
 	int allow_rollback;        /* accept a Release older than one seen */
 	time_t now;                /* 0: the current time */
 	struct dgit_fetch_opts fetch;   /* cache_dir, progress, retries... */
+	/*
+	 * The archive query service's URL when the distro's archive-query
+	 * is a JSON one (ftpmasterapi:, dummycatapi:): suites and packages
+	 * are looked up there (dgit_aq.h) instead of in a signed Release.
+	 * NULL: the Release.
+	 */
+	const char *aq_url;
 };
 
 /*

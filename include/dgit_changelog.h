@@ -48,6 +48,10 @@ struct dgit_changelog_entry {
 	int64_t timestamp;         /* seconds since the epoch, UTC */
 	int tz_offset;             /* minutes east of UTC (+0200 -> 120) */
 	int has_trailer;           /* 0: maintainer..tz_offset are unset */
+	int has_timestamp;         /* dpkg-parsechangelog reads the date
+	                            * too (prints a Timestamp): not for a
+	                            * full month name, which we still read,
+	                            * nor for a date it cannot parse */
 	size_t line;               /* 1-based line of the header */
 	size_t trailer_line;       /* 1-based line of the trailer, or 0 */
 };
@@ -79,7 +83,9 @@ void dgit_changelog_free(struct dgit_changelog *cl);
 
 /*
  * Parse an RFC 5322 changelog date, "[Day, ]DD Mon YYYY HH:MM:SS +ZZZZ",
- * into seconds since the epoch and the zone's offset in minutes.
+ * into seconds since the epoch and the zone's offset in minutes.  Stricter
+ * than an entry's trailer: a day past the month's end or zone minutes
+ * past 59, which dpkg-parsechangelog counts on, are errors here.
  */
 const struct dgit_error *dgit_changelog_parse_date(int64_t *timestamp,
     int *tz_offset, const char *date, const char *what);

@@ -26,6 +26,9 @@
  *       (debian: debian-keyring.gpg, debian-maintainers.gpg and
  *       debian-nonupload.gpg in /usr/share/keyrings; see
  *       dgit_config_get_distro_paths for "where present").
+ * With $DGIT_TEST_DUMMY_DIR set (by dgit's own test suite), Perl dgit's
+ * built-in "test-dummy" distro: dgit-distro.test-dummy.{mirror,
+ * archive-query, archive-query-url, git-url, ...} under that directory.
  *
  * A struct dgit_config is not thread-safe; returned strings are borrowed
  * and live until dgit_config_free.

@@ -21,6 +21,13 @@ struct dgit_date {
 	                              trailing white space */
 	const char *bad;           /* static text: why the values are wrong */
 	const char *warn;          /* static text: a tolerated oddity */
+	int no_ts;                 /* dpkg-parsechangelog gives this date no
+	                              Timestamp (a full month name), though
+	                              time is set as date(1) reads it */
+	int off_calendar;          /* day 0, a day past the month's end or
+	                              zone minutes 60-99: time counts on
+	                              from the month's first day, as
+	                              dpkg-parsechangelog does */
 };
 
 /*
@@ -29,14 +36,18 @@ struct dgit_date {
  * two-digit day and hour, a month name abbreviated or in full (a warning),
  * a week day that is not one (a warning).  Returns -1 when s does not have
  * that shape; 0 when it has, with d->bad set when the values are wrong
- * (a month that is none, 31 February, 24:00:00) and d->time/tz then 0.
+ * (a month that is none, day 32, 24:00:00, seconds 60, a year before
+ * 1900) and d->time/tz then 0.  The values are read as
+ * dpkg-parsechangelog reads them (Time::Piece's strptime): see no_ts and
+ * off_calendar.
  */
 int dgit_date_scan(struct dgit_date *d, const char *s, size_t n,
     unsigned flags);
 
 /*
  * Parse the NUL-terminated s; DGIT_ERR_PARSE for a bad shape or bad
- * values, naming what (a file or field) and s.  tz may be NULL.
+ * values (off_calendar ones included: this parser is strict), naming
+ * what (a file or field) and s.  tz may be NULL.
  */
 const struct dgit_error *dgit_date_parse(int64_t *time, int *tz,
     const char *s, unsigned flags, const char *what);

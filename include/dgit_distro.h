@@ -17,7 +17,15 @@
 struct dgit_distro {
 	const char *name;          /* borrowed from the caller or cfg */
 	char *mirror;              /* archive base URL */
-	char **archive_keyrings;   /* files that exist, at least one */
+	/*
+	 * The JSON archive query service's URL (dgit-distro.D.archive-query
+	 * "dummycatapi:URL" or "ftpmasterapi:URL", else archive-query-url),
+	 * which stands in for the signed Release; NULL when the distro has
+	 * none.  Borrowed from cfg.
+	 */
+	const char *aq_url;
+	char **archive_keyrings;   /* files that exist; at least one unless
+	                              aq_url is set */
 	size_t narchive_keyrings;
 	char **dsc_keyrings;       /* dgit-distro.D.keyring, those existing */
 	size_t ndsc_keyrings;

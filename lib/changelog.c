@@ -529,9 +529,13 @@ parse_trailer(struct parser *ps, const char *line, size_t n, int *ok)
 			return dgit_error(DGIT_ERR_NOMEM);
 	}
 	ent->has_trailer = 1;
+	ent->has_timestamp = !dt.no_ts && !bad;
 	ent->trailer_line = ps->lineno;
 	ent->timestamp = ts;
 	ent->tz_offset = tz;
+	if (dt.off_calendar && (err = add_warning(ps, "day or zone out of "
+	    "range, counted on as dpkg-parsechangelog does")) != NULL)
+		return err;
 	if (blanks == 1 && (err = add_warning(ps, "one space instead of "
 	    "two before the date in the trailer")) != NULL)
 		return err;

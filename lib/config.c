@@ -41,6 +41,7 @@ struct dgit_config {
 	char *info_dir;     /* distro-info CSV directory, or NULL */
 	char **owned;       /* strings handed out as borrowed */
 	size_t nowned;
+	char **dummy;       /* test-dummy defaults, as test_dummy[] */
 };
 
 #define NAME_MAX_LEN 512
@@ -259,6 +260,44 @@ done:
 	return err;
 }
 
+/*
+ * Perl dgit's built-in "test-dummy" distro, which its test suite uses,
+ * when $DGIT_TEST_DUMMY_DIR is set: "%s" stands for that directory.
+ */
+static const struct {
+	const char *name, *value;
+} test_dummy[] = {
+	{ "dgit-distro.test-dummy.ssh", "%s/ssh" },
+	{ "dgit-distro.test-dummy.username", "alice" },
+	{ "dgit-distro.test-dummy.git-check", "ssh-cmd" },
+	{ "dgit-distro.test-dummy.git-create", "ssh-cmd" },
+	{ "dgit-distro.test-dummy.git-url", "%s/git" },
+	{ "dgit-distro.test-dummy.git-host", "git" },
+	{ "dgit-distro.test-dummy.git-path", "%s/git" },
+	{ "dgit-distro.test-dummy.archive-query", "dummycatapi:" },
+	{ "dgit-distro.test-dummy.archive-query-url", "file://%s/aq/" },
+	{ "dgit-distro.test-dummy.mirror", "file://%s/mirror/" },
+	{ "dgit-distro.test-dummy.upload-host", "test-dummy" },
+};
+#define NTEST_DUMMY (sizeof test_dummy / sizeof *test_dummy)
+
+static const struct dgit_error *
+add_test_dummy(struct dgit_config *cfg, const char *dir)
+{
+	if ((cfg->dummy = calloc(NTEST_DUMMY, sizeof *cfg->dummy)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	for (size_t i = 0; i < NTEST_DUMMY; i++) {
+		const char *v = test_dummy[i].value, *pc = strstr(v, "%s");
+
+		if (asprintf(&cfg->dummy[i], "%.*s%s%s", pc ? (int)(pc - v) :
+		    (int)strlen(v), v, pc ? dir : "", pc ? pc + 2 : "") < 0) {
+			cfg->dummy[i] = NULL;
+			return dgit_error(DGIT_ERR_NOMEM);
+		}
+	}
+	return NULL;
+}
+
 const struct dgit_error *
 dgit_config_new(struct dgit_config **out, const char *repo_path,
     const char *const *overrides, size_t n)
@@ -279,6 +318,9 @@ dgit_config_new(struct dgit_config **out, const char *repo_path,
 	    "/usr/share/distro-info")) != NULL)
 		goto done;
 	if ((err = add_overrides(cfg, overrides, n)) != NULL)
+		goto done;
+	if (getenv("DGIT_TEST_DUMMY_DIR") && *getenv("DGIT_TEST_DUMMY_DIR") &&
+	    (err = add_test_dummy(cfg, getenv("DGIT_TEST_DUMMY_DIR"))))
 		goto done;
 	err = add_git(cfg, repo_path);
 done:
@@ -303,6 +345,9 @@ dgit_config_free(struct dgit_config *cfg)
 		free(cfg->owned[i]);
 	free(cfg->owned);
 	free(cfg->info_dir);
+	for (size_t i = 0; cfg->dummy != NULL && i < NTEST_DUMMY; i++)
+		free(cfg->dummy[i]);
+	free(cfg->dummy);
 	free(cfg);
 	git_libgit2_shutdown();
 }
@@ -336,6 +381,9 @@ get_normalised(const struct dgit_config *cfg, const char *name)
 	for (size_t i = 0; i < sizeof builtin / sizeof *builtin; i++)
 		if (strcmp(builtin[i].name, name) == 0)
 			return builtin[i].value;
+	for (size_t i = 0; cfg->dummy != NULL && i < NTEST_DUMMY; i++)
+		if (strcmp(test_dummy[i].name, name) == 0)
+			return cfg->dummy[i];
 	return NULL;
 }
 

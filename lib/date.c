@@ -190,16 +190,19 @@ dgit_date_scan(struct dgit_date *d, const char *s, size_t n, unsigned flags)
 			return 0;
 		}
 		d->warn = "full month name instead of the abbreviated one";
+		d->no_ts = 1;
 	}
 	month = (int)i + 1;
-	if (day < 1 || day > days_in_month(year, month) || hh > 23 ||
-	    mm > 59 || ss > 60 || zm > 59) {
+	/* dpkg-parsechangelog: strptime "%d %b %Y %T %z" */
+	if (day > 31 || year < 1900 || hh > 23 || mm > 59 || ss > 59) {
 		d->bad = "date or time out of range";
 		return 0;
 	}
+	if (day < 1 || day > days_in_month(year, month) || zm > 59)
+		d->off_calendar = 1;
 	d->tz = sign * (zh * 60 + zm);
-	d->time = dgit_date_days_from_civil(year, month, day) * 86400 +
-	    hh * 3600 + mm * 60 + ss - (int64_t)d->tz * 60;
+	d->time = (dgit_date_days_from_civil(year, month, 1) + day - 1) *
+	    86400 + hh * 3600 + mm * 60 + ss - (int64_t)d->tz * 60;
 	return 0;
 }
 
@@ -216,9 +219,9 @@ dgit_date_parse(int64_t *time, int *tz, const char *s, unsigned flags,
 		return dgit_error_fmt(DGIT_ERR_PARSE, "'%s': malformed date "
 		    "'%s' (expected 'Day, DD Mon YYYY HH:MM:SS +ZZZZ')", what,
 		    s);
-	if (d.bad)
+	if (d.bad || d.off_calendar)
 		return dgit_error_fmt(DGIT_ERR_PARSE, "'%s': %s in date '%s'",
-		    what, d.bad, s);
+		    what, d.bad ? d.bad : "date or time out of range", s);
 	*time = d.time;
 	if (tz)
 		*tz = d.tz;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "dgit_aq.h"
 #include "dgit_archive.h"
 #include "dgit_config.h"
 #include "dgit_distro.h"
@@ -29,6 +30,23 @@ dgit_distro_mirror(char **out, const struct dgit_config *cfg,
 	return NULL;
 }
 
+/* A JSON archive query service, which stands in for the signed Release. */
+static const struct dgit_error *
+archive_query(struct dgit_distro *d, const struct dgit_config *cfg)
+{
+	const char *v = dgit_config_get_distro(cfg, d->name, "archive-query");
+
+	if (!dgit_aq_method_is_json(v))
+		return NULL;
+	d->aq_url = strchr(v, ':')[1] ? strchr(v, ':') + 1 :
+	    dgit_config_get_distro(cfg, d->name, "archive-query-url");
+	if (d->aq_url == NULL)
+		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "distro '%s' uses "
+		    "archive query '%s' but gives no URL; set "
+		    "dgit-distro.%s.archive-query-url", d->name, v, d->name);
+	return NULL;
+}
+
 static const struct dgit_error *
 archive_keyrings(struct dgit_distro *d, const struct dgit_config *cfg)
 {
@@ -37,7 +55,7 @@ archive_keyrings(struct dgit_distro *d, const struct dgit_config *cfg)
 
 	err = dgit_config_get_distro_paths(&d->archive_keyrings,
 	    &d->narchive_keyrings, cfg, d->name, "archive-keyring");
-	if (err || d->narchive_keyrings > 0)
+	if (err || d->narchive_keyrings > 0 || d->aq_url)
 		return err;
 	v = dgit_config_get_distro(cfg, d->name, "archive-keyring");
 	return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no archive keyring for "
@@ -76,6 +94,7 @@ dgit_distro_open(struct dgit_distro *d, struct dgit_config *cfg,
 	memset(d, 0, sizeof *d);
 	d->name = distro ? distro : dgit_config_suite_distro(cfg, suite);
 	if ((err = dgit_distro_mirror(&d->mirror, cfg, d->name, suite)) ||
+	    (err = archive_query(d, cfg)) ||
 	    (err = archive_keyrings(d, cfg)) ||
 	    (err = dgit_config_get_distro_paths(&d->dsc_keyrings,
 	    &d->ndsc_keyrings, cfg, d->name, "keyring")) ||

@@ -14,6 +14,7 @@
 
 #include <git2.h>
 
+#include "dgit_aq.h"
 #include "dgit_archive.h"
 #include "dgit_changelog.h"
 #include "dgit_dsc.h"
@@ -182,8 +183,27 @@ fetch_find(struct fetch *f)
 {
 	const struct dgit_error *err;
 	const char *csuite;
+	char *skew = NULL;
 
 	say(f->o, "fetching %s from %s", f->o->package, f->o->suite);
+	if (f->o->archive->aq_url != NULL) {
+		err = dgit_aq_canon_suite(&f->out->csuite, f->o->archive,
+		    f->o->archive->aq_url, f->o->suite);
+		if (err == NULL)
+			err = dgit_history_tracking_ref(&f->lrref,
+			    f->out->csuite);
+		if (err == NULL)
+			err = dgit_aq_find_source(&f->src, &skew,
+			    f->o->archive, f->o->archive->aq_url, f->o->suite,
+			    f->o->package);
+		if (skew != NULL)
+			say(f->o, "%s", skew);
+		free(skew);
+		if (err == NULL &&
+		    (f->out->version = strdup(f->src->version)) == NULL)
+			err = dgit_error(DGIT_ERR_NOMEM);
+		return err;
+	}
 	err = dgit_archive_release_open(&f->rel, f->o->archive, f->o->suite);
 	if (err)
 		return err;
@@ -225,9 +245,12 @@ fetch_download(struct fetch *f)
 	if (f->dl->sig != DGIT_DSC_SIG_GOOD && o->import.unpack.warn)
 		o->import.unpack.warn(o->import.unpack.warn_arg,
 		    f->dl->sig == DGIT_DSC_SIG_NO_KEYRING ?
+		    (o->archive->aq_url ? "the .dsc signature was not "
+		    "checked: no uploader keyring is installed; its files are "
+		    "verified through the archive query service's SHA-256" :
 		    "the .dsc signature was not checked: no uploader keyring "
 		    "is installed; its files are verified through the signed "
-		    "Release" : f->dl->sig_detail);
+		    "Release") : f->dl->sig_detail);
 	snprintf(path, sizeof path, "%s/%s", f->work, f->src->dsc_name);
 	if ((err = dgit_fs_read_file(&buf, &len, path, DGIT_DSC_MAX)) == NULL)
 		err = dgit_dsc_parse(&f->dsc, buf, len, f->src->dsc_name);

@@ -261,14 +261,17 @@ done:
 /* ---- commits --------------------------------------------------------- */
 
 /* Append "Name <email> when +0000" with characters git forbids there
- * removed. */
+ * removed.  As Perl dgit does, a name with unquoted commas ("Ian Jackson,
+ * SPQR") loses them: git wants a single author. */
 static int
 sb_ident(struct sb *b, const char *name, const char *email, long long when)
 {
 	char tail[64];
+	int nocomma = strpbrk(name, "\"@") == NULL;
 
 	for (const char *s = name; *s; s++)
-		if (*s != '<' && *s != '>' && *s != '\n' && sb_add(b, s, 1))
+		if (*s != '<' && *s != '>' && *s != '\n' &&
+		    !(nocomma && *s == ',') && sb_add(b, s, 1))
 			return -1;
 	if (sb_str(b, " <"))
 		return -1;

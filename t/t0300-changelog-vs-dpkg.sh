@@ -8,11 +8,14 @@ DUMP="$BUILD/t/helper/changelog-dump"
 # those fields only, and Changes without the header line and the " ."
 # after it.
 dpkg_fields() {
-	dpkg-parsechangelog -l "$1" | awk '
+	dpkg-parsechangelog -l "$1" | dpkg_fields_of -
+}
+dpkg_fields_of() {
+	awk '
 		/^[^ ]/ { f = $0; sub(/:.*/, "", f); skip = 0 }
 		/^Changes:/ { print; skip = 2; next }
 		/^ / && skip > 0 { skip--; next }
-		f ~ /^(Source|Version|Distribution|Urgency|Maintainer|Timestamp|Date|Changes)$/ { print }'
+		f ~ /^(Source|Version|Distribution|Urgency|Maintainer|Timestamp|Date|Changes)$/ { print }' "$1"
 }
 
 # About 40 of the system's changelogs, spread over the list.
@@ -57,6 +60,32 @@ else
 	test_skip 'a changelog made by dch parses as dpkg reads it' \
 	    'dch is missing (make deps installs devscripts)'
 fi
+
+# Dates in later entries as Time::Piece reads them for dpkg: a full month
+# name (bash's old entries) gives no Timestamp, a day past the month's end
+# or zone minutes past 59 are counted on, seconds 60 and years before 1900
+# give none.
+test_expect_success 'odd dates in later entries: Timestamp as dpkg prints it' '
+	{
+		printf "p (6) unstable; urgency=low\n\n  * f\n\n"
+		printf " -- A <a@b>  Mon, 02 Jan 2023 03:04:05 +0000\n\n"
+		for d in "Tue, 14 July 1998 16:26:43 -0700" \
+		    "Thur, 19 June 1997 19:13:34 +0100" \
+		    "Fri, 31 Feb 2023 03:04:05 +0060" \
+		    "0 Jul 1998 16:26:43 -9999" \
+		    "14 Jul 1998 16:26:60 -0700" \
+		    "14 Jul 1899 16:26:43 -0700" \
+		    "14 Sept 1998 16:26:43 -0700"; do
+			printf "p (1) unstable; urgency=low\n\n  * %s\n\n" "$d"
+			printf " -- A <a@b>  %s\n\n" "$d"
+		done
+	} >dates.cl &&
+	dpkg-parsechangelog -l dates.cl --format rfc822 --all >dates.raw 2>/dev/null &&
+	dpkg_fields_of dates.raw >want &&
+	"$DUMP" dates.cl all >got 2>/dev/null &&
+	test_cmp want got &&
+	test_grep "Timestamp: 1677809045" got
+'
 
 test_expect_success 'broken first entry is an error with its line number' '
 	printf "frob (1.0) unstable; urgency=low\n\n  * x\n\n -- A <a@b>\n" >bad &&

@@ -4,7 +4,13 @@
  *
  * usage: apply-patch [--keep-empty] [-pN] DIR PATCH...   (-p1 by default)
  *        apply-patch --series DIR            (DIR/debian/patches/series)
+ *        apply-patch --parse-series DIR      (parse only, no tree needed)
+ *        apply-patch --parse-only PATCH...   (parse only, -p1)
  * Prints the error and exits 1 when a patch does not parse or apply.
+ * --parse-series reads each patch of the series (as --series picks it)
+ * and prints "ok NAME" or "error NAME: MESSAGE" for each, for comparing
+ * parse verdicts with dpkg-source's and GNU patch's without the orig;
+ * it exits 1 if any patch is refused; so does --parse-only.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -201,9 +207,32 @@ path_kind(const char *rel, void *ctx)
 	return r;
 }
 
+/* Parse one patch and say what became of it. */
+static int
+parse_one(const char *patchpath, const char *name, int strip)
+{
+	const struct dgit_error *err;
+	struct dgit_patch *p = NULL;
+	char *buf = NULL;
+	size_t len;
+
+	if (read_file(patchpath, &buf, &len) != 0) {
+		printf("error %s: cannot read '%s'\n", name, patchpath);
+		return 1;
+	}
+	err = dgit_patch_parse(&p, buf, len, strip, patchpath);
+	if (err)
+		printf("error %s: %s\n", name, err->msg);
+	else
+		printf("ok %s\n", name);
+	dgit_patch_free(p);
+	free(buf);
+	return err != NULL;
+}
+
 /* As dpkg-source -x: the vendor series (Debian's) first. */
 static int
-apply_series(const char *dir)
+apply_series(const char *dir, int parse_only)
 {
 	const struct dgit_error *err;
 	struct dgit_quilt_series *s = NULL;
@@ -215,7 +244,7 @@ apply_series(const char *dir)
 	rel = dgit_quilt_series_path(pathbuf, sizeof(pathbuf),
 	    &symlink_series, "debian", path_kind, (void *)dir);
 	sp = join(dir, rel);
-	if (symlink_series) {
+	if (symlink_series && !parse_only) {
 		char *l = join(dir, "debian/patches/series");
 
 		unlink(l);
@@ -237,12 +266,20 @@ apply_series(const char *dir)
 	for (i = 0; i < s->n; i++) {
 		char *prel = join("debian/patches", s->patches[i].name);
 		char *pp = join(dir, prel);
-		int r = apply_one(dir, pp, s->patches[i].strip, 0);
+		int r = parse_only ? parse_one(pp, s->patches[i].name,
+		    s->patches[i].strip) :
+		    apply_one(dir, pp, s->patches[i].strip, 0);
 
 		free(prel);
 		free(pp);
-		if (r)
+		if (r && !parse_only)
 			goto done;
+		if (r)
+			rc = 2;
+	}
+	if (rc == 2) {
+		rc = 1;
+		goto done;
 	}
 	rc = 0;
 done:
@@ -259,7 +296,16 @@ main(int argc, char **argv)
 	unsigned flags = 0;
 
 	if (argc >= 3 && strcmp(argv[1], "--series") == 0)
-		return apply_series(argv[2]);
+		return apply_series(argv[2], 0);
+	if (argc >= 3 && strcmp(argv[1], "--parse-series") == 0)
+		return apply_series(argv[2], 1);
+	if (argc >= 3 && strcmp(argv[1], "--parse-only") == 0) {
+		int rc = 0;
+
+		for (int j = 2; j < argc; j++)
+			rc |= parse_one(argv[j], argv[j], 1);
+		return rc;
+	}
 	if (argc > 1 && strcmp(argv[1], "--keep-empty") == 0) {
 		flags |= DGIT_PATCH_KEEP_EMPTY;
 		i++;
@@ -271,7 +317,9 @@ main(int argc, char **argv)
 	if (argc - i < 2) {
 		fprintf(stderr, "usage: apply-patch [--keep-empty] [-pN] DIR "
 		    "PATCH...\n"
-		    "       apply-patch --series DIR\n");
+		    "       apply-patch --series DIR\n"
+		    "       apply-patch --parse-series DIR\n"
+		    "       apply-patch --parse-only PATCH...\n");
 		return 2;
 	}
 	for (int j = i + 1; j < argc; j++)

@@ -83,9 +83,13 @@ main(int argc, char **argv)
 		printf("\n");
 		if (e->urgency)
 			printf("Urgency: %s\n", e->urgency);
-		if (e->has_trailer)
-			printf("Maintainer: %s\nTimestamp: %" PRId64 "\n"
-			    "Date: %s\n", e->maintainer, e->timestamp, e->date);
+		if (e->has_trailer) {
+			printf("Maintainer: %s\n", e->maintainer);
+			if (e->has_timestamp)
+				printf("Timestamp: %" PRId64 "\n",
+				    e->timestamp);
+			printf("Date: %s\n", e->date);
+		}
 		printf("Changes:\n");
 		put_changes(e->changes);
 	}

@@ -87,6 +87,13 @@ static const char C4[] =
 ";; mode: debian-changelog\n"
 ";; End:\n";
 
+static const char C10[] =
+"x (1) stable; urgency=low\n"
+"\n"
+"  * a\n"
+"\n"
+" -- N <n@x>  Fri, 31 Feb 2023 03:04:05 +0060\n";
+
 struct want {
 	const char *in;
 	size_t entry;
@@ -95,6 +102,7 @@ struct want {
 	int64_t timestamp;
 	int tz;
 	size_t nentries, line, trailer_line;
+	int no_ts;                 /* dpkg prints no Timestamp */
 };
 
 static const struct want good[] = {
@@ -115,11 +123,15 @@ static const struct want good[] = {
 	  "  * a", 4107448800, 840, 4, 3, 7 },
 	/* dpkg gives no Timestamp for a full month name; we do */
 	{ C9, 1, "x", "1", "stable", "low", "N <n@x>", "N", "n@x",
-	  "1 January 1970 00:00:00 +0000", "  * b", 0, 0, 4, 9, 13 },
+	  "1 January 1970 00:00:00 +0000", "  * b", 0, 0, 4, 9, 13, 1 },
 	{ C9, 2, "x", "0.5", "stable", "low", NULL, NULL, NULL, NULL,
 	  "  * c", 0, 0, 4, 15, 0 },
 	{ C9, 3, "x", "0.4", "stable", "low", "N <n@x>", "N", "n@x",
 	  "Wed, 31 Dec 1969 23:00:00 -0100", "  * d", 0, -60, 4, 23, 27 },
+	/* dpkg (Time::Piece) counts on past the month's end and 59 minutes */
+	{ C10, 0, "x", "1", "stable", "low", "N <n@x>", "N", "n@x",
+	  "Fri, 31 Feb 2023 03:04:05 +0060", "  * a", 1677809045, 60, 1, 1,
+	  5 },
 	{ C4, 0, "x", "1.0", "unstable", "low", "N <n@x>", "N", "n@x",
 	  "Sat, 01 Mar 2000 00:00:00 +0000", "  * a", 951868800, 0, 1, 1, 5 },
 };
@@ -163,6 +175,8 @@ check_entry(const struct want *w, const struct dgit_changelog_entry *e,
 			    e->tz_offset);
 		unit_ok(e->trailer_line == w->trailer_line,
 		    "%s good[%zu] trailer line", how, i);
+		unit_ok(e->has_timestamp == !w->no_ts,
+		    "%s good[%zu] has_timestamp", how, i);
 	}
 	UNIT_STREQ(e->changes, w->changes, "%s good[%zu] changes", how, i);
 	unit_ok(e->line == w->line, "%s good[%zu] header line", how, i);
@@ -281,11 +295,14 @@ static const struct {
 	  "line 5: badly formatted trailer line" },
 	{ H C " -- A B <a@b.org>  Mon, 02 Foo 2023 03:04:05 +0000\n",
 	  "line 5: invalid month name" },
-	{ H C " -- A B <a@b.org>  Mon, 31 Feb 2023 03:04:05 +0000\n",
+	{ H C " -- A B <a@b.org>  Mon, 32 Jan 2023 03:04:05 +0000\n",
+	  "line 5: date or time out of range" },
+	/* dpkg-parsechangelog (Time::Piece) refuses these too */
+	{ H C " -- A B <a@b.org>  Mon, 02 Jan 2023 03:04:60 +0000\n",
+	  "line 5: date or time out of range" },
+	{ H C " -- A B <a@b.org>  Mon, 02 Jan 1899 03:04:05 +0000\n",
 	  "line 5: date or time out of range" },
 	{ H C " -- A B <a@b.org>  Mon, 02 Jan 2023 24:04:05 +0000\n",
-	  "date or time out of range" },
-	{ H C " -- A B <a@b.org>  Mon, 02 Jan 2023 03:04:05 +0060\n",
 	  "date or time out of range" },
 	{ H C, "line 4: found end of file where expected more change data" },
 	{ H, "found end of file where expected start of change data" },

@@ -1,0 +1,55 @@
+/*
+ * Archive query services that answer in JSON (dgit's "ftpmasterapi"
+ * protocol, and "dummycatapi", the same over a file:// tree, which
+ * dgit's own test suite writes for its test-dummy distro):
+ *   URL/suites                     [{"name", "codename", ...}, ...]
+ *   URL/dsc_in_suite/SUITE/PACKAGE [{"version", "component",
+ *                                    "filename", "sha256sum"}, ...]
+ * The mirror then holds pool/COMPONENT/FILENAME and no Release: the
+ * .dsc is trusted through the sha256sum in the answer, and its files
+ * through the .dsc's Checksums-Sha256.
+ *
+ * Everything is downloaded through dgit_fetch (http, https, file) with
+ * the archive's fetch options.
+ */
+#ifndef DGIT_AQ_H
+#define DGIT_AQ_H
+
+#include "dgit_archive.h"
+#include "dgit_error.h"
+
+/*
+ * 1 when a distro's archive-query setting ("METHOD:" or "METHOD:URL")
+ * names a JSON method this module speaks (ftpmasterapi, dummycatapi).
+ */
+int dgit_aq_method_is_json(const char *archive_query);
+
+/* Cap on one answer's size. */
+#define DGIT_AQ_MAX ((size_t)16 << 20)
+
+/*
+ * The canonical name (the "codename") of suite, which may be a suite's
+ * name or codename, from URL/suites.  *out is caller-owned.
+ * DGIT_ERR_NOT_FOUND when no suite has that name.
+ */
+const struct dgit_error *dgit_aq_canon_suite(char **out,
+    const struct dgit_archive_opts *o, const char *url, const char *suite);
+
+/*
+ * The highest version of package in suite (as the user named it), from
+ * URL/dsc_in_suite/SUITE/PACKAGE, whose .dsc the mirror has (when newer
+ * ones are listed but missing from the mirror, *skew is a caller-owned
+ * warning saying so, else NULL), its .dsc read from o->mirror and
+ * checked against the answer's sha256sum, and its files as the .dsc
+ * lists them (each must have a SHA-256).  The result is what
+ * dgit_archive_download_source takes.  DGIT_ERR_NOT_FOUND when the
+ * package is not in the suite, DGIT_ERR_PARSE for a malformed answer,
+ * DGIT_ERR_CHECKSUM when the .dsc does not match.  *out is
+ * caller-owned: dgit_archive_source_free.
+ */
+const struct dgit_error *dgit_aq_find_source(
+    struct dgit_archive_source **out, char **skew,
+    const struct dgit_archive_opts *o, const char *url, const char *suite,
+    const char *package);
+
+#endif

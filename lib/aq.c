@@ -1,0 +1,395 @@
+/* JSON archive query services (ftpmasterapi, dummycatapi): dgit_aq.h. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dgit_aq.h"
+#include "dgit_dsc.h"
+#include "dgit_fs.h"
+#include "dgit_hash.h"
+#include "dgit_json.h"
+#include "dgit_version.h"
+
+int
+dgit_aq_method_is_json(const char *aq)
+{
+	return aq != NULL && (strncmp(aq, "dummycatapi:", 12) == 0 ||
+	    strncmp(aq, "ftpmasterapi:", 13) == 0);
+}
+
+/*
+ * Download url (with the archive's fetch options; checked against sha256
+ * when not NULL) into memory, at most max bytes.  *what names it.
+ */
+static const struct dgit_error *
+get_url(char **out, size_t *len, const struct dgit_fetch_opts *fo,
+    const char *url, const char *sha256, size_t max)
+{
+	const struct dgit_error *err, *err2;
+	const char *tmp = getenv("TMPDIR");
+	char *dir = NULL, *dest = NULL;
+	struct dgit_fetch_item it;
+
+	*out = NULL;
+	if ((err = dgit_fs_mkdtemp(&dir, tmp && *tmp ? tmp : "/tmp",
+	    "dgit-aq")))
+		return err;
+	if (asprintf(&dest, "%s/answer", dir) < 0) {
+		dest = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	memset(&it, 0, sizeof it);
+	it.url = url;
+	it.dest = dest;
+	it.max_size = max;
+	it.sha256 = sha256;
+	if ((err = dgit_fetch_files(fo, &it, 1)))
+		goto done;
+	err = dgit_fs_read_file(out, len, dest, max);
+done:
+	err2 = dgit_fs_remove_tree(dir);
+	if (err == NULL && err2 != NULL) {
+		free(*out);
+		*out = NULL;
+		err = err2;
+	}
+	free(dir);
+	free(dest);
+	return err;
+}
+
+/* base (a URL, trailing '/' optional) joined with rel. */
+static const struct dgit_error *
+join_url(char **out, const char *base, const char *rel)
+{
+	size_t bl = strlen(base);
+
+	while (bl > 0 && base[bl - 1] == '/')
+		bl--;
+	if (asprintf(out, "%.*s/%s", (int)bl, base, rel) < 0) {
+		*out = NULL;
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	return NULL;
+}
+
+/* A suite or package name safe to put into a path. */
+static int
+name_ok(const char *s)
+{
+	if (*s == '\0' || *s == '.' || *s == '-')
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		    (*s >= 'A' && *s <= 'Z') || strchr("+-._~", *s)))
+			return 0;
+	return 1;
+}
+
+/* Fetch and parse one answer; NOT_FOUND when there is none. */
+static const struct dgit_error *
+query(struct dgit_json **out, const struct dgit_archive_opts *o,
+    const char *url, const char *rel)
+{
+	const struct dgit_error *err;
+	char *full = NULL, *buf = NULL, *what = NULL;
+	size_t len;
+
+	*out = NULL;
+	if ((err = join_url(&full, url, rel)))
+		return err;
+	err = get_url(&buf, &len, &o->fetch, full, NULL, DGIT_AQ_MAX);
+	if (err && err->code == DGIT_ERR_NOT_FOUND) {
+		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "archive query "
+		    "'%s' has no answer (nothing at '%s')", rel, full);
+		goto done;
+	}
+	if (err)
+		goto done;
+	if (asprintf(&what, "the archive's answer to '%s'", rel) < 0) {
+		what = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	err = dgit_json_parse(out, buf, len, what);
+done:
+	free(full);
+	free(buf);
+	free(what);
+	return err;
+}
+
+const struct dgit_error *
+dgit_aq_canon_suite(char **out, const struct dgit_archive_opts *o,
+    const char *url, const char *suite)
+{
+	const struct dgit_error *err;
+	struct dgit_json *j = NULL;
+	size_t i;
+
+	*out = NULL;
+	if ((err = query(&j, o, url, "suites")))
+		return err;
+	if (j->type != DGIT_JSON_ARRAY) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE, "the archive's answer to "
+		    "'suites' is not a list");
+		goto done;
+	}
+	for (i = 0; i < j->n; i++) {
+		const char *name = dgit_json_string(
+		    dgit_json_get(j->items[i], "name"));
+		const char *code = dgit_json_string(
+		    dgit_json_get(j->items[i], "codename"));
+
+		if (code == NULL || !name_ok(code)) {
+			err = dgit_error_fmt(DGIT_ERR_PARSE, "the archive's "
+			    "answer to 'suites': entry %zu has no valid "
+			    "codename", i + 1);
+			goto done;
+		}
+		if (strcmp(code, suite) == 0 ||
+		    (name && strcmp(name, suite) == 0)) {
+			if ((*out = strdup(code)) == NULL)
+				err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+	}
+	err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "suite '%s' is not in the "
+	    "archive (its query service lists no such suite)", suite);
+done:
+	dgit_json_free(j);
+	return err;
+}
+
+/* Perl dgit's rules for the answer's fields. */
+static int
+component_ok(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		    strchr("+-.", *s)))
+			return 0;
+	return 1;
+}
+
+static int
+filename_ok(const char *s)
+{
+	const char *p;
+
+	if (*s == '\0' || *s == '/' || *s == '.')
+		return 0;
+	for (p = s; *p; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-+:._~/", *p)))
+			return 0;
+		if (*p == '/' && (p[1] == '/' || p[1] == '.' || p[1] == '\0'))
+			return 0;
+	}
+	return strlen(s) > 4 && strcmp(s + strlen(s) - 4, ".dsc") == 0;
+}
+
+/* One checked entry of a dsc_in_suite answer. */
+struct entry {
+	const char *version, *component, *filename, *sha256;
+};
+
+static const struct dgit_error *
+check_entry(struct entry *e, const struct dgit_json *j, size_t i,
+    const char *rel)
+{
+	e->version = dgit_json_string(dgit_json_get(j, "version"));
+	e->component = dgit_json_string(dgit_json_get(j, "component"));
+	e->filename = dgit_json_string(dgit_json_get(j, "filename"));
+	e->sha256 = dgit_json_string(dgit_json_get(j, "sha256sum"));
+	if (e->version == NULL || dgit_version_check(e->version) != NULL)
+		return dgit_error_fmt(DGIT_ERR_PARSE, "the archive's answer "
+		    "to '%s': entry %zu has no valid version", rel, i + 1);
+	if (e->component == NULL || !component_ok(e->component))
+		return dgit_error_fmt(DGIT_ERR_PARSE, "the archive's answer "
+		    "to '%s': entry %zu has no valid component", rel, i + 1);
+	if (e->filename == NULL || !filename_ok(e->filename))
+		return dgit_error_fmt(DGIT_ERR_PARSE, "the archive's answer "
+		    "to '%s': entry %zu has no valid .dsc filename", rel,
+		    i + 1);
+	if (e->sha256 == NULL ||
+	    !dgit_hash_hex_valid(e->sha256, DGIT_HASH_SHA256))
+		return dgit_error_fmt(DGIT_ERR_PARSE, "the archive's answer "
+		    "to '%s': entry %zu has no valid sha256sum", rel, i + 1);
+	return NULL;
+}
+
+/* Build the source from the chosen entry and its verified .dsc. */
+static const struct dgit_error *
+make_source(struct dgit_archive_source **out,
+    const struct dgit_archive_opts *o, const struct entry *e,
+    const char *package)
+{
+	const struct dgit_error *err;
+	struct dgit_archive_source *s = NULL;
+	struct dgit_dsc *dsc = NULL;
+	char *rel = NULL, *path = NULL, *buf = NULL;
+	char hex[DGIT_SHA256_HEXLEN + 1];
+	const char *slash = strrchr(e->filename, '/');
+	size_t len, i, ml;
+
+	if (asprintf(&rel, "pool/%s/%s", e->component, e->filename) < 0) {
+		rel = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	if ((err = join_url(&path, o->mirror, rel)))
+		goto done;
+	for (i = 0; i < sizeof hex - 1; i++)
+		hex[i] = (char)tolower((unsigned char)e->sha256[i]);
+	hex[i] = '\0';
+	/* dgit_fetch checks the SHA-256 (DGIT_ERR_CHECKSUM). */
+	if ((err = get_url(&buf, &len, &o->fetch, path, hex, DGIT_DSC_MAX)))
+		goto done;
+	if ((err = dgit_dsc_parse(&dsc, buf, len, path)))
+		goto done;
+	if (strcmp(dsc->source, package) != 0 ||
+	    strcmp(dsc->version, e->version) != 0) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE, "'%s' is %s %s, not %s "
+		    "%s as the archive's query service says", path,
+		    dsc->source, dsc->version, package, e->version);
+		goto done;
+	}
+	if ((s = calloc(1, sizeof *s)) == NULL ||
+	    (s->files = calloc(dsc->nfiles + 1, sizeof *s->files)) == NULL)
+		goto nomem;
+	ml = strlen(o->mirror);
+	while (ml > 0 && o->mirror[ml - 1] == '/')
+		ml--;
+	if ((s->package = strdup(package)) == NULL ||
+	    (s->version = strdup(e->version)) == NULL ||
+	    (s->component = strdup(e->component)) == NULL ||
+	    (s->dsc_name = strdup(slash ? slash + 1 : e->filename)) == NULL ||
+	    asprintf(&s->directory, "pool/%s%s%.*s", e->component,
+	    slash ? "/" : "", slash ? (int)(slash - e->filename) : 0,
+	    e->filename) < 0)
+		goto nomem;
+	if (asprintf(&s->url_dir, "%.*s/%s", (int)ml, o->mirror,
+	    s->directory) < 0) {
+		s->url_dir = NULL;
+		goto nomem;
+	}
+	if ((s->files[0].name = strdup(s->dsc_name)) == NULL)
+		goto nomem;
+	s->files[0].size = len;
+	memcpy(s->files[0].sha256, hex, sizeof hex);
+	s->nfiles = 1;
+	for (i = 0; i < dsc->nfiles; i++) {
+		const struct dgit_dsc_file *f = &dsc->files[i];
+
+		if (f->sha256[0] == '\0') {
+			err = dgit_error_fmt(DGIT_ERR_PARSE, "'%s' gives no "
+			    "SHA-256 for '%s'; it cannot be verified", path,
+			    f->name);
+			goto done;
+		}
+		if ((s->files[s->nfiles].name = strdup(f->name)) == NULL)
+			goto nomem;
+		s->files[s->nfiles].size = f->size;
+		memcpy(s->files[s->nfiles].sha256, f->sha256,
+		    sizeof s->files[s->nfiles].sha256);
+		s->nfiles++;
+	}
+	*out = s;
+	s = NULL;
+	goto done;
+nomem:
+	err = dgit_error(DGIT_ERR_NOMEM);
+done:
+	dgit_archive_source_free(s);
+	dgit_dsc_free(dsc);
+	free(rel);
+	free(path);
+	free(buf);
+	return err;
+}
+
+static int
+entry_newer_first(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	return dgit_version_compare(y->version, x->version);
+}
+
+const struct dgit_error *
+dgit_aq_find_source(struct dgit_archive_source **out, char **skew,
+    const struct dgit_archive_opts *o, const char *url, const char *suite,
+    const char *package)
+{
+	const struct dgit_error *err;
+	struct dgit_json *j = NULL;
+	struct entry *ents = NULL;
+	char *rel = NULL;
+	size_t i;
+
+	*out = NULL;
+	*skew = NULL;
+	if (!name_ok(suite) || !name_ok(package))
+		return dgit_error_fmt(DGIT_ERR_USAGE, "'%s' in '%s' is not a "
+		    "valid package and suite", package, suite);
+	if (asprintf(&rel, "dsc_in_suite/%s/%s", suite, package) < 0)
+		return dgit_error(DGIT_ERR_NOMEM);
+	err = query(&j, o, url, rel);
+	if (err && err->code == DGIT_ERR_NOT_FOUND) {
+		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "package '%s' is not "
+		    "in suite '%s' (the archive's query service has no "
+		    "answer for it)", package, suite);
+		goto done;
+	}
+	if (err)
+		goto done;
+	if (j->type != DGIT_JSON_ARRAY) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE, "the archive's answer to "
+		    "'%s' is not a list", rel);
+		goto done;
+	}
+	if (j->n == 0) {
+		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "package '%s' is not "
+		    "in suite '%s'", package, suite);
+		goto done;
+	}
+	if ((ents = calloc(j->n, sizeof *ents)) == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	for (i = 0; i < j->n; i++)
+		if ((err = check_entry(&ents[i], j->items[i], i, rel)))
+			goto done;
+	qsort(ents, j->n, sizeof *ents, entry_newer_first);
+	/*
+	 * Archive skew: the newest version listed may not have reached the
+	 * mirror yet.  Take the newest one whose .dsc is there, as Perl
+	 * dgit does, and say so.
+	 */
+	for (i = 0; i < j->n; i++) {
+		err = make_source(out, o, &ents[i], package);
+		if (err == NULL || err->code != DGIT_ERR_NOT_FOUND)
+			break;
+	}
+	if (err)
+		goto done;
+	if (i > 0 && asprintf(skew, "Warning: archive skew detected.  Using "
+	    "the available version:\nArchive allegedly contains    %s\n"
+	    "We were able to obtain only   %s", ents[0].version,
+	    ents[i].version) < 0) {
+		*skew = NULL;
+		dgit_archive_source_free(*out);
+		*out = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+	}
+done:
+	free(ents);
+	dgit_json_free(j);
+	free(rel);
+	return err;
+}
