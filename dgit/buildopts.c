@@ -21,12 +21,13 @@ static const struct {
 	{ "-wdda", "dpkg-source-d,all-check" },
 };
 
+/* above COMMON_OPT_END and the commands' own ids: push adds these */
 enum {
-	OPT_QUILT = 0x100, OPT_NO_QUILT_FIXUP, OPT_CLEAN,
+	OPT_QUILT = 0x1000, OPT_NO_QUILT_FIXUP, OPT_CLEAN,
 	OPT_BPD, OPT_INCLUDE_DIRTY, OPT_NEW, OPT_OVERWRITE,
 	OPT_NO_CHECK_ARCHIVE,
-	OPT_W = 0x200,             /* + index in wopts */
-	OPT_Q = 0x300              /* + index in qopts */
+	OPT_W = 0x1100,            /* + index in wopts */
+	OPT_Q = 0x1200             /* + index in qopts */
 };
 
 /* options that name a quilt mode */
@@ -36,7 +37,7 @@ static const char *const qopts[] = {
 
 #define W(i) { wopts[i].opt + 1, no_argument, NULL, OPT_W + (i) }
 /* getopt_long_only: "-wgf" is the long option "wgf" */
-static const struct option options[] = {
+const struct option buildopts_options[] = {
 	{ "quilt", required_argument, NULL, OPT_QUILT },
 	{ "no-quilt-fixup", no_argument, NULL, OPT_NO_QUILT_FIXUP },
 	{ "gbp", no_argument, NULL, OPT_Q + 0 },
@@ -55,8 +56,8 @@ static const struct option options[] = {
 	W(11), W(12),
 	{ NULL, 0, NULL, 0 }
 };
-static common_opt_fn take;
-static const struct common_optspec optspec = { "N", options, 1, -1, take };
+static const struct common_optspec optspec = { "N", buildopts_options, 1,
+    -1, buildopts_take };
 _Static_assert(sizeof wopts / sizeof wopts[0] == 13, "one W() per -w");
 
 static const struct dgit_error *
@@ -81,8 +82,9 @@ set_clean(struct buildopts *b, struct dgit_cmd_ctx *ctx, const char *v)
 	return NULL;
 }
 
-static const struct dgit_error *
-take(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
+const struct dgit_error *
+buildopts_take(struct dgit_cmd_ctx *ctx, void *arg, int opt,
+    const char *optarg)
 {
 	struct buildopts *b = arg;
 
@@ -110,9 +112,19 @@ take(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
 		b->no_check_archive = 1;
 		return NULL;
 	}
-	if (opt >= OPT_Q)
+	if (opt >= OPT_Q && opt < OPT_Q + (int)(sizeof qopts / sizeof qopts[0]))
 		return set_quilt(b, ctx, qopts[opt - OPT_Q]);
-	return set_clean(b, ctx, wopts[opt - OPT_W].mode);
+	if (opt >= OPT_W && opt < OPT_W + (int)(sizeof wopts / sizeof wopts[0]))
+		return set_clean(b, ctx, wopts[opt - OPT_W].mode);
+	return dgit_usage_error(ctx, "unknown option");
+}
+
+void
+buildopts_init(struct buildopts *b)
+{
+	memset(b, 0, sizeof *b);
+	b->quilt_mode = -1;
+	b->clean_mode = -1;
 }
 
 const struct dgit_error *
@@ -122,9 +134,7 @@ buildopts_parse(struct buildopts *b, struct dgit_cmd_ctx *ctx, int argc,
 	const struct dgit_error *err;
 	int i;
 
-	memset(b, 0, sizeof *b);
-	b->quilt_mode = -1;
-	b->clean_mode = -1;
+	buildopts_init(b);
 	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec, b)))
 		return err;
 	if (i < argc)

@@ -2,6 +2,7 @@
 #ifndef DGIT_BUILDOPTS_H
 #define DGIT_BUILDOPTS_H
 
+#include "common.h"
 #include "dgit.h"
 #include "dgit_config.h"
 #include "dgit_srcbuild.h"
@@ -16,14 +17,26 @@ struct buildopts {
 	const char *bpd;           /* --build-products-dir */
 };
 
-#define BUILDOPTS_HELP \
+/* The build options a push takes too (all but --include-dirty). */
+#define BUILDOPTS_PUSH_HELP \
 	"  --quilt=MODE                linear (default), try-linear, auto,\n" \
 	"                              smash, single, nofix, nocheck\n" \
 	"  --build-products-dir=DIR    origs and output here (default ..)\n" \
 	"  --clean=MODE, -wg -wgf -wga -wgfa -wc -wci -wn -wd -wdd -wdn -wda\n" \
-	"                              git, git-ff, check, none, dpkg-source\n" \
+	"                              git, git-ff, check, none, dpkg-source\n"
+#define BUILDOPTS_HELP BUILDOPTS_PUSH_HELP \
 	"  --include-dirty             build the working tree as it is\n"
 
+/* Empty: nothing given. */
+void buildopts_init(struct buildopts *b);
+/*
+ * The build options as a command's table entries (getopt_long_only;
+ * short option "N"; ids from 0x1000, above any command's own) and the
+ * common_opt_fn that takes them (arg: struct buildopts).  For a command
+ * that adds options of its own (push-source).
+ */
+extern const struct option buildopts_options[];
+common_opt_fn buildopts_take;
 /*
  * Parse argv (all build options, no operands) into b, then fill in
  * what was not given (buildopts_finish, for common_distro()).

@@ -1,10 +1,239 @@
-/* dgit push-source */
+/*
+ * dgit push-source [SUITE], dgit push-built [SUITE]: the options, the
+ * program's archive access and fetch for lib/pushsource.c's push, and
+ * what it says about the result.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "buildopts.h"
+#include "common.h"
 #include "dgit.h"
+#include "dgit_pushsource.h"
+#include "dgit_quiltfix.h"
+#include "dgit_version.h"
+
+struct push {
+	const char *suite_arg;
+	const char *changes_arg;   /* -C / --changes */
+	int built;                 /* push-built: never build */
+	int new_pkg;               /* --new */
+	int overwrite;             /* --overwrite[=VERSION] */
+	const char *overwrite_version;
+	int not_ff;                /* --deliberately-not-fast-forward */
+	struct buildopts bo;       /* --quilt, --clean, --build-products-dir */
+	struct common_archive_flags af;
+	struct dgit_cmd_ctx *ctx;
+	struct common_archive arch;
+	int arch_inited;
+};
+
+static const struct dgit_error *
+env_archive(const struct dgit_archive_opts **out, void *arg,
+    const char *suite, const char *package)
+{
+	struct push *p = arg;
+	const struct dgit_error *err;
+
+	*out = NULL;
+	if ((err = common_archive_init(&p->arch, p->ctx->cfg, suite, package,
+	    &p->af)))
+		return err;
+	p->arch_inited = 1;
+	*out = &p->arch.opts;
+	return NULL;
+}
+
+static const struct dgit_error *
+env_fetch(struct dgit_fetchsuite_result *res, void *arg,
+    const char *package, const char *suite)
+{
+	struct push *p = arg;
+
+	return common_fetch(res, p->ctx->repo, p->ctx->cfg, package, suite,
+	    &p->af);
+}
+
+static void
+report(const struct dgit_pushsource_result *r)
+{
+	const char *host = r->upload_host;
+
+	if (r->stage == DGIT_PUSHSOURCE_DRY_RUN) {
+		printf("dgit: dry run: would sign tags %s and %s for %.12s,\n"
+		    "  sign %s (Dgit: field) and %s,\n"
+		    "  push refs/dgit/%s and the tags to %s,\n"
+		    "  upload %s with dput%s%s\n", r->tag[0], r->tag[1],
+		    r->head, r->dsc_name, r->changes_name, r->csuite,
+		    r->push_url, r->changes_name, host ? " to " : "",
+		    host ? host : "");
+		return;
+	}
+	if (dgit_opts.quiet)
+		return;
+	if (r->stage == DGIT_PUSHSOURCE_SIGNED)
+		printf("dgit ok: damp run: tags %s and %s made and %s "
+		    "signed; nothing pushed or uploaded\n", r->tag[0],
+		    r->tag[1], r->changes_name);
+	else
+		printf("dgit ok: pushed and uploaded %s\n", r->version);
+}
+
+static const struct dgit_error *
+do_push(struct push *p)
+{
+	const struct dgit_error *err;
+	struct dgit_pushsource *ps = NULL;
+	struct dgit_pushsource_opts o;
+	struct dgit_pushsource_result r;
+
+	if ((err = dgit_pushsource_new(&ps, p->ctx->repo, p->ctx->cfg,
+	    dgit_opts.distro)) ||
+	    (err = buildopts_finish(&p->bo, p->ctx->cfg,
+	    dgit_pushsource_distro(ps))))
+		goto done;
+	memset(&o, 0, sizeof o);
+	o.suite = p->suite_arg;
+	o.changes = p->changes_arg;
+	o.built = p->built;
+	o.new_pkg = p->new_pkg;
+	o.overwrite = p->overwrite;
+	o.overwrite_version = p->overwrite_version;
+	o.not_ff = p->not_ff;
+	o.quilt_mode = p->bo.quilt_mode;
+	o.clean_mode = p->bo.clean_mode;
+	o.bpd = p->bo.bpd;
+	o.keyid = dgit_opts.keyid;
+	o.dry_run = dgit_opts.dry_run;
+	o.damp_run = dgit_opts.damp_run;
+	o.quiet = dgit_opts.quiet;
+	o.dgit_version = DGIT_VERSION;
+	o.env = (struct dgit_pushsource_env){ env_archive, env_fetch, p };
+	o.info = common_say_cb;
+	o.debug = common_info_cb;
+	if ((err = dgit_pushsource_run(&r, ps, &o)) == NULL)
+		report(&r);
+done:
+	dgit_pushsource_free(ps);
+	if (p->arch_inited)
+		common_archive_release(&p->arch);
+	return err;
+}
+
+enum {
+	OPT_NEW = COMMON_OPT_END, OPT_OVERWRITE, OPT_NOT_FF, OPT_CHANGES,
+};
+
+static const struct option push_options[] = {
+	{ "new", no_argument, NULL, OPT_NEW },
+	{ "overwrite", optional_argument, NULL, OPT_OVERWRITE },
+	{ "deliberately-not-fast-forward", no_argument, NULL, OPT_NOT_FF },
+	{ "changes", required_argument, NULL, OPT_CHANGES },
+	COMMON_ARCHIVE_OPTIONS,
+};
+#define NPUSH_OPTIONS (sizeof push_options / sizeof push_options[0])
+#define MAX_OPTIONS 64
+
+static const struct dgit_error *
+take(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
+{
+	struct push *p = arg;
+
+	if (common_archive_option(&p->af, opt))
+		return NULL;
+	switch (opt) {
+	case OPT_NEW:
+		p->new_pkg = 1;
+		return NULL;
+	case OPT_OVERWRITE:
+		p->overwrite = 1;
+		if (optarg == NULL)
+			return NULL;
+		p->overwrite_version = optarg;
+		if (dgit_version_check(optarg))
+			return dgit_usage_error(ctx, "bad version in "
+			    "'--overwrite=%s'", optarg);
+		return NULL;
+	case OPT_NOT_FF:
+		p->not_ff = 1;
+		return NULL;
+	case 'C':
+	case OPT_CHANGES:
+		p->changes_arg = optarg;
+		return NULL;
+	}
+	return buildopts_take(ctx, &p->bo, opt, optarg);
+}
+
+/* push's options, then the build options push does not define itself */
+static const struct dgit_error *
+parse(struct push *p, struct dgit_cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct dgit_error *err;
+	struct option opts[MAX_OPTIONS];
+	struct common_optspec spec = { "NC:", opts, 1, 1, take };
+	size_t n = 0;
+	int i;
+
+	buildopts_init(&p->bo);
+	for (size_t j = 0; j < NPUSH_OPTIONS; j++)
+		opts[n++] = push_options[j];
+	for (const struct option *o = buildopts_options; o->name; o++) {
+		size_t j;
+
+		for (j = 0; j < NPUSH_OPTIONS; j++)
+			if (strcmp(o->name, push_options[j].name) == 0)
+				break;
+		if (j < NPUSH_OPTIONS)
+			continue;
+		if (n + 1 >= MAX_OPTIONS)
+			return dgit_error_fmt(DGIT_ERR_LIMIT, "too many "
+			    "options");
+		opts[n++] = *o;
+	}
+	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+	if ((err = common_parse_options(&i, ctx, argc, argv, &spec, p)))
+		return err;
+	if (i < argc)
+		p->suite_arg = argv[i];
+	p->new_pkg |= p->bo.new_ok;
+	if (p->bo.include_dirty)
+		return dgit_usage_error(ctx, "a push is of HEAD; commit "
+		    "your changes (--include-dirty is for build-source)");
+	if (p->bo.quilt_mode >= DGIT_QUILT_GBP)
+		return dgit_usage_error(ctx, "--quilt=%s: split-view "
+		    "modes are not supported by push yet",
+		    dgit_quiltfix_mode_name(
+		    (enum dgit_quilt_mode)p->bo.quilt_mode));
+	return NULL;
+}
+
+static const struct dgit_error *
+parse_and_push(struct push *p, struct dgit_cmd_ctx *ctx, int argc,
+    char **argv)
+{
+	const struct dgit_error *err;
+
+	p->ctx = ctx;
+	if ((err = parse(p, ctx, argc, argv)))
+		return err;
+	return do_push(p);
+}
 
 const struct dgit_error *
 cmd_push_source(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return dgit_not_implemented(ctx);
+	struct push p = { 0 };
+
+	return parse_and_push(&p, ctx, argc, argv);
+}
+
+const struct dgit_error *
+cmd_push_built(struct dgit_cmd_ctx *ctx, int argc, char **argv)
+{
+	struct push p = { .built = 1 };
+
+	return parse_and_push(&p, ctx, argc, argv);
 }

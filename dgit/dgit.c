@@ -24,6 +24,18 @@ struct dgit_opts dgit_opts;
 	"  --no-cache                  neither use nor fill the download cache\n" \
 	"SUITE may be combined, e.g. bookworm,-security (the highest version)\n"
 
+#define PUSH_HELP \
+	"  --new                       the package is new in the suite\n" \
+	"  --overwrite[=VERSION]       declare HEAD a fast forward from the\n" \
+	"                              archive's version (a pseudomerge)\n" \
+	"  --deliberately-not-fast-forward\n" \
+	"                              rewrite the git server's history\n" \
+	"  -C CHANGES                  the .changes to upload (push-built)\n" \
+	BUILDOPTS_PUSH_HELP \
+	"signing key: -k KEYID, else dgit-distro.DISTRO.keyid, else the\n" \
+	"  changelog's Maintainer; -n checks and says what it would do;\n" \
+	"  -L signs locally and pushes and uploads nothing\n"
+
 static const struct dgit_cmd commands[] = {
 	{ "clone", cmd_clone, CMD_NO_REPO_CONFIG, "PACKAGE [SUITE] [./DIR|/DIR]",
 	  "make a new git repository of PACKAGE as it is in SUITE",
@@ -65,10 +77,18 @@ static const struct dgit_cmd commands[] = {
 	  "make debian/patches represent the git tree's changes",
 	  BUILDOPTS_HELP },
 	{ "push-source", cmd_push_source, CMD_NEEDS_REPO | CMD_NEEDS_CLEAN,
-	  "[SUITE]", "build, sign, push to the dgit git server and upload",
-	  NULL },
+	  "[--new] [--overwrite[=VERSION]] [SUITE]",
+	  "build, sign, push to the dgit git server and upload", PUSH_HELP },
+	{ "push-built", cmd_push_built, CMD_NEEDS_REPO | CMD_NEEDS_CLEAN,
+	  "[-C CHANGES] [--new] [--overwrite[=VERSION]] [SUITE]",
+	  "sign, push and upload an existing build of HEAD", PUSH_HELP },
 	{ "push", cmd_push, CMD_NEEDS_REPO | CMD_NEEDS_CLEAN, "[SUITE]",
-	  "alias for push-source (see dgit.default.push-subcmd)", NULL },
+	  "push-built or push-source, as dgit.default.push-subcmd says",
+	  PUSH_HELP },
+	{ "local-archive", cmd_local_archive, 0,
+	  "init DIR [--distro NAME] [--suite SUITE]... [--key KEYID] | "
+	  "process DIR | serve DIR [--port N]",
+	  "a local archive and dgit git server to push to", NULL },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -107,6 +107,6 @@ const struct dgit_error *dgit_not_implemented(struct dgit_cmd_ctx *ctx);
 
 dgit_cmd_fn cmd_clone, cmd_fetch, cmd_pull, cmd_checkout, cmd_import_dsc,
     cmd_download_source, cmd_build_source, cmd_quilt_fixup, cmd_push_source,
-    cmd_push;
+    cmd_push, cmd_push_built, cmd_local_archive;
 
 #endif

@@ -6,7 +6,8 @@
 # CI=true) skips one, fails.  --unit runs only the unit tests.
 #
 # Environment: DGIT (the binary under test), BUILD, ASAN_BUILD (run the
-# unit tests and the ASAN_TESTS shell tests, default t2-t5, again with the
+# unit tests and the ASAN_TESTS shell tests (globs), default t2-t5,
+# t7002 and t7003, again with the
 # sanitized build), JOBS (parallel test files, default 2), TESTS (glob of
 # shell tests).
 
@@ -36,11 +37,15 @@ if [ "$1" != "--unit" ]; then
 	for s in $T/${TESTS:-t[0-9][0-9][0-9][0-9]-*.sh}; do
 		[ -f "$s" ] && echo "shell $s" >>"$list"
 	done
-	# The download, import, clone and fetch tests again with the
-	# sanitized binary and helpers (threads, parsers, the pack writer).
+	# The download, import, clone and fetch tests and the push-source
+	# tests of 3.0 (quilt) and Perl dgit interop again with the sanitized
+	# binary and helpers (threads, parsers, the pack writer, signing).
 	if [ -n "$ASAN_BUILD" ] && [ -x "$ASAN_BUILD/dgit/dgit" ]; then
-		for s in $T/${ASAN_TESTS:-t[2345][0-9][0-9][0-9]-*.sh}; do
-			[ -f "$s" ] && echo "ashell $s" >>"$list"
+		for g in ${ASAN_TESTS:-t[2345][0-9][0-9][0-9]-*.sh t700[23]-*.sh}
+		do
+			for s in $T/$g; do
+				[ -f "$s" ] && echo "ashell $s" >>"$list"
+			done
 		done
 	fi
 fi

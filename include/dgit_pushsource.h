@@ -1,0 +1,93 @@
+/*
+ * A push of HEAD (dgit push-source, push-built): the checks against the
+ * changelog, the archive and the history, the build (push-source), the
+ * signed tags and files, git push --atomic to the dgit git server, the
+ * upload with dput.  A step an earlier run has done (a tag, a signed
+ * file, the push, the upload) is recognised and not done again, so a
+ * push that failed after signing can be run again and completes the
+ * same upload.  Progress lines go to the info callback; nothing prints.
+ */
+#ifndef DGIT_PUSHSOURCE_H
+#define DGIT_PUSHSOURCE_H
+
+#include <git2.h>
+
+#include "dgit_archive.h"
+#include "dgit_config.h"
+#include "dgit_error.h"
+#include "dgit_fetchsuite.h"
+
+struct dgit_pushsource;
+
+/*
+ * What the program provides: the archive's access for the changelog's
+ * suite (*out owned by the program, valid until dgit_pushsource_free),
+ * and a dgit fetch of package in suite into the tracking ref (res
+ * released by the caller with dgit_fetchsuite_result_release).
+ */
+struct dgit_pushsource_env {
+	const struct dgit_error *(*archive)(
+	    const struct dgit_archive_opts **out, void *arg, const char *suite,
+	    const char *package);
+	const struct dgit_error *(*fetch)(struct dgit_fetchsuite_result *res,
+	    void *arg, const char *package, const char *suite);
+	void *arg;
+};
+
+struct dgit_pushsource_opts {
+	const char *suite;         /* SUITE operand, or NULL */
+	const char *changes;       /* -C: the .changes to upload, or NULL */
+	int built;                 /* push-built: never build */
+	int new_pkg;               /* --new */
+	int overwrite;             /* --overwrite[=VERSION] */
+	const char *overwrite_version;
+	int not_ff;                /* --deliberately-not-fast-forward */
+	int quilt_mode;            /* enum dgit_quilt_mode */
+	int clean_mode;            /* enum dgit_clean_mode */
+	const char *bpd;           /* the build products directory */
+	const char *keyid;         /* -k, or NULL: config, then Maintainer */
+	int dry_run, damp_run;     /* -n: check only; -L: sign only */
+	int quiet;                 /* tools' output to /dev/null */
+	const char *dgit_version;
+	struct dgit_pushsource_env env;
+	void (*info)(void *arg, const char *msg);   /* progress lines */
+	void (*debug)(void *arg, const char *msg);  /* the build's detail */
+	void *info_arg;
+};
+
+/* How far a successful run went. */
+enum dgit_pushsource_stage {
+	DGIT_PUSHSOURCE_DRY_RUN,   /* checked; nothing changed */
+	DGIT_PUSHSOURCE_SIGNED,    /* damp run: tags and files signed */
+	DGIT_PUSHSOURCE_DONE,      /* pushed and uploaded */
+};
+
+/* What was (or would be) done; strings borrowed from the push. */
+struct dgit_pushsource_result {
+	enum dgit_pushsource_stage stage;
+	char head[GIT_OID_HEXSZ + 1];
+	const char *version;
+	const char *tag[2];        /* archive view tag, maintainer tag */
+	const char *dsc_name, *changes_name;
+	const char *csuite;
+	const char *push_url;
+	const char *upload_host;   /* NULL: dput's default */
+};
+
+/*
+ * Read repo's debian/changelog and check its first entry (one suite, not
+ * UNRELEASED, a trailer); distro: -d, or NULL for the suite's.  repo and
+ * cfg are borrowed and must outlive *out.  Free with
+ * dgit_pushsource_free (also after a failure).
+ */
+const struct dgit_error *dgit_pushsource_new(struct dgit_pushsource **out,
+    git_repository *repo, struct dgit_config *cfg, const char *distro);
+/* The distro the push goes to (access name). */
+const char *dgit_pushsource_distro(const struct dgit_pushsource *ps);
+/* Do the push (once per ps); opts borrowed until dgit_pushsource_free. */
+const struct dgit_error *dgit_pushsource_run(
+    struct dgit_pushsource_result *res, struct dgit_pushsource *ps,
+    const struct dgit_pushsource_opts *opts);
+void dgit_pushsource_free(struct dgit_pushsource *ps);
+
+#endif

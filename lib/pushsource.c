@@ -1,0 +1,905 @@
+/*
+ * A push of HEAD: check, build (push-source), sign the tags, the .dsc
+ * (with its Dgit: field) and the .changes, push history and tags to the
+ * dgit git server with git push --atomic, and upload with dput.  Each
+ * step that has already been done by an earlier run (a tag, a signed
+ * file, the push, the upload) is recognised and not done again, so a
+ * push that failed after signing can be run again and completes the
+ * same upload.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "dgit_changelog.h"
+#include "dgit_config.h"
+#include "dgit_dsc.h"
+#include "dgit_error.h"
+#include "dgit_fetchsuite.h"
+#include "dgit_fs.h"
+#include "dgit_history.h"
+#include "dgit_push.h"
+#include "dgit_pushsource.h"
+#include "dgit_quiltfix.h"
+#include "dgit_run.h"
+#include "dgit_server.h"
+#include "dgit_sign.h"
+#include "dgit_srcbuild.h"
+#include "dgit_tag.h"
+#include "dgit_version.h"
+
+#define MAX_CONTROL (1u << 20)     /* .dsc, .changes */
+#define MAX_CHANGELOG (64u << 20)
+
+struct dgit_pushsource {
+	const struct dgit_pushsource_opts *o;
+
+	/* state */
+	struct dgit_config *cfg;   /* borrowed */
+	git_repository *repo;      /* borrowed */
+	struct dgit_changelog *cl;
+	const struct dgit_changelog_entry *ce;
+	const struct dgit_archive_opts *ao;   /* the program's */
+	struct dgit_archive_release *rel;
+	struct dgit_archive_source *asrc;   /* NULL: not in the suite */
+	const char *distro;        /* as used for access */
+	const char *nomdistro;     /* nominal, in tags and the Dgit: field */
+	char *csuite;
+	char *dsc_name, *changes_name;
+	char *dsc_path, *changes_path;
+	struct dgit_dsc *dsc;
+	git_oid head;              /* what is pushed (the dgit view) */
+	int need_pm;               /* HEAD does not contain arch_tip */
+	git_oid arch_tip;          /* the archive's version, as git has it */
+	char *tag[2];
+	char *tagtext[2];
+	int tagfound[2];
+	char *reader_url, *push_url;
+	git_signature *clog_sig;
+};
+
+/* The quilt mode the tags record (dgit's name: auto is try-linear). */
+static const char *
+p_quilt(const struct dgit_pushsource *p)
+{
+	if (p->dsc == NULL || p->dsc->format != DGIT_FORMAT_3_0_QUILT)
+		return NULL;
+	if (p->o->quilt_mode == DGIT_QUILT_AUTO)
+		return "try-linear";
+	return dgit_quiltfix_mode_name((enum dgit_quilt_mode)p->o->quilt_mode);
+}
+
+static int
+exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* The changelog, the checks that need only it, the distro. */
+static const struct dgit_error *
+read_changelog(struct dgit_pushsource *p, const char *distro)
+{
+	const struct dgit_error *err;
+	char path[4096], *buf = NULL;
+	size_t len;
+
+	snprintf(path, sizeof path, "%sdebian/changelog",
+	    git_repository_workdir(p->repo));
+	if ((err = dgit_fs_read_file(&buf, &len, path, MAX_CHANGELOG)))
+		return dgit_error_wrap(err, "cannot read debian/changelog");
+	err = dgit_changelog_parse_first(&p->cl, buf, len, "debian/changelog");
+	free(buf);
+	if (err)
+		return err;
+	p->ce = dgit_changelog_entry(p->cl, 0);
+	if (p->ce->ndistributions != 1)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "debian/changelog's "
+		    "first entry names %zu distributions; it must name one "
+		    "suite", p->ce->ndistributions);
+	if (strcmp(p->ce->distributions[0], "UNRELEASED") == 0)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "debian/changelog's "
+		    "distribution is UNRELEASED; finalise the entry (dch -r) "
+		    "and commit it first");
+	if (!p->ce->has_trailer)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "debian/changelog's "
+		    "first entry has no trailer line");
+	if (git_signature_new(&p->clog_sig, p->ce->maintainer_name,
+	    p->ce->maintainer_email, p->ce->timestamp, p->ce->tz_offset) != 0)
+		return dgit_error_git("bad maintainer '%s' in debian/changelog",
+		    p->ce->maintainer);
+	p->distro = distro ? distro :
+	    dgit_config_suite_distro(p->cfg, p->ce->distributions[0]);
+	p->distro = dgit_config_canon_distro(p->cfg, p->distro);
+	p->nomdistro = dgit_config_get_distro(p->cfg, p->distro,
+	    "nominal-distro");
+	if (p->nomdistro == NULL)
+		p->nomdistro = p->distro;
+	return NULL;
+}
+
+/* GIT-URL/PACKAGE.git, for reading (push 0) or pushing (push 1). */
+static const struct dgit_error *
+git_url(char **out, struct dgit_pushsource *p, int push)
+{
+	const char *(*get)(const struct dgit_config *, const char *,
+	    const char *) = push ? dgit_config_get_distro_push :
+	    dgit_config_get_distro;
+	const char *url = get(p->cfg, p->distro, "git-url");
+	const char *suffix = get(p->cfg, p->distro, "git-url-suffix");
+	int r;
+
+	*out = NULL;
+	if (url == NULL || *url == '\0') {
+		const char *proto = get(p->cfg, p->distro, "git-proto");
+		const char *host = get(p->cfg, p->distro, "git-host");
+		const char *user = get(p->cfg, p->distro, "git-user-force");
+		const char *path = get(p->cfg, p->distro, "git-path");
+
+		if (proto == NULL || host == NULL || path == NULL)
+			return dgit_error_fmt(DGIT_ERR_USAGE, "distro '%s' has "
+			    "no dgit git server; set dgit-distro.%s.git-url",
+			    p->distro, p->distro);
+		r = asprintf(out, "%s%s%s%s%s/%s.git", proto, user ? user : "",
+		    user ? "@" : "", host, path, p->ce->package);
+	} else
+		r = asprintf(out, "%s/%s%s", url, p->ce->package,
+		    suffix ? suffix : ".git");
+	if (r < 0) {
+		*out = NULL;
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	return NULL;
+}
+
+/* The archive's view: the suite's codename, the package's version. */
+static const struct dgit_error *
+query_archive(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	const char *clsuite = p->ce->distributions[0];
+	int cmp;
+
+	if ((err = p->o->env.archive(&p->ao, p->o->env.arg, clsuite,
+	    p->ce->package)))
+		return err;
+	if ((err = dgit_archive_release_open(&p->rel, p->ao, clsuite)))
+		return dgit_error_wrap(err, "cannot check suite '%s' of distro "
+		    "'%s'", clsuite, p->distro);
+	if ((p->csuite = strdup(dgit_archive_release_codename(p->rel) ?
+	    dgit_archive_release_codename(p->rel) : clsuite)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	if (p->o->suite && strcmp(p->o->suite, clsuite) != 0 &&
+	    strcmp(p->o->suite, p->csuite) != 0 &&
+	    !(dgit_archive_release_suite(p->rel) &&
+	    strcmp(p->o->suite, dgit_archive_release_suite(p->rel)) == 0))
+		return dgit_error_fmt(DGIT_ERR_USAGE, "debian/changelog is "
+		    "for '%s', not '%s'; push to the suite the changelog "
+		    "names, or change it (dch -r -D %s) and commit",
+		    clsuite, p->o->suite, p->o->suite);
+	err = dgit_archive_find_source(&p->asrc, p->ao, p->rel,
+	    p->ce->package, NULL);
+	if (err && err->code == DGIT_ERR_NOT_FOUND) {
+		p->asrc = NULL;
+		if (!p->o->new_pkg)
+			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "package '%s' "
+			    "is not in %s (%s); if it is new there, use --new",
+			    p->ce->package, p->csuite, p->distro);
+		return NULL;
+	}
+	if (err)
+		return err;
+	if ((err = dgit_version_compare_checked(&cmp, p->asrc->version,
+	    p->ce->version)))
+		return err;
+	if (cmp >= 0)
+		return dgit_error_fmt(DGIT_ERR_EXISTS, "version %s is not "
+		    "newer than %s, which %s has already; add a new "
+		    "changelog entry (dch -v) and commit it", p->ce->version,
+		    p->asrc->version, p->csuite);
+	if (p->o->overwrite_version &&
+	    strcmp(p->o->overwrite_version, p->asrc->version) != 0)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "--overwrite=%s, but "
+		    "%s has %s; give --overwrite=%s or just --overwrite",
+		    p->o->overwrite_version, p->csuite, p->asrc->version,
+		    p->asrc->version);
+	return NULL;
+}
+
+/*
+ * HEAD must contain the archive's history (refs/remotes/dgit/dgit/SUITE,
+ * fetched now), or --overwrite asks for dgit's pseudomerge declaring
+ * that it does (made by make_pseudomerge, after the build).
+ */
+static const struct dgit_error *
+check_history(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err = NULL;
+	struct dgit_fetchsuite_result res = { 0 };
+	char *lrref = NULL;
+	int rc, ff = 0;
+
+	if (git_reference_name_to_id(&p->head, p->repo, "HEAD") != 0)
+		return dgit_error_git("cannot read HEAD");
+	if (p->asrc == NULL)
+		return NULL;
+	if (!p->o->dry_run) {
+		if ((err = p->o->env.fetch(&res, p->o->env.arg,
+		    p->ce->package, p->csuite)))
+			return dgit_error_wrap(err, "cannot fetch %s from %s",
+			    p->ce->package, p->csuite);
+		/* the archive's version as git has it: the Dgit: field's
+		 * commit or the import (the tracking ref may be ahead of it,
+		 * after a push whose upload is not yet published) */
+		git_oid_cpy(&p->arch_tip, &res.import);
+		dgit_fetchsuite_result_release(&res);
+	} else {
+		if ((err = dgit_history_tracking_ref(&lrref, p->csuite)))
+			return err;
+		rc = git_reference_name_to_id(&p->arch_tip, p->repo, lrref);
+		if (rc != 0)
+			dgit_msg(p->o->info, p->o->info_arg, "would fetch %s "
+			    "from %s (%s has it not yet)", p->ce->package,
+			    p->csuite, lrref);
+		free(lrref);
+		if (rc != 0)
+			return NULL;
+	}
+	if ((err = dgit_history_descends(&ff, p->repo, &p->head,
+	    &p->arch_tip)))
+		return err;
+	if (ff || p->o->not_ff)
+		return NULL;
+	if (!p->o->overwrite)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "HEAD is not a "
+		    "descendant of the archive's version (%s %s); to "
+		    "overwrite the archive's contents, pass "
+		    "--overwrite[=VERSION]; to rewrite history, if the "
+		    "archive permits it, --deliberately-not-fast-forward",
+		    p->asrc->version, p->csuite);
+	p->need_pm = 1;
+	return NULL;
+}
+
+/* dgit's "Declare fast forward": HEAD's tree, HEAD first parent. */
+static const struct dgit_error *
+make_pseudomerge(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	git_oid parents[2], pm;
+	char *msg = NULL;
+
+	if (!p->need_pm)
+		return NULL;
+	if (p->o->dry_run) {
+		dgit_msg(p->o->info, p->o->info_arg, "would declare fast "
+		    "forward from %s", p->asrc->version);
+		return NULL;
+	}
+	git_oid_cpy(&parents[0], &p->head);
+	git_oid_cpy(&parents[1], &p->arch_tip);
+	if ((err = dgit_history_ff_message(&msg, p->asrc->version, NULL,
+	    p->o->overwrite_version ? p->o->overwrite_version : "")) ||
+	    (err = dgit_history_pseudomerge(&pm, p->repo, NULL, parents, 2,
+	    msg)) ||
+	    (err = dgit_quiltfix_update_head(p->repo, &p->head, &pm,
+	    "dgit push: declare fast forward")))
+		goto done;
+	dgit_msg(p->o->info, p->o->info_arg, "made a pseudo-merge of %s into "
+	    "your HEAD", p->asrc->version);
+	git_oid_cpy(&p->head, &pm);
+done:
+	free(msg);
+	return err;
+}
+
+/*
+ * The .dsc of an earlier run of this push, already signed with its Dgit:
+ * field naming HEAD (a push that failed after signing): 1, keep it.
+ */
+static int
+signed_for_head(struct dgit_pushsource *p)
+{
+	char *buf = NULL, *text = NULL, hex[GIT_OID_HEXSZ + 1];
+	struct dgit_dsc *d = NULL;
+	size_t len, tl, hl;
+	int was_signed = 0, r = 0;
+
+	if (!exists(p->changes_path) ||
+	    dgit_fs_read_file(&buf, &len, p->dsc_path, MAX_CONTROL) != NULL)
+		return 0;
+	git_oid_tostr(hex, sizeof hex, &p->head);
+	hl = strlen(hex);
+	if (dgit_push_unsigned_text(&text, &tl, &was_signed, buf, len,
+	    p->dsc_name) == NULL && was_signed &&
+	    dgit_dsc_parse(&d, text, tl, p->dsc_name) == NULL &&
+	    d->dgit_field && strncmp(d->dgit_field, hex, hl) == 0 &&
+	    d->dgit_field[hl] == ' ')
+		r = 1;
+	dgit_dsc_free(d);
+	free(text);
+	free(buf);
+	return r;
+}
+
+/* push-source: build with build-source's quilt fixup and tree check. */
+static const struct dgit_error *
+build_source(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	struct dgit_srcbuild_opts so;
+	struct dgit_srcbuild_result r;
+
+	memset(&so, 0, sizeof so);
+	so.quilt_mode = (enum dgit_quilt_mode)p->o->quilt_mode;
+	so.clean_mode = (enum dgit_clean_mode)p->o->clean_mode;
+	so.bpd = p->o->bpd;
+	so.dgit_version = p->o->dgit_version;
+	so.info = p->o->debug;
+	so.info_arg = p->o->info_arg;
+	if ((err = dgit_srcbuild_build(&r, p->repo, &so)))
+		return err;
+	git_oid_cpy(&p->head, &r.head);
+	dgit_srcbuild_result_release(&r);
+	return NULL;
+}
+
+/*
+ * The .dsc: this package and version; with check, also exactly HEAD's
+ * tree (build_source has just checked what it built).
+ */
+static const struct dgit_error *
+read_dsc(struct dgit_pushsource *p, int check)
+{
+	const struct dgit_error *err;
+	git_commit *hc = NULL;
+	char *buf = NULL;
+	size_t len;
+
+	if ((err = dgit_fs_read_file(&buf, &len, p->dsc_path, MAX_CONTROL)))
+		return dgit_error_wrap(err, "looked for '%s'; build the "
+		    "source package first (dgit build-source)", p->dsc_path);
+	err = dgit_dsc_parse(&p->dsc, buf, len, p->dsc_name);
+	free(buf);
+	if (err)
+		return err;
+	if (strcmp(p->dsc->source, p->ce->package) != 0 ||
+	    strcmp(p->dsc->version, p->ce->version) != 0)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "'%s' is for %s %s but "
+		    "debian/changelog is for %s %s; rebuild", p->dsc_name,
+		    p->dsc->source, p->dsc->version, p->ce->package,
+		    p->ce->version);
+	if (!check)
+		return NULL;
+	if (git_commit_lookup(&hc, p->repo, &p->head) != 0)
+		return dgit_error_git("cannot read HEAD");
+	err = dgit_srcbuild_check_dsc(NULL, p->repo, p->dsc_path,
+	    git_commit_tree_id(hc));
+	git_commit_free(hc);
+	if (err)
+		return dgit_error_wrap(err, "HEAD's tree is not the tree of "
+		    "'%s'; rebuild the source package from HEAD", p->dsc_name);
+	return NULL;
+}
+
+static const struct dgit_error *
+make_tag_texts(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	char *deliberately[1] = { "--deliberately-not-fast-forward" };
+	struct dgit_tag_info info;
+	struct dgit_push_tag t;
+
+	if ((err = dgit_history_archive_tag(&p->tag[0], p->nomdistro,
+	    p->ce->version)) ||
+	    (err = dgit_history_maint_tag(&p->tag[1], p->nomdistro,
+	    p->ce->version)))
+		return err;
+	/* the strings are borrowed: info is never released */
+	memset(&info, 0, sizeof info);
+	info.package = (char *)p->ce->package;
+	info.version = (char *)p->ce->version;
+	info.clogsuite = (char *)p->ce->distributions[0];
+	info.csuite = p->csuite;
+	info.distro = (char *)p->nomdistro;
+	info.split = 0;
+	info.quilt = (char *)p_quilt(p);
+	if (p->o->not_ff) {
+		info.deliberately = deliberately;
+		info.ndeliberately = 1;
+	}
+	memset(&t, 0, sizeof t);
+	git_oid_cpy(&t.target, &p->head);
+	t.tagger = p->ce->maintainer;
+	t.time = p->ce->timestamp;
+	t.tz = p->ce->tz_offset;
+	t.info = &info;
+	for (int i = 0; i < 2; i++) {
+		t.name = p->tag[i];
+		if ((err = dgit_push_tag_text(&p->tagtext[i], &t)))
+			return err;
+		if ((err = dgit_push_tag_find(&p->tagfound[i], &(git_oid){ 0 },
+		    p->repo, p->tag[i], p->tagtext[i])))
+			return err;
+	}
+	return NULL;
+}
+
+static const char *
+keyid(struct dgit_pushsource *p)
+{
+	const char *k = p->o->keyid;
+
+	if (k == NULL)
+		k = dgit_config_get_distro(p->cfg, p->distro, "keyid");
+	if (k == NULL)
+		k = p->ce->maintainer;
+	return k;
+}
+
+static const struct dgit_error *
+sign_tags(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	char *sig = NULL;
+	git_oid oid;
+
+	for (int i = 0; i < 2; i++) {
+		if (p->tagfound[i]) {
+			dgit_msg(p->o->info, p->o->info_arg, "tag %s is "
+			    "already made", p->tag[i]);
+			continue;
+		}
+		if ((err = dgit_sign_detached(&sig, NULL, NULL, keyid(p),
+		    p->tagtext[i], strlen(p->tagtext[i]))))
+			return dgit_error_wrap(err, "cannot sign tag '%s'",
+			    p->tag[i]);
+		err = dgit_push_tag_write(&oid, p->repo, p->tag[i],
+		    p->tagtext[i], sig);
+		free(sig);
+		if (err)
+			return err;
+		dgit_msg(p->o->info, p->o->info_arg, "made signed tag %s",
+		    p->tag[i]);
+	}
+	return NULL;
+}
+
+/* archive_has for the .changes: an orig the suite lists already. */
+static const struct dgit_error *
+archive_has(int *have, const char *name, const char *sha256, void *arg)
+{
+	struct dgit_pushsource *p = arg;
+
+	*have = 0;
+	if (p->asrc == NULL)
+		return NULL;
+	for (size_t i = 0; i < p->asrc->nfiles; i++) {
+		if (strcmp(p->asrc->files[i].name, name) != 0)
+			continue;
+		if (sha256[0] && strcmp(p->asrc->files[i].sha256, sha256) != 0)
+			return dgit_error_fmt(DGIT_ERR_CHECKSUM, "'%s' is in "
+			    "%s with other contents; use the archive's file "
+			    "(dgit fetch puts it beside the tree)", name,
+			    p->csuite);
+		*have = 1;
+	}
+	return NULL;
+}
+
+/*
+ * Write text to path clearsigned, unless path already holds a signed
+ * message of exactly this text (an earlier run's; kept, so its
+ * signature stays the same).
+ */
+static const struct dgit_error *
+sign_file(struct dgit_pushsource *p, const char *path, const char *name,
+    const char *text, size_t len)
+{
+	const struct dgit_error *err;
+	char *cur = NULL, *curtext = NULL, *signd = NULL;
+	size_t curlen, ctl, sl;
+	int was_signed = 0;
+
+	if (dgit_fs_read_file(&cur, &curlen, path, MAX_CONTROL) == NULL &&
+	    dgit_push_unsigned_text(&curtext, &ctl, &was_signed, cur, curlen,
+	    name) == NULL && was_signed && ctl == len &&
+	    memcmp(curtext, text, len) == 0) {
+		free(cur);
+		free(curtext);
+		dgit_msg(p->o->info, p->o->info_arg, "%s is already signed",
+		    name);
+		return NULL;
+	}
+	free(cur);
+	free(curtext);
+	if ((err = dgit_sign_clear(&signd, &sl, NULL, keyid(p), text, len)))
+		return dgit_error_wrap(err, "cannot sign '%s'", name);
+	err = dgit_fs_write_file_atomic(path, signd, sl, 0);
+	free(signd);
+	if (err == NULL)
+		dgit_msg(p->o->info, p->o->info_arg, "signed %s", name);
+	return err;
+}
+
+static const struct dgit_error *
+sign_files(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	char *buf = NULL, *text = NULL, *value = NULL, hex[GIT_OID_HEXSZ + 1];
+	size_t len, tl;
+
+	git_oid_tostr(hex, sizeof hex, &p->head);
+	if (asprintf(&value, "%s %s %s %s", hex, p->nomdistro, p->tag[0],
+	    p->reader_url) < 0)
+		return dgit_error(DGIT_ERR_NOMEM);
+	if ((err = dgit_fs_read_file(&buf, &len, p->dsc_path, MAX_CONTROL)))
+		goto done;
+	if ((err = dgit_push_dsc_with_dgit(&text, &tl, buf, len, value,
+	    p->dsc_name)))
+		goto done;
+	if ((err = sign_file(p, p->dsc_path, p->dsc_name, text, tl)))
+		goto done;
+	free(buf);
+	free(text);
+	buf = text = NULL;
+	if ((err = dgit_fs_read_file(&buf, &len, p->changes_path,
+	    MAX_CONTROL)))
+		goto done;
+	if ((err = dgit_push_changes_files(&text, &tl, buf, len,
+	    p->changes_name, p->dsc, p->dsc_name, p->o->bpd, archive_has, p)))
+		goto done;
+	err = sign_file(p, p->changes_path, p->changes_name, text, tl);
+done:
+	free(buf);
+	free(text);
+	free(value);
+	return err;
+}
+
+/* Run a tool the user would run, its output theirs unless -q. */
+static const struct dgit_error *
+run_tool(const struct dgit_pushsource *p, const char *const *argv,
+    const char *cwd)
+{
+	struct dgit_run_opts ro;
+
+	memset(&ro, 0, sizeof ro);
+	ro.cwd = cwd;
+	if (p->o->quiet)
+		ro.out = ro.err = DGIT_RUN_OUT_NULL;
+	return dgit_run(NULL, argv, &ro);
+}
+
+/*
+ * A file:// git server repository that does not exist yet is made for a
+ * new package: by the server's own init-repo (hooks installed) when
+ * dgit-distro.DISTRO.git-create is "init-repo:PROGRAM", else as a plain
+ * bare repository.
+ */
+static const struct dgit_error *
+ensure_server_repo(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	const char *path, *how, *base;
+	char *dir = NULL, *want = NULL;
+
+	if (strncmp(p->push_url, "file://", 7) != 0)
+		return NULL;
+	path = p->push_url + 7;
+	if (exists(path))
+		return NULL;
+	if (p->asrc != NULL && !p->o->new_pkg)
+		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "the dgit git "
+		    "server has no repository '%s' for %s; fix "
+		    "dgit-distro.%s.git-url and run this again (the "
+		    "tags and signed files are kept)", path, p->ce->package,
+		    p->distro);
+	how = dgit_config_get_distro(p->cfg, p->distro, "git-create");
+	dgit_msg(p->o->info, p->o->info_arg, "creating %s on the dgit git "
+	    "server", path);
+	if (how == NULL || strcmp(how, "true") == 0) {
+		const char *argv[] = { "git", "init", "-q", "--bare", path,
+		    NULL };
+
+		return run_tool(p, argv, NULL);
+	}
+	if (strncmp(how, "init-repo:", 10) != 0 || how[10] != '/')
+		return dgit_error_fmt(DGIT_ERR_USAGE, "dgit-distro.%s.git-create "
+		    "is '%s'; it must be 'true' or 'init-repo:PROGRAM' (an "
+		    "absolute path to dgit-repos-server)", p->distro, how);
+	/* init-repo makes SERVERDIR/PACKAGE.git: the URL must name that */
+	base = strrchr(path, '/');
+	if (base == NULL || base == path ||
+	    asprintf(&want, "/%s.git", p->ce->package) < 0) {
+		want = NULL;
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "dgit-distro.%s.git-url "
+		    "'%s' does not name SERVERDIR/%s.git", p->distro,
+		    p->push_url, p->ce->package);
+		goto done;
+	}
+	if (strcmp(base, want) != 0) {
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "'%s' is not "
+		    "SERVERDIR%s, which init-repo makes; fix "
+		    "dgit-distro.%s.git-url", path, want, p->distro);
+		goto done;
+	}
+	if ((dir = strndup(path, (size_t)(base - path))) == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	{
+		const char *argv[] = { how + 10, "init-repo", dir,
+		    p->ce->package, NULL };
+		struct dgit_run_opts ro;
+		struct dgit_run_result res = DGIT_RUN_RESULT_INIT;
+
+		memset(&ro, 0, sizeof ro);
+		ro.out = DGIT_RUN_OUT_NULL;
+		ro.err = DGIT_RUN_OUT_CAPTURE;
+		err = dgit_run(&res, argv, &ro);
+		dgit_run_result_release(&res);
+	}
+done:
+	free(dir);
+	free(want);
+	return err;
+}
+
+static const struct dgit_error *
+push_to_server(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	char hex[GIT_OID_HEXSZ + 1], *spec[3] = { NULL, NULL, NULL };
+	const char *argv[12];
+	int n = 0;
+
+	git_oid_tostr(hex, sizeof hex, &p->head);
+	if (asprintf(&spec[0], "%s%s:refs/dgit/%s", p->o->not_ff ? "+" : "",
+	    hex, p->csuite) < 0 ||
+	    asprintf(&spec[1], "%srefs/tags/%s", p->o->not_ff ? "+" : "",
+	    p->tag[0]) < 0 ||
+	    asprintf(&spec[2], "%srefs/tags/%s", p->o->not_ff ? "+" : "",
+	    p->tag[1]) < 0) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	argv[n++] = "git";
+	argv[n++] = "-c";
+	argv[n++] = "push.followTags=false";
+	argv[n++] = "push";
+	argv[n++] = "--atomic";
+	argv[n++] = p->push_url;
+	argv[n++] = spec[0];
+	argv[n++] = spec[1];
+	argv[n++] = spec[2];
+	argv[n] = NULL;
+	dgit_msg(p->o->info, p->o->info_arg, "pushing to %s", p->push_url);
+	if ((err = run_tool(p, argv, git_repository_workdir(p->repo))))
+		err = dgit_error_wrap(err, "git push to '%s' failed; fix the "
+		    "problem and run this again: the tags and signed files "
+		    "are kept and will be reused", p->push_url);
+done:
+	for (int i = 0; i < 3; i++)
+		free(spec[i]);
+	return err;
+}
+
+static const struct dgit_error *
+update_tracking(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	char *lrref = NULL;
+	git_oid old;
+	int had;
+
+	if ((err = dgit_history_tracking_ref(&lrref, p->csuite)))
+		return err;
+	had = git_reference_name_to_id(&old, p->repo, lrref) == 0;
+	err = dgit_history_update_ref(p->repo, lrref, had ? &old : NULL,
+	    &p->head, "dgit push");
+	free(lrref);
+	return err;
+}
+
+static const struct dgit_error *
+upload(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	const char *host = dgit_config_get_distro(p->cfg, p->distro,
+	    "upload-host");
+	const char *argv[5];
+	char *log = NULL;
+	int n = 0;
+	size_t l = strlen(p->changes_path);
+
+	/* dput's record of a finished upload: CHANGES less .changes,
+	 * then .HOST.upload */
+	if (host && l > 8) {
+		if (asprintf(&log, "%.*s.%s.upload", (int)(l - 8),
+		    p->changes_path, host) < 0)
+			return dgit_error(DGIT_ERR_NOMEM);
+		n = exists(log);
+		if (n)
+			dgit_msg(p->o->info, p->o->info_arg, "%s was uploaded "
+			    "already (%s)", p->changes_name, log);
+		free(log);
+		if (n)
+			return NULL;
+	}
+	n = 0;
+	argv[n++] = "dput";
+	if (host)
+		argv[n++] = host;
+	argv[n++] = p->changes_path;
+	argv[n] = NULL;
+	dgit_msg(p->o->info, p->o->info_arg, "uploading %s with dput%s%s",
+	    p->changes_name, host ? " to " : "", host ? host : "");
+	if ((err = run_tool(p, argv, NULL)))
+		return dgit_error_wrap(err, "upload of '%s' failed; fix the "
+		    "problem and run this again (or dput it yourself)",
+		    p->changes_path);
+	return NULL;
+}
+
+void
+dgit_pushsource_free(struct dgit_pushsource *p)
+{
+	if (p == NULL)
+		return;
+	dgit_archive_source_free(p->asrc);
+	dgit_archive_release_free(p->rel);
+	dgit_changelog_free(p->cl);
+	dgit_dsc_free(p->dsc);
+	git_signature_free(p->clog_sig);
+	free(p->csuite);
+	free(p->dsc_name);
+	free(p->changes_name);
+	free(p->dsc_path);
+	free(p->changes_path);
+	free(p->reader_url);
+	free(p->push_url);
+	for (int i = 0; i < 2; i++) {
+		free(p->tag[i]);
+		free(p->tagtext[i]);
+	}
+	free(p);
+}
+
+const struct dgit_error *
+dgit_pushsource_new(struct dgit_pushsource **out, git_repository *repo,
+    struct dgit_config *cfg, const char *distro)
+{
+	struct dgit_pushsource *p;
+
+	*out = NULL;
+	if ((p = calloc(1, sizeof *p)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	*out = p;
+	p->repo = repo;
+	p->cfg = cfg;
+	return read_changelog(p, distro);
+}
+
+const char *
+dgit_pushsource_distro(const struct dgit_pushsource *p)
+{
+	return p->distro;
+}
+
+/* The names and paths of the .dsc and the .changes in the bpd. */
+static const struct dgit_error *
+file_names(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	const char *bpd = p->o->bpd, *ch = p->o->changes;
+	char *nov = NULL;
+
+	if ((err = dgit_version_noepoch(&nov, p->ce->version)))
+		return err;
+	if (asprintf(&p->dsc_name, "%s_%s.dsc", p->ce->package, nov) < 0)
+		p->dsc_name = NULL;
+	if (ch) {
+		const char *b = strrchr(ch, '/');
+
+		p->changes_name = strdup(b ? b + 1 : ch);
+		if (ch[0] == '/')
+			p->changes_path = strdup(ch);
+		else if (asprintf(&p->changes_path, "%s/%s", bpd, ch) < 0)
+			p->changes_path = NULL;
+	} else if (asprintf(&p->changes_name, "%s_%s_source.changes",
+	    p->ce->package, nov) < 0)
+		p->changes_name = NULL;
+	if (p->changes_path == NULL && p->changes_name && !ch &&
+	    asprintf(&p->changes_path, "%s/%s", bpd, p->changes_name) < 0)
+		p->changes_path = NULL;
+	free(nov);
+	if (p->dsc_name == NULL || p->changes_name == NULL ||
+	    p->changes_path == NULL ||
+	    asprintf(&p->dsc_path, "%s/%s", bpd, p->dsc_name) < 0)
+		return dgit_error(DGIT_ERR_NOMEM);
+	return NULL;
+}
+
+/* The .dsc to push: the given build, an earlier run's, or a new one. */
+static const struct dgit_error *
+get_build(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+
+	if (p->o->built || p->o->changes) {
+		if (!exists(p->dsc_path) || !exists(p->changes_path))
+			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no '%s' "
+			    "and '%s' to upload; build them first, or use "
+			    "dgit push-source", p->dsc_path, p->changes_path);
+		return read_dsc(p, 1);
+	}
+	if (p->o->dry_run) {
+		dgit_msg(p->o->info, p->o->info_arg, "would build %s and %s "
+		    "(quilt fixup, dpkg-source -b, dpkg-genchanges -S, "
+		    "checked against HEAD)", p->dsc_name, p->changes_name);
+		return NULL;
+	}
+	if (signed_for_head(p)) {
+		dgit_msg(p->o->info, p->o->info_arg, "%s is signed already, "
+		    "for HEAD; using it", p->dsc_name);
+		return read_dsc(p, 1);
+	}
+	if ((err = build_source(p)))
+		return err;
+	return read_dsc(p, 0);
+}
+
+static void
+fill_result(struct dgit_pushsource_result *r,
+    const struct dgit_pushsource *p, enum dgit_pushsource_stage stage)
+{
+	r->stage = stage;
+	git_oid_tostr(r->head, sizeof r->head, &p->head);
+	r->version = p->ce->version;
+	r->tag[0] = p->tag[0];
+	r->tag[1] = p->tag[1];
+	r->dsc_name = p->dsc_name;
+	r->changes_name = p->changes_name;
+	r->csuite = p->csuite;
+	r->push_url = p->push_url;
+	r->upload_host = dgit_config_get_distro(p->cfg, p->distro,
+	    "upload-host");
+}
+
+const struct dgit_error *
+dgit_pushsource_run(struct dgit_pushsource_result *res,
+    struct dgit_pushsource *p, const struct dgit_pushsource_opts *opts)
+{
+	const struct dgit_error *err;
+
+	memset(res, 0, sizeof *res);
+	p->o = opts;
+	if ((err = git_url(&p->reader_url, p, 0)) ||
+	    (err = git_url(&p->push_url, p, 1)) ||
+	    (err = query_archive(p)) || (err = check_history(p)) ||
+	    (err = file_names(p)) || (err = get_build(p)) ||
+	    (err = make_pseudomerge(p)) || (err = make_tag_texts(p)))
+		return err;
+	if (p->o->dry_run) {
+		fill_result(res, p, DGIT_PUSHSOURCE_DRY_RUN);
+		return NULL;
+	}
+	if ((err = sign_tags(p)) || (err = sign_files(p)))
+		return err;
+	if (p->o->damp_run) {
+		fill_result(res, p, DGIT_PUSHSOURCE_SIGNED);
+		return NULL;
+	}
+	if ((err = ensure_server_repo(p)) || (err = push_to_server(p)) ||
+	    (err = update_tracking(p)) || (err = upload(p)))
+		return err;
+	fill_result(res, p, DGIT_PUSHSOURCE_DONE);
+	return NULL;
+}

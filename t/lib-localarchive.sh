@@ -1,0 +1,49 @@
+# A local archive (dgit local-archive init) for push tests.  Source after
+# t/test-lib.sh and t/lib-archive.sh; needs reprepro, dput and dch.
+#
+#   $LA                    the archive's directory (made by la_init)
+#   la_init                import the uploader key, make the archive
+#                          signed-for by it
+#   dsc_tree FIXTURE DIR   DIR/PKG: a git repository of what dpkg-source
+#                          -x makes of the fixture (less .pc), one commit;
+#                          the orig tarballs beside it, in DIR
+#   sources_version PKG    the version the archive's sid lists
+
+test_need_cmd reprepro
+test_need_cmd dput
+test_need_cmd dch
+
+LA="$TRASH_DIRECTORY/la"
+
+la_cleanup_() {
+	gpgconf --homedir "$LA/gnupg" --kill all >/dev/null 2>&1
+	return 0
+}
+test_atexit la_cleanup_
+
+la_init() {
+	gpg_import_key uploader &&
+	"$DGIT" local-archive init "$LA" --key "$(key_fpr uploader)" "$@"
+}
+
+dsc_tree() {
+	dsc=$(fixture_built "$1") &&
+	pkg=$(sed -n 's/^Source: //p' "$dsc") &&
+	mkdir -p "$2" &&
+	for f in $(dsc_files_ "$dsc"); do
+		case "$f" in
+		*.orig.*|*.orig-*) cp "$(dirname "$dsc")/$f" "$2/" || return 1 ;;
+		esac
+	done &&
+	dpkg-source -x "$dsc" "$2/$pkg" >/dev/null 2>&1 &&
+	rm -rf "$2/$pkg/.pc" &&
+	(cd "$2/$pkg" && git init -q &&
+	 git config user.name "A Maintainer" &&
+	 git config user.email maint@example.org &&
+	 git add -A -f && git commit -q -m "$pkg as dpkg-source -x has it")
+}
+
+sources_version() {
+	sed -n "/^Package: $1\$/,/^\$/s/^Version: //p" \
+	    "$LA/public/dists/sid/main/source/Sources"
+}
