@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "dgit_changelog.h"
+#include "dgit_chars.h"
 #include "dgit_date.h"
 #include "dgit_error.h"
 
@@ -94,37 +95,11 @@ dgit_changelog_free(struct dgit_changelog *cl)
 	free(cl);
 }
 
-/* Perl's \s and \w, which dpkg's patterns use. */
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
-	    c == '\f' || c == '\v';
-}
-
-static int
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
-is_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int
-is_word(char c)
-{
-	return is_alpha(c) || is_digit(c) || c == '_';
-}
-
 /* [-+0-9a-z.] case-insensitively */
 static int
 is_name_char(char c)
 {
-	return is_alpha(c) || is_digit(c) || c == '-' || c == '+' || c == '.';
+	return dgit_is_alpha(c) || dgit_is_digit(c) || c == '-' || c == '+' || c == '.';
 }
 
 static char *
@@ -257,23 +232,23 @@ version_problem(const char *v)
 		return "version is empty";
 	if (colon) {
 		for (p = v; p < colon; p++)
-			if (!is_digit(*p))
+			if (!dgit_is_digit(*p))
 				return "epoch is not a number";
 		if (colon == v)
 			return "epoch is empty";
 		up = colon + 1;
 	}
 	dash = strrchr(up, '-');
-	if (!is_digit(*up))
+	if (!dgit_is_digit(*up))
 		return "version does not start with a digit";
 	for (p = up; *p && (dash == NULL || p < dash); p++)
-		if (!(is_alpha(*p) || is_digit(*p) || strchr(".+~-:", *p)))
+		if (!(dgit_is_alpha(*p) || dgit_is_digit(*p) || strchr(".+~-:", *p)))
 			return "version contains an illegal character";
 	if (dash) {
 		if (dash[1] == '\0')
 			return "revision is empty";
 		for (p = dash + 1; *p; p++)
-			if (!(is_alpha(*p) || is_digit(*p) ||
+			if (!(dgit_is_alpha(*p) || dgit_is_digit(*p) ||
 			    strchr(".+~", *p)))
 				return "revision contains an illegal "
 				    "character";
@@ -293,7 +268,7 @@ match_header(struct header *h, const char *line, size_t n)
 	const char *p = line, *e = line + n;
 
 	memset(h, 0, sizeof *h);
-	if (p >= e || !is_word(*p))
+	if (p >= e || !dgit_is_word(*p))
 		return 0;
 	h->pkg = p++;
 	while (p < e && is_name_char(*p))
@@ -311,7 +286,7 @@ match_header(struct header *h, const char *line, size_t n)
 	h->dists = p;
 	for (;;) {
 		const char *q = p;
-		while (q < e && is_space(*q))
+		while (q < e && dgit_is_space(*q))
 			q++;
 		if (q == p || q >= e || !is_name_char(*q))
 			break;
@@ -358,7 +333,7 @@ add_entry(struct parser *ps, const struct header *h)
 		return dgit_error(DGIT_ERR_NOMEM);
 	for (p = dists; p < de;) {
 		const char *s;
-		while (is_space(*p))
+		while (dgit_is_space(*p))
 			p++;
 		for (s = p; p < de && is_name_char(*p); p++)
 			;
@@ -376,9 +351,9 @@ add_entry(struct parser *ps, const struct header *h)
 	}
 
 	/* options: split on \s*,\s*, each key=\s*value */
-	while (e > opt && is_space(e[-1]))
+	while (e > opt && dgit_is_space(e[-1]))
 		e--;
-	while (opt < e && is_space(*opt))
+	while (opt < e && dgit_is_space(*opt))
 		opt++;
 	{
 		size_t nopt = 0;
@@ -398,11 +373,11 @@ add_entry(struct parser *ps, const struct header *h)
 		comma = memchr(p, ',', e - p);
 		ve = comma ? comma : e;
 		p = comma ? comma + 1 : e;
-		while (p < e && is_space(*p))
+		while (p < e && dgit_is_space(*p))
 			p++;
-		while (ve > s && is_space(ve[-1]))
+		while (ve > s && dgit_is_space(ve[-1]))
 			ve--;
-		for (ke = s; ke < ve && (is_alpha(*ke) || is_digit(*ke) ||
+		for (ke = s; ke < ve && (dgit_is_alpha(*ke) || dgit_is_digit(*ke) ||
 		    *ke == '-'); ke++)
 			;
 		if (ke == s || ke >= ve || *ke != '=') {
@@ -412,7 +387,7 @@ add_entry(struct parser *ps, const struct header *h)
 				return err;
 			continue;
 		}
-		for (vs = ke + 1; vs < ve && is_space(*vs); vs++)
+		for (vs = ke + 1; vs < ve && dgit_is_space(*vs); vs++)
 			;
 		if (vs == ve) {
 			snprintf(msg, sizeof msg, "bad key-value after ';': "
@@ -442,7 +417,7 @@ add_entry(struct parser *ps, const struct header *h)
 		if ((size_t)(ke - s) == 7 && strncasecmp(s, "urgency", 7) == 0) {
 			const char *u;
 			char *lc;
-			for (u = vs; u < ve && !is_space(*u); u++)
+			for (u = vs; u < ve && !dgit_is_space(*u); u++)
 				;
 			if ((ent->urgency = lc = xstrndup(vs, u - vs)) == NULL)
 				return dgit_error(DGIT_ERR_NOMEM);
@@ -518,9 +493,9 @@ parse_trailer(struct parser *ps, const char *line, size_t n, int *ok)
 		memcpy(m + nl + 2, lt + 1, el);
 		memcpy(m + nl + 2 + el, ">", 2);
 		ent->maintainer = m;
-		while (nl > 0 && is_space(ns[nl - 1]))
+		while (nl > 0 && dgit_is_space(ns[nl - 1]))
 			nl--;
-		while (nl > 0 && is_space(*ns)) {
+		while (nl > 0 && dgit_is_space(*ns)) {
 			ns++;
 			nl--;
 		}
@@ -609,8 +584,8 @@ skip_line(const char *line, size_t n)
 				return 1;
 		return 0;
 	}
-	if (n >= 2 && line[0] == '$' && is_word(line[1])) {
-		for (p = line + 1; p < line + n && is_word(*p); p++)
+	if (n >= 2 && line[0] == '$' && dgit_is_word(line[1])) {
+		for (p = line + 1; p < line + n && dgit_is_word(*p); p++)
 			;
 		if (p < line + n && *p == ':' &&
 		    memchr(p, '$', line + n - p) != NULL)
@@ -628,7 +603,7 @@ stop_line(const char *line, size_t n)
 		return 1;
 	if (e - p >= 2 && p[0] == ';' && p[1] == ';') {
 		p += 2;
-		while (p < e && is_space(*p))
+		while (p < e && dgit_is_space(*p))
 			p++;
 	}
 	return e - p >= 16 && strncasecmp(p, "Local variables:", 16) == 0;
@@ -660,7 +635,7 @@ parse_line(struct parser *ps, const char *line, size_t n, int first_only,
 	*stop = 0;
 	if (n > 0 && line[n - 1] == '\r')
 		n--;
-	if (n > 0 && !is_space(line[0])) {
+	if (n > 0 && !dgit_is_space(line[0])) {
 		struct header h;
 
 		if (match_header(&h, line, n)) {
@@ -731,7 +706,7 @@ parse_line(struct parser *ps, const char *line, size_t n, int first_only,
 		ps->strict = 0;
 		return NULL;
 	}
-	for (lead = 0; lead < n && is_space(line[lead]); lead++)
+	for (lead = 0; lead < n && dgit_is_space(line[lead]); lead++)
 		;
 	if (lead == n) {
 		if (ps->expect == CHANGES_OR_TRAILER)
@@ -753,7 +728,7 @@ parse_line(struct parser *ps, const char *line, size_t n, int first_only,
 		}
 		ps->expect = CHANGES_OR_TRAILER;
 		/* trailing blanks dropped, as dpkg-parsechangelog prints */
-		while (n > lead && is_space(line[n - 1]))
+		while (n > lead && dgit_is_space(line[n - 1]))
 			n--;
 		return chg_add(ps, line, n);
 	case FIRST_HEADING:

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "dgit_chars.h"
 #include "dgit_date.h"
 
 static const char *const months[] = { "January", "February", "March",
@@ -15,26 +16,6 @@ static const char *const months[] = { "January", "February", "March",
     "November", "December" };
 static const char *const wdays[] = { "Mon", "Tue", "Wed", "Thu", "Fri",
     "Sat", "Sun" };
-
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
-	    c == '\f' || c == '\v';
-}
-
-static int
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
-is_word(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    is_digit(c) || c == '_';
-}
 
 /* n digits at s as a number. */
 static int
@@ -82,7 +63,7 @@ zone_name(const char *p, const char *e)
 		size_t l = strlen(names[i]);
 
 		if ((size_t)(e - p) >= l && memcmp(p, names[i], l) == 0 &&
-		    (p + l == e || is_space(p[l])))
+		    (p + l == e || dgit_is_space(p[l])))
 			return l;
 	}
 	return 0;
@@ -97,7 +78,7 @@ dgit_date_scan(struct dgit_date *d, const char *s, size_t n, unsigned flags)
 
 	memset(d, 0, sizeof *d);
 	/* optional "Day," */
-	for (w = p; w < e && is_word(*w); w++)
+	for (w = p; w < e && dgit_is_word(*w); w++)
 		;
 	if (w > p && w < e && *w == ',') {
 		wl = (size_t)(w - p);
@@ -107,50 +88,50 @@ dgit_date_scan(struct dgit_date *d, const char *s, size_t n, unsigned flags)
 		if (i == 7)
 			d->warn = "ignoring invalid week day";
 		p = w + 1;
-		while (p < e && is_space(*p))
+		while (p < e && dgit_is_space(*p))
 			p++;
 	}
-	for (w = p; w < e && is_digit(*w); w++)
+	for (w = p; w < e && dgit_is_digit(*w); w++)
 		;
 	if (w - p < 1 || w - p > 2)
 		return -1;
 	day = digits(p, (size_t)(w - p));
 	p = w;
-	if (p >= e || !is_space(*p))
+	if (p >= e || !dgit_is_space(*p))
 		return -1;
-	while (p < e && is_space(*p))
+	while (p < e && dgit_is_space(*p))
 		p++;
-	for (mon = p; p < e && is_word(*p); p++)
+	for (mon = p; p < e && dgit_is_word(*p); p++)
 		;
 	monl = (size_t)(p - mon);
-	if (monl == 0 || p >= e || !is_space(*p))
+	if (monl == 0 || p >= e || !dgit_is_space(*p))
 		return -1;
-	while (p < e && is_space(*p))
+	while (p < e && dgit_is_space(*p))
 		p++;
-	for (w = p; w < e && is_digit(*w); w++)
+	for (w = p; w < e && dgit_is_digit(*w); w++)
 		;
 	if (w - p != 4)
 		return -1;
 	year = digits(p, 4);
 	p = w;
-	if (p >= e || !is_space(*p))
+	if (p >= e || !dgit_is_space(*p))
 		return -1;
-	while (p < e && is_space(*p))
+	while (p < e && dgit_is_space(*p))
 		p++;
-	for (w = p; w < e && is_digit(*w); w++)
+	for (w = p; w < e && dgit_is_digit(*w); w++)
 		;
 	if (w - p < 1 || w - p > 2)
 		return -1;
 	hh = digits(p, (size_t)(w - p));
 	p = w;
-	if (e - p < 6 || p[0] != ':' || !is_digit(p[1]) || !is_digit(p[2]) ||
-	    p[3] != ':' || !is_digit(p[4]) || !is_digit(p[5]))
+	if (e - p < 6 || p[0] != ':' || !dgit_is_digit(p[1]) || !dgit_is_digit(p[2]) ||
+	    p[3] != ':' || !dgit_is_digit(p[4]) || !dgit_is_digit(p[5]))
 		return -1;
 	mm = digits(p + 1, 2);
 	ss = digits(p + 4, 2);
 	p += 6;
 	d->len = (size_t)(p - s);
-	while (p < e && is_space(*p))
+	while (p < e && dgit_is_space(*p))
 		p++;
 	if ((flags & DGIT_DATE_ZONE_NAMES) && p == e) {
 		/* no zone at all: UTC */
@@ -162,8 +143,8 @@ dgit_date_scan(struct dgit_date *d, const char *s, size_t n, unsigned flags)
 		if (p == s + d->len)
 			return -1;         /* no space before the zone */
 		if (e - p < 5 || (p[0] != '+' && p[0] != '-') ||
-		    !is_digit(p[1]) || !is_digit(p[2]) || !is_digit(p[3]) ||
-		    !is_digit(p[4]))
+		    !dgit_is_digit(p[1]) || !dgit_is_digit(p[2]) || !dgit_is_digit(p[3]) ||
+		    !dgit_is_digit(p[4]))
 			return -1;
 		sign = p[0] == '-' ? -1 : 1;
 		zh = digits(p + 1, 2);
@@ -171,7 +152,7 @@ dgit_date_scan(struct dgit_date *d, const char *s, size_t n, unsigned flags)
 		p += 5;
 		d->len = (size_t)(p - s);
 	}
-	while (p < e && is_space(*p))
+	while (p < e && dgit_is_space(*p))
 		p++;
 	if (p != e)
 		return -1;
