@@ -95,7 +95,7 @@ awk -v RS= -v FS='\n' '{
 }' "$D/Sources" | sort -u -k1,1 >"$D/index.txt"
 total=$(wc -l <"$D/index.txt")
 step=$((total / N)); [ "$step" -ge 1 ] || step=1
-awk -v s="$step" 'NR % s == 1' "$D/index.txt" >"$D/picked.txt"
+awk -v s="$step" '(NR - 1) % s == 0' "$D/index.txt" >"$D/picked.txt"
 
 # 2. Download the Debian parts (in parallel), checking each against Sources.
 mkdir -p "$D/dl" "$D/x" "$D/cl" "$D/p"
