@@ -364,11 +364,11 @@ test_expect_success 'push through the ssh dispatcher (git with a fake ssh)' '
 test_expect_success 'doc/dgit-repos-server.1 renders without warnings and names every command' '
 	groff -ww -man -Tutf8 "$SRC_DIR/doc/dgit-repos-server.1" >man.out 2>man.err &&
 	test_must_fail test -s man.err &&
-	for c in init-repo ssh hook; do
+	for c in init-repo ssh receive-pack hook; do
 		test_grep "$c" man.out >/dev/null || return 1
 	done &&
 	"$SERVER_BIN" --help >help &&
-	for c in init-repo ssh hook; do
+	for c in init-repo ssh receive-pack hook; do
 		test_grep "$c" help >/dev/null || return 1
 	done
 '
