@@ -4,6 +4,7 @@
  *
  *   dgit-repos-server init-repo SERVERDIR PACKAGE
  *   dgit-repos-server ssh SERVERDIR          (ssh forced command)
+ *   dgit-repos-server receive-pack SERVERDIR/PACKAGE.git   (file://)
  *   dgit-repos-server hook pre-receive|post-receive SERVERDIR PACKAGE
  */
 #include <errno.h>
@@ -26,6 +27,7 @@ usage(FILE *fp)
 {
 	fprintf(fp, "usage: " PROG " init-repo SERVERDIR PACKAGE\n"
 	    "       " PROG " ssh SERVERDIR\n"
+	    "       " PROG " receive-pack SERVERDIR/PACKAGE.git\n"
 	    "       " PROG " hook pre-receive|post-receive SERVERDIR "
 	    "PACKAGE\n");
 }
@@ -42,6 +44,17 @@ say_stderr(void *arg, const char *line)
 {
 	(void)arg;
 	fprintf(stderr, "%s\n", line);
+}
+
+static char *
+self_exe(void)
+{
+	char *exe = realpath("/proc/self/exe", NULL);
+
+	if (exe == NULL)
+		fprintf(stderr, PROG ": cannot find this program's path: %s\n",
+		    strerror(errno));
+	return exe;
 }
 
 static int
@@ -61,12 +74,8 @@ cmd_init_repo(int argc, char **argv)
 	if (err)
 		return fail(err);
 	dgit_server_config_free(cfg);
-	exe = realpath("/proc/self/exe", NULL);
-	if (exe == NULL) {
-		fprintf(stderr, PROG ": cannot find this program's path: %s\n",
-		    strerror(errno));
+	if ((exe = self_exe()) == NULL)
 		return 1;
-	}
 	err = dgit_server_init_repo(&path, argv[2], argv[3], exe);
 	free(exe);
 	if (err)
@@ -77,28 +86,83 @@ cmd_init_repo(int argc, char **argv)
 }
 
 static int
-cmd_ssh(int argc, char **argv)
+serve(const char *serverdir, const char *package, int receive)
 {
 	const struct dgit_error *err;
 	struct dgit_server_config *cfg = NULL;
-	char **gitargv = NULL;
+	char *exe = NULL;
+
+	err = dgit_server_config_load(&cfg, serverdir);
+	if (err == NULL && receive) {
+		if ((exe = self_exe()) == NULL) {
+			dgit_server_config_free(cfg);
+			return 1;
+		}
+		err = dgit_server_receive_pack(cfg, package, exe);
+	} else if (err == NULL) {
+		err = dgit_server_upload_pack(cfg, package);
+	}
+	dgit_server_config_free(cfg);
+	free(exe);
+	if (err && err->code == DGIT_ERR_CHILD)
+		return 1;       /* git has told the client */
+	return err ? fail(err) : 0;
+}
+
+static int
+cmd_ssh(int argc, char **argv)
+{
+	const struct dgit_error *err;
+	char *package = NULL;
+	int receive, rc;
 
 	if (argc != 3) {
 		usage(stderr);
 		return 2;
 	}
-	err = dgit_server_config_load(&cfg, argv[2]);
-	if (err == NULL)
-		err = dgit_server_ssh_command(&gitargv, cfg,
-		    getenv("SSH_ORIGINAL_COMMAND"));
-	dgit_server_config_free(cfg);
+	err = dgit_server_ssh_parse(&package, &receive,
+	    getenv("SSH_ORIGINAL_COMMAND"));
 	if (err)
 		return fail(err);
-	execvp(gitargv[0], gitargv);
-	fprintf(stderr, PROG ": cannot run '%s': %s\n", gitargv[0],
-	    strerror(errno));
-	dgit_server_argv_free(gitargv);
-	return 1;
+	rc = serve(argv[2], package, receive);
+	free(package);
+	return rc;
+}
+
+/*
+ * receive-pack SERVERDIR/PACKAGE.git: git's --receive-pack for file://
+ * pushes, so that a new package's first push makes its repository as
+ * over ssh.
+ */
+static int
+cmd_receive_pack(int argc, char **argv)
+{
+	char *path, *slash, *dot;
+	int rc;
+
+	if (argc != 3) {
+		usage(stderr);
+		return 2;
+	}
+	path = strdup(argv[2]);
+	if (path == NULL)
+		return 1;
+	while (strlen(path) > 1 && path[strlen(path) - 1] == '/')
+		path[strlen(path) - 1] = '\0';
+	slash = strrchr(path, '/');
+	dot = strrchr(path, '.');
+	if (slash == NULL || slash == path || dot == NULL || dot < slash ||
+	    strcmp(dot, ".git") != 0) {
+		fprintf(stderr, PROG ": '%s' is not SERVERDIR/PACKAGE.git\n",
+		    argv[2]);
+		free(path);
+		return 2;
+	}
+	*slash = '\0';
+	*dot = '\0';
+	rc = serve(path, slash + 1, 1);
+	free(path);
+	return rc;
 }
 
 /* The hook's stdin, whole, with a cap. */
@@ -189,6 +253,8 @@ main(int argc, char **argv)
 		rc = cmd_init_repo(argc, argv);
 	else if (strcmp(argv[1], "ssh") == 0)
 		rc = cmd_ssh(argc, argv);
+	else if (strcmp(argv[1], "receive-pack") == 0)
+		rc = cmd_receive_pack(argc, argv);
 	else if (strcmp(argv[1], "hook") == 0)
 		rc = cmd_hook(argc, argv);
 	else {

@@ -7,7 +7,13 @@
  *
  * Server layout: SERVERDIR/dgit-repos.conf (git-config format, below) and
  * one bare repository SERVERDIR/PKG.git per source package, made by
- * dgit_server_init_repo, whose hooks run this program.
+ * dgit_server_init_repo or on a new package's first push, whose hooks run
+ * this program.  Also, as Debian's server has them: SERVERDIR/_tmp/
+ * (prospective and fresh repositories, locks), SERVERDIR/_removed-tags/PKG
+ * (tags a fresh start removed, which may never come back),
+ * SERVERDIR/PKG_garbage and PKG_garbage-old (the repositories a fresh
+ * start replaced), SERVERDIR/_empty.git (what a fetch of an unknown
+ * package sees).
  *
  *   [dgit-repos]
  *       distro = debian                 required
@@ -96,15 +102,43 @@ const struct dgit_error *dgit_server_post_receive(
     const char *package, long owner_pid, dgit_server_say_fn say, void *arg);
 
 /*
+ * Run the mirror hook for PACKAGE, if there is one; its failure is only
+ * said (the push is done).  NULL always.
+ */
+const struct dgit_error *dgit_server_mirror(
+    const struct dgit_server_config *cfg, const char *package,
+    dgit_server_say_fn say, void *arg);
+
+/*
+ * git receive-pack for SERVERDIR/PACKAGE.git, talking on our stdin and
+ * stdout (for the ssh dispatcher, and for file:// pushes that name this
+ * program as their receive-pack).  A new package's first push goes into
+ * SERVERDIR/_tmp/PACKAGE_prospective.git (made as init-repo makes them,
+ * hooks running exe, an absolute path), under a lock, and is renamed into
+ * place only when the hook accepted it: a refused first push leaves no
+ * repository.  DGIT_ERR_CHILD when receive-pack failed (it has told the
+ * client why).
+ */
+const struct dgit_error *dgit_server_receive_pack(
+    const struct dgit_server_config *cfg, const char *package,
+    const char *exe);
+
+/*
+ * git upload-pack of SERVERDIR/PACKAGE.git, or, for a package the server
+ * does not have yet, of an empty repository SERVERDIR/_empty.git (made
+ * on demand), as Debian's server does.
+ */
+const struct dgit_error *dgit_server_upload_pack(
+    const struct dgit_server_config *cfg, const char *package);
+
+/*
  * The ssh forced command: parse SSH_ORIGINAL_COMMAND, which must be
  * "git-receive-pack PKG.git" or "git-upload-pack PKG.git" (the name may be
  * quoted with '' and have a leading path, which is ignored, as dgit's
- * server does).  Fills *argv (caller frees with dgit_server_argv_free)
- * with the git command to exec on SERVERDIR/PKG.git.  DGIT_ERR_USAGE for
- * anything else, DGIT_ERR_NOT_FOUND when the repository does not exist.
+ * server does).  *package is the caller's (free); *receive is 1 for
+ * receive-pack.  DGIT_ERR_USAGE for anything else.
  */
-const struct dgit_error *dgit_server_ssh_command(char ***argv,
-    const struct dgit_server_config *cfg, const char *command);
-void dgit_server_argv_free(char **argv);
+const struct dgit_error *dgit_server_ssh_parse(char **package, int *receive,
+    const char *command);
 
 #endif

@@ -38,6 +38,7 @@
 
 struct dgit_pushsource {
 	const struct dgit_pushsource_opts *o;
+	char *receive_pack;        /* --receive-pack for a new package */
 
 	/* state */
 	struct dgit_config *cfg;   /* borrowed */
@@ -579,16 +580,17 @@ run_tool(const struct dgit_pushsource *p, const char *const *argv,
 
 /*
  * A file:// git server repository that does not exist yet is made for a
- * new package: by the server's own init-repo (hooks installed) when
+ * new package: by the server's own receive-pack on the push itself
+ * (hooks installed, nothing left if the push is refused) when
  * dgit-distro.DISTRO.git-create is "init-repo:PROGRAM", else as a plain
  * bare repository.
  */
 static const struct dgit_error *
 ensure_server_repo(struct dgit_pushsource *p)
 {
-	const struct dgit_error *err;
+	const struct dgit_error *err = NULL;
 	const char *path, *how, *base;
-	char *dir = NULL, *want = NULL;
+	char *want = NULL;
 
 	if (strncmp(p->push_url, "file://", 7) != 0)
 		return NULL;
@@ -630,24 +632,23 @@ ensure_server_repo(struct dgit_pushsource *p)
 		    "dgit-distro.%s.git-url", path, want, p->distro);
 		goto done;
 	}
-	if ((dir = strndup(path, (size_t)(base - path))) == NULL) {
-		err = dgit_error(DGIT_ERR_NOMEM);
+	/*
+	 * The server's own receive-pack makes the repository, and only if
+	 * its hook accepts the push: a refused first push leaves none.
+	 */
+	if (strpbrk(how + 10, " \t\n'\"\\$`;&|<>*?()[]{}~#") != NULL) {
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "dgit-distro.%s.git-create "
+		    "names '%s', which git cannot run as a receive-pack "
+		    "(a space or shell character in it); install "
+		    "dgit-repos-server elsewhere", p->distro, how + 10);
 		goto done;
 	}
-	{
-		const char *argv[] = { how + 10, "init-repo", dir,
-		    p->ce->package, NULL };
-		struct dgit_run_opts ro;
-		struct dgit_run_result res = DGIT_RUN_RESULT_INIT;
-
-		memset(&ro, 0, sizeof ro);
-		ro.out = DGIT_RUN_OUT_NULL;
-		ro.err = DGIT_RUN_OUT_CAPTURE;
-		err = dgit_run(&res, argv, &ro);
-		dgit_run_result_release(&res);
+	if (asprintf(&p->receive_pack, "--receive-pack=%s receive-pack",
+	    how + 10) < 0) {
+		p->receive_pack = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
 	}
 done:
-	free(dir);
 	free(want);
 	return err;
 }
@@ -675,6 +676,8 @@ push_to_server(struct dgit_pushsource *p)
 	argv[n++] = "push.followTags=false";
 	argv[n++] = "push";
 	argv[n++] = "--atomic";
+	if (p->receive_pack)
+		argv[n++] = p->receive_pack;
 	argv[n++] = p->push_url;
 	argv[n++] = spec[0];
 	argv[n++] = spec[1];
@@ -765,6 +768,7 @@ dgit_pushsource_free(struct dgit_pushsource *p)
 	free(p->changes_path);
 	free(p->reader_url);
 	free(p->push_url);
+	free(p->receive_pack);
 	for (int i = 0; i < 2; i++) {
 		free(p->tag[i]);
 		free(p->tagtext[i]);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,7 +32,6 @@
 #define REMOVED_TAGS_MAX (64u * 1024 * 1024)
 #define GATE_LOG_MAX (256u * 1024)
 #define LOCK_NAME "dgit-push.lock"
-#define REMOVED_TAGS "dgit-removed-tags"
 
 struct strv {
 	char **v;
@@ -370,6 +370,52 @@ find_suite(const struct dgit_server_config *cfg, const char *name)
 	return NULL;
 }
 
+/* SERVERDIR/NAME, or SERVERDIR/_tmp/PACKAGE SUFFIX when sub is "_tmp". */
+static const struct dgit_error *
+server_path(char **out, const struct dgit_server_config *cfg,
+    const char *sub, const char *package, const char *suffix)
+{
+	int r;
+
+	if (sub)
+		r = asprintf(out, "%s/%s/%s%s", cfg->dir, sub, package, suffix);
+	else
+		r = asprintf(out, "%s/%s%s", cfg->dir, package, suffix);
+	if (r == -1) {
+		*out = NULL;
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	return NULL;
+}
+
+static const struct dgit_error *
+server_subdir(const struct dgit_server_config *cfg, const char *sub)
+{
+	char *path = NULL;
+	const struct dgit_error *err;
+
+	if (asprintf(&path, "%s/%s", cfg->dir, sub) == -1)
+		return dgit_error(DGIT_ERR_NOMEM);
+	err = dgit_fs_mkdirs(path);
+	free(path);
+	return err;
+}
+
+/* Is repo_path the package's live repository, SERVERDIR/PACKAGE.git? */
+static int
+is_live(const struct dgit_server_config *cfg, const char *repo_path,
+    const char *package)
+{
+	char *live = NULL;
+	int r;
+
+	if (server_path(&live, cfg, NULL, package, ".git"))
+		return 0;
+	r = strcmp(live, repo_path) == 0;
+	free(live);
+	return r;
+}
+
 /* ---- init-repo ---- */
 
 /* Single-quote s for the hook script; refuse what cannot be quoted. */
@@ -411,35 +457,22 @@ done:
 	return err;
 }
 
-const struct dgit_error *
-dgit_server_init_repo(char **out, const char *serverdir,
-    const char *package, const char *exe)
+/*
+ * Make the bare repository target (made beside it and renamed into place:
+ * DGIT_ERR_EXISTS when it exists).  Its hooks run exe for SERVERDIR dir,
+ * or, with exe NULL, are copies of the repository hooks_from's.
+ */
+static const struct dgit_error *
+make_repo(const char *target, const char *dir, const char *package,
+    const char *exe, const char *hooks_from)
 {
 	const struct dgit_error *err = NULL;
 	git_repository *repo = NULL;
 	git_config *gc = NULL;
-	char *target = NULL, *tmp = NULL, *dir = NULL;
+	char *tmp = NULL, *src = NULL, *dst = NULL;
 	git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+	static const char *const hooks[] = { "pre-receive", "post-receive" };
 
-	if (out)
-		*out = NULL;
-	if (!dgit_tag_package_name_ok(package))
-		return dgit_error_fmt(DGIT_ERR_USAGE, "'%s' is not a valid "
-		    "source package name", package);
-	if (exe[0] != '/')
-		return dgit_error_fmt(DGIT_ERR_USAGE, "the hook program '%s' "
-		    "must be an absolute path", exe);
-	dir = realpath(serverdir, NULL);
-	if (dir == NULL)
-		return dgit_error_from_errno("cannot open the server "
-		    "directory '%s'", serverdir);
-	if ((err = sh_word_ok(dir)) || (err = sh_word_ok(exe)))
-		goto done;
-	if (asprintf(&target, "%s/%s.git", dir, package) == -1) {
-		target = NULL;
-		err = dgit_error(DGIT_ERR_NOMEM);
-		goto done;
-	}
 	if ((err = dgit_fs_tmpdir_beside(&tmp, target)))
 		goto done;
 	opts.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH |
@@ -460,9 +493,31 @@ dgit_server_init_repo(char **out, const char *serverdir,
 		err = dgit_error_git("cannot configure '%s'", tmp);
 		goto done;
 	}
-	if ((err = write_hook(tmp, "pre-receive", exe, dir, package)) ||
-	    (err = write_hook(tmp, "post-receive", exe, dir, package)))
-		goto done;
+	for (size_t i = 0; i < 2; i++) {
+		if (exe) {
+			if ((err = write_hook(tmp, hooks[i], exe, dir,
+			    package)))
+				goto done;
+			continue;
+		}
+		free(src);
+		free(dst);
+		if (asprintf(&src, "%s/hooks/%s", hooks_from, hooks[i]) == -1)
+			src = NULL;
+		if (asprintf(&dst, "%s/hooks/%s", tmp, hooks[i]) == -1)
+			dst = NULL;
+		if (src == NULL || dst == NULL) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		if ((err = dgit_fs_copy_file(dst, src)))
+			goto done;
+		if (chmod(dst, 0755) == -1) {
+			err = dgit_error_from_errno("cannot make '%s' "
+			    "executable", dst);
+			goto done;
+		}
+	}
 	if (chmod(tmp, 0755) == -1) {
 		err = dgit_error_from_errno("cannot chmod '%s'", tmp);
 		goto done;
@@ -471,10 +526,6 @@ dgit_server_init_repo(char **out, const char *serverdir,
 		goto done;
 	free(tmp);
 	tmp = NULL;
-	if (out) {
-		*out = target;
-		target = NULL;
-	}
 done:
 	git_config_free(gc);
 	git_repository_free(repo);
@@ -482,6 +533,44 @@ done:
 		dgit_fs_remove_tree(tmp);
 		free(tmp);
 	}
+	free(src);
+	free(dst);
+	return err;
+}
+
+const struct dgit_error *
+dgit_server_init_repo(char **out, const char *serverdir,
+    const char *package, const char *exe)
+{
+	const struct dgit_error *err = NULL;
+	char *target = NULL, *dir = NULL;
+
+	if (out)
+		*out = NULL;
+	if (!dgit_tag_package_name_ok(package))
+		return dgit_error_fmt(DGIT_ERR_USAGE, "'%s' is not a valid "
+		    "source package name", package);
+	if (exe[0] != '/')
+		return dgit_error_fmt(DGIT_ERR_USAGE, "the hook program '%s' "
+		    "must be an absolute path", exe);
+	dir = realpath(serverdir, NULL);
+	if (dir == NULL)
+		return dgit_error_from_errno("cannot open the server "
+		    "directory '%s'", serverdir);
+	if ((err = sh_word_ok(dir)) || (err = sh_word_ok(exe)))
+		goto done;
+	if (asprintf(&target, "%s/%s.git", dir, package) == -1) {
+		target = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	if ((err = make_repo(target, dir, package, exe, NULL)))
+		goto done;
+	if (out) {
+		*out = target;
+		target = NULL;
+	}
+done:
 	free(target);
 	free(dir);
 	return err;
@@ -603,6 +692,7 @@ struct push {
 	size_t tag_len, payload_len;
 	struct dgit_tag_info info;
 	int policy;
+	char *fresh;                    /* FRESHREPO: the fresh repository */
 };
 
 static void
@@ -611,6 +701,7 @@ push_release(struct push *p)
 	for (size_t i = 0; i < p->nu; i++)
 		free(p->u[i].ref);
 	free(p->tag_raw);
+	free(p->fresh);
 	dgit_tag_info_release(&p->info);
 	git_repository_free(p->repo);
 }
@@ -1019,8 +1110,9 @@ check_removed(struct push *p)
 	size_t len;
 
 	git_oid_tostr(hex, sizeof hex, &p->tag->new);
-	if (asprintf(&path, "%s/%s", p->repo_path, REMOVED_TAGS) == -1)
-		return dgit_error(DGIT_ERR_NOMEM);
+	if ((err = server_path(&path, p->cfg, "_removed-tags", p->package,
+	    "")))
+		return err;
 	err = dgit_fs_read_file(&txt, &len, path, REMOVED_TAGS_MAX);
 	free(path);
 	if (err)
@@ -1384,13 +1476,95 @@ done:
 }
 
 /*
- * FRESHREPO: the policy asked for the repository to start afresh.  The
- * refs not being pushed go, and the tags among them are recorded so that
- * they can never be pushed again (appended, each line ending " .", so a
- * torn write is ignored).
+ * FRESHREPO: the policy asks for the repository to start afresh, as if it
+ * had never existed.  Refs cannot be removed from inside pre-receive (git
+ * forbids ref updates under its quarantine, and a push refused after that
+ * would have lost them), so, as Debian's server does, a fresh repository
+ * SERVERDIR/_tmp/PACKAGE_fresh.git is made now with only the pushed
+ * objects and refs; post-receive, once receive-pack has updated the live
+ * repository, puts it in the live one's place (fresh_install).
  */
 static const struct dgit_error *
-fresh_repo(struct push *p)
+fresh_make(struct push *p)
+{
+	const struct dgit_error *err = NULL;
+	git_packbuilder *pb = NULL;
+	git_revwalk *walk = NULL;
+	git_repository *fresh = NULL;
+	char *packdir = NULL;
+
+	if ((err = server_subdir(p->cfg, "_tmp")) ||
+	    (err = server_path(&p->fresh, p->cfg, "_tmp", p->package,
+	    "_fresh.git")))
+		return err;
+	if ((err = dgit_fs_remove_tree(p->fresh)))
+		return err;
+	if ((err = make_repo(p->fresh, p->cfg->dir, p->package, NULL,
+	    p->repo_path)))
+		goto done;
+	if (asprintf(&packdir, "%s/objects/pack", p->fresh) == -1) {
+		packdir = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	/* The pushed history and tags, read through the quarantine. */
+	if (git_packbuilder_new(&pb, p->repo) < 0 ||
+	    git_revwalk_new(&walk, p->repo) < 0 ||
+	    git_revwalk_push(walk, &p->branch->new) < 0 ||
+	    git_packbuilder_insert_walk(pb, walk) < 0 ||
+	    git_packbuilder_insert(pb, &p->tag->new, NULL) < 0 ||
+	    (p->mtag && git_packbuilder_insert_recur(pb, &p->mtag->new,
+	    NULL) < 0) ||
+	    git_packbuilder_write(pb, packdir, 0, NULL, NULL) < 0) {
+		err = dgit_error_git("cannot copy the pushed objects into "
+		    "'%s'", p->fresh);
+		goto done;
+	}
+	if (git_repository_open_bare(&fresh, p->fresh) < 0) {
+		fresh = NULL;
+		err = dgit_error_git("cannot open '%s'", p->fresh);
+		goto done;
+	}
+	for (size_t i = 0; i < p->nu && err == NULL; i++) {
+		git_reference *ref = NULL;
+
+		if (git_reference_create(&ref, fresh, p->u[i].ref,
+		    &p->u[i].new, 0, "dgit-repos-server: fresh") < 0)
+			err = dgit_error_git("cannot make '%s' in '%s'",
+			    p->u[i].ref, p->fresh);
+		git_reference_free(ref);
+	}
+done:
+	git_repository_free(fresh);
+	git_revwalk_free(walk);
+	git_packbuilder_free(pb);
+	free(packdir);
+	if (err) {
+		dgit_fs_remove_tree(p->fresh);
+		free(p->fresh);
+		p->fresh = NULL;
+	}
+	return err;
+}
+
+/* Does repo have ref name at id? */
+static int
+has_ref_at(git_repository *repo, const char *name, const git_oid *id)
+{
+	git_oid cur;
+
+	return git_reference_name_to_id(&cur, repo, name) == 0 &&
+	    git_oid_equal(&cur, id);
+}
+
+/*
+ * Append the live repository's tags that the fresh one lacks to
+ * SERVERDIR/_removed-tags/PACKAGE, Debian's file: lines "\nOBJID TAG .\n",
+ * appended, so a torn write is a line without " ." and is ignored.
+ */
+static const struct dgit_error *
+record_removed(const struct dgit_server_config *cfg, git_repository *live,
+    git_repository *fresh, const char *package)
 {
 	const struct dgit_error *err = NULL;
 	git_reference_iterator *it = NULL;
@@ -1398,34 +1572,28 @@ fresh_repo(struct push *p)
 	char *path = NULL, hex[GIT_OID_HEXSZ + 1];
 	FILE *fp = NULL;
 
-	if (asprintf(&path, "%s/%s", p->repo_path, REMOVED_TAGS) == -1)
-		return dgit_error(DGIT_ERR_NOMEM);
+	if ((err = server_subdir(cfg, "_removed-tags")) ||
+	    (err = server_path(&path, cfg, "_removed-tags", package, "")))
+		return err;
 	fp = fopen(path, "ae");
 	if (fp == NULL) {
 		err = dgit_error_from_errno("cannot open '%s'", path);
 		goto done;
 	}
-	if (git_reference_iterator_new(&it, p->repo) < 0) {
-		err = dgit_error_git("cannot list the refs");
+	if (git_reference_iterator_glob_new(&it, live, "refs/tags/*") < 0) {
+		err = dgit_error_git("cannot list the tags");
 		goto done;
 	}
 	while (err == NULL && git_reference_next(&ref, it) == 0) {
 		const char *name = git_reference_name(ref);
-		int pushed = 0;
+		const git_oid *id = git_reference_target(ref);
 
-		for (size_t i = 0; i < p->nu; i++)
-			pushed |= strcmp(p->u[i].ref, name) == 0;
-		if (!pushed && git_reference_type(ref) ==
-		    GIT_REFERENCE_DIRECT) {
-			git_oid_tostr(hex, sizeof hex,
-			    git_reference_target(ref));
-			if (fprintf(fp, "\n%s %s .\n", hex, name) < 0 ||
+		if (id && !has_ref_at(fresh, name, id)) {
+			git_oid_tostr(hex, sizeof hex, id);
+			if (fprintf(fp, "\n%s %s .\n", hex, name + 10) < 0 ||
 			    fflush(fp) == EOF)
 				err = dgit_error_from_errno("cannot write "
 				    "'%s'", path);
-			else if (git_reference_delete(ref) < 0)
-				err = dgit_error_git("cannot remove '%s'",
-				    name);
 		}
 		git_reference_free(ref);
 	}
@@ -1434,6 +1602,83 @@ done:
 	if (fp && fclose(fp) == EOF && err == NULL)
 		err = dgit_error_from_errno("cannot write '%s'", path);
 	free(path);
+	return err;
+}
+
+/*
+ * Exchange two directories atomically where the kernel can (so that the
+ * live path never goes missing), else in two renames.
+ */
+static const struct dgit_error *
+exchange_dirs(const char *a, const char *b, const char *spare)
+{
+	if (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0)
+		return NULL;
+	if (errno != EINVAL && errno != ENOSYS)
+		return dgit_error_from_errno("cannot exchange '%s' and '%s'",
+		    a, b);
+	if (rename(b, spare) == -1)
+		return dgit_error_from_errno("cannot rename '%s'", b);
+	if (rename(a, b) == -1)
+		return dgit_error_from_errno("cannot rename '%s'", a);
+	if (rename(spare, a) == -1)
+		return dgit_error_from_errno("cannot rename '%s'", spare);
+	return NULL;
+}
+
+/*
+ * Post-receive of a FRESHREPO push: the fresh repository takes the live
+ * one's place; the old one becomes SERVERDIR/PACKAGE_garbage (the one
+ * before it PACKAGE_garbage-old, so one old tree is always kept for
+ * recovery, as Debian's server keeps it).
+ */
+static const struct dgit_error *
+fresh_install(const struct dgit_server_config *cfg, const char *repo_path,
+    const char *package)
+{
+	const struct dgit_error *err = NULL;
+	git_repository *live = NULL, *fresh = NULL;
+	char *fpath = NULL, *garbage = NULL, *gold = NULL, *gtmp = NULL;
+	struct stat st;
+
+	if ((err = server_path(&fpath, cfg, "_tmp", package, "_fresh.git")))
+		return err;
+	if (stat(fpath, &st) == -1 || !is_live(cfg, repo_path, package))
+		goto done;
+	if ((err = server_path(&garbage, cfg, NULL, package, "_garbage")) ||
+	    (err = server_path(&gold, cfg, NULL, package, "_garbage-old")) ||
+	    (err = server_path(&gtmp, cfg, NULL, package, "_garbage-tmp")))
+		goto done;
+	if (git_repository_open_bare(&live, repo_path) < 0 ||
+	    git_repository_open_bare(&fresh, fpath) < 0) {
+		err = dgit_error_git("cannot open '%s' or '%s'", repo_path,
+		    fpath);
+		goto done;
+	}
+	if ((err = record_removed(cfg, live, fresh, package)))
+		goto done;
+	if (lstat(garbage, &st) == 0) {
+		if ((err = dgit_fs_remove_tree(gold)))
+			goto done;
+		if (rename(garbage, gold) == -1) {
+			err = dgit_error_from_errno("cannot rename '%s'",
+			    garbage);
+			goto done;
+		}
+	}
+	if ((err = dgit_fs_remove_tree(gtmp)) ||
+	    (err = exchange_dirs(fpath, repo_path, gtmp)))
+		goto done;
+	if (rename(fpath, garbage) == -1)
+		err = dgit_error_from_errno("cannot rename '%s' to '%s'",
+		    fpath, garbage);
+done:
+	git_repository_free(live);
+	git_repository_free(fresh);
+	free(fpath);
+	free(garbage);
+	free(gold);
+	free(gtmp);
 	return err;
 }
 
@@ -1526,11 +1771,19 @@ checks(struct push *p, const char *updates, size_t len)
 	s = find_suite(p->cfg, p->suite);
 	if (s->gate && (err = run_gate(p, s)))
 		return err;
-	if (p->cfg->policy_hook &&
-	    (err = run_policy(p, "push-confirm", 0, "")))
+	/* A new package's repository is fresh already. */
+	if ((p->policy & DGIT_SERVER_FRESHREPO) &&
+	    is_live(p->cfg, p->repo_path, p->package) &&
+	    (err = fresh_make(p)))
 		return err;
-	if (p->policy & DGIT_SERVER_FRESHREPO)
-		return fresh_repo(p);
+	/* FRESH-REPO: '' for the live repository, else what will be it. */
+	if (p->cfg->policy_hook &&
+	    (err = run_policy(p, "push-confirm", 0, p->fresh ? p->fresh :
+	    is_live(p->cfg, p->repo_path, p->package) ? "" : p->repo_path))) {
+		if (p->fresh)
+			dgit_fs_remove_tree(p->fresh);
+		return err;
+	}
 	return NULL;
 }
 
@@ -1558,11 +1811,43 @@ dgit_server_pre_receive(const struct dgit_server_config *cfg,
 		return dgit_error_git("cannot open the repository '%s'",
 		    repo_path);
 	}
+	if (!is_live(cfg, repo_path, package)) {
+		char *pro = NULL;
+
+		if ((err = server_path(&pro, cfg, "_tmp", package,
+		    "_prospective.git"))) {
+			push_release(&p);
+			return err;
+		}
+		err = strcmp(pro, repo_path) == 0 ? NULL : refuse("'%s' is "
+		    "not where this server keeps '%s' (a repository moved "
+		    "aside by a fresh start?); fetch and try again",
+		    repo_path, package);
+		free(pro);
+		if (err) {
+			push_release(&p);
+			return err;
+		}
+	}
 	if ((err = lock_take(repo_path, package, owner_pid))) {
 		push_release(&p);
 		return err;
 	}
-	err = checks(&p, updates, len);
+	/*
+	 * receive-pack runs the hook in the repository.  A fresh start that
+	 * finished after this hook began moved that repository aside: then
+	 * the directory at repo_path is not ours any more.
+	 */
+	{
+		struct stat here, there;
+
+		if (stat(".", &here) == -1 || stat(repo_path, &there) == -1 ||
+		    here.st_dev != there.st_dev || here.st_ino != there.st_ino)
+			err = refuse("the repository of '%s' was replaced "
+			    "while you pushed; fetch and try again", package);
+	}
+	if (err == NULL)
+		err = checks(&p, updates, len);
 	if (err)
 		lock_release(repo_path, owner_pid);
 	else
@@ -1577,12 +1862,33 @@ dgit_server_post_receive(const struct dgit_server_config *cfg,
     const char *repo_path, const char *package, long owner_pid,
     dgit_server_say_fn sayfn, void *arg)
 {
+	const struct dgit_error *err;
+
+	/* The lock is still ours: a fresh start takes the live place. */
+	if ((err = fresh_install(cfg, repo_path, package)) && sayfn) {
+		char line[1024];
+
+		snprintf(line, sizeof line, "warning: cannot start '%s' "
+		    "afresh: %s; the push is in the old repository", package,
+		    err->msg);
+		sayfn(arg, line);
+	}
+	lock_release(repo_path, owner_pid);
+	/* A new package's mirror hook runs once it is in place. */
+	if (!is_live(cfg, repo_path, package))
+		return NULL;
+	return dgit_server_mirror(cfg, package, sayfn, arg);
+}
+
+const struct dgit_error *
+dgit_server_mirror(const struct dgit_server_config *cfg, const char *package,
+    dgit_server_say_fn sayfn, void *arg)
+{
 	const struct dgit_error *err = NULL;
 	struct dgit_run_result res = DGIT_RUN_RESULT_INIT;
 	struct dgit_run_opts opts = { 0 };
 	const char *argv[5];
 
-	lock_release(repo_path, owner_pid);
 	if (cfg->mirror_hook == NULL)
 		return NULL;
 	argv[0] = cfg->mirror_hook;
@@ -1590,7 +1896,7 @@ dgit_server_post_receive(const struct dgit_server_config *cfg,
 	argv[2] = "updated-hook";
 	argv[3] = package;
 	argv[4] = NULL;
-	opts.cwd = repo_path;
+	opts.cwd = cfg->dir;
 	opts.out = DGIT_RUN_OUT_CAPTURE;
 	opts.err = DGIT_RUN_OUT_CAPTURE;
 	opts.cap = GATE_LOG_MAX;
@@ -1607,17 +1913,170 @@ dgit_server_post_receive(const struct dgit_server_config *cfg,
 	return NULL;
 }
 
-/* ---- ssh forced command ---- */
+/* ---- receive-pack and upload-pack ---- */
 
-void
-dgit_server_argv_free(char **argv)
+/* Run git SUB PATH talking on our stdin and stdout. */
+static const struct dgit_error *
+run_git_pack(const char *sub, const char *path)
 {
-	if (argv == NULL)
-		return;
-	for (size_t i = 0; argv[i]; i++)
-		free(argv[i]);
-	free(argv);
+	const char *argv[] = { "git", sub, path, NULL };
+	struct dgit_run_opts opts = { 0 };
+
+	opts.in = DGIT_RUN_IN_INHERIT;
+	return dgit_run(NULL, argv, &opts);
 }
+
+/* Does the repository have a refs/dgit/ branch and a tag? */
+static int
+repo_has_push(const char *path)
+{
+	git_repository *repo = NULL;
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	int branch = 0, tag = 0;
+
+	if (git_repository_open_bare(&repo, path) < 0)
+		return 0;
+	if (git_reference_iterator_new(&it, repo) == 0) {
+		while (git_reference_next(&ref, it) == 0) {
+			const char *n = git_reference_name(ref);
+
+			branch |= strncmp(n, "refs/dgit/", 10) == 0;
+			tag |= strncmp(n, "refs/tags/", 10) == 0;
+			git_reference_free(ref);
+		}
+		git_reference_iterator_free(it);
+	}
+	git_repository_free(repo);
+	return branch && tag;
+}
+
+static int
+dir_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const struct dgit_error *
+dgit_server_receive_pack(const struct dgit_server_config *cfg,
+    const char *package, const char *exe)
+{
+	const struct dgit_error *err = NULL, *rerr;
+	char *live = NULL, *pro = NULL, *lock = NULL;
+	int fd = -1;
+
+	if (!dgit_tag_package_name_ok(package))
+		return dgit_error_fmt(DGIT_ERR_USAGE, "'%s' is not a valid "
+		    "source package name", package);
+	if ((err = server_path(&live, cfg, NULL, package, ".git")))
+		return err;
+	if (dir_exists(live)) {
+		err = run_git_pack("receive-pack", live);
+		goto done;
+	}
+	/*
+	 * A new package.  Its first push goes into a prospective repository
+	 * (hooks as init-repo makes them), under a lock held while the
+	 * client sends; it takes the live place only if the hook accepted
+	 * the push, so a refused first push leaves no repository, and the
+	 * live one is never without refs.  A second first push waits for
+	 * the lock and then goes to the live repository, where the hook
+	 * refuses it if it was based on nothing.
+	 */
+	if ((err = server_subdir(cfg, "_tmp")) ||
+	    (err = server_path(&pro, cfg, "_tmp", package,
+	    "_prospective.git")) ||
+	    (err = server_path(&lock, cfg, "_tmp", package, ".lock")))
+		goto done;
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd == -1) {
+		err = dgit_error_from_errno("cannot open '%s'", lock);
+		goto done;
+	}
+	if (flock(fd, LOCK_EX) == -1) {
+		err = dgit_error_from_errno("cannot lock '%s'", lock);
+		goto done;
+	}
+	if (dir_exists(live)) {
+		close(fd);
+		fd = -1;
+		err = run_git_pack("receive-pack", live);
+		goto done;
+	}
+	if ((err = dgit_fs_remove_tree(pro)) ||
+	    (err = sh_word_ok(exe)) ||
+	    (err = make_repo(pro, cfg->dir, package, exe, NULL)))
+		goto done;
+	rerr = run_git_pack("receive-pack", pro);
+	if (repo_has_push(pro)) {
+		err = dgit_fs_rename_noreplace(pro, live);
+		if (err == NULL)
+			dgit_server_mirror(cfg, package, NULL, NULL);
+	}
+	if (err == NULL)
+		err = rerr;
+	dgit_fs_remove_tree(pro);
+done:
+	if (fd != -1)
+		close(fd);
+	free(live);
+	free(pro);
+	free(lock);
+	return err;
+}
+
+const struct dgit_error *
+dgit_server_upload_pack(const struct dgit_server_config *cfg,
+    const char *package)
+{
+	const struct dgit_error *err = NULL;
+	git_repository *repo = NULL;
+	char *path = NULL, *tmp = NULL;
+
+	if (!dgit_tag_package_name_ok(package))
+		return dgit_error_fmt(DGIT_ERR_USAGE, "'%s' is not a valid "
+		    "source package name", package);
+	if ((err = server_path(&path, cfg, NULL, package, ".git")))
+		return err;
+	if (!dir_exists(path)) {
+		/* No such package yet: an empty repository, as Debian's. */
+		free(path);
+		if ((err = server_path(&path, cfg, NULL, "_empty", ".git")))
+			return err;
+		if (!dir_exists(path)) {
+			if ((err = dgit_fs_tmpdir_beside(&tmp, path)))
+				goto done;
+			if (git_repository_init(&repo, tmp, 1) < 0) {
+				repo = NULL;
+				err = dgit_error_git("cannot make '%s'", tmp);
+				goto done;
+			}
+			if (chmod(tmp, 0755) == -1) {
+				err = dgit_error_from_errno("cannot chmod "
+				    "'%s'", tmp);
+				goto done;
+			}
+			err = dgit_fs_rename_noreplace(tmp, path);
+			if (err && err->code == DGIT_ERR_EXISTS)
+				err = NULL;
+			if (err)
+				goto done;
+		}
+	}
+	err = run_git_pack("upload-pack", path);
+done:
+	git_repository_free(repo);
+	if (tmp) {
+		dgit_fs_remove_tree(tmp);
+		free(tmp);
+	}
+	free(path);
+	return err;
+}
+
+/* ---- ssh forced command ---- */
 
 static const struct dgit_error *
 not_understood(void)
@@ -1628,16 +2087,13 @@ not_understood(void)
 }
 
 const struct dgit_error *
-dgit_server_ssh_command(char ***argvp, const struct dgit_server_config *cfg,
-    const char *command)
+dgit_server_ssh_parse(char **package, int *receive, const char *command)
 {
-	const struct dgit_error *err = NULL;
-	const char *sp, *arg, *sub;
-	char *name = NULL, *path = NULL, **argv = NULL;
+	const char *sp, *arg, *sub, *b, *base;
 	size_t n, cl;
-	struct stat st;
 
-	*argvp = NULL;
+	*package = NULL;
+	*receive = 0;
 	if (command == NULL || command[0] == '\0')
 		return dgit_error_fmt(DGIT_ERR_USAGE, "no command given; this "
 		    "account only serves git pushes and fetches of dgit "
@@ -1645,18 +2101,16 @@ dgit_server_ssh_command(char ***argvp, const struct dgit_server_config *cfg,
 	if (strlen(command) > 4096)
 		return dgit_error_fmt(DGIT_ERR_USAGE, "command too long");
 	sp = strchr(command, ' ');
-	cl = sp ? (size_t)(sp - command) : strlen(command);
+	if (sp == NULL)
+		return not_understood();
+	cl = (size_t)(sp - command);
 	/* An optional leading path on the method, as dgit's server allows. */
 	sub = memrchr(command, '/', cl);
 	sub = sub ? sub + 1 : command;
 	cl -= (size_t)(sub - command);
-	if (sp == NULL)
-		return not_understood();
 	if (cl == 16 && memcmp(sub, "git-receive-pack", 16) == 0)
-		sub = "receive-pack";
-	else if (cl == 15 && memcmp(sub, "git-upload-pack", 15) == 0)
-		sub = "upload-pack";
-	else
+		*receive = 1;
+	else if (!(cl == 15 && memcmp(sub, "git-upload-pack", 15) == 0))
 		return not_understood();
 	arg = sp + 1;
 	n = strlen(arg);
@@ -1664,47 +2118,19 @@ dgit_server_ssh_command(char ***argvp, const struct dgit_server_config *cfg,
 		arg++;
 		n -= 2;
 	}
-	name = strndup(arg, n);
-	if (name == NULL)
+	/* Any leading path is ignored: PACKAGE.git names the repository. */
+	base = memrchr(arg, '/', n);
+	b = base ? base + 1 : arg;
+	n -= (size_t)(b - arg);
+	if (n < 5 || memcmp(b + n - 4, ".git", 4) != 0)
+		return not_understood();
+	*package = strndup(b, n - 4);
+	if (*package == NULL)
 		return dgit_error(DGIT_ERR_NOMEM);
-	{
-		char *base = strrchr(name, '/');
-		char *b = base ? base + 1 : name;
-		size_t bl = strlen(b);
-
-		if (bl < 5 || strcmp(b + bl - 4, ".git") != 0) {
-			err = not_understood();
-			goto done;
-		}
-		b[bl - 4] = '\0';
-		if (!dgit_tag_package_name_ok(b)) {
-			err = not_understood();
-			goto done;
-		}
-		if (asprintf(&path, "%s/%s.git", cfg->dir, b) == -1) {
-			path = NULL;
-			err = dgit_error(DGIT_ERR_NOMEM);
-			goto done;
-		}
-		if (stat(path, &st) == -1 || !S_ISDIR(st.st_mode)) {
-			err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no repository "
-			    "for package '%s' on this server", b);
-			goto done;
-		}
+	if (!dgit_tag_package_name_ok(*package)) {
+		free(*package);
+		*package = NULL;
+		return not_understood();
 	}
-	argv = calloc(4, sizeof *argv);
-	if (argv == NULL || (argv[0] = strdup("git")) == NULL ||
-	    (argv[1] = strdup(sub)) == NULL) {
-		err = dgit_error(DGIT_ERR_NOMEM);
-		goto done;
-	}
-	argv[2] = path;
-	path = NULL;
-	*argvp = argv;
-	argv = NULL;
-done:
-	dgit_server_argv_free(argv);
-	free(name);
-	free(path);
-	return err;
+	return NULL;
 }

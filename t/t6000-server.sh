@@ -256,7 +256,11 @@ test_expect_success 'policy hook FRESHREPO: old refs go, their tags are recorded
 	printf "refs/dgit/sid\nrefs/tags/archive/debian/1.6-1\n" >want &&
 	test_cmp want got &&
 	old=$(git -C src rev-parse refs/tags/archive/debian/1.1-1) &&
-	grep "^$old refs/tags/archive/debian/1.1-1 \.\$" srv/hello.git/dgit-removed-tags &&
+	grep "^$old archive/debian/1.1-1 \.\$" srv/_removed-tags/hello &&
+	test_must_fail git -C srv/hello.git cat-file -e "$old" &&
+	git -C srv/hello_garbage cat-file -e "$old" &&
+	git -C srv/hello.git fsck --no-dangling &&
+	test_path_is_missing srv/_tmp/hello_fresh.git &&
 	POLICY_EXIT=0 &&
 	repo_state srv/hello.git >before &&
 	test_must_fail git -C src push -f "$URL" refs/tags/archive/debian/1.1-1 \
@@ -322,12 +326,15 @@ test_expect_success 'ssh forced command: only receive-pack and upload-pack of PK
 		    ssh srv </dev/null >out 2>err &&
 		test_grep "command not understood" err || return 1
 	done &&
-	test_must_fail env SSH_ORIGINAL_COMMAND="git-receive-pack nosuch.git" \
-	    "$SERVER_BIN" ssh srv </dev/null 2>err &&
-	test_grep "no repository for package .nosuch." err &&
-	test_must_fail env SSH_ORIGINAL_COMMAND="git-upload-pack ../../etc.git" \
-	    "$SERVER_BIN" ssh srv </dev/null 2>err &&
-	test_grep "no repository for package .etc." err
+	SSH_ORIGINAL_COMMAND="git-receive-pack nosuch.git" \
+	    "$SERVER_BIN" ssh srv </dev/null >out 2>err || : &&
+	test_path_is_missing srv/nosuch.git &&
+	test_path_is_missing srv/_tmp/nosuch_prospective.git &&
+	SSH_ORIGINAL_COMMAND="git-upload-pack ../../etc.git" \
+	    "$SERVER_BIN" ssh srv </dev/null >out 2>err || : &&
+	test_path_is_missing srv/etc.git &&
+	test_path_is_missing etc.git &&
+	test_must_fail grep -a refs/ out
 '
 
 test_expect_success 'push through the ssh dispatcher (git with a fake ssh)' '
@@ -357,11 +364,11 @@ test_expect_success 'push through the ssh dispatcher (git with a fake ssh)' '
 test_expect_success 'doc/dgit-repos-server.1 renders without warnings and names every command' '
 	groff -ww -man -Tutf8 "$SRC_DIR/doc/dgit-repos-server.1" >man.out 2>man.err &&
 	test_must_fail test -s man.err &&
-	for c in init-repo ssh hook; do
+	for c in init-repo ssh receive-pack hook; do
 		test_grep "$c" man.out >/dev/null || return 1
 	done &&
 	"$SERVER_BIN" --help >help &&
-	for c in init-repo ssh hook; do
+	for c in init-repo ssh receive-pack hook; do
 		test_grep "$c" help >/dev/null || return 1
 	done
 '
