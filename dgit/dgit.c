@@ -95,7 +95,11 @@ static const struct dgit_cmd commands[] = {
 static const char global_help[] =
     "global options (before or after the command):\n"
     "  -d DISTRO, --distro=DISTRO  the distro (default: debian)\n"
-    "  -c NAME=VALUE               override a git config setting\n"
+    "  -c NAME=VALUE               override a git config setting (-cNAME:\n"
+    "                              NAME=true, as git's -c)\n"
+    "  -p PACKAGE, --package=PACKAGE\n"
+    "                              the source package, where there is no\n"
+    "                              debian/changelog to say (fetch, pull)\n"
     "  -k KEYID                    sign with this OpenPGP key\n"
     "  -n, --dry-run               do not change anything\n"
     "  -L, --damp-run              change only local things\n"
@@ -144,14 +148,13 @@ exit_code(const struct dgit_error *err)
 {
 	if (err == NULL)
 		return DGIT_EXIT_OK;
-	switch (err->code) {
-	case DGIT_ERR_USAGE:
+	if (err->cls == DGIT_ECLASS_NO_PACKAGE)
+		return DGIT_EXIT_NO_PACKAGE;
+	if (err->cls == DGIT_ECLASS_CONFIG)
+		return DGIT_EXIT_CONFIG;
+	if (err->code == DGIT_ERR_USAGE)
 		return DGIT_EXIT_USAGE;
-	case DGIT_ERR_NOT_IMPLEMENTED:
-		return DGIT_EXIT_NOT_IMPLEMENTED;
-	default:
-		return DGIT_EXIT_FAIL;
-	}
+	return DGIT_EXIT_FAIL;
 }
 
 /* "dgit: [CMD: ]MSG" and the usage line; returns DGIT_EXIT_USAGE. */
@@ -228,9 +231,30 @@ static const struct option global_options[] = {
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "damp-run", no_argument, NULL, 'L' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "package", required_argument, NULL, 'p' },
 	{ NULL, 0, NULL, 0 }
 };
-static const char global_short[] = "d:c:k:nLq";
+static const char global_short[] = "d:c:k:p:nLq";
+
+/* "NAME=true", kept in dgit_opts.config_owned; NULL (said) on failure. */
+static const char *
+config_true(const char *name)
+{
+	char **no, *s;
+
+	if (asprintf(&s, "%s=true", name) < 0)
+		s = NULL;
+	no = s ? realloc(dgit_opts.config_owned,
+	    (dgit_opts.nconfig_owned + 1) * sizeof *no) : NULL;
+	if (no == NULL) {
+		perror("dgit");
+		free(s);
+		return NULL;
+	}
+	no[dgit_opts.nconfig_owned++] = s;
+	dgit_opts.config_owned = no;
+	return s;
+}
 
 static int
 set_global(int opt, const char *val, const char *cmd)
@@ -244,6 +268,13 @@ set_global(int opt, const char *val, const char *cmd)
 	case 'k':
 		dgit_opts.keyid = val;
 		break;
+	case 'p':
+		if (val[0] == '\0' || val[0] == '-' || strchr(val, '/')) {
+			print_usage_error(cmd, "bad package name '%s'", val);
+			return -1;
+		}
+		dgit_opts.package = val;
+		break;
 	case 'n':
 		dgit_opts.dry_run = 1;
 		break;
@@ -254,11 +285,10 @@ set_global(int opt, const char *val, const char *cmd)
 		dgit_opts.quiet = 1;
 		break;
 	case 'c':
-		if (strchr(val, '=') == NULL) {
-			print_usage_error(cmd, "-c needs NAME=VALUE, not '%s'",
-			    val);
+		/* -cNAME is NAME=true, as git's -c */
+		if (strchr(val, '=') == NULL && (val = config_true(val)) ==
+		    NULL)
 			return -1;
-		}
 		nc = realloc(dgit_opts.config,
 		    (dgit_opts.nconfig + 1) * sizeof *nc);
 		if (nc == NULL) {
@@ -448,7 +478,7 @@ open_repo(git_repository **out, int need_clean)
 
 	*out = NULL;
 	if (git_repository_open_ext(&repo, ".", 0, NULL) != 0)
-		return dgit_error_fmt(DGIT_ERR_USAGE, "not in a git "
+		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "not in a git "
 		    "repository; run this in a tree made by 'dgit clone'");
 	if (need_clean) {
 		err = dgit_history_tree_dirty(&paths, &n, &total, repo, 1);
@@ -610,6 +640,9 @@ main(int argc, char **argv)
 	free(rest);
 	free(pre);
 	free(dgit_opts.config);
+	for (size_t k = 0; k < dgit_opts.nconfig_owned; k++)
+		free(dgit_opts.config_owned[k]);
+	free(dgit_opts.config_owned);
 	free(dgit_opts.tools);
 	free(dgit_opts.explode);
 	return rc;

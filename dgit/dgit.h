@@ -9,18 +9,23 @@
 #include "dgit_config.h"
 #include "dgit_error.h"
 
-/* Exit codes (documented in dgit.1, EXIT STATUS). */
+/* Exit codes, Perl dgit's (documented in dgit.1, EXIT STATUS). */
 #define DGIT_EXIT_OK 0
-#define DGIT_EXIT_FAIL 1           /* the operation failed */
-#define DGIT_EXIT_USAGE 2          /* bad command line */
-#define DGIT_EXIT_NOT_IMPLEMENTED 3
+#define DGIT_EXIT_NO_PACKAGE 4     /* the package is not in the suite */
+#define DGIT_EXIT_USAGE 8          /* bad command line */
+#define DGIT_EXIT_CONFIG 12        /* bad or missing configuration */
+#define DGIT_EXIT_FAIL 255         /* any other failure */
 
 /* The one mutable global: options common to all commands. */
 struct dgit_opts {
 	const char *distro;        /* -d DISTRO, NULL when not given */
-	const char **config;       /* -c name=value, in order given */
+	const char **config;       /* -c name=value (-cNAME: name=true), in
+	                              order given; freed with config_owned */
+	char **config_owned;       /* the name=true strings made for -cNAME */
+	size_t nconfig_owned;
 	size_t nconfig;
 	const char *keyid;         /* -k KEYID */
+	const char *package;       /* -p PACKAGE, --package=PACKAGE */
 	int dry_run;               /* -n, --dry-run */
 	int damp_run;              /* -L, --damp-run */
 	int debug;                 /* -D, repeatable */

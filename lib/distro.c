@@ -24,9 +24,9 @@ dgit_distro_mirror(char **out, const struct dgit_config *cfg,
 		return NULL;
 	}
 	if ((err = dgit_archive_mirror_from_apt(out, suite)) != NULL)
-		return dgit_error_wrap(err, "no mirror for distro '%s' (set "
-		    "dgit-distro.%s.mirror or add it to apt's sources)",
-		    distro, distro);
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, err->code, "no "
+		    "mirror for distro '%s' (set dgit-distro.%s.mirror or add "
+		    "it to apt's sources): %s", distro, distro, err->msg);
 	return NULL;
 }
 
@@ -41,7 +41,8 @@ archive_query(struct dgit_distro *d, const struct dgit_config *cfg)
 	d->aq_url = strchr(v, ':')[1] ? strchr(v, ':') + 1 :
 	    dgit_config_get_distro(cfg, d->name, "archive-query-url");
 	if (d->aq_url == NULL)
-		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "distro '%s' uses "
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_NOT_FOUND,
+		    "distro '%s' uses "
 		    "archive query '%s' but gives no URL; set "
 		    "dgit-distro.%s.archive-query-url", d->name, v, d->name);
 	return NULL;
@@ -58,7 +59,8 @@ archive_keyrings(struct dgit_distro *d, const struct dgit_config *cfg)
 	if (err || d->narchive_keyrings > 0 || d->aq_url)
 		return err;
 	v = dgit_config_get_distro(cfg, d->name, "archive-keyring");
-	return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no archive keyring for "
+	return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_NOT_FOUND,
+	    "no archive keyring for "
 	    "distro '%s' (%s); install debian-archive-keyring or set "
 	    "dgit-distro.%s.archive-keyring", d->name,
 	    v ? v : "none configured", d->name);

@@ -22,32 +22,32 @@ test_expect_success '--version' '
 	test_grep "^dgit (C) version [0-9]" out
 '
 
-test_expect_success 'unknown command is a usage error (exit 2)' '
-	test_expect_code 2 "$DGIT" frobnicate 2>err &&
+test_expect_success 'unknown command is a usage error (exit 8)' '
+	test_expect_code 8 "$DGIT" frobnicate 2>err &&
 	test_grep "unknown command .frobnicate." err
 '
 
 test_expect_success 'unknown global option is a usage error' '
-	test_expect_code 2 "$DGIT" --frob clone 2>err &&
+	test_expect_code 8 "$DGIT" --frob clone 2>err &&
 	test_grep "unknown option .--frob." err
 '
 
 test_expect_success 'no command is a usage error' '
-	test_expect_code 2 "$DGIT" 2>err &&
+	test_expect_code 8 "$DGIT" 2>err &&
 	test_grep "^usage:" err
 '
 
 test_expect_success 'help for an unknown command' '
-	test_expect_code 2 "$DGIT" help frobnicate 2>err
+	test_expect_code 8 "$DGIT" help frobnicate 2>err
 '
 
 test_expect_success '-c needs NAME=VALUE' '
-	test_expect_code 2 "$DGIT" -c novalue clone foo 2>err &&
+	test_expect_code 8 "$DGIT" -c novalue clone foo 2>err &&
 	test_grep "NAME=VALUE" err
 '
 
 test_expect_success 'option needing a value at the end' '
-	test_expect_code 2 "$DGIT" clone foo -d 2>err &&
+	test_expect_code 8 "$DGIT" clone foo -d 2>err &&
 	test_grep "needs a value" err
 '
 

@@ -79,7 +79,7 @@ test_expect_success 'the package Vcs-Git becomes the vcs-git remote' '
 
 test_expect_success 'clone into an existing directory refuses and changes nothing' '
 	mkdir exists && mkdir exists/hello && echo mine >exists/hello/file &&
-	(cd exists && test_expect_code 1 d clone hello sid 2>../err) &&
+	(cd exists && test_expect_code 255 d clone hello sid 2>../err) &&
 	test_grep "already exists" err &&
 	test "$(ls -A exists/hello)" = file &&
 	test "$(ls -A exists)" = hello
