@@ -88,6 +88,38 @@ dgit_distro_git_url(char **out, const struct dgit_config *cfg,
 }
 
 const struct dgit_error *
+dgit_distro_push_git_url(char **out, const struct dgit_config *cfg,
+    const char *distro, const char *package)
+{
+	const char *url = dgit_config_get_distro_push(cfg, distro, "git-url");
+	const char *suffix = dgit_config_get_distro_push(cfg, distro,
+	    "git-url-suffix");
+	const char *proto, *host, *user, *path;
+	int r;
+
+	*out = NULL;
+	if (url != NULL && *url != '\0')
+		r = asprintf(out, "%s/%s%s", url, package,
+		    suffix ? suffix : ".git");
+	else {
+		proto = dgit_config_get_distro_push(cfg, distro, "git-proto");
+		host = dgit_config_get_distro_push(cfg, distro, "git-host");
+		user = dgit_config_get_distro_push(cfg, distro,
+		    "git-user-force");
+		path = dgit_config_get_distro_push(cfg, distro, "git-path");
+		if (proto == NULL || host == NULL || path == NULL)
+			return NULL;
+		r = asprintf(out, "%s%s%s%s%s/%s.git", proto, user ? user : "",
+		    user ? "@" : "", host, path, package);
+	}
+	if (r < 0) {
+		*out = NULL;
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	return NULL;
+}
+
+const struct dgit_error *
 dgit_distro_open(struct dgit_distro *d, struct dgit_config *cfg,
     const char *distro, const char *suite, const char *package)
 {
