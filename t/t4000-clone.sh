@@ -107,7 +107,7 @@ test_expect_success 'fetch with nothing new changes nothing' '
 	r=c-bookworm-hello-1/hello &&
 	before=$(git -C $r rev-parse refs/remotes/dgit/dgit/bookworm) &&
 	(cd $r && d fetch >../../out 2>../../err) &&
-	test_grep "already fetched" err &&
+	test_grep "^dgit ok: hello .* is already in refs/remotes/dgit/dgit/bookworm" out &&
 	test "$(git -C $r rev-parse refs/remotes/dgit/dgit/bookworm)" = "$before"
 '
 
