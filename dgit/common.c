@@ -120,6 +120,19 @@ common_human_size(char *buf, size_t len, double v)
 		snprintf(buf, len, "%.1f %s", v, u[i]);
 }
 
+/*
+ * Standard error is a terminal that can clear a line (\e[K): not a
+ * "dumb" one, whose users see the escape as text.
+ */
+static int
+progress_tty(void)
+{
+	const char *term = getenv("TERM");
+
+	return isatty(2) && term != NULL && *term != '\0' &&
+	    strcmp(term, "dumb") != 0;
+}
+
 static int
 show_progress(const struct dgit_fetch_progress *p, void *arg)
 {
@@ -171,7 +184,7 @@ common_info_cb(void *arg, const char *msg)
 		dgit_debug(1, "%s", msg);
 		return;
 	}
-	if (a == NULL || dgit_opts.quiet || !isatty(2))
+	if (a == NULL || dgit_opts.quiet || !progress_tty())
 		return;
 	fprintf(stderr, "\r\033[K%.*s", 76, msg);
 	a->progress.shown = 1;
@@ -214,7 +227,7 @@ common_archive_init(struct common_archive *a, struct dgit_config *cfg,
 	a->opts.allow_future = f->allow_future;
 	a->opts.allow_rollback = f->allow_rollback;
 	a->opts.fetch.cache_dir = a->cache;
-	if (!dgit_opts.quiet && isatty(2)) {
+	if (!dgit_opts.quiet && progress_tty()) {
 		a->opts.fetch.progress = show_progress;
 		a->opts.fetch.progress_arg = a;
 	}

@@ -129,4 +129,24 @@ test_expect_success 'update-vcs-git SUITE: the archive .dsc has no Vcs-Git' '
 	test "$(ls -A c/hello/.git | grep -c dgit-vcs-git)" = 0
 '
 
+# script(1) gives the program a terminal; \e[K is for terminals that
+# know it, and TERM=dumb is one that does not
+test_expect_success 'no \\e[K line clearing with TERM=dumb' '
+	command -v script >/dev/null || { say "no script(1)"; return 0; }
+	esc=$(printf "\033") &&
+	TERM=dumb script -qec "$DGIT -c dgit-distro.debian.mirror=$MIRROR \
+	    -c dgit-distro.debian.archive-keyring=$ARCHIVE_KEYRING \
+	    -c dgit-distro.debian.keyring=$UPLOADER_KEYRING \
+	    -c dgit-distro.debian.git-check=false clone --no-cache hello sid \
+	    ./dumb" typescript-dumb >/dev/null &&
+	test -d dumb &&
+	! grep "$esc\[K" typescript-dumb &&
+	TERM=xterm script -qec "$DGIT -c dgit-distro.debian.mirror=$MIRROR \
+	    -c dgit-distro.debian.archive-keyring=$ARCHIVE_KEYRING \
+	    -c dgit-distro.debian.keyring=$UPLOADER_KEYRING \
+	    -c dgit-distro.debian.git-check=false clone --no-cache hello sid \
+	    ./xterm" typescript-xterm >/dev/null &&
+	grep "$esc\[K" typescript-xterm >/dev/null
+'
+
 test_done
