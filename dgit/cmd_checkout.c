@@ -59,8 +59,8 @@ tracking_tip(git_oid *id, int *found, char *branch, size_t blen,
 		return err;
 	if (git_reference_name_to_id(id, ctx->repo, lrref) == 0)
 		return NULL;
-	if ((err = dgit_history_tree_package_suite(&package, &dummy,
-	    ctx->repo, suite)) == NULL &&
+	if ((err = common_package_suite(&package, &dummy, ctx, suite)) ==
+	    NULL &&
 	    (err = common_fetch(&res, ctx->repo, ctx->cfg, package, suite,
 	    flags)) == NULL) {
 		snprintf(branch, blen, "refs/heads/dgit/%s", res.csuite);
@@ -68,6 +68,38 @@ tracking_tip(git_oid *id, int *found, char *branch, size_t blen,
 		*id = res.tip;
 	}
 	dgit_fetchsuite_result_release(&res);
+	free(package);
+	free(dummy);
+	return err;
+}
+
+/* --dry-run: say what would be done; nothing is written. */
+static const struct dgit_error *
+dry_run(struct dgit_cmd_ctx *ctx, const char *suite, const char *branch,
+    int found, const struct common_archive_flags *flags)
+{
+	const struct dgit_error *err;
+	char *package = NULL, *dummy = NULL, lrref[600];
+	git_oid id;
+
+	if (found) {
+		if (!dgit_opts.quiet)
+			printf("dgit: dry run: would switch to %s\n", branch + 11);
+		return NULL;
+	}
+	if ((err = common_tracking_ref(lrref, sizeof lrref, suite)))
+		return err;
+	if (git_reference_name_to_id(&id, ctx->repo, lrref) == 0) {
+		if (!dgit_opts.quiet)
+			printf("dgit: dry run: would create %s from %s and "
+			    "switch to it\n", branch + 11, lrref);
+		return NULL;
+	}
+	if ((err = common_package_suite(&package, &dummy, ctx, suite)) ==
+	    NULL && (err = common_dry_run_fetch(ctx, package, suite,
+	    flags)) == NULL && !dgit_opts.quiet)
+		printf("dgit: dry run: would then create %s and switch to "
+		    "it\n", branch + 11);
 	free(package);
 	free(dummy);
 	return err;
@@ -93,6 +125,8 @@ cmd_checkout(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 
 	snprintf(branch, sizeof branch, "refs/heads/dgit/%s", suite);
 	found = git_reference_name_to_id(&id, repo, branch) == 0;
+	if (dgit_opts.dry_run)
+		return dry_run(ctx, suite, branch, found, &flags);
 	if (!found && (err = tracking_tip(&id, &found, branch, sizeof branch,
 	    ctx, suite, &flags)))
 		return err;

@@ -58,8 +58,9 @@ clear_cache(void)
 	const struct dgit_error *err;
 	char *cache = NULL;
 
-	if ((err = dgit_fetch_cache_dir(&cache)) == NULL &&
-	    (err = dgit_fetch_cache_clear(cache)) == NULL)
+	if ((err = dgit_fetch_cache_dir(&cache)) == NULL && dgit_opts.dry_run)
+		dgit_info("dgit: dry run: would clear the cache '%s'", cache);
+	else if (err == NULL && (err = dgit_fetch_cache_clear(cache)) == NULL)
 		dgit_info("dgit: cleared the cache '%s'", cache);
 	free(cache);
 	return err;
@@ -117,20 +118,14 @@ download(struct dgit_archive_source **src, struct dgit_archive_download **dl,
 	const struct dgit_error *err;
 	struct dgit_archive_release *rel = NULL;
 
-	arch->progress.what = "Release";
-	if ((err = dgit_archive_release_open(&rel, &arch->opts, suite)))
+	if ((err = common_find_source(src, &rel, arch, suite, pkg, version)))
 		return err;
-	if (dgit_archive_release_offline(rel))
-		fprintf(stderr, "dgit: warning: mirror unreachable, using the "
-		    "cached Release of '%s' (verified again)\n", suite);
-	dgit_debug(1, "Release of %s (codename %s) signed by %s",
-	    dgit_archive_release_suite(rel),
-	    dgit_archive_release_codename(rel) ?
-	    dgit_archive_release_codename(rel) : "-",
-	    dgit_archive_release_signer(rel));
-	arch->progress.what = "Sources";
-	if ((err = dgit_archive_find_source(src, &arch->opts, rel, pkg,
-	    version)) == NULL) {
+	if (dgit_opts.dry_run) {
+		if (!dgit_opts.quiet)
+			printf("dgit: dry run: would download %s %s from %s: "
+			    "%zu files into %s\n", (*src)->package,
+			    (*src)->version, suite, (*src)->nfiles, dir);
+	} else {
 		arch->progress.what = (*src)->package;
 		err = dgit_archive_download_source(dl, &arch->opts, *src, dir);
 	}
@@ -172,7 +167,8 @@ cmd_download_source(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	}
 	if ((err = common_archive_init(&arch, ctx->cfg, suite, NULL,
 	    &da.flags)) ||
-	    (err = download(&src, &dl, &arch, suite, pkg, version, da.dir)))
+	    (err = download(&src, &dl, &arch, suite, pkg, version, da.dir)) ||
+	    dgit_opts.dry_run)
 		goto done;
 	report_signature(dl, src, arch.distro);
 	common_human_size(sz, sizeof sz, (double)dl->bytes);

@@ -41,6 +41,28 @@ merge(const char *lrref, const char *csuite)
 	return err;
 }
 
+/* HEAD's commit, if HEAD has one. */
+static const struct dgit_error *
+head_id(git_oid *id, int *have, git_repository *repo)
+{
+	*have = git_reference_name_to_id(id, repo, "HEAD") == 0;
+	return NULL;
+}
+
+/* HEAD's commit after git merge ran (the repository opened again). */
+static const struct dgit_error *
+reopen_head(git_oid *id, int *have)
+{
+	git_repository *repo = NULL;
+
+	*have = 0;
+	if (git_repository_open_ext(&repo, ".", 0, NULL) != 0)
+		return dgit_error_git("cannot open the repository again");
+	head_id(id, have, repo);
+	git_repository_free(repo);
+	return NULL;
+}
+
 static const struct dgit_error *
 fetch_or_pull(struct dgit_cmd_ctx *ctx, int argc, char **argv, int pull)
 {
@@ -51,18 +73,21 @@ fetch_or_pull(struct dgit_cmd_ctx *ctx, int argc, char **argv, int pull)
 	char *package = NULL, *suite = NULL, hex[GIT_OID_HEXSZ + 1];
 	char lrref[1024];
 	struct timespec t0;
-	int i;
+	git_oid before, after;
+	int i, have_before = 0, have_after = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec,
 	    &flags)))
 		return err;
 	suite_arg = argv[i];
-	if (dgit_opts.dry_run)
-		return dgit_usage_error(ctx, "--dry-run is not supported by %s "
-		    "yet", argv[0]);
-	if ((err = dgit_history_tree_package_suite(&package, &suite,
-	    ctx->repo, suite_arg)))
+	if ((err = common_package_suite(&package, &suite, ctx, suite_arg)))
+		goto done;
+	if (dgit_opts.dry_run) {
+		err = common_dry_run_fetch(ctx, package, suite, &flags);
+		goto done;
+	}
+	if (pull && (err = head_id(&before, &have_before, ctx->repo)))
 		goto done;
 	if ((err = common_fetch(&res, ctx->repo, ctx->cfg, package, suite,
 	    &flags)))
@@ -70,19 +95,27 @@ fetch_or_pull(struct dgit_cmd_ctx *ctx, int argc, char **argv, int pull)
 	if ((err = common_tracking_ref(lrref, sizeof lrref, res.csuite)))
 		goto done;
 	git_oid_tostr(hex, sizeof hex, &res.tip);
-	if (!res.changed)
-		dgit_info("dgit: %s %s in %s is already fetched (%s %.12s)",
-		    package, res.version, res.csuite, lrref, hex);
-	else if (!pull && !dgit_opts.quiet)
-		printf("dgit ok: fetched %s %s from %s into %s %.12s (%.1fs)\n",
-		    package, res.version, res.csuite, lrref, hex,
-		    common_elapsed(&t0));
+	if (!pull && !dgit_opts.quiet)
+		printf(res.changed ? "dgit ok: fetched %s %s from %s into %s "
+		    "%.12s (%.1fs)\n" : "dgit ok: %s %s from %s is already "
+		    "in %s %.12s (%.1fs)\n", package, res.version, res.csuite,
+		    lrref, hex, common_elapsed(&t0));
 	if (pull) {
 		git_repository_free(ctx->repo);
 		ctx->repo = NULL;
 		if ((err = merge(lrref, res.csuite)))
 			goto done;
-		if (!dgit_opts.quiet)
+		if ((err = reopen_head(&after, &have_after)))
+			goto done;
+		if (dgit_opts.quiet)
+			;
+		else if (have_before && have_after &&
+		    git_oid_equal(&before, &after))
+			printf("dgit ok: %s %s from %s: HEAD already contains "
+			    "%s, nothing to merge (%.1fs)\n", package,
+			    res.version, res.csuite, lrref,
+			    common_elapsed(&t0));
+		else
 			printf("dgit ok: fetched %s %s from %s into %s and "
 			    "merged into HEAD (%.1fs)\n", package, res.version,
 			    res.csuite, lrref, common_elapsed(&t0));

@@ -30,8 +30,8 @@ cmd_push(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	if (strcmp(v, "source") == 0)
 		return cmd_push_source(ctx, argc, argv);
 	if (strcmp(v, "built") != 0)
-		return dgit_error_fmt(DGIT_ERR_USAGE, "bad "
-		    "dgit.default.push-subcmd '%s'; use source, built, reject "
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_USAGE,
+		    "bad dgit.default.push-subcmd '%s'; use source, built, reject "
 		    "(optionally after 'warn,')", mode);
 	if (warn)
 		dgit_info("dgit: 'dgit push' means 'dgit push-built' here; set "

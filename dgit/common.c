@@ -120,6 +120,19 @@ common_human_size(char *buf, size_t len, double v)
 		snprintf(buf, len, "%.1f %s", v, u[i]);
 }
 
+/*
+ * Standard error is a terminal that can clear a line (\e[K): not a
+ * "dumb" one, whose users see the escape as text.
+ */
+static int
+progress_tty(void)
+{
+	const char *term = getenv("TERM");
+
+	return isatty(2) && term != NULL && *term != '\0' &&
+	    strcmp(term, "dumb") != 0;
+}
+
 static int
 show_progress(const struct dgit_fetch_progress *p, void *arg)
 {
@@ -171,7 +184,7 @@ common_info_cb(void *arg, const char *msg)
 		dgit_debug(1, "%s", msg);
 		return;
 	}
-	if (a == NULL || dgit_opts.quiet || !isatty(2))
+	if (a == NULL || dgit_opts.quiet || !progress_tty())
 		return;
 	fprintf(stderr, "\r\033[K%.*s", 76, msg);
 	a->progress.shown = 1;
@@ -214,7 +227,7 @@ common_archive_init(struct common_archive *a, struct dgit_config *cfg,
 	a->opts.allow_future = f->allow_future;
 	a->opts.allow_rollback = f->allow_rollback;
 	a->opts.fetch.cache_dir = a->cache;
-	if (!dgit_opts.quiet && isatty(2)) {
+	if (!dgit_opts.quiet && progress_tty()) {
 		a->opts.fetch.progress = show_progress;
 		a->opts.fetch.progress_arg = a;
 	}
@@ -233,6 +246,65 @@ common_archive_release(struct common_archive *a)
 	memset(a, 0, sizeof *a);
 }
 
+const struct dgit_error *
+common_find_source(struct dgit_archive_source **src,
+    struct dgit_archive_release **rel, struct common_archive *arch,
+    const char *suite, const char *package, const char *version)
+{
+	const struct dgit_error *err;
+
+	*src = NULL;
+	*rel = NULL;
+	arch->progress.what = "Release";
+	if ((err = dgit_archive_release_open(rel, &arch->opts, suite)))
+		return err;
+	if (dgit_archive_release_offline(*rel))
+		fprintf(stderr, "dgit: warning: mirror unreachable, using the "
+		    "cached Release of '%s' (verified again)\n", suite);
+	dgit_debug(1, "Release of %s (codename %s) signed by %s",
+	    dgit_archive_release_suite(*rel),
+	    dgit_archive_release_codename(*rel) ?
+	    dgit_archive_release_codename(*rel) : "-",
+	    dgit_archive_release_signer(*rel));
+	arch->progress.what = "Sources";
+	err = dgit_archive_find_source(src, &arch->opts, *rel, package,
+	    version);
+	common_progress_done(arch);
+	if (err) {
+		dgit_archive_release_free(*rel);
+		*rel = NULL;
+	}
+	return err;
+}
+
+const struct dgit_error *
+common_dry_run_fetch(struct dgit_cmd_ctx *ctx, const char *package,
+    const char *suite, const struct common_archive_flags *f)
+{
+	const struct dgit_error *err;
+	struct common_archive arch;
+	struct dgit_archive_source *src = NULL;
+	struct dgit_archive_release *rel = NULL;
+	char lrref[600];
+
+	if (strchr(suite, ',') != NULL)
+		return dgit_usage_error(ctx, "--dry-run does not take a "
+		    "combined suite ('%s'); look at each part alone", suite);
+	if ((err = common_archive_init(&arch, ctx->cfg, suite, package, f)) ==
+	    NULL && (err = common_find_source(&src, &rel, &arch, suite,
+	    package, NULL)) == NULL && (err = common_tracking_ref(lrref,
+	    sizeof lrref, dgit_archive_release_codename(rel) ?
+	    dgit_archive_release_codename(rel) : suite)) == NULL &&
+	    !dgit_opts.quiet)
+		printf("dgit: dry run: would fetch %s %s from %s (%zu files) "
+		    "into %s\n", src->package, src->version, suite,
+		    src->nfiles, lrref);
+	dgit_archive_source_free(src);
+	dgit_archive_release_free(rel);
+	common_archive_release(&arch);
+	return err;
+}
+
 double
 common_elapsed(const struct timespec *t0)
 {
@@ -245,6 +317,40 @@ common_elapsed(const struct timespec *t0)
 
 #include "dgit_changelog.h"
 #include "dgit_fetchsuite.h"
+
+const struct dgit_error *
+common_package_suite(char **package, char **suite, struct dgit_cmd_ctx *ctx,
+    const char *suite_arg)
+{
+	const struct dgit_error *err = NULL;
+	git_reference *head = NULL;
+	const char *bn, *s = suite_arg;
+
+	*package = *suite = NULL;
+	if (dgit_opts.package == NULL)
+		return dgit_history_tree_package_suite(package, suite, ctx->repo,
+		    suite_arg);
+	/* -p: no changelog needed; the suite as given, else the branch's */
+	if (s == NULL && git_repository_head(&head, ctx->repo) == 0 &&
+	    git_reference_is_branch(head) &&
+	    (bn = git_reference_shorthand(head)) != NULL &&
+	    strncmp(bn, "dgit/", 5) == 0 && bn[5] != '\0')
+		s = bn + 5;
+	if (s == NULL)
+		s = dgit_opts.distro ? dgit_config_get_distro(ctx->cfg,
+		    dgit_opts.distro, "default-suite") :
+		    dgit_config_get(ctx->cfg, "dgit.default.default-suite");
+	if (s == NULL || *s == '\0')
+		s = "sid";
+	if ((*package = strdup(dgit_opts.package)) == NULL ||
+	    (*suite = strdup(s)) == NULL) {
+		free(*package);
+		*package = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+	}
+	git_reference_free(head);
+	return err;
+}
 
 const struct dgit_error *
 common_tracking_ref(char *buf, size_t len, const char *suite)

@@ -119,10 +119,37 @@ void common_say_cb(void *arg, const char *msg);
 
 double common_elapsed(const struct timespec *t0);
 
+/*
+ * The suite's signed Release (*rel) and package's entry in it (*src,
+ * version NULL: the highest), both caller-owned
+ * (dgit_archive_release_free, dgit_archive_source_free), with progress
+ * and the offline warning.
+ */
+const struct dgit_error *common_find_source(struct dgit_archive_source **src,
+    struct dgit_archive_release **rel, struct common_archive *arch,
+    const char *suite, const char *package, const char *version);
+
+/*
+ * fetch and pull under --dry-run: look package up in suite, verified,
+ * and say what would be fetched into which ref; nothing is written.
+ */
+const struct dgit_error *common_dry_run_fetch(struct dgit_cmd_ctx *ctx,
+    const char *package, const char *suite,
+    const struct common_archive_flags *f);
+
 /* The fetch options every archive command uses, from arch. */
 void common_fetchsuite_opts(struct dgit_fetchsuite_opts *fo,
     struct common_archive *arch, const char *package, const char *suite,
     const char *orig_dir);
+
+/*
+ * The package and suite a command in ctx's tree works on (both
+ * caller-owned): -p PACKAGE and the suite given, else the current
+ * branch's dgit/SUITE, else the default suite; without -p, as
+ * dgit_history_tree_package_suite (debian/changelog).
+ */
+const struct dgit_error *common_package_suite(char **package, char **suite,
+    struct dgit_cmd_ctx *ctx, const char *suite_arg);
 
 /* The tracking ref of suite into buf (dgit_history_tracking_ref). */
 const struct dgit_error *common_tracking_ref(char *buf, size_t len,

@@ -40,11 +40,11 @@ static const struct dgit_cmd commands[] = {
 	{ "clone", cmd_clone, CMD_NO_REPO_CONFIG, "PACKAGE [SUITE] [./DIR|/DIR]",
 	  "make a new git repository of PACKAGE as it is in SUITE",
 	  ARCHIVE_OPTS },
-	{ "fetch", cmd_fetch, CMD_NEEDS_REPO, "[SUITE]",
+	{ "fetch", cmd_fetch, CMD_NEEDS_REPO | CMD_DRY_RUN, "[SUITE]",
 	  "update the remote tracking branch from the archive", ARCHIVE_OPTS },
-	{ "pull", cmd_pull, CMD_NEEDS_REPO | CMD_NEEDS_CLEAN, "[SUITE]",
+	{ "pull", cmd_pull, CMD_NEEDS_REPO | CMD_NEEDS_CLEAN | CMD_DRY_RUN, "[SUITE]",
 	  "fetch, then merge into the current branch", ARCHIVE_OPTS },
-	{ "checkout", cmd_checkout, CMD_NEEDS_REPO, "SUITE",
+	{ "checkout", cmd_checkout, CMD_NEEDS_REPO | CMD_DRY_RUN, "SUITE",
 	  "create or switch to the branch dgit/SUITE", ARCHIVE_OPTS },
 	{ "import-dsc", cmd_import_dsc, CMD_NEEDS_REPO,
 	  "[--require-valid-signature] FILE.dsc [+|..]BRANCH",
@@ -53,7 +53,7 @@ static const struct dgit_cmd commands[] = {
 	  "  --no-chase-dsc-distro       do not fetch the Dgit: field's commit\n"
 	  "  --force-import-dsc-with-dgit-field\n"
 	  "                              import even when the Dgit: commit is usable\n" },
-	{ "download-source", cmd_download_source, 0,
+	{ "download-source", cmd_download_source, 0 | CMD_DRY_RUN,
 	  "[--dir DIR] PACKAGE[=VERSION] [SUITE] | --clear-cache",
 	  "download and verify a source package's .dsc and files",
 	  "  --dir DIR                   write the files into DIR\n"
@@ -76,15 +76,41 @@ static const struct dgit_cmd commands[] = {
 	  "[--quilt=MODE] [--build-products-dir=DIR]",
 	  "make debian/patches represent the git tree's changes",
 	  BUILDOPTS_HELP },
-	{ "push-source", cmd_push_source, CMD_NEEDS_REPO | CMD_NEEDS_CLEAN,
+	{ "push-source", cmd_push_source, CMD_NEEDS_REPO | CMD_NEEDS_CLEAN | CMD_DRY_RUN,
 	  "[--new] [--overwrite[=VERSION]] [SUITE]",
 	  "build, sign, push to the dgit git server and upload", PUSH_HELP },
-	{ "push-built", cmd_push_built, CMD_NEEDS_REPO | CMD_NEEDS_CLEAN,
+	{ "push-built", cmd_push_built, CMD_NEEDS_REPO | CMD_NEEDS_CLEAN | CMD_DRY_RUN,
 	  "[-C CHANGES] [--new] [--overwrite[=VERSION]] [SUITE]",
 	  "sign, push and upload an existing build of HEAD", PUSH_HELP },
-	{ "push", cmd_push, CMD_NEEDS_REPO | CMD_NEEDS_CLEAN, "[SUITE]",
+	{ "push", cmd_push, CMD_NEEDS_REPO | CMD_NEEDS_CLEAN | CMD_DRY_RUN, "[SUITE]",
 	  "push-built or push-source, as dgit.default.push-subcmd says",
 	  PUSH_HELP },
+	{ "setup-new-tree", cmd_setup_new_tree, CMD_NEEDS_REPO, "",
+	  "set up this tree as clone does (each part as configured)",
+	  "config: dgit-distro.DISTRO.setup-gitattributes, .setup-useremail,\n"
+	  "  .setup-mergechangelogs (default true); DISTRO is -d's, else\n"
+	  "  dgit-suite.DGIT-SETUP-TREE.distro's\n" },
+	{ "setup-useremail", cmd_setup_useremail, CMD_NEEDS_REPO, "",
+	  "set user.name and user.email as dgit does",
+	  "from dgit-distro.DISTRO.user-name and .user-email, else\n"
+	  "  $DEBFULLNAME and $DEBEMAIL\n" },
+	{ "setup-mergechangelogs", cmd_setup_mergechangelogs, CMD_NEEDS_REPO,
+	  "", "merge debian/changelog with dpkg-mergechangelogs", NULL },
+	{ "setup-gitattributes", cmd_setup_gitattributes, CMD_NEEDS_REPO, "",
+	  "defuse transforming git attributes (.git/info/attributes)", NULL },
+	{ "update-vcs-git", cmd_update_vcs_git, CMD_NEEDS_REPO,
+	  "[SUITE|.] [--] [GIT-FETCH-ARGS]",
+	  "point the vcs-git remote at the Vcs-Git URL and fetch it",
+	  "  SUITE (default: the first of dgit.vcs-git.suites) takes the URL\n"
+	  "  from the archive's .dsc, '.' from debian/control; '-' instead of\n"
+	  "  '--' sets the remote without fetching\n" },
+	{ "print-dgit-repos-server-source-url",
+	  cmd_print_dgit_repos_server_source_url, CMD_DRY_RUN, "",
+	  "print the git URL of the dgit git server's source", NULL },
+	{ "print-dpkg-source-ignores", cmd_print_dpkg_source_ignores,
+	  CMD_DRY_RUN, "", "print the options that make dpkg-source leave "
+	  ".git out", NULL },
+	{ "version", cmd_version, CMD_DRY_RUN, "", "print the version", NULL },
 	{ "local-archive", cmd_local_archive, 0,
 	  "init DIR [--distro NAME] [--suite SUITE]... [--key KEYID] | "
 	  "process DIR | serve DIR [--port N]",
@@ -95,7 +121,11 @@ static const struct dgit_cmd commands[] = {
 static const char global_help[] =
     "global options (before or after the command):\n"
     "  -d DISTRO, --distro=DISTRO  the distro (default: debian)\n"
-    "  -c NAME=VALUE               override a git config setting\n"
+    "  -c NAME=VALUE               override a git config setting (-cNAME:\n"
+    "                              NAME=true, as git's -c)\n"
+    "  -p PACKAGE, --package=PACKAGE\n"
+    "                              the source package, where there is no\n"
+    "                              debian/changelog to say (fetch, pull)\n"
     "  -k KEYID                    sign with this OpenPGP key\n"
     "  -n, --dry-run               do not change anything\n"
     "  -L, --damp-run              change only local things\n"
@@ -119,20 +149,21 @@ find_command(const char *name)
 static void
 print_usage(FILE *fp)
 {
-	fprintf(fp, "usage: dgit [OPTIONS] COMMAND [OPTIONS] [ARGS]\n\n"
-	    "commands:\n");
+	fprintf(fp, "usage: %s [OPTIONS] COMMAND [OPTIONS] [ARGS]\n\n"
+	    "commands:\n", dgit_opts.prog);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(fp, "  %-16s %s\n", commands[i].name,
 		    commands[i].summary);
 	fprintf(fp, "\n%s\n"
-	    "'dgit help COMMAND' describes one command.\n", global_help);
+	    "'%s help COMMAND' describes one command.\n", global_help,
+	    dgit_opts.prog);
 }
 
 static void
 print_command_help(FILE *fp, const struct dgit_cmd *cmd)
 {
-	fprintf(fp, "usage: dgit [OPTIONS] %s [OPTIONS] %s\n\n%s\n",
-	    cmd->name, cmd->usage, cmd->summary);
+	fprintf(fp, "usage: %s [OPTIONS] %s [OPTIONS] %s\n\n%s\n",
+	    dgit_opts.prog, cmd->name, cmd->usage, cmd->summary);
 	if (cmd->help)
 		fprintf(fp, "\noptions:\n%s", cmd->help);
 	fprintf(fp, "\n%s", global_help);
@@ -144,14 +175,13 @@ exit_code(const struct dgit_error *err)
 {
 	if (err == NULL)
 		return DGIT_EXIT_OK;
-	switch (err->code) {
-	case DGIT_ERR_USAGE:
+	if (err->cls == DGIT_ECLASS_NO_PACKAGE)
+		return DGIT_EXIT_NO_PACKAGE;
+	if (err->cls == DGIT_ECLASS_CONFIG)
+		return DGIT_EXIT_CONFIG;
+	if (err->code == DGIT_ERR_USAGE)
 		return DGIT_EXIT_USAGE;
-	case DGIT_ERR_NOT_IMPLEMENTED:
-		return DGIT_EXIT_NOT_IMPLEMENTED;
-	default:
-		return DGIT_EXIT_FAIL;
-	}
+	return DGIT_EXIT_FAIL;
 }
 
 /* "dgit: [CMD: ]MSG" and the usage line; returns DGIT_EXIT_USAGE. */
@@ -164,13 +194,14 @@ print_usage_error(const char *cmd, const char *fmt, ...)
 	const struct dgit_cmd *c = cmd ? find_command(cmd) : NULL;
 	va_list ap;
 
-	fputs("dgit: ", stderr);
+	fprintf(stderr, "%s: ", dgit_opts.prog);
 	if (cmd)
 		fprintf(stderr, "%s: ", cmd);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: dgit %s%s%s\n", cmd ? cmd : "COMMAND",
+	fprintf(stderr, "\nusage: %s %s%s%s\n", dgit_opts.prog,
+	    cmd ? cmd : "COMMAND",
 	    cmd ? " " : "", c ? c->usage : "");
 	return DGIT_EXIT_USAGE;
 }
@@ -195,7 +226,7 @@ dgit_debug(int level, const char *fmt, ...)
 
 	if (dgit_opts.debug < level)
 		return;
-	fputs("dgit: debug: ", stderr);
+	fprintf(stderr, "%s: debug: ", dgit_opts.prog);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -228,9 +259,30 @@ static const struct option global_options[] = {
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "damp-run", no_argument, NULL, 'L' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "package", required_argument, NULL, 'p' },
 	{ NULL, 0, NULL, 0 }
 };
-static const char global_short[] = "d:c:k:nLq";
+static const char global_short[] = "d:c:k:p:nLq";
+
+/* "NAME=true", kept in dgit_opts.config_owned; NULL (said) on failure. */
+static const char *
+config_true(const char *name)
+{
+	char **no, *s;
+
+	if (asprintf(&s, "%s=true", name) < 0)
+		s = NULL;
+	no = s ? realloc(dgit_opts.config_owned,
+	    (dgit_opts.nconfig_owned + 1) * sizeof *no) : NULL;
+	if (no == NULL) {
+		perror(dgit_opts.prog);
+		free(s);
+		return NULL;
+	}
+	no[dgit_opts.nconfig_owned++] = s;
+	dgit_opts.config_owned = no;
+	return s;
+}
 
 static int
 set_global(int opt, const char *val, const char *cmd)
@@ -244,6 +296,13 @@ set_global(int opt, const char *val, const char *cmd)
 	case 'k':
 		dgit_opts.keyid = val;
 		break;
+	case 'p':
+		if (val[0] == '\0' || val[0] == '-' || strchr(val, '/')) {
+			print_usage_error(cmd, "bad package name '%s'", val);
+			return -1;
+		}
+		dgit_opts.package = val;
+		break;
 	case 'n':
 		dgit_opts.dry_run = 1;
 		break;
@@ -254,15 +313,14 @@ set_global(int opt, const char *val, const char *cmd)
 		dgit_opts.quiet = 1;
 		break;
 	case 'c':
-		if (strchr(val, '=') == NULL) {
-			print_usage_error(cmd, "-c needs NAME=VALUE, not '%s'",
-			    val);
+		/* -cNAME is NAME=true, as git's -c */
+		if (strchr(val, '=') == NULL && (val = config_true(val)) ==
+		    NULL)
 			return -1;
-		}
 		nc = realloc(dgit_opts.config,
 		    (dgit_opts.nconfig + 1) * sizeof *nc);
 		if (nc == NULL) {
-			perror("dgit");
+			perror(dgit_opts.prog);
 			return -1;
 		}
 		nc[dgit_opts.nconfig++] = val;
@@ -330,7 +388,7 @@ take_tool_opt(const char *a)
 		return 0;
 	nt = realloc(dgit_opts.tools, (dgit_opts.ntools + 1) * sizeof *nt);
 	if (nt == NULL) {
-		perror("dgit");
+		perror(dgit_opts.prog);
 		return -1;
 	}
 	nt[dgit_opts.ntools].tool = a + 2;
@@ -402,7 +460,7 @@ take_global(int argc, char **argv, int *i, const char *cmd)
 		    (dgit_opts.nexplode + 1) * sizeof *ne);
 
 		if (ne == NULL) {
-			perror("dgit");
+			perror(dgit_opts.prog);
 			return -1;
 		}
 		ne[dgit_opts.nexplode++] = a + 24;
@@ -448,7 +506,7 @@ open_repo(git_repository **out, int need_clean)
 
 	*out = NULL;
 	if (git_repository_open_ext(&repo, ".", 0, NULL) != 0)
-		return dgit_error_fmt(DGIT_ERR_USAGE, "not in a git "
+		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "not in a git "
 		    "repository; run this in a tree made by 'dgit clone'");
 	if (need_clean) {
 		err = dgit_history_tree_dirty(&paths, &n, &total, repo, 1);
@@ -475,6 +533,12 @@ run_command(const struct dgit_cmd *cmd, int argc, char **argv)
 	const char *where = ".";
 
 	git_libgit2_init();
+	if (dgit_opts.dry_run && !(cmd->flags & CMD_DRY_RUN)) {
+		err = dgit_usage_error(&ctx, "--dry-run (-n) is not supported "
+		    "by %s: it cannot go through the motions without changing "
+		    "anything; run it without -n", cmd->name);
+		goto done;
+	}
 	if (cmd->flags & CMD_NEEDS_REPO) {
 		if ((err = open_repo(&ctx.repo, cmd->flags & CMD_NEEDS_CLEAN)))
 			goto done;
@@ -488,10 +552,10 @@ run_command(const struct dgit_cmd *cmd, int argc, char **argv)
 done:
 	fflush(stdout);
 	if (err) {
-		fprintf(stderr, "dgit: %s\n", err->msg);
+		fprintf(stderr, "%s: %s\n", dgit_opts.prog, err->msg);
 		if (ctx.usage)
-			fprintf(stderr, "usage: dgit %s %s\n", cmd->name,
-			    cmd->usage);
+			fprintf(stderr, "usage: %s %s%s%s\n", dgit_opts.prog,
+			    cmd->name, cmd->usage[0] ? " " : "", cmd->usage);
 	}
 	dgit_config_free(ctx.cfg);
 	git_repository_free(ctx.repo);
@@ -526,7 +590,7 @@ run(int argc, char **argv, char **rest, char **pre)
 			continue;
 		}
 		if (strcmp(a, "--version") == 0) {
-			printf("dgit (C) version %s\n", DGIT_VERSION);
+			printf("dgit version %s\n", DGIT_VERSION);
 			return DGIT_EXIT_OK;
 		}
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -567,8 +631,8 @@ run(int argc, char **argv, char **rest, char **pre)
 			cmd = find_command(a);
 			if (cmd == NULL)
 				return print_usage_error(NULL,
-				    "unknown command '%s' (see 'dgit --help')",
-				    a);
+				    "unknown command '%s' (see '%s --help')",
+				    a, dgit_opts.prog);
 			rest[nrest++] = argv[i];
 			for (int k = 0; k < npre; k++)
 				rest[nrest++] = pre[k];
@@ -597,10 +661,12 @@ main(int argc, char **argv)
 	char **rest, **pre;
 	int rc;
 
+	dgit_opts.prog = argv[0] && strrchr(argv[0], '/') ?
+	    strrchr(argv[0], '/') + 1 : argv[0] && argv[0][0] ? argv[0] : "dgit";
 	rest = calloc((size_t)argc + 1, sizeof *rest);
 	pre = calloc((size_t)argc + 1, sizeof *pre);
 	if (rest == NULL || pre == NULL) {
-		perror("dgit");
+		perror(dgit_opts.prog);
 		free(rest);
 		free(pre);
 		return DGIT_EXIT_FAIL;
@@ -610,6 +676,9 @@ main(int argc, char **argv)
 	free(rest);
 	free(pre);
 	free(dgit_opts.config);
+	for (size_t k = 0; k < dgit_opts.nconfig_owned; k++)
+		free(dgit_opts.config_owned[k]);
+	free(dgit_opts.config_owned);
 	free(dgit_opts.tools);
 	free(dgit_opts.explode);
 	return rc;

@@ -9,18 +9,24 @@
 #include "dgit_config.h"
 #include "dgit_error.h"
 
-/* Exit codes (documented in dgit.1, EXIT STATUS). */
+/* Exit codes, Perl dgit's (documented in dgit.1, EXIT STATUS). */
 #define DGIT_EXIT_OK 0
-#define DGIT_EXIT_FAIL 1           /* the operation failed */
-#define DGIT_EXIT_USAGE 2          /* bad command line */
-#define DGIT_EXIT_NOT_IMPLEMENTED 3
+#define DGIT_EXIT_NO_PACKAGE 4     /* the package is not in the suite */
+#define DGIT_EXIT_USAGE 8          /* bad command line */
+#define DGIT_EXIT_CONFIG 12        /* bad or missing configuration */
+#define DGIT_EXIT_FAIL 255         /* any other failure */
 
 /* The one mutable global: options common to all commands. */
 struct dgit_opts {
+	const char *prog;          /* argv[0]'s basename: messages name it */
 	const char *distro;        /* -d DISTRO, NULL when not given */
-	const char **config;       /* -c name=value, in order given */
+	const char **config;       /* -c name=value (-cNAME: name=true), in
+	                              order given; freed with config_owned */
+	char **config_owned;       /* the name=true strings made for -cNAME */
+	size_t nconfig_owned;
 	size_t nconfig;
 	const char *keyid;         /* -k KEYID */
+	const char *package;       /* -p PACKAGE, --package=PACKAGE */
 	int dry_run;               /* -n, --dry-run */
 	int damp_run;              /* -L, --damp-run */
 	int debug;                 /* -D, repeatable */
@@ -57,6 +63,7 @@ size_t dgit_tool_options(const char **out, size_t max, const char *tool);
 #define CMD_NEEDS_REPO  0x1        /* main opens the repository of "." */
 #define CMD_NEEDS_CLEAN 0x2        /* main refuses a dirty working tree */
 #define CMD_NO_REPO_CONFIG 0x4     /* config without any repository's */
+#define CMD_DRY_RUN     0x8        /* honours -n; main refuses it otherwise */
 
 struct dgit_cmd_ctx;
 
@@ -107,6 +114,9 @@ const struct dgit_error *dgit_not_implemented(struct dgit_cmd_ctx *ctx);
 
 dgit_cmd_fn cmd_clone, cmd_fetch, cmd_pull, cmd_checkout, cmd_import_dsc,
     cmd_download_source, cmd_build_source, cmd_quilt_fixup, cmd_push_source,
-    cmd_push, cmd_push_built, cmd_local_archive;
+    cmd_push, cmd_push_built, cmd_local_archive, cmd_setup_new_tree,
+    cmd_setup_useremail, cmd_setup_mergechangelogs, cmd_setup_gitattributes,
+    cmd_update_vcs_git, cmd_print_dgit_repos_server_source_url,
+    cmd_print_dpkg_source_ignores, cmd_version;
 
 #endif

@@ -40,10 +40,22 @@ enum dgit_error_code {
 	DGIT_ERR_MAX
 };
 
+/*
+ * What kind of failure, apart from its code, for a program's exit status
+ * (Perl dgit's: 4, 12, else 255; DGIT_ERR_USAGE is 8).  A wrapped error
+ * keeps its class.
+ */
+enum dgit_error_class {
+	DGIT_ECLASS_FAIL = 0,      /* any other failure */
+	DGIT_ECLASS_NO_PACKAGE,    /* the package is not in the suite */
+	DGIT_ECLASS_CONFIG,        /* configuration is bad or missing */
+};
+
 struct dgit_error {
 	enum dgit_error_code code;
 	int errnum;                /* errno for DGIT_ERR_ERRNO, else 0 */
 	const char *msg;
+	enum dgit_error_class cls; /* DGIT_ECLASS_FAIL unless made so */
 };
 
 /* An error with the generic message for code. */
@@ -54,6 +66,11 @@ const struct dgit_error *dgit_error_fmt(enum dgit_error_code code,
     const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const struct dgit_error *dgit_error_vfmt(enum dgit_error_code code,
     const char *fmt, va_list ap);
+
+/* As dgit_error_fmt, of class cls. */
+const struct dgit_error *dgit_error_cfmt(enum dgit_error_class cls,
+    enum dgit_error_code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* "CONTEXT: strerror(errno)"; uses and keeps the current errno. */
 const struct dgit_error *dgit_error_from_errno(const char *fmt, ...)

@@ -30,6 +30,21 @@ const struct dgit_error *dgit_repo_setup_useremail(git_repository *repo,
     const char *name, const char *email);
 
 /*
+ * dgit setup-new-tree: each of gitattributes, the changelog merge driver
+ * and user.name/user.email unless the distro's config turns it off
+ * (see dgit_repo_setup_new_tree, which does this and more).
+ */
+const struct dgit_error *dgit_repo_setup_tree(git_repository *repo,
+    const struct dgit_config *cfg, const char *distro);
+
+/*
+ * user.name and user.email as dgit sets them: dgit-distro.DISTRO.user-name
+ * and .user-email, else $DEBFULLNAME and $DEBEMAIL; unset ones skipped.
+ */
+const struct dgit_error *dgit_repo_setup_useremail_config(
+    git_repository *repo, const struct dgit_config *cfg, const char *distro);
+
+/*
  * A new tree's set-up, as dgit clone does it, each step unless the
  * distro's config turns it off (dgit-distro.DISTRO.setup-gitattributes,
  * .setup-mergechangelogs, .setup-useremail, each default true):

@@ -341,9 +341,10 @@ dgit_aq_find_source(struct dgit_archive_source **out, char **skew,
 		return dgit_error(DGIT_ERR_NOMEM);
 	err = query(&j, o, url, rel);
 	if (err && err->code == DGIT_ERR_NOT_FOUND) {
-		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "package '%s' is not "
-		    "in suite '%s' (the archive's query service has no "
-		    "answer for it)", package, suite);
+		err = dgit_error_cfmt(DGIT_ECLASS_NO_PACKAGE,
+		    DGIT_ERR_NOT_FOUND, "package '%s' is not in suite '%s' "
+		    "(the archive's query service has no answer for it)",
+		    package, suite);
 		goto done;
 	}
 	if (err)
@@ -354,8 +355,9 @@ dgit_aq_find_source(struct dgit_archive_source **out, char **skew,
 		goto done;
 	}
 	if (j->n == 0) {
-		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "package '%s' is not "
-		    "in suite '%s'", package, suite);
+		err = dgit_error_cfmt(DGIT_ECLASS_NO_PACKAGE,
+		    DGIT_ERR_NOT_FOUND, "package '%s' is not in suite '%s'",
+		    package, suite);
 		goto done;
 	}
 	if ((ents = calloc(j->n, sizeof *ents)) == NULL) {

@@ -1195,18 +1195,21 @@ again:
 found:
 	if (s.best == NULL) {
 		if (version && s.versions[0])
-			err = dgit_error_fmt(DGIT_ERR_NOT_FOUND,
+			err = dgit_error_cfmt(
+			    DGIT_ECLASS_NO_PACKAGE, DGIT_ERR_NOT_FOUND,
 			    "version '%s' of source package '%s' is not in "
 			    "suite '%s' (it has %s); pick one of those, or "
 			    "another suite", version, package, r->suite_req,
 			    s.versions);
 		else if (s.binary_of)
-			err = dgit_error_fmt(DGIT_ERR_NOT_FOUND,
+			err = dgit_error_cfmt(
+			    DGIT_ECLASS_NO_PACKAGE, DGIT_ERR_NOT_FOUND,
 			    "'%s' is a binary package; its source package is "
 			    "'%s': run 'dgit download-source %s %s'", package,
 			    s.binary_of, s.binary_of, r->suite_req);
 		else
-			err = dgit_error_fmt(DGIT_ERR_NOT_FOUND,
+			err = dgit_error_cfmt(
+			    DGIT_ECLASS_NO_PACKAGE, DGIT_ERR_NOT_FOUND,
 			    "source package '%s' not found in suite '%s' "
 			    "(searched components: %s); check the name and "
 			    "the suite", package, r->suite_req, searched);

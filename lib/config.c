@@ -474,7 +474,8 @@ parse_bool(int *out, const char *name, const char *v, int def)
 		*out = 0;
 		return NULL;
 	}
-	return dgit_error_fmt(DGIT_ERR_USAGE, "bad boolean '%s' for config "
+	return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_USAGE,
+	    "bad boolean '%s' for config "
 	    "'%s': use true or false", v, name);
 }
 

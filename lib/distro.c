@@ -24,9 +24,9 @@ dgit_distro_mirror(char **out, const struct dgit_config *cfg,
 		return NULL;
 	}
 	if ((err = dgit_archive_mirror_from_apt(out, suite)) != NULL)
-		return dgit_error_wrap(err, "no mirror for distro '%s' (set "
-		    "dgit-distro.%s.mirror or add it to apt's sources)",
-		    distro, distro);
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, err->code, "no "
+		    "mirror for distro '%s' (set dgit-distro.%s.mirror or add "
+		    "it to apt's sources): %s", distro, distro, err->msg);
 	return NULL;
 }
 
@@ -41,7 +41,8 @@ archive_query(struct dgit_distro *d, const struct dgit_config *cfg)
 	d->aq_url = strchr(v, ':')[1] ? strchr(v, ':') + 1 :
 	    dgit_config_get_distro(cfg, d->name, "archive-query-url");
 	if (d->aq_url == NULL)
-		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "distro '%s' uses "
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_NOT_FOUND,
+		    "distro '%s' uses "
 		    "archive query '%s' but gives no URL; set "
 		    "dgit-distro.%s.archive-query-url", d->name, v, d->name);
 	return NULL;
@@ -58,7 +59,8 @@ archive_keyrings(struct dgit_distro *d, const struct dgit_config *cfg)
 	if (err || d->narchive_keyrings > 0 || d->aq_url)
 		return err;
 	v = dgit_config_get_distro(cfg, d->name, "archive-keyring");
-	return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no archive keyring for "
+	return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_NOT_FOUND,
+	    "no archive keyring for "
 	    "distro '%s' (%s); install debian-archive-keyring or set "
 	    "dgit-distro.%s.archive-keyring", d->name,
 	    v ? v : "none configured", d->name);
@@ -79,6 +81,38 @@ dgit_distro_git_url(char **out, const struct dgit_config *cfg,
 		return NULL;
 	if (asprintf(out, "%s/%s%s", url, package, suffix ? suffix : ".git") <
 	    0) {
+		*out = NULL;
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_distro_push_git_url(char **out, const struct dgit_config *cfg,
+    const char *distro, const char *package)
+{
+	const char *url = dgit_config_get_distro_push(cfg, distro, "git-url");
+	const char *suffix = dgit_config_get_distro_push(cfg, distro,
+	    "git-url-suffix");
+	const char *proto, *host, *user, *path;
+	int r;
+
+	*out = NULL;
+	if (url != NULL && *url != '\0')
+		r = asprintf(out, "%s/%s%s", url, package,
+		    suffix ? suffix : ".git");
+	else {
+		proto = dgit_config_get_distro_push(cfg, distro, "git-proto");
+		host = dgit_config_get_distro_push(cfg, distro, "git-host");
+		user = dgit_config_get_distro_push(cfg, distro,
+		    "git-user-force");
+		path = dgit_config_get_distro_push(cfg, distro, "git-path");
+		if (proto == NULL || host == NULL || path == NULL)
+			return NULL;
+		r = asprintf(out, "%s%s%s%s%s/%s.git", proto, user ? user : "",
+		    user ? "@" : "", host, path, package);
+	}
+	if (r < 0) {
 		*out = NULL;
 		return dgit_error(DGIT_ERR_NOMEM);
 	}

@@ -58,6 +58,7 @@ slot(enum dgit_error_code code, char **buf)
 
 	ring.err[i].code = code;
 	ring.err[i].errnum = 0;
+	ring.err[i].cls = DGIT_ECLASS_FAIL;
 	ring.err[i].msg = ring.buf[i];
 	*buf = ring.buf[i];
 	return &ring.err[i];
@@ -92,6 +93,21 @@ dgit_error_fmt(enum dgit_error_code code, const char *fmt, ...)
 	va_start(ap, fmt);
 	e = dgit_error_vfmt(code, fmt, ap);
 	va_end(ap);
+	return e;
+}
+
+const struct dgit_error *
+dgit_error_cfmt(enum dgit_error_class cls, enum dgit_error_code code,
+    const char *fmt, ...)
+{
+	char *buf;
+	struct dgit_error *e = slot(code, &buf);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, MSGLEN, fmt, ap);
+	va_end(ap);
+	e->cls = cls;
 	return e;
 }
 
@@ -149,8 +165,10 @@ dgit_error_wrap(const struct dgit_error *err, const char *fmt, ...)
 	char old[MSGLEN];
 	snprintf(old, sizeof old, "%s", err->msg);
 	int errnum = err->errnum;
+	enum dgit_error_class cls = err->cls;
 	e = slot(err->code, &buf);
 	e->errnum = errnum;
+	e->cls = cls;
 	size_t n = strlen(prefix);
 	memcpy(buf, prefix, n + 1);
 	if (n + 2 < MSGLEN) {

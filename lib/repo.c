@@ -230,11 +230,40 @@ done:
 }
 
 const struct dgit_error *
+dgit_repo_setup_useremail_config(git_repository *repo,
+    const struct dgit_config *cfg, const char *distro)
+{
+	const char *email = dgit_config_get_distro(cfg, distro, "user-email");
+	const char *name = dgit_config_get_distro(cfg, distro, "user-name");
+
+	if (email == NULL)
+		email = getenv("DEBEMAIL");
+	if (name == NULL)
+		name = getenv("DEBFULLNAME");
+	return dgit_repo_setup_useremail(repo, name, email);
+}
+
+const struct dgit_error *
 dgit_repo_setup_new_tree(git_repository *repo,
     const struct dgit_config *cfg, const char *distro)
 {
 	const struct dgit_error *err;
 	git_config *gc = NULL;
+
+	if ((err = dgit_repo_setup_tree(repo, cfg, distro)))
+		return err;
+	if (git_repository_config(&gc, repo) != 0 ||
+	    git_config_set_bool(gc, "remote.dgit.skipdefaultupdate", 1) != 0)
+		err = dgit_error_git("cannot write the repository's config");
+	git_config_free(gc);
+	return err;
+}
+
+const struct dgit_error *
+dgit_repo_setup_tree(git_repository *repo, const struct dgit_config *cfg,
+    const char *distro)
+{
+	const struct dgit_error *err;
 	int on;
 
 	if ((err = dgit_config_get_distro_bool(&on, cfg, distro,
@@ -250,22 +279,7 @@ dgit_repo_setup_new_tree(git_repository *repo,
 	if ((err = dgit_config_get_distro_bool(&on, cfg, distro,
 	    "setup-useremail", 1)))
 		return err;
-	if (on) {
-		const char *email = dgit_config_get_distro(cfg, distro,
-		    "user-email");
-		const char *name = dgit_config_get_distro(cfg, distro,
-		    "user-name");
-
-		if (email == NULL)
-			email = getenv("DEBEMAIL");
-		if (name == NULL)
-			name = getenv("DEBFULLNAME");
-		if ((err = dgit_repo_setup_useremail(repo, name, email)))
-			return err;
-	}
-	if (git_repository_config(&gc, repo) != 0 ||
-	    git_config_set_bool(gc, "remote.dgit.skipdefaultupdate", 1) != 0)
-		err = dgit_error_git("cannot write the repository's config");
-	git_config_free(gc);
+	if (on)
+		err = dgit_repo_setup_useremail_config(repo, cfg, distro);
 	return err;
 }

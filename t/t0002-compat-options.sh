@@ -11,7 +11,7 @@ test_expect_success 't-dgit'"'"'s options are accepted (help still works)' '
 '
 
 test_expect_success '--TOOL:OPTION and --TOOL=PROGRAM are recorded in order' '
-	test_expect_code 2 "$DGIT" -D $T_DGIT --dput=/usr/bin/dput \
+	test_expect_code 8 "$DGIT" -D $T_DGIT --dput=/usr/bin/dput \
 	    --dpkg-source:-sP import-dsc 2>err &&
 	test_grep "^dgit: debug: dget: extra option -u\$" err &&
 	test_grep "^dgit: debug: dput: extra option --config=/nonexistent/dput.cf\$" err &&
@@ -20,7 +20,7 @@ test_expect_success '--TOOL:OPTION and --TOOL=PROGRAM are recorded in order' '
 '
 
 test_expect_success 'an option for a tool dgit does not run is refused' '
-	test_expect_code 2 "$DGIT" --frobnicator:-x help 2>err &&
+	test_expect_code 8 "$DGIT" --frobnicator:-x help 2>err &&
 	test_grep "unknown option .--frobnicator:-x." err
 '
 
@@ -30,9 +30,9 @@ test_expect_success '--no-rm-on-error is accepted' '
 '
 
 test_expect_success 'a command option before the command goes to the command' '
-	test_expect_code 2 "$DGIT" --bogus-option clone 2>err &&
+	test_expect_code 8 "$DGIT" --bogus-option clone 2>err &&
 	test_grep "^dgit: clone: unknown option .--bogus-option." err &&
-	test_expect_code 2 "$DGIT" --bogus-option 2>err &&
+	test_expect_code 8 "$DGIT" --bogus-option 2>err &&
 	test_grep "^dgit: unknown option .--bogus-option." err
 '
 

@@ -84,12 +84,12 @@ test_expect_success 'unknown suite' '
 '
 
 test_expect_success 'bad arguments are usage errors' '
-	test_expect_code 2 dl_dgit download-source --dir o6 "../x" 2>err &&
-	test_expect_code 2 dl_dgit download-source --dir o6 Hello 2>err &&
+	test_expect_code 8 dl_dgit download-source --dir o6 "../x" 2>err &&
+	test_expect_code 8 dl_dgit download-source --dir o6 Hello 2>err &&
 	test_grep "bad package name .Hello." err &&
-	test_expect_code 2 dl_dgit download-source 2>err &&
-	test_expect_code 2 dl_dgit download-source --frob hello 2>err &&
-	test_expect_code 2 dl_dgit download-source a b c 2>err &&
+	test_expect_code 8 dl_dgit download-source 2>err &&
+	test_expect_code 8 dl_dgit download-source --frob hello 2>err &&
+	test_expect_code 8 dl_dgit download-source a b c 2>err &&
 	test_must_fail dl_dgit download-source --dir nosuchdir hello 2>err &&
 	test_grep "nosuchdir. is not a directory" err
 '

@@ -1,0 +1,85 @@
+/*
+ * dgit print-dgit-repos-server-source-url, print-dpkg-source-ignores,
+ * version: lines for scripts, as Perl dgit prints them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "common.h"
+#include "dgit.h"
+#include "dgit_config.h"
+#include "dgit_distro.h"
+
+static const struct option no_options[] = {
+	{ NULL, 0, NULL, 0 }
+};
+
+static const struct dgit_error *
+no_opt(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
+{
+	(void)arg;
+	(void)opt;
+	(void)optarg;
+	return dgit_usage_error(ctx, "unknown option");
+}
+
+static const struct common_optspec optspec = {
+	"", no_options, 0, 0, no_opt
+};
+
+/* The dpkg-source options dgit passes so that .git is left out. */
+#define DPKG_SOURCE_IGNORES "-i(?:^|/)\\.git(?:/|$) -I.git"
+
+const struct dgit_error *
+cmd_print_dpkg_source_ignores(struct dgit_cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct dgit_error *err;
+	int i;
+
+	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec, NULL)))
+		return err;
+	printf("%s\n", DPKG_SOURCE_IGNORES);
+	return NULL;
+}
+
+/*
+ * The git URL of the dgit git server's own source, the repository
+ * "_dgit-repos-server" on the distro's push server (suite name
+ * DGIT-REPOS-SERVER for dgit-suite.*.distro).
+ */
+const struct dgit_error *
+cmd_print_dgit_repos_server_source_url(struct dgit_cmd_ctx *ctx, int argc,
+    char **argv)
+{
+	const struct dgit_error *err;
+	const char *distro;
+	char *url = NULL;
+	int i;
+
+	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec, NULL)))
+		return err;
+	distro = dgit_opts.distro ? dgit_opts.distro :
+	    dgit_config_suite_distro(ctx->cfg, "DGIT-REPOS-SERVER");
+	if ((err = dgit_distro_push_git_url(&url, ctx->cfg, distro,
+	    "_dgit-repos-server")))
+		return err;
+	if (url == NULL)
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_NOT_FOUND,
+		    "distro '%s' has no dgit git server; set "
+		    "dgit-distro.%s.git-url", distro, distro);
+	printf("%s\n", url);
+	free(url);
+	return NULL;
+}
+
+const struct dgit_error *
+cmd_version(struct dgit_cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct dgit_error *err;
+	int i;
+
+	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec, NULL)))
+		return err;
+	printf("dgit version %s\n", DGIT_VERSION);
+	return NULL;
+}
