@@ -10,6 +10,14 @@
 #include "dgit_distro.h"
 #include "dgit_error.h"
 
+static int
+is_security(const char *suite)
+{
+	size_t l = strlen(suite);
+
+	return l >= 9 && strcmp(suite + l - 9, "-security") == 0;
+}
+
 const struct dgit_error *
 dgit_distro_mirror(char **out, const struct dgit_config *cfg,
     const char *distro, const char *suite)
@@ -18,7 +26,21 @@ dgit_distro_mirror(char **out, const struct dgit_config *cfg,
 	const char *v;
 
 	*out = NULL;
-	if ((v = dgit_config_get_distro(cfg, distro, "mirror")) != NULL) {
+	/*
+	 * Perl dgit's built-in debian-security mirror is its own, never the
+	 * nominal distro's: a security suite without a mirror of its own
+	 * comes from apt's security source, not from debian's mirror.
+	 */
+	if (is_security(suite)) {
+		char name[300];
+		int w = snprintf(name, sizeof name, "dgit-distro.%s.mirror",
+		    dgit_config_canon_distro(cfg, distro));
+
+		v = w > 0 && (size_t)w < sizeof name ?
+		    dgit_config_get(cfg, name) : NULL;
+	} else
+		v = dgit_config_get_distro(cfg, distro, "mirror");
+	if (v != NULL) {
 		if ((*out = strdup(v)) == NULL)
 			return dgit_error(DGIT_ERR_NOMEM);
 		return NULL;
@@ -90,8 +112,19 @@ dgit_distro_open(struct dgit_distro *d, struct dgit_config *cfg,
     const char *distro, const char *suite, const char *package)
 {
 	const struct dgit_error *err;
+	char base[256];
+	const char *comma = strchr(suite, ',');
 
 	memset(d, 0, sizeof *d);
+	/* a combined suite's access is its base suite's (dgit(7)) */
+	if (comma) {
+		if ((size_t)(comma - suite) >= sizeof base)
+			return dgit_error_fmt(DGIT_ERR_USAGE, "suite name "
+			    "'%.40s...' is too long", suite);
+		memcpy(base, suite, (size_t)(comma - suite));
+		base[comma - suite] = '\0';
+		suite = base;
+	}
 	d->name = distro ? distro : dgit_config_suite_distro(cfg, suite);
 	if ((err = dgit_distro_mirror(&d->mirror, cfg, d->name, suite)) ||
 	    (err = archive_query(d, cfg)) ||
