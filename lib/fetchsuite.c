@@ -449,6 +449,14 @@ multi_one(struct multi *m, const char *tok)
 	} else
 		err = dgit_fetchsuite(&r, m->repo, &so);
 	if (err && err->code == DGIT_ERR_NOT_FOUND && m->base != NULL) {
+		/* still part of the combined name, as in Perl dgit */
+		const char *rel = name;
+		size_t bl = strlen(m->base);
+
+		if (strncmp(name, m->base, bl) == 0 && name[bl] == '-')
+			rel = name + bl;
+		m->clen += (size_t)snprintf(m->combined + m->clen,
+		    m->csize - m->clen, ",%.500s", rel);
 		say(m->o, "%s is not in %s", m->o->package, name);
 		return NULL;
 	}
