@@ -183,4 +183,44 @@ test_expect_success 'checkout of a combined suite makes its branch from all part
 	tip $r refs/remotes/dgit/dgit/trixie-security
 '
 
+# Perl dgit on the same two mirrors (archive query through apt-get, which
+# reads the security Release as apt does): the same history shape, the
+# same combine message, trees and dgit import commits.  (The gbp-pq patch
+# commits on top of the imports are compared by the import tests; their
+# ids differ while DEP-3 fields such as Last-Update are not kept.)
+PERL_DGIT=/usr/bin/dgit
+perl_dgit() {
+	"$PERL_DGIT" -cdgit-distro.debian.archive-query=aptget: \
+	    "-cdgit-distro.debian.mirror=[signed-by=$ARCHIVE_KEYRING] $MAIN/" \
+	    -cdgit-distro.debian-security.archive-query=aptget: \
+	    "-cdgit-distro.debian-security.mirror=[signed-by=$UPLOADER_KEYRING] $SEC/" \
+	    -cdgit-distro.debian.git-check=false \
+	    -cdgit-distro.debian-security.git-check=false "$@"
+}
+
+# shape REPO: per tracking ref its tree, the combine commit's parents
+# counted, its message, and the ids of dgit's import commits.
+shape() {
+	for ref in "bookworm,-security" bookworm bookworm-security; do
+		ref=refs/remotes/dgit/dgit/$ref &&
+		echo "$ref tree $(tip "$1" "$ref^{tree}")" &&
+		git -C "$1" log --format="%H import" --grep="^hello (" "$ref" ||
+		return 1
+	done &&
+	c=refs/remotes/dgit/dgit/bookworm,-security &&
+	echo "parents $(git -C "$1" log -1 --format=%P $c | wc -w)" &&
+	git -C "$1" cat-file commit $c | sed "1,/^\$/d"
+}
+
+test_expect_success 'Perl dgit clone BASE,-security: the same history shape and imports' '
+	test -x "$PERL_DGIT" && command -v apt-get >/dev/null &&
+	mkdir p2 && (cd p2 && perl_dgit clone hello bookworm,-security >../out 2>../err) &&
+	test "$(git -C p2/hello symbolic-ref HEAD)" = "refs/heads/dgit/bookworm,-security" &&
+	shape p2/hello >perl.shape &&
+	shape c2/hello >ours.shape &&
+	test_cmp perl.shape ours.shape &&
+	test_grep "^parents 2$" ours.shape &&
+	test "$(grep -c " import$" ours.shape)" = 4
+'
+
 test_done
