@@ -215,6 +215,10 @@ common_archive_init(struct common_archive *a, struct dgit_config *cfg,
 	a->opts.allow_future = f->allow_future;
 	a->opts.allow_rollback = f->allow_rollback;
 	a->opts.fetch.cache_dir = a->cache;
+	/* apt's Acquire::Check-Valid-Until and proxy for apt's mirror */
+	if (!a->d.check_valid_until)
+		a->opts.allow_expired = 1;
+	a->opts.fetch.proxy = a->d.proxy;
 	if (!dgit_opts.quiet && isatty(2)) {
 		a->opts.fetch.progress = show_progress;
 		a->opts.fetch.progress_arg = a;

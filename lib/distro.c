@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "dgit_aptshim.h"
 #include "dgit_aq.h"
 #include "dgit_archive.h"
 #include "dgit_config.h"
@@ -18,14 +19,15 @@ is_security(const char *suite)
 	return l >= 9 && strcmp(suite + l - 9, "-security") == 0;
 }
 
-const struct dgit_error *
-dgit_distro_mirror(char **out, const struct dgit_config *cfg,
+static const struct dgit_error *
+mirror(char **out, int *from_apt, const struct dgit_config *cfg,
     const char *distro, const char *suite)
 {
 	const struct dgit_error *err;
 	const char *v;
 
 	*out = NULL;
+	*from_apt = 0;
 	/*
 	 * Perl dgit's built-in debian-security mirror is its own, never the
 	 * nominal distro's: a security suite without a mirror of its own
@@ -49,6 +51,33 @@ dgit_distro_mirror(char **out, const struct dgit_config *cfg,
 		return dgit_error_wrap(err, "no mirror for distro '%s' (set "
 		    "dgit-distro.%s.mirror or add it to apt's sources)",
 		    distro, distro);
+	*from_apt = 1;
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_distro_mirror(char **out, const struct dgit_config *cfg,
+    const char *distro, const char *suite)
+{
+	int from_apt;
+
+	return mirror(out, &from_apt, cfg, distro, suite);
+}
+
+/* A mirror from apt's sources is fetched as apt's configuration says. */
+static const struct dgit_error *
+apt_acquire(struct dgit_distro *d)
+{
+	const struct dgit_error *err;
+	struct dgit_apt_acquire aq;
+
+	d->check_valid_until = 1;
+	if (!d->mirror_from_apt)
+		return NULL;
+	if ((err = dgit_aptshim_acquire(&aq, d->mirror)) != NULL)
+		return err;
+	d->check_valid_until = aq.check_valid_until;
+	d->proxy = aq.proxy;
 	return NULL;
 }
 
@@ -126,7 +155,9 @@ dgit_distro_open(struct dgit_distro *d, struct dgit_config *cfg,
 		suite = base;
 	}
 	d->name = distro ? distro : dgit_config_suite_distro(cfg, suite);
-	if ((err = dgit_distro_mirror(&d->mirror, cfg, d->name, suite)) ||
+	if ((err = mirror(&d->mirror, &d->mirror_from_apt, cfg, d->name,
+	    suite)) ||
+	    (err = apt_acquire(d)) ||
 	    (err = archive_query(d, cfg)) ||
 	    (err = archive_keyrings(d, cfg)) ||
 	    (err = dgit_config_get_distro_paths(&d->dsc_keyrings,
@@ -143,6 +174,7 @@ dgit_distro_release(struct dgit_distro *d)
 	dgit_config_paths_free(d->archive_keyrings, d->narchive_keyrings);
 	dgit_config_paths_free(d->dsc_keyrings, d->ndsc_keyrings);
 	free(d->mirror);
+	free(d->proxy);
 	free(d->git_url);
 	memset(d, 0, sizeof *d);
 }

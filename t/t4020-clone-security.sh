@@ -223,4 +223,48 @@ test_expect_success 'Perl dgit clone BASE,-security: the same history shape and 
 	test "$(grep -c " import$" ours.shape)" = 4
 '
 
+# A security mirror from apt's sources is fetched as apt's configuration
+# says: Acquire::Check-Valid-Until and Acquire::http::Proxy(::HOST).
+apt_dgit() {
+	APT_CONFIG=$TRASH_DIRECTORY/apt/apt.conf "$DGIT" \
+	    -c "dgit-distro.debian-security.archive-keyring=$UPLOADER_KEYRING" \
+	    -c "dgit-distro.debian.keyring=$UPLOADER_KEYRING" \
+	    -c "dgit-distro.debian.git-check=false" "$@"
+}
+
+test_expect_success 'apt sources: an expired security Release is refused, unless apt says Check-Valid-Until false' '
+	archive_init secx &&
+	archive_add_suite secx bookworm-security stable-security &&
+	archive_security_layout secx bookworm-security &&
+	archive_add_fixture secx bookworm-security hello-2 updates/main &&
+	ARCHIVE_KEY=uploader ARCHIVE_VALID_UNTIL=$((SOURCE_DATE_EPOCH + 1)) \
+	    archive_update secx &&
+	httpd_start secx && httpd_url >secx.url &&
+	mkdir apt apt/parts apt/conf.d &&
+	: >apt/sources.list &&
+	printf "Types: deb\nURIs: %s/\nSuites: bookworm-security\nComponents: main\n" \
+	    "$(cat secx.url)" >apt/parts/sec.sources &&
+	printf "Dir::Etc::sourcelist \"%s\";\nDir::Etc::sourceparts \"%s\";\nDir::Etc::parts \"%s\";\nDir::Etc::main \"/dev/null\";\n" \
+	    "$PWD/apt/sources.list" "$PWD/apt/parts" "$PWD/apt/conf.d" >apt/apt.conf &&
+	mkdir a1 && (cd a1 && test_must_fail apt_dgit clone hello bookworm-security \
+	    >../out 2>../err) &&
+	test_grep "Valid-Until" err &&
+	test_path_is_missing a1/hello &&
+	echo "Acquire::Check-Valid-Until \"false\";" >apt/conf.d/valid &&
+	(cd a1 && apt_dgit clone hello bookworm-security >../out 2>../err) &&
+	test "$(tip a1/hello "HEAD^{tree}")" = "$(ref_tree hello-2)"
+'
+
+test_expect_success 'apt sources: Acquire::http::Proxy is used, and ::HOST DIRECT overrides it and the environment' '
+	echo "Acquire::http::Proxy \"http://127.0.0.1:1/\";" >apt/conf.d/proxy &&
+	mkdir a2 && (cd a2 && test_must_fail apt_dgit --no-cache clone hello \
+	    bookworm-security >../out 2>../err) &&
+	test_grep "127.0.0.1:1\|proxy\|onnect" err &&
+	test_path_is_missing a2/hello &&
+	echo "Acquire::http::Proxy::127.0.0.1 \"DIRECT\";" >>apt/conf.d/proxy &&
+	(cd a2 && http_proxy=http://127.0.0.1:1/ apt_dgit --no-cache clone hello \
+	    bookworm-security >../out 2>../err) &&
+	test "$(tip a2/hello "HEAD^{tree}")" = "$(ref_tree hello-2)"
+'
+
 test_done
