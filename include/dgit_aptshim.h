@@ -91,6 +91,14 @@ struct dgit_apt_acquire {
 const struct dgit_error *dgit_aptshim_acquire(struct dgit_apt_acquire *out,
     const char *uri);
 
+/*
+ * The keyrings apt trusts: Dir::Etc::Trusted (when it is a file) and the
+ * *.gpg and *.asc files of Dir::Etc::TrustedParts, in apt's order.  *out
+ * (NULL when none) and its strings are the caller's: free each, then it.
+ */
+const struct dgit_error *dgit_aptshim_trusted_keyrings(char ***out,
+    size_t *n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -11,9 +11,12 @@
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
+
 #include <apt-pkg/configuration.h>
 #include <apt-pkg/debversion.h>
 #include <apt-pkg/error.h>
+#include <apt-pkg/fileutl.h>
 #include <apt-pkg/indexfile.h>
 #include <apt-pkg/init.h>
 #include <apt-pkg/metaindex.h>
@@ -357,6 +360,61 @@ dgit_aptshim_acquire(struct dgit_apt_acquire *out, const char *uri)
 	} catch (...) {
 		err = dgit_error_fmt(DGIT_ERR_PARSE,
 		    "cannot read apt's configuration: unexpected exception");
+	}
+	return err;
+}
+
+extern "C" const struct dgit_error *
+dgit_aptshim_trusted_keyrings(char ***out, size_t *n)
+{
+	const struct dgit_error *err = NULL;
+	std::vector<std::string> found;
+
+	*out = NULL;
+	*n = 0;
+	try {
+		{
+			std::lock_guard<std::mutex> hold(apt_lock);
+			error_scope scope;
+			struct stat st;
+
+			if ((err = init_locked()) != NULL)
+				return err;
+			std::string f = _config->FindFile("Dir::Etc::Trusted");
+			if (!f.empty() && stat(f.c_str(), &st) == 0 &&
+			    S_ISREG(st.st_mode))
+				found.push_back(f);
+			std::string d = _config->FindDir("Dir::Etc::TrustedParts");
+			std::vector<std::string> parts;
+			if (!d.empty() && stat(d.c_str(), &st) == 0 &&
+			    S_ISDIR(st.st_mode))
+				parts = GetListOfFilesInDir(d,
+				    std::vector<std::string>{ "gpg", "asc" },
+				    true);
+			for (const std::string &p : parts)
+				found.push_back(p);
+		}
+		if (!found.empty()) {
+			char **v = static_cast<char **>(
+			    calloc(found.size(), sizeof *v));
+			if (v == NULL)
+				throw std::bad_alloc();
+			*out = v;
+			for (const std::string &p : found)
+				v[(*n)++] = dup_or_throw(p);
+		}
+	} catch (const std::bad_alloc &) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+	} catch (...) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE,
+		    "cannot read apt's configuration: unexpected exception");
+	}
+	if (err != NULL && *out != NULL) {
+		for (size_t i = 0; i < *n; i++)
+			free((*out)[i]);
+		free(*out);
+		*out = NULL;
+		*n = 0;
 	}
 	return err;
 }

@@ -102,13 +102,29 @@ static const struct dgit_error *
 archive_keyrings(struct dgit_distro *d, const struct dgit_config *cfg)
 {
 	const struct dgit_error *err;
-	const char *v;
+	const char *v, *q;
 
 	err = dgit_config_get_distro_paths(&d->archive_keyrings,
 	    &d->narchive_keyrings, cfg, d->name, "archive-keyring");
 	if (err || d->narchive_keyrings > 0 || d->aq_url)
 		return err;
 	v = dgit_config_get_distro(cfg, d->name, "archive-keyring");
+	/* archive-query aptget: trusts what apt trusts, as apt-get would */
+	q = dgit_config_get_distro(cfg, d->name, "archive-query");
+	if (v == NULL && q && strncmp(q, "aptget:", 7) == 0) {
+		dgit_config_paths_free(d->archive_keyrings,
+		    d->narchive_keyrings);
+		d->archive_keyrings = NULL;
+		d->narchive_keyrings = 0;
+		if ((err = dgit_aptshim_trusted_keyrings(&d->archive_keyrings,
+		    &d->narchive_keyrings)) || d->narchive_keyrings > 0)
+			return err;
+		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no archive keyring "
+		    "for distro '%s': it uses archive query 'aptget:' and apt "
+		    "trusts no keyring (Dir::Etc::Trusted, "
+		    "Dir::Etc::TrustedParts); add the archive's key to apt or "
+		    "set dgit-distro.%s.archive-keyring", d->name, d->name);
+	}
 	return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no archive keyring for "
 	    "distro '%s' (%s); install debian-archive-keyring or set "
 	    "dgit-distro.%s.archive-keyring", d->name,

@@ -267,4 +267,32 @@ test_expect_success 'apt sources: Acquire::http::Proxy is used, and ::HOST DIREC
 	test "$(tip a2/hello "HEAD^{tree}")" = "$(ref_tree hello-2)"
 '
 
+test_expect_success 'archive-query aptget: with no archive keyring trusts the keyrings apt trusts' '
+	mkdir apt/trusted.d &&
+	cp "$UPLOADER_KEYRING" apt/trusted.d/sec.gpg &&
+	printf "Dir::Etc::Trusted \"%s\";\nDir::Etc::TrustedParts \"%s\";\n" \
+	    "$PWD/apt/none.gpg" "$PWD/apt/trusted.d" >apt/conf.d/trust &&
+	mkdir a3 && (cd a3 && APT_CONFIG=$TRASH_DIRECTORY/apt/apt.conf "$DGIT" \
+	    -d aptlocal -c dgit-distro.aptlocal.archive-query=aptget: \
+	    -c "dgit-distro.aptlocal.mirror=$SEC" \
+	    -c dgit-distro.aptlocal.git-check=false \
+	    clone hello bookworm-security >../out 2>../err) &&
+	test "$(tip a3/hello "HEAD^{tree}")" = "$(ref_tree hello-2)" &&
+	rm apt/trusted.d/sec.gpg &&
+	cp "$ARCHIVE_KEYRING" apt/trusted.d/other.gpg &&
+	mkdir a4 && (cd a4 && test_must_fail env APT_CONFIG=$TRASH_DIRECTORY/apt/apt.conf \
+	    "$DGIT" -d aptlocal -c dgit-distro.aptlocal.archive-query=aptget: \
+	    -c "dgit-distro.aptlocal.mirror=$SEC" \
+	    -c dgit-distro.aptlocal.git-check=false \
+	    clone hello bookworm-security >../out 2>../err) &&
+	test_grep "not in the keyring" err &&
+	rm apt/trusted.d/other.gpg &&
+	(cd a4 && test_must_fail env APT_CONFIG=$TRASH_DIRECTORY/apt/apt.conf \
+	    "$DGIT" -d aptlocal -c dgit-distro.aptlocal.archive-query=aptget: \
+	    -c "dgit-distro.aptlocal.mirror=$SEC" \
+	    clone hello bookworm-security >../out 2>../err) &&
+	test_grep "apt trusts no keyring" err &&
+	test "$(ls -A a4)" = ""
+'
+
 test_done
