@@ -209,6 +209,7 @@ common_archive_init(struct common_archive *a, struct dgit_config *cfg,
 
 	memset(a, 0, sizeof *a);
 	a->cfg = cfg;
+	a->flags = *f;
 	if ((err = dgit_distro_open(&a->d, cfg, dgit_opts.distro, suite,
 	    package)))
 		return err;
@@ -227,6 +228,10 @@ common_archive_init(struct common_archive *a, struct dgit_config *cfg,
 	a->opts.allow_future = f->allow_future;
 	a->opts.allow_rollback = f->allow_rollback;
 	a->opts.fetch.cache_dir = a->cache;
+	/* apt's Acquire::Check-Valid-Until and proxy for apt's mirror */
+	if (!a->d.check_valid_until)
+		a->opts.allow_expired = 1;
+	a->opts.fetch.proxy = a->d.proxy;
 	if (!dgit_opts.quiet && progress_tty()) {
 		a->opts.fetch.progress = show_progress;
 		a->opts.fetch.progress_arg = a;
@@ -366,6 +371,42 @@ common_tracking_ref(char *buf, size_t len, const char *suite)
 	return err;
 }
 
+/* One suite of a combined suite: its own distro, mirror and keyrings. */
+static const struct dgit_error *
+part_opts(void *arg, struct dgit_fetchsuite_opts *part, void **hold,
+    const char *suite)
+{
+	const struct dgit_error *err;
+	struct common_archive *a = arg, *pa;
+
+	*hold = NULL;
+	if ((pa = malloc(sizeof *pa)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	*hold = pa;
+	if ((err = common_archive_init(pa, a->cfg, suite, part->package,
+	    &a->flags)))
+		return err;
+	dgit_debug(1, "suite %s: distro %s, mirror %s", suite, pa->distro,
+	    pa->d.mirror);
+	part->archive = &pa->opts;
+	part->distro = pa->distro;
+	part->git_url = pa->git_url;
+	part->import.info_arg = pa;
+	part->info_arg = pa;
+	pa->progress.what = part->package;
+	return NULL;
+}
+
+static void
+part_release(void *arg, void *hold)
+{
+	(void)arg;
+	if (hold) {
+		common_archive_release(hold);
+		free(hold);
+	}
+}
+
 void
 common_fetchsuite_opts(struct dgit_fetchsuite_opts *fo,
     struct common_archive *arch, const char *package, const char *suite,
@@ -394,6 +435,9 @@ common_fetchsuite_opts(struct dgit_fetchsuite_opts *fo,
 	fo->import.info_arg = arch;
 	fo->info = common_say_cb;
 	fo->info_arg = arch;
+	fo->part_opts = part_opts;
+	fo->part_release = part_release;
+	fo->part_arg = arch;
 	arch->progress.what = package;
 }
 

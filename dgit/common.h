@@ -91,6 +91,7 @@ struct common_archive {
 	const char *distro;        /* d.name */
 	const char *git_url;       /* d.git_url: GIT-URL/PACKAGE.git, or NULL */
 	char *cache;
+	struct common_archive_flags flags;  /* as given to common_archive_init */
 	struct progress_state {
 		const char *what;
 		int shown;

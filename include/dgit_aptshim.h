@@ -74,6 +74,31 @@ const struct dgit_error *dgit_aptshim_sources_list(
     const struct dgit_aptshim_sources_opts *opts);
 void dgit_aptshim_sources_free(struct dgit_apt_source *v, size_t n);
 
+/*
+ * What apt's own configuration says about fetching from uri (a mirror
+ * taken from apt's sources):
+ *   check_valid_until: Acquire::Check-Valid-Until (default true);
+ *   proxy: for http: and https: URIs, Acquire::SCHEME::Proxy::HOST, else
+ *       Acquire::SCHEME::Proxy (https falls back to http's, as apt's https
+ *       method does); "" when apt says DIRECT (no proxy, not even the
+ *       environment's); NULL when unset (the environment's, as apt).
+ * out->proxy is caller-owned (free).
+ */
+struct dgit_apt_acquire {
+	int check_valid_until;
+	char *proxy;
+};
+const struct dgit_error *dgit_aptshim_acquire(struct dgit_apt_acquire *out,
+    const char *uri);
+
+/*
+ * The keyrings apt trusts: Dir::Etc::Trusted (when it is a file) and the
+ * *.gpg and *.asc files of Dir::Etc::TrustedParts, in apt's order.  *out
+ * (NULL when none) and its strings are the caller's: free each, then it.
+ */
+const struct dgit_error *dgit_aptshim_trusted_keyrings(char ***out,
+    size_t *n);
+
 #ifdef __cplusplus
 }
 #endif

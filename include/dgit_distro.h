@@ -18,6 +18,15 @@ struct dgit_distro {
 	const char *name;          /* borrowed from the caller or cfg */
 	char *mirror;              /* archive base URL */
 	/*
+	 * The mirror came from apt's sources; then apt's own settings for
+	 * fetching from it apply (dgit_aptshim_acquire): check_valid_until
+	 * (Acquire::Check-Valid-Until; 1 when not from apt) and proxy
+	 * (Acquire::http(s)::Proxy; NULL: the environment's, "": none).
+	 */
+	int mirror_from_apt;
+	int check_valid_until;
+	char *proxy;
+	/*
 	 * The JSON archive query service's URL (dgit-distro.D.archive-query
 	 * "dummycatapi:URL" or "ftpmasterapi:URL", else archive-query-url),
 	 * which stands in for the signed Release; NULL when the distro has

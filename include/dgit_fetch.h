@@ -44,6 +44,9 @@ struct dgit_fetch_opts {
 	long stall_timeout;        /* abort a transfer idle this long; 0: 60 */
 	dgit_fetch_progress_cb progress;
 	void *progress_arg;
+	/* HTTP(S) proxy URL; "": none (not even $http_proxy); NULL: curl's
+	 * default, the environment's */
+	const char *proxy;
 };
 #define DGIT_FETCH_NO_RETRY 0xffffffffu
 

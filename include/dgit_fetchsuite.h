@@ -34,6 +34,19 @@ struct dgit_fetchsuite_opts {
 	/* One-line progress reports ("fetching ...", "using ..."). */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;
+	/*
+	 * For each suite of a combined suite (dgit_fetchsuite_multi): fill
+	 * *part, a copy of the combined options, with that suite's own
+	 * access (archive, distro, git_url: as dgit(7) says, each suite is
+	 * resolved to its own distro, mirror and keyrings).  What *part
+	 * points to may be held in *hold, given to part_release after that
+	 * suite's fetch (also when part_opts fails).  NULL: every suite
+	 * uses these options.
+	 */
+	const struct dgit_error *(*part_opts)(void *arg,
+	    struct dgit_fetchsuite_opts *part, void **hold, const char *suite);
+	void (*part_release)(void *arg, void *hold);
+	void *part_arg;
 };
 
 struct dgit_fetchsuite_result {

@@ -11,9 +11,12 @@
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
+
 #include <apt-pkg/configuration.h>
 #include <apt-pkg/debversion.h>
 #include <apt-pkg/error.h>
+#include <apt-pkg/fileutl.h>
 #include <apt-pkg/indexfile.h>
 #include <apt-pkg/init.h>
 #include <apt-pkg/metaindex.h>
@@ -287,4 +290,131 @@ dgit_aptshim_sources_list(struct dgit_apt_source **out, size_t *n,
 	*out = v;
 	*n = len;
 	return NULL;
+}
+
+namespace {
+
+/* Acquire::SCHEME::Proxy[::HOST] as apt's methods read it, or "". */
+std::string
+proxy_for(const std::string &scheme, const std::string &host)
+{
+	std::string base = "Acquire::" + scheme + "::Proxy";
+	std::string v;
+
+	if (!host.empty())
+		v = _config->Find(base + "::" + host);
+	if (v.empty())
+		v = _config->Find(base);
+	if (v == "DIRECT")
+		return "DIRECT";
+	return v;
+}
+
+}
+
+extern "C" const struct dgit_error *
+dgit_aptshim_acquire(struct dgit_apt_acquire *out, const char *uri)
+{
+	const struct dgit_error *err = NULL;
+
+	out->check_valid_until = 1;
+	out->proxy = NULL;
+	try {
+		std::string u(uri), scheme, host, p;
+		size_t sep = u.find("://");
+
+		if (sep != std::string::npos) {
+			scheme = u.substr(0, sep);
+			size_t h = sep + 3;
+			size_t e = u.find_first_of("/:", h);
+			size_t at = u.find('@', h);
+
+			if (at != std::string::npos &&
+			    (e == std::string::npos || at < e)) {
+				h = at + 1;
+				e = u.find_first_of("/:", h);
+			}
+			host = u.substr(h, e == std::string::npos ?
+			    std::string::npos : e - h);
+		}
+		std::lock_guard<std::mutex> hold(apt_lock);
+		error_scope scope;
+
+		if ((err = init_locked()) != NULL)
+			return err;
+		out->check_valid_until =
+		    _config->FindB("Acquire::Check-Valid-Until", true) ? 1 : 0;
+		if (scheme == "http" || scheme == "https") {
+			p = proxy_for(scheme, host);
+			/* apt's https method falls back to http's proxy */
+			if (p.empty() && scheme == "https")
+				p = proxy_for("http", host);
+			if (p == "DIRECT")
+				p = "";
+			else if (p.empty())
+				return NULL;    /* not set: the environment's */
+			out->proxy = dup_or_throw(p);
+		}
+	} catch (const std::bad_alloc &) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+	} catch (...) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE,
+		    "cannot read apt's configuration: unexpected exception");
+	}
+	return err;
+}
+
+extern "C" const struct dgit_error *
+dgit_aptshim_trusted_keyrings(char ***out, size_t *n)
+{
+	const struct dgit_error *err = NULL;
+	std::vector<std::string> found;
+
+	*out = NULL;
+	*n = 0;
+	try {
+		{
+			std::lock_guard<std::mutex> hold(apt_lock);
+			error_scope scope;
+			struct stat st;
+
+			if ((err = init_locked()) != NULL)
+				return err;
+			std::string f = _config->FindFile("Dir::Etc::Trusted");
+			if (!f.empty() && stat(f.c_str(), &st) == 0 &&
+			    S_ISREG(st.st_mode))
+				found.push_back(f);
+			std::string d = _config->FindDir("Dir::Etc::TrustedParts");
+			std::vector<std::string> parts;
+			if (!d.empty() && stat(d.c_str(), &st) == 0 &&
+			    S_ISDIR(st.st_mode))
+				parts = GetListOfFilesInDir(d,
+				    std::vector<std::string>{ "gpg", "asc" },
+				    true);
+			for (const std::string &p : parts)
+				found.push_back(p);
+		}
+		if (!found.empty()) {
+			char **v = static_cast<char **>(
+			    calloc(found.size(), sizeof *v));
+			if (v == NULL)
+				throw std::bad_alloc();
+			*out = v;
+			for (const std::string &p : found)
+				v[(*n)++] = dup_or_throw(p);
+		}
+	} catch (const std::bad_alloc &) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+	} catch (...) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE,
+		    "cannot read apt's configuration: unexpected exception");
+	}
+	if (err != NULL && *out != NULL) {
+		for (size_t i = 0; i < *n; i++)
+			free((*out)[i]);
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return err;
 }

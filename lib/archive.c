@@ -1002,7 +1002,7 @@ done:
 }
 
 static const struct idx *
-pick_index(const struct dgit_archive_release *r, const char *comp)
+pick_index_in(const struct dgit_archive_release *r, const char *comp)
 {
 	static const char *const ext[] = { ".xz", ".gz", "" };
 
@@ -1017,6 +1017,23 @@ pick_index(const struct dgit_archive_release *r, const char *comp)
 				return &r->idx[i];
 		}
 	return NULL;
+}
+
+/*
+ * The Sources index of a component.  A security archive's Release says
+ * "Components: updates/main ..." but lists main/source/Sources: as apt
+ * does, a component with a directory part is also looked for under its
+ * last part.
+ */
+static const struct idx *
+pick_index(const struct dgit_archive_release *r, const char *comp)
+{
+	const struct idx *x = pick_index_in(r, comp);
+	const char *slash = strrchr(comp, '/');
+
+	if (x == NULL && slash != NULL && slash[1] != '\0')
+		x = pick_index_in(r, slash + 1);
+	return x;
 }
 
 /*
@@ -1088,8 +1105,14 @@ dgit_archive_find_source(struct dgit_archive_source **out,
 	for (i = 0; i < r->ncomponents; i++) {
 		const struct idx *x = pick_index(r, r->components[i]);
 
+		size_t k;
+
 		if (x == NULL)
 			continue;
+		for (k = 0; k < n && ix[k] != x; k++)
+			;
+		if (k < n)
+			continue;  /* two names for one index */
 		ix[n] = x;
 		comp[n] = r->components[i];
 		n++;

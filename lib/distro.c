@@ -4,21 +4,45 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "dgit_aptshim.h"
 #include "dgit_aq.h"
 #include "dgit_archive.h"
 #include "dgit_config.h"
 #include "dgit_distro.h"
 #include "dgit_error.h"
 
-const struct dgit_error *
-dgit_distro_mirror(char **out, const struct dgit_config *cfg,
+static int
+is_security(const char *suite)
+{
+	size_t l = strlen(suite);
+
+	return l >= 9 && strcmp(suite + l - 9, "-security") == 0;
+}
+
+static const struct dgit_error *
+mirror(char **out, int *from_apt, const struct dgit_config *cfg,
     const char *distro, const char *suite)
 {
 	const struct dgit_error *err;
 	const char *v;
 
 	*out = NULL;
-	if ((v = dgit_config_get_distro(cfg, distro, "mirror")) != NULL) {
+	*from_apt = 0;
+	/*
+	 * Perl dgit's built-in debian-security mirror is its own, never the
+	 * nominal distro's: a security suite without a mirror of its own
+	 * comes from apt's security source, not from debian's mirror.
+	 */
+	if (is_security(suite)) {
+		char name[300];
+		int w = snprintf(name, sizeof name, "dgit-distro.%s.mirror",
+		    dgit_config_canon_distro(cfg, distro));
+
+		v = w > 0 && (size_t)w < sizeof name ?
+		    dgit_config_get(cfg, name) : NULL;
+	} else
+		v = dgit_config_get_distro(cfg, distro, "mirror");
+	if (v != NULL) {
 		if ((*out = strdup(v)) == NULL)
 			return dgit_error(DGIT_ERR_NOMEM);
 		return NULL;
@@ -27,6 +51,33 @@ dgit_distro_mirror(char **out, const struct dgit_config *cfg,
 		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, err->code, "no "
 		    "mirror for distro '%s' (set dgit-distro.%s.mirror or add "
 		    "it to apt's sources): %s", distro, distro, err->msg);
+	*from_apt = 1;
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_distro_mirror(char **out, const struct dgit_config *cfg,
+    const char *distro, const char *suite)
+{
+	int from_apt;
+
+	return mirror(out, &from_apt, cfg, distro, suite);
+}
+
+/* A mirror from apt's sources is fetched as apt's configuration says. */
+static const struct dgit_error *
+apt_acquire(struct dgit_distro *d)
+{
+	const struct dgit_error *err;
+	struct dgit_apt_acquire aq;
+
+	d->check_valid_until = 1;
+	if (!d->mirror_from_apt)
+		return NULL;
+	if ((err = dgit_aptshim_acquire(&aq, d->mirror)) != NULL)
+		return err;
+	d->check_valid_until = aq.check_valid_until;
+	d->proxy = aq.proxy;
 	return NULL;
 }
 
@@ -52,13 +103,29 @@ static const struct dgit_error *
 archive_keyrings(struct dgit_distro *d, const struct dgit_config *cfg)
 {
 	const struct dgit_error *err;
-	const char *v;
+	const char *v, *q;
 
 	err = dgit_config_get_distro_paths(&d->archive_keyrings,
 	    &d->narchive_keyrings, cfg, d->name, "archive-keyring");
 	if (err || d->narchive_keyrings > 0 || d->aq_url)
 		return err;
 	v = dgit_config_get_distro(cfg, d->name, "archive-keyring");
+	/* archive-query aptget: trusts what apt trusts, as apt-get would */
+	q = dgit_config_get_distro(cfg, d->name, "archive-query");
+	if (v == NULL && q && strncmp(q, "aptget:", 7) == 0) {
+		dgit_config_paths_free(d->archive_keyrings,
+		    d->narchive_keyrings);
+		d->archive_keyrings = NULL;
+		d->narchive_keyrings = 0;
+		if ((err = dgit_aptshim_trusted_keyrings(&d->archive_keyrings,
+		    &d->narchive_keyrings)) || d->narchive_keyrings > 0)
+			return err;
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG,
+		    DGIT_ERR_NOT_FOUND, "no archive keyring for distro '%s': "
+		    "it uses archive query 'aptget:' and apt trusts no keyring (Dir::Etc::Trusted, "
+		    "Dir::Etc::TrustedParts); add the archive's key to apt or "
+		    "set dgit-distro.%s.archive-keyring", d->name, d->name);
+	}
 	return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_NOT_FOUND,
 	    "no archive keyring for "
 	    "distro '%s' (%s); install debian-archive-keyring or set "
@@ -124,10 +191,23 @@ dgit_distro_open(struct dgit_distro *d, struct dgit_config *cfg,
     const char *distro, const char *suite, const char *package)
 {
 	const struct dgit_error *err;
+	char base[256];
+	const char *comma = strchr(suite, ',');
 
 	memset(d, 0, sizeof *d);
+	/* a combined suite's access is its base suite's (dgit(7)) */
+	if (comma) {
+		if ((size_t)(comma - suite) >= sizeof base)
+			return dgit_error_fmt(DGIT_ERR_USAGE, "suite name "
+			    "'%.40s...' is too long", suite);
+		memcpy(base, suite, (size_t)(comma - suite));
+		base[comma - suite] = '\0';
+		suite = base;
+	}
 	d->name = distro ? distro : dgit_config_suite_distro(cfg, suite);
-	if ((err = dgit_distro_mirror(&d->mirror, cfg, d->name, suite)) ||
+	if ((err = mirror(&d->mirror, &d->mirror_from_apt, cfg, d->name,
+	    suite)) ||
+	    (err = apt_acquire(d)) ||
 	    (err = archive_query(d, cfg)) ||
 	    (err = archive_keyrings(d, cfg)) ||
 	    (err = dgit_config_get_distro_paths(&d->dsc_keyrings,
@@ -144,6 +224,7 @@ dgit_distro_release(struct dgit_distro *d)
 	dgit_config_paths_free(d->archive_keyrings, d->narchive_keyrings);
 	dgit_config_paths_free(d->dsc_keyrings, d->ndsc_keyrings);
 	free(d->mirror);
+	free(d->proxy);
 	free(d->git_url);
 	memset(d, 0, sizeof *d);
 }

@@ -361,6 +361,8 @@ start(struct run *r, CURLM *m, struct xfer *x)
 	    ftruncate(x->fd, (off_t)x->got) == -1)
 		return dgit_error_from_errno("cannot write '%s'", x->tmp);
 	curl_easy_setopt(h, CURLOPT_URL, x->it->url);
+	if (o->proxy)
+		curl_easy_setopt(h, CURLOPT_PROXY, o->proxy);
 	curl_easy_setopt(h, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);

@@ -431,8 +431,32 @@ multi_one(struct multi *m, const char *tok)
 		name = sub;
 	}
 	so.suite = name;
-	err = dgit_fetchsuite(&r, m->repo, &so);
+	if (m->o->part_opts) {
+		void *hold = NULL;
+
+		so.part_opts = NULL;
+		err = m->o->part_opts(m->o->part_arg, &so, &hold, name);
+		if (err) {
+			/* a suite we cannot reach is not a missing package */
+			if (m->o->part_release)
+				m->o->part_release(m->o->part_arg, hold);
+			return dgit_error_wrap(err, "suite '%s' of '%s'", name,
+			    m->o->suite);
+		}
+		err = dgit_fetchsuite(&r, m->repo, &so);
+		if (m->o->part_release)
+			m->o->part_release(m->o->part_arg, hold);
+	} else
+		err = dgit_fetchsuite(&r, m->repo, &so);
 	if (err && err->code == DGIT_ERR_NOT_FOUND && m->base != NULL) {
+		/* still part of the combined name, as in Perl dgit */
+		const char *rel = name;
+		size_t bl = strlen(m->base);
+
+		if (strncmp(name, m->base, bl) == 0 && name[bl] == '-')
+			rel = name + bl;
+		m->clen += (size_t)snprintf(m->combined + m->clen,
+		    m->csize - m->clen, ",%.500s", rel);
 		say(m->o, "%s is not in %s", m->o->package, name);
 		return NULL;
 	}

@@ -53,6 +53,12 @@
 #   archive_add_suite ARCHIVE CODENAME [SUITE]
 #                      a suite; dists/SUITE becomes a symlink to
 #                      dists/CODENAME (as unstable -> sid)
+#   archive_security_layout ARCHIVE CODENAME
+#                      lay CODENAME out as a Debian security archive is:
+#                      its components are given as updates/COMP (add with
+#                      COMPONENT updates/main: pool/updates/main/...), the
+#                      Release says "Components: updates/main ..." but its
+#                      indices are COMP/source/Sources*
 #   archive_add_dsc ARCHIVE CODENAME DSC [COMPONENT]
 #                      copy DSC and its files into pool/COMPONENT/PREFIX/SRC/
 #                      (PREFIX: first letter, or lib + one letter) and list
@@ -466,6 +472,13 @@ archive_add_suite() {
 	touch "$1/.lib-archive/list.$2"
 }
 
+archive_security_layout() {
+	[ -f "$1/.lib-archive/list.$2" ] || {
+		echo "lib-archive: no suite '$2' (archive_add_suite)" >&2
+		return 1; }
+	touch "$1/.lib-archive/security.$2"
+}
+
 archive_pool_dir() (
 	case $1 in
 	lib?*) p=$(printf '%s' "$1" | cut -c1-4) ;;
@@ -555,7 +568,9 @@ archive_sources_() {
 
 archive_components_() {
 	{
-		for c in ${ARCHIVE_COMPONENTS:-main}; do echo "$c"; done
+		dc=main
+		[ -e "$1/.lib-archive/security.$2" ] && dc=updates/main
+		for c in ${ARCHIVE_COMPONENTS:-$dc}; do echo "$c"; done
 		cut -d' ' -f1 "$1/.lib-archive/list.$2"
 	} | awk '!seen[$0]++'
 }
@@ -568,7 +583,10 @@ archive_update() (
 		(
 			d="$archive/dists/$suite"
 			for comp in $(archive_components_ "$archive" "$suite"); do
-				s="$d/$comp/source"
+				idir=$comp
+				[ -e "$archive/.lib-archive/security.$suite" ] &&
+				    idir=${comp#updates/}
+				s="$d/$idir/source"
 				rm -rf "$s" && mkdir -p "$s" || exit 1
 				archive_sources_ "$archive" "$suite" "$comp" \
 				    >"$s/Sources" || exit 1

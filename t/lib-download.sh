@@ -14,6 +14,7 @@
 
 dl_dgit() {
 	"$DGIT" -c "dgit-distro.debian.mirror=$DL_MIRROR" \
+	    -c "dgit-distro.debian-security.mirror=$DL_MIRROR" \
 	    -c "dgit-distro.debian.archive-keyring=$ARCHIVE_KEYRING" \
 	    -c "dgit-distro.debian.keyring=$UPLOADER_KEYRING" "$@"
 }

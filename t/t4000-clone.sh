@@ -187,6 +187,7 @@ test_expect_success 'combined suite bookworm,-security: the highest version, com
 	archive_update arch2 &&
 	httpd_start arch2 &&
 	mkdir comb && (cd comb && d -c dgit-distro.debian.mirror=$(httpd_url) \
+	    -c dgit-distro.debian-security.mirror=$(httpd_url) \
 	    clone hello bookworm,-security >../out 2>../err) &&
 	r=comb/hello &&
 	test "$(git -C $r symbolic-ref HEAD)" = "refs/heads/dgit/bookworm,-security" &&
