@@ -53,7 +53,7 @@ const struct dgit_error *dgit_error(enum dgit_error_code code);
 const struct dgit_error *dgit_error_fmt(enum dgit_error_code code,
     const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const struct dgit_error *dgit_error_vfmt(enum dgit_error_code code,
-    const char *fmt, va_list ap);
+    const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* "CONTEXT: strerror(errno)"; uses and keeps the current errno. */
 const struct dgit_error *dgit_error_from_errno(const char *fmt, ...)
