@@ -43,7 +43,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&info, 0, sizeof info);
 	memset(&again, 0, sizeof again);
-	if (dgit_tag_parse_message(&info, buf, size) == NULL) {
+	if (dgit_tag_parse_message(&info, buf, size) == NULL &&
+	    info.distro != NULL) {
 		if (dgit_tag_format_message(&text, &info) != NULL)
 			fuzz_fail("a parsed tag message cannot be formatted");
 		if (dgit_tag_parse_message(&again, text, strlen(text)) != NULL)
