@@ -10,6 +10,7 @@
 #
 # Environment: BUILD (default build), FUZZ_BIN_DIR (default $BUILD/fuzz),
 # FUZZ_WORK (default $BUILD/fuzz), FUZZ_NICE (default 19),
+# FUZZ_REGRESS (default t/fuzz/regress),
 # FUZZ_FLAGS (more libFuzzer flags, e.g. -jobs=2).
 set -u
 secs=${1:?usage: run.sh SECONDS [TARGET...]}
@@ -20,7 +21,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${FUZZ_WORK:=$BUILD/fuzz}"
 : "${FUZZ_NICE:=19}"
 : "${FUZZ_FLAGS:=}"
-regress=$here/regress
+: "${FUZZ_REGRESS:=$here/regress}"
+regress=$FUZZ_REGRESS
 
 if [ $# -eq 0 ]; then
 	for b in "$FUZZ_BIN_DIR"/fuzz-*; do
