@@ -4,7 +4,7 @@
  * throwaway repository, then dpkg-source's placement (strip a single top
  * directory) and the tree writer, as the import does.  The input is
  * written to a file in a private directory on a memory file system
- * (/dev/shm when there is one) because the unpacker reads a named file
+ * (under $FUZZ_TMPDIR, else /dev/shm when there is one) because the unpacker reads a named file
  * and picks the decompressor by the name, as dpkg-source does; the pack is
  * never finished, so nothing lands in the repository.  Laws: a tree
  * that unpacks holds only paths the tree model accepts, and it writes.
@@ -36,7 +36,8 @@ cleanup(void)
 static void
 setup(void)
 {
-	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" :
+	const char *base = getenv("FUZZ_TMPDIR") ? getenv("FUZZ_TMPDIR") :
+	    access("/dev/shm", W_OK) == 0 ? "/dev/shm" :
 	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	char path[4096];
 

@@ -35,6 +35,13 @@ if [ $# -eq 0 ]; then
 	exit 1
 fi
 mkdir -p "$FUZZ_WORK/log" "$FUZZ_WORK/artifacts" || exit 1
+# scratch files of the targets (fuzz-unpack's), on a memory file system
+# when there is one, removed even when a target crashed
+shm=/dev/shm
+[ -d "$shm" ] && [ -w "$shm" ] || shm=${TMPDIR:-/tmp}
+FUZZ_TMPDIR=$(mktemp -d "$shm/dgit-fuzz.XXXXXX") || exit 1
+export FUZZ_TMPDIR
+trap 'rm -rf "$FUZZ_TMPDIR"' EXIT
 if [ "$secs" -gt 0 ]; then
 	BUILD=$BUILD sh "$here/seeds.sh" "$FUZZ_WORK/seeds" || exit 1
 fi
