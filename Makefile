@@ -80,7 +80,7 @@ ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer \
         -fno-sanitize-recover=undefined
 
 .PHONY: all check check-unit deps depcheck bench-deps install clean \
-        check-conformance conformance-deps fuzz fuzz-build
+        check-conformance conformance-deps fuzz fuzz-build fuzz-depcheck
 .DELETE_ON_ERROR:
 
 all: depcheck $(DGIT_BIN) $(SERVER_BIN) $(UNIT_BIN) $(HELPER_BIN)
@@ -171,7 +171,14 @@ FUZZ_C    := $(sort $(wildcard t/fuzz/fuzz-*.c))
 FUZZ_BIN  := $(FUZZ_C:t/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_LIB_O := $(LIB_C:%.c=$(B)/fuzz/%.o) $(LIB_CC:%.cc=$(B)/fuzz/%.o)
 
-fuzz-build: $(FUZZ_BIN)
+fuzz-build: fuzz-depcheck $(FUZZ_BIN)
+
+fuzz-depcheck:
+	@echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' | \
+	$(FUZZ_CC) -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1 || { \
+	  echo "dgit: the fuzz targets need $(FUZZ_CC) and libFuzzer"; \
+	  echo "dgit: install them with: make deps   (or: apt-get install clang libclang-rt-dev)"; \
+	  exit 1; }
 
 fuzz: fuzz-build
 	BUILD=$(abspath $(B)) sh t/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
