@@ -39,7 +39,8 @@ BUILD_DEPS := build-essential pkg-config libgit2-dev libcurl4-openssl-dev \
               zlib1g-dev libssl-dev
 TEST_DEPS  := dpkg-dev git gnupg xz-utils bzip2 lzma zstd quilt git-buildpackage \
               debian-archive-keyring ca-certificates perl curl groff-base man-db dgit \
-              dgit-infrastructure gpgv reprepro dput-ng devscripts
+              dgit-infrastructure gpgv reprepro dput-ng devscripts \
+              clang libclang-rt-dev
 PKG_DEPS   := debhelper devscripts fakeroot
 BENCH_DEPS := dgit git-buildpackage time
 # What Debian dgit's own test suite needs (its debian/tests/control), for
@@ -79,7 +80,7 @@ ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer \
         -fno-sanitize-recover=undefined
 
 .PHONY: all check check-unit deps depcheck bench-deps install clean \
-        check-conformance conformance-deps
+        check-conformance conformance-deps fuzz fuzz-build fuzz-depcheck
 .DELETE_ON_ERROR:
 
 all: depcheck $(DGIT_BIN) $(SERVER_BIN) $(UNIT_BIN) $(HELPER_BIN)
@@ -150,10 +151,63 @@ $(B)/%.o: %.cc
 
 -include $(LIB_O:.o=.d) $(PROG_O:.o=.d) $(SERVER_O:.o=.d)
 
+
+# libFuzzer targets (t/fuzz/fuzz-*.c), built with clang under ASan+UBSan
+# into $(B)/fuzz/ with their own copy of the library.  `make fuzz` runs
+# each for FUZZ_SECONDS (after its regression inputs, t/fuzz/regress/NAME/)
+# from a seed corpus made of the test fixtures, and stops at the first
+# crash, naming the reproducer.  FUZZ_TARGETS="deb822 tag" runs a subset.
+FUZZ_CC   ?= clang
+FUZZ_CXX  ?= clang++
+FUZZ_SECONDS ?= 30
+FUZZ_SAN  := -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=undefined
+FUZZ_CFLAGS = $(CPPFLAGS) -std=c11 -D_GNU_SOURCE -Iinclude \
+             -DDGIT_VERSION='"$(VERSION)"' $(WARN) $(PKG_CFLAGS) -O1 -g \
+             $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_CXXFLAGS = $(CPPFLAGS) -std=c++17 -Iinclude -Wall -Wextra -O1 -g \
+             $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_C    := $(sort $(wildcard t/fuzz/fuzz-*.c))
+FUZZ_BIN  := $(FUZZ_C:t/fuzz/%.c=$(B)/fuzz/%)
+FUZZ_LIB_O := $(LIB_C:%.c=$(B)/fuzz/%.o) $(LIB_CC:%.cc=$(B)/fuzz/%.o)
+
+fuzz-build: fuzz-depcheck $(FUZZ_BIN)
+
+fuzz-depcheck:
+	@echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' | \
+	$(FUZZ_CC) -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1 || { \
+	  echo "dgit: the fuzz targets need $(FUZZ_CC) and libFuzzer"; \
+	  echo "dgit: install them with: make deps   (or: apt-get install clang libclang-rt-dev)"; \
+	  exit 1; }
+
+fuzz: fuzz-build
+	BUILD=$(abspath $(B)) sh t/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+$(B)/fuzz/libdgit.a: $(FUZZ_LIB_O)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/fuzz/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/fuzz/lib/%.o: lib/%.cc
+	@mkdir -p $(@D)
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/fuzz/%: t/fuzz/%.c t/fuzz/fuzz.h $(B)/fuzz/libdgit.a
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@.o -c $<
+	$(FUZZ_CXX) -o $@ $@.o $(B)/fuzz/libdgit.a $(LDFLAGS) $(PKG_LIBS) \
+	    -lapt-pkg -lpthread $(FUZZ_SAN) -fsanitize=fuzzer
+
+-include $(FUZZ_LIB_O:.o=.d)
+
 # The whole suite: unit tests and shell tests with the normal build, then
 # the unit tests and the download/import/clone/fetch shell tests again
 # under AddressSanitizer + UBSan.
-check: all
+check: all fuzz-build
 	$(MAKE) B=build-asan SAN="$(ASAN)" CFLAGS="-O1 -g" CXXFLAGS="-O1 -g" \
 	    build-asan/dgit/dgit build-asan/dgit/dgit-repos-server $(UNIT_C:t/unit/%.c=build-asan/t/unit/%) \
 	    $(HELPER_C:t/helper/%.c=build-asan/t/helper/%)

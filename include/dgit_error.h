@@ -65,7 +65,7 @@ const struct dgit_error *dgit_error(enum dgit_error_code code);
 const struct dgit_error *dgit_error_fmt(enum dgit_error_code code,
     const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const struct dgit_error *dgit_error_vfmt(enum dgit_error_code code,
-    const char *fmt, va_list ap);
+    const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* As dgit_error_fmt, of class cls. */
 const struct dgit_error *dgit_error_cfmt(enum dgit_error_class cls,

@@ -1,0 +1,182 @@
+/*
+ * The patch parser and applier, on an in-memory tree as the import
+ * applies a quilt series.  Input: OLD '\0' PATCH, or only PATCH (no NUL):
+ * every file the patch names as an old file starts with the bytes OLD;
+ * then each file diff is applied in turn as the import does (target
+ * choice, symlink check, apply, remove or store, rename).  Laws: a parsed
+ * patch has its file diffs' paths safe (no "..", not absolute); an apply
+ * that succeeds gives a buffer.
+ */
+#include "fuzz.h"
+
+#include "dgit_patch.h"
+#include "dgit_tree.h"
+
+#define NFILES 64
+
+struct file {
+	char *path;
+	char *data;
+	size_t len;
+	unsigned mode;
+};
+
+struct tree {
+	struct file f[NFILES];
+	size_t n;
+};
+
+static struct file *
+find(struct tree *t, const char *path)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (strcmp(t->f[i].path, path) == 0)
+			return &t->f[i];
+	return NULL;
+}
+
+static void
+put(struct tree *t, const char *path, const char *data, size_t len,
+    unsigned mode)
+{
+	struct file *f = find(t, path);
+
+	if (f == NULL) {
+		if (t->n == NFILES)
+			return;
+		f = &t->f[t->n++];
+		f->path = strdup(path);
+		if (f->path == NULL)
+			abort();
+	} else {
+		free(f->data);
+	}
+	f->data = malloc(len + 1);
+	if (f->data == NULL)
+		abort();
+	if (len)
+		memcpy(f->data, data, len);
+	f->len = len;
+	f->mode = mode;
+}
+
+static void
+del(struct tree *t, const char *path)
+{
+	struct file *f = find(t, path);
+
+	if (f == NULL)
+		return;
+	free(f->path);
+	free(f->data);
+	*f = t->f[--t->n];
+}
+
+static int
+is_link(const char *path, void *ctx)
+{
+	struct file *f = find(ctx, path);
+
+	return f != NULL && f->mode == DGIT_TREE_LINK;
+}
+
+static int
+unsafe(const char *path)
+{
+	return path != NULL && (path[0] == '/' || strcmp(path, "..") == 0 ||
+	    strncmp(path, "../", 3) == 0 || strstr(path, "/../") != NULL ||
+	    (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0));
+}
+
+static void
+apply(struct tree *t, const struct dgit_patch_file *pf, unsigned flags)
+{
+	const char *src = NULL, *dst = NULL;
+	struct file *sf;
+	char *out = NULL;
+	size_t outlen = 0;
+	int remove = 0;
+	unsigned mode;
+
+	if ((pf->old_path && dgit_tree_check_path(pf->old_path)) ||
+	    (pf->new_path && dgit_tree_check_path(pf->new_path)))
+		return;
+	switch (pf->op) {
+	case DGIT_PATCH_CREATE:
+		dst = pf->new_path;
+		break;
+	case DGIT_PATCH_DELETE:
+		src = dst = pf->old_path;
+		break;
+	case DGIT_PATCH_RENAME:
+	case DGIT_PATCH_COPY:
+		src = pf->old_path;
+		dst = pf->new_path;
+		break;
+	case DGIT_PATCH_MODIFY:
+		src = dst = dgit_patch_file_target(pf,
+		    pf->old_path && find(t, pf->old_path),
+		    pf->new_path && find(t, pf->new_path));
+		break;
+	}
+	if (dst == NULL)
+		return;
+	if (dgit_patch_check_symlinks(dst, is_link, t, "fuzz") != NULL)
+		return;
+	sf = find(t, src ? src : dst);
+	if (src && sf == NULL && pf->op != DGIT_PATCH_MODIFY)
+		return;
+	if (dgit_patch_apply_file_ex(&out, &outlen, &remove, pf,
+	    sf ? sf->data : NULL, sf ? sf->len : 0, flags, "fuzz") != NULL)
+		return;
+	if (out == NULL)
+		fuzz_fail("apply succeeded without a buffer");
+	mode = pf->new_mode ? pf->new_mode : sf ? sf->mode : DGIT_TREE_BLOB;
+	if (remove)
+		del(t, dst);
+	else
+		put(t, dst, out, outlen, mode);
+	if (pf->op == DGIT_PATCH_RENAME && src && strcmp(src, dst) != 0)
+		del(t, src);
+	free(out);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *buf = (const char *)data, *old = "", *patch = buf;
+	const char *nul = memchr(buf, '\0', size);
+	size_t oldlen = 0, plen = size;
+	unsigned flags = size & 1 ? DGIT_PATCH_KEEP_EMPTY : 0;
+	struct dgit_patch *p = NULL;
+	struct tree t;
+
+	if (nul) {
+		old = buf;
+		oldlen = (size_t)(nul - buf);
+		patch = nul + 1;
+		plen = size - oldlen - 1;
+	}
+	memset(&t, 0, sizeof t);
+	if (dgit_patch_parse(&p, patch, plen, 1, "fuzz") != NULL)
+		return 0;
+	for (size_t i = 0; i < dgit_patch_nfiles(p); i++) {
+		const struct dgit_patch_file *pf = dgit_patch_file(p, i);
+
+		if (unsafe(pf->old_path) || unsafe(pf->new_path))
+			fuzz_fail("unsafe path accepted: '%s' -> '%s'",
+			    pf->old_path ? pf->old_path : "",
+			    pf->new_path ? pf->new_path : "");
+		if (pf->old_path && pf->op != DGIT_PATCH_CREATE &&
+		    find(&t, pf->old_path) == NULL)
+			put(&t, pf->old_path, old, oldlen, DGIT_TREE_BLOB);
+	}
+	for (size_t i = 0; i < dgit_patch_nfiles(p); i++)
+		apply(&t, dgit_patch_file(p, i), flags);
+	dgit_patch_free(p);
+	for (size_t i = 0; i < t.n; i++) {
+		free(t.f[i].path);
+		free(t.f[i].data);
+	}
+	return 0;
+}
