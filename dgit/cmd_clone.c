@@ -130,6 +130,7 @@ clone_into(struct dgit_fetchsuite_result *res, char *branch, size_t blen,
 	if ((err = dgit_fetchsuite_multi(res, repo, &fo)))
 		goto done;
 	common_progress_done(arch);
+	common_check_gitattrs(repo, &res->tip, "fetched source tree");
 	if ((size_t)snprintf(branch, blen, "dgit/%s", res->csuite) >= blen) {
 		err = dgit_error_fmt(DGIT_ERR_LIMIT, "suite name too long");
 		goto done;

@@ -69,6 +69,7 @@ fetch_or_pull(struct dgit_cmd_ctx *ctx, int argc, char **argv, int pull)
 		goto done;
 	if ((err = common_tracking_ref(lrref, sizeof lrref, res.csuite)))
 		goto done;
+	common_check_gitattrs(ctx->repo, &res.tip, "fetched source tree");
 	git_oid_tostr(hex, sizeof hex, &res.tip);
 	if (!res.changed)
 		dgit_info("dgit: %s %s in %s is already fetched (%s %.12s)",

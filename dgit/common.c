@@ -14,6 +14,7 @@
 #include "dgit_config.h"
 #include "dgit_distro.h"
 #include "dgit_fetch.h"
+#include "dgit_repo.h"
 
 const struct dgit_error *
 common_parse_options(int *operand, struct dgit_cmd_ctx *ctx, int argc,
@@ -324,4 +325,22 @@ common_fetch(struct dgit_fetchsuite_result *res, git_repository *repo,
 	common_archive_release(&arch);
 	free(parent);
 	return err;
+}
+
+void
+common_check_gitattrs(git_repository *repo, const git_oid *commit,
+    const char *what)
+{
+	const struct dgit_error *err;
+	int unsafe = 0;
+
+	if ((err = dgit_repo_gitattrs_unsafe(&unsafe, repo, commit))) {
+		dgit_debug(1, "not checking for .gitattributes: %s",
+		    err->msg);
+		return;
+	}
+	if (unsafe)
+		fprintf(stderr, "dgit: warning: %s contains .gitattributes\n"
+		    "dgit: .gitattributes not (fully) defused.  Recommended: "
+		    "dgit setup-new-tree.\n", what);
 }
