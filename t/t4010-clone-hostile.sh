@@ -75,4 +75,82 @@ test_expect_success 'a package without .gitattributes: no warning' '
 	! grep "gitattributes" err
 '
 
+# Run "$@" in the background with SIGINT, SIGTERM and SIGHUP at their
+# defaults (a shell without job control starts background jobs with
+# SIGINT ignored, and dgit keeps an ignored signal ignored); its pid in
+# file pid.
+# The program under test runs in directory $1, output to ../out, ../err.
+bg_clone() {
+	dir=$1 && shift &&
+	(cd "$dir" && exec perl -e \
+	    '$SIG{$_} = "DEFAULT" for qw(INT TERM HUP); exec @ARGV or die' \
+	    "$DGIT" -c "dgit-distro.debian.mirror=$MIRROR" \
+	    -c "dgit-distro.debian.archive-keyring=$ARCHIVE_KEYRING" \
+	    -c "dgit-distro.debian.keyring=$UPLOADER_KEYRING" \
+	    -c "dgit-distro.debian.git-check=false" \
+	    "$@" >../out 2>../err) &
+	echo $! >pid
+}
+
+# Wait (up to 10 s) until the glob $1 matches something.
+wait_for_glob() {
+	n=0
+	while [ $n -lt 200 ]; do
+		for f in $1; do test -e "$f" && return 0; done
+		sleep 0.05
+		n=$((n + 1))
+	done
+	return 1
+}
+
+test_expect_success 'a clone failing after it placed the origs removes them, not the user'"'"'s' '
+	dsc=$(fixture_built hello-2) &&
+	orig=$(basename "$(ls "$(dirname "$dsc")"/hello_1.0.orig.tar.gz)") &&
+	mkdir race &&
+	cp "$(dirname "$dsc")/$orig" race/ &&
+	httpd_fault "delay /pool/main/h/hello/* 1500" &&
+	bg_clone race clone --no-cache hello sid &&
+	wait_for_glob "race/.hello.dgit-*" &&
+	mkdir race/hello &&
+	test_expect_code 1 wait $(cat pid) &&
+	httpd_faults_clear &&
+	test_grep "appeared while working" err &&
+	printf "%s\n" hello "$orig" >expect &&
+	ls -A race >actual &&
+	test_cmp expect actual &&
+	cmp "$(dirname "$dsc")/$orig" "race/$orig"
+'
+
+for sig in INT TERM HUP; do
+	test_expect_success "SIG$sig during clone leaves nothing" "
+		rm -rf sig && mkdir sig &&
+		httpd_fault 'delay /pool/main/h/hello/* 3000' &&
+		bg_clone sig clone --no-cache hello sid &&
+		wait_for_glob 'sig/.hello.dgit-*/.git/dgit/fetch*' &&
+		sleep 0.2 &&
+		kill -$sig \$(cat pid) &&
+		{ wait \$(cat pid); rc=\$?; } ;
+		httpd_faults_clear &&
+		test \$rc -gt 128 &&
+		test \"\$(ls -A sig)\" = ''
+	"
+done
+
+test_expect_success 'SIGINT as the origs are placed: all or nothing' '
+	rm -rf sig && mkdir sig &&
+	bg_clone sig clone hello sid &&
+	wait_for_glob "sig/hello_1.0-2.debian.tar.*" &&
+	kill -INT $(cat pid) &&
+	{ wait $(cat pid); rc=$?; } ;
+	if test -d sig/hello
+	then
+		echo >&2 "the clone was complete (exit $rc)" &&
+		git -C sig/hello fsck &&
+		test -z "$(git -C sig/hello status --porcelain)"
+	else
+		test $rc -gt 128 &&
+		test "$(ls -A sig)" = ""
+	fi
+'
+
 test_done
