@@ -188,6 +188,31 @@ common_say_cb(void *arg, const char *msg)
 	dgit_info("dgit: %s", msg);
 }
 
+/*
+ * A download limit from config: unset leaves *out alone (the library's
+ * default); digits only, at most 10^9; 0 for max-time means no limit.
+ */
+static const struct dgit_error *
+fetch_limit(long *out, const struct dgit_config *cfg, const char *name)
+{
+	const char *val = dgit_config_get(cfg, name), *p;
+	long v = 0;
+
+	if (val == NULL)
+		return NULL;
+	for (p = val; *p >= '0' && *p <= '9' && v <= 1000000000L; p++)
+		v = v * 10 + (*p - '0');
+	if (p == val || *p != '\0' || v > 1000000000L)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "bad value '%s' for %s: "
+		    "a number of %s is needed", val, name,
+		    strstr(name, "speed-limit") ? "bytes a second" : "seconds");
+	if (v == 0 && strcmp(name, "dgit.fetch.max-time") == 0)
+		v = -1;
+	if (v > 0 || (v < 0))
+		*out = v;
+	return NULL;
+}
+
 const struct dgit_error *
 common_archive_init(struct common_archive *a, struct dgit_config *cfg,
     const char *suite, const char *package,
@@ -215,6 +240,13 @@ common_archive_init(struct common_archive *a, struct dgit_config *cfg,
 	a->opts.allow_future = f->allow_future;
 	a->opts.allow_rollback = f->allow_rollback;
 	a->opts.fetch.cache_dir = a->cache;
+	if ((err = fetch_limit(&a->opts.fetch.low_speed, cfg,
+	    "dgit.fetch.low-speed-limit")) ||
+	    (err = fetch_limit(&a->opts.fetch.stall_timeout, cfg,
+	    "dgit.fetch.low-speed-time")) ||
+	    (err = fetch_limit(&a->opts.fetch.max_time, cfg,
+	    "dgit.fetch.max-time")))
+		return err;
 	if (!dgit_opts.quiet && isatty(2)) {
 		a->opts.fetch.progress = show_progress;
 		a->opts.fetch.progress_arg = a;

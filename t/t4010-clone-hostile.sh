@@ -153,4 +153,39 @@ test_expect_success 'SIGINT as the origs are placed: all or nothing' '
 	fi
 '
 
+test_expect_success 'a server trickling 2 bytes a second: the download is abandoned' '
+	rm -rf slow && mkdir slow &&
+	httpd_fault "trickle /pool/main/h/hello/* 2" &&
+	start=$(date +%s) &&
+	(cd slow && test_must_fail d -c dgit.fetch.low-speed-limit=100 \
+	    -c dgit.fetch.low-speed-time=1 \
+	    clone --no-cache hello sid >../out 2>../err) &&
+	end=$(date +%s) &&
+	httpd_faults_clear &&
+	cat err >&2 &&
+	test_grep "hello_" err &&
+	test $((end - start)) -lt 30 &&
+	test "$(ls -A slow)" = ""
+'
+
+test_expect_success 'dgit.fetch.max-time caps a download that is merely slow' '
+	rm -rf slow && mkdir slow &&
+	httpd_fault "trickle /pool/main/h/hello/* 300" &&
+	start=$(date +%s) &&
+	(cd slow && test_must_fail d -c dgit.fetch.low-speed-limit=10 \
+	    -c dgit.fetch.max-time=1 \
+	    clone --no-cache hello sid >../out 2>../err) &&
+	end=$(date +%s) &&
+	httpd_faults_clear &&
+	cat err >&2 &&
+	test_grep -i "timeout\|timed out" err &&
+	test $((end - start)) -lt 30 &&
+	test "$(ls -A slow)" = ""
+'
+
+test_expect_success 'a bad download limit is refused' '
+	test_must_fail d -c dgit.fetch.max-time=soon clone hello sid 2>err &&
+	test_grep "bad value .soon. for dgit.fetch.max-time" err
+'
+
 test_done
