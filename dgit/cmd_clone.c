@@ -17,6 +17,7 @@
 
 #include <git2.h>
 
+#include "cleanup.h"
 #include "common.h"
 #include "dgit.h"
 #include "dgit_config.h"
@@ -107,6 +108,15 @@ target_dirs(char **target, char **parent, const char *dir)
 	return NULL;
 }
 
+/* A file the clone put beside the target: removed if the clone fails. */
+static void
+placed_cb(void *arg, const char *path)
+{
+	(void)arg;
+	if (cleanup_register(path, 0) != 0)
+		dgit_debug(1, "cannot register '%s' for removal", path);
+}
+
 /*
  * A new repository in tmp holding the package from the archive, checked
  * out on dgit/CSUITE (branch), with the vcs-git remote when there is one.
@@ -127,9 +137,11 @@ clone_into(struct dgit_fetchsuite_result *res, char *branch, size_t blen,
 	if ((err = dgit_repo_setup_new_tree(repo, cfg, arch->distro)))
 		goto done;
 	common_fetchsuite_opts(&fo, arch, ca->package, ca->suite, parent);
+	fo.placed = placed_cb;
 	if ((err = dgit_fetchsuite_multi(res, repo, &fo)))
 		goto done;
 	common_progress_done(arch);
+	common_check_gitattrs(repo, &res->tip, "fetched source tree");
 	if ((size_t)snprintf(branch, blen, "dgit/%s", res->csuite) >= blen) {
 		err = dgit_error_fmt(DGIT_ERR_LIMIT, "suite name too long");
 		goto done;
@@ -158,6 +170,7 @@ cmd_clone(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	char *target = NULL, *tmp = NULL, *parent = NULL;
 	char branch[512], hex[GIT_OID_HEXSZ + 1];
 	struct timespec t0;
+	sigset_t mask;
 	int i;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -168,12 +181,25 @@ cmd_clone(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 		return err;
 	if ((err = target_dirs(&target, &parent, ca.dir)) ||
 	    (err = common_archive_init(&arch, ctx->cfg, ca.suite, ca.package,
-	    &flags)) ||
-	    (err = dgit_fs_tmpdir_beside(&tmp, target)))
+	    &flags)))
+		goto done;
+	/* from here an interruption removes what the clone made */
+	cleanup_install();
+	cleanup_block(&mask);
+	if ((err = dgit_fs_tmpdir_beside(&tmp, target)) == NULL &&
+	    cleanup_register(tmp, 1) != 0)
+		dgit_debug(1, "cannot register '%s' for removal", tmp);
+	cleanup_unblock(&mask);
+	if (err)
 		goto done;
 	if ((err = clone_into(&res, branch, sizeof branch, tmp, parent, &arch,
-	    ctx->cfg, &ca)) == NULL &&
-	    (err = dgit_fs_rename_noreplace(tmp, target)) == NULL) {
+	    ctx->cfg, &ca)) == NULL) {
+		cleanup_block(&mask);
+		if ((err = dgit_fs_rename_noreplace(tmp, target)) == NULL)
+			cleanup_forget();
+		cleanup_unblock(&mask);
+	}
+	if (err == NULL) {
 		free(tmp);
 		tmp = NULL;
 		git_oid_tostr(hex, sizeof hex, &res.tip);
@@ -184,6 +210,9 @@ cmd_clone(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 			    common_elapsed(&t0));
 	}
 done:
+	/* the temporary directory and the files placed beside the target */
+	if (err)
+		cleanup_run();
 	if (tmp)
 		dgit_fs_remove_tree(tmp);
 	dgit_fetchsuite_result_release(&res);

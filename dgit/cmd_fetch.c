@@ -94,6 +94,7 @@ fetch_or_pull(struct dgit_cmd_ctx *ctx, int argc, char **argv, int pull)
 		goto done;
 	if ((err = common_tracking_ref(lrref, sizeof lrref, res.csuite)))
 		goto done;
+	common_check_gitattrs(ctx->repo, &res.tip, "fetched source tree");
 	git_oid_tostr(hex, sizeof hex, &res.tip);
 	if (!pull && !dgit_opts.quiet)
 		printf(res.changed ? "dgit ok: fetched %s %s from %s into %s "

@@ -174,6 +174,7 @@ cmd_import_dsc(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	o.say = common_say_cb;
 	if ((err = dgit_importdsc_run(&commit, ctx->repo, &o)))
 		goto done;
+	common_check_gitattrs(ctx->repo, &commit, "source tree");
 	git_oid_tostr(hex, sizeof hex, &commit);
 	dgit_info("dgit: import-dsc: results are in git ref %s (%s)", refname,
 	    hex);

@@ -14,6 +14,7 @@
 #include "dgit_config.h"
 #include "dgit_distro.h"
 #include "dgit_fetch.h"
+#include "dgit_repo.h"
 
 const struct dgit_error *
 common_parse_options(int *operand, struct dgit_cmd_ctx *ctx, int argc,
@@ -200,6 +201,31 @@ common_say_cb(void *arg, const char *msg)
 	dgit_info("dgit: %s", msg);
 }
 
+/*
+ * A download limit from config: unset leaves *out alone (the library's
+ * default); digits only, at most 10^9; 0 for max-time means no limit.
+ */
+static const struct dgit_error *
+fetch_limit(long *out, const struct dgit_config *cfg, const char *name)
+{
+	const char *val = dgit_config_get(cfg, name), *p;
+	long v = 0;
+
+	if (val == NULL)
+		return NULL;
+	for (p = val; *p >= '0' && *p <= '9' && v <= 1000000000L; p++)
+		v = v * 10 + (*p - '0');
+	if (p == val || *p != '\0' || v > 1000000000L)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "bad value '%s' for %s: "
+		    "a number of %s is needed", val, name,
+		    strstr(name, "speed-limit") ? "bytes a second" : "seconds");
+	if (v == 0 && strcmp(name, "dgit.fetch.max-time") == 0)
+		v = -1;
+	if (v > 0 || (v < 0))
+		*out = v;
+	return NULL;
+}
+
 const struct dgit_error *
 common_archive_init(struct common_archive *a, struct dgit_config *cfg,
     const char *suite, const char *package,
@@ -232,6 +258,13 @@ common_archive_init(struct common_archive *a, struct dgit_config *cfg,
 	if (!a->d.check_valid_until)
 		a->opts.allow_expired = 1;
 	a->opts.fetch.proxy = a->d.proxy;
+	if ((err = fetch_limit(&a->opts.fetch.low_speed, cfg,
+	    "dgit.fetch.low-speed-limit")) ||
+	    (err = fetch_limit(&a->opts.fetch.stall_timeout, cfg,
+	    "dgit.fetch.low-speed-time")) ||
+	    (err = fetch_limit(&a->opts.fetch.max_time, cfg,
+	    "dgit.fetch.max-time")))
+		return err;
 	if (!dgit_opts.quiet && progress_tty()) {
 		a->opts.fetch.progress = show_progress;
 		a->opts.fetch.progress_arg = a;
@@ -474,4 +507,22 @@ common_fetch(struct dgit_fetchsuite_result *res, git_repository *repo,
 	common_archive_release(&arch);
 	free(parent);
 	return err;
+}
+
+void
+common_check_gitattrs(git_repository *repo, const git_oid *commit,
+    const char *what)
+{
+	const struct dgit_error *err;
+	int unsafe = 0;
+
+	if ((err = dgit_repo_gitattrs_unsafe(&unsafe, repo, commit))) {
+		dgit_debug(1, "not checking for .gitattributes: %s",
+		    err->msg);
+		return;
+	}
+	if (unsafe)
+		fprintf(stderr, "dgit: warning: %s contains .gitattributes\n"
+		    "dgit: .gitattributes not (fully) defused.  Recommended: "
+		    "dgit setup-new-tree.\n", what);
 }

@@ -118,6 +118,13 @@ void common_warn_cb(void *arg, const char *msg);
 void common_info_cb(void *arg, const char *msg);
 void common_say_cb(void *arg, const char *msg);
 
+/*
+ * dgit's check_gitattrs: warn on stderr that WHAT ("fetched source tree",
+ * "source tree") contains a .gitattributes when the repository does not
+ * defuse it.  A failure to check is only a debug line.
+ */
+void common_check_gitattrs(git_repository *repo, const git_oid *commit,
+    const char *what);
 double common_elapsed(const struct timespec *t0);
 
 /*

@@ -41,7 +41,11 @@ struct dgit_fetch_opts {
 	unsigned backoff_ms;       /* delay before the first retry, doubled
 	                              after each; 0: 250 */
 	long connect_timeout;      /* seconds; 0: 30 */
-	long stall_timeout;        /* abort a transfer idle this long; 0: 60 */
+	long stall_timeout;        /* abort a transfer slower than low_speed
+	                              for this long (seconds); 0: 60 */
+	long low_speed;            /* bytes a second; 0: 1024 */
+	long max_time;             /* abort a transfer after this long
+	                              (seconds); 0: 3600, < 0: no limit */
 	dgit_fetch_progress_cb progress;
 	void *progress_arg;
 	/* HTTP(S) proxy URL; "": none (not even $http_proxy); NULL: curl's

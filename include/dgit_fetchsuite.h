@@ -29,6 +29,11 @@ struct dgit_fetchsuite_opts {
 	/* Where to put the source package's files other than the .dsc (the
 	 * directory dpkg-buildpackage looks in); NULL: nowhere. */
 	const char *orig_dir;
+	/* Told the path of each file just put into orig_dir (not of one
+	 * that was there already), so the caller can remove it if it fails
+	 * later; NULL: not told. */
+	void (*placed)(void *arg, const char *path);
+	void *placed_arg;
 	/* Import settings (caps, warnings). */
 	struct dgit_import_opts import;
 	/* One-line progress reports ("fetching ...", "using ..."). */

@@ -22,6 +22,15 @@
  */
 const struct dgit_error *dgit_repo_setup_gitattrs(git_repository *repo);
 
+/*
+ * *unsafe = 1 when .git/info/attributes has no proper dgit-defuse-attrs
+ * macro and commit's tree holds a non-empty .gitattributes anywhere (dgit's
+ * check_gitattrs: the caller warns that the checkout may differ from the
+ * tree).  Fails when the commit or its tree cannot be read.
+ */
+const struct dgit_error *dgit_repo_gitattrs_unsafe(int *unsafe,
+    git_repository *repo, const git_oid *commit);
+
 /* Configure dpkg-mergechangelogs as the merge driver for debian/changelog. */
 const struct dgit_error *dgit_repo_setup_mergechangelogs(git_repository *repo);
 

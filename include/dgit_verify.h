@@ -30,7 +30,15 @@ struct dgit_verify_result {
 	int sig_class;             /* its OpenPGP signature class (0x00
 	                              binary document, 0x01 canonical text,
 	                              ...), -1 when gpg did not say */
+	int hash_algo;             /* its digest (gpgme_hash_algo_t) */
 };
+
+/*
+ * NULL when the good signature's digest is strong, else the name of the
+ * weak one ("SHA1", "MD5", "RIPEMD160"), which apt refuses for archive
+ * signatures.
+ */
+const char *dgit_verify_weak_digest(const struct dgit_verify_result *r);
 
 /*
  * Verify a clearsigned message; on success *out holds exactly the text

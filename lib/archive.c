@@ -544,6 +544,7 @@ dgit_archive_release_open(struct dgit_archive_release **out,
 	struct dgit_fetch_item it[2];
 	char *work = NULL, *url = NULL, *url2 = NULL, *p1 = NULL, *p2 = NULL;
 	char *buf = NULL, *sig = NULL, *cached = NULL;
+	const char *weak;
 	size_t len = 0, siglen = 0, bl;
 	int inrelease = 1;
 
@@ -628,8 +629,14 @@ dgit_archive_release_open(struct dgit_archive_release **out,
 	if (err)
 		goto done;
 	if (inrelease) {
-		err = dgit_verify_clearsigned(&vr, o->archive_keyrings,
-		    o->narchive_keyrings, buf, len, url);
+		/* apt refuses text outside the signed block: so do we */
+		struct dgit_clearsigned *cs = NULL;
+
+		err = dgit_clearsigned_split(&cs, buf, len, url);
+		dgit_clearsigned_free(cs);
+		if (err == NULL)
+			err = dgit_verify_clearsigned(&vr, o->archive_keyrings,
+			    o->narchive_keyrings, buf, len, url);
 	} else {
 		err = dgit_fs_read_file(&sig, &siglen, p2, 1 << 20);
 		if (err)
@@ -642,6 +649,13 @@ dgit_archive_release_open(struct dgit_archive_release **out,
 		    err->code == DGIT_ERR_BAD_SIGNATURE)
 			err = dgit_error_wrap(err, "cannot trust suite '%s'",
 			    suite);
+		goto done;
+	}
+	if ((weak = dgit_verify_weak_digest(vr))) {
+		err = dgit_error_fmt(DGIT_ERR_BAD_SIGNATURE, "cannot trust "
+		    "suite '%s': '%s' is signed with the weak digest %s, "
+		    "which apt refuses; the archive must sign with SHA-256 or "
+		    "better", suite, url, weak);
 		goto done;
 	}
 	r->signer = strdup(vr->fpr);

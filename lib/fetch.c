@@ -376,9 +376,13 @@ start(struct run *r, CURLM *m, struct xfer *x)
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "dgit-c/" DGIT_VERSION);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT,
 	    o->connect_timeout ? o->connect_timeout : 30L);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	/* a server trickling bytes must not hold the download forever */
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT,
+	    o->low_speed > 0 ? o->low_speed : 1024L);
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
 	    o->stall_timeout ? o->stall_timeout : 60L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, o->max_time < 0 ? 0L :
+	    o->max_time ? o->max_time : 3600L);
 	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->cap);
 	if (x->got > 0) {
 		/*

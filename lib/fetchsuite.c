@@ -110,7 +110,7 @@ unplace_files(const struct dgit_archive_source *src, const char *dir,
  */
 static const struct dgit_error *
 place_files(unsigned char **out, const struct dgit_archive_source *src,
-    const char *from, const char *dir)
+    const char *from, const char *dir, const struct dgit_fetchsuite_opts *o)
 {
 	const struct dgit_error *err = NULL;
 	char path[4096], srcpath[4096], hex[DGIT_SHA256_HEXLEN + 1];
@@ -152,6 +152,8 @@ place_files(unsigned char **out, const struct dgit_archive_source *src,
 		if (err)
 			goto done;
 		placed[i] = 1;
+		if (o->placed)
+			o->placed(o->placed_arg, path);
 	}
 done:
 	if (err) {
@@ -325,7 +327,7 @@ fetch_record(struct fetch *f)
 	    f->out->csuite)))
 		return err;
 	if (f->o->orig_dir && (err = place_files(&placed, f->src, f->work,
-	    f->o->orig_dir)))
+	    f->o->orig_dir, f->o)))
 		return err;
 	if (!have_last || !git_oid_equal(&tip, &last)) {
 		err = dgit_history_update_ref(f->repo, f->lrref,

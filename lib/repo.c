@@ -67,7 +67,12 @@ dgit_repo_setup_gitattrs(git_repository *repo)
 {
 	static const char newline[] = "[attr]dgit-defuse-attrs\t"
 	    DGIT_DEFUSE_ATTRS "\n";
-	static const char head[] = "*\tdgit-defuse-attrs\n%s"
+	/*
+	 * Perl dgit writes the "*" line first; git accepts a macro used
+	 * before its definition but libgit2 (our checkout) does not, so the
+	 * definition comes first.  Both read the result the same way.
+	 */
+	static const char head[] = "%s*\tdgit-defuse-attrs\n"
 	    "# ^ see GITATTRIBUTES in dgit(7) and dgit setup-new-tree in "
 	    "dgit(1)\n";
 	const struct dgit_error *err;
@@ -121,6 +126,88 @@ dgit_repo_setup_gitattrs(git_repository *repo)
 done:
 	free(old);
 	free(out);
+	return err;
+}
+
+/* 1: a proper macro line comes first; 0: an old one; -1: none. */
+static int
+macro_state(const char *text, size_t len)
+{
+	const char *p, *end;
+
+	for (p = text, end = text + len; p && p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (is_macro_line(p, ll))
+			return is_macro_proper(p, ll) ? 1 : 0;
+		p = nl ? nl + 1 : end;
+	}
+	return -1;
+}
+
+struct attrs_walk {
+	git_repository *repo;
+	int found;
+};
+
+static int
+find_attrs_cb(const char *root, const git_tree_entry *e, void *arg)
+{
+	struct attrs_walk *w = arg;
+	git_odb *odb = NULL;
+	size_t size = 0;
+	git_object_t type;
+
+	(void)root;
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
+	    strcmp(git_tree_entry_name(e), ".gitattributes") != 0)
+		return 0;
+	/* as dgit's check_gitattrs: an empty one does no harm */
+	if (git_repository_odb(&odb, w->repo) == 0 &&
+	    git_odb_read_header(&size, &type, odb, git_tree_entry_id(e)) == 0 &&
+	    size == 0) {
+		git_odb_free(odb);
+		return 0;
+	}
+	git_odb_free(odb);
+	w->found = 1;
+	return -1;
+}
+
+const struct dgit_error *
+dgit_repo_gitattrs_unsafe(int *unsafe, git_repository *repo,
+    const git_oid *commit)
+{
+	const struct dgit_error *err;
+	struct attrs_walk w = { repo, 0 };
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	char path[4096], *text = NULL;
+	size_t len = 0;
+
+	*unsafe = 0;
+	if ((err = info_path(path, sizeof path, repo, "attributes")))
+		return err;
+	err = dgit_fs_read_file(&text, &len, path, ATTRS_MAX);
+	if (err && err->code != DGIT_ERR_NOT_FOUND)
+		return err;
+	err = NULL;
+	if (text && macro_state(text, len) == 1)
+		goto done;
+	if (git_commit_lookup(&c, repo, commit) != 0 ||
+	    git_commit_tree(&tree, c) != 0) {
+		err = dgit_error_git("cannot read the tree of the commit");
+		goto done;
+	}
+	if (git_tree_walk(tree, GIT_TREEWALK_PRE, find_attrs_cb, &w) < 0 &&
+	    !w.found)
+		err = dgit_error_git("cannot walk the tree of the commit");
+	*unsafe = w.found;
+done:
+	git_tree_free(tree);
+	git_commit_free(c);
+	free(text);
 	return err;
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dgit_gitpath.h"
 #include "dgit_tree.h"
 
 struct tnode {
@@ -322,8 +323,8 @@ dgit_tree_set(struct dgit_tree *t, const char *path, unsigned mode,
 	const char *s;
 	size_t len, pos;
 
-	err = walk_parent(&d, &s, &len, t->root, path, 1, 1);
-	if (err)
+	if ((err = dgit_gitpath_check(path, mode)) ||
+	    (err = walk_parent(&d, &s, &len, t->root, path, 1, 1)))
 		return err;
 	if (find_kid(d, s, len, &pos)) {
 		k = d->kids[pos];

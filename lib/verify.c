@@ -206,7 +206,7 @@ done:
 
 /* Pick the verdict from gpgme's signature list. */
 static const struct dgit_error *
-judge(char **fpr, gpgme_ctx_t ctx, const char *what)
+judge(char **fpr, int *hash_algo, gpgme_ctx_t ctx, const char *what)
 {
 	gpgme_verify_result_t res = gpgme_op_verify_result(ctx);
 	gpgme_signature_t s;
@@ -224,6 +224,7 @@ judge(char **fpr, gpgme_ctx_t ctx, const char *what)
 		    !(s->summary & (GPGME_SIGSUM_KEY_REVOKED |
 		    GPGME_SIGSUM_KEY_EXPIRED | GPGME_SIGSUM_SIG_EXPIRED |
 		    GPGME_SIGSUM_RED))) {
+			*hash_algo = (int)s->hash_algo;
 			*fpr = strdup(s->fpr ? s->fpr : "");
 			return *fpr ? NULL : dgit_error(DGIT_ERR_NOMEM);
 		}
@@ -298,7 +299,7 @@ verify(struct dgit_verify_result **out, const char *const *keyrings,
 			err = gerr(ge, "cannot verify", what);
 		goto done;
 	}
-	err = judge(&r->fpr, h.ctx, what);
+	err = judge(&r->fpr, &r->hash_algo, h.ctx, what);
 	if (err)
 		goto done;
 	r->sig_class = -1;
@@ -369,4 +370,23 @@ dgit_verify_result_free(struct dgit_verify_result *r)
 	free(r->text);
 	free(r->fpr);
 	free(r);
+}
+
+const char *
+dgit_verify_weak_digest(const struct dgit_verify_result *r)
+{
+	switch (r->hash_algo) {
+	case GPGME_MD_MD5:
+		return "MD5";
+	case GPGME_MD_SHA1:
+		return "SHA1";
+	case GPGME_MD_RMD160:
+		return "RIPEMD160";
+	case GPGME_MD_MD2:
+		return "MD2";
+	case GPGME_MD_MD4:
+		return "MD4";
+	default:
+		return NULL;
+	}
 }

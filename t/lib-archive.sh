@@ -116,6 +116,7 @@
 #                                             in Content-Length)
 #                        corrupt PATH OFFSET  flip the byte at OFFSET
 #                        delay PATH MS        wait MS milliseconds first
+#                        trickle PATH N       send the body N bytes a second
 #                        no-range PATH        ignore Range headers
 #                        drop PATH            close without answering
 #                        redirect PATH TARGET 302 to TARGET

@@ -23,6 +23,7 @@
  *	oversize PATH N       serve N extra bytes, counted in Content-Length
  *	corrupt PATH OFFSET   invert the byte at OFFSET of the body
  *	delay PATH MS         sleep MS milliseconds before answering
+ *	trickle PATH N        send the body N bytes a second (a slow server)
  *	no-range PATH         ignore Range: always 200 and the whole file
  *	drop PATH             close the connection without answering
  *	redirect PATH TARGET  302 with Location: TARGET
@@ -79,6 +80,7 @@ struct fault {
 	long long oversize;     /* extra bytes */
 	long long corrupt;      /* -1 or offset */
 	long delay_ms;
+	long trickle;           /* bytes a second, 0: full speed */
 	int no_range;
 	int drop;
 	char redirect[1024];
@@ -331,6 +333,8 @@ read_rules(const struct server *srv, const char *path, struct fault *f)
 			f->corrupt = v;
 		else if (strcmp(act, "delay") == 0)
 			f->delay_ms = (long)v;
+		else if (strcmp(act, "trickle") == 0)
+			f->trickle = v > 0 ? (long)v : 0;
 	}
 	fclose(fp);
 }
@@ -547,6 +551,15 @@ serve(const struct server *srv, int cfd, const struct request *rq,
 			want = (size_t)(f.truncate - *sent);
 		if (want == 0)
 			break;
+		if (f.trickle > 0) {
+			struct timespec ts = { 1, 0 };
+
+			if ((long long)want > f.trickle)
+				want = (size_t)f.trickle;
+			if (*sent > 0)
+				while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+					;
+		}
 		if (pos < st.st_size) {
 			if ((long long)want > st.st_size - pos)
 				want = (size_t)(st.st_size - pos);

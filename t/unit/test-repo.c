@@ -37,9 +37,10 @@ spew(const char *path, const char *s)
 	}
 }
 
-#define HEAD "*\tdgit-defuse-attrs\n" \
-	"[attr]dgit-defuse-attrs\t-text -eol -crlf -ident -filter " \
+/* Perl dgit's lines, the macro's definition first (libgit2 needs that) */
+#define HEAD "[attr]dgit-defuse-attrs\t-text -eol -crlf -ident -filter " \
 	"-working-tree-encoding\n" \
+	"*\tdgit-defuse-attrs\n" \
 	"# ^ see GITATTRIBUTES in dgit(7) and dgit setup-new-tree in dgit(1)\n"
 
 /* What dgit's setup_gitattrs writes (dgit(1) setup-gitattributes). */
@@ -114,8 +115,9 @@ main(void)
 	err = dgit_repo_setup_gitattrs(repo);
 	unit_ok(err == NULL, "setup_gitattrs on a fresh repository");
 	s = slurp(attrs);
-	unit_ok(s && strncmp(s, "*\tdgit-defuse-attrs\n[attr]dgit-defuse-attrs\t"
-	    "-text -eol -crlf -ident -filter -working-tree-encoding\n", 98) == 0,
+	unit_ok(s && strncmp(s, "[attr]dgit-defuse-attrs\t"
+	    "-text -eol -crlf -ident -filter -working-tree-encoding\n"
+	    "*\tdgit-defuse-attrs\n", 98) == 0,
 	    "attributes file defuses every transforming attribute");
 
 	spew(attrs, "foo.bin binary\n[attr]dgit-defuse-attrs -text -eol\n");
