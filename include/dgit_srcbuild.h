@@ -56,6 +56,12 @@ struct dgit_srcbuild_opts {
 	int include_dirty;
 	const char *bpd;           /* build products directory ("..") */
 	const char *dgit_version;
+	/*
+	 * Extra dpkg-genchanges options, in order, after -S (dgit's -v from
+	 * the archive, -m, --ch:OPTION); borrowed; may be NULL.
+	 */
+	const char *const *genchanges_opts;
+	size_t ngenchanges_opts;
 	/* Progress lines (borrowed); may be NULL. */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;
@@ -66,6 +72,18 @@ struct dgit_srcbuild_result {
 	char *changes;             /* BPD/PKG_V_source.changes */
 	git_oid head;              /* HEAD after the quilt fixup */
 	git_oid tree;              /* the tree the package was checked against */
+	/*
+	 * The two views a push records.  dgit_view: the commit whose tree
+	 * the source package is (what refs/dgit/SUITE and the archive/ tag
+	 * get); maint_view: the maintainer's branch as it is after the
+	 * build (what a DEP-14 tag gets).  split: 1 when a splitting quilt
+	 * mode made the dgit view beside the maintainer's branch (then
+	 * they differ and the branch was not changed); 0: the same commit,
+	 * HEAD after any linear fixup (== head).
+	 */
+	git_oid dgit_view;
+	git_oid maint_view;
+	int split;
 	struct dgit_quiltfix_result quilt;
 };
 

@@ -24,6 +24,7 @@
 
 #define META_MAX ((size_t)16 << 20)
 #define DSC_MAX ((size_t)1 << 20)
+#define GENCHANGES_OPTS_MAX 64
 #define LIST_MAX 20                 /* paths named in a dirty-tree error */
 
 static const char *const clean_names[] = {
@@ -486,6 +487,9 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		git_oid_cpy(&head, &out->quilt.commit);
 	}
 	git_oid_cpy(&out->head, &head);
+	git_oid_cpy(&out->dgit_view, &head);
+	git_oid_cpy(&out->maint_view, &head);
+	out->split = 0;
 	if (git_commit_lookup(&hc, repo, &head) != 0)
 		return dgit_error_git("cannot read HEAD");
 	git_oid_cpy(&tree_id, git_commit_tree_id(hc));
@@ -522,9 +526,21 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 			goto done;
 	}
 	{
-		const char *argv[] = { "dpkg-genchanges", "-S", changes_opt,
-		    NULL };
+		const char *argv[GENCHANGES_OPTS_MAX + 4];
+		size_t k = 0;
 
+		if (opts->ngenchanges_opts > GENCHANGES_OPTS_MAX) {
+			err = dgit_error_fmt(DGIT_ERR_LIMIT, "too many "
+			    "dpkg-genchanges options (%zu, at most %d)",
+			    opts->ngenchanges_opts, GENCHANGES_OPTS_MAX);
+			goto done;
+		}
+		argv[k++] = "dpkg-genchanges";
+		argv[k++] = "-S";
+		for (size_t j = 0; j < opts->ngenchanges_opts; j++)
+			argv[k++] = opts->genchanges_opts[j];
+		argv[k++] = changes_opt;
+		argv[k] = NULL;
 		if ((err = run_tool(argv, srcpath)))
 			goto done;
 	}
