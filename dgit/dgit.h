@@ -57,6 +57,9 @@ size_t dgit_tool_options(const char **out, size_t max, const char *tool);
 #define CMD_NEEDS_REPO  0x1        /* main opens the repository of "." */
 #define CMD_NEEDS_CLEAN 0x2        /* main refuses a dirty working tree */
 #define CMD_NO_REPO_CONFIG 0x4     /* config without any repository's */
+/* after the command name, arguments are the command's (a builder's:
+ * dgit build -d is dpkg-buildpackage's -d), not global options */
+#define CMD_RAW_ARGS 0x8
 
 struct dgit_cmd_ctx;
 
@@ -107,6 +110,7 @@ const struct dgit_error *dgit_not_implemented(struct dgit_cmd_ctx *ctx);
 
 dgit_cmd_fn cmd_clone, cmd_fetch, cmd_pull, cmd_checkout, cmd_import_dsc,
     cmd_download_source, cmd_build_source, cmd_quilt_fixup, cmd_push_source,
-    cmd_push, cmd_push_built, cmd_local_archive;
+    cmd_push, cmd_push_built, cmd_local_archive, cmd_build, cmd_sbuild,
+    cmd_pbuilder, cmd_cowbuilder, cmd_clean;
 
 #endif
