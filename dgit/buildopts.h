@@ -26,6 +26,15 @@ struct buildopts {
 	"                              git, git-ff, check, none, dpkg-source\n"
 #define BUILDOPTS_HELP BUILDOPTS_PUSH_HELP \
 	"  --include-dirty             build the working tree as it is\n"
+/* The build commands' (dgit build, sbuild, pbuilder, cowbuilder). */
+#define BUILDOPTS_BUILD_HELP BUILDOPTS_HELP \
+	"  -vVERSION, --since-version=VERSION|_\n" \
+	"                              changes since VERSION (default: the\n" \
+	"                              suite's version in the archive; _: none)\n" \
+	"  --no-check-archive          do not ask the archive (no -v)\n" \
+	"  -mMAINTAINER                passed to dpkg-genchanges and the builder\n" \
+	"  --PROG=COMMAND, --PROG:OPTION  the builder's program and extra options\n" \
+	"other options go to the builder; global options go before the command\n"
 
 /* Empty: nothing given. */
 void buildopts_init(struct buildopts *b);

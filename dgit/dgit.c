@@ -72,6 +72,24 @@ static const struct dgit_cmd commands[] = {
 	{ "build-source", cmd_build_source, CMD_NEEDS_REPO, "[BUILD-OPTS]",
 	  "build the source package and a source-only .changes",
 	  BUILDOPTS_HELP },
+	{ "build", cmd_build, CMD_NEEDS_REPO | CMD_RAW_ARGS,
+	  "[BUILD-OPTS] [DPKG-BUILDPACKAGE-OPTS]",
+	  "build with dpkg-buildpackage, the source package by dgit",
+	  BUILDOPTS_BUILD_HELP },
+	{ "sbuild", cmd_sbuild, CMD_NEEDS_REPO | CMD_RAW_ARGS,
+	  "[BUILD-OPTS] [SBUILD-OPTS]",
+	  "build the source package, then binaries with sbuild",
+	  BUILDOPTS_BUILD_HELP },
+	{ "pbuilder", cmd_pbuilder, CMD_NEEDS_REPO | CMD_RAW_ARGS,
+	  "[BUILD-OPTS] [DPKG-BUILDPACKAGE-OPTS]",
+	  "build the source package, then binaries with pbuilder",
+	  BUILDOPTS_BUILD_HELP },
+	{ "cowbuilder", cmd_cowbuilder, CMD_NEEDS_REPO | CMD_RAW_ARGS,
+	  "[BUILD-OPTS] [DPKG-BUILDPACKAGE-OPTS]",
+	  "build the source package, then binaries with cowbuilder",
+	  BUILDOPTS_BUILD_HELP },
+	{ "clean", cmd_clean, CMD_NEEDS_REPO, "[--clean=MODE]",
+	  "clean the working tree as the clean mode says", BUILDOPTS_HELP },
 	{ "quilt-fixup", cmd_quilt_fixup, CMD_NEEDS_REPO | CMD_NEEDS_CLEAN,
 	  "[--quilt=MODE] [--build-products-dir=DIR]",
 	  "make debian/patches represent the git tree's changes",
@@ -599,6 +617,10 @@ run(int argc, char **argv, char **rest, char **pre)
 			else
 				print_usage(stdout);
 			return DGIT_EXIT_OK;
+		}
+		if (cmd && (cmd->flags & CMD_RAW_ARGS)) {
+			rest[nrest++] = argv[i];
+			continue;
 		}
 		rc = take_global(argc, argv, &i, cmd ? cmd->name : NULL);
 		if (rc < 0)

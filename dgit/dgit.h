@@ -64,6 +64,9 @@ size_t dgit_tool_options(const char **out, size_t max, const char *tool);
 #define CMD_NEEDS_CLEAN 0x2        /* main refuses a dirty working tree */
 #define CMD_NO_REPO_CONFIG 0x4     /* config without any repository's */
 #define CMD_DRY_RUN     0x8        /* honours -n; main refuses it otherwise */
+/* after the command name, arguments are the command's (a builder's:
+ * dgit build -d is dpkg-buildpackage's -d), not global options */
+#define CMD_RAW_ARGS    0x10
 
 struct dgit_cmd_ctx;
 
@@ -117,6 +120,7 @@ dgit_cmd_fn cmd_clone, cmd_fetch, cmd_pull, cmd_checkout, cmd_import_dsc,
     cmd_push, cmd_push_built, cmd_local_archive, cmd_setup_new_tree,
     cmd_setup_useremail, cmd_setup_mergechangelogs, cmd_setup_gitattributes,
     cmd_update_vcs_git, cmd_print_dgit_repos_server_source_url,
-    cmd_print_dpkg_source_ignores, cmd_version;
+    cmd_print_dpkg_source_ignores, cmd_version, cmd_build, cmd_sbuild,
+    cmd_pbuilder, cmd_cowbuilder, cmd_clean;
 
 #endif

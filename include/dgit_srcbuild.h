@@ -56,6 +56,12 @@ struct dgit_srcbuild_opts {
 	int include_dirty;
 	const char *bpd;           /* build products directory ("..") */
 	const char *dgit_version;
+	/*
+	 * Extra dpkg-genchanges options, in order, after -S (dgit's -v from
+	 * the archive, -m, --ch:OPTION); borrowed; may be NULL.
+	 */
+	const char *const *genchanges_opts;
+	size_t ngenchanges_opts;
 	/* Progress lines (borrowed); may be NULL. */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;
@@ -66,6 +72,18 @@ struct dgit_srcbuild_result {
 	char *changes;             /* BPD/PKG_V_source.changes */
 	git_oid head;              /* HEAD after the quilt fixup */
 	git_oid tree;              /* the tree the package was checked against */
+	/*
+	 * The two views a push records.  dgit_view: the commit whose tree
+	 * the source package is (what refs/dgit/SUITE and the archive/ tag
+	 * get); maint_view: the maintainer's branch as it is after the
+	 * build (what a DEP-14 tag gets).  split: 1 when a splitting quilt
+	 * mode made the dgit view beside the maintainer's branch (then
+	 * they differ and the branch was not changed); 0: the same commit,
+	 * HEAD after any linear fixup (== head).
+	 */
+	git_oid dgit_view;
+	git_oid maint_view;
+	int split;
 	struct dgit_quiltfix_result quilt;
 };
 
@@ -92,5 +110,72 @@ void dgit_srcbuild_result_release(struct dgit_srcbuild_result *r);
  */
 const struct dgit_error *dgit_srcbuild_check_dsc(git_oid *out_tree,
     git_repository *repo, const char *dsc_path, const git_oid *tree);
+
+/* ---- the build commands (dgit build, sbuild, pbuilder, clean) ---- */
+
+/* What a dpkg-buildpackage command line asks for (dgit's split). */
+enum {
+	DGIT_WANTSRC_SOURCE = 1,   /* dgit builds the source package itself */
+	DGIT_WANTSRC_BUILDER = 2,  /* the builder runs (binaries) */
+};
+
+struct dgit_srcbuild_dbp {
+	int want;                  /* DGIT_WANTSRC_* */
+	/* args without -S -g -G -F -A -B -b --build=..., in order,
+	 * NULL-terminated; the strings are borrowed from the input */
+	const char **args;
+	size_t nargs;
+	/* what to append after "-nc": the last build-type option given
+	 * (default -F) with the source part taken out: -F -> -b, -g -> -A,
+	 * -G -> -B, --build=full,any -> --build=binary,any; owned */
+	char *mode;
+};
+
+/*
+ * Split dpkg-buildpackage options as dgit does: dgit builds the source
+ * package itself and runs the builder with "-nc" and out->mode.
+ * --build= naming nothing is DGIT_ERR_USAGE.  Release with
+ * dgit_srcbuild_dbp_release (also after a failure).
+ */
+const struct dgit_error *dgit_srcbuild_massage_dbp(
+    struct dgit_srcbuild_dbp *out, const char *const *args, size_t nargs);
+void dgit_srcbuild_dbp_release(struct dgit_srcbuild_dbp *d);
+
+/*
+ * Clean the working tree as the clean mode says, the way dgit does
+ * before running a builder in it (or for dgit clean): dpkg-source modes
+ * run "DBP -T clean" (DBP: dbp, the dpkg-buildpackage command and its
+ * options, NULL-terminated; "-d" added for dpkg-source-d) then refuse
+ * untracked files (unless ,no-check); git modes run git clean -xdf
+ * (-xdff for git-ff); check modes only check; none does nothing.  A
+ * baredebian quilt mode with a git clean mode is DGIT_ERR_USAGE (the
+ * upstream files would be deleted).  The tools' output is captured and
+ * given in the error when they fail.
+ */
+const struct dgit_error *dgit_srcbuild_clean(git_repository *repo,
+    enum dgit_clean_mode mode, enum dgit_quilt_mode quilt_mode,
+    const char *const *dbp);
+
+/*
+ * After a build that made a source and a binary .changes in bpd
+ * (PKG_V_*.changes, V without epoch): merge them with mergechanges -f
+ * (cmd: the mergechanges command, NULL-terminated; the two files are
+ * appended) into PKG_V_multi.changes and rename the others to
+ * *.inmulti, as dgit does.  One .changes: *out is it, unless
+ * one_is_error (then DGIT_ERR_NOT_FOUND with hint appended).  More than
+ * two, or a .dsc in the binary one: DGIT_ERR_USAGE.  *out is malloc'd
+ * ("BPD/FILE").
+ */
+const struct dgit_error *dgit_srcbuild_mergechanges(char **out,
+    const char *bpd, const char *package, const char *version,
+    const char *const *cmd, int one_is_error, const char *hint);
+
+/*
+ * Refuse (DGIT_ERR_EXISTS, naming them) when bpd has PKG_V_*.changes
+ * other than _source and _multi: a build would leave it unclear which
+ * is the result.
+ */
+const struct dgit_error *dgit_srcbuild_check_changes(const char *bpd,
+    const char *package, const char *version);
 
 #endif

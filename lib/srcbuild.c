@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dgit_buf.h"
 #include "dgit_changelog.h"
 #include "dgit_dsc.h"
 #include "dgit_fs.h"
@@ -24,6 +25,7 @@
 
 #define META_MAX ((size_t)16 << 20)
 #define DSC_MAX ((size_t)1 << 20)
+#define GENCHANGES_OPTS_MAX 64
 #define LIST_MAX 20                 /* paths named in a dirty-tree error */
 
 static const char *const clean_names[] = {
@@ -486,6 +488,9 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		git_oid_cpy(&head, &out->quilt.commit);
 	}
 	git_oid_cpy(&out->head, &head);
+	git_oid_cpy(&out->dgit_view, &head);
+	git_oid_cpy(&out->maint_view, &head);
+	out->split = 0;
 	if (git_commit_lookup(&hc, repo, &head) != 0)
 		return dgit_error_git("cannot read HEAD");
 	git_oid_cpy(&tree_id, git_commit_tree_id(hc));
@@ -522,9 +527,21 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 			goto done;
 	}
 	{
-		const char *argv[] = { "dpkg-genchanges", "-S", changes_opt,
-		    NULL };
+		const char *argv[GENCHANGES_OPTS_MAX + 4];
+		size_t k = 0;
 
+		if (opts->ngenchanges_opts > GENCHANGES_OPTS_MAX) {
+			err = dgit_error_fmt(DGIT_ERR_LIMIT, "too many "
+			    "dpkg-genchanges options (%zu, at most %d)",
+			    opts->ngenchanges_opts, GENCHANGES_OPTS_MAX);
+			goto done;
+		}
+		argv[k++] = "dpkg-genchanges";
+		argv[k++] = "-S";
+		for (size_t j = 0; j < opts->ngenchanges_opts; j++)
+			argv[k++] = opts->genchanges_opts[j];
+		argv[k++] = changes_opt;
+		argv[k] = NULL;
 		if ((err = run_tool(argv, srcpath)))
 			goto done;
 	}
@@ -573,4 +590,441 @@ dgit_srcbuild_result_release(struct dgit_srcbuild_result *r)
 	free(r->dsc);
 	free(r->changes);
 	r->dsc = r->changes = NULL;
+}
+
+/* ---- the build commands ---------------------------------------------- */
+
+#define DBP_ARGS_MAX 4096           /* options on one command line */
+#define CHANGES_MAX 64              /* PKG_V_*.changes looked at */
+
+static int
+is_build_type(const char *a)
+{
+	return (a[0] == '-' && a[1] != '\0' && strchr("SgGFABb", a[1]) &&
+	    a[2] == '\0') || strncmp(a, "--build=", 8) == 0;
+}
+
+const struct dgit_error *
+dgit_srcbuild_massage_dbp(struct dgit_srcbuild_dbp *out,
+    const char *const *args, size_t nargs)
+{
+	const char *dmode = "-F";
+	struct dgit_buf b = DGIT_BUF_INIT;
+	const struct dgit_error *err = NULL;
+	size_t n = 0;
+
+	memset(out, 0, sizeof *out);
+	if (nargs > DBP_ARGS_MAX)
+		return dgit_error_fmt(DGIT_ERR_LIMIT, "too many builder "
+		    "options (%zu, at most %d)", nargs, DBP_ARGS_MAX);
+	if ((out->args = calloc(nargs + 1, sizeof *out->args)) == NULL)
+		return nomem();
+	for (size_t i = 0; i < nargs; i++) {
+		if (is_build_type(args[i]))
+			dmode = args[i];
+		else
+			out->args[n++] = args[i];
+	}
+	out->nargs = n;
+	if (strncmp(dmode, "--build=", 8) == 0) {
+		const char *p = dmode + 8;
+
+		dgit_buf_init(&b, 0);
+		while (*p) {
+			size_t l = strcspn(p, ",");
+			const char *tok = p;
+
+			if (l == 4 && strncmp(p, "full", 4) == 0) {
+				out->want |= DGIT_WANTSRC_SOURCE;
+				tok = "binary";
+				l = 6;
+			}
+			p += strcspn(p, ",");
+			if (*p == ',')
+				p++;
+			if (l == 6 && strncmp(tok, "source", 6) == 0) {
+				out->want |= DGIT_WANTSRC_SOURCE;
+				continue;
+			}
+			if (l == 0)
+				continue;
+			out->want |= DGIT_WANTSRC_BUILDER;
+			if ((b.len && (err = dgit_buf_addch(&b, ','))) ||
+			    (err = dgit_buf_add(&b, tok, l)))
+				goto done;
+		}
+		if (out->want == 0) {
+			err = dgit_error_fmt(DGIT_ERR_USAGE, "'%s' asks to "
+			    "build nothing", dmode);
+			goto done;
+		}
+		if (asprintf(&out->mode, "--build=%.*s", (int)b.len,
+		    b.ptr ? b.ptr : "") < 0) {
+			out->mode = NULL;
+			err = nomem();
+		}
+		goto done;
+	}
+	switch (dmode[1]) {
+	case 'S':
+		out->want = DGIT_WANTSRC_SOURCE;
+		out->mode = strdup("-S");
+		break;
+	case 'g': case 'G': case 'F':
+		out->want = DGIT_WANTSRC_SOURCE | DGIT_WANTSRC_BUILDER;
+		out->mode = strdup(dmode[1] == 'g' ? "-A" : dmode[1] == 'G' ?
+		    "-B" : "-b");
+		break;
+	default:
+		out->want = DGIT_WANTSRC_BUILDER;
+		out->mode = strdup(dmode);
+	}
+	if (out->mode == NULL)
+		err = nomem();
+done:
+	dgit_buf_release(&b);
+	return err;
+}
+
+void
+dgit_srcbuild_dbp_release(struct dgit_srcbuild_dbp *d)
+{
+	free(d->args);
+	free(d->mode);
+	d->args = NULL;
+	d->mode = NULL;
+}
+
+/* run argv in cwd, its output captured and given in the error */
+static const struct dgit_error *
+run_in(const char *const *argv, const char *cwd)
+{
+	return run_tool(argv, cwd);
+}
+
+const struct dgit_error *
+dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
+    enum dgit_quilt_mode quilt_mode, const char *const *dbp)
+{
+	static const char *const dbp_default[] = { "dpkg-buildpackage",
+	    "-i(?:^|/)\\.git(?:/|$)", "-I.git", NULL };
+	const char *wd;
+	int d = mode == DGIT_CLEAN_DPKG_SOURCE_D ||
+	    mode == DGIT_CLEAN_DPKG_SOURCE_D_NOCHECK ||
+	    mode == DGIT_CLEAN_DPKG_SOURCE_D_ALLCHECK;
+
+	if (git_repository_is_bare(repo) ||
+	    (wd = git_repository_workdir(repo)) == NULL)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "needs a working tree, "
+		    "not a bare repository");
+	if ((quilt_mode == DGIT_QUILT_BAREDEBIAN ||
+	    quilt_mode == DGIT_QUILT_BAREDEBIAN_TARBALL) &&
+	    mode <= DGIT_CLEAN_GIT_FF_ALWAYS)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "quilt mode '%s' (which "
+		    "generally needs untracked upstream files) contradicts "
+		    "clean mode '%s' (which would delete them); use another "
+		    "clean mode, e.g. --clean=dpkg-source (-wd)",
+		    dgit_quiltfix_mode_name(quilt_mode), clean_names[mode]);
+	switch (mode) {
+	case DGIT_CLEAN_GIT:
+	case DGIT_CLEAN_GIT_ALWAYS:
+	case DGIT_CLEAN_GIT_FF:
+	case DGIT_CLEAN_GIT_FF_ALWAYS: {
+		const char *argv[] = { "git", "clean", "-xdf", NULL };
+
+		if (mode == DGIT_CLEAN_GIT_FF || mode == DGIT_CLEAN_GIT_FF_ALWAYS)
+			argv[2] = "-xdff";
+		return run_in(argv, wd);
+	}
+	case DGIT_CLEAN_CHECK:
+	case DGIT_CLEAN_CHECK_IGNORES:
+		return dgit_srcbuild_check_tree(repo, mode, 1);
+	case DGIT_CLEAN_NONE:
+		return NULL;
+	default: {
+		const char *argv[DBP_ARGS_MAX + 4];
+		const char *const *p = dbp ? dbp : dbp_default;
+		const struct dgit_error *err;
+		size_t k = 0;
+
+		for (; *p; p++) {
+			if (k >= DBP_ARGS_MAX)
+				return dgit_error_fmt(DGIT_ERR_LIMIT, "too many "
+				    "dpkg-buildpackage options");
+			argv[k++] = *p;
+		}
+		if (d)
+			argv[k++] = "-d";
+		argv[k++] = "-T";
+		argv[k++] = "clean";
+		argv[k] = NULL;
+		if ((err = run_in(argv, wd)))
+			return dgit_error_wrap(err, "the package's clean target "
+			    "failed (--clean=%s; -wg uses git clean instead)",
+			    clean_names[mode]);
+		return dgit_srcbuild_check_tree(repo, mode, 1);
+	}
+	}
+}
+
+/* The names of BPD/PACKAGE_NV_*.changes (not _multi), source first. */
+static const struct dgit_error *
+list_changes(char ***out, size_t *n, const char *bpd, const char *package,
+    const char *nv, int with_multi)
+{
+	const struct dgit_error *err = NULL;
+	char *prefix = NULL, **v = NULL;
+	size_t k = 0, pl;
+	DIR *d;
+	struct dirent *de;
+
+	*out = NULL;
+	*n = 0;
+	if (asprintf(&prefix, "%s_%s_", package, nv) < 0)
+		return nomem();
+	pl = strlen(prefix);
+	if ((d = opendir(bpd)) == NULL) {
+		free(prefix);
+		return dgit_error_from_errno("cannot read '%s'", bpd);
+	}
+	if ((v = calloc(CHANGES_MAX + 1, sizeof *v)) == NULL) {
+		err = nomem();
+		goto done;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t l = strlen(de->d_name);
+
+		if (strncmp(de->d_name, prefix, pl) != 0 || l < pl + 8 ||
+		    strcmp(de->d_name + l - 8, ".changes") != 0)
+			continue;
+		if (!with_multi && strcmp(de->d_name + pl, "multi.changes") == 0)
+			continue;
+		if (k >= CHANGES_MAX) {
+			err = dgit_error_fmt(DGIT_ERR_LIMIT, "more than %d "
+			    "files %s*.changes in '%s'", CHANGES_MAX, prefix,
+			    bpd);
+			goto done;
+		}
+		if ((v[k] = strdup(de->d_name)) == NULL) {
+			err = nomem();
+			goto done;
+		}
+		/* the source one first */
+		if (strcmp(v[k] + pl, "source.changes") == 0 && k > 0) {
+			char *t = v[0];
+
+			v[0] = v[k];
+			v[k] = t;
+		}
+		k++;
+	}
+	/* the others in name order after the first */
+	for (size_t i = 1; i < k; i++)
+		for (size_t j = i + 1; j < k; j++)
+			if (strcmp(v[j], v[i]) < 0) {
+				char *t = v[i];
+
+				v[i] = v[j];
+				v[j] = t;
+			}
+done:
+	closedir(d);
+	free(prefix);
+	if (err) {
+		for (size_t i = 0; v && i < k; i++)
+			free(v[i]);
+		free(v);
+		return err;
+	}
+	*out = v;
+	*n = k;
+	return NULL;
+}
+
+static void
+strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+const struct dgit_error *
+dgit_srcbuild_check_changes(const char *bpd, const char *package,
+    const char *version)
+{
+	const struct dgit_error *err;
+	char **v = NULL, *nv = noepoch(version);
+	size_t n = 0, bad = 0, pl;
+	struct dgit_buf b = DGIT_BUF_INIT;
+
+	if (nv == NULL)
+		return nomem();
+	pl = strlen(package) + strlen(nv) + 2;
+	if ((err = list_changes(&v, &n, bpd, package, nv, 0)))
+		goto done;
+	for (size_t i = 0; i < n && err == NULL; i++) {
+		if (strcmp(v[i] + pl, "source.changes") == 0)
+			continue;
+		if (bad++)
+			err = dgit_buf_addch(&b, ' ');
+		if (err == NULL)
+			err = dgit_buf_adds(&b, v[i]);
+	}
+	if (err == NULL && bad)
+		err = dgit_error_fmt(DGIT_ERR_EXISTS, "'%s' already has %s "
+		    "(changes files other than the source one for %s %s); "
+		    "building would leave it unclear which is the result: "
+		    "remove them first", bpd, b.ptr, package, version);
+done:
+	dgit_buf_release(&b);
+	strv_free(v, n);
+	free(nv);
+	return err;
+}
+
+/* 1 when the .changes at path lists a .dsc in its Files field */
+static const struct dgit_error *
+changes_has_dsc(int *out, const char *path)
+{
+	const struct dgit_error *err;
+	char *text = NULL;
+	size_t len = 0;
+	const char *p;
+
+	*out = 0;
+	if ((err = dgit_fs_read_file(&text, &len, path, DSC_MAX)))
+		return err;
+	if ((p = strstr(text, "\nFiles:")) != NULL) {
+		for (p = strchr(p + 1, '\n'); p && p[1] == ' ';
+		    p = strchr(p + 1, '\n')) {
+			const char *e = strchr(p + 1, '\n');
+			size_t l = e ? (size_t)(e - p - 1) : strlen(p + 1);
+
+			if (l >= 4 && strncmp(p + 1 + l - 4, ".dsc", 4) == 0)
+				*out = 1;
+		}
+	}
+	free(text);
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_srcbuild_mergechanges(char **out, const char *bpd, const char *package,
+    const char *version, const char *const *cmd, int one_is_error,
+    const char *hint)
+{
+	const struct dgit_error *err = NULL;
+	char **v = NULL, *nv = noepoch(version), *path = NULL, *multi = NULL;
+	size_t n = 0, k = 0;
+	const char *argv[DBP_ARGS_MAX + 3];
+	int has;
+
+	*out = NULL;
+	if (nv == NULL)
+		return nomem();
+	if ((err = list_changes(&v, &n, bpd, package, nv, 0)))
+		goto done;
+	if (n == 1) {
+		if (one_is_error)
+			err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "only one "
+			    "changes file from the build (%s)%s%s", v[0],
+			    hint ? "; " : "", hint ? hint : "");
+		else if (asprintf(out, "%s/%s", bpd, v[0]) < 0) {
+			*out = NULL;
+			err = nomem();
+		}
+		goto done;
+	}
+	if (n != 2) {
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "the build left %zu "
+		    "changes files for %s %s in '%s', not a source and a "
+		    "binary one", n, package, version, bpd);
+		goto done;
+	}
+	if (asprintf(&path, "%s/%s", bpd, v[1]) < 0) {
+		path = NULL;
+		err = nomem();
+		goto done;
+	}
+	if ((err = changes_has_dsc(&has, path)))
+		goto done;
+	if (has) {
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "the binary changes file "
+		    "'%s' lists a .dsc; it is not a binary-only build", path);
+		goto done;
+	}
+	for (const char *const *p = cmd; *p; p++) {
+		if (k >= DBP_ARGS_MAX) {
+			err = dgit_error_fmt(DGIT_ERR_LIMIT, "too many "
+			    "mergechanges options");
+			goto done;
+		}
+		argv[k++] = *p;
+	}
+	argv[k++] = v[0];
+	argv[k++] = v[1];
+	argv[k] = NULL;
+	{
+		struct dgit_run_opts ro;
+		struct dgit_run_result res = DGIT_RUN_RESULT_INIT;
+		char *text = NULL;
+		int fd;
+
+		memset(&ro, 0, sizeof ro);
+		ro.cwd = bpd;
+		ro.err = DGIT_RUN_OUT_CAPTURE;
+		if ((err = dgit_run_capture(&text, NULL, argv, &ro, 0)))
+			goto done;
+		dgit_run_result_release(&res);
+		if (asprintf(&multi, "%s/%s_%s_multi.changes", bpd, package,
+		    nv) < 0) {
+			multi = NULL;
+			free(text);
+			err = nomem();
+			goto done;
+		}
+		/* mergechanges -f writes the file itself; without it, stdout */
+		if (access(multi, F_OK) != 0 && text && *text) {
+			fd = open(multi, O_WRONLY | O_CREAT | O_EXCL, 0644);
+			if (fd < 0)
+				err = dgit_error_from_errno("cannot write "
+				    "'%s'", multi);
+			else {
+				err = dgit_fs_write_all(fd, text, strlen(text),
+				    multi);
+				close(fd);
+			}
+		}
+		free(text);
+		if (err)
+			goto done;
+	}
+	if (access(multi, F_OK) != 0) {
+		err = dgit_error_fmt(DGIT_ERR_CHILD, "'%s' was not made by "
+		    "mergechanges", multi);
+		goto done;
+	}
+	for (size_t i = 0; i < 2 && err == NULL; i++) {
+		char *from = NULL, *to = NULL;
+
+		if (asprintf(&from, "%s/%s", bpd, v[i]) < 0 ||
+		    asprintf(&to, "%s/%s.inmulti", bpd, v[i]) < 0)
+			err = nomem();
+		else if (rename(from, to) != 0)
+			err = dgit_error_from_errno("cannot rename '%s' to "
+			    "'%s'", from, to);
+		free(from);
+		free(to);
+	}
+	if (err == NULL) {
+		*out = multi;
+		multi = NULL;
+	}
+done:
+	free(path);
+	free(multi);
+	strv_free(v, n);
+	free(nv);
+	return err;
 }

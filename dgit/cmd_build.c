@@ -1,0 +1,668 @@
+/*
+ * The build commands as dgit defines them: dgit build (dpkg-buildpackage),
+ * dgit sbuild, dgit pbuilder, dgit cowbuilder, and dgit clean.  dgit's
+ * build options (--quilt, --clean and -w*, --build-products-dir, -N,
+ * --since-version / -vVERSION, -mMAINTAINER) are taken wherever they
+ * are; everything else after the command goes to the builder.  The
+ * source package is always built by dgit itself (quilt fixup, then
+ * dpkg-source -b and the same-tree check: lib/srcbuild.c); the builder
+ * gets dgit's options, --PROG:OPTION extras and --PROG=COMMAND.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "buildopts.h"
+#include "common.h"
+#include "dgit.h"
+#include "dgit_archive.h"
+#include "dgit_buf.h"
+#include "dgit_changelog.h"
+#include "dgit_fs.h"
+#include "dgit_quiltfix.h"
+#include "dgit_run.h"
+#include "dgit_srcbuild.h"
+
+#define ARGS_MAX 4096               /* builder options on one command line */
+#define TOOL_OPTS_MAX 256           /* --PROG:OPTION per tool */
+#define WORDS_MAX 32                /* words of a --PROG=COMMAND */
+
+/* dgit's own dpkg-source ignores, which it gives dpkg-buildpackage too */
+#define DBP_IGNORES "-i(?:^|/)\\.git(?:/|$)", "-I.git"
+
+struct bcmd {
+	struct dgit_cmd_ctx *ctx;
+	struct buildopts b;
+	const char **bargs;        /* for the builder, in order (argv's) */
+	size_t nbargs;
+	const char *since;         /* --since-version / -v: NULL: ask */
+	const char **chopts;       /* -m...: dpkg-genchanges and the builder */
+	size_t nchopts;
+	char *vopt;                /* "-vVERSION" or NULL */
+	char *package, *version, *suite;   /* from debian/changelog */
+	char *words;               /* split --PROG=COMMAND (storage) */
+};
+
+/* argv vector under construction */
+struct vec {
+	const char *v[ARGS_MAX + 1];
+	size_t n;
+	int over;
+};
+
+static void
+vadd(struct vec *v, const char *a)
+{
+	if (v->n >= ARGS_MAX)
+		v->over = 1;
+	else
+		v->v[v->n++] = a;
+	v->v[v->n] = NULL;
+}
+
+/* The tool's --PROG:OPTION extras. */
+static void
+vadd_tool_opts(struct vec *v, const char *tool)
+{
+	const char *o[TOOL_OPTS_MAX];
+	size_t n = dgit_tool_options(o, TOOL_OPTS_MAX, tool);
+
+	if (n > TOOL_OPTS_MAX)
+		v->over = 1;
+	for (size_t i = 0; i < n && i < TOOL_OPTS_MAX; i++)
+		vadd(v, o[i]);
+}
+
+/*
+ * The program of tool, as dgit runs it: split at white space when split
+ * (pbuilder's default is "sudo -E pbuilder"), else one word.
+ */
+static const struct dgit_error *
+vadd_program(struct vec *v, struct bcmd *c, const char *tool,
+    const char *dflt, int split)
+{
+	const char *p = dgit_tool_program(tool);
+	char *s, *tok, *save = NULL;
+	size_t n = 0;
+
+	if (p == tool || strcmp(p, tool) == 0)
+		p = dflt;
+	if (!split) {
+		vadd(v, p);
+		return NULL;
+	}
+	free(c->words);
+	if ((c->words = s = strdup(p)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	for (tok = strtok_r(s, " \t\n", &save); tok;
+	    tok = strtok_r(NULL, " \t\n", &save)) {
+		if (++n > WORDS_MAX)
+			return dgit_error_fmt(DGIT_ERR_USAGE, "--%s=%s: too "
+			    "many words (at most %d)", tool, p, WORDS_MAX);
+		vadd(v, tok);
+	}
+	if (n == 0)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "--%s= names no program",
+		    tool);
+	return NULL;
+}
+
+static const struct dgit_error *
+vcheck(const struct vec *v)
+{
+	return v->over ? dgit_error_fmt(DGIT_ERR_LIMIT, "too many builder "
+	    "options (at most %d)", ARGS_MAX) : NULL;
+}
+
+/*
+ * argv[*i] as one of dgit's build options: 1 taken (advancing past a
+ * separate value), 0 not one.
+ */
+static int
+take_buildopt(const struct dgit_error **err, struct bcmd *c, int argc,
+    char **argv, int *i)
+{
+	const char *a = argv[*i], *name, *eq, *val = NULL;
+	size_t nl;
+
+	*err = NULL;
+	if (strcmp(a, "-N") == 0) {
+		*err = buildopts_take(c->ctx, &c->b, 'N', NULL);
+		return 1;
+	}
+	if (a[0] != '-' || a[1] == '\0')
+		return 0;
+	/* single dash: only the -w* forms (getopt_long_only's way) */
+	if (a[1] != '-' && a[1] != 'w')
+		return 0;
+	name = a + (a[1] == '-' ? 2 : 1);
+	eq = strchr(name, '=');
+	nl = eq ? (size_t)(eq - name) : strlen(name);
+	for (const struct option *o = buildopts_options; o->name; o++) {
+		if (strlen(o->name) != nl || strncmp(o->name, name, nl) != 0)
+			continue;
+		if (eq && o->has_arg == no_argument)
+			return 0;
+		if (eq)
+			val = eq + 1;
+		else if (o->has_arg == required_argument) {
+			if (*i + 1 >= argc) {
+				*err = dgit_usage_error(c->ctx, "option '%s' "
+				    "needs a value", a);
+				return 1;
+			}
+			val = argv[++*i];
+		}
+		*err = buildopts_take(c->ctx, &c->b, o->val, val);
+		return 1;
+	}
+	return 0;
+}
+
+static const struct dgit_error *
+parse(struct bcmd *c, struct dgit_cmd_ctx *ctx, int argc, char **argv,
+    int builder_args)
+{
+	const struct dgit_error *err;
+
+	c->ctx = ctx;
+	buildopts_init(&c->b);
+	if ((c->bargs = calloc((size_t)argc + 1, sizeof *c->bargs)) == NULL ||
+	    (c->chopts = calloc((size_t)argc + 1, sizeof *c->chopts)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (take_buildopt(&err, c, argc, argv, &i)) {
+			if (err)
+				return err;
+			continue;
+		}
+		if (strncmp(a, "--since-version=", 16) == 0)
+			c->since = a + 16;
+		else if (strncmp(a, "-v", 2) == 0 && a[2] != '\0')
+			c->since = a + 2;
+		else if (strncmp(a, "-m", 2) == 0 && a[2] != '\0')
+			c->chopts[c->nchopts++] = a;
+		else if (!builder_args)
+			return dgit_usage_error(ctx, "unknown argument '%s'", a);
+		else
+			c->bargs[c->nbargs++] = a;
+	}
+	if (c->since && strcmp(c->since, "_") != 0 &&
+	    strchr(c->since, '_') != NULL)
+		return dgit_usage_error(ctx, "bad value '%s' for "
+		    "--since-version", c->since);
+	return buildopts_finish(&c->b, ctx->cfg, common_distro());
+}
+
+static void
+release(struct bcmd *c)
+{
+	free(c->bargs);
+	free(c->chopts);
+	free(c->vopt);
+	free(c->package);
+	free(c->version);
+	free(c->suite);
+	free(c->words);
+}
+
+/* package, version and suite from the working tree's debian/changelog */
+static const struct dgit_error *
+read_changelog(struct bcmd *c)
+{
+	const struct dgit_error *err;
+	const struct dgit_changelog_entry *e;
+	struct dgit_changelog *cl = NULL;
+	char *path = NULL, *text = NULL;
+	size_t len = 0;
+
+	if (asprintf(&path, "%sdebian/changelog",
+	    git_repository_workdir(c->ctx->repo)) < 0)
+		return dgit_error(DGIT_ERR_NOMEM);
+	if ((err = dgit_fs_read_file(&text, &len, path, (size_t)16 << 20))) {
+		if (err->code == DGIT_ERR_NOT_FOUND)
+			err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no "
+			    "debian/changelog here; run this in a Debian "
+			    "source package's git tree");
+		goto done;
+	}
+	if ((err = dgit_changelog_parse_first(&cl, text, len,
+	    "debian/changelog")))
+		goto done;
+	e = dgit_changelog_entry(cl, 0);
+	c->package = strdup(e->package);
+	c->version = strdup(e->version);
+	c->suite = strdup(e->ndistributions ? e->distributions[0] :
+	    "unstable");
+	if (!c->package || !c->version || !c->suite)
+		err = dgit_error(DGIT_ERR_NOMEM);
+done:
+	dgit_changelog_free(cl);
+	free(text);
+	free(path);
+	return err;
+}
+
+/*
+ * -v: --since-version, else the suite's current version, asked through
+ * the verified archive access (as dgit does; none for a new package);
+ * --no-check-archive: none.
+ */
+static const struct dgit_error *
+since_version(struct bcmd *c)
+{
+	const struct dgit_error *err;
+	struct common_archive a;
+	struct common_archive_flags af;
+	struct dgit_archive_release *rel = NULL;
+	struct dgit_archive_source *src = NULL;
+	const char *v = c->since;
+
+	if (v == NULL && c->b.no_check_archive)
+		return NULL;
+	if (v == NULL) {
+		memset(&af, 0, sizeof af);
+		memset(&a, 0, sizeof a);
+		if ((err = common_archive_init(&a, c->ctx->cfg, c->suite,
+		    c->package, &af)) == NULL &&
+		    (err = dgit_archive_release_open(&rel, &a.opts,
+		    c->suite)) == NULL)
+			err = dgit_archive_find_source(&src, &a.opts, rel,
+			    c->package, NULL);
+		common_progress_done(&a);
+		if (err && err->code == DGIT_ERR_NOT_FOUND && rel) {
+			dgit_info("dgit: package seems new, not specifying "
+			    "-v<version>");
+			err = NULL;
+			v = "_";
+		} else if (err == NULL) {
+			dgit_info("dgit: changelog will contain changes since "
+			    "%s", src->version);
+			if (asprintf(&c->vopt, "-v%s", src->version) < 0) {
+				c->vopt = NULL;
+				err = dgit_error(DGIT_ERR_NOMEM);
+			}
+		} else
+			err = dgit_error_wrap(err, "archive query failed "
+			    "(queried because --since-version was not given; "
+			    "give it, or --no-check-archive)");
+		dgit_archive_source_free(src);
+		dgit_archive_release_free(rel);
+		common_archive_release(&a);
+		return err;
+	}
+	if (strcmp(v, "_") == 0)
+		return NULL;
+	if (asprintf(&c->vopt, "-v%s", v) < 0) {
+		c->vopt = NULL;
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	return NULL;
+}
+
+/* dpkg-buildpackage as dgit runs it: program, ignores, --PROG:OPTIONs */
+static const struct dgit_error *
+vadd_dbp(struct vec *v, struct bcmd *c)
+{
+	const struct dgit_error *err;
+	static const char *const ign[] = { DBP_IGNORES };
+
+	if ((err = vadd_program(v, c, "dpkg-buildpackage",
+	    "dpkg-buildpackage", 0)))
+		return err;
+	for (size_t i = 0; i < sizeof ign / sizeof ign[0]; i++)
+		vadd(v, ign[i]);
+	vadd_tool_opts(v, "dpkg-buildpackage");
+	return vcheck(v);
+}
+
+static const struct dgit_error *
+run_builder(const struct vec *v, const char *cwd)
+{
+	struct dgit_run_opts ro;
+
+	memset(&ro, 0, sizeof ro);
+	ro.cwd = cwd;
+	dgit_debug(1, "running %s in %s", v->v[0], cwd);
+	return dgit_run(NULL, v->v, &ro);
+}
+
+/* The quilt fixup alone, committed on HEAD (builds without a source). */
+static const struct dgit_error *
+quilt_fixup(struct bcmd *c)
+{
+	const struct dgit_error *err;
+	struct dgit_quiltfix_opts qo;
+	struct dgit_quiltfix_result r;
+	git_oid head;
+
+	if (git_reference_name_to_id(&head, c->ctx->repo, "HEAD") != 0)
+		return dgit_error_git("cannot read HEAD");
+	memset(&qo, 0, sizeof qo);
+	qo.mode = (enum dgit_quilt_mode)c->b.quilt_mode;
+	qo.origs_dir = c->b.bpd;
+	qo.dgit_version = DGIT_VERSION;
+	qo.info = common_info_cb;
+	if ((err = dgit_quiltfix_run(&r, c->ctx->repo, &head, &qo)))
+		return err;
+	if (r.quilt && r.needed) {
+		if ((err = dgit_quiltfix_update_head(c->ctx->repo, &head,
+		    &r.commit, "dgit quilt-fixup")))
+			return err;
+		dgit_info("dgit: quilt fixup: committed %zu new patch%s",
+		    r.npatches, r.npatches == 1 ? "" : "es");
+	}
+	return NULL;
+}
+
+/*
+ * What every build does first: the changelog, a clean tree (tracked
+ * changes refused unless --include-dirty), the archive's version for -v.
+ */
+static const struct dgit_error *
+prep_early(struct bcmd *c)
+{
+	const struct dgit_error *err;
+
+	if (c->b.quilt_mode >= DGIT_QUILT_GBP)
+		return dgit_usage_error(c->ctx, "--quilt=%s: the splitting "
+		    "quilt modes are not supported by the build commands yet",
+		    dgit_quiltfix_mode_name(
+		    (enum dgit_quilt_mode)c->b.quilt_mode));
+	if ((err = read_changelog(c)) ||
+	    (err = dgit_srcbuild_check_tree(c->ctx->repo, DGIT_CLEAN_NONE,
+	    c->b.include_dirty)))
+		return err;
+	return since_version(c);
+}
+
+/* Build the source package into the bpd (the same-tree check too). */
+static const struct dgit_error *
+build_source(struct dgit_srcbuild_result *r, struct bcmd *c)
+{
+	struct dgit_srcbuild_opts so;
+	const char *gc[ARGS_MAX + 2];
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->nchopts && n < ARGS_MAX; i++)
+		gc[n++] = c->chopts[i];
+	if (c->vopt)
+		gc[n++] = c->vopt;
+	memset(&so, 0, sizeof so);
+	so.quilt_mode = (enum dgit_quilt_mode)c->b.quilt_mode;
+	so.clean_mode = (enum dgit_clean_mode)c->b.clean_mode;
+	so.include_dirty = c->b.include_dirty;
+	so.bpd = c->b.bpd;
+	so.dgit_version = DGIT_VERSION;
+	so.genchanges_opts = gc;
+	so.ngenchanges_opts = n;
+	so.info = common_info_cb;
+	return dgit_srcbuild_build(r, c->ctx->repo, &so);
+}
+
+/* The clean step before a builder runs in the working tree. */
+static const struct dgit_error *
+clean(struct bcmd *c)
+{
+	const struct dgit_error *err;
+	struct vec *v = calloc(1, sizeof *v);
+
+	if (v == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	if ((err = vadd_dbp(v, c)) == NULL)
+		err = dgit_srcbuild_clean(c->ctx->repo,
+		    (enum dgit_clean_mode)c->b.clean_mode,
+		    (enum dgit_quilt_mode)c->b.quilt_mode, v->v);
+	free(v);
+	return err;
+}
+
+static const struct dgit_error *
+mergechanges(char **out, struct bcmd *c, int one_is_error, const char *hint)
+{
+	const struct dgit_error *err;
+	struct vec *v = calloc(1, sizeof *v);
+
+	if (v == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	if ((err = vadd_program(v, c, "mergechanges", "mergechanges", 0)) ==
+	    NULL) {
+		vadd(v, "-f");
+		vadd_tool_opts(v, "mergechanges");
+		if ((err = vcheck(v)) == NULL)
+			err = dgit_srcbuild_mergechanges(out, c->b.bpd,
+			    c->package, c->version, v->v, one_is_error, hint);
+	}
+	free(v);
+	return err;
+}
+
+const struct dgit_error *
+cmd_build(struct dgit_cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct dgit_error *err;
+	struct bcmd c = { 0 };
+	struct dgit_srcbuild_dbp m = { 0 };
+	struct dgit_srcbuild_result r = { 0 };
+	struct vec *v = NULL;
+	char *result = NULL;
+	int always;
+
+	if ((err = parse(&c, ctx, argc, argv, 1)))
+		goto done;
+	if (strcmp(c.b.bpd, "..") != 0) {
+		fprintf(stderr, "dgit: warning: build-products-dir set, but "
+		    "not supported by dpkg-buildpackage\n"
+		    "dgit: warning: build-products-dir will be ignored; files "
+		    "will go to ..\n");
+		c.b.bpd = "..";
+	}
+	if ((err = prep_early(&c)) ||
+	    (err = dgit_srcbuild_massage_dbp(&m, c.bargs, c.nbargs)))
+		goto done;
+	always = c.b.clean_mode == DGIT_CLEAN_GIT_ALWAYS ||
+	    c.b.clean_mode == DGIT_CLEAN_GIT_FF_ALWAYS;
+	if (((m.want & DGIT_WANTSRC_BUILDER) || always) && (err = clean(&c)))
+		goto done;
+	if (m.want & DGIT_WANTSRC_SOURCE) {
+		if ((err = build_source(&r, &c)))
+			goto done;
+		if (m.want & DGIT_WANTSRC_BUILDER &&
+		    (err = dgit_srcbuild_check_changes(c.b.bpd, c.package,
+		    c.version)))
+			goto done;
+	} else if ((err = quilt_fixup(&c)))
+		goto done;
+	if (m.want & DGIT_WANTSRC_BUILDER) {
+		if ((v = calloc(1, sizeof *v)) == NULL) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		if ((err = vadd_dbp(v, &c)))
+			goto done;
+		vadd(v, "-us");
+		vadd(v, "-uc");
+		for (size_t i = 0; i < c.nchopts; i++)
+			vadd(v, c.chopts[i]);
+		for (size_t i = 0; i < m.nargs; i++)
+			vadd(v, m.args[i]);
+		vadd(v, "-nc");
+		vadd(v, m.mode);
+		if (c.vopt)
+			vadd(v, c.vopt);
+		if ((err = vcheck(v)) ||
+		    (err = run_builder(v, git_repository_workdir(ctx->repo))))
+			goto done;
+	}
+	if (m.want == (DGIT_WANTSRC_SOURCE | DGIT_WANTSRC_BUILDER)) {
+		if ((err = mergechanges(&result, &c, 0, NULL)))
+			goto done;
+		if (!dgit_opts.quiet)
+			printf("dgit ok: build successful, results in %s\n",
+			    result);
+	} else if (m.want & DGIT_WANTSRC_SOURCE) {
+		if (!dgit_opts.quiet)
+			printf("dgit ok: source package %s and %s, checked "
+			    "against git\n", r.dsc, r.changes);
+	} else if (!dgit_opts.quiet)
+		printf("dgit ok: build successful\n");
+done:
+	free(result);
+	free(v);
+	dgit_srcbuild_result_release(&r);
+	dgit_srcbuild_dbp_release(&m);
+	release(&c);
+	return err;
+}
+
+/*
+ * sbuild, pbuilder, cowbuilder: the source package first (into the
+ * bpd), then the builder there on its .dsc, then mergechanges.
+ */
+static const struct dgit_error *
+binary_builder(struct bcmd *c, struct vec *v, const struct vec *tail,
+    int one_is_error, const char *hint)
+{
+	const struct dgit_error *err;
+	struct dgit_srcbuild_result r = { 0 };
+	const char *dsc;
+	char *result = NULL;
+
+	if ((err = build_source(&r, c)) ||
+	    (err = dgit_srcbuild_check_changes(c->b.bpd, c->package,
+	    c->version)))
+		goto done;
+	for (size_t i = 0; i < tail->n; i++)
+		vadd(v, tail->v[i]);
+	dsc = strrchr(r.dsc, '/') ? strrchr(r.dsc, '/') + 1 : r.dsc;
+	vadd(v, dsc);
+	if ((err = vcheck(v)) || (err = run_builder(v, c->b.bpd)) ||
+	    (err = mergechanges(&result, c, one_is_error, hint)))
+		goto done;
+	if (!dgit_opts.quiet)
+		printf("dgit ok: build successful, results in %s\n", result);
+done:
+	free(result);
+	dgit_srcbuild_result_release(&r);
+	return err;
+}
+
+const struct dgit_error *
+cmd_sbuild(struct dgit_cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct dgit_error *err;
+	struct bcmd c = { 0 };
+	struct vec *v = NULL, *tail = NULL;
+
+	if ((err = parse(&c, ctx, argc, argv, 1)) || (err = prep_early(&c)))
+		goto done;
+	if ((v = calloc(1, sizeof *v)) == NULL ||
+	    (tail = calloc(1, sizeof *tail)) == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	if ((err = vadd_program(v, &c, "sbuild", "sbuild", 0)))
+		goto done;
+	vadd(v, "--no-source");
+	vadd_tool_opts(v, "sbuild");
+	vadd(v, "-d");
+	vadd(v, c.suite);
+	for (size_t i = 0; i < c.nbargs; i++)
+		vadd(tail, c.bargs[i]);
+	err = binary_builder(&c, v, tail, 1, "perhaps you need to pass -A? "
+	    "(sbuild's default is to build only arch-specific binaries)");
+done:
+	free(v);
+	free(tail);
+	release(&c);
+	return err;
+}
+
+static const struct dgit_error *
+pbuilder(struct dgit_cmd_ctx *ctx, int argc, char **argv, const char *tool,
+    const char *dflt)
+{
+	const struct dgit_error *err;
+	struct bcmd c = { 0 };
+	struct dgit_srcbuild_dbp m = { 0 };
+	struct vec *v = NULL, *tail = NULL;
+	struct dgit_buf dbo = DGIT_BUF_INIT;
+
+	if ((err = parse(&c, ctx, argc, argv, 1)) || (err = prep_early(&c)) ||
+	    (err = dgit_srcbuild_massage_dbp(&m, c.bargs, c.nbargs)))
+		goto done;
+	if (!(m.want & DGIT_WANTSRC_BUILDER)) {
+		err = dgit_usage_error(ctx, "the options for dpkg-buildpackage "
+		    "ask for no binaries; for a source package alone, use "
+		    "dgit build-source");
+		goto done;
+	}
+	if (!(m.want & DGIT_WANTSRC_SOURCE)) {
+		err = dgit_usage_error(ctx, "the options for dpkg-buildpackage "
+		    "forbid building a source package, but %s needs a .dsc; "
+		    "drop -b/-B/-A", tool);
+		goto done;
+	}
+	if ((v = calloc(1, sizeof *v)) == NULL ||
+	    (tail = calloc(1, sizeof *tail)) == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	if ((err = vadd_program(v, &c, tool, dflt, 1)))
+		goto done;
+	vadd(v, "build");
+	vadd(v, "--no-source-only-changes");
+	vadd_tool_opts(v, tool);
+	for (size_t i = 0; i < m.nargs && err == NULL; i++)
+		if (!i || (err = dgit_buf_addch(&dbo, ' ')) == NULL)
+			err = dgit_buf_adds(&dbo, m.args[i]);
+	if (err == NULL && m.nargs)
+		err = dgit_buf_addch(&dbo, ' ');
+	if (err == NULL)
+		err = dgit_buf_adds(&dbo, "-nc ");
+	if (err == NULL)
+		err = dgit_buf_adds(&dbo, m.mode);
+	if (err)
+		goto done;
+	vadd(tail, "--debbuildopts");
+	vadd(tail, dbo.ptr);
+	vadd(tail, "--distribution");
+	vadd(tail, c.suite);
+	err = binary_builder(&c, v, tail, 0, NULL);
+done:
+	dgit_buf_release(&dbo);
+	free(v);
+	free(tail);
+	dgit_srcbuild_dbp_release(&m);
+	release(&c);
+	return err;
+}
+
+const struct dgit_error *
+cmd_pbuilder(struct dgit_cmd_ctx *ctx, int argc, char **argv)
+{
+	return pbuilder(ctx, argc, argv, "pbuilder", "sudo -E pbuilder");
+}
+
+const struct dgit_error *
+cmd_cowbuilder(struct dgit_cmd_ctx *ctx, int argc, char **argv)
+{
+	return pbuilder(ctx, argc, argv, "cowbuilder", "sudo -E cowbuilder");
+}
+
+const struct dgit_error *
+cmd_clean(struct dgit_cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct dgit_error *err;
+	struct bcmd c = { 0 };
+
+	if ((err = parse(&c, ctx, argc, argv, 0)) == NULL &&
+	    (err = clean(&c)) == NULL && !dgit_opts.quiet)
+		printf("dgit ok: working tree cleaned\n");
+	release(&c);
+	return err;
+}

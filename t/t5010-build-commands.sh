@@ -1,0 +1,151 @@
+#!/bin/sh
+test_description='dgit build, sbuild, pbuilder, clean: the builder gets what Perl dgit gives it'
+. "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIR/lib-archive.sh"
+. "$TEST_DIR/lib-localarchive.sh"
+
+test_need_cmd dpkg-source
+test_need_cmd dpkg-genchanges
+test_need_cmd apt-get
+PERL_DGIT=/usr/bin/dgit
+
+# Perl dgit asks the local archive through apt-get (as in t7003)
+perl_dgit() {
+	"$PERL_DGIT" -d local \
+	    -cdgit-distro.local.archive-query=aptget: \
+	    "-cdgit-distro.local.mirror=[signed-by=$LA/archive-keyring.gpg] file://$LA/public" \
+	    "$@"
+}
+
+# fake builders on PATH: each records its argv, one per line, in
+# $TRASH_DIRECTORY/args.NAME (appending a "--" line after each run)
+mkdir fakebin
+for b in dpkg-buildpackage sbuild pbuilder; do
+	cat >fakebin/$b <<-\FAKE
+	#!/bin/sh
+	f="$FAKE_LOG.$(basename "$0")"
+	for a in "$@"; do printf '%s\n' "$a"; done >>"$f"
+	echo -- >>"$f"
+	FAKE
+	chmod +x fakebin/$b
+done
+FAKE_LOG="$TRASH_DIRECTORY/args"
+export FAKE_LOG
+
+test_expect_success 'set up: hello 1.0-1 in a local archive, a 1.0-2 with an upstream change' '
+	la_init >/dev/null &&
+	dsc_tree hello-1 up &&
+	(cd up/hello && "$DGIT" -d local push-source --new) >out 2>err &&
+	test "$(sources_version hello)" = 1.0-1 &&
+	dsc_tree hello-1 w &&
+	(cd w/hello &&
+	 echo "Hello, build." >>README &&
+	 git commit -q -a -m "Greet the build" &&
+	 dch -v 1.0-2 -D unstable --force-distribution "Greet the build." &&
+	 git commit -q -a -m 1.0-2) &&
+	cp -a w pw
+'
+
+# run_both NAME ARGS...: the same build command by us (in w) and Perl
+# dgit (in pw), the fake builders' arguments compared
+run_both() {
+	name=$1 && shift &&
+	rm -f args.* &&
+	(cd w/hello && PATH="$TRASH_DIRECTORY/fakebin:$PATH" &&
+	 $MUST "$DGIT" -d local "$@") >ours.out 2>ours.err &&
+	for f in args.*; do mv "$f" "ours.$f"; done &&
+	(cd pw/hello && PATH="$TRASH_DIRECTORY/fakebin:$PATH" &&
+	 $MUST perl_dgit "$@") >perl.out 2>perl.err &&
+	for f in args.*; do mv "$f" "perl.$f"; done &&
+	test_cmp "perl.args.$name" "ours.args.$name"
+}
+MUST=
+
+test_expect_success 'dgit build -b: dpkg-buildpackage gets the same options as from Perl dgit (-v from the archive)' '
+	test -x "$PERL_DGIT" || { say "no Perl dgit"; return 0; }
+	run_both dpkg-buildpackage build -b &&
+	test_grep "^-v1.0-1$" ours.args.dpkg-buildpackage &&
+	test_grep "^-nc$" ours.args.dpkg-buildpackage &&
+	test_grep "^-T$" ours.args.dpkg-buildpackage
+'
+
+test_expect_success 'dgit build -B with --dpkg-buildpackage:OPTION and -wg: the same as Perl dgit' '
+	test -x "$PERL_DGIT" || { say "no Perl dgit"; return 0; }
+	run_both dpkg-buildpackage --dpkg-buildpackage:-j1 -wg build -B -d &&
+	test_grep "^-j1$" ours.args.dpkg-buildpackage &&
+	test_grep "^-d$" ours.args.dpkg-buildpackage &&
+	! test_grep "^-T$" ours.args.dpkg-buildpackage
+'
+
+test_expect_success 'dgit build -A --since-version=_: no -v, as Perl dgit' '
+	test -x "$PERL_DGIT" || { say "no Perl dgit"; return 0; }
+	run_both dpkg-buildpackage --since-version=_ build -A &&
+	! grep -q "^-v" ours.args.dpkg-buildpackage
+'
+
+test_expect_success 'dgit sbuild: the same sbuild command line as Perl dgit' '
+	test -x "$PERL_DGIT" || { say "no Perl dgit"; return 0; }
+	rm -f w/hello_1.0-2* pw/hello_1.0-2* &&
+	MUST=test_must_fail run_both sbuild --sbuild:--arch-all sbuild -A --foo &&
+	test_grep "only one changes file" ours.err &&
+	test -f w/hello_1.0-2.dsc &&
+	test "$(dsc_reference_tree w/hello_1.0-2.dsc)" = \
+	    "$(git -C w/hello rev-parse HEAD^{tree})"
+'
+
+test_expect_success 'dgit pbuilder with --pbuilder=COMMAND: the same as Perl dgit' '
+	test -x "$PERL_DGIT" || { say "no Perl dgit"; return 0; }
+	rm -f w/hello_1.0-2* pw/hello_1.0-2* &&
+	MUST= && run_both pbuilder --pbuilder="pbuilder --x" pbuilder -j2 -G &&
+	test_grep "^--debbuildopts$" ours.args.pbuilder
+'
+
+test_expect_success 'dgit pbuilder -S and -b are refused' '
+	(cd w/hello && PATH="$TRASH_DIRECTORY/fakebin:$PATH" &&
+	 test_must_fail "$DGIT" -d local pbuilder -S 2>../err1 &&
+	 test_must_fail "$DGIT" -d local pbuilder -b 2>../err2) &&
+	test_grep "no binaries" w/err1 &&
+	test_grep "needs a .dsc" w/err2
+'
+
+test_expect_success 'dgit clean -wd runs the rules clean target; -wg runs git clean' '
+	rm -f args.* &&
+	(cd w/hello && touch junk &&
+	 PATH="$TRASH_DIRECTORY/fakebin:$PATH" "$DGIT" clean -wdn) &&
+	printf "%s\n" dpkg-buildpackage "-i(?:^|/)\\.git(?:/|\$)" -I.git -T clean -- \
+	    >want.clean &&
+	test_path_is_missing args.dpkg-buildpackage.x &&
+	tail -n 4 args.dpkg-buildpackage >got.clean &&
+	tail -n 4 want.clean >want4 && test_cmp want4 got.clean &&
+	test -f w/hello/junk &&
+	(cd w/hello && test_must_fail env PATH="$TRASH_DIRECTORY/fakebin:$PATH" \
+	    "$DGIT" clean -wd 2>../err) &&
+	test_grep "junk" w/err &&
+	(cd w/hello && "$DGIT" clean -wg) &&
+	test_path_is_missing w/hello/junk
+'
+
+test_expect_success 'a real dgit build -S --no-check-archive: the source package is HEAD' '
+	dsc_tree hello-1 r &&
+	(cd r/hello && echo "Hello, S." >>README && git commit -q -a -m "S" &&
+	 "$DGIT" build -S --no-check-archive) >out 2>err &&
+	test "$(dsc_reference_tree r/hello_1.0-1.dsc)" = \
+	    "$(git -C r/hello rev-parse HEAD^{tree})" &&
+	grep -q "^Architecture: source$" r/hello_1.0-1_source.changes
+'
+
+test_expect_success 'a real dgit build (source and binaries): merged changes' '
+	test_need_cmd dh || return 0
+	dsc_tree hello-1 rb &&
+	(cd rb/hello && echo "Hello, b." >>README && git commit -q -a -m "b" &&
+	 "$DGIT" build -wg --no-check-archive) >out 2>err &&
+	test_grep "results in ../hello_1.0-1_multi.changes" out &&
+	test -f rb/hello_1.0-1_all.deb &&
+	test -f rb/hello_1.0-1_source.changes.inmulti &&
+	grep -q "^Architecture: all source$\|^Architecture: source all$" \
+	    rb/hello_1.0-1_multi.changes &&
+	test "$(dsc_reference_tree rb/hello_1.0-1.dsc)" = \
+	    "$(git -C rb/hello rev-parse HEAD^{tree})"
+'
+
+test_done
