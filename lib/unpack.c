@@ -7,11 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <archive.h>
 #include <zlib.h>
 #include <archive_entry.h>
 
+#include "dgit_fs.h"
 #include "dgit_unpack.h"
 
 struct unpack {
@@ -50,6 +52,7 @@ struct src {
 	enum src_kind kind;
 	const char *path, *what;
 	FILE *fp;
+	int fd;                    /* for raw, which does not close it */
 	struct archive *raw;
 	z_stream z;
 	int zinit, in_eof, member_end;
@@ -60,10 +63,12 @@ struct src {
 static const struct dgit_error *
 src_open(struct src *s, const char *path, const char *what)
 {
+	const struct dgit_error *err;
 	const char *name = strrchr(path, '/');
-	int r = ARCHIVE_OK;
+	int r = ARCHIVE_OK, fd;
 
 	memset(s, 0, sizeof *s);
+	s->fd = -1;
 	s->path = path;
 	s->what = what;
 	name = name ? name + 1 : path;
@@ -79,12 +84,17 @@ src_open(struct src *s, const char *path, const char *what)
 		return dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is not a tarball "
 		    "of a known compression", what);
 	}
+	/* a fifo or a link to a device would never end */
+	if ((err = dgit_fs_open_regular(&fd, NULL, path, what)) != NULL)
+		return err;
 	if (s->kind != SRC_ARCH) {
-		s->fp = fopen(path, "rb");
+		s->fp = fdopen(fd, "rb");
 		s->in = malloc(SRC_BUF);
 		s->out = malloc(SRC_BUF);
-		if (s->fp == NULL)
+		if (s->fp == NULL) {
+			close(fd);
 			return dgit_error_from_errno("cannot open '%s'", what);
+		}
 		if (s->in == NULL || s->out == NULL)
 			return dgit_error(DGIT_ERR_NOMEM);
 		if (s->kind == SRC_GZ) {
@@ -94,6 +104,7 @@ src_open(struct src *s, const char *path, const char *what)
 		}
 		return NULL;
 	}
+	s->fd = fd;
 	s->raw = archive_read_new();
 	if (s->raw == NULL)
 		return dgit_error(DGIT_ERR_NOMEM);
@@ -109,7 +120,7 @@ src_open(struct src *s, const char *path, const char *what)
 		return dgit_error_fmt(DGIT_ERR_ARCHIVE, "cannot decompress "
 		    "'%s': %s", what, archive_error_string(s->raw));
 	archive_read_support_format_raw(s->raw);
-	if (archive_read_open_filename(s->raw, path, SRC_BUF) != ARCHIVE_OK) {
+	if (archive_read_open_fd(s->raw, s->fd, SRC_BUF) != ARCHIVE_OK) {
 		return dgit_error_fmt(DGIT_ERR_ARCHIVE, "cannot open '%s': %s",
 		    what, archive_error_string(s->raw));
 	}
@@ -134,6 +145,8 @@ src_close(struct src *s)
 		fclose(s->fp);
 	if (s->raw)
 		archive_read_free(s->raw);
+	if (s->fd >= 0)
+		close(s->fd);
 	if (s->zinit)
 		inflateEnd(&s->z);
 	free(s->in);
