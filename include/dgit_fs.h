@@ -13,6 +13,7 @@
 #define DGIT_FS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "dgit_error.h"
@@ -24,6 +25,18 @@
  */
 const struct dgit_error *dgit_fs_read_file(char **out, size_t *len,
     const char *path, size_t max);
+
+/*
+ * Open path for reading only if it is a regular file (following
+ * symlinks, checked with fstat on the descriptor itself; a fifo is
+ * opened without blocking, so it cannot hang the caller).  *fd is the
+ * caller's to close, in blocking mode; *size gets the file's size when
+ * size is not NULL.  what names the file in messages.  Errors:
+ * DGIT_ERR_NOT_FOUND, DGIT_ERR_UNSAFE_PATH (a fifo, device, directory,
+ * socket: "is not a regular file"), DGIT_ERR_ERRNO.
+ */
+const struct dgit_error *dgit_fs_open_regular(int *fd, uint64_t *size,
+    const char *path, const char *what);
 
 /* write(2) all of buf, retrying on EINTR; path names fd in messages. */
 const struct dgit_error *dgit_fs_write_all(int fd, const void *buf,

@@ -78,6 +78,11 @@ const struct dgit_error *dgit_hash_buf_hex(char *out,
 const struct dgit_error *dgit_hash_file(char *out, uint64_t *size,
     enum dgit_hash_algo algo, const char *path);
 
+/* The same over an open descriptor, read from where it is to its end
+ * (what names it in messages); fd stays open. */
+const struct dgit_error *dgit_hash_fd(char *out, uint64_t *size,
+    enum dgit_hash_algo algo, int fd, const char *what);
+
 /* 1 if s is exactly 2 * dgit_hash_size(algo) hex digits (either case). */
 int dgit_hash_hex_valid(const char *s, enum dgit_hash_algo algo);
 

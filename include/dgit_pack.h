@@ -10,6 +10,7 @@
 #define DGIT_PACK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <git2.h>
 
@@ -32,6 +33,28 @@ const struct dgit_error *dgit_pack_new(struct dgit_pack **out,
  * the repository already has are not stored). */
 const struct dgit_error *dgit_pack_write(struct dgit_pack *p, git_oid *out,
     git_object_t type, const void *data, size_t len);
+
+/*
+ * An object too large to hold in memory, written in pieces: open with its
+ * type and exact length, give it all its bytes in any number of
+ * dgit_pack_stream_write calls, then dgit_pack_stream_finish gives its
+ * id (an object stored already is not kept twice).  Memory stays bounded
+ * whatever len is: the pieces are hashed and deflated as they come (by
+ * the compression threads when there are some).  One stream at a time
+ * per pack, and no dgit_pack_write while it is open.  *out is
+ * caller-owned: dgit_pack_stream_free, after finish or to abandon it (an
+ * abandoned or failed stream leaves the pack fit only for
+ * dgit_pack_free).  Errors: DGIT_ERR_GIT (more or fewer bytes than len,
+ * sha1dc refusing the contents), DGIT_ERR_NOMEM, write errors.
+ */
+struct dgit_pack_stream;           /* opaque */
+const struct dgit_error *dgit_pack_stream_new(struct dgit_pack_stream **out,
+    struct dgit_pack *p, git_object_t type, uint64_t len);
+const struct dgit_error *dgit_pack_stream_write(struct dgit_pack_stream *s,
+    const void *data, size_t len);
+const struct dgit_error *dgit_pack_stream_finish(struct dgit_pack_stream *s,
+    git_oid *out);
+void dgit_pack_stream_free(struct dgit_pack_stream *s);
 
 /*
  * Read an object written to this pack, or else from the repository.

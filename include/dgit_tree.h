@@ -27,6 +27,14 @@
  * rules, is never written, and nothing may be written into or over it. */
 #define DGIT_TREE_DROPPED 0000001u
 
+/*
+ * The deepest a file may be (the number of components of its path), as
+ * git's core.maxTreeDepth (4096 by default): git refuses deeper trees, so
+ * dgit_tree_set and dgit_tree_mkdir refuse them with
+ * DGIT_ERR_UNREPRESENTABLE.  Nothing here recurses as deep as a path.
+ */
+#define DGIT_TREE_MAX_DEPTH 4096u
+
 struct dgit_tree;                  /* opaque */
 
 /* An empty tree.  Free with dgit_tree_free. */

@@ -2,7 +2,11 @@
  * Stream a source package tarball (.tar, .tar.{gz,bz2,xz,lzma,zst})
  * through libarchive into a tree model, each file's bytes written
  * straight into an object database as a blob: no working tree, each
- * tarball decompressed once, memory bounded by the largest file.
+ * tarball decompressed once.  Memory does not grow with the size of a
+ * file: one over a few MiB is streamed into the pack in pieces
+ * (dgit_pack_stream_new), and a sparse file's holes are zeros up to its
+ * full size, as tar writes them.  The tarball must be a regular file
+ * (a fifo or device is DGIT_ERR_UNSAFE_PATH, before anything is read).
  *
  * Entries land in the tree as the tarball names them (leading "./"
  * removed); dpkg-source's placement rules (strip a single top-level
@@ -26,7 +30,8 @@
 struct dgit_unpack_opts {
 	/* Caps (0 = the defaults above); exceeding one is DGIT_ERR_LIMIT. */
 	uint64_t max_entries;
-	uint64_t max_bytes;        /* sum of the sizes of the files */
+	uint64_t max_bytes;        /* sum of the sizes of the files (it
+	                            * bounds disk and time, not memory) */
 	/*
 	 * dpkg-source "fixperms" (its default for all but the orig
 	 * tarballs of 3.0 (quilt)): a file is executable when any execute

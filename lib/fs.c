@@ -404,3 +404,55 @@ dgit_fs_link_or_copy(const char *src, const char *dst)
 	free(tmp);
 	return err;
 }
+
+static const char *
+kind_of(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a fifo";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device";
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a plain file";
+}
+
+const struct dgit_error *
+dgit_fs_open_regular(int *fd, uint64_t *size, const char *path,
+    const char *what)
+{
+	struct stat st;
+	int f, fl;
+
+	*fd = -1;
+	if (size)
+		*size = 0;
+	f = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (f < 0) {
+		if (errno == ENOENT)
+			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "'%s' does "
+			    "not exist", what);
+		return dgit_error_from_errno("cannot open '%s'", what);
+	}
+	if (fstat(f, &st) != 0) {
+		close(f);
+		return dgit_error_from_errno("cannot stat '%s'", what);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(f);
+		return dgit_error_fmt(DGIT_ERR_UNSAFE_PATH, "'%s' is not a "
+		    "regular file (it is %s); put the file itself there",
+		    what, kind_of(st.st_mode));
+	}
+	fl = fcntl(f, F_GETFL);
+	if (fl < 0 || fcntl(f, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		close(f);
+		return dgit_error_from_errno("cannot open '%s'", what);
+	}
+	if (size)
+		*size = (uint64_t)st.st_size;
+	*fd = f;
+	return NULL;
+}

@@ -130,25 +130,19 @@ dgit_hash_buf_hex(char *out, enum dgit_hash_algo algo, const void *data,
 }
 
 const struct dgit_error *
-dgit_hash_file(char *out, uint64_t *size, enum dgit_hash_algo algo,
-    const char *path)
+dgit_hash_fd(char *out, uint64_t *size, enum dgit_hash_algo algo, int fd,
+    const char *what)
 {
 	const struct dgit_error *err = NULL;
 	enum { BLOCK = 1 << 20 };
 	struct dgit_hash h;
 	unsigned char *buf;
-	int fd;
 
 	out[0] = '\0';
 	if (size)
 		*size = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return dgit_error_from_errno("cannot open '%s'", path);
-	if ((buf = malloc(BLOCK)) == NULL) {
-		close(fd);
+	if ((buf = malloc(BLOCK)) == NULL)
 		return dgit_error(DGIT_ERR_NOMEM);
-	}
 	if ((err = dgit_hash_init(&h, algo)))
 		goto done;
 	for (;;) {
@@ -157,7 +151,7 @@ dgit_hash_file(char *out, uint64_t *size, enum dgit_hash_algo algo,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			err = dgit_error_from_errno("cannot read '%s'", path);
+			err = dgit_error_from_errno("cannot read '%s'", what);
 			dgit_hash_release(&h);
 			goto done;
 		}
@@ -170,6 +164,23 @@ dgit_hash_file(char *out, uint64_t *size, enum dgit_hash_algo algo,
 	dgit_hash_final_hex(&h, out);
 done:
 	free(buf);
+	return err;
+}
+
+const struct dgit_error *
+dgit_hash_file(char *out, uint64_t *size, enum dgit_hash_algo algo,
+    const char *path)
+{
+	const struct dgit_error *err;
+	int fd;
+
+	out[0] = '\0';
+	if (size)
+		*size = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return dgit_error_from_errno("cannot open '%s'", path);
+	err = dgit_hash_fd(out, size, algo, fd, path);
 	close(fd);
 	return err;
 }

@@ -18,6 +18,7 @@
 #include "dgit_buf.h"
 #include "dgit_changelog.h"
 #include "dgit_deb822.h"
+#include "dgit_fs.h"
 #include "dgit_import.h"
 #include "dgit_pack.h"
 #include "dgit_patch.h"
@@ -655,13 +656,24 @@ check_files(struct imp *im)
 		char hex[DGIT_SHA256_HEXLEN + 1];
 		char *path;
 		uint64_t size;
+		int fd = -1;
 
 		if (f->kind == DGIT_DSC_DSC)
 			continue;
 		path = file_path(im, f->name);
 		if (path == NULL)
 			return nomem();
-		err = dgit_hash_file(hex, &size, DGIT_HASH_SHA256, path);
+		/* a fifo or a link to /dev/zero would never end: a regular
+		 * file of the size the .dsc says, or nothing is read */
+		err = dgit_fs_open_regular(&fd, &size, path, f->name);
+		if (err == NULL && size == f->size) {
+			err = dgit_hash_fd(hex, &size, DGIT_HASH_SHA256, fd,
+			    f->name);
+			if (f->sha256[0] == '\0' && f->md5[0] && err == NULL &&
+			    lseek(fd, 0, SEEK_SET) != 0)
+				err = dgit_error_from_errno("cannot read '%s'",
+				    f->name);
+		}
 		if (err == NULL && size != f->size)
 			err = dgit_error_fmt(DGIT_ERR_CHECKSUM, "size mismatch "
 			    "for '%s' (the .dsc says %llu bytes, the file has "
@@ -678,12 +690,16 @@ check_files(struct imp *im)
 			/* an old .dsc with only Files: check the MD5 */
 			char mhex[DGIT_MD5_HEXLEN + 1];
 
-			err = dgit_hash_file(mhex, NULL, DGIT_HASH_MD5, path);
+			err = dgit_hash_fd(mhex, NULL, DGIT_HASH_MD5, fd,
+			    f->name);
 			if (err == NULL && strcasecmp(mhex, f->md5) != 0)
 				err = dgit_error_fmt(DGIT_ERR_CHECKSUM,
 				    "checksum mismatch for '%s' (expected md5 "
 				    "%s, got %s)", f->name, f->md5, mhex);
 		}
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
 		free(path);
 	}
 	return err;
@@ -694,15 +710,19 @@ static const struct dgit_error *
 read_gz(char **out, size_t *outlen, const char *path, const char *what)
 {
 	const struct dgit_error *err = NULL;
-	gzFile gz = gzopen(path, "rb");
+	gzFile gz;
 	struct dgit_buf b = DGIT_BUF_INIT;
 	char buf[65536];
-	int r;
+	int r, fd;
 
 	*out = NULL;
 	*outlen = 0;
-	if (gz == NULL)
+	if ((err = dgit_fs_open_regular(&fd, NULL, path, what)) != NULL)
+		return err;
+	if ((gz = gzdopen(fd, "rb")) == NULL) {
+		close(fd);
 		return dgit_error_from_errno("cannot open '%s'", what);
+	}
 	while ((r = gzread(gz, buf, sizeof buf)) > 0) {
 		if (b.len + (size_t)r > DIFF_MAX) {
 			err = dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' unpacks to "

@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <git2/sys/odb_backend.h>
 #include <zlib.h>
 
 #include "dgit_hash.h"
@@ -42,6 +43,9 @@
 #define REC_CHUNKS 65536u          /* so at most 2^28 objects */
 #define MAX_WORKERS 8
 #define QUEUE_BYTES (32u << 20)    /* data waiting for compression */
+#define STREAM_CHUNK (1u << 20)    /* a streamed object's piece per job */
+#define DICT_SIZE 32768u           /* deflate's window */
+#define ZPIECE (1u << 30)          /* largest piece handed to zlib at once */
 
 /* One object in the pack.  Records live in fixed chunks that never move,
  * so a worker can fill in off and crc while the table grows. */
@@ -51,7 +55,9 @@ struct prec {
 	uint32_t crc;
 };
 
-/* An object waiting to be deflated and appended. */
+/* An object waiting to be deflated and appended, or (st set) one piece
+ * of a streamed object: data holds dictlen bytes of the piece before
+ * (deflate's history) and then len bytes of its own. */
 struct job {
 	struct job *next;
 	struct prec *rec;
@@ -59,6 +65,33 @@ struct job {
 	unsigned char *data;
 	size_t len;
 	uint64_t seq;              /* appended in this order */
+	struct dgit_pack_stream *st;
+	size_t dictlen;
+	int first, last;
+};
+
+/*
+ * An object written in pieces (see dgit_pack_stream_new).  Each piece is
+ * deflated on its own as raw deflate data primed with the 32 KiB before
+ * it, ending on a byte boundary (Z_SYNC_FLUSH), as pigz does, so workers
+ * compress pieces in parallel and their outputs, appended in order
+ * between one zlib header and one Adler-32 trailer, are one valid zlib
+ * stream.  The id comes from libgit2's streaming SHA-1 (sha1dc) over the
+ * pieces in append order; until it is known the object's bytes sit at the
+ * end of the pack, and a duplicate is cut off again.
+ */
+struct dgit_pack_stream {
+	struct dgit_pack *p;
+	git_object_t type;
+	uint64_t len, fed;         /* declared, received */
+	struct job *cur;           /* piece being filled (caller side) */
+	int queued_any;
+	/* append side: one thread at a time, in seq order */
+	git_odb_stream *hs;        /* sha1dc over the contents */
+	uint64_t start;            /* pack offset of the object */
+	uint32_t crc;
+	uLong adler;
+	int ended;                 /* the last piece is in the file */
 };
 
 /*
@@ -96,6 +129,10 @@ struct dgit_pack {
 	int stop;
 	enum dgit_error_code werr; /* first worker error */
 	char werrmsg[512];
+	git_odb *hodb;             /* a sink whose streams only hash */
+	int streaming;             /* a dgit_pack_stream is open */
+	z_stream rz;               /* the caller's raw deflate (no workers) */
+	int rzinit;
 };
 
 static const struct dgit_error *
@@ -129,7 +166,7 @@ put(struct dgit_pack *p, const void *data, size_t len, uint32_t *crc)
 	const unsigned char *d = data;
 
 	if (crc)
-		*crc = (uint32_t)crc32(*crc, d, (uInt)len);
+		*crc = (uint32_t)crc32_z(*crc, d, len);
 	p->off += len;
 	while (len > 0) {
 		size_t n = WBUF_SIZE - p->wlen;
@@ -224,14 +261,19 @@ add_rec(struct dgit_pack *p, const git_oid *oid)
 	return r;
 }
 
-/* Deflate job into *out (pack object header + zlib data). */
+/* Deflate job into *out (pack object header + zlib data).  zlib counts
+ * in 32 bits, so the input goes in pieces. */
 static int
 compress_job(z_stream *z, const struct job *j, unsigned char **out,
     size_t *outlen)
 {
 	unsigned char hdr[16];
-	size_t hl = 0, sz = j->len, bound;
+	size_t hl = 0, bound;
+	uint64_t sz = j->len;
+	const unsigned char *in = j->data;
+	size_t left = j->len, done = 0;
 	unsigned char *b;
+	int r;
 
 	hdr[hl] = (unsigned char)(((unsigned)j->type << 4) | (sz & 15));
 	sz >>= 4;
@@ -243,24 +285,84 @@ compress_job(z_stream *z, const struct job *j, unsigned char **out,
 	hl++;
 	if (deflateReset(z) != Z_OK)
 		return -1;
-	bound = deflateBound(z, (uLong)j->len) + hl;
+	bound = deflateBound(z, (uLong)j->len) + hl + 64;
 	b = malloc(bound);
 	if (b == NULL)
 		return -1;
 	memcpy(b, hdr, hl);
-	z->next_in = j->data;
-	z->avail_in = (uInt)j->len;
-	z->next_out = b + hl;
-	z->avail_out = (uInt)(bound - hl);
-	if (deflate(z, Z_FINISH) != Z_STREAM_END) {
-		free(b);
-		return -1;
-	}
+	done = hl;
+	do {
+		size_t n = left > ZPIECE ? ZPIECE : left;
+		size_t room = bound - done;
+
+		z->next_in = (Bytef *)(uintptr_t)in;
+		z->avail_in = (uInt)n;
+		z->next_out = b + done;
+		z->avail_out = room > ZPIECE ? ZPIECE : (uInt)room;
+		r = deflate(z, n == left ? Z_FINISH : Z_NO_FLUSH);
+		done = (size_t)(z->next_out - b);
+		in += n - z->avail_in;
+		left -= n - z->avail_in;
+		if (r == Z_STREAM_END)
+			break;
+		if ((r != Z_OK && r != Z_BUF_ERROR) || done == bound) {
+			free(b);
+			return -1;
+		}
+	} while (1);
 	*out = b;
-	*outlen = bound - z->avail_out;
+	*outlen = done;
 	return 0;
 }
 
+/* Deflate one piece of a streamed object (raw deflate, primed with the
+ * history before it, flushed to a byte boundary or finished). */
+static int
+compress_piece(z_stream *z, const struct job *j, unsigned char **out,
+    size_t *outlen)
+{
+	size_t cap = deflateBound(z, (uLong)j->len) + 64, done = 0;
+	unsigned char *b;
+	int r;
+
+	if (deflateReset(z) != Z_OK)
+		return -1;
+	if (j->dictlen && deflateSetDictionary(z, j->data,
+	    (uInt)j->dictlen) != Z_OK)
+		return -1;
+	if ((b = malloc(cap)) == NULL)
+		return -1;
+	z->next_in = j->data + j->dictlen;
+	z->avail_in = (uInt)j->len;
+	for (;;) {
+		z->next_out = b + done;
+		z->avail_out = (uInt)(cap - done);
+		r = deflate(z, j->last ? Z_FINISH : Z_SYNC_FLUSH);
+		done = cap - z->avail_out;
+		if (j->last ? r == Z_STREAM_END :
+		    (r == Z_OK && z->avail_in == 0 && z->avail_out > 0))
+			break;
+		if (r != Z_OK && r != Z_BUF_ERROR) {
+			free(b);
+			return -1;
+		}
+		{
+			unsigned char *nb = realloc(b, cap * 2);
+
+			if (nb == NULL) {
+				free(b);
+				return -1;
+			}
+			b = nb;
+			cap *= 2;
+		}
+	}
+	*out = b;
+	*outlen = done;
+	return 0;
+}
+
+static const char *type_name(git_object_t type);
 static const struct dgit_error *check_collision(const git_oid *id,
     git_object_t type, const void *data, size_t len);
 
@@ -291,18 +393,89 @@ worker_fail(struct dgit_pack *p, const struct dgit_error *err)
 	pthread_mutex_unlock(&p->mu);
 }
 
+/* The zlib header for level (RFC 1950: 32 KiB window, FLEVEL as zlib
+ * sets it, FCHECK). */
+static void
+zlib_header(unsigned char h[2], int level)
+{
+	unsigned flevel = level < 2 ? 0 : level < 6 ? 1 : level == 6 ? 2 : 3;
+	unsigned v = (0x78u << 8) | (flevel << 6);
+
+	v += 31 - v % 31;
+	h[0] = (unsigned char)(v >> 8);
+	h[1] = (unsigned char)v;
+}
+
+/*
+ * Append one compressed piece of a streamed object and feed its contents
+ * to the id's hash: only one thread at a time (seq order).  The first
+ * piece brings the pack object header and the zlib header, the last the
+ * Adler-32 trailer.
+ */
+static const struct dgit_error *
+append_piece(struct dgit_pack *p, const struct job *j, const unsigned char *b,
+    size_t n)
+{
+	struct dgit_pack_stream *st = j->st;
+	const unsigned char *d = j->data + j->dictlen;
+	const struct dgit_error *err;
+
+	if (j->first) {
+		unsigned char hdr[16];
+		size_t hl = 0;
+		uint64_t sz = st->len;
+
+		hdr[hl] = (unsigned char)(((unsigned)st->type << 4) |
+		    (sz & 15));
+		sz >>= 4;
+		while (sz) {
+			hdr[hl++] |= 0x80;
+			hdr[hl] = sz & 0x7f;
+			sz >>= 7;
+		}
+		hl++;
+		zlib_header(hdr + hl, p->level);
+		hl += 2;
+		st->start = p->off;
+		st->crc = (uint32_t)crc32(0, Z_NULL, 0);
+		st->adler = adler32(0, Z_NULL, 0);
+		if ((err = put(p, hdr, hl, &st->crc)) != NULL)
+			return err;
+	}
+	if ((err = put(p, b, n, &st->crc)) != NULL)
+		return err;
+	st->adler = adler32_z(st->adler, d, j->len);
+	if (git_odb_stream_write(st->hs, (const char *)d, j->len) != 0)
+		return dgit_error_git("cannot hash a %s", type_name(st->type));
+	if (j->last) {
+		unsigned char t[4];
+
+		t[0] = (unsigned char)(st->adler >> 24);
+		t[1] = (unsigned char)(st->adler >> 16);
+		t[2] = (unsigned char)(st->adler >> 8);
+		t[3] = (unsigned char)st->adler;
+		if ((err = put(p, t, 4, &st->crc)) != NULL)
+			return err;
+		st->ended = 1;
+	}
+	return NULL;
+}
+
 static void *
 worker(void *arg)
 {
 	struct dgit_pack *p = arg;
-	z_stream z;
-	int zok;
+	z_stream z, rz;
+	int zok, rzok;
 
 	memset(&z, 0, sizeof z);
+	memset(&rz, 0, sizeof rz);
 	zok = deflateInit(&z, p->level) == Z_OK;
+	rzok = deflateInit2(&rz, p->level, Z_DEFLATED, -15, 8,
+	    Z_DEFAULT_STRATEGY) == Z_OK;
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		const struct dgit_error *cerr;
+		const struct dgit_error *cerr = NULL;
 		struct job *j;
 		unsigned char *b = NULL;
 		char cmsg[512];
@@ -319,9 +492,13 @@ worker(void *arg)
 			p->tail = NULL;
 		pthread_mutex_unlock(&p->mu);
 
-		ok = zok && compress_job(&z, j, &b, &n) == 0;
-		cerr = ok ? check_collision(&j->rec->oid, j->type, j->data,
-		    j->len) : NULL;
+		if (j->st) {
+			ok = rzok && compress_piece(&rz, j, &b, &n) == 0;
+		} else {
+			ok = zok && compress_job(&z, j, &b, &n) == 0;
+			cerr = ok ? check_collision(&j->rec->oid, j->type,
+			    j->data, j->len) : NULL;
+		}
 		if (cerr)
 			snprintf(cmsg, sizeof cmsg, "%s", cerr->msg);
 
@@ -336,7 +513,8 @@ worker(void *arg)
 		else if (cerr)
 			worker_fail(p, dgit_error_fmt(DGIT_ERR_GIT, "%s", cmsg));
 		else {
-			const struct dgit_error *err = append(p, j->rec, b, n);
+			const struct dgit_error *err = j->st ?
+			    append_piece(p, j, b, n) : append(p, j->rec, b, n);
 
 			if (err)
 				worker_fail(p, err);
@@ -353,6 +531,8 @@ worker(void *arg)
 	pthread_mutex_unlock(&p->mu);
 	if (zok)
 		deflateEnd(&z);
+	if (rzok)
+		deflateEnd(&rz);
 	return NULL;
 }
 
@@ -520,6 +700,36 @@ check_collision(const git_oid *id, git_object_t type, const void *data,
 	return NULL;
 }
 
+/* Queue j for the workers, waiting while too much waits already. */
+static const struct dgit_error *
+enqueue(struct dgit_pack *p, struct job *j)
+{
+	const struct dgit_error *err;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->queued_bytes > 0 && p->queued_bytes + j->len > QUEUE_BYTES &&
+	    p->werr == DGIT_ERR_OK)
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (p->werr != DGIT_ERR_OK) {
+		err = dgit_error_fmt(p->werr, "%s", p->werrmsg);
+		pthread_mutex_unlock(&p->mu);
+		free(j->data);
+		free(j);
+		return err;
+	}
+	j->seq = p->next_seq++;
+	if (p->tail)
+		p->tail->next = j;
+	else
+		p->head = j;
+	p->tail = j;
+	p->queued_bytes += j->len;
+	p->pending++;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
 const struct dgit_error *
 dgit_pack_write(struct dgit_pack *p, git_oid *out, git_object_t type,
     const void *data, size_t len)
@@ -531,6 +741,9 @@ dgit_pack_write(struct dgit_pack *p, git_oid *out, git_object_t type,
 	if (type_name(type) == NULL)
 		return dgit_error_fmt(DGIT_ERR_GIT, "bad object type %d",
 		    (int)type);
+	if (p->streaming)
+		return dgit_error_fmt(DGIT_ERR_GIT, "an object is being "
+		    "streamed into '%s'", p->tmp);
 	if ((err = hash_object(p, out, type, data, len)) != NULL)
 		return err;
 	if (lookup(p, out) != NULL)
@@ -566,28 +779,266 @@ dgit_pack_write(struct dgit_pack *p, git_oid *out, git_object_t type,
 	j->len = len;
 	j->type = type;
 	j->rec = r;
-	pthread_mutex_lock(&p->mu);
-	while (p->queued_bytes > 0 && p->queued_bytes + len > QUEUE_BYTES &&
-	    p->werr == DGIT_ERR_OK)
-		pthread_cond_wait(&p->cv, &p->mu);
-	if (p->werr != DGIT_ERR_OK) {
-		err = dgit_error_fmt(p->werr, "%s", p->werrmsg);
-		pthread_mutex_unlock(&p->mu);
+	return enqueue(p, j);
+}
+
+/* ---- streamed objects ------------------------------------------------ */
+
+static int
+sink_write(git_odb_stream *s, const char *b, size_t n)
+{
+	(void)s;
+	(void)b;
+	(void)n;
+	return 0;
+}
+
+static int
+sink_finalize(git_odb_stream *s, const git_oid *oid)
+{
+	(void)s;
+	(void)oid;
+	return 0;
+}
+
+static void
+sink_stream_free(git_odb_stream *s)
+{
+	free(s);
+}
+
+/* A backend that keeps nothing: libgit2 hashes what its streams are
+ * given (with sha1dc), which is all they are for. */
+static int
+sink_writestream(git_odb_stream **out, git_odb_backend *b,
+    git_object_size_t len, git_object_t type)
+{
+	git_odb_stream *s = calloc(1, sizeof *s);
+
+	(void)len;
+	(void)type;
+	if (s == NULL)
+		return -1;
+	s->backend = b;
+	s->mode = GIT_STREAM_WRONLY;
+	s->write = sink_write;
+	s->finalize_write = sink_finalize;
+	s->free = sink_stream_free;
+	*out = s;
+	return 0;
+}
+
+static void
+sink_free(git_odb_backend *b)
+{
+	free(b);
+}
+
+static const struct dgit_error *
+sink_odb(git_odb **out)
+{
+	git_odb_backend *b = NULL;
+	git_odb *odb = NULL;
+
+	*out = NULL;
+	if (git_odb_new(&odb) != 0)
+		return dgit_error_git("cannot make an object hasher");
+	b = calloc(1, sizeof *b);
+	if (b == NULL || git_odb_init_backend(b,
+	    GIT_ODB_BACKEND_VERSION) != 0) {
+		free(b);
+		git_odb_free(odb);
+		return nomem();
+	}
+	b->writestream = sink_writestream;
+	b->free = sink_free;
+	if (git_odb_add_backend(odb, b, 1) != 0) {
+		free(b);
+		git_odb_free(odb);
+		return dgit_error_git("cannot make an object hasher");
+	}
+	*out = odb;
+	return NULL;
+}
+
+/* A new piece with the history (up to 32 KiB) after prev's contents. */
+static struct job *
+piece_new(struct dgit_pack_stream *s, const struct job *prev)
+{
+	struct job *j = calloc(1, sizeof *j);
+	size_t have = prev ? prev->dictlen + prev->len : 0;
+
+	if (j == NULL)
+		return NULL;
+	j->data = malloc(DICT_SIZE + STREAM_CHUNK);
+	if (j->data == NULL) {
+		free(j);
+		return NULL;
+	}
+	j->st = s;
+	j->type = s->type;
+	j->first = prev == NULL;
+	j->dictlen = have > DICT_SIZE ? DICT_SIZE : have;
+	if (j->dictlen)
+		memcpy(j->data, prev->data + have - j->dictlen, j->dictlen);
+	return j;
+}
+
+/* Hand the current piece on (compressed here when there are no
+ * workers) and start the next unless it is the last. */
+static const struct dgit_error *
+piece_queue(struct dgit_pack_stream *s, int last)
+{
+	const struct dgit_error *err = NULL;
+	struct dgit_pack *p = s->p;
+	struct job *j = s->cur, *next = NULL;
+
+	j->last = last;
+	if (!last && (next = piece_new(s, j)) == NULL)
+		return nomem();
+	s->cur = next;
+	s->queued_any = 1;
+	if (p->nworkers == 0) {
+		unsigned char *b = NULL;
+		size_t n = 0;
+
+		if (compress_piece(&p->rz, j, &b, &n) != 0)
+			err = nomem();
+		else
+			err = append_piece(p, j, b, n);
+		free(b);
 		free(j->data);
 		free(j);
 		return err;
 	}
-	j->seq = p->next_seq++;
-	if (p->tail)
-		p->tail->next = j;
-	else
-		p->head = j;
-	p->tail = j;
-	p->queued_bytes += len;
-	p->pending++;
-	pthread_cond_broadcast(&p->cv);
-	pthread_mutex_unlock(&p->mu);
+	return enqueue(p, j);
+}
+
+const struct dgit_error *
+dgit_pack_stream_new(struct dgit_pack_stream **out, struct dgit_pack *p,
+    git_object_t type, uint64_t len)
+{
+	const struct dgit_error *err = NULL;
+	struct dgit_pack_stream *s;
+
+	*out = NULL;
+	if (type_name(type) == NULL)
+		return dgit_error_fmt(DGIT_ERR_GIT, "bad object type %d",
+		    (int)type);
+	if (p->streaming)
+		return dgit_error_fmt(DGIT_ERR_GIT, "an object is already "
+		    "being streamed into '%s'", p->tmp);
+	if (p->hodb == NULL && (err = sink_odb(&p->hodb)) != NULL)
+		return err;
+	if (!p->rzinit) {
+		if (deflateInit2(&p->rz, p->level, Z_DEFLATED, -15, 8,
+		    Z_DEFAULT_STRATEGY) != Z_OK)
+			return nomem();
+		p->rzinit = 1;
+	}
+	s = calloc(1, sizeof *s);
+	if (s == NULL)
+		return nomem();
+	s->p = p;
+	s->type = type;
+	s->len = len;
+	if (git_odb_open_wstream(&s->hs, p->hodb, len, type) != 0) {
+		free(s);
+		return dgit_error_git("cannot hash a %s", type_name(type));
+	}
+	if ((s->cur = piece_new(s, NULL)) == NULL) {
+		git_odb_stream_free(s->hs);
+		free(s);
+		return nomem();
+	}
+	p->streaming = 1;
+	*out = s;
 	return NULL;
+}
+
+const struct dgit_error *
+dgit_pack_stream_write(struct dgit_pack_stream *s, const void *data,
+    size_t len)
+{
+	const struct dgit_error *err;
+	const unsigned char *d = data;
+
+	if (len > s->len - s->fed)
+		return dgit_error_fmt(DGIT_ERR_GIT, "a %s of %llu bytes is "
+		    "given more", type_name(s->type),
+		    (unsigned long long)s->len);
+	while (len > 0) {
+		struct job *j = s->cur;
+		size_t n = STREAM_CHUNK - j->len;
+
+		if (n > len)
+			n = len;
+		memcpy(j->data + j->dictlen + j->len, d, n);
+		j->len += n;
+		s->fed += n;
+		d += n;
+		len -= n;
+		/* the piece that holds the last byte goes at finish */
+		if (j->len == STREAM_CHUNK && s->fed < s->len &&
+		    (err = piece_queue(s, 0)) != NULL)
+			return err;
+	}
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_pack_stream_finish(struct dgit_pack_stream *s, git_oid *out)
+{
+	const struct dgit_error *err = NULL;
+	struct dgit_pack *p = s->p;
+	struct prec *r;
+
+	if (s->fed != s->len)
+		return dgit_error_fmt(DGIT_ERR_GIT, "a %s of %llu bytes was "
+		    "given %llu", type_name(s->type),
+		    (unsigned long long)s->len, (unsigned long long)s->fed);
+	if ((err = piece_queue(s, 1)) != NULL || (err = drain(p)) != NULL)
+		return err;
+	if (!s->ended)
+		return dgit_error_fmt(DGIT_ERR_GIT, "a streamed %s did not "
+		    "reach '%s'", type_name(s->type), p->tmp);
+	if (git_odb_stream_finalize_write(out, s->hs) != 0)
+		return dgit_error_git("refusing a %s of %llu bytes",
+		    type_name(s->type), (unsigned long long)s->len);
+	if (lookup(p, out) != NULL ||
+	    git_odb_exists_ext(p->odb, out, GIT_ODB_LOOKUP_NO_REFRESH)) {
+		/* stored already: cut this copy off the end again */
+		if ((err = flush(p)) != NULL)
+			return err;
+		if (ftruncate(p->fd, (off_t)s->start) != 0 ||
+		    lseek(p->fd, (off_t)s->start, SEEK_SET) < 0)
+			return dgit_error_from_errno("cannot truncate '%s'",
+			    p->tmp);
+		p->off = s->start;
+		return NULL;
+	}
+	if ((r = add_rec(p, out)) == NULL)
+		return nomem();
+	r->off = s->start;
+	r->crc = s->crc;
+	return NULL;
+}
+
+void
+dgit_pack_stream_free(struct dgit_pack_stream *s)
+{
+	if (s == NULL)
+		return;
+	/* pieces queued refer to s: let them through first */
+	if (s->queued_any)
+		drain(s->p);
+	if (s->cur) {
+		free(s->cur->data);
+		free(s->cur);
+	}
+	git_odb_stream_free(s->hs);
+	s->p->streaming = 0;
+	free(s);
 }
 
 size_t
@@ -633,11 +1084,18 @@ read_at(struct dgit_pack *p, void **data, size_t *len, git_object_t *type,
 		return nomem();
 	}
 	z.next_out = (Bytef *)buf;
-	z.avail_out = (uInt)size;
+	z.avail_out = size > ZPIECE ? ZPIECE : (uInt)size;
 	z.next_in = in + i;
 	z.avail_in = (uInt)(got - i);
 	off += got;
 	for (;;) {
+		/* zlib counts in 32 bits: the output goes in pieces */
+		if (z.avail_out == 0) {
+			size_t done = (size_t)(z.next_out - (Bytef *)buf);
+
+			z.avail_out = size - done > ZPIECE ? ZPIECE :
+			    (uInt)(size - done);
+		}
 		zr = inflate(&z, Z_NO_FLUSH);
 		if (zr == Z_STREAM_END)
 			break;
@@ -656,13 +1114,14 @@ read_at(struct dgit_pack *p, void **data, size_t *len, git_object_t *type,
 			off += (uint64_t)r;
 			z.next_in = in;
 			z.avail_in = (uInt)r;
-		} else if (z.avail_out == 0) {
+		} else if (z.avail_out == 0 &&
+		    (size_t)(z.next_out - (Bytef *)buf) == size) {
 			err = dgit_error_fmt(DGIT_ERR_GIT, "object too long in "
 			    "'%s'", p->tmp);
 			goto done;
 		}
 	}
-	if (z.total_out != size) {
+	if ((size_t)(z.next_out - (Bytef *)buf) != size) {
 		err = dgit_error_fmt(DGIT_ERR_GIT, "object size mismatch in "
 		    "'%s'", p->tmp);
 		goto done;
@@ -930,6 +1389,9 @@ dgit_pack_free(struct dgit_pack *p)
 	}
 	if (p->zinit)
 		deflateEnd(&p->z);
+	if (p->rzinit)
+		deflateEnd(&p->rz);
+	git_odb_free(p->hodb);
 	git_odb_free(p->odb);
 	free(p->dir);
 	free(p->wbuf);

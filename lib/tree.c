@@ -49,16 +49,51 @@ node_new(const char *name, size_t len, unsigned mode)
 	return n;
 }
 
+/* Free n and everything below it without recursing (a path can be
+ * thousands of directories deep): the directories on the way down wait
+ * on a heap stack, each giving up its kids from the end. */
 static void
 node_free(struct tnode *n)
 {
+	struct tnode **st = NULL;
+	size_t nst = 0, cap = 0;
+
 	if (n == NULL)
 		return;
-	for (size_t i = 0; i < n->nkids; i++)
-		node_free(n->kids[i]);
-	free(n->kids);
-	free(n->name);
-	free(n);
+	for (;;) {
+		if (n->nkids > 0) {
+			struct tnode *k = n->kids[--n->nkids];
+
+			if (k->nkids == 0) {
+				free(k->kids);
+				free(k->name);
+				free(k);
+				continue;
+			}
+			if (nst == cap) {
+				size_t ncap = cap ? cap * 2 : 16;
+				struct tnode **ns = realloc(st, ncap * sizeof *ns);
+
+				if (ns == NULL) {
+					/* cannot go deeper: leak this branch
+					 * rather than crash */
+					continue;
+				}
+				st = ns;
+				cap = ncap;
+			}
+			st[nst++] = n;
+			n = k;
+			continue;
+		}
+		free(n->kids);
+		free(n->name);
+		free(n);
+		if (nst == 0)
+			break;
+		n = st[--nst];
+	}
+	free(st);
 }
 
 /* Compare a NUL-terminated name with the counted string s[0..len). */
@@ -271,8 +306,14 @@ walk_parent(struct tnode **dir, const char **last, size_t *lastlen,
 	*dir = NULL;
 	while (*p == '/')
 		p++;
-	for (;;) {
+	for (size_t depth = 1;; depth++) {
 		const char *rest = next_comp(p, &s, &len);
+
+		if (create && depth > DGIT_TREE_MAX_DEPTH)
+			return dgit_error_fmt(DGIT_ERR_UNREPRESENTABLE,
+			    "path '%.80s...' is more than %u directories "
+			    "deep, more than git handles (its "
+			    "core.maxTreeDepth)", path, DGIT_TREE_MAX_DEPTH);
 
 		if (rest == NULL) {
 			if (len == 0)
@@ -464,7 +505,8 @@ dgit_tree_strip_single(struct dgit_tree *t, char **name)
 	return k->name != NULL;
 }
 
-/* Merge src's children into dst (a directory); consumes src. */
+/* Merge src's children into dst (a directory); consumes src.  It
+ * recurses, but only as deep as a tree can be (DGIT_TREE_MAX_DEPTH). */
 static int
 overlay_node(struct tnode *dst, struct tnode *src)
 {
@@ -542,22 +584,61 @@ done:
 	return err;
 }
 
-static size_t
-count_files(const struct tnode *n)
-{
-	size_t c = 0;
+/* A heap stack of directories being walked, with the next kid of each. */
+struct dstack {
+	struct dframe {
+		struct tnode *d;
+		size_t next;
+		size_t len;        /* foreach: path length at d */
+	} *v;
+	size_t n, cap;
+};
 
-	if (n->mode != DGIT_TREE_DIR)
-		return n->mode == DGIT_TREE_DROPPED ? 0 : 1;
-	for (size_t i = 0; i < n->nkids; i++)
-		c += count_files(n->kids[i]);
-	return c;
+static int
+dstack_push(struct dstack *s, struct tnode *d)
+{
+	if (s->n == s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 32;
+		struct dframe *nv = realloc(s->v, ncap * sizeof *nv);
+
+		if (nv == NULL)
+			return -1;
+		s->v = nv;
+		s->cap = ncap;
+	}
+	s->v[s->n].d = d;
+	s->v[s->n].next = 0;
+	s->v[s->n].len = 0;
+	s->n++;
+	return 0;
 }
 
 size_t
 dgit_tree_nfiles(const struct dgit_tree *t)
 {
-	return count_files(t->root);
+	struct dstack s = { NULL, 0, 0 };
+	size_t c = 0;
+
+	if (dstack_push(&s, t->root) != 0)
+		return 0;
+	while (s.n > 0) {
+		struct dframe *f = &s.v[s.n - 1];
+		struct tnode *k;
+
+		if (f->next == f->d->nkids) {
+			s.n--;
+			continue;
+		}
+		k = f->d->kids[f->next++];
+		if (k->mode == DGIT_TREE_DIR) {
+			if (dstack_push(&s, k) != 0)
+				break;
+		} else if (k->mode != DGIT_TREE_DROPPED) {
+			c++;
+		}
+	}
+	free(s.v);
+	return c;
 }
 
 /* git's order: a directory compares as if its name ended in '/'. */
@@ -592,25 +673,15 @@ mode_str(unsigned mode)
 	}
 }
 
+/* Write directory d, whose subdirectories are written already. */
 static const struct dgit_error *
-write_dir(struct tnode *d, struct dgit_pack *pack, int is_root)
+write_one(struct tnode *d, struct dgit_pack *pack, int is_root)
 {
 	const struct dgit_error *err = NULL;
 	struct tnode **v = NULL;
 	size_t nv = 0, size = 0, off = 0;
 	char *buf = NULL;
 
-	if (!d->dirty)
-		return NULL;
-	for (size_t i = 0; i < d->nkids; i++) {
-		struct tnode *k = d->kids[i];
-
-		if (k->mode == DGIT_TREE_DIR) {
-			err = write_dir(k, pack, 0);
-			if (err)
-				return err;
-		}
-	}
 	v = malloc((d->nkids ? d->nkids : 1) * sizeof *v);
 	if (v == NULL)
 		return nomem();
@@ -657,73 +728,102 @@ done:
 	return err;
 }
 
+/* Write the dirty directories children first, iterating (a path can be
+ * thousands of directories deep). */
+static const struct dgit_error *
+write_dir(struct tnode *root, struct dgit_pack *pack)
+{
+	const struct dgit_error *err = NULL;
+	struct dstack s = { NULL, 0, 0 };
+
+	if (!root->dirty)
+		return NULL;
+	if (dstack_push(&s, root) != 0)
+		return nomem();
+	while (s.n > 0 && err == NULL) {
+		struct dframe *f = &s.v[s.n - 1];
+		struct tnode *k;
+
+		if (f->next == f->d->nkids) {
+			err = write_one(f->d, pack, s.n == 1);
+			s.n--;
+			continue;
+		}
+		k = f->d->kids[f->next++];
+		if (k->mode == DGIT_TREE_DIR && k->dirty &&
+		    dstack_push(&s, k) != 0)
+			err = nomem();
+	}
+	free(s.v);
+	return err;
+}
+
 const struct dgit_error *
 dgit_tree_write(git_oid *out, struct dgit_tree *t,
     struct dgit_pack *pack)
 {
 	const struct dgit_error *err;
 
-	err = write_dir(t->root, pack, 1);
+	err = write_dir(t->root, pack);
 	if (err)
 		return err;
 	git_oid_cpy(out, &t->root->oid);
 	return NULL;
 }
 
-struct walk {
-	char *buf;
-	size_t len, cap;
-	dgit_tree_cb cb;
-	void *arg;
-};
-
-static const struct dgit_error *
-walk_node(struct walk *w, const struct tnode *d)
-{
-	const struct dgit_error *err = NULL;
-
-	for (size_t i = 0; i < d->nkids && err == NULL; i++) {
-		const struct tnode *k = d->kids[i];
-		size_t nl = strlen(k->name), save = w->len;
-		size_t need = w->len + nl + 2;
-
-		if (k->mode == DGIT_TREE_DROPPED)
-			continue;
-		if (need > w->cap) {
-			size_t ncap = need * 2;
-			char *b = realloc(w->buf, ncap);
-
-			if (b == NULL)
-				return nomem();
-			w->buf = b;
-			w->cap = ncap;
-		}
-		if (w->len)
-			w->buf[w->len++] = '/';
-		memcpy(w->buf + w->len, k->name, nl + 1);
-		w->len += nl;
-		if (k->mode == DGIT_TREE_DIR)
-			err = walk_node(w, k);
-		else
-			err = w->cb(w->buf, k->mode, &k->oid, w->arg);
-		w->len = save;
-		w->buf[save] = '\0';
-	}
-	return err;
-}
-
+/* Every file in path order, iterating (see write_dir). */
 const struct dgit_error *
 dgit_tree_foreach(const struct dgit_tree *t, dgit_tree_cb cb, void *arg)
 {
-	struct walk w = { NULL, 0, 0, cb, arg };
-	const struct dgit_error *err;
+	const struct dgit_error *err = NULL;
+	struct dstack s = { NULL, 0, 0 };
+	char *buf;
+	size_t cap = 64;
 
-	w.buf = calloc(1, 64);
-	if (w.buf == NULL)
+	buf = calloc(1, cap);
+	if (buf == NULL || dstack_push(&s, t->root) != 0) {
+		free(buf);
 		return nomem();
-	w.cap = 64;
-	err = walk_node(&w, t->root);
-	free(w.buf);
+	}
+	while (s.n > 0 && err == NULL) {
+		struct dframe *f = &s.v[s.n - 1];
+		const struct tnode *k;
+		size_t nl, len = f->len, need;
+
+		if (f->next == f->d->nkids) {
+			s.n--;
+			continue;
+		}
+		k = f->d->kids[f->next++];
+		if (k->mode == DGIT_TREE_DROPPED)
+			continue;
+		nl = strlen(k->name);
+		need = len + nl + 2;
+		if (need > cap) {
+			char *b = realloc(buf, need * 2);
+
+			if (b == NULL) {
+				err = nomem();
+				break;
+			}
+			buf = b;
+			cap = need * 2;
+		}
+		if (len)
+			buf[len++] = '/';
+		memcpy(buf + len, k->name, nl + 1);
+		len += nl;
+		if (k->mode == DGIT_TREE_DIR) {
+			if (dstack_push(&s, (struct tnode *)k) != 0)
+				err = nomem();
+			else
+				s.v[s.n - 1].len = len;
+		} else {
+			err = cb(buf, k->mode, &k->oid, arg);
+		}
+	}
+	free(s.v);
+	free(buf);
 	return err;
 }
 

@@ -7,11 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <archive.h>
 #include <zlib.h>
 #include <archive_entry.h>
 
+#include "dgit_fs.h"
 #include "dgit_unpack.h"
 
 struct unpack {
@@ -50,6 +52,7 @@ struct src {
 	enum src_kind kind;
 	const char *path, *what;
 	FILE *fp;
+	int fd;                    /* for raw, which does not close it */
 	struct archive *raw;
 	z_stream z;
 	int zinit, in_eof, member_end;
@@ -60,10 +63,12 @@ struct src {
 static const struct dgit_error *
 src_open(struct src *s, const char *path, const char *what)
 {
+	const struct dgit_error *err;
 	const char *name = strrchr(path, '/');
-	int r = ARCHIVE_OK;
+	int r = ARCHIVE_OK, fd;
 
 	memset(s, 0, sizeof *s);
+	s->fd = -1;
 	s->path = path;
 	s->what = what;
 	name = name ? name + 1 : path;
@@ -79,12 +84,17 @@ src_open(struct src *s, const char *path, const char *what)
 		return dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is not a tarball "
 		    "of a known compression", what);
 	}
+	/* a fifo or a link to a device would never end */
+	if ((err = dgit_fs_open_regular(&fd, NULL, path, what)) != NULL)
+		return err;
 	if (s->kind != SRC_ARCH) {
-		s->fp = fopen(path, "rb");
+		s->fp = fdopen(fd, "rb");
 		s->in = malloc(SRC_BUF);
 		s->out = malloc(SRC_BUF);
-		if (s->fp == NULL)
+		if (s->fp == NULL) {
+			close(fd);
 			return dgit_error_from_errno("cannot open '%s'", what);
+		}
 		if (s->in == NULL || s->out == NULL)
 			return dgit_error(DGIT_ERR_NOMEM);
 		if (s->kind == SRC_GZ) {
@@ -94,6 +104,7 @@ src_open(struct src *s, const char *path, const char *what)
 		}
 		return NULL;
 	}
+	s->fd = fd;
 	s->raw = archive_read_new();
 	if (s->raw == NULL)
 		return dgit_error(DGIT_ERR_NOMEM);
@@ -109,7 +120,7 @@ src_open(struct src *s, const char *path, const char *what)
 		return dgit_error_fmt(DGIT_ERR_ARCHIVE, "cannot decompress "
 		    "'%s': %s", what, archive_error_string(s->raw));
 	archive_read_support_format_raw(s->raw);
-	if (archive_read_open_filename(s->raw, path, SRC_BUF) != ARCHIVE_OK) {
+	if (archive_read_open_fd(s->raw, s->fd, SRC_BUF) != ARCHIVE_OK) {
 		return dgit_error_fmt(DGIT_ERR_ARCHIVE, "cannot open '%s': %s",
 		    what, archive_error_string(s->raw));
 	}
@@ -134,6 +145,8 @@ src_close(struct src *s)
 		fclose(s->fp);
 	if (s->raw)
 		archive_read_free(s->raw);
+	if (s->fd >= 0)
+		close(s->fd);
 	if (s->zinit)
 		inflateEnd(&s->z);
 	free(s->in);
@@ -315,35 +328,92 @@ drop_dotgit(struct unpack *u, const char *path, long off)
 	return err;
 }
 
-/* Read the entry's data into u->buf; *len gets its length. */
+/* Members up to this size are read whole and handed to the pack's
+ * workers in one piece; larger ones are streamed in bounded pieces. */
+#define STREAM_MIN (4u << 20)
+#define READ_PIECE (1u << 20)
+
+static const struct dgit_error *
+limit_error(struct unpack *u, const char *path)
+{
+	return dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' in '%s' takes the "
+	    "unpacked size over the limit of %llu bytes (dgit.import.max-bytes)",
+	    path, u->what, (unsigned long long)u->max_bytes);
+}
+
+/* The entry's size from its header (a sparse file's full size). */
+static uint64_t
+entry_size(struct archive_entry *e)
+{
+	int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
+
+	return size < 0 ? 0 : (uint64_t)size;
+}
+
+/*
+ * After the data ran out at off: a sparse file's hole at its end (all of
+ * it, for a file that is all hole) is zeros up to the size its header
+ * gives, as tar writes it; anything else short is a corrupt tarball.
+ * Returns how many zeros to add.
+ */
+static const struct dgit_error *
+tail_zeros(uint64_t *zeros, struct unpack *u, struct archive_entry *e,
+    const char *path, uint64_t off, uint64_t size)
+{
+	*zeros = 0;
+	if (off >= size)
+		return NULL;
+	if (archive_entry_sparse_count(e) > 0 ||
+	    archive_entry_size_is_set(e) == 0) {
+		*zeros = size - off;
+		return NULL;
+	}
+	return dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' in '%s' is shorter than "
+	    "its header says (%llu of %llu bytes)", path, u->what,
+	    (unsigned long long)off, (unsigned long long)size);
+}
+
+static const struct dgit_error *
+ensure_buf(struct unpack *u, size_t need)
+{
+	size_t ncap = u->cap ? u->cap : 65536;
+	char *b;
+
+	if (u->cap >= need)
+		return NULL;
+	while (ncap < need)
+		ncap *= 2;
+	b = realloc(u->buf, ncap);
+	if (b == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	u->buf = b;
+	u->cap = ncap;
+	return NULL;
+}
+
+/* Read the entry's data (at most STREAM_MIN bytes by its header) into
+ * u->buf; *len gets its length. */
 static const struct dgit_error *
 read_data(struct unpack *u, struct archive *a, struct archive_entry *e,
     const char *path, size_t *len)
 {
-	int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
+	const struct dgit_error *err;
+	uint64_t size = entry_size(e), zeros;
 	size_t off = 0;
 
 	*len = 0;
-	if (size < 0)
-		size = 0;
-	if ((uint64_t)size > u->max_bytes - u->nbytes)
-		return dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' in '%s' takes the "
-		    "unpacked size over the limit of %llu bytes", path, u->what,
-		    (unsigned long long)u->max_bytes);
+	if (size > u->max_bytes - u->nbytes)
+		return limit_error(u, path);
 	for (;;) {
 		ssize_t r;
 
 		if (off == u->cap || u->cap < (size_t)size + 1) {
-			size_t ncap = u->cap ? u->cap : 65536;
-			char *b;
+			size_t need = (size_t)size + 1;
 
-			while (ncap < (size_t)size + 1 || ncap <= off)
-				ncap *= 2;
-			b = realloc(u->buf, ncap);
-			if (b == NULL)
-				return dgit_error(DGIT_ERR_NOMEM);
-			u->buf = b;
-			u->cap = ncap;
+			if (off == u->cap && need <= off)
+				need = off * 2;
+			if ((err = ensure_buf(u, need)) != NULL)
+				return err;
 		}
 		r = archive_read_data(a, u->buf + off, u->cap - off);
 		if (r < 0)
@@ -353,15 +423,80 @@ read_data(struct unpack *u, struct archive *a, struct archive_entry *e,
 		if (r == 0)
 			break;
 		off += (size_t)r;
-		if (off > u->max_bytes - u->nbytes)
-			return dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' in '%s' "
-			    "takes the unpacked size over the limit of %llu "
-			    "bytes", path, u->what,
-			    (unsigned long long)u->max_bytes);
+		if (off > u->max_bytes - u->nbytes || off > STREAM_MIN * 2)
+			return limit_error(u, path);
+	}
+	if ((err = tail_zeros(&zeros, u, e, path, off, size)) != NULL)
+		return err;
+	if (zeros) {
+		if ((err = ensure_buf(u, off + (size_t)zeros)) != NULL)
+			return err;
+		memset(u->buf + off, 0, (size_t)zeros);
+		off += (size_t)zeros;
 	}
 	u->nbytes += off;
 	*len = off;
 	return NULL;
+}
+
+/* Stream a large member into the pack in pieces: memory stays the same
+ * whatever its size. */
+static const struct dgit_error *
+stream_data(git_oid *oid, struct unpack *u, struct archive *a,
+    struct archive_entry *e, const char *path)
+{
+	const struct dgit_error *err = NULL;
+	struct dgit_pack_stream *st = NULL;
+	uint64_t size = entry_size(e), off = 0, zeros;
+
+	if (size > u->max_bytes - u->nbytes)
+		return limit_error(u, path);
+	if ((err = ensure_buf(u, READ_PIECE)) != NULL ||
+	    (err = dgit_pack_stream_new(&st, u->pack, GIT_OBJECT_BLOB,
+	    size)) != NULL)
+		goto done;
+	for (;;) {
+		size_t want = u->cap;
+		ssize_t r;
+
+		if (want > size - off)
+			want = (size_t)(size - off);
+		if (want == 0)
+			break;
+		r = archive_read_data(a, u->buf, want);
+		if (r < 0) {
+			err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "cannot read "
+			    "'%s' from '%s': %s", path, u->what,
+			    archive_error_string(a));
+			goto done;
+		}
+		if (r == 0)
+			break;
+		if ((err = dgit_pack_stream_write(st, u->buf, (size_t)r)))
+			goto done;
+		off += (uint64_t)r;
+	}
+	if ((err = tail_zeros(&zeros, u, e, path, off, size)) != NULL)
+		goto done;
+	if (zeros)
+		memset(u->buf, 0, u->cap);
+	while (zeros > 0) {
+		size_t n = zeros > u->cap ? u->cap : (size_t)zeros;
+
+		if ((err = dgit_pack_stream_write(st, u->buf, n)) != NULL)
+			goto done;
+		zeros -= n;
+		off += n;
+	}
+	if ((err = dgit_pack_stream_finish(st, oid)) != NULL)
+		goto done;
+	u->nbytes += off;
+done:
+	dgit_pack_stream_free(st);
+	if (err && err->code != DGIT_ERR_ARCHIVE && err->code != DGIT_ERR_LIMIT)
+		err = dgit_error_wrap(err, "cannot store '%s' from '%s'", path,
+		    u->what);
+	return err;
 }
 
 static const struct dgit_error *
@@ -445,9 +580,13 @@ entry(struct unpack *u, struct archive *a, struct archive_entry *e)
 		int exec = u->opts && u->opts->fixperms ?
 		    (perm & 0111) != 0 : (perm & 0100) != 0;
 
-		err = read_data(u, a, e, path, &len);
-		if (err == NULL)
-			err = write_blob(&oid, u, u->buf, len, path);
+		if (entry_size(e) > STREAM_MIN) {
+			err = stream_data(&oid, u, a, e, path);
+		} else {
+			err = read_data(u, a, e, path, &len);
+			if (err == NULL)
+				err = write_blob(&oid, u, u->buf, len, path);
+		}
 		if (err == NULL)
 			err = dgit_tree_set(u->t, path, exec ? DGIT_TREE_EXEC :
 			    DGIT_TREE_BLOB, &oid, 0);
