@@ -112,7 +112,7 @@ test_expect_success 'a clone failing after it placed the origs removes them, not
 	bg_clone race clone --no-cache hello sid &&
 	wait_for_glob "race/.hello.dgit-*" &&
 	mkdir race/hello &&
-	test_expect_code 1 wait $(cat pid) &&
+	test_expect_code 255 wait $(cat pid) &&
 	httpd_faults_clear &&
 	test_grep "appeared while working" err &&
 	printf "%s\n" hello "$orig" >expect &&
