@@ -686,11 +686,8 @@ dgit_mailhdr_mailinfo(char **info, size_t *info_len, char **msg,
 	for (;;) {
 		const char *nl;
 
-		if (p >= end) {
-			dgit_buf_clear(&line);
-			err = set(&line, "", 0);
-			break;
-		}
+		if (p >= end)
+			break;  /* git's line buffer keeps the last header */
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if ((err = set(&line, p, (size_t)((nl ? nl : end) - p))))
 			goto done;
