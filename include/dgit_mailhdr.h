@@ -21,7 +21,7 @@
  * Not handled (taken as 8bit text): quoted-printable and base64 transfer
  * encodings and multipart bodies, which patch headers do not use.
  * Fails where git mailinfo fails: no text at all, a broken encoded word,
- * a NUL in a header, a charset iconv cannot convert.  Both results are
+ * a charset iconv cannot convert.  Both results are
  * malloc'd, NUL-terminated, caller frees; NULL on failure.
  */
 const struct dgit_error *dgit_mailhdr_mailinfo(char **info, size_t *info_len,

@@ -309,8 +309,7 @@ check_header(struct mi *mi, const struct dgit_buf *line,
 	const struct dgit_error *err;
 	const char *text = line->ptr ? line->ptr : "", *v;
 
-	if (line->len && memchr(text, 0, line->len) && !mi->err)
-		mi->err = "a NUL byte in a header";
+	/* a value ends at a NUL, as git's strbuf_addstr() takes it */
 	for (int i = 0; i < H_N; i++) {
 		if ((hset[i] && !overwrite) ||
 		    !(v = skip_header(text, header_names[i])))
