@@ -12,6 +12,8 @@
 # usage: bench/import-fidelity.sh [-k] X.dsc...
 #   DGIT=path/to/dgit (default: ./dgit/dgit of this tree)
 #   PERL_DGIT=path (default /usr/bin/dgit; PERL_DGIT= to skip the ids column)
+#   PERL_ID_CACHE=DIR keeps Perl dgit's ids there (by the .dsc's SHA-256
+#       and TZ) for the next run
 #   -k  keep going after a mismatch (always reports all)
 # Both run under the same identity and environment (GIT_AUTHOR_*,
 # GIT_COMMITTER_*, DEBEMAIL, DEBFULLNAME; TZ is left as it is: Perl dgit
@@ -34,6 +36,20 @@ unset GIT_AUTHOR_DATE GIT_COMMITTER_DATE
 # perl_id DSC: the commit Perl dgit's import-dsc makes (forced past a
 # Dgit: field), or nothing.
 perl_id () {
+	if [ -n "$PERL_ID_CACHE" ]; then
+		key=$(sha256sum <"$1" | cut -c1-64)-$(echo "${TZ-}" | tr / _)
+		if [ -s "$PERL_ID_CACHE/$key" ]; then
+			cat "$PERL_ID_CACHE/$key"
+			return
+		fi
+		mkdir -p "$PERL_ID_CACHE"
+		perl_id_run "$1" | tee "$PERL_ID_CACHE/$key"
+		return
+	fi
+	perl_id_run "$1"
+}
+
+perl_id_run () {
 	pw=$(mktemp -d "${TMPDIR:-/tmp}/fidelity-perl.XXXXXX")
 	git init -q "$pw/r"
 	(cd "$pw/r" && "$PERL_DGIT" --force-import-dsc-with-dgit-field \
