@@ -68,16 +68,18 @@ struct dgit_quilt_header {
 };
 
 /*
- * Parse the header of a patch (the whole patch may be given; reading
- * stops at the first diff or a "---" line).  Rules, found by running
- * gbp pq import: a leading "From <sha> <date>" line is skipped; fields
- * are read only in the first paragraph and only up to the first line
- * that is not a field or continuation (the rest is free text); Subject
- * beats Description (whose long text is then dropped) and From beats
- * Author; an author without an address counts as none.  Where fields are
- * absent dgit falls back to the changelog entry's maintainer and date,
- * and the subject to dgit_quilt_subject_from_name().  Release with
- * dgit_quilt_header_release().
+ * Parse the header of a patch (the whole patch is given) as gbp pq
+ * import, which Perl dgit runs for the patch commits, reads it: `git
+ * mailinfo -k` (dgit_mailhdr_mailinfo) on the text before the first line
+ * that is exactly "---" gives the author, subject, date and message;
+ * then the DEP-3 fields of the first paragraph fill in what is missing,
+ * and fields gbp does not know are kept in the message (a Subject already
+ * there discards them, as in gbp).  An author needs a name and an
+ * address, else both are NULL (dgit then takes debian/control's
+ * Maintainer and the changelog's date); subject NULL: none was given
+ * (see dgit_quilt_subject_from_name), "" : an empty one.  Text that is
+ * not UTF-8 is decoded as gbp decodes it.  Fails where git mailinfo
+ * does.  Release with dgit_quilt_header_release().
  */
 const struct dgit_error *dgit_quilt_header_parse(
     struct dgit_quilt_header *out, const char *buf, size_t len,
@@ -113,7 +115,8 @@ const struct dgit_error *dgit_quilt_date_parse(long long *out_time,
 /*
  * The subject for a patch whose header has none, as gbp pq (which dgit
  * runs to import patches) makes it: the patch file's basename without a
- * ".patch" or ".diff" extension.  Returns a malloc'd string (caller
+ * ".patch" or ".diff" extension, less leading digits and dashes
+ * unless nothing would be left.  Returns a malloc'd string (caller
  * frees) or NULL when out of memory.
  */
 char *dgit_quilt_subject_from_name(const char *name);

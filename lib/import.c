@@ -5,12 +5,14 @@
  * placement rules on the tree model, patches applied to the touched files
  * only, every object into one pack.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -29,6 +31,7 @@
 
 #define DIFF_MAX ((size_t)1 << 30)        /* a .diff.gz over 1 GiB is junk */
 #define META_MAX ((size_t)64 << 20)       /* changelog, control, a patch */
+#define LOCAL_TZ INT_MIN                  /* sb_ident: the local zone */
 
 /* One debian/changelog entry: what the commits need from it. */
 struct clog_entry {
@@ -229,11 +232,28 @@ done:
 
 /* ---- commits --------------------------------------------------------- */
 
-/* Append "Name <email> when +0000" with characters git forbids there
- * removed.  As Perl dgit does, a name with unquoted commas ("Ian Jackson,
+/*
+ * The zone Perl dgit writes with a changelog date: it runs
+ * `date +'%s %z' -d DATE`, which prints the local zone (TZ) at that
+ * instant, whatever zone the changelog wrote.
+ */
+static int
+local_tz_minutes(long long when)
+{
+	time_t t = (time_t)when;
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return 0;
+	return (int)(tm.tm_gmtoff / 60);
+}
+
+/* Append "Name <email> WHEN ZONE" with characters git forbids there
+ * removed; tz is in minutes, LOCAL_TZ for the local zone.  As Perl dgit does, a name with unquoted commas ("Ian Jackson,
  * SPQR") loses them: git wants a single author. */
 static int
-sb_ident(struct dgit_buf *b, const char *name, const char *email, long long when)
+sb_ident(struct dgit_buf *b, const char *name, const char *email,
+    long long when, int tz)
 {
 	char tail[64];
 	int nocomma = strpbrk(name, "\"@") == NULL;
@@ -247,14 +267,18 @@ sb_ident(struct dgit_buf *b, const char *name, const char *email, long long when
 	for (const char *s = email; *s; s++)
 		if (*s != '<' && *s != '>' && *s != '\n' && dgit_buf_add(b, s, 1))
 			return -1;
-	snprintf(tail, sizeof tail, "> %lld +0000\n", when);
+	if (tz == LOCAL_TZ)
+		tz = local_tz_minutes(when);
+	snprintf(tail, sizeof tail, "> %lld %c%02d%02d\n", when,
+	    tz < 0 ? '-' : '+', abs(tz) / 60, abs(tz) % 60);
 	return dgit_buf_adds(b, tail) ? -1 : 0;
 }
 
 static const struct dgit_error *
 make_commit(struct imp *im, git_oid *out, const git_oid *tree,
     const git_oid *parents, size_t np, const struct clog_entry *author,
-    const char *aname, const char *aemail, long long awhen, const char *msg)
+    const char *aname, const char *aemail, long long awhen, int atz,
+    const char *msg)
 {
 	const struct dgit_error *err = NULL;
 	const struct clog_entry *c = author ? author : &im->clog[0];
@@ -272,9 +296,9 @@ make_commit(struct imp *im, git_oid *out, const git_oid *tree,
 	}
 	if (dgit_buf_adds(&b, "author ") ||
 	    sb_ident(&b, aname ? aname : c->name, aemail ? aemail : c->email,
-	    awhen >= 0 ? awhen : c->when) ||
+	    awhen >= 0 ? awhen : c->when, awhen >= 0 ? atz : LOCAL_TZ) ||
 	    dgit_buf_adds(&b, "committer ") ||
-	    sb_ident(&b, c->name, c->email, c->when) ||
+	    sb_ident(&b, c->name, c->email, c->when, LOCAL_TZ) ||
 	    dgit_buf_adds(&b, "\n") || dgit_buf_adds(&b, msg))
 		goto oom;
 	err = dgit_pack_write(im->pack, out, GIT_OBJECT_COMMIT, b.ptr, b.len);
@@ -619,16 +643,19 @@ apply_series(struct imp *im, git_oid *head)
 			long long when;
 			int tz;
 
-			/* the header's date when it is a full one (gbp pq
-			 * takes a Date: field; a bare Last-Update day is
-			 * not used), else the changelog's */
-			if (h.date == NULL || dgit_quilt_date_parse(&when, &tz,
-			    h.date) != NULL)
-				when = -1;
+			/* the header's date, with its zone, when it is a
+			 * full one (gbp pq takes a Date: field; a bare
+			 * Last-Update day is not used), else the
+			 * changelog's; a patch without an author gets
+			 * debian/control's Maintainer and the changelog's
+			 * date, whatever its Date says (gbp pq) */
+			if (h.author_name == NULL || h.date == NULL ||
+			    dgit_quilt_date_parse(&when, &tz, h.date) != NULL)
+				when = -1, tz = 0;
 			err = make_commit(im, &commit, &tree, head, 1, NULL,
 			    h.author_name ? h.author_name : im->maint_name,
 			    h.author_name ? (h.author_email ? h.author_email :
-			    "") : im->maint_email, when, msg);
+			    "") : im->maint_email, when, tz, msg);
 		}
 		if (err == NULL) {
 			git_oid_cpy(head, &commit);
@@ -780,7 +807,7 @@ commit_tarball(struct imp *im, git_oid *out, const git_oid *tree,
 
 	if (msg == NULL)
 		return nomem();
-	err = make_commit(im, out, tree, NULL, 0, who, NULL, NULL, -1, msg);
+	err = make_commit(im, out, tree, NULL, 0, who, NULL, NULL, -1, 0, msg);
 	free(msg);
 	return err;
 }
@@ -804,7 +831,7 @@ import_native(struct imp *im, git_oid *head)
 	msg = clog_message(im, "package");
 	if (msg == NULL)
 		return nomem();
-	err = make_commit(im, head, &tree, NULL, 0, NULL, NULL, NULL, -1, msg);
+	err = make_commit(im, head, &tree, NULL, 0, NULL, NULL, NULL, -1, 0, msg);
 	free(msg);
 	return err;
 }
@@ -853,7 +880,7 @@ import_1_0(struct imp *im, git_oid *head)
 		err = nomem();
 		goto done;
 	}
-	err = make_commit(im, head, &tree, &ocommit, 1, NULL, NULL, NULL, -1,
+	err = make_commit(im, head, &tree, &ocommit, 1, NULL, NULL, NULL, -1, 0,
 	    msg);
 done:
 	free(trailer);
@@ -973,7 +1000,7 @@ import_quilt(struct imp *im, git_oid *head)
 		goto done;
 	}
 	err = make_commit(im, head, &tree, parents, ntc, NULL, NULL, NULL,
-	    -1, msg);
+	    -1, 0, msg);
 	if (err)
 		goto done;
 	if ((err = apply_series(im, head)) != NULL)
@@ -994,7 +1021,7 @@ import_quilt(struct imp *im, git_oid *head)
 		}
 		git_oid_cpy(&before, head);
 		err = make_commit(im, head, &tree, &before, 1, NULL, NULL,
-		    NULL, -1, msg);
+		    NULL, -1, 0, msg);
 	}
 done:
 	dgit_tree_free(t);

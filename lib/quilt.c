@@ -9,6 +9,7 @@
 
 #include "dgit_buf.h"
 #include "dgit_error.h"
+#include "dgit_mailhdr.h"
 #include "dgit_quilt.h"
 
 #define SERIES_MAX_PATCHES 100000
@@ -270,211 +271,446 @@ nomem:
 	free(e);
 	return dgit_error(DGIT_ERR_NOMEM);
 }
-
+/* Python's str.strip()/lstrip() white space (the ASCII part). */
 static int
-is_diff_start(const char *s, size_t len)
+py_space(unsigned char c)
 {
-	return (len >= 4 && memcmp(s, "--- ", 4) == 0) ||
-	    (len >= 11 && memcmp(s, "diff --git ", 11) == 0) ||
-	    (len >= 6 && memcmp(s, "diff -", 6) == 0) ||
-	    (len >= 6 && memcmp(s, "Index:", 6) == 0) ||
-	    (len == 3 && memcmp(s, "---", 3) == 0);
+	return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
 }
 
-static int
-field_is(const char *p, size_t fl, const char *name)
+static void
+py_strip(const char **s, size_t *n, int right)
 {
-	return strlen(name) == fl && strncasecmp(p, name, fl) == 0;
+	while (*n && py_space((unsigned char)**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	while (right && *n && py_space((unsigned char)(*s)[*n - 1]))
+		(*n)--;
 }
 
+/* Length of the valid UTF-8 sequence at s (0: invalid), and of the
+ * maximal start of one (at least 1), as Python's decoder counts them. */
+static size_t
+utf8_seq(const unsigned char *s, size_t n, size_t *bad)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t need, i;
+
+	*bad = 1;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		need = 1;
+	else if (c >= 0xe0 && c <= 0xef) {
+		need = 2;
+		if (c == 0xe0)
+			lo = 0xa0;
+		if (c == 0xed)
+			hi = 0x9f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 3;
+		if (c == 0xf0)
+			lo = 0x90;
+		if (c == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	for (i = 1; i <= need; i++) {
+		if (i >= n || s[i] < lo || s[i] > hi) {
+			*bad = i;
+			return 0;
+		}
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return need + 1;
+}
+
+/*
+ * Bytes as Python decodes them: invalid UTF-8 as "\xNN" per byte
+ * (errors="backslashreplace") or as U+FFFD per bad sequence ("replace");
+ * with newlines, "\r\n" and "\r" become "\n" (universal newlines).
+ */
+static const struct dgit_error *
+py_decode(struct dgit_buf *out, const char *s, size_t n, int backslash,
+    int newlines)
+{
+	const struct dgit_error *err = NULL;
+	const unsigned char *u = (const unsigned char *)s;
+
+	if ((err = sb_add(out, "", 0)))
+		return err;
+	for (size_t i = 0; i < n && !err; ) {
+		size_t bad, l = utf8_seq(u + i, n - i, &bad);
+
+		if (newlines && u[i] == '\r') {
+			err = sb_add(out, "\n", 1);
+			i += i + 1 < n && u[i + 1] == '\n' ? 2 : 1;
+		} else if (l) {
+			err = sb_add(out, s + i, l);
+			i += l;
+		} else if (backslash) {
+			for (size_t j = 0; j < bad && !err; j++)
+				err = dgit_buf_addf(out, "\\x%02x", u[i + j]);
+			i += bad;
+		} else {
+			err = sb_add(out, "\xef\xbf\xbd", 3);
+			i += bad;
+		}
+	}
+	return err;
+}
+
+/* gbp's VALID_DEP3_ENDS: (?:---|\*\*\*|Index:)[ \t][^ \t]|^diff -|^--- */
+static int
+dep3_end(const char *l, size_t n)
+{
+	if ((n >= 6 && memcmp(l, "diff -", 6) == 0) ||
+	    (n >= 3 && memcmp(l, "---", 3) == 0))
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+
+		if (n - i >= 3 && (memcmp(l + i, "---", 3) == 0 ||
+		    memcmp(l + i, "***", 3) == 0))
+			k = 3;
+		else if (n - i >= 6 && memcmp(l + i, "Index:", 6) == 0)
+			k = 6;
+		if (k && i + k + 1 < n && (l[i + k] == ' ' ||
+		    l[i + k] == '\t') && l[i + k + 1] != ' ' &&
+		    l[i + k + 1] != '\t')
+			return 1;
+	}
+	return 0;
+}
+
+/* One DEP-3 field of gbp's: its name (lowercased) and its raw lines. */
+struct dep3_field {
+	char *key;
+	struct dgit_buf lines;
+};
+
+#define DEP3_MAX_FIELDS 1000
+
+/* gbp's _dep3_get_value: continuation lines less their first space
+ * (" ." a blank line), field lines less "Name:" and leading space. */
+static const struct dgit_error *
+dep3_value(struct dgit_buf *out, const struct dgit_buf *lines)
+{
+	const struct dgit_error *err = NULL;
+	const char *p = lines->ptr, *end = p + lines->len;
+
+	dgit_buf_clear(out);
+	if ((err = sb_add(out, "", 0)))
+		return err;
+	while (p < end && !err) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl + 1 : end) - p);
+
+		if (p[0] == ' ') {
+			if (n == 3 && memcmp(p + 1, ".\n", 2) == 0)
+				err = sb_add(out, "\n", 1);
+			else
+				err = sb_add(out, p + 1, n - 1);
+		} else {
+			const char *c = memchr(p, ':', n);
+			size_t vl = n - (size_t)(c + 1 - p);
+
+			c++;
+			py_strip(&c, &vl, 0);
+			err = sb_add(out, c, vl);
+		}
+		p += n;
+	}
+	return err;
+}
+
+/*
+ * gbp's re.match('(.*)<([^<>]+)>', value): the last '<' of the first
+ * line that is followed, past no other '<' or '>', by a '>'.
+ */
+static int
+split_author(const char *v, size_t n, size_t *lt, size_t *gt)
+{
+	const char *nl = memchr(v, '\n', n);
+	size_t first = nl ? (size_t)(nl - v) : n;
+
+	for (size_t i = first; i-- > 0; ) {
+		size_t j;
+
+		if (v[i] != '<')
+			continue;
+		for (j = i + 1; j < n && v[j] != '<' && v[j] != '>'; j++)
+			;
+		if (j < n && v[j] == '>' && j > i + 1) {
+			*lt = i;
+			*gt = j;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static const struct dgit_error *
+set_str(char **dst, const char *s, size_t n)
+{
+	free(*dst);
+	if (!(*dst = strndup(s, n)))
+		return dgit_error(DGIT_ERR_NOMEM);
+	return NULL;
+}
+
+/*
+ * The header of a patch as gbp pq import (gbp/patch_series.py) reads it:
+ * `git mailinfo -k` on the text before the first "---" line (here
+ * dgit_mailhdr_mailinfo) gives author, email, subject and date and the
+ * long description; then the DEP-3 fields of the first paragraph
+ * (Dep3Patch._check_dep3) fill in what is missing, in their order, and
+ * any other field is kept in the message.
+ */
 const struct dgit_error *
 dgit_quilt_header_parse(struct dgit_quilt_header *h, const char *buf,
     size_t len, const char *what)
 {
 	const struct dgit_error *err = NULL;
-	const char *p = buf, *end = buf + len;
-	struct dgit_buf subj = DGIT_BUF_INIT, desc = DGIT_BUF_INIT;
-	struct dgit_buf longd = DGIT_BUF_INIT, other = DGIT_BUF_INIT;
-	struct dgit_buf free_text = DGIT_BUF_INIT;
-	char *from_name = NULL, *from_email = NULL;
-	char *auth_name = NULL, *auth_email = NULL;
-	enum { C_NONE, C_DESC, C_SUBJ, C_OTHER, C_DROP } cont = C_NONE;
-	int in_header = 1, have_subj = 0, have_desc = 0, have_from = 0,
-	    have_author = 0, desc_empty = 0;
+	struct dgit_buf text = DGIT_BUF_INIT, longd = DGIT_BUF_INIT;
+	struct dgit_buf pseudo = DGIT_BUF_INIT, val = DGIT_BUF_INIT;
+	struct dgit_buf body = DGIT_BUF_INIT;
+	struct dep3_field *f = NULL;
+	size_t nf = 0, cut = len, ilen, mlen;
+	char *info = NULL, *msg = NULL, *email = NULL, *author = NULL;
+	int has_author = 0, has_email = 0, changes = 0;
+	const char *p, *end;
 
 	memset(h, 0, sizeof(*h));
-	if (len >= 5 && memcmp(buf, "From ", 5) == 0) {
-		const char *nl = memchr(buf, '\n', len);
+	/* the text mailinfo sees: up to a line that is exactly "---" */
+	for (p = buf; p < buf + len; ) {
+		const char *nl = memchr(p, '\n', (size_t)(buf + len - p));
 
+		if (nl && nl - p == 3 && memcmp(p, "---", 3) == 0) {
+			cut = (size_t)(p - buf);
+			break;
+		}
+		p = nl ? nl + 1 : buf + len;
+	}
+	{
+		const char *s = buf;
+		size_t n = cut;
+
+		while (n && (py_space((unsigned char)*s) &&
+		    (unsigned char)*s < 0x1c)) {
+			s++;
+			n--;
+		}
+		if (n && (err = dgit_mailhdr_mailinfo(&info, &ilen, &msg,
+		    &mlen, buf, cut)))
+			goto done;
+	}
+	/* mailinfo's output as gbp reads it: "Key: value" lines */
+	for (p = info, end = info ? info + ilen : NULL; p && p < end; ) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
+		const char *sp = memchr(p, ' ', n), *v;
+		size_t kl, vl;
+
+		if (memchr(p, ':', n) && sp && sp > p) {
+			kl = (size_t)(sp - p) - 1;
+			v = sp + 1;
+			vl = n - (size_t)(v - p);
+			py_strip(&v, &vl, 1);
+			if (kl == 6 && strncasecmp(p, "author", 6) == 0)
+				err = set_str(&author, v, vl), has_author = 1;
+			else if (kl == 5 && strncasecmp(p, "email", 5) == 0)
+				err = set_str(&email, v, vl), has_email = 1;
+			else if (kl == 7 && strncasecmp(p, "subject", 7) == 0)
+				err = set_str(&h->subject, v, vl);
+			else if (kl == 4 && strncasecmp(p, "date", 4) == 0)
+				err = set_str(&h->date, v, vl);
+			if (err)
+				goto done;
+		}
 		p = nl ? nl + 1 : end;
 	}
-	for (; p < end; ) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end, *colon;
-		size_t raw = (size_t)(le - p), ll = raw;
+	if ((err = py_decode(&body, msg ? msg : "", msg ? mlen : 0, 1, 0)))
+		goto done;
+	/* the DEP-3 fields, read from the whole file as text */
+	if ((err = py_decode(&text, buf, len, 0, 1)))
+		goto done;
+	{
+		const char *cur = "long_desc";
 
-		if (ll && p[ll - 1] == '\r')
-			ll--;
-		if (is_diff_start(p, ll))
-			break;
-		if (in_header && ll == 0) {
-			in_header = 0;
-			goto next;
-		}
-		if (in_header && (p[0] == ' ' || p[0] == '\t') &&
-		    cont != C_NONE) {
-			const char *c = p + 1;
-			size_t cl = ll - 1;
+		for (p = text.ptr, end = p + text.len; p < end; ) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t n = (size_t)((nl ? nl + 1 : end) - p), i;
+			const char *colon = memchr(p, ':', n);
+			char *key = NULL;
 
-			switch (cont) {
-			case C_DESC:
-				if (cl == 1 && c[0] == '.')
-					cl = 0;
-				if (desc_empty) {
-					/* an empty first line: this is it */
-					while (cl && is_space(*c)) {
-						c++;
-						cl--;
-					}
-					if ((err = sb_add(&desc, c, cl)))
-						goto done;
-					desc_empty = 0;
-				} else if ((err = sb_add(&longd, c, cl)) ||
-				    (err = sb_add(&longd, "\n", 1)))
-					goto done;
+			if (dep3_end(p, n))
 				break;
-			case C_SUBJ:
-				while (cl && is_space(*c)) {
-					c++;
-					cl--;
-				}
-				if ((err = sb_add(&subj, " ", 1)) ||
-				    (err = sb_add(&subj, c, cl)))
-					goto done;
-				break;
-			case C_OTHER:
-				if ((err = sb_add(&other, p, ll)) ||
-				    (err = sb_add(&other, "\n", 1)))
-					goto done;
-				break;
-			default:
-				break;
-			}
-			goto next;
-		}
-		colon = in_header ? memchr(p, ':', ll) : NULL;
-		if (colon && colon > p &&
-		    !memchr(p, ' ', (size_t)(colon - p)) &&
-		    !memchr(p, '\t', (size_t)(colon - p))) {
-			size_t fl = (size_t)(colon - p);
-			const char *v = colon + 1;
-			size_t vl = ll - fl - 1;
-
-			while (vl && is_space(*v)) {
-				v++;
-				vl--;
-			}
-			cont = C_DROP;
-			if (field_is(p, fl, "Subject")) {
-				if (!have_subj) {
-					have_subj = 1;
-					if ((err = sb_add(&subj, v, vl)))
-						goto done;
-					cont = C_SUBJ;
-				}
-			} else if (field_is(p, fl, "Description")) {
-				if (!have_desc) {
-					have_desc = 1;
-					desc_empty = vl == 0;
-					if ((err = sb_add(&desc, v, vl)))
-						goto done;
-					cont = C_DESC;
-				}
-			} else if (field_is(p, fl, "From")) {
-				if (!have_from && (err = dgit_quilt_parse_author(
-				    &from_name, &from_email, v, vl)))
-					goto done;
-				have_from = 1;
-			} else if (field_is(p, fl, "Author")) {
-				if (!have_author && (err = dgit_quilt_parse_author(
-				    &auth_name, &auth_email, v, vl)))
-					goto done;
-				have_author = 1;
-			} else if (field_is(p, fl, "Date")) {
-				if (!h->date && !(h->date = dup_trim(v, vl))) {
+			if (p[0] != ' ') {
+				if (!colon)
+					break;
+				if (!(key = strndup(p, (size_t)(colon - p)))) {
 					err = dgit_error(DGIT_ERR_NOMEM);
 					goto done;
 				}
-			} else if (field_is(p, fl, "MIME-Version") ||
-			    field_is(p, fl, "Content-Type") ||
-			    field_is(p, fl, "Content-Transfer-Encoding")) {
-				;       /* mail plumbing */
-			} else {
-				if ((err = sb_add(&other, p, ll)) ||
-				    (err = sb_add(&other, "\n", 1)))
-					goto done;
-				cont = C_OTHER;
+				for (char *k = key; *k; k++)
+					if (*k >= 'A' && *k <= 'Z')
+						*k = (char)(*k - 'A' + 'a');
+				cur = key;
 			}
-			goto next;
-		}
-		/* free text: leading blank lines dropped, the rest kept */
-		in_header = 0;
-		cont = C_NONE;
-		if (free_text.len || raw) {
-			if ((err = sb_add(&free_text, p, raw)) ||
-			    (err = sb_add(&free_text, "\n", 1)))
+			for (i = 0; i < nf && strcmp(f[i].key, cur); i++)
+				;
+			if (i == nf) {
+				struct dep3_field *nfp;
+
+				if (nf >= DEP3_MAX_FIELDS ||
+				    !(nfp = realloc(f, (nf + 1) * sizeof *f))) {
+					free(key);
+					err = dgit_error(nf >= DEP3_MAX_FIELDS ?
+					    DGIT_ERR_LIMIT : DGIT_ERR_NOMEM);
+					goto done;
+				}
+				f = nfp;
+				memset(&f[nf], 0, sizeof f[nf]);
+				if (!(f[nf].key = key ? key : strdup(cur))) {
+					err = dgit_error(DGIT_ERR_NOMEM);
+					goto done;
+				}
+				key = NULL;
+				nf++;
+			}
+			free(key);
+			cur = f[i].key;
+			if ((err = sb_add(&f[i].lines, p, n)))
 				goto done;
+			p += n;
 		}
-next:
-		p = nl ? nl + 1 : end;
 	}
-	/* From beats Author */
-	if (from_email) {
-		h->author_name = from_name;
-		h->author_email = from_email;
-		from_name = from_email = NULL;
-	} else if (auth_email) {
-		h->author_name = auth_name;
-		h->author_email = auth_email;
-		auth_name = auth_email = NULL;
-	}
-	/* Subject beats Description, whose long text then goes too */
-	if (have_subj || (have_desc && !desc_empty)) {
-		struct dgit_buf *sj = have_subj ? &subj : &desc;
+	/* _dep3_to_info */
+	for (size_t i = 0; i < nf; i++) {
+		const char *k = f[i].key;
 
-		if (!(h->subject = strndup(sj->ptr ? sj->ptr : "", sj->len))) {
-			err = dgit_error(DGIT_ERR_NOMEM);
-			goto done;
+		if (strcmp(k, "long_desc") == 0) {
+			if ((err = dep3_value(&longd, &f[i].lines)))
+				goto done;
+			break;
 		}
 	}
-	{
-		struct dgit_buf body = DGIT_BUF_INIT;
+	for (size_t i = 0; i < nf; i++) {
+		const char *k = f[i].key, *v;
+		size_t vl, lt, gt;
 
-		if ((other.len && ((err = sb_add(&body, other.ptr, other.len)) ||
-		    (err = sb_add(&body, "\n", 1)))) ||
-		    (!have_subj && longd.len &&
-		    (err = sb_add(&body, longd.ptr, longd.len))) ||
-		    (free_text.len &&
-		    (err = sb_add(&body, free_text.ptr, free_text.len)))) {
-			dgit_buf_release(&body);
-			goto done;
-		}
-		h->body = dgit_buf_detach(&body, NULL);
-		if (!h->body) {
-			err = dgit_error(DGIT_ERR_NOMEM);
-			goto done;
+		if (strcmp(k, "author") == 0 || strcmp(k, "from") == 0) {
+			if (has_author && has_email)
+				continue;
+			if ((err = dep3_value(&val, &f[i].lines)))
+				goto done;
+			v = val.ptr;
+			vl = val.len;
+			py_strip(&v, &vl, 1);
+			if (split_author(v, vl, &lt, &gt)) {
+				if ((err = set_str(&email, v + lt + 1,
+				    gt - lt - 1)))
+					goto done;
+				has_email = 1;
+				vl = lt;
+				py_strip(&v, &vl, 1);
+			}
+			if ((err = set_str(&author, v, vl)))
+				goto done;
+			has_author = 1;
+			changes++;
+		} else if (strcmp(k, "subject") == 0 ||
+		    strcmp(k, "description") == 0) {
+			const char *nl;
+
+			if (h->subject) {
+				changes = 0;    /* as gbp does */
+				continue;
+			}
+			if ((err = dep3_value(&val, &f[i].lines)))
+				goto done;
+			v = val.ptr;
+			vl = val.len;
+			py_strip(&v, &vl, 0);
+			if ((nl = memchr(v, '\n', vl))) {
+				struct dgit_buf t = DGIT_BUF_INIT;
+
+				if ((err = sb_add(&t, nl + 1,
+				    vl - (size_t)(nl + 1 - v))) ||
+				    (err = sb_add(&t, longd.ptr, longd.len))) {
+					dgit_buf_release(&t);
+					goto done;
+				}
+				dgit_buf_release(&longd);
+				longd = t;
+				vl = (size_t)(nl - v);
+			}
+			if ((err = set_str(&h->subject, v, vl)))
+				goto done;
+			changes++;
+		} else if (strcmp(k, "date") == 0) {
+			if (h->date)
+				continue;
+			if ((err = dep3_value(&val, &f[i].lines)))
+				goto done;
+			v = val.ptr;
+			vl = val.len;
+			py_strip(&v, &vl, 1);
+			if ((err = set_str(&h->date, v, vl)))
+				goto done;
+			changes++;
+		} else if (strcmp(k, "long_desc") == 0 ||
+		    strcmp(k, "content-transfer-encoding") == 0 ||
+		    strcmp(k, "content-type") == 0 ||
+		    strcmp(k, "mime-version") == 0) {
+			;
+		} else {
+			if ((err = sb_add(&pseudo, f[i].lines.ptr,
+			    f[i].lines.len)))
+				goto done;
+			changes++;
 		}
 	}
+	if (changes) {
+		struct dgit_buf t = DGIT_BUF_INIT;
+
+		if ((err = sb_add(&t, "", 0)) ||
+		    (err = sb_add(&t, pseudo.ptr, pseudo.len)) ||
+		    (pseudo.len && (err = sb_add(&t, "\n", 1))) ||
+		    (err = sb_add(&t, longd.ptr, longd.len)) ||
+		    (err = sb_add(&t, body.ptr, body.len))) {
+			dgit_buf_release(&t);
+			goto done;
+		}
+		dgit_buf_release(&body);
+		body = t;
+	}
+	/* an author needs both a name and an address (gbp pq) */
+	if (author && *author && email && *email) {
+		h->author_name = author;
+		h->author_email = email;
+		author = email = NULL;
+	}
+	if (!(h->body = dgit_buf_detach(&body, NULL)))
+		err = dgit_error(DGIT_ERR_NOMEM);
 done:
-	dgit_buf_release(&subj);
-	dgit_buf_release(&desc);
+	for (size_t i = 0; i < nf; i++) {
+		free(f[i].key);
+		dgit_buf_release(&f[i].lines);
+	}
+	free(f);
+	free(info);
+	free(msg);
+	free(author);
+	free(email);
+	dgit_buf_release(&text);
 	dgit_buf_release(&longd);
-	dgit_buf_release(&other);
-	dgit_buf_release(&free_text);
-	free(from_name);
-	free(from_email);
-	free(auth_name);
-	free(auth_email);
+	dgit_buf_release(&pseudo);
+	dgit_buf_release(&val);
+	dgit_buf_release(&body);
 	if (err) {
 		dgit_quilt_header_release(h);
 		return dgit_error_wrap(err, "patch header of '%s'", what);
@@ -625,8 +861,16 @@ dgit_quilt_subject_from_name(const char *name)
 	base = base ? base + 1 : name;
 	len = strlen(base);
 	dot = strrchr(base, '.');
-	if (dot && dot > base && (strcmp(dot, ".patch") == 0 ||
-	    strcmp(dot, ".diff") == 0))
+	if (dot && (strcmp(dot, ".patch") == 0 || strcmp(dot, ".diff") == 0))
 		len = (size_t)(dot - base);
+	/* gbp: leading digits and dashes go, unless nothing is left */
+	{
+		size_t k = strspn(base, "0123456789-");
+
+		if (k < len) {
+			base += k;
+			len -= k;
+		}
+	}
 	return strndup(base, len);
 }

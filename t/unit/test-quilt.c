@@ -169,13 +169,13 @@ static const struct header_case headers[] = {
 	  "description: low\nauthor: Low Case <l@c>\n\n--- a/f\n",
 	  "Low Case", "l@c", NULL, "low", "" },
 	{ "author without email is none",
-	  "Description: x\nAuthor: Just A Name\n",
+	  "Description: x\nAuthor: Just A Name\n\n",
 	  NULL, NULL, NULL, "x", "" },
 	{ "author with empty name is none",
-	  "Description: x\nAuthor: <a@b>\n",
+	  "Description: x\nAuthor: <a@b>\n\n",
 	  NULL, NULL, NULL, "x", "" },
 	{ "dep3 empty first line",
-	  "Description:\n Real subject\n more\n",
+	  "Description:\n Real subject\n more\n\n",
 	  NULL, NULL, NULL, "Real subject", "more\n" },
 	{ "format-patch",
 	  "From 1234abcd Mon Sep 17 00:00:00 2001\n"
@@ -201,7 +201,7 @@ static const struct header_case headers[] = {
 	  NULL, NULL, NULL, NULL, "" },
 	{ "free text only", "This fixes things.\nReally.\n\n--- a/f\n",
 	  NULL, NULL, NULL, NULL, "This fixes things.\nReally.\n\n" },
-	{ "From beats Author", "Author: A <a@x>\nFrom: B <b@x>\nDescription: d\n",
+	{ "From beats Author", "Author: A <a@x>\nFrom: B <b@x>\nDescription: d\n\n",
 	  "B", "b@x", NULL, "d", "" },
 	{ "Subject beats Description and its long text",
 	  "Description: desc\n more\nSubject: subj\n",
@@ -218,7 +218,7 @@ static const struct header_case headers[] = {
 	  "A", "a@b", NULL, NULL, "Description: d\n\n" },
 	{ "crlf header", "Description: c\r\nAuthor: C <c@d>\r\n\r\nfree\r\n--- a/f\r\n",
 	  "C", "c@d", NULL, "c", "free\r\n" },
-	{ "subject keeps trailing blanks", "Description:   s  \n",
+	{ "subject keeps trailing blanks", "Description:   s  \n\n",
 	  NULL, NULL, NULL, "s  ", "" },
 };
 
@@ -263,9 +263,9 @@ test_commit_message(void)
 		const char *header, *name, *want;
 	} cases[] = {
 		{ "", "bare-one.diff", "bare-one\n\n\nGbp-Pq: Name bare-one.diff" },
-		{ "Description: d\n long\n", "x.patch",
+		{ "Description: d\n long\n\n", "x.patch",
 		  "d\n\nlong\n\nGbp-Pq: Name x.patch" },
-		{ "Description: in sub\n", "sub/dir/t.patch",
+		{ "Description: in sub\n\n", "sub/dir/t.patch",
 		  "in sub\n\n\nGbp-Pq: Topic sub/dir\nGbp-Pq: Name t.patch" },
 	};
 	size_t i;
@@ -329,11 +329,12 @@ test_subject_from_name(void)
 {
 	static const char *const cases[][2] = {
 		{ "fix-build.patch", "fix-build" },
-		{ "upstream/0001-x.diff", "0001-x" },
+		{ "upstream/0001-x.diff", "x" },
+		{ "0001.patch", "0001" },
 		{ "no-ext", "no-ext" },
 		{ "a.b.patch", "a.b" },
 		{ "keep.txt", "keep.txt" },
-		{ ".patch", ".patch" },
+		{ ".patch", "" },
 	};
 	size_t i;
 
