@@ -89,7 +89,8 @@
 #                          olddiff, newnative, libmulti, oddities
 #                        bookworm (alias stable): hello 1.0-1, oldnative
 #                        bookworm-security (alias stable-security): olddiff
-#                        rc-buggy (alias experimental): plain, withgit
+#                        rc-buggy (alias experimental): plain, withgit,
+#                          mailhdrs
 #   Knobs for archive_update/archive_sign (environment):
 #     ARCHIVE_KEY=archive|wrong|uploader   key that signs (default archive)
 #     ARCHIVE_DATE=EPOCH         Release Date (default $SOURCE_DATE_EPOCH)
@@ -682,6 +683,7 @@ archive_standard_build_() {
 	archive_add_fixture "$1" sid oddities &&
 	archive_add_fixture "$1" rc-buggy plain &&
 	archive_add_fixture "$1" rc-buggy withgit &&
+	archive_add_fixture "$1" rc-buggy mailhdrs &&
 	archive_add_fixture "$1" bookworm hello-1 &&
 	archive_add_fixture "$1" bookworm oldnative &&
 	archive_add_fixture "$1" bookworm-security olddiff &&

@@ -127,7 +127,7 @@ test_expect_success 'each suite lists exactly its fixtures' '
 	olddiff 2.0-1
 	oldnative 1.2
 	EOF
-	printf "plain 2.5~rc1-1\nwithgit 0.1-1\n" >expect.rc-buggy &&
+	printf "mailhdrs 1.0-1\nplain 2.5~rc1-1\nwithgit 0.1-1\n" >expect.rc-buggy &&
 	cat >expect.bookworm <<-\EOF &&
 	hello 1.0-1
 	oldnative 1.2
@@ -236,7 +236,7 @@ test_expect_success 'dpkg-source -x unpacks every fixture from the pool' '
 		dpkg-source --no-check -x $d x/$n >/dev/null 2>&1 ||
 		    { echo "failed: $d"; return 1; }
 	done &&
-	test $(find x -mindepth 1 -maxdepth 1 -type d | wc -l) = 9
+	test $(find x -mindepth 1 -maxdepth 1 -type d | wc -l) = 10
 '
 
 test_expect_success '3.0 (quilt): patches applied as dpkg-source does' '
