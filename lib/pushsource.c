@@ -16,6 +16,7 @@
 
 #include <git2.h>
 
+#include "dgit_aq.h"
 #include "dgit_changelog.h"
 #include "dgit_config.h"
 #include "dgit_dsc.h"
@@ -46,7 +47,6 @@ struct dgit_pushsource {
 	struct dgit_changelog *cl;
 	const struct dgit_changelog_entry *ce;
 	const struct dgit_archive_opts *ao;   /* the program's */
-	struct dgit_archive_release *rel;
 	struct dgit_archive_source *asrc;   /* NULL: not in the suite */
 	const char *distro;        /* as used for access */
 	const char *nomdistro;     /* nominal, in tags and the Dgit: field */
@@ -165,36 +165,34 @@ query_archive(struct dgit_pushsource *p)
 {
 	const struct dgit_error *err;
 	const char *clsuite = p->ce->distributions[0];
+	struct dgit_aq_lookup l;
 	int cmp;
 
 	if ((err = p->o->env.archive(&p->ao, p->o->env.arg, clsuite,
 	    p->ce->package)))
 		return err;
-	if ((err = dgit_archive_release_open(&p->rel, p->ao, clsuite)))
+	if ((err = dgit_aq_lookup(&l, p->ao, clsuite, p->ce->package)))
 		return dgit_error_wrap(err, "cannot check suite '%s' of distro "
 		    "'%s'", clsuite, p->distro);
-	if ((p->csuite = strdup(dgit_archive_release_codename(p->rel) ?
-	    dgit_archive_release_codename(p->rel) : clsuite)) == NULL)
-		return dgit_error(DGIT_ERR_NOMEM);
+	p->csuite = l.csuite;
+	p->asrc = l.src;
+	l.csuite = NULL;
+	l.src = NULL;
+	if (l.skew)
+		dgit_msg(p->o->info, p->o->info_arg, "%s", l.skew);
 	if (p->o->suite && strcmp(p->o->suite, clsuite) != 0 &&
 	    strcmp(p->o->suite, p->csuite) != 0 &&
-	    !(dgit_archive_release_suite(p->rel) &&
-	    strcmp(p->o->suite, dgit_archive_release_suite(p->rel)) == 0))
-		return dgit_error_fmt(DGIT_ERR_USAGE, "debian/changelog is "
+	    !(l.name && strcmp(p->o->suite, l.name) == 0))
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "debian/changelog is "
 		    "for '%s', not '%s'; push to the suite the changelog "
 		    "names, or change it (dch -r -D %s) and commit",
 		    clsuite, p->o->suite, p->o->suite);
-	err = dgit_archive_find_source(&p->asrc, p->ao, p->rel,
-	    p->ce->package, NULL);
-	if (err && err->code == DGIT_ERR_NOT_FOUND) {
-		p->asrc = NULL;
-		if (!p->o->new_pkg)
-			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "package '%s' "
-			    "is not in %s (%s); if it is new there, use --new",
-			    p->ce->package, p->csuite, p->distro);
-		return NULL;
-	}
-	if (err)
+	else if (p->asrc == NULL && !p->o->new_pkg)
+		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "package '%s' "
+		    "is not in %s (%s); if it is new there, use --new",
+		    p->ce->package, p->csuite, p->distro);
+	dgit_aq_lookup_release(&l);
+	if (err || p->asrc == NULL)
 		return err;
 	if ((err = dgit_version_compare_checked(&cmp, p->asrc->version,
 	    p->ce->version)))
@@ -757,7 +755,6 @@ dgit_pushsource_free(struct dgit_pushsource *p)
 	if (p == NULL)
 		return;
 	dgit_archive_source_free(p->asrc);
-	dgit_archive_release_free(p->rel);
 	dgit_changelog_free(p->cl);
 	dgit_dsc_free(p->dsc);
 	git_signature_free(p->clog_sig);
