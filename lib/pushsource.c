@@ -583,13 +583,185 @@ run_tool(const struct dgit_pushsource *p, const char *const *argv,
  * dgit-distro.DISTRO.git-create is "init-repo:PROGRAM", else as a plain
  * bare repository.
  */
+/*
+ * dgit's "ssh-cmd" git-check and git-create: a rune run on the git
+ * host through dgit-distro.DISTRO.ssh (a command with words is run by
+ * sh, as dgit does), in dgit-distro.DISTRO.git-path.  With out, its
+ * output is captured.
+ */
+static const struct dgit_error *
+ssh_rune(struct dgit_pushsource *p, const char *what, const char *rest,
+    char **out)
+{
+	const struct dgit_error *err;
+	const char *ssh = dgit_config_get_distro(p->cfg, p->distro, "ssh");
+	const char *host = dgit_config_get_distro(p->cfg, p->distro,
+	    "git-host");
+	const char *path = dgit_config_get_distro(p->cfg, p->distro,
+	    "git-path");
+	const char *user = dgit_config_get_distro(p->cfg, p->distro,
+	    "git-user-force");
+	char *uh = NULL, *rune = NULL, *shexec = NULL;
+	const char *argv[8];
+	struct dgit_run_opts ro;
+	size_t len;
+	int n = 0;
+
+	if (user == NULL || *user == '\0')
+		user = dgit_config_get_distro(p->cfg, p->distro, "username");
+	if (ssh == NULL || *ssh == '\0')
+		ssh = "ssh";
+	if (host == NULL || path == NULL)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "distro '%s' uses "
+		    "git-check or git-create 'ssh-cmd' but has no git-host "
+		    "and git-path; set dgit-distro.%s.git-host and "
+		    "dgit-distro.%s.git-path", p->distro, p->distro, p->distro);
+	if (!dgit_tag_package_name_ok(p->ce->package) ||
+	    strpbrk(path, "'\\\n") != NULL)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "cannot quote '%s' for "
+		    "the git host's shell; fix dgit-distro.%s.git-path",
+		    path, p->distro);
+	if (asprintf(&uh, "%s%s%s", user && *user ? user : "",
+	    user && *user ? "@" : "", host) < 0 ||
+	    asprintf(&rune, ": dgit %s %s %s ; set -e; cd '%s'; %s",
+	    p->distro, what, p->ce->package, path, rest) < 0) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	if (strpbrk(ssh, " \t\n") != NULL) {
+		if (asprintf(&shexec, "exec %s \"$@\"", ssh) < 0) {
+			shexec = NULL;
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		argv[n++] = "sh";
+		argv[n++] = "-ec";
+		argv[n++] = shexec;
+		argv[n++] = "x";
+	} else
+		argv[n++] = ssh;
+	argv[n++] = uh;
+	argv[n++] = rune;
+	argv[n] = NULL;
+	memset(&ro, 0, sizeof ro);
+	if (out)
+		err = dgit_run_capture(out, &len, argv, &ro, 1);
+	else
+		err = run_tool(p, argv, NULL);
+done:
+	free(uh);
+	free(rune);
+	free(shexec);
+	return err;
+}
+
+/* dgit's git-check "ssh-cmd": does the git host have the repository? */
+static const struct dgit_error *
+ssh_check(int *have, struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	char *out = NULL, rest[512];
+
+
+	snprintf(rest, sizeof rest, "if test -d %s.git; then echo 1; else "
+	    "echo 0; fi", p->ce->package);
+	err = ssh_rune(p, "git-check", rest, &out);
+	if (err == NULL && out != NULL && (strcmp(out, "0") == 0 ||
+	    strcmp(out, "1") == 0))
+		*have = out[0] == '1';
+	else if (err == NULL)
+		err = dgit_error_fmt(DGIT_ERR_PARSE, "the git host's answer "
+		    "to git-check of %s is '%.80s', not 0 or 1",
+		    p->ce->package, out ? out : "");
+	free(out);
+	return err;
+}
+
+/*
+ * dgit's git-check "url": does GIT-CHECK-URL/PACKAGE.SUFFIX (by default
+ * GIT-URL/PACKAGE.git) answer?  A 404 or missing file says no.
+ */
+static const struct dgit_error *
+url_check(int *have, struct dgit_pushsource *p)
+{
+	const struct dgit_error *err, *err2;
+	const char *base = dgit_config_get_distro(p->cfg, p->distro,
+	    "git-check-url");
+	const char *suffix = dgit_config_get_distro(p->cfg, p->distro,
+	    "git-check-suffix");
+	const char *tmp = getenv("TMPDIR");
+	char *url = NULL, *dir = NULL, *dest = NULL;
+	struct dgit_fetch_item it;
+
+	if (base == NULL)
+		base = dgit_config_get_distro(p->cfg, p->distro, "git-url");
+	if (suffix == NULL)
+		suffix = dgit_config_get_distro(p->cfg, p->distro,
+		    "git-suffix");
+	if (base == NULL)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "distro '%s' uses "
+		    "git-check 'url' but has no git-check-url; set "
+		    "dgit-distro.%s.git-check-url", p->distro, p->distro);
+	if (asprintf(&url, "%s/%s%s", base, p->ce->package,
+	    suffix ? suffix : ".git") < 0)
+		return dgit_error(DGIT_ERR_NOMEM);
+	if ((err = dgit_fs_mkdtemp(&dir, tmp && *tmp ? tmp : "/tmp",
+	    "dgit-check")))
+		goto done;
+	if (asprintf(&dest, "%s/answer", dir) < 0) {
+		dest = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	memset(&it, 0, sizeof it);
+	it.url = url;
+	it.dest = dest;
+	it.max_size = 1 << 20;
+	err = dgit_fetch_files(&p->ao->fetch, &it, 1);
+	*have = err == NULL;
+	if (err && err->code == DGIT_ERR_NOT_FOUND)
+		err = NULL;
+done:
+	if (dir && (err2 = dgit_fs_remove_tree(dir)) && err == NULL)
+		err = err2;
+	free(url);
+	free(dir);
+	free(dest);
+	return err;
+}
+
 static const struct dgit_error *
 ensure_server_repo(struct dgit_pushsource *p)
 {
 	const struct dgit_error *err = NULL;
-	const char *path, *how, *base;
+	const char *path, *how, *base, *check;
 	char *want = NULL;
 
+	check = dgit_config_get_distro(p->cfg, p->distro, "git-check");
+	how = dgit_config_get_distro(p->cfg, p->distro, "git-create");
+	if (check && (strcmp(check, "ssh-cmd") == 0 ||
+	    strcmp(check, "url") == 0)) {
+		int have = 0;
+
+		if ((err = strcmp(check, "url") == 0 ? url_check(&have, p) :
+		    ssh_check(&have, p)) || have)
+			return err;
+		if (p->asrc != NULL && !p->o->new_pkg)
+			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "the dgit git "
+			    "server has no repository for %s; fix "
+			    "dgit-distro.%s.git-url and run this again (the "
+			    "tags and signed files are kept)", p->ce->package,
+			    p->distro);
+		if (how && strcmp(how, "ssh-cmd") == 0) {
+			char rest[512];
+
+			dgit_msg(p->o->info, p->o->info_arg, "creating %s on "
+			    "the dgit git server", p->ce->package);
+			snprintf(rest, sizeof rest, "cp -a _template %s.git",
+			    p->ce->package);
+			return ssh_rune(p, "git-create", rest, NULL);
+		}
+	}
 	if (strncmp(p->push_url, "file://", 7) != 0)
 		return NULL;
 	path = p->push_url + 7;
@@ -601,7 +773,6 @@ ensure_server_repo(struct dgit_pushsource *p)
 		    "dgit-distro.%s.git-url and run this again (the "
 		    "tags and signed files are kept)", path, p->ce->package,
 		    p->distro);
-	how = dgit_config_get_distro(p->cfg, p->distro, "git-create");
 	dgit_msg(p->o->info, p->o->info_arg, "creating %s on the dgit git "
 	    "server", path);
 	if (how == NULL || strcmp(how, "true") == 0) {
@@ -709,13 +880,15 @@ update_tracking(struct dgit_pushsource *p)
 	return err;
 }
 
+#define DPUT_MAX_OPTS 32
+
 static const struct dgit_error *
 upload(struct dgit_pushsource *p)
 {
 	const struct dgit_error *err;
 	const char *host = dgit_config_get_distro(p->cfg, p->distro,
 	    "upload-host");
-	const char *argv[5];
+	const char *argv[DPUT_MAX_OPTS + 5];
 	char *log = NULL;
 	int n = 0;
 	size_t l = strlen(p->changes_path);
@@ -735,7 +908,12 @@ upload(struct dgit_pushsource *p)
 			return NULL;
 	}
 	n = 0;
-	argv[n++] = "dput";
+	argv[n++] = p->o->dput ? p->o->dput : "dput";
+	if (p->o->ndput_opts > DPUT_MAX_OPTS)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "%zu --dput: options; "
+		    "at most %d can be given", p->o->ndput_opts, DPUT_MAX_OPTS);
+	for (size_t i = 0; i < p->o->ndput_opts; i++)
+		argv[n++] = p->o->dput_opts[i];
 	if (host)
 		argv[n++] = host;
 	argv[n++] = p->changes_path;
