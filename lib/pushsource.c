@@ -746,12 +746,7 @@ ensure_server_repo(struct dgit_pushsource *p)
 		if ((err = strcmp(check, "url") == 0 ? url_check(&have, p) :
 		    ssh_check(&have, p)) || have)
 			return err;
-		if (p->asrc != NULL && !p->o->new_pkg)
-			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "the dgit git "
-			    "server has no repository for %s; fix "
-			    "dgit-distro.%s.git-url and run this again (the "
-			    "tags and signed files are kept)", p->ce->package,
-			    p->distro);
+		/* as dgit: a package the archive has may have none yet */
 		if (how && strcmp(how, "ssh-cmd") == 0) {
 			char rest[512];
 
