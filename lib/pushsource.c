@@ -189,7 +189,8 @@ query_archive(struct dgit_pushsource *p)
 		    clsuite, p->o->suite, p->o->suite);
 	else if (p->asrc == NULL && !p->o->new_pkg)
 		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "package '%s' "
-		    "is not in %s (%s); if it is new there, use --new",
+		    "is not in %s (%s): package appears to be new in this "
+		    "suite; if this is intentional, use --new",
 		    p->ce->package, p->csuite, p->distro);
 	dgit_aq_lookup_release(&l);
 	if (err || p->asrc == NULL)
