@@ -48,6 +48,9 @@ struct dgit_pushsource {
 	const struct dgit_changelog_entry *ce;
 	const struct dgit_archive_opts *ao;   /* the program's */
 	struct dgit_archive_source *asrc;   /* NULL: not in the suite */
+	int git_only;              /* not in the suite, but the git server
+	                              has refs/dgit/CSUITE (an upload not
+	                              yet in the archive) */
 	const char *distro;        /* as used for access */
 	const char *nomdistro;     /* nominal, in tags and the Dgit: field */
 	char *csuite;
@@ -159,6 +162,76 @@ git_url(char **out, struct dgit_pushsource *p, int push)
 	return NULL;
 }
 
+static const struct dgit_error *run_tool(const struct dgit_pushsource *p,
+    const char *const *argv, const char *cwd);
+
+/* Does the dgit git server have refs/dgit/CSUITE?  (dgit asks too.) */
+static const struct dgit_error *
+git_server_has_suite(int *have, struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	char *url = NULL, *ref = NULL, *out = NULL;
+	const char *check = dgit_config_get_distro(p->cfg, p->distro,
+	    "git-check");
+	struct dgit_run_opts ro;
+	size_t len;
+
+	*have = 0;
+	if (check && strcmp(check, "false") == 0)
+		return NULL;
+	if ((err = git_url(&url, p, 0)))
+		return err->code == DGIT_ERR_USAGE ? NULL : err;
+	if (asprintf(&ref, "refs/dgit/%s", p->csuite) < 0) {
+		free(url);
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	{
+		const char *argv[] = { "git", "ls-remote", url, ref, NULL };
+
+		memset(&ro, 0, sizeof ro);
+		ro.cwd = git_repository_workdir(p->repo);
+		ro.err = DGIT_RUN_OUT_NULL;
+		/* no repository there yet is "no" */
+		if (dgit_run_capture(&out, &len, argv, &ro, 1) == NULL)
+			*have = out != NULL && *out != '\0';
+	}
+	free(out);
+	free(url);
+	free(ref);
+	return NULL;
+}
+
+/* The git server's refs/dgit/CSUITE into the tracking ref: arch_tip. */
+static const struct dgit_error *
+fetch_git_only(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	char *url = NULL, *lrref = NULL, *spec = NULL;
+
+	if ((err = git_url(&url, p, 0)) ||
+	    (err = dgit_history_tracking_ref(&lrref, p->csuite)))
+		goto done;
+	if (asprintf(&spec, "+refs/dgit/%s:%s", p->csuite, lrref) < 0) {
+		spec = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	{
+		const char *argv[] = { "git", "fetch", "-q", "--no-tags", url,
+		    spec, NULL };
+
+		if ((err = run_tool(p, argv, git_repository_workdir(p->repo))))
+			goto done;
+	}
+	if (git_reference_name_to_id(&p->arch_tip, p->repo, lrref) != 0)
+		err = dgit_error_git("cannot read '%s'", lrref);
+done:
+	free(url);
+	free(lrref);
+	free(spec);
+	return err;
+}
+
 /* The archive's view: the suite's codename, the package's version. */
 static const struct dgit_error *
 query_archive(struct dgit_pushsource *p)
@@ -187,6 +260,9 @@ query_archive(struct dgit_pushsource *p)
 		    "for '%s', not '%s'; push to the suite the changelog "
 		    "names, or change it (dch -r -D %s) and commit",
 		    clsuite, p->o->suite, p->o->suite);
+	else if (p->asrc == NULL && !p->o->new_pkg &&
+	    ((err = git_server_has_suite(&p->git_only, p)) || p->git_only))
+		;
 	else if (p->asrc == NULL && !p->o->new_pkg)
 		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "package '%s' "
 		    "is not in %s (%s): package appears to be new in this "
@@ -227,6 +303,19 @@ check_history(struct dgit_pushsource *p)
 
 	if (git_reference_name_to_id(&p->head, p->repo, "HEAD") != 0)
 		return dgit_error_git("cannot read HEAD");
+	if (p->asrc == NULL && p->git_only && !p->o->dry_run) {
+		/* the git server's suite is ahead of the archive's */
+		if ((err = fetch_git_only(p)) || (err = dgit_history_descends(
+		    &ff, p->repo, &p->head, &p->arch_tip)))
+			return err;
+		if (ff || p->o->not_ff)
+			return NULL;
+		return dgit_error_fmt(DGIT_ERR_USAGE, "HEAD is not a "
+		    "descendant of the dgit git server's refs/dgit/%s (a push "
+		    "the archive has not yet); merge it, or pass "
+		    "--deliberately-not-fast-forward if the server permits "
+		    "it", p->csuite);
+	}
 	if (p->asrc == NULL)
 		return NULL;
 	if (!p->o->dry_run) {
@@ -850,7 +939,8 @@ push_to_server(struct dgit_pushsource *p)
 	argv[n] = NULL;
 	dgit_msg(p->o->info, p->o->info_arg, "pushing to %s", p->push_url);
 	if ((err = run_tool(p, argv, git_repository_workdir(p->repo))))
-		err = dgit_error_wrap(err, "git push to '%s' failed; fix the "
+		err = dgit_error_wrap(err, "Push failed, while updating the "
+		    "remote git repository: git push to '%s' failed; fix the "
 		    "problem and run this again: the tags and signed files "
 		    "are kept and will be reused", p->push_url);
 done:
