@@ -81,6 +81,8 @@ report(const struct dgit_pushsource_result *r)
 		printf("dgit ok: pushed and uploaded %s\n", r->version);
 }
 
+#define DPUT_OPTS_MAX 32
+
 static const struct dgit_error *
 do_push(struct push *p)
 {
@@ -88,6 +90,7 @@ do_push(struct push *p)
 	struct dgit_pushsource *ps = NULL;
 	struct dgit_pushsource_opts o;
 	struct dgit_pushsource_result r;
+	const char *dput_opts[DPUT_OPTS_MAX];
 
 	if ((err = dgit_pushsource_new(&ps, p->ctx->repo, p->ctx->cfg,
 	    dgit_opts.distro)) ||
@@ -110,6 +113,9 @@ do_push(struct push *p)
 	o.damp_run = dgit_opts.damp_run;
 	o.quiet = dgit_opts.quiet;
 	o.dgit_version = DGIT_VERSION;
+	o.dput = dgit_tool_program("dput");
+	o.ndput_opts = dgit_tool_options(dput_opts, DPUT_OPTS_MAX, "dput");
+	o.dput_opts = dput_opts;
 	o.env = (struct dgit_pushsource_env){ env_archive, env_fetch, p };
 	o.info = common_say_cb;
 	o.debug = common_info_cb;

@@ -52,4 +52,31 @@ const struct dgit_error *dgit_aq_find_source(
     const struct dgit_archive_opts *o, const char *url, const char *suite,
     const char *package);
 
+/*
+ * What the archive says of one package in one suite, by the distro's
+ * archive-query method: through the JSON service when o->aq_url is set
+ * (dummycatapi:, ftpmasterapi:), else through the suite's signed Release
+ * and Sources (dgit_archive.h), the way every other method's answer is
+ * checked here.  Fetch and push-source both ask this.
+ */
+struct dgit_aq_lookup {
+	char *csuite;              /* the suite's canonical name (codename) */
+	char *name;                /* its other name (Suite), or NULL */
+	struct dgit_archive_source *src;   /* NULL: the package is not in
+	                                      the suite */
+	char *absent;              /* src NULL: the message saying so */
+	char *skew;                /* archive skew warning, or NULL */
+};
+
+/*
+ * Fill *out (every member caller-owned: dgit_aq_lookup_release).  A
+ * suite the archive lacks is an error (DGIT_ERR_NOT_FOUND, *out left
+ * empty); a package the suite lacks is not: out->src is NULL and
+ * out->absent says why.
+ */
+const struct dgit_error *dgit_aq_lookup(struct dgit_aq_lookup *out,
+    const struct dgit_archive_opts *o, const char *suite,
+    const char *package);
+void dgit_aq_lookup_release(struct dgit_aq_lookup *l);
+
 #endif

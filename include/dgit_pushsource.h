@@ -49,6 +49,9 @@ struct dgit_pushsource_opts {
 	int dry_run, damp_run;     /* -n: check only; -L: sign only */
 	int quiet;                 /* tools' output to /dev/null */
 	const char *dgit_version;
+	const char *dput;          /* --dput=PROGRAM, or NULL: "dput" */
+	const char *const *dput_opts;   /* --dput:OPTION, before the host */
+	size_t ndput_opts;
 	struct dgit_pushsource_env env;
 	void (*info)(void *arg, const char *msg);   /* progress lines */
 	void (*debug)(void *arg, const char *msg);  /* the build's detail */

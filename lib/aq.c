@@ -121,8 +121,9 @@ done:
 	return err;
 }
 
-const struct dgit_error *
-dgit_aq_canon_suite(char **out, const struct dgit_archive_opts *o,
+/* The suite's codename and (when the answer has one) its name. */
+static const struct dgit_error *
+suites_find(char **out, char **name_out, const struct dgit_archive_opts *o,
     const char *url, const char *suite)
 {
 	const struct dgit_error *err;
@@ -130,6 +131,8 @@ dgit_aq_canon_suite(char **out, const struct dgit_archive_opts *o,
 	size_t i;
 
 	*out = NULL;
+	if (name_out)
+		*name_out = NULL;
 	if ((err = query(&j, o, url, "suites")))
 		return err;
 	if (j->type != DGIT_JSON_ARRAY) {
@@ -153,6 +156,12 @@ dgit_aq_canon_suite(char **out, const struct dgit_archive_opts *o,
 		    (name && strcmp(name, suite) == 0)) {
 			if ((*out = strdup(code)) == NULL)
 				err = dgit_error(DGIT_ERR_NOMEM);
+			else if (name_out && name &&
+			    (*name_out = strdup(name)) == NULL) {
+				free(*out);
+				*out = NULL;
+				err = dgit_error(DGIT_ERR_NOMEM);
+			}
 			goto done;
 		}
 	}
@@ -161,6 +170,13 @@ dgit_aq_canon_suite(char **out, const struct dgit_archive_opts *o,
 done:
 	dgit_json_free(j);
 	return err;
+}
+
+const struct dgit_error *
+dgit_aq_canon_suite(char **out, const struct dgit_archive_opts *o,
+    const char *url, const char *suite)
+{
+	return suites_find(out, NULL, o, url, suite);
 }
 
 /* Perl dgit's rules for the answer's fields. */
@@ -393,5 +409,79 @@ done:
 	free(ents);
 	dgit_json_free(j);
 	free(rel);
+	return err;
+}
+
+void
+dgit_aq_lookup_release(struct dgit_aq_lookup *l)
+{
+	free(l->csuite);
+	free(l->name);
+	dgit_archive_source_free(l->src);
+	free(l->absent);
+	free(l->skew);
+	memset(l, 0, sizeof *l);
+}
+
+/* Through the JSON query service. */
+static const struct dgit_error *
+lookup_json(struct dgit_aq_lookup *l, const struct dgit_archive_opts *o,
+    const char *suite, const char *package)
+{
+	const struct dgit_error *err;
+
+	if ((err = suites_find(&l->csuite, &l->name, o, o->aq_url, suite)))
+		return err;
+	return dgit_aq_find_source(&l->src, &l->skew, o, o->aq_url, suite,
+	    package);
+}
+
+/* Through the suite's signed Release and its Sources. */
+static const struct dgit_error *
+lookup_release(struct dgit_aq_lookup *l, const struct dgit_archive_opts *o,
+    const char *suite, const char *package)
+{
+	const struct dgit_error *err;
+	struct dgit_archive_release *rel = NULL;
+	const char *code, *name;
+
+	if ((err = dgit_archive_release_open(&rel, o, suite)))
+		return err;
+	code = dgit_archive_release_codename(rel);
+	name = dgit_archive_release_suite(rel);
+	if (code == NULL || *code == '\0') {
+		code = name;
+		name = NULL;
+	}
+	if (code == NULL || *code == '\0')
+		code = suite;
+	if ((l->csuite = strdup(code)) == NULL ||
+	    (name && *name && (l->name = strdup(name)) == NULL))
+		err = dgit_error(DGIT_ERR_NOMEM);
+	else
+		err = dgit_archive_find_source(&l->src, o, rel, package, NULL);
+	dgit_archive_release_free(rel);
+	return err;
+}
+
+const struct dgit_error *
+dgit_aq_lookup(struct dgit_aq_lookup *out, const struct dgit_archive_opts *o,
+    const char *suite, const char *package)
+{
+	const struct dgit_error *err;
+	int suite_known;
+
+	memset(out, 0, sizeof *out);
+	err = o->aq_url ? lookup_json(out, o, suite, package) :
+	    lookup_release(out, o, suite, package);
+	suite_known = out->csuite != NULL;
+	if (err && err->code == DGIT_ERR_NOT_FOUND && suite_known &&
+	    out->src == NULL) {
+		if ((out->absent = strdup(err->msg)) != NULL)
+			return NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+	}
+	if (err)
+		dgit_aq_lookup_release(out);
 	return err;
 }

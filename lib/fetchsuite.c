@@ -179,50 +179,33 @@ struct fetch {
 	git_oid tree;              /* the import's tree */
 };
 
-/* The suite's Release and the package's entry in it. */
+/* The suite's canonical name and the package's entry in it. */
 static const struct dgit_error *
 fetch_find(struct fetch *f)
 {
 	const struct dgit_error *err;
-	const char *csuite;
-	char *skew = NULL;
+	struct dgit_aq_lookup l;
 
 	say(f->o, "fetching %s from %s", f->o->package, f->o->suite);
-	if (f->o->archive->aq_url != NULL) {
-		err = dgit_aq_canon_suite(&f->out->csuite, f->o->archive,
-		    f->o->archive->aq_url, f->o->suite);
-		if (err == NULL)
-			err = dgit_history_tracking_ref(&f->lrref,
-			    f->out->csuite);
-		if (err == NULL)
-			err = dgit_aq_find_source(&f->src, &skew,
-			    f->o->archive, f->o->archive->aq_url, f->o->suite,
-			    f->o->package);
-		if (skew != NULL)
-			say(f->o, "%s", skew);
-		free(skew);
-		if (err == NULL &&
-		    (f->out->version = strdup(f->src->version)) == NULL)
-			err = dgit_error(DGIT_ERR_NOMEM);
+	if ((err = dgit_aq_lookup(&l, f->o->archive, f->o->suite,
+	    f->o->package)))
 		return err;
+	if (l.skew != NULL)
+		say(f->o, "%s", l.skew);
+	f->out->csuite = l.csuite;
+	l.csuite = NULL;
+	if ((err = dgit_history_tracking_ref(&f->lrref, f->out->csuite)))
+		;
+	else if (l.src == NULL)
+		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "%s", l.absent);
+	else if ((f->out->version = strdup(l.src->version)) == NULL)
+		err = dgit_error(DGIT_ERR_NOMEM);
+	else {
+		f->src = l.src;
+		l.src = NULL;
 	}
-	err = dgit_archive_release_open(&f->rel, f->o->archive, f->o->suite);
-	if (err)
-		return err;
-	csuite = dgit_archive_release_codename(f->rel);
-	if (csuite == NULL || *csuite == '\0')
-		csuite = dgit_archive_release_suite(f->rel);
-	if ((f->out->csuite = strdup(csuite)) == NULL)
-		return dgit_error(DGIT_ERR_NOMEM);
-	if ((err = dgit_history_tracking_ref(&f->lrref, csuite)))
-		return err;
-	err = dgit_archive_find_source(&f->src, f->o->archive, f->rel,
-	    f->o->package, NULL);
-	if (err)
-		return err;
-	if ((f->out->version = strdup(f->src->version)) == NULL)
-		return dgit_error(DGIT_ERR_NOMEM);
-	return NULL;
+	dgit_aq_lookup_release(&l);
+	return err;
 }
 
 /* Download into the repository's private directory; read the .dsc. */

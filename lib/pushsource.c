@@ -16,6 +16,7 @@
 
 #include <git2.h>
 
+#include "dgit_aq.h"
 #include "dgit_changelog.h"
 #include "dgit_config.h"
 #include "dgit_dsc.h"
@@ -46,8 +47,10 @@ struct dgit_pushsource {
 	struct dgit_changelog *cl;
 	const struct dgit_changelog_entry *ce;
 	const struct dgit_archive_opts *ao;   /* the program's */
-	struct dgit_archive_release *rel;
 	struct dgit_archive_source *asrc;   /* NULL: not in the suite */
+	int git_only;              /* not in the suite, but the git server
+	                              has refs/dgit/CSUITE (an upload not
+	                              yet in the archive) */
 	const char *distro;        /* as used for access */
 	const char *nomdistro;     /* nominal, in tags and the Dgit: field */
 	char *csuite;
@@ -159,42 +162,114 @@ git_url(char **out, struct dgit_pushsource *p, int push)
 	return NULL;
 }
 
+static const struct dgit_error *run_tool(const struct dgit_pushsource *p,
+    const char *const *argv, const char *cwd);
+
+/* Does the dgit git server have refs/dgit/CSUITE?  (dgit asks too.) */
+static const struct dgit_error *
+git_server_has_suite(int *have, struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	char *url = NULL, *ref = NULL, *out = NULL;
+	const char *check = dgit_config_get_distro(p->cfg, p->distro,
+	    "git-check");
+	struct dgit_run_opts ro;
+	size_t len;
+
+	*have = 0;
+	if (check && strcmp(check, "false") == 0)
+		return NULL;
+	if ((err = git_url(&url, p, 0)))
+		return err->code == DGIT_ERR_USAGE ? NULL : err;
+	if (asprintf(&ref, "refs/dgit/%s", p->csuite) < 0) {
+		free(url);
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	{
+		const char *argv[] = { "git", "ls-remote", url, ref, NULL };
+
+		memset(&ro, 0, sizeof ro);
+		ro.cwd = git_repository_workdir(p->repo);
+		ro.err = DGIT_RUN_OUT_NULL;
+		/* no repository there yet is "no" */
+		if (dgit_run_capture(&out, &len, argv, &ro, 1) == NULL)
+			*have = out != NULL && *out != '\0';
+	}
+	free(out);
+	free(url);
+	free(ref);
+	return NULL;
+}
+
+/* The git server's refs/dgit/CSUITE into the tracking ref: arch_tip. */
+static const struct dgit_error *
+fetch_git_only(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	char *url = NULL, *lrref = NULL, *spec = NULL;
+
+	if ((err = git_url(&url, p, 0)) ||
+	    (err = dgit_history_tracking_ref(&lrref, p->csuite)))
+		goto done;
+	if (asprintf(&spec, "+refs/dgit/%s:%s", p->csuite, lrref) < 0) {
+		spec = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	{
+		const char *argv[] = { "git", "fetch", "-q", "--no-tags", url,
+		    spec, NULL };
+
+		if ((err = run_tool(p, argv, git_repository_workdir(p->repo))))
+			goto done;
+	}
+	if (git_reference_name_to_id(&p->arch_tip, p->repo, lrref) != 0)
+		err = dgit_error_git("cannot read '%s'", lrref);
+done:
+	free(url);
+	free(lrref);
+	free(spec);
+	return err;
+}
+
 /* The archive's view: the suite's codename, the package's version. */
 static const struct dgit_error *
 query_archive(struct dgit_pushsource *p)
 {
 	const struct dgit_error *err;
 	const char *clsuite = p->ce->distributions[0];
+	struct dgit_aq_lookup l;
 	int cmp;
 
 	if ((err = p->o->env.archive(&p->ao, p->o->env.arg, clsuite,
 	    p->ce->package)))
 		return err;
-	if ((err = dgit_archive_release_open(&p->rel, p->ao, clsuite)))
+	if ((err = dgit_aq_lookup(&l, p->ao, clsuite, p->ce->package)))
 		return dgit_error_wrap(err, "cannot check suite '%s' of distro "
 		    "'%s'", clsuite, p->distro);
-	if ((p->csuite = strdup(dgit_archive_release_codename(p->rel) ?
-	    dgit_archive_release_codename(p->rel) : clsuite)) == NULL)
-		return dgit_error(DGIT_ERR_NOMEM);
+	p->csuite = l.csuite;
+	p->asrc = l.src;
+	l.csuite = NULL;
+	l.src = NULL;
+	if (l.skew)
+		dgit_msg(p->o->info, p->o->info_arg, "%s", l.skew);
 	if (p->o->suite && strcmp(p->o->suite, clsuite) != 0 &&
 	    strcmp(p->o->suite, p->csuite) != 0 &&
-	    !(dgit_archive_release_suite(p->rel) &&
-	    strcmp(p->o->suite, dgit_archive_release_suite(p->rel)) == 0))
-		return dgit_error_fmt(DGIT_ERR_USAGE, "debian/changelog is "
+	    !(l.name && strcmp(p->o->suite, l.name) == 0))
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "debian/changelog is "
 		    "for '%s', not '%s'; push to the suite the changelog "
 		    "names, or change it (dch -r -D %s) and commit",
 		    clsuite, p->o->suite, p->o->suite);
-	err = dgit_archive_find_source(&p->asrc, p->ao, p->rel,
-	    p->ce->package, NULL);
-	if (err && err->code == DGIT_ERR_NOT_FOUND) {
-		p->asrc = NULL;
-		if (!p->o->new_pkg)
-			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "package '%s' "
-			    "is not in %s (%s); if it is new there, use --new",
-			    p->ce->package, p->csuite, p->distro);
-		return NULL;
-	}
-	if (err)
+	else if (p->asrc == NULL && !p->o->new_pkg &&
+	    ((err = git_server_has_suite(&p->git_only, p)) || p->git_only))
+		;
+	else if (p->asrc == NULL && !p->o->new_pkg)
+		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "package '%s' "
+		    "is not in %s (%s): package appears to be new in this "
+		    "suite; if this is intentional, use --new",
+		    p->ce->package, p->csuite, p->distro);
+	dgit_aq_lookup_release(&l);
+	if (err || p->asrc == NULL)
 		return err;
 	if ((err = dgit_version_compare_checked(&cmp, p->asrc->version,
 	    p->ce->version)))
@@ -228,6 +303,19 @@ check_history(struct dgit_pushsource *p)
 
 	if (git_reference_name_to_id(&p->head, p->repo, "HEAD") != 0)
 		return dgit_error_git("cannot read HEAD");
+	if (p->asrc == NULL && p->git_only && !p->o->dry_run) {
+		/* the git server's suite is ahead of the archive's */
+		if ((err = fetch_git_only(p)) || (err = dgit_history_descends(
+		    &ff, p->repo, &p->head, &p->arch_tip)))
+			return err;
+		if (ff || p->o->not_ff)
+			return NULL;
+		return dgit_error_fmt(DGIT_ERR_USAGE, "HEAD is not a "
+		    "descendant of the dgit git server's refs/dgit/%s (a push "
+		    "the archive has not yet); merge it, or pass "
+		    "--deliberately-not-fast-forward if the server permits "
+		    "it", p->csuite);
+	}
 	if (p->asrc == NULL)
 		return NULL;
 	if (!p->o->dry_run) {
@@ -585,13 +673,180 @@ run_tool(const struct dgit_pushsource *p, const char *const *argv,
  * dgit-distro.DISTRO.git-create is "init-repo:PROGRAM", else as a plain
  * bare repository.
  */
+/*
+ * dgit's "ssh-cmd" git-check and git-create: a rune run on the git
+ * host through dgit-distro.DISTRO.ssh (a command with words is run by
+ * sh, as dgit does), in dgit-distro.DISTRO.git-path.  With out, its
+ * output is captured.
+ */
+static const struct dgit_error *
+ssh_rune(struct dgit_pushsource *p, const char *what, const char *rest,
+    char **out)
+{
+	const struct dgit_error *err;
+	const char *ssh = dgit_config_get_distro(p->cfg, p->distro, "ssh");
+	const char *host = dgit_config_get_distro(p->cfg, p->distro,
+	    "git-host");
+	const char *path = dgit_config_get_distro(p->cfg, p->distro,
+	    "git-path");
+	const char *user = dgit_config_get_distro(p->cfg, p->distro,
+	    "git-user-force");
+	char *uh = NULL, *rune = NULL, *shexec = NULL;
+	const char *argv[8];
+	struct dgit_run_opts ro;
+	size_t len;
+	int n = 0;
+
+	if (user == NULL || *user == '\0')
+		user = dgit_config_get_distro(p->cfg, p->distro, "username");
+	if (ssh == NULL || *ssh == '\0')
+		ssh = "ssh";
+	if (host == NULL || path == NULL)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "distro '%s' uses "
+		    "git-check or git-create 'ssh-cmd' but has no git-host "
+		    "and git-path; set dgit-distro.%s.git-host and "
+		    "dgit-distro.%s.git-path", p->distro, p->distro, p->distro);
+	if (!dgit_tag_package_name_ok(p->ce->package) ||
+	    strpbrk(path, "'\\\n") != NULL)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "cannot quote '%s' for "
+		    "the git host's shell; fix dgit-distro.%s.git-path",
+		    path, p->distro);
+	if (asprintf(&uh, "%s%s%s", user && *user ? user : "",
+	    user && *user ? "@" : "", host) < 0 ||
+	    asprintf(&rune, ": dgit %s %s %s ; set -e; cd '%s'; %s",
+	    p->distro, what, p->ce->package, path, rest) < 0) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	if (strpbrk(ssh, " \t\n") != NULL) {
+		if (asprintf(&shexec, "exec %s \"$@\"", ssh) < 0) {
+			shexec = NULL;
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		argv[n++] = "sh";
+		argv[n++] = "-ec";
+		argv[n++] = shexec;
+		argv[n++] = "x";
+	} else
+		argv[n++] = ssh;
+	argv[n++] = uh;
+	argv[n++] = rune;
+	argv[n] = NULL;
+	memset(&ro, 0, sizeof ro);
+	if (out)
+		err = dgit_run_capture(out, &len, argv, &ro, 1);
+	else
+		err = run_tool(p, argv, NULL);
+done:
+	free(uh);
+	free(rune);
+	free(shexec);
+	return err;
+}
+
+/* dgit's git-check "ssh-cmd": does the git host have the repository? */
+static const struct dgit_error *
+ssh_check(int *have, struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	char *out = NULL, rest[512];
+
+
+	snprintf(rest, sizeof rest, "if test -d %s.git; then echo 1; else "
+	    "echo 0; fi", p->ce->package);
+	err = ssh_rune(p, "git-check", rest, &out);
+	if (err == NULL && out != NULL && (strcmp(out, "0") == 0 ||
+	    strcmp(out, "1") == 0))
+		*have = out[0] == '1';
+	else if (err == NULL)
+		err = dgit_error_fmt(DGIT_ERR_PARSE, "the git host's answer "
+		    "to git-check of %s is '%.80s', not 0 or 1",
+		    p->ce->package, out ? out : "");
+	free(out);
+	return err;
+}
+
+/*
+ * dgit's git-check "url": does GIT-CHECK-URL/PACKAGE.SUFFIX (by default
+ * GIT-URL/PACKAGE.git) answer?  A 404 or missing file says no.
+ */
+static const struct dgit_error *
+url_check(int *have, struct dgit_pushsource *p)
+{
+	const struct dgit_error *err, *err2;
+	const char *base = dgit_config_get_distro(p->cfg, p->distro,
+	    "git-check-url");
+	const char *suffix = dgit_config_get_distro(p->cfg, p->distro,
+	    "git-check-suffix");
+	const char *tmp = getenv("TMPDIR");
+	char *url = NULL, *dir = NULL, *dest = NULL;
+	struct dgit_fetch_item it;
+
+	if (base == NULL)
+		base = dgit_config_get_distro(p->cfg, p->distro, "git-url");
+	if (suffix == NULL)
+		suffix = dgit_config_get_distro(p->cfg, p->distro,
+		    "git-suffix");
+	if (base == NULL)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "distro '%s' uses "
+		    "git-check 'url' but has no git-check-url; set "
+		    "dgit-distro.%s.git-check-url", p->distro, p->distro);
+	if (asprintf(&url, "%s/%s%s", base, p->ce->package,
+	    suffix ? suffix : ".git") < 0)
+		return dgit_error(DGIT_ERR_NOMEM);
+	if ((err = dgit_fs_mkdtemp(&dir, tmp && *tmp ? tmp : "/tmp",
+	    "dgit-check")))
+		goto done;
+	if (asprintf(&dest, "%s/answer", dir) < 0) {
+		dest = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	memset(&it, 0, sizeof it);
+	it.url = url;
+	it.dest = dest;
+	it.max_size = 1 << 20;
+	err = dgit_fetch_files(&p->ao->fetch, &it, 1);
+	*have = err == NULL;
+	if (err && err->code == DGIT_ERR_NOT_FOUND)
+		err = NULL;
+done:
+	if (dir && (err2 = dgit_fs_remove_tree(dir)) && err == NULL)
+		err = err2;
+	free(url);
+	free(dir);
+	free(dest);
+	return err;
+}
+
 static const struct dgit_error *
 ensure_server_repo(struct dgit_pushsource *p)
 {
 	const struct dgit_error *err = NULL;
-	const char *path, *how, *base;
+	const char *path, *how, *base, *check;
 	char *want = NULL;
 
+	check = dgit_config_get_distro(p->cfg, p->distro, "git-check");
+	how = dgit_config_get_distro(p->cfg, p->distro, "git-create");
+	if (check && (strcmp(check, "ssh-cmd") == 0 ||
+	    strcmp(check, "url") == 0)) {
+		int have = 0;
+
+		if ((err = strcmp(check, "url") == 0 ? url_check(&have, p) :
+		    ssh_check(&have, p)) || have)
+			return err;
+		/* as dgit: a package the archive has may have none yet */
+		if (how && strcmp(how, "ssh-cmd") == 0) {
+			char rest[512];
+
+			dgit_msg(p->o->info, p->o->info_arg, "creating %s on "
+			    "the dgit git server", p->ce->package);
+			snprintf(rest, sizeof rest, "cp -a _template %s.git",
+			    p->ce->package);
+			return ssh_rune(p, "git-create", rest, NULL);
+		}
+	}
 	if (strncmp(p->push_url, "file://", 7) != 0)
 		return NULL;
 	path = p->push_url + 7;
@@ -603,7 +858,6 @@ ensure_server_repo(struct dgit_pushsource *p)
 		    "dgit-distro.%s.git-url and run this again (the "
 		    "tags and signed files are kept)", path, p->ce->package,
 		    p->distro);
-	how = dgit_config_get_distro(p->cfg, p->distro, "git-create");
 	dgit_msg(p->o->info, p->o->info_arg, "creating %s on the dgit git "
 	    "server", path);
 	if (how == NULL || strcmp(how, "true") == 0) {
@@ -685,7 +939,8 @@ push_to_server(struct dgit_pushsource *p)
 	argv[n] = NULL;
 	dgit_msg(p->o->info, p->o->info_arg, "pushing to %s", p->push_url);
 	if ((err = run_tool(p, argv, git_repository_workdir(p->repo))))
-		err = dgit_error_wrap(err, "git push to '%s' failed; fix the "
+		err = dgit_error_wrap(err, "Push failed, while updating the "
+		    "remote git repository: git push to '%s' failed; fix the "
 		    "problem and run this again: the tags and signed files "
 		    "are kept and will be reused", p->push_url);
 done:
@@ -711,13 +966,15 @@ update_tracking(struct dgit_pushsource *p)
 	return err;
 }
 
+#define DPUT_MAX_OPTS 32
+
 static const struct dgit_error *
 upload(struct dgit_pushsource *p)
 {
 	const struct dgit_error *err;
 	const char *host = dgit_config_get_distro(p->cfg, p->distro,
 	    "upload-host");
-	const char *argv[5];
+	const char *argv[DPUT_MAX_OPTS + 5];
 	char *log = NULL;
 	int n = 0;
 	size_t l = strlen(p->changes_path);
@@ -737,7 +994,12 @@ upload(struct dgit_pushsource *p)
 			return NULL;
 	}
 	n = 0;
-	argv[n++] = "dput";
+	argv[n++] = p->o->dput ? p->o->dput : "dput";
+	if (p->o->ndput_opts > DPUT_MAX_OPTS)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "%zu --dput: options; "
+		    "at most %d can be given", p->o->ndput_opts, DPUT_MAX_OPTS);
+	for (size_t i = 0; i < p->o->ndput_opts; i++)
+		argv[n++] = p->o->dput_opts[i];
 	if (host)
 		argv[n++] = host;
 	argv[n++] = p->changes_path;
@@ -757,7 +1019,6 @@ dgit_pushsource_free(struct dgit_pushsource *p)
 	if (p == NULL)
 		return;
 	dgit_archive_source_free(p->asrc);
-	dgit_archive_release_free(p->rel);
 	dgit_changelog_free(p->cl);
 	dgit_dsc_free(p->dsc);
 	git_signature_free(p->clog_sig);

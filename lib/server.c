@@ -32,6 +32,7 @@
 #define REMOVED_TAGS_MAX (64u * 1024 * 1024)
 #define GATE_LOG_MAX (256u * 1024)
 #define LOCK_NAME "dgit-push.lock"
+#define GUARD_NAME "dgit-push.guard"
 
 struct strv {
 	char **v;
@@ -611,24 +612,49 @@ lock_owner(const char *path)
 	return pid;
 }
 
+/*
+ * The lock is taken and released under an flock(2) on GUARD_NAME, held
+ * only while this process looks at the lock: a lock being written is
+ * never read half-written (and taken for stale), and two pushes that
+ * both find a stale one cannot both take it.
+ */
+static int
+guard_take(const char *repo_path)
+{
+	char *path = NULL;
+	int fd;
+
+	if (asprintf(&path, "%s/%s", repo_path, GUARD_NAME) == -1)
+		return -1;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	free(path);
+	if (fd == -1)
+		return -1;
+	while (flock(fd, LOCK_EX) == -1)
+		if (errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+	return fd;
+}
+
 static const struct dgit_error *
 lock_take(const char *repo_path, const char *package, long owner)
 {
 	const struct dgit_error *err = NULL;
 	char *path = NULL, pidbuf[32];
-	int fd, tries;
+	int fd, guard;
 	long other;
 
 	if ((err = lock_path(&path, repo_path)))
 		return err;
-	for (tries = 0; tries < 2; tries++) {
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd != -1)
-			break;
-		if (errno != EEXIST) {
-			err = dgit_error_from_errno("cannot create '%s'", path);
-			goto done;
-		}
+	if ((guard = guard_take(repo_path)) == -1) {
+		err = dgit_error_from_errno("cannot take the push lock of '%s'",
+		    repo_path);
+		goto done;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd == -1 && errno == EEXIST) {
 		other = lock_owner(path);
 		if (other > 0 && other != owner &&
 		    (kill((pid_t)other, 0) == 0 || errno != ESRCH)) {
@@ -639,10 +665,10 @@ lock_take(const char *repo_path, const char *package, long owner)
 		}
 		/* Stale (its receive-pack is gone) or ours: take it over. */
 		unlink(path);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	}
 	if (fd == -1) {
-		err = dgit_error_fmt(DGIT_ERR_EXISTS, "cannot take the push "
-		    "lock '%s'; try again", path);
+		err = dgit_error_from_errno("cannot create '%s'", path);
 		goto done;
 	}
 	snprintf(pidbuf, sizeof pidbuf, "%ld\n", owner);
@@ -654,6 +680,8 @@ lock_take(const char *repo_path, const char *package, long owner)
 	}
 	close(fd);
 done:
+	if (guard != -1)
+		close(guard);
 	free(path);
 	return err;
 }
@@ -662,11 +690,15 @@ static void
 lock_release(const char *repo_path, long owner)
 {
 	char *path = NULL;
+	int guard;
 
 	if (lock_path(&path, repo_path))
 		return;
+	guard = guard_take(repo_path);
 	if (lock_owner(path) == owner)
 		unlink(path);
+	if (guard != -1)
+		close(guard);
 	free(path);
 }
 
