@@ -170,7 +170,6 @@ struct fetch {
 	const struct dgit_fetchsuite_opts *o;
 	git_repository *repo;
 	struct dgit_fetchsuite_result *out;
-	struct dgit_archive_release *rel;
 	struct dgit_archive_source *src;
 	struct dgit_archive_download *dl;
 	struct dgit_dsc *dsc;
@@ -197,7 +196,8 @@ fetch_find(struct fetch *f)
 	if ((err = dgit_history_tracking_ref(&f->lrref, f->out->csuite)))
 		;
 	else if (l.src == NULL)
-		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "%s", l.absent);
+		err = dgit_error_cfmt(DGIT_ECLASS_NO_PACKAGE,
+		    DGIT_ERR_NOT_FOUND, "%s", l.absent);
 	else if ((f->out->version = strdup(l.src->version)) == NULL)
 		err = dgit_error(DGIT_ERR_NOMEM);
 	else {
@@ -352,7 +352,6 @@ dgit_fetchsuite(struct dgit_fetchsuite_result *out, git_repository *repo,
 	dgit_dsc_free(f.dsc);
 	dgit_archive_download_free(f.dl);
 	dgit_archive_source_free(f.src);
-	dgit_archive_release_free(f.rel);
 	if (err)
 		dgit_fetchsuite_result_release(out);
 	return err;
