@@ -2,6 +2,7 @@
  * dgit local-archive init DIR [--distro NAME] [--suite SUITE]... [--key KEYID]
  * dgit local-archive process DIR
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +182,60 @@ done:
 	return err;
 }
 
+/* serve DIR [--port N] [--bind ADDR] */
+static const struct dgit_error *
+la_serve(struct dgit_cmd_ctx *ctx, int argc, char **argv)
+{
+	char dir[PATH_MAX], *end;
+	const char *addr = "127.0.0.1", *d = NULL;
+	unsigned long port = 8080;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *v = NULL;
+
+		if (strcmp(argv[i], "--port") == 0 ||
+		    strcmp(argv[i], "--bind") == 0) {
+			if (i + 1 >= argc)
+				return dgit_usage_error(ctx, "%s needs a "
+				    "value", argv[i]);
+			v = argv[i + 1];
+		} else if (strncmp(argv[i], "--port=", 7) == 0 ||
+		    strncmp(argv[i], "--bind=", 7) == 0)
+			v = argv[i] + 7;
+		if (v == NULL) {
+			if (argv[i][0] == '-' || d != NULL)
+				return dgit_usage_error(ctx, "serve: "
+				    "unexpected '%s'", argv[i]);
+			d = argv[i];
+			continue;
+		}
+		if (strncmp(argv[i], "--port", 6) == 0) {
+			errno = 0;
+			port = strtoul(v, &end, 10);
+			if (errno || end == v || *end || port == 0 ||
+			    port > 65535)
+				return dgit_usage_error(ctx, "--port: '%s' is "
+				    "not a port number", v);
+		} else
+			addr = v;
+		if (argv[i][6] == '\0')
+			i++;
+	}
+	if (d == NULL)
+		return dgit_usage_error(ctx, "serve needs the archive's "
+		    "directory");
+	if (absdir(dir, sizeof dir, d) != 0)
+		return dgit_usage_error(ctx, "bad directory");
+	if (!dgit_opts.quiet)
+		fprintf(stderr, "%s: serving %s/public on http://%s:%lu/ "
+		    "(read-only; Ctrl-C stops)\n  apt: deb-src "
+		    "[signed-by=%s/archive-keyring.gpg] http://%s:%lu/ "
+		    "unstable main\n", dgit_opts.prog, dir, addr, port, dir,
+		    addr, port);
+	return dgit_localarchive_serve(dir, addr, (unsigned)port);
+}
+
 const struct dgit_error *
 cmd_local_archive(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 {
@@ -199,6 +254,6 @@ cmd_local_archive(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 		return dgit_localarchive_process(dir);
 	}
 	if (strcmp(argv[1], "serve") == 0)
-		return dgit_not_implemented(ctx);
+		return la_serve(ctx, argc - 1, argv + 1);
 	return dgit_usage_error(ctx, "unknown subcommand '%s'", argv[1]);
 }

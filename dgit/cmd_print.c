@@ -9,6 +9,7 @@
 #include "dgit.h"
 #include "dgit_config.h"
 #include "dgit_distro.h"
+#include "dgit_aq.h"
 
 static const struct option no_options[] = {
 	{ NULL, 0, NULL, 0 }
@@ -82,4 +83,36 @@ cmd_version(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 		return err;
 	printf("dgit version %s\n", DGIT_VERSION);
 	return NULL;
+}
+
+/*
+ * dgit archive-api-query SUBPATH: the distro's archive query service's
+ * raw answer to SUBPATH (its archive-query-url joined with SUBPATH), as
+ * Perl dgit prints it; for ftpmasterapi: distros.
+ */
+const struct dgit_error *
+cmd_archive_api_query(struct dgit_cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct dgit_error *err;
+	struct common_archive a;
+	struct common_archive_flags flags = { 0 };
+	char *buf = NULL;
+	size_t len;
+	int i;
+
+	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec, NULL)))
+		return err;
+	if (argc - i != 1)
+		return dgit_usage_error(ctx, "need only 1 subpath argument");
+	flags.no_cache = 1;
+	err = common_archive_init(&a, ctx->cfg, "DGIT-API-QUERY-CMD", NULL,
+	    &flags);
+	if (err == NULL)
+		err = dgit_aq_query_raw(&buf, &len, &a.opts, argv[i]);
+	common_archive_release(&a);
+	if (err == NULL && (fwrite(buf, 1, len, stdout) != len ||
+	    fflush(stdout) != 0))
+		err = dgit_error_from_errno("cannot write the answer");
+	free(buf);
+	return err;
 }

@@ -129,6 +129,8 @@ static const struct dgit_cmd commands[] = {
 	  CMD_DRY_RUN, "", "print the options that make dpkg-source leave "
 	  ".git out", NULL },
 	{ "version", cmd_version, CMD_DRY_RUN, "", "print the version", NULL },
+	{ "archive-api-query", cmd_archive_api_query, 0, "SUBPATH",
+	  "print the archive query service's answer to SUBPATH", NULL },
 	{ "local-archive", cmd_local_archive, 0,
 	  "init DIR [--distro NAME] [--suite SUITE]... [--key KEYID] | "
 	  "process DIR | serve DIR [--port N]",

@@ -79,4 +79,14 @@ const struct dgit_error *dgit_aq_lookup(struct dgit_aq_lookup *out,
     const char *package);
 void dgit_aq_lookup_release(struct dgit_aq_lookup *l);
 
+/*
+ * The service's raw answer to URL/subpath (o->aq_url; DGIT_ERR_USAGE of
+ * class config when the distro has none), as `dgit archive-api-query`
+ * prints it.  subpath is checked: [-+._%/0-9a-zA-Z] in components that
+ * are not empty, "." or "..".  *out is caller-owned, *len bytes
+ * (NUL-terminated too), at most DGIT_AQ_MAX.
+ */
+const struct dgit_error *dgit_aq_query_raw(char **out, size_t *len,
+    const struct dgit_archive_opts *o, const char *subpath);
+
 #endif

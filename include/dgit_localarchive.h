@@ -61,4 +61,15 @@ const struct dgit_error *dgit_localarchive_init(
  */
 const struct dgit_error *dgit_localarchive_process(const char *dir);
 
+/*
+ * Serve DIR's published archive (DIR/public only: not its keys, the git
+ * server or reprepro's state) read-only over HTTP on addr:port, with
+ * Python's http.server (GET and HEAD; it resolves no path outside the
+ * directory), until it is interrupted.  addr is an IPv4 or IPv6
+ * address; port 1-65535.  DGIT_ERR_USAGE when DIR is not a local
+ * archive; DGIT_ERR_NOT_FOUND when python3 is not installed.
+ */
+const struct dgit_error *dgit_localarchive_serve(const char *dir,
+    const char *addr, unsigned port);
+
 #endif

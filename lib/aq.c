@@ -121,6 +121,56 @@ done:
 	return err;
 }
 
+/* A query path: [-+._%/0-9a-zA-Z], no empty, "." or ".." component. */
+static int
+subpath_ok(const char *s)
+{
+	const char *c;
+
+	if (*s == '\0' || *s == '/')
+		return 0;
+	for (c = s; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+		    (*c >= 'A' && *c <= 'Z') || strchr("-+._%/", *c)))
+			return 0;
+	for (c = s; *c; ) {
+		size_t n = strcspn(c, "/");
+
+		if (n == 0 || (n == 1 && c[0] == '.') ||
+		    (n == 2 && c[0] == '.' && c[1] == '.'))
+			return 0;
+		c += n;
+		if (*c == '/')
+			c++;
+	}
+	return 1;
+}
+
+const struct dgit_error *
+dgit_aq_query_raw(char **out, size_t *len, const struct dgit_archive_opts *o,
+    const char *subpath)
+{
+	const struct dgit_error *err;
+	char *full = NULL;
+
+	*out = NULL;
+	*len = 0;
+	if (o->aq_url == NULL)
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_USAGE,
+		    "this distro has no archive query service; set "
+		    "dgit-distro.DISTRO.archive-query to ftpmasterapi: and "
+		    "archive-query-url");
+	if (!subpath_ok(subpath))
+		return dgit_error_fmt(DGIT_ERR_USAGE, "archive query path "
+		    "'%s' is not of the form 'suites' or "
+		    "'dsc_in_suite/SUITE/PACKAGE'", subpath);
+	if ((err = join_url(&full, o->aq_url, subpath)))
+		return err;
+	err = get_url(out, len, &o->fetch, full, NULL, DGIT_AQ_MAX);
+	free(full);
+	return err;
+}
+
 /* The suite's codename and (when the answer has one) its name. */
 static const struct dgit_error *
 suites_find(char **out, char **name_out, const struct dgit_archive_opts *o,

@@ -350,3 +350,33 @@ dgit_localarchive_process(const char *dir)
 		    "init", dir, conf);
 	return reprepro(dir, args);
 }
+
+const struct dgit_error *
+dgit_localarchive_serve(const char *dir, const char *addr, unsigned port)
+{
+	char pub[4096], conf[4096], portstr[16];
+	struct stat st;
+	const char *argv[] = { "python3", "-m", "http.server", "--bind", addr,
+	    "--directory", pub, portstr, NULL };
+	struct dgit_run_opts ro;
+	const char *a;
+
+	if (port == 0 || port > 65535)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "port %u is not "
+		    "1-65535", port);
+	for (a = addr; *a; a++)
+		if (!strchr("0123456789abcdefABCDEF.:", *a))
+			return dgit_error_fmt(DGIT_ERR_USAGE, "'%s' is not an "
+			    "IP address", addr);
+	snprintf(pub, sizeof pub, "%s/public", dir);
+	snprintf(conf, sizeof conf, "%s/reprepro/conf/distributions", dir);
+	if (*addr == '\0' || stat(pub, &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    access(conf, F_OK) != 0)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "'%s' is not a local "
+		    "archive (no public/ or reprepro/conf/distributions); make "
+		    "one with dgit local-archive init", dir);
+	snprintf(portstr, sizeof portstr, "%u", port);
+	memset(&ro, 0, sizeof ro);
+	ro.in = DGIT_RUN_IN_NULL;
+	return dgit_run(NULL, argv, &ro);
+}
