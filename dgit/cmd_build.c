@@ -16,6 +16,7 @@
 
 #include "buildopts.h"
 #include "common.h"
+#include "dgit_aq.h"
 #include "dgit.h"
 #include "dgit_archive.h"
 #include "dgit_buf.h"
@@ -258,8 +259,7 @@ since_version(struct bcmd *c)
 	const struct dgit_error *err;
 	struct common_archive a;
 	struct common_archive_flags af;
-	struct dgit_archive_release *rel = NULL;
-	struct dgit_archive_source *src = NULL;
+	struct dgit_aq_lookup l;
 	const char *v = c->since;
 
 	if (v == NULL && c->b.no_check_archive)
@@ -267,22 +267,19 @@ since_version(struct bcmd *c)
 	if (v == NULL) {
 		memset(&af, 0, sizeof af);
 		memset(&a, 0, sizeof a);
+		memset(&l, 0, sizeof l);
 		if ((err = common_archive_init(&a, c->ctx->cfg, c->suite,
-		    c->package, &af)) == NULL &&
-		    (err = dgit_archive_release_open(&rel, &a.opts,
-		    c->suite)) == NULL)
-			err = dgit_archive_find_source(&src, &a.opts, rel,
-			    c->package, NULL);
+		    c->package, &af)) == NULL)
+			err = dgit_aq_lookup(&l, &a.opts, c->suite,
+			    c->package);
 		common_progress_done(&a);
-		if (err && err->code == DGIT_ERR_NOT_FOUND && rel) {
+		if (err == NULL && l.src == NULL) {
 			dgit_info("dgit: package seems new, not specifying "
 			    "-v<version>");
-			err = NULL;
-			v = "_";
 		} else if (err == NULL) {
 			dgit_info("dgit: changelog will contain changes since "
-			    "%s", src->version);
-			if (asprintf(&c->vopt, "-v%s", src->version) < 0) {
+			    "%s", l.src->version);
+			if (asprintf(&c->vopt, "-v%s", l.src->version) < 0) {
 				c->vopt = NULL;
 				err = dgit_error(DGIT_ERR_NOMEM);
 			}
@@ -290,8 +287,7 @@ since_version(struct bcmd *c)
 			err = dgit_error_wrap(err, "archive query failed "
 			    "(queried because --since-version was not given; "
 			    "give it, or --no-check-archive)");
-		dgit_archive_source_free(src);
-		dgit_archive_release_free(rel);
+		dgit_aq_lookup_release(&l);
 		common_archive_release(&a);
 		return err;
 	}

@@ -27,6 +27,9 @@ no_opt(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
 static const struct common_optspec optspec = {
 	"", no_options, 0, 0, no_opt
 };
+static const struct common_optspec one_optspec = {
+	"", no_options, 0, 1, no_opt
+};
 
 /* The dpkg-source options dgit passes so that .git is left out. */
 #define DPKG_SOURCE_IGNORES "-i(?:^|/)\\.git(?:/|$) -I.git"
@@ -100,7 +103,8 @@ cmd_archive_api_query(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	size_t len;
 	int i;
 
-	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec, NULL)))
+	if ((err = common_parse_options(&i, ctx, argc, argv, &one_optspec,
+	    NULL)))
 		return err;
 	if (argc - i != 1)
 		return dgit_usage_error(ctx, "need only 1 subpath argument");
