@@ -9,7 +9,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <git2.h>
 
@@ -17,6 +21,8 @@
 #include "dgit.h"
 #include "dgit_config.h"
 #include "dgit_distro.h"
+#include "dgit_dsc.h"
+#include "dgit_fs.h"
 #include "dgit_import.h"
 #include "dgit_importdsc.h"
 
@@ -151,6 +157,98 @@ take_operands(struct dgit_importdsc_opts *o, char **refname,
 	return NULL;
 }
 
+/* dgit refuses a .dsc named by a relative path that is not above the
+ * working tree: its files would be linked from inside it. */
+static const struct dgit_error *
+check_dsc_place(const char *dscpath)
+{
+	const char *p = dscpath;
+
+	if (*p == '/')
+		return NULL;
+	while (p[0] == '.' && p[1] == '/')
+		p += 2;
+	if (strncmp(p, "../", 3) == 0)
+		return NULL;
+	return dgit_error_fmt(DGIT_ERR_USAGE, "cannot import %s which seems "
+	    "to be inside working tree!", dscpath);
+}
+
+/*
+ * As dgit does before an import: each file of the .dsc that the build
+ * products directory (dgit.default.build-products-dir, default "..",
+ * from the working tree's top) lacks becomes a symlink there to the
+ * file beside the .dsc, so that builds find the origs.  Symlinks are
+ * absolute (dgit makes them relative when both paths are).
+ */
+static const struct dgit_error *
+link_dsc_files(struct dgit_cmd_ctx *ctx, const char *dscpath)
+{
+	const struct dgit_error *err;
+	const char *top = git_repository_workdir(ctx->repo), *v;
+	char dscdir[PATH_MAX], topabs[PATH_MAX], bpd[PATH_MAX];
+	char here[PATH_MAX], there[PATH_MAX], *buf = NULL, *slash;
+	struct dgit_dsc *dsc = NULL;
+	struct stat st;
+	size_t len, i;
+
+	if (top == NULL)
+		return NULL;
+	v = dgit_config_get(ctx->cfg, "dgit.default.build-products-dir");
+	if (v == NULL || *v == '\0')
+		v = "..";
+	if (snprintf(dscdir, sizeof dscdir, "%s", dscpath) >=
+	    (int)sizeof dscdir)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "path too long");
+	slash = strrchr(dscdir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		strcpy(dscdir, ".");
+	if (realpath(slash ? dscdir : ".", dscdir) == NULL ||
+	    realpath(top, topabs) == NULL)
+		return dgit_error_from_errno("cannot resolve '%s'", dscpath);
+	if (snprintf(bpd, sizeof bpd, "%s%s%s", v[0] == '/' ? "" : topabs,
+	    v[0] == '/' ? "" : "/", v) >= (int)sizeof bpd)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "path too long");
+	if ((err = dgit_fs_read_file(&buf, &len, dscpath, DGIT_DSC_MAX)) ||
+	    (err = dgit_dsc_parse(&dsc, buf, len, dscpath)))
+		goto done;
+	for (i = 0; i < dsc->nfiles; i++) {
+		const char *f = dsc->files[i].name;
+
+		if (snprintf(here, sizeof here, "%s/%s", bpd, f) >=
+		    (int)sizeof here || snprintf(there, sizeof there, "%s/%s",
+		    dscdir, f) >= (int)sizeof there) {
+			err = dgit_error_fmt(DGIT_ERR_USAGE, "path too long");
+			goto done;
+		}
+		if (stat(here, &st) == 0)
+			continue;
+		if (errno != ENOENT || lstat(here, &st) == 0) {
+			err = dgit_error_from_errno("stat %s", here);
+			goto done;
+		}
+		if ((err = check_dsc_place(dscpath)))
+			goto done;
+		if (stat(there, &st) != 0) {
+			err = dgit_error_from_errno("import %s requires %s, "
+			    "but", dscpath, there);
+			goto done;
+		}
+		if (symlink(there, here) != 0) {
+			err = dgit_error_from_errno("symlink %s to %s", there,
+			    here);
+			goto done;
+		}
+		dgit_info("dgit: made symlink %s -> %s", here, there);
+	}
+done:
+	dgit_dsc_free(dsc);
+	free(buf);
+	return err;
+}
+
 const struct dgit_error *
 cmd_import_dsc(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 {
@@ -172,7 +270,8 @@ cmd_import_dsc(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	o.keyrings = (const char *const *)rings;
 	o.nkeyrings = nrings;
 	o.say = common_say_cb;
-	if ((err = dgit_importdsc_run(&commit, ctx->repo, &o)))
+	if ((err = link_dsc_files(ctx, o.dscpath)) ||
+	    (err = dgit_importdsc_run(&commit, ctx->repo, &o)))
 		goto done;
 	common_check_gitattrs(ctx->repo, &commit, "source tree");
 	git_oid_tostr(hex, sizeof hex, &commit);

@@ -38,8 +38,9 @@ test_expect_success 'a .git in a tarball is dropped with a warning naming it' '
 test_expect_success 'unsigned .dsc refused with --require-valid-signature' '
 	dsc=$(fixture_built plain) &&
 	sed -n "/^-----BEGIN PGP SIGNED/,/^\$/d; /^-----BEGIN PGP SIGNATURE/,\$d; p" "$dsc" >unsigned.dsc &&
+	# (earlier imports left symlinks to the fixtures here, as dgit does)
 	for f in $(sed -n "/^Files:/,/^[^ ]/p" unsigned.dsc | awk "NF == 3 { print \$3 }"); do
-		cp "$(dirname "$dsc")/$f" . || return 1
+		cp --remove-destination "$(dirname "$dsc")/$f" . || return 1
 	done &&
 	rm -rf repo && git init -q repo &&
 	(cd repo && test_must_fail "$DGIT" import-dsc --require-valid-signature ../unsigned.dsc new) 2>err &&
