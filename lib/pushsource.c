@@ -7,6 +7,7 @@
  * push that failed after signing can be run again and completes the
  * same upload.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1058,6 +1059,51 @@ dgit_pushsource_distro(const struct dgit_pushsource *p)
 	return p->distro;
 }
 
+/*
+ * push-built without -C: the one PKG_VER_*.changes in the bpd (a build's
+ * _source, _ARCH or _multi), as dgit looks for it.  NULL *out when none.
+ */
+static const struct dgit_error *
+find_changes(char **out, const char *bpd, const char *pkg, const char *nov)
+{
+	DIR *d;
+	struct dirent *e;
+	char *prefix = NULL;
+	size_t pl, n = 0;
+	const struct dgit_error *err = NULL;
+
+	*out = NULL;
+	if (asprintf(&prefix, "%s_%s_", pkg, nov) < 0)
+		return dgit_error(DGIT_ERR_NOMEM);
+	pl = strlen(prefix);
+	if ((d = opendir(bpd)) == NULL) {
+		free(prefix);
+		return NULL;
+	}
+	while ((e = readdir(d)) != NULL) {
+		size_t l = strlen(e->d_name);
+
+		if (l <= pl + 8 || strncmp(e->d_name, prefix, pl) != 0 ||
+		    strcmp(e->d_name + l - 8, ".changes") != 0 ||
+		    strchr(e->d_name + pl, '/'))
+			continue;
+		if (n++ == 0 && (*out = strdup(e->d_name)) == NULL) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			break;
+		}
+	}
+	closedir(d);
+	if (err == NULL && n > 1) {
+		free(*out);
+		*out = NULL;
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "failed to find unique "
+		    "changes file (looked for %s*.changes in %s); perhaps you "
+		    "need to use dgit -C", prefix, bpd);
+	}
+	free(prefix);
+	return err;
+}
+
 /* The names and paths of the .dsc and the .changes in the bpd. */
 static const struct dgit_error *
 file_names(struct dgit_pushsource *p)
@@ -1078,7 +1124,13 @@ file_names(struct dgit_pushsource *p)
 			p->changes_path = strdup(ch);
 		else if (asprintf(&p->changes_path, "%s/%s", bpd, ch) < 0)
 			p->changes_path = NULL;
-	} else if (asprintf(&p->changes_name, "%s_%s_source.changes",
+	} else if (p->o->built && (err = find_changes(&p->changes_name, bpd,
+	    p->ce->package, nov))) {
+		free(nov);
+		return err;
+	}
+	if (p->changes_name == NULL && !ch &&
+	    asprintf(&p->changes_name, "%s_%s_source.changes",
 	    p->ce->package, nov) < 0)
 		p->changes_name = NULL;
 	if (p->changes_path == NULL && p->changes_name && !ch &&
