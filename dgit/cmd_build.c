@@ -349,7 +349,12 @@ quilt_fixup(struct bcmd *c)
 	qo.info = common_info_cb;
 	if ((err = dgit_quiltfix_run(&r, c->ctx->repo, &head, &qo)))
 		return err;
-	if (r.quilt && r.needed) {
+	if (r.split || (r.quilt && c->b.split_view == DGIT_SPLIT_VIEW_ALWAYS)) {
+		/* the dgit view beside HEAD: the builder uses the tree */
+		if (c->b.dgit_view_save && (err = dgit_srcbuild_save_view(
+		    c->ctx->repo, c->b.dgit_view_save, &r.commit)))
+			return err;
+	} else if (r.quilt && r.needed) {
 		if ((err = dgit_quiltfix_update_head(c->ctx->repo, &head,
 		    &r.commit, "dgit quilt-fixup")))
 			return err;
@@ -368,9 +373,10 @@ prep_early(struct bcmd *c)
 {
 	const struct dgit_error *err;
 
-	if (c->b.quilt_mode >= DGIT_QUILT_GBP)
-		return dgit_usage_error(c->ctx, "--quilt=%s: the splitting "
-		    "quilt modes are not supported by the build commands yet",
+	if (c->b.split_view == DGIT_SPLIT_VIEW_NEVER &&
+	    c->b.quilt_mode >= DGIT_QUILT_GBP)
+		return dgit_usage_error(c->ctx, "--quilt=%s makes a split "
+		    "dgit view, but --split-view=never was given",
 		    dgit_quiltfix_mode_name(
 		    (enum dgit_quilt_mode)c->b.quilt_mode));
 	if ((err = read_changelog(c)) ||
@@ -396,6 +402,8 @@ build_source(struct dgit_srcbuild_result *r, struct bcmd *c)
 	so.quilt_mode = (enum dgit_quilt_mode)c->b.quilt_mode;
 	so.clean_mode = (enum dgit_clean_mode)c->b.clean_mode;
 	so.include_dirty = c->b.include_dirty;
+	so.split_view = (enum dgit_split_view)c->b.split_view;
+	so.dgit_view_save = c->b.dgit_view_save;
 	so.bpd = c->b.bpd;
 	so.dgit_version = DGIT_VERSION;
 	so.genchanges_opts = gc;

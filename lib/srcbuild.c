@@ -512,9 +512,7 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	qo.dgit_version = opts->dgit_version;
 	qo.info = opts->info;
 	qo.info_arg = opts->info_arg;
-	split = opts->quilt_mode >= DGIT_QUILT_GBP &&
-	    opts->quilt_mode != DGIT_QUILT_NOCHECK &&
-	    opts->quilt_mode != DGIT_QUILT_NOFIX;
+	split = opts->quilt_mode >= DGIT_QUILT_GBP;
 	if (split && opts->split_view == DGIT_SPLIT_VIEW_NEVER)
 		return dgit_error_fmt(DGIT_ERR_USAGE, "--quilt=%s makes a "
 		    "split dgit view, but --split-view=never was given; use "
