@@ -25,6 +25,7 @@
 #include "dgit_quiltfix.h"
 #include "dgit_run.h"
 #include "dgit_srcbuild.h"
+#include "dgit_version.h"
 
 #define ARGS_MAX 4096               /* builder options on one command line */
 #define TOOL_OPTS_MAX 256           /* --PROG:OPTION per tool */
@@ -265,6 +266,7 @@ since_version(struct bcmd *c)
 	struct dgit_archive_release *rel = NULL;
 	struct dgit_archive_source *src = NULL;
 	const char *v = c->since;
+	int cmp = 0;
 
 	if (v == NULL && c->b.no_check_archive)
 		return NULL;
@@ -283,6 +285,14 @@ since_version(struct bcmd *c)
 			    "-v<version>");
 			err = NULL;
 			v = "_";
+		} else if (err == NULL && !c->b.overwrite &&
+		    (err = dgit_version_compare_checked(&cmp, src->version,
+		    c->version)) == NULL && cmp >= 0) {
+			err = dgit_error_fmt(DGIT_ERR_USAGE, "version %s of %s "
+			    "is already in %s (the archive has %s); add a new "
+			    "changelog entry (dch -v), or pass --overwrite to "
+			    "build it anyway", c->version, c->package, c->suite,
+			    src->version);
 		} else if (err == NULL) {
 			dgit_info("dgit: changelog will contain changes since "
 			    "%s", src->version);

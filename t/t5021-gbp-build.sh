@@ -19,7 +19,7 @@ perl_dgit() {
 
 # fake builders on PATH record their argv, one per line, in args.NAME
 mkdir fakebin
-for b in git-buildpackage sbuild; do
+for b in git-buildpackage sbuild dpkg-buildpackage; do
 	cat >fakebin/$b <<-\FAKE
 	#!/bin/sh
 	f="$FAKE_LOG.$(basename "$0")"
@@ -95,6 +95,21 @@ test_expect_success 'dgit sbuild --quilt=gbp: the same sbuild command line as Pe
 	test "$(dsc_reference_tree w/hello_1.0-2.dsc)" = \
 	    "$(git -C w/hello rev-parse v^{tree})" &&
 	test_cmp before after
+'
+
+test_expect_success 'a build of the version the suite has is refused; --overwrite builds it' '
+	rm -f args.* &&
+	(cd up/hello && test_must_fail env PATH="$TRASH_DIRECTORY/fakebin:$PATH" \
+	    "$DGIT" -d local build -b) >out 2>err &&
+	test_grep "version 1.0-1 of hello is already in unstable" err &&
+	test_path_is_missing args.dpkg-buildpackage &&
+	(cd up/hello && test_must_fail env PATH="$TRASH_DIRECTORY/fakebin:$PATH" \
+	    "$DGIT" -d local sbuild) >out 2>err &&
+	test_grep "already in unstable" err &&
+	test_path_is_missing args.sbuild &&
+	(cd up/hello && PATH="$TRASH_DIRECTORY/fakebin:$PATH" \
+	    "$DGIT" -d local --overwrite build -b) >out 2>err &&
+	test_grep "^-v1.0-1$" args.dpkg-buildpackage
 '
 
 test_done
