@@ -25,7 +25,7 @@ static const struct {
 enum {
 	OPT_QUILT = 0x1000, OPT_NO_QUILT_FIXUP, OPT_CLEAN,
 	OPT_BPD, OPT_INCLUDE_DIRTY, OPT_NEW, OPT_OVERWRITE,
-	OPT_NO_CHECK_ARCHIVE,
+	OPT_NO_CHECK_ARCHIVE, OPT_SPLIT_VIEW, OPT_DGIT_VIEW_SAVE,
 	OPT_W = 0x1100,            /* + index in wopts */
 	OPT_Q = 0x1200             /* + index in qopts */
 };
@@ -52,6 +52,9 @@ const struct option buildopts_options[] = {
 	{ "new", no_argument, NULL, OPT_NEW },
 	{ "overwrite", optional_argument, NULL, OPT_OVERWRITE },
 	{ "no-check-archive", no_argument, NULL, OPT_NO_CHECK_ARCHIVE },
+	{ "split-view", required_argument, NULL, OPT_SPLIT_VIEW },
+	{ "split-brain", no_argument, NULL, OPT_SPLIT_VIEW },
+	{ "dgit-view-save", required_argument, NULL, OPT_DGIT_VIEW_SAVE },
 	W(0), W(1), W(2), W(3), W(4), W(5), W(6), W(7), W(8), W(9), W(10),
 	W(11), W(12),
 	{ NULL, 0, NULL, 0 }
@@ -110,6 +113,23 @@ buildopts_take(struct dgit_cmd_ctx *ctx, void *arg, int opt,
 		return NULL;
 	case OPT_NO_CHECK_ARCHIVE:
 		b->no_check_archive = 1;
+		return NULL;
+	case OPT_SPLIT_VIEW:
+		if (optarg == NULL || strcmp(optarg, "always") == 0)
+			b->split_view = DGIT_SPLIT_VIEW_ALWAYS;
+		else if (strcmp(optarg, "auto") == 0)
+			b->split_view = DGIT_SPLIT_VIEW_AUTO;
+		else if (strcmp(optarg, "never") == 0)
+			b->split_view = DGIT_SPLIT_VIEW_NEVER;
+		else
+			return dgit_usage_error(ctx, "unknown --split-view "
+			    "'%s' (auto, always or never)", optarg);
+		return NULL;
+	case OPT_DGIT_VIEW_SAVE:
+		if (*optarg == '\0')
+			return dgit_usage_error(ctx, "--dgit-view-save needs "
+			    "a branch name");
+		b->dgit_view_save = optarg;
 		return NULL;
 	}
 	if (opt >= OPT_Q && opt < OPT_Q + (int)(sizeof qopts / sizeof qopts[0]))

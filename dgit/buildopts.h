@@ -15,12 +15,19 @@ struct buildopts {
 	int overwrite;             /* --overwrite: skip the in-suite check */
 	int no_check_archive;      /* --no-check-archive (ours) */
 	const char *bpd;           /* --build-products-dir */
+	int split_view;            /* enum dgit_split_view (auto default) */
+	const char *dgit_view_save; /* --dgit-view-save=BRANCH, or NULL */
 };
 
 /* The build options a push takes too (all but --include-dirty). */
 #define BUILDOPTS_PUSH_HELP \
 	"  --quilt=MODE                linear (default), try-linear, auto,\n" \
-	"                              smash, single, nofix, nocheck\n" \
+	"                              smash, single, nofix, nocheck,\n" \
+	"                              gbp, unapplied, dpm (split view)\n" \
+	"  --gbp, --dpm                --quilt=gbp, --quilt=dpm\n" \
+	"  --split-view=auto|always|never\n" \
+	"                              make the dgit view beside HEAD\n" \
+	"  --dgit-view-save=BRANCH     save the dgit view as BRANCH\n" \
 	"  --build-products-dir=DIR    origs and output here (default ..)\n" \
 	"  --clean=MODE, -wg -wgf -wga -wgfa -wc -wci -wn -wd -wdd -wdn -wda\n" \
 	"                              git, git-ff, check, none, dpkg-source\n"

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <git2.h>
 
@@ -25,6 +26,7 @@
 #include "dgit_quiltfix.h"
 #include "dgit_run.h"
 #include "dgit_srcbuild.h"
+#include "dgit_version.h"
 
 #define ARGS_MAX 4096               /* builder options on one command line */
 #define TOOL_OPTS_MAX 256           /* --PROG:OPTION per tool */
@@ -44,6 +46,7 @@ struct bcmd {
 	char *vopt;                /* "-vVERSION" or NULL */
 	char *package, *version, *suite;   /* from debian/changelog */
 	char *words;               /* split --PROG=COMMAND (storage) */
+	int default_gbp;           /* gbp-build: --quilt=gbp unless given */
 };
 
 /* argv vector under construction */
@@ -196,6 +199,8 @@ parse(struct bcmd *c, struct dgit_cmd_ctx *ctx, int argc, char **argv,
 	    strchr(c->since, '_') != NULL)
 		return dgit_usage_error(ctx, "bad value '%s' for "
 		    "--since-version", c->since);
+	if (c->default_gbp && c->b.quilt_mode < 0)
+		c->b.quilt_mode = DGIT_QUILT_GBP;
 	return buildopts_finish(&c->b, ctx->cfg, common_distro());
 }
 
@@ -261,6 +266,7 @@ since_version(struct bcmd *c)
 	struct common_archive_flags af;
 	struct dgit_aq_lookup l;
 	const char *v = c->since;
+	int cmp = 0;
 
 	if (v == NULL && c->b.no_check_archive)
 		return NULL;
@@ -276,6 +282,14 @@ since_version(struct bcmd *c)
 		if (err == NULL && l.src == NULL) {
 			dgit_info("dgit: package seems new, not specifying "
 			    "-v<version>");
+		} else if (err == NULL && !c->b.overwrite &&
+		    (err = dgit_version_compare_checked(&cmp, l.src->version,
+		    c->version)) == NULL && cmp >= 0) {
+			err = dgit_error_fmt(DGIT_ERR_USAGE, "version %s of %s "
+			    "is already in %s (the archive has %s); add a new "
+			    "changelog entry (dch -v), or pass --overwrite to "
+			    "build it anyway", c->version, c->package, c->suite,
+			    l.src->version);
 		} else if (err == NULL) {
 			dgit_info("dgit: changelog will contain changes since "
 			    "%s", l.src->version);
@@ -345,7 +359,12 @@ quilt_fixup(struct bcmd *c)
 	qo.info = common_info_cb;
 	if ((err = dgit_quiltfix_run(&r, c->ctx->repo, &head, &qo)))
 		return err;
-	if (r.quilt && r.needed) {
+	if (r.split || (r.quilt && c->b.split_view == DGIT_SPLIT_VIEW_ALWAYS)) {
+		/* the dgit view beside HEAD: the builder uses the tree */
+		if (c->b.dgit_view_save && (err = dgit_srcbuild_save_view(
+		    c->ctx->repo, c->b.dgit_view_save, &r.commit)))
+			return err;
+	} else if (r.quilt && r.needed) {
 		if ((err = dgit_quiltfix_update_head(c->ctx->repo, &head,
 		    &r.commit, "dgit quilt-fixup")))
 			return err;
@@ -364,9 +383,10 @@ prep_early(struct bcmd *c)
 {
 	const struct dgit_error *err;
 
-	if (c->b.quilt_mode >= DGIT_QUILT_GBP)
-		return dgit_usage_error(c->ctx, "--quilt=%s: the splitting "
-		    "quilt modes are not supported by the build commands yet",
+	if (c->b.split_view == DGIT_SPLIT_VIEW_NEVER &&
+	    c->b.quilt_mode >= DGIT_QUILT_GBP)
+		return dgit_usage_error(c->ctx, "--quilt=%s makes a split "
+		    "dgit view, but --split-view=never was given",
 		    dgit_quiltfix_mode_name(
 		    (enum dgit_quilt_mode)c->b.quilt_mode));
 	if ((err = read_changelog(c)) ||
@@ -392,6 +412,8 @@ build_source(struct dgit_srcbuild_result *r, struct bcmd *c)
 	so.quilt_mode = (enum dgit_quilt_mode)c->b.quilt_mode;
 	so.clean_mode = (enum dgit_clean_mode)c->b.clean_mode;
 	so.include_dirty = c->b.include_dirty;
+	so.split_view = (enum dgit_split_view)c->b.split_view;
+	so.dgit_view_save = c->b.dgit_view_save;
 	so.bpd = c->b.bpd;
 	so.dgit_version = DGIT_VERSION;
 	so.genchanges_opts = gc;
@@ -659,6 +681,146 @@ cmd_clean(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	if ((err = parse(&c, ctx, argc, argv, 0)) == NULL &&
 	    (err = clean(&c)) == NULL && !dgit_opts.quiet)
 		printf("dgit ok: working tree cleaned\n");
+	release(&c);
+	return err;
+}
+
+/* Words as a shell would read them back, quoted as dgit quotes them. */
+static const struct dgit_error *
+shellquote(struct dgit_buf *b, const char *const *words, size_t n)
+{
+	static const char safe[] = "-=_./:0123456789abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	const struct dgit_error *err = NULL;
+
+	for (size_t i = 0; i < n && err == NULL; i++) {
+		const char *w = words[i];
+
+		if (i)
+			err = dgit_buf_addch(b, ' ');
+		if (err == NULL && *w && strspn(w, safe) == strlen(w)) {
+			err = dgit_buf_adds(b, w);
+			continue;
+		}
+		if (err == NULL)
+			err = dgit_buf_addch(b, '\'');
+		/* ' and \ as '\'' and '\\' */
+		for (; *w && err == NULL; w++) {
+			int special = *w == '\'' || *w == '\\';
+
+			if (special)
+				err = dgit_buf_adds(b, "'\\");
+			if (err == NULL)
+				err = dgit_buf_addch(b, *w);
+			if (err == NULL && special)
+				err = dgit_buf_addch(b, '\'');
+		}
+		if (err == NULL)
+			err = dgit_buf_addch(b, '\'');
+	}
+	return err;
+}
+
+/* 1 when an executable called name is on PATH. */
+static int
+on_path(const char *name)
+{
+	const char *path = getenv("PATH"), *p, *e;
+	char buf[4096];
+
+	for (p = path ? path : ""; *p; p = *e ? e + 1 : e) {
+		e = strchr(p, ':');
+		if (e == NULL)
+			e = p + strlen(p);
+		if (snprintf(buf, sizeof buf, "%.*s/%s", (int)(e - p), p,
+		    name) < (int)sizeof buf && e > p && access(buf, X_OK) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * dgit gbp-build: --quilt=gbp unless told otherwise; the source package
+ * by dgit (from the dgit view), then gbp buildpackage with dgit's
+ * dpkg-buildpackage as its builder (--git-builder, shell-quoted).
+ */
+const struct dgit_error *
+cmd_gbp_build(struct dgit_cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct dgit_error *err;
+	struct bcmd c = { 0 };
+	struct dgit_srcbuild_dbp m = { 0 };
+	struct dgit_srcbuild_result r = { 0 };
+	struct vec *v = NULL, *dbp = NULL;
+	struct dgit_buf gb = DGIT_BUF_INIT;
+	char *result = NULL;
+
+	c.default_gbp = 1;
+	if ((err = parse(&c, ctx, argc, argv, 1)) || (err = prep_early(&c)) ||
+	    (err = dgit_srcbuild_massage_dbp(&m, c.bargs, c.nbargs)))
+		goto done;
+	if ((v = calloc(1, sizeof *v)) == NULL ||
+	    (dbp = calloc(1, sizeof *dbp)) == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	if ((err = vadd_dbp(dbp, &c)))
+		goto done;
+	vadd(dbp, "-nc");
+	vadd(dbp, m.mode);
+	if ((err = vcheck(dbp)) ||
+	    (err = dgit_buf_adds(&gb, "--git-builder=")) ||
+	    (err = shellquote(&gb, dbp->v, dbp->n)))
+		goto done;
+	if ((err = vadd_program(v, &c, "gbp-build",
+	    on_path("git-buildpackage") ? "git-buildpackage" :
+	    "gbp buildpackage", 1)))
+		goto done;
+	vadd_tool_opts(v, "gbp-build");
+	vadd(v, "-us");
+	vadd(v, "-uc");
+	vadd(v, "--git-no-sign-tags");
+	vadd(v, gb.ptr);
+	if (m.want & DGIT_WANTSRC_SOURCE) {
+		if ((err = build_source(&r, &c)) ||
+		    (err = dgit_srcbuild_check_changes(c.b.bpd, c.package,
+		    c.version)))
+			goto done;
+	} else {
+		if ((err = quilt_fixup(&c)))
+			goto done;
+		vadd(v, "--git-cleaner=true");
+	}
+	if (m.want & DGIT_WANTSRC_BUILDER) {
+		for (size_t i = 0; i < c.nchopts; i++)
+			vadd(v, c.chopts[i]);
+		if (c.vopt)
+			vadd(v, c.vopt);
+		for (size_t i = 0; i < m.nargs; i++)
+			vadd(v, m.args[i]);
+		if ((err = vcheck(v)) ||
+		    (err = run_builder(v, git_repository_workdir(ctx->repo))))
+			goto done;
+	}
+	if (m.want == (DGIT_WANTSRC_SOURCE | DGIT_WANTSRC_BUILDER)) {
+		if ((err = mergechanges(&result, &c, 0, NULL)))
+			goto done;
+		if (!dgit_opts.quiet)
+			printf("dgit ok: build successful, results in %s\n",
+			    result);
+	} else if (m.want & DGIT_WANTSRC_SOURCE) {
+		if (!dgit_opts.quiet)
+			printf("dgit ok: source package %s and %s, checked "
+			    "against git\n", r.dsc, r.changes);
+	} else if (!dgit_opts.quiet)
+		printf("dgit ok: build successful\n");
+done:
+	free(result);
+	free(v);
+	free(dbp);
+	dgit_buf_release(&gb);
+	dgit_srcbuild_result_release(&r);
+	dgit_srcbuild_dbp_release(&m);
 	release(&c);
 	return err;
 }

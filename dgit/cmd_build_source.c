@@ -31,6 +31,8 @@ cmd_build_source(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	so.quilt_mode = (enum dgit_quilt_mode)b.quilt_mode;
 	so.clean_mode = (enum dgit_clean_mode)b.clean_mode;
 	so.include_dirty = b.include_dirty;
+	so.split_view = (enum dgit_split_view)b.split_view;
+	so.dgit_view_save = b.dgit_view_save;
 	so.bpd = b.bpd;
 	so.dgit_version = DGIT_VERSION;
 	so.info = common_info_cb;
@@ -38,7 +40,8 @@ cmd_build_source(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 		goto done;
 	if (!dgit_opts.quiet)
 		printf("dgit ok: source package %s and %s, checked against "
-		    "git\n", r.dsc, r.changes);
+		    "git%s\n", r.dsc, r.changes, r.split ?
+		    " (the dgit view)" : "");
 done:
 	dgit_srcbuild_result_release(&r);
 	return err;

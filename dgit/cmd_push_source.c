@@ -62,10 +62,11 @@ report(const struct dgit_pushsource_result *r)
 	const char *host = r->upload_host;
 
 	if (r->stage == DGIT_PUSHSOURCE_DRY_RUN) {
-		printf("dgit: dry run: would sign tags %s and %s for %.12s,\n"
+		printf("dgit: dry run: would sign tags %s%s%s for %.12s,\n"
 		    "  sign %s (Dgit: field) and %s,\n"
 		    "  push refs/dgit/%s and the tags to %s,\n"
-		    "  upload %s with dput%s%s\n", r->tag[0], r->tag[1],
+		    "  upload %s with dput%s%s\n", r->tag[0],
+		    r->tag[1] ? " and " : "", r->tag[1] ? r->tag[1] : "",
 		    r->head, r->dsc_name, r->changes_name, r->csuite,
 		    r->push_url, r->changes_name, host ? " to " : "",
 		    host ? host : "");
@@ -74,9 +75,10 @@ report(const struct dgit_pushsource_result *r)
 	if (dgit_opts.quiet)
 		return;
 	if (r->stage == DGIT_PUSHSOURCE_SIGNED)
-		printf("dgit ok: damp run: tags %s and %s made and %s "
+		printf("dgit ok: damp run: tags %s%s%s made and %s "
 		    "signed; nothing pushed or uploaded\n", r->tag[0],
-		    r->tag[1], r->changes_name);
+		    r->tag[1] ? " and " : "", r->tag[1] ? r->tag[1] : "",
+		    r->changes_name);
 	else
 		printf("dgit ok: pushed and uploaded %s\n", r->version);
 }
@@ -107,6 +109,8 @@ do_push(struct push *p)
 	o.not_ff = p->not_ff;
 	o.quilt_mode = p->bo.quilt_mode;
 	o.clean_mode = p->bo.clean_mode;
+	o.split_view = p->bo.split_view;
+	o.dgit_view_save = p->bo.dgit_view_save;
 	o.bpd = p->bo.bpd;
 	o.keyid = dgit_opts.keyid;
 	o.dry_run = dgit_opts.dry_run;
@@ -208,8 +212,8 @@ parse(struct push *p, struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	if (p->bo.include_dirty)
 		return dgit_usage_error(ctx, "a push is of HEAD; commit "
 		    "your changes (--include-dirty is for build-source)");
-	if (p->bo.quilt_mode >= DGIT_QUILT_GBP)
-		return dgit_usage_error(ctx, "--quilt=%s: split-view "
+	if (p->bo.quilt_mode >= DGIT_QUILT_BAREDEBIAN)
+		return dgit_usage_error(ctx, "--quilt=%s: the baredebian "
 		    "modes are not supported by push yet",
 		    dgit_quiltfix_mode_name(
 		    (enum dgit_quilt_mode)p->bo.quilt_mode));

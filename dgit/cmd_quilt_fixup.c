@@ -37,7 +37,23 @@ cmd_quilt_fixup(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	qo.info = common_info_cb;
 	if ((err = dgit_quiltfix_run(&r, repo, &head, &qo)))
 		goto done;
-	if (!r.quilt) {
+	if (b.split_view == DGIT_SPLIT_VIEW_NEVER && r.split) {
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "--quilt=%s makes a split "
+		    "dgit view, but --split-view=never was given",
+		    dgit_quiltfix_mode_name(qo.mode));
+		goto done;
+	}
+	if (r.quilt && (r.split || b.split_view == DGIT_SPLIT_VIEW_ALWAYS)) {
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof hex, &r.commit);
+		if (b.dgit_view_save && (err = dgit_srcbuild_save_view(repo,
+		    b.dgit_view_save, &r.commit)))
+			goto done;
+		dgit_info("dgit: dgit view: %s%s%s (HEAD not changed)", hex,
+		    b.dgit_view_save ? ", saved as " : "",
+		    b.dgit_view_save ? b.dgit_view_save : "");
+	} else if (!r.quilt) {
 		dgit_info("dgit: not a '3.0 (quilt)' package; nothing to do");
 	} else if (!r.needed) {
 		dgit_info("dgit: quilt fixup not needed");

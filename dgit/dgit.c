@@ -88,6 +88,10 @@ static const struct dgit_cmd commands[] = {
 	  "[BUILD-OPTS] [DPKG-BUILDPACKAGE-OPTS]",
 	  "build the source package, then binaries with cowbuilder",
 	  BUILDOPTS_BUILD_HELP },
+	{ "gbp-build", cmd_gbp_build, CMD_NEEDS_REPO | CMD_RAW_ARGS,
+	  "[BUILD-OPTS] [GBP-BUILDPACKAGE-OPTS]",
+	  "build the source package, then binaries with gbp buildpackage "
+	  "(--quilt=gbp by default)", BUILDOPTS_BUILD_HELP },
 	{ "clean", cmd_clean, CMD_NEEDS_REPO, "[--clean=MODE]",
 	  "clean the working tree as the clean mode says", BUILDOPTS_HELP },
 	{ "quilt-fixup", cmd_quilt_fixup, CMD_NEEDS_REPO | CMD_NEEDS_CLEAN,

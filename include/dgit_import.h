@@ -44,6 +44,14 @@ struct dgit_import_opts {
 	 * directory: the quilt fixup's patches-applied base.
 	 */
 	const git_oid *debian_tree;
+	/*
+	 * With debian_tree: stack the patch commits on this commit of repo
+	 * (a patches-unapplied branch whose tree is the unpatched import's)
+	 * instead of on tarball and unpatched commits, which are then not
+	 * made: the dgit view of the splitting quilt modes, as gbp pq
+	 * import makes it.
+	 */
+	const git_oid *patch_parent;
 	/* Progress lines ("unpacking X", ...); borrowed message. */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;
@@ -53,6 +61,8 @@ struct dgit_import_result {
 	git_oid commit;            /* the final commit */
 	git_oid import;            /* the same (kept for callers) */
 	git_oid tree;              /* its tree */
+	git_oid unpatched;         /* 3.0 (quilt): the tree before the
+	                              patches (zero otherwise) */
 	size_t npatches;
 	size_t nobjects;           /* objects written to the pack */
 };

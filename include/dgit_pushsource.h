@@ -44,6 +44,18 @@ struct dgit_pushsource_opts {
 	int not_ff;                /* --deliberately-not-fast-forward */
 	int quilt_mode;            /* enum dgit_quilt_mode */
 	int clean_mode;            /* enum dgit_clean_mode */
+	/*
+	 * The splitting quilt modes (gbp, unapplied, dpm; or split_view,
+	 * enum dgit_split_view, always): the dgit view, made beside HEAD
+	 * (which is not changed), is what is pushed as refs/dgit/SUITE and
+	 * tagged archive/...; the maintainer view's DEP-14 tag is not made
+	 * (lib/tag.c has no maintainer view text yet).  A dgit view that
+	 * does not contain the archive's needs --overwrite (the "Declare
+	 * fast forward" pseudo-merge is then made in the dgit view).
+	 * dgit_view_save: a branch the dgit view is saved in, or NULL.
+	 */
+	int split_view;
+	const char *dgit_view_save;
 	const char *bpd;           /* the build products directory */
 	const char *keyid;         /* -k, or NULL: config, then Maintainer */
 	int dry_run, damp_run;     /* -n: check only; -L: sign only */

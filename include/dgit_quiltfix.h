@@ -51,7 +51,7 @@ enum dgit_quilt_mode {
 	DGIT_QUILT_SINGLE,
 	DGIT_QUILT_NOFIX,
 	DGIT_QUILT_NOCHECK,
-	/* splitting modes: not built yet (DGIT_ERR_NOT_IMPLEMENTED) */
+	/* splitting modes (baredebian ones: DGIT_ERR_NOT_IMPLEMENTED) */
 	DGIT_QUILT_GBP,
 	DGIT_QUILT_DPM,
 	DGIT_QUILT_UNAPPLIED,
@@ -77,6 +77,14 @@ struct dgit_quiltfix_result {
 	int quilt;                 /* 0: not a 3.0 (quilt) package, nothing done */
 	int needed;                /* a fixup commit was made */
 	int smashed;               /* try-linear/auto fell back to smash */
+	/*
+	 * A splitting mode: commit is the dgit view, made beside HEAD,
+	 * which must not move to it (gbp, unapplied: HEAD plus one commit
+	 * per patch, as gbp pq import makes them, author from the patch
+	 * header, committer the changelog's maintainer and date; dpm: HEAD
+	 * itself, its patches checked).  needed: the view is not HEAD.
+	 */
+	int split;
 	git_oid commit;            /* the new tip (HEAD's when not needed) */
 	git_oid tree;              /* its tree */
 	size_t npatches;           /* patches added */

@@ -50,8 +50,19 @@ int dgit_srcbuild_clean_parse(const char *s);
 const struct dgit_error *dgit_srcbuild_check_tree(git_repository *repo,
     enum dgit_clean_mode mode, int include_dirty);
 
+/* --split-view: whether the dgit view is made beside HEAD. */
+enum dgit_split_view {
+	DGIT_SPLIT_VIEW_AUTO,      /* in the splitting quilt modes only */
+	DGIT_SPLIT_VIEW_ALWAYS,    /* linear modes too: HEAD never moves */
+	DGIT_SPLIT_VIEW_NEVER,     /* splitting modes are DGIT_ERR_USAGE */
+};
+
 struct dgit_srcbuild_opts {
 	enum dgit_quilt_mode quilt_mode;
+	enum dgit_split_view split_view;
+	/* --dgit-view-save: a branch (refs/heads/ added unless it starts
+	 * with refs/) set to the dgit view; NULL: none.  Borrowed. */
+	const char *dgit_view_save;
 	enum dgit_clean_mode clean_mode;
 	int include_dirty;
 	const char *bpd;           /* build products directory ("..") */
@@ -89,7 +100,10 @@ struct dgit_srcbuild_result {
 
 /*
  * Build the source package of HEAD into opts->bpd.  HEAD moves when the
- * quilt fixup commits.  Errors: those of dgit_srcbuild_check_tree and
+ * quilt fixup commits, unless the dgit view is split (a splitting quilt
+ * mode, or --split-view=always): then the package is built from the
+ * dgit view, HEAD and the working tree are not touched, and
+ * --include-dirty is DGIT_ERR_USAGE.  Errors: those of dgit_srcbuild_check_tree and
  * dgit_quiltfix_run, DGIT_ERR_CHILD (dpkg-source, dpkg-genchanges, with
  * their messages), DGIT_ERR_PATCH when the built package is not the git
  * tree (its files are then removed; the message lists the paths and
@@ -99,6 +113,14 @@ struct dgit_srcbuild_result {
 const struct dgit_error *dgit_srcbuild_build(struct dgit_srcbuild_result *out,
     git_repository *repo, const struct dgit_srcbuild_opts *opts);
 void dgit_srcbuild_result_release(struct dgit_srcbuild_result *r);
+
+/*
+ * --dgit-view-save: set refs/heads/NAME (NAME itself when it starts
+ * with "refs/") to id, overwriting it.  An invalid name is
+ * DGIT_ERR_USAGE.
+ */
+const struct dgit_error *dgit_srcbuild_save_view(git_repository *repo,
+    const char *name, const git_oid *id);
 
 /*
  * The check alone: import the .dsc at dsc_path (its files beside it,

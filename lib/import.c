@@ -47,6 +47,7 @@ struct imp {
 	const struct dgit_import_opts *opts;
 	struct dgit_pack *pack;
 	struct dgit_tree *tree;    /* the package tree being built */
+	git_oid unpatched;         /* 3.0 (quilt): before the patches */
 	struct dgit_changelog *cl; /* debian/changelog */
 	struct clog_entry *clog;   /* its entries, newest first */
 	size_t nclog;
@@ -974,6 +975,10 @@ import_quilt(struct imp *im, git_oid *head)
 
 	if ((err = read_metadata(im)) != NULL)
 		goto done;
+	if (deb_tree && im->opts->patch_parent) {
+		git_oid_cpy(head, im->opts->patch_parent);
+		ntc = 0;
+	}
 	for (size_t i = 0; i < ntc; i++) {
 		const char *name = tc[i].f->name;
 		int is_deb = tc[i].f == deb;
@@ -994,15 +999,20 @@ import_quilt(struct imp *im, git_oid *head)
 	}
 	if ((err = dgit_tree_write(&tree, im->tree, im->pack)) != NULL)
 		goto done;
-	msg = clog_message(im, "unpatched");
-	if (msg == NULL) {
-		err = nomem();
-		goto done;
+	git_oid_cpy(&im->unpatched, &tree);
+	if (deb_tree && im->opts->patch_parent) {
+		/* patches stacked on the given branch commit */
+	} else {
+		msg = clog_message(im, "unpatched");
+		if (msg == NULL) {
+			err = nomem();
+			goto done;
+		}
+		err = make_commit(im, head, &tree, parents, ntc, NULL, NULL,
+		    NULL, -1, 0, msg);
+		if (err)
+			goto done;
 	}
-	err = make_commit(im, head, &tree, parents, ntc, NULL, NULL, NULL,
-	    -1, 0, msg);
-	if (err)
-		goto done;
 	if ((err = apply_series(im, head)) != NULL)
 		goto done;
 
@@ -1076,6 +1086,7 @@ dgit_import_dsc(struct dgit_import_result *out, git_repository *repo,
 		goto done;
 	git_oid_cpy(&out->commit, &head);
 	out->npatches = im.npatches;
+	git_oid_cpy(&out->unpatched, &im.unpatched);
 	out->nobjects = dgit_pack_count(im.pack);
 	err = dgit_pack_finish(im.pack);
 done:

@@ -59,6 +59,8 @@ struct dgit_pushsource {
 	char *dsc_path, *changes_path;
 	struct dgit_dsc *dsc;
 	git_oid head;              /* what is pushed (the dgit view) */
+	int split;                 /* the dgit view is beside HEAD */
+	int ntags;                 /* 2; 1 with a split view (no DEP-14) */
 	int need_pm;               /* HEAD does not contain arch_tip */
 	git_oid arch_tip;          /* the archive's version, as git has it */
 	char *tag[2];
@@ -341,6 +343,11 @@ check_history(struct dgit_pushsource *p)
 		if (rc != 0)
 			return NULL;
 	}
+	if (p->split) {
+		/* the dgit view is made by the build: see split_history */
+		p->need_pm = -1;
+		return NULL;
+	}
 	if ((err = dgit_history_descends(&ff, p->repo, &p->head,
 	    &p->arch_tip)))
 		return err;
@@ -357,6 +364,38 @@ check_history(struct dgit_pushsource *p)
 	return NULL;
 }
 
+/*
+ * A split view: the dgit view must contain the archive's version, or
+ * --overwrite asks for the pseudo-merge (in the dgit view; dgit's "Make
+ * fast forward" from the previous push's tags is not made yet).
+ */
+static const struct dgit_error *
+split_history(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	int ff = 0;
+
+	if (p->need_pm != -1)
+		return NULL;
+	p->need_pm = 0;
+	if (p->o->dry_run)
+		return NULL;
+	if ((err = dgit_history_descends(&ff, p->repo, &p->head,
+	    &p->arch_tip)))
+		return err;
+	if (ff || p->o->not_ff)
+		return NULL;
+	if (!p->o->overwrite)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "the dgit view is not a "
+		    "descendant of the archive's version (%s %s); to "
+		    "overwrite the archive's contents, pass "
+		    "--overwrite[=VERSION] (a pseudo-merge is made in the "
+		    "dgit view; the branch is not changed)",
+		    p->asrc->version, p->csuite);
+	p->need_pm = 1;
+	return NULL;
+}
+
 /* dgit's "Declare fast forward": HEAD's tree, HEAD first parent. */
 static const struct dgit_error *
 make_pseudomerge(struct dgit_pushsource *p)
@@ -365,6 +404,8 @@ make_pseudomerge(struct dgit_pushsource *p)
 	git_oid parents[2], pm;
 	char *msg = NULL;
 
+	if ((err = split_history(p)))
+		return err;
 	if (!p->need_pm)
 		return NULL;
 	if (p->o->dry_run) {
@@ -374,15 +415,21 @@ make_pseudomerge(struct dgit_pushsource *p)
 	}
 	git_oid_cpy(&parents[0], &p->head);
 	git_oid_cpy(&parents[1], &p->arch_tip);
-	if ((err = dgit_history_ff_message(&msg, p->asrc->version, NULL,
+	if ((err = dgit_history_ff_message(&msg, p->asrc->version,
+	    p->split ? p_quilt(p) : NULL,
 	    p->o->overwrite_version ? p->o->overwrite_version : "")) ||
 	    (err = dgit_history_pseudomerge(&pm, p->repo, NULL, parents, 2,
-	    msg)) ||
-	    (err = dgit_quiltfix_update_head(p->repo, &p->head, &pm,
+	    msg)))
+		goto done;
+	if (p->split) {
+		if (p->o->dgit_view_save && (err = dgit_srcbuild_save_view(
+		    p->repo, p->o->dgit_view_save, &pm)))
+			goto done;
+	} else if ((err = dgit_quiltfix_update_head(p->repo, &p->head, &pm,
 	    "dgit push: declare fast forward")))
 		goto done;
 	dgit_msg(p->o->info, p->o->info_arg, "made a pseudo-merge of %s into "
-	    "your HEAD", p->asrc->version);
+	    "%s", p->asrc->version, p->split ? "the dgit view" : "your HEAD");
 	git_oid_cpy(&p->head, &pm);
 done:
 	free(msg);
@@ -429,14 +476,41 @@ build_source(struct dgit_pushsource *p)
 	memset(&so, 0, sizeof so);
 	so.quilt_mode = (enum dgit_quilt_mode)p->o->quilt_mode;
 	so.clean_mode = (enum dgit_clean_mode)p->o->clean_mode;
+	so.split_view = (enum dgit_split_view)p->o->split_view;
+	so.dgit_view_save = p->o->dgit_view_save;
 	so.bpd = p->o->bpd;
 	so.dgit_version = p->o->dgit_version;
 	so.info = p->o->debug;
 	so.info_arg = p->o->info_arg;
 	if ((err = dgit_srcbuild_build(&r, p->repo, &so)))
 		return err;
-	git_oid_cpy(&p->head, &r.head);
+	git_oid_cpy(&p->head, &r.dgit_view);
 	dgit_srcbuild_result_release(&r);
+	return NULL;
+}
+
+/* push-built with a split view: the dgit view of HEAD, not built. */
+static const struct dgit_error *
+split_view_of_head(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	struct dgit_quiltfix_opts qo;
+	struct dgit_quiltfix_result r;
+
+	if (!p->split)
+		return NULL;
+	memset(&qo, 0, sizeof qo);
+	qo.mode = (enum dgit_quilt_mode)p->o->quilt_mode;
+	qo.origs_dir = p->o->bpd;
+	qo.dgit_version = p->o->dgit_version;
+	qo.info = p->o->debug;
+	qo.info_arg = p->o->info_arg;
+	if ((err = dgit_quiltfix_run(&r, p->repo, &p->head, &qo)))
+		return err;
+	git_oid_cpy(&p->head, &r.commit);
+	if (p->o->dgit_view_save)
+		return dgit_srcbuild_save_view(p->repo, p->o->dgit_view_save,
+		    &p->head);
 	return NULL;
 }
 
@@ -498,7 +572,7 @@ make_tag_texts(struct dgit_pushsource *p)
 	info.clogsuite = (char *)p->ce->distributions[0];
 	info.csuite = p->csuite;
 	info.distro = (char *)p->nomdistro;
-	info.split = 0;
+	info.split = p->split;
 	info.quilt = (char *)p_quilt(p);
 	if (p->o->not_ff) {
 		info.deliberately = deliberately;
@@ -510,7 +584,7 @@ make_tag_texts(struct dgit_pushsource *p)
 	t.time = p->ce->timestamp;
 	t.tz = p->ce->tz_offset;
 	t.info = &info;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < p->ntags; i++) {
 		t.name = p->tag[i];
 		if ((err = dgit_push_tag_text(&p->tagtext[i], &t)))
 			return err;
@@ -540,7 +614,7 @@ sign_tags(struct dgit_pushsource *p)
 	char *sig = NULL;
 	git_oid oid;
 
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < p->ntags; i++) {
 		if (p->tagfound[i]) {
 			dgit_msg(p->o->info, p->o->info_arg, "tag %s is "
 			    "already made", p->tag[i]);
@@ -921,8 +995,8 @@ push_to_server(struct dgit_pushsource *p)
 	    hex, p->csuite) < 0 ||
 	    asprintf(&spec[1], "%srefs/tags/%s", p->o->not_ff ? "+" : "",
 	    p->tag[0]) < 0 ||
-	    asprintf(&spec[2], "%srefs/tags/%s", p->o->not_ff ? "+" : "",
-	    p->tag[1]) < 0) {
+	    (p->ntags > 1 && asprintf(&spec[2], "%srefs/tags/%s",
+	    p->o->not_ff ? "+" : "", p->tag[1]) < 0)) {
 		err = dgit_error(DGIT_ERR_NOMEM);
 		goto done;
 	}
@@ -936,7 +1010,8 @@ push_to_server(struct dgit_pushsource *p)
 	argv[n++] = p->push_url;
 	argv[n++] = spec[0];
 	argv[n++] = spec[1];
-	argv[n++] = spec[2];
+	if (spec[2])
+		argv[n++] = spec[2];
 	argv[n] = NULL;
 	dgit_msg(p->o->info, p->o->info_arg, "pushing to %s", p->push_url);
 	if ((err = run_tool(p, argv, git_repository_workdir(p->repo))))
@@ -1155,6 +1230,8 @@ get_build(struct dgit_pushsource *p)
 			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no '%s' "
 			    "and '%s' to upload; build them first, or use "
 			    "dgit push-source", p->dsc_path, p->changes_path);
+		if ((err = split_view_of_head(p)))
+			return err;
 		return read_dsc(p, 1);
 	}
 	if (p->o->dry_run) {
@@ -1163,7 +1240,7 @@ get_build(struct dgit_pushsource *p)
 		    "checked against HEAD)", p->dsc_name, p->changes_name);
 		return NULL;
 	}
-	if (signed_for_head(p)) {
+	if (!p->split && signed_for_head(p)) {
 		dgit_msg(p->o->info, p->o->info_arg, "%s is signed already, "
 		    "for HEAD; using it", p->dsc_name);
 		return read_dsc(p, 1);
@@ -1181,7 +1258,7 @@ fill_result(struct dgit_pushsource_result *r,
 	git_oid_tostr(r->head, sizeof r->head, &p->head);
 	r->version = p->ce->version;
 	r->tag[0] = p->tag[0];
-	r->tag[1] = p->tag[1];
+	r->tag[1] = p->ntags > 1 ? p->tag[1] : NULL;
 	r->dsc_name = p->dsc_name;
 	r->changes_name = p->changes_name;
 	r->csuite = p->csuite;
@@ -1198,6 +1275,9 @@ dgit_pushsource_run(struct dgit_pushsource_result *res,
 
 	memset(res, 0, sizeof *res);
 	p->o = opts;
+	p->split = opts->quilt_mode >= DGIT_QUILT_GBP ||
+	    opts->split_view == DGIT_SPLIT_VIEW_ALWAYS;
+	p->ntags = p->split ? 1 : 2;
 	if ((err = git_url(&p->reader_url, p, 0)) ||
 	    (err = git_url(&p->push_url, p, 1)) ||
 	    (err = query_archive(p)) || (err = check_history(p)) ||

@@ -1348,6 +1348,83 @@ qf_release(struct qf *q)
 	git_commit_free(q->head);
 }
 
+/*
+ * The splitting modes: the dgit view beside HEAD.  gbp, unapplied: HEAD
+ * is the origs plus debian/ (patches not applied); the view is HEAD with
+ * one commit per patch on top, as gbp pq import (which dgit runs) makes
+ * them.  dpm: HEAD has the patches applied; it is its own dgit view.
+ */
+static const struct dgit_error *
+split_view(struct qf *q, struct dgit_quiltfix_result *out,
+    const git_oid *deb)
+{
+	const struct dgit_error *err = NULL;
+	enum dgit_quilt_mode mode = q->opts->mode;
+	const char *mname = dgit_quiltfix_mode_name(mode);
+	struct dgit_import_opts io;
+	struct dgit_import_result r;
+	struct dgit_treecmp *c = NULL;
+	git_tree *base = NULL;
+	char *desc = NULL;
+	const git_oid *cmp;
+
+	memset(&io, 0, sizeof io);
+	io.level = -1;
+	io.threads = -1;
+	io.no_checksums = 1;
+	io.debian_tree = deb;
+	if (mode != DGIT_QUILT_DPM)
+		io.patch_parent = git_commit_id(q->head);
+	out->split = 1;
+	say(q, "examining quilt state (%s mode)", mname);
+	err = dgit_import_dsc(&r, q->repo, &q->dsc, q->opts->origs_dir ?
+	    q->opts->origs_dir : "..", &io);
+	if (err)
+		return dgit_error_wrap(err, "the patches in debian/patches do "
+		    "not apply to the origs");
+	cmp = mode == DGIT_QUILT_DPM ? &r.tree : &r.unpatched;
+	if (git_tree_lookup(&base, q->repo, cmp) != 0) {
+		err = dgit_error_git("cannot read the imported origs");
+		goto done;
+	}
+	if (!same_upstream(base, q->head_tree)) {
+		err = dgit_treecmp_trees(&c, q->repo, cmp,
+		    git_tree_id(q->head_tree), "debian", 0);
+		if (err == NULL)
+			desc = dgit_treecmp_describe(c, mode == DGIT_QUILT_DPM ?
+			    "the patched origs" : "the origs", "HEAD");
+		if (err == NULL && mode == DGIT_QUILT_DPM)
+			err = dgit_error_fmt(DGIT_ERR_PATCH, "--quilt=dpm "
+			    "implies a patches-applied branch whose "
+			    "debian/patches are its changes to upstream files, "
+			    "but HEAD differs from the patched origs:\n%s"
+			    "update debian/patches (git-dpm update-patches), "
+			    "or use another --quilt mode", desc ? desc : "");
+		else if (err == NULL)
+			err = dgit_error_fmt(DGIT_ERR_PATCH, "--quilt=%s implies "
+			    "a patches-unapplied branch, but HEAD differs from "
+			    "the origs in upstream files:\n%smake the changes "
+			    "as patches in debian/patches (gbp pq), or use "
+			    "another --quilt mode", mname, desc ? desc : "");
+		goto done;
+	}
+	if (mode == DGIT_QUILT_DPM) {
+		say(q, "dgit view: HEAD itself (%s mode)", mname);
+		goto done;
+	}
+	git_oid_cpy(&out->commit, &r.commit);
+	git_oid_cpy(&out->tree, &r.tree);
+	out->npatches = r.npatches;
+	out->needed = !git_oid_equal(&r.commit, git_commit_id(q->head));
+	say(q, "dgit view: %zu patch%s applied in commits beside HEAD",
+	    r.npatches, r.npatches == 1 ? "" : "es");
+done:
+	free(desc);
+	dgit_treecmp_free(c);
+	git_tree_free(base);
+	return err;
+}
+
 const struct dgit_error *
 dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
     const git_oid *head, const struct dgit_quiltfix_opts *opts)
@@ -1380,7 +1457,7 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 	out->quilt = 1;
 	if (mode == DGIT_QUILT_NOCHECK)
 		goto done;
-	if (mode >= DGIT_QUILT_GBP) {
+	if (mode >= DGIT_QUILT_BAREDEBIAN) {
 		err = dgit_error_fmt(DGIT_ERR_NOT_IMPLEMENTED, "--quilt=%s (a "
 		    "splitting mode) is not implemented yet; use a linear "
 		    "mode on a patches-applied branch",
@@ -1395,6 +1472,11 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 		goto done;
 	q.dsc.source = q.source;
 	q.dsc.version = q.version;
+	if (mode == DGIT_QUILT_GBP || mode == DGIT_QUILT_UNAPPLIED ||
+	    mode == DGIT_QUILT_DPM) {
+		err = split_view(&q, out, &deb);
+		goto done;
+	}
 	say(&q, "examining quilt state (%s mode)",
 	    dgit_quiltfix_mode_name(mode));
 	if ((err = applied_tree(&q, &q.odp, &deb)) != NULL) {

@@ -448,6 +448,39 @@ run_tool(const char *const *argv, const char *cwd)
 }
 
 const struct dgit_error *
+dgit_srcbuild_save_view(git_repository *repo, const char *name, const git_oid *id)
+{
+	git_reference *ref = NULL;
+	char *full = NULL;
+	int rc;
+
+	if (strncmp(name, "refs/", 5) == 0)
+		full = strdup(name);
+	else if (asprintf(&full, "refs/heads/%s", name) < 0)
+		full = NULL;
+	if (full == NULL)
+		return nomem();
+	if (!git_reference_is_valid_name(full)) {
+		const struct dgit_error *err = dgit_error_fmt(DGIT_ERR_USAGE,
+		    "'%s' is not a valid branch name for --dgit-view-save; "
+		    "give another", name);
+		free(full);
+		return err;
+	}
+	rc = git_reference_create(&ref, repo, full, id, 1,
+	    "dgit: save the dgit view");
+	git_reference_free(ref);
+	if (rc != 0) {
+		const struct dgit_error *err = dgit_error_git("cannot save "
+		    "the dgit view as '%s'", full);
+		free(full);
+		return err;
+	}
+	free(full);
+	return NULL;
+}
+
+const struct dgit_error *
 dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
     const struct dgit_srcbuild_opts *opts)
 {
@@ -460,6 +493,8 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	char *changes_opt = NULL;
 	const char *bpd = opts->bpd ? opts->bpd : "..";
 	struct stat st;
+	int split;
+	char hexbuf[GIT_OID_HEXSZ + 1];
 
 	memset(out, 0, sizeof *out);
 	if ((err = dgit_srcbuild_check_tree(repo, opts->clean_mode,
@@ -477,9 +512,28 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	qo.dgit_version = opts->dgit_version;
 	qo.info = opts->info;
 	qo.info_arg = opts->info_arg;
+	split = opts->quilt_mode >= DGIT_QUILT_GBP;
+	if (split && opts->split_view == DGIT_SPLIT_VIEW_NEVER)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "--quilt=%s makes a "
+		    "split dgit view, but --split-view=never was given; use "
+		    "a linear quilt mode or allow the split view",
+		    dgit_quiltfix_mode_name(opts->quilt_mode));
+	if (opts->split_view == DGIT_SPLIT_VIEW_ALWAYS)
+		split = 1;
+	if (split && opts->include_dirty)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "--include-dirty cannot "
+		    "be used with a split dgit view (--quilt=%s); commit the "
+		    "changes first", dgit_quiltfix_mode_name(opts->quilt_mode));
 	if ((err = dgit_quiltfix_run(&out->quilt, repo, &head, &qo)))
 		return err;
-	if (out->quilt.needed) {
+	git_oid_cpy(&out->maint_view, &head);
+	if (split) {
+		out->split = 1;
+		git_oid_cpy(&head, &out->quilt.commit);
+		say(opts, "dgit view: %s%s", git_oid_tostr(hexbuf,
+		    sizeof hexbuf, &head), out->quilt.needed ? "" :
+		    " (the maintainer's branch itself)");
+	} else if (out->quilt.needed) {
 		if ((err = dgit_quiltfix_update_head(repo, &head,
 		    &out->quilt.commit, "dgit quilt-fixup")))
 			return err;
@@ -487,10 +541,13 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		    out->quilt.npatches, out->quilt.npatches == 1 ? "" : "es");
 		git_oid_cpy(&head, &out->quilt.commit);
 	}
-	git_oid_cpy(&out->head, &head);
+	git_oid_cpy(&out->head, split ? &out->maint_view : &head);
 	git_oid_cpy(&out->dgit_view, &head);
-	git_oid_cpy(&out->maint_view, &head);
-	out->split = 0;
+	if (!split)
+		git_oid_cpy(&out->maint_view, &head);
+	if (opts->dgit_view_save && (err = dgit_srcbuild_save_view(repo,
+	    opts->dgit_view_save, &head)))
+		return err;
 	if (git_commit_lookup(&hc, repo, &head) != 0)
 		return dgit_error_git("cannot read HEAD");
 	git_oid_cpy(&tree_id, git_commit_tree_id(hc));

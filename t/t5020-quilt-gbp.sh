@@ -1,0 +1,146 @@
+#!/bin/sh
+test_description='build-source, quilt-fixup: the splitting quilt modes (gbp, unapplied, dpm)'
+. "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIR/lib-archive.sh"
+
+test_need_cmd dpkg-source
+test_need_cmd dpkg-genchanges
+test_need_cmd gbp
+
+# new_repo DIR: a patches-unapplied branch of hello 1.0-1 (upstream plus
+# debian/, the four patches not applied), origs beside it.
+new_repo() {
+	dsc=$(fixture_built hello-1) &&
+	mkdir "$1" &&
+	cp "$(dirname "$dsc")"/hello_1.0.orig.tar.gz* "$1/" &&
+	dpkg-source --no-check --skip-patches -x "$dsc" "$1/hello" >/dev/null 2>&1 &&
+	rm -rf "$1/hello/.pc" &&
+	(cd "$1/hello" && git init -q -b master &&
+	 git config user.name "A Tester" &&
+	 git config user.email tester@example.org &&
+	 git add -A && git commit -q -m import)
+}
+
+# gbp_change DIR: with gbp pq, a commit changing an upstream file made
+# into a new patch, and a commit changing debian/ only.
+gbp_change() {
+	(cd "$1/hello" &&
+	 gbp pq import >/dev/null 2>&1 &&
+	 echo "a new line" >>README &&
+	 git commit -q -a -m "Add a line to README" &&
+	 gbp pq export >/dev/null 2>&1 &&
+	 git add debian/patches && git commit -q -m "Patch: a line in README" &&
+	 echo "# a comment" >>debian/rules &&
+	 git commit -q -a -m "debian/rules: a comment")
+}
+
+test_expect_success 'gbp: the .dsc is the dgit view, the branch is unchanged' '
+	new_repo g &&
+	gbp_change g &&
+	git -C g/hello rev-parse HEAD >g/before &&
+	test "$(git -C g/hello status --porcelain)" = "" &&
+	(cd g/hello && "$DGIT" --quilt=gbp --dgit-view-save=dgit-view \
+	    build-source >../out 2>../err) &&
+	test_grep "^dgit ok: source package ../hello_1.0-1.dsc" g/out &&
+	git -C g/hello rev-parse HEAD >g/after &&
+	test_cmp g/before g/after &&
+	test "$(git -C g/hello status --porcelain)" = "" &&
+	test "$(dsc_reference_tree g/hello_1.0-1.dsc)" = \
+	    "$(git -C g/hello rev-parse dgit-view^{tree})" &&
+	test "$(git -C g/hello rev-list --count HEAD..dgit-view)" = 5 &&
+	git -C g/hello merge-base --is-ancestor HEAD dgit-view &&
+	git -C g/hello diff --quiet HEAD dgit-view -- debian
+'
+
+test_expect_success 'gbp: the dgit view is the one Perl dgit makes' '
+	test_need_cmd /usr/bin/dgit &&
+	new_repo p &&
+	gbp_change p &&
+	cp -r p perl &&
+	(cd p/hello && "$DGIT" --quilt=gbp quilt-fixup --dgit-view-save=ours \
+	    >../out 2>&1) &&
+	(cd perl/hello && /usr/bin/dgit --quilt=gbp --dgit-view-save=theirs \
+	    quilt-fixup >../out 2>&1) &&
+	git -C p/hello rev-parse HEAD >p/head &&
+	git -C perl/hello rev-parse HEAD >perl/head &&
+	test_cmp p/head perl/head &&
+	test "$(git -C p/hello rev-parse ours^{tree})" = \
+	    "$(git -C perl/hello rev-parse theirs^{tree})" &&
+	git -C p/hello log --format="%an <%ae> %ad%n%cn <%ce> %cd%n%B" \
+	    HEAD..ours >p/log &&
+	git -C perl/hello log --format="%an <%ae> %ad%n%cn <%ce> %cd%n%B" \
+	    HEAD..theirs >perl/log &&
+	test_cmp perl/log p/log &&
+	git -C p/hello rev-parse ours >p/view &&
+	git -C perl/hello rev-parse theirs >perl/view &&
+	test_cmp perl/view p/view &&
+	test_grep "creating patches-applied version using gbp pq" perl/out
+'
+
+test_expect_success '--quilt=unapplied is the same dgit view' '
+	new_repo u &&
+	gbp_change u &&
+	(cd u/hello && "$DGIT" --quilt=gbp quilt-fixup --dgit-view-save=a &&
+	 "$DGIT" --quilt=unapplied quilt-fixup --dgit-view-save=b) &&
+	test "$(git -C u/hello rev-parse a)" = "$(git -C u/hello rev-parse b)"
+'
+
+test_expect_success 'gbp: a change to an upstream file outside the patches is refused' '
+	new_repo bad &&
+	(cd bad/hello && echo stray >>Makefile &&
+	 git commit -q -a -m "Stray upstream change" &&
+	 git rev-parse HEAD >../before &&
+	 test_must_fail "$DGIT" --quilt=gbp build-source 2>../err) &&
+	test_grep "patches-unapplied" bad/err &&
+	test_grep "Makefile" bad/err &&
+	test "$(git -C bad/hello rev-parse HEAD)" = "$(cat bad/before)" &&
+	test_path_is_missing bad/hello_1.0-1.dsc
+'
+
+test_expect_success '--split-view=never refuses a splitting mode' '
+	new_repo nv &&
+	(cd nv/hello && test_must_fail "$DGIT" --quilt=gbp --split-view=never \
+	    build-source 2>../err) &&
+	test_grep "split-view=never" nv/err &&
+	test_path_is_missing nv/hello_1.0-1.dsc
+'
+
+test_expect_success '--include-dirty is refused with a split view' '
+	new_repo id &&
+	(cd id/hello && test_must_fail "$DGIT" --quilt=gbp --include-dirty \
+	    build-source 2>../err) &&
+	test_grep "include-dirty" id/err
+'
+
+test_expect_success 'dpm: a patches-applied branch is its own dgit view' '
+	new_repo d &&
+	(cd d/hello && gbp pq import >/dev/null 2>&1 &&
+	 git checkout -q -B master &&
+	 git rev-parse HEAD >../before &&
+	 "$DGIT" --quilt=dpm --dgit-view-save=v build-source >../out) &&
+	test "$(git -C d/hello rev-parse v)" = "$(cat d/before)" &&
+	test "$(dsc_reference_tree d/hello_1.0-1.dsc)" = \
+	    "$(git -C d/hello rev-parse HEAD^{tree})"
+'
+
+test_expect_success 'dpm: a branch whose patches do not say its changes is refused' '
+	new_repo dbad &&
+	(cd dbad/hello && test_must_fail "$DGIT" --quilt=dpm build-source \
+	    2>../err) &&
+	test_grep "dpm" dbad/err &&
+	test_path_is_missing dbad/hello_1.0-1.dsc
+'
+
+test_expect_success '--split-view=always: a linear fixup beside HEAD' '
+	new_repo l &&
+	(cd l/hello && gbp pq import >/dev/null 2>&1 &&
+	 git checkout -q -B master && echo more >>README &&
+	 git commit -q -a -m "More README" && git rev-parse HEAD >../before &&
+	 "$DGIT" --split-view=always --dgit-view-save=v build-source) &&
+	test "$(git -C l/hello rev-parse HEAD)" = "$(cat l/before)" &&
+	test "$(git -C l/hello rev-parse v^)" = "$(cat l/before)" &&
+	test "$(dsc_reference_tree l/hello_1.0-1.dsc)" = \
+	    "$(git -C l/hello rev-parse v^{tree})"
+'
+
+test_done

@@ -1,0 +1,115 @@
+#!/bin/sh
+test_description='gbp-build, sbuild in a splitting quilt mode: the builder gets what Perl dgit gives it'
+. "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIR/lib-archive.sh"
+. "$TEST_DIR/lib-localarchive.sh"
+
+test_need_cmd dpkg-source
+test_need_cmd dpkg-genchanges
+test_need_cmd apt-get
+test_need_cmd gbp
+PERL_DGIT=/usr/bin/dgit
+
+perl_dgit() {
+	"$PERL_DGIT" -d local \
+	    -cdgit-distro.local.archive-query=aptget: \
+	    "-cdgit-distro.local.mirror=[signed-by=$LA/archive-keyring.gpg] file://$LA/public" \
+	    "$@"
+}
+
+# fake builders on PATH record their argv, one per line, in args.NAME
+mkdir fakebin
+for b in git-buildpackage sbuild dpkg-buildpackage; do
+	cat >fakebin/$b <<-\FAKE
+	#!/bin/sh
+	f="$FAKE_LOG.$(basename "$0")"
+	for a in "$@"; do printf '%s\n' "$a"; done >>"$f"
+	echo -- >>"$f"
+	FAKE
+	chmod +x fakebin/$b
+done
+FAKE_LOG="$TRASH_DIRECTORY/args"
+export FAKE_LOG
+
+test_expect_success 'set up: hello 1.0-1 in a local archive, a patches-unapplied 1.0-2' '
+	la_init >/dev/null &&
+	dsc_tree hello-1 up &&
+	(cd up/hello && "$DGIT" -d local push-source --new) >out 2>err &&
+	test "$(sources_version hello)" = 1.0-1 &&
+	dsc=$(fixture_built hello-1) &&
+	mkdir w &&
+	cp "$(dirname "$dsc")"/hello_1.0.orig.tar.gz* w/ &&
+	dpkg-source --no-check --skip-patches -x "$dsc" w/hello >/dev/null 2>&1 &&
+	rm -rf w/hello/.pc &&
+	(cd w/hello && git init -q -b master &&
+	 git config user.name "A Tester" &&
+	 git config user.email tester@example.org &&
+	 git add -A && git commit -q -m import &&
+	 dch -v 1.0-2 -D unstable --force-distribution "A rebuild." &&
+	 git commit -q -a -m 1.0-2) &&
+	cp -a w pw
+'
+
+run_both() {
+	name=$1 && shift &&
+	rm -f args.* &&
+	(cd w/hello && PATH="$TRASH_DIRECTORY/fakebin:$PATH" &&
+	 $MUST "$DGIT" -d local "$@") >ours.out 2>ours.err &&
+	for f in args.*; do mv "$f" "ours.$f"; done &&
+	(cd pw/hello && PATH="$TRASH_DIRECTORY/fakebin:$PATH" &&
+	 $MUST perl_dgit "$@") >perl.out 2>perl.err &&
+	for f in args.*; do mv "$f" "perl.$f"; done &&
+	test_cmp "perl.args.$name" "ours.args.$name"
+}
+MUST=
+
+test_expect_success 'dgit gbp-build -b: the same gbp command line as Perl dgit' '
+	test -x "$PERL_DGIT" || { say "no Perl dgit"; return 0; }
+	run_both git-buildpackage --dpkg-buildpackage:--foo=a\''b -wn gbp-build -b --git-x &&
+	test_grep "^--git-builder=dpkg-buildpackage " ours.args.git-buildpackage &&
+	test_grep "^--git-cleaner=true$" ours.args.git-buildpackage &&
+	test_grep "^-v1.0-1$" ours.args.git-buildpackage &&
+	test_grep "^--git-x$" ours.args.git-buildpackage
+'
+
+test_expect_success 'dgit gbp-build: the source package is the dgit view, the branch unchanged' '
+	test -x "$PERL_DGIT" || { say "no Perl dgit"; return 0; }
+	git -C w/hello rev-parse HEAD >before &&
+	MUST= && run_both git-buildpackage -wn gbp-build &&
+	test_grep "^dgit ok: build successful" ours.out &&
+	! test_grep "^--git-cleaner=true$" ours.args.git-buildpackage &&
+	git -C w/hello rev-parse HEAD >after &&
+	test_cmp before after &&
+	test -f w/hello_1.0-2.dsc &&
+	ref=$(dsc_reference_tree w/hello_1.0-2.dsc) &&
+	(cd w/hello && "$DGIT" quilt-fixup --quilt=gbp --dgit-view-save=v) &&
+	test "$ref" = "$(git -C w/hello rev-parse v^{tree})" &&
+	test "$ref" != "$(git -C w/hello rev-parse HEAD^{tree})"
+'
+
+test_expect_success 'dgit sbuild --quilt=gbp: the same sbuild command line as Perl dgit, the dgit view built' '
+	test -x "$PERL_DGIT" || { say "no Perl dgit"; return 0; }
+	rm -f w/hello_1.0-2* pw/hello_1.0-2* &&
+	MUST=test_must_fail run_both sbuild --quilt=gbp sbuild -A &&
+	test -f w/hello_1.0-2.dsc &&
+	test "$(dsc_reference_tree w/hello_1.0-2.dsc)" = \
+	    "$(git -C w/hello rev-parse v^{tree})" &&
+	test_cmp before after
+'
+
+test_expect_success 'a build of the version the suite has is refused; --overwrite builds it' '
+	rm -f args.* &&
+	(cd up/hello && test_must_fail env PATH="$TRASH_DIRECTORY/fakebin:$PATH" \
+	    "$DGIT" -d local build -b) >out 2>err &&
+	test_grep "version 1.0-1 of hello is already in unstable" err &&
+	test_path_is_missing args.dpkg-buildpackage &&
+	(cd up/hello && test_must_fail env PATH="$TRASH_DIRECTORY/fakebin:$PATH" \
+	    "$DGIT" -d local sbuild) >out 2>err &&
+	test_grep "already in unstable" err &&
+	test_path_is_missing args.sbuild &&
+	(cd up/hello && PATH="$TRASH_DIRECTORY/fakebin:$PATH" \
+	    "$DGIT" -d local --overwrite build -b) >out 2>err &&
+	test_grep "^-v1.0-1$" args.dpkg-buildpackage
+'
+
+test_done
