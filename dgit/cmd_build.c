@@ -459,6 +459,30 @@ mergechanges(char **out, struct bcmd *c, int one_is_error, const char *hint)
 	return err;
 }
 
+/* After the builder: the .changes merged when both source and binaries
+ * were built (dgit's _multi.changes), and what was made said. */
+static const struct dgit_error *
+build_done(struct bcmd *c, unsigned want, const struct dgit_srcbuild_result *r)
+{
+	const struct dgit_error *err;
+	char *result = NULL;
+
+	if (want == (DGIT_WANTSRC_SOURCE | DGIT_WANTSRC_BUILDER)) {
+		if ((err = mergechanges(&result, c, 0, NULL)))
+			return err;
+		if (!dgit_opts.quiet)
+			printf("dgit ok: build successful, results in %s\n",
+			    result);
+		free(result);
+	} else if (want & DGIT_WANTSRC_SOURCE) {
+		if (!dgit_opts.quiet)
+			printf("dgit ok: source package %s and %s, checked "
+			    "against git\n", r->dsc, r->changes);
+	} else if (!dgit_opts.quiet)
+		printf("dgit ok: build successful\n");
+	return NULL;
+}
+
 const struct dgit_error *
 cmd_build(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 {
@@ -467,7 +491,6 @@ cmd_build(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	struct dgit_srcbuild_dbp m = { 0 };
 	struct dgit_srcbuild_result r = { 0 };
 	struct vec *v = NULL;
-	char *result = NULL;
 	int always;
 
 	if ((err = parse(&c, ctx, argc, argv, 1)))
@@ -516,20 +539,8 @@ cmd_build(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 		    (err = run_builder(v, git_repository_workdir(ctx->repo))))
 			goto done;
 	}
-	if (m.want == (DGIT_WANTSRC_SOURCE | DGIT_WANTSRC_BUILDER)) {
-		if ((err = mergechanges(&result, &c, 0, NULL)))
-			goto done;
-		if (!dgit_opts.quiet)
-			printf("dgit ok: build successful, results in %s\n",
-			    result);
-	} else if (m.want & DGIT_WANTSRC_SOURCE) {
-		if (!dgit_opts.quiet)
-			printf("dgit ok: source package %s and %s, checked "
-			    "against git\n", r.dsc, r.changes);
-	} else if (!dgit_opts.quiet)
-		printf("dgit ok: build successful\n");
+	err = build_done(&c, m.want, &r);
 done:
-	free(result);
 	free(v);
 	dgit_srcbuild_result_release(&r);
 	dgit_srcbuild_dbp_release(&m);
@@ -753,7 +764,6 @@ cmd_gbp_build(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	struct dgit_srcbuild_result r = { 0 };
 	struct vec *v = NULL, *dbp = NULL;
 	struct dgit_buf gb = DGIT_BUF_INIT;
-	char *result = NULL;
 
 	c.default_gbp = 1;
 	if ((err = parse(&c, ctx, argc, argv, 1)) || (err = prep_early(&c)) ||
@@ -802,20 +812,8 @@ cmd_gbp_build(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 		    (err = run_builder(v, git_repository_workdir(ctx->repo))))
 			goto done;
 	}
-	if (m.want == (DGIT_WANTSRC_SOURCE | DGIT_WANTSRC_BUILDER)) {
-		if ((err = mergechanges(&result, &c, 0, NULL)))
-			goto done;
-		if (!dgit_opts.quiet)
-			printf("dgit ok: build successful, results in %s\n",
-			    result);
-	} else if (m.want & DGIT_WANTSRC_SOURCE) {
-		if (!dgit_opts.quiet)
-			printf("dgit ok: source package %s and %s, checked "
-			    "against git\n", r.dsc, r.changes);
-	} else if (!dgit_opts.quiet)
-		printf("dgit ok: build successful\n");
+	err = build_done(&c, m.want, &r);
 done:
-	free(result);
 	free(v);
 	free(dbp);
 	dgit_buf_release(&gb);
