@@ -104,36 +104,6 @@ cmd_setup_gitattributes(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	return dgit_repo_setup_gitattrs(ctx->repo);
 }
 
-/* A Vcs-Git value without " -b BRANCH" and " [PATH]" (as dgit). */
-static char *
-vcs_git_url(const char *v)
-{
-	char *out, *w;
-	const char *p = v;
-
-	if (v == NULL || *v == '\0' || (out = malloc(strlen(v) + 1)) == NULL)
-		return NULL;
-	for (w = out; *p;) {
-		const char *q = p + strspn(p, " \t");
-
-		if (q > p && q[0] == '-' && q[1] == 'b' && (q[2] == ' ' ||
-		    q[2] == '\t') && q[2 + strspn(q + 2, " \t")] != '\0') {
-			q += 2 + strspn(q + 2, " \t");
-			p = q + strcspn(q, " \t");
-			continue;
-		}
-		if (q > p && q[0] == '[' && strchr(q, ']') &&
-		    memchr(q + 1, '[', (size_t)(strchr(q, ']') - q - 1)) ==
-		    NULL) {
-			p = strchr(q, ']') + 1;
-			continue;
-		}
-		*w++ = *p++;
-	}
-	*w = '\0';
-	return out;
-}
-
 /* The first paragraph of the working tree's debian/control. */
 static const struct dgit_error *
 read_control(struct dgit_deb822_para ***paras, size_t *n, git_repository *repo)
@@ -186,8 +156,8 @@ archive_vcs_git(char **out, struct dgit_cmd_ctx *ctx, const char *package,
 	if ((err = dgit_fs_read_file(&buf, &len, path, DGIT_DSC_MAX)) ||
 	    (err = dgit_dsc_parse(&dsc, buf, len, src->dsc_name)))
 		goto done;
-	if (dsc->vcs_git && (*out = vcs_git_url(dsc->vcs_git)) == NULL)
-		err = dgit_error(DGIT_ERR_NOMEM);
+	/* a value that is all decoration counts as none */
+	*out = dgit_dsc_vcs_git_url(dsc->vcs_git);
 done:
 	if (tmp)
 		dgit_fs_remove_tree(tmp);
@@ -269,10 +239,7 @@ cmd_update_vcs_git(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	if (strcmp(suite, ".") == 0) {
 		const char *v = dgit_deb822_get(paras[0], "Vcs-Git");
 
-		if (v && (url = vcs_git_url(v)) == NULL) {
-			err = dgit_error(DGIT_ERR_NOMEM);
-			goto done;
-		}
+		url = dgit_dsc_vcs_git_url(v);
 	} else if ((err = archive_vcs_git(&url, ctx, package, suite)))
 		goto done;
 	if (url == NULL || *url == '\0') {

@@ -75,6 +75,14 @@ const struct dgit_error *dgit_dsc_parse(struct dgit_dsc **out,
 void dgit_dsc_free(struct dgit_dsc *dsc);
 
 /*
+ * A Vcs-Git value without dgit's " -b BRANCH" and " [PATH]" decorations
+ * (as dgit strips them: s/\s+-b\s+\S+//g, s/\s+\[[^][]*\]//g), trailing
+ * blanks dropped.  Caller frees; NULL for a NULL or empty result (or no
+ * memory).
+ */
+char *dgit_dsc_vcs_git_url(const char *v);
+
+/*
  * The Dgit: field as dgit writes it, "COMMIT DISTRO TAG URL" (further
  * words are ignored, as dgit ignores them), or in the older form with
  * only "COMMIT".  COMMIT is 40 hex digits; DISTRO is [0-9a-zA-Z] then

@@ -823,3 +823,38 @@ bad:
 	return dgit_error_fmt(DGIT_ERR_PARSE, "'%s': malformed Dgit: field "
 	    "'%.200s' (%s)", what, field ? field : "", why);
 }
+
+char *
+dgit_dsc_vcs_git_url(const char *v)
+{
+	char *out, *w;
+	const char *p = v;
+
+	if (v == NULL || *v == '\0' || (out = malloc(strlen(v) + 1)) == NULL)
+		return NULL;
+	for (w = out; *p;) {
+		const char *q = p + strspn(p, " \t");
+
+		if (q > p && q[0] == '-' && q[1] == 'b' && (q[2] == ' ' ||
+		    q[2] == '\t') && q[2 + strspn(q + 2, " \t")] != '\0') {
+			q += 2 + strspn(q + 2, " \t");
+			p = q + strcspn(q, " \t");
+			continue;
+		}
+		if (q > p && q[0] == '[' && strchr(q, ']') &&
+		    memchr(q + 1, '[', (size_t)(strchr(q, ']') - q - 1)) ==
+		    NULL) {
+			p = strchr(q, ']') + 1;
+			continue;
+		}
+		*w++ = *p++;
+	}
+	*w = '\0';
+	while (w > out && (w[-1] == ' ' || w[-1] == '\t'))
+		*--w = '\0';
+	if (*out == '\0') {
+		free(out);
+		return NULL;
+	}
+	return out;
+}

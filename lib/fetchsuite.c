@@ -43,49 +43,6 @@ dgit_fetchsuite_result_release(struct dgit_fetchsuite_result *r)
 	r->csuite = r->version = r->vcs_git = NULL;
 }
 
-/* Vcs-Git without dgit's " -b BRANCH" and " [SUBDIR]" decorations. */
-static char *
-clean_vcs_git(const char *v)
-{
-	char *out, *w;
-	const char *p = v;
-
-	if (v == NULL || *v == '\0')
-		return NULL;
-	out = malloc(strlen(v) + 1);
-	if (out == NULL)
-		return NULL;
-	w = out;
-	while (*p) {
-		if ((*p == ' ' || *p == '\t') && p[1] == '-' && p[2] == 'b' &&
-		    (p[3] == ' ' || p[3] == '\t')) {
-			p += 3;
-			while (*p == ' ' || *p == '\t')
-				p++;
-			while (*p && *p != ' ' && *p != '\t')
-				p++;
-			continue;
-		}
-		if ((*p == ' ' || *p == '\t') && p[1] == '[') {
-			const char *q = strchr(p, ']');
-
-			if (q) {
-				p = q + 1;
-				continue;
-			}
-		}
-		*w++ = *p++;
-	}
-	*w = '\0';
-	while (w > out && (w[-1] == ' ' || w[-1] == '\t'))
-		*--w = '\0';
-	if (*out == '\0') {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
 /* Remove the files place_files put into dir (placed[i] == 1). */
 static void
 unplace_files(const struct dgit_archive_source *src, const char *dir,
@@ -241,7 +198,7 @@ fetch_download(struct fetch *f)
 		err = dgit_dsc_parse(&f->dsc, buf, len, f->src->dsc_name);
 	free(buf);
 	if (err == NULL)
-		f->out->vcs_git = clean_vcs_git(f->dsc->vcs_git);
+		f->out->vcs_git = dgit_dsc_vcs_git_url(f->dsc->vcs_git);
 	return err;
 }
 

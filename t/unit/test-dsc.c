@@ -614,9 +614,38 @@ test_dgit_field(void)
 	}
 }
 
+/* Expectations from Perl dgit's own substitutions, run by perl:
+ * s/\s+-b\s+\S+//g; s/\s+\[[^][]*\]//g (trailing blanks dropped too). */
+static void
+test_vcs_git(void)
+{
+	static const struct { const char *in, *want; } t[] = {
+		{ "https://h/x/y.git -b debian/latest", "https://h/x/y.git" },
+		{ "https://h/x.git [sub/dir]", "https://h/x.git" },
+		{ "https://h/x.git  -b  main  [p]", "https://h/x.git" },
+		{ "https://h/x.git -b", "https://h/x.git -b" },
+		{ "https://h/x.git [a[b]", "https://h/x.git [a[b]" },
+		{ "https://h/x.git\t-b\tbr", "https://h/x.git" },
+		{ "https://h/x.git ", "https://h/x.git" },
+		{ "", NULL },
+		{ NULL, NULL },
+	};
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char *got = dgit_dsc_vcs_git_url(t[i].in);
+
+		if (t[i].want == NULL)
+			unit_ok(got == NULL, "vcs_git[%zu] is none", i);
+		else
+			UNIT_STREQ(got, t[i].want, "vcs_git[%zu]", i);
+		free(got);
+	}
+}
+
 int
 main(void)
 {
+	test_vcs_git();
 	test_real();
 	test_layout();
 	test_fields();
