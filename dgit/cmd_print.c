@@ -64,8 +64,8 @@ cmd_print_dgit_repos_server_source_url(struct dgit_cmd_ctx *ctx, int argc,
 		return err;
 	distro = dgit_opts.distro ? dgit_opts.distro :
 	    dgit_config_suite_distro(ctx->cfg, "DGIT-REPOS-SERVER");
-	if ((err = dgit_distro_push_git_url(&url, ctx->cfg, distro,
-	    "_dgit-repos-server")))
+	if ((err = dgit_distro_server_git_url(&url, ctx->cfg, distro,
+	    "_dgit-repos-server", 1)))
 		return err;
 	if (url == NULL)
 		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_NOT_FOUND,

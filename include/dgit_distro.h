@@ -63,13 +63,15 @@ const struct dgit_error *dgit_distro_mirror(char **out,
     const struct dgit_config *cfg, const char *distro, const char *suite);
 
 /*
- * The URL dgit pushes PACKAGE to (the dgit-distro.DISTRO/push.* keys
- * first): git-url/PACKAGE(git-url-suffix, default .git), else
+ * The dgit git server's URL for PACKAGE, to push to (push: the
+ * dgit-distro.DISTRO/push.* keys first) or to read from:
+ * git-url/PACKAGE(git-url-suffix, default .git), else
  * git-proto[git-user-force@]git-host git-path/PACKAGE.git.  *out NULL
  * when the distro has no git server.  Caller-owned.
  */
-const struct dgit_error *dgit_distro_push_git_url(char **out,
-    const struct dgit_config *cfg, const char *distro, const char *package);
+const struct dgit_error *dgit_distro_server_git_url(char **out,
+    const struct dgit_config *cfg, const char *distro, const char *package,
+    int push);
 
 /* The git URL alone; *out NULL when the distro has no git server. */
 const struct dgit_error *dgit_distro_git_url(char **out,

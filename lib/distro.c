@@ -155,12 +155,14 @@ dgit_distro_git_url(char **out, const struct dgit_config *cfg,
 }
 
 const struct dgit_error *
-dgit_distro_push_git_url(char **out, const struct dgit_config *cfg,
-    const char *distro, const char *package)
+dgit_distro_server_git_url(char **out, const struct dgit_config *cfg,
+    const char *distro, const char *package, int push)
 {
-	const char *url = dgit_config_get_distro_push(cfg, distro, "git-url");
-	const char *suffix = dgit_config_get_distro_push(cfg, distro,
-	    "git-url-suffix");
+	const char *(*get)(const struct dgit_config *, const char *,
+	    const char *) = push ? dgit_config_get_distro_push :
+	    dgit_config_get_distro;
+	const char *url = get(cfg, distro, "git-url");
+	const char *suffix = get(cfg, distro, "git-url-suffix");
 	const char *proto, *host, *user, *path;
 	int r;
 
@@ -169,11 +171,10 @@ dgit_distro_push_git_url(char **out, const struct dgit_config *cfg,
 		r = asprintf(out, "%s/%s%s", url, package,
 		    suffix ? suffix : ".git");
 	else {
-		proto = dgit_config_get_distro_push(cfg, distro, "git-proto");
-		host = dgit_config_get_distro_push(cfg, distro, "git-host");
-		user = dgit_config_get_distro_push(cfg, distro,
-		    "git-user-force");
-		path = dgit_config_get_distro_push(cfg, distro, "git-path");
+		proto = get(cfg, distro, "git-proto");
+		host = get(cfg, distro, "git-host");
+		user = get(cfg, distro, "git-user-force");
+		path = get(cfg, distro, "git-path");
 		if (proto == NULL || host == NULL || path == NULL)
 			return NULL;
 		r = asprintf(out, "%s%s%s%s%s/%s.git", proto, user ? user : "",

@@ -20,6 +20,7 @@
 #include "dgit_aq.h"
 #include "dgit_changelog.h"
 #include "dgit_config.h"
+#include "dgit_distro.h"
 #include "dgit_dsc.h"
 #include "dgit_error.h"
 #include "dgit_fetchsuite.h"
@@ -135,33 +136,15 @@ read_changelog(struct dgit_pushsource *p, const char *distro)
 static const struct dgit_error *
 git_url(char **out, struct dgit_pushsource *p, int push)
 {
-	const char *(*get)(const struct dgit_config *, const char *,
-	    const char *) = push ? dgit_config_get_distro_push :
-	    dgit_config_get_distro;
-	const char *url = get(p->cfg, p->distro, "git-url");
-	const char *suffix = get(p->cfg, p->distro, "git-url-suffix");
-	int r;
+	const struct dgit_error *err;
 
-	*out = NULL;
-	if (url == NULL || *url == '\0') {
-		const char *proto = get(p->cfg, p->distro, "git-proto");
-		const char *host = get(p->cfg, p->distro, "git-host");
-		const char *user = get(p->cfg, p->distro, "git-user-force");
-		const char *path = get(p->cfg, p->distro, "git-path");
-
-		if (proto == NULL || host == NULL || path == NULL)
-			return dgit_error_fmt(DGIT_ERR_USAGE, "distro '%s' has "
-			    "no dgit git server; set dgit-distro.%s.git-url",
-			    p->distro, p->distro);
-		r = asprintf(out, "%s%s%s%s%s/%s.git", proto, user ? user : "",
-		    user ? "@" : "", host, path, p->ce->package);
-	} else
-		r = asprintf(out, "%s/%s%s", url, p->ce->package,
-		    suffix ? suffix : ".git");
-	if (r < 0) {
-		*out = NULL;
-		return dgit_error(DGIT_ERR_NOMEM);
-	}
+	if ((err = dgit_distro_server_git_url(out, p->cfg, p->distro,
+	    p->ce->package, push)))
+		return err;
+	if (*out == NULL)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "distro '%s' has no dgit "
+		    "git server; set dgit-distro.%s.git-url", p->distro,
+		    p->distro);
 	return NULL;
 }
 
