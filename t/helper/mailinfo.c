@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "dgit_fs.h"
 #include "dgit_mailhdr.h"
 
 int
@@ -17,29 +18,17 @@ main(int argc, char **argv)
 	const struct dgit_error *err;
 	FILE *f;
 	char *buf = NULL, *info = NULL, *msg = NULL;
-	size_t len = 0, cap = 0, r, il, ml;
+	size_t len = 0, il, ml;
 	int rc = 1;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: mailinfo FILE MSGFILE\n");
 		return 2;
 	}
-	if (!(f = fopen(argv[1], "rb"))) {
-		perror(argv[1]);
+	if ((err = dgit_fs_read_file(&buf, &len, argv[1], 0))) {
+		fprintf(stderr, "mailinfo: %s\n", err->msg);
 		return 1;
 	}
-	do {
-		if (len + 4096 > cap) {
-			char *nb = realloc(buf, cap = len + 65536);
-
-			if (!nb)
-				return 1;
-			buf = nb;
-		}
-		r = fread(buf + len, 1, cap - len, f);
-		len += r;
-	} while (r);
-	fclose(f);
 	if ((err = dgit_mailhdr_mailinfo(&info, &il, &msg, &ml, buf, len))) {
 		fprintf(stderr, "mailinfo: %s\n", err->msg);
 		goto done;

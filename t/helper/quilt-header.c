@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dgit_fs.h"
 #include "dgit_quilt.h"
 
 int
@@ -19,9 +20,8 @@ main(int argc, char **argv)
 {
 	const struct dgit_error *err;
 	struct dgit_quilt_header h;
-	FILE *f;
 	char *buf = NULL, *msg = NULL;
-	size_t len = 0, cap = 0, r;
+	size_t len = 0;
 	int rc = 1;
 
 	if (argc != 6) {
@@ -29,22 +29,10 @@ main(int argc, char **argv)
 		    "FALLBACK_NAME FALLBACK_EMAIL FALLBACK_DATE\n");
 		return 2;
 	}
-	if (!(f = fopen(argv[1], "rb"))) {
-		perror(argv[1]);
+	if ((err = dgit_fs_read_file(&buf, &len, argv[1], 0))) {
+		fprintf(stderr, "quilt-header: %s\n", err->msg);
 		return 1;
 	}
-	do {
-		if (len + 4096 > cap) {
-			char *nb = realloc(buf, cap = len + 65536);
-
-			if (!nb)
-				return 1;
-			buf = nb;
-		}
-		r = fread(buf + len, 1, cap - len, f);
-		len += r;
-	} while (r);
-	fclose(f);
 	if ((err = dgit_quilt_header_parse(&h, buf, len, argv[1]))) {
 		fprintf(stderr, "quilt-header: %s\n", err->msg);
 		goto done;
