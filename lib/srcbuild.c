@@ -578,7 +578,11 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	    (err = link_origs(bpd, tmp, source)))
 		goto done;
 	{
-		const char *argv[] = { "dpkg-source", "-b", srcdir, NULL };
+		/* dgit's ignores: only .git itself, so .gitignore, *.o and
+		 * the rest of dpkg-source's default list are packaged, as
+		 * they are in git */
+		const char *argv[] = { "dpkg-source", "-i(?:^|/)\\.git(?:/|$)",
+		    "-I.git", "-b", srcdir, NULL };
 
 		if ((err = run_tool(argv, tmp)))
 			goto done;
