@@ -107,4 +107,14 @@ const struct dgit_error *dgit_fetch_cache_path(char **out,
 /* Remove the whole cache directory; a missing one is not an error. */
 const struct dgit_error *dgit_fetch_cache_clear(const char *cache_dir);
 
+/*
+ * Download one URL into memory (*out: caller frees, NUL-terminated, *len
+ * bytes), at most max bytes, checked against sha256 when not NULL, through
+ * a temporary directory under $TMPDIR that is removed before returning.
+ * Errors as dgit_fetch_files (DGIT_ERR_NOT_FOUND for a 404).
+ */
+const struct dgit_error *dgit_fetch_to_memory(char **out, size_t *len,
+    const struct dgit_fetch_opts *opts, const char *url, const char *sha256,
+    size_t max);
+
 #endif

@@ -18,48 +18,6 @@ dgit_aq_method_is_json(const char *aq)
 	    strncmp(aq, "ftpmasterapi:", 13) == 0);
 }
 
-/*
- * Download url (with the archive's fetch options; checked against sha256
- * when not NULL) into memory, at most max bytes.  *what names it.
- */
-static const struct dgit_error *
-get_url(char **out, size_t *len, const struct dgit_fetch_opts *fo,
-    const char *url, const char *sha256, size_t max)
-{
-	const struct dgit_error *err, *err2;
-	const char *tmp = getenv("TMPDIR");
-	char *dir = NULL, *dest = NULL;
-	struct dgit_fetch_item it;
-
-	*out = NULL;
-	if ((err = dgit_fs_mkdtemp(&dir, tmp && *tmp ? tmp : "/tmp",
-	    "dgit-aq")))
-		return err;
-	if (asprintf(&dest, "%s/answer", dir) < 0) {
-		dest = NULL;
-		err = dgit_error(DGIT_ERR_NOMEM);
-		goto done;
-	}
-	memset(&it, 0, sizeof it);
-	it.url = url;
-	it.dest = dest;
-	it.max_size = max;
-	it.sha256 = sha256;
-	if ((err = dgit_fetch_files(fo, &it, 1)))
-		goto done;
-	err = dgit_fs_read_file(out, len, dest, max);
-done:
-	err2 = dgit_fs_remove_tree(dir);
-	if (err == NULL && err2 != NULL) {
-		free(*out);
-		*out = NULL;
-		err = err2;
-	}
-	free(dir);
-	free(dest);
-	return err;
-}
-
 /* base (a URL, trailing '/' optional) joined with rel. */
 static const struct dgit_error *
 join_url(char **out, const char *base, const char *rel)
@@ -100,7 +58,7 @@ query(struct dgit_json **out, const struct dgit_archive_opts *o,
 	*out = NULL;
 	if ((err = join_url(&full, url, rel)))
 		return err;
-	err = get_url(&buf, &len, &o->fetch, full, NULL, DGIT_AQ_MAX);
+	err = dgit_fetch_to_memory(&buf, &len, &o->fetch, full, NULL, DGIT_AQ_MAX);
 	if (err && err->code == DGIT_ERR_NOT_FOUND) {
 		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "archive query "
 		    "'%s' has no answer (nothing at '%s')", rel, full);
@@ -166,7 +124,7 @@ dgit_aq_query_raw(char **out, size_t *len, const struct dgit_archive_opts *o,
 		    "'dsc_in_suite/SUITE/PACKAGE'", subpath);
 	if ((err = join_url(&full, o->aq_url, subpath)))
 		return err;
-	err = get_url(out, len, &o->fetch, full, NULL, DGIT_AQ_MAX);
+	err = dgit_fetch_to_memory(out, len, &o->fetch, full, NULL, DGIT_AQ_MAX);
 	free(full);
 	return err;
 }
@@ -314,7 +272,7 @@ make_source(struct dgit_archive_source **out,
 		hex[i] = (char)tolower((unsigned char)e->sha256[i]);
 	hex[i] = '\0';
 	/* dgit_fetch checks the SHA-256 (DGIT_ERR_CHECKSUM). */
-	if ((err = get_url(&buf, &len, &o->fetch, path, hex, DGIT_DSC_MAX)))
+	if ((err = dgit_fetch_to_memory(&buf, &len, &o->fetch, path, hex, DGIT_DSC_MAX)))
 		goto done;
 	if ((err = dgit_dsc_parse(&dsc, buf, len, path)))
 		goto done;

@@ -696,3 +696,41 @@ done:
 	}
 	return NULL;
 }
+
+const struct dgit_error *
+dgit_fetch_to_memory(char **out, size_t *len, const struct dgit_fetch_opts *fo,
+    const char *url, const char *sha256, size_t max)
+{
+	const struct dgit_error *err, *err2;
+	const char *tmp = getenv("TMPDIR");
+	char *dir = NULL, *dest = NULL;
+	struct dgit_fetch_item it;
+
+	*out = NULL;
+	if ((err = dgit_fs_mkdtemp(&dir, tmp && *tmp ? tmp : "/tmp",
+	    "dgit-get")))
+		return err;
+	if (asprintf(&dest, "%s/answer", dir) < 0) {
+		dest = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	memset(&it, 0, sizeof it);
+	it.url = url;
+	it.dest = dest;
+	it.max_size = max;
+	it.sha256 = sha256;
+	if ((err = dgit_fetch_files(fo, &it, 1)))
+		goto done;
+	err = dgit_fs_read_file(out, len, dest, max);
+done:
+	err2 = dgit_fs_remove_tree(dir);
+	if (err == NULL && err2 != NULL) {
+		free(*out);
+		*out = NULL;
+		err = err2;
+	}
+	free(dir);
+	free(dest);
+	return err;
+}

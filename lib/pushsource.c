@@ -832,14 +832,13 @@ ssh_check(int *have, struct dgit_pushsource *p)
 static const struct dgit_error *
 url_check(int *have, struct dgit_pushsource *p)
 {
-	const struct dgit_error *err, *err2;
+	const struct dgit_error *err;
 	const char *base = dgit_config_get_distro(p->cfg, p->distro,
 	    "git-check-url");
 	const char *suffix = dgit_config_get_distro(p->cfg, p->distro,
 	    "git-check-suffix");
-	const char *tmp = getenv("TMPDIR");
-	char *url = NULL, *dir = NULL, *dest = NULL;
-	struct dgit_fetch_item it;
+	char *url = NULL, *answer = NULL;
+	size_t len;
 
 	if (base == NULL)
 		base = dgit_config_get_distro(p->cfg, p->distro, "git-url");
@@ -853,28 +852,13 @@ url_check(int *have, struct dgit_pushsource *p)
 	if (asprintf(&url, "%s/%s%s", base, p->ce->package,
 	    suffix ? suffix : ".git") < 0)
 		return dgit_error(DGIT_ERR_NOMEM);
-	if ((err = dgit_fs_mkdtemp(&dir, tmp && *tmp ? tmp : "/tmp",
-	    "dgit-check")))
-		goto done;
-	if (asprintf(&dest, "%s/answer", dir) < 0) {
-		dest = NULL;
-		err = dgit_error(DGIT_ERR_NOMEM);
-		goto done;
-	}
-	memset(&it, 0, sizeof it);
-	it.url = url;
-	it.dest = dest;
-	it.max_size = 1 << 20;
-	err = dgit_fetch_files(&p->ao->fetch, &it, 1);
+	err = dgit_fetch_to_memory(&answer, &len, &p->ao->fetch, url, NULL,
+	    1 << 20);
 	*have = err == NULL;
 	if (err && err->code == DGIT_ERR_NOT_FOUND)
 		err = NULL;
-done:
-	if (dir && (err2 = dgit_fs_remove_tree(dir)) && err == NULL)
-		err = err2;
+	free(answer);
 	free(url);
-	free(dir);
-	free(dest);
 	return err;
 }
 
