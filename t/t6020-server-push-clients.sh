@@ -148,6 +148,23 @@ case_() {
 	fi
 }
 
+# The pushes, in order, the same for every client and server (NAME;EXPECT;SETUP;OPTIONS):
+#   first       the package's first push (--new): accepted
+#   wrongkey    1.1 signed by a key the server does not know: refused
+#   wrongsuite  1.1 for experimental, which the archive has and the git
+#               servers do not list: refused
+#   second      1.1 for unstable: accepted
+#   rewind      1.2 on top of 1.0, --deliberately-not-fast-forward,
+#               which the policy does not allow: refused
+#   third       1.2 on top of 1.1: accepted
+# A refused push's tags are deleted from the client before the next.
+PUSHES='first;;:;--new
+wrongkey;not signed by a key\|key id\|signature;newversion $p 1.1;-k '"$WRONG"'
+wrongsuite;unknown suite\|suite;git -C w/$p reset -q --hard HEAD^ && newversion $p 1.1 experimental;--new
+second;;git -C w/$p reset -q --hard HEAD^ && newversion $p 1.1;
+rewind;not a fast forward\|fast-forward\|fast forward;git -C w/$p checkout -q -b rw HEAD^ && newversion $p 1.2;--deliberately-not-fast-forward
+third;;git -C w/$p checkout -q main && newversion $p 1.2;'
+
 for c in ours perl; do
 	for s in ours-file ours-ssh perl-ssh; do
 		p=p-$c-$s
@@ -156,10 +173,14 @@ for c in ours perl; do
 			if test $c-$s = perl-ours-file; then
 				\"\$SERVER_BIN\" init-repo \"\$LA/git\" $p >/dev/null
 			fi &&
-			case_ first $c $s $p '' --new &&
-			newversion $p 1.1 &&
-			case_ wrongkey $c $s $p 'not signed by a key\|key id\|signature' -k $WRONG &&
-			git -C w/$p tag -d archive/local/1.1 local/1.1 >/dev/null 2>&1; true
+			echo \"\$PUSHES\" | while IFS=';' read -r name expect setup opts; do
+				eval \"\$setup\" &&
+				case_ \$name $c $s $p \"\$expect\" \$opts || return 1
+				case \$(tail -n 1 $c-$s.log) in *refused)
+					v=\$(cd w/$p && dpkg-parsechangelog -SVersion) &&
+					git -C w/$p tag -d archive/local/\$v local/\$v >/dev/null 2>&1
+				esac
+			done
 		"
 	done
 done
@@ -168,6 +189,10 @@ test_expect_success 'every server decides as Debian'"'"'s for every client' '
 	cat >want <<-\EOF &&
 	first accepted
 	wrongkey refused
+	wrongsuite refused
+	second accepted
+	rewind refused
+	third accepted
 	EOF
 	for c in ours perl; do
 		for s in ours-file ours-ssh perl-ssh; do
@@ -180,6 +205,26 @@ test_expect_success 'every server decides as Debian'"'"'s for every client' '
 		done
 	done >expect &&
 	test_cmp expect got
+'
+
+test_expect_success 'each server holds what each client pushed last, with its tags' '
+	for c in ours perl; do
+		for s in ours-file ours-ssh perl-ssh; do
+			p=p-$c-$s &&
+			case $s in
+			ours-*) r=$LA/git/$p.git ;;
+			perl-ssh) r=perl/repos/$p.git ;;
+			esac &&
+			git -C w/$p rev-parse main >want &&
+			git --git-dir="$r" rev-parse refs/dgit/sid >got &&
+			test_cmp want got &&
+			git --git-dir="$r" for-each-ref --format="%(refname)" \
+			    refs/tags/archive >got &&
+			printf "refs/tags/archive/local/%s\n" 1.0 1.1 1.2 >want &&
+			test_cmp want got &&
+			test "$(sources_version $p)" = 1.2 || return 1
+		done
+	done
 '
 
 test_done
