@@ -12,8 +12,9 @@ test -x "$BACKEND" || test_skip_all "git-http-backend is missing"
 # may fetch, pushing (git-receive-pack) needs a user and password
 # (REMOTE_USER set is what lets git-http-backend run receive-pack).  The
 # checks are the repositories' own hooks, which receive-pack runs.
+LIGHTTPD_PID="$TRASH_DIRECTORY/lighttpd.pid"
 lighttpd_stop_() {
-	test -f lighttpd.pid && kill "$(cat lighttpd.pid)" 2>/dev/null
+	test -f "$LIGHTTPD_PID" && kill "$(cat "$LIGHTTPD_PID")" 2>/dev/null
 	return 0
 }
 test_atexit lighttpd_stop_
@@ -167,6 +168,11 @@ test_expect_success 'refused over http: a rewind' '
 	T_VERSION=1.2-1 T_COMMIT=vother make_dgit_tag src >/dev/null &&
 	refused "remote: .*not a fast forward" +vother^{commit}:refs/dgit/sid \
 	    refs/tags/archive/debian/1.2-1
+'
+
+test_expect_success 'stop lighttpd' '
+	kill "$(cat lighttpd.pid)" &&
+	rm lighttpd.pid
 '
 
 test_done
