@@ -94,6 +94,17 @@ newversion() {
 	 git commit -q -a -m "$1 $2")
 }
 
+# Perl dgit asks apt what the archive has; apt finds no source index for
+# a suite with no package at all, so experimental gets one (put in by
+# reprepro, as an archive administrator would).
+test_expect_success 'a package in the archive'"'"'s experimental' '
+	mkpkg filler &&
+	(cd w/filler && dpkg-source -b . >/dev/null) &&
+	reprepro -b "$LA/reprepro" -S misc -P optional includedsc experimental \
+	    w/filler_1.0.dsc >/dev/null &&
+	test_grep "^Package: filler" "$LA/public/dists/experimental/main/source/Sources"
+'
+
 # push CLIENT SERVER PKG [OPTIONS]: push-source of w/PKG by CLIENT (ours
 # or perl) to SERVER (ours-file, ours-ssh, perl-ssh).
 push() {
@@ -131,8 +142,9 @@ state() {
 WRONG=$(key_fpr wrong)
 
 # case_ NAME CLIENT SERVER PKG EXPECT OPTIONS: a push; note the decision
-# in CLIENT-SERVER.log; a refused push must leave the server's repository
-# and the archive as they were.
+# in CLIENT-SERVER.log; a refused push must have been refused by the
+# server (saying EXPECT), and leave its repository and the archive as
+# they were.
 case_() {
 	name=$1 c=$2 s=$3 pkg=$4 expect=$5
 	shift 5
@@ -144,11 +156,12 @@ case_() {
 		state "$pkg" "$s" >after &&
 		test_cmp before after &&
 		{ test -z "$expect" ||
-		  test_grep -e "$expect" "$c-$s-$name.out"; }
+		  test_grep -e "^remote: .*$expect" "$c-$s-$name.out"; }
 	fi
 }
 
-# The pushes, in order, the same for every client and server (NAME;EXPECT;SETUP;OPTIONS):
+# The pushes, in order, the same for every client and server (NAME;OURS;PERL;SETUP;OPTIONS,
+# OURS and PERL what each server says when it refuses):
 #   first       the package's first push (--new): accepted
 #   wrongkey    1.1 signed by a key the server does not know: refused
 #   wrongsuite  1.1 for experimental, which the archive has and the git
@@ -158,12 +171,12 @@ case_() {
 #               which the policy does not allow: refused
 #   third       1.2 on top of 1.1: accepted
 # A refused push's tags are deleted from the client before the next.
-PUSHES='first;;:;--new
-wrongkey;not signed by a key\|key id\|signature;newversion $p 1.1;-k '"$WRONG"'
-wrongsuite;unknown suite\|suite;git -C w/$p reset -q --hard HEAD^ && newversion $p 1.1 experimental;--new
-second;;git -C w/$p reset -q --hard HEAD^ && newversion $p 1.1;
-rewind;not a fast forward\|fast-forward\|fast forward;git -C w/$p checkout -q -b rw HEAD^ && newversion $p 1.2;--deliberately-not-fast-forward
-third;;git -C w/$p checkout -q main && newversion $p 1.2;'
+PUSHES='first;;;:;--new
+wrongkey;not signed by a key this server knows;gpgv: Can.t check signature: No public key;newversion $p 1.1;-k '"$WRONG"'
+wrongsuite;refused: unknown suite .experimental.;reject: unknown suite;git -C w/$p reset -q --hard HEAD^ && newversion $p 1.1 experimental;--new
+second;;;git -C w/$p reset -q --hard HEAD^ && newversion $p 1.1;
+rewind;refused: not a fast forward on .refs/dgit/sid.;reject: not fast forward on dgit branch;git -C w/$p checkout -q -b rw HEAD^ && newversion $p 1.2;--deliberately-not-fast-forward
+third;;;git -C w/$p checkout -q main && newversion $p 1.2;'
 
 for c in ours perl; do
 	for s in ours-file ours-ssh perl-ssh; do
@@ -173,7 +186,8 @@ for c in ours perl; do
 			if test $c-$s = perl-ours-file; then
 				\"\$SERVER_BIN\" init-repo \"\$LA/git\" $p >/dev/null
 			fi &&
-			echo \"\$PUSHES\" | while IFS=';' read -r name expect setup opts; do
+			echo \"\$PUSHES\" | while IFS=';' read -r name eours eperl setup opts; do
+				case $s in ours-*) expect=\$eours ;; *) expect=\$eperl ;; esac &&
 				eval \"\$setup\" &&
 				case_ \$name $c $s $p \"\$expect\" \$opts || return 1
 				case \$(tail -n 1 $c-$s.log) in *refused)
@@ -225,6 +239,36 @@ test_expect_success 'each server holds what each client pushed last, with its ta
 			test "$(sources_version $p)" = 1.2 || return 1
 		done
 	done
+'
+
+# Two whole push-source runs at once, ours and Perl dgit's, of two new
+# versions on the same commit, to the same repository over ssh; the gate
+# holds the first push long enough for the second to arrive.
+test_expect_success 'two push-source runs at once: one wins, the other is refused, nothing half-done' '
+	p=p-ours-ours-ssh &&
+	cp -a w/$p w/$p-b &&
+	newversion $p 1.3 &&
+	newversion $p-b 1.4 &&
+	printf "#!/bin/sh\nsleep 5\n" >slowgate && chmod +x slowgate &&
+	git config -f "$LA/git/dgit-repos.conf" suite.sid.gate "$PWD/slowgate" &&
+	{ push ours ours-ssh $p >race-a.out 2>&1; echo $? >race-a.rc; } &
+	{ push perl ours-ssh $p-b >race-b.out 2>&1; echo $? >race-b.rc; } &
+	wait &&
+	git config -f "$LA/git/dgit-repos.conf" --unset suite.sid.gate &&
+	cat race-a.rc race-b.rc | sort >rcs &&
+	test "$(head -n 1 rcs)" = 0 &&
+	test "$(tail -n 1 rcs)" != 0 &&
+	if test "$(cat race-a.rc)" = 0; then w=$p v=1.3 l=b lv=1.4
+	else w=$p-b v=1.4 l=a lv=1.3; fi &&
+	git -C w/$w rev-parse HEAD >want &&
+	git --git-dir="$LA/git/$p.git" rev-parse refs/dgit/sid >got &&
+	test_cmp want got &&
+	git --git-dir="$LA/git/$p.git" rev-parse -q --verify refs/tags/archive/local/$v &&
+	test_must_fail git --git-dir="$LA/git/$p.git" rev-parse -q --verify \
+	    refs/tags/archive/local/$lv &&
+	test "$(sources_version $p)" = $v &&
+	test_grep -e "in progress\|changed since you fetched\|fetch first\|non-fast-forward\|rejected\|refused" race-$l.out &&
+	test_path_is_missing "$LA/git/$p.git/dgit-push.lock"
 '
 
 test_done
