@@ -241,6 +241,14 @@ test_expect_success 'each server holds what each client pushed last, with its ta
 	done
 '
 
+# race_clients PKG: push-source of w/PKG by ours and of w/PKG-b by Perl
+# dgit, started together, each noting its exit status in race-X.rc.
+race_clients() {
+	{ push ours ours-ssh $1 >race-a.out 2>&1; echo $? >race-a.rc; } &
+	{ push perl ours-ssh $1-b >race-b.out 2>&1; echo $? >race-b.rc; } &
+	wait
+}
+
 # Two whole push-source runs at once, ours and Perl dgit's, of two new
 # versions on the same commit, to the same repository over ssh; the gate
 # holds the first push long enough for the second to arrive.
@@ -251,9 +259,7 @@ test_expect_success 'two push-source runs at once: one wins, the other is refuse
 	newversion $p-b 1.4 &&
 	printf "#!/bin/sh\nsleep 5\n" >slowgate && chmod +x slowgate &&
 	git config -f "$LA/git/dgit-repos.conf" suite.sid.gate "$PWD/slowgate" &&
-	{ push ours ours-ssh $p >race-a.out 2>&1; echo $? >race-a.rc; } &
-	{ push perl ours-ssh $p-b >race-b.out 2>&1; echo $? >race-b.rc; } &
-	wait &&
+	race_clients $p &&
 	git config -f "$LA/git/dgit-repos.conf" --unset suite.sid.gate &&
 	cat race-a.rc race-b.rc | sort >rcs &&
 	test "$(head -n 1 rcs)" = 0 &&
