@@ -5,69 +5,14 @@ test_description='dgit-repos-server under git'"'"'s stock git-http-backend behin
 . "$TEST_DIR/lib-server.sh"
 
 test_need_cmd gpg lighttpd curl python3
-BACKEND=$(git --exec-path)/git-http-backend
-test -x "$BACKEND" || test_skip_all "git-http-backend is missing"
-
-# lighttpd as git-http-backend(1) shows it: the CGI under /git, anyone
-# may fetch, pushing (git-receive-pack) needs a user and password
-# (REMOTE_USER set is what lets git-http-backend run receive-pack).  The
-# checks are the repositories' own hooks, which receive-pack runs.
-LIGHTTPD_PID="$TRASH_DIRECTORY/lighttpd.pid"
-lighttpd_stop_() {
-	test -f "$LIGHTTPD_PID" && kill "$(cat "$LIGHTTPD_PID")" 2>/dev/null
-	return 0
-}
-test_atexit lighttpd_stop_
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+test -x "$(git --exec-path)/git-http-backend" ||
+	test_skip_all "git-http-backend is missing"
+test_atexit lighttpd_atexit_
 
 test_expect_success 'a server directory with hello.git, served by lighttpd' '
 	server_init srv &&
 	"$SERVER_BIN" init-repo srv hello >/dev/null &&
-	echo "uploader:secret" >users &&
-	mkdir www &&
-	for try in 1 2 3 4 5; do
-		port=$(free_port) &&
-		cat >lighttpd.conf <<-EOF &&
-		server.modules = ( "mod_alias", "mod_auth", "mod_authn_file",
-		                   "mod_cgi", "mod_setenv" )
-		server.document-root = "$PWD/www"
-		server.bind = "127.0.0.1"
-		server.port = $port
-		server.pid-file = "$PWD/lighttpd.pid"
-		server.errorlog = "$PWD/lighttpd.err"
-		alias.url = ( "/git" => "$BACKEND" )
-		\$HTTP["url"] =~ "^/git" {
-			cgi.assign = ( "" => "" )
-			setenv.add-environment = (
-				"GIT_PROJECT_ROOT" => "$PWD/srv",
-				"GIT_HTTP_EXPORT_ALL" => "",
-				"PATH" => "$PATH"
-			)
-		}
-		auth.backend = "plain"
-		auth.backend.plain.userfile = "$PWD/users"
-		\$HTTP["querystring"] =~ "service=git-receive-pack" {
-			auth.require = ( "" => ( "method" => "basic",
-			    "realm" => "dgit", "require" => "valid-user" ) )
-		}
-		\$HTTP["url"] =~ "^/git/.*/git-receive-pack\$" {
-			auth.require = ( "" => ( "method" => "basic",
-			    "realm" => "dgit", "require" => "valid-user" ) )
-		}
-		EOF
-		rm -f lighttpd.pid &&
-		lighttpd -f lighttpd.conf &&
-		for i in 1 2 3 4 5 6 7 8 9 10; do
-			test -s lighttpd.pid && curl -s -o /dev/null \
-			    "http://127.0.0.1:$port/" && break
-			sleep 0.2
-		done &&
-		test -s lighttpd.pid && break
-	done &&
-	echo "$port" >port &&
+	lighttpd_start srv &&
 	git init -q src &&
 	echo one >src/file && git -C src add file &&
 	git -C src commit -q -m one && git -C src tag v1 &&
@@ -77,7 +22,7 @@ test_expect_success 'a server directory with hello.git, served by lighttpd' '
 	git -C src tag vother && git -C src checkout -q main
 '
 
-PORT=$(cat port 2>/dev/null)
+PORT=$(cat lighttpd.port 2>/dev/null)
 ANON=http://127.0.0.1:$PORT/git
 AUTH=http://uploader:secret@127.0.0.1:$PORT/git
 GIT_TERMINAL_PROMPT=0 && export GIT_TERMINAL_PROMPT
@@ -171,8 +116,7 @@ test_expect_success 'refused over http: a rewind' '
 '
 
 test_expect_success 'stop lighttpd' '
-	kill "$(cat lighttpd.pid)" &&
-	rm lighttpd.pid
+	lighttpd_stop
 '
 
 test_done
