@@ -39,7 +39,8 @@ BUILD_DEPS := build-essential pkg-config libgit2-dev libcurl4-openssl-dev \
               zlib1g-dev libssl-dev
 TEST_DEPS  := dpkg-dev git gnupg xz-utils bzip2 lzma zstd quilt git-buildpackage \
               debian-archive-keyring ca-certificates perl curl groff-base man-db dgit \
-              dgit-infrastructure gpgv reprepro dput-ng devscripts \
+              dgit-infrastructure gpgv reprepro dput-ng devscripts lighttpd \
+              openssh-server openssh-client \
               clang libclang-rt-dev python3
 PKG_DEPS   := debhelper devscripts fakeroot
 BENCH_DEPS := dgit git-buildpackage time

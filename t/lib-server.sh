@@ -13,6 +13,15 @@
 #                            and its refs (to compare before and after)
 #   make_dgit_tag SRC        make the dgit tag in repository SRC from the
 #                            variables below (prints the tag object id)
+#   lighttpd_start DIR       serve the server directory DIR with git's
+#                            git-http-backend behind lighttpd on 127.0.0.1
+#                            (an ephemeral port, in ./lighttpd.port), as
+#                            git-http-backend(1) and the README show it:
+#                            anyone may fetch at http://127.0.0.1:PORT/git/,
+#                            pushing needs the user uploader, password
+#                            secret; the caller registers
+#                            test_atexit lighttpd_atexit_
+#   lighttpd_stop            stop it (and wait until it has gone)
 #
 # make_dgit_tag variables (defaults in brackets):
 #   T_PKG [hello]  T_VERSION [1.0-1]  T_CLOG [unstable]  T_CSUITE [sid]
@@ -86,3 +95,67 @@ make_dgit_tag() (
 	git -C "$src" update-ref "refs/tags/$name" "$id" &&
 	echo "$id"
 )
+
+LIGHTTPD_PID="$TRASH_DIRECTORY/lighttpd.pid"
+
+lighttpd_atexit_() {
+	test -f "$LIGHTTPD_PID" && kill "$(cat "$LIGHTTPD_PID")" 2>/dev/null
+	return 0
+}
+
+lighttpd_start() {
+	srvdir=$(cd "$1" && pwd) &&
+	backend=$(git --exec-path)/git-http-backend &&
+	echo "uploader:secret" >lighttpd.users &&
+	mkdir -p lighttpd.www &&
+	for try in 1 2 3 4 5; do
+		port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') &&
+		cat >lighttpd.conf <<-EOF &&
+		server.modules = ( "mod_alias", "mod_auth", "mod_authn_file",
+		                   "mod_cgi", "mod_setenv" )
+		server.document-root = "$PWD/lighttpd.www"
+		server.bind = "127.0.0.1"
+		server.port = $port
+		server.pid-file = "$LIGHTTPD_PID"
+		server.errorlog = "$PWD/lighttpd.err"
+		alias.url = ( "/git" => "$backend" )
+		\$HTTP["url"] =~ "^/git" {
+			cgi.assign = ( "" => "" )
+			setenv.add-environment = (
+				"GIT_PROJECT_ROOT" => "$srvdir",
+				"GIT_HTTP_EXPORT_ALL" => "",
+				"PATH" => "$PATH"
+			)
+		}
+		auth.backend = "plain"
+		auth.backend.plain.userfile = "$PWD/lighttpd.users"
+		\$HTTP["querystring"] =~ "service=git-receive-pack" {
+			auth.require = ( "" => ( "method" => "basic",
+			    "realm" => "dgit", "require" => "valid-user" ) )
+		}
+		\$HTTP["url"] =~ "^/git/.*/git-receive-pack\$" {
+			auth.require = ( "" => ( "method" => "basic",
+			    "realm" => "dgit", "require" => "valid-user" ) )
+		}
+		EOF
+		rm -f "$LIGHTTPD_PID" &&
+		lighttpd -f lighttpd.conf &&
+		for i in 1 2 3 4 5 6 7 8 9 10; do
+			test -s "$LIGHTTPD_PID" && curl -s -o /dev/null \
+			    "http://127.0.0.1:$port/" && break
+			sleep 0.2
+		done &&
+		test -s "$LIGHTTPD_PID" && echo "$port" >lighttpd.port && return 0
+	done
+	return 1
+}
+
+lighttpd_stop() {
+	pid=$(cat "$LIGHTTPD_PID") &&
+	kill "$pid" &&
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.2
+	done &&
+	rm -f "$LIGHTTPD_PID"
+}
