@@ -24,6 +24,7 @@
 #include "dgit_fetchsuite.h"
 #include "dgit_fs.h"
 #include "dgit_repo.h"
+#include "dgit_verify.h"
 
 #define DEFAULT_SUITE "sid"
 
@@ -146,7 +147,16 @@ clone_into(struct dgit_fetchsuite_result *res, char *branch, size_t blen,
 		err = dgit_error_fmt(DGIT_ERR_LIMIT, "suite name too long");
 		goto done;
 	}
-	if ((err = dgit_repo_checkout_new_branch(repo, branch, &res->tip)))
+	/*
+	 * Every object was just written by this process's import (or
+	 * checked by git's index-pack on fetch): the checkout need not
+	 * rehash each blob it reads, as git's own checkout does not.  This
+	 * halves its CPU time; libgit2's default comes back straight after.
+	 */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	err = dgit_repo_checkout_new_branch(repo, branch, &res->tip);
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+	if (err)
 		goto done;
 	if (res->vcs_git &&
 	    git_remote_create(&remote, repo, "vcs-git", res->vcs_git) != 0)
@@ -174,6 +184,7 @@ cmd_clone(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	int i;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	dgit_verify_without_gpgconf();
 	memset(&arch, 0, sizeof arch);
 	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec,
 	    &flags)) ||

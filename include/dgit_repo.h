@@ -66,7 +66,10 @@ const struct dgit_error *dgit_repo_setup_new_tree(git_repository *repo,
 
 /*
  * Point HEAD at refs/heads/BRANCH, set that branch to commit, and check
- * out its tree into the (empty) working directory, forcing.
+ * out its tree into the (empty) working directory, forcing.  When
+ * .git/info/attributes is only dgit's defusing setup, the checkout skips
+ * libgit2's per-file attribute lookups and filters (they could change
+ * nothing); otherwise the attributes apply as usual.
  */
 const struct dgit_error *dgit_repo_checkout_new_branch(git_repository *repo,
     const char *branch, const git_oid *commit);

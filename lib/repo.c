@@ -281,6 +281,46 @@ dgit_repo_setup_useremail(git_repository *repo, const char *name,
 	return err;
 }
 
+/*
+ * 1 when .git/info/attributes is exactly what dgit_repo_setup_tree
+ * writes: dgit's proper macro, "*\tdgit-defuse-attrs", comments and the
+ * changelog merge driver.  That file takes precedence over every
+ * .gitattributes, so no file's content is transformed and checkout need
+ * not look up attributes (libgit2 resolves each file's real path and
+ * reads the attribute files of its directories).  Anything else, even a
+ * harmless line, keeps the filters on.
+ */
+static int
+attrs_all_defused(git_repository *repo)
+{
+	static const char star[] = "*\tdgit-defuse-attrs";
+	static const char merge[] = "debian/changelog merge=dpkg-mergechangelogs";
+	char path[4096], *text = NULL;
+	const char *p, *end;
+	size_t len = 0;
+	int macro = 0, all = 0, ok = 1;
+
+	if (info_path(path, sizeof path, repo, "attributes") != NULL ||
+	    dgit_fs_read_file(&text, &len, path, ATTRS_MAX) != NULL)
+		return 0;
+	for (p = text, end = text + len; ok && p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (is_macro_line(p, ll) && !macro && !all)
+			ok = macro = is_macro_proper(p, ll);
+		else if (ll == sizeof star - 1 && memcmp(p, star, ll) == 0 &&
+		    macro)
+			all = 1;
+		else if (!(ll == 0 || p[0] == '#' || (ll == sizeof merge - 1 &&
+		    memcmp(p, merge, ll) == 0)))
+			ok = 0;
+		p = nl ? nl + 1 : end;
+	}
+	free(text);
+	return ok && macro && all;
+}
+
 const struct dgit_error *
 dgit_repo_checkout_new_branch(git_repository *repo, const char *branch,
     const git_oid *commit)
@@ -308,6 +348,7 @@ dgit_repo_checkout_new_branch(git_repository *repo, const char *branch,
 		goto done;
 	}
 	co.checkout_strategy = GIT_CHECKOUT_FORCE;
+	co.disable_filters = attrs_all_defused(repo);
 	if (git_checkout_head(repo, &co) != 0)
 		err = dgit_error_git("check out '%s'", branch);
 done:

@@ -112,7 +112,7 @@ test_expect_success 'a Sources index that does not match the Release' '
 	restore &&
 	httpd_fault corrupt "/dists/sid/main/source/by-hash/*" 10 &&
 	refused &&
-	test_grep "checksum mismatch for .main/source/Sources.xz. from .*by-hash/SHA256/" err
+	test_grep "checksum mismatch for .main/source/Sources.gz. from .*by-hash/SHA256/" err
 '
 
 test_expect_success 'without by-hash, the plain index is checked too' '
@@ -121,9 +121,9 @@ test_expect_success 'without by-hash, the plain index is checked too' '
 	dl_dgit download-source --dir out hello && rm out/* &&
 	rm -rf "$XDG_CACHE_HOME/dgit" &&
 	: >"$(httpd_log)" &&
-	httpd_fault corrupt /dists/sid/main/source/Sources.xz 10 &&
+	httpd_fault corrupt /dists/sid/main/source/Sources.gz 10 &&
 	refused &&
-	test_grep "checksum mismatch for .main/source/Sources.xz. from .*/dists/sid/main/source/Sources.xz." err &&
+	test_grep "checksum mismatch for .main/source/Sources.gz. from .*/dists/sid/main/source/Sources.gz." err &&
 	test_must_fail grep by-hash "$(httpd_log)"
 '
 
@@ -134,7 +134,7 @@ test_expect_success 'by-hash missing on the mirror: falls back to the plain path
 	dl_dgit download-source --dir out hello &&
 	rm out/* &&
 	grep "GET /dists/sid/main/source/by-hash/SHA256/.* 404" "$(httpd_log)" &&
-	grep "GET /dists/sid/main/source/Sources.xz 200" "$(httpd_log)"
+	grep "GET /dists/sid/main/source/Sources.gz 200" "$(httpd_log)"
 '
 
 test_expect_success 'a tarball that does not match' '
