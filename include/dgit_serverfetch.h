@@ -21,6 +21,8 @@
 
 #include <git2.h>
 
+#include "dgit_config.h"
+#include "dgit_dsc.h"
 #include "dgit_error.h"
 #include "dgit_history.h"
 
@@ -31,6 +33,8 @@
 struct dgit_serverfetch {
 	int have_lastpush;
 	git_oid lastpush;          /* the server's refs/dgit/SUITE */
+	int have_map;
+	git_oid map;               /* its refs/dgit-rewrite/map */
 	/* Tags to create here (absent here, offered by the server):
 	 * tag_names[i] ("refs/tags/...") with value tag_ids[i]; owned by the
 	 * struct (dgit_serverfetch_release). */
@@ -44,7 +48,8 @@ struct dgit_serverfetch {
 
 /*
  * Fetch from url (the package's repository on the git server) the
- * objects of refs/dgit/SUITE and of the tags archive/DISTRO/... and
+ * objects of refs/dgit/SUITE, refs/dgit-rewrite/map and of the tags
+ * archive/DISTRO/... and
  * DISTRO/....  A server that cannot be reached or has no such repository
  * is not an error (out->skipped says why); a listing that succeeds
  * followed by a failing download is.  "Not updating ..." lines go to
@@ -87,5 +92,33 @@ struct dgit_serverfetch_choice {
 };
 const struct dgit_error *dgit_serverfetch_choose(git_oid *out,
     git_repository *repo, const struct dgit_serverfetch_choice *c);
+
+/*
+ * The commit a .dsc's Dgit: field stands for, found as dgit does it
+ * (dgit(1), --chase-dsc-distro): the field names a distro (the one-word
+ * form: dgit.default.old-dsc-distro); from that distro's git server (its
+ * configured git URL, else the field's hint URL when
+ * dgit.dsc-url-proto-ok.PROTO, else dgit.default.dsc-url-proto-ok, allows
+ * its protocol) the rewrite map refs/dgit-rewrite/map is fetched (unless
+ * dgit-distro.DISTRO.rewrite-map-enable is false, or the caller has it
+ * already from that distro), and an entry "OLD NEW" for the commit
+ * replaces it by NEW; when the commit is not here, the field's tag is
+ * fetched.  With no_chase nothing is fetched.  *commit is the commit;
+ * *have says whether this repository has it now.  Errors: a distro
+ * without a URL and no usable hint (DGIT_ERR_NOT_FOUND), a failed fetch, a
+ * commit the server does not have either (DGIT_ERR_NOT_FOUND).
+ */
+struct dgit_serverfetch_dgit_opts {
+	const struct dgit_config *cfg;
+	const char *package;
+	int no_chase;
+	const char *map_distro;    /* the distro map_commit came from, or NULL */
+	const git_oid *map_commit; /* its refs/dgit-rewrite/map, or NULL */
+	void (*info)(void *arg, const char *msg);
+	void *info_arg;
+};
+const struct dgit_error *dgit_serverfetch_dgit(git_oid *commit, int *have,
+    git_repository *repo, const struct dgit_dsc_dgit *field,
+    const struct dgit_serverfetch_dgit_opts *o);
 
 #endif

@@ -230,17 +230,48 @@ fetch_import(struct fetch *f)
 		    "field is malformed); synthesised it from the .dsc");
 		return NULL;
 	}
-	memset(&hopts, 0, sizeof hopts);
-	hopts.git_url = o->git_url;
-	hopts.distro = o->distro;
-	hopts.suite = f->out->csuite;
-	hopts.info = o->info;
-	hopts.info_arg = o->info_arg;
-	err = dgit_history_dgit_commit(&st, &dc, why, sizeof why, f->repo,
-	    &field, &ires.tree, &hopts);
-	dgit_dsc_dgit_release(&field);
-	if (err)
-		return err;
+	if (o->cfg != NULL) {
+		struct dgit_serverfetch_dgit_opts so;
+		git_commit *c = NULL;
+		int have;
+
+		memset(&so, 0, sizeof so);
+		so.cfg = o->cfg;
+		so.package = f->src->package;
+		so.map_distro = o->distro ? o->distro : "debian";
+		so.map_commit = f->sf.have_map ? &f->sf.map : NULL;
+		so.info = o->info;
+		so.info_arg = o->info_arg;
+		err = dgit_serverfetch_dgit(&dc, &have, f->repo, &field, &so);
+		dgit_dsc_dgit_release(&field);
+		if (err)
+			return err;
+		st = DGIT_HISTORY_DGIT_MISSING;
+		snprintf(why, sizeof why, "its commit is not here");
+		if (have && git_commit_lookup(&c, f->repo, &dc) == 0) {
+			if (git_oid_equal(git_commit_tree_id(c), &ires.tree))
+				st = DGIT_HISTORY_DGIT_USABLE;
+			else {
+				st = DGIT_HISTORY_DGIT_OTHER_TREE;
+				snprintf(why, sizeof why, "the tree of the Dgit: "
+				    "commit %s differs from the source "
+				    "package's", git_oid_tostr_s(&dc));
+			}
+			git_commit_free(c);
+		}
+	} else {
+		memset(&hopts, 0, sizeof hopts);
+		hopts.git_url = o->git_url;
+		hopts.distro = o->distro;
+		hopts.suite = f->out->csuite;
+		hopts.info = o->info;
+		hopts.info_arg = o->info_arg;
+		err = dgit_history_dgit_commit(&st, &dc, why, sizeof why,
+		    f->repo, &field, &ires.tree, &hopts);
+		dgit_dsc_dgit_release(&field);
+		if (err)
+			return err;
+	}
 	if (st == DGIT_HISTORY_DGIT_USABLE) {
 		f->out->import = dc;
 		f->out->used_dgit_commit = 1;

@@ -9,10 +9,15 @@
 
 #include <git2.h>
 
+#include "dgit_config.h"
+#include "dgit_distro.h"
+#include "dgit_dsc.h"
 #include "dgit_error.h"
 #include "dgit_history.h"
 #include "dgit_serverfetch.h"
 #include "dgit_version.h"
+
+#define MAP_REF "refs/dgit-rewrite/map"
 
 #define say(c, ...) dgit_msg((c)->info, (c)->info_arg, __VA_ARGS__)
 
@@ -84,7 +89,7 @@ dgit_serverfetch(struct dgit_serverfetch *out, git_repository *repo,
 	git_strarray specs = { NULL, 0 };
 	char branch[DGIT_SERVERFETCH_MAX_NAME], tagp[2][DGIT_SERVERFETCH_MAX_NAME];
 	size_t nheads, i, *want = NULL, nwant = 0;
-	int bi = -1;
+	int bi = -1, mi = -1;
 
 	memset(out, 0, sizeof *out);
 	if (url == NULL)
@@ -131,6 +136,8 @@ dgit_serverfetch(struct dgit_serverfetch *out, git_repository *repo,
 			continue;
 		if (strcmp(n, branch) == 0)
 			bi = (int)nwant;
+		else if (strcmp(n, MAP_REF) == 0)
+			mi = (int)nwant;
 		else if (!((has_prefix(n, tagp[0]) && l > strlen(tagp[0])) ||
 		    (has_prefix(n, tagp[1]) && l > strlen(tagp[1]))) ||
 		    !git_reference_is_valid_name(n))
@@ -162,6 +169,9 @@ dgit_serverfetch(struct dgit_serverfetch *out, git_repository *repo,
 		if ((int)i == bi) {
 			git_oid_cpy(&out->lastpush, &h->oid);
 			out->have_lastpush = 1;
+		} else if ((int)i == mi) {
+			git_oid_cpy(&out->map, &h->oid);
+			out->have_map = 1;
 		} else
 			err = offer_tag(out, repo, h->name, &h->oid, info,
 			    info_arg);
@@ -372,5 +382,242 @@ done:
 		free(mi[i].version);
 	free(pv);
 	free(msg);
+	return err;
+}
+
+/* ---- the Dgit: field's commit ----------------------------------------- */
+
+#define MAP_MAX (64u << 20)
+
+/*
+ * Download from url the objects of those of names[0..n) the server has
+ * (no ref is written); have[i] and ids[i] say which and what.
+ */
+static const struct dgit_error *
+fetch_named(git_repository *repo, const char *url, const char *const *names,
+    size_t n, git_oid *ids, int *have)
+{
+	const struct dgit_error *err = NULL;
+	const git_remote_head **heads;
+	git_remote_callbacks cbs;
+	git_fetch_options fo;
+	git_remote *remote = NULL;
+	char *specv[4];
+	git_strarray specs = { specv, 0 };
+	size_t nheads, i, k;
+
+	for (k = 0; k < n; k++)
+		have[k] = 0;
+	git_remote_init_callbacks(&cbs, GIT_REMOTE_CALLBACKS_VERSION);
+	if (n > 4 || git_remote_create_anonymous(&remote, repo, url) != 0 ||
+	    git_remote_connect(remote, GIT_DIRECTION_FETCH, &cbs, NULL,
+	    NULL) != 0 || git_remote_ls(&heads, &nheads, remote) != 0) {
+		err = dgit_error_git("cannot fetch from '%s'", url);
+		goto done;
+	}
+	for (i = 0; i < nheads; i++)
+		for (k = 0; k < n; k++)
+			if (!have[k] && strcmp(heads[i]->name, names[k]) == 0) {
+				have[k] = 1;
+				git_oid_cpy(&ids[k], &heads[i]->oid);
+				specv[specs.count++] = (char *)names[k];
+			}
+	if (specs.count == 0)
+		goto done;
+	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	if (git_remote_download(remote, &specs, &fo) != 0)
+		err = dgit_error_git("cannot fetch %s from '%s'", specv[0], url);
+done:
+	if (remote) {
+		git_remote_disconnect(remote);
+		git_remote_free(remote);
+	}
+	return err;
+}
+
+/* The URL to fetch the field's distro's history from (caller frees). */
+static const struct dgit_error *
+field_url(char **url, const struct dgit_dsc_dgit *field, const char *distro,
+    const struct dgit_serverfetch_dgit_opts *o)
+{
+	const struct dgit_error *err;
+	const char *hint = field->url, *v;
+	char proto[64], name[128];
+	size_t pl;
+	int ok;
+
+	if ((err = dgit_distro_server_git_url(url, o->cfg, distro, o->package,
+	    0)) || *url)
+		return err;
+	if (hint == NULL)
+		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, ".dsc Dgit metadata "
+		    "is in context of distro %s for which we have no "
+		    "configured url and .dsc provides no hint; configure "
+		    "dgit-distro.%s.git-url", distro, distro);
+	pl = strspn(hint, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789+-");
+	if (pl > 0 && pl < sizeof proto && hint[pl] == ':')
+		snprintf(proto, sizeof proto, "%.*s", (int)pl, hint);
+	else
+		snprintf(proto, sizeof proto, "%s", hint[0] == '/' ? "file" :
+		    "bad-syntax");
+	snprintf(name, sizeof name, "dgit.dsc-url-proto-ok.%s", proto);
+	v = dgit_config_get(o->cfg, name);
+	if (v != NULL)
+		err = dgit_config_get_bool(&ok, o->cfg, name, 0);
+	else
+		err = dgit_config_get_bool(&ok, o->cfg,
+		    "dgit.default.dsc-url-proto-ok", 0);
+	if (err)
+		return err;
+	if (!ok)
+		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, ".dsc Dgit metadata "
+		    "is in context of distro %s for which we have no "
+		    "configured url; .dsc provides hinted url with protocol %s "
+		    "which is unsafe; set %s to true to allow it, or configure "
+		    "dgit-distro.%s.git-url", distro, proto, name, distro);
+	if ((*url = strdup(hint)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	return NULL;
+}
+
+/* The map's entry for commit: "OLD NEW" lines in the blob "map". */
+static const struct dgit_error *
+map_lookup(git_oid *commit, int *found, git_repository *repo,
+    const git_oid *map)
+{
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	git_blob *b = NULL;
+	const git_tree_entry *e;
+	const char *p, *end;
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t len;
+
+	*found = 0;
+	git_oid_tostr(hex, sizeof hex, commit);
+	if (git_commit_lookup(&c, repo, map) != 0 ||
+	    git_commit_tree(&t, c) != 0 ||
+	    (e = git_tree_entry_byname(t, "map")) == NULL ||
+	    git_blob_lookup(&b, repo, git_tree_entry_id(e)) != 0)
+		goto done;
+	p = git_blob_rawcontent(b);
+	len = (size_t)git_blob_rawsize(b);
+	if (len > MAP_MAX)
+		goto done;
+	end = p + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (ll >= 2 * GIT_OID_HEXSZ + 1 &&
+		    strncasecmp(p, hex, GIT_OID_HEXSZ) == 0 &&
+		    (p[GIT_OID_HEXSZ] == ' ' || p[GIT_OID_HEXSZ] == '\t') &&
+		    git_oid_fromstrn(commit, p + GIT_OID_HEXSZ + 1,
+		    GIT_OID_HEXSZ) == 0) {
+			*found = 1;
+			break;
+		}
+		p += ll + 1;
+	}
+done:
+	git_blob_free(b);
+	git_tree_free(t);
+	git_commit_free(c);
+	return NULL;
+}
+
+static int
+have_commit(git_repository *repo, const git_oid *id)
+{
+	git_commit *c = NULL;
+	int r = git_commit_lookup(&c, repo, id) == 0;
+
+	git_commit_free(c);
+	return r;
+}
+
+const struct dgit_error *
+dgit_serverfetch_dgit(git_oid *commit, int *have, git_repository *repo,
+    const struct dgit_dsc_dgit *field,
+    const struct dgit_serverfetch_dgit_opts *o)
+{
+	const struct dgit_error *err = NULL;
+	const char *distro = field->distro, *names[1];
+	char *url = NULL, tagref[DGIT_SERVERFETCH_MAX_NAME], hex[GIT_OID_HEXSZ + 1];
+	git_oid map, ids[1];
+	const git_oid *mapp = NULL;
+	int enable = 1, got[1], found;
+
+	*have = 0;
+	if (git_oid_fromstr(commit, field->commit) != 0)
+		return dgit_error_fmt(DGIT_ERR_PARSE, "bad commit id '%s' in "
+		    "the Dgit: field", field->commit);
+	if (distro == NULL)
+		distro = dgit_config_get(o->cfg, "dgit.default.old-dsc-distro");
+	if (distro == NULL)
+		distro = "debian";
+	if (o->map_commit && o->map_distro && (o->no_chase ||
+	    strcmp(o->map_distro, distro) == 0))
+		mapp = o->map_commit;
+	if ((err = dgit_config_get_distro_bool(&enable, o->cfg, distro,
+	    "rewrite-map-enable", 1)))
+		return err;
+	if (enable && mapp == NULL) {
+		if (o->no_chase) {
+			dgit_msg(o->info, o->info_arg, "not chasing .dsc distro "
+			    "%s: not fetching rewrite map", distro);
+			goto out;
+		}
+		dgit_msg(o->info, o->info_arg, ".dsc names distro %s: fetching "
+		    "rewrite map", distro);
+		names[0] = MAP_REF;
+		if ((err = field_url(&url, field, distro, o)) ||
+		    (err = fetch_named(repo, url, names, 1, ids, got)))
+			goto done;
+		if (got[0]) {
+			git_oid_cpy(&map, &ids[0]);
+			mapp = &map;
+		}
+	}
+	if (enable && mapp) {
+		map_lookup(commit, &found, repo, mapp);
+		if (found) {
+			dgit_msg(o->info, o->info_arg, "server's git history "
+			    "rewrite map contains a relevant entry!");
+			dgit_msg(o->info, o->info_arg, "using rewritten git hash "
+			    "in place of .dsc value");
+		}
+	}
+	if (have_commit(repo, commit))
+		goto out;
+	if (o->no_chase) {
+		dgit_msg(o->info, o->info_arg, "not chasing .dsc distro %s: not "
+		    "fetching additional commits", distro);
+		goto out;
+	}
+	dgit_msg(o->info, o->info_arg, ".dsc names distro %s: fetching "
+	    "additional commits", distro);
+	if (url == NULL && (err = field_url(&url, field, distro, o)))
+		goto done;
+	if (field->tag && (size_t)snprintf(tagref, sizeof tagref,
+	    "refs/tags/%s", field->tag) < sizeof tagref &&
+	    git_reference_is_valid_name(tagref)) {
+		names[0] = tagref;
+		if ((err = fetch_named(repo, url, names, 1, ids, got)))
+			goto done;
+	}
+	if (!have_commit(repo, commit)) {
+		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, ".dsc Dgit metadata "
+		    "requires commit %s but we could not obtain that object "
+		    "anywhere (not here, nor from '%s')",
+		    git_oid_tostr(hex, sizeof hex, commit), url);
+		goto done;
+	}
+out:
+	*have = have_commit(repo, commit);
+done:
+	free(url);
 	return err;
 }
