@@ -92,7 +92,8 @@ import_opts(struct dgit_import_opts *opts, const struct dgit_config *cfg)
 }
 
 enum {
-	OPT_REQUIRE_SIG = 0x100, OPT_CHASE, OPT_NO_CHASE, OPT_FORCE_DGIT
+	OPT_REQUIRE_SIG = 0x100, OPT_CHASE, OPT_NO_CHASE, OPT_FORCE_DGIT,
+	OPT_GITAPPLY
 };
 
 static const struct option options[] = {
@@ -101,6 +102,11 @@ static const struct option options[] = {
 	{ "chase-dsc-distro", no_argument, NULL, OPT_CHASE },
 	{ "force-import-dsc-with-dgit-field", no_argument, NULL,
 	  OPT_FORCE_DGIT },
+	/* dgit's choice of how to apply quilt patches when importing: this
+	 * import has one way (lib/patch.c), so either is accepted */
+	{ "force-import-gitapply-absurd", no_argument, NULL, OPT_GITAPPLY },
+	{ "force-import-gitapply-no-absurd", no_argument, NULL,
+	  OPT_GITAPPLY },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -120,6 +126,9 @@ take(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
 		o->require_valid_signature = 1;
 	else if (opt == OPT_FORCE_DGIT)
 		o->force_dgit = 1;
+	else if (opt == OPT_GITAPPLY)
+		dgit_debug(1, "import-dsc: patches are applied the one way "
+		    "this dgit has; %s changes nothing", "--force-import-gitapply-*");
 	else if (opt == OPT_CHASE || opt == OPT_NO_CHASE)
 		o->no_chase = opt == OPT_NO_CHASE;
 	return NULL;
