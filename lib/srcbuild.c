@@ -892,6 +892,7 @@ dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
 		const char *argv[DBP_ARGS_MAX + 4];
 		const char *const *p = dbp ? dbp : dbp_default;
 		const struct dgit_error *err;
+		struct dgit_run_opts ro;
 		size_t k = 0;
 
 		for (; *p; p++) {
@@ -905,7 +906,10 @@ dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
 		argv[k++] = "-T";
 		argv[k++] = "clean";
 		argv[k] = NULL;
-		if ((err = run_in(argv, wd)))
+		/* the package's clean target speaks to the user, as in dgit */
+		memset(&ro, 0, sizeof ro);
+		ro.cwd = wd;
+		if ((err = dgit_run(NULL, argv, &ro)))
 			return dgit_error_wrap(err, "the package's clean target "
 			    "failed (--clean=%s; -wg uses git clean instead)",
 			    clean_names[mode]);
