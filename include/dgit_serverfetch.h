@@ -105,15 +105,19 @@ const struct dgit_error *dgit_serverfetch_choose(git_oid *out,
  * replaces it by NEW; when the commit is not here, the field's tag is
  * fetched.  With no_chase nothing is fetched.  *commit is the commit;
  * *have says whether this repository has it now.  Errors: a distro
- * without a URL and no usable hint (DGIT_ERR_NOT_FOUND), a failed fetch, a
+ * without a URL and no usable hint (DGIT_ERR_NOT_FOUND, class
+ * DGIT_ECLASS_CONFIG), a failed fetch, a
  * commit the server does not have either (DGIT_ERR_NOT_FOUND).
  */
 struct dgit_serverfetch_dgit_opts {
 	const struct dgit_config *cfg;
 	const char *package;
 	int no_chase;
-	const char *map_distro;    /* the distro map_commit came from, or NULL */
-	const git_oid *map_commit; /* its refs/dgit-rewrite/map, or NULL */
+	/* The distro whose git server the caller has asked for the map
+	 * already (then it is not fetched again), or NULL; map_commit: what
+	 * it had at refs/dgit-rewrite/map, NULL for nothing. */
+	const char *map_distro;
+	const git_oid *map_commit;
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;
 };

@@ -240,14 +240,29 @@ fetch_import(struct fetch *f)
 		so.package = f->src->package;
 		so.map_distro = o->distro ? o->distro : "debian";
 		so.map_commit = f->sf.have_map ? &f->sf.map : NULL;
+		{
+			/* this distro's own server, when not to be asked
+			 * (git-check false, no git URL), is not asked */
+			const char *fd = field.distro ? field.distro :
+			    dgit_config_get(o->cfg, "dgit.default.old-dsc-distro");
+
+			so.no_chase = o->git_url == NULL && fd &&
+			    strcmp(fd, so.map_distro) == 0;
+		}
 		so.info = o->info;
 		so.info_arg = o->info_arg;
 		err = dgit_serverfetch_dgit(&dc, &have, f->repo, &field, &so);
 		dgit_dsc_dgit_release(&field);
-		if (err)
-			return err;
 		st = DGIT_HISTORY_DGIT_MISSING;
 		snprintf(why, sizeof why, "its commit is not here");
+		if (err && err->cls != DGIT_ECLASS_CONFIG) {
+			/* a server that cannot give it: the .dsc will do */
+			snprintf(why, sizeof why, "%s", err->msg);
+			have = 0;
+			err = NULL;
+		}
+		if (err)
+			return err;
 		if (have && git_commit_lookup(&c, f->repo, &dc) == 0) {
 			if (git_oid_equal(git_commit_tree_id(c), &ires.tree))
 				st = DGIT_HISTORY_DGIT_USABLE;

@@ -451,7 +451,8 @@ field_url(char **url, const struct dgit_dsc_dgit *field, const char *distro,
 	    0)) || *url)
 		return err;
 	if (hint == NULL)
-		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, ".dsc Dgit metadata "
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_NOT_FOUND,
+		    ".dsc Dgit metadata "
 		    "is in context of distro %s for which we have no "
 		    "configured url and .dsc provides no hint; configure "
 		    "dgit-distro.%s.git-url", distro, distro);
@@ -472,7 +473,8 @@ field_url(char **url, const struct dgit_dsc_dgit *field, const char *distro,
 	if (err)
 		return err;
 	if (!ok)
-		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, ".dsc Dgit metadata "
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_NOT_FOUND,
+		    ".dsc Dgit metadata "
 		    "is in context of distro %s for which we have no "
 		    "configured url; .dsc provides hinted url with protocol %s "
 		    "which is unsafe; set %s to true to allow it, or configure "
@@ -548,7 +550,7 @@ dgit_serverfetch_dgit(git_oid *commit, int *have, git_repository *repo,
 	char *url = NULL, tagref[DGIT_SERVERFETCH_MAX_NAME], hex[GIT_OID_HEXSZ + 1];
 	git_oid map, ids[1];
 	const git_oid *mapp = NULL;
-	int enable = 1, got[1], found;
+	int enable = 1, got[1], found, map_known = 0;
 
 	*have = 0;
 	if (git_oid_fromstr(commit, field->commit) != 0)
@@ -558,13 +560,15 @@ dgit_serverfetch_dgit(git_oid *commit, int *have, git_repository *repo,
 		distro = dgit_config_get(o->cfg, "dgit.default.old-dsc-distro");
 	if (distro == NULL)
 		distro = "debian";
-	if (o->map_commit && o->map_distro && (o->no_chase ||
-	    strcmp(o->map_distro, distro) == 0))
+	if (o->map_distro && (o->no_chase || strcmp(o->map_distro,
+	    distro) == 0)) {
 		mapp = o->map_commit;
+		map_known = 1;
+	}
 	if ((err = dgit_config_get_distro_bool(&enable, o->cfg, distro,
 	    "rewrite-map-enable", 1)))
 		return err;
-	if (enable && mapp == NULL) {
+	if (enable && !map_known) {
 		if (o->no_chase) {
 			dgit_msg(o->info, o->info_arg, "not chasing .dsc distro "
 			    "%s: not fetching rewrite map", distro);
