@@ -299,12 +299,16 @@ dgit_serverfetch_choose(git_oid *out, git_repository *repo,
 		}
 	} else if (c->import) {
 		add(mi, &n, c->import, INFO_IMPORT);
-		if (c->lastpush) {
+		if (c->lastpush && (err = dgit_history_commit_clog(&pv, NULL,
+		    repo, c->lastpush))) {
+			/* a server branch without a changelog says nothing
+			 * about versions: the archive's import stands */
+			say(c, "not using the dgit git server's suite branch "
+			    "(%s)", err->msg);
+			err = NULL;
+		} else if (c->lastpush) {
 			int cmp;
 
-			if ((err = dgit_history_commit_clog(&pv, NULL, repo,
-			    c->lastpush)))
-				goto done;
 			cmp = dgit_version_compare(pv, c->import_version);
 			if (cmp < 0) {
 				add(mi, &n, c->lastpush, INFO_PUSH);
