@@ -337,6 +337,38 @@ update_refs(struct fetch *f, const git_oid *last, const git_oid *tip)
 	return err;
 }
 
+/* The package is not in the archive but the git server has the suite
+ * branch: that is the new tip (dgit's "pushed using dgit" case). */
+static const struct dgit_error *
+fetch_gitonly(struct fetch *f)
+{
+	const struct dgit_error *err;
+	struct dgit_serverfetch_choice c;
+	git_oid last, tip;
+	int have_last;
+
+	have_last = git_reference_name_to_id(&last, f->repo, f->lrref) == 0;
+	memset(&c, 0, sizeof c);
+	c.lastpush = &f->sf.lastpush;
+	c.lastfetch = have_last ? &last : NULL;
+	c.package = f->o->package;
+	c.suite = f->out->csuite;
+	c.info = f->o->info;
+	c.info_arg = f->o->info_arg;
+	if ((err = dgit_serverfetch_choose(&tip, f->repo, &c)) ||
+	    (err = dgit_history_commit_clog(&f->out->version, NULL, f->repo,
+	    &tip)))
+		return err;
+	if (!have_last || !git_oid_equal(&tip, &last) || f->sf.ntags) {
+		if ((err = update_refs(f, have_last ? &last : NULL, &tip)))
+			return err;
+		f->out->changed = !have_last || !git_oid_equal(&tip, &last);
+	}
+	f->out->tip = tip;
+	f->out->import = tip;
+	return NULL;
+}
+
 /* The new tip; the files into orig_dir; the ref, checked. */
 static const struct dgit_error *
 fetch_record(struct fetch *f)
@@ -393,7 +425,12 @@ dgit_fetchsuite(struct dgit_fetchsuite_result *out, git_repository *repo,
 	f.o = o;
 	f.repo = repo;
 	f.out = out;
-	if ((err = fetch_find(&f)) == NULL &&
+	err = fetch_find(&f);
+	if (err && err->cls == DGIT_ECLASS_NO_PACKAGE && f.lrref &&
+	    out->csuite && fetch_server(&f) == NULL && f.sf.have_lastpush)
+		/* in git, not in the archive (yet): dgit uses the server's */
+		err = fetch_gitonly(&f);
+	else if (err == NULL &&
 	    (err = fetch_server(&f)) == NULL &&
 	    (err = fetch_download(&f)) == NULL &&
 	    (err = fetch_import(&f)) == NULL)
