@@ -16,13 +16,23 @@
 #include "dgit_config.h"
 #include "dgit_fetchsuite.h"
 
+/*
+ * Check out refname and point HEAD at it; HEAD's reflog says "dgit
+ * checkout SUITE" (after "$GIT_REFLOG_ACTION: " when that is set), as
+ * dgit's does.
+ */
 static const struct dgit_error *
-switch_to(git_repository *repo, const char *refname)
+switch_to(git_repository *repo, const char *refname, const char *isuite)
 {
 	git_object *target = NULL;
+	git_reference *head = NULL;
 	git_checkout_options co;
 	const struct dgit_error *err = NULL;
+	const char *rla = getenv("GIT_REFLOG_ACTION");
+	char msg[700];
 
+	snprintf(msg, sizeof msg, "%s%sdgit checkout %s", rla && *rla ? rla :
+	    "", rla && *rla ? ": " : "", isuite);
 	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
 	co.checkout_strategy = GIT_CHECKOUT_SAFE;
 	if (git_revparse_single(&target, repo, refname) != 0)
@@ -30,8 +40,10 @@ switch_to(git_repository *repo, const char *refname)
 	if (git_checkout_tree(repo, target, &co) != 0)
 		err = dgit_error_git("cannot check out '%s' (local changes in "
 		    "the way? commit or stash them)", refname);
-	else if (git_repository_set_head(repo, refname) != 0)
+	else if (git_reference_symbolic_create(&head, repo, "HEAD", refname, 1,
+	    msg) != 0)
 		err = dgit_error_git("cannot switch HEAD to '%s'", refname);
+	git_reference_free(head);
 	git_object_free(target);
 	return err;
 }
@@ -135,7 +147,7 @@ cmd_checkout(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 		    "dgit checkout") != 0)
 			return dgit_error_git("cannot create '%s'", branch);
 	}
-	err = switch_to(repo, branch);
+	err = switch_to(repo, branch, suite);
 	if (err && ref)
 		git_reference_delete(ref);
 	git_reference_free(ref);

@@ -92,16 +92,21 @@ import_opts(struct dgit_import_opts *opts, const struct dgit_config *cfg)
 }
 
 enum {
-	OPT_REQUIRE_SIG = 0x100, OPT_CHASE, OPT_FORCE_DGIT
+	OPT_REQUIRE_SIG = 0x100, OPT_CHASE, OPT_NO_CHASE, OPT_FORCE_DGIT,
+	OPT_GITAPPLY
 };
 
 static const struct option options[] = {
 	{ "require-valid-signature", no_argument, NULL, OPT_REQUIRE_SIG },
-	/* nothing is fetched from here yet */
-	{ "no-chase-dsc-distro", no_argument, NULL, OPT_CHASE },
+	{ "no-chase-dsc-distro", no_argument, NULL, OPT_NO_CHASE },
 	{ "chase-dsc-distro", no_argument, NULL, OPT_CHASE },
 	{ "force-import-dsc-with-dgit-field", no_argument, NULL,
 	  OPT_FORCE_DGIT },
+	/* dgit's choice of how to apply quilt patches when importing: this
+	 * import has one way (lib/patch.c), so either is accepted */
+	{ "force-import-gitapply-absurd", no_argument, NULL, OPT_GITAPPLY },
+	{ "force-import-gitapply-no-absurd", no_argument, NULL,
+	  OPT_GITAPPLY },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -121,6 +126,11 @@ take(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
 		o->require_valid_signature = 1;
 	else if (opt == OPT_FORCE_DGIT)
 		o->force_dgit = 1;
+	else if (opt == OPT_GITAPPLY)
+		dgit_debug(1, "import-dsc: patches are applied the one way "
+		    "this dgit has; %s changes nothing", "--force-import-gitapply-*");
+	else if (opt == OPT_CHASE || opt == OPT_NO_CHASE)
+		o->no_chase = opt == OPT_NO_CHASE;
 	return NULL;
 }
 
@@ -249,6 +259,19 @@ done:
 	return err;
 }
 
+struct link_arg {
+	struct dgit_cmd_ctx *ctx;
+	const char *dscpath;
+};
+
+static const struct dgit_error *
+link_files(void *arg)
+{
+	struct link_arg *a = arg;
+
+	return link_dsc_files(a->ctx, a->dscpath);
+}
+
 const struct dgit_error *
 cmd_import_dsc(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 {
@@ -256,6 +279,8 @@ cmd_import_dsc(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	struct dgit_importdsc_opts o;
 	char *refname = NULL, **rings = NULL, hex[GIT_OID_HEXSZ + 1];
 	size_t nrings = 0;
+	struct link_arg lf;
+	enum dgit_importdsc_how how;
 	git_oid commit;
 	int i;
 
@@ -270,13 +295,17 @@ cmd_import_dsc(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	o.keyrings = (const char *const *)rings;
 	o.nkeyrings = nrings;
 	o.say = common_say_cb;
-	if ((err = link_dsc_files(ctx, o.dscpath)) ||
-	    (err = dgit_importdsc_run(&commit, ctx->repo, &o)))
+	o.cfg = ctx->cfg;
+	o.prepare = link_files;
+	o.prepare_arg = &lf;
+	lf.ctx = ctx;
+	lf.dscpath = o.dscpath;
+	if ((err = dgit_importdsc_run(&commit, &how, ctx->repo, &o)))
 		goto done;
 	common_check_gitattrs(ctx->repo, &commit, "source tree");
 	git_oid_tostr(hex, sizeof hex, &commit);
-	dgit_info("dgit: import-dsc: results are in git ref %s (%s)", refname,
-	    hex);
+	dgit_info("dgit: import-dsc: %s git ref %s (%s)", how ==
+	    DGIT_IMPORTDSC_DGIT ? "updated" : "results are in", refname, hex);
 done:
 	dgit_config_paths_free(rings, nrings);
 	free(refname);

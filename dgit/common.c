@@ -451,6 +451,7 @@ common_fetchsuite_opts(struct dgit_fetchsuite_opts *fo,
 	fo->package = package;
 	fo->suite = suite;
 	fo->git_url = arch->git_url;
+	fo->cfg = arch->cfg;
 	fo->orig_dir = orig_dir;
 	/* An absolute build-products-dir takes the origs (relative ones
 	 * are relative to the tree: the parent, "..", is the default). */

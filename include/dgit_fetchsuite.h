@@ -13,6 +13,7 @@
 #include <git2.h>
 
 #include "dgit_archive.h"
+#include "dgit_config.h"
 #include "dgit_error.h"
 #include "dgit_import.h"
 
@@ -26,6 +27,9 @@ struct dgit_fetchsuite_opts {
 	 * (GIT-URL/PACKAGE.git), or NULL not to use one.
 	 */
 	const char *git_url;
+	/* Settings, for the git servers of other distros a .dsc's Dgit:
+	 * field may name (dgit_serverfetch_dgit); NULL: only git_url. */
+	const struct dgit_config *cfg;
 	/* Where to put the source package's files other than the .dsc (the
 	 * directory dpkg-buildpackage looks in); NULL: nowhere. */
 	const char *orig_dir;

@@ -10,6 +10,7 @@
 
 #include <git2.h>
 
+#include "dgit_config.h"
 #include "dgit_error.h"
 #include "dgit_import.h"
 
@@ -32,18 +33,37 @@ struct dgit_importdsc_opts {
 	/* one-line notes (why the Dgit: field is not used); may be NULL */
 	void (*say)(void *arg, const char *msg);
 	void *say_arg;
+	/* For the Dgit: field's distro: its git URL and settings. */
+	const struct dgit_config *cfg;
+	int no_chase;              /* --no-chase-dsc-distro: fetch nothing */
+	/* Called before an import from the .dsc (not when the Dgit: field's
+	 * commit is used); an error stops it.  May be NULL. */
+	const struct dgit_error *(*prepare)(void *arg);
+	void *prepare_arg;
+};
+
+/* What dgit_importdsc_run did. */
+enum dgit_importdsc_how {
+	DGIT_IMPORTDSC_IMPORTED,   /* imported from the .dsc */
+	DGIT_IMPORTDSC_DGIT,       /* the Dgit: field's commit */
 };
 
 /*
- * Read opts->dscpath (its files beside it), check its signature when
- * required, import it and set opts->refname to the result in
- * *commit: the Dgit: field's commit when it is in repo with the
- * import's tree (for MERGE also a descendant of the ref), else the
- * import, for MERGE onto an existing ref with dgit's pseudomerge.  The
- * ref is updated compare-and-swap.  DGIT_ERR_EXISTS for NEW onto an
- * existing ref and for a Dgit: commit that does not fast-forward.
+ * As dgit import-dsc: read opts->dscpath (its files beside it), check its
+ * signature when required, and set opts->refname to *commit:
+ * - with a Dgit: field (unless force_dgit): the commit it names, fetched
+ *   as dgit_serverfetch_dgit says when not here (DGIT_ERR_NOT_FOUND when
+ *   it cannot be had); it must fast-forward the ref unless OVERWRITE
+ *   (DGIT_ERR_EXISTS "Not fast forward to ...");
+ * - else the import of the .dsc; an existing ref needs OVERWRITE or MERGE
+ *   (DGIT_ERR_EXISTS "Branch ... already exists"), MERGE adds dgit's
+ *   pseudomerge onto it.
+ * The ref checked out (HEAD's branch) is refused (DGIT_ERR_USAGE "... is
+ * checked out - will not update it").  The ref is updated
+ * compare-and-swap.  *how says which way it went.
  */
 const struct dgit_error *dgit_importdsc_run(git_oid *commit,
-    git_repository *repo, const struct dgit_importdsc_opts *opts);
+    enum dgit_importdsc_how *how, git_repository *repo,
+    const struct dgit_importdsc_opts *opts);
 
 #endif

@@ -25,6 +25,7 @@
 #include "dgit_fs.h"
 #include "dgit_hash.h"
 #include "dgit_repo.h"
+#include "dgit_serverfetch.h"
 #include "dgit_version.h"
 
 #define CLOG_MAX (64u << 20)
@@ -133,6 +134,7 @@ struct fetch {
 	char *work;                /* the download directory */
 	char *lrref;               /* the tracking ref */
 	git_oid tree;              /* the import's tree */
+	struct dgit_serverfetch sf; /* what the dgit git server has */
 };
 
 /* The suite's canonical name and the package's entry in it. */
@@ -228,17 +230,63 @@ fetch_import(struct fetch *f)
 		    "field is malformed); synthesised it from the .dsc");
 		return NULL;
 	}
-	memset(&hopts, 0, sizeof hopts);
-	hopts.git_url = o->git_url;
-	hopts.distro = o->distro;
-	hopts.suite = f->out->csuite;
-	hopts.info = o->info;
-	hopts.info_arg = o->info_arg;
-	err = dgit_history_dgit_commit(&st, &dc, why, sizeof why, f->repo,
-	    &field, &ires.tree, &hopts);
-	dgit_dsc_dgit_release(&field);
-	if (err)
-		return err;
+	if (o->cfg != NULL) {
+		struct dgit_serverfetch_dgit_opts so;
+		git_commit *c = NULL;
+		int have;
+
+		memset(&so, 0, sizeof so);
+		so.cfg = o->cfg;
+		so.package = f->src->package;
+		so.map_distro = o->distro ? o->distro : "debian";
+		so.map_commit = f->sf.have_map ? &f->sf.map : NULL;
+		{
+			/* this distro's own server, when not to be asked
+			 * (git-check false, no git URL), is not asked */
+			const char *fd = field.distro ? field.distro :
+			    dgit_config_get(o->cfg, "dgit.default.old-dsc-distro");
+
+			so.no_chase = o->git_url == NULL && fd &&
+			    strcmp(fd, so.map_distro) == 0;
+		}
+		so.info = o->info;
+		so.info_arg = o->info_arg;
+		err = dgit_serverfetch_dgit(&dc, &have, f->repo, &field, &so);
+		dgit_dsc_dgit_release(&field);
+		st = DGIT_HISTORY_DGIT_MISSING;
+		snprintf(why, sizeof why, "its commit is not here");
+		if (err && err->cls != DGIT_ECLASS_CONFIG) {
+			/* a server that cannot give it: the .dsc will do */
+			snprintf(why, sizeof why, "%s", err->msg);
+			have = 0;
+			err = NULL;
+		}
+		if (err)
+			return err;
+		if (have && git_commit_lookup(&c, f->repo, &dc) == 0) {
+			if (git_oid_equal(git_commit_tree_id(c), &ires.tree))
+				st = DGIT_HISTORY_DGIT_USABLE;
+			else {
+				st = DGIT_HISTORY_DGIT_OTHER_TREE;
+				snprintf(why, sizeof why, "the tree of the Dgit: "
+				    "commit %s differs from the source "
+				    "package's", git_oid_tostr_s(&dc));
+			}
+			git_commit_free(c);
+		}
+	} else {
+		memset(&hopts, 0, sizeof hopts);
+		hopts.git_url = o->git_url;
+		hopts.distro = o->distro;
+		hopts.suite = f->out->csuite;
+		hopts.info = o->info;
+		hopts.info_arg = o->info_arg;
+		err = dgit_history_dgit_commit(&st, &dc, why, sizeof why,
+		    f->repo, &field, &ires.tree, &hopts);
+		dgit_dsc_dgit_release(&field);
+		if (err)
+			return err;
+	}
 	if (st == DGIT_HISTORY_DGIT_USABLE) {
 		f->out->import = dc;
 		f->out->used_dgit_commit = 1;
@@ -252,33 +300,113 @@ fetch_import(struct fetch *f)
 	return NULL;
 }
 
+/* The dgit git server's suite branch and version tags (dgit's
+ * git_fetch_us), before the archive's .dsc is looked at. */
+static const struct dgit_error *
+fetch_server(struct fetch *f)
+{
+	const struct dgit_fetchsuite_opts *o = f->o;
+
+	return dgit_serverfetch(&f->sf, f->repo, o->git_url,
+	    o->distro ? o->distro : "debian", f->out->csuite, o->info,
+	    o->info_arg);
+}
+
+/* The tracking ref and the new version tags, in one transaction. */
+static const struct dgit_error *
+update_refs(struct fetch *f, const git_oid *last, const git_oid *tip)
+{
+	const struct dgit_error *err;
+	struct dgit_history_ref_update *u;
+	size_t n = 0;
+
+	if ((u = calloc(f->sf.ntags + 1, sizeof *u)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	if (last == NULL || !git_oid_equal(tip, last)) {
+		u[n].name = f->lrref;
+		u[n].old = last;
+		u[n++].new_id = tip;
+	}
+	for (size_t i = 0; i < f->sf.ntags; i++) {
+		u[n].name = f->sf.tag_names[i];
+		u[n].old = NULL;
+		u[n++].new_id = &f->sf.tag_ids[i];
+	}
+	err = n ? dgit_history_update_refs(f->repo, u, n, "dgit fetch") : NULL;
+	free(u);
+	return err;
+}
+
+/* The package is not in the archive but the git server has the suite
+ * branch: that is the new tip (dgit's "pushed using dgit" case). */
+static const struct dgit_error *
+fetch_gitonly(struct fetch *f)
+{
+	const struct dgit_error *err;
+	struct dgit_serverfetch_choice c;
+	git_oid last, tip;
+	int have_last;
+
+	have_last = git_reference_name_to_id(&last, f->repo, f->lrref) == 0;
+	memset(&c, 0, sizeof c);
+	c.lastpush = &f->sf.lastpush;
+	c.lastfetch = have_last ? &last : NULL;
+	c.package = f->o->package;
+	c.suite = f->out->csuite;
+	c.info = f->o->info;
+	c.info_arg = f->o->info_arg;
+	if ((err = dgit_serverfetch_choose(&tip, f->repo, &c)) ||
+	    (err = dgit_history_commit_clog(&f->out->version, NULL, f->repo,
+	    &tip)))
+		return err;
+	if (!have_last || !git_oid_equal(&tip, &last) || f->sf.ntags) {
+		if ((err = update_refs(f, have_last ? &last : NULL, &tip)))
+			return err;
+		f->out->changed = !have_last || !git_oid_equal(&tip, &last);
+	}
+	f->out->tip = tip;
+	f->out->import = tip;
+	return NULL;
+}
+
 /* The new tip; the files into orig_dir; the ref, checked. */
 static const struct dgit_error *
 fetch_record(struct fetch *f)
 {
 	const struct dgit_error *err;
+	struct dgit_serverfetch_choice c;
 	unsigned char *placed = NULL;
 	git_oid last, tip;
 	int have_last;
 
 	have_last = git_reference_name_to_id(&last, f->repo, f->lrref) == 0;
-	if ((err = dgit_history_record(&tip, f->repo, &f->out->import,
-	    have_last ? &last : NULL, f->src->package, f->src->version,
-	    f->out->csuite)))
+	memset(&c, 0, sizeof c);
+	if (f->out->used_dgit_commit)
+		c.dsc_commit = &f->out->import;
+	else {
+		c.import = &f->out->import;
+		c.import_version = f->src->version;
+	}
+	c.lastpush = f->sf.have_lastpush ? &f->sf.lastpush : NULL;
+	c.lastfetch = have_last ? &last : NULL;
+	c.package = f->src->package;
+	c.suite = f->out->csuite;
+	c.info = f->o->info;
+	c.info_arg = f->o->info_arg;
+	if ((err = dgit_serverfetch_choose(&tip, f->repo, &c)))
 		return err;
 	if (f->o->orig_dir && (err = place_files(&placed, f->src, f->work,
 	    f->o->orig_dir, f->o)))
 		return err;
-	if (!have_last || !git_oid_equal(&tip, &last)) {
-		err = dgit_history_update_ref(f->repo, f->lrref,
-		    have_last ? &last : NULL, &tip, "dgit fetch");
+	if (!have_last || !git_oid_equal(&tip, &last) || f->sf.ntags) {
+		err = update_refs(f, have_last ? &last : NULL, &tip);
 		if (err) {
 			/* keep the promise: nothing left in orig_dir */
 			unplace_files(f->src, f->o->orig_dir, placed);
 			free(placed);
 			return err;
 		}
-		f->out->changed = 1;
+		f->out->changed = !have_last || !git_oid_equal(&tip, &last);
 	}
 	free(placed);
 	f->out->tip = tip;
@@ -297,7 +425,13 @@ dgit_fetchsuite(struct dgit_fetchsuite_result *out, git_repository *repo,
 	f.o = o;
 	f.repo = repo;
 	f.out = out;
-	if ((err = fetch_find(&f)) == NULL &&
+	err = fetch_find(&f);
+	if (err && err->cls == DGIT_ECLASS_NO_PACKAGE && f.lrref &&
+	    out->csuite && fetch_server(&f) == NULL && f.sf.have_lastpush)
+		/* in git, not in the archive (yet): dgit uses the server's */
+		err = fetch_gitonly(&f);
+	else if (err == NULL &&
+	    (err = fetch_server(&f)) == NULL &&
 	    (err = fetch_download(&f)) == NULL &&
 	    (err = fetch_import(&f)) == NULL)
 		err = fetch_record(&f);
@@ -306,6 +440,7 @@ dgit_fetchsuite(struct dgit_fetchsuite_result *out, git_repository *repo,
 		free(f.work);
 	}
 	free(f.lrref);
+	dgit_serverfetch_release(&f.sf);
 	dgit_dsc_free(f.dsc);
 	dgit_archive_download_free(f.dl);
 	dgit_archive_source_free(f.src);

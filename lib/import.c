@@ -921,10 +921,14 @@ import_quilt(struct imp *im, git_oid *head)
 		goto done;
 	}
 
-	/* main orig, then components in .dsc order, then debian */
-	err = unpack_one(im, &im->tree, orig->name, 0, 1, 1);
+	/* main orig, then components in .dsc order, then debian; the
+	 * orig's own commit has all of it, as dgit's does, the tree to
+	 * patch lacks .pc, as dpkg-source -x leaves it out */
+	err = unpack_one(im, &im->tree, orig->name, 0, 0, 1);
 	if (err == NULL)
 		err = dgit_tree_write(&tc[ntc].tree, im->tree, im->pack);
+	if (err == NULL)
+		err = dgit_tree_remove(im->tree, ".pc");
 	if (err)
 		goto done;
 	tc[ntc++].f = orig;

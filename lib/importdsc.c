@@ -11,81 +11,21 @@
 #include "dgit_history.h"
 #include "dgit_import.h"
 #include "dgit_importdsc.h"
+#include "dgit_serverfetch.h"
 #include "dgit_verify.h"
 
 /* A progress line through the caller's callback. */
 #define say(o, ...) dgit_msg((o)->say, (o)->say_arg, __VA_ARGS__)
 
-/*
- * The .dsc's Dgit: field names the uploader's commit.  Use it when this
- * repository has it and its tree is the import's; else say in one line
- * that the import is made from the .dsc.  *out is zero when not used.
- */
+/* dgit's pseudomerge of the import onto old, so the branch fast-forwards. */
 static const struct dgit_error *
-use_dgit_commit(git_oid *out, git_repository *repo, const char *fieldtext,
-    const git_oid *tree, const struct dgit_importdsc_opts *o)
+merge_onto(git_oid *commit, git_repository *repo, const struct dgit_dsc *dsc,
+    const struct dgit_importdsc_opts *o, const git_oid *old)
 {
 	const struct dgit_error *err;
-	struct dgit_dsc_dgit field;
-	enum dgit_history_dgit_status st;
-	char why[1024];
-
-	memset(out, 0, sizeof *out);
-	if (dgit_dsc_dgit_parse(&field, fieldtext, o->dscpath) != NULL) {
-		say(o, "'%s' has a malformed Dgit: field; the import is made "
-		    "from the .dsc", o->dscpath);
-		return NULL;
-	}
-	/* import-dsc fetches nothing: no git URL */
-	err = dgit_history_dgit_commit(&st, out, why, sizeof why, repo, &field,
-	    tree, NULL);
-	dgit_dsc_dgit_release(&field);
-	if (err)
-		return err;
-	if (st != DGIT_HISTORY_DGIT_USABLE) {
-		memset(out, 0, sizeof *out);
-		say(o, "not using the Dgit: field of '%s': %s%s; the import is "
-		    "made from the .dsc", o->dscpath, why,
-		    st == DGIT_HISTORY_DGIT_MISSING ? " (import-dsc fetches "
-		    "nothing)" : "");
-	}
-	return NULL;
-}
-
-/*
- * The commit the ref is to get (see dgit_importdsc_run); *commit holds
- * the import's on entry.  old: the ref's value, or NULL.
- */
-static const struct dgit_error *
-choose_commit(git_oid *commit, git_repository *repo,
-    const struct dgit_importdsc_opts *o, const struct dgit_dsc *dsc,
-    const git_oid *tree, const git_oid *old)
-{
-	const struct dgit_error *err;
-	int merge = o->mode == DGIT_IMPORTDSC_MERGE, ff;
-	git_oid named, parents[2];
+	git_oid parents[2];
 	char *msg = NULL;
 
-	if (dsc->dgit_field && !o->force_dgit) {
-		if ((err = use_dgit_commit(&named, repo, dsc->dgit_field, tree,
-		    o)))
-			return err;
-		if (!git_oid_is_zero(&named)) {
-			/* the uploader's history: fast-forward only */
-			if (old && merge && ((err = dgit_history_descends(&ff,
-			    repo, &named, old)) || !ff))
-				return err ? err : dgit_error_fmt(
-				    DGIT_ERR_EXISTS, "the Dgit: commit of '%s' "
-				    "is not a descendant of '%s'; use +%s to "
-				    "overwrite it", o->dscpath, o->refname,
-				    o->name);
-			git_oid_cpy(commit, &named);
-			return NULL;
-		}
-	}
-	if (!merge || old == NULL)
-		return NULL;
-	/* dgit's pseudomerge, so the branch fast-forwards */
 	git_oid_cpy(&parents[0], commit);
 	git_oid_cpy(&parents[1], old);
 	if ((err = dgit_history_merge_import_message(&msg, dsc->source,
@@ -93,6 +33,75 @@ choose_commit(git_oid *commit, git_repository *repo,
 		err = dgit_history_pseudomerge(commit, repo, NULL, parents, 2,
 		    msg);
 	free(msg);
+	return err;
+}
+
+/*
+ * The Dgit: field's commit in *commit, checked against the ref's old value.
+ * *used is 0 (and nothing is done) when the field is malformed.
+ */
+static const struct dgit_error *
+dgit_commit(git_oid *commit, int *used, git_repository *repo,
+    const struct dgit_dsc *dsc, const struct dgit_importdsc_opts *o,
+    const git_oid *old)
+{
+	const struct dgit_error *err;
+	struct dgit_dsc_dgit field;
+	struct dgit_serverfetch_dgit_opts so;
+	char hex[GIT_OID_HEXSZ + 1];
+	int have, ff;
+
+	*used = 0;
+	if (dgit_dsc_dgit_parse(&field, dsc->dgit_field, o->dscpath) != NULL) {
+		dgit_dsc_dgit_release(&field);
+		say(o, "'%s' has a malformed Dgit: field; the import is made "
+		    "from the .dsc", o->dscpath);
+		return NULL;
+	}
+	*used = 1;
+	say(o, "import-dsc of .dsc with Dgit field, using git hash");
+	memset(&so, 0, sizeof so);
+	so.cfg = o->cfg;
+	so.package = dsc->source;
+	so.no_chase = o->no_chase;
+	so.info = o->say;
+	so.info_arg = o->say_arg;
+	err = dgit_serverfetch_dgit(commit, &have, repo, &field, &so);
+	dgit_dsc_dgit_release(&field);
+	if (err)
+		return err;
+	git_oid_tostr(hex, sizeof hex, commit);
+	if (!have)
+		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, ".dsc contains Dgit "
+		    "field referring to object %s.  Your git tree does not have "
+		    "that object: git fetch it from a plausible server, then "
+		    "try the import-dsc again", hex);
+	if (old == NULL)
+		return NULL;
+	if ((err = dgit_history_descends(&ff, repo, commit, old)) || ff)
+		return err;
+	if (o->mode != DGIT_IMPORTDSC_OVERWRITE)
+		return dgit_error_fmt(DGIT_ERR_EXISTS, "Not fast forward to %s "
+		    "(from %s); use +%s to overwrite it", hex, o->refname,
+		    o->name);
+	say(o, "Not fast forward, forced update.");
+	return NULL;
+}
+
+/* dgit will not move the branch that is checked out. */
+static const struct dgit_error *
+check_not_head(git_repository *repo, const char *refname)
+{
+	git_reference *head = NULL;
+	const struct dgit_error *err = NULL;
+
+	if (git_reference_lookup(&head, repo, "HEAD") == 0 &&
+	    git_reference_type(head) == GIT_REFERENCE_SYMBOLIC &&
+	    strcmp(git_reference_symbolic_target(head), refname) == 0)
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "%s is checked out - will "
+		    "not update it; check out another branch (or detach HEAD) "
+		    "first", refname);
+	git_reference_free(head);
 	return err;
 }
 
@@ -122,7 +131,9 @@ read_dsc(struct dgit_dsc **dsc, const struct dgit_importdsc_opts *o)
 	if ((err = dgit_fs_read_file(&buf, &len, o->dscpath,
 	    DGIT_DSC_MAX)) == NULL &&
 	    (!o->require_valid_signature || (err = dgit_verify_clearsigned(&r,
-	    o->keyrings, o->nkeyrings, buf, len, o->dscpath)) == NULL))
+	    o->keyrings, o->nkeyrings, buf, len, o->dscpath)) == NULL ||
+	    (err = dgit_error_wrap(err, "import-dsc signature check failed"))
+	    == NULL))
 		err = dgit_dsc_parse(dsc, buf, len, o->dscpath);
 	dgit_verify_result_free(r);
 	free(buf);
@@ -130,33 +141,52 @@ read_dsc(struct dgit_dsc **dsc, const struct dgit_importdsc_opts *o)
 }
 
 const struct dgit_error *
-dgit_importdsc_run(git_oid *commit, git_repository *repo,
-    const struct dgit_importdsc_opts *o)
+dgit_importdsc_run(git_oid *commit, enum dgit_importdsc_how *how,
+    git_repository *repo, const struct dgit_importdsc_opts *o)
 {
 	const struct dgit_error *err;
 	struct dgit_import_result res;
 	struct dgit_dsc *dsc = NULL;
 	char *dir = NULL;
-	git_oid old;
-	int have_old;
+	git_oid old, dc;
+	int have_old, used = 0;
 
 	memset(commit, 0, sizeof *commit);
-	if ((err = read_dsc(&dsc, o)))
-		return err;
+	*how = DGIT_IMPORTDSC_IMPORTED;
+	if ((err = check_not_head(repo, o->refname)) ||
+	    (err = read_dsc(&dsc, o)))
+		goto done;
 	have_old = git_reference_name_to_id(&old, repo, o->refname) == 0;
+	if (dsc->dgit_field && !o->force_dgit) {
+		if ((err = dgit_commit(&dc, &used, repo, dsc, o, have_old ?
+		    &old : NULL)))
+			goto done;
+		if (used) {
+			*how = DGIT_IMPORTDSC_DGIT;
+			if ((err = dgit_history_update_ref(repo, o->refname,
+			    have_old ? &old : NULL, &dc, "dgit import-dsc "
+			    "(Dgit)")) == NULL)
+				git_oid_cpy(commit, &dc);
+			goto done;
+		}
+	}
 	if (have_old && o->mode == DGIT_IMPORTDSC_NEW) {
-		err = dgit_error_fmt(DGIT_ERR_EXISTS, "'%s' already exists; use "
-		    "+%s to overwrite it or ..%s to add a pseudomerge onto it",
+		err = dgit_error_fmt(DGIT_ERR_EXISTS, "Branch %s already exists; "
+		    "specify ..%s for a pseudo-merge, binding in existing "
+		    "history, or +%s to overwrite, discarding existing history",
 		    o->refname, o->name, o->name);
 		goto done;
 	}
+	if (o->prepare && (err = o->prepare(o->prepare_arg)))
+		goto done;
 	if ((dir = dir_of(o->dscpath)) == NULL) {
 		err = dgit_error(DGIT_ERR_NOMEM);
 		goto done;
 	}
-	if ((err = dgit_import_dsc(&res, repo, dsc, dir, &o->import)) ||
-	    (err = choose_commit(&res.commit, repo, o, dsc, &res.tree,
-	    have_old ? &old : NULL)))
+	if ((err = dgit_import_dsc(&res, repo, dsc, dir, &o->import)))
+		goto done;
+	if (have_old && o->mode == DGIT_IMPORTDSC_MERGE &&
+	    (err = merge_onto(&res.commit, repo, dsc, o, &old)))
 		goto done;
 	/* compare-and-swap: the ref must still be what was checked */
 	if ((err = dgit_history_update_ref(repo, o->refname, have_old ? &old :

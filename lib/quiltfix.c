@@ -407,9 +407,10 @@ find_origs(struct qf *q)
 			goto done;
 		}
 		if (!comp && have_main++) {
-			err = dgit_error_fmt(DGIT_ERR_PARSE, "more than one "
-			    "orig tarball '%s.tar.*' in '%s'; remove all but "
-			    "the right one", prefix, dir);
+			err = dgit_error_fmt(DGIT_ERR_PARSE, "Duplicate/"
+			    "inconsistent orig tarballs: more than one "
+			    "'%s.tar.*' in '%s' ('%s' and another); remove "
+			    "all but the right one", prefix, dir, n);
 			q->dsc.nfiles++;
 			goto done;
 		}

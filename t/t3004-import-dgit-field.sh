@@ -1,10 +1,11 @@
 #!/bin/sh
 test_description='import-dsc: a .dsc with a Dgit: field
 
-The commit the field names is used when the repository has it and its
-tree is the one dpkg-source -x gives; otherwise the import is made from
-the .dsc, saying so in one line.  --force-import-dsc-with-dgit-field
-always imports.'
+As with Debian'"'"'s dgit: the commit the field names is the result when
+the repository has it (or, unless --no-chase-dsc-distro, can fetch it
+from the field'"'"'s distro'"'"'s git server); without it import-dsc fails,
+saying so.  --force-import-dsc-with-dgit-field always imports.  Perl
+dgit (/usr/bin/dgit), where installed, is run on the same .dsc.'
 
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-import.sh"
@@ -35,7 +36,9 @@ test_expect_success 'setup' '
 
 test_expect_success 'the named commit is used when present with the same tree' '
 	with_dgit_field $(cat uploader) &&
-	(cd repo && "$DGIT" import-dsc ../pkg/foo_1.0-1.dsc a) &&
+	(cd repo && "$DGIT" --no-chase-dsc-distro import-dsc \
+		../pkg/foo_1.0-1.dsc a) 2>err &&
+	test_grep "not chasing .dsc distro debian" err &&
 	test "$(git -C repo rev-parse a)" = "$(cat uploader)"
 '
 
@@ -45,19 +48,33 @@ test_expect_success '--force-import-dsc-with-dgit-field imports anyway' '
 	test "$(git -C repo rev-parse b)" = "$(git -C repo rev-parse plain)"
 '
 
-test_expect_success 'a commit with another tree: import, and say so' '
+# Perl dgit on the same repository and .dsc, when installed: the ref it
+# makes, or "FAIL" and its messages in perl.err.
+perl_import () {
+	test -x /usr/bin/dgit || { echo "SKIP"; return 0; }
+	(cd repo && /usr/bin/dgit --no-chase-dsc-distro import-dsc \
+		../pkg/foo_1.0-1.dsc "$1" 2>../perl.err >/dev/null) &&
+	git -C repo rev-parse "$1" || echo FAIL
+}
+
+test_expect_success 'a commit with another tree: it is the result, as dgit makes it' '
 	with_dgit_field $(cat wrong) &&
-	(cd repo && "$DGIT" import-dsc ../pkg/foo_1.0-1.dsc c) 2>err &&
-	test_grep "differs from the source package" err &&
-	test $(grep -c . err) = 2 &&
-	test "$(git -C repo rev-parse c)" = "$(git -C repo rev-parse plain)"
+	(cd repo && "$DGIT" --no-chase-dsc-distro import-dsc \
+		../pkg/foo_1.0-1.dsc c) 2>err &&
+	test "$(git -C repo rev-parse c)" = "$(cat wrong)" &&
+	perl=$(perl_import pc) &&
+	{ test "$perl" = SKIP || test "$perl" = "$(cat wrong)"; }
 '
 
-test_expect_success 'a commit not in the repository: import, and say so' '
+test_expect_success 'a commit not in the repository: refused, nothing changed' '
 	with_dgit_field 0123456789abcdef0123456789abcdef01234567 &&
-	(cd repo && "$DGIT" import-dsc ../pkg/foo_1.0-1.dsc d) 2>err &&
-	test_grep "not in this repository" err &&
-	test "$(git -C repo rev-parse d)" = "$(git -C repo rev-parse plain)"
+	(cd repo && test_must_fail "$DGIT" --no-chase-dsc-distro import-dsc \
+		../pkg/foo_1.0-1.dsc d) 2>err &&
+	test_grep "Your git tree does not have that object" err &&
+	test_must_fail git -C repo rev-parse --verify -q d &&
+	perl=$(perl_import pd) &&
+	{ test "$perl" = SKIP || { test "$perl" = FAIL &&
+	  test_grep "Your git tree does not have that object" perl.err; }; }
 '
 
 test_done

@@ -1,0 +1,631 @@
+/*
+ * dgit fetch and the dgit git server: the suite branch and the version
+ * tags (dgit_serverfetch), and the choice of the new tracking tip
+ * (dgit_serverfetch_choose).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "dgit_config.h"
+#include "dgit_distro.h"
+#include "dgit_dsc.h"
+#include "dgit_error.h"
+#include "dgit_history.h"
+#include "dgit_serverfetch.h"
+#include "dgit_version.h"
+
+#define MAP_REF "refs/dgit-rewrite/map"
+
+#define say(c, ...) dgit_msg((c)->info, (c)->info_arg, __VA_ARGS__)
+
+#define LATER "Perhaps the upload is stuck in incoming.  Using the " \
+	"version from git."
+
+void
+dgit_serverfetch_release(struct dgit_serverfetch *sf)
+{
+	if (sf == NULL)
+		return;
+	for (size_t i = 0; i < sf->ntags; i++)
+		free(sf->tag_names[i]);
+	free(sf->tag_names);
+	free(sf->tag_ids);
+	free(sf->skipped);
+	memset(sf, 0, sizeof *sf);
+}
+
+static int
+has_prefix(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+static void
+skipped(struct dgit_serverfetch *out, const char *url)
+{
+	const git_error *ge = git_error_last();
+
+	if (asprintf(&out->skipped, "cannot fetch from '%s': %s", url,
+	    ge && ge->message ? ge->message : "unknown error") < 0)
+		out->skipped = NULL;
+}
+
+/* A tag offered by the server: to create, to leave, or not to update. */
+static const struct dgit_error *
+offer_tag(struct dgit_serverfetch *out, git_repository *repo,
+    const char *name, const git_oid *id, void (*info)(void *, const char *),
+    void *info_arg)
+{
+	git_oid here;
+	char a[GIT_OID_HEXSZ + 1], b[GIT_OID_HEXSZ + 1];
+
+	if (git_reference_name_to_id(&here, repo, name) == 0) {
+		if (!git_oid_equal(&here, id))
+			dgit_msg(info, info_arg, "Not updating %s from %s to "
+			    "%s.", name, git_oid_tostr(a, sizeof a, &here),
+			    git_oid_tostr(b, sizeof b, id));
+		return NULL;
+	}
+	if ((out->tag_names[out->ntags] = strdup(name)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	git_oid_cpy(&out->tag_ids[out->ntags], id);
+	out->ntags++;
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_serverfetch(struct dgit_serverfetch *out, git_repository *repo,
+    const char *url, const char *distro, const char *suite,
+    void (*info)(void *arg, const char *msg), void *info_arg)
+{
+	const struct dgit_error *err = NULL;
+	const git_remote_head **heads;
+	git_remote_callbacks cbs;
+	git_fetch_options fo;
+	git_remote *remote = NULL;
+	git_strarray specs = { NULL, 0 };
+	char branch[DGIT_SERVERFETCH_MAX_NAME], tagp[2][DGIT_SERVERFETCH_MAX_NAME];
+	size_t nheads, i, *want = NULL, nwant = 0;
+	int bi = -1, mi = -1;
+
+	memset(out, 0, sizeof *out);
+	if (url == NULL)
+		return NULL;
+	if ((size_t)snprintf(branch, sizeof branch, "refs/dgit/%s", suite) >=
+	    sizeof branch ||
+	    (size_t)snprintf(tagp[0], sizeof tagp[0], "refs/tags/archive/%s/",
+	    distro) >= sizeof tagp[0] ||
+	    (size_t)snprintf(tagp[1], sizeof tagp[1], "refs/tags/%s/",
+	    distro) >= sizeof tagp[1])
+		return dgit_error_fmt(DGIT_ERR_LIMIT, "suite '%s' or distro "
+		    "'%s' is too long for a ref name", suite, distro);
+	git_remote_init_callbacks(&cbs, GIT_REMOTE_CALLBACKS_VERSION);
+	if (git_remote_create_anonymous(&remote, repo, url) != 0 ||
+	    git_remote_connect(remote, GIT_DIRECTION_FETCH, &cbs, NULL,
+	    NULL) != 0) {
+		skipped(out, url);
+		goto done;
+	}
+	if (git_remote_ls(&heads, &nheads, remote) != 0) {
+		skipped(out, url);
+		goto done;
+	}
+	if (nheads > DGIT_SERVERFETCH_MAX_REFS) {
+		err = dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' offers %zu refs, "
+		    "more than %d; fetch it with git instead", url, nheads,
+		    DGIT_SERVERFETCH_MAX_REFS);
+		goto done;
+	}
+	want = calloc(nheads + 1, sizeof *want);
+	specs.strings = calloc(nheads + 1, sizeof *specs.strings);
+	out->tag_names = calloc(nheads + 1, sizeof *out->tag_names);
+	out->tag_ids = calloc(nheads + 1, sizeof *out->tag_ids);
+	if (!want || !specs.strings || !out->tag_names || !out->tag_ids) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	for (i = 0; i < nheads; i++) {
+		const char *n = heads[i]->name;
+		size_t l = strlen(n);
+
+		if (l >= DGIT_SERVERFETCH_MAX_NAME ||
+		    (l > 3 && strcmp(n + l - 3, "^{}") == 0))
+			continue;
+		if (strcmp(n, branch) == 0)
+			bi = (int)nwant;
+		else if (strcmp(n, MAP_REF) == 0)
+			mi = (int)nwant;
+		else if (!((has_prefix(n, tagp[0]) && l > strlen(tagp[0])) ||
+		    (has_prefix(n, tagp[1]) && l > strlen(tagp[1]))) ||
+		    !git_reference_is_valid_name(n))
+			continue;
+		want[nwant] = i;
+		specs.strings[nwant++] = (char *)n;
+	}
+	specs.count = nwant;
+	if (nwant == 0)
+		goto done;
+	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	if (git_remote_download(remote, &specs, &fo) != 0) {
+		err = dgit_error_git("cannot fetch %s and the version tags from "
+		    "'%s'", branch, url);
+		goto done;
+	}
+	for (i = 0; i < nwant && err == NULL; i++) {
+		const git_remote_head *h = heads[want[i]];
+		git_object *o = NULL;
+
+		/* the download must have brought everything named */
+		if (git_object_lookup(&o, repo, &h->oid, GIT_OBJECT_ANY) != 0) {
+			err = dgit_error_fmt(DGIT_ERR_GIT, "'%s' did not send "
+			    "%s (%s)", url, h->name, git_oid_tostr_s(&h->oid));
+			break;
+		}
+		git_object_free(o);
+		if ((int)i == bi) {
+			git_oid_cpy(&out->lastpush, &h->oid);
+			out->have_lastpush = 1;
+		} else if ((int)i == mi) {
+			git_oid_cpy(&out->map, &h->oid);
+			out->have_map = 1;
+		} else
+			err = offer_tag(out, repo, h->name, &h->oid, info,
+			    info_arg);
+	}
+done:
+	free(specs.strings);
+	free(want);
+	if (remote) {
+		git_remote_disconnect(remote);
+		git_remote_free(remote);
+	}
+	if (err)
+		dgit_serverfetch_release(out);
+	return err;
+}
+
+/* ---- the choice ------------------------------------------------------- */
+
+struct input {
+	git_oid id;
+	const char *info;
+	char *version;
+};
+
+#define INFO_DSC "Dgit field in .dsc from archive"
+#define INFO_PUSH "dgit suite branch on dgit git server"
+#define INFO_FETCH "dgit client's archive history view"
+#define INFO_IMPORT "Import of source package"
+
+static const struct dgit_error *
+input_version(struct input *in, git_repository *repo)
+{
+	if (in->version)
+		return NULL;
+	return dgit_history_commit_clog(&in->version, NULL, repo, &in->id);
+}
+
+static void
+set1(struct input *mi, size_t *n, const git_oid *id, const char *info)
+{
+	for (size_t i = 0; i < *n; i++) {
+		free(mi[i].version);
+		mi[i].version = NULL;
+	}
+	git_oid_cpy(&mi[0].id, id);
+	mi[0].info = info;
+	*n = 1;
+}
+
+static void
+add(struct input *mi, size_t *n, const git_oid *id, const char *info)
+{
+	git_oid_cpy(&mi[*n].id, id);
+	mi[*n].info = info;
+	mi[*n].version = NULL;
+	(*n)++;
+}
+
+static const struct dgit_error *
+record_message(char **out, git_repository *repo, struct input *mi, size_t n,
+    const char *package, const char *suite)
+{
+	const struct dgit_error *err;
+	char *msg = NULL;
+	size_t ml = 0;
+	FILE *mf;
+
+	*out = NULL;
+	for (size_t i = 0; i < n; i++)
+		if ((err = input_version(&mi[i], repo)))
+			return err;
+	if ((mf = open_memstream(&msg, &ml)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	fprintf(mf, "Record %s (%s) in archive suite %s\n\nRecord that\n",
+	    package, mi[0].version, suite);
+	fprintf(mf, "  %-20s %s\n", mi[0].version, mi[0].info);
+	fprintf(mf, "should be treated as descended from\n");
+	for (size_t i = 1; i < n; i++)
+		fprintf(mf, "  %-20s %s\n", mi[i].version, mi[i].info);
+	if (fclose(mf) != 0 || msg == NULL) {
+		free(msg);
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	*out = msg;
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_serverfetch_choose(git_oid *out, git_repository *repo,
+    const struct dgit_serverfetch_choice *c)
+{
+	const struct dgit_error *err = NULL;
+	struct input mi[4];
+	size_t n = 0, i;
+	int compat = 0, ff = 0;
+	char *msg = NULL, *pv = NULL, a[GIT_OID_HEXSZ + 1], b[GIT_OID_HEXSZ + 1];
+	git_oid parents[4];
+
+	memset(mi, 0, sizeof mi);
+	if (c->dsc_commit) {
+		if (c->lastpush == NULL || git_oid_equal(c->dsc_commit,
+		    c->lastpush))
+			add(mi, &n, c->dsc_commit, INFO_DSC);
+		else if ((err = dgit_history_descends(&ff, repo, c->lastpush,
+		    c->dsc_commit)))
+			goto done;
+		else if (ff) {
+			say(c, "Git commit in archive is behind the last "
+			    "version allegedly pushed/uploaded.\nCommit "
+			    "referred to by archive: %s\nLast version pushed "
+			    "with dgit: %s\n%s", git_oid_tostr(a, sizeof a,
+			    c->dsc_commit), git_oid_tostr(b, sizeof b,
+			    c->lastpush), LATER);
+			add(mi, &n, c->lastpush, INFO_PUSH);
+		} else if ((err = dgit_history_descends(&ff, repo,
+		    c->dsc_commit, c->lastpush)))
+			goto done;
+		else if (ff) {
+			say(c, "archive .dsc names newer git commit");
+			add(mi, &n, c->dsc_commit, INFO_DSC);
+		} else {
+			say(c, "archive .dsc names other git commit, fixing up");
+			add(mi, &n, c->dsc_commit, INFO_DSC);
+			add(mi, &n, c->lastpush, INFO_PUSH);
+		}
+	} else if (c->import) {
+		add(mi, &n, c->import, INFO_IMPORT);
+		if (c->lastpush && (err = dgit_history_commit_clog(&pv, NULL,
+		    repo, c->lastpush))) {
+			/* a server branch without a changelog says nothing
+			 * about versions: the archive's import stands */
+			say(c, "not using the dgit git server's suite branch "
+			    "(%s)", err->msg);
+			err = NULL;
+		} else if (c->lastpush) {
+			int cmp;
+
+			cmp = dgit_version_compare(pv, c->import_version);
+			if (cmp < 0) {
+				add(mi, &n, c->lastpush, INFO_PUSH);
+				compat = 1;
+			} else {
+				if (cmp > 0)
+					say(c, "Version actually in archive:   "
+					    "%s (older)\nLast version pushed with "
+					    "dgit: %s (newer or same)\n%s",
+					    c->import_version, pv, LATER);
+				set1(mi, &n, c->lastpush, INFO_PUSH);
+			}
+		}
+		if (c->lastfetch) {
+			struct input lf = { .info = INFO_FETCH };
+
+			git_oid_cpy(&lf.id, c->lastfetch);
+			if ((err = input_version(&lf, repo)) ||
+			    (err = input_version(&mi[0], repo))) {
+				free(lf.version);
+				goto done;
+			}
+			if (dgit_version_compare(lf.version, mi[0].version) ==
+			    0) {
+				set1(mi, &n, c->lastfetch, INFO_FETCH);
+				compat = 0;
+			}
+			free(lf.version);
+		}
+	} else if (c->lastpush) {
+		say(c, "Package not found in the archive, but has allegedly "
+		    "been pushed using dgit.\n%s", LATER);
+		add(mi, &n, c->lastpush, INFO_PUSH);
+	} else {
+		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no version of %s in "
+		    "the archive or on the git server", c->package);
+		goto done;
+	}
+	if (c->lastfetch) {
+		int any = 0;
+
+		for (i = 0; i < n && !any; i++)
+			if ((err = dgit_history_descends(&any, repo, &mi[i].id,
+			    c->lastfetch)))
+				goto done;
+		if (!any) {
+			add(mi, &n, c->lastfetch, INFO_FETCH);
+			compat = 0;
+		}
+	}
+	if (n == 1) {
+		git_oid_cpy(out, &mi[0].id);
+		goto done;
+	}
+	if (compat) {
+		/* dgit's older form: the server's branch first, one line */
+		if (asprintf(&msg, "Record %s (%s) in archive suite %s\n",
+		    c->package, c->import_version, c->suite) < 0) {
+			msg = NULL;
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		git_oid_cpy(&parents[0], &mi[1].id);
+		git_oid_cpy(&parents[1], &mi[0].id);
+	} else {
+		if ((err = record_message(&msg, repo, mi, n, c->package,
+		    c->suite)))
+			goto done;
+		for (i = 0; i < n; i++)
+			git_oid_cpy(&parents[i], &mi[i].id);
+	}
+	err = dgit_history_pseudomerge(out, repo, &mi[0].id, parents, n, msg);
+done:
+	for (i = 0; i < n; i++)
+		free(mi[i].version);
+	free(pv);
+	free(msg);
+	return err;
+}
+
+/* ---- the Dgit: field's commit ----------------------------------------- */
+
+#define MAP_MAX (64u << 20)
+
+/*
+ * Download from url the objects of those of names[0..n) the server has
+ * (no ref is written); have[i] and ids[i] say which and what.
+ */
+static const struct dgit_error *
+fetch_named(git_repository *repo, const char *url, const char *const *names,
+    size_t n, git_oid *ids, int *have)
+{
+	const struct dgit_error *err = NULL;
+	const git_remote_head **heads;
+	git_remote_callbacks cbs;
+	git_fetch_options fo;
+	git_remote *remote = NULL;
+	char *specv[4];
+	git_strarray specs = { specv, 0 };
+	size_t nheads, i, k;
+
+	for (k = 0; k < n; k++)
+		have[k] = 0;
+	git_remote_init_callbacks(&cbs, GIT_REMOTE_CALLBACKS_VERSION);
+	if (n > 4 || git_remote_create_anonymous(&remote, repo, url) != 0 ||
+	    git_remote_connect(remote, GIT_DIRECTION_FETCH, &cbs, NULL,
+	    NULL) != 0 || git_remote_ls(&heads, &nheads, remote) != 0) {
+		err = dgit_error_git("cannot fetch from '%s'", url);
+		goto done;
+	}
+	for (i = 0; i < nheads; i++)
+		for (k = 0; k < n; k++)
+			if (!have[k] && strcmp(heads[i]->name, names[k]) == 0) {
+				have[k] = 1;
+				git_oid_cpy(&ids[k], &heads[i]->oid);
+				specv[specs.count++] = (char *)names[k];
+			}
+	if (specs.count == 0)
+		goto done;
+	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	if (git_remote_download(remote, &specs, &fo) != 0)
+		err = dgit_error_git("cannot fetch %s from '%s'", specv[0], url);
+done:
+	if (remote) {
+		git_remote_disconnect(remote);
+		git_remote_free(remote);
+	}
+	return err;
+}
+
+/* The URL to fetch the field's distro's history from (caller frees). */
+static const struct dgit_error *
+field_url(char **url, const struct dgit_dsc_dgit *field, const char *distro,
+    const struct dgit_serverfetch_dgit_opts *o)
+{
+	const struct dgit_error *err;
+	const char *hint = field->url, *v;
+	char proto[64], name[128];
+	size_t pl;
+	int ok;
+
+	if ((err = dgit_distro_server_git_url(url, o->cfg, distro, o->package,
+	    0)) || *url)
+		return err;
+	if (hint == NULL)
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_NOT_FOUND,
+		    ".dsc Dgit metadata "
+		    "is in context of distro %s for which we have no "
+		    "configured url and .dsc provides no hint; configure "
+		    "dgit-distro.%s.git-url", distro, distro);
+	pl = strspn(hint, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789+-");
+	if (pl > 0 && pl < sizeof proto && hint[pl] == ':')
+		snprintf(proto, sizeof proto, "%.*s", (int)pl, hint);
+	else
+		snprintf(proto, sizeof proto, "%s", hint[0] == '/' ? "file" :
+		    "bad-syntax");
+	snprintf(name, sizeof name, "dgit.dsc-url-proto-ok.%s", proto);
+	v = dgit_config_get(o->cfg, name);
+	if (v != NULL)
+		err = dgit_config_get_bool(&ok, o->cfg, name, 0);
+	else
+		err = dgit_config_get_bool(&ok, o->cfg,
+		    "dgit.default.dsc-url-proto-ok", 0);
+	if (err)
+		return err;
+	if (!ok)
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_NOT_FOUND,
+		    ".dsc Dgit metadata "
+		    "is in context of distro %s for which we have no "
+		    "configured url; .dsc provides hinted url with protocol %s "
+		    "which is unsafe; set %s to true to allow it, or configure "
+		    "dgit-distro.%s.git-url", distro, proto, name, distro);
+	if ((*url = strdup(hint)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	return NULL;
+}
+
+/* The map's entry for commit: "OLD NEW" lines in the blob "map". */
+static const struct dgit_error *
+map_lookup(git_oid *commit, int *found, git_repository *repo,
+    const git_oid *map)
+{
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	git_blob *b = NULL;
+	const git_tree_entry *e;
+	const char *p, *end;
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t len;
+
+	*found = 0;
+	git_oid_tostr(hex, sizeof hex, commit);
+	if (git_commit_lookup(&c, repo, map) != 0 ||
+	    git_commit_tree(&t, c) != 0 ||
+	    (e = git_tree_entry_byname(t, "map")) == NULL ||
+	    git_blob_lookup(&b, repo, git_tree_entry_id(e)) != 0)
+		goto done;
+	p = git_blob_rawcontent(b);
+	len = (size_t)git_blob_rawsize(b);
+	if (len > MAP_MAX)
+		goto done;
+	end = p + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (ll >= 2 * GIT_OID_HEXSZ + 1 &&
+		    strncasecmp(p, hex, GIT_OID_HEXSZ) == 0 &&
+		    (p[GIT_OID_HEXSZ] == ' ' || p[GIT_OID_HEXSZ] == '\t') &&
+		    git_oid_fromstrn(commit, p + GIT_OID_HEXSZ + 1,
+		    GIT_OID_HEXSZ) == 0) {
+			*found = 1;
+			break;
+		}
+		p += ll + 1;
+	}
+done:
+	git_blob_free(b);
+	git_tree_free(t);
+	git_commit_free(c);
+	return NULL;
+}
+
+static int
+have_commit(git_repository *repo, const git_oid *id)
+{
+	git_commit *c = NULL;
+	int r = git_commit_lookup(&c, repo, id) == 0;
+
+	git_commit_free(c);
+	return r;
+}
+
+const struct dgit_error *
+dgit_serverfetch_dgit(git_oid *commit, int *have, git_repository *repo,
+    const struct dgit_dsc_dgit *field,
+    const struct dgit_serverfetch_dgit_opts *o)
+{
+	const struct dgit_error *err = NULL;
+	const char *distro = field->distro, *names[1];
+	char *url = NULL, tagref[DGIT_SERVERFETCH_MAX_NAME], hex[GIT_OID_HEXSZ + 1];
+	git_oid map, ids[1];
+	const git_oid *mapp = NULL;
+	int enable = 1, got[1], found, map_known = 0;
+
+	*have = 0;
+	if (git_oid_fromstr(commit, field->commit) != 0)
+		return dgit_error_fmt(DGIT_ERR_PARSE, "bad commit id '%s' in "
+		    "the Dgit: field", field->commit);
+	if (distro == NULL)
+		distro = dgit_config_get(o->cfg, "dgit.default.old-dsc-distro");
+	if (distro == NULL)
+		distro = "debian";
+	if (o->map_distro && (o->no_chase || strcmp(o->map_distro,
+	    distro) == 0)) {
+		mapp = o->map_commit;
+		map_known = 1;
+	}
+	if ((err = dgit_config_get_distro_bool(&enable, o->cfg, distro,
+	    "rewrite-map-enable", 1)))
+		return err;
+	if (enable && !map_known) {
+		if (o->no_chase) {
+			dgit_msg(o->info, o->info_arg, "not chasing .dsc distro "
+			    "%s: not fetching rewrite map", distro);
+			goto out;
+		}
+		dgit_msg(o->info, o->info_arg, ".dsc names distro %s: fetching "
+		    "rewrite map", distro);
+		names[0] = MAP_REF;
+		if ((err = field_url(&url, field, distro, o)) ||
+		    (err = fetch_named(repo, url, names, 1, ids, got)))
+			goto done;
+		if (got[0]) {
+			git_oid_cpy(&map, &ids[0]);
+			mapp = &map;
+		}
+	}
+	if (enable && mapp) {
+		map_lookup(commit, &found, repo, mapp);
+		if (found) {
+			dgit_msg(o->info, o->info_arg, "server's git history "
+			    "rewrite map contains a relevant entry!");
+			dgit_msg(o->info, o->info_arg, "using rewritten git hash "
+			    "in place of .dsc value");
+		}
+	}
+	if (have_commit(repo, commit))
+		goto out;
+	if (o->no_chase) {
+		dgit_msg(o->info, o->info_arg, "not chasing .dsc distro %s: not "
+		    "fetching additional commits", distro);
+		goto out;
+	}
+	dgit_msg(o->info, o->info_arg, ".dsc names distro %s: fetching "
+	    "additional commits", distro);
+	if (url == NULL && (err = field_url(&url, field, distro, o)))
+		goto done;
+	if (field->tag && (size_t)snprintf(tagref, sizeof tagref,
+	    "refs/tags/%s", field->tag) < sizeof tagref &&
+	    git_reference_is_valid_name(tagref)) {
+		names[0] = tagref;
+		if ((err = fetch_named(repo, url, names, 1, ids, got)))
+			goto done;
+	}
+	if (!have_commit(repo, commit)) {
+		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, ".dsc Dgit metadata "
+		    "requires commit %s but we could not obtain that object "
+		    "anywhere (not here, nor from '%s')",
+		    git_oid_tostr(hex, sizeof hex, commit), url);
+		goto done;
+	}
+out:
+	*have = have_commit(repo, commit);
+done:
+	free(url);
+	return err;
+}
