@@ -60,8 +60,10 @@ struct dgit_pushsource {
 	char *dsc_path, *changes_path;
 	struct dgit_dsc *dsc;
 	git_oid head;              /* what is pushed (the dgit view) */
+	git_oid maint_head;        /* the user's HEAD (the maintainer view) */
 	int split;                 /* the dgit view is beside HEAD */
-	int ntags;                 /* 2; 1 with a split view (no DEP-14) */
+	int ntags;                 /* 2: archive/D/V, and DEP-14's D/V (on
+	                              the maintainer view when split) */
 	int need_pm;               /* HEAD does not contain arch_tip */
 	git_oid arch_tip;          /* the archive's version, as git has it */
 	char *tag[2];
@@ -77,6 +79,16 @@ p_quilt(const struct dgit_pushsource *p)
 {
 	if (p->dsc == NULL || p->dsc->format != DGIT_FORMAT_3_0_QUILT)
 		return NULL;
+	if (p->o->quilt_mode == DGIT_QUILT_AUTO)
+		return "try-linear";
+	return dgit_quiltfix_mode_name((enum dgit_quilt_mode)p->o->quilt_mode);
+}
+
+/* The quilt mode as dgit names it, whatever the format (the
+ * maintainer-view tag says it). */
+static const char *
+p_quilt_any(const struct dgit_pushsource *p)
+{
 	if (p->o->quilt_mode == DGIT_QUILT_AUTO)
 		return "try-linear";
 	return dgit_quiltfix_mode_name((enum dgit_quilt_mode)p->o->quilt_mode);
@@ -289,6 +301,7 @@ check_history(struct dgit_pushsource *p)
 
 	if (git_reference_name_to_id(&p->head, p->repo, "HEAD") != 0)
 		return dgit_error_git("cannot read HEAD");
+	git_oid_cpy(&p->maint_head, &p->head);
 	if (p->asrc == NULL && p->git_only && !p->o->dry_run) {
 		/* the git server's suite is ahead of the archive's */
 		if ((err = fetch_git_only(p)) || (err = dgit_history_descends(
@@ -348,15 +361,127 @@ check_history(struct dgit_pushsource *p)
 }
 
 /*
+ * The commit a tag names: refs/tags/NAME here, else fetched from the
+ * dgit git server into refs/tags/NAME (as a push from another clone
+ * left it there).  *found 0 when neither has it.
+ */
+static const struct dgit_error *
+tag_commit(int *found, git_oid *out, struct dgit_pushsource *p,
+    const char *name)
+{
+	const struct dgit_error *err = NULL;
+	git_object *obj = NULL;
+	char *spec = NULL;
+	int pass;
+
+	*found = 0;
+	if (asprintf(&spec, "refs/tags/%s:refs/tags/%s", name, name) < 0)
+		return dgit_error(DGIT_ERR_NOMEM);
+	for (pass = 0; pass < 2 && !*found; pass++) {
+		char rev[1024];
+
+		if (pass == 1) {
+			const char *argv[] = { "git", "fetch", "-q",
+			    "--no-tags", p->reader_url, spec, NULL };
+			struct dgit_run_opts ro;
+
+			memset(&ro, 0, sizeof ro);
+			ro.cwd = git_repository_workdir(p->repo);
+			ro.out = ro.err = DGIT_RUN_OUT_NULL;
+			if (dgit_run(NULL, argv, &ro) != NULL)
+				break;   /* the server has it not */
+		}
+		snprintf(rev, sizeof rev, "refs/tags/%s^{commit}", name);
+		if (git_revparse_single(&obj, p->repo, rev) == 0) {
+			git_oid_cpy(out, git_object_id(obj));
+			git_object_free(obj);
+			*found = 1;
+		}
+	}
+	free(spec);
+	return err;
+}
+
+/*
+ * dgit's "Make fast forward" in a split view: the archive's version was
+ * pushed with dgit from a maintainer view (its tags archive/D/V and D/V,
+ * here or on the git server), the archive tag is the archive's version,
+ * and HEAD contains that maintainer view.  *ok 0 with the reason in
+ * *why (the caller's) when not.
+ */
+static const struct dgit_error *
+prev_push_ff(int *ok, char **why, struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	char *t_dgit = NULL, *t_dep14 = NULL, a[GIT_OID_HEXSZ + 1],
+	    b[GIT_OID_HEXSZ + 1];
+	git_oid o_dgit, o_dep14;
+	int found, ff;
+
+	*ok = 0;
+	*why = NULL;
+	if ((err = dgit_history_archive_tag(&t_dgit, p->nomdistro,
+	    p->asrc->version)) ||
+	    (err = dgit_history_maint_tag(&t_dep14, p->nomdistro,
+	    p->asrc->version)))
+		goto done;
+	if ((err = tag_commit(&found, &o_dep14, p, t_dep14)))
+		goto done;
+	if (!found) {
+		if (asprintf(why, "wanted tag %s (maintainer view tag) on "
+		    "dgit server, but not found", t_dep14) < 0)
+			*why = NULL;
+		goto done;
+	}
+	if ((err = tag_commit(&found, &o_dgit, p, t_dgit)))
+		goto done;
+	if (!found) {
+		if (asprintf(why, "wanted tag %s (dgit view tag) on dgit "
+		    "server, but not found", t_dgit) < 0)
+			*why = NULL;
+		goto done;
+	}
+	if (!git_oid_equal(&o_dgit, &p->arch_tip)) {
+		git_oid_tostr(a, sizeof a, &o_dgit);
+		git_oid_tostr(b, sizeof b, &p->arch_tip);
+		if (asprintf(why, "dgit view tag %s (%s) is not the current "
+		    "archive contents (%s)", t_dgit, a, b) < 0)
+			*why = NULL;
+		goto done;
+	}
+	if ((err = dgit_history_descends(&ff, p->repo, &o_dgit, &o_dep14)))
+		goto done;
+	if (ff && (err = dgit_history_descends(&ff, p->repo, &p->maint_head,
+	    &o_dep14)))
+		goto done;
+	if (!ff) {
+		git_oid_tostr(a, sizeof a, &o_dep14);
+		if (asprintf(why, "maintainer view tag %s (%s) is not an "
+		    "ancestor of both its dgit view tag and HEAD", t_dep14,
+		    a) < 0)
+			*why = NULL;
+		goto done;
+	}
+	*ok = 1;
+done:
+	free(t_dgit);
+	free(t_dep14);
+	return err;
+}
+
+/*
  * A split view: the dgit view must contain the archive's version, or
- * --overwrite asks for the pseudo-merge (in the dgit view; dgit's "Make
- * fast forward" from the previous push's tags is not made yet).
+ * the archive's version came from a dgit push of a maintainer view that
+ * HEAD contains (dgit's "Make fast forward" pseudo-merge), or
+ * --overwrite asks for the pseudo-merge ("Declare fast forward"); both
+ * are made in the dgit view, the branch is not changed.
  */
 static const struct dgit_error *
 split_history(struct dgit_pushsource *p)
 {
 	const struct dgit_error *err;
-	int ff = 0;
+	char *why = NULL;
+	int ff = 0, ok;
 
 	if (p->need_pm != -1)
 		return NULL;
@@ -368,13 +493,21 @@ split_history(struct dgit_pushsource *p)
 		return err;
 	if (ff || p->o->not_ff)
 		return NULL;
-	if (!p->o->overwrite)
-		return dgit_error_fmt(DGIT_ERR_USAGE, "the dgit view is not a "
-		    "descendant of the archive's version (%s %s); to "
-		    "overwrite the archive's contents, pass "
-		    "--overwrite[=VERSION] (a pseudo-merge is made in the "
-		    "dgit view; the branch is not changed)",
-		    p->asrc->version, p->csuite);
+	if (!p->o->overwrite) {
+		if ((err = prev_push_ff(&ok, &why, p)))
+			return err;
+		if (!ok) {
+			err = dgit_error_fmt(DGIT_ERR_USAGE, "the dgit view is "
+			    "not a descendant of the archive's version (%s %s)"
+			    " and %s; not fast forward: to overwrite the "
+			    "archive's contents, pass --overwrite[=VERSION] "
+			    "(a pseudo-merge is made in the dgit view; the "
+			    "branch is not changed)", p->asrc->version,
+			    p->csuite, why ? why : "out of memory");
+			free(why);
+			return err;
+		}
+	}
 	p->need_pm = 1;
 	return NULL;
 }
@@ -392,14 +525,15 @@ make_pseudomerge(struct dgit_pushsource *p)
 	if (!p->need_pm)
 		return NULL;
 	if (p->o->dry_run) {
-		dgit_msg(p->o->info, p->o->info_arg, "would declare fast "
-		    "forward from %s", p->asrc->version);
+		dgit_msg(p->o->info, p->o->info_arg, "would %s fast "
+		    "forward from %s", p->o->overwrite ? "declare" : "make",
+		    p->asrc->version);
 		return NULL;
 	}
 	git_oid_cpy(&parents[0], &p->head);
 	git_oid_cpy(&parents[1], &p->arch_tip);
 	if ((err = dgit_history_ff_message(&msg, p->asrc->version,
-	    p->split ? p_quilt(p) : NULL,
+	    p->split ? p_quilt_any(p) : NULL, !p->o->overwrite ? NULL :
 	    p->o->overwrite_version ? p->o->overwrite_version : "")) ||
 	    (err = dgit_history_pseudomerge(&pm, p->repo, NULL, parents, 2,
 	    msg)))
@@ -569,6 +703,11 @@ make_tag_texts(struct dgit_pushsource *p)
 	t.info = &info;
 	for (int i = 0; i < p->ntags; i++) {
 		t.name = p->tag[i];
+		if (i == 1 && p->split) {
+			/* DEP-14's tag on the maintainer view */
+			git_oid_cpy(&t.target, &p->maint_head);
+			info.maint_quilt = (char *)p_quilt_any(p);
+		}
 		if ((err = dgit_push_tag_text(&p->tagtext[i], &t)))
 			return err;
 		if ((err = dgit_push_tag_find(&p->tagfound[i], &(git_oid){ 0 },
@@ -1260,7 +1399,7 @@ dgit_pushsource_run(struct dgit_pushsource_result *res,
 	p->o = opts;
 	p->split = opts->quilt_mode >= DGIT_QUILT_GBP ||
 	    opts->split_view == DGIT_SPLIT_VIEW_ALWAYS;
-	p->ntags = p->split ? 1 : 2;
+	p->ntags = 2;
 	if ((err = git_url(&p->reader_url, p, 0)) ||
 	    (err = git_url(&p->push_url, p, 1)) ||
 	    (err = query_archive(p)) || (err = check_history(p)) ||
