@@ -23,6 +23,9 @@ struct push {
 	int overwrite;             /* --overwrite[=VERSION] */
 	const char *overwrite_version;
 	int not_ff;                /* --deliberately-not-fast-forward */
+	int fresh_repo;            /* --deliberately-fresh-repo */
+	int reuse_version;         /* --force-reusing-version */
+	int old_version;           /* --force-uploading-old-version */
 	struct buildopts bo;       /* --quilt, --clean, --build-products-dir */
 	struct common_archive_flags af;
 	struct dgit_cmd_ctx *ctx;
@@ -107,6 +110,9 @@ do_push(struct push *p)
 	o.overwrite = p->overwrite;
 	o.overwrite_version = p->overwrite_version;
 	o.not_ff = p->not_ff;
+	o.fresh_repo = p->fresh_repo;
+	o.reuse_version = p->reuse_version;
+	o.old_version = p->old_version;
 	o.quilt_mode = p->bo.quilt_mode;
 	o.clean_mode = p->bo.clean_mode;
 	o.split_view = p->bo.split_view;
@@ -134,12 +140,16 @@ done:
 
 enum {
 	OPT_NEW = COMMON_OPT_END, OPT_OVERWRITE, OPT_NOT_FF, OPT_CHANGES,
+	OPT_FRESH_REPO, OPT_REUSE_VERSION, OPT_OLD_VERSION,
 };
 
 static const struct option push_options[] = {
 	{ "new", no_argument, NULL, OPT_NEW },
 	{ "overwrite", optional_argument, NULL, OPT_OVERWRITE },
 	{ "deliberately-not-fast-forward", no_argument, NULL, OPT_NOT_FF },
+	{ "deliberately-fresh-repo", no_argument, NULL, OPT_FRESH_REPO },
+	{ "force-reusing-version", no_argument, NULL, OPT_REUSE_VERSION },
+	{ "force-uploading-old-version", no_argument, NULL, OPT_OLD_VERSION },
 	{ "changes", required_argument, NULL, OPT_CHANGES },
 	COMMON_ARCHIVE_OPTIONS,
 };
@@ -168,6 +178,15 @@ take(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
 		return NULL;
 	case OPT_NOT_FF:
 		p->not_ff = 1;
+		return NULL;
+	case OPT_FRESH_REPO:
+		p->fresh_repo = 1;
+		return NULL;
+	case OPT_REUSE_VERSION:
+		p->reuse_version = 1;
+		return NULL;
+	case OPT_OLD_VERSION:
+		p->old_version = 1;
 		return NULL;
 	case 'C':
 	case OPT_CHANGES:

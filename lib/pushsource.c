@@ -73,6 +73,13 @@ struct dgit_pushsource {
 	git_signature *clog_sig;
 };
 
+/* Not fast forward, deliberately: the push may rewind the server. */
+static int
+nff(const struct dgit_pushsource *p)
+{
+	return p->o->not_ff || p->o->fresh_repo;
+}
+
 /* The quilt mode the tags record (dgit's name: auto is try-linear). */
 static const char *
 p_quilt(const struct dgit_pushsource *p)
@@ -272,10 +279,12 @@ query_archive(struct dgit_pushsource *p)
 	if ((err = dgit_version_compare_checked(&cmp, p->asrc->version,
 	    p->ce->version)))
 		return err;
-	if (cmp >= 0)
+	if (cmp >= 0 && !p->o->old_version)
 		return dgit_error_fmt(DGIT_ERR_EXISTS, "version %s is not "
-		    "newer than %s, which %s has already; add a new "
-		    "changelog entry (dch -v) and commit it", p->ce->version,
+		    "newer than %s, which %s has already: you seem to be "
+		    "trying to push an old version; add a new changelog "
+		    "entry (dch -v) and commit it, or pass "
+		    "--force-uploading-old-version", p->ce->version,
 		    p->asrc->version, p->csuite);
 	if (p->o->overwrite_version &&
 	    strcmp(p->o->overwrite_version, p->asrc->version) != 0)
@@ -307,7 +316,7 @@ check_history(struct dgit_pushsource *p)
 		if ((err = fetch_git_only(p)) || (err = dgit_history_descends(
 		    &ff, p->repo, &p->head, &p->arch_tip)))
 			return err;
-		if (ff || p->o->not_ff)
+		if (ff || nff(p))
 			return NULL;
 		return dgit_error_fmt(DGIT_ERR_USAGE, "HEAD is not a "
 		    "descendant of the dgit git server's refs/dgit/%s (a push "
@@ -347,7 +356,7 @@ check_history(struct dgit_pushsource *p)
 	if ((err = dgit_history_descends(&ff, p->repo, &p->head,
 	    &p->arch_tip)))
 		return err;
-	if (ff || p->o->not_ff)
+	if (ff || nff(p))
 		return NULL;
 	if (!p->o->overwrite)
 		return dgit_error_fmt(DGIT_ERR_USAGE, "HEAD is not a "
@@ -491,7 +500,7 @@ split_history(struct dgit_pushsource *p)
 	if ((err = dgit_history_descends(&ff, p->repo, &p->head,
 	    &p->arch_tip)))
 		return err;
-	if (ff || p->o->not_ff)
+	if (ff || nff(p))
 		return NULL;
 	if (!p->o->overwrite) {
 		if ((err = prev_push_ff(&ok, &why, p)))
@@ -673,15 +682,10 @@ static const struct dgit_error *
 make_tag_texts(struct dgit_pushsource *p)
 {
 	const struct dgit_error *err;
-	char *deliberately[1] = { "--deliberately-not-fast-forward" };
+	char *deliberately[2];
 	struct dgit_tag_info info;
 	struct dgit_push_tag t;
 
-	if ((err = dgit_history_archive_tag(&p->tag[0], p->nomdistro,
-	    p->ce->version)) ||
-	    (err = dgit_history_maint_tag(&p->tag[1], p->nomdistro,
-	    p->ce->version)))
-		return err;
 	/* the strings are borrowed: info is never released */
 	memset(&info, 0, sizeof info);
 	info.package = (char *)p->ce->package;
@@ -691,10 +695,13 @@ make_tag_texts(struct dgit_pushsource *p)
 	info.distro = (char *)p->nomdistro;
 	info.split = p->split;
 	info.quilt = (char *)p_quilt(p);
-	if (p->o->not_ff) {
-		info.deliberately = deliberately;
-		info.ndeliberately = 1;
-	}
+	if (p->o->not_ff)
+		deliberately[info.ndeliberately++] =
+		    "--deliberately-not-fast-forward";
+	if (p->o->fresh_repo)
+		deliberately[info.ndeliberately++] =
+		    "--deliberately-fresh-repo";
+	info.deliberately = deliberately;
 	memset(&t, 0, sizeof t);
 	git_oid_cpy(&t.target, &p->head);
 	t.tagger = p->ce->maintainer;
@@ -710,8 +717,16 @@ make_tag_texts(struct dgit_pushsource *p)
 		}
 		if ((err = dgit_push_tag_text(&p->tagtext[i], &t)))
 			return err;
-		if ((err = dgit_push_tag_find(&p->tagfound[i], &(git_oid){ 0 },
-		    p->repo, p->tag[i], p->tagtext[i])))
+		err = dgit_push_tag_find(&p->tagfound[i], &(git_oid){ 0 },
+		    p->repo, p->tag[i], p->tagtext[i]);
+		if (err && err->code == DGIT_ERR_EXISTS &&
+		    p->o->reuse_version) {
+			dgit_msg(p->o->info, p->o->info_arg, "tag %s exists "
+			    "and will be replaced (--force-reusing-version)",
+			    p->tag[i]);
+			err = NULL;
+		}
+		if (err)
 			return err;
 	}
 	return NULL;
@@ -746,7 +761,8 @@ sign_tags(struct dgit_pushsource *p)
 		    p->tagtext[i], strlen(p->tagtext[i]))))
 			return dgit_error_wrap(err, "cannot sign tag '%s'",
 			    p->tag[i]);
-		err = dgit_push_tag_write(&oid, p->repo, p->tag[i],
+		err = dgit_push_tag_write(&oid, p->o->reuse_version, p->repo,
+		    p->tag[i],
 		    p->tagtext[i], sig);
 		free(sig);
 		if (err)
@@ -755,6 +771,54 @@ sign_tags(struct dgit_pushsource *p)
 		    p->tag[i]);
 	}
 	return NULL;
+}
+
+/*
+ * Before the build: a tag of this version here already that names
+ * another commit than this push's (a push of another HEAD, signed
+ * before) is refused now, so that nothing is built over its files;
+ * --force-reusing-version replaces it.  The tag's exact text is
+ * checked once it is known (make_tag_texts).  With a split view only
+ * the maintainer view's tag is known yet.
+ */
+static const struct dgit_error *
+check_old_tags(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err = NULL;
+	git_object *obj = NULL;
+	char rev[1024];
+
+	if (p->o->reuse_version)
+		return NULL;
+	for (int i = p->split ? 1 : 0; i < 2 && err == NULL; i++) {
+		snprintf(rev, sizeof rev, "refs/tags/%s^{commit}", p->tag[i]);
+		if (git_revparse_single(&obj, p->repo, rev) != 0)
+			continue;
+		if (!git_oid_equal(git_object_id(obj), i == 1 ?
+		    &p->maint_head : &p->head))
+			err = dgit_error_fmt(DGIT_ERR_EXISTS, "tag '%s' "
+			    "already exists and is not the one this push "
+			    "makes: version %s has already been tagged "
+			    "(pushed?); if that was a failed upload of yours, "
+			    "add a new changelog entry with a new version and "
+			    "try again, or pass --force-reusing-version",
+			    p->tag[i], p->ce->version);
+		git_object_free(obj);
+		obj = NULL;
+	}
+	return err;
+}
+
+static const struct dgit_error *
+make_tag_names(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+
+	if ((err = dgit_history_archive_tag(&p->tag[0], p->nomdistro,
+	    p->ce->version)))
+		return err;
+	return dgit_history_maint_tag(&p->tag[1], p->nomdistro,
+	    p->ce->version);
 }
 
 /* archive_has for the .changes: an orig the suite lists already. */
@@ -1113,12 +1177,12 @@ push_to_server(struct dgit_pushsource *p)
 	int n = 0;
 
 	git_oid_tostr(hex, sizeof hex, &p->head);
-	if (asprintf(&spec[0], "%s%s:refs/dgit/%s", p->o->not_ff ? "+" : "",
+	if (asprintf(&spec[0], "%s%s:refs/dgit/%s", nff(p) ? "+" : "",
 	    hex, p->csuite) < 0 ||
-	    asprintf(&spec[1], "%srefs/tags/%s", p->o->not_ff ? "+" : "",
+	    asprintf(&spec[1], "%srefs/tags/%s", nff(p) ? "+" : "",
 	    p->tag[0]) < 0 ||
 	    (p->ntags > 1 && asprintf(&spec[2], "%srefs/tags/%s",
-	    p->o->not_ff ? "+" : "", p->tag[1]) < 0)) {
+	    nff(p) ? "+" : "", p->tag[1]) < 0)) {
 		err = dgit_error(DGIT_ERR_NOMEM);
 		goto done;
 	}
@@ -1403,7 +1467,8 @@ dgit_pushsource_run(struct dgit_pushsource_result *res,
 	if ((err = git_url(&p->reader_url, p, 0)) ||
 	    (err = git_url(&p->push_url, p, 1)) ||
 	    (err = query_archive(p)) || (err = check_history(p)) ||
-	    (err = file_names(p)) || (err = get_build(p)) ||
+	    (err = file_names(p)) || (err = make_tag_names(p)) ||
+	    (err = check_old_tags(p)) || (err = get_build(p)) ||
 	    (err = make_pseudomerge(p)) || (err = make_tag_texts(p)))
 		return err;
 	if (p->o->dry_run) {
