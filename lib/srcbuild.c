@@ -578,7 +578,10 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	    (err = link_origs(bpd, tmp, source)))
 		goto done;
 	{
-		const char *argv[] = { "dpkg-source", "-b", srcdir, NULL };
+		/* dgit's ignores instead of dpkg-source's defaults: only
+		 * .git itself is left out (a .gitignore is package content) */
+		const char *argv[] = { "dpkg-source", "-i(?:^|/)\\.git(?:/|$)",
+		    "-I.git", "-b", srcdir, NULL };
 
 		if ((err = run_tool(argv, tmp)))
 			goto done;
