@@ -116,7 +116,7 @@ median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print 0; else if (NR
 
 # setup: a fresh HOME, archive and copy of the repository
 setup() {
-	rm -rf "$work/run" && mkdir -p "$work/run/home" &&
+	cd "$work" && rm -rf "$work/run" && mkdir -p "$work/run/home" &&
 	cp -a "$tmpl/." "$work/run/" || exit 1
 	export HOME=$work/run/home
 	git config --global init.defaultBranch main
@@ -181,7 +181,7 @@ for i in $(seq "$runs"); do
 			printf "%.3f\n", r >>(dir "/c.reprepro")
 		}' "$SHIM_LOG"
 	gpg_estimate >>"$work/c.gpg" || die "gpg estimate failed"
-	say "run $i: ours $(cat "$work/t") s"
+	say "run $i: ours $(cat "$work/t") s ($(awk '$1 == 0 { t[$2] += $3 / 1e6 } END { for (k in t) printf "%s %.2f ", k, t[k] }' "$SHIM_LOG"))"
 
 	# Perl dgit, the same kind of archive, its repository made first
 	setup

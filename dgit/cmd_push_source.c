@@ -31,6 +31,7 @@ struct push {
 	struct dgit_cmd_ctx *ctx;
 	struct common_archive arch;
 	int arch_inited;
+	char *changes_dir;         /* DIR of -C DIR/X.changes */
 };
 
 static const struct dgit_error *
@@ -105,6 +106,18 @@ do_push(struct push *p)
 	memset(&o, 0, sizeof o);
 	o.suite = p->suite_arg;
 	o.changes = p->changes_arg;
+	/* as dgit: -C DIR/X.changes is X.changes in DIR, the build
+	 * products directory */
+	if (p->changes_arg && strrchr(p->changes_arg, '/')) {
+		const char *sl = strrchr(p->changes_arg, '/');
+
+		if ((p->changes_dir = strndup(p->changes_arg, sl == p->changes_arg
+		    ? 1 : (size_t)(sl - p->changes_arg))) == NULL) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		o.changes = sl + 1;
+	}
 	o.built = p->built;
 	o.new_pkg = p->new_pkg;
 	o.overwrite = p->overwrite;
@@ -117,7 +130,7 @@ do_push(struct push *p)
 	o.clean_mode = p->bo.clean_mode;
 	o.split_view = p->bo.split_view;
 	o.dgit_view_save = p->bo.dgit_view_save;
-	o.bpd = p->bo.bpd;
+	o.bpd = p->changes_dir ? p->changes_dir : p->bo.bpd;
 	o.keyid = dgit_opts.keyid;
 	o.dry_run = dgit_opts.dry_run;
 	o.damp_run = dgit_opts.damp_run;
@@ -133,6 +146,8 @@ do_push(struct push *p)
 		report(&r);
 done:
 	dgit_pushsource_free(ps);
+	free(p->changes_dir);
+	p->changes_dir = NULL;
 	if (p->arch_inited)
 		common_archive_release(&p->arch);
 	return err;

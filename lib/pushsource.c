@@ -7,6 +7,7 @@
  * push that failed after signing can be run again and completes the
  * same upload.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include "dgit_fs.h"
 #include "dgit_history.h"
 #include "dgit_push.h"
+#include "dgit_deb822.h"
 #include "dgit_pushsource.h"
 #include "dgit_quiltfix.h"
 #include "dgit_run.h"
@@ -1405,6 +1407,89 @@ file_names(struct dgit_pushsource *p)
 	return NULL;
 }
 
+/*
+ * push-source -C: the .changes must be source-only, as dgit checks:
+ * every file a .dsc, .diff.gz, tarball (with its .asc) or
+ * _source.buildinfo.
+ */
+static int
+source_only_name(const char *f)
+{
+	size_t n = strlen(f);
+	const char *t;
+
+#define ENDS(s) (n >= strlen(s) && strcmp(f + n - strlen(s), s) == 0)
+	if (ENDS(".dsc") || ENDS(".diff.gz") || ENDS("_source.buildinfo"))
+		return 1;
+#undef ENDS
+	/* .tar, .tar.EXT, either with .asc */
+	for (t = f; (t = strstr(t, ".tar")) != NULL; t++) {
+		const char *r = t + 4;
+
+		if (*r == '.' && strcmp(r, ".asc") != 0) {
+			r++;
+			while (*r && (islower((unsigned char)*r) ||
+			    isdigit((unsigned char)*r)))
+				r++;
+		}
+		if (*r == '\0' || strcmp(r, ".asc") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static const struct dgit_error *
+check_source_only(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	struct dgit_deb822_para **paras = NULL;
+	char *buf = NULL, *text = NULL;
+	const char *files, *l, *e;
+	size_t len, tl, n = 0;
+	int was_signed;
+
+	if (p->o->built || p->o->changes == NULL)
+		return NULL;
+	if ((err = dgit_fs_read_file(&buf, &len, p->changes_path,
+	    MAX_CONTROL)) ||
+	    (err = dgit_push_unsigned_text(&text, &tl, &was_signed, buf, len,
+	    p->changes_name)) ||
+	    (err = dgit_deb822_parse(&paras, &n, text, tl, p->changes_name)))
+		goto done;
+	files = n ? dgit_deb822_get(paras[0], "Files") : NULL;
+	if (files == NULL) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE, "'%s' has no Files "
+		    "field", p->changes_name);
+		goto done;
+	}
+	for (l = files; *l; l = *e ? e + 1 : e) {
+		const char *w;
+		char name[1024];
+
+		e = strchr(l, '\n');
+		if (e == NULL)
+			e = l + strlen(l);
+		for (w = e; w > l && w[-1] != ' '; w--)
+			;
+		if (w == e)
+			continue;
+		snprintf(name, sizeof name, "%.*s", (int)(e - w), w);
+		if (!source_only_name(name)) {
+			err = dgit_error_fmt(DGIT_ERR_USAGE, "user-specified "
+			    "changes file is not source-only: '%s' lists "
+			    "'%s'; give a source-only .changes (dgit "
+			    "build-source makes one), or use push-built",
+			    p->changes_name, name);
+			goto done;
+		}
+	}
+done:
+	dgit_deb822_paras_free(paras, n);
+	free(text);
+	free(buf);
+	return err;
+}
+
 /* The .dsc to push: the given build, an earlier run's, or a new one. */
 static const struct dgit_error *
 get_build(struct dgit_pushsource *p)
@@ -1416,7 +1501,8 @@ get_build(struct dgit_pushsource *p)
 			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no '%s' "
 			    "and '%s' to upload; build them first, or use "
 			    "dgit push-source", p->dsc_path, p->changes_path);
-		if ((err = split_view_of_head(p)))
+		if ((err = check_source_only(p)) ||
+		    (err = split_view_of_head(p)))
 			return err;
 		return read_dsc(p, 1);
 	}

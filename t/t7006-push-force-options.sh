@@ -110,4 +110,25 @@ test_expect_success '--deliberately-fresh-repo: the tag says so, as dgit'"'"'s d
 	    "$(git -C c/newnative rev-parse HEAD)"
 '
 
+test_expect_success 'push-source -C with a .changes that is not source-only is refused: nothing signed or pushed' '
+	(cd c/newnative && git checkout -q dgit/sid &&
+	 dch -v 3.4 -D unstable --force-distribution "Fourth." &&
+	 git commit -q -a -m 3.4 &&
+	 "$DGIT" -d local build-source) >out 2>err &&
+	sed "/^Files:/a\\ 0123456789abcdef0123456789abcdef 100 devel optional newnative_3.4_all.deb" \
+	    c/newnative_3.4_source.changes >c/newnative_3.4_multi.changes &&
+	test_grep "newnative_3.4_all.deb" c/newnative_3.4_multi.changes &&
+	refuse c/newnative "user-specified changes file is not source-only: .newnative_3.4_multi.changes. lists .newnative_3.4_all.deb." \
+	    -C ../newnative_3.4_multi.changes
+'
+
+test_expect_success 'dgit -C DIR/X_source.changes push-source (the option before the command, as dgit takes it) uploads that build' '
+	(cd c/newnative && "$DGIT" -d local -C ../newnative_3.4_source.changes \
+	    push-source) >out 2>err &&
+	test "$(sources_version newnative)" = 3.4 &&
+	gpgv --keyring "$UPLOADER_KEYRING" c/newnative_3.4_source.changes 2>/dev/null &&
+	test "$(git --git-dir="$SERVER" rev-parse refs/dgit/sid)" = \
+	    "$(git -C c/newnative rev-parse HEAD)"
+'
+
 test_done
