@@ -29,7 +29,9 @@
 # other git commands, and gpg (gpgme runs gpg itself, not through PATH:
 # estimated by timing gpg making the same four signatures).  "our own
 # part" is the wall time less dpkg-*, gpg, git push and dput.
-# Nothing touches the network.  Needs GNU time, reprepro, dput, dch.
+# Each archive starts with one small other package (apt reads an empty
+# Sources as none).  Nothing touches the network.  Needs GNU time,
+# reprepro, dput, devscripts (dch, debsign).
 
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,7 +43,7 @@ if [ "${1:-}" = -n ]; then runs=$2; shift 2; fi
 dsc=${1:-$(ls /work/wt/realpkgs/xen*/xen_*.dsc 2>/dev/null | head -n 1)}
 [ -n "$dsc" ] && [ -f "$dsc" ] || { echo "usage: $0 [-n RUNS] X.dsc" >&2; exit 2; }
 dsc=$(cd "$(dirname "$dsc")" && pwd)/$(basename "$dsc")
-for c in /usr/bin/time reprepro dput dch "$PERL_DGIT" "$DGIT" "$SERVER"; do
+for c in /usr/bin/time reprepro dput dch debsign "$PERL_DGIT" "$DGIT" "$SERVER"; do
 	command -v "$c" >/dev/null || { echo "$0: needs $c" >&2; exit 2; }
 done
 
@@ -93,6 +95,16 @@ dch -v "$newver" -D unstable --force-distribution "Benchmark upload." 2>/dev/nul
 	git commit -q -a -m "$newver" || die "dch failed"
 say "pushing $pkg $newver (from $ver), $runs runs each"
 
+# a small other package every archive starts with (apt, which Perl dgit
+# asks, reads an empty Sources as no source index at all)
+seed=$work/seed
+mkdir -p "$seed" && cp -a "$here/t/fixtures/newnative/tree" "$seed/newnative" &&
+(cd "$seed" && dpkg-source -b newnative >/dev/null 2>&1 &&
+ cd newnative && dpkg-genchanges -S -O../newnative_3.1_source.changes \
+    >/dev/null 2>&1 && cd .. &&
+ debsign -k"$fpr" --no-re-sign newnative_3.1_source.changes >/dev/null 2>&1) ||
+	die "cannot build the seed package"
+
 # ---- wrappers that time the programs ours runs
 shim=$work/shim
 mkdir -p "$shim"
@@ -125,6 +137,9 @@ setup() {
 	la=$work/run/la
 	"$DGIT" local-archive init "$la" --key "$fpr" >/dev/null 2>"$work/init.err" ||
 		{ cat "$work/init.err" >&2; die "local-archive init failed"; }
+	cp "$seed"/newnative_3.1* "$la/reprepro/incoming/" &&
+	"$DGIT" local-archive process "$la" >/dev/null 2>&1 ||
+		die "cannot process the seed package"
 }
 
 published() {

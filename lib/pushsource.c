@@ -1490,6 +1490,49 @@ done:
 	return err;
 }
 
+/*
+ * An existing build in a build products directory other than "..": the
+ * .dsc's files it lacks but ".." has (origs kept beside the tree) are
+ * hard-linked into it (else copied), as dgit does.
+ */
+static const struct dgit_error *
+link_from_parent(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err = NULL;
+	char parent[4096], bpd_real[4096], par_real[4096];
+	char *src = NULL, *dst = NULL;
+
+	snprintf(parent, sizeof parent, "%s..", git_repository_workdir(p->repo));
+	if (realpath(p->o->bpd, bpd_real) == NULL ||
+	    realpath(parent, par_real) == NULL ||
+	    strcmp(bpd_real, par_real) == 0)
+		return NULL;
+	if ((err = read_dsc(p, 0)))
+		return err;
+	for (size_t i = 0; i < p->dsc->nfiles && err == NULL; i++) {
+		const char *f = p->dsc->files[i].name;
+
+		if (asprintf(&src, "%s/%s", par_real, f) < 0)
+			src = NULL;
+		if (asprintf(&dst, "%s/%s", p->o->bpd, f) < 0)
+			dst = NULL;
+		if (src == NULL || dst == NULL)
+			err = dgit_error(DGIT_ERR_NOMEM);
+		else if (!exists(dst) && exists(src)) {
+			err = dgit_fs_link_or_copy(src, dst);
+			if (err == NULL)
+				dgit_msg(p->o->info, p->o->info_arg, "linked "
+				    "%s from .. into %s", f, p->o->bpd);
+		}
+		free(src);
+		free(dst);
+		src = dst = NULL;
+	}
+	dgit_dsc_free(p->dsc);
+	p->dsc = NULL;
+	return err;
+}
+
 /* The .dsc to push: the given build, an earlier run's, or a new one. */
 static const struct dgit_error *
 get_build(struct dgit_pushsource *p)
@@ -1502,6 +1545,7 @@ get_build(struct dgit_pushsource *p)
 			    "and '%s' to upload; build them first, or use "
 			    "dgit push-source", p->dsc_path, p->changes_path);
 		if ((err = check_source_only(p)) ||
+		    (err = link_from_parent(p)) ||
 		    (err = split_view_of_head(p)))
 			return err;
 		return read_dsc(p, 1);
