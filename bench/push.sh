@@ -112,14 +112,10 @@ for p in dpkg-source dpkg-genchanges git dput reprepro; do
 	real=$(command -v "$p") || die "no $p"
 	cat >"$shim/$p" <<EOF
 #!/bin/bash
-s=\$(date +%s%N)
-SHIM_DEPTH=\$(( \${SHIM_DEPTH:-0} + 1 )) "$real" "\$@"
-rc=\$?
-e=\$(date +%s%N)
 what=$p
 [ $p = git ] && case " \$* " in *" push "*) what=git-push ;; esac
-echo "\${SHIM_DEPTH:-0} \$what \$(( (e - s) / 1000 ))" >>"\$SHIM_LOG"
-exit \$rc
+SHIM_DEPTH=\$(( \${SHIM_DEPTH:-0} + 1 )) /usr/bin/time -a -o "\$SHIM_LOG" \\
+    -f "\${SHIM_DEPTH:-0} \$what %e %U %S" "$real" "\$@"
 EOF
 	chmod +x "$shim/$p"
 done
@@ -168,7 +164,7 @@ gpg_estimate() {
 	echo "$(( (e - s) / 1000 ))" | awk '{ printf "%.3f\n", $1 / 1e6 }'
 }
 
-: >"$work/ours" >"$work/perl"
+: >"$work/ours" >"$work/perl" >"$work/ourcpu"
 for p in dpkg git-push dput reprepro git-other gpg; do : >"$work/c.$p"; done
 for i in $(seq "$runs"); do
 	# ours
@@ -176,13 +172,13 @@ for i in $(seq "$runs"); do
 	export SHIM_LOG=$work/shim.log
 	: >"$SHIM_LOG"
 	cd "$work/run/pkg" || exit 1
-	PATH=$shim:$PATH /usr/bin/time -o "$work/t" -f %e \
+	PATH=$shim:$PATH /usr/bin/time -o "$work/t" -f "%e %U %S" \
 	    "$DGIT" -d local push-source --new >"$work/out" 2>&1 ||
 		{ tail -20 "$work/out" >&2; die "ours: push-source failed"; }
 	[ "$(published)" = "$newver" ] || die "ours: $newver is not in the archive"
-	cat "$work/t" >>"$work/ours"
+	cut -d" " -f1 "$work/t" >>"$work/ours"
 	awk -v dir="$work" '
-		{ ms = $3 / 1e6 }
+		{ ms = $3 }
 		$1 == 0 && ($2 == "dpkg-source" || $2 == "dpkg-genchanges") { d += ms }
 		$1 == 0 && $2 == "git-push" { gp += ms }
 		$1 == 0 && $2 == "git" { go += ms }
@@ -196,7 +192,9 @@ for i in $(seq "$runs"); do
 			printf "%.3f\n", r >>(dir "/c.reprepro")
 		}' "$SHIM_LOG"
 	gpg_estimate >>"$work/c.gpg" || die "gpg estimate failed"
-	say "run $i: ours $(cat "$work/t") s ($(awk '$1 == 0 { t[$2] += $3 / 1e6 } END { for (k in t) printf "%s %.2f ", k, t[k] }' "$SHIM_LOG"))"
+	cpu_children=$(awk '$1 == 0 { c += $4 + $5 } END { printf "%.3f", c }' "$SHIM_LOG")
+	awk -v c="$cpu_children" '{ printf "%.3f\n", $2 + $3 - c }' "$work/t" >>"$work/ourcpu"
+	say "run $i: ours $(cut -d" " -f1 "$work/t") s wall, $(cut -d" " -f2,3 "$work/t") s user/sys ($(awk '$1 == 0 { t[$2] += $3 } END { for (k in t) printf "%s %.2f ", k, t[k] }' "$SHIM_LOG"))"
 
 	# Perl dgit, the same kind of archive, its repository made first
 	setup
@@ -208,6 +206,7 @@ for i in $(seq "$runs"); do
 	    -cdgit-distro.local.archive-query=aptget: \
 	    "-cdgit-distro.local.mirror=[signed-by=$la/archive-keyring.gpg] file://$la/public" \
 	    -cdgit-distro.local.git-create=true \
+	    -cdgit-distro.local.policy-query-supported-ssh=false \
 	    push-source --new >"$work/out" 2>&1 ||
 		{ tail -20 "$work/out" >&2; die "Perl dgit: push-source failed"; }
 	[ "$(published)" = "$newver" ] || die "Perl dgit: $newver is not in the archive"
@@ -237,3 +236,6 @@ done
 printf '    %-32s %8.3f s\n' "  of which reprepro" "$(median <"$work/c.reprepro")"
 printf '    %-32s %8.3f s\n' "other git commands" "$(median <"$work/c.git-other")"
 printf '    %-32s %8.3f s\n' "our own part" "$own"
+printf '  %-34s %8.3f s\n' "our own part, CPU (user+sys)" "$(median <"$work/ourcpu")"
+echo "  (our own CPU: ours' user+sys less that of the programs it runs, gpg"
+echo "   excepted; wall times depend on the machine's load: $(cut -d' ' -f1-3 /proc/loadavg))"
