@@ -17,7 +17,8 @@
 #              same kind of archive with -c options (as t/t7003 does: it
 #              asks apt what the archive has); its git server repository
 #              is made beforehand (Perl dgit cannot make one on a file://
-#              server), untimed
+#              server), untimed; --ch:-sa, as its .changes would otherwise
+#              lack the orig the new archive lacks (ours asks the archive)
 # Both make the quilt patch for the change, build with dpkg-source, sign
 # two tags and the .dsc and .changes, git push to the server (whose hook
 # checks the push) and dput, whose post-upload command processes the
@@ -207,7 +208,7 @@ for i in $(seq "$runs"); do
 	    "-cdgit-distro.local.mirror=[signed-by=$la/archive-keyring.gpg] file://$la/public" \
 	    -cdgit-distro.local.git-create=true \
 	    -cdgit-distro.local.policy-query-supported-ssh=false \
-	    push-source --new >"$work/out" 2>&1 ||
+	    --ch:-sa push-source --new >"$work/out" 2>&1 ||
 		{ tail -20 "$work/out" >&2; die "Perl dgit: push-source failed"; }
 	[ "$(published)" = "$newver" ] || die "Perl dgit: $newver is not in the archive"
 	cat "$work/t" >>"$work/perl"
