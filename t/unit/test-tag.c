@@ -109,11 +109,12 @@ main(void)
 		out = NULL;
 		err = dgit_tag_format_message(&out, &info);
 		UNIT_STREQ(out, want, "formats the maintainer-view tag");
-		unit_ok(err == NULL && out && dgit_tag_parse_message(
-		    &(struct dgit_tag_info){ 0 }, out, strlen(out)) != NULL,
-		    "the maintainer-view message is not a dgit-view one");
-		free(out);
 		dgit_tag_info_release(&info);
+		unit_ok(err == NULL && out && dgit_tag_parse_message(&info,
+		    out, strlen(out)) != NULL,
+		    "the maintainer-view message is not a dgit-view one");
+		dgit_tag_info_release(&info);
+		free(out);
 	}
 
 	/* Unknown lower-case items and [dgit "..."] lines are ignored. */
