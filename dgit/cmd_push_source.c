@@ -23,11 +23,15 @@ struct push {
 	int overwrite;             /* --overwrite[=VERSION] */
 	const char *overwrite_version;
 	int not_ff;                /* --deliberately-not-fast-forward */
+	int fresh_repo;            /* --deliberately-fresh-repo */
+	int reuse_version;         /* --force-reusing-version */
+	int old_version;           /* --force-uploading-old-version */
 	struct buildopts bo;       /* --quilt, --clean, --build-products-dir */
 	struct common_archive_flags af;
 	struct dgit_cmd_ctx *ctx;
 	struct common_archive arch;
 	int arch_inited;
+	char *changes_dir;         /* DIR of -C DIR/X.changes */
 };
 
 static const struct dgit_error *
@@ -102,16 +106,31 @@ do_push(struct push *p)
 	memset(&o, 0, sizeof o);
 	o.suite = p->suite_arg;
 	o.changes = p->changes_arg;
+	/* as dgit: -C DIR/X.changes is X.changes in DIR, the build
+	 * products directory */
+	if (p->changes_arg && strrchr(p->changes_arg, '/')) {
+		const char *sl = strrchr(p->changes_arg, '/');
+
+		if ((p->changes_dir = strndup(p->changes_arg, sl == p->changes_arg
+		    ? 1 : (size_t)(sl - p->changes_arg))) == NULL) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		o.changes = sl + 1;
+	}
 	o.built = p->built;
 	o.new_pkg = p->new_pkg;
 	o.overwrite = p->overwrite;
 	o.overwrite_version = p->overwrite_version;
 	o.not_ff = p->not_ff;
+	o.fresh_repo = p->fresh_repo;
+	o.reuse_version = p->reuse_version;
+	o.old_version = p->old_version;
 	o.quilt_mode = p->bo.quilt_mode;
 	o.clean_mode = p->bo.clean_mode;
 	o.split_view = p->bo.split_view;
 	o.dgit_view_save = p->bo.dgit_view_save;
-	o.bpd = p->bo.bpd;
+	o.bpd = p->changes_dir ? p->changes_dir : p->bo.bpd;
 	o.keyid = dgit_opts.keyid;
 	o.dry_run = dgit_opts.dry_run;
 	o.damp_run = dgit_opts.damp_run;
@@ -127,6 +146,8 @@ do_push(struct push *p)
 		report(&r);
 done:
 	dgit_pushsource_free(ps);
+	free(p->changes_dir);
+	p->changes_dir = NULL;
 	if (p->arch_inited)
 		common_archive_release(&p->arch);
 	return err;
@@ -134,12 +155,16 @@ done:
 
 enum {
 	OPT_NEW = COMMON_OPT_END, OPT_OVERWRITE, OPT_NOT_FF, OPT_CHANGES,
+	OPT_FRESH_REPO, OPT_REUSE_VERSION, OPT_OLD_VERSION,
 };
 
 static const struct option push_options[] = {
 	{ "new", no_argument, NULL, OPT_NEW },
 	{ "overwrite", optional_argument, NULL, OPT_OVERWRITE },
 	{ "deliberately-not-fast-forward", no_argument, NULL, OPT_NOT_FF },
+	{ "deliberately-fresh-repo", no_argument, NULL, OPT_FRESH_REPO },
+	{ "force-reusing-version", no_argument, NULL, OPT_REUSE_VERSION },
+	{ "force-uploading-old-version", no_argument, NULL, OPT_OLD_VERSION },
 	{ "changes", required_argument, NULL, OPT_CHANGES },
 	COMMON_ARCHIVE_OPTIONS,
 };
@@ -168,6 +193,15 @@ take(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
 		return NULL;
 	case OPT_NOT_FF:
 		p->not_ff = 1;
+		return NULL;
+	case OPT_FRESH_REPO:
+		p->fresh_repo = 1;
+		return NULL;
+	case OPT_REUSE_VERSION:
+		p->reuse_version = 1;
+		return NULL;
+	case OPT_OLD_VERSION:
+		p->old_version = 1;
 		return NULL;
 	case 'C':
 	case OPT_CHANGES:

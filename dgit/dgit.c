@@ -634,6 +634,12 @@ run(int argc, char **argv, char **rest, char **pre)
 		if (rc > 0)
 			continue;
 		if (cmd == NULL) {
+			if (strcmp(a, "-C") == 0 && i + 1 < argc) {
+				/* push's -C CHANGES, before the command */
+				pre[npre++] = argv[i++];
+				pre[npre++] = argv[i];
+				continue;
+			}
 			if (a[0] == '-') {
 				pre[npre++] = argv[i];
 				continue;

@@ -47,9 +47,10 @@ const struct dgit_error *dgit_push_tag_find(int *found, git_oid *oid,
 
 /*
  * Write the tag object text + sig (the armored signature, appended as
- * git does) and create refs/tags/NAME for it (refusing to replace one).
+ * git does) and create refs/tags/NAME for it (refusing to replace one,
+ * unless force: --force-reusing-version).
  */
-const struct dgit_error *dgit_push_tag_write(git_oid *oid,
+const struct dgit_error *dgit_push_tag_write(git_oid *oid, int force,
     git_repository *repo, const char *name, const char *text,
     const char *sig);
 

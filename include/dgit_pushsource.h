@@ -42,16 +42,26 @@ struct dgit_pushsource_opts {
 	int overwrite;             /* --overwrite[=VERSION] */
 	const char *overwrite_version;
 	int not_ff;                /* --deliberately-not-fast-forward */
+	int fresh_repo;            /* --deliberately-fresh-repo: as not_ff,
+	                              and the tags ask the server to start
+	                              the repository afresh */
+	int reuse_version;         /* --force-reusing-version: a tag of this
+	                              version made before is replaced */
+	int old_version;           /* --force-uploading-old-version: a
+	                              version not newer than the archive's */
 	int quilt_mode;            /* enum dgit_quilt_mode */
 	int clean_mode;            /* enum dgit_clean_mode */
 	/*
 	 * The splitting quilt modes (gbp, unapplied, dpm; or split_view,
 	 * enum dgit_split_view, always): the dgit view, made beside HEAD
 	 * (which is not changed), is what is pushed as refs/dgit/SUITE and
-	 * tagged archive/...; the maintainer view's DEP-14 tag is not made
-	 * (lib/tag.c has no maintainer view text yet).  A dgit view that
-	 * does not contain the archive's needs --overwrite (the "Declare
-	 * fast forward" pseudo-merge is then made in the dgit view).
+	 * tagged archive/...; the DEP-14 tag DISTRO/VERSION is on HEAD, the
+	 * maintainer view.  A dgit view that does not contain the archive's
+	 * gets dgit's "Make fast forward" pseudo-merge when the archive's
+	 * version was pushed from a maintainer view HEAD contains (the
+	 * previous push's two tags, here or on the git server), else needs
+	 * --overwrite ("Declare fast forward"); either is made in the dgit
+	 * view.
 	 * dgit_view_save: a branch the dgit view is saved in, or NULL.
 	 */
 	int split_view;

@@ -80,8 +80,8 @@ done:
 }
 
 const struct dgit_error *
-dgit_push_tag_write(git_oid *oid, git_repository *repo, const char *name,
-    const char *text, const char *sig)
+dgit_push_tag_write(git_oid *oid, int force, git_repository *repo,
+    const char *name, const char *text, const char *sig)
 {
 	size_t tl = strlen(text), sl = strlen(sig);
 	char *buf = malloc(tl + sl + 1);
@@ -91,7 +91,7 @@ dgit_push_tag_write(git_oid *oid, git_repository *repo, const char *name,
 		return dgit_error(DGIT_ERR_NOMEM);
 	memcpy(buf, text, tl);
 	memcpy(buf + tl, sig, sl + 1);
-	rc = git_tag_create_from_buffer(oid, repo, buf, 0);
+	rc = git_tag_create_from_buffer(oid, repo, buf, force);
 	free(buf);
 	if (rc != 0)
 		return dgit_error_git("cannot make tag '%s'", name);

@@ -7,6 +7,7 @@
  * push that failed after signing can be run again and completes the
  * same upload.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include "dgit_fs.h"
 #include "dgit_history.h"
 #include "dgit_push.h"
+#include "dgit_deb822.h"
 #include "dgit_pushsource.h"
 #include "dgit_quiltfix.h"
 #include "dgit_run.h"
@@ -60,8 +62,10 @@ struct dgit_pushsource {
 	char *dsc_path, *changes_path;
 	struct dgit_dsc *dsc;
 	git_oid head;              /* what is pushed (the dgit view) */
+	git_oid maint_head;        /* the user's HEAD (the maintainer view) */
 	int split;                 /* the dgit view is beside HEAD */
-	int ntags;                 /* 2; 1 with a split view (no DEP-14) */
+	int ntags;                 /* 2: archive/D/V, and DEP-14's D/V (on
+	                              the maintainer view when split) */
 	int need_pm;               /* HEAD does not contain arch_tip */
 	git_oid arch_tip;          /* the archive's version, as git has it */
 	char *tag[2];
@@ -71,12 +75,29 @@ struct dgit_pushsource {
 	git_signature *clog_sig;
 };
 
+/* Not fast forward, deliberately: the push may rewind the server. */
+static int
+nff(const struct dgit_pushsource *p)
+{
+	return p->o->not_ff || p->o->fresh_repo;
+}
+
 /* The quilt mode the tags record (dgit's name: auto is try-linear). */
 static const char *
 p_quilt(const struct dgit_pushsource *p)
 {
 	if (p->dsc == NULL || p->dsc->format != DGIT_FORMAT_3_0_QUILT)
 		return NULL;
+	if (p->o->quilt_mode == DGIT_QUILT_AUTO)
+		return "try-linear";
+	return dgit_quiltfix_mode_name((enum dgit_quilt_mode)p->o->quilt_mode);
+}
+
+/* The quilt mode as dgit names it, whatever the format (the
+ * maintainer-view tag says it). */
+static const char *
+p_quilt_any(const struct dgit_pushsource *p)
+{
 	if (p->o->quilt_mode == DGIT_QUILT_AUTO)
 		return "try-linear";
 	return dgit_quiltfix_mode_name((enum dgit_quilt_mode)p->o->quilt_mode);
@@ -260,10 +281,12 @@ query_archive(struct dgit_pushsource *p)
 	if ((err = dgit_version_compare_checked(&cmp, p->asrc->version,
 	    p->ce->version)))
 		return err;
-	if (cmp >= 0)
+	if (cmp >= 0 && !p->o->old_version)
 		return dgit_error_fmt(DGIT_ERR_EXISTS, "version %s is not "
-		    "newer than %s, which %s has already; add a new "
-		    "changelog entry (dch -v) and commit it", p->ce->version,
+		    "newer than %s, which %s has already: you seem to be "
+		    "trying to push an old version; add a new changelog "
+		    "entry (dch -v) and commit it, or pass "
+		    "--force-uploading-old-version", p->ce->version,
 		    p->asrc->version, p->csuite);
 	if (p->o->overwrite_version &&
 	    strcmp(p->o->overwrite_version, p->asrc->version) != 0)
@@ -289,12 +312,13 @@ check_history(struct dgit_pushsource *p)
 
 	if (git_reference_name_to_id(&p->head, p->repo, "HEAD") != 0)
 		return dgit_error_git("cannot read HEAD");
+	git_oid_cpy(&p->maint_head, &p->head);
 	if (p->asrc == NULL && p->git_only && !p->o->dry_run) {
 		/* the git server's suite is ahead of the archive's */
 		if ((err = fetch_git_only(p)) || (err = dgit_history_descends(
 		    &ff, p->repo, &p->head, &p->arch_tip)))
 			return err;
-		if (ff || p->o->not_ff)
+		if (ff || nff(p))
 			return NULL;
 		return dgit_error_fmt(DGIT_ERR_USAGE, "HEAD is not a "
 		    "descendant of the dgit git server's refs/dgit/%s (a push "
@@ -334,7 +358,7 @@ check_history(struct dgit_pushsource *p)
 	if ((err = dgit_history_descends(&ff, p->repo, &p->head,
 	    &p->arch_tip)))
 		return err;
-	if (ff || p->o->not_ff)
+	if (ff || nff(p))
 		return NULL;
 	if (!p->o->overwrite)
 		return dgit_error_fmt(DGIT_ERR_USAGE, "HEAD is not a "
@@ -348,15 +372,127 @@ check_history(struct dgit_pushsource *p)
 }
 
 /*
+ * The commit a tag names: refs/tags/NAME here, else fetched from the
+ * dgit git server into refs/tags/NAME (as a push from another clone
+ * left it there).  *found 0 when neither has it.
+ */
+static const struct dgit_error *
+tag_commit(int *found, git_oid *out, struct dgit_pushsource *p,
+    const char *name)
+{
+	const struct dgit_error *err = NULL;
+	git_object *obj = NULL;
+	char *spec = NULL;
+	int pass;
+
+	*found = 0;
+	if (asprintf(&spec, "refs/tags/%s:refs/tags/%s", name, name) < 0)
+		return dgit_error(DGIT_ERR_NOMEM);
+	for (pass = 0; pass < 2 && !*found; pass++) {
+		char rev[1024];
+
+		if (pass == 1) {
+			const char *argv[] = { "git", "fetch", "-q",
+			    "--no-tags", p->reader_url, spec, NULL };
+			struct dgit_run_opts ro;
+
+			memset(&ro, 0, sizeof ro);
+			ro.cwd = git_repository_workdir(p->repo);
+			ro.out = ro.err = DGIT_RUN_OUT_NULL;
+			if (dgit_run(NULL, argv, &ro) != NULL)
+				break;   /* the server has it not */
+		}
+		snprintf(rev, sizeof rev, "refs/tags/%s^{commit}", name);
+		if (git_revparse_single(&obj, p->repo, rev) == 0) {
+			git_oid_cpy(out, git_object_id(obj));
+			git_object_free(obj);
+			*found = 1;
+		}
+	}
+	free(spec);
+	return err;
+}
+
+/*
+ * dgit's "Make fast forward" in a split view: the archive's version was
+ * pushed with dgit from a maintainer view (its tags archive/D/V and D/V,
+ * here or on the git server), the archive tag is the archive's version,
+ * and HEAD contains that maintainer view.  *ok 0 with the reason in
+ * *why (the caller's) when not.
+ */
+static const struct dgit_error *
+prev_push_ff(int *ok, char **why, struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	char *t_dgit = NULL, *t_dep14 = NULL, a[GIT_OID_HEXSZ + 1],
+	    b[GIT_OID_HEXSZ + 1];
+	git_oid o_dgit, o_dep14;
+	int found, ff;
+
+	*ok = 0;
+	*why = NULL;
+	if ((err = dgit_history_archive_tag(&t_dgit, p->nomdistro,
+	    p->asrc->version)) ||
+	    (err = dgit_history_maint_tag(&t_dep14, p->nomdistro,
+	    p->asrc->version)))
+		goto done;
+	if ((err = tag_commit(&found, &o_dep14, p, t_dep14)))
+		goto done;
+	if (!found) {
+		if (asprintf(why, "wanted tag %s (maintainer view tag) on "
+		    "dgit server, but not found", t_dep14) < 0)
+			*why = NULL;
+		goto done;
+	}
+	if ((err = tag_commit(&found, &o_dgit, p, t_dgit)))
+		goto done;
+	if (!found) {
+		if (asprintf(why, "wanted tag %s (dgit view tag) on dgit "
+		    "server, but not found", t_dgit) < 0)
+			*why = NULL;
+		goto done;
+	}
+	if (!git_oid_equal(&o_dgit, &p->arch_tip)) {
+		git_oid_tostr(a, sizeof a, &o_dgit);
+		git_oid_tostr(b, sizeof b, &p->arch_tip);
+		if (asprintf(why, "dgit view tag %s (%s) is not the current "
+		    "archive contents (%s)", t_dgit, a, b) < 0)
+			*why = NULL;
+		goto done;
+	}
+	if ((err = dgit_history_descends(&ff, p->repo, &o_dgit, &o_dep14)))
+		goto done;
+	if (ff && (err = dgit_history_descends(&ff, p->repo, &p->maint_head,
+	    &o_dep14)))
+		goto done;
+	if (!ff) {
+		git_oid_tostr(a, sizeof a, &o_dep14);
+		if (asprintf(why, "maintainer view tag %s (%s) is not an "
+		    "ancestor of both its dgit view tag and HEAD", t_dep14,
+		    a) < 0)
+			*why = NULL;
+		goto done;
+	}
+	*ok = 1;
+done:
+	free(t_dgit);
+	free(t_dep14);
+	return err;
+}
+
+/*
  * A split view: the dgit view must contain the archive's version, or
- * --overwrite asks for the pseudo-merge (in the dgit view; dgit's "Make
- * fast forward" from the previous push's tags is not made yet).
+ * the archive's version came from a dgit push of a maintainer view that
+ * HEAD contains (dgit's "Make fast forward" pseudo-merge), or
+ * --overwrite asks for the pseudo-merge ("Declare fast forward"); both
+ * are made in the dgit view, the branch is not changed.
  */
 static const struct dgit_error *
 split_history(struct dgit_pushsource *p)
 {
 	const struct dgit_error *err;
-	int ff = 0;
+	char *why = NULL;
+	int ff = 0, ok;
 
 	if (p->need_pm != -1)
 		return NULL;
@@ -366,15 +502,23 @@ split_history(struct dgit_pushsource *p)
 	if ((err = dgit_history_descends(&ff, p->repo, &p->head,
 	    &p->arch_tip)))
 		return err;
-	if (ff || p->o->not_ff)
+	if (ff || nff(p))
 		return NULL;
-	if (!p->o->overwrite)
-		return dgit_error_fmt(DGIT_ERR_USAGE, "the dgit view is not a "
-		    "descendant of the archive's version (%s %s); to "
-		    "overwrite the archive's contents, pass "
-		    "--overwrite[=VERSION] (a pseudo-merge is made in the "
-		    "dgit view; the branch is not changed)",
-		    p->asrc->version, p->csuite);
+	if (!p->o->overwrite) {
+		if ((err = prev_push_ff(&ok, &why, p)))
+			return err;
+		if (!ok) {
+			err = dgit_error_fmt(DGIT_ERR_USAGE, "the dgit view is "
+			    "not a descendant of the archive's version (%s %s)"
+			    " and %s; not fast forward: to overwrite the "
+			    "archive's contents, pass --overwrite[=VERSION] "
+			    "(a pseudo-merge is made in the dgit view; the "
+			    "branch is not changed)", p->asrc->version,
+			    p->csuite, why ? why : "out of memory");
+			free(why);
+			return err;
+		}
+	}
 	p->need_pm = 1;
 	return NULL;
 }
@@ -392,14 +536,15 @@ make_pseudomerge(struct dgit_pushsource *p)
 	if (!p->need_pm)
 		return NULL;
 	if (p->o->dry_run) {
-		dgit_msg(p->o->info, p->o->info_arg, "would declare fast "
-		    "forward from %s", p->asrc->version);
+		dgit_msg(p->o->info, p->o->info_arg, "would %s fast "
+		    "forward from %s", p->o->overwrite ? "declare" : "make",
+		    p->asrc->version);
 		return NULL;
 	}
 	git_oid_cpy(&parents[0], &p->head);
 	git_oid_cpy(&parents[1], &p->arch_tip);
 	if ((err = dgit_history_ff_message(&msg, p->asrc->version,
-	    p->split ? p_quilt(p) : NULL,
+	    p->split ? p_quilt_any(p) : NULL, !p->o->overwrite ? NULL :
 	    p->o->overwrite_version ? p->o->overwrite_version : "")) ||
 	    (err = dgit_history_pseudomerge(&pm, p->repo, NULL, parents, 2,
 	    msg)))
@@ -539,15 +684,10 @@ static const struct dgit_error *
 make_tag_texts(struct dgit_pushsource *p)
 {
 	const struct dgit_error *err;
-	char *deliberately[1] = { "--deliberately-not-fast-forward" };
+	char *deliberately[2];
 	struct dgit_tag_info info;
 	struct dgit_push_tag t;
 
-	if ((err = dgit_history_archive_tag(&p->tag[0], p->nomdistro,
-	    p->ce->version)) ||
-	    (err = dgit_history_maint_tag(&p->tag[1], p->nomdistro,
-	    p->ce->version)))
-		return err;
 	/* the strings are borrowed: info is never released */
 	memset(&info, 0, sizeof info);
 	info.package = (char *)p->ce->package;
@@ -557,10 +697,13 @@ make_tag_texts(struct dgit_pushsource *p)
 	info.distro = (char *)p->nomdistro;
 	info.split = p->split;
 	info.quilt = (char *)p_quilt(p);
-	if (p->o->not_ff) {
-		info.deliberately = deliberately;
-		info.ndeliberately = 1;
-	}
+	if (p->o->not_ff)
+		deliberately[info.ndeliberately++] =
+		    "--deliberately-not-fast-forward";
+	if (p->o->fresh_repo)
+		deliberately[info.ndeliberately++] =
+		    "--deliberately-fresh-repo";
+	info.deliberately = deliberately;
 	memset(&t, 0, sizeof t);
 	git_oid_cpy(&t.target, &p->head);
 	t.tagger = p->ce->maintainer;
@@ -569,10 +712,23 @@ make_tag_texts(struct dgit_pushsource *p)
 	t.info = &info;
 	for (int i = 0; i < p->ntags; i++) {
 		t.name = p->tag[i];
+		if (i == 1 && p->split) {
+			/* DEP-14's tag on the maintainer view */
+			git_oid_cpy(&t.target, &p->maint_head);
+			info.maint_quilt = (char *)p_quilt_any(p);
+		}
 		if ((err = dgit_push_tag_text(&p->tagtext[i], &t)))
 			return err;
-		if ((err = dgit_push_tag_find(&p->tagfound[i], &(git_oid){ 0 },
-		    p->repo, p->tag[i], p->tagtext[i])))
+		err = dgit_push_tag_find(&p->tagfound[i], &(git_oid){ 0 },
+		    p->repo, p->tag[i], p->tagtext[i]);
+		if (err && err->code == DGIT_ERR_EXISTS &&
+		    p->o->reuse_version) {
+			dgit_msg(p->o->info, p->o->info_arg, "tag %s exists "
+			    "and will be replaced (--force-reusing-version)",
+			    p->tag[i]);
+			err = NULL;
+		}
+		if (err)
 			return err;
 	}
 	return NULL;
@@ -607,7 +763,8 @@ sign_tags(struct dgit_pushsource *p)
 		    p->tagtext[i], strlen(p->tagtext[i]))))
 			return dgit_error_wrap(err, "cannot sign tag '%s'",
 			    p->tag[i]);
-		err = dgit_push_tag_write(&oid, p->repo, p->tag[i],
+		err = dgit_push_tag_write(&oid, p->o->reuse_version, p->repo,
+		    p->tag[i],
 		    p->tagtext[i], sig);
 		free(sig);
 		if (err)
@@ -616,6 +773,54 @@ sign_tags(struct dgit_pushsource *p)
 		    p->tag[i]);
 	}
 	return NULL;
+}
+
+/*
+ * Before the build: a tag of this version here already that names
+ * another commit than this push's (a push of another HEAD, signed
+ * before) is refused now, so that nothing is built over its files;
+ * --force-reusing-version replaces it.  The tag's exact text is
+ * checked once it is known (make_tag_texts).  With a split view only
+ * the maintainer view's tag is known yet.
+ */
+static const struct dgit_error *
+check_old_tags(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err = NULL;
+	git_object *obj = NULL;
+	char rev[1024];
+
+	if (p->o->reuse_version)
+		return NULL;
+	for (int i = p->split ? 1 : 0; i < 2 && err == NULL; i++) {
+		snprintf(rev, sizeof rev, "refs/tags/%s^{commit}", p->tag[i]);
+		if (git_revparse_single(&obj, p->repo, rev) != 0)
+			continue;
+		if (!git_oid_equal(git_object_id(obj), i == 1 ?
+		    &p->maint_head : &p->head))
+			err = dgit_error_fmt(DGIT_ERR_EXISTS, "tag '%s' "
+			    "already exists and is not the one this push "
+			    "makes: version %s has already been tagged "
+			    "(pushed?); if that was a failed upload of yours, "
+			    "add a new changelog entry with a new version and "
+			    "try again, or pass --force-reusing-version",
+			    p->tag[i], p->ce->version);
+		git_object_free(obj);
+		obj = NULL;
+	}
+	return err;
+}
+
+static const struct dgit_error *
+make_tag_names(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+
+	if ((err = dgit_history_archive_tag(&p->tag[0], p->nomdistro,
+	    p->ce->version)))
+		return err;
+	return dgit_history_maint_tag(&p->tag[1], p->nomdistro,
+	    p->ce->version);
 }
 
 /* archive_has for the .changes: an orig the suite lists already. */
@@ -958,12 +1163,12 @@ push_to_server(struct dgit_pushsource *p)
 	int n = 0;
 
 	git_oid_tostr(hex, sizeof hex, &p->head);
-	if (asprintf(&spec[0], "%s%s:refs/dgit/%s", p->o->not_ff ? "+" : "",
+	if (asprintf(&spec[0], "%s%s:refs/dgit/%s", nff(p) ? "+" : "",
 	    hex, p->csuite) < 0 ||
-	    asprintf(&spec[1], "%srefs/tags/%s", p->o->not_ff ? "+" : "",
+	    asprintf(&spec[1], "%srefs/tags/%s", nff(p) ? "+" : "",
 	    p->tag[0]) < 0 ||
 	    (p->ntags > 1 && asprintf(&spec[2], "%srefs/tags/%s",
-	    p->o->not_ff ? "+" : "", p->tag[1]) < 0)) {
+	    nff(p) ? "+" : "", p->tag[1]) < 0)) {
 		err = dgit_error(DGIT_ERR_NOMEM);
 		goto done;
 	}
@@ -1186,6 +1391,132 @@ file_names(struct dgit_pushsource *p)
 	return NULL;
 }
 
+/*
+ * push-source -C: the .changes must be source-only, as dgit checks:
+ * every file a .dsc, .diff.gz, tarball (with its .asc) or
+ * _source.buildinfo.
+ */
+static int
+source_only_name(const char *f)
+{
+	size_t n = strlen(f);
+	const char *t;
+
+#define ENDS(s) (n >= strlen(s) && strcmp(f + n - strlen(s), s) == 0)
+	if (ENDS(".dsc") || ENDS(".diff.gz") || ENDS("_source.buildinfo"))
+		return 1;
+#undef ENDS
+	/* .tar, .tar.EXT, either with .asc */
+	for (t = f; (t = strstr(t, ".tar")) != NULL; t++) {
+		const char *r = t + 4;
+
+		if (*r == '.' && strcmp(r, ".asc") != 0) {
+			r++;
+			while (*r && (islower((unsigned char)*r) ||
+			    isdigit((unsigned char)*r)))
+				r++;
+		}
+		if (*r == '\0' || strcmp(r, ".asc") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static const struct dgit_error *
+check_source_only(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	struct dgit_deb822_para **paras = NULL;
+	char *buf = NULL, *text = NULL;
+	const char *files, *l, *e;
+	size_t len, tl, n = 0;
+	int was_signed;
+
+	if (p->o->built || p->o->changes == NULL)
+		return NULL;
+	if ((err = dgit_fs_read_file(&buf, &len, p->changes_path,
+	    MAX_CONTROL)) ||
+	    (err = dgit_push_unsigned_text(&text, &tl, &was_signed, buf, len,
+	    p->changes_name)) ||
+	    (err = dgit_deb822_parse(&paras, &n, text, tl, p->changes_name)))
+		goto done;
+	files = n ? dgit_deb822_get(paras[0], "Files") : NULL;
+	if (files == NULL) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE, "'%s' has no Files "
+		    "field", p->changes_name);
+		goto done;
+	}
+	for (l = files; *l; l = *e ? e + 1 : e) {
+		const char *w;
+		char name[1024];
+
+		e = strchr(l, '\n');
+		if (e == NULL)
+			e = l + strlen(l);
+		for (w = e; w > l && w[-1] != ' '; w--)
+			;
+		if (w == e)
+			continue;
+		snprintf(name, sizeof name, "%.*s", (int)(e - w), w);
+		if (!source_only_name(name)) {
+			err = dgit_error_fmt(DGIT_ERR_USAGE, "user-specified "
+			    "changes file is not source-only: '%s' lists "
+			    "'%s'; give a source-only .changes (dgit "
+			    "build-source makes one), or use push-built",
+			    p->changes_name, name);
+			goto done;
+		}
+	}
+done:
+	dgit_deb822_paras_free(paras, n);
+	free(text);
+	free(buf);
+	return err;
+}
+
+/*
+ * An existing build in a build products directory other than "..": the
+ * .dsc's files it lacks but ".." has (origs kept beside the tree) are
+ * hard-linked into it (else copied), as dgit does.
+ */
+static const struct dgit_error *
+link_from_parent(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err = NULL;
+	char parent[4096], bpd_real[4096], par_real[4096];
+	char *src = NULL, *dst = NULL;
+
+	snprintf(parent, sizeof parent, "%s..", git_repository_workdir(p->repo));
+	if (realpath(p->o->bpd, bpd_real) == NULL ||
+	    realpath(parent, par_real) == NULL ||
+	    strcmp(bpd_real, par_real) == 0)
+		return NULL;
+	if ((err = read_dsc(p, 0)))
+		return err;
+	for (size_t i = 0; i < p->dsc->nfiles && err == NULL; i++) {
+		const char *f = p->dsc->files[i].name;
+
+		if (asprintf(&src, "%s/%s", par_real, f) < 0)
+			src = NULL;
+		if (asprintf(&dst, "%s/%s", p->o->bpd, f) < 0)
+			dst = NULL;
+		if (src == NULL || dst == NULL)
+			err = dgit_error(DGIT_ERR_NOMEM);
+		else if (!exists(dst) && exists(src)) {
+			err = dgit_fs_link_or_copy(src, dst);
+			if (err == NULL)
+				dgit_msg(p->o->info, p->o->info_arg, "linked "
+				    "%s from .. into %s", f, p->o->bpd);
+		}
+		free(src);
+		free(dst);
+		src = dst = NULL;
+	}
+	dgit_dsc_free(p->dsc);
+	p->dsc = NULL;
+	return err;
+}
+
 /* The .dsc to push: the given build, an earlier run's, or a new one. */
 static const struct dgit_error *
 get_build(struct dgit_pushsource *p)
@@ -1197,7 +1528,9 @@ get_build(struct dgit_pushsource *p)
 			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no '%s' "
 			    "and '%s' to upload; build them first, or use "
 			    "dgit push-source", p->dsc_path, p->changes_path);
-		if ((err = split_view_of_head(p)))
+		if ((err = check_source_only(p)) ||
+		    (err = link_from_parent(p)) ||
+		    (err = split_view_of_head(p)))
 			return err;
 		return read_dsc(p, 1);
 	}
@@ -1244,11 +1577,12 @@ dgit_pushsource_run(struct dgit_pushsource_result *res,
 	p->o = opts;
 	p->split = opts->quilt_mode >= DGIT_QUILT_GBP ||
 	    opts->split_view == DGIT_SPLIT_VIEW_ALWAYS;
-	p->ntags = p->split ? 1 : 2;
+	p->ntags = 2;
 	if ((err = git_url(&p->reader_url, p, 0)) ||
 	    (err = git_url(&p->push_url, p, 1)) ||
 	    (err = query_archive(p)) || (err = check_history(p)) ||
-	    (err = file_names(p)) || (err = get_build(p)) ||
+	    (err = file_names(p)) || (err = make_tag_names(p)) ||
+	    (err = check_old_tags(p)) || (err = get_build(p)) ||
 	    (err = make_pseudomerge(p)) || (err = make_tag_texts(p)))
 		return err;
 	if (p->o->dry_run) {

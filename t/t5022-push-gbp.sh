@@ -52,8 +52,9 @@ test_expect_success 'a fresh clone gives the pushed dgit view' '
 	test "$(git -C c/hello rev-parse HEAD)" = "$(git -C w/hello rev-parse v)"
 '
 
-test_expect_success 'a second gbp push: the dgit view must contain the archive'"'"'s; --overwrite makes the pseudo-merge in the dgit view' '
+test_expect_success 'a second gbp push: a HEAD not containing the pushed maintainer view is refused; --overwrite makes the pseudo-merge in the dgit view' '
 	(cd w/hello &&
+	 git checkout -q --orphan rewritten && git commit -q -m rewritten &&
 	 dch -v 1.0-2 -D unstable --force-distribution "Again." &&
 	 git commit -q -a -m 1.0-2) &&
 	head=$(git -C w/hello rev-parse HEAD) &&

@@ -219,7 +219,9 @@ test_expect_success '-L: tags and signed files locally, nothing pushed or upload
 
 test_expect_success 'a failed upload after signing: the rerun completes it, same tags and files' '
 	tag1=$(git -C c2/newnative rev-parse archive/local/3.3) &&
+	tag2=$(git -C c2/newnative rev-parse local/3.3) &&
 	cp c2/newnative_3.3.dsc dsc.first &&
+	cp c2/newnative_3.3_source.changes changes.first &&
 	(cd c2/newnative && test_must_fail "$DGIT" -d local \
 	    -c dgit-distro.local.upload-host=nosuchhost push-source) 2>err &&
 	test_grep "run this again" err &&
@@ -230,11 +232,15 @@ test_expect_success 'a failed upload after signing: the rerun completes it, same
 	test_grep "already made" err &&
 	test_grep "already signed" err &&
 	test "$(git -C c2/newnative rev-parse archive/local/3.3)" = "$tag1" &&
+	test "$(git -C c2/newnative rev-parse local/3.3)" = "$tag2" &&
+	test "$(git --git-dir="$LA/git/newnative.git" rev-parse local/3.3)" = "$tag2" &&
 	cmp dsc.first c2/newnative_3.3.dsc &&
-	test "$(sources_version newnative)" = 3.3
+	cmp changes.first c2/newnative_3.3_source.changes &&
+	test "$(sources_version newnative)" = 3.3 &&
+	cmp dsc.first "$LA/public/pool/main/n/newnative/newnative_3.3.dsc"
 '
 
-test_expect_success 'a failed git push after signing: the rerun completes it' '
+test_expect_success 'a failed git push after signing: the rerun completes it, same tags and files' '
 	(cd c2/newnative &&
 	 dch -v 3.4 -D unstable --force-distribution x &&
 	 git commit -q -a -m v3.4 &&
@@ -243,8 +249,24 @@ test_expect_success 'a failed git push after signing: the rerun completes it' '
 	    push-source) 2>err &&
 	test_grep "run this again" err &&
 	git -C c2/newnative verify-tag archive/local/3.4 &&
+	git -C c2/newnative verify-tag local/3.4 &&
+	tag1=$(git -C c2/newnative rev-parse archive/local/3.4) &&
+	tag2=$(git -C c2/newnative rev-parse local/3.4) &&
+	cp c2/newnative_3.4.dsc dsc.first &&
+	cp c2/newnative_3.4_source.changes changes.first &&
+	test_must_fail git --git-dir="$LA/git/newnative.git" rev-parse -q \
+	    --verify refs/tags/archive/local/3.4 &&
 	test "$(sources_version newnative)" = 3.3 &&
 	(cd c2/newnative && "$DGIT" -d local push-source) >out 2>err &&
+	test_grep "already made" err &&
+	test_grep "already signed" err &&
+	test "$(git -C c2/newnative rev-parse archive/local/3.4)" = "$tag1" &&
+	test "$(git -C c2/newnative rev-parse local/3.4)" = "$tag2" &&
+	test "$(git --git-dir="$LA/git/newnative.git" rev-parse archive/local/3.4)" = "$tag1" &&
+	test "$(git --git-dir="$LA/git/newnative.git" rev-parse local/3.4)" = "$tag2" &&
+	cmp dsc.first c2/newnative_3.4.dsc &&
+	cmp changes.first c2/newnative_3.4_source.changes &&
+	cmp dsc.first "$LA/public/pool/main/n/newnative/newnative_3.4.dsc" &&
 	test "$(sources_version newnative)" = 3.4 &&
 	test "$(git --git-dir="$LA/git/newnative.git" rev-parse refs/dgit/sid)" = \
 	    "$(git -C c2/newnative rev-parse HEAD)"

@@ -39,6 +39,8 @@ test_expect_success 'clone it, change an upstream file, dch, push-source: a new 
 	(cd c/hello &&
 	 echo "Hello, quilt." >>README &&
 	 git commit -q -a -m "Greet quilt too" &&
+	 echo "*.o" >debian/.gitignore && git add debian/.gitignore &&
+	 git commit -q -m "Ignore objects" &&
 	 dch -v 1.0-2 -D unstable --force-distribution "Greet quilt." &&
 	 git commit -q -a -m "1.0-2") &&
 	before=$(git -C c/hello rev-parse HEAD) &&
@@ -59,10 +61,11 @@ test_expect_success 'clone it, change an upstream file, dch, push-source: a new 
 	test_grep "^\[dgit distro=local no-split --quilt=linear\]\$" tag
 '
 
-test_expect_success 'dpkg-source -x of the published .dsc is the pushed tree' '
+test_expect_success 'dpkg-source -x of the published .dsc is the pushed tree, debian/.gitignore too (dgit'"'"'s dpkg-source ignores)' '
 	unpack_pool hello 1.0-2 x2 && tree_of c/hello t2 &&
 	diff -r x2 t2 &&
-	test_grep "Hello, quilt" x2/README
+	test_grep "Hello, quilt" x2/README &&
+	test -f x2/debian/.gitignore
 '
 
 test_expect_success 'a fresh clone gives exactly the pushed commit' '
