@@ -33,9 +33,10 @@ struct dgit_unpack_opts {
 	uint64_t max_bytes;        /* sum of the sizes of the files (it
 	                            * bounds disk and time, not memory) */
 	/*
-	 * dpkg-source "fixperms" (its default for all but the orig
-	 * tarballs of 3.0 (quilt)): a file is executable when any execute
-	 * bit is set.  Without it, only the owner's execute bit counts.
+	 * dpkg-source "fixperms" (chmod -R u+X,g+X,o+X after tar, which
+	 * dpkg-source 1.21 does for every tarball, origs too, and Perl
+	 * dgit's +rwX as well): a file is executable when any execute bit
+	 * is set.  Without it, only the owner's execute bit counts.
 	 */
 	int fixperms;
 	/* Skip ".pc" and "DIR/.pc" as dpkg-source does for 3.0 origs. */
