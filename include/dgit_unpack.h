@@ -60,4 +60,18 @@ const struct dgit_error *dgit_unpack_tarball(struct dgit_tree *t,
     struct dgit_pack *pack, const char *path, const char *what,
     const struct dgit_unpack_opts *opts);
 
+/*
+ * dpkg-source's check after an extraction (check_directory_traversal on
+ * "DIR/", DIR being "debian"): nothing reached from dir, following
+ * symlinks as find -L does (into the directories they lead to inside the
+ * tree), may resolve outside the source root, except to /dev/null.  A
+ * symlink whose way is missing a directory is skipped, as realpath's
+ * ENOENT is.  DGIT_ERR_UNSAFE_PATH naming the path and where it leads, or
+ * one that cannot be resolved (a loop, a file in the way); DGIT_ERR_LIMIT
+ * past 4096 directories reached through symlinks.  Symlink targets are
+ * read from pack (or its repository).
+ */
+const struct dgit_error *dgit_unpack_check_escapes(const struct dgit_tree *t,
+    struct dgit_pack *pack, const char *dir);
+
 #endif

@@ -27,6 +27,7 @@
 #include "dgit_quilt.h"
 #include "dgit_hash.h"
 #include "dgit_tree.h"
+#include "dgit_unpack.h"
 #include "dgit_version.h"
 
 #define DIFF_MAX ((size_t)1 << 30)        /* a .diff.gz over 1 GiB is junk */
@@ -412,6 +413,8 @@ post_extract(struct imp *im)
 		    &oid, 0);
 	if (err == NULL)
 		err = dgit_tree_remove(im->tree, ".pc");
+	if (err == NULL)
+		err = dgit_unpack_check_escapes(im->tree, im->pack, "debian");
 	return err;
 }
 
@@ -514,7 +517,11 @@ apply_file(struct imp *im, const struct dgit_patch_file *pf, int quilt,
 		if (smode == 0 && pf->op != DGIT_PATCH_MODIFY)
 			return dgit_error_fmt(DGIT_ERR_PATCH, "'%s' (line %zu): "
 			    "cannot find '%s' to patch", what, pf->line, src);
-		if (smode == DGIT_TREE_LINK && pf->old_mode != DGIT_TREE_LINK)
+		/* dpkg-source refuses any ---/+++ naming a symlink ("modifies
+		 * file through a symlink"), retargeting one included; a
+		 * hunkless rename of one it lets patch do */
+		if (smode == DGIT_TREE_LINK && (pf->nhunks > 0 ||
+		    pf->old_mode != DGIT_TREE_LINK))
 			return dgit_error_fmt(DGIT_ERR_UNSAFE_PATH, "'%s': "
 			    "refusing to patch '%s', which is a symlink", what,
 			    src);
