@@ -263,8 +263,8 @@ cmd_import_dsc(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec,
 	    &o)) ||
 	    (err = take_operands(&o, &refname, ctx, argc - i, argv + i)) ||
-	    (o.require_valid_signature && (err = dgit_distro_dsc_keyrings(
-	    &rings, &nrings, ctx->cfg, common_distro()))) ||
+	    (err = dgit_distro_dsc_keyrings(&rings, &nrings, ctx->cfg,
+	    common_distro())) ||
 	    (err = import_opts(&o.import, ctx->cfg)))
 		goto done;
 	o.keyrings = (const char *const *)rings;
