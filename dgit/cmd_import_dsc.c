@@ -72,6 +72,7 @@ import_opts(struct dgit_import_opts *opts, const struct dgit_config *cfg)
 	opts->threads = -1;
 	opts->unpack.warn = common_warn_cb;
 	opts->info = common_info_cb;
+	opts->tmpfile = common_pack_tmpfile_cb;
 	if ((err = get_cap(&opts->unpack.max_entries, cfg,
 	    "dgit.import.max-entries")) ||
 	    (err = get_cap(&opts->unpack.max_bytes, cfg,

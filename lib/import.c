@@ -1168,6 +1168,7 @@ dgit_import_dsc(struct dgit_import_result *out, git_repository *repo,
 	const struct dgit_error *err = NULL;
 	struct imp im;
 	git_oid head;
+	char *tmppath = NULL;
 
 	memset(out, 0, sizeof *out);
 	memset(&im, 0, sizeof im);
@@ -1182,6 +1183,13 @@ dgit_import_dsc(struct dgit_import_result *out, git_repository *repo,
 	if ((err = dgit_pack_new(&im.pack, repo, opts ? opts->level : -1,
 	    opts ? opts->threads : -1)))
 		goto done;
+	if (opts && opts->tmpfile) {
+		if ((tmppath = strdup(dgit_pack_tmp_path(im.pack))) == NULL) {
+			err = nomem();
+			goto done;
+		}
+		opts->tmpfile(opts->tmpfile_arg, tmppath, 1);
+	}
 	if (dsc->native)
 		err = import_native(&im, &head);
 	else if (dsc->format == DGIT_FORMAT_1_0)
@@ -1208,6 +1216,10 @@ dgit_import_dsc(struct dgit_import_result *out, git_repository *repo,
 	err = dgit_pack_finish(im.pack);
 done:
 	dgit_pack_free(im.pack);
+	if (tmppath) {
+		opts->tmpfile(opts->tmpfile_arg, tmppath, 0);
+		free(tmppath);
+	}
 	dgit_tree_free(im.tree);
 	free(im.clog);
 	free(im.clog_text);
