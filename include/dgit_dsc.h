@@ -66,7 +66,8 @@ struct dgit_dsc {
  * has no .diff.gz and a PKG_V.tar.gz.  Validates: required fields,
  * a known Format, file names (no '/', no leading '.'), sizes, that
  * Files and Checksums-Sha256 and Checksums-Sha1 (each when present) list
- * the same files with the same sizes, and that the files fit the format.  *out is caller-owned.
+ * the same files with the same sizes, and that the files fit the format.
+ * *out is caller-owned.
  */
 const struct dgit_error *dgit_dsc_from_para(struct dgit_dsc **out,
     const struct dgit_deb822_para *p, const char *what);

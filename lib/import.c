@@ -725,7 +725,8 @@ check_files(struct imp *im)
 		const struct dgit_dsc_file *f = &im->dsc->files[i];
 		char hex[DGIT_HASH_MULTI_MAX][DGIT_HASH_MAXHEXLEN + 1];
 		enum dgit_hash_algo algos[DGIT_HASH_MULTI_MAX];
-		const char *want[DGIT_HASH_MULTI_MAX], *names[DGIT_HASH_MULTI_MAX];
+		const char *want[DGIT_HASH_MULTI_MAX];
+		const char *names[DGIT_HASH_MULTI_MAX];
 		size_t n = 0;
 		char *path;
 		uint64_t size;

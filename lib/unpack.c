@@ -841,7 +841,8 @@ esc_resolve(enum esc_result *res, char **where, int *isdir, struct esc *e,
 			continue;
 		}
 		if ((done.len && dgit_buf_add(&done, "/", 1)) ||
-		    dgit_buf_add(&done, c, clen) || dgit_buf_add(&done, "", 1)) {
+		    dgit_buf_add(&done, c, clen) ||
+		    dgit_buf_add(&done, "", 1)) {
 			err = dgit_error(DGIT_ERR_NOMEM);
 			goto done;
 		}
@@ -910,9 +911,9 @@ esc_resolve(enum esc_result *res, char **where, int *isdir, struct esc *e,
 				*res = ESC_MISSING;
 				goto done;
 			}
-			err = dgit_error_fmt(DGIT_ERR_UNSAFE_PATH, "'%s' cannot "
-			    "be resolved ('%s' is not a directory)", path,
-			    done.ptr);
+			err = dgit_error_fmt(DGIT_ERR_UNSAFE_PATH, "'%s' "
+			    "cannot be resolved ('%s' is not a directory)",
+			    path, done.ptr);
 			goto done;
 		}
 		*isdir = 0;

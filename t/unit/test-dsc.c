@@ -417,7 +417,8 @@ test_layout(void)
 #define FILES_OK "Files:\n " MD5A " 10 " ORIG "\n " MD5A " 20 " DEB "\n"
 #define SHA_OK "Checksums-Sha256:\n " SHAA " 10 " ORIG "\n " SHAA " 20 " DEB "\n"
 #define SHA1A "0123456789abcdef0123456789abcdef01234567"
-#define SHA1_OK "Checksums-Sha1:\n " SHA1A " 10 " ORIG "\n " SHA1A " 20 " DEB "\n"
+#define SHA1_OK "Checksums-Sha1:\n " SHA1A " 10 " ORIG "\n " SHA1A " 20 " \
+	DEB "\n"
 
 /* Whole .dsc texts: field-level checks. */
 static const struct {
@@ -558,7 +559,8 @@ test_fields(void)
 	}
 	/* every digest kept, "" for a field the .dsc lacks */
 	{
-		static const char in[] = "Format: " F_OK FILES_OK SHA_OK SHA1_OK;
+		static const char in[] = "Format: " F_OK FILES_OK SHA_OK
+		    SHA1_OK;
 		struct dgit_dsc *d;
 
 		if (unit_ok(dgit_dsc_parse(&d, in, strlen(in), "f") == NULL,

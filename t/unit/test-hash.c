@@ -167,7 +167,8 @@ main(void)
 		    strcmp(multi[1], vectors[4].want) == 0 &&
 		    strcmp(multi[2], vectors[8].want) == 0,
 		    "md5, sha256 and sha1 of a file in one pass");
-		unit_ok(lseek(fd, 0, SEEK_CUR) == 1000000, "read once, to the end");
+		unit_ok(lseek(fd, 0, SEEK_CUR) == 1000000,
+		    "read once, to the end");
 		close(fd);
 		fd = open(path, O_RDONLY);
 		err = dgit_hash_fd_multi(multi, &size, al, 4, fd, path);
