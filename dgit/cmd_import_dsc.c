@@ -72,6 +72,7 @@ import_opts(struct dgit_import_opts *opts, const struct dgit_config *cfg)
 	opts->threads = -1;
 	opts->unpack.warn = common_warn_cb;
 	opts->info = common_info_cb;
+	opts->tmpfile = common_pack_tmpfile_cb;
 	if ((err = get_cap(&opts->unpack.max_entries, cfg,
 	    "dgit.import.max-entries")) ||
 	    (err = get_cap(&opts->unpack.max_bytes, cfg,
@@ -288,8 +289,8 @@ cmd_import_dsc(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec,
 	    &o)) ||
 	    (err = take_operands(&o, &refname, ctx, argc - i, argv + i)) ||
-	    (o.require_valid_signature && (err = dgit_distro_dsc_keyrings(
-	    &rings, &nrings, ctx->cfg, common_distro()))) ||
+	    (err = dgit_distro_dsc_keyrings(&rings, &nrings, ctx->cfg,
+	    common_distro())) ||
 	    (err = import_opts(&o.import, ctx->cfg)))
 		goto done;
 	o.keyrings = (const char *const *)rings;

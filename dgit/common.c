@@ -7,6 +7,7 @@
 
 #include <git2.h>
 
+#include "cleanup.h"
 #include "common.h"
 #include "dgit_history.h"
 #include "dgit.h"
@@ -440,6 +441,45 @@ part_release(void *arg, void *hold)
 	}
 }
 
+/*
+ * The fetch's download directory: removed if the command is interrupted
+ * while it is there (a failure removes it in lib/).
+ */
+static void
+workdir_cb(void *arg, const char *path, int made)
+{
+	sigset_t mask;
+
+	(void)arg;
+	cleanup_install();
+	cleanup_block(&mask);
+	if (!made)
+		cleanup_forget_path(path);
+	else if (cleanup_register(path, 1) != 0)
+		dgit_debug(1, "cannot register '%s' for removal", path);
+	cleanup_unblock(&mask);
+}
+
+void
+common_pack_tmpfile_cb(void *arg, const char *path, int made)
+{
+	char idx[4096];
+	sigset_t mask;
+	int n;
+
+	(void)arg;
+	n = snprintf(idx, sizeof idx, "%s.idx", path);
+	cleanup_install();
+	cleanup_block(&mask);
+	if (!made) {
+		cleanup_forget_path(path);
+		cleanup_forget_path(idx);
+	} else if (n < 0 || (size_t)n >= sizeof idx ||
+	    cleanup_register(path, 0) != 0 || cleanup_register(idx, 0) != 0)
+		dgit_debug(1, "cannot register '%s' for removal", path);
+	cleanup_unblock(&mask);
+}
+
 void
 common_fetchsuite_opts(struct dgit_fetchsuite_opts *fo,
     struct common_archive *arch, const char *package, const char *suite,
@@ -453,6 +493,7 @@ common_fetchsuite_opts(struct dgit_fetchsuite_opts *fo,
 	fo->git_url = arch->git_url;
 	fo->cfg = arch->cfg;
 	fo->orig_dir = orig_dir;
+	fo->workdir = workdir_cb;
 	/* An absolute build-products-dir takes the origs (relative ones
 	 * are relative to the tree: the parent, "..", is the default). */
 	{
@@ -465,6 +506,7 @@ common_fetchsuite_opts(struct dgit_fetchsuite_opts *fo,
 	fo->import.level = -1;
 	fo->import.threads = -1;
 	fo->import.unpack.warn = common_warn_cb;
+	fo->import.tmpfile = common_pack_tmpfile_cb;
 	fo->import.info = common_info_cb;
 	fo->import.info_arg = arch;
 	fo->info = common_say_cb;

@@ -117,6 +117,9 @@ void common_human_size(char *buf, size_t len, double v);
 void common_warn_cb(void *arg, const char *msg);
 void common_info_cb(void *arg, const char *msg);
 void common_say_cb(void *arg, const char *msg);
+/* The import's temporary pack (and its .idx): removed if the command is
+ * interrupted while they are there (dgit_import_opts' tmpfile). */
+void common_pack_tmpfile_cb(void *arg, const char *path, int made);
 
 /*
  * dgit's check_gitattrs: warn on stderr that WHAT ("fetched source tree",

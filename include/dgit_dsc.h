@@ -38,7 +38,8 @@ struct dgit_dsc_file {
 	char *name;                /* a plain file name, checked: no '/' */
 	uint64_t size;
 	char sha256[65];           /* lowercase hex, "" if the .dsc lacks it */
-	char md5[33];
+	char sha1[41];             /* lowercase hex, "" if the .dsc lacks it */
+	char md5[33];              /* lowercase hex (Files) */
 	enum dgit_dsc_file_kind kind;
 	char *component;           /* for DGIT_DSC_ORIG_COMPONENT, else NULL */
 };
@@ -64,8 +65,9 @@ struct dgit_dsc {
  * Format rules are dpkg-source's: 1.0 is gzip only and native when it
  * has no .diff.gz and a PKG_V.tar.gz.  Validates: required fields,
  * a known Format, file names (no '/', no leading '.'), sizes, that
- * Files and Checksums-Sha256 (when present) list the same files with the
- * same sizes, and that the files fit the format.  *out is caller-owned.
+ * Files and Checksums-Sha256 and Checksums-Sha1 (each when present) list
+ * the same files with the same sizes, and that the files fit the format.
+ * *out is caller-owned.
  */
 const struct dgit_error *dgit_dsc_from_para(struct dgit_dsc **out,
     const struct dgit_deb822_para *p, const char *what);

@@ -38,6 +38,12 @@ struct dgit_fetchsuite_opts {
 	 * later; NULL: not told. */
 	void (*placed)(void *arg, const char *path);
 	void *placed_arg;
+	/* Told the path of the private download directory (in the
+	 * repository's dgit/) just after it is made, with made 1, and just
+	 * before it is removed, with made 0, so the caller can remove it
+	 * when interrupted in between; NULL: not told. */
+	void (*workdir)(void *arg, const char *path, int made);
+	void *workdir_arg;
 	/* Import settings (caps, warnings). */
 	struct dgit_import_opts import;
 	/* One-line progress reports ("fetching ...", "using ..."). */

@@ -83,6 +83,16 @@ const struct dgit_error *dgit_hash_file(char *out, uint64_t *size,
 const struct dgit_error *dgit_hash_fd(char *out, uint64_t *size,
     enum dgit_hash_algo algo, int fd, const char *what);
 
+/*
+ * Several digests of the same bytes in one read of fd (to its end):
+ * out[i] gets the lowercase hex of algos[i], for i < n <=
+ * DGIT_HASH_MULTI_MAX; *size the length when size is not NULL.
+ */
+#define DGIT_HASH_MULTI_MAX 3
+const struct dgit_error *dgit_hash_fd_multi(
+    char (*out)[DGIT_HASH_MAXHEXLEN + 1], uint64_t *size,
+    const enum dgit_hash_algo *algos, size_t n, int fd, const char *what);
+
 /* 1 if s is exactly 2 * dgit_hash_size(algo) hex digits (either case). */
 int dgit_hash_hex_valid(const char *s, enum dgit_hash_algo algo);
 

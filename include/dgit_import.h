@@ -55,6 +55,14 @@ struct dgit_import_opts {
 	/* Progress lines ("unpacking X", ...); borrowed message. */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;
+	/*
+	 * Told the path of the pack's temporary file (see
+	 * dgit_pack_tmp_path) once it exists, with made 1, and after the
+	 * pack is finished or removed, with made 0, so the caller can
+	 * remove it (and its ".idx") when interrupted; NULL: not told.
+	 */
+	void (*tmpfile)(void *arg, const char *path, int made);
+	void *tmpfile_arg;
 };
 
 struct dgit_import_result {

@@ -64,6 +64,13 @@ void dgit_pack_stream_free(struct dgit_pack_stream *s);
 const struct dgit_error *dgit_pack_read(struct dgit_pack *p, void **data,
     size_t *len, git_object_t *type, const git_oid *oid);
 
+/*
+ * The pack's temporary file in objects/pack/ (its index is written beside
+ * it, the same name with ".idx", just before dgit_pack_finish renames both
+ * into place).  Borrowed: valid until dgit_pack_free.
+ */
+const char *dgit_pack_tmp_path(const struct dgit_pack *p);
+
 /* Number of objects written so far. */
 size_t dgit_pack_count(const struct dgit_pack *p);
 

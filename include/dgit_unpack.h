@@ -33,9 +33,10 @@ struct dgit_unpack_opts {
 	uint64_t max_bytes;        /* sum of the sizes of the files (it
 	                            * bounds disk and time, not memory) */
 	/*
-	 * dpkg-source "fixperms" (its default for all but the orig
-	 * tarballs of 3.0 (quilt)): a file is executable when any execute
-	 * bit is set.  Without it, only the owner's execute bit counts.
+	 * dpkg-source "fixperms" (chmod -R u+X,g+X,o+X after tar, which
+	 * dpkg-source 1.21 does for every tarball, origs too, and Perl
+	 * dgit's +rwX as well): a file is executable when any execute bit
+	 * is set.  Without it, only the owner's execute bit counts.
 	 */
 	int fixperms;
 	/* Skip ".pc" and "DIR/.pc" as dpkg-source does for 3.0 origs. */
@@ -58,5 +59,19 @@ struct dgit_unpack_opts {
 const struct dgit_error *dgit_unpack_tarball(struct dgit_tree *t,
     struct dgit_pack *pack, const char *path, const char *what,
     const struct dgit_unpack_opts *opts);
+
+/*
+ * dpkg-source's check after an extraction (check_directory_traversal on
+ * "DIR/", DIR being "debian"): nothing reached from dir, following
+ * symlinks as find -L does (into the directories they lead to inside the
+ * tree), may resolve outside the source root, except to /dev/null.  A
+ * symlink whose way is missing a directory is skipped, as realpath's
+ * ENOENT is.  DGIT_ERR_UNSAFE_PATH naming the path and where it leads, or
+ * one that cannot be resolved (a loop, a file in the way); DGIT_ERR_LIMIT
+ * past 4096 directories reached through symlinks.  Symlink targets are
+ * read from pack (or its repository).
+ */
+const struct dgit_error *dgit_unpack_check_escapes(const struct dgit_tree *t,
+    struct dgit_pack *pack, const char *dir);
 
 #endif

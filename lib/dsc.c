@@ -518,13 +518,65 @@ valid_directory(const char *d)
 	return 1;
 }
 
+/* A Checksums-* field, when present, listing as many files as Files. */
+static const struct dgit_error *
+split_sums(struct entry **out, size_t *n, const struct dgit_deb822_para *p,
+    size_t nfiles, size_t hexlen, const char *field, const char *what)
+{
+	const struct dgit_error *err;
+	const char *v = dgit_deb822_get(p, field);
+
+	*out = NULL;
+	*n = 0;
+	if (v == NULL)
+		return NULL;
+	if ((err = split_entries(out, n, v, hexlen, what, field)))
+		return err;
+	if (*n != nfiles)
+		return dgit_error_fmt(DGIT_ERR_PARSE, "'%s': 'Files' lists %zu "
+		    "files but '%s' %zu", what, nfiles, field, *n);
+	return NULL;
+}
+
+/*
+ * f's line in a Checksums-* field (sums, NULL when the field is absent):
+ * the same size, its digest into hex (hexlen + 1 bytes).
+ */
+static const struct dgit_error *
+match_sum(char *hex, const struct dgit_dsc_file *f, const struct entry *sums,
+    size_t nsums, size_t hexlen, const char *field, const char *what)
+{
+	const struct dgit_error *err;
+	size_t nl = strlen(f->name), j;
+	uint64_t s2;
+
+	if (sums == NULL)
+		return NULL;
+	for (j = 0; j < nsums; j++)
+		if (sums[j].name_len == nl &&
+		    memcmp(sums[j].name, f->name, nl) == 0)
+			break;
+	if (j == nsums)
+		return dgit_error_fmt(DGIT_ERR_PARSE, "'%s': '%s' is in "
+		    "'Files' but not in '%s'", what, f->name, field);
+	if ((err = parse_size(&s2, what, field, &sums[j])))
+		return err;
+	if (s2 != f->size)
+		return dgit_error_fmt(DGIT_ERR_PARSE, "'%s': '%s' has size "
+		    "%llu in 'Files' but %llu in '%s'", what, f->name,
+		    (unsigned long long)f->size, (unsigned long long)s2,
+		    field);
+	lower_copy(hex, sums[j].hash, hexlen);
+	return NULL;
+}
+
 static const struct dgit_error *
 build_files(struct dgit_dsc *dsc, const struct dgit_deb822_para *p,
     int sources, const char *what)
 {
 	const struct dgit_error *err = NULL;
-	struct entry *files = NULL, *sha = NULL;
-	size_t nfiles = 0, nsha = 0, i, j;
+	struct entry *files = NULL, *sha = NULL, *sha1 = NULL;
+	size_t nfiles = 0, nsha = 0, nsha1 = 0, i;
 	const char *v, *base_end;
 	char *base = NULL, *baserev;
 	int gz_only = dsc->format == DGIT_FORMAT_1_0;
@@ -540,18 +592,11 @@ build_files(struct dgit_dsc *dsc, const struct dgit_deb822_para *p,
 		    "no files", what);
 		goto done;
 	}
-	v = dgit_deb822_get(p, "Checksums-Sha256");
-	if (v != NULL) {
-		if ((err = split_entries(&sha, &nsha, v, 64, what,
-		    "Checksums-Sha256")))
-			goto done;
-		if (nsha != nfiles) {
-			err = dgit_error_fmt(DGIT_ERR_PARSE, "'%s': 'Files' "
-			    "lists %zu files but 'Checksums-Sha256' %zu", what,
-			    nfiles, nsha);
-			goto done;
-		}
-	}
+	if ((err = split_sums(&sha, &nsha, p, nfiles, 64, "Checksums-Sha256",
+	    what)) ||
+	    (err = split_sums(&sha1, &nsha1, p, nfiles, 40, "Checksums-Sha1",
+	    what)))
+		goto done;
 	dsc->files = calloc(nfiles, sizeof *dsc->files);
 	if (dsc->files == NULL) {
 		err = dgit_error(DGIT_ERR_NOMEM);
@@ -595,31 +640,11 @@ build_files(struct dgit_dsc *dsc, const struct dgit_deb822_para *p,
 		}
 		dsc->nfiles++;
 		lower_copy(f->md5, e->hash, 32);
-		for (j = 0; j < nsha; j++)
-			if (sha[j].name_len == e->name_len &&
-			    memcmp(sha[j].name, e->name, e->name_len) == 0)
-				break;
-		if (sha && j == nsha) {
-			err = dgit_error_fmt(DGIT_ERR_PARSE, "'%s': '%s' is in "
-			    "'Files' but not in 'Checksums-Sha256'", what,
-			    f->name);
+		if ((err = match_sum(f->sha256, f, sha, nsha, 64,
+		    "Checksums-Sha256", what)) ||
+		    (err = match_sum(f->sha1, f, sha1, nsha1, 40,
+		    "Checksums-Sha1", what)))
 			goto done;
-		}
-		if (sha) {
-			uint64_t s2;
-			if ((err = parse_size(&s2, what, "Checksums-Sha256",
-			    &sha[j])))
-				goto done;
-			if (s2 != f->size) {
-				err = dgit_error_fmt(DGIT_ERR_PARSE, "'%s': "
-				    "'%s' has size %llu in 'Files' but %llu "
-				    "in 'Checksums-Sha256'", what, f->name,
-				    (unsigned long long)f->size,
-				    (unsigned long long)s2);
-				goto done;
-			}
-			lower_copy(f->sha256, sha[j].hash, 64);
-		}
 		f->kind = classify(f->name, base, baserev, gz_only, &comp,
 		    &comp_len);
 		if (comp && f->kind == DGIT_DSC_ORIG_COMPONENT &&
@@ -633,6 +658,7 @@ done:
 	free(base);
 	free(files);
 	free(sha);
+	free(sha1);
 	return err;
 }
 

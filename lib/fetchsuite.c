@@ -181,6 +181,8 @@ fetch_download(struct fetch *f)
 		return dgit_error_from_errno("cannot create '%s'", path);
 	if ((err = dgit_fs_mkdtemp(&f->work, path, "fetch")))
 		return err;
+	if (o->workdir)
+		o->workdir(o->workdir_arg, f->work, 1);
 	err = dgit_archive_download_source(&f->dl, o->archive, f->src,
 	    f->work);
 	if (err)
@@ -436,6 +438,8 @@ dgit_fetchsuite(struct dgit_fetchsuite_result *out, git_repository *repo,
 	    (err = fetch_import(&f)) == NULL)
 		err = fetch_record(&f);
 	if (f.work) {
+		if (o->workdir)
+			o->workdir(o->workdir_arg, f.work, 0);
 		dgit_fs_remove_tree(f.work);
 		free(f.work);
 	}

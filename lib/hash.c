@@ -130,40 +130,66 @@ dgit_hash_buf_hex(char *out, enum dgit_hash_algo algo, const void *data,
 }
 
 const struct dgit_error *
-dgit_hash_fd(char *out, uint64_t *size, enum dgit_hash_algo algo, int fd,
-    const char *what)
+dgit_hash_fd_multi(char (*out)[DGIT_HASH_MAXHEXLEN + 1], uint64_t *size,
+    const enum dgit_hash_algo *algos, size_t n, int fd, const char *what)
 {
 	const struct dgit_error *err = NULL;
 	enum { BLOCK = 1 << 20 };
-	struct dgit_hash h;
-	unsigned char *buf;
+	struct dgit_hash h[DGIT_HASH_MULTI_MAX];
+	unsigned char *buf = NULL;
+	uint64_t total = 0;
+	size_t i, live = 0;
 
-	out[0] = '\0';
+	for (i = 0; i < n && i < DGIT_HASH_MULTI_MAX; i++)
+		out[i][0] = '\0';
 	if (size)
 		*size = 0;
+	if (n > DGIT_HASH_MULTI_MAX)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "%zu digests at once "
+		    "(the most is %d)", n, DGIT_HASH_MULTI_MAX);
 	if ((buf = malloc(BLOCK)) == NULL)
 		return dgit_error(DGIT_ERR_NOMEM);
-	if ((err = dgit_hash_init(&h, algo)))
-		goto done;
+	for (live = 0; live < n; live++)
+		if ((err = dgit_hash_init(&h[live], algos[live])))
+			goto done;
 	for (;;) {
-		ssize_t n = read(fd, buf, BLOCK);
+		ssize_t r = read(fd, buf, BLOCK);
 
-		if (n < 0 && errno == EINTR)
+		if (r < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
+		if (r < 0) {
 			err = dgit_error_from_errno("cannot read '%s'", what);
-			dgit_hash_release(&h);
 			goto done;
 		}
-		if (n == 0)
+		if (r == 0)
 			break;
-		dgit_hash_update(&h, buf, (size_t)n);
+		total += (uint64_t)r;
+		for (i = 0; i < n; i++)
+			dgit_hash_update(&h[i], buf, (size_t)r);
 	}
 	if (size)
-		*size = h.len;
-	dgit_hash_final_hex(&h, out);
+		*size = total;
+	for (i = 0; i < n; i++)
+		dgit_hash_final_hex(&h[i], out[i]);
+	live = 0;
 done:
+	for (i = 0; i < live; i++)
+		dgit_hash_release(&h[i]);
 	free(buf);
+	return err;
+}
+
+const struct dgit_error *
+dgit_hash_fd(char *out, uint64_t *size, enum dgit_hash_algo algo, int fd,
+    const char *what)
+{
+	const struct dgit_error *err;
+	char hex[1][DGIT_HASH_MAXHEXLEN + 1];
+
+	err = dgit_hash_fd_multi(hex, size, &algo, 1, fd, what);
+	memcpy(out, hex[0], 2 * dgit_hash_size(algo) + 1);
+	if (err)
+		out[0] = '\0';
 	return err;
 }
 

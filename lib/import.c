@@ -27,6 +27,7 @@
 #include "dgit_quilt.h"
 #include "dgit_hash.h"
 #include "dgit_tree.h"
+#include "dgit_unpack.h"
 #include "dgit_version.h"
 
 #define DIFF_MAX ((size_t)1 << 30)        /* a .diff.gz over 1 GiB is junk */
@@ -412,6 +413,8 @@ post_extract(struct imp *im)
 		    &oid, 0);
 	if (err == NULL)
 		err = dgit_tree_remove(im->tree, ".pc");
+	if (err == NULL)
+		err = dgit_unpack_check_escapes(im->tree, im->pack, "debian");
 	return err;
 }
 
@@ -428,6 +431,33 @@ check_patch_path(const char *path, const char *what)
 		return dgit_error_fmt(DGIT_ERR_UNSAFE_PATH, "'%s' writes into "
 		    "the '.git' entry '%s', which git cannot hold", what, path);
 	return NULL;
+}
+
+/*
+ * The mode a file has after GNU patch applies a git diff's "new mode"
+ * (0 when absent) to a file of mode smode (0 when new), or 0 when patch
+ * refuses the change.  patch ignores a mode without a file type ("755");
+ * it refuses to change an existing file's type ("can't change file type
+ * from 0100000 to 0120000"); of a regular file's permissions git keeps
+ * only the owner's execute bit, so 0104755 is executable and 0100654 is
+ * not.
+ */
+static unsigned
+patched_mode(unsigned new_mode, unsigned smode)
+{
+	unsigned stype = smode == DGIT_TREE_LINK ? 0120000u : 0100000u;
+	unsigned ntype = new_mode & 0170000u;
+
+	if (smode != 0 && ntype != 0 && ntype != stype)
+		return 0;
+	if (ntype == 0100000u)
+		return new_mode & 0100 ? DGIT_TREE_EXEC : DGIT_TREE_BLOB;
+	if (ntype == 0120000u)
+		return DGIT_TREE_LINK;
+	if (smode == DGIT_TREE_BLOB || smode == DGIT_TREE_EXEC ||
+	    smode == DGIT_TREE_LINK)
+		return smode;
+	return DGIT_TREE_BLOB;
 }
 
 static const struct dgit_error *
@@ -487,7 +517,11 @@ apply_file(struct imp *im, const struct dgit_patch_file *pf, int quilt,
 		if (smode == 0 && pf->op != DGIT_PATCH_MODIFY)
 			return dgit_error_fmt(DGIT_ERR_PATCH, "'%s' (line %zu): "
 			    "cannot find '%s' to patch", what, pf->line, src);
-		if (smode == DGIT_TREE_LINK && pf->old_mode != DGIT_TREE_LINK)
+		/* dpkg-source refuses any ---/+++ naming a symlink ("modifies
+		 * file through a symlink"), retargeting one included; a
+		 * hunkless rename of one it lets patch do */
+		if (smode == DGIT_TREE_LINK && (pf->nhunks > 0 ||
+		    pf->old_mode != DGIT_TREE_LINK))
 			return dgit_error_fmt(DGIT_ERR_UNSAFE_PATH, "'%s': "
 			    "refusing to patch '%s', which is a symlink", what,
 			    src);
@@ -525,10 +559,13 @@ apply_file(struct imp *im, const struct dgit_patch_file *pf, int quilt,
 	if (err)
 		goto done;
 
-	mode = pf->new_mode ? pf->new_mode : smode ? smode : DGIT_TREE_BLOB;
-	if (mode != DGIT_TREE_BLOB && mode != DGIT_TREE_EXEC &&
-	    mode != DGIT_TREE_LINK)
-		mode = DGIT_TREE_BLOB;
+	if ((mode = patched_mode(pf->new_mode, smode)) == 0) {
+		err = dgit_error_fmt(DGIT_ERR_PATCH, "'%s' (line %zu): cannot "
+		    "change the file type of '%s' from %06o to %06o, as patch "
+		    "cannot", what, pf->line, dst, smode == DGIT_TREE_LINK ?
+		    0120000u : 0100000u, pf->new_mode & 0170000u);
+		goto done;
+	}
 	if (remove) {
 		err = dgit_tree_remove(im->tree, dst);
 	} else {
@@ -674,6 +711,11 @@ apply_series(struct imp *im, git_oid *head)
 
 /* ---- checks ---------------------------------------------------------- */
 
+/*
+ * Every file the .dsc names is a regular file of its size whose every
+ * digest the .dsc lists (Checksums-Sha256, Checksums-Sha1, Files' MD5)
+ * matches, as dpkg-source checks them; all in one read of each file.
+ */
 static const struct dgit_error *
 check_files(struct imp *im)
 {
@@ -681,99 +723,175 @@ check_files(struct imp *im)
 
 	for (size_t i = 0; i < im->dsc->nfiles && err == NULL; i++) {
 		const struct dgit_dsc_file *f = &im->dsc->files[i];
-		char hex[DGIT_SHA256_HEXLEN + 1];
+		char hex[DGIT_HASH_MULTI_MAX][DGIT_HASH_MAXHEXLEN + 1];
+		enum dgit_hash_algo algos[DGIT_HASH_MULTI_MAX];
+		const char *want[DGIT_HASH_MULTI_MAX];
+		const char *names[DGIT_HASH_MULTI_MAX];
+		size_t n = 0;
 		char *path;
 		uint64_t size;
 		int fd = -1;
 
 		if (f->kind == DGIT_DSC_DSC)
 			continue;
+		if (f->sha256[0]) {
+			algos[n] = DGIT_HASH_SHA256;
+			want[n] = f->sha256;
+			names[n++] = "sha256";
+		}
+		if (f->sha1[0]) {
+			algos[n] = DGIT_HASH_SHA1;
+			want[n] = f->sha1;
+			names[n++] = "sha1";
+		}
+		if (f->md5[0]) {
+			algos[n] = DGIT_HASH_MD5;
+			want[n] = f->md5;
+			names[n++] = "md5";
+		}
 		path = file_path(im, f->name);
 		if (path == NULL)
 			return nomem();
 		/* a fifo or a link to /dev/zero would never end: a regular
 		 * file of the size the .dsc says, or nothing is read */
 		err = dgit_fs_open_regular(&fd, &size, path, f->name);
-		if (err == NULL && size == f->size) {
-			err = dgit_hash_fd(hex, &size, DGIT_HASH_SHA256, fd,
+		if (err == NULL && size == f->size)
+			err = dgit_hash_fd_multi(hex, &size, algos, n, fd,
 			    f->name);
-			if (f->sha256[0] == '\0' && f->md5[0] && err == NULL &&
-			    lseek(fd, 0, SEEK_SET) != 0)
-				err = dgit_error_from_errno("cannot read '%s'",
-				    f->name);
-		}
 		if (err == NULL && size != f->size)
 			err = dgit_error_fmt(DGIT_ERR_CHECKSUM, "size mismatch "
 			    "for '%s' (the .dsc says %llu bytes, the file has "
 			    "%llu); the file is not the one the .dsc names",
 			    f->name, (unsigned long long)f->size,
 			    (unsigned long long)size);
-		else if (err == NULL && f->sha256[0] &&
-		    strcasecmp(hex, f->sha256) != 0)
-			err = dgit_error_fmt(DGIT_ERR_CHECKSUM, "checksum "
-			    "mismatch for '%s' (expected sha256 %s, got %s); "
-			    "the file is not the one the .dsc names", f->name,
-			    f->sha256, hex);
-		else if (err == NULL && f->sha256[0] == '\0' && f->md5[0]) {
-			/* an old .dsc with only Files: check the MD5 */
-			char mhex[DGIT_MD5_HEXLEN + 1];
-
-			err = dgit_hash_fd(mhex, NULL, DGIT_HASH_MD5, fd,
-			    f->name);
-			if (err == NULL && strcasecmp(mhex, f->md5) != 0)
+		for (size_t k = 0; k < n && err == NULL; k++)
+			if (strcasecmp(hex[k], want[k]) != 0)
 				err = dgit_error_fmt(DGIT_ERR_CHECKSUM,
-				    "checksum mismatch for '%s' (expected md5 "
-				    "%s, got %s)", f->name, f->md5, mhex);
-		}
+				    "checksum mismatch for '%s' (expected %s "
+				    "%s, got %s); the file is not the one the "
+				    ".dsc names", f->name, names[k], want[k],
+				    hex[k]);
 		if (fd >= 0)
 			close(fd);
-		fd = -1;
 		free(path);
 	}
 	return err;
 }
 
-/* Read a whole .diff.gz into memory (capped). */
+/*
+ * Read a whole .diff.gz into memory (capped), as gunzip reads it for
+ * dpkg-source: gzip members one after another, zero bytes after the last
+ * ignored; anything else (not gzip at all, a truncated member, other
+ * bytes after the data) is refused, where zlib's gzread would pass plain
+ * text through and drop trailing garbage without a word.
+ */
 static const struct dgit_error *
 read_gz(char **out, size_t *outlen, const char *path, const char *what)
 {
 	const struct dgit_error *err = NULL;
-	gzFile gz;
 	struct dgit_buf b = DGIT_BUF_INIT;
-	char buf[65536];
-	int r, fd;
+	unsigned char in[65536], obuf[65536];
+	z_stream z;
+	int fd, zinit = 0, member = 0, eof = 0, inmember = 0, starved = 0;
+	ssize_t n;
 
 	*out = NULL;
 	*outlen = 0;
 	if ((err = dgit_fs_open_regular(&fd, NULL, path, what)) != NULL)
 		return err;
-	if ((gz = gzdopen(fd, "rb")) == NULL) {
+	memset(&z, 0, sizeof z);
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
 		close(fd);
-		return dgit_error_from_errno("cannot open '%s'", what);
+		return nomem();
 	}
-	while ((r = gzread(gz, buf, sizeof buf)) > 0) {
-		if (b.len + (size_t)r > DIFF_MAX) {
+	zinit = 1;
+	for (;;) {
+		int r;
+
+		if ((z.avail_in < 2 || starved) && !eof) {
+			starved = 0;
+			memmove(in, z.next_in ? z.next_in : in, z.avail_in);
+			n = read(fd, in + z.avail_in, sizeof in - z.avail_in);
+			if (n < 0) {
+				err = dgit_error_from_errno("cannot read '%s'",
+				    what);
+				goto done;
+			}
+			z.next_in = in;
+			z.avail_in += (uInt)n;
+			eof = n == 0;
+			continue;
+		}
+		if (!inmember) {
+			/* between members: the end, zero padding, or the
+			 * next member's magic */
+			if (z.avail_in == 0 && member > 0)
+				break;
+			if (member > 0 && z.next_in[0] == 0) {
+				while (z.avail_in && z.next_in[0] == 0)
+					z.next_in++, z.avail_in--;
+				if (z.avail_in == 0 && eof)
+					break;
+				if (z.avail_in == 0)
+					continue;
+				err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' "
+				    "has trailing garbage after its gzip data; "
+				    "it is corrupt (gunzip, and so "
+				    "dpkg-source, refuses it)", what);
+				goto done;
+			}
+			if (z.avail_in < 2 || z.next_in[0] != 0x1f ||
+			    z.next_in[1] != 0x8b) {
+				err = dgit_error_fmt(DGIT_ERR_ARCHIVE, member ?
+				    "'%s' has trailing garbage after its gzip "
+				    "data; it is corrupt (gunzip, and so "
+				    "dpkg-source, refuses it)" :
+				    "'%s' is not in gzip format; a 1.0 source "
+				    "package's diff must be gzip-compressed",
+				    what);
+				goto done;
+			}
+			if (member > 0 && inflateReset(&z) != Z_OK) {
+				err = nomem();
+				goto done;
+			}
+			inmember = 1;
+			member++;
+		}
+		z.next_out = obuf;
+		z.avail_out = sizeof obuf;
+		r = inflate(&z, Z_NO_FLUSH);
+		if (r != Z_OK && r != Z_STREAM_END && r != Z_BUF_ERROR) {
+			err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is "
+			    "corrupt: %s", what, z.msg ? z.msg :
+			    "gzip error");
+			goto done;
+		}
+		if (b.len + (sizeof obuf - z.avail_out) > DIFF_MAX) {
 			err = dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' unpacks to "
 			    "more than %zu bytes", what, DIFF_MAX);
 			goto done;
 		}
-		if (dgit_buf_add(&b, buf, (size_t)r)) {
+		if (dgit_buf_add(&b, obuf, sizeof obuf - z.avail_out)) {
 			err = nomem();
 			goto done;
 		}
-	}
-	if (r < 0) {
-		int zerr;
-		const char *m = gzerror(gz, &zerr);
-
-		err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is corrupt: %s",
-		    what, m ? m : "gzip error");
-		goto done;
+		if (r == Z_STREAM_END)
+			inmember = 0;
+		else if (r == Z_BUF_ERROR && !eof)
+			starved = 1;
+		else if (r == Z_BUF_ERROR) {
+			err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is "
+			    "corrupt: unexpected end of file", what);
+			goto done;
+		}
 	}
 	if ((*out = dgit_buf_detach(&b, outlen)) == NULL)
 		err = nomem();
 done:
-	gzclose(gz);
+	if (zinit)
+		inflateEnd(&z);
+	close(fd);
 	dgit_buf_release(&b);
 	return err;
 }
@@ -924,7 +1042,7 @@ import_quilt(struct imp *im, git_oid *head)
 	/* main orig, then components in .dsc order, then debian; the
 	 * orig's own commit has all of it, as dgit's does, the tree to
 	 * patch lacks .pc, as dpkg-source -x leaves it out */
-	err = unpack_one(im, &im->tree, orig->name, 0, 0, 1);
+	err = unpack_one(im, &im->tree, orig->name, 1, 0, 1);
 	if (err == NULL)
 		err = dgit_tree_write(&tc[ntc].tree, im->tree, im->pack);
 	if (err == NULL)
@@ -939,7 +1057,7 @@ import_quilt(struct imp *im, git_oid *head)
 			continue;
 		if ((err = check_patch_path(f->component, f->name)) != NULL)
 			goto done;
-		err = unpack_one(im, &t, f->name, 0, 0, 1);
+		err = unpack_one(im, &t, f->name, 1, 0, 1);
 		if (err == NULL)
 			err = dgit_tree_write(&tc[ntc].tree, t, im->pack);
 		if (err == NULL)
@@ -1055,6 +1173,7 @@ dgit_import_dsc(struct dgit_import_result *out, git_repository *repo,
 	const struct dgit_error *err = NULL;
 	struct imp im;
 	git_oid head;
+	char *tmppath = NULL;
 
 	memset(out, 0, sizeof *out);
 	memset(&im, 0, sizeof im);
@@ -1069,6 +1188,13 @@ dgit_import_dsc(struct dgit_import_result *out, git_repository *repo,
 	if ((err = dgit_pack_new(&im.pack, repo, opts ? opts->level : -1,
 	    opts ? opts->threads : -1)))
 		goto done;
+	if (opts && opts->tmpfile) {
+		if ((tmppath = strdup(dgit_pack_tmp_path(im.pack))) == NULL) {
+			err = nomem();
+			goto done;
+		}
+		opts->tmpfile(opts->tmpfile_arg, tmppath, 1);
+	}
 	if (dsc->native)
 		err = import_native(&im, &head);
 	else if (dsc->format == DGIT_FORMAT_1_0)
@@ -1095,6 +1221,10 @@ dgit_import_dsc(struct dgit_import_result *out, git_repository *repo,
 	err = dgit_pack_finish(im.pack);
 done:
 	dgit_pack_free(im.pack);
+	if (tmppath) {
+		opts->tmpfile(opts->tmpfile_arg, tmppath, 0);
+		free(tmppath);
+	}
 	dgit_tree_free(im.tree);
 	free(im.clog);
 	free(im.clog_text);

@@ -6,6 +6,7 @@
 
 #include <git2.h>
 
+#include "dgit_deb822.h"
 #include "dgit_dsc.h"
 #include "dgit_fs.h"
 #include "dgit_history.h"
@@ -118,24 +119,56 @@ dir_of(const char *path)
 	return strndup(path, (size_t)(s - path));
 }
 
+/*
+ * Check the .dsc's signature as Perl dgit's import-dsc has dpkg-source
+ * check it: without require_valid_signature an unsigned .dsc, or one no
+ * keyring vouches for (a bad signature, an unknown key, no keyring), is
+ * imported after the warning dgit prints.
+ */
+static const struct dgit_error *
+check_sig(const struct dgit_importdsc_opts *o, const char *buf, size_t len)
+{
+	const struct dgit_error *err;
+	struct dgit_clearsigned *cs = NULL;
+	struct dgit_verify_result *r = NULL;
+
+	if (o->require_valid_signature) {
+		if ((err = dgit_verify_clearsigned(&r, o->keyrings,
+		    o->nkeyrings, buf, len, o->dscpath)))
+			err = dgit_error_wrap(err, "import-dsc signature check "
+			    "failed");
+	} else if ((err = dgit_clearsigned_split(&cs, buf, len, o->dscpath)) &&
+	    err->code == DGIT_ERR_BAD_SIGNATURE && cs == NULL) {
+		say(o, "warning: importing unsigned .dsc");
+		err = NULL;
+	} else if (err == NULL && (o->nkeyrings == 0 ||
+	    (err = dgit_verify_clearsigned(&r, o->keyrings, o->nkeyrings,
+	    buf, len, o->dscpath)) != NULL)) {
+		if (err == NULL || err->code == DGIT_ERR_BAD_SIGNATURE ||
+		    err->code == DGIT_ERR_UNKNOWN_KEY) {
+			say(o, "warning: cannot verify inline signature for "
+			    "%s: no acceptable signature found", o->dscpath);
+			err = NULL;
+		}
+	}
+	dgit_clearsigned_free(cs);
+	dgit_verify_result_free(r);
+	return err;
+}
+
 /* Read, check and parse the .dsc. */
 static const struct dgit_error *
 read_dsc(struct dgit_dsc **dsc, const struct dgit_importdsc_opts *o)
 {
 	const struct dgit_error *err;
-	struct dgit_verify_result *r = NULL;
 	char *buf = NULL;
 	size_t len;
 
 	*dsc = NULL;
 	if ((err = dgit_fs_read_file(&buf, &len, o->dscpath,
 	    DGIT_DSC_MAX)) == NULL &&
-	    (!o->require_valid_signature || (err = dgit_verify_clearsigned(&r,
-	    o->keyrings, o->nkeyrings, buf, len, o->dscpath)) == NULL ||
-	    (err = dgit_error_wrap(err, "import-dsc signature check failed"))
-	    == NULL))
+	    (err = check_sig(o, buf, len)) == NULL)
 		err = dgit_dsc_parse(dsc, buf, len, o->dscpath);
-	dgit_verify_result_free(r);
 	free(buf);
 	return err;
 }

@@ -1041,6 +1041,12 @@ dgit_pack_stream_free(struct dgit_pack_stream *s)
 	free(s);
 }
 
+const char *
+dgit_pack_tmp_path(const struct dgit_pack *p)
+{
+	return p->tmp;
+}
+
 size_t
 dgit_pack_count(const struct dgit_pack *p)
 {

@@ -13,6 +13,7 @@
 #include <zlib.h>
 #include <archive_entry.h>
 
+#include "dgit_buf.h"
 #include "dgit_fs.h"
 #include "dgit_unpack.h"
 
@@ -532,6 +533,14 @@ entry(struct unpack *u, struct archive *a, struct archive_entry *e)
 	path = normalise(raw);
 	if (path == NULL)
 		return dgit_error(DGIT_ERR_NOMEM);
+	if (*path == '\0' && type != AE_IFDIR) {
+		/* tar reads an empty name as ".", which it cannot make a
+		 * file of: "Cannot open: File exists", and dpkg-source stops */
+		err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' has a member "
+		    "named '%s' that is not a directory; tar cannot extract "
+		    "it, the tarball is broken", u->what, raw);
+		goto done;
+	}
 	if (*path == '\0')
 		goto done;             /* "./" itself */
 	err = dgit_tree_check_path(path);
@@ -693,5 +702,329 @@ done:
 		archive_read_free(a);
 	src_close(&src);
 	free(u.buf);
+	return err;
+}
+
+/* ---- symlinks leading out of the source root ------------------------ */
+
+#define ESC_MAX_LINKS 40           /* realpath's ELOOP */
+#define ESC_TARGET_MAX 4096        /* PATH_MAX */
+#define ESC_MAX_DIRS 4096          /* directories checked through links */
+
+struct esc_link {
+	char *path;
+	git_oid oid;
+};
+
+struct esc {
+	const struct dgit_tree *t;
+	struct dgit_pack *pack;
+	struct esc_link *links;
+	size_t n, cap;
+};
+
+static const struct dgit_error *
+esc_collect(const char *path, unsigned mode, const git_oid *oid, void *arg)
+{
+	struct esc *e = arg;
+
+	if (mode != DGIT_TREE_LINK)
+		return NULL;
+	if (e->n == e->cap) {
+		size_t nc = e->cap ? 2 * e->cap : 64;
+		struct esc_link *nl = realloc(e->links, nc * sizeof *nl);
+
+		if (nl == NULL)
+			return dgit_error(DGIT_ERR_NOMEM);
+		e->links = nl;
+		e->cap = nc;
+	}
+	if ((e->links[e->n].path = strdup(path)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	git_oid_cpy(&e->links[e->n++].oid, oid);
+	return NULL;
+}
+
+static int
+esc_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct esc_link *)a)->path,
+	    ((const struct esc_link *)b)->path);
+}
+
+/* "/dev/null" however spelt ("//dev/./null"), as realpath would see it */
+static int
+is_devnull(const char *p)
+{
+	char buf[ESC_TARGET_MAX + 1];
+	size_t n = 0;
+
+	for (const char *s = p; *s; ) {
+		const char *c;
+		size_t l;
+
+		while (*s == '/')
+			s++;
+		c = s;
+		while (*s && *s != '/')
+			s++;
+		l = (size_t)(s - c);
+		if (l == 0 || (l == 1 && c[0] == '.'))
+			continue;
+		if (l == 2 && c[0] == '.' && c[1] == '.') {
+			while (n > 0 && buf[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--;
+			continue;
+		}
+		if (n + 1 + l > ESC_TARGET_MAX)
+			return 0;
+		buf[n++] = '/';
+		memcpy(buf + n, c, l);
+		n += l;
+	}
+	buf[n] = '\0';
+	return strcmp(buf, "/dev/null") == 0;
+}
+
+enum esc_result { ESC_INSIDE, ESC_OUTSIDE, ESC_MISSING };
+
+/*
+ * Resolve path through the tree's symlinks as realpath(3) would in the
+ * extracted tree.  ESC_INSIDE: *where is the resolved path ("" for the
+ * top) and *isdir says whether a directory is there; ESC_OUTSIDE: *where
+ * is where it leads; ESC_MISSING: a directory on the way is not there
+ * (dpkg-source skips what realpath cannot find).  *where is the caller's.
+ */
+static const struct dgit_error *
+esc_resolve(enum esc_result *res, char **where, int *isdir, struct esc *e,
+    const char *path)
+{
+	const struct dgit_error *err = NULL;
+	struct dgit_buf done = DGIT_BUF_INIT;
+	char *todo = strdup(path), *rest;
+	int nlinks = 0;
+
+	*where = NULL;
+	*isdir = 1;
+	*res = ESC_INSIDE;
+	if (todo == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	rest = todo;
+	while (*rest) {
+		char *c = rest, *slash;
+		size_t clen, mark = done.len;
+		unsigned mode;
+		git_oid oid;
+
+		if ((slash = strchr(rest, '/')) != NULL) {
+			clen = (size_t)(slash - c);
+			rest = slash + 1;
+		} else {
+			clen = strlen(c);
+			rest = c + clen;
+		}
+		if (clen == 0 || (clen == 1 && c[0] == '.'))
+			continue;
+		if (clen == 2 && c[0] == '.' && c[1] == '.') {
+			if (done.len == 0) {
+				*res = ESC_OUTSIDE;
+				if (asprintf(where, "../%s", rest) < 0)
+					*where = NULL;
+				goto done;
+			}
+			while (done.len > 0 && done.ptr[done.len - 1] != '/')
+				done.len--;
+			if (done.len > 0)
+				done.len--;
+			continue;
+		}
+		if ((done.len && dgit_buf_add(&done, "/", 1)) ||
+		    dgit_buf_add(&done, c, clen) ||
+		    dgit_buf_add(&done, "", 1)) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		done.len--;
+		if ((err = dgit_tree_get(e->t, done.ptr, &mode, &oid)))
+			goto done;
+		while (*rest == '/')
+			rest++;
+		if (mode == DGIT_TREE_DIR)
+			continue;
+		if (mode == DGIT_TREE_LINK) {
+			void *tgt = NULL;
+			size_t tlen;
+			git_object_t type;
+			char *nt;
+
+			if (++nlinks > ESC_MAX_LINKS) {
+				err = dgit_error_fmt(DGIT_ERR_UNSAFE_PATH,
+				    "'%s' cannot be resolved (too many levels "
+				    "of symbolic links)", path);
+				goto done;
+			}
+			if ((err = dgit_pack_read(e->pack, &tgt, &tlen, &type,
+			    &oid)))
+				goto done;
+			if (tlen == 0 || tlen > ESC_TARGET_MAX ||
+			    memchr(tgt, '\0', tlen)) {
+				free(tgt);
+				err = dgit_error_fmt(DGIT_ERR_UNSAFE_PATH,
+				    "'%s' cannot be resolved (a symlink with "
+				    "an unusable target)", path);
+				goto done;
+			}
+			if (((char *)tgt)[0] == '/') {
+				if (*rest == '\0' && is_devnull(tgt)) {
+					free(tgt);
+					*isdir = 0;
+					goto done;
+				}
+				*res = ESC_OUTSIDE;
+				*where = *rest ? NULL : tgt;
+				if (*rest && asprintf(where, "%s/%s",
+				    (char *)tgt, rest) < 0)
+					*where = NULL;
+				if (*where != tgt)
+					free(tgt);
+				goto done;
+			}
+			/* the link's target, then what was left */
+			if (asprintf(&nt, "%.*s%s%s", (int)tlen, (char *)tgt,
+			    *rest ? "/" : "", rest) < 0) {
+				free(tgt);
+				err = dgit_error(DGIT_ERR_NOMEM);
+				goto done;
+			}
+			free(tgt);
+			free(todo);
+			todo = rest = nt;
+			done.len = mark;
+			continue;
+		}
+		if (*rest) {
+			/* nothing there, or a file in the way: realpath
+			 * fails; dpkg-source skips only the first */
+			if (mode == 0 || mode == DGIT_TREE_DROPPED) {
+				*res = ESC_MISSING;
+				goto done;
+			}
+			err = dgit_error_fmt(DGIT_ERR_UNSAFE_PATH, "'%s' "
+			    "cannot be resolved ('%s' is not a directory)",
+			    path, done.ptr);
+			goto done;
+		}
+		*isdir = 0;
+	}
+done:
+	if (err == NULL && *res == ESC_INSIDE) {
+		if (dgit_buf_add(&done, "", 1) ||
+		    (*where = dgit_buf_detach(&done, NULL)) == NULL)
+			err = dgit_error(DGIT_ERR_NOMEM);
+	}
+	if (err == NULL && *res == ESC_OUTSIDE && *where == NULL)
+		err = dgit_error(DGIT_ERR_NOMEM);
+	dgit_buf_release(&done);
+	free(todo);
+	return err;
+}
+
+const struct dgit_error *
+dgit_unpack_check_escapes(const struct dgit_tree *t, struct dgit_pack *pack,
+    const char *dir)
+{
+	const struct dgit_error *err;
+	struct esc e = { t, pack, NULL, 0, 0 };
+	char **queue = NULL;
+	size_t nq = 0, qcap, qi;
+	enum esc_result res;
+	char *where = NULL;
+	int isdir;
+
+	if ((err = dgit_tree_foreach(t, esc_collect, &e)) != NULL)
+		goto done;
+	if (e.n == 0)
+		goto done;
+	qsort(e.links, e.n, sizeof *e.links, esc_cmp);
+	/* each directory is visited once, and only symlinks add them */
+	qcap = e.n + 1;
+	if ((queue = calloc(qcap, sizeof *queue)) == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	if ((err = esc_resolve(&res, &where, &isdir, &e, dir)) != NULL)
+		goto done;
+	if (res == ESC_OUTSIDE) {
+		err = dgit_error_fmt(DGIT_ERR_UNSAFE_PATH, "'%s' points "
+		    "outside the source root (to '%s'); dpkg-source refuses "
+		    "such a source package", dir, where);
+		goto done;
+	}
+	if (res != ESC_INSIDE || !isdir)
+		goto done;
+	queue[nq++] = where;
+	where = NULL;
+	for (qi = 0; qi < nq && err == NULL; qi++) {
+		const char *d = queue[qi];
+		size_t dl = strlen(d), lo = 0, hi = e.n;
+
+		/* the first link at or after "D/" in strcmp order: those
+		 * under D follow it, one after another */
+		while (dl && lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int c = strncmp(e.links[mid].path, d, dl);
+
+			if (c < 0 || (c == 0 &&
+			    (unsigned char)e.links[mid].path[dl] < '/'))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t i = lo; i < e.n && err == NULL; i++) {
+			const char *p = e.links[i].path;
+
+			if (dl && (strncmp(p, d, dl) != 0 || p[dl] != '/'))
+				break;
+			if ((err = esc_resolve(&res, &where, &isdir, &e, p)))
+				break;
+			if (res == ESC_OUTSIDE) {
+				err = dgit_error_fmt(DGIT_ERR_UNSAFE_PATH,
+				    "'%s' points outside the source root (to "
+				    "'%s'); dpkg-source refuses such a source "
+				    "package", p, where);
+				break;
+			}
+			if (res == ESC_INSIDE && isdir) {
+				size_t k;
+
+				for (k = 0; k < nq; k++)
+					if (strcmp(queue[k], where) == 0)
+						break;
+				if (k == nq && nq == ESC_MAX_DIRS) {
+					err = dgit_error_fmt(DGIT_ERR_LIMIT,
+					    "'%s' leads to more than %d "
+					    "directories through symlinks",
+					    dir, ESC_MAX_DIRS);
+					break;
+				}
+				if (k == nq && nq < qcap) {
+					queue[nq++] = where;
+					where = NULL;
+				}
+			}
+			free(where);
+			where = NULL;
+		}
+	}
+done:
+	free(where);
+	for (size_t i = 0; i < nq; i++)
+		free(queue[i]);
+	free(queue);
+	for (size_t i = 0; i < e.n; i++)
+		free(e.links[i].path);
+	free(e.links);
 	return err;
 }

@@ -416,6 +416,9 @@ test_layout(void)
 #define DEB "pkg_1.0-1.debian.tar.xz"
 #define FILES_OK "Files:\n " MD5A " 10 " ORIG "\n " MD5A " 20 " DEB "\n"
 #define SHA_OK "Checksums-Sha256:\n " SHAA " 10 " ORIG "\n " SHAA " 20 " DEB "\n"
+#define SHA1A "0123456789abcdef0123456789abcdef01234567"
+#define SHA1_OK "Checksums-Sha1:\n " SHA1A " 10 " ORIG "\n " SHA1A " 20 " \
+	DEB "\n"
 
 /* Whole .dsc texts: field-level checks. */
 static const struct {
@@ -465,6 +468,17 @@ static const struct {
 	  "but not in 'Checksums-Sha256'", DGIT_ERR_PARSE },
 	{ "Format: " F_OK FILES_OK "Checksums-Sha256:\n " MD5A " 10 " ORIG
 	  "\n " SHAA " 20 " DEB "\n", "bad hash", DGIT_ERR_PARSE },
+	/* Checksums-Sha1 is held to the same rules (dpkg-source checks it) */
+	{ "Format: " F_OK FILES_OK SHA_OK "Checksums-Sha1:\n " SHA1A " 10 "
+	  ORIG "\n", "lists 2 files but 'Checksums-Sha1' 1", DGIT_ERR_PARSE },
+	{ "Format: " F_OK FILES_OK SHA_OK "Checksums-Sha1:\n " SHA1A " 10 "
+	  ORIG "\n " SHA1A " 21 " DEB "\n", "has size 20 in 'Files' but 21 in "
+	  "'Checksums-Sha1'", DGIT_ERR_PARSE },
+	{ "Format: " F_OK FILES_OK "Checksums-Sha1:\n " SHA1A " 10 " ORIG
+	  "\n " SHA1A " 20 x.tar.gz\n", "'" DEB "' is in 'Files' but not in "
+	  "'Checksums-Sha1'", DGIT_ERR_PARSE },
+	{ "Format: " F_OK FILES_OK "Checksums-Sha1:\n " SHAA " 10 " ORIG
+	  "\n " SHA1A " 20 " DEB "\n", "bad hash", DGIT_ERR_PARSE },
 	{ "Format: " F_OK "Files:\n " MD5A " 10 " ORIG "\n " MD5A " 20 sub/"
 	  DEB "\n", "contains '/'", DGIT_ERR_UNSAFE_PATH },
 	{ "Format: " F_OK "Files:\n " MD5A " 10 " ORIG "\n " MD5A " 20 ..\n",
@@ -540,6 +554,26 @@ test_fields(void)
 			UNIT_STREQ(d->vcs_git, "https://example.org/x.git",
 			    "Vcs-Git field");
 			UNIT_STREQ(d->files[0].sha256, SHAA, "sha256 kept");
+			dgit_dsc_free(d);
+		}
+	}
+	/* every digest kept, "" for a field the .dsc lacks */
+	{
+		static const char in[] = "Format: " F_OK FILES_OK SHA_OK
+		    SHA1_OK;
+		struct dgit_dsc *d;
+
+		if (unit_ok(dgit_dsc_parse(&d, in, strlen(in), "f") == NULL,
+		    "a .dsc with all three digests")) {
+			UNIT_STREQ(d->files[1].sha1, SHA1A, "sha1 kept");
+			UNIT_STREQ(d->files[1].sha256, SHAA, "sha256 kept");
+			UNIT_STREQ(d->files[1].md5, MD5A, "md5 kept");
+			dgit_dsc_free(d);
+		}
+		if (unit_ok(dgit_dsc_parse(&d, fields[1].in,
+		    strlen(fields[1].in), "f") == NULL, "an old .dsc")) {
+			UNIT_STREQ(d->files[0].sha1, "", "no sha1");
+			UNIT_STREQ(d->files[0].sha256, "", "no sha256");
 			dgit_dsc_free(d);
 		}
 	}

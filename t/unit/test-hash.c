@@ -2,6 +2,7 @@
  * Digests: the example vectors of FIPS 180-4 (SHA-256, SHA-1) and
  * RFC 1321 (MD5), split feeding, files, hex checks.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -152,6 +153,29 @@ main(void)
 	unit_ok(dgit_hash_file(hex, NULL, DGIT_HASH_MD5, path) == NULL &&
 	    strcmp(hex, "7707d6ae4e027c70eea2a935c2296f21") == 0,
 	    "md5 of a file (md5sum's answer)");
+	{
+		/* all three in one read: each as dgit_hash_file gives it */
+		enum dgit_hash_algo al[3] = { DGIT_HASH_MD5, DGIT_HASH_SHA256,
+		    DGIT_HASH_SHA1 };
+		char multi[3][DGIT_HASH_MAXHEXLEN + 1];
+		const struct dgit_error *err;
+
+		fd = open(path, O_RDONLY);
+		err = dgit_hash_fd_multi(multi, &size, al, 3, fd, path);
+		unit_ok(err == NULL && size == 1000000 &&
+		    strcmp(multi[0], "7707d6ae4e027c70eea2a935c2296f21") == 0 &&
+		    strcmp(multi[1], vectors[4].want) == 0 &&
+		    strcmp(multi[2], vectors[8].want) == 0,
+		    "md5, sha256 and sha1 of a file in one pass");
+		unit_ok(lseek(fd, 0, SEEK_CUR) == 1000000,
+		    "read once, to the end");
+		close(fd);
+		fd = open(path, O_RDONLY);
+		err = dgit_hash_fd_multi(multi, &size, al, 4, fd, path);
+		unit_ok(err != NULL && multi[0][0] == '\0',
+		    "more digests than it holds is refused");
+		close(fd);
+	}
 	unlink(path);
 	{
 		const struct dgit_error *err = dgit_hash_file(hex, &size,
