@@ -13,7 +13,7 @@ SERVER_PROGNAME ?= dgit-repos-server
 CC        ?= cc
 CXX       ?= c++
 PKG_CONFIG ?= pkg-config
-PKGS      := libgit2 libcurl libarchive gpgme zlib libcrypto
+PKGS      := libgit2 libcurl libarchive gpgme zlib libcrypto liblzma
 
 CFLAGS    ?= -O2 -g
 CXXFLAGS  ?= -O2 -g
@@ -36,7 +36,7 @@ LIBS       = $(LDFLAGS) $(PKG_LIBS) -lapt-pkg -lpthread $(SAN)
 # Debian packages the build needs, and those the tests add.
 BUILD_DEPS := build-essential pkg-config libgit2-dev libcurl4-openssl-dev \
               libarchive-dev libgpgme-dev libapt-pkg-dev \
-              zlib1g-dev libssl-dev
+              zlib1g-dev libssl-dev liblzma-dev
 TEST_DEPS  := dpkg-dev git gnupg xz-utils bzip2 lzma zstd quilt git-buildpackage \
               debian-archive-keyring ca-certificates perl curl groff-base man-db dgit \
               dgit-infrastructure gpgv reprepro dput-ng devscripts \

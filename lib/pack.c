@@ -261,19 +261,89 @@ add_rec(struct dgit_pack *p, const git_oid *oid)
 	return r;
 }
 
-/* Deflate job into *out (pack object header + zlib data).  zlib counts
- * in 32 bits, so the input goes in pieces. */
+/*
+ * Deflate len bytes at in onto the end of *b (*done bytes in, *cap
+ * allocated; grown as needed), ending with flush (Z_FINISH, or
+ * Z_SYNC_FLUSH for a piece of a streamed object).  Of more than
+ * PROBE_MIN bytes, the first PROBE are deflated to a block boundary
+ * first; when they do not shrink by a sixteenth, the rest is stored
+ * (level 0): deflating data that is compressed already (or random)
+ * costs more time than anything else in an import and saves nothing,
+ * and a deflate stream may mix stored and compressed blocks.  The
+ * choice depends on the data alone, so the pack's bytes still do not
+ * depend on the number of threads.  zlib counts in 32 bits, so the
+ * input and output go in pieces.
+ */
+#define PROBE (64u << 10)
+#define PROBE_MIN (128u << 10)
+
 static int
-compress_job(z_stream *z, const struct job *j, unsigned char **out,
+deflate_run(z_stream *z, const unsigned char *in, size_t len, int flush,
+    unsigned char **b, size_t *cap, size_t *done)
+{
+	size_t left = len;
+	int probing = len > PROBE_MIN;
+
+	for (;;) {
+		size_t n = probing ? PROBE : left > ZPIECE ? ZPIECE : left;
+		int f = probing ? Z_BLOCK : n == left ? flush : Z_NO_FLUSH;
+		size_t before = *done;
+		int r;
+
+		z->next_in = (Bytef *)(uintptr_t)in;
+		z->avail_in = (uInt)n;
+		for (;;) {
+			size_t room;
+
+			if (*cap - *done < 64) {
+				unsigned char *nb = realloc(*b, *cap * 2);
+
+				if (nb == NULL)
+					return -1;
+				*b = nb;
+				*cap *= 2;
+			}
+			room = *cap - *done;
+			z->next_out = *b + *done;
+			z->avail_out = room > ZPIECE ? ZPIECE : (uInt)room;
+			r = deflate(z, f);
+			*done = (size_t)(z->next_out - *b);
+			if (r != Z_OK && r != Z_BUF_ERROR && r != Z_STREAM_END)
+				return -1;
+			if (f == Z_FINISH ? r == Z_STREAM_END :
+			    z->avail_in == 0 && z->avail_out > 0)
+				break;
+		}
+		in += n;
+		left -= n;
+		if (probing) {
+			probing = 0;
+			if ((*done - before) * 16 > (size_t)n * 15 &&
+			    deflateParams(z, 0, Z_DEFAULT_STRATEGY) != Z_OK)
+				return -1;
+		}
+		if (left == 0 && f == flush)
+			return 0;
+	}
+}
+
+/* Ready z for a new object at level (a stored tail switched it to 0). */
+static int
+deflate_begin(z_stream *z, int level)
+{
+	return deflateReset(z) == Z_OK &&
+	    deflateParams(z, level, Z_DEFAULT_STRATEGY) == Z_OK ? 0 : -1;
+}
+
+/* Deflate job into *out (pack object header + zlib data). */
+static int
+compress_job(z_stream *z, int level, const struct job *j, unsigned char **out,
     size_t *outlen)
 {
 	unsigned char hdr[16];
-	size_t hl = 0, bound;
+	size_t hl = 0, cap, done;
 	uint64_t sz = j->len;
-	const unsigned char *in = j->data;
-	size_t left = j->len, done = 0;
 	unsigned char *b;
-	int r;
 
 	hdr[hl] = (unsigned char)(((unsigned)j->type << 4) | (sz & 15));
 	sz >>= 4;
@@ -283,33 +353,17 @@ compress_job(z_stream *z, const struct job *j, unsigned char **out,
 		sz >>= 7;
 	}
 	hl++;
-	if (deflateReset(z) != Z_OK)
+	if (deflate_begin(z, level) != 0)
 		return -1;
-	bound = deflateBound(z, (uLong)j->len) + hl + 64;
-	b = malloc(bound);
-	if (b == NULL)
+	cap = deflateBound(z, (uLong)j->len) + hl + 64;
+	if ((b = malloc(cap)) == NULL)
 		return -1;
 	memcpy(b, hdr, hl);
 	done = hl;
-	do {
-		size_t n = left > ZPIECE ? ZPIECE : left;
-		size_t room = bound - done;
-
-		z->next_in = (Bytef *)(uintptr_t)in;
-		z->avail_in = (uInt)n;
-		z->next_out = b + done;
-		z->avail_out = room > ZPIECE ? ZPIECE : (uInt)room;
-		r = deflate(z, n == left ? Z_FINISH : Z_NO_FLUSH);
-		done = (size_t)(z->next_out - b);
-		in += n - z->avail_in;
-		left -= n - z->avail_in;
-		if (r == Z_STREAM_END)
-			break;
-		if ((r != Z_OK && r != Z_BUF_ERROR) || done == bound) {
-			free(b);
-			return -1;
-		}
-	} while (1);
+	if (deflate_run(z, j->data, j->len, Z_FINISH, &b, &cap, &done) != 0) {
+		free(b);
+		return -1;
+	}
 	*out = b;
 	*outlen = done;
 	return 0;
@@ -318,44 +372,24 @@ compress_job(z_stream *z, const struct job *j, unsigned char **out,
 /* Deflate one piece of a streamed object (raw deflate, primed with the
  * history before it, flushed to a byte boundary or finished). */
 static int
-compress_piece(z_stream *z, const struct job *j, unsigned char **out,
-    size_t *outlen)
+compress_piece(z_stream *z, int level, const struct job *j,
+    unsigned char **out, size_t *outlen)
 {
-	size_t cap = deflateBound(z, (uLong)j->len) + 64, done = 0;
+	size_t cap, done = 0;
 	unsigned char *b;
-	int r;
 
-	if (deflateReset(z) != Z_OK)
+	if (deflate_begin(z, level) != 0)
 		return -1;
 	if (j->dictlen && deflateSetDictionary(z, j->data,
 	    (uInt)j->dictlen) != Z_OK)
 		return -1;
+	cap = deflateBound(z, (uLong)j->len) + 64;
 	if ((b = malloc(cap)) == NULL)
 		return -1;
-	z->next_in = j->data + j->dictlen;
-	z->avail_in = (uInt)j->len;
-	for (;;) {
-		z->next_out = b + done;
-		z->avail_out = (uInt)(cap - done);
-		r = deflate(z, j->last ? Z_FINISH : Z_SYNC_FLUSH);
-		done = cap - z->avail_out;
-		if (j->last ? r == Z_STREAM_END :
-		    (r == Z_OK && z->avail_in == 0 && z->avail_out > 0))
-			break;
-		if (r != Z_OK && r != Z_BUF_ERROR) {
-			free(b);
-			return -1;
-		}
-		{
-			unsigned char *nb = realloc(b, cap * 2);
-
-			if (nb == NULL) {
-				free(b);
-				return -1;
-			}
-			b = nb;
-			cap *= 2;
-		}
+	if (deflate_run(z, j->data + j->dictlen, j->len, j->last ? Z_FINISH :
+	    Z_SYNC_FLUSH, &b, &cap, &done) != 0) {
+		free(b);
+		return -1;
 	}
 	*out = b;
 	*outlen = done;
@@ -493,9 +527,9 @@ worker(void *arg)
 		pthread_mutex_unlock(&p->mu);
 
 		if (j->st) {
-			ok = rzok && compress_piece(&rz, j, &b, &n) == 0;
+			ok = rzok && compress_piece(&rz, p->level, j, &b, &n) == 0;
 		} else {
-			ok = zok && compress_job(&z, j, &b, &n) == 0;
+			ok = zok && compress_job(&z, p->level, j, &b, &n) == 0;
 			cerr = ok ? check_collision(&j->rec->oid, j->type,
 			    j->data, j->len) : NULL;
 		}
@@ -763,7 +797,7 @@ dgit_pack_write(struct dgit_pack *p, git_oid *out, git_object_t type,
 
 		if ((err = check_collision(out, type, data, len)))
 			return err;
-		if (compress_job(&p->z, &one, &b, &n) != 0)
+		if (compress_job(&p->z, p->level, &one, &b, &n) != 0)
 			return nomem();
 		err = append(p, r, b, n);
 		free(b);
@@ -902,7 +936,7 @@ piece_queue(struct dgit_pack_stream *s, int last)
 		unsigned char *b = NULL;
 		size_t n = 0;
 
-		if (compress_piece(&p->rz, j, &b, &n) != 0)
+		if (compress_piece(&p->rz, p->level, j, &b, &n) != 0)
 			err = nomem();
 		else
 			err = append_piece(p, j, b, n);
