@@ -34,6 +34,9 @@
 
 #include <git2/sys/odb_backend.h>
 #include <zlib.h>
+#ifdef DGIT_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 
 #include "dgit_hash.h"
 #include "dgit_pack.h"
@@ -95,6 +98,22 @@ struct dgit_pack_stream {
 };
 
 /*
+ * What one thread deflates whole objects with: zlib, or libdeflate when
+ * built with it (DGIT_HAVE_LIBDEFLATE), which compresses a buffer at
+ * once about twice as fast as zlib at the same level.  The pieces of
+ * streamed objects always go through zlib, which can prime a piece with
+ * the history before it.
+ */
+struct wz {
+	z_stream z;
+	int zok;
+#ifdef DGIT_HAVE_LIBDEFLATE
+	struct libdeflate_compressor *ld, *ld0;   /* at level, stored */
+	unsigned char *probe;
+#endif
+};
+
+/*
  * Threads: the caller hashes each object (it needs the id at once) and
  * queues a copy; workers deflate in parallel and append in queue order,
  * so the pack is the same whatever the number of workers.  Reading back
@@ -115,7 +134,7 @@ struct dgit_pack {
 	size_t count;
 	uint32_t *tab;             /* open addressing: record index + 1 */
 	size_t tabcap;
-	z_stream z;                /* the caller's, when there are no workers */
+	struct wz z;               /* the caller's, when there are no workers */
 	int zinit;
 
 	pthread_mutex_t mu;
@@ -335,32 +354,97 @@ deflate_begin(z_stream *z, int level)
 	    deflateParams(z, level, Z_DEFAULT_STRATEGY) == Z_OK ? 0 : -1;
 }
 
-/* Deflate job into *out (pack object header + zlib data). */
 static int
-compress_job(z_stream *z, int level, const struct job *j, unsigned char **out,
-    size_t *outlen)
+wz_init(struct wz *w, int level)
 {
-	unsigned char hdr[16];
-	size_t hl = 0, cap, done;
-	uint64_t sz = j->len;
-	unsigned char *b;
+	memset(w, 0, sizeof *w);
+	w->zok = deflateInit(&w->z, level) == Z_OK;
+	return w->zok ? 0 : -1;
+}
 
-	hdr[hl] = (unsigned char)(((unsigned)j->type << 4) | (sz & 15));
+static void
+wz_end(struct wz *w)
+{
+	if (w->zok)
+		deflateEnd(&w->z);
+#ifdef DGIT_HAVE_LIBDEFLATE
+	libdeflate_free_compressor(w->ld);
+	libdeflate_free_compressor(w->ld0);
+	free(w->probe);
+#endif
+	memset(w, 0, sizeof *w);
+}
+
+/* The pack object header for an object of type and size. */
+static size_t
+obj_header(unsigned char hdr[16], git_object_t type, uint64_t sz)
+{
+	size_t hl = 0;
+
+	hdr[hl] = (unsigned char)(((unsigned)type << 4) | (sz & 15));
 	sz >>= 4;
 	while (sz) {
 		hdr[hl++] |= 0x80;
 		hdr[hl] = sz & 0x7f;
 		sz >>= 7;
 	}
-	hl++;
-	if (deflate_begin(z, level) != 0)
+	return hl + 1;
+}
+
+/* Deflate job into *out (pack object header + zlib data). */
+static int
+compress_job(struct wz *w, int level, const struct job *j,
+    unsigned char **out, size_t *outlen)
+{
+	unsigned char hdr[16];
+	size_t hl = obj_header(hdr, j->type, j->len), cap, done;
+	unsigned char *b;
+
+#ifdef DGIT_HAVE_LIBDEFLATE
+	{
+		struct libdeflate_compressor *c;
+
+		if (w->ld == NULL &&
+		    (w->ld = libdeflate_alloc_compressor(level)) == NULL)
+			return -1;
+		c = w->ld;
+		/* the same probe as deflate_run's: stored if it does not
+		 * shrink by a sixteenth */
+		if (j->len > PROBE_MIN && level > 0) {
+			if (w->probe == NULL &&
+			    (w->probe = malloc(PROBE)) == NULL)
+				return -1;
+			if (w->ld0 == NULL &&
+			    (w->ld0 = libdeflate_alloc_compressor(0)) == NULL)
+				return -1;
+			if (libdeflate_deflate_compress(c, j->data, PROBE,
+			    w->probe, PROBE / 16 * 15) == 0)
+				c = w->ld0;
+		}
+		cap = libdeflate_zlib_compress_bound(c, j->len) + hl;
+		if ((b = malloc(cap)) == NULL)
+			return -1;
+		memcpy(b, hdr, hl);
+		done = libdeflate_zlib_compress(c, j->data, j->len, b + hl,
+		    cap - hl);
+		if (done == 0) {
+			free(b);
+			return -1;
+		}
+		*out = b;
+		*outlen = hl + done;
+		return 0;
+	}
+#endif
+	if (deflate_begin(&w->z, level) != 0)
 		return -1;
-	cap = deflateBound(z, (uLong)j->len) + hl + 64;
+	cap = deflateBound(&w->z, (uLong)j->len) + hl + 64;
 	if ((b = malloc(cap)) == NULL)
 		return -1;
 	memcpy(b, hdr, hl);
 	done = hl;
-	if (deflate_run(z, j->data, j->len, Z_FINISH, &b, &cap, &done) != 0) {
+	if (deflate_run(&w->z, j->data, j->len, Z_FINISH, &b, &cap,
+	    &done) != 0) {
 		free(b);
 		return -1;
 	}
@@ -499,12 +583,12 @@ static void *
 worker(void *arg)
 {
 	struct dgit_pack *p = arg;
-	z_stream z, rz;
+	struct wz w;
+	z_stream rz;
 	int zok, rzok;
 
-	memset(&z, 0, sizeof z);
 	memset(&rz, 0, sizeof rz);
-	zok = deflateInit(&z, p->level) == Z_OK;
+	zok = wz_init(&w, p->level) == 0;
 	rzok = deflateInit2(&rz, p->level, Z_DEFLATED, -15, 8,
 	    Z_DEFAULT_STRATEGY) == Z_OK;
 	pthread_mutex_lock(&p->mu);
@@ -529,7 +613,7 @@ worker(void *arg)
 		if (j->st) {
 			ok = rzok && compress_piece(&rz, p->level, j, &b, &n) == 0;
 		} else {
-			ok = zok && compress_job(&z, p->level, j, &b, &n) == 0;
+			ok = zok && compress_job(&w, p->level, j, &b, &n) == 0;
 			cerr = ok ? check_collision(&j->rec->oid, j->type,
 			    j->data, j->len) : NULL;
 		}
@@ -563,8 +647,7 @@ worker(void *arg)
 		free(j);
 	}
 	pthread_mutex_unlock(&p->mu);
-	if (zok)
-		deflateEnd(&z);
+	wz_end(&w);
 	if (rzok)
 		deflateEnd(&rz);
 	return NULL;
@@ -654,7 +737,7 @@ dgit_pack_new(struct dgit_pack **out, git_repository *repo, int level,
 		    p->dir);
 		goto done;
 	}
-	if (deflateInit(&p->z, p->level) != Z_OK) {
+	if (wz_init(&p->z, p->level) != 0) {
 		err = nomem();
 		goto done;
 	}
@@ -1422,7 +1505,7 @@ dgit_pack_free(struct dgit_pack *p)
 		free(p->tmp);
 	}
 	if (p->zinit)
-		deflateEnd(&p->z);
+		wz_end(&p->z);
 	if (p->rzinit)
 		deflateEnd(&p->rz);
 	git_odb_free(p->hodb);

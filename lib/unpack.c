@@ -58,7 +58,7 @@ enum src_kind { SRC_PLAIN, SRC_GZ, SRC_XZ, SRC_ARCH };
  * as for xz -d); above XZ_MEM_STOP it fails, as libarchive's xz reader
  * did (1 GiB).  XZ_THREADS_MAX bounds the threads whatever the CPUs.
  */
-#define XZ_MEM_THREADS (64ull << 20)
+#define XZ_MEM_THREADS (40ull << 20)
 #define XZ_MEM_STOP (1ull << 30)
 #define XZ_THREADS_MAX 4u
 
