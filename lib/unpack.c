@@ -189,8 +189,8 @@ xz_problem(lzma_ret r)
 	    "limit of 1 GiB";
 	case LZMA_FORMAT_ERROR: return "not xz data";
 	case LZMA_OPTIONS_ERROR: return "unsupported xz options";
-	case LZMA_DATA_ERROR: return "corrupt xz data";
-	case LZMA_BUF_ERROR: return "truncated xz data";
+	case LZMA_DATA_ERROR: return "bad xz data";
+	case LZMA_BUF_ERROR: return "the xz data ends early";
 	default: return "xz decoding failed";
 	}
 }
