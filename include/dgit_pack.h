@@ -21,10 +21,12 @@ struct dgit_pack;                  /* opaque */
 /*
  * Start a pack in repo's object directory.  level is the zlib level
  * (0-9; -1 for the default of 1: object compression dominates import
- * time and level 1 costs a few percent of size).  threads is the number
- * of compression threads (0: all in the caller; -1: one per CPU when
- * there are several).  The pack's bytes do not depend on it.  *out is
- * caller-owned: dgit_pack_free.
+ * time and level 1 costs a few percent of size).  An object (or a
+ * streamed object's piece) over 128 KiB whose first 64 KiB do not
+ * deflate by a sixteenth is stored (deflate's level 0) from there on.
+ * threads is the number of compression threads (0: all in the caller;
+ * -1: one per CPU when there are several).  The pack's bytes do not
+ * depend on it.  *out is caller-owned: dgit_pack_free.
  */
 const struct dgit_error *dgit_pack_new(struct dgit_pack **out,
     git_repository *repo, int level, int threads);

@@ -2,8 +2,12 @@
  * Stream a source package tarball (.tar, .tar.{gz,bz2,xz,lzma,zst})
  * through libarchive into a tree model, each file's bytes written
  * straight into an object database as a blob: no working tree, each
- * tarball decompressed once.  Memory does not grow with the size of a
- * file: one over a few MiB is streamed into the pack in pieces
+ * tarball decompressed once, on a thread of its own (bounded slots of
+ * 256 KiB between it and the caller), so that decompressing and the
+ * pack's hashing and deflating use different CPUs; xz goes through
+ * liblzma's threaded decoder, which splits a multi-block file over the
+ * CPUs while its buffers fit in 40 MiB.  Memory does not grow with the
+ * size of a file: one over a few MiB is streamed into the pack in pieces
  * (dgit_pack_stream_new), and a sparse file's holes are zeros up to its
  * full size, as tar writes them.  The tarball must be a regular file
  * (a fifo or device is DGIT_ERR_UNSAFE_PATH, before anything is read).

@@ -3,6 +3,8 @@
  * dpkg-source gets from "tar -xf - --no-same-permissions
  * --no-same-owner" into an empty directory, minus what git cannot hold.
  */
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +12,9 @@
 #include <unistd.h>
 
 #include <archive.h>
-#include <zlib.h>
 #include <archive_entry.h>
+#include <lzma.h>
+#include <zlib.h>
 
 #include "dgit_buf.h"
 #include "dgit_fs.h"
@@ -39,15 +42,26 @@ has_suffix(const char *s, const char *suf)
 /*
  * The decompressed byte stream of a tarball.  gzip is inflated here with
  * zlib, which checks each member's CRC and length (libarchive's gzip
- * reader does not); the others go through libarchive's "raw" format with
- * the one filter the file name calls for (dpkg-source picks the
- * decompressor by the name too).  The stream is always read to its end,
- * so corruption after the tar end-of-archive blocks is caught as
- * dpkg-source's decompressor would catch it.
+ * reader does not); xz with liblzma's threaded decoder, which splits a
+ * multi-block file (as xz -T makes them) over the CPUs, and decodes a
+ * one-block file as the plain decoder does; the others go through
+ * libarchive's "raw" format with the one filter the file name calls for
+ * (dpkg-source picks the decompressor by the name too).  The stream is
+ * always read to its end, so corruption after the tar end-of-archive
+ * blocks is caught as dpkg-source's decompressor would catch it.
  */
-enum src_kind { SRC_PLAIN, SRC_GZ, SRC_ARCH };
+enum src_kind { SRC_PLAIN, SRC_GZ, SRC_XZ, SRC_ARCH };
 
 #define SRC_BUF (256u * 1024)
+/*
+ * liblzma's limits: above XZ_MEM_THREADS of decoder memory the threaded
+ * decoder falls back to one thread (the memory then is the dictionary's,
+ * as for xz -d); above XZ_MEM_STOP it fails, as libarchive's xz reader
+ * did (1 GiB).  XZ_THREADS_MAX bounds the threads whatever the CPUs.
+ */
+#define XZ_MEM_THREADS (40ull << 20)
+#define XZ_MEM_STOP (1ull << 30)
+#define XZ_THREADS_MAX 4u
 
 struct src {
 	enum src_kind kind;
@@ -56,10 +70,13 @@ struct src {
 	int fd;                    /* for raw, which does not close it */
 	struct archive *raw;
 	z_stream z;
-	int zinit, in_eof, member_end;
+	lzma_stream lz;
+	int zinit, lzinit, in_eof, member_end, xz_end;
 	unsigned char *in, *out;
 	const struct dgit_error *err;
 };
+
+static const struct dgit_error *xz_init(struct src *s);
 
 static const struct dgit_error *
 src_open(struct src *s, const char *path, const char *what)
@@ -77,7 +94,9 @@ src_open(struct src *s, const char *path, const char *what)
 		s->kind = SRC_PLAIN;
 	} else if (has_suffix(name, ".tar.gz") || has_suffix(name, ".tgz")) {
 		s->kind = SRC_GZ;
-	} else if (has_suffix(name, ".tar.bz2") || has_suffix(name, ".tar.xz") ||
+	} else if (has_suffix(name, ".tar.xz")) {
+		s->kind = SRC_XZ;
+	} else if (has_suffix(name, ".tar.bz2") ||
 	    has_suffix(name, ".tar.lzma") || has_suffix(name, ".tar.zst") ||
 	    has_suffix(name, ".tar.zstd")) {
 		s->kind = SRC_ARCH;
@@ -103,6 +122,8 @@ src_open(struct src *s, const char *path, const char *what)
 				return dgit_error(DGIT_ERR_NOMEM);
 			s->zinit = 1;
 		}
+		if (s->kind == SRC_XZ)
+			return xz_init(s);
 		return NULL;
 	}
 	s->fd = fd;
@@ -111,8 +132,6 @@ src_open(struct src *s, const char *path, const char *what)
 		return dgit_error(DGIT_ERR_NOMEM);
 	if (has_suffix(name, ".tar.bz2"))
 		r = archive_read_support_filter_bzip2(s->raw);
-	else if (has_suffix(name, ".tar.xz"))
-		r = archive_read_support_filter_xz(s->raw);
 	else if (has_suffix(name, ".tar.lzma"))
 		r = archive_read_support_filter_lzma(s->raw);
 	else
@@ -139,6 +158,44 @@ src_open(struct src *s, const char *path, const char *what)
 	return NULL;
 }
 
+static const struct dgit_error *
+xz_init(struct src *s)
+{
+	lzma_mt mt;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	lzma_ret r;
+
+	memset(&mt, 0, sizeof mt);
+	/* as xz -d: streams one after another are one file */
+	mt.flags = LZMA_CONCATENATED;
+	mt.threads = ncpu < 1 ? 1u : (uint32_t)ncpu > XZ_THREADS_MAX ?
+	    XZ_THREADS_MAX : (uint32_t)ncpu;
+	mt.memlimit_threading = XZ_MEM_THREADS;
+	mt.memlimit_stop = XZ_MEM_STOP;
+	r = lzma_stream_decoder_mt(&s->lz, &mt);
+	if (r != LZMA_OK)
+		return r == LZMA_MEM_ERROR ? dgit_error(DGIT_ERR_NOMEM) :
+		    dgit_error_fmt(DGIT_ERR_ARCHIVE, "cannot decompress '%s': "
+		    "liblzma refuses its options (%d)", s->what, (int)r);
+	s->lzinit = 1;
+	return NULL;
+}
+
+static const char *
+xz_problem(lzma_ret r)
+{
+	switch (r) {
+	case LZMA_MEM_ERROR: return "out of memory";
+	case LZMA_MEMLIMIT_ERROR: return "it needs more memory than the "
+	    "limit of 1 GiB";
+	case LZMA_FORMAT_ERROR: return "not xz data";
+	case LZMA_OPTIONS_ERROR: return "unsupported xz options";
+	case LZMA_DATA_ERROR: return "bad xz data";
+	case LZMA_BUF_ERROR: return "the xz data ends early";
+	default: return "xz decoding failed";
+	}
+}
+
 static void
 src_close(struct src *s)
 {
@@ -150,6 +207,8 @@ src_close(struct src *s)
 		close(s->fd);
 	if (s->zinit)
 		inflateEnd(&s->z);
+	if (s->lzinit)
+		lzma_end(&s->lz);
 	free(s->in);
 	free(s->out);
 }
@@ -173,6 +232,49 @@ fill(struct src *s)
 	s->z.next_in = s->in;
 	s->z.avail_in = (uInt)n;
 	return 0;
+}
+
+static ssize_t
+xz_read(struct src *s, const void **buf)
+{
+	for (;;) {
+		size_t n;
+		lzma_ret r;
+
+		if (s->xz_end)
+			return 0;
+		if (s->lz.avail_in == 0 && !s->in_eof) {
+			n = fread(s->in, 1, SRC_BUF, s->fp);
+			if (n == 0) {
+				if (ferror(s->fp)) {
+					s->err = dgit_error_from_errno("cannot "
+					    "read '%s'", s->what);
+					return -1;
+				}
+				s->in_eof = 1;
+			}
+			s->lz.next_in = s->in;
+			s->lz.avail_in = n;
+		}
+		s->lz.next_out = s->out;
+		s->lz.avail_out = SRC_BUF;
+		r = lzma_code(&s->lz, s->in_eof ? LZMA_FINISH : LZMA_RUN);
+		if (r == LZMA_STREAM_END)
+			s->xz_end = 1;
+		else if (r == LZMA_FORMAT_ERROR && s->lz.total_out == 0) {
+			s->err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is not "
+			    "compressed as its name says", s->what);
+			return -1;
+		} else if (r != LZMA_OK) {
+			s->err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is "
+			    "corrupt: %s", s->what, xz_problem(r));
+			return -1;
+		}
+		if (s->lz.avail_out < SRC_BUF) {
+			*buf = s->out;
+			return (ssize_t)(SRC_BUF - s->lz.avail_out);
+		}
+	}
 }
 
 /* Next chunk of the stream: its length, 0 at the end, -1 on error
@@ -209,6 +311,8 @@ src_read(struct src *s, const void **buf)
 		}
 		return (ssize_t)size;
 	}
+	if (s->kind == SRC_XZ)
+		return xz_read(s, buf);
 	for (;;) {
 		int r;
 
@@ -249,11 +353,152 @@ src_read(struct src *s, const void **buf)
 	}
 }
 
+/*
+ * The decompressing side of the import: a thread that reads the stream
+ * (src_read) into a few bounded slots while the caller parses the tar
+ * and hands the files on to the pack, so decompression and hashing and
+ * deflating run on different CPUs whatever the shape of the package.
+ * The slots are filled in order and taken in order; the caller holds one
+ * (the buffer libarchive reads) until it asks for the next.  Errors made
+ * on the thread are copied out (error values are per thread) and made
+ * again on the caller's.  Without the thread (it could not be started)
+ * the caller reads the stream itself.
+ */
+#define RD_SLOTS 8u
+
+struct rd {
+	struct src src;
+	pthread_t th;
+	int started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	unsigned char *slot[RD_SLOTS];
+	size_t slen[RD_SLOTS];
+	unsigned head, count;      /* filled: head .. head + count - 1 */
+	int held;                  /* the caller holds slot head */
+	int end, stop;             /* stream ended (or failed); stopping */
+	enum dgit_error_code ecode;
+	char emsg[1024];
+	const struct dgit_error *err;  /* the caller's copy */
+};
+
+static void *
+rd_main(void *arg)
+{
+	struct rd *r = arg;
+
+	for (;;) {
+		const void *b;
+		ssize_t n;
+		unsigned i;
+
+		pthread_mutex_lock(&r->mu);
+		while (r->count == RD_SLOTS && !r->stop)
+			pthread_cond_wait(&r->cv, &r->mu);
+		if (r->stop) {
+			pthread_mutex_unlock(&r->mu);
+			break;
+		}
+		i = (r->head + r->count) % RD_SLOTS;
+		pthread_mutex_unlock(&r->mu);
+		/* slot i is nobody else's until count covers it */
+		n = src_read(&r->src, &b);
+		if (n > 0)
+			memcpy(r->slot[i], b, (size_t)n);
+		pthread_mutex_lock(&r->mu);
+		if (n < 0) {
+			r->ecode = r->src.err->code;
+			snprintf(r->emsg, sizeof r->emsg, "%s", r->src.err->msg);
+		}
+		if (n <= 0) {
+			r->end = 1;
+			pthread_cond_broadcast(&r->cv);
+			pthread_mutex_unlock(&r->mu);
+			break;
+		}
+		r->slen[i] = (size_t)n;
+		r->count++;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+	}
+	return NULL;
+}
+
+static const struct dgit_error *
+rd_open(struct rd *r, const char *path, const char *what)
+{
+	const struct dgit_error *err;
+
+	memset(r, 0, sizeof *r);
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->cv, NULL);
+	if ((err = src_open(&r->src, path, what)) != NULL)
+		return err;
+	for (unsigned i = 0; i < RD_SLOTS; i++)
+		if ((r->slot[i] = malloc(SRC_BUF)) == NULL)
+			return dgit_error(DGIT_ERR_NOMEM);
+	r->started = pthread_create(&r->th, NULL, rd_main, r) == 0;
+	return NULL;
+}
+
+/* As src_read, from the thread's slots; r->err set on error. */
+static ssize_t
+rd_read(struct rd *r, const void **buf)
+{
+	ssize_t n = 0;
+
+	*buf = NULL;
+	if (!r->started) {
+		n = src_read(&r->src, buf);
+		if (n < 0)
+			r->err = r->src.err;
+		return n;
+	}
+	if (r->err)
+		return -1;
+	pthread_mutex_lock(&r->mu);
+	if (r->held) {
+		r->head = (r->head + 1) % RD_SLOTS;
+		r->count--;
+		r->held = 0;
+		pthread_cond_broadcast(&r->cv);
+	}
+	while (r->count == 0 && !r->end)
+		pthread_cond_wait(&r->cv, &r->mu);
+	if (r->count > 0) {
+		r->held = 1;
+		*buf = r->slot[r->head];
+		n = (ssize_t)r->slen[r->head];
+	} else if (r->ecode != DGIT_ERR_OK) {
+		r->err = dgit_error_fmt(r->ecode, "%s", r->emsg);
+		n = -1;
+	}
+	pthread_mutex_unlock(&r->mu);
+	return n;
+}
+
+static void
+rd_close(struct rd *r)
+{
+	if (r->started) {
+		pthread_mutex_lock(&r->mu);
+		r->stop = 1;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+		pthread_join(r->th, NULL);
+	}
+	src_close(&r->src);
+	for (unsigned i = 0; i < RD_SLOTS; i++)
+		free(r->slot[i]);
+	pthread_mutex_destroy(&r->mu);
+	pthread_cond_destroy(&r->cv);
+}
+
 static la_ssize_t
 tar_read_cb(struct archive *a, void *arg, const void **buf)
 {
 	(void)a;
-	return src_read(arg, buf);
+	return rd_read(arg, buf);
 }
 
 /* Normalise a member name: drop leading "./" (and a lone "."), repeated
@@ -646,7 +891,7 @@ dgit_unpack_tarball(struct dgit_tree *t, struct dgit_pack *pack,
 {
 	const struct dgit_error *err = NULL;
 	struct unpack u;
-	struct src src;
+	struct rd rd;
 	struct archive *a = NULL;
 	struct archive_entry *e;
 	const void *junk;
@@ -663,7 +908,7 @@ dgit_unpack_tarball(struct dgit_tree *t, struct dgit_pack *pack,
 	u.max_bytes = opts && opts->max_bytes ? opts->max_bytes :
 	    DGIT_UNPACK_MAX_BYTES_DEFAULT;
 
-	if ((err = src_open(&src, path, u.what)) != NULL)
+	if ((err = rd_open(&rd, path, u.what)) != NULL)
 		goto done;
 	a = archive_read_new();
 	if (a == NULL) {
@@ -671,9 +916,9 @@ dgit_unpack_tarball(struct dgit_tree *t, struct dgit_pack *pack,
 		goto done;
 	}
 	archive_read_support_format_tar(a);
-	if (archive_read_open(a, &src, NULL, tar_read_cb, NULL) !=
+	if (archive_read_open(a, &rd, NULL, tar_read_cb, NULL) !=
 	    ARCHIVE_OK) {
-		err = src.err ? src.err : dgit_error_fmt(DGIT_ERR_ARCHIVE,
+		err = rd.err ? rd.err : dgit_error_fmt(DGIT_ERR_ARCHIVE,
 		    "'%s' is not a tarball: %s", u.what,
 		    archive_error_string(a));
 		goto done;
@@ -682,25 +927,25 @@ dgit_unpack_tarball(struct dgit_tree *t, struct dgit_pack *pack,
 	    r == ARCHIVE_WARN) {
 		err = entry(&u, a, e);
 		if (err) {
-			if (src.err)
-				err = src.err;
+			if (rd.err)
+				err = rd.err;
 			goto done;
 		}
 	}
 	if (r != ARCHIVE_EOF) {
-		err = src.err ? src.err : dgit_error_fmt(DGIT_ERR_ARCHIVE,
+		err = rd.err ? rd.err : dgit_error_fmt(DGIT_ERR_ARCHIVE,
 		    "'%s' is corrupt: %s", u.what, archive_error_string(a));
 		goto done;
 	}
 	/* the rest of the stream must decompress cleanly too */
-	while ((n = src_read(&src, &junk)) > 0)
+	while ((n = rd_read(&rd, &junk)) > 0)
 		;
 	if (n < 0)
-		err = src.err;
+		err = rd.err;
 done:
 	if (a)
 		archive_read_free(a);
-	src_close(&src);
+	rd_close(&rd);
 	free(u.buf);
 	return err;
 }
