@@ -24,7 +24,6 @@
 #include "dgit_fetchsuite.h"
 #include "dgit_fs.h"
 #include "dgit_repo.h"
-#include "dgit_verify.h"
 
 #define DEFAULT_SUITE "sid"
 
@@ -184,7 +183,6 @@ cmd_clone(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	int i;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	dgit_verify_without_gpgconf();
 	memset(&arch, 0, sizeof arch);
 	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec,
 	    &flags)) ||

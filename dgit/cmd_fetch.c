@@ -16,7 +16,6 @@
 #include "dgit_config.h"
 #include "dgit_fetchsuite.h"
 #include "dgit_run.h"
-#include "dgit_verify.h"
 
 static const struct common_optspec optspec = {
 	"", common_archive_options, 0, 1, common_archive_opt_fn
@@ -78,7 +77,6 @@ fetch_or_pull(struct dgit_cmd_ctx *ctx, int argc, char **argv, int pull)
 	int i, have_before = 0, have_after = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	dgit_verify_without_gpgconf();
 	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec,
 	    &flags)))
 		return err;

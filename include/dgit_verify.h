@@ -57,15 +57,4 @@ const struct dgit_error *dgit_verify_detached(
 
 void dgit_verify_result_free(struct dgit_verify_result *r);
 
-/*
- * For a program that only verifies (clone, fetch): call before anything
- * uses gpgme.  gpgme then finds gpg without asking gpgconf, which saves
- * four of the seven processes its start-up runs (gpgconf --list-dirs,
- * --list-components, --version, gpgsm --version); the gpg it runs and
- * every check are the same.  Not for signing, which may need the agent
- * gpgconf locates.  Sets gpgme's process-wide flag; later calls do
- * nothing.
- */
-void dgit_verify_without_gpgconf(void);
-
 #endif

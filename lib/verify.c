@@ -390,10 +390,3 @@ dgit_verify_weak_digest(const struct dgit_verify_result *r)
 		return NULL;
 	}
 }
-
-void
-dgit_verify_without_gpgconf(void)
-{
-	/* refused (non-zero) once gpgme is initialised: then nothing changes */
-	(void)gpgme_set_global_flag("disable-gpgconf", "1");
-}
