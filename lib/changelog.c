@@ -570,6 +570,33 @@ is_ancient(struct parser *ps, const char *line, size_t n)
 	return regexec(&ps->ancient, buf, 0, NULL, 0) == 0;
 }
 
+/* An entry for change lines after a trailer, as dpkg makes it. */
+static const struct dgit_error *
+add_unknown_entry(struct parser *ps)
+{
+	struct dgit_changelog_entry *ent;
+
+	if (ps->cl->n == ps->cl->cap) {
+		size_t ncap = ps->cl->cap ? ps->cl->cap * 2 : 8;
+		struct dgit_changelog_entry *ne;
+
+		if ((ne = realloc(ps->cl->e, ncap * sizeof *ne)) == NULL)
+			return dgit_error(DGIT_ERR_NOMEM);
+		ps->cl->e = ne;
+		ps->cl->cap = ncap;
+	}
+	ent = &ps->cl->e[ps->cl->n++];
+	memset(ent, 0, sizeof *ent);
+	ent->line = ps->lineno;
+	ps->chg_len = 0;
+	ps->pending_blank = 0;
+	if ((ent->package = strdup("unknown")) == NULL ||
+	    (ent->version = strdup("unknown")) == NULL ||
+	    (ent->urgency = strdup("unknown")) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	return NULL;
+}
+
 /* Comments and RCS keywords dpkg skips, editor trailers it stops at. */
 static int
 skip_line(const char *line, size_t n)
@@ -639,6 +666,16 @@ parse_line(struct parser *ps, const char *line, size_t n, int first_only,
 		struct header h;
 
 		if (match_header(&h, line, n)) {
+			if (first_only && ps->cl->n > 0) {
+				/* the first entry ended without a trailer */
+				if ((err = finish_entry(ps)) != NULL)
+					return err;
+				snprintf(msg, sizeof msg, "found start of entry "
+				    "where expected %s", expect_str(ps->expect));
+				ps->expect = NEXT_OR_EOF;
+				*stop = 1;
+				return problem(ps, msg);
+			}
 			if (ps->expect == START_CHANGES ||
 			    ps->expect == CHANGES_OR_TRAILER) {
 				/* the previous entry had no trailer */
@@ -674,18 +711,11 @@ parse_line(struct parser *ps, const char *line, size_t n, int first_only,
 	if (n >= 3 && memcmp(line, " --", 3) == 0) {
 		if ((err = parse_trailer(ps, line, n, &ok)) != NULL)
 			return err;
-		if (!ok) {
-			if ((err = problem(ps, "badly formatted trailer line "
-			    "(expected ' -- NAME <EMAIL>  DATE')")) != NULL)
-				return err;
-			if (ps->expect == START_CHANGES ||
-			    ps->expect == CHANGES_OR_TRAILER) {
-				if ((err = finish_entry(ps)) != NULL)
-					return err;
-				ps->expect = NEXT_OR_EOF;
-			}
-			return NULL;
-		}
+		if (!ok)
+			/* dpkg warns and reads on in the same state: change
+			 * lines after it are the entry's */
+			return problem(ps, "badly formatted trailer line "
+			    "(expected ' -- NAME <EMAIL>  DATE')");
 		if (ps->expect != CHANGES_OR_TRAILER && ps->expect != SKIP) {
 			snprintf(msg, sizeof msg, "found trailer where "
 			    "expected %s", expect_str(ps->expect));
@@ -737,8 +767,14 @@ parse_line(struct parser *ps, const char *line, size_t n, int first_only,
 		if ((err = problem(ps, "found change data where expected next "
 		    "heading or end of file")) != NULL)
 			return err;
-		ps->expect = SKIP;
-		return NULL;
+		/* dpkg takes it for an entry whose header is missing: Source,
+		 * Version and Urgency "unknown", no Distribution */
+		if ((err = add_unknown_entry(ps)) != NULL)
+			return err;
+		ps->expect = CHANGES_OR_TRAILER;
+		while (n > lead && dgit_is_space(line[n - 1]))
+			n--;
+		return chg_add(ps, line, n);
 	case SKIP:
 		break;
 	}
@@ -747,8 +783,9 @@ parse_line(struct parser *ps, const char *line, size_t n, int first_only,
 
 static const struct dgit_error *
 parse(struct dgit_changelog **out, const char *buf, size_t len,
-    const char *what, int first_only)
+    const char *what, unsigned flags)
 {
+	int first_only = (flags & DGIT_CHANGELOG_FIRST) != 0;
 	const struct dgit_error *err = NULL;
 	struct parser ps;
 	size_t pos = 0;
@@ -757,7 +794,7 @@ parse(struct dgit_changelog **out, const char *buf, size_t len,
 	*out = NULL;
 	memset(&ps, 0, sizeof ps);
 	ps.what = what;
-	ps.strict = 1;
+	ps.strict = !(flags & DGIT_CHANGELOG_LENIENT);
 	ps.expect = FIRST_HEADING;
 	if ((ps.cl = calloc(1, sizeof *ps.cl)) == NULL)
 		return dgit_error(DGIT_ERR_NOMEM);
@@ -811,5 +848,12 @@ const struct dgit_error *
 dgit_changelog_parse_first(struct dgit_changelog **out, const char *buf,
     size_t len, const char *what)
 {
-	return parse(out, buf, len, what, 1);
+	return parse(out, buf, len, what, DGIT_CHANGELOG_FIRST);
+}
+
+const struct dgit_error *
+dgit_changelog_parse_flags(struct dgit_changelog **out, const char *buf,
+    size_t len, const char *what, unsigned flags)
+{
+	return parse(out, buf, len, what, flags);
 }

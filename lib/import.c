@@ -90,14 +90,33 @@ load_changelog(struct imp *im, const char *buf, size_t len)
 	size_t n, line = 1;
 	const char *p = buf, *start = NULL, *te = NULL;
 
-	err = dgit_changelog_parse(&im->cl, buf, len, "debian/changelog");
+	/* read as dpkg-parsechangelog reads it; what the commits take
+	 * from the first entry is checked here, as Perl dgit checks it */
+	err = dgit_changelog_parse_flags(&im->cl, buf, len,
+	    "debian/changelog", DGIT_CHANGELOG_LENIENT);
 	if (err)
 		return err;
 	n = dgit_changelog_nentries(im->cl);
 	e = dgit_changelog_entry(im->cl, 0);
 	if (!e->has_trailer)
+		/* the first warning is the line that is not a trailer */
 		return dgit_error_fmt(DGIT_ERR_PARSE, "'debian/changelog': the "
-		    "entry for %s has no trailer line", e->version);
+		    "first entry (%s) has no maintainer and no date: %s",
+		    e->version, dgit_changelog_nwarnings(im->cl) ?
+		    dgit_changelog_warning(im->cl, 0) : "it has no trailer "
+		    "line ' -- NAME <EMAIL>  DATE'");
+	{
+		int64_t ts;
+		int tz;
+
+		/* Perl dgit reads it with date(1): a day the month does
+		 * not have is refused there too */
+		if (dgit_changelog_parse_date(&ts, &tz, e->date,
+		    "debian/changelog") != NULL)
+			return dgit_error_fmt(DGIT_ERR_PARSE,
+			    "'debian/changelog': the date of the first entry "
+			    "(%s), '%s', is not a date", e->version, e->date);
+	}
 	if ((im->clog = calloc(n, sizeof *im->clog)) == NULL)
 		return nomem();
 	for (size_t i = 0; i < n; i++) {
