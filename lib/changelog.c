@@ -10,6 +10,7 @@
  * least two whitespace characters, and other unindented lines are
  * comments, editor trailers, old-format delimiters or errors.
  */
+#include <pthread.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -134,8 +135,6 @@ struct parser {
 	char *chg;
 	size_t chg_len, chg_cap;
 	size_t pending_blank;
-	regex_t ancient;
-	int ancient_ok;            /* 1 compiled, -1 failed, 0 not yet */
 };
 
 static const struct dgit_error *
@@ -552,22 +551,54 @@ static const char ancient_re[] =
 #undef W
 #undef S
 
-static int
-is_ancient(struct parser *ps, const char *line, size_t n)
+/* The pattern, compiled once for the process (regexec on a compiled
+ * pattern is safe from several threads): written only by
+ * ancient_compile, under pthread_once. */
+struct ancient {
+	regex_t re;
+	int ok;
+};
+
+static struct ancient *
+ancient_state(void)
 {
+	static struct ancient a;
+
+	return &a;
+}
+
+static void
+ancient_compile(void)
+{
+	struct ancient *a = ancient_state();
+
+	a->ok = regcomp(&a->re, ancient_re, REG_EXTENDED | REG_ICASE |
+	    REG_NOSUB) == 0;
+}
+
+static const regex_t *
+ancient_regex(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	const struct ancient *a;
+
+	pthread_once(&once, ancient_compile);
+	a = ancient_state();
+	return a->ok ? &a->re : NULL;
+}
+
+static int
+is_ancient(const char *line, size_t n)
+{
+	const regex_t *re = ancient_regex();
 	char buf[1024];
 	size_t k = n < sizeof buf - 1 ? n : sizeof buf - 1;
 
-	if (ps->ancient_ok == 0)
-		ps->ancient_ok = regcomp(&ps->ancient, ancient_re,
-		    REG_EXTENDED | REG_ICASE | REG_NOSUB) == 0 ? 1 : -1;
-	if (ps->ancient_ok < 0)
-		return 0;
-	if (memchr(line, '\0', n) != NULL)
+	if (re == NULL || memchr(line, '\0', n) != NULL)
 		return 0;
 	memcpy(buf, line, k);
 	buf[k] = '\0';
-	return regexec(&ps->ancient, buf, 0, NULL, 0) == 0;
+	return regexec(re, buf, 0, NULL, 0) == 0;
 }
 
 /* An entry for change lines after a trailer, as dpkg makes it. */
@@ -701,7 +732,7 @@ parse_line(struct parser *ps, const char *line, size_t n, int first_only,
 		}
 		if (skip_line(line, n))
 			return NULL;
-		if (is_ancient(ps, line, n)) {
+		if (is_ancient(line, n)) {
 			*stop = 1;
 			return NULL;
 		}
@@ -827,8 +858,6 @@ parse(struct dgit_changelog **out, const char *buf, size_t len,
 	err = finish_entry(&ps);
 done:
 	free(ps.chg);
-	if (ps.ancient_ok > 0)
-		regfree(&ps.ancient);
 	if (err) {
 		dgit_changelog_free(ps.cl);
 		return err;
