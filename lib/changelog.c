@@ -347,6 +347,10 @@ add_entry(struct parser *ps, const struct header *h)
 		    ent->version, vp);
 		if ((err = problem(ps, msg)) != NULL)
 			return err;
+		/* as dpkg-parsechangelog prints it */
+		free(ent->version);
+		if ((ent->version = strdup("unknown")) == NULL)
+			return dgit_error(DGIT_ERR_NOMEM);
 	}
 
 	/* options: split on \s*,\s*, each key=\s*value */

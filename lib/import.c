@@ -161,6 +161,17 @@ load_changelog(struct imp *im, const char *buf, size_t len)
 	return NULL;
 }
 
+/* Does the .dsc name an orig tarball (or a component)? */
+static int
+has_orig(const struct imp *im)
+{
+	for (size_t i = 0; i < im->dsc->nfiles; i++)
+		if (im->dsc->files[i].kind == DGIT_DSC_ORIG ||
+		    im->dsc->files[i].kind == DGIT_DSC_ORIG_COMPONENT)
+			return 1;
+	return 0;
+}
+
 /* ---- reading from the tree ------------------------------------------- */
 
 static const struct dgit_error *
@@ -214,7 +225,20 @@ read_metadata(struct imp *im)
 		up = NULL;         /* then the first entry is the orig's */
 	for (size_t i = 1; up && i < im->nclog; i++) {
 		char *u = NULL;
-		int same = im->clog[i].version && dgit_version_upstream(&u,
+		int same;
+
+		/* Perl dgit compares each version it walks past (when
+		 * there is an orig) and stops at an invalid one */
+		if (has_orig(im) && dgit_version_check(im->clog[i].version)) {
+			err = dgit_error_fmt(DGIT_ERR_PARSE, "'debian/changelog'"
+			    ": entry %zu (line %zu) has no valid version "
+			    "('%s'), and the orig's upload is searched through "
+			    "it; fix the changelog", i + 1,
+			    dgit_changelog_entry(im->cl, i)->line,
+			    im->clog[i].version);
+			goto done;
+		}
+		same = im->clog[i].version && dgit_version_upstream(&u,
 		    im->clog[i].version) == NULL && strcmp(u, up) == 0;
 
 		free(u);
