@@ -1,15 +1,20 @@
 /*
  * dgit print-dgit-repos-server-source-url, print-dpkg-source-ignores,
- * version: lines for scripts, as Perl dgit prints them.
+ * print-unapplied-treeish, version: lines for scripts, as Perl dgit
+ * prints them.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
 
 #include "common.h"
 #include "dgit.h"
 #include "dgit_config.h"
 #include "dgit_distro.h"
 #include "dgit_aq.h"
+#include "dgit_quiltfix.h"
 
 static const struct option no_options[] = {
 	{ NULL, 0, NULL, 0 }
@@ -73,6 +78,36 @@ cmd_print_dgit_repos_server_source_url(struct dgit_cmd_ctx *ctx, int argc,
 		    "dgit-distro.%s.git-url", distro, distro);
 	printf("%s\n", url);
 	free(url);
+	return NULL;
+}
+
+/*
+ * The tree HEAD has with its patches unapplied: the origs of HEAD's
+ * changelog version (in "..") unpacked, HEAD's debian/ in place of
+ * theirs.  Offline: nothing is fetched.
+ */
+const struct dgit_error *
+cmd_print_unapplied_treeish(struct dgit_cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct dgit_error *err;
+	struct dgit_quiltfix_opts qo;
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid head, tree;
+	int i;
+
+	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec, NULL)))
+		return err;
+	if (i < argc)
+		return dgit_usage_error(ctx, "incorrect arguments to dgit "
+		    "print-unapplied-treeish");
+	if (git_reference_name_to_id(&head, ctx->repo, "HEAD") != 0)
+		return dgit_error_git("cannot read HEAD");
+	memset(&qo, 0, sizeof qo);
+	qo.origs_dir = "..";
+	if ((err = dgit_quiltfix_unapplied_tree(&tree, ctx->repo, &head, &qo)))
+		return err;
+	git_oid_tostr(hex, sizeof hex, &tree);
+	printf("%s\n", hex);
 	return NULL;
 }
 

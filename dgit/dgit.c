@@ -132,6 +132,9 @@ static const struct dgit_cmd commands[] = {
 	{ "print-dpkg-source-ignores", cmd_print_dpkg_source_ignores,
 	  CMD_DRY_RUN, "", "print the options that make dpkg-source leave "
 	  ".git out", NULL },
+	{ "print-unapplied-treeish", cmd_print_unapplied_treeish,
+	  CMD_NEEDS_REPO | CMD_DRY_RUN, "", "print the tree of HEAD with its "
+	  "patches unapplied (the origs in '..' and HEAD's debian/)", NULL },
 	{ "version", cmd_version, CMD_DRY_RUN, "", "print the version", NULL },
 	{ "archive-api-query", cmd_archive_api_query, 0, "SUBPATH",
 	  "print the archive query service's answer to SUBPATH", NULL },

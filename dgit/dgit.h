@@ -120,7 +120,7 @@ dgit_cmd_fn cmd_clone, cmd_fetch, cmd_pull, cmd_checkout, cmd_import_dsc,
     cmd_push, cmd_push_built, cmd_local_archive, cmd_setup_new_tree,
     cmd_setup_useremail, cmd_setup_mergechangelogs, cmd_setup_gitattributes,
     cmd_update_vcs_git, cmd_print_dgit_repos_server_source_url,
-    cmd_print_dpkg_source_ignores, cmd_version, cmd_archive_api_query,
+    cmd_print_dpkg_source_ignores, cmd_print_unapplied_treeish, cmd_version, cmd_archive_api_query,
     cmd_build, cmd_sbuild, cmd_pbuilder, cmd_cowbuilder, cmd_gbp_build,
     cmd_clean;
 

@@ -12,7 +12,9 @@
  * a missing trailer, a bad version or an unparsable date there is a
  * DGIT_ERR_PARSE error "'WHAT' line N: ...".  Later entries are parsed as
  * leniently as dpkg-parsechangelog does: problems become warnings (with
- * line numbers) and the fields that could not be read are NULL.  Parsing
+ * line numbers) and the fields that could not be read are NULL; with
+ * DGIT_CHANGELOG_LENIENT the first entry too (the import, which checks
+ * what it takes itself, as Perl dgit does).  Parsing
  * stops, as dpkg's does, at Emacs "Local variables:" / "vim:" trailers
  * and at the first line in an ancient changelog format.
  */
@@ -70,6 +72,19 @@ const struct dgit_error *dgit_changelog_parse(struct dgit_changelog **out,
 const struct dgit_error *dgit_changelog_parse_first(
     struct dgit_changelog **out, const char *buf, size_t len,
     const char *what);
+
+/* Only the first entry (as dgit_changelog_parse_first). */
+#define DGIT_CHANGELOG_FIRST 1u
+/*
+ * The first entry too read as dpkg-parsechangelog reads it: its problems
+ * are warnings and what could not be read is unset (a trailer that is
+ * not one: has_trailer 0, no maintainer or date; a date dpkg cannot
+ * read: has_timestamp 0).  The caller checks what it needs.
+ */
+#define DGIT_CHANGELOG_LENIENT 2u
+const struct dgit_error *dgit_changelog_parse_flags(
+    struct dgit_changelog **out, const char *buf, size_t len,
+    const char *what, unsigned flags);
 
 size_t dgit_changelog_nentries(const struct dgit_changelog *cl);
 /* Entry i (0 is the newest), borrowed; NULL past the end. */

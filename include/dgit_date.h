@@ -52,6 +52,22 @@ int dgit_date_scan(struct dgit_date *d, const char *s, size_t n,
 const struct dgit_error *dgit_date_parse(int64_t *time, int *tz,
     const char *s, unsigned flags, const char *what);
 
+/*
+ * Read s as git reads GIT_AUTHOR_DATE (gbp pq import hands a patch's
+ * Date to git that way): words and numbers in any order ("Wed, 23 Dec
+ * 2015 10:30:40 +0100", "Wed Dec 23 10:30:40 CET 2015", "2015-12-23
+ * 10:30:40", "@1450863040 +0100"); a zone name from git's table ("CET"
+ * +0100, a summer name such as "CEST" or "PDT" one hour more than its
+ * zone: +0200, -0700), where a numeric zone anywhere wins over a name;
+ * words git does not know are skipped, and with no zone at all the
+ * local zone at that time (TZ, as mktime(3) gives it) is taken, as git
+ * takes it.  Up to the first newline.  DGIT_ERR_PARSE, naming what and
+ * s, where git says "invalid date format" (no year in 1970-2099, no
+ * month or no time).  *tz is in minutes east.
+ */
+const struct dgit_error *dgit_date_parse_git(int64_t *time, int *tz,
+    const char *s, const char *what);
+
 /* Room for any formatted date, NUL included. */
 #define DGIT_DATE_BUFSZ 40
 

@@ -105,9 +105,9 @@ const struct dgit_error *dgit_quilt_commit_message(char **out,
     const struct dgit_quilt_header *h, const char *patch_name);
 
 /*
- * Parse an RFC 2822 date ("Wed, 5 May 2021 10:00:00 +0200", weekday and
- * seconds optional) into seconds since the epoch and the zone offset in
- * minutes.  Other forms fail (gbp pq import fails on them too).
+ * A patch header's Date as gbp pq import commits it: read by git's rules
+ * (dgit_date_parse_git), into seconds since the epoch and the zone offset
+ * in minutes.  Fails where git refuses the date.
  */
 const struct dgit_error *dgit_quilt_date_parse(long long *out_time,
     int *out_tz_minutes, const char *s);

@@ -105,6 +105,17 @@ const struct dgit_error *dgit_quiltfix_run(struct dgit_quiltfix_result *out,
     const struct dgit_quiltfix_opts *opts);
 
 /*
+ * The patches-unapplied tree of commit head (Perl dgit's
+ * print-unapplied-treeish): the origs of its changelog's version, found in
+ * opts->origs_dir, unpacked as dpkg-source -x --skip-patches does, with
+ * head's debian/ in place of theirs.  Only origs_dir of opts is used.
+ * Errors: DGIT_ERR_NOT_FOUND (no orig), DGIT_ERR_PARSE (the changelog).
+ */
+const struct dgit_error *dgit_quiltfix_unapplied_tree(git_oid *out,
+    git_repository *repo, const git_oid *head,
+    const struct dgit_quiltfix_opts *opts);
+
+/*
  * Move HEAD (its branch, or HEAD itself when detached) from old to new,
  * refusing when it no longer points at old, after checking out new's
  * tree over old's into the working tree and index (safe: local changes

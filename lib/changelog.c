@@ -10,6 +10,7 @@
  * least two whitespace characters, and other unindented lines are
  * comments, editor trailers, old-format delimiters or errors.
  */
+#include <pthread.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -134,8 +135,6 @@ struct parser {
 	char *chg;
 	size_t chg_len, chg_cap;
 	size_t pending_blank;
-	regex_t ancient;
-	int ancient_ok;            /* 1 compiled, -1 failed, 0 not yet */
 };
 
 static const struct dgit_error *
@@ -348,6 +347,10 @@ add_entry(struct parser *ps, const struct header *h)
 		    ent->version, vp);
 		if ((err = problem(ps, msg)) != NULL)
 			return err;
+		/* as dpkg-parsechangelog prints it */
+		free(ent->version);
+		if ((ent->version = strdup("unknown")) == NULL)
+			return dgit_error(DGIT_ERR_NOMEM);
 	}
 
 	/* options: split on \s*,\s*, each key=\s*value */
@@ -552,22 +555,81 @@ static const char ancient_re[] =
 #undef W
 #undef S
 
-static int
-is_ancient(struct parser *ps, const char *line, size_t n)
+/* The pattern, compiled once for the process (regexec on a compiled
+ * pattern is safe from several threads): written only by
+ * ancient_compile, under pthread_once. */
+struct ancient {
+	regex_t re;
+	int ok;
+};
+
+static struct ancient *
+ancient_state(void)
 {
+	static struct ancient a;
+
+	return &a;
+}
+
+static void
+ancient_compile(void)
+{
+	struct ancient *a = ancient_state();
+
+	a->ok = regcomp(&a->re, ancient_re, REG_EXTENDED | REG_ICASE |
+	    REG_NOSUB) == 0;
+}
+
+static const regex_t *
+ancient_regex(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	const struct ancient *a;
+
+	pthread_once(&once, ancient_compile);
+	a = ancient_state();
+	return a->ok ? &a->re : NULL;
+}
+
+static int
+is_ancient(const char *line, size_t n)
+{
+	const regex_t *re = ancient_regex();
 	char buf[1024];
 	size_t k = n < sizeof buf - 1 ? n : sizeof buf - 1;
 
-	if (ps->ancient_ok == 0)
-		ps->ancient_ok = regcomp(&ps->ancient, ancient_re,
-		    REG_EXTENDED | REG_ICASE | REG_NOSUB) == 0 ? 1 : -1;
-	if (ps->ancient_ok < 0)
-		return 0;
-	if (memchr(line, '\0', n) != NULL)
+	if (re == NULL || memchr(line, '\0', n) != NULL)
 		return 0;
 	memcpy(buf, line, k);
 	buf[k] = '\0';
-	return regexec(&ps->ancient, buf, 0, NULL, 0) == 0;
+	return regexec(re, buf, 0, NULL, 0) == 0;
+}
+
+/* An entry for change lines after a trailer, as dpkg makes it. */
+static const struct dgit_error *
+add_unknown_entry(struct parser *ps)
+{
+	struct dgit_changelog_entry *ent;
+
+	if (ps->cl->n == ps->cl->cap) {
+		size_t ncap = ps->cl->cap ? ps->cl->cap * 2 : 8;
+		struct dgit_changelog_entry *ne;
+
+		if ((ne = realloc(ps->cl->e, ncap * sizeof *ne)) == NULL)
+			return dgit_error(DGIT_ERR_NOMEM);
+		ps->cl->e = ne;
+		ps->cl->cap = ncap;
+	}
+	ent = &ps->cl->e[ps->cl->n++];
+	memset(ent, 0, sizeof *ent);
+	ent->line = ps->lineno;
+	ps->chg_len = 0;
+	ps->pending_blank = 0;
+	if ((ent->package = strdup("unknown")) == NULL ||
+	    (ent->version = strdup("unknown")) == NULL ||
+	    (ent->urgency = strdup("unknown")) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	return NULL;
 }
 
 /* Comments and RCS keywords dpkg skips, editor trailers it stops at. */
@@ -639,6 +701,16 @@ parse_line(struct parser *ps, const char *line, size_t n, int first_only,
 		struct header h;
 
 		if (match_header(&h, line, n)) {
+			if (first_only && ps->cl->n > 0) {
+				/* the first entry ended without a trailer */
+				if ((err = finish_entry(ps)) != NULL)
+					return err;
+				snprintf(msg, sizeof msg, "found start of entry "
+				    "where expected %s", expect_str(ps->expect));
+				ps->expect = NEXT_OR_EOF;
+				*stop = 1;
+				return problem(ps, msg);
+			}
 			if (ps->expect == START_CHANGES ||
 			    ps->expect == CHANGES_OR_TRAILER) {
 				/* the previous entry had no trailer */
@@ -664,7 +736,7 @@ parse_line(struct parser *ps, const char *line, size_t n, int first_only,
 		}
 		if (skip_line(line, n))
 			return NULL;
-		if (is_ancient(ps, line, n)) {
+		if (is_ancient(line, n)) {
 			*stop = 1;
 			return NULL;
 		}
@@ -674,18 +746,11 @@ parse_line(struct parser *ps, const char *line, size_t n, int first_only,
 	if (n >= 3 && memcmp(line, " --", 3) == 0) {
 		if ((err = parse_trailer(ps, line, n, &ok)) != NULL)
 			return err;
-		if (!ok) {
-			if ((err = problem(ps, "badly formatted trailer line "
-			    "(expected ' -- NAME <EMAIL>  DATE')")) != NULL)
-				return err;
-			if (ps->expect == START_CHANGES ||
-			    ps->expect == CHANGES_OR_TRAILER) {
-				if ((err = finish_entry(ps)) != NULL)
-					return err;
-				ps->expect = NEXT_OR_EOF;
-			}
-			return NULL;
-		}
+		if (!ok)
+			/* dpkg warns and reads on in the same state: change
+			 * lines after it are the entry's */
+			return problem(ps, "badly formatted trailer line "
+			    "(expected ' -- NAME <EMAIL>  DATE')");
 		if (ps->expect != CHANGES_OR_TRAILER && ps->expect != SKIP) {
 			snprintf(msg, sizeof msg, "found trailer where "
 			    "expected %s", expect_str(ps->expect));
@@ -737,8 +802,14 @@ parse_line(struct parser *ps, const char *line, size_t n, int first_only,
 		if ((err = problem(ps, "found change data where expected next "
 		    "heading or end of file")) != NULL)
 			return err;
-		ps->expect = SKIP;
-		return NULL;
+		/* dpkg takes it for an entry whose header is missing: Source,
+		 * Version and Urgency "unknown", no Distribution */
+		if ((err = add_unknown_entry(ps)) != NULL)
+			return err;
+		ps->expect = CHANGES_OR_TRAILER;
+		while (n > lead && dgit_is_space(line[n - 1]))
+			n--;
+		return chg_add(ps, line, n);
 	case SKIP:
 		break;
 	}
@@ -747,8 +818,9 @@ parse_line(struct parser *ps, const char *line, size_t n, int first_only,
 
 static const struct dgit_error *
 parse(struct dgit_changelog **out, const char *buf, size_t len,
-    const char *what, int first_only)
+    const char *what, unsigned flags)
 {
+	int first_only = (flags & DGIT_CHANGELOG_FIRST) != 0;
 	const struct dgit_error *err = NULL;
 	struct parser ps;
 	size_t pos = 0;
@@ -757,7 +829,7 @@ parse(struct dgit_changelog **out, const char *buf, size_t len,
 	*out = NULL;
 	memset(&ps, 0, sizeof ps);
 	ps.what = what;
-	ps.strict = 1;
+	ps.strict = !(flags & DGIT_CHANGELOG_LENIENT);
 	ps.expect = FIRST_HEADING;
 	if ((ps.cl = calloc(1, sizeof *ps.cl)) == NULL)
 		return dgit_error(DGIT_ERR_NOMEM);
@@ -790,8 +862,6 @@ parse(struct dgit_changelog **out, const char *buf, size_t len,
 	err = finish_entry(&ps);
 done:
 	free(ps.chg);
-	if (ps.ancient_ok > 0)
-		regfree(&ps.ancient);
 	if (err) {
 		dgit_changelog_free(ps.cl);
 		return err;
@@ -811,5 +881,12 @@ const struct dgit_error *
 dgit_changelog_parse_first(struct dgit_changelog **out, const char *buf,
     size_t len, const char *what)
 {
-	return parse(out, buf, len, what, 1);
+	return parse(out, buf, len, what, DGIT_CHANGELOG_FIRST);
+}
+
+const struct dgit_error *
+dgit_changelog_parse_flags(struct dgit_changelog **out, const char *buf,
+    size_t len, const char *what, unsigned flags)
+{
+	return parse(out, buf, len, what, flags);
 }

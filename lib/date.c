@@ -251,3 +251,416 @@ dgit_date_format_utc(char buf[DGIT_DATE_BUFSZ], int64_t time)
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec);
 }
+
+/* ---- dates as git reads GIT_AUTHOR_DATE ------------------------------ */
+
+/*
+ * git's date reader (parse_date_basic in git's date.c) takes words and
+ * numbers in any order; what follows has its rules, written here for
+ * this module: a field not yet seen is -1.
+ */
+struct gitdate {
+	int year;                  /* years since 1900 */
+	int mon;                   /* 0-11 */
+	int mday, hour, min, sec;
+	int offset;                /* minutes east, -1: none yet */
+	int gmt;                   /* set from seconds since the epoch */
+	int64_t epoch;
+};
+
+/*
+ * Zone names git knows, hours east of UTC; a summer name ("dst") counts
+ * one hour more, as git counts it.  The order is git's: the first name
+ * matching wins.
+ */
+static const struct {
+	const char name[5];
+	signed char hours;
+	unsigned char dst;
+} git_zones[] = {
+	{ "IDLW", -12, 0 }, { "NT", -11, 0 }, { "CAT", -10, 0 },
+	{ "HST", -10, 0 }, { "HDT", -10, 1 }, { "YST", -9, 0 },
+	{ "YDT", -9, 1 }, { "PST", -8, 0 }, { "PDT", -8, 1 },
+	{ "MST", -7, 0 }, { "MDT", -7, 1 }, { "CST", -6, 0 },
+	{ "CDT", -6, 1 }, { "EST", -5, 0 }, { "EDT", -5, 1 },
+	{ "AST", -3, 0 }, { "ADT", -3, 1 }, { "WAT", -1, 0 },
+	{ "GMT", 0, 0 }, { "UTC", 0, 0 }, { "Z", 0, 0 }, { "WET", 0, 0 },
+	{ "BST", 0, 1 }, { "CET", 1, 0 }, { "MET", 1, 0 },
+	{ "MEWT", 1, 0 }, { "MEST", 1, 1 }, { "CEST", 1, 1 },
+	{ "MESZ", 1, 1 }, { "FWT", 1, 0 }, { "FST", 1, 1 },
+	{ "EET", 2, 0 }, { "EEST", 2, 1 }, { "WAST", 7, 0 },
+	{ "WADT", 7, 1 }, { "CCT", 8, 0 }, { "JST", 9, 0 },
+	{ "EAST", 10, 0 }, { "EADT", 10, 1 }, { "GST", 10, 0 },
+	{ "NZT", 12, 0 }, { "NZST", 12, 0 }, { "NZDT", 12, 1 },
+	{ "IDLE", 12, 0 },
+};
+
+static const char *const git_wdays[] = { "Sundays", "Mondays",
+    "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays" };
+
+static int
+is_alnum(char c)
+{
+	return dgit_is_alpha(c) || dgit_is_digit(c);
+}
+
+static char
+upper(char c)
+{
+	return c >= 'a' && c <= 'z' ? (char)(c - 32) : c;
+}
+
+/*
+ * How many leading characters of p match word, ignoring case, up to the
+ * first character of p that is not a letter or digit; 0 when a letter
+ * or digit of p differs (or p goes on past word).
+ */
+static size_t
+word_match(const char *p, const char *word)
+{
+	size_t i;
+
+	for (i = 0; p[i]; i++) {
+		if (upper(p[i]) == upper(word[i]) && word[i])
+			continue;
+		if (!is_alnum(p[i]))
+			break;
+		return 0;
+	}
+	return i;
+}
+
+/* A decimal number at p, saturating; *end after its digits. */
+static uint64_t
+number(const char *p, const char **end)
+{
+	uint64_t v = 0;
+
+	while (dgit_is_digit(*p)) {
+		unsigned d = (unsigned)(*p++ - '0');
+
+		v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
+	}
+	*end = p;
+	return v;
+}
+
+/* Seconds since the epoch of g read as UTC, or -1 (git's tm_to_time_t:
+ * 1970-2099 only, hour, minute and second needed; a missing day counts
+ * as day -1, as there). */
+static int64_t
+git_utc(const struct gitdate *g)
+{
+	static const int mdays[] = { 0, 31, 59, 90, 120, 151, 181, 212, 243,
+	    273, 304, 334 };
+	int64_t year = g->year - 70, day = g->mday;
+
+	if (year < 0 || year > 129 || g->mon < 0 || g->mon > 11)
+		return -1;
+	if (g->mon < 2 || (year + 2) % 4)
+		day--;
+	if (g->hour < 0 || g->min < 0 || g->sec < 0)
+		return -1;
+	return (year * 365 + (year + 1) / 4 + mdays[g->mon] + day) * 86400 +
+	    g->hour * 3600 + g->min * 60 + g->sec;
+}
+
+static int
+set_time(int64_t h, int64_t m, int64_t s, struct gitdate *g)
+{
+	if (h < 0 || h > 24 || m < 0 || m > 59 || s < 0 || s > 60)
+		return -1;
+	g->hour = (int)h, g->min = (int)m, g->sec = (int)s;
+	return 0;
+}
+
+/*
+ * Year (-1: none), month and day as git's set_date takes them; with
+ * refuse_future, a date more than ten days after now is refused and a
+ * missing year is now's.
+ */
+static int
+set_date(int64_t year, int64_t month, int64_t day, int refuse_future,
+    const struct tm *now_tm, int64_t now, struct gitdate *g)
+{
+	struct gitdate c = *g;
+	/* without refuse_future git writes month and day at once, kept
+	 * even when the year then fails */
+	struct gitdate *r = refuse_future ? &c : g;
+	int64_t spec;
+
+	if (month < 1 || month > 12 || day < 1 || day > 31)
+		return -1;
+	r->mon = (int)month - 1;
+	r->mday = (int)day;
+	if (year == -1) {
+		if (!refuse_future)
+			return 1;
+		r->year = now_tm->tm_year;
+	} else if (year >= 1970 && year < 2100)
+		r->year = (int)year - 1900;
+	else if (year > 70 && year < 100)
+		r->year = (int)year;
+	else if (year < 38)
+		r->year = (int)year + 100;
+	else
+		return -1;
+	if (!refuse_future)
+		return 0;
+	spec = git_utc(&c);
+	if (spec != -1 && now + 10 * 86400 < spec)
+		return -1;
+	g->mon = c.mon;
+	g->mday = c.mday;
+	if (year != -1)
+		g->year = c.year;
+	return 0;
+}
+
+/* "N:N[:N]" or "N-N[-N]" (also / and .) at p, n the first number and
+ * e after it; the length read or 0. */
+static size_t
+multi_number(const char *p, uint64_t n, const char *e, struct gitdate *g)
+{
+	char c = *e;
+	int64_t n1 = n > INT64_MAX ? INT64_MAX : (int64_t)n, n2, n3 = -1;
+	uint64_t v;
+	struct tm now_tm;
+	time_t now;
+	int rf;
+
+	v = number(e + 1, &e);
+	n2 = v > 0x7fffffff ? 0x7fffffff : (int64_t)v;
+	if (*e == c && dgit_is_digit(e[1])) {
+		v = number(e + 1, &e);
+		n3 = v > 0x7fffffff ? 0x7fffffff : (int64_t)v;
+	}
+	if (c == ':') {
+		if (set_time(n1, n2, n3 < 0 ? 0 : n3, g) < 0)
+			return 0;
+		if (*e == '.' && dgit_is_digit(e[1]) && g->year != -1 &&
+		    g->mon != -1 && g->mday != -1)
+			(void)number(e + 1, &e);
+		return (size_t)(e - p);
+	}
+	now = time(NULL);
+	rf = gmtime_r(&now, &now_tm) != NULL;
+	if (n1 > 70 && (set_date(n1, n2, n3, 0, NULL, now, g) == 0 ||
+	    set_date(n1, n3, n2, 0, NULL, now, g) == 0))
+		return (size_t)(e - p);
+	if (c != '.' && set_date(n3, n1, n2, rf, &now_tm, now, g) == 0)
+		return (size_t)(e - p);
+	if (set_date(n3, n2, n1, rf, &now_tm, now, g) == 0)
+		return (size_t)(e - p);
+	if (c == '.' && set_date(n3, n1, n2, rf, &now_tm, now, g) == 0)
+		return (size_t)(e - p);
+	return 0;
+}
+
+static size_t
+git_alpha(const char *p, struct gitdate *g)
+{
+	size_t m, i;
+
+	for (i = 0; i < 12; i++)
+		if ((m = word_match(p, months[i])) >= 3) {
+			g->mon = (int)i;
+			return m;
+		}
+	for (i = 0; i < 7; i++)
+		if ((m = word_match(p, git_wdays[i])) >= 3)
+			return m;
+	for (i = 0; i < sizeof git_zones / sizeof git_zones[0]; i++) {
+		m = word_match(p, git_zones[i].name);
+		if (m >= 3 || (m > 0 && m == strlen(git_zones[i].name))) {
+			/* a numeric zone, before or after, wins */
+			if (g->offset == -1)
+				g->offset = 60 * (git_zones[i].hours +
+				    git_zones[i].dst);
+			return m;
+		}
+	}
+	if (word_match(p, "PM") == 2) {
+		g->hour = g->hour % 12 + 12;
+		return 2;
+	}
+	if (word_match(p, "AM") == 2) {
+		g->hour = g->hour % 12;
+		return 2;
+	}
+	if (*p == 'T' && dgit_is_digit(p[1]) && g->hour == -1) {
+		g->min = g->sec = 0;
+		return 1;
+	}
+	/* any other word is skipped */
+	for (i = 1; dgit_is_alpha(p[i]); i++)
+		;
+	return i;
+}
+
+static size_t
+git_digit(const char *p, struct gitdate *g)
+{
+	const char *e;
+	uint64_t n = number(p, &e);
+	size_t len = (size_t)(e - p), m;
+
+	/* more than 8 digits before anything else: seconds since 1970 */
+	if (n >= 100000000 && (g->year & g->mon & g->mday & g->hour & g->min &
+	    g->sec) < 0) {
+		struct tm tm;
+		time_t t = (time_t)n;
+
+		if (n <= (uint64_t)INT64_MAX && (uint64_t)t == n &&
+		    gmtime_r(&t, &tm)) {
+			g->year = tm.tm_year, g->mon = tm.tm_mon;
+			g->mday = tm.tm_mday, g->hour = tm.tm_hour;
+			g->min = tm.tm_min, g->sec = tm.tm_sec;
+			g->gmt = 1;
+			return len;
+		}
+	}
+	if ((*e == ':' || *e == '.' || *e == '/' || *e == '-') &&
+	    dgit_is_digit(e[1]) && (m = multi_number(p, n, e, g)) != 0)
+		return m;
+	if (len == 8 || len == 6) {
+		/* compact ISO 8601: YYYYmmDD or HHMMSS[.frac] */
+		int64_t a = (int64_t)(n / 10000), b = (int64_t)(n % 10000 / 100),
+		    c = (int64_t)(n % 100);
+
+		if (len == 8)
+			(void)set_date(a, b, c, 0, NULL, 0, g);
+		else if (set_time(a, b, c, g) == 0 && *e == '.' &&
+		    dgit_is_digit(e[1]))
+			(void)number(e + 1, &e);
+		return (size_t)(e - p);
+	}
+	if (len == 4) {
+		if (n <= 1400 && g->offset == -1)
+			g->offset = (int)(n / 100 * 60 + n % 100);
+		else if (n > 1900 && n < 2100)
+			g->year = (int)n - 1900;
+		return len;
+	}
+	if (len > 2)
+		return len;
+	if (n > 0 && n < 32 && g->mday < 0) {
+		g->mday = (int)n;
+		return len;
+	}
+	if (len == 2 && g->year < 0) {
+		if (n < 10 && g->mday >= 0) {
+			g->year = (int)n + 100;
+			return len;
+		}
+		if (n >= 70) {
+			g->year = (int)n;
+			return len;
+		}
+	}
+	if (n > 0 && n < 13 && g->mon < 0)
+		g->mon = (int)n - 1;
+	return len;
+}
+
+/* "+HHMM", "+HH" or "+HH:MM" at p (git's match_tz). */
+static size_t
+git_zone(const char *p, struct gitdate *g)
+{
+	const char *e;
+	uint64_t h = number(p + 1, &e), m = 0;
+	size_t n = (size_t)(e - p - 1);
+
+	if (n == 4) {
+		m = h % 100;
+		h /= 100;
+	} else if (n != 2)
+		m = 99;
+	else if (*e == ':') {
+		m = number(e + 1, &e);
+		if (e - (p + 1) != 5)
+			m = 99;
+	}
+	if (m < 60 && h < 24) {
+		int off = (int)(h * 60 + m);
+
+		g->offset = *p == '-' ? -off : off;
+	}
+	return (size_t)(e - p);
+}
+
+/* "@SECONDS +ZZZZ", git's own raw form; 0 when s is not one. */
+static int
+git_raw(struct gitdate *g, const char *s)
+{
+	const char *e;
+	uint64_t t;
+	int z, neg;
+
+	if (!dgit_is_digit(*s))
+		return 0;
+	t = number(s, &e);
+	if (*e != ' ' || t > (uint64_t)INT64_MAX || (e[1] != '+' &&
+	    e[1] != '-'))
+		return 0;
+	neg = e[1] == '-';
+	s = e + 2;
+	if (!dgit_is_digit(s[0]) || !dgit_is_digit(s[1]) ||
+	    !dgit_is_digit(s[2]) || !dgit_is_digit(s[3]) ||
+	    (s[4] != '\0' && s[4] != '\n'))
+		return 0;
+	z = digits(s, 2) * 60 + digits(s + 2, 2);
+	g->epoch = (int64_t)t;
+	g->offset = neg ? -z : z;
+	return 1;
+}
+
+const struct dgit_error *
+dgit_date_parse_git(int64_t *time_out, int *tz, const char *s,
+    const char *what)
+{
+	struct gitdate g = { -1, -1, -1, -1, -1, -1, -1, 0, 0 };
+	const char *p = s;
+	int64_t t;
+
+	*time_out = 0;
+	*tz = 0;
+	if (*p == '@' && git_raw(&g, p + 1)) {
+		*time_out = g.epoch;
+		*tz = g.offset;
+		return NULL;
+	}
+	while (*p && *p != '\n') {
+		size_t m = 0;
+
+		if (dgit_is_alpha(*p))
+			m = git_alpha(p, &g);
+		else if (dgit_is_digit(*p))
+			m = git_digit(p, &g);
+		else if ((*p == '-' || *p == '+') && dgit_is_digit(p[1]))
+			m = git_zone(p, &g);
+		p += m ? m : 1;
+	}
+	if ((t = git_utc(&g)) == -1)
+		return dgit_error_fmt(DGIT_ERR_PARSE, "'%s': invalid date "
+		    "'%s' (git reads no year 1970-2099, month and time in it)",
+		    what, s);
+	if (g.offset == -1) {
+		/* no zone git knows: the local one at that time, as
+		 * mktime(3) gives it under TZ */
+		struct tm tm;
+		time_t lt;
+
+		memset(&tm, 0, sizeof tm);
+		tm.tm_year = g.year, tm.tm_mon = g.mon, tm.tm_mday = g.mday;
+		tm.tm_hour = g.hour, tm.tm_min = g.min, tm.tm_sec = g.sec;
+		tm.tm_isdst = -1;
+		lt = mktime(&tm);
+		g.offset = (int)((t - (int64_t)lt) / 60);
+	}
+	if (!g.gmt)
+		t -= (int64_t)g.offset * 60;
+	*time_out = t;
+	*tz = g.offset;
+	return NULL;
+}

@@ -91,14 +91,33 @@ load_changelog(struct imp *im, const char *buf, size_t len)
 	size_t n, line = 1;
 	const char *p = buf, *start = NULL, *te = NULL;
 
-	err = dgit_changelog_parse(&im->cl, buf, len, "debian/changelog");
+	/* read as dpkg-parsechangelog reads it; what the commits take
+	 * from the first entry is checked here, as Perl dgit checks it */
+	err = dgit_changelog_parse_flags(&im->cl, buf, len,
+	    "debian/changelog", DGIT_CHANGELOG_LENIENT);
 	if (err)
 		return err;
 	n = dgit_changelog_nentries(im->cl);
 	e = dgit_changelog_entry(im->cl, 0);
 	if (!e->has_trailer)
+		/* the first warning is the line that is not a trailer */
 		return dgit_error_fmt(DGIT_ERR_PARSE, "'debian/changelog': the "
-		    "entry for %s has no trailer line", e->version);
+		    "first entry (%s) has no maintainer and no date: %s",
+		    e->version, dgit_changelog_nwarnings(im->cl) ?
+		    dgit_changelog_warning(im->cl, 0) : "it has no trailer "
+		    "line ' -- NAME <EMAIL>  DATE'");
+	{
+		int64_t ts;
+		int tz;
+
+		/* Perl dgit reads it with date(1): a day the month does
+		 * not have is refused there too */
+		if (dgit_changelog_parse_date(&ts, &tz, e->date,
+		    "debian/changelog") != NULL)
+			return dgit_error_fmt(DGIT_ERR_PARSE,
+			    "'debian/changelog': the date of the first entry "
+			    "(%s), '%s', is not a date", e->version, e->date);
+	}
 	if ((im->clog = calloc(n, sizeof *im->clog)) == NULL)
 		return nomem();
 	for (size_t i = 0; i < n; i++) {
@@ -141,6 +160,17 @@ load_changelog(struct imp *im, const char *buf, size_t len)
 	if ((im->clog_text = strndup(start, (size_t)(te - start))) == NULL)
 		return nomem();
 	return NULL;
+}
+
+/* Does the .dsc name an orig tarball (or a component)? */
+static int
+has_orig(const struct imp *im)
+{
+	for (size_t i = 0; i < im->dsc->nfiles; i++)
+		if (im->dsc->files[i].kind == DGIT_DSC_ORIG ||
+		    im->dsc->files[i].kind == DGIT_DSC_ORIG_COMPONENT)
+			return 1;
+	return 0;
 }
 
 /* ---- reading from the tree ------------------------------------------- */
@@ -196,7 +226,20 @@ read_metadata(struct imp *im)
 		up = NULL;         /* then the first entry is the orig's */
 	for (size_t i = 1; up && i < im->nclog; i++) {
 		char *u = NULL;
-		int same = im->clog[i].version && dgit_version_upstream(&u,
+		int same;
+
+		/* Perl dgit compares each version it walks past (when
+		 * there is an orig) and stops at an invalid one */
+		if (has_orig(im) && dgit_version_check(im->clog[i].version)) {
+			err = dgit_error_fmt(DGIT_ERR_PARSE, "'debian/changelog'"
+			    ": entry %zu (line %zu) has no valid version "
+			    "('%s'), and the orig's upload is searched through "
+			    "it; fix the changelog", i + 1,
+			    dgit_changelog_entry(im->cl, i)->line,
+			    im->clog[i].version);
+			goto done;
+		}
+		same = im->clog[i].version && dgit_version_upstream(&u,
 		    im->clog[i].version) == NULL && strcmp(u, up) == 0;
 
 		free(u);

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "dgit_buf.h"
+#include "dgit_date.h"
 #include "dgit_error.h"
 #include "dgit_mailhdr.h"
 #include "dgit_quilt.h"
@@ -764,92 +765,16 @@ done:
 	return err;
 }
 
-static int
-parse_int(const char **p, int maxdigits, int *out)
-{
-	int v = 0, n = 0;
-
-	while (**p >= '0' && **p <= '9' && n < maxdigits) {
-		v = v * 10 + (**p - '0');
-		(*p)++;
-		n++;
-	}
-	*out = v;
-	return n > 0;
-}
-
 const struct dgit_error *
 dgit_quilt_date_parse(long long *out_time, int *out_tz_minutes,
     const char *s)
 {
-	static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
-	const char *p = s;
-	int day, mon = -1, year, hh, mm, ss = 0, tz, sign, i;
-	long long y, era, yoe, doy, doe, days;
+	const struct dgit_error *err;
+	int64_t t;
 
-	*out_time = 0;
-	*out_tz_minutes = 0;
-	while (is_space(*p))
-		p++;
-	/* optional "Wed," */
-	if (((*p | 32) >= 'a' && (*p | 32) <= 'z')) {
-		while (*p && *p != ',')
-			p++;
-		if (*p != ',')
-			goto bad;
-		p++;
-	}
-	while (is_space(*p))
-		p++;
-	if (!parse_int(&p, 2, &day) || !is_space(*p))
-		goto bad;
-	while (is_space(*p))
-		p++;
-	for (i = 0; i < 12; i++)
-		if (strncasecmp(p, months + 3 * i, 3) == 0)
-			mon = i;
-	if (mon < 0)
-		goto bad;
-	p += 3;
-	while (is_space(*p))
-		p++;
-	if (!parse_int(&p, 4, &year) || year < 1970 || !is_space(*p))
-		goto bad;
-	while (is_space(*p))
-		p++;
-	if (!parse_int(&p, 2, &hh) || *p++ != ':' || !parse_int(&p, 2, &mm))
-		goto bad;
-	if (*p == ':' && (p++, !parse_int(&p, 2, &ss)))
-		goto bad;
-	while (is_space(*p))
-		p++;
-	if (*p != '+' && *p != '-')
-		goto bad;
-	sign = *p++ == '-' ? -1 : 1;
-	{
-		const char *t = p;
-
-		if (!parse_int(&p, 4, &tz) || p - t != 4)
-			goto bad;
-	}
-	if (day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 ||
-	    tz % 100 > 59)
-		goto bad;
-	/* days from 1970-01-01 of a proleptic Gregorian date */
-	y = year - (mon < 2);
-	era = y / 400;
-	yoe = y - era * 400;
-	doy = (153 * (mon + (mon > 1 ? -2 : 10)) + 2) / 5 + day - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	days = era * 146097 + doe - 719468;
-	tz = sign * (tz / 100 * 60 + tz % 100);
-	*out_time = days * 86400 + hh * 3600 + mm * 60 + ss - tz * 60LL;
-	*out_tz_minutes = tz;
-	return NULL;
-bad:
-	return dgit_error_fmt(DGIT_ERR_PARSE,
-	    "cannot parse date '%s' (want RFC 2822, e.g. 'Wed, 5 May 2021 "
-	    "10:00:00 +0200')", s);
+	err = dgit_date_parse_git(&t, out_tz_minutes, s, "Date");
+	*out_time = err ? 0 : (long long)t;
+	return err;
 }
 
 char *

@@ -1561,6 +1561,46 @@ done:
 }
 
 const struct dgit_error *
+dgit_quiltfix_unapplied_tree(git_oid *out, git_repository *repo,
+    const git_oid *head, const struct dgit_quiltfix_opts *opts)
+{
+	const struct dgit_error *err = NULL;
+	struct dgit_import_opts io;
+	struct dgit_import_result r;
+	struct qf q;
+	git_oid deb;
+
+	memset(out, 0, sizeof *out);
+	memset(&q, 0, sizeof q);
+	q.repo = repo;
+	q.opts = opts;
+	if (git_commit_lookup(&q.head, repo, head) != 0 ||
+	    git_commit_tree(&q.head_tree, q.head) != 0) {
+		err = dgit_error_git("cannot read commit %s", hex_of(head));
+		goto done;
+	}
+	/* as Perl dgit's fake .dsc: the origs, as 3.0 (quilt) */
+	q.dsc.format = DGIT_FORMAT_3_0_QUILT;
+	q.dsc.format_str = (char *)"3.0 (quilt)";
+	if ((err = read_changelog(&q)) || (err = find_origs(&q)) ||
+	    (err = debian_of(&deb, q.head_tree)))
+		goto done;
+	q.dsc.source = q.source;
+	q.dsc.version = q.version;
+	memset(&io, 0, sizeof io);
+	io.level = -1;
+	io.threads = -1;
+	io.no_checksums = 1;
+	io.debian_tree = &deb;
+	if ((err = dgit_import_dsc(&r, repo, &q.dsc, opts->origs_dir ?
+	    opts->origs_dir : "..", &io)) == NULL)
+		git_oid_cpy(out, &r.unpatched);
+done:
+	qf_release(&q);
+	return err;
+}
+
+const struct dgit_error *
 dgit_quiltfix_update_head(git_repository *repo, const git_oid *old,
     const git_oid *new_commit, const char *reflog)
 {

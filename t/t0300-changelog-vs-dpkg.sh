@@ -89,8 +89,31 @@ test_expect_success 'odd dates in later entries: Timestamp as dpkg prints it' '
 
 test_expect_success 'broken first entry is an error with its line number' '
 	printf "frob (1.0) unstable; urgency=low\n\n  * x\n\n -- A <a@b>\n" >bad &&
-	test_expect_code 1 "$DUMP" bad >out &&
+	test_expect_code 1 "$DUMP" --strict bad >out &&
 	test_grep "line 5: badly formatted trailer line" out
+'
+
+test_expect_success 'read as dpkg reads it, the broken first entry has no Maintainer' '
+	printf "frob (1.0) unstable; urgency=low\n\n  * x\n\n --\n\n  * y\n\nfrob (0.9) unstable; urgency=low\n\n  * z\n\n -- A <a@b>  Mon, 01 Jan 2024 12:00:00 +0100\n" >bare &&
+	dpkg_fields bare >want 2>/dev/null &&
+	"$DUMP" bare >got 2>err &&
+	test_cmp want got &&
+	"$DUMP" bare first >got.first 2>/dev/null &&
+	test_cmp want got.first &&
+	test_grep "line 5: badly formatted trailer line" err &&
+	dpkg-parsechangelog -l bare --all --format rfc822 2>/dev/null |
+		dpkg_fields_of - >want.all &&
+	"$DUMP" bare all >got.all 2>/dev/null &&
+	test_cmp want.all got.all
+'
+
+test_expect_success 'change lines after a trailer: the entry dpkg makes for them' '
+	printf "frob (1.0) unstable; urgency=low\n\n  * x\n\n -- A <a@b>  Mon, 01 Jan 2024 12:00:00 +0100\n\n  * stray\n\n -- B <b@c>  Mon, 01 Jan 2024 11:00:00 +0100\n\n  * stray 2\n\nfrob (0.9) unstable; urgency=low\n\n  * z\n\n -- A <a@b>  Mon, 01 Jan 2024 10:00:00 +0100\n" >stray &&
+	dpkg-parsechangelog -l stray --all --format rfc822 2>/dev/null |
+		dpkg_fields_of - >want.all &&
+	"$DUMP" stray all >got.all 2>/dev/null &&
+	test_cmp want.all got.all &&
+	test_grep "^Version: unknown" got.all
 '
 
 test_done

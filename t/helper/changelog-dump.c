@@ -1,8 +1,10 @@
 /*
- * changelog-dump FILE [first|all]: print changelog entries the way
- * `dpkg-parsechangelog -l FILE` does (Source, Version, Distribution,
+ * changelog-dump [--strict] FILE [first|all]: print changelog entries the
+ * way `dpkg-parsechangelog -l FILE` does (Source, Version, Distribution,
  * Urgency, Maintainer, Timestamp, Date, Changes without its header
- * line), for comparing the two.  "first" uses dgit_changelog_parse_first.
+ * line), for comparing the two.  "first" reads only the first entry.
+ * The parse is DGIT_CHANGELOG_LENIENT (the first entry as dpkg reads
+ * it) unless --strict (as dgit's own commands read it).
  * Warnings go to stderr.  Exit 1 with the error on stdout if parsing fails.
  */
 #include <inttypes.h>
@@ -39,11 +41,17 @@ main(int argc, char **argv)
 	struct dgit_changelog *cl;
 	char *buf = NULL;
 	size_t len = 0, cap = 0, r, i, j, n;
-	int first, all;
+	int first, all, strict = 0;
 	FILE *f;
 
+	if (argc > 1 && strcmp(argv[1], "--strict") == 0) {
+		strict = 1;
+		argv++;
+		argc--;
+	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: changelog-dump FILE [first|all]\n");
+		fprintf(stderr, "usage: changelog-dump [--strict] FILE "
+		    "[first|all]\n");
 		return 2;
 	}
 	first = argc > 2 && strcmp(argv[2], "first") == 0;
@@ -62,8 +70,9 @@ main(int argc, char **argv)
 		len += r;
 	} while (r > 0);
 	fclose(f);
-	err = first ? dgit_changelog_parse_first(&cl, buf, len, argv[1]) :
-	    dgit_changelog_parse(&cl, buf, len, argv[1]);
+	err = dgit_changelog_parse_flags(&cl, buf, len, argv[1],
+	    (first ? DGIT_CHANGELOG_FIRST : 0) |
+	    (strict ? 0 : DGIT_CHANGELOG_LENIENT));
 	free(buf);
 	if (err) {
 		printf("error: %s\n", err->msg);
@@ -76,11 +85,14 @@ main(int argc, char **argv)
 
 		if (i)
 			printf("\n");
-		printf("Source: %s\nVersion: %s\nDistribution:", e->package,
-		    e->version);
+		printf("Source: %s\nVersion: %s\n", e->package, e->version);
+		/* none in an entry dpkg makes for a missing header */
+		if (e->ndistributions)
+			printf("Distribution:");
 		for (j = 0; j < e->ndistributions; j++)
 			printf(" %s", e->distributions[j]);
-		printf("\n");
+		if (e->ndistributions)
+			printf("\n");
 		if (e->urgency)
 			printf("Urgency: %s\n", e->urgency);
 		if (e->has_trailer) {
