@@ -26,6 +26,7 @@ enum {
 	OPT_QUILT = 0x1000, OPT_NO_QUILT_FIXUP, OPT_CLEAN,
 	OPT_BPD, OPT_INCLUDE_DIRTY, OPT_NEW, OPT_OVERWRITE,
 	OPT_NO_CHECK_ARCHIVE, OPT_SPLIT_VIEW, OPT_DGIT_VIEW_SAVE,
+	OPT_UPSTREAM_COMMITISH,
 	OPT_W = 0x1100,            /* + index in wopts */
 	OPT_Q = 0x1200             /* + index in qopts */
 };
@@ -55,6 +56,8 @@ const struct option buildopts_options[] = {
 	{ "split-view", required_argument, NULL, OPT_SPLIT_VIEW },
 	{ "split-brain", no_argument, NULL, OPT_SPLIT_VIEW },
 	{ "dgit-view-save", required_argument, NULL, OPT_DGIT_VIEW_SAVE },
+	{ "upstream-commitish", required_argument, NULL,
+	    OPT_UPSTREAM_COMMITISH },
 	W(0), W(1), W(2), W(3), W(4), W(5), W(6), W(7), W(8), W(9), W(10),
 	W(11), W(12),
 	{ NULL, 0, NULL, 0 }
@@ -130,6 +133,12 @@ buildopts_take(struct dgit_cmd_ctx *ctx, void *arg, int opt,
 			return dgit_usage_error(ctx, "--dgit-view-save needs "
 			    "a branch name");
 		b->dgit_view_save = optarg;
+		return NULL;
+	case OPT_UPSTREAM_COMMITISH:
+		if (*optarg == '\0')
+			return dgit_usage_error(ctx, "--upstream-commitish "
+			    "needs a commitish");
+		b->upstream_commitish = optarg;
 		return NULL;
 	}
 	if (opt >= OPT_Q && opt < OPT_Q + (int)(sizeof qopts / sizeof qopts[0]))

@@ -17,13 +17,17 @@ struct buildopts {
 	const char *bpd;           /* --build-products-dir */
 	int split_view;            /* enum dgit_split_view (auto default) */
 	const char *dgit_view_save; /* --dgit-view-save=BRANCH, or NULL */
+	const char *upstream_commitish; /* --upstream-commitish=, or NULL */
 };
 
 /* The build options a push takes too (all but --include-dirty). */
 #define BUILDOPTS_PUSH_HELP \
 	"  --quilt=MODE                linear (default), try-linear, auto,\n" \
 	"                              smash, single, nofix, nocheck,\n" \
-	"                              gbp, unapplied, dpm (split view)\n" \
+	"                              gbp, unapplied, dpm, baredebian,\n" \
+	"                              baredebian+tarball (split view)\n" \
+	"  --upstream-commitish=COMMITISH\n" \
+	"                              upstream for --quilt=baredebian\n" \
 	"  --gbp, --dpm                --quilt=gbp, --quilt=dpm\n" \
 	"  --split-view=auto|always|never\n" \
 	"                              make the dgit view beside HEAD\n" \

@@ -356,6 +356,7 @@ quilt_fixup(struct bcmd *c)
 	qo.mode = (enum dgit_quilt_mode)c->b.quilt_mode;
 	qo.origs_dir = c->b.bpd;
 	qo.dgit_version = DGIT_VERSION;
+	qo.upstream_commitish = c->b.upstream_commitish;
 	qo.info = common_info_cb;
 	if ((err = dgit_quiltfix_run(&r, c->ctx->repo, &head, &qo)))
 		return err;
@@ -414,6 +415,7 @@ build_source(struct dgit_srcbuild_result *r, struct bcmd *c)
 	so.include_dirty = c->b.include_dirty;
 	so.split_view = (enum dgit_split_view)c->b.split_view;
 	so.dgit_view_save = c->b.dgit_view_save;
+	so.upstream_commitish = c->b.upstream_commitish;
 	so.bpd = c->b.bpd;
 	so.dgit_version = DGIT_VERSION;
 	so.genchanges_opts = gc;

@@ -33,6 +33,7 @@ cmd_build_source(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	so.include_dirty = b.include_dirty;
 	so.split_view = (enum dgit_split_view)b.split_view;
 	so.dgit_view_save = b.dgit_view_save;
+	so.upstream_commitish = b.upstream_commitish;
 	so.bpd = b.bpd;
 	so.dgit_version = DGIT_VERSION;
 	so.info = common_info_cb;

@@ -34,6 +34,7 @@ cmd_quilt_fixup(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	qo.mode = (enum dgit_quilt_mode)b.quilt_mode;
 	qo.origs_dir = b.bpd;
 	qo.dgit_version = DGIT_VERSION;
+	qo.upstream_commitish = b.upstream_commitish;
 	qo.info = common_info_cb;
 	if ((err = dgit_quiltfix_run(&r, repo, &head, &qo)))
 		goto done;

@@ -63,6 +63,8 @@ struct dgit_srcbuild_opts {
 	/* --dgit-view-save: a branch (refs/heads/ added unless it starts
 	 * with refs/) set to the dgit view; NULL: none.  Borrowed. */
 	const char *dgit_view_save;
+	/* --upstream-commitish (dgit_quiltfix_opts); borrowed, may be NULL */
+	const char *upstream_commitish;
 	enum dgit_clean_mode clean_mode;
 	int include_dirty;
 	const char *bpd;           /* build products directory ("..") */

@@ -510,6 +510,7 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	qo.mode = opts->quilt_mode;
 	qo.origs_dir = bpd;
 	qo.dgit_version = opts->dgit_version;
+	qo.upstream_commitish = opts->upstream_commitish;
 	qo.info = opts->info;
 	qo.info_arg = opts->info_arg;
 	split = opts->quilt_mode >= DGIT_QUILT_GBP;
