@@ -357,6 +357,8 @@ quilt_fixup(struct bcmd *c)
 	qo.origs_dir = c->b.bpd;
 	qo.dgit_version = DGIT_VERSION;
 	qo.upstream_commitish = c->b.upstream_commitish;
+	qo.cache = qo.mode >= DGIT_QUILT_GBP ||
+	    c->b.split_view == DGIT_SPLIT_VIEW_ALWAYS;
 	qo.info = common_info_cb;
 	if ((err = dgit_quiltfix_run(&r, c->ctx->repo, &head, &qo)))
 		return err;

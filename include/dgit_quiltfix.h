@@ -75,6 +75,16 @@ struct dgit_quiltfix_opts {
 	 * that exists.  Given with another mode: DGIT_ERR_USAGE.  Borrowed.
 	 */
 	const char *upstream_commitish;
+	/*
+	 * Use the split-view cache, as dgit does when the dgit view is
+	 * split: the reflog of refs/dgit-intern/quilt-cache, one entry per
+	 * fixup, its message the key (dgit's: "dgit VERSION UPSTREAM MODE
+	 * HEAD COMMITISH|-", then the SHA-256 of the origs' names, sizes
+	 * and SHA-256s), its value the dgit view.  A hit skips the fixup
+	 * (result.cached; npatches 0); a fixup made is recorded (at most
+	 * 1000 entries are kept).
+	 */
+	int cache;
 	/* Progress lines (borrowed message); may be NULL. */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;
@@ -99,6 +109,7 @@ struct dgit_quiltfix_result {
 	git_oid commit;            /* the new tip (HEAD's when not needed) */
 	git_oid tree;              /* its tree */
 	size_t npatches;           /* patches added */
+	int cached;                /* the view came from the cache */
 };
 
 /*

@@ -14,6 +14,7 @@
 
 #include "dgit_changelog.h"
 #include "dgit_dsc.h"
+#include "dgit_hash.h"
 #include "dgit_history.h"
 #include "dgit_import.h"
 #include "dgit_pack.h"
@@ -1786,6 +1787,158 @@ done:
 	return err;
 }
 
+/* ---- the split-view cache -------------------------------------------- */
+
+#define CACHE_REF "refs/dgit-intern/quilt-cache"
+#define CACHE_MAX 1000             /* reflog entries kept */
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The cache key, as dgit makes it ("dgit VERSION UPSTREAM MODE HEAD
+ * COMMITISH|- ..."), ending with the SHA-256 of the origs' names,
+ * sizes and SHA-256s instead of dgit's hash of its fake .dsc and its
+ * own sources.
+ */
+static const struct dgit_error *
+cache_key(struct qf *q, char **out)
+{
+	const struct dgit_error *err = NULL;
+	const char *dir = q->opts->origs_dir ? q->opts->origs_dir : "..";
+	struct dgit_hash h = DGIT_HASH_INIT;
+	char **lines = NULL, *upv = NULL, *path = NULL;
+	char hex[DGIT_SHA256_HEXLEN + 1], all[DGIT_SHA256_HEXLEN + 1];
+	size_t n = 0;
+	uint64_t size;
+
+	*out = NULL;
+	if ((lines = calloc(q->dsc.nfiles + 1, sizeof *lines)) == NULL)
+		return nomem();
+	for (; n < q->dsc.nfiles; n++) {
+		free(path);
+		if (asprintf(&path, "%s/%s", dir, q->dsc.files[n].name) < 0) {
+			path = NULL;
+			err = nomem();
+			goto done;
+		}
+		if ((err = dgit_hash_file(hex, &size, DGIT_HASH_SHA256, path)))
+			goto done;
+		if (asprintf(&lines[n], "%s %llu %s\n", q->dsc.files[n].name,
+		    (unsigned long long)size, hex) < 0) {
+			lines[n] = NULL;
+			err = nomem();
+			goto done;
+		}
+	}
+	qsort(lines, n, sizeof *lines, cmp_str);
+	if ((err = dgit_hash_init(&h, DGIT_HASH_SHA256)))
+		goto done;
+	for (size_t i = 0; i < n; i++)
+		dgit_hash_update(&h, lines[i], strlen(lines[i]));
+	dgit_hash_final_hex(&h, all);
+	if ((err = dgit_version_upstream(&upv, q->version)))
+		goto done;
+	if (asprintf(out, "dgit %s %s %s %s %s %s", q->opts->dgit_version ?
+	    q->opts->dgit_version : "C", upv,
+	    dgit_quiltfix_mode_name(q->opts->mode),
+	    hex_of(git_commit_id(q->head)), q->opts->upstream_commitish ?
+	    q->opts->upstream_commitish : "-", all) < 0) {
+		*out = NULL;
+		err = nomem();
+	}
+done:
+	dgit_hash_release(&h);
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	free(path);
+	free(upv);
+	return err;
+}
+
+/* The newest reflog entry of the cache whose message is key: *found. */
+static const struct dgit_error *
+cache_lookup(int *found, git_oid *out, git_repository *repo,
+    const char *key)
+{
+	git_reflog *log = NULL;
+	git_commit *c = NULL;
+	size_t n;
+
+	*found = 0;
+	if (git_reflog_read(&log, repo, CACHE_REF) != 0)
+		return NULL;       /* no cache: a miss */
+	n = git_reflog_entrycount(log);
+	for (size_t i = 0; i < n; i++) {
+		const git_reflog_entry *e = git_reflog_entry_byindex(log, i);
+		const char *m = git_reflog_entry_message(e);
+
+		if (m == NULL || strcmp(m, key) != 0)
+			continue;
+		/* a pruned object is a miss, not an error */
+		if (git_commit_lookup(&c, repo, git_reflog_entry_id_new(e)) == 0) {
+			git_oid_cpy(out, git_commit_id(c));
+			*found = 1;
+			git_commit_free(c);
+		}
+		break;
+	}
+	git_reflog_free(log);
+	return NULL;
+}
+
+/* Record id under key: the ref set to it, an entry in its reflog. */
+static const struct dgit_error *
+cache_insert(git_repository *repo, const char *key, const git_oid *id)
+{
+	const struct dgit_error *err = NULL;
+	git_reflog *log = NULL;
+	git_reference *ref = NULL;
+	git_signature *sig = NULL;
+	git_oid old;
+	int same;
+
+	if (git_reference_ensure_log(repo, CACHE_REF) != 0)
+		return dgit_error_git("cannot record the split-view cache '%s'",
+		    CACHE_REF);
+	same = git_reference_name_to_id(&old, repo, CACHE_REF) == 0 &&
+	    git_oid_equal(&old, id);
+	if (!same) {
+		if (git_reference_create(&ref, repo, CACHE_REF, id, 1,
+		    key) != 0)
+			err = dgit_error_git("cannot update '%s'", CACHE_REF);
+		git_reference_free(ref);
+		if (err)
+			return err;
+	}
+	if (git_reflog_read(&log, repo, CACHE_REF) != 0)
+		return dgit_error_git("cannot read the reflog of '%s'",
+		    CACHE_REF);
+	if (same) {
+		/* the ref does not move: the entry is added by hand */
+		if (git_signature_default(&sig, repo) != 0 &&
+		    git_signature_now(&sig, "dgit", "dgit@example.com") != 0)
+			err = dgit_error_git("cannot make a reflog entry");
+		else if (git_reflog_append(log, id, sig, key) != 0)
+			err = dgit_error_git("cannot add to the reflog of '%s'",
+			    CACHE_REF);
+	}
+	while (err == NULL && git_reflog_entrycount(log) > CACHE_MAX)
+		if (git_reflog_drop(log, git_reflog_entrycount(log) - 1, 1) != 0)
+			err = dgit_error_git("cannot trim the reflog of '%s'",
+			    CACHE_REF);
+	if (err == NULL && git_reflog_write(log) != 0)
+		err = dgit_error_git("cannot write the reflog of '%s'",
+		    CACHE_REF);
+	git_signature_free(sig);
+	git_reflog_free(log);
+	return err;
+}
+
 const struct dgit_error *
 dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
     const git_oid *head, const struct dgit_quiltfix_opts *opts)
@@ -1798,6 +1951,7 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 	size_t flen;
 	enum dgit_quilt_mode mode = opts->mode;
 	int nolinear = 0;
+	char *key = NULL;
 
 	memset(out, 0, sizeof *out);
 	memset(&q, 0, sizeof q);
@@ -1831,6 +1985,25 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 		goto done;
 	q.dsc.source = q.source;
 	q.dsc.version = q.version;
+	if (opts->cache) {
+		int found;
+		git_commit *vc = NULL;
+
+		if ((err = cache_key(&q, &key)) ||
+		    (err = cache_lookup(&found, &out->commit, repo, key)))
+			goto done;
+		if (found && git_commit_lookup(&vc, repo, &out->commit) == 0) {
+			git_oid_cpy(&out->tree, git_commit_tree_id(vc));
+			git_commit_free(vc);
+			out->split = mode >= DGIT_QUILT_GBP;
+			out->needed = !git_oid_equal(&out->commit, head);
+			out->cached = 1;
+			say(&q, "dgit view: found cached (%s)",
+			    hex_of(&out->commit));
+			goto done;
+		}
+		git_oid_cpy(&out->commit, head);
+	}
 	if (mode == DGIT_QUILT_GBP || mode == DGIT_QUILT_UNAPPLIED ||
 	    mode == DGIT_QUILT_DPM) {
 		err = split_view(&q, out, &deb);
@@ -1917,6 +2090,9 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 	out->needed = 1;
 	out->npatches = q.npatches;
 done:
+	if (err == NULL && key && !out->cached)
+		err = cache_insert(repo, key, &out->commit);
+	free(key);
 	git_tree_free(odp);
 	free(fmt);
 	qf_release(&q);

@@ -525,6 +525,7 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		return dgit_error_fmt(DGIT_ERR_USAGE, "--include-dirty cannot "
 		    "be used with a split dgit view (--quilt=%s); commit the "
 		    "changes first", dgit_quiltfix_mode_name(opts->quilt_mode));
+	qo.cache = split;
 	if ((err = dgit_quiltfix_run(&out->quilt, repo, &head, &qo)))
 		return err;
 	git_oid_cpy(&out->maint_view, &head);

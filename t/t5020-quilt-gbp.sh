@@ -143,4 +143,50 @@ test_expect_success '--split-view=always: a linear fixup beside HEAD' '
 	    "$(git -C l/hello rev-parse v^{tree})"
 '
 
+cache_log() {
+	git -C "$1/hello" reflog show --format="%H %gs" \
+	    refs/dgit-intern/quilt-cache
+}
+
+test_expect_success 'the split-view cache: recorded under dgit'"'"'s key, a second run hits it' '
+	new_repo c &&
+	gbp_change c &&
+	(cd c/hello && "$DGIT" --quilt=gbp quilt-fixup --dgit-view-save=a) &&
+	cache_log c >c/log1 &&
+	test "$(wc -l <c/log1)" = 1 &&
+	head=$(git -C c/hello rev-parse HEAD) &&
+	view=$(git -C c/hello rev-parse a) &&
+	test_grep "^$view dgit [^ ]* 1.0 gbp $head - [0-9a-f]\{64\}$" c/log1 &&
+	(cd c/hello && "$DGIT" -D --quilt=gbp build-source \
+	    --dgit-view-save=b >../out 2>../err) &&
+	test_grep "found cached" c/err &&
+	test "$(git -C c/hello rev-parse b)" = "$view" &&
+	cache_log c >c/log2 &&
+	test_cmp c/log1 c/log2 &&
+	test "$(dsc_reference_tree c/hello_1.0-1.dsc)" = \
+	    "$(git -C c/hello rev-parse b^{tree})"
+'
+
+test_expect_success 'the split-view cache: what it holds is what is used' '
+	key=$(cache_log c | cut -d" " -f2-) &&
+	git -C c/hello update-ref -m "$key" refs/dgit-intern/quilt-cache HEAD &&
+	(cd c/hello && "$DGIT" --quilt=gbp quilt-fixup --dgit-view-save=d) &&
+	test "$(git -C c/hello rev-parse d)" = "$(git -C c/hello rev-parse HEAD)"
+'
+
+test_expect_success 'the split-view cache: another mode, HEAD or orig is a miss' '
+	(cd c/hello && "$DGIT" --quilt=unapplied quilt-fixup \
+	    --dgit-view-save=u) &&
+	test "$(git -C c/hello rev-parse u)" = "$(git -C c/hello rev-parse a)" &&
+	cache_log c >c/log3 &&
+	test "$(wc -l <c/log3)" = 3 &&
+	head -n 1 c/log3 | test_grep " unapplied " &&
+	(cd c && gzip -dc hello_1.0.orig.tar.gz | gzip -1n >o.gz &&
+	 mv o.gz hello_1.0.orig.tar.gz && cd hello &&
+	 "$DGIT" --quilt=gbp quilt-fixup --dgit-view-save=e) &&
+	test "$(git -C c/hello rev-parse e)" = "$(git -C c/hello rev-parse a)" &&
+	cache_log c >c/log4 &&
+	test "$(wc -l <c/log4)" = 4
+'
+
 test_done
