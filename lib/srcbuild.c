@@ -580,8 +580,19 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	    (err = link_origs(bpd, tmp, source)))
 		goto done;
 	{
-		const char *argv[] = { "dpkg-source", "-b", srcdir, NULL };
+		/* as dgit runs it: its ignores (which replace dpkg-source's
+		 * default -I list: debian/.gitignore is packaged), and no
+		 * preparation of the export, whose patches are applied */
+		const char *argv[] = { "dpkg-source",
+		    "-i(?:^|/)\\.git(?:/|$)", "-I.git", "-b",
+		    "--include-removal", opts->include_dirty ? "--" :
+		    "--no-preparation", "--", srcdir, NULL };
 
+		if (opts->include_dirty) {
+			argv[5] = "--";
+			argv[6] = srcdir;
+			argv[7] = NULL;
+		}
 		if ((err = run_tool(argv, tmp)))
 			goto done;
 	}

@@ -130,10 +130,16 @@ test_expect_success 'the check: a content difference is named' '
 	 printf "%s\n" "* -text -eol -crlf -ident -filter -working-tree-encoding -export-subst" \
 	     >.git/info/attributes &&
 	 git add -A && git commit -q -m import &&
-	 "$DGIT" build-source --no-check-archive && rm ../oddities_1.0-1.dsc &&
-	 echo "# changed" >>.gitattributes && git commit -q -a -m "attrs" &&
-	 test_must_fail "$DGIT" build-source --no-check-archive --quilt=nocheck 2>../err) &&
-	test_grep "content differs: .gitattributes" odd/err &&
+	 "$DGIT" build-source --no-check-archive && rm ../oddities_1.0-1.dsc) &&
+	# a dpkg-source that packages something else than it was given
+	mkdir odd/bin &&
+	printf "%s\n" "#!/bin/sh" "for a; do d=\$a; done" \
+	    "echo \"# changed\" >>\"\$d/debian/changelog\"" \
+	    "exec /usr/bin/dpkg-source \"\$@\"" >odd/bin/dpkg-source &&
+	chmod +x odd/bin/dpkg-source &&
+	(cd odd/s && PATH="$TRASH_DIRECTORY/odd/bin:$PATH" &&
+	 test_must_fail "$DGIT" build-source --no-check-archive 2>../err) &&
+	test_grep "content differs: debian/changelog" odd/err &&
 	test_path_is_missing odd/oddities_1.0-1.dsc
 '
 
