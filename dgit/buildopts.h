@@ -18,6 +18,7 @@ struct buildopts {
 	int split_view;            /* enum dgit_split_view (auto default) */
 	const char *dgit_view_save; /* --dgit-view-save=BRANCH, or NULL */
 	const char *upstream_commitish; /* --upstream-commitish=, or NULL */
+	int rm_old_changes;        /* --rm-old-changes, -1: not given */
 };
 
 /* The build options a push takes too (all but --include-dirty). */

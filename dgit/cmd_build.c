@@ -8,6 +8,7 @@
  * dpkg-source -b and the same-tree check: lib/srcbuild.c); the builder
  * gets dgit's options, --PROG:OPTION extras and --PROG=COMMAND.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -427,6 +428,52 @@ quilt_fixup(struct bcmd *c)
 	return NULL;
 }
 
+/* --rm-old-changes: remove BPD/PKG_V_*.changes (V without epoch) */
+static const struct dgit_error *
+rm_old_changes(struct bcmd *c)
+{
+	const struct dgit_error *err;
+	char *nv = NULL, *prefix = NULL, *path = NULL;
+	DIR *d;
+	struct dirent *de;
+	size_t pl;
+
+	if ((err = dgit_version_noepoch(&nv, c->version)))
+		return err;
+	if (asprintf(&prefix, "%s_%s_", c->package, nv) < 0) {
+		free(nv);
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	pl = strlen(prefix);
+	if ((d = opendir(c->b.bpd)) == NULL) {
+		err = dgit_error_from_errno("cannot read the build products "
+		    "directory '%s'", c->b.bpd);
+		goto done;
+	}
+	while (err == NULL && (de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+
+		if (n < pl + 8 || strncmp(de->d_name, prefix, pl) != 0 ||
+		    strcmp(de->d_name + n - 8, ".changes") != 0)
+			continue;
+		free(path);
+		if (asprintf(&path, "%s/%s", c->b.bpd, de->d_name) < 0) {
+			path = NULL;
+			err = dgit_error(DGIT_ERR_NOMEM);
+		} else if (unlink(path) != 0) {
+			err = dgit_error_from_errno("cannot remove '%s'", path);
+		} else {
+			dgit_debug(1, "removed old %s", path);
+		}
+	}
+	closedir(d);
+done:
+	free(path);
+	free(prefix);
+	free(nv);
+	return err;
+}
+
 /*
  * What every build does first: the changelog, a clean tree (tracked
  * changes refused unless --include-dirty), the archive's version for -v.
@@ -444,9 +491,9 @@ prep_early(struct bcmd *c)
 		    (enum dgit_quilt_mode)c->b.quilt_mode));
 	if ((err = read_changelog(c)) ||
 	    (err = dgit_srcbuild_check_tree(c->ctx->repo, DGIT_CLEAN_NONE,
-	    c->b.include_dirty)))
+	    c->b.include_dirty)) || (err = since_version(c)))
 		return err;
-	return since_version(c);
+	return c->b.rm_old_changes ? rm_old_changes(c) : NULL;
 }
 
 /* Build the source package into the bpd (the same-tree check too). */

@@ -151,6 +151,24 @@ test_expect_success 'cmd-PROG config: the program to run, over --PROG=, as Perl 
 	test_grep "^-nc$" ours.args.other-dbp
 '
 
+test_expect_success '--rm-old-changes removes PKG_V_*.changes first; dgit-distro.D.rm-old-changes too' '
+	rm -f w/hello_1.0-2* &&
+	echo stale >w/hello_1.0-2_amd64.changes && echo keep >w/hello_1.0-1_amd64.changes &&
+	(cd w/hello && PATH="$TRASH_DIRECTORY/fakebin:$PATH" \
+	    "$DGIT" -d local build-source --rm-old-changes) &&
+	test_path_is_missing w/hello_1.0-2_amd64.changes &&
+	test -f w/hello_1.0-1_amd64.changes &&
+	test -f w/hello_1.0-2_source.changes &&
+	echo stale >w/hello_1.0-2_amd64.changes &&
+	(cd w/hello && PATH="$TRASH_DIRECTORY/fakebin:$PATH" \
+	    "$DGIT" -d local -cdgit-distro.local.rm-old-changes=true build -b) &&
+	test_path_is_missing w/hello_1.0-2_amd64.changes &&
+	echo stale >w/hello_1.0-2_amd64.changes &&
+	(cd w/hello && PATH="$TRASH_DIRECTORY/fakebin:$PATH" \
+	    "$DGIT" -d local build-source) &&
+	test -f w/hello_1.0-2_amd64.changes && rm w/hello_1.0-1_amd64.changes
+'
+
 test_expect_success 'a real dgit build -S --no-check-archive: the source package is HEAD' '
 	dsc_tree hello-1 r &&
 	(cd r/hello && echo "Hello, S." >>README && git commit -q -a -m "S" &&
