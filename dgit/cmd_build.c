@@ -535,7 +535,8 @@ clean(struct bcmd *c)
 	if ((err = vadd_dbp(v, c)) == NULL)
 		err = dgit_srcbuild_clean(c->ctx->repo,
 		    (enum dgit_clean_mode)c->b.clean_mode,
-		    (enum dgit_quilt_mode)c->b.quilt_mode, v->v);
+		    (enum dgit_quilt_mode)c->b.quilt_mode, v->v,
+		    dgit_tool_program("git"));
 	free(v);
 	return err;
 }

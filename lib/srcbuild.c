@@ -765,16 +765,9 @@ dgit_srcbuild_dbp_release(struct dgit_srcbuild_dbp *d)
 	d->mode = NULL;
 }
 
-/* run argv in cwd, its output captured and given in the error */
-static const struct dgit_error *
-run_in(const char *const *argv, const char *cwd)
-{
-	return run_tool(argv, cwd);
-}
-
 const struct dgit_error *
 dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
-    enum dgit_quilt_mode quilt_mode, const char *const *dbp)
+    enum dgit_quilt_mode quilt_mode, const char *const *dbp, const char *git)
 {
 	static const char *const dbp_default[] = { "dpkg-buildpackage",
 	    "-i(?:^|/)\\.git(?:/|$)", "-I.git", NULL };
@@ -800,11 +793,16 @@ dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
 	case DGIT_CLEAN_GIT_ALWAYS:
 	case DGIT_CLEAN_GIT_FF:
 	case DGIT_CLEAN_GIT_FF_ALWAYS: {
-		const char *argv[] = { "git", "clean", "-xdf", NULL };
+		const char *argv[] = { git ? git : "git", "clean", "-xdf",
+		    NULL };
+		struct dgit_run_opts ro;
 
+		/* what git clean says is seen, as when dgit runs it */
+		memset(&ro, 0, sizeof ro);
+		ro.cwd = wd;
 		if (mode == DGIT_CLEAN_GIT_FF || mode == DGIT_CLEAN_GIT_FF_ALWAYS)
 			argv[2] = "-xdff";
-		return run_in(argv, wd);
+		return dgit_run(NULL, argv, &ro);
 	}
 	case DGIT_CLEAN_CHECK:
 	case DGIT_CLEAN_CHECK_IGNORES:
@@ -815,6 +813,7 @@ dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
 		const char *argv[DBP_ARGS_MAX + 4];
 		const char *const *p = dbp ? dbp : dbp_default;
 		const struct dgit_error *err;
+		struct dgit_run_opts ro;
 		size_t k = 0;
 
 		for (; *p; p++) {
@@ -828,7 +827,10 @@ dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
 		argv[k++] = "-T";
 		argv[k++] = "clean";
 		argv[k] = NULL;
-		if ((err = run_in(argv, wd)))
+		memset(&ro, 0, sizeof ro);
+		ro.cwd = wd;
+		/* the rules clean target's output is seen, as from dgit */
+		if ((err = dgit_run(NULL, argv, &ro)))
 			return dgit_error_wrap(err, "the package's clean target "
 			    "failed (--clean=%s; -wg uses git clean instead)",
 			    clean_names[mode]);
