@@ -26,6 +26,7 @@ enum {
 	OPT_QUILT = 0x1000, OPT_NO_QUILT_FIXUP, OPT_CLEAN,
 	OPT_BPD, OPT_INCLUDE_DIRTY, OPT_NEW, OPT_OVERWRITE,
 	OPT_NO_CHECK_ARCHIVE, OPT_SPLIT_VIEW, OPT_DGIT_VIEW_SAVE,
+	OPT_UPSTREAM_COMMITISH, OPT_RM_OLD_CHANGES, OPT_NO_RM_OLD_CHANGES,
 	OPT_W = 0x1100,            /* + index in wopts */
 	OPT_Q = 0x1200             /* + index in qopts */
 };
@@ -55,6 +56,10 @@ const struct option buildopts_options[] = {
 	{ "split-view", required_argument, NULL, OPT_SPLIT_VIEW },
 	{ "split-brain", no_argument, NULL, OPT_SPLIT_VIEW },
 	{ "dgit-view-save", required_argument, NULL, OPT_DGIT_VIEW_SAVE },
+	{ "upstream-commitish", required_argument, NULL,
+	    OPT_UPSTREAM_COMMITISH },
+	{ "rm-old-changes", no_argument, NULL, OPT_RM_OLD_CHANGES },
+	{ "no-rm-old-changes", no_argument, NULL, OPT_NO_RM_OLD_CHANGES },
 	W(0), W(1), W(2), W(3), W(4), W(5), W(6), W(7), W(8), W(9), W(10),
 	W(11), W(12),
 	{ NULL, 0, NULL, 0 }
@@ -131,6 +136,16 @@ buildopts_take(struct dgit_cmd_ctx *ctx, void *arg, int opt,
 			    "a branch name");
 		b->dgit_view_save = optarg;
 		return NULL;
+	case OPT_RM_OLD_CHANGES:
+	case OPT_NO_RM_OLD_CHANGES:
+		b->rm_old_changes = opt == OPT_RM_OLD_CHANGES;
+		return NULL;
+	case OPT_UPSTREAM_COMMITISH:
+		if (*optarg == '\0')
+			return dgit_usage_error(ctx, "--upstream-commitish "
+			    "needs a commitish");
+		b->upstream_commitish = optarg;
+		return NULL;
 	}
 	if (opt >= OPT_Q && opt < OPT_Q + (int)(sizeof qopts / sizeof qopts[0]))
 		return set_quilt(b, ctx, qopts[opt - OPT_Q]);
@@ -145,6 +160,7 @@ buildopts_init(struct buildopts *b)
 	memset(b, 0, sizeof *b);
 	b->quilt_mode = -1;
 	b->clean_mode = -1;
+	b->rm_old_changes = -1;
 }
 
 const struct dgit_error *
@@ -185,6 +201,14 @@ buildopts_finish(struct buildopts *b, const struct dgit_config *cfg,
 		if (b->clean_mode < 0)
 			return dgit_error_fmt(DGIT_ERR_USAGE, "unknown clean "
 			    "mode '%s' in dgit-distro.%s.clean-mode", v, distro);
+	}
+	if (b->rm_old_changes < 0) {
+		const struct dgit_error *err = NULL;
+
+		b->rm_old_changes = 0;
+		if (cfg && (err = dgit_config_get_distro_bool(
+		    &b->rm_old_changes, cfg, distro, "rm-old-changes", 0)))
+			return err;
 	}
 	if (b->bpd == NULL) {
 		v = cfg ? dgit_config_get(cfg,

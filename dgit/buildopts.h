@@ -17,13 +17,18 @@ struct buildopts {
 	const char *bpd;           /* --build-products-dir */
 	int split_view;            /* enum dgit_split_view (auto default) */
 	const char *dgit_view_save; /* --dgit-view-save=BRANCH, or NULL */
+	const char *upstream_commitish; /* --upstream-commitish=, or NULL */
+	int rm_old_changes;        /* --rm-old-changes, -1: not given */
 };
 
 /* The build options a push takes too (all but --include-dirty). */
 #define BUILDOPTS_PUSH_HELP \
 	"  --quilt=MODE                linear (default), try-linear, auto,\n" \
 	"                              smash, single, nofix, nocheck,\n" \
-	"                              gbp, unapplied, dpm (split view)\n" \
+	"                              gbp, unapplied, dpm, baredebian,\n" \
+	"                              baredebian+tarball (split view)\n" \
+	"  --upstream-commitish=COMMITISH\n" \
+	"                              upstream for --quilt=baredebian\n" \
 	"  --gbp, --dpm                --quilt=gbp, --quilt=dpm\n" \
 	"  --split-view=auto|always|never\n" \
 	"                              make the dgit view beside HEAD\n" \
@@ -33,13 +38,16 @@ struct buildopts {
 	"                              git, git-ff, check, none, dpkg-source\n"
 #define BUILDOPTS_HELP BUILDOPTS_PUSH_HELP \
 	"  --include-dirty             build the working tree as it is\n"
-/* The build commands' (dgit build, sbuild, pbuilder, cowbuilder). */
-#define BUILDOPTS_BUILD_HELP BUILDOPTS_HELP \
+/* build-source's: the source build's -v, -m, the archive check */
+#define BUILDOPTS_SOURCE_HELP BUILDOPTS_HELP \
 	"  -vVERSION, --since-version=VERSION|_\n" \
 	"                              changes since VERSION (default: the\n" \
 	"                              suite's version in the archive; _: none)\n" \
+	"  --overwrite                 build a version the suite already has\n" \
 	"  --no-check-archive          do not ask the archive (no -v)\n" \
-	"  -mMAINTAINER                passed to dpkg-genchanges and the builder\n" \
+	"  -mMAINTAINER, --ch:OPTION   passed to dpkg-genchanges (and the builder)\n"
+/* The build commands' (dgit build, sbuild, pbuilder, cowbuilder). */
+#define BUILDOPTS_BUILD_HELP BUILDOPTS_SOURCE_HELP \
 	"  --PROG=COMMAND, --PROG:OPTION  the builder's program and extra options\n" \
 	"other options go to the builder; global options go before the command\n"
 

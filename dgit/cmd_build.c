@@ -8,6 +8,7 @@
  * dpkg-source -b and the same-tree check: lib/srcbuild.c); the builder
  * gets dgit's options, --PROG:OPTION extras and --PROG=COMMAND.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "dgit_archive.h"
 #include "dgit_buf.h"
 #include "dgit_changelog.h"
+#include "dgit_config.h"
 #include "dgit_fs.h"
 #include "dgit_quiltfix.h"
 #include "dgit_run.h"
@@ -66,13 +68,44 @@ vadd(struct vec *v, const char *a)
 	v->v[v->n] = NULL;
 }
 
-/* The tool's --PROG:OPTION extras. */
+/* "dgit-distro.DISTRO.KEY-TOOL" / "dgit.default.KEY-TOOL" */
+static const char *
+cfg_name(char *buf, size_t size, const char *distro, const char *key,
+    const char *tool)
+{
+	int w = distro ? snprintf(buf, size, "dgit-distro.%s.%s-%s", distro,
+	    key, tool) : snprintf(buf, size, "dgit.default.%s-%s", key, tool);
+
+	return w >= 0 && (size_t)w < size ? buf : NULL;
+}
+
+/*
+ * The tool's extra options, as dgit gives them: dgit.default.opts-TOOL,
+ * then dgit-distro.DISTRO.opts-TOOL (every value of each, as git config
+ * --add makes them), then --PROG:OPTION from the command line.
+ */
 static void
-vadd_tool_opts(struct vec *v, const char *tool)
+vadd_tool_opts(struct vec *v, struct bcmd *c, const char *tool)
 {
 	const char *o[TOOL_OPTS_MAX];
-	size_t n = dgit_tool_options(o, TOOL_OPTS_MAX, tool);
+	const char *distros[2] = { NULL, NULL };
+	char name[512];
+	size_t n;
 
+	if (c->ctx->cfg)
+		distros[1] = dgit_config_canon_distro(c->ctx->cfg,
+		    common_distro());
+	for (size_t d = 0; c->ctx->cfg && d < 2; d++) {
+		if (cfg_name(name, sizeof name, distros[d], "opts", tool) ==
+		    NULL)
+			continue;
+		n = dgit_config_get_all(o, TOOL_OPTS_MAX, c->ctx->cfg, name);
+		if (n > TOOL_OPTS_MAX)
+			v->over = 1;
+		for (size_t i = 0; i < n && i < TOOL_OPTS_MAX; i++)
+			vadd(v, o[i]);
+	}
+	n = dgit_tool_options(o, TOOL_OPTS_MAX, tool);
 	if (n > TOOL_OPTS_MAX)
 		v->over = 1;
 	for (size_t i = 0; i < n && i < TOOL_OPTS_MAX; i++)
@@ -87,12 +120,19 @@ static const struct dgit_error *
 vadd_program(struct vec *v, struct bcmd *c, const char *tool,
     const char *dflt, int split)
 {
-	const char *p = dgit_tool_program(tool);
-	char *s, *tok, *save = NULL;
+	const char *p = dgit_tool_program(tool), *cp = NULL;
+	char *s, *tok, *save = NULL, name[512];
 	size_t n = 0;
 
 	if (p == tool || strcmp(p, tool) == 0)
 		p = dflt;
+	/* dgit-distro.DISTRO.cmd-TOOL, else dgit.default.cmd-TOOL: set, it
+	 * beats --TOOL= (dgit applies the config after the options) */
+	if (c->ctx->cfg && cfg_name(name, sizeof name, NULL, "cmd", tool))
+		cp = dgit_config_get_distro(c->ctx->cfg, common_distro(),
+		    name + strlen("dgit.default."));
+	if (cp && *cp)
+		p = cp;
 	if (!split) {
 		vadd(v, p);
 		return NULL;
@@ -174,7 +214,8 @@ parse(struct bcmd *c, struct dgit_cmd_ctx *ctx, int argc, char **argv,
 	c->ctx = ctx;
 	buildopts_init(&c->b);
 	if ((c->bargs = calloc((size_t)argc + 1, sizeof *c->bargs)) == NULL ||
-	    (c->chopts = calloc((size_t)argc + 1, sizeof *c->chopts)) == NULL)
+	    (c->chopts = calloc((size_t)argc + TOOL_OPTS_MAX + 1,
+	    sizeof *c->chopts)) == NULL)
 		return dgit_error(DGIT_ERR_NOMEM);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -194,6 +235,16 @@ parse(struct bcmd *c, struct dgit_cmd_ctx *ctx, int argc, char **argv,
 			return dgit_usage_error(ctx, "unknown argument '%s'", a);
 		else
 			c->bargs[c->nbargs++] = a;
+	}
+	/* --ch:OPTION: after -m, to dpkg-genchanges and the builder */
+	{
+		size_t n = dgit_tool_options(c->chopts + c->nchopts,
+		    TOOL_OPTS_MAX, "ch");
+
+		if (n > TOOL_OPTS_MAX)
+			return dgit_usage_error(ctx, "too many --ch: options "
+			    "(at most %d)", TOOL_OPTS_MAX);
+		c->nchopts += n;
 	}
 	if (c->since && strcmp(c->since, "_") != 0 &&
 	    strchr(c->since, '_') != NULL)
@@ -326,7 +377,7 @@ vadd_dbp(struct vec *v, struct bcmd *c)
 		return err;
 	for (size_t i = 0; i < sizeof ign / sizeof ign[0]; i++)
 		vadd(v, ign[i]);
-	vadd_tool_opts(v, "dpkg-buildpackage");
+	vadd_tool_opts(v, c, "dpkg-buildpackage");
 	return vcheck(v);
 }
 
@@ -356,6 +407,9 @@ quilt_fixup(struct bcmd *c)
 	qo.mode = (enum dgit_quilt_mode)c->b.quilt_mode;
 	qo.origs_dir = c->b.bpd;
 	qo.dgit_version = DGIT_VERSION;
+	qo.upstream_commitish = c->b.upstream_commitish;
+	qo.cache = qo.mode >= DGIT_QUILT_GBP ||
+	    c->b.split_view == DGIT_SPLIT_VIEW_ALWAYS;
 	qo.info = common_info_cb;
 	if ((err = dgit_quiltfix_run(&r, c->ctx->repo, &head, &qo)))
 		return err;
@@ -372,6 +426,52 @@ quilt_fixup(struct bcmd *c)
 		    r.npatches, r.npatches == 1 ? "" : "es");
 	}
 	return NULL;
+}
+
+/* --rm-old-changes: remove BPD/PKG_V_*.changes (V without epoch) */
+static const struct dgit_error *
+rm_old_changes(struct bcmd *c)
+{
+	const struct dgit_error *err;
+	char *nv = NULL, *prefix = NULL, *path = NULL;
+	DIR *d;
+	struct dirent *de;
+	size_t pl;
+
+	if ((err = dgit_version_noepoch(&nv, c->version)))
+		return err;
+	if (asprintf(&prefix, "%s_%s_", c->package, nv) < 0) {
+		free(nv);
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	pl = strlen(prefix);
+	if ((d = opendir(c->b.bpd)) == NULL) {
+		err = dgit_error_from_errno("cannot read the build products "
+		    "directory '%s'", c->b.bpd);
+		goto done;
+	}
+	while (err == NULL && (de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+
+		if (n < pl + 8 || strncmp(de->d_name, prefix, pl) != 0 ||
+		    strcmp(de->d_name + n - 8, ".changes") != 0)
+			continue;
+		free(path);
+		if (asprintf(&path, "%s/%s", c->b.bpd, de->d_name) < 0) {
+			path = NULL;
+			err = dgit_error(DGIT_ERR_NOMEM);
+		} else if (unlink(path) != 0) {
+			err = dgit_error_from_errno("cannot remove '%s'", path);
+		} else {
+			dgit_debug(1, "removed old %s", path);
+		}
+	}
+	closedir(d);
+done:
+	free(path);
+	free(prefix);
+	free(nv);
+	return err;
 }
 
 /*
@@ -391,9 +491,9 @@ prep_early(struct bcmd *c)
 		    (enum dgit_quilt_mode)c->b.quilt_mode));
 	if ((err = read_changelog(c)) ||
 	    (err = dgit_srcbuild_check_tree(c->ctx->repo, DGIT_CLEAN_NONE,
-	    c->b.include_dirty)))
+	    c->b.include_dirty)) || (err = since_version(c)))
 		return err;
-	return since_version(c);
+	return c->b.rm_old_changes ? rm_old_changes(c) : NULL;
 }
 
 /* Build the source package into the bpd (the same-tree check too). */
@@ -414,6 +514,7 @@ build_source(struct dgit_srcbuild_result *r, struct bcmd *c)
 	so.include_dirty = c->b.include_dirty;
 	so.split_view = (enum dgit_split_view)c->b.split_view;
 	so.dgit_view_save = c->b.dgit_view_save;
+	so.upstream_commitish = c->b.upstream_commitish;
 	so.bpd = c->b.bpd;
 	so.dgit_version = DGIT_VERSION;
 	so.genchanges_opts = gc;
@@ -434,7 +535,8 @@ clean(struct bcmd *c)
 	if ((err = vadd_dbp(v, c)) == NULL)
 		err = dgit_srcbuild_clean(c->ctx->repo,
 		    (enum dgit_clean_mode)c->b.clean_mode,
-		    (enum dgit_quilt_mode)c->b.quilt_mode, v->v);
+		    (enum dgit_quilt_mode)c->b.quilt_mode, v->v,
+		    dgit_tool_program("git"));
 	free(v);
 	return err;
 }
@@ -450,7 +552,7 @@ mergechanges(char **out, struct bcmd *c, int one_is_error, const char *hint)
 	if ((err = vadd_program(v, c, "mergechanges", "mergechanges", 0)) ==
 	    NULL) {
 		vadd(v, "-f");
-		vadd_tool_opts(v, "mergechanges");
+		vadd_tool_opts(v, c, "mergechanges");
 		if ((err = vcheck(v)) == NULL)
 			err = dgit_srcbuild_mergechanges(out, c->b.bpd,
 			    c->package, c->version, v->v, one_is_error, hint);
@@ -481,6 +583,31 @@ build_done(struct bcmd *c, unsigned want, const struct dgit_srcbuild_result *r)
 	} else if (!dgit_opts.quiet)
 		printf("dgit ok: build successful\n");
 	return NULL;
+}
+
+/*
+ * dgit build-source: as the build commands' source part (the changelog,
+ * a clean tree, -v from the archive and the check that the version is
+ * new, then dgit's source build), with no builder.
+ */
+const struct dgit_error *
+cmd_build_source(struct dgit_cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct dgit_error *err;
+	struct bcmd c = { 0 };
+	struct dgit_srcbuild_result r = { 0 };
+
+	if ((err = parse(&c, ctx, argc, argv, 0)) ||
+	    (err = prep_early(&c)) || (err = build_source(&r, &c)))
+		goto done;
+	if (!dgit_opts.quiet)
+		printf("dgit ok: source package %s and %s, checked against "
+		    "git%s\n", r.dsc, r.changes, r.split ?
+		    " (the dgit view)" : "");
+done:
+	dgit_srcbuild_result_release(&r);
+	release(&c);
+	return err;
 }
 
 const struct dgit_error *
@@ -597,7 +724,7 @@ cmd_sbuild(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	if ((err = vadd_program(v, &c, "sbuild", "sbuild", 0)))
 		goto done;
 	vadd(v, "--no-source");
-	vadd_tool_opts(v, "sbuild");
+	vadd_tool_opts(v, &c, "sbuild");
 	vadd(v, "-d");
 	vadd(v, c.suite);
 	for (size_t i = 0; i < c.nbargs; i++)
@@ -645,7 +772,7 @@ pbuilder(struct dgit_cmd_ctx *ctx, int argc, char **argv, const char *tool,
 		goto done;
 	vadd(v, "build");
 	vadd(v, "--no-source-only-changes");
-	vadd_tool_opts(v, tool);
+	vadd_tool_opts(v, &c, tool);
 	for (size_t i = 0; i < m.nargs && err == NULL; i++)
 		if (!i || (err = dgit_buf_addch(&dbo, ' ')) == NULL)
 			err = dgit_buf_adds(&dbo, m.args[i]);
@@ -786,7 +913,7 @@ cmd_gbp_build(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	    on_path("git-buildpackage") ? "git-buildpackage" :
 	    "gbp buildpackage", 1)))
 		goto done;
-	vadd_tool_opts(v, "gbp-build");
+	vadd_tool_opts(v, &c, "gbp-build");
 	vadd(v, "-us");
 	vadd(v, "-uc");
 	vadd(v, "--git-no-sign-tags");

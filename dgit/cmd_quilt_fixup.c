@@ -34,7 +34,10 @@ cmd_quilt_fixup(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	qo.mode = (enum dgit_quilt_mode)b.quilt_mode;
 	qo.origs_dir = b.bpd;
 	qo.dgit_version = DGIT_VERSION;
+	qo.upstream_commitish = b.upstream_commitish;
 	qo.info = common_info_cb;
+	qo.cache = qo.mode >= DGIT_QUILT_GBP ||
+	    b.split_view == DGIT_SPLIT_VIEW_ALWAYS;
 	if ((err = dgit_quiltfix_run(&r, repo, &head, &qo)))
 		goto done;
 	if (b.split_view == DGIT_SPLIT_VIEW_NEVER && r.split) {

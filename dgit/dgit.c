@@ -69,9 +69,10 @@ static const struct dgit_cmd commands[] = {
 	  "config: dgit-distro.DISTRO.mirror (default: the apt sources),\n"
 	  "  dgit-distro.DISTRO.archive-keyring, dgit-distro.DISTRO.keyring\n"
 	  "  (colon-separated keyring files)\n" },
-	{ "build-source", cmd_build_source, CMD_NEEDS_REPO, "[BUILD-OPTS]",
+	{ "build-source", cmd_build_source, CMD_NEEDS_REPO | CMD_RAW_ARGS,
+	  "[BUILD-OPTS]",
 	  "build the source package and a source-only .changes",
-	  BUILDOPTS_HELP },
+	  BUILDOPTS_SOURCE_HELP },
 	{ "build", cmd_build, CMD_NEEDS_REPO | CMD_RAW_ARGS,
 	  "[BUILD-OPTS] [DPKG-BUILDPACKAGE-OPTS]",
 	  "build with dpkg-buildpackage, the source package by dgit",
@@ -392,7 +393,7 @@ static const char *const known_tools[] = {
 	"gbp", "gbp-build", "gbp-pq", "sbuild", "pbuilder", "cowbuilder",
 	"git-debrebase", "git-debpush", "curl", "dpkg-genbuildinfo",
 	"dpkg-parsechangelog", "dpkg-deb", "dch", "mk-origtargz",
-	"diff", "tar", NULL
+	"diff", "tar", "ch", NULL
 };
 
 /* 1: a --TOOL=... or --TOOL:... option, recorded; 0: not one; -1: error. */

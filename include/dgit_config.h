@@ -58,6 +58,15 @@ void dgit_config_free(struct dgit_config *cfg);
 const char *dgit_config_get(const struct dgit_config *cfg, const char *name);
 
 /*
+ * Every value of name in the configured sources (not the built-in
+ * defaults), in the order git config --get-all lists them: system,
+ * global, repository, then -c; into out (up to max, borrowed).  Returns
+ * how many there are (possibly more than max).
+ */
+size_t dgit_config_get_all(const char **out, size_t max,
+    const struct dgit_config *cfg, const char *name);
+
+/*
  * A distro's access setting, in dgit's order: for the distro D (after
  * dgit-distro.D.alias-canon) and then its nominal distro
  * (dgit-distro.D.nominal-distro, when set), try dgit-distro.D.KEY; then

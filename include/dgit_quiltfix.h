@@ -51,7 +51,7 @@ enum dgit_quilt_mode {
 	DGIT_QUILT_SINGLE,
 	DGIT_QUILT_NOFIX,
 	DGIT_QUILT_NOCHECK,
-	/* splitting modes (baredebian ones: DGIT_ERR_NOT_IMPLEMENTED) */
+	/* splitting modes */
 	DGIT_QUILT_GBP,
 	DGIT_QUILT_DPM,
 	DGIT_QUILT_UNAPPLIED,
@@ -68,6 +68,23 @@ struct dgit_quiltfix_opts {
 	const char *origs_dir;     /* where the orig tarballs are ("..") */
 	const char *dgit_version;  /* for "[dgit (V) quilt-fixup]" */
 	time_t now;                /* smash patch name; 0: time(NULL) */
+	/*
+	 * --quilt=baredebian: the upstream commitish (a branch, tag or
+	 * commit); NULL: the one of the tags UPSTREAM, vUPSTREAM and
+	 * upstream/UPSTREAM (the upstream version mangled as DEP-14 says)
+	 * that exists.  Given with another mode: DGIT_ERR_USAGE.  Borrowed.
+	 */
+	const char *upstream_commitish;
+	/*
+	 * Use the split-view cache, as dgit does when the dgit view is
+	 * split: the reflog of refs/dgit-intern/quilt-cache, one entry per
+	 * fixup, its message the key (dgit's: "dgit VERSION UPSTREAM MODE
+	 * HEAD COMMITISH|-", then the SHA-256 of the origs' names, sizes
+	 * and SHA-256s), its value the dgit view.  A hit skips the fixup
+	 * (result.cached; npatches 0); a fixup made is recorded (at most
+	 * 1000 entries are kept).
+	 */
+	int cache;
 	/* Progress lines (borrowed message); may be NULL. */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;
@@ -82,12 +99,17 @@ struct dgit_quiltfix_result {
 	 * which must not move to it (gbp, unapplied: HEAD plus one commit
 	 * per patch, as gbp pq import makes them, author from the patch
 	 * header, committer the changelog's maintainer and date; dpm: HEAD
-	 * itself, its patches checked).  needed: the view is not HEAD.
+	 * itself, its patches checked; baredebian, baredebian+tarball: HEAD
+	 * has debian/ alone, the view is dgit's "baredebian-merge" of HEAD
+	 * and the upstream commit (the upstream commitish, or the orig
+	 * tarballs' import commit), whose files must be the origs', then
+	 * the patch commits as for gbp).  needed: the view is not HEAD.
 	 */
 	int split;
 	git_oid commit;            /* the new tip (HEAD's when not needed) */
 	git_oid tree;              /* its tree */
 	size_t npatches;           /* patches added */
+	int cached;                /* the view came from the cache */
 };
 
 /*

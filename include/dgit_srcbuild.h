@@ -63,6 +63,8 @@ struct dgit_srcbuild_opts {
 	/* --dgit-view-save: a branch (refs/heads/ added unless it starts
 	 * with refs/) set to the dgit view; NULL: none.  Borrowed. */
 	const char *dgit_view_save;
+	/* --upstream-commitish (dgit_quiltfix_opts); borrowed, may be NULL */
+	const char *upstream_commitish;
 	enum dgit_clean_mode clean_mode;
 	int include_dirty;
 	const char *bpd;           /* build products directory ("..") */
@@ -171,12 +173,14 @@ void dgit_srcbuild_dbp_release(struct dgit_srcbuild_dbp *d);
  * untracked files (unless ,no-check); git modes run git clean -xdf
  * (-xdff for git-ff); check modes only check; none does nothing.  A
  * baredebian quilt mode with a git clean mode is DGIT_ERR_USAGE (the
- * upstream files would be deleted).  The tools' output is captured and
- * given in the error when they fail.
+ * upstream files would be deleted).  The tools' output goes to ours (as
+ * when dgit runs them); a failure names the tool and its exit status.
+ * git: the git program the git
+ * modes run (--git=), NULL for "git".
  */
 const struct dgit_error *dgit_srcbuild_clean(git_repository *repo,
     enum dgit_clean_mode mode, enum dgit_quilt_mode quilt_mode,
-    const char *const *dbp);
+    const char *const *dbp, const char *git);
 
 /*
  * After a build that made a source and a binary .changes in bpd

@@ -387,6 +387,45 @@ get_normalised(const struct dgit_config *cfg, const char *name)
 	return NULL;
 }
 
+size_t
+dgit_config_get_all(const char **out, size_t max,
+    const struct dgit_config *cfg, const char *name)
+{
+	char buf[NAME_MAX_LEN];
+	size_t n = 0;
+
+	if (!normalise(buf, sizeof buf, name))
+		return 0;
+	/* as git config --get-all lists them: system, global, local, -c;
+	 * in a source by level (libgit2's file order), then as read */
+	for (int s = SRC_SYSTEM; s >= SRC_CMDLINE; s--) {
+		int lo = -1000000;
+
+		for (;;) {
+			int next = 1000000;
+
+			for (size_t i = 0; i < cfg->n; i++)
+				if ((int)cfg->e[i].src == s &&
+				    cfg->e[i].level > lo &&
+				    cfg->e[i].level < next &&
+				    strcmp(cfg->e[i].name, buf) == 0)
+					next = cfg->e[i].level;
+			if (next == 1000000)
+				break;
+			for (size_t i = 0; i < cfg->n; i++)
+				if ((int)cfg->e[i].src == s &&
+				    cfg->e[i].level == next &&
+				    strcmp(cfg->e[i].name, buf) == 0) {
+					if (n < max)
+						out[n] = cfg->e[i].value;
+					n++;
+				}
+			lo = next;
+		}
+	}
+	return n;
+}
+
 const char *
 dgit_config_get(const struct dgit_config *cfg, const char *name)
 {

@@ -14,12 +14,15 @@
 
 #include "dgit_changelog.h"
 #include "dgit_dsc.h"
+#include "dgit_hash.h"
+#include "dgit_history.h"
 #include "dgit_import.h"
 #include "dgit_pack.h"
 #include "dgit_quilt.h"
 #include "dgit_quiltfix.h"
 #include "dgit_tree.h"
 #include "dgit_treecmp.h"
+#include "dgit_version.h"
 
 #define META_MAX ((size_t)16 << 20)   /* changelog, series, include-binaries */
 #define PATCH_MAX ((size_t)1 << 30)   /* one generated patch */
@@ -1426,6 +1429,517 @@ done:
 	return err;
 }
 
+/* ---- the baredebian modes -------------------------------------------- */
+
+/*
+ * The upstream commit of --quilt=baredebian: --upstream-commitish, else
+ * the one of the tags UPV, vUPV, upstream/UPV (UPV mangled as DEP-14
+ * says) that exists.  *used: what the merge's message names; *what:
+ * the line saying where it came from.
+ */
+static const struct dgit_error *
+resolve_upstream(struct qf *q, git_oid *out, char **used, char **what)
+{
+	const struct dgit_error *err = NULL;
+	const char *given = q->opts->upstream_commitish;
+	static const char *const pfx[] = { "", "v", "upstream/" };
+	char *upv = NULL, *mangled = NULL, *ref = NULL, *tried = NULL;
+	git_object *o = NULL, *c = NULL;
+	git_oid id;
+	size_t nfound = 0;
+
+	*used = *what = NULL;
+	if (given) {
+		const char *tag = strncmp(given, "refs/tags/", 10) == 0 &&
+		    given[10] ? given + 10 : NULL;
+
+		if (git_revparse_single(&o, q->repo, given) != 0 ||
+		    git_object_peel(&c, o, GIT_OBJECT_COMMIT) != 0) {
+			err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "upstream "
+			    "commitish '%s' is not a commit; give "
+			    "--upstream-commitish a branch, tag or commit id",
+			    given);
+			goto done;
+		}
+		git_oid_cpy(out, git_object_id(c));
+		*used = strdup(tag ? tag : given);
+		if (tag ? asprintf(what, "using upstream from git tag %s",
+		    tag) < 0 : (*what = strdup("using specified upstream "
+		    "commitish")) == NULL)
+			*what = NULL;
+		if (*used == NULL || *what == NULL)
+			err = nomem();
+		goto done;
+	}
+	if ((err = dgit_version_upstream(&upv, q->version)) ||
+	    (err = dgit_version_mangle(&mangled, upv)))
+		goto done;
+	for (size_t i = 0; i < sizeof pfx / sizeof *pfx; i++) {
+		char *nt;
+
+		free(ref);
+		if (asprintf(&ref, "refs/tags/%s%s", pfx[i], mangled) < 0) {
+			ref = NULL;
+			err = nomem();
+			goto done;
+		}
+		if (asprintf(&nt, "%s%s%s", tried ? tried : "", tried ? " " :
+		    "", ref + 10) < 0) {
+			err = nomem();
+			goto done;
+		}
+		free(tried);
+		tried = nt;
+		git_object_free(o);
+		git_object_free(c);
+		o = c = NULL;
+		if (git_reference_name_to_id(&id, q->repo, ref) != 0)
+			continue;
+		if (git_object_lookup(&o, q->repo, &id, GIT_OBJECT_ANY) != 0 ||
+		    git_object_peel(&c, o, GIT_OBJECT_COMMIT) != 0) {
+			err = dgit_error_fmt(DGIT_ERR_PARSE, "tag '%s' does "
+			    "not name a commit", ref + 10);
+			goto done;
+		}
+		if (nfound++ == 0) {
+			git_oid_cpy(out, git_object_id(c));
+			free(*used);
+			if ((*used = strdup(ref + 10)) == NULL) {
+				err = nomem();
+				goto done;
+			}
+		}
+	}
+	if (nfound != 1) {
+		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "cannot determine the "
+		    "upstream commitish for --quilt=baredebian: %s of the "
+		    "tags %s exist%s; check the version, or give "
+		    "--upstream-commitish", nfound ? "more than one" : "none",
+		    tried, nfound ? "" : "s");
+		goto done;
+	}
+	if (asprintf(what, "using upstream from git tag %s", *used) < 0) {
+		*what = NULL;
+		err = nomem();
+	}
+done:
+	if (err) {
+		free(*used);
+		free(*what);
+		*used = *what = NULL;
+	}
+	git_object_free(o);
+	git_object_free(c);
+	free(ref);
+	free(tried);
+	free(mangled);
+	free(upv);
+	return err;
+}
+
+/*
+ * baredebian+tarball: the upstream commit is the orig tarball's import
+ * commit (as import-dsc makes it); with orig-COMP tarballs too, a commit
+ * combining them, whose parents they are, as dgit makes it.  imported:
+ * an import of the origs with HEAD's debian/ (no patch_parent), whose
+ * "unpatched" commit has the tarball commits as parents.
+ */
+static const struct dgit_error *
+tarball_upstream(struct qf *q, git_oid *out,
+    const struct dgit_import_result *imported)
+{
+	const struct dgit_error *err = NULL;
+	git_commit *c = NULL, *p = NULL, *orig = NULL;
+	git_tree *ut = NULL, *upt = NULL, *ot = NULL;
+	git_treebuilder *tb = NULL;
+	const git_tree_entry *od;
+	git_oid tid;
+	char *msg = NULL, *upv = NULL;
+	size_t n, walked = 0;
+	const git_commit **parents = NULL;
+
+	if (git_commit_lookup(&c, q->repo, &imported->commit) != 0)
+		return dgit_error_git("cannot read the origs' import");
+	/* back over the patch commits to the unpatched one */
+	while (strstr(git_commit_message(c), "\n[dgit import unpatched ") ==
+	    NULL) {
+		if (git_commit_parentcount(c) != 1 ||
+		    walked++ > imported->npatches + 2) {
+			err = dgit_error_fmt(DGIT_ERR_PARSE, "cannot find the "
+			    "orig tarballs' commits in their import");
+			goto done;
+		}
+		if (git_commit_parent(&p, c, 0) != 0) {
+			err = dgit_error_git("cannot read the origs' import");
+			goto done;
+		}
+		git_commit_free(c);
+		c = p;
+		p = NULL;
+	}
+	n = git_commit_parentcount(c);
+	if (n == 0 || git_commit_parent(&orig, c, 0) != 0) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE, "cannot find the orig "
+		    "tarballs' commits in their import");
+		goto done;
+	}
+	if (n == 1) {
+		git_oid_cpy(out, git_commit_id(orig));
+		goto done;
+	}
+	/* the combined origs: the unpatched tree, with the main orig's own
+	 * debian/ (if it has one) instead of HEAD's */
+	if ((parents = calloc(n, sizeof *parents)) == NULL) {
+		err = nomem();
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++)
+		if ((parents[i] = NULL, git_commit_parent((git_commit **)
+		    &parents[i], c, (unsigned)i)) != 0) {
+			err = dgit_error_git("cannot read the origs' import");
+			goto done;
+		}
+	if (git_commit_tree(&ut, c) != 0 || git_commit_tree(&ot, orig) != 0 ||
+	    git_treebuilder_new(&tb, q->repo, ut) != 0) {
+		err = dgit_error_git("cannot read the origs' import");
+		goto done;
+	}
+	if (git_treebuilder_get(tb, "debian"))
+		git_treebuilder_remove(tb, "debian");
+	if ((od = git_tree_entry_byname(ot, "debian")) != NULL &&
+	    git_treebuilder_insert(NULL, tb, "debian", git_tree_entry_id(od),
+	    git_tree_entry_filemode(od)) != 0) {
+		err = dgit_error_git("cannot build a tree");
+		goto done;
+	}
+	if (git_treebuilder_write(&tid, tb) != 0 ||
+	    git_tree_lookup(&upt, q->repo, &tid) != 0) {
+		err = dgit_error_git("cannot write a tree");
+		goto done;
+	}
+	if ((err = dgit_version_upstream(&upv, q->version)))
+		goto done;
+	if (asprintf(&msg, "Combine orig tarballs for %s %s\n\n[dgit import "
+	    "tarballs combine %s %s]\n", q->source, upv, q->source, upv) < 0) {
+		msg = NULL;
+		err = nomem();
+		goto done;
+	}
+	if (git_commit_create(out, q->repo, NULL, git_commit_author(orig),
+	    git_commit_author(orig), NULL, msg, upt, n, parents) != 0)
+		err = dgit_error_git("cannot make the combined origs' commit");
+done:
+	if (parents)
+		for (size_t i = 0; i < n; i++)
+			git_commit_free((git_commit *)parents[i]);
+	free(parents);
+	free(msg);
+	free(upv);
+	git_treebuilder_free(tb);
+	git_tree_free(upt);
+	git_tree_free(ut);
+	git_tree_free(ot);
+	git_commit_free(orig);
+	git_commit_free(p);
+	git_commit_free(c);
+	return err;
+}
+
+/*
+ * The dgit view of the baredebian modes: HEAD has debian/ alone; the
+ * view is a merge of HEAD and the upstream commit (upstream files from
+ * upstream, debian/ from HEAD, identity from the changelog, as dgit
+ * makes it), then one commit per patch as gbp pq import makes them.
+ * The upstream commit's files must be the origs'.
+ */
+static const struct dgit_error *
+bare_view(struct qf *q, struct dgit_quiltfix_result *out,
+    const git_oid *deb)
+{
+	const struct dgit_error *err = NULL;
+	enum dgit_quilt_mode mode = q->opts->mode;
+	const char *mname = dgit_quiltfix_mode_name(mode);
+	struct dgit_import_opts io;
+	struct dgit_import_result r;
+	struct dgit_treecmp *c = NULL;
+	git_commit *up = NULL;
+	git_tree *upt = NULL, *mt = NULL, *base = NULL;
+	git_treebuilder *tb = NULL;
+	git_signature *sig = NULL;
+	git_oid upid, mtid, merge;
+	char *used = NULL, *what = NULL, *msg = NULL, *upv = NULL;
+	char *desc = NULL;
+	const git_commit *parents[2];
+
+	memset(&io, 0, sizeof io);
+	io.level = -1;
+	io.threads = -1;
+	io.no_checksums = 1;
+	io.debian_tree = deb;
+	out->split = 1;
+	say(q, "examining quilt state (%s mode)", mname);
+	if (mode == DGIT_QUILT_BAREDEBIAN_TARBALL) {
+		if (q->opts->upstream_commitish) {
+			err = dgit_error_fmt(DGIT_ERR_USAGE, "--upstream-"
+			    "commitish only makes sense with "
+			    "--quilt=baredebian (baredebian+tarball takes "
+			    "upstream from the orig tarballs)");
+			goto done;
+		}
+		if ((err = dgit_import_dsc(&r, q->repo, &q->dsc,
+		    q->opts->origs_dir ? q->opts->origs_dir : "..", &io))) {
+			err = dgit_error_wrap(err, "the patches in "
+			    "debian/patches do not apply to the origs");
+			goto done;
+		}
+		if ((err = tarball_upstream(q, &upid, &r)))
+			goto done;
+		if ((used = strdup("*orig*")) == NULL ||
+		    (what = strdup("")) == NULL) {
+			err = nomem();
+			goto done;
+		}
+	} else {
+		if ((err = resolve_upstream(q, &upid, &used, &what)))
+			goto done;
+		say(q, "--quilt=%s, %s", mname, what);
+	}
+	/* upstream's files, HEAD's debian/ */
+	if (git_commit_lookup(&up, q->repo, &upid) != 0 ||
+	    git_commit_tree(&upt, up) != 0 ||
+	    git_treebuilder_new(&tb, q->repo, upt) != 0) {
+		err = dgit_error_git("cannot read the upstream commit");
+		goto done;
+	}
+	if (git_treebuilder_get(tb, "debian"))
+		git_treebuilder_remove(tb, "debian");
+	if (git_treebuilder_insert(NULL, tb, "debian", deb,
+	    GIT_FILEMODE_TREE) != 0 || git_treebuilder_write(&mtid, tb) != 0 ||
+	    git_tree_lookup(&mt, q->repo, &mtid) != 0) {
+		err = dgit_error_git("cannot write the merge's tree");
+		goto done;
+	}
+	if ((err = dgit_version_upstream(&upv, q->version)) ||
+	    (err = dgit_history_commit_clog(NULL, &sig, q->repo,
+	    git_commit_id(q->head))))
+		goto done;
+	if (asprintf(&msg, "Combine debian/ with upstream source for %s\n\n"
+	    "%s%s[dgit (%s) baredebian-merge %s %s]\n", upv, what,
+	    *what ? "\n\n" : "\n", q->opts->dgit_version ?
+	    q->opts->dgit_version : "C", q->version, used) < 0) {
+		msg = NULL;
+		err = nomem();
+		goto done;
+	}
+	parents[0] = q->head;
+	parents[1] = up;
+	if (git_commit_create(&merge, q->repo, NULL, sig, sig, NULL, msg, mt,
+	    2, parents) != 0) {
+		err = dgit_error_git("cannot make the baredebian merge");
+		goto done;
+	}
+	/* the patches on top, and the origs to compare upstream with */
+	io.patch_parent = &merge;
+	if ((err = dgit_import_dsc(&r, q->repo, &q->dsc, q->opts->origs_dir ?
+	    q->opts->origs_dir : "..", &io))) {
+		err = dgit_error_wrap(err, "the patches in debian/patches do "
+		    "not apply to the origs");
+		goto done;
+	}
+	if (git_tree_lookup(&base, q->repo, &r.unpatched) != 0) {
+		err = dgit_error_git("cannot read the imported origs");
+		goto done;
+	}
+	if (!same_upstream(base, upt)) {
+		err = dgit_treecmp_trees(&c, q->repo, &r.unpatched,
+		    git_tree_id(upt), "debian", 0);
+		if (err == NULL)
+			desc = dgit_treecmp_describe(c, "the origs",
+			    "the upstream commit");
+		if (err == NULL)
+			err = dgit_error_fmt(DGIT_ERR_PATCH, "--quilt=%s: the "
+			    "upstream commit %s (%s) differs from the orig "
+			    "tarballs:\n%sgive the commit the origs were made "
+			    "from (--upstream-commitish), or use "
+			    "--quilt=baredebian+tarball", mname, hex_of(&upid),
+			    used, desc ? desc : "");
+		goto done;
+	}
+	git_oid_cpy(&out->commit, &r.commit);
+	git_oid_cpy(&out->tree, &r.tree);
+	out->npatches = r.npatches;
+	out->needed = 1;
+	say(q, "dgit view: upstream %s and debian/ merged, %zu patch%s "
+	    "applied in commits beside HEAD", used, r.npatches,
+	    r.npatches == 1 ? "" : "es");
+done:
+	free(desc);
+	dgit_treecmp_free(c);
+	git_tree_free(base);
+	git_signature_free(sig);
+	free(msg);
+	free(upv);
+	free(used);
+	free(what);
+	git_treebuilder_free(tb);
+	git_tree_free(mt);
+	git_tree_free(upt);
+	git_commit_free(up);
+	return err;
+}
+
+/* ---- the split-view cache -------------------------------------------- */
+
+#define CACHE_REF "refs/dgit-intern/quilt-cache"
+#define CACHE_MAX 1000             /* reflog entries kept */
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The cache key, as dgit makes it ("dgit VERSION UPSTREAM MODE HEAD
+ * COMMITISH|- ..."), ending with the SHA-256 of the origs' names,
+ * sizes and SHA-256s instead of dgit's hash of its fake .dsc and its
+ * own sources.
+ */
+static const struct dgit_error *
+cache_key(struct qf *q, char **out)
+{
+	const struct dgit_error *err = NULL;
+	const char *dir = q->opts->origs_dir ? q->opts->origs_dir : "..";
+	struct dgit_hash h = DGIT_HASH_INIT;
+	char **lines = NULL, *upv = NULL, *path = NULL;
+	char hex[DGIT_SHA256_HEXLEN + 1], all[DGIT_SHA256_HEXLEN + 1];
+	size_t n = 0;
+	uint64_t size;
+
+	*out = NULL;
+	if ((lines = calloc(q->dsc.nfiles + 1, sizeof *lines)) == NULL)
+		return nomem();
+	for (; n < q->dsc.nfiles; n++) {
+		free(path);
+		if (asprintf(&path, "%s/%s", dir, q->dsc.files[n].name) < 0) {
+			path = NULL;
+			err = nomem();
+			goto done;
+		}
+		if ((err = dgit_hash_file(hex, &size, DGIT_HASH_SHA256, path)))
+			goto done;
+		if (asprintf(&lines[n], "%s %llu %s\n", q->dsc.files[n].name,
+		    (unsigned long long)size, hex) < 0) {
+			lines[n] = NULL;
+			err = nomem();
+			goto done;
+		}
+	}
+	qsort(lines, n, sizeof *lines, cmp_str);
+	if ((err = dgit_hash_init(&h, DGIT_HASH_SHA256)))
+		goto done;
+	for (size_t i = 0; i < n; i++)
+		dgit_hash_update(&h, lines[i], strlen(lines[i]));
+	dgit_hash_final_hex(&h, all);
+	if ((err = dgit_version_upstream(&upv, q->version)))
+		goto done;
+	if (asprintf(out, "dgit %s %s %s %s %s %s", q->opts->dgit_version ?
+	    q->opts->dgit_version : "C", upv,
+	    dgit_quiltfix_mode_name(q->opts->mode),
+	    hex_of(git_commit_id(q->head)), q->opts->upstream_commitish ?
+	    q->opts->upstream_commitish : "-", all) < 0) {
+		*out = NULL;
+		err = nomem();
+	}
+done:
+	dgit_hash_release(&h);
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	free(path);
+	free(upv);
+	return err;
+}
+
+/* The newest reflog entry of the cache whose message is key: *found. */
+static const struct dgit_error *
+cache_lookup(int *found, git_oid *out, git_repository *repo,
+    const char *key)
+{
+	git_reflog *log = NULL;
+	git_commit *c = NULL;
+	size_t n;
+
+	*found = 0;
+	if (git_reflog_read(&log, repo, CACHE_REF) != 0)
+		return NULL;       /* no cache: a miss */
+	n = git_reflog_entrycount(log);
+	for (size_t i = 0; i < n; i++) {
+		const git_reflog_entry *e = git_reflog_entry_byindex(log, i);
+		const char *m = git_reflog_entry_message(e);
+
+		if (m == NULL || strcmp(m, key) != 0)
+			continue;
+		/* a pruned object is a miss, not an error */
+		if (git_commit_lookup(&c, repo, git_reflog_entry_id_new(e)) == 0) {
+			git_oid_cpy(out, git_commit_id(c));
+			*found = 1;
+			git_commit_free(c);
+		}
+		break;
+	}
+	git_reflog_free(log);
+	return NULL;
+}
+
+/* Record id under key: the ref set to it, an entry in its reflog. */
+static const struct dgit_error *
+cache_insert(git_repository *repo, const char *key, const git_oid *id)
+{
+	const struct dgit_error *err = NULL;
+	git_reflog *log = NULL;
+	git_reference *ref = NULL;
+	git_signature *sig = NULL;
+	git_oid old;
+	int same;
+
+	if (git_reference_ensure_log(repo, CACHE_REF) != 0)
+		return dgit_error_git("cannot record the split-view cache '%s'",
+		    CACHE_REF);
+	same = git_reference_name_to_id(&old, repo, CACHE_REF) == 0 &&
+	    git_oid_equal(&old, id);
+	if (!same) {
+		if (git_reference_create(&ref, repo, CACHE_REF, id, 1,
+		    key) != 0)
+			err = dgit_error_git("cannot update '%s'", CACHE_REF);
+		git_reference_free(ref);
+		if (err)
+			return err;
+	}
+	if (git_reflog_read(&log, repo, CACHE_REF) != 0)
+		return dgit_error_git("cannot read the reflog of '%s'",
+		    CACHE_REF);
+	if (same) {
+		/* the ref does not move: the entry is added by hand */
+		if (git_signature_default(&sig, repo) != 0 &&
+		    git_signature_now(&sig, "dgit", "dgit@example.com") != 0)
+			err = dgit_error_git("cannot make a reflog entry");
+		else if (git_reflog_append(log, id, sig, key) != 0)
+			err = dgit_error_git("cannot add to the reflog of '%s'",
+			    CACHE_REF);
+	}
+	while (err == NULL && git_reflog_entrycount(log) > CACHE_MAX)
+		if (git_reflog_drop(log, git_reflog_entrycount(log) - 1, 1) != 0)
+			err = dgit_error_git("cannot trim the reflog of '%s'",
+			    CACHE_REF);
+	if (err == NULL && git_reflog_write(log) != 0)
+		err = dgit_error_git("cannot write the reflog of '%s'",
+		    CACHE_REF);
+	git_signature_free(sig);
+	git_reflog_free(log);
+	return err;
+}
+
 const struct dgit_error *
 dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
     const git_oid *head, const struct dgit_quiltfix_opts *opts)
@@ -1438,6 +1952,7 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 	size_t flen;
 	enum dgit_quilt_mode mode = opts->mode;
 	int nolinear = 0;
+	char *key = NULL;
 
 	memset(out, 0, sizeof *out);
 	memset(&q, 0, sizeof q);
@@ -1458,11 +1973,9 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 	out->quilt = 1;
 	if (mode == DGIT_QUILT_NOCHECK)
 		goto done;
-	if (mode >= DGIT_QUILT_BAREDEBIAN) {
-		err = dgit_error_fmt(DGIT_ERR_NOT_IMPLEMENTED, "--quilt=%s (a "
-		    "splitting mode) is not implemented yet; use a linear "
-		    "mode on a patches-applied branch",
-		    dgit_quiltfix_mode_name(mode));
+	if (opts->upstream_commitish && mode != DGIT_QUILT_BAREDEBIAN) {
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "--upstream-commitish "
+		    "only makes sense with --quilt=baredebian");
 		goto done;
 	}
 	q.dsc.format = DGIT_FORMAT_3_0_QUILT;
@@ -1473,9 +1986,33 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 		goto done;
 	q.dsc.source = q.source;
 	q.dsc.version = q.version;
+	if (opts->cache) {
+		int found;
+		git_commit *vc = NULL;
+
+		if ((err = cache_key(&q, &key)) ||
+		    (err = cache_lookup(&found, &out->commit, repo, key)))
+			goto done;
+		if (found && git_commit_lookup(&vc, repo, &out->commit) == 0) {
+			git_oid_cpy(&out->tree, git_commit_tree_id(vc));
+			git_commit_free(vc);
+			out->split = mode >= DGIT_QUILT_GBP;
+			out->needed = !git_oid_equal(&out->commit, head);
+			out->cached = 1;
+			say(&q, "dgit view: found cached (%s)",
+			    hex_of(&out->commit));
+			goto done;
+		}
+		git_oid_cpy(&out->commit, head);
+	}
 	if (mode == DGIT_QUILT_GBP || mode == DGIT_QUILT_UNAPPLIED ||
 	    mode == DGIT_QUILT_DPM) {
 		err = split_view(&q, out, &deb);
+		goto done;
+	}
+	if (mode == DGIT_QUILT_BAREDEBIAN ||
+	    mode == DGIT_QUILT_BAREDEBIAN_TARBALL) {
+		err = bare_view(&q, out, &deb);
 		goto done;
 	}
 	say(&q, "examining quilt state (%s mode)",
@@ -1554,6 +2091,9 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 	out->needed = 1;
 	out->npatches = q.npatches;
 done:
+	if (err == NULL && key && !out->cached)
+		err = cache_insert(repo, key, &out->commit);
+	free(key);
 	git_tree_free(odp);
 	free(fmt);
 	qf_release(&q);

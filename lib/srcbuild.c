@@ -364,83 +364,6 @@ done:
 	return err;
 }
 
-/*
- * dgit's check before a build: the same orig (SOURCE_UV.orig[-COMP].tar)
- * in more than one form (.tar.gz and .tar.xz, say) in the build products
- * directory or the working tree's parent is refused, naming each.
- */
-static const struct dgit_error *
-check_dup_origs(const char *const *dirs, size_t ndirs, const char *source,
-    const char *version)
-{
-	char prefix[512], seen[64][256], where[64][512];
-	size_t nseen = 0, pl, k;
-	const char *uv = strchr(version, ':') ? strchr(version, ':') + 1 :
-	    version, *dash = strrchr(uv, '-');
-	int dup = 0;
-	char msg[2048] = "";
-
-	if ((size_t)snprintf(prefix, sizeof prefix, "%s_%.*s.orig", source,
-	    dash ? (int)(dash - uv) : (int)strlen(uv), uv) >= sizeof prefix)
-		return NULL;
-	pl = strlen(prefix);
-	for (k = 0; k < ndirs; k++) {
-		DIR *d = opendir(dirs[k]);
-		struct dirent *de;
-
-		if (d == NULL)
-			continue;
-		while ((de = readdir(d)) != NULL) {
-			const char *n = de->d_name, *p = n + pl, *tar;
-			size_t bl, i;
-
-			if (strncmp(n, prefix, pl) != 0)
-				continue;
-			if (*p == '-')
-				p += 1 + strspn(p + 1, "abcdefghijklmnopqrstuvwxyz"
-				    "0123456789-");
-			if (strncmp(p, ".tar", 4) != 0)
-				continue;
-			tar = p + 4;
-			if (*tar == '.' && tar[1] && strspn(tar + 1,
-			    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			    "0123456789_") == strlen(tar + 1))
-				;
-			else if (*tar != '\0')
-				continue;       /* a signature, or not a tarball */
-			bl = (size_t)(tar - n);
-			for (i = 0; i < nseen; i++) {
-				const char *st = strstr(seen[i], ".tar");
-
-				if (st && (size_t)(st + 4 - seen[i]) == bl &&
-				    strncmp(seen[i], n, bl) == 0 &&
-				    strcmp(seen[i], n) != 0) {
-					size_t ml = strlen(msg);
-
-					dup = 1;
-					snprintf(msg + ml, sizeof msg - ml,
-					    "%s'%s' in '%s' and '%s' in '%s'",
-					    ml ? ", " : "", seen[i], where[i], n,
-					    dirs[k]);
-					break;
-				}
-			}
-			if (nseen < 64 && strlen(n) < sizeof seen[0] &&
-			    strlen(dirs[k]) < sizeof where[0]) {
-				snprintf(seen[nseen], sizeof seen[0], "%s", n);
-				snprintf(where[nseen], sizeof where[0], "%s",
-				    dirs[k]);
-				nseen++;
-			}
-		}
-		closedir(d);
-	}
-	if (dup)
-		return dgit_error_fmt(DGIT_ERR_EXISTS, "Duplicate/inconsistent "
-		    "orig tarballs: %s; delete the spurious ones", msg);
-	return NULL;
-}
-
 /* Symlink every BPD/SOURCE_* orig tarball into tmp, where dpkg-source
  * looks for them. */
 static const struct dgit_error *
@@ -587,6 +510,7 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	qo.mode = opts->quilt_mode;
 	qo.origs_dir = bpd;
 	qo.dgit_version = opts->dgit_version;
+	qo.upstream_commitish = opts->upstream_commitish;
 	qo.info = opts->info;
 	qo.info_arg = opts->info_arg;
 	split = opts->quilt_mode >= DGIT_QUILT_GBP;
@@ -601,6 +525,7 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		return dgit_error_fmt(DGIT_ERR_USAGE, "--include-dirty cannot "
 		    "be used with a split dgit view (--quilt=%s); commit the "
 		    "changes first", dgit_quiltfix_mode_name(opts->quilt_mode));
+	qo.cache = split;
 	if ((err = dgit_quiltfix_run(&out->quilt, repo, &head, &qo)))
 		return err;
 	git_oid_cpy(&out->maint_view, &head);
@@ -651,29 +576,23 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	}
 	say(opts, "building %s %s from %s", source, version,
 	    opts->include_dirty ? "the working tree" : "HEAD");
-	{
-		char parent[4096];
-		const char *wd = git_repository_workdir(repo), *dirs[2];
-		size_t wl = wd ? strlen(wd) : 0;
-
-		/* the working tree's parent, and the build products dir */
-		snprintf(parent, sizeof parent, "%.*s/..", wl > 0 &&
-		    wd[wl - 1] == '/' ? (int)wl - 1 : (int)wl, wd ? wd : ".");
-		dirs[0] = parent;
-		dirs[1] = bpd;
-		if ((err = check_dup_origs(dirs, 2, source, version)))
-			goto done;
-	}
 	if ((err = export_tree(repo, &tree_id, srcpath)) ||
 	    (err = link_origs(bpd, tmp, source)))
 		goto done;
 	{
-		/* dgit's ignores: only .git itself, so .gitignore, *.o and
-		 * the rest of dpkg-source's default list are packaged, as
-		 * they are in git */
-		const char *argv[] = { "dpkg-source", "-i(?:^|/)\\.git(?:/|$)",
-		    "-I.git", "-b", srcdir, NULL };
+		/* as dgit runs it: its ignores (which replace dpkg-source's
+		 * default -I list: debian/.gitignore is packaged), and no
+		 * preparation of the export, whose patches are applied */
+		const char *argv[] = { "dpkg-source",
+		    "-i(?:^|/)\\.git(?:/|$)", "-I.git", "-b",
+		    "--include-removal", opts->include_dirty ? "--" :
+		    "--no-preparation", "--", srcdir, NULL };
 
+		if (opts->include_dirty) {
+			argv[5] = "--";
+			argv[6] = srcdir;
+			argv[7] = NULL;
+		}
 		if ((err = run_tool(argv, tmp)))
 			goto done;
 	}
@@ -846,16 +765,9 @@ dgit_srcbuild_dbp_release(struct dgit_srcbuild_dbp *d)
 	d->mode = NULL;
 }
 
-/* run argv in cwd, its output captured and given in the error */
-static const struct dgit_error *
-run_in(const char *const *argv, const char *cwd)
-{
-	return run_tool(argv, cwd);
-}
-
 const struct dgit_error *
 dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
-    enum dgit_quilt_mode quilt_mode, const char *const *dbp)
+    enum dgit_quilt_mode quilt_mode, const char *const *dbp, const char *git)
 {
 	static const char *const dbp_default[] = { "dpkg-buildpackage",
 	    "-i(?:^|/)\\.git(?:/|$)", "-I.git", NULL };
@@ -881,11 +793,16 @@ dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
 	case DGIT_CLEAN_GIT_ALWAYS:
 	case DGIT_CLEAN_GIT_FF:
 	case DGIT_CLEAN_GIT_FF_ALWAYS: {
-		const char *argv[] = { "git", "clean", "-xdf", NULL };
+		const char *argv[] = { git ? git : "git", "clean", "-xdf",
+		    NULL };
+		struct dgit_run_opts ro;
 
+		/* what git clean says is seen, as when dgit runs it */
+		memset(&ro, 0, sizeof ro);
+		ro.cwd = wd;
 		if (mode == DGIT_CLEAN_GIT_FF || mode == DGIT_CLEAN_GIT_FF_ALWAYS)
 			argv[2] = "-xdff";
-		return run_in(argv, wd);
+		return dgit_run(NULL, argv, &ro);
 	}
 	case DGIT_CLEAN_CHECK:
 	case DGIT_CLEAN_CHECK_IGNORES:
@@ -910,9 +827,9 @@ dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
 		argv[k++] = "-T";
 		argv[k++] = "clean";
 		argv[k] = NULL;
-		/* the package's clean target speaks to the user, as in dgit */
 		memset(&ro, 0, sizeof ro);
 		ro.cwd = wd;
+		/* the rules clean target's output is seen, as from dgit */
 		if ((err = dgit_run(NULL, argv, &ro)))
 			return dgit_error_wrap(err, "the package's clean target "
 			    "failed (--clean=%s; -wg uses git clean instead)",

@@ -26,7 +26,7 @@ changes_files() {
 test_expect_success 'build-source: the .dsc unpacks to HEAD, the .changes lists its files' '
 	new_repo b &&
 	(cd b/hello && echo more >>README && git commit -q -a -m "More README" &&
-	 "$DGIT" build-source >../out 2>../err) &&
+	 "$DGIT" build-source --no-check-archive >../out 2>../err) &&
 	test_grep "^dgit ok: source package ../hello_1.0-1.dsc" b/out &&
 	test "$(git -C b/hello log -1 --format=%s)" = \
 	    "Commit Debian 3.0 (quilt) metadata" &&
@@ -46,7 +46,7 @@ test_expect_success 'files dpkg-source ignores by default (.gitignore, *.o) are 
 	 printf "build/\\n" >.gitignore && echo obj >debian/prebuilt.o &&
 	 git add -f debian/.gitignore .gitignore debian/prebuilt.o &&
 	 git commit -q -m "ignore files" &&
-	 "$DGIT" build-source >../out 2>../err) &&
+	 "$DGIT" build-source --no-check-archive >../out 2>../err) &&
 	rm -rf ign/x && dpkg-source --no-check -x ign/hello_1.0-1.dsc ign/x \
 	    >/dev/null 2>&1 &&
 	test -f ign/x/debian/.gitignore && test -f ign/x/.gitignore &&
@@ -58,7 +58,7 @@ test_expect_success 'files dpkg-source ignores by default (.gitignore, *.o) are 
 test_expect_success 'build-source --build-products-dir takes the origs there' '
 	new_repo bpd &&
 	mkdir bpd/out && mv bpd/hello_1.0.orig.tar.gz* bpd/out/ &&
-	(cd bpd/hello && "$DGIT" build-source --build-products-dir=../out) &&
+	(cd bpd/hello && "$DGIT" build-source --no-check-archive --build-products-dir=../out) &&
 	test -f bpd/out/hello_1.0-1.dsc &&
 	test -f bpd/out/hello_1.0-1_source.changes &&
 	test_path_is_missing bpd/hello_1.0-1.dsc &&
@@ -71,7 +71,7 @@ test_expect_success 'a native package builds without origs' '
 	mkdir nat && dpkg-source --no-check -x "$dsc" nat/src >/dev/null 2>&1 &&
 	(cd nat/src && git init -q && git config user.name T &&
 	 git config user.email t@example.org && git add -A &&
-	 git commit -q -m import && "$DGIT" build-source) &&
+	 git commit -q -m import && "$DGIT" build-source --no-check-archive) &&
 	test "$(dsc_reference_tree nat/newnative_3.1.dsc)" = \
 	    "$(git -C nat/src rev-parse HEAD^{tree})"
 '
@@ -79,15 +79,15 @@ test_expect_success 'a native package builds without origs' '
 test_expect_success 'a tracked change is refused naming the path; --include-dirty builds it' '
 	new_repo d &&
 	(cd d/hello && echo dirty >>Makefile &&
-	 test_must_fail "$DGIT" build-source 2>../err) &&
+	 test_must_fail "$DGIT" build-source --no-check-archive 2>../err) &&
 	test_grep "modified: Makefile" d/err &&
 	test_path_is_missing d/hello_1.0-1.dsc &&
-	(cd d/hello && test_must_fail "$DGIT" build-source --include-dirty 2>../err2) &&
+	(cd d/hello && test_must_fail "$DGIT" build-source --no-check-archive --include-dirty 2>../err2) &&
 	test_grep "unexpected upstream changes\|Makefile" d/err2 &&
 	test_path_is_missing d/hello_1.0-1.dsc &&
 	(cd d/hello && git checkout -q Makefile &&
 	 echo "# dirty" >>debian/rules &&
-	 "$DGIT" build-source --include-dirty) &&
+	 "$DGIT" build-source --no-check-archive --include-dirty) &&
 	grep -q "# dirty" d/hello/debian/rules &&
 	mkdir d/x && dpkg-source --no-check -x d/hello_1.0-1.dsc d/x/s >/dev/null 2>&1 &&
 	tail -n 1 d/x/s/debian/rules | grep -q "# dirty"
@@ -96,10 +96,10 @@ test_expect_success 'a tracked change is refused naming the path; --include-dirt
 test_expect_success 'untracked files: refused by -wc and -wd, allowed by -wn and -wdn' '
 	new_repo u &&
 	(cd u/hello && echo x >stray.txt &&
-	 test_must_fail "$DGIT" build-source -wc 2>../err1 &&
-	 test_must_fail "$DGIT" build-source 2>../err2 &&
-	 "$DGIT" build-source -wn && rm ../hello_1.0-1.dsc &&
-	 "$DGIT" build-source -wdn) &&
+	 test_must_fail "$DGIT" build-source --no-check-archive -wc 2>../err1 &&
+	 test_must_fail "$DGIT" build-source --no-check-archive 2>../err2 &&
+	 "$DGIT" build-source --no-check-archive -wn && rm ../hello_1.0-1.dsc &&
+	 "$DGIT" build-source --no-check-archive -wdn) &&
 	test_grep "untracked: stray.txt" u/err1 &&
 	test_grep "untracked: stray.txt" u/err2 &&
 	test "$(dsc_reference_tree u/hello_1.0-1.dsc)" = \
@@ -109,9 +109,9 @@ test_expect_success 'untracked files: refused by -wc and -wd, allowed by -wn and
 test_expect_success 'ignored files: -wci tolerates them, -wda refuses them, -wga removes them' '
 	new_repo ig &&
 	(cd ig/hello && echo "*.o" >.git/info/exclude && echo x >a.o &&
-	 "$DGIT" build-source -wci &&
-	 test_must_fail "$DGIT" build-source -wda 2>../err &&
-	 "$DGIT" build-source -wga) &&
+	 "$DGIT" build-source --no-check-archive -wci &&
+	 test_must_fail "$DGIT" build-source --no-check-archive -wda 2>../err &&
+	 "$DGIT" build-source --no-check-archive -wga) &&
 	test_grep "ignored: a.o" ig/err &&
 	test_path_is_missing ig/hello/a.o
 '
@@ -119,7 +119,7 @@ test_expect_success 'ignored files: -wci tolerates them, -wda refuses them, -wga
 test_expect_success 'the check: a mode-only difference is named and the package removed' '
 	new_repo m &&
 	(cd m/hello && chmod -x debian/rules && git commit -q -a -m "rules not executable" &&
-	 test_must_fail "$DGIT" build-source 2>../err) &&
+	 test_must_fail "$DGIT" build-source --no-check-archive 2>../err) &&
 	test_grep "mode only (100755 in the source package, 100644 in git): debian/rules" m/err &&
 	test_grep "removed" m/err &&
 	test_path_is_missing m/hello_1.0-1.dsc &&
@@ -131,27 +131,31 @@ test_expect_success 'the check: a path only in git is named' '
 	new_repo o &&
 	(cd o/hello && mkdir .pc && echo x >.pc/stale && git add -f .pc/stale &&
 	 git commit -q -m "stale .pc" &&
-	 test_must_fail "$DGIT" build-source --quilt=nocheck 2>../err) &&
+	 test_must_fail "$DGIT" build-source --no-check-archive --quilt=nocheck 2>../err) &&
 	test_grep "only in git: .pc/stale" o/err &&
 	test_path_is_missing o/hello_1.0-1.dsc
 '
 
 test_expect_success 'the check: a content difference is named' '
-	new_repo odd &&
+	dsc=$(fixture_built oddities) && mkdir odd &&
+	cp "$(dirname "$dsc")"/oddities_1.0.orig.tar.* odd/ &&
+	dpkg-source --no-check -x "$dsc" odd/s >/dev/null 2>&1 && rm -rf odd/s/.pc &&
+	(cd odd/s && git init -q && git config user.name T &&
+	 git config user.email t@example.org &&
+	 printf "%s\n" "* -text -eol -crlf -ident -filter -working-tree-encoding -export-subst" \
+	     >.git/info/attributes &&
+	 git add -A && git commit -q -m import &&
+	 "$DGIT" build-source --no-check-archive && rm ../oddities_1.0-1.dsc) &&
+	# a dpkg-source that packages something else than it was given
 	mkdir odd/bin &&
-	# a dpkg-source that changes a file before building: the check is
-	# the net for whatever makes the package differ from git
-	printf "%s\\n" "#!/bin/sh" \
-	    "for a; do d=\$a; done" \
-	    "echo changed >>\"\$d/debian/copyright\"" \
+	printf "%s\n" "#!/bin/sh" "for a; do d=\$a; done" \
+	    "echo \"# changed\" >>\"\$d/debian/changelog\"" \
 	    "exec /usr/bin/dpkg-source \"\$@\"" >odd/bin/dpkg-source &&
 	chmod +x odd/bin/dpkg-source &&
-	(cd odd/hello && echo "# changed" >>README &&
-	 git commit -q -a -m "a change" &&
-	 PATH="$PWD/../bin:$PATH" &&
-	 test_must_fail "$DGIT" build-source 2>../err) &&
-	test_grep "content differs: debian/copyright" odd/err &&
-	test_path_is_missing odd/hello_1.0-1.dsc
+	(cd odd/s && PATH="$TRASH_DIRECTORY/odd/bin:$PATH" &&
+	 test_must_fail "$DGIT" build-source --no-check-archive 2>../err) &&
+	test_grep "content differs: debian/changelog" odd/err &&
+	test_path_is_missing odd/oddities_1.0-1.dsc
 '
 
 test_done

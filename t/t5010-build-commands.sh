@@ -7,30 +7,8 @@ test_description='dgit build, sbuild, pbuilder, clean: the builder gets what Per
 test_need_cmd dpkg-source
 test_need_cmd dpkg-genchanges
 test_need_cmd apt-get
-PERL_DGIT=/usr/bin/dgit
-
-# Perl dgit asks the local archive through apt-get (as in t7003)
-perl_dgit() {
-	"$PERL_DGIT" -d local \
-	    -cdgit-distro.local.archive-query=aptget: \
-	    "-cdgit-distro.local.mirror=[signed-by=$LA/archive-keyring.gpg] file://$LA/public" \
-	    "$@"
-}
-
-# fake builders on PATH: each records its argv, one per line, in
-# $TRASH_DIRECTORY/args.NAME (appending a "--" line after each run)
-mkdir fakebin
-for b in dpkg-buildpackage sbuild pbuilder; do
-	cat >fakebin/$b <<-\FAKE
-	#!/bin/sh
-	f="$FAKE_LOG.$(basename "$0")"
-	for a in "$@"; do printf '%s\n' "$a"; done >>"$f"
-	echo -- >>"$f"
-	FAKE
-	chmod +x fakebin/$b
-done
-FAKE_LOG="$TRASH_DIRECTORY/args"
-export FAKE_LOG
+. "$TEST_DIR/lib-build.sh"
+build_fakebin dpkg-buildpackage sbuild pbuilder
 
 test_expect_success 'set up: hello 1.0-1 in a local archive, a 1.0-2 with an upstream change' '
 	la_init >/dev/null &&
@@ -45,21 +23,6 @@ test_expect_success 'set up: hello 1.0-1 in a local archive, a 1.0-2 with an ups
 	 git commit -q -a -m 1.0-2) &&
 	cp -a w pw
 '
-
-# run_both NAME ARGS...: the same build command by us (in w) and Perl
-# dgit (in pw), the fake builders' arguments compared
-run_both() {
-	name=$1 && shift &&
-	rm -f args.* &&
-	(cd w/hello && PATH="$TRASH_DIRECTORY/fakebin:$PATH" &&
-	 $MUST "$DGIT" -d local "$@") >ours.out 2>ours.err &&
-	for f in args.*; do mv "$f" "ours.$f"; done &&
-	(cd pw/hello && PATH="$TRASH_DIRECTORY/fakebin:$PATH" &&
-	 $MUST perl_dgit "$@") >perl.out 2>perl.err &&
-	for f in args.*; do mv "$f" "perl.$f"; done &&
-	test_cmp "perl.args.$name" "ours.args.$name"
-}
-MUST=
 
 test_expect_success 'dgit build -b: dpkg-buildpackage gets the same options as from Perl dgit (-v from the archive)' '
 	test -x "$PERL_DGIT" || { say "no Perl dgit"; return 0; }
@@ -123,6 +86,87 @@ test_expect_success 'dgit clean -wd runs the rules clean target; -wg runs git cl
 	test_grep "junk" w/err &&
 	(cd w/hello && "$DGIT" clean -wg) &&
 	test_path_is_missing w/hello/junk
+'
+
+# a dpkg-genchanges that records its arguments (but -O, where the output
+# goes, which Perl dgit does by redirection), then does the work
+cat >fakebin/dpkg-genchanges <<\FAKE
+#!/bin/sh
+for a in "$@"; do case "$a" in -O*) ;; *) printf '%s\n' "$a";; esac
+done >>"$FAKE_LOG.dpkg-genchanges"
+echo -- >>"$FAKE_LOG.dpkg-genchanges"
+exec /usr/bin/dpkg-genchanges "$@"
+FAKE
+chmod +x fakebin/dpkg-genchanges
+
+test_expect_success 'build-source: -v from the archive and --ch:OPTION reach dpkg-genchanges as from Perl dgit' '
+	test -x "$PERL_DGIT" || { say "no Perl dgit"; return 0; }
+	rm -f w/hello_1.0-2* pw/hello_1.0-2* &&
+	run_both dpkg-genchanges --ch:-sa --ch:-DX-Test=1 build-source &&
+	printf "%s\n" -S -sa -DX-Test=1 -v1.0-1 -- >want.gc &&
+	test_cmp want.gc ours.args.dpkg-genchanges &&
+	grep -q "^X-Test: 1$" w/hello_1.0-2_source.changes &&
+	grep -q "^ hello (1.0-2)" w/hello_1.0-2_source.changes
+'
+
+test_expect_success 'build-source refuses a version the suite has; --overwrite and --no-check-archive build it' '
+	rm -f up/hello_1.0-1_source.changes &&
+	(cd up/hello && test_must_fail "$DGIT" -d local build-source 2>../err) &&
+	test_grep "version 1.0-1 of hello is already in unstable" up/err &&
+	test_grep "overwrite" up/err &&
+	test_path_is_missing up/hello_1.0-1_source.changes &&
+	(cd up/hello && "$DGIT" -d local build-source --overwrite) &&
+	test -f up/hello_1.0-1_source.changes &&
+	rm up/hello_1.0-1_source.changes &&
+	(cd up/hello && "$DGIT" -d local build-source --no-check-archive) &&
+	test -f up/hello_1.0-1_source.changes
+'
+
+test_expect_success 'opts-PROG config: dgit.default, then the distro'"'"'s, then --PROG:, as dgit(1) says' '
+	rm -f w/hello_1.0-2* pw/hello_1.0-2* args.* &&
+	git -C w/hello config --add dgit-distro.local.opts-dpkg-buildpackage --dist1 &&
+	git -C w/hello config --add dgit-distro.local.opts-dpkg-buildpackage --dist2 &&
+	git -C w/hello config dgit.default.opts-dpkg-buildpackage --def &&
+	(cd w/hello && PATH="$TRASH_DIRECTORY/fakebin:$PATH" \
+	    "$DGIT" -d local --dpkg-buildpackage:--cli build -b) >out 2>err &&
+	grep -x -e --def -e --dist1 -e --dist2 -e --cli \
+	    args.dpkg-buildpackage >order &&
+	printf "%s\n" --def --dist1 --dist2 --cli --def --dist1 --dist2 --cli \
+	    >want.order &&
+	test_cmp want.order order
+'
+
+test_expect_success 'cmd-PROG config: the program to run, over --PROG=, as Perl dgit' '
+	test -x "$PERL_DGIT" || { say "no Perl dgit"; return 0; }
+	rm -f w/hello_1.0-2* pw/hello_1.0-2* ours.args.* perl.args.* &&
+	build_fakebin other-dbp &&
+	git -C w/hello config --unset-all dgit-distro.local.opts-dpkg-buildpackage &&
+	git -C w/hello config --unset dgit.default.opts-dpkg-buildpackage &&
+	for d in w pw; do
+		git -C $d/hello config dgit-distro.local.cmd-dpkg-buildpackage \
+		    other-dbp || return 1
+	done &&
+	run_both other-dbp --dpkg-buildpackage=no-such-dbp build -b &&
+	test_path_is_missing ours.args.dpkg-buildpackage &&
+	test_grep "^-nc$" ours.args.other-dbp
+'
+
+test_expect_success '--rm-old-changes removes PKG_V_*.changes first; dgit-distro.D.rm-old-changes too' '
+	rm -f w/hello_1.0-2* &&
+	echo stale >w/hello_1.0-2_amd64.changes && echo keep >w/hello_1.0-1_amd64.changes &&
+	(cd w/hello && PATH="$TRASH_DIRECTORY/fakebin:$PATH" \
+	    "$DGIT" -d local build-source --rm-old-changes) &&
+	test_path_is_missing w/hello_1.0-2_amd64.changes &&
+	test -f w/hello_1.0-1_amd64.changes &&
+	test -f w/hello_1.0-2_source.changes &&
+	echo stale >w/hello_1.0-2_amd64.changes &&
+	(cd w/hello && PATH="$TRASH_DIRECTORY/fakebin:$PATH" \
+	    "$DGIT" -d local -cdgit-distro.local.rm-old-changes=true build -b) &&
+	test_path_is_missing w/hello_1.0-2_amd64.changes &&
+	echo stale >w/hello_1.0-2_amd64.changes &&
+	(cd w/hello && PATH="$TRASH_DIRECTORY/fakebin:$PATH" \
+	    "$DGIT" -d local build-source) &&
+	test -f w/hello_1.0-2_amd64.changes && rm w/hello_1.0-1_amd64.changes
 '
 
 test_expect_success 'a real dgit build -S --no-check-archive: the source package is HEAD' '

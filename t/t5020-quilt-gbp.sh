@@ -40,7 +40,7 @@ test_expect_success 'gbp: the .dsc is the dgit view, the branch is unchanged' '
 	git -C g/hello rev-parse HEAD >g/before &&
 	test "$(git -C g/hello status --porcelain)" = "" &&
 	(cd g/hello && "$DGIT" --quilt=gbp --dgit-view-save=dgit-view \
-	    build-source >../out 2>../err) &&
+	    build-source --no-check-archive >../out 2>../err) &&
 	test_grep "^dgit ok: source package ../hello_1.0-1.dsc" g/out &&
 	git -C g/hello rev-parse HEAD >g/after &&
 	test_cmp g/before g/after &&
@@ -90,7 +90,7 @@ test_expect_success 'gbp: a change to an upstream file outside the patches is re
 	(cd bad/hello && echo stray >>Makefile &&
 	 git commit -q -a -m "Stray upstream change" &&
 	 git rev-parse HEAD >../before &&
-	 test_must_fail "$DGIT" --quilt=gbp build-source 2>../err) &&
+	 test_must_fail "$DGIT" --quilt=gbp build-source --no-check-archive 2>../err) &&
 	test_grep "patches-unapplied" bad/err &&
 	test_grep "Makefile" bad/err &&
 	test "$(git -C bad/hello rev-parse HEAD)" = "$(cat bad/before)" &&
@@ -100,7 +100,7 @@ test_expect_success 'gbp: a change to an upstream file outside the patches is re
 test_expect_success '--split-view=never refuses a splitting mode' '
 	new_repo nv &&
 	(cd nv/hello && test_must_fail "$DGIT" --quilt=gbp --split-view=never \
-	    build-source 2>../err) &&
+	    build-source --no-check-archive 2>../err) &&
 	test_grep "split-view=never" nv/err &&
 	test_path_is_missing nv/hello_1.0-1.dsc
 '
@@ -108,7 +108,7 @@ test_expect_success '--split-view=never refuses a splitting mode' '
 test_expect_success '--include-dirty is refused with a split view' '
 	new_repo id &&
 	(cd id/hello && test_must_fail "$DGIT" --quilt=gbp --include-dirty \
-	    build-source 2>../err) &&
+	    build-source --no-check-archive 2>../err) &&
 	test_grep "include-dirty" id/err
 '
 
@@ -117,7 +117,7 @@ test_expect_success 'dpm: a patches-applied branch is its own dgit view' '
 	(cd d/hello && gbp pq import >/dev/null 2>&1 &&
 	 git checkout -q -B master &&
 	 git rev-parse HEAD >../before &&
-	 "$DGIT" --quilt=dpm --dgit-view-save=v build-source >../out) &&
+	 "$DGIT" --quilt=dpm --dgit-view-save=v build-source --no-check-archive >../out) &&
 	test "$(git -C d/hello rev-parse v)" = "$(cat d/before)" &&
 	test "$(dsc_reference_tree d/hello_1.0-1.dsc)" = \
 	    "$(git -C d/hello rev-parse HEAD^{tree})"
@@ -125,7 +125,7 @@ test_expect_success 'dpm: a patches-applied branch is its own dgit view' '
 
 test_expect_success 'dpm: a branch whose patches do not say its changes is refused' '
 	new_repo dbad &&
-	(cd dbad/hello && test_must_fail "$DGIT" --quilt=dpm build-source \
+	(cd dbad/hello && test_must_fail "$DGIT" --quilt=dpm build-source --no-check-archive \
 	    2>../err) &&
 	test_grep "dpm" dbad/err &&
 	test_path_is_missing dbad/hello_1.0-1.dsc
@@ -136,11 +136,57 @@ test_expect_success '--split-view=always: a linear fixup beside HEAD' '
 	(cd l/hello && gbp pq import >/dev/null 2>&1 &&
 	 git checkout -q -B master && echo more >>README &&
 	 git commit -q -a -m "More README" && git rev-parse HEAD >../before &&
-	 "$DGIT" --split-view=always --dgit-view-save=v build-source) &&
+	 "$DGIT" --split-view=always --dgit-view-save=v build-source --no-check-archive) &&
 	test "$(git -C l/hello rev-parse HEAD)" = "$(cat l/before)" &&
 	test "$(git -C l/hello rev-parse v^)" = "$(cat l/before)" &&
 	test "$(dsc_reference_tree l/hello_1.0-1.dsc)" = \
 	    "$(git -C l/hello rev-parse v^{tree})"
+'
+
+cache_log() {
+	git -C "$1/hello" reflog show --format="%H %gs" \
+	    refs/dgit-intern/quilt-cache
+}
+
+test_expect_success 'the split-view cache: recorded under dgit'"'"'s key, a second run hits it' '
+	new_repo c &&
+	gbp_change c &&
+	(cd c/hello && "$DGIT" --quilt=gbp quilt-fixup --dgit-view-save=a) &&
+	cache_log c >c/log1 &&
+	test "$(wc -l <c/log1)" = 1 &&
+	head=$(git -C c/hello rev-parse HEAD) &&
+	view=$(git -C c/hello rev-parse a) &&
+	test_grep "^$view dgit [^ ]* 1.0 gbp $head - [0-9a-f]\{64\}$" c/log1 &&
+	(cd c/hello && "$DGIT" -D --quilt=gbp build-source --no-check-archive \
+	    --dgit-view-save=b >../out 2>../err) &&
+	test_grep "found cached" c/err &&
+	test "$(git -C c/hello rev-parse b)" = "$view" &&
+	cache_log c >c/log2 &&
+	test_cmp c/log1 c/log2 &&
+	test "$(dsc_reference_tree c/hello_1.0-1.dsc)" = \
+	    "$(git -C c/hello rev-parse b^{tree})"
+'
+
+test_expect_success 'the split-view cache: what it holds is what is used' '
+	key=$(cache_log c | cut -d" " -f2-) &&
+	git -C c/hello update-ref -m "$key" refs/dgit-intern/quilt-cache HEAD &&
+	(cd c/hello && "$DGIT" --quilt=gbp quilt-fixup --dgit-view-save=d) &&
+	test "$(git -C c/hello rev-parse d)" = "$(git -C c/hello rev-parse HEAD)"
+'
+
+test_expect_success 'the split-view cache: another mode, HEAD or orig is a miss' '
+	(cd c/hello && "$DGIT" --quilt=unapplied quilt-fixup \
+	    --dgit-view-save=u) &&
+	test "$(git -C c/hello rev-parse u)" = "$(git -C c/hello rev-parse a)" &&
+	cache_log c >c/log3 &&
+	test "$(wc -l <c/log3)" = 3 &&
+	head -n 1 c/log3 | test_grep " unapplied " &&
+	(cd c && gzip -dc hello_1.0.orig.tar.gz | gzip -1n >o.gz &&
+	 mv o.gz hello_1.0.orig.tar.gz && cd hello &&
+	 "$DGIT" --quilt=gbp quilt-fixup --dgit-view-save=e) &&
+	test "$(git -C c/hello rev-parse e)" = "$(git -C c/hello rev-parse a)" &&
+	cache_log c >c/log4 &&
+	test "$(wc -l <c/log4)" = 4
 '
 
 test_done

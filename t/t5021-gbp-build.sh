@@ -8,28 +8,8 @@ test_need_cmd dpkg-source
 test_need_cmd dpkg-genchanges
 test_need_cmd apt-get
 test_need_cmd gbp
-PERL_DGIT=/usr/bin/dgit
-
-perl_dgit() {
-	"$PERL_DGIT" -d local \
-	    -cdgit-distro.local.archive-query=aptget: \
-	    "-cdgit-distro.local.mirror=[signed-by=$LA/archive-keyring.gpg] file://$LA/public" \
-	    "$@"
-}
-
-# fake builders on PATH record their argv, one per line, in args.NAME
-mkdir fakebin
-for b in git-buildpackage sbuild dpkg-buildpackage; do
-	cat >fakebin/$b <<-\FAKE
-	#!/bin/sh
-	f="$FAKE_LOG.$(basename "$0")"
-	for a in "$@"; do printf '%s\n' "$a"; done >>"$f"
-	echo -- >>"$f"
-	FAKE
-	chmod +x fakebin/$b
-done
-FAKE_LOG="$TRASH_DIRECTORY/args"
-export FAKE_LOG
+. "$TEST_DIR/lib-build.sh"
+build_fakebin git-buildpackage sbuild dpkg-buildpackage
 
 test_expect_success 'set up: hello 1.0-1 in a local archive, a patches-unapplied 1.0-2' '
 	la_init >/dev/null &&
@@ -49,19 +29,6 @@ test_expect_success 'set up: hello 1.0-1 in a local archive, a patches-unapplied
 	 git commit -q -a -m 1.0-2) &&
 	cp -a w pw
 '
-
-run_both() {
-	name=$1 && shift &&
-	rm -f args.* &&
-	(cd w/hello && PATH="$TRASH_DIRECTORY/fakebin:$PATH" &&
-	 $MUST "$DGIT" -d local "$@") >ours.out 2>ours.err &&
-	for f in args.*; do mv "$f" "ours.$f"; done &&
-	(cd pw/hello && PATH="$TRASH_DIRECTORY/fakebin:$PATH" &&
-	 $MUST perl_dgit "$@") >perl.out 2>perl.err &&
-	for f in args.*; do mv "$f" "perl.$f"; done &&
-	test_cmp "perl.args.$name" "ours.args.$name"
-}
-MUST=
 
 test_expect_success 'dgit gbp-build -b: the same gbp command line as Perl dgit' '
 	test -x "$PERL_DGIT" || { say "no Perl dgit"; return 0; }
