@@ -137,6 +137,28 @@ struct parser {
 	size_t pending_blank;
 };
 
+/* A new, zeroed entry at the end of the list, its line the current one;
+ * NULL when out of memory. */
+static struct dgit_changelog_entry *
+new_entry(struct parser *ps)
+{
+	struct dgit_changelog_entry *ent;
+
+	if (ps->cl->n == ps->cl->cap) {
+		size_t ncap = ps->cl->cap ? ps->cl->cap * 2 : 8;
+		struct dgit_changelog_entry *ne;
+
+		if ((ne = realloc(ps->cl->e, ncap * sizeof *ne)) == NULL)
+			return NULL;
+		ps->cl->e = ne;
+		ps->cl->cap = ncap;
+	}
+	ent = &ps->cl->e[ps->cl->n++];
+	memset(ent, 0, sizeof *ent);
+	ent->line = ps->lineno;
+	return ent;
+}
+
 static const struct dgit_error *
 add_warning(struct parser *ps, const char *msg)
 {
@@ -314,18 +336,8 @@ add_entry(struct parser *ps, const struct header *h)
 	struct dgit_changelog_entry *ent;
 	const struct dgit_error *err = NULL;
 
-	/* a new entry */
-	if (ps->cl->n == ps->cl->cap) {
-		size_t ncap = ps->cl->cap ? ps->cl->cap * 2 : 8;
-		struct dgit_changelog_entry *ne;
-		if ((ne = realloc(ps->cl->e, ncap * sizeof *ne)) == NULL)
-			return dgit_error(DGIT_ERR_NOMEM);
-		ps->cl->e = ne;
-		ps->cl->cap = ncap;
-	}
-	ent = &ps->cl->e[ps->cl->n++];
-	memset(ent, 0, sizeof *ent);
-	ent->line = ps->lineno;
+	if ((ent = new_entry(ps)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
 	if ((ent->package = xstrndup(pkg, pkgl)) == NULL ||
 	    (ent->version = xstrndup(ver, verl)) == NULL ||
 	    (ent->distributions = calloc(nd, sizeof(char *))) == NULL)
@@ -611,18 +623,8 @@ add_unknown_entry(struct parser *ps)
 {
 	struct dgit_changelog_entry *ent;
 
-	if (ps->cl->n == ps->cl->cap) {
-		size_t ncap = ps->cl->cap ? ps->cl->cap * 2 : 8;
-		struct dgit_changelog_entry *ne;
-
-		if ((ne = realloc(ps->cl->e, ncap * sizeof *ne)) == NULL)
-			return dgit_error(DGIT_ERR_NOMEM);
-		ps->cl->e = ne;
-		ps->cl->cap = ncap;
-	}
-	ent = &ps->cl->e[ps->cl->n++];
-	memset(ent, 0, sizeof *ent);
-	ent->line = ps->lineno;
+	if ((ent = new_entry(ps)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
 	ps->chg_len = 0;
 	ps->pending_blank = 0;
 	if ((ent->package = strdup("unknown")) == NULL ||
