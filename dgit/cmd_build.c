@@ -321,6 +321,13 @@ since_version(struct bcmd *c)
 
 	if (v == NULL && c->b.no_check_archive)
 		return NULL;
+	if (v == NULL && c->suite && strcmp(c->suite, "UNRELEASED") == 0) {
+		/* dch's "not for upload" is in no archive: what dgit's
+		 * archive query answers for it is "no version" */
+		dgit_info("dgit: package seems new, not specifying "
+		    "-v<version>");
+		return NULL;
+	}
 	if (v == NULL) {
 		memset(&af, 0, sizeof af);
 		memset(&a, 0, sizeof a);

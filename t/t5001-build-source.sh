@@ -55,6 +55,19 @@ test_expect_success 'files dpkg-source ignores by default (.gitignore, *.o) are 
 	    "$(git -C ign/hello rev-parse HEAD^{tree})"
 '
 
+test_expect_success 'an UNRELEASED changelog entry is built without asking the archive, as a new package' '
+	new_repo unrel &&
+	(cd unrel/hello &&
+	 sed -i "1s/) [a-z-]*;/) UNRELEASED;/" debian/changelog &&
+	 head -1 debian/changelog | grep -q "UNRELEASED;" &&
+	 git commit -q -a -m "not for upload" &&
+	 "$DGIT" -c dgit-distro.debian.mirror=file:///nonexistent \
+	     build-source >../out 2>../err) &&
+	test_grep "package seems new, not specifying -v" unrel/err &&
+	test "$(dsc_reference_tree unrel/hello_1.0-1.dsc)" = \
+	    "$(git -C unrel/hello rev-parse HEAD^{tree})"
+'
+
 test_expect_success 'build-source --build-products-dir takes the origs there' '
 	new_repo bpd &&
 	mkdir bpd/out && mv bpd/hello_1.0.orig.tar.gz* bpd/out/ &&
