@@ -206,6 +206,36 @@ fetch_download(struct fetch *f)
 	return err;
 }
 
+/*
+ * The tracking ref already has the archive's version: 1, and that commit
+ * stands for the import.  dgit imports again and then keeps the last
+ * fetch whenever the versions are equal, so the outcome is the same and
+ * nothing needs importing.
+ */
+static int
+already_fetched(struct fetch *f)
+{
+	git_commit *c = NULL;
+	git_oid last;
+	char *v = NULL;
+	int r = 0;
+
+	if (git_reference_name_to_id(&last, f->repo, f->lrref) != 0 ||
+	    dgit_history_commit_clog(&v, NULL, f->repo, &last) != NULL ||
+	    v == NULL || dgit_version_compare(v, f->src->version) != 0 ||
+	    git_commit_lookup(&c, f->repo, &last) != 0)
+		goto done;
+	f->out->import = last;
+	git_oid_cpy(&f->tree, git_commit_tree_id(c));
+	say(f->o, "%s %s is already fetched: nothing to import",
+	    f->src->package, f->src->version);
+	r = 1;
+done:
+	git_commit_free(c);
+	free(v);
+	return r;
+}
+
 /* Import the .dsc; use the Dgit: field's commit when it will do. */
 static const struct dgit_error *
 fetch_import(struct fetch *f)
@@ -220,6 +250,8 @@ fetch_import(struct fetch *f)
 	char why[1024];
 	git_oid dc;
 
+	if (f->dsc->dgit_field == NULL && already_fetched(f))
+		return NULL;
 	say(o, "importing %s %s", f->src->package, f->src->version);
 	if ((err = dgit_import_dsc(&ires, f->repo, f->dsc, f->work, &iopts)))
 		return err;

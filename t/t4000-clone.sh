@@ -106,9 +106,15 @@ test_expect_success 'unknown package: clear error, nothing left' '
 test_expect_success 'fetch with nothing new changes nothing' '
 	r=c-bookworm-hello-1/hello &&
 	before=$(git -C $r rev-parse refs/remotes/dgit/dgit/bookworm) &&
+	ls $r/.git/objects/pack >packs-before &&
 	(cd $r && d fetch >../../out 2>../../err) &&
 	test_grep "^dgit ok: hello .* is already in refs/remotes/dgit/dgit/bookworm" out &&
-	test "$(git -C $r rev-parse refs/remotes/dgit/dgit/bookworm)" = "$before"
+	test "$(git -C $r rev-parse refs/remotes/dgit/dgit/bookworm)" = "$before" &&
+	# nothing is imported, and fetch does not say it imports
+	test_grep "hello 1.0-1 is already fetched: nothing to import" err &&
+	! grep -q "importing hello" err &&
+	ls $r/.git/objects/pack >packs-after &&
+	test_cmp packs-before packs-after
 '
 
 test_expect_success 'a failed ref update leaves no file it placed behind' '
