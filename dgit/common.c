@@ -135,6 +135,27 @@ progress_tty(void)
 	    strcmp(term, "dumb") != 0;
 }
 
+/*
+ * What a download is of: the package (what) when its files are named
+ * PACKAGE_..., else the file itself (InRelease, Sources.xz): the indices
+ * a lookup reads are not the package's files.
+ */
+static const char *
+progress_label(const char *what, const char *first)
+{
+	const char *base;
+	size_t wl;
+
+	if (first == NULL)
+		return what ? what : "downloading";
+	base = strrchr(first, '/');
+	base = base ? base + 1 : first;
+	if (what && (wl = strlen(what)) > 0 && strncmp(base, what, wl) == 0 &&
+	    base[wl] == '_')
+		return what;
+	return *base ? base : (what ? what : "downloading");
+}
+
 static int
 show_progress(const struct dgit_fetch_progress *p, void *arg)
 {
@@ -152,7 +173,7 @@ show_progress(const struct dgit_fetch_progress *p, void *arg)
 		snprintf(eta, sizeof eta, ", ETA %d:%02d", (int)p->eta / 60,
 		    (int)p->eta % 60);
 	fprintf(stderr, "\r\033[K%s: %zu/%zu files, %s of %s, %s/s%s",
-	    a->progress.what ? a->progress.what : "downloading",
+	    progress_label(a->progress.what, p->first),
 	    p->files_done, p->files_total, done, total, rate, eta);
 	a->progress.shown = 1;
 	return 0;

@@ -28,6 +28,8 @@ struct dgit_fetch_progress {
 	double rate;               /* bytes per second over the network */
 	double eta;                /* seconds left, < 0 when unknown */
 	int final;                 /* 1 on the last call of a run */
+	const char *first;         /* the run's first item: its name, else
+	                              its URL */
 };
 /* Return non-zero to cancel the downloads (DGIT_ERR_CANCELLED). */
 typedef int (*dgit_fetch_progress_cb)(const struct dgit_fetch_progress *p,

@@ -522,6 +522,9 @@ report(struct run *r, int final)
 	memset(&p, 0, sizeof p);
 	p.files_total = r->n;
 	p.files_done = r->files_done;
+	if (r->n > 0)
+		p.first = r->x[0].it->name ? r->x[0].it->name :
+		    r->x[0].it->url;
 	for (size_t i = 0; i < r->n; i++) {
 		struct xfer *x = &r->x[i];
 

@@ -103,6 +103,26 @@ test_expect_success 'unknown package: clear error, nothing left' '
 	test "$(ls -A nopkg)" = ""
 '
 
+# script(1) gives the program a terminal, so it shows download progress;
+# the delays make the progress lines appear (one each 0.2 s)
+test_expect_success 'on a terminal, the indices are not counted as the package'"'"'s files' '
+	command -v script >/dev/null || { say "no script(1)"; return 0; }
+	httpd_fault "delay /dists/sid/main/source/* 700" &&
+	httpd_fault "delay /pool/main/h/hello/* 700" &&
+	TERM=xterm script -qec "$DGIT -c dgit-distro.debian.mirror=$MIRROR \
+	    -c dgit-distro.debian.archive-keyring=$ARCHIVE_KEYRING \
+	    -c dgit-distro.debian.keyring=$UPLOADER_KEYRING \
+	    -c dgit-distro.debian.git-check=false clone --no-cache hello sid \
+	    ./tty-clone" typescript >/dev/null &&
+	httpd_faults_clear &&
+	test -d tty-clone &&
+	tr "\r" "\n" <typescript >lines &&
+	n=$(dsc_files_ "$(fixture_built hello-2)" | wc -l) &&
+	grep "^.*hello: [0-9]*/[0-9]* files" lines >pkg &&
+	! grep -v "hello: [0-9]*/$((n + 1)) files" pkg &&
+	grep "Sources[.a-z0-9]*: [0-9]*/1 files" lines >/dev/null
+'
+
 test_expect_success 'fetch with nothing new changes nothing' '
 	r=c-bookworm-hello-1/hello &&
 	before=$(git -C $r rev-parse refs/remotes/dgit/dgit/bookworm) &&
