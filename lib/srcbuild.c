@@ -364,6 +364,83 @@ done:
 	return err;
 }
 
+/*
+ * dgit's check before a build: the same orig (SOURCE_UV.orig[-COMP].tar)
+ * in more than one form (.tar.gz and .tar.xz, say) in the build products
+ * directory or the working tree's parent is refused, naming each.
+ */
+static const struct dgit_error *
+check_dup_origs(const char *const *dirs, size_t ndirs, const char *source,
+    const char *version)
+{
+	char prefix[512], seen[64][256], where[64][512];
+	size_t nseen = 0, pl, k;
+	const char *uv = strchr(version, ':') ? strchr(version, ':') + 1 :
+	    version, *dash = strrchr(uv, '-');
+	int dup = 0;
+	char msg[2048] = "";
+
+	if ((size_t)snprintf(prefix, sizeof prefix, "%s_%.*s.orig", source,
+	    dash ? (int)(dash - uv) : (int)strlen(uv), uv) >= sizeof prefix)
+		return NULL;
+	pl = strlen(prefix);
+	for (k = 0; k < ndirs; k++) {
+		DIR *d = opendir(dirs[k]);
+		struct dirent *de;
+
+		if (d == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL) {
+			const char *n = de->d_name, *p = n + pl, *tar;
+			size_t bl, i;
+
+			if (strncmp(n, prefix, pl) != 0)
+				continue;
+			if (*p == '-')
+				p += 1 + strspn(p + 1, "abcdefghijklmnopqrstuvwxyz"
+				    "0123456789-");
+			if (strncmp(p, ".tar", 4) != 0)
+				continue;
+			tar = p + 4;
+			if (*tar == '.' && tar[1] && strspn(tar + 1,
+			    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789_") == strlen(tar + 1))
+				;
+			else if (*tar != '\0')
+				continue;       /* a signature, or not a tarball */
+			bl = (size_t)(tar - n);
+			for (i = 0; i < nseen; i++) {
+				const char *st = strstr(seen[i], ".tar");
+
+				if (st && (size_t)(st + 4 - seen[i]) == bl &&
+				    strncmp(seen[i], n, bl) == 0 &&
+				    strcmp(seen[i], n) != 0) {
+					size_t ml = strlen(msg);
+
+					dup = 1;
+					snprintf(msg + ml, sizeof msg - ml,
+					    "%s'%s' in '%s' and '%s' in '%s'",
+					    ml ? ", " : "", seen[i], where[i], n,
+					    dirs[k]);
+					break;
+				}
+			}
+			if (nseen < 64 && strlen(n) < sizeof seen[0] &&
+			    strlen(dirs[k]) < sizeof where[0]) {
+				snprintf(seen[nseen], sizeof seen[0], "%s", n);
+				snprintf(where[nseen], sizeof where[0], "%s",
+				    dirs[k]);
+				nseen++;
+			}
+		}
+		closedir(d);
+	}
+	if (dup)
+		return dgit_error_fmt(DGIT_ERR_EXISTS, "Duplicate/inconsistent "
+		    "orig tarballs: %s; delete the spurious ones", msg);
+	return NULL;
+}
+
 /* Symlink every BPD/SOURCE_* orig tarball into tmp, where dpkg-source
  * looks for them. */
 static const struct dgit_error *
@@ -576,6 +653,19 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	}
 	say(opts, "building %s %s from %s", source, version,
 	    opts->include_dirty ? "the working tree" : "HEAD");
+	{
+		char parent[4096];
+		const char *wd = git_repository_workdir(repo), *dirs[2];
+		size_t wl = wd ? strlen(wd) : 0;
+
+		/* the working tree's parent, and the build products dir */
+		snprintf(parent, sizeof parent, "%.*s/..", wl > 0 &&
+		    wd[wl - 1] == '/' ? (int)wl - 1 : (int)wl, wd ? wd : ".");
+		dirs[0] = parent;
+		dirs[1] = bpd;
+		if ((err = check_dup_origs(dirs, 2, source, version)))
+			goto done;
+	}
 	if ((err = export_tree(repo, &tree_id, srcpath)) ||
 	    (err = link_origs(bpd, tmp, source)))
 		goto done;
