@@ -675,10 +675,11 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		 * preparation of the export, whose patches are applied */
 		const char *argv[] = { "dpkg-source",
 		    "-i(?:^|/)\\.git(?:/|$)", "-I.git", "-b",
-		    "--include-removal", opts->include_dirty ? "--" :
-		    "--no-preparation", "--", srcdir, NULL };
+		    "--include-removal", "--no-preparation", "--", srcdir,
+		    NULL };
 
 		if (opts->include_dirty) {
+			/* the working tree is exported as it is: prepared */
 			argv[5] = "--";
 			argv[6] = srcdir;
 			argv[7] = NULL;
