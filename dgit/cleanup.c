@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -20,6 +21,12 @@ struct slot {
 static struct slot slots[SLOTS];
 static volatile sig_atomic_t nslots;
 static volatile sig_atomic_t installed;
+/*
+ * Set while a thread changes the list.  That thread has the signals
+ * blocked, but another thread (a compression worker, a decoder) may take
+ * one meanwhile: its handler waits for the change to be whole.
+ */
+static atomic_int changing;
 
 static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
 
@@ -98,6 +105,8 @@ on_signal(int sig)
 {
 	struct sigaction sa;
 
+	while (atomic_load(&changing))
+		;
 	remove_all();
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_DFL;
@@ -139,12 +148,14 @@ cleanup_register(const char *path, int tree)
 	if (len >= sizeof slots[0].path || path[0] != '/')
 		return -1;
 	cleanup_block(&old);
+	atomic_store(&changing, 1);
 	if (nslots < SLOTS) {
 		memcpy(slots[nslots].path, path, len + 1);
 		slots[nslots].tree = tree;
 		nslots = nslots + 1;
 		ret = 0;
 	}
+	atomic_store(&changing, 0);
 	cleanup_unblock(&old);
 	return ret;
 }
@@ -155,7 +166,9 @@ cleanup_run(void)
 	sigset_t old;
 
 	cleanup_block(&old);
+	atomic_store(&changing, 1);
 	remove_all();
+	atomic_store(&changing, 0);
 	cleanup_unblock(&old);
 }
 
@@ -165,7 +178,9 @@ cleanup_forget(void)
 	sigset_t old;
 
 	cleanup_block(&old);
+	atomic_store(&changing, 1);
 	nslots = 0;
+	atomic_store(&changing, 0);
 	cleanup_unblock(&old);
 }
 
@@ -175,6 +190,7 @@ cleanup_forget_path(const char *path)
 	sigset_t old;
 
 	cleanup_block(&old);
+	atomic_store(&changing, 1);
 	for (int i = 0; i < nslots; i++)
 		if (strcmp(slots[i].path, path) == 0) {
 			memmove(&slots[i], &slots[i + 1],
@@ -182,5 +198,6 @@ cleanup_forget_path(const char *path)
 			nslots = nslots - 1;
 			break;
 		}
+	atomic_store(&changing, 0);
 	cleanup_unblock(&old);
 }

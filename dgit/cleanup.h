@@ -6,8 +6,9 @@
  *
  * The list is the one piece of mutable state in dgit/ besides the
  * options: a signal handler can reach nothing else.  It is changed only
- * with those signals blocked, and the handler uses only system calls
- * (openat, getdents64, unlinkat), no allocation, no stdio.
+ * with those signals blocked, a handler running meanwhile on another
+ * thread waits for the change to be whole, and the handler uses only
+ * system calls (openat, getdents64, unlinkat), no allocation, no stdio.
  */
 #ifndef DGIT_CLEANUP_H
 #define DGIT_CLEANUP_H

@@ -39,8 +39,8 @@ struct dgit_fetchsuite_opts {
 	void (*placed)(void *arg, const char *path);
 	void *placed_arg;
 	/* Told the path of the private download directory (in the
-	 * repository's dgit/) just after it is made, with made 1, and just
-	 * before it is removed, with made 0, so the caller can remove it
+	 * repository's dgit/) just before it is made, with made 1, and once
+	 * it is removed, with made 0, so the caller can remove it
 	 * when interrupted in between; NULL: not told. */
 	void (*workdir)(void *arg, const char *path, int made);
 	void *workdir_arg;

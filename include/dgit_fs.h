@@ -83,6 +83,15 @@ const struct dgit_error *dgit_fs_mkdtemp(char **out, const char *dir,
     const char *prefix);
 
 /*
+ * The same, telling told its path with made 1 just before the directory
+ * is made (and with made 0 if it then is not), so that a caller removing
+ * it on a signal has no moment when it exists untold.
+ */
+const struct dgit_error *dgit_fs_mkdtemp_told(char **out, const char *dir,
+    const char *prefix, void (*told)(void *arg, const char *path, int made),
+    void *arg);
+
+/*
  * Rename tmp to target, atomically refusing (DGIT_ERR_EXISTS) when target
  * exists, even as an empty directory, which rename(2) would replace.
  */

@@ -28,6 +28,7 @@
 
 #include "dgit_dsc.h"
 #include "dgit_error.h"
+#include "dgit_pack.h"
 #include "dgit_unpack.h"
 
 struct dgit_import_opts {
@@ -56,12 +57,12 @@ struct dgit_import_opts {
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;
 	/*
-	 * Told the path of the pack's temporary file (see
-	 * dgit_pack_tmp_path) once it exists, with made 1, and after the
-	 * pack is finished or removed, with made 0, so the caller can
-	 * remove it (and its ".idx") when interrupted; NULL: not told.
+	 * Told the path of the pack's temporary file (see dgit_pack_new)
+	 * with made 1 before it exists, and after the pack is finished or
+	 * removed, with made 0, so the caller can remove it (and its
+	 * ".idx") when interrupted; NULL: not told.
 	 */
-	void (*tmpfile)(void *arg, const char *path, int made);
+	dgit_pack_tmpfile_fn *tmpfile;
 	void *tmpfile_arg;
 };
 

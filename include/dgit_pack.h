@@ -27,9 +27,16 @@ struct dgit_pack;                  /* opaque */
  * threads is the number of compression threads (0: all in the caller;
  * -1: one per CPU when there are several).  The pack's bytes do not
  * depend on it.  *out is caller-owned: dgit_pack_free.
+ *
+ * tmpfile, when not NULL, is told the temporary file's path (see
+ * dgit_pack_tmp_path) with made 1 *before* the file is created, and with
+ * made 0 once it is gone (renamed into place or removed), so a caller
+ * that removes it on a signal has no moment when it exists untold.
  */
+typedef void dgit_pack_tmpfile_fn(void *arg, const char *path, int made);
 const struct dgit_error *dgit_pack_new(struct dgit_pack **out,
-    git_repository *repo, int level, int threads);
+    git_repository *repo, int level, int threads,
+    dgit_pack_tmpfile_fn *tmpfile, void *tmpfile_arg);
 
 /* Hash and store one object (duplicates are stored once, and objects
  * the repository already has are not stored). */

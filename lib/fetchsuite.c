@@ -179,10 +179,9 @@ fetch_download(struct fetch *f)
 	snprintf(path, sizeof path, "%sdgit", git_repository_commondir(f->repo));
 	if (mkdir(path, 0777) != 0 && errno != EEXIST)
 		return dgit_error_from_errno("cannot create '%s'", path);
-	if ((err = dgit_fs_mkdtemp(&f->work, path, "fetch")))
+	if ((err = dgit_fs_mkdtemp_told(&f->work, path, "fetch", o->workdir,
+	    o->workdir_arg)))
 		return err;
-	if (o->workdir)
-		o->workdir(o->workdir_arg, f->work, 1);
 	err = dgit_archive_download_source(&f->dl, o->archive, f->src,
 	    f->work);
 	if (err)
@@ -470,9 +469,9 @@ dgit_fetchsuite(struct dgit_fetchsuite_result *out, git_repository *repo,
 	    (err = fetch_import(&f)) == NULL)
 		err = fetch_record(&f);
 	if (f.work) {
+		dgit_fs_remove_tree(f.work);
 		if (o->workdir)
 			o->workdir(o->workdir_arg, f.work, 0);
-		dgit_fs_remove_tree(f.work);
 		free(f.work);
 	}
 	free(f.lrref);

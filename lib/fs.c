@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -302,6 +303,49 @@ dgit_fs_mkdtemp(char **out, const char *dir, const char *prefix)
 		return err;
 	}
 	return NULL;
+}
+
+const struct dgit_error *
+dgit_fs_mkdtemp_told(char **out, const char *dir, const char *prefix,
+    void (*told)(void *arg, const char *path, int made), void *arg)
+{
+	static const char set[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	unsigned char rnd[6];
+
+	*out = NULL;
+	for (int tries = 0; tries < 100; tries++) {
+		char *p, *x;
+
+		if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+			return dgit_error_from_errno("cannot choose a "
+			    "temporary name");
+		if (asprintf(&p, "%s/%s.XXXXXX", dir, prefix) < 0)
+			return dgit_error(DGIT_ERR_NOMEM);
+		x = p + strlen(p) - sizeof rnd;
+		for (size_t i = 0; i < sizeof rnd; i++)
+			x[i] = set[rnd[i] % (sizeof set - 1)];
+		if (told)
+			told(arg, p, 1);
+		if (mkdir(p, 0700) == 0) {
+			*out = p;
+			return NULL;
+		}
+		if (told)
+			told(arg, p, 0);
+		if (errno != EEXIST) {
+			const struct dgit_error *err = dgit_error_from_errno(
+			    "cannot create a temporary directory in '%s'",
+			    dir);
+
+			free(p);
+			return err;
+		}
+		free(p);
+	}
+	errno = EEXIST;
+	return dgit_error_from_errno("cannot create a temporary directory "
+	    "in '%s'", dir);
 }
 
 const struct dgit_error *

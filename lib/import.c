@@ -1216,7 +1216,6 @@ dgit_import_dsc(struct dgit_import_result *out, git_repository *repo,
 	const struct dgit_error *err = NULL;
 	struct imp im;
 	git_oid head;
-	char *tmppath = NULL;
 
 	memset(out, 0, sizeof *out);
 	memset(&im, 0, sizeof im);
@@ -1229,15 +1228,9 @@ dgit_import_dsc(struct dgit_import_result *out, git_repository *repo,
 	    (err = check_files(&im)) != NULL)
 		goto done;
 	if ((err = dgit_pack_new(&im.pack, repo, opts ? opts->level : -1,
-	    opts ? opts->threads : -1)))
+	    opts ? opts->threads : -1, opts ? opts->tmpfile : NULL,
+	    opts ? opts->tmpfile_arg : NULL)))
 		goto done;
-	if (opts && opts->tmpfile) {
-		if ((tmppath = strdup(dgit_pack_tmp_path(im.pack))) == NULL) {
-			err = nomem();
-			goto done;
-		}
-		opts->tmpfile(opts->tmpfile_arg, tmppath, 1);
-	}
 	if (dsc->native)
 		err = import_native(&im, &head);
 	else if (dsc->format == DGIT_FORMAT_1_0)
@@ -1264,10 +1257,6 @@ dgit_import_dsc(struct dgit_import_result *out, git_repository *repo,
 	err = dgit_pack_finish(im.pack);
 done:
 	dgit_pack_free(im.pack);
-	if (tmppath) {
-		opts->tmpfile(opts->tmpfile_arg, tmppath, 0);
-		free(tmppath);
-	}
 	dgit_tree_free(im.tree);
 	free(im.clog);
 	free(im.clog_text);

@@ -125,6 +125,8 @@ struct dgit_pack {
 	git_odb *odb;              /* the repository's, for what it has */
 	char *dir;                 /* .../objects/pack/ */
 	char *tmp;                 /* temporary pack path */
+	dgit_pack_tmpfile_fn *tmpfile;  /* told of tmp (see dgit_pack_new) */
+	void *tmpfile_arg;
 	int fd;
 	int level;
 	uint64_t off;              /* bytes written, including wbuf */
@@ -693,9 +695,50 @@ stop_workers(struct dgit_pack *p, int discard)
 	p->nworkers = 0;
 }
 
+/*
+ * The temporary pack file, named here rather than by mkstemp so that the
+ * caller is told its name before it exists (pid and a counter make it
+ * unique; O_EXCL makes sure).
+ */
+static const struct dgit_error *
+create_tmp(struct dgit_pack *p, dgit_pack_tmpfile_fn *tmpfile, void *arg)
+{
+	static unsigned long serial;
+
+	for (int tries = 0; tries < 100; tries++) {
+		char *path;
+
+		if (asprintf(&path, "%stmp_dgit_pack_%ld_%lu", p->dir,
+		    (long)getpid(), serial++) < 0)
+			return nomem();
+		if (tmpfile)
+			tmpfile(arg, path, 1);
+		p->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0600);
+		if (p->fd >= 0) {
+			p->tmp = path;
+			p->tmpfile = tmpfile;
+			p->tmpfile_arg = arg;
+			return NULL;
+		}
+		if (tmpfile)
+			tmpfile(arg, path, 0);
+		if (errno != EEXIST) {
+			const struct dgit_error *err = dgit_error_from_errno(
+			    "cannot create a pack in '%s'", p->dir);
+
+			free(path);
+			return err;
+		}
+		free(path);
+	}
+	errno = EEXIST;
+	return dgit_error_from_errno("cannot create a pack in '%s'", p->dir);
+}
+
 const struct dgit_error *
 dgit_pack_new(struct dgit_pack **out, git_repository *repo, int level,
-    int threads)
+    int threads, dgit_pack_tmpfile_fn *tmpfile, void *tmpfile_arg)
 {
 	const struct dgit_error *err = NULL;
 	struct dgit_pack *p;
@@ -722,21 +765,12 @@ dgit_pack_new(struct dgit_pack **out, git_repository *repo, int level,
 		err = nomem();
 		goto done;
 	}
-	if (asprintf(&p->tmp, "%stmp_dgit_pack_XXXXXX", p->dir) < 0) {
-		p->tmp = NULL;
-		err = nomem();
-		goto done;
-	}
 	if (mkdir(p->dir, 0777) != 0 && errno != EEXIST) {
 		err = dgit_error_from_errno("cannot create '%s'", p->dir);
 		goto done;
 	}
-	p->fd = mkstemp(p->tmp);
-	if (p->fd < 0) {
-		err = dgit_error_from_errno("cannot create a pack in '%s'",
-		    p->dir);
+	if ((err = create_tmp(p, tmpfile, tmpfile_arg)) != NULL)
 		goto done;
-	}
 	if (wz_init(&p->z, p->level) != 0) {
 		err = nomem();
 		goto done;
@@ -1477,6 +1511,8 @@ dgit_pack_finish(struct dgit_pack *p)
 	}
 	free(tmpidx);
 	tmpidx = NULL;
+	if (p->tmpfile)
+		p->tmpfile(p->tmpfile_arg, p->tmp, 0);
 	free(p->tmp);
 	p->tmp = NULL;
 	if (git_repository_odb(&odb, p->repo) != 0 || git_odb_refresh(odb) != 0)
@@ -1508,6 +1544,8 @@ dgit_pack_free(struct dgit_pack *p)
 		close(p->fd);
 	if (p->tmp) {
 		unlink(p->tmp);
+		if (p->tmpfile)
+			p->tmpfile(p->tmpfile_arg, p->tmp, 0);
 		free(p->tmp);
 	}
 	if (p->zinit)

@@ -1173,7 +1173,7 @@ write_tree(struct qf *q, git_oid *out, int single)
 	if ((err = dgit_tree_new(&t)) ||
 	    (err = dgit_tree_add_git(t, "", q->repo,
 	    git_tree_id(q->head_tree))) ||
-	    (err = dgit_pack_new(&pack, q->repo, -1, 0)))
+	    (err = dgit_pack_new(&pack, q->repo, -1, 0, NULL, NULL)))
 		goto done;
 	if (!single && (err = read_blob(&series, &slen, q->repo,
 	    q->head_tree, spath, META_MAX)))

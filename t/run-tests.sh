@@ -91,7 +91,7 @@ while read -r n kind prog; do
 done <"$out/numbered"
 wait
 
-passed=0 failed=0 skipped=0 badfiles=0
+passed=0 failed=0 skipped=0 badfiles=0 failnames=
 while read -r n kind prog; do
 	name="$kind $(basename "$prog")"
 	tap="$out/$n.tap"
@@ -116,6 +116,8 @@ while read -r n kind prog; do
 	   [ "$planned" != $((p + f)) ] || [ -n "$why" ]; then
 		status=FAIL
 		badfiles=$((badfiles + 1))
+		failnames="$failnames
+  $name: $(grep '^not ok ' "$tap" | head -n 3 | tr '\n' ' ')"
 		# a crash, bad plan or empty file counts as one more failure
 		[ "$f" -eq 0 ] && f=1
 	elif [ "$s" -gt 0 ]; then
@@ -133,5 +135,7 @@ while read -r n kind prog; do
 	fi
 done <"$out/numbered"
 
+# Whoever sees only the tail of the output sees what failed.
+[ -n "$failnames" ] && echo "failed:$failnames"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -109,7 +109,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opts.exclude_pc = (size & 2) != 0;
 	opts.warn = ignore;
 	if (dgit_tree_new(&t) != NULL ||
-	    dgit_pack_new(&pack, repo, 1, 0) != NULL)
+	    dgit_pack_new(&pack, repo, 1, 0, NULL, NULL) != NULL)
 		abort();
 	if (dgit_unpack_tarball(t, pack, path, "fuzz", &opts) == NULL) {
 		char *top = NULL;

@@ -142,6 +142,26 @@ test_write(void)
 	umask(old);
 }
 
+/* What a mkdtemp_told or pack callback was told, and whether the path
+ * existed at that moment. */
+struct told {
+	char path[4096];
+	int made, existed, calls;
+};
+static struct told told;
+
+static void
+told_cb(void *arg, const char *path, int made)
+{
+	struct told *t = arg;
+	struct stat st;
+
+	snprintf(t->path, sizeof t->path, "%s", path);
+	t->made = made;
+	t->existed = stat(path, &st) == 0;
+	t->calls++;
+}
+
 static void
 test_dirs(void)
 {
@@ -209,6 +229,18 @@ test_dirs(void)
 	free(tmp);
 	err = dgit_fs_mkdtemp(&tmp, at("missing"), "work");
 	unit_ok(err && tmp == NULL, "mkdtemp in a missing directory fails");
+
+	memset(&told, 0, sizeof told);
+	err = dgit_fs_mkdtemp_told(&tmp, base, "told", told_cb, &told);
+	unit_ok(err == NULL && tmp && told.made == 1 && told.existed == 0 &&
+	    strcmp(told.path, tmp) == 0 && stat(tmp, &st) == 0 &&
+	    (st.st_mode & 0777) == 0700,
+	    "mkdtemp_told tells the path before the directory exists");
+	free(tmp);
+	memset(&told, 0, sizeof told);
+	err = dgit_fs_mkdtemp_told(&tmp, at("missing"), "told", told_cb, &told);
+	unit_ok(err && tmp == NULL && told.calls == 2 && told.made == 0,
+	    "mkdtemp_told takes back what it told when it cannot make it");
 }
 
 static void

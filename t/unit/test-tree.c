@@ -2,6 +2,7 @@
  * Unit tests for the tree model: path checks, set/get/remove, dpkg-source
  * placement rules, and tree ids against ids computed by git mktree.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -34,6 +35,22 @@ static const struct {
 	{ ".git ", DGIT_ERR_UNREPRESENTABLE },
 	{ "x/GIT~1/y", DGIT_ERR_UNREPRESENTABLE },
 };
+
+struct told {
+	char path[4096];
+	int made, existed, calls;
+};
+
+static void
+told_cb(void *arg, const char *path, int made)
+{
+	struct told *t = arg;
+
+	snprintf(t->path, sizeof t->path, "%s", path);
+	t->made = made;
+	t->existed = access(path, F_OK) == 0;
+	t->calls++;
+}
 
 static git_oid
 oid_of(const char *hex)
@@ -92,7 +109,7 @@ main(void)
 	git_libgit2_init();
 	if (!unit_ok(mkdtemp(dir) != NULL, "temporary directory") ||
 	    !unit_ok(git_repository_init(&repo, dir, 1) == 0, "repository") ||
-	    !unit_ok(dgit_pack_new(&pack, repo, -1, -1) == NULL, "pack"))
+	    !unit_ok(dgit_pack_new(&pack, repo, -1, -1, NULL, NULL) == NULL, "pack"))
 		return unit_done();
 
 	dgit_tree_new(&t);
@@ -186,6 +203,21 @@ main(void)
 
 	dgit_tree_free(t);
 	dgit_pack_free(pack);
+	{
+		/* told of the temporary file before it exists, and once gone */
+		struct told tl;
+
+		memset(&tl, 0, sizeof tl);
+		unit_ok(dgit_pack_new(&pack, repo, -1, 0, told_cb, &tl) ==
+		    NULL && tl.calls == 1 && tl.made == 1 && !tl.existed &&
+		    strcmp(tl.path, dgit_pack_tmp_path(pack)) == 0 &&
+		    access(tl.path, F_OK) == 0,
+		    "pack: told of its temporary file before it exists");
+		dgit_pack_free(pack);
+		unit_ok(tl.calls == 2 && tl.made == 0 &&
+		    access(tl.path, F_OK) != 0,
+		    "pack: told once its temporary file is removed");
+	}
 	git_repository_free(repo);
 	git_libgit2_shutdown();
 	{
