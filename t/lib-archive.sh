@@ -727,6 +727,17 @@ archive_standard() (
 
 HTTPD_STATE="$TRASH_DIRECTORY/.httpd"
 
+# d ARGS...: the dgit under test with the debian distro pointed at the
+# local archive $MIRROR (a test sets it, usually from httpd_url), trusting
+# the test keys, and without asking a dgit git server.  A test that needs
+# other settings defines its own d after sourcing this file.
+d() {
+	"$DGIT" -c "dgit-distro.debian.mirror=$MIRROR" \
+	    -c "dgit-distro.debian.archive-keyring=$ARCHIVE_KEYRING" \
+	    -c "dgit-distro.debian.keyring=$UPLOADER_KEYRING" \
+	    -c "dgit-distro.debian.git-check=false" "$@"
+}
+
 httpd_start() {
 	[ -x "$HTTPD_BIN" ] || {
 		echo "lib-archive: '$HTTPD_BIN' missing; run make" >&2

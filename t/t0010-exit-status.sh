@@ -11,12 +11,6 @@ test_expect_success 'set up the archive' '
 '
 MIRROR="file://$TRASH_DIRECTORY/archive"
 
-d() {
-	"$DGIT" -c "dgit-distro.debian.mirror=$MIRROR" \
-	    -c "dgit-distro.debian.archive-keyring=$ARCHIVE_KEYRING" \
-	    -c "dgit-distro.debian.keyring=$UPLOADER_KEYRING" \
-	    -c "dgit-distro.debian.git-check=false" "$@"
-}
 # Perl dgit learns what the archive has through apt-get, trusting the
 # archive key by the sources line's signed-by
 p() {

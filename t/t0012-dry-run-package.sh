@@ -8,13 +8,6 @@ test_expect_success 'set up the archive' '
 '
 MIRROR="file://$TRASH_DIRECTORY/archive"
 
-d() {
-	"$DGIT" -c "dgit-distro.debian.mirror=$MIRROR" \
-	    -c "dgit-distro.debian.archive-keyring=$ARCHIVE_KEYRING" \
-	    -c "dgit-distro.debian.keyring=$UPLOADER_KEYRING" \
-	    -c "dgit-distro.debian.git-check=false" "$@"
-}
-
 # refs and files of repository DIR and its parent
 snapshot() {
 	git -C "$1" for-each-ref --format="%(refname) %(objectname)" &&

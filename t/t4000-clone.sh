@@ -9,14 +9,6 @@ test_expect_success 'set up the archive and the server' '
 '
 MIRROR=$(httpd_url 2>/dev/null)
 
-# The program under test, pointed at the test archive; no git server.
-d() {
-	"$DGIT" -c "dgit-distro.debian.mirror=$MIRROR" \
-	    -c "dgit-distro.debian.archive-keyring=$ARCHIVE_KEYRING" \
-	    -c "dgit-distro.debian.keyring=$UPLOADER_KEYRING" \
-	    -c "dgit-distro.debian.git-check=false" "$@"
-}
-
 test_line_count_1() { test "$(wc -l <"$1")" -eq 1; }
 
 # clone_ok SUITE FIXTURE: the clone's tree equals dpkg-source -x's, the

@@ -9,13 +9,6 @@ test_expect_success 'set up the archive and the server' '
 '
 MIRROR=$(httpd_url 2>/dev/null)
 
-d() {
-	"$DGIT" -c "dgit-distro.debian.mirror=$MIRROR" \
-	    -c "dgit-distro.debian.archive-keyring=$ARCHIVE_KEYRING" \
-	    -c "dgit-distro.debian.keyring=$UPLOADER_KEYRING" \
-	    -c "dgit-distro.debian.git-check=false" "$@"
-}
-
 # Every file of HEAD's tree in the work tree $1 has its blob's bytes.
 bytes_equal_blobs() (
 	cd "$1" &&

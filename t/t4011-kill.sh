@@ -31,13 +31,6 @@ bg() {
 	echo $! >"$TRASH_DIRECTORY/pid"
 }
 
-d() {
-	"$DGIT" -c "dgit-distro.debian.mirror=$MIRROR" \
-	    -c "dgit-distro.debian.archive-keyring=$ARCHIVE_KEYRING" \
-	    -c "dgit-distro.debian.keyring=$UPLOADER_KEYRING" \
-	    -c "dgit-distro.debian.git-check=false" "$@"
-}
-
 # kill_after MS SIG: send SIG to the background program after MS ms.
 kill_after() {
 	sleep "$(printf '0.%03d' "$1")"
