@@ -92,6 +92,14 @@ const struct dgit_error *dgit_fs_mkdtemp_told(char **out, const char *dir,
     void *arg);
 
 /*
+ * Exchange two paths (directories) atomically where the kernel can, so
+ * that neither name ever goes missing, else in three renames through
+ * spare (which must not exist).
+ */
+const struct dgit_error *dgit_fs_exchange(const char *a, const char *b,
+    const char *spare);
+
+/*
  * Rename tmp to target, atomically refusing (DGIT_ERR_EXISTS) when target
  * exists, even as an empty directory, which rename(2) would replace.
  */

@@ -349,6 +349,23 @@ dgit_fs_mkdtemp_told(char **out, const char *dir, const char *prefix,
 }
 
 const struct dgit_error *
+dgit_fs_exchange(const char *a, const char *b, const char *spare)
+{
+	if (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0)
+		return NULL;
+	if (errno != EINVAL && errno != ENOSYS)
+		return dgit_error_from_errno("cannot exchange '%s' and '%s'",
+		    a, b);
+	if (rename(b, spare) == -1)
+		return dgit_error_from_errno("cannot rename '%s'", b);
+	if (rename(a, b) == -1)
+		return dgit_error_from_errno("cannot rename '%s'", a);
+	if (rename(spare, a) == -1)
+		return dgit_error_from_errno("cannot rename '%s'", spare);
+	return NULL;
+}
+
+const struct dgit_error *
 dgit_fs_rename_noreplace(const char *tmp, const char *target)
 {
 	struct stat st;

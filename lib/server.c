@@ -1638,27 +1638,6 @@ done:
 }
 
 /*
- * Exchange two directories atomically where the kernel can (so that the
- * live path never goes missing), else in two renames.
- */
-static const struct dgit_error *
-exchange_dirs(const char *a, const char *b, const char *spare)
-{
-	if (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0)
-		return NULL;
-	if (errno != EINVAL && errno != ENOSYS)
-		return dgit_error_from_errno("cannot exchange '%s' and '%s'",
-		    a, b);
-	if (rename(b, spare) == -1)
-		return dgit_error_from_errno("cannot rename '%s'", b);
-	if (rename(a, b) == -1)
-		return dgit_error_from_errno("cannot rename '%s'", a);
-	if (rename(spare, a) == -1)
-		return dgit_error_from_errno("cannot rename '%s'", spare);
-	return NULL;
-}
-
-/*
  * Post-receive of a FRESHREPO push: the fresh repository takes the live
  * one's place; the old one becomes SERVERDIR/PACKAGE_garbage (the one
  * before it PACKAGE_garbage-old, so one old tree is always kept for
@@ -1699,7 +1678,7 @@ fresh_install(const struct dgit_server_config *cfg, const char *repo_path,
 		}
 	}
 	if ((err = dgit_fs_remove_tree(gtmp)) ||
-	    (err = exchange_dirs(fpath, repo_path, gtmp)))
+	    (err = dgit_fs_exchange(fpath, repo_path, gtmp)))
 		goto done;
 	if (rename(fpath, garbage) == -1)
 		err = dgit_error_from_errno("cannot rename '%s' to '%s'",
