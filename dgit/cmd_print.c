@@ -16,25 +16,6 @@
 #include "dgit_aq.h"
 #include "dgit_quiltfix.h"
 
-static const struct option no_options[] = {
-	{ NULL, 0, NULL, 0 }
-};
-
-static const struct dgit_error *
-no_opt(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
-{
-	(void)arg;
-	(void)opt;
-	(void)optarg;
-	return dgit_usage_error(ctx, "unknown option");
-}
-
-static const struct common_optspec optspec = {
-	"", no_options, 0, 0, no_opt
-};
-static const struct common_optspec one_optspec = {
-	"", no_options, 0, 1, no_opt
-};
 
 /* The dpkg-source options dgit passes so that .git is left out. */
 #define DPKG_SOURCE_IGNORES "-i(?:^|/)\\.git(?:/|$) -I.git"
@@ -45,7 +26,8 @@ cmd_print_dpkg_source_ignores(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	const struct dgit_error *err;
 	int i;
 
-	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec, NULL)))
+	if ((err = common_parse_options(&i, ctx, argc, argv,
+	    &common_optspec_none, NULL)))
 		return err;
 	printf("%s\n", DPKG_SOURCE_IGNORES);
 	return NULL;
@@ -65,7 +47,8 @@ cmd_print_dgit_repos_server_source_url(struct dgit_cmd_ctx *ctx, int argc,
 	char *url = NULL;
 	int i;
 
-	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec, NULL)))
+	if ((err = common_parse_options(&i, ctx, argc, argv,
+	    &common_optspec_none, NULL)))
 		return err;
 	distro = dgit_opts.distro ? dgit_opts.distro :
 	    dgit_config_suite_distro(ctx->cfg, "DGIT-REPOS-SERVER");
@@ -95,7 +78,8 @@ cmd_print_unapplied_treeish(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	git_oid head, tree;
 	int i;
 
-	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec, NULL)))
+	if ((err = common_parse_options(&i, ctx, argc, argv,
+	    &common_optspec_none, NULL)))
 		return err;
 	if (i < argc)
 		return dgit_usage_error(ctx, "incorrect arguments to dgit "
@@ -117,7 +101,8 @@ cmd_version(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	const struct dgit_error *err;
 	int i;
 
-	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec, NULL)))
+	if ((err = common_parse_options(&i, ctx, argc, argv,
+	    &common_optspec_none, NULL)))
 		return err;
 	printf("dgit version %s\n", DGIT_VERSION);
 	return NULL;
@@ -138,8 +123,8 @@ cmd_archive_api_query(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	size_t len;
 	int i;
 
-	if ((err = common_parse_options(&i, ctx, argc, argv, &one_optspec,
-	    NULL)))
+	if ((err = common_parse_options(&i, ctx, argc, argv,
+	    &common_optspec_one, NULL)))
 		return err;
 	if (argc - i != 1)
 		return dgit_usage_error(ctx, "need only 1 subpath argument");

@@ -20,22 +20,6 @@
 #include "dgit_repo.h"
 #include "dgit_run.h"
 
-static const struct option no_options[] = {
-	{ NULL, 0, NULL, 0 }
-};
-
-static const struct dgit_error *
-no_opt(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
-{
-	(void)arg;
-	(void)opt;
-	(void)optarg;
-	return dgit_usage_error(ctx, "unknown option");
-}
-
-static const struct common_optspec optspec = {
-	"", no_options, 0, 0, no_opt
-};
 
 /* The distro the set-up's configuration is read for. */
 static const char *
@@ -54,7 +38,8 @@ prepare(const char **distro, struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	int i;
 
 	*distro = NULL;
-	if ((err = common_parse_options(&i, ctx, argc, argv, &optspec, NULL)))
+	if ((err = common_parse_options(&i, ctx, argc, argv,
+	    &common_optspec_none, NULL)))
 		return err;
 	*distro = setup_distro(ctx);
 	return NULL;

@@ -17,6 +17,26 @@
 #include "dgit_fetch.h"
 #include "dgit_repo.h"
 
+static const struct option no_options[] = {
+	{ NULL, 0, NULL, 0 }
+};
+
+static const struct dgit_error *
+no_opt(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
+{
+	(void)arg;
+	(void)opt;
+	(void)optarg;
+	return dgit_usage_error(ctx, "unknown option");
+}
+
+const struct common_optspec common_optspec_none = {
+	"", no_options, 0, 0, no_opt
+};
+const struct common_optspec common_optspec_one = {
+	"", no_options, 0, 1, no_opt
+};
+
 const struct dgit_error *
 common_parse_options(int *operand, struct dgit_cmd_ctx *ctx, int argc,
     char **argv, const struct common_optspec *spec, void *arg)

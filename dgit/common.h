@@ -43,6 +43,11 @@ const struct dgit_error *common_parse_options(int *operand,
     struct dgit_cmd_ctx *ctx, int argc, char **argv,
     const struct common_optspec *spec, void *arg);
 
+/* The spec of a command that takes no option and no operand
+ * (common_optspec_none) or at most one operand (common_optspec_one). */
+extern const struct common_optspec common_optspec_none;
+extern const struct common_optspec common_optspec_one;
+
 /* -d DISTRO, else "debian" (for commands that have no suite). */
 const char *common_distro(void);
 
