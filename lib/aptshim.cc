@@ -98,10 +98,13 @@ struct source {
  * apt keeps an entry's options (check-valid-until=no, Check-Valid-Until:
  * no) in its release index and has no public getter; its index targets
  * say where the entry is ("FILE:LINE", a deb822 stanza counted from 1).
- * Read that one entry again, as apt's pkgSourceList reads it, for the
- * value of option (one-line spelling) / field (deb822 spelling); "" with
- * *found false when the entry does not set it.
+ * So that one entry is read again, as apt's pkgSourceList reads it: the
+ * functions below give true and the value when the entry sets the
+ * option (one-line spelling) or field (deb822 spelling).  Sources files
+ * are the system's own configuration, already read whole by apt.
  */
+
+/* "FILE:N" into FILE and N > 0. */
 bool
 split_origin(const std::string &origin, std::string &file, unsigned &n)
 {
