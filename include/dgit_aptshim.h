@@ -47,6 +47,13 @@ struct dgit_apt_source {
 	                        fingerprints or a key block), NULL if unset */
 	char *origin;        /* where it was read: "FILE:LINE" (a deb822
 	                        stanza counts from 1), NULL if apt does not say */
+	int check_valid_until; /* the entry's own option, one-line
+	                        [check-valid-until=no] or deb822
+	                        "Check-Valid-Until: no": 1 yes, 0 no (also
+	                        for a value that is not a boolean, as apt),
+	                        -1 unset (Acquire::Check-Valid-Until
+	                        decides).  apt refuses merged lines
+	                        that disagree. */
 };
 
 /*
@@ -77,7 +84,8 @@ void dgit_aptshim_sources_free(struct dgit_apt_source *v, size_t n);
 /*
  * What apt's own configuration says about fetching from uri (a mirror
  * taken from apt's sources):
- *   check_valid_until: Acquire::Check-Valid-Until (default true);
+ *   check_valid_until: Acquire::Check-Valid-Until (default true), which
+ *       a source's own check_valid_until (>= 0) overrides, as apt;
  *   proxy: for http: and https: URIs, Acquire::SCHEME::Proxy::HOST, else
  *       Acquire::SCHEME::Proxy (https falls back to http's, as apt's https
  *       method does); "" when apt says DIRECT (no proxy, not even the

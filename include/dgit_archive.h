@@ -44,10 +44,12 @@ struct dgit_archive_opts {
  * Choose a mirror from the system's apt sources (through libapt-pkg):
  * for SUITE ending in "-security" the URI of a source whose suite ends in
  * "-security", else the first source whose suite names a Debian suite.
- * *out is caller-owned.  DGIT_ERR_NOT_FOUND when none fits.
+ * *out is caller-owned; *check_valid_until is that source's own
+ * check-valid-until option (1, 0, or -1 when it sets none; see
+ * dgit_aptshim.h).  DGIT_ERR_NOT_FOUND when none fits.
  */
 const struct dgit_error *dgit_archive_mirror_from_apt(char **out,
-    const char *suite);
+    int *check_valid_until, const char *suite);
 
 /* A verified Release file, kept as what was needed from it. */
 struct dgit_archive_release;

@@ -37,6 +37,17 @@ const struct dgit_error *dgit_sign_clear(char **out, size_t *outlen,
 const struct dgit_error *dgit_sign_find_key(char **fpr, char **uid,
     const char *home, const char *keyid);
 
+/*
+ * *yes 1 when data carries a good signature by the secret key keyid
+ * selects (as above; by the key or one of its subkeys), checked in home's
+ * keyring; 0 when it does not, or is not signed at all.  sig NULL: data
+ * is a clearsigned message; else sig is a detached signature of data (a
+ * git tag's).  Errors as dgit_sign_find_key (no key for keyid).
+ */
+const struct dgit_error *dgit_sign_is_signer(int *yes, const char *home,
+    const char *keyid, const char *data, size_t len, const char *sig,
+    size_t siglen);
+
 /* Binary export of the public key fpr (for keyring files). */
 const struct dgit_error *dgit_sign_export(char **out, size_t *outlen,
     const char *home, const char *fpr);

@@ -4,6 +4,7 @@
  * every apt call runs between _error->PushToStack() and RevertToStack() so
  * apt's messages become our error and never pile up or get printed.
  */
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -22,6 +23,8 @@
 #include <apt-pkg/metaindex.h>
 #include <apt-pkg/pkgsystem.h>
 #include <apt-pkg/sourcelist.h>
+#include <apt-pkg/strutl.h>
+#include <apt-pkg/tagfile.h>
 
 extern "C" {
 #include "dgit_error.h"
@@ -88,7 +91,152 @@ struct error_scope {
 struct source {
 	std::string type, uri, suite, signed_by, origin;
 	std::vector<std::string> components;
+	int check_valid_until = -1;
 };
+
+/*
+ * apt keeps an entry's options (check-valid-until=no, Check-Valid-Until:
+ * no) in its release index and has no public getter; its index targets
+ * say where the entry is ("FILE:LINE", a deb822 stanza counted from 1).
+ * So that one entry is read again, as apt's pkgSourceList reads it: the
+ * functions below give true and the value when the entry sets the
+ * option (one-line spelling) or field (deb822 spelling).  Sources files
+ * are the system's own configuration, already read whole by apt.
+ */
+
+/* "FILE:N" into FILE and N > 0. */
+bool
+split_origin(const std::string &origin, std::string &file, unsigned &n)
+{
+	size_t colon = origin.rfind(':');
+	unsigned long v = 0;
+
+	if (colon == std::string::npos || colon == 0 ||
+	    colon + 1 == origin.size() || origin.size() - colon > 10)
+		return false;
+	for (size_t i = colon + 1; i < origin.size(); i++) {
+		if (origin[i] < '0' || origin[i] > '9')
+			return false;
+		v = v * 10 + (unsigned long)(origin[i] - '0');
+	}
+	if (v == 0)
+		return false;
+	file = origin.substr(0, colon);
+	n = (unsigned)v;
+	return true;
+}
+
+bool
+ends_with(const std::string &s, const char *suffix)
+{
+	size_t l = strlen(suffix);
+
+	return s.size() >= l && s.compare(s.size() - l, l, suffix) == 0;
+}
+
+/* The [ key=value ... ] options of one-line entry line, as ParseLine. */
+bool
+line_option(std::string &out, const std::string &file, unsigned line,
+    const std::string &key)
+{
+	FileFd fd(file, FileFd::ReadOnly);
+	std::string buf;
+	unsigned cur = 0;
+
+	if (!fd.IsOpen() || fd.Failed())
+		return false;
+	while (cur < line && fd.ReadLine(buf))
+		cur++;
+	if (cur != line)
+		return false;
+	/* a '#' outside the brackets starts a comment */
+	size_t pos = 0;
+	while ((pos = buf.find('#', pos)) != std::string::npos) {
+		size_t open = 0, close = 0;
+		for (size_t i = 0; i < pos; i++) {
+			open += buf[i] == '[';
+			close += buf[i] == ']';
+		}
+		if (open > close) {
+			pos++;
+			continue;
+		}
+		buf.erase(pos);
+		break;
+	}
+	const char *p = buf.c_str();
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\v')
+		p++;
+	while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\v')
+		p++;                    /* the type */
+	while (*p != '\0' && isspace((unsigned char)*p))
+		p++;
+	if (*p != '[')
+		return false;
+	p++;
+	while (*p != '\0' && isspace((unsigned char)*p))
+		p++;
+	bool found = false;
+	while (*p != '\0' && *p != ']') {
+		std::string opt;
+
+		if (!ParseQuoteWord(p, opt))
+			return false;
+		if (!opt.empty() && opt.back() == ']') {
+			/* "[a=b]" ends the options with this word */
+			opt.pop_back();
+			p = "]";
+		}
+		size_t eq = opt.find('=');
+		if (eq == std::string::npos)
+			return false;
+		if (opt.compare(0, eq, key) == 0) {
+			out = opt.substr(eq + 1);
+			found = true;   /* the last one wins, as in apt's map */
+		}
+	}
+	return found;
+}
+
+/* Field of stanza n of a deb822 .sources file, as ParseStanza. */
+bool
+stanza_option(std::string &out, const std::string &file, unsigned n,
+    const char *field)
+{
+	FileFd fd(file, FileFd::ReadOnly);
+	pkgTagSection sec;
+	unsigned cur = 0;
+
+	if (!fd.IsOpen() || fd.Failed())
+		return false;
+	pkgTagFile tags(&fd, pkgTagFile::SUPPORT_COMMENTS);
+	while (cur < n && tags.Step(sec))
+		cur++;
+	if (cur != n || !sec.Exists(field))
+		return false;
+	out = sec.FindS(field);
+	return true;
+}
+
+/* An entry's check-valid-until: -1 unset, else 0 or 1 as apt reads it. */
+int
+entry_check_valid_until(const std::string &origin)
+{
+	std::string file, v;
+	unsigned n;
+	bool set;
+
+	if (!split_origin(origin, file, n))
+		return -1;
+	if (ends_with(file, ".sources"))
+		set = stanza_option(v, file, n, "Check-Valid-Until");
+	else
+		set = line_option(v, file, n, "check-valid-until");
+	if (!set)
+		return -1;
+	/* apt: a value that is not a boolean means no */
+	return StringToBool(v, 0) ? 1 : 0;
+}
 
 /* apt writes file:///x as file:/x; give libcurl-friendly file:///x. */
 std::string
@@ -105,7 +253,27 @@ collect(std::vector<source> &out, metaIndex *m)
 {
 	static const char *const types[] = { "deb", "deb-src" };
 	std::vector<IndexTarget> targets = m->GetIndexTargets();
+	std::vector<std::string> entries;
+	int cvu = -1;
 
+	/*
+	 * Lines apt merges into one release index share its setting: apt
+	 * refuses lines that disagree (set or not), so any line's will do.
+	 */
+	for (const IndexTarget &t : targets) {
+		std::string e = t.Option(IndexTarget::SOURCESENTRY);
+		bool seen = false;
+
+		for (const std::string &have : entries)
+			if (have == e)
+				seen = true;
+		if (seen)
+			continue;
+		entries.push_back(e);
+		int v = entry_check_valid_until(e);
+		if (v >= 0)
+			cvu = v;
+	}
 	for (const char *type : types) {
 		source s;
 		bool any = false;
@@ -132,6 +300,7 @@ collect(std::vector<source> &out, metaIndex *m)
 		s.uri = fix_uri(m->GetURI());
 		s.suite = m->GetDist();
 		s.signed_by = m->GetSignedBy();
+		s.check_valid_until = cvu;
 		out.push_back(std::move(s));
 	}
 }
@@ -165,6 +334,7 @@ to_c(struct dgit_apt_source *v, const std::vector<source> &in)
 		d->suite = dup_or_throw(s.suite);
 		d->signed_by = dup_or_null(s.signed_by);
 		d->origin = dup_or_null(s.origin);
+		d->check_valid_until = s.check_valid_until;
 		if (s.components.empty())
 			continue;
 		d->components = static_cast<char **>(

@@ -236,7 +236,8 @@ ends_with(const char *s, const char *suffix)
 }
 
 const struct dgit_error *
-dgit_archive_mirror_from_apt(char **out, const char *suite)
+dgit_archive_mirror_from_apt(char **out, int *check_valid_until,
+    const char *suite)
 {
 	const struct dgit_error *err;
 	struct dgit_apt_source *v = NULL;
@@ -244,6 +245,7 @@ dgit_archive_mirror_from_apt(char **out, const char *suite)
 	int want_sec = ends_with(suite, "-security");
 
 	*out = NULL;
+	*check_valid_until = -1;
 	err = dgit_aptshim_sources_list(&v, &n, NULL);
 	if (err)
 		return dgit_error_wrap(err, "cannot read the apt sources");
@@ -261,6 +263,8 @@ dgit_archive_mirror_from_apt(char **out, const char *suite)
 		*out = strdup(v[i].uri);
 		if (*out == NULL)
 			err = dgit_error(DGIT_ERR_NOMEM);
+		else
+			*check_valid_until = v[i].check_valid_until;
 		goto done;
 	}
 	err = dgit_error_fmt(DGIT_ERR_NOT_FOUND,

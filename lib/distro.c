@@ -20,8 +20,8 @@ is_security(const char *suite)
 }
 
 static const struct dgit_error *
-mirror(char **out, int *from_apt, const struct dgit_config *cfg,
-    const char *distro, const char *suite)
+mirror(char **out, int *from_apt, int *apt_cvu,
+    const struct dgit_config *cfg, const char *distro, const char *suite)
 {
 	const struct dgit_error *err;
 	const char *v;
@@ -47,7 +47,7 @@ mirror(char **out, int *from_apt, const struct dgit_config *cfg,
 			return dgit_error(DGIT_ERR_NOMEM);
 		return NULL;
 	}
-	if ((err = dgit_archive_mirror_from_apt(out, suite)) != NULL)
+	if ((err = dgit_archive_mirror_from_apt(out, apt_cvu, suite)) != NULL)
 		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, err->code, "no "
 		    "mirror for distro '%s' (set dgit-distro.%s.mirror or add "
 		    "it to apt's sources): %s", distro, distro, err->msg);
@@ -59,14 +59,18 @@ const struct dgit_error *
 dgit_distro_mirror(char **out, const struct dgit_config *cfg,
     const char *distro, const char *suite)
 {
-	int from_apt;
+	int from_apt, cvu;
 
-	return mirror(out, &from_apt, cfg, distro, suite);
+	return mirror(out, &from_apt, &cvu, cfg, distro, suite);
 }
 
-/* A mirror from apt's sources is fetched as apt's configuration says. */
+/*
+ * A mirror from apt's sources is fetched as apt's configuration says;
+ * the source's own check-valid-until (cvu >= 0) overrides apt's
+ * Acquire::Check-Valid-Until, as apt does.
+ */
 static const struct dgit_error *
-apt_acquire(struct dgit_distro *d)
+apt_acquire(struct dgit_distro *d, int cvu)
 {
 	const struct dgit_error *err;
 	struct dgit_apt_acquire aq;
@@ -76,7 +80,7 @@ apt_acquire(struct dgit_distro *d)
 		return NULL;
 	if ((err = dgit_aptshim_acquire(&aq, d->mirror)) != NULL)
 		return err;
-	d->check_valid_until = aq.check_valid_until;
+	d->check_valid_until = cvu >= 0 ? cvu : aq.check_valid_until;
 	d->proxy = aq.proxy;
 	return NULL;
 }
@@ -194,6 +198,7 @@ dgit_distro_open(struct dgit_distro *d, struct dgit_config *cfg,
 	const struct dgit_error *err;
 	char base[256];
 	const char *comma = strchr(suite, ',');
+	int cvu = -1;
 
 	memset(d, 0, sizeof *d);
 	/* a combined suite's access is its base suite's (dgit(7)) */
@@ -206,9 +211,9 @@ dgit_distro_open(struct dgit_distro *d, struct dgit_config *cfg,
 		suite = base;
 	}
 	d->name = distro ? distro : dgit_config_suite_distro(cfg, suite);
-	if ((err = mirror(&d->mirror, &d->mirror_from_apt, cfg, d->name,
-	    suite)) ||
-	    (err = apt_acquire(d)) ||
+	if ((err = mirror(&d->mirror, &d->mirror_from_apt, &cvu, cfg,
+	    d->name, suite)) ||
+	    (err = apt_acquire(d, cvu)) ||
 	    (err = archive_query(d, cfg)) ||
 	    (err = archive_keyrings(d, cfg)) ||
 	    (err = dgit_config_get_distro_paths(&d->dsc_keyrings,

@@ -566,7 +566,8 @@ done:
 
 /*
  * The .dsc of an earlier run of this push, already signed with its Dgit:
- * field naming HEAD (a push that failed after signing): 1, keep it.
+ * field naming HEAD (a push that failed after signing): 1, keep the build
+ * (sign_file signs it again when another key signed it).
  */
 static int
 signed_for_head(struct dgit_pushsource *p)
@@ -746,25 +747,72 @@ keyid(struct dgit_pushsource *p)
 	return k;
 }
 
+/*
+ * Tag i, found with this push's text (an earlier run's), is signed by the
+ * key this run signs with: 1.  Not readable or no key for keyid: 0 (and
+ * signing it again says why).
+ */
+static int
+tag_signed_by_key(struct dgit_pushsource *p, int i)
+{
+	git_object *obj = NULL;
+	git_odb *odb = NULL;
+	git_odb_object *raw = NULL;
+	char rev[1024];
+	const char *data;
+	size_t len, plen = 0;
+	int mine = 0;
+
+	snprintf(rev, sizeof rev, "refs/tags/%s", p->tag[i]);
+	if (git_revparse_single(&obj, p->repo, rev) == 0 &&
+	    git_repository_odb(&odb, p->repo) == 0 &&
+	    git_odb_read(&raw, odb, git_object_id(obj)) == 0 &&
+	    git_odb_object_type(raw) == GIT_OBJECT_TAG) {
+		data = git_odb_object_data(raw);
+		len = git_odb_object_size(raw);
+		if (dgit_tag_split_signature(&plen, data, len) == NULL &&
+		    plen < len && dgit_sign_is_signer(&mine, NULL, keyid(p),
+		    data, plen, data + plen, len - plen) != NULL)
+			mine = 0;
+	}
+	git_odb_object_free(raw);
+	git_odb_free(odb);
+	git_object_free(obj);
+	return mine;
+}
+
+/*
+ * Sign and make the tags, but keep those an earlier run made with this
+ * text and this run's key.  One signed by another key (an earlier run
+ * with another -k, say refused by the server for it) is signed again
+ * and replaced.
+ */
 static const struct dgit_error *
 sign_tags(struct dgit_pushsource *p)
 {
 	const struct dgit_error *err;
 	char *sig = NULL;
 	git_oid oid;
+	int replace;
 
 	for (int i = 0; i < p->ntags; i++) {
-		if (p->tagfound[i]) {
+		replace = p->o->reuse_version;
+		if (p->tagfound[i] && tag_signed_by_key(p, i)) {
 			dgit_msg(p->o->info, p->o->info_arg, "tag %s is "
 			    "already made", p->tag[i]);
 			continue;
+		}
+		if (p->tagfound[i]) {
+			dgit_msg(p->o->info, p->o->info_arg, "tag %s is "
+			    "signed, but not by the key '%s'; signing it "
+			    "again", p->tag[i], keyid(p));
+			replace = 1;
 		}
 		if ((err = dgit_sign_detached(&sig, NULL, NULL, keyid(p),
 		    p->tagtext[i], strlen(p->tagtext[i]))))
 			return dgit_error_wrap(err, "cannot sign tag '%s'",
 			    p->tag[i]);
-		err = dgit_push_tag_write(&oid, p->o->reuse_version, p->repo,
-		    p->tag[i],
+		err = dgit_push_tag_write(&oid, replace, p->repo, p->tag[i],
 		    p->tagtext[i], sig);
 		free(sig);
 		if (err)
@@ -846,9 +894,10 @@ archive_has(int *have, const char *name, const char *sha256, void *arg)
 }
 
 /*
- * Write text to path clearsigned, unless path already holds a signed
- * message of exactly this text (an earlier run's; kept, so its
- * signature stays the same).
+ * Write text to path clearsigned, unless path already holds a message of
+ * exactly this text signed by the key this run signs with (an earlier
+ * run's; kept, so its signature stays the same).  Signed by another key
+ * (an earlier run with another -k), it is signed again.
  */
 static const struct dgit_error *
 sign_file(struct dgit_pushsource *p, const char *path, const char *name,
@@ -857,17 +906,23 @@ sign_file(struct dgit_pushsource *p, const char *path, const char *name,
 	const struct dgit_error *err;
 	char *cur = NULL, *curtext = NULL, *signd = NULL;
 	size_t curlen, ctl, sl;
-	int was_signed = 0;
+	int was_signed = 0, mine = 0;
 
 	if (dgit_fs_read_file(&cur, &curlen, path, MAX_CONTROL) == NULL &&
 	    dgit_push_unsigned_text(&curtext, &ctl, &was_signed, cur, curlen,
 	    name) == NULL && was_signed && ctl == len &&
 	    memcmp(curtext, text, len) == 0) {
-		free(cur);
-		free(curtext);
-		dgit_msg(p->o->info, p->o->info_arg, "%s is already signed",
-		    name);
-		return NULL;
+		/* no key for keyid: signing below says so */
+		if (dgit_sign_is_signer(&mine, NULL, keyid(p), cur, curlen,
+		    NULL, 0) == NULL && mine) {
+			free(cur);
+			free(curtext);
+			dgit_msg(p->o->info, p->o->info_arg, "%s is already "
+			    "signed", name);
+			return NULL;
+		}
+		dgit_msg(p->o->info, p->o->info_arg, "%s is signed, but not "
+		    "by the key '%s'; signing it again", name, keyid(p));
 	}
 	free(cur);
 	free(curtext);

@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <gpgme.h>
 
@@ -176,6 +177,63 @@ dgit_sign_find_key(char **fpr, char **uid, const char *home,
 		err = dgit_error(DGIT_ERR_NOMEM);
 	}
 done:
+	gpgme_key_unref(key);
+	gpgme_release(ctx);
+	return err;
+}
+
+/* fpr (a signature's: a fingerprint or a key id) names key or a subkey. */
+static int
+key_has(gpgme_key_t key, const char *fpr)
+{
+	size_t fl = strlen(fpr);
+
+	if (fl < 16)
+		return 0;
+	for (gpgme_subkey_t sk = key->subkeys; sk; sk = sk->next) {
+		size_t kl = sk->fpr ? strlen(sk->fpr) : 0;
+
+		if (kl >= fl && strcasecmp(sk->fpr + kl - fl, fpr) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+const struct dgit_error *
+dgit_sign_is_signer(int *yes, const char *home, const char *keyid,
+    const char *data, size_t len, const char *sig, size_t siglen)
+{
+	const struct dgit_error *err;
+	gpgme_ctx_t ctx = NULL;
+	gpgme_key_t key = NULL;
+	gpgme_data_t in = NULL, out = NULL, sd = NULL;
+	gpgme_verify_result_t res;
+	gpgme_error_t e;
+
+	*yes = 0;
+	if ((err = ctx_new(&ctx, home)))
+		return err;
+	if ((err = find_key(&key, ctx, keyid)))
+		goto done;
+	if ((e = gpgme_data_new_from_mem(&in, data, len, 0)) != 0 ||
+	    (sig && (e = gpgme_data_new_from_mem(&sd, sig, siglen, 0)) != 0) ||
+	    (!sig && (e = gpgme_data_new(&out)) != 0)) {
+		err = gerr(e, "cannot hand the message to gpgme");
+		goto done;
+	}
+	/* a message that is not signed is just not signed by key */
+	if ((sig ? gpgme_op_verify(ctx, sd, in, NULL) :
+	    gpgme_op_verify(ctx, in, NULL, out)) != 0 ||
+	    (res = gpgme_op_verify_result(ctx)) == NULL)
+		goto done;
+	for (gpgme_signature_t s = res->signatures; s; s = s->next)
+		if (gpgme_err_code(s->status) == GPG_ERR_NO_ERROR &&
+		    s->fpr && key_has(key, s->fpr))
+			*yes = 1;
+done:
+	gpgme_data_release(in);
+	gpgme_data_release(out);
+	gpgme_data_release(sd);
 	gpgme_key_unref(key);
 	gpgme_release(ctx);
 	return err;

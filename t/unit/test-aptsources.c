@@ -246,6 +246,69 @@ test_errors(void)
 	    "an empty parts dir gives no entries");
 }
 
+/*
+ * Each entry's own check-valid-until, as sources.list(5) defines it: the
+ * one-line option in brackets (any spacing, with other options, the last
+ * of several), the deb822 field of its own stanza only; a '#' comment is
+ * no option; a value that is not a boolean is "no" (apt's
+ * GetTriStateOption).  Lines apt merges must agree (apt refuses them
+ * otherwise) and keep their value.
+ */
+static const char cvu_list[] =
+    "deb-src http://a.example.invalid/debian sid main\n"
+    "deb-src [check-valid-until=no] http://b.example.invalid/debian sid main\n"
+    "deb-src [ signed-by=/k.gpg check-valid-until=yes ] http://c.example.invalid/debian sid main\n"
+    "deb-src [check-valid-until=yes check-valid-until=false] http://d.example.invalid/debian sid main\n"
+    "deb-src http://e.example.invalid/debian sid main # [check-valid-until=no]\n"
+    "deb-src [check-valid-until=maybe] http://f.example.invalid/debian sid main\n"
+    "deb-src [arch=amd64 check-valid-until=off] http://g.example.invalid/debian sid main\n"
+    "deb-src [check-valid-until=no] http://m.example.invalid/debian sid main\n"
+    "deb-src [check-valid-until=no] http://m.example.invalid/debian sid contrib\n";
+
+static const char cvu_sources[] =
+    "Types: deb-src\nURIs: http://p.example.invalid/debian\n"
+    "Suites: sid\nComponents: main\n\n"
+    "# a comment stanza apart\n\n"
+    "Types: deb-src\nURIs: http://q.example.invalid/debian\n"
+    "Suites: sid\nComponents: main\ncheck-valid-until: no\n\n"
+    "Types: deb-src\nURIs: http://r.example.invalid/debian\n"
+    "Suites: sid\nComponents: main\nCheck-Valid-Until: yes\n";
+
+static void
+test_valid_until(void)
+{
+	static const struct {
+		const char *host;
+		int want;
+	} cases[] = {
+		{ "a", -1 }, { "b", 0 }, { "c", 1 }, { "d", 0 }, { "e", -1 },
+		{ "f", 0 }, { "g", 0 }, { "m", 0 },
+		{ "p", -1 }, { "q", 0 }, { "r", 1 },
+	};
+	struct dgit_aptshim_sources_opts o = { path_of("cvu.list"),
+	    path_of("cvuparts") };
+	struct dgit_apt_source *v;
+	const struct dgit_apt_source *s;
+	const struct dgit_error *err;
+	size_t n;
+	char uri[128];
+
+	err = dgit_aptshim_sources_list(&v, &n, &o);
+	if (!unit_ok(err == NULL, "check-valid-until sources read")) {
+		unit_diag("  %s", err->msg);
+		return;
+	}
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(uri, sizeof uri, "http://%s.example.invalid/debian/",
+		    cases[i].host);
+		s = find(v, n, "deb-src", uri, "sid");
+		unit_ok(s != NULL && s->check_valid_until == cases[i].want,
+		    "check-valid-until of %s: %d (got %d)", cases[i].host,
+		    cases[i].want, s ? s->check_valid_until : -9);
+	}
+	dgit_aptshim_sources_free(v, n);
+}
+
 /* opts NULL reads apt's configured paths; $APT_CONFIG points them here. */
 static void
 test_default_paths(void)
@@ -284,6 +347,12 @@ main(void)
 		return 2;
 	}
 	put("sources.list", one_line);
+	if (mkdir(path_of("cvuparts"), 0777) != 0) {
+		perror("mkdir");
+		return 2;
+	}
+	put("cvu.list", cvu_list);
+	put("cvuparts/cvu.sources", cvu_sources);
 	put("parts/other.sources", deb822);
 	put("parts/extra.list",
 	    "deb-src http://extra.example.invalid/debian sid main\n");
@@ -305,15 +374,18 @@ main(void)
 	test_deb822();
 	test_errors();
 	test_default_paths();
+	test_valid_until();
 
 	{
 		const char *files[] = { "sources.list", "parts/other.sources",
 		    "parts/extra.list", "parts/ignored.list.disabled",
-		    "bad.list", "bad.sources", "apt.conf" };
+		    "bad.list", "bad.sources", "apt.conf", "cvu.list",
+		    "cvuparts/cvu.sources" };
 		for (size_t i = 0; i < sizeof files / sizeof *files; i++)
 			unlink(path_of(files[i]));
 		rmdir(path_of("parts"));
 		rmdir(path_of("empty"));
+		rmdir(path_of("cvuparts"));
 		rmdir(tmp);
 	}
 	return unit_done();
