@@ -249,7 +249,7 @@ write_files(struct co *c)
 
 	atomic_store(&c->next, 0);
 	atomic_store(&c->failed, 0);
-	/* libgit2's object database is shared by the threads only if built so */
+	/* libgit2's object database locks itself (threading.md), when built so */
 	if (git_libgit2_features() & GIT_FEATURE_THREADS)
 		for (; started < WORKERS - 1 && c->n > 64; started++)
 			if (pthread_create(&th[started], NULL, worker, c) != 0)
