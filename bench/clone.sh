@@ -18,6 +18,14 @@
 # are stated in: warm clone / import (<= 1.3), cold clone /
 # max(download, import) (<= 1.1: download and import overlap).
 # TOOLS="clone-warm import" runs only those.
+# DGIT_BEFORE=path/to/another/dgit adds clone-cold-before and
+# clone-warm-before (the same with that binary), for before/after ratios
+# measured in one run.
+# Everything happens under ${TMPDIR:-/tmp}: TMPDIR=/dev/shm measures on
+# tmpfs, where creating a file costs what it costs on an ordinary disk; on a
+# file system with many recent deletions (ext4 without a journal skips
+# recently deleted inodes one by one) every file created costs far more,
+# and the checkout's share with it (git-checkout shows it).
 # Needs the network (the mirror in apt's sources) and GNU time.
 
 set -u
@@ -57,8 +65,10 @@ echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror
 aptopts=(-o "Dir::Etc::sourcelist=$aptroot/etc/sources.list"
 	-o "Dir::Etc::sourceparts=-" -o "Dir::State::lists=$aptroot/lists"
 	-o "Dir::Cache=$aptroot/cache" -o "APT::Sandbox::User=root")
-apt-get -q "${aptopts[@]}" update >"$work/apt-update.log" 2>&1 ||
-	{ echo "$0: apt-get update failed (see below)" >&2; cat "$work/apt-update.log" >&2; }
+case " ${TOOLS:-apt-source} " in *" apt-source "*)
+	apt-get -q "${aptopts[@]}" update >"$work/apt-update.log" 2>&1 ||
+		{ echo "$0: apt-get update failed (see below)" >&2; cat "$work/apt-update.log" >&2; } ;;
+esac
 
 run_tool () {
 	name=$1
@@ -66,14 +76,16 @@ run_tool () {
 	for i in $(seq "$runs"); do
 		rm -rf "$work/run" && mkdir "$work/run" && cd "$work/run" || exit 1
 		T=(/usr/bin/time -o "$work/t" -f "%e %U %S %M")
+		bin=$DGIT
+		case $name in *-before) bin=$DGIT_BEFORE; name=${name%-before} ;; esac
 		case $name in
 		clone-cold)
 			rm -rf "$work/cache-cold"
-			XDG_CACHE_HOME=$work/cache-cold "${T[@]}" "$DGIT" -q clone "$pkg" "$suite" >/dev/null 2>&1 ;;
+			XDG_CACHE_HOME=$work/cache-cold "${T[@]}" "$bin" -q clone "$pkg" "$suite" >/dev/null 2>&1 ;;
 		clone-warm)
 			[ -d "$work/cache-warm" ] || XDG_CACHE_HOME=$work/cache-warm "$DGIT" -q download-source --dir "$work/run" "$pkg" "$suite" >/dev/null 2>&1
 			rm -f "$work/run"/*
-			XDG_CACHE_HOME=$work/cache-warm "${T[@]}" "$DGIT" -q clone "$pkg" "$suite" >/dev/null 2>&1 ;;
+			XDG_CACHE_HOME=$work/cache-warm "${T[@]}" "$bin" -q clone "$pkg" "$suite" >/dev/null 2>&1 ;;
 		download)
 			rm -rf "$work/cache-dl"
 			XDG_CACHE_HOME=$work/cache-dl "${T[@]}" "$DGIT" -q download-source "$pkg" "$suite" >/dev/null 2>&1 ;;
@@ -93,35 +105,45 @@ run_tool () {
 			"${T[@]}" /usr/bin/dgit --no-chase-dsc-distro import-dsc "$dsc" +import >/dev/null 2>&1 ;;
 		esac
 		rc=$?
+		name=$1
 		cd "$work" || exit 1
 		if [ $rc -ne 0 ]; then echo fail; return; fi
 		tail -n 1 "$work/t" >>"$work/times"
 	done
 	wall=$(awk '{ print $1 }' "$work/times" | median)
+	minwall=$(awk '{ print $1 }' "$work/times" | sort -g | head -n 1)
 	cpu=$(awk '{ print $2 + $3 }' "$work/times" | median)
 	rss=$(awk '{ print $4 }' "$work/times" | sort -n | tail -n 1)
-	echo "$wall $cpu $rss"
+	echo "$wall $cpu $rss $minwall"
 }
 
 tools=${TOOLS:-"clone-cold clone-warm download import git-checkout apt-source perl-import"}
+if [ -n "${DGIT_BEFORE:-}" ]; then
+	tools=${tools/clone-cold/clone-cold-before clone-cold}
+	tools=${tools/clone-warm/clone-warm-before clone-warm}
+fi
 [ -x /usr/bin/dgit ] || tools=${tools/ perl-import/}
 
-echo "$pkg from $suite; runs per tool: $runs; machine: $(nproc) cores"
-printf '%-12s %10s %10s %12s\n' tool "wall(s)" "cpu(s)" "maxrss(MB)"
-declare -A W
+echo "$pkg from $suite; runs per tool: $runs; machine: $(nproc) cores, load $(cut -d" " -f1-3 /proc/loadavg); under ${TMPDIR:-/tmp}"
+printf '%-18s %10s %10s %10s %12s\n' tool "wall(s)" "min(s)" "cpu(s)" "maxrss(MB)"
+declare -A W M C
 for t in $tools; do
 	r=$(run_tool "$t")
 	if [ "$r" = fail ]; then
-		printf '%-12s %10s\n' "$t" failed
+		printf '%-18s %10s\n' "$t" failed
 		continue
 	fi
 	set -- $r
-	W[$t]=$1
-	printf '%-12s %10s %10s %12s\n' "$t" "$1" "$2" \
+	W[$t]=$1 C[$t]=$2 M[$t]=$4
+	printf '%-18s %10s %10s %10s %12s\n' "$t" "$1" "$4" "$2" \
 		"$(awk -v k="$3" 'BEGIN { printf "%.1f", k / 1024 }')"
 done
 ratio () { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 echo
+[ -n "${W[clone-warm-before]:-}" ] && [ -n "${W[import]:-}" ] &&
+	echo "before: warm clone / import:        $(ratio "${W[clone-warm-before]}" "${W[import]}")"
+[ -n "${W[clone-cold-before]:-}" ] && [ -n "${W[download]:-}" ] && [ -n "${W[import]:-}" ] &&
+	echo "before: cold clone / max(download, import): $(ratio "${W[clone-cold-before]}" "$(awk -v a="${W[download]}" -v b="${W[import]}" 'BEGIN { print (a > b) ? a : b }')")"
 [ -n "${W[clone-warm]:-}" ] && [ -n "${W[import]:-}" ] &&
 	echo "warm clone / import:                $(ratio "${W[clone-warm]}" "${W[import]}")   (target <= 1.3)"
 [ -n "${W[clone-warm]:-}" ] && [ -n "${W[import]:-}" ] && [ -n "${W[git-checkout]:-}" ] &&
@@ -130,6 +152,16 @@ echo
 	echo "cold clone / max(download, import): $(ratio "${W[clone-cold]}" "$(awk -v a="${W[download]}" -v b="${W[import]}" 'BEGIN { print (a > b) ? a : b }')")   (target <= 1.1)"
 	echo "cold clone / (download + import):   $(ratio "${W[clone-cold]}" "$(awk -v a="${W[download]}" -v b="${W[import]}" 'BEGIN { print a + b }')")   (1.0: no overlap)"
 }
+# On a loaded machine the median wall time swings; the fastest run and
+# the CPU time are steadier.
+for k in clone-warm-before clone-warm; do
+	[ -n "${M[$k]:-}" ] && [ -n "${M[import]:-}" ] &&
+		echo "$k / import, fastest runs: $(ratio "${M[$k]}" "${M[import]}"); CPU: $(ratio "${C[$k]}" "${C[import]}")"
+done
+for k in clone-cold-before clone-cold; do
+	[ -n "${M[$k]:-}" ] && [ -n "${M[download]:-}" ] && [ -n "${M[import]:-}" ] &&
+		echo "$k / max(download, import), fastest runs: $(ratio "${M[$k]}" "$(awk -v a="${M[download]}" -v b="${M[import]}" 'BEGIN { print (a > b) ? a : b }')")"
+done
 [ -n "${W[apt-source]:-}" ] && [ -n "${W[clone-cold]:-}" ] &&
 	echo "apt-get source / cold clone:        $(ratio "${W[apt-source]}" "${W[clone-cold]}")"
 [ -n "${W[perl-import]:-}" ] && [ -n "${W[clone-warm]:-}" ] &&

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -201,6 +202,17 @@ cmd_clone(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	cleanup_unblock(&mask);
 	if (err)
 		goto done;
+	/* the temporary directory is private; the clone is as mkdir makes it */
+	{
+		mode_t um = umask(0);
+
+		umask(um);
+		if (chmod(tmp, 0777 & ~um) != 0) {
+			err = dgit_error_from_errno("cannot set the mode of "
+			    "'%s'", tmp);
+			goto done;
+		}
+	}
 	if ((err = clone_into(&res, branch, sizeof branch, tmp, parent, &arch,
 	    ctx->cfg, &ca)) == NULL) {
 		cleanup_block(&mask);

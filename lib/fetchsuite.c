@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -345,6 +346,104 @@ fetch_server(struct fetch *f)
 	    o->info_arg);
 }
 
+/*
+ * The server fetch on a thread of its own while the archive's files
+ * download and import: both wait on the network, and neither needs the
+ * other's result until the Dgit: field is looked at.  The thread has its
+ * own repository handle (libgit2's objects are not shared between
+ * threads); it writes objects only, never a ref.  Its messages are kept
+ * and said when it is joined, so the output's order does not change; its
+ * error is copied out of its thread's error ring.
+ */
+#define BG_MSGS_MAX 16384
+
+struct bg_server {
+	struct fetch *f;
+	git_repository *repo;
+	pthread_t th;
+	int running;
+	char msgs[BG_MSGS_MAX];
+	size_t msglen;
+	int dropped;
+	enum dgit_error_code code;
+	enum dgit_error_class cls;
+	char errmsg[1024];
+};
+
+static void
+bg_info(void *arg, const char *msg)
+{
+	struct bg_server *b = arg;
+	size_t l = strlen(msg) + 1;
+
+	if (b->msglen + l > sizeof b->msgs) {
+		b->dropped = 1;
+		return;
+	}
+	memcpy(b->msgs + b->msglen, msg, l);
+	b->msglen += l;
+}
+
+static void *
+bg_run(void *arg)
+{
+	struct bg_server *b = arg;
+	struct fetch *f = b->f;
+	const struct dgit_fetchsuite_opts *o = f->o;
+	const struct dgit_error *err;
+
+	err = dgit_serverfetch(&f->sf, b->repo, o->git_url,
+	    o->distro ? o->distro : "debian", f->out->csuite, bg_info, b);
+	if (err) {
+		b->code = err->code;
+		b->cls = err->cls;
+		snprintf(b->errmsg, sizeof b->errmsg, "%s", err->msg);
+	}
+	return NULL;
+}
+
+/* Start the server fetch; without a thread (or a URL) it runs here. */
+static const struct dgit_error *
+bg_start(struct bg_server *b, struct fetch *f)
+{
+	memset(b, 0, sizeof *b);
+	b->f = f;
+	if (f->o->git_url == NULL ||
+	    !(git_libgit2_features() & GIT_FEATURE_THREADS) ||
+	    git_repository_open(&b->repo, git_repository_path(f->repo)) != 0)
+		return fetch_server(f);
+	if (pthread_create(&b->th, NULL, bg_run, b) != 0) {
+		git_repository_free(b->repo);
+		b->repo = NULL;
+		return fetch_server(f);
+	}
+	b->running = 1;
+	return NULL;
+}
+
+/* Wait for the server fetch; say what it said; its error. */
+static const struct dgit_error *
+bg_join(struct bg_server *b)
+{
+	const struct dgit_fetchsuite_opts *o = b->f->o;
+
+	if (!b->running)
+		return NULL;
+	pthread_join(b->th, NULL);
+	b->running = 0;
+	git_repository_free(b->repo);
+	b->repo = NULL;
+	for (size_t at = 0; at < b->msglen; at += strlen(b->msgs + at) + 1)
+		if (o->info)
+			o->info(o->info_arg, b->msgs + at);
+	if (b->dropped && o->info)
+		o->info(o->info_arg, "(more messages from the dgit git server's "
+		    "fetch were dropped)");
+	if (b->code != DGIT_ERR_OK)
+		return dgit_error_cfmt(b->cls, b->code, "%s", b->errmsg);
+	return NULL;
+}
+
 /* The tracking ref and the new version tags, in one transaction. */
 static const struct dgit_error *
 update_refs(struct fetch *f, const git_oid *last, const git_oid *tip)
@@ -451,10 +550,12 @@ dgit_fetchsuite(struct dgit_fetchsuite_result *out, git_repository *repo,
     const struct dgit_fetchsuite_opts *o)
 {
 	const struct dgit_error *err;
+	struct bg_server bg;
 	struct fetch f;
 
 	memset(out, 0, sizeof *out);
 	memset(&f, 0, sizeof f);
+	memset(&bg, 0, sizeof bg);
 	f.o = o;
 	f.repo = repo;
 	f.out = out;
@@ -463,11 +564,20 @@ dgit_fetchsuite(struct dgit_fetchsuite_result *out, git_repository *repo,
 	    out->csuite && fetch_server(&f) == NULL && f.sf.have_lastpush)
 		/* in git, not in the archive (yet): dgit uses the server's */
 		err = fetch_gitonly(&f);
-	else if (err == NULL &&
-	    (err = fetch_server(&f)) == NULL &&
-	    (err = fetch_download(&f)) == NULL &&
-	    (err = fetch_import(&f)) == NULL)
-		err = fetch_record(&f);
+	else if (err == NULL && (err = bg_start(&bg, &f)) == NULL) {
+		const struct dgit_error *jerr;
+
+		err = fetch_download(&f);
+		/* the Dgit: field's history needs what the server has */
+		if (err == NULL && f.dsc->dgit_field != NULL)
+			err = bg_join(&bg);
+		if (err == NULL)
+			err = fetch_import(&f);
+		if ((jerr = bg_join(&bg)) && err == NULL)
+			err = jerr;
+		if (err == NULL)
+			err = fetch_record(&f);
+	}
 	if (f.work) {
 		dgit_fs_remove_tree(f.work);
 		if (o->workdir)

@@ -9,6 +9,7 @@
 
 #include <git2.h>
 
+#include "dgit_checkout.h"
 #include "dgit_config.h"
 #include "dgit_error.h"
 #include "dgit_fs.h"
@@ -328,8 +329,10 @@ dgit_repo_checkout_new_branch(git_repository *repo, const char *branch,
 	const struct dgit_error *err = NULL;
 	git_checkout_options co = GIT_CHECKOUT_OPTIONS_INIT;
 	git_commit *c = NULL;
+	git_tree *tree = NULL;
 	git_reference *ref = NULL;
 	char refname[1024];
+	int fresh = 0;
 
 	if ((size_t)snprintf(refname, sizeof refname, "refs/heads/%s", branch) >=
 	    sizeof refname)
@@ -349,9 +352,19 @@ dgit_repo_checkout_new_branch(git_repository *repo, const char *branch,
 	}
 	co.checkout_strategy = GIT_CHECKOUT_FORCE;
 	co.disable_filters = attrs_all_defused(repo);
+	if (co.disable_filters) {
+		if (git_commit_tree(&tree, c) != 0) {
+			err = dgit_error_git("cannot read the tree of '%s'",
+			    branch);
+			goto done;
+		}
+		if ((err = dgit_checkout_fresh(&fresh, repo, tree)) || fresh)
+			goto done;
+	}
 	if (git_checkout_head(repo, &co) != 0)
 		err = dgit_error_git("check out '%s'", branch);
 done:
+	git_tree_free(tree);
 	git_reference_free(ref);
 	git_commit_free(c);
 	return err;

@@ -43,4 +43,50 @@ test_expect_success 'not defused: the package'"'"'s attributes apply, as in git'
 	test_grep "[$]Id: [0-9a-f]* [$]" c2/oddities/keywords.sh
 '
 
+# type, permission bits and symlink target of each path but .git
+listing() {
+	(cd "$1" && find . -path ./.git -prune -o -printf '%p %y %m %l\n' | sort)
+}
+
+# the clone against git's own checkout of its HEAD: bytes, modes, symlinks,
+# directories (an empty one is absent in both), index entries, and stat
+# data good enough that git diff-files (which does not refresh) sees no
+# change
+same_as_git() {
+	git_checkout_of "$1" "$2" &&
+	diff -r -x .git "$1" "$2" &&
+	listing "$1" >"$2.ours" && listing "$2" >"$2.git" &&
+	test_cmp "$2.git" "$2.ours" &&
+	git -C "$1" ls-files -s >"$2.ours-index" &&
+	git -C "$2" ls-files -s >"$2.git-index" &&
+	test_cmp "$2.git-index" "$2.ours-index" &&
+	git -C "$1" diff-files --quiet &&
+	test -z "$(git -C "$1" status --porcelain)"
+}
+
+test_expect_success 'symlinks and executables as git checks them out (hello, 3.0 quilt)' '
+	mkdir c3 &&
+	(cd c3 && d clone hello bookworm >../out 2>../err) &&
+	test -h c3/hello/$(cd c3/hello && git ls-files -s | awk "\$1 == 120000 { print \$4; exit }") &&
+	git -C c3/hello ls-files -s | grep -q "^100755" &&
+	same_as_git c3/hello g3
+'
+
+test_expect_success 'symlinks and executables as git checks them out (newnative)' '
+	mkdir c4 &&
+	(cd c4 && d clone newnative sid >../out 2>../err) &&
+	same_as_git c4/newnative g4
+'
+
+test_expect_success 'oddities: the empty directory is absent, as in git, and the index is clean' '
+	test_path_is_missing c1/oddities/empty-dir &&
+	same_as_git c1/oddities g5
+'
+
+test_expect_success 'under umask 077 the files are as git makes them under it' '
+	mkdir c6 &&
+	(umask 077 && cd c6 && d clone hello bookworm >../out 2>../err &&
+	 cd .. && same_as_git c6/hello g6)
+'
+
 test_done
