@@ -26,6 +26,8 @@
 #include <git2.h>
 
 #include "dgit_checkout.h"
+#include "dgit_gitpath.h"
+#include "dgit_tree.h"
 
 #define PATH_CAP 4096
 /* cap on the entries of one tree walked (a tree from a server is untrusted) */
@@ -116,6 +118,20 @@ walk_cb(const char *root, const git_tree_entry *e, void *arg)
 		c->err = dgit_error_fmt(DGIT_ERR_LIMIT, "path too long to "
 		    "check out: '%s%s'", root, name);
 		return -1;
+	}
+	{
+		/* and git's own rules (NTFS, HFS+, .gitmodules symlinks) */
+		char full[PATH_CAP];
+		const char *why;
+
+		memcpy(full, root, rl);
+		memcpy(full + rl, name, nl + 1);
+		if ((why = dgit_gitpath_refusal(full, mode ==
+		    GIT_FILEMODE_LINK ? DGIT_TREE_LINK : 0)) != NULL) {
+			c->err = dgit_error_fmt(DGIT_ERR_UNSAFE_PATH,
+			    "refusing to check out '%s': %s", full, why);
+			return -1;
+		}
 	}
 	if (mode == GIT_FILEMODE_TREE)
 		return 0;	/* made when a file in it is, as git does */

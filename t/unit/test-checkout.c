@@ -47,7 +47,8 @@ rawtree(git_odb *odb, const unsigned char *buf, size_t len)
 	return id;
 }
 
-enum shape { DOTGIT, DOTGIT_UPPER, DOTDOT, TWICE, VIA_LINK, FILE_DIR };
+enum shape { DOTGIT, DOTGIT_UPPER, DOTDOT, TWICE, VIA_LINK, FILE_DIR,
+    NTFS_SHORT, HFS_IGNORABLE, GITMODULES_LINK };
 
 static const struct {
 	enum shape shape;
@@ -60,6 +61,10 @@ static const struct {
 	{ TWICE, "a file named twice", DGIT_ERR_OK },
 	{ VIA_LINK, "a symlink and a tree of one name", DGIT_ERR_OK },
 	{ FILE_DIR, "a file and a tree of one name", DGIT_ERR_OK },
+	/* git's verify_path with core.protectNTFS/protectHFS */
+	{ NTFS_SHORT, "a tree named GIT~1", DGIT_ERR_UNSAFE_PATH },
+	{ HFS_IGNORABLE, "a tree named .g\\u200cit", DGIT_ERR_UNSAFE_PATH },
+	{ GITMODULES_LINK, "a symlink named .gitmodules", DGIT_ERR_UNSAFE_PATH },
 };
 
 static git_oid
@@ -92,6 +97,15 @@ hostile(git_odb *odb, enum shape s, const char *outside)
 	case FILE_DIR:
 		n = entry(b, n, "100644", "l", &x);
 		n = entry(b, n, "40000", "l", &st);
+		break;
+	case NTFS_SHORT:
+		n = entry(b, n, "40000", "GIT~1", &st);
+		break;
+	case HFS_IGNORABLE:
+		n = entry(b, n, "40000", ".g\xe2\x80\x8cit", &st);
+		break;
+	case GITMODULES_LINK:
+		n = entry(b, n, "120000", ".gitmodules", &link);
 		break;
 	}
 	return rawtree(odb, b, n);
