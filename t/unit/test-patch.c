@@ -496,7 +496,8 @@ same_both_ways(const struct dgit_patch_file *pf, const char *old,
 		ok = e1 && e2 && e1->code == e2->code &&
 		    strcmp(e1->msg, e2->msg) == 0;
 	else
-		ok = out_len == m.out_len && memcmp(out, m.out, out_len) == 0 &&
+		ok = out_len == m.out_len &&
+		    (out_len == 0 || memcmp(out, m.out, out_len) == 0) &&
 		    r1 == r2 && m.out_len == dgit_patch_new_length(pf, old_len);
 	if (!ok)
 		unit_diag("  %s (hold %zu, piece %zu): in memory %s '%.*s', "
