@@ -128,7 +128,7 @@ import_big () {
 	git -C imp-big fsck --strict --no-dangling
 }
 
-test_expect_success 'a 3.0 (quilt) patch to a file over 4 GiB applies in bounded memory, as dpkg-source -x' '
+test_expect_success 'a 3.0 (quilt) patch to a file over 1 GiB applies in bounded memory, as dpkg-source -x' '
 	mkdir -p bigq/big-1 &&
 	big_patched_file bigq/big-1/huge &&
 	tarball_top bigq big-1 big_1.orig.tar.gz --sparse &&
@@ -144,7 +144,7 @@ test_expect_success 'a 3.0 (quilt) patch to a file over 4 GiB applies in bounded
 	import_big big_1-1.dsc
 '
 
-test_expect_success 'a 1.0 .diff.gz patching a file over 4 GiB applies in bounded memory, as dpkg-source -x' '
+test_expect_success 'a 1.0 .diff.gz patching a file over 1 GiB applies in bounded memory, as dpkg-source -x' '
 	mkdir -p big10/big-2 big10/empty &&
 	big_patched_file big10/big-2/huge &&
 	tarball_top big10 big-2 big_2.orig.tar.gz --sparse &&
@@ -165,7 +165,8 @@ test_expect_success 'a 1.0 .diff.gz patching a file over 4 GiB applies in bounde
 test_expect_success 'a big file the repository has loose is patched in bounded memory' '
 	rm -rf loose && git init -q loose &&
 	big_patched_file loose-huge &&
-	git -C loose hash-object -w ../loose-huge >oid &&
+	git -C loose -c core.bigFileThreshold=4g hash-object -w ../loose-huge \
+		>oid &&
 	rm -f loose-huge &&
 	test -f "loose/.git/objects/$(cut -c1-2 oid)/$(cut -c3- oid)" &&
 	if [ "${DGIT_TEST_FLAVOUR:-}" = asan ]; then
