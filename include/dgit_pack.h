@@ -74,6 +74,26 @@ const struct dgit_error *dgit_pack_read(struct dgit_pack *p, void **data,
     size_t *len, git_object_t *type, const git_oid *oid);
 
 /*
+ * An object read in pieces, for one too large to hold: *type and *size
+ * at once, then its bytes in order from dgit_pack_reader_read (*got 0
+ * after the last), and again from the first with
+ * dgit_pack_reader_rewind.  An object of this pack is inflated from the
+ * pack file as it is read, in bounded memory; of the repository's
+ * objects, loose ones are streamed and packed ones read whole by
+ * libgit2 (1.5 cannot stream them).  Reading may go on while a
+ * dgit_pack_stream is being written.  *out is caller-owned:
+ * dgit_pack_reader_free.  DGIT_ERR_NOT_FOUND when neither has it.
+ */
+struct dgit_pack_reader;           /* opaque */
+const struct dgit_error *dgit_pack_reader_new(struct dgit_pack_reader **out,
+    git_object_t *type, uint64_t *size, struct dgit_pack *p,
+    const git_oid *oid);
+const struct dgit_error *dgit_pack_reader_read(struct dgit_pack_reader *r,
+    void *buf, size_t cap, size_t *got);
+const struct dgit_error *dgit_pack_reader_rewind(struct dgit_pack_reader *r);
+void dgit_pack_reader_free(struct dgit_pack_reader *r);
+
+/*
  * The pack's temporary file in objects/pack/ (its index is written beside
  * it, the same name with ".idx", just before dgit_pack_finish renames both
  * into place).  Borrowed: valid until dgit_pack_free.

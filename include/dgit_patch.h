@@ -12,6 +12,7 @@
 #define DGIT_PATCH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dgit_error.h"
 
@@ -123,6 +124,48 @@ const struct dgit_error *dgit_patch_apply_file(char **out, size_t *out_len,
 const struct dgit_error *dgit_patch_apply_file_ex(char **out,
     size_t *out_len, int *out_remove, const struct dgit_patch_file *pf,
     const char *old, size_t old_len, unsigned flags, const char *what);
+
+/*
+ * Applying a diff to content too large to hold: the old content comes
+ * from io->read in pieces and the new goes to io->write in order, in
+ * memory bounded by io->hold (0: DGIT_PATCH_HOLD) plus the largest
+ * hunk, whatever the content's size or the length of its lines.  The
+ * result is the one dgit_patch_apply_file_ex gives, with the same
+ * errors.  Usually one pass over the old content; a hunk that GNU patch
+ * places after looking more than the hold beyond an earlier candidate
+ * position makes it read the content again from its start
+ * (io->rewind), so time is at worst a pass per hunk.
+ *
+ * The new content's length is known before anything is read:
+ * dgit_patch_new_length gives it for old content of old_len bytes (a
+ * patch that applies writes exactly that many; 0 when no content of
+ * that size can take the patch, and then applying fails naming the
+ * hunk).  When the patch is refused part of the new content may have
+ * been written already.
+ */
+#define DGIT_PATCH_HOLD ((size_t)8 << 20)
+
+struct dgit_patch_io {
+	/* up to cap bytes of the old content into buf, *got 0 at its end */
+	const struct dgit_error *(*read)(void *ctx, void *buf, size_t cap,
+	    size_t *got);
+	/* start reading the old content from its first byte again */
+	const struct dgit_error *(*rewind)(void *ctx);
+	void *read_ctx;
+	const struct dgit_error *(*write)(void *ctx, const void *buf,
+	    size_t len);
+	void *write_ctx;
+	size_t hold;          /* see above; tests make it tiny */
+	size_t chunk;         /* bytes asked of read at once (0: 64 KiB) */
+};
+
+uint64_t dgit_patch_new_length(const struct dgit_patch_file *pf,
+    uint64_t old_len);
+
+/* *out_remove as for dgit_patch_apply_file_ex. */
+const struct dgit_error *dgit_patch_apply_stream(int *out_remove,
+    const struct dgit_patch_file *pf, const struct dgit_patch_io *io,
+    uint64_t old_len, unsigned flags, const char *what);
 
 void dgit_patch_free(struct dgit_patch *p);
 

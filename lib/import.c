@@ -32,6 +32,14 @@
 
 #define DIFF_MAX ((size_t)1 << 30)        /* a .diff.gz over 1 GiB is junk */
 #define META_MAX ((size_t)64 << 20)       /* changelog, control, a patch */
+/*
+ * A patched file up to this size is read whole and patched in memory
+ * (old, new and a line table: about 16 bytes a line, so at most some
+ * 100 MiB for a file of empty lines); a larger one is streamed from the
+ * pack through the patch into the pack (dgit_patch_apply_stream) in
+ * memory that does not grow with it.
+ */
+#define PATCH_IN_MEMORY_MAX ((uint64_t)8 << 20)
 #define LOCAL_TZ INT_MIN                  /* sb_ident: the local zone */
 
 /* One debian/changelog entry: what the commits need from it. */
@@ -503,6 +511,112 @@ patched_mode(unsigned new_mode, unsigned smode)
 	return DGIT_TREE_BLOB;
 }
 
+/*
+ * The old content of a patched file: whole in *old when small, else
+ * left open in *rd for streaming.  *size either way.
+ */
+static const struct dgit_error *
+read_old(struct imp *im, void **old, size_t *oldlen,
+    struct dgit_pack_reader **rd, uint64_t *size, const git_oid *oid)
+{
+	const struct dgit_error *err;
+	struct dgit_pack_reader *r = NULL;
+	git_object_t type;
+	char *b = NULL;
+	size_t have = 0;
+
+	*old = NULL;
+	*oldlen = 0;
+	*rd = NULL;
+	if ((err = dgit_pack_reader_new(&r, &type, size, im->pack, oid)))
+		return err;
+	if (*size > PATCH_IN_MEMORY_MAX) {
+		*rd = r;
+		return NULL;
+	}
+	if ((b = malloc((size_t)*size + 1)) == NULL) {
+		err = nomem();
+		goto done;
+	}
+	while (have < *size) {
+		size_t got;
+
+		if ((err = dgit_pack_reader_read(r, b + have,
+		    (size_t)*size - have, &got)))
+			goto done;
+		if (got == 0) {
+			err = dgit_error_fmt(DGIT_ERR_GIT, "an object is "
+			    "shorter than its size");
+			goto done;
+		}
+		have += got;
+	}
+	b[have] = '\0';
+	*old = b;
+	*oldlen = have;
+	b = NULL;
+done:
+	free(b);
+	dgit_pack_reader_free(r);
+	return err;
+}
+
+static const struct dgit_error *
+rd_read(void *ctx, void *buf, size_t cap, size_t *got)
+{
+	return dgit_pack_reader_read(ctx, buf, cap, got);
+}
+
+static const struct dgit_error *
+rd_rewind(void *ctx)
+{
+	return dgit_pack_reader_rewind(ctx);
+}
+
+static const struct dgit_error *
+st_write(void *ctx, const void *buf, size_t len)
+{
+	return dgit_pack_stream_write(ctx, buf, len);
+}
+
+/* Where a result that must be empty (or a DELETE's) goes. */
+static const struct dgit_error *
+null_write(void *ctx, const void *buf, size_t len)
+{
+	return NULL;
+}
+
+/*
+ * Patch the large file rd holds into the pack: *noid gets the new blob
+ * unless *remove says the file goes.
+ */
+static const struct dgit_error *
+apply_streamed(struct imp *im, git_oid *noid, int *remove,
+    const struct dgit_patch_file *pf, struct dgit_pack_reader *rd,
+    uint64_t size, int quilt, const char *what)
+{
+	const struct dgit_error *err;
+	uint64_t nlen = dgit_patch_new_length(pf, size);
+	struct dgit_pack_stream *st = NULL;
+	struct dgit_patch_io io = { rd_read, rd_rewind, rd, null_write, NULL,
+	    0, 0 };
+
+	if (nlen > 0 && pf->op != DGIT_PATCH_DELETE) {
+		if ((err = dgit_pack_stream_new(&st, im->pack, GIT_OBJECT_BLOB,
+		    nlen)))
+			return err;
+		io.write = st_write;
+		io.write_ctx = st;
+	}
+	err = dgit_patch_apply_stream(remove, pf, &io, size,
+	    quilt ? 0 : DGIT_PATCH_KEEP_EMPTY, what);
+	if (err == NULL && !*remove)
+		err = st ? dgit_pack_stream_finish(st, noid) :
+		    dgit_pack_write(im->pack, noid, GIT_OBJECT_BLOB, "", 0);
+	dgit_pack_stream_free(st);
+	return err;
+}
+
 static const struct dgit_error *
 apply_file(struct imp *im, const struct dgit_patch_file *pf, int quilt,
     const char *what)
@@ -514,8 +628,9 @@ apply_file(struct imp *im, const struct dgit_patch_file *pf, int quilt,
 	void *old = NULL;
 	size_t oldlen = 0, outlen = 0;
 	char *out = NULL;
-	int remove = 0;
-	git_object_t type;
+	int remove = 0, streamed = 0;
+	struct dgit_pack_reader *rd = NULL;
+	uint64_t size = 0;
 
 	if ((pf->old_path && (err = check_patch_path(pf->old_path, what))) ||
 	    (pf->new_path && (err = check_patch_path(pf->new_path, what))))
@@ -562,16 +677,20 @@ apply_file(struct imp *im, const struct dgit_patch_file *pf, int quilt,
 			    "cannot find '%s' to patch", what, pf->line, src);
 		/* dpkg-source refuses any ---/+++ naming a symlink ("modifies
 		 * file through a symlink"), retargeting one included; a
-		 * hunkless rename of one it lets patch do */
+		 * hunkless rename of one it lets patch do, and patch does it
+		 * when a mode line says symlink: "old mode 120000", or only
+		 * "new mode 120000" (without either: "not a regular file").
+		 * The target is not changed, only where the link is */
 		if (smode == DGIT_TREE_LINK && (pf->nhunks > 0 ||
-		    pf->old_mode != DGIT_TREE_LINK))
+		    (pf->old_mode != DGIT_TREE_LINK &&
+		    !(pf->old_mode == 0 && pf->new_mode == DGIT_TREE_LINK))))
 			return dgit_error_fmt(DGIT_ERR_UNSAFE_PATH, "'%s': "
 			    "refusing to patch '%s', which is a symlink", what,
 			    src);
 		/* a MODIFY of a missing file: patch(1) creates it when the
 		 * hunks apply to an empty file ("@@ -0,0 ...") */
-		if (smode != 0 && (err = dgit_pack_read(im->pack, &old,
-		    &oldlen, &type, &soid)) != NULL)
+		if (smode != 0 && (err = read_old(im, &old, &oldlen, &rd,
+		    &size, &soid)) != NULL)
 			return err;
 	} else {
 		if ((err = dgit_tree_get(im->tree, dst, &dmode, &soid)))
@@ -584,16 +703,20 @@ apply_file(struct imp *im, const struct dgit_patch_file *pf, int quilt,
 			    "refusing to write '%s', which is a symlink",
 			    what, dst);
 		if (dmode != 0) {
-			err = dgit_pack_read(im->pack, &old, &oldlen, &type,
-			    &soid);
+			err = read_old(im, &old, &oldlen, &rd, &size, &soid);
 			if (err)
 				return err;
 			smode = dmode;
 		}
 	}
 
-	err = dgit_patch_apply_file_ex(&out, &outlen, &remove, pf, old,
-	    oldlen, quilt ? 0 : DGIT_PATCH_KEEP_EMPTY, what);
+	if (rd != NULL) {
+		streamed = 1;
+		err = apply_streamed(im, &noid, &remove, pf, rd, size, quilt,
+		    what);
+	} else
+		err = dgit_patch_apply_file_ex(&out, &outlen, &remove, pf,
+		    old, oldlen, quilt ? 0 : DGIT_PATCH_KEEP_EMPTY, what);
 	if (err && src && smode == 0) {
 		err = dgit_error_fmt(DGIT_ERR_PATCH, "'%s' (line %zu): cannot "
 		    "find '%s' to patch", what, pf->line, src);
@@ -612,8 +735,9 @@ apply_file(struct imp *im, const struct dgit_patch_file *pf, int quilt,
 	if (remove) {
 		err = dgit_tree_remove(im->tree, dst);
 	} else {
-		err = dgit_pack_write(im->pack, &noid, GIT_OBJECT_BLOB, out,
-		    outlen);
+		if (!streamed)
+			err = dgit_pack_write(im->pack, &noid, GIT_OBJECT_BLOB,
+			    out, outlen);
 		if (err == NULL)
 			err = dgit_tree_set(im->tree, dst, mode, &noid, 0);
 		if (err)
@@ -623,6 +747,7 @@ apply_file(struct imp *im, const struct dgit_patch_file *pf, int quilt,
 	    strcmp(src, dst) != 0)
 		err = dgit_tree_remove(im->tree, src);
 done:
+	dgit_pack_reader_free(rd);
 	free(out);
 	free(old);
 	return err;

@@ -1333,6 +1333,215 @@ done:
 	return err;
 }
 
+/*
+ * Reading an object in pieces.  Objects in this pack are inflated from
+ * the pack file as they are read.  Of the repository's objects libgit2
+ * 1.5 streams only loose ones (git_odb_open_rstream has no pack
+ * backend); a packed one is read whole by git_odb_read on the first
+ * read, as dgit_pack_read would.
+ */
+struct dgit_pack_reader {
+	struct dgit_pack *p;
+	git_oid oid;
+	git_object_t type;
+	uint64_t size, out;        /* the object's length, given so far */
+	/* in this pack */
+	int own;
+	uint64_t data_off, pos;    /* first deflated byte, next to read */
+	z_stream z;
+	int zinit;
+	unsigned char in[65536];
+	/* in the repository */
+	git_odb *odb;
+	git_odb_stream *os;
+	git_odb_object *obj;
+};
+
+/* The object header at off: type, size and where the deflated data
+ * starts. */
+static const struct dgit_error *
+own_header(struct dgit_pack *p, uint64_t off, git_object_t *type,
+    uint64_t *size, uint64_t *data_off)
+{
+	unsigned char in[16];
+	ssize_t r = pread(p->fd, in, sizeof in, (off_t)off);
+	unsigned shift = 4;
+	size_t i = 0;
+
+	if (r <= 0)
+		return dgit_error_from_errno("cannot read back '%s'", p->tmp);
+	*type = (git_object_t)((in[0] >> 4) & 7);
+	*size = in[0] & 15;
+	while (in[i] & 0x80) {
+		i++;
+		if (i >= (size_t)r || shift > 57)
+			return dgit_error_fmt(DGIT_ERR_GIT, "corrupt pack "
+			    "'%s'", p->tmp);
+		*size |= (uint64_t)(in[i] & 0x7f) << shift;
+		shift += 7;
+	}
+	*data_off = off + i + 1;
+	return NULL;
+}
+
+static const struct dgit_error *
+reader_start(struct dgit_pack_reader *r)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t len;
+	git_object_t type;
+
+	r->out = 0;
+	if (r->own) {
+		if (r->zinit)
+			inflateEnd(&r->z);
+		memset(&r->z, 0, sizeof r->z);
+		if (inflateInit(&r->z) != Z_OK)
+			return nomem();
+		r->zinit = 1;
+		r->pos = r->data_off;
+		return NULL;
+	}
+	git_odb_stream_free(r->os);
+	r->os = NULL;
+	if (r->obj != NULL)
+		return NULL;
+	if (git_odb_open_rstream(&r->os, &len, &type, r->odb, &r->oid) == 0)
+		return NULL;
+	git_error_clear();
+	if (git_odb_read(&r->obj, r->odb, &r->oid) != 0) {
+		git_oid_tostr(hex, sizeof hex, &r->oid);
+		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "object %s not "
+		    "found", hex);
+	}
+	if (git_odb_object_size(r->obj) != r->size)
+		return dgit_error_fmt(DGIT_ERR_GIT, "object size mismatch");
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_pack_reader_new(struct dgit_pack_reader **out, git_object_t *type,
+    uint64_t *size, struct dgit_pack *p, const git_oid *oid)
+{
+	const struct dgit_error *err = NULL;
+	struct dgit_pack_reader *r;
+	struct prec *e = lookup(p, oid);
+	char hex[GIT_OID_HEXSZ + 1];
+
+	*out = NULL;
+	if ((r = calloc(1, sizeof *r)) == NULL)
+		return nomem();
+	r->p = p;
+	git_oid_cpy(&r->oid, oid);
+	if (e != NULL) {
+		r->own = 1;
+		if ((err = drain(p)) != NULL || (err = flush(p)) != NULL ||
+		    (err = own_header(p, e->off, &r->type, &r->size,
+		    &r->data_off)) != NULL)
+			goto done;
+	} else {
+		size_t len;
+
+		if (git_repository_odb(&r->odb, p->repo) != 0) {
+			err = dgit_error_git("cannot open the object database");
+			goto done;
+		}
+		if (git_odb_read_header(&len, &r->type, r->odb, oid) != 0) {
+			git_oid_tostr(hex, sizeof hex, oid);
+			err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "object %s not "
+			    "found", hex);
+			goto done;
+		}
+		r->size = len;
+	}
+	if ((err = reader_start(r)) != NULL)
+		goto done;
+	*type = r->type;
+	*size = r->size;
+	*out = r;
+	r = NULL;
+done:
+	dgit_pack_reader_free(r);
+	return err;
+}
+
+const struct dgit_error *
+dgit_pack_reader_read(struct dgit_pack_reader *r, void *buf, size_t cap,
+    size_t *got)
+{
+	uint64_t left = r->size - r->out;
+	size_t want = cap;
+
+	*got = 0;
+	if (want > left)
+		want = (size_t)left;
+	if (want > ZPIECE)
+		want = ZPIECE;
+	if (want == 0)
+		return NULL;
+	if (r->obj != NULL) {
+		memcpy(buf, (const char *)git_odb_object_data(r->obj) + r->out,
+		    want);
+		*got = want;
+	} else if (r->os != NULL) {
+		int n = git_odb_stream_read(r->os, buf, want);
+
+		if (n <= 0)
+			return dgit_error_git("cannot read an object");
+		*got = (size_t)n;
+	} else {
+		r->z.next_out = buf;
+		r->z.avail_out = (uInt)want;
+		while (r->z.avail_out > 0) {
+			int zr;
+
+			if (r->z.avail_in == 0) {
+				ssize_t n = pread(r->p->fd, r->in, sizeof r->in,
+				    (off_t)r->pos);
+
+				if (n <= 0)
+					return dgit_error_fmt(DGIT_ERR_GIT,
+					    "truncated object in '%s'",
+					    r->p->tmp);
+				r->pos += (uint64_t)n;
+				r->z.next_in = r->in;
+				r->z.avail_in = (uInt)n;
+			}
+			zr = inflate(&r->z, Z_NO_FLUSH);
+			if (zr == Z_STREAM_END)
+				break;
+			if (zr != Z_OK && zr != Z_BUF_ERROR)
+				return dgit_error_fmt(DGIT_ERR_GIT, "corrupt "
+				    "object in '%s'", r->p->tmp);
+		}
+		*got = want - r->z.avail_out;
+		if (*got == 0)
+			return dgit_error_fmt(DGIT_ERR_GIT, "object size "
+			    "mismatch in '%s'", r->p->tmp);
+	}
+	r->out += *got;
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_pack_reader_rewind(struct dgit_pack_reader *r)
+{
+	return reader_start(r);
+}
+
+void
+dgit_pack_reader_free(struct dgit_pack_reader *r)
+{
+	if (r == NULL)
+		return;
+	if (r->zinit)
+		inflateEnd(&r->z);
+	git_odb_stream_free(r->os);
+	git_odb_object_free(r->obj);
+	git_odb_free(r->odb);
+	free(r);
+}
+
 static int
 oid_cmp(const void *a, const void *b)
 {

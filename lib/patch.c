@@ -1087,3 +1087,452 @@ dgit_patch_apply_file(char **out, size_t *out_len,
 	return dgit_patch_apply_file_ex(out, out_len, NULL, pf, old, old_len,
 	    0, what);
 }
+
+/* ---- streaming application ----
+ *
+ * The same placement rules as locate(), over content read in pieces.
+ * buf holds the content's bytes [base, base + len); the source's next
+ * byte is at base + len.  Old bytes before e are accounted for (written
+ * unchanged, or replaced by a hunk).  Bytes from k on are needed to test
+ * the candidate position being tried; bytes in [e, s) are known to go out
+ * unchanged whatever position wins.  While an earlier candidate is
+ * outstanding (have_b), s stops at it and the bytes from there on are
+ * held; when the hold is full they are dropped (lost) and read again from
+ * the start once the position is decided.
+ */
+
+#define STREAM_READ ((size_t)64 << 10)
+
+struct sa {
+	const struct dgit_patch_io *io;
+	const char *what, *name;
+	unsigned char *buf;
+	size_t cap, len, chunk;
+	uint64_t base, size;       /* size: the old content's length */
+	uint64_t e, s, k;
+	uint64_t written;
+	int have_b, lost, dry;
+};
+
+static const struct dgit_error *
+sa_write(struct sa *a, const void *b, size_t n)
+{
+	if (a->dry || n == 0)
+		return NULL;
+	a->written += n;
+	return a->io->write(a->io->write_ctx, b, n);
+}
+
+/* Write the buffered bytes [a->e, upto) and account for them. */
+static const struct dgit_error *
+sa_emit_buffered(struct sa *a, uint64_t upto)
+{
+	const struct dgit_error *err;
+
+	if (upto <= a->e)
+		return NULL;
+	if ((err = sa_write(a, a->buf + (a->e - a->base),
+	    (size_t)(upto - a->e))))
+		return err;
+	a->e = upto;
+	return NULL;
+}
+
+/* Drop [base, k) from the buffer, writing what of it is safe. */
+static const struct dgit_error *
+sa_make_room(struct sa *a)
+{
+	const struct dgit_error *err;
+	uint64_t safe = a->have_b ? a->s : a->k, drop = a->k - a->base;
+
+	if (drop == 0)
+		return dgit_error_fmt(DGIT_ERR_LIMIT, "patch '%s': a hunk for "
+		    "'%s' is larger than the buffer for it", a->what, a->name);
+	if (!a->lost) {
+		if ((err = sa_emit_buffered(a, safe < a->k ? safe : a->k)))
+			return err;
+		if (a->e < a->k)
+			a->lost = 1;
+	}
+	memmove(a->buf, a->buf + drop, a->len - (size_t)drop);
+	a->len -= (size_t)drop;
+	a->base = a->k;
+	return NULL;
+}
+
+/* Read one piece (at most up to the content's end) into the buffer. */
+static const struct dgit_error *
+sa_read(struct sa *a)
+{
+	const struct dgit_error *err;
+	uint64_t left = a->size - (a->base + a->len);
+	size_t want, got = 0;
+
+	if (a->len == a->cap && (err = sa_make_room(a)))
+		return err;
+	want = a->cap - a->len;
+	if (want > a->chunk)
+		want = a->chunk;
+	if (want > left)
+		want = (size_t)left;
+	if ((err = a->io->read(a->io->read_ctx, a->buf + a->len, want, &got)))
+		return err;
+	if (got == 0 || got > want)
+		return dgit_error_fmt(DGIT_ERR_PATCH, "patch '%s': '%s' is "
+		    "not the size it was said to be", a->what, a->name);
+	a->len += got;
+	return NULL;
+}
+
+/* Have the bytes before upto (<= size) in the buffer. */
+static const struct dgit_error *
+sa_fill(struct sa *a, uint64_t upto)
+{
+	const struct dgit_error *err;
+
+	while (a->base + a->len < upto)
+		if ((err = sa_read(a)))
+			return err;
+	return NULL;
+}
+
+/* Start the content again and skip to off; nothing is held. */
+static const struct dgit_error *
+sa_rewind(struct sa *a, uint64_t off)
+{
+	const struct dgit_error *err;
+
+	if ((err = a->io->rewind(a->io->read_ctx)))
+		return err;
+	a->base = 0;
+	a->len = 0;
+	a->lost = 0;
+	while (a->base < off) {
+		size_t want = a->chunk < a->cap ? a->chunk : a->cap, got = 0;
+
+		if (want > off - a->base)
+			want = (size_t)(off - a->base);
+		if ((err = a->io->read(a->io->read_ctx, a->buf, want, &got)))
+			return err;
+		if (got == 0 || got > want)
+			return dgit_error_fmt(DGIT_ERR_PATCH, "patch '%s': '%s' "
+			    "is not the size it was said to be", a->what,
+			    a->name);
+		a->base += got;
+	}
+	a->k = a->s = off;
+	return NULL;
+}
+
+/* Write the old bytes [e, upto) unchanged. */
+static const struct dgit_error *
+sa_emit_to(struct sa *a, uint64_t upto)
+{
+	const struct dgit_error *err;
+
+	a->have_b = 0;
+	if (a->lost && (err = sa_rewind(a, a->e)))
+		return err;
+	while (a->e < upto) {
+		uint64_t end;
+
+		a->k = a->s = a->e;
+		if (a->base + a->len <= a->e && (err = sa_fill(a, a->e + 1)))
+			return err;
+		end = a->base + a->len < upto ? a->base + a->len : upto;
+		if ((err = sa_emit_buffered(a, end)))
+			return err;
+	}
+	a->k = a->s = a->e;
+	return NULL;
+}
+
+/* Account for the old bytes [e, off) as replaced (not written). */
+static const struct dgit_error *
+sa_skip_to(struct sa *a, uint64_t off)
+{
+	const struct dgit_error *err;
+
+	if (a->lost || off < a->base) {
+		a->e = off;
+		return sa_rewind(a, off);
+	}
+	while (a->base + a->len < off) {
+		a->k = a->s = a->e = a->base + a->len;
+		if ((err = sa_read(a)))
+			return err;
+	}
+	a->k = a->s = a->e = off;
+	return NULL;
+}
+
+/*
+ * Does the hunk's old side (new side when reverse) match at byte po?
+ * *end is where it ends.  Reads what it needs, never more than a line's
+ * length past what the hunk line could match.
+ */
+static const struct dgit_error *
+sa_match(struct sa *a, const struct hunk *h, uint64_t po, int reverse,
+    int *ok, uint64_t *end)
+{
+	const struct dgit_error *err;
+	char skip = reverse ? '-' : '+';
+	uint64_t o = po;
+	size_t i;
+
+	*ok = 0;
+	for (i = 0; i < h->nlines; i++) {
+		const struct hline *hl = &h->lines[i];
+		uint64_t need = hl->len + (hl->nl ? 1u : 0u);
+		const unsigned char *b;
+
+		if (hl->kind == skip)
+			continue;
+		/* a line has a byte at least: "\ No newline" after an empty
+		 * line matches nothing */
+		if (o >= a->size || o + need > a->size ||
+		    (!hl->nl && o + hl->len != a->size))
+			return NULL;
+		if ((err = sa_fill(a, o + need)))
+			return err;
+		b = a->buf + (o - a->base);
+		if (memcmp(b, hl->s, hl->len) != 0 ||
+		    (hl->nl && b[hl->len] != '\n'))
+			return NULL;
+		o += need;
+	}
+	*ok = 1;
+	*end = o;
+	return NULL;
+}
+
+/* The start of the line after the one at po (size at the end). */
+static const struct dgit_error *
+sa_next_line(struct sa *a, uint64_t po, uint64_t *out)
+{
+	const struct dgit_error *err;
+	uint64_t o = po;
+
+	for (;;) {
+		const unsigned char *nl;
+
+		if (o >= a->size) {
+			*out = a->size;
+			return NULL;
+		}
+		if ((err = sa_fill(a, o + 1)))
+			return err;
+		nl = memchr(a->buf + (o - a->base), '\n',
+		    (size_t)(a->base + a->len - o));
+		if (nl) {
+			*out = a->base + (uint64_t)(nl - a->buf) + 1;
+			return NULL;
+		}
+		/* the line's bytes so far can go: no hunk line is this long */
+		o = a->base + a->len;
+		a->k = o;
+		if (!a->have_b)
+			a->s = o;
+	}
+}
+
+/*
+ * Where the hunk applies: locate()'s rules.  Starts at line `frozen`,
+ * byte a->e; *found 0 when nowhere.
+ */
+static const struct dgit_error *
+sa_locate(struct sa *a, const struct hunk *h, size_t frozen, long long guess,
+    int reverse, int *found, size_t *at, uint64_t *at_off, uint64_t *at_end)
+{
+	const struct dgit_error *err;
+	size_t p = frozen, pb = 0;
+	uint64_t po = a->e, pbo = 0, pbend = 0, end;
+	int start_only = 0, end_only = 0, ok;
+
+	*found = 0;
+	a->have_b = 0;
+	a->k = a->s = a->e;
+	if (h->prefix < h->suffix && (reverse ? h->new_start : h->old_start)
+	    <= 1) {
+		if (frozen != 0)
+			return NULL;
+		start_only = 1;
+	} else if (h->suffix < h->prefix)
+		end_only = 1;
+	for (;;) {
+		if (a->have_b && (long long)p - guess > guess - (long long)pb)
+			break;
+		if ((err = sa_match(a, h, po, reverse, &ok, &end)))
+			return err;
+		if (ok && end_only && end != a->size)
+			ok = 0;
+		if (ok && (start_only || end_only ||
+		    (long long)p >= guess)) {
+			*found = 1;
+			*at = p;
+			*at_off = po;
+			*at_end = end;
+			a->have_b = 0;
+			return NULL;
+		}
+		if (ok) {
+			a->have_b = 1;
+			pb = p;
+			pbo = po;
+			pbend = end;
+			a->s = po;
+		}
+		if (start_only || po >= a->size)
+			break;
+		if ((err = sa_next_line(a, po, &po)))
+			return err;
+		p++;
+		a->k = po;
+		if (!a->have_b)
+			a->s = po;
+	}
+	if (a->have_b) {
+		*found = 1;
+		*at = pb;
+		*at_off = pbo;
+		*at_end = pbend;
+	}
+	a->have_b = 0;
+	return NULL;
+}
+
+static size_t
+side_bytes(const struct hunk *h, char skip)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < h->nlines; i++)
+		if (h->lines[i].kind != skip)
+			n += h->lines[i].len + (h->lines[i].nl ? 1u : 0u);
+	return n;
+}
+
+uint64_t
+dgit_patch_new_length(const struct dgit_patch_file *pub, uint64_t old_len)
+{
+	const struct pfile *pf = (const struct pfile *)pub;
+	uint64_t n = old_len;
+
+	for (size_t hi = 0; hi < pub->nhunks; hi++) {
+		size_t ob = side_bytes(&pf->hunks[hi], '+');
+
+		if (ob > n)
+			return 0;
+		n = n - ob + side_bytes(&pf->hunks[hi], '-');
+	}
+	return n;
+}
+
+const struct dgit_error *
+dgit_patch_apply_stream(int *out_remove, const struct dgit_patch_file *pub,
+    const struct dgit_patch_io *io, uint64_t old_len, unsigned flags,
+    const char *what)
+{
+	const struct pfile *pf = (const struct pfile *)pub;
+	const struct dgit_error *err = NULL;
+	struct sa a;
+	size_t cur = 0, hi, k, win = 0;
+	long long offset = 0;
+
+	memset(&a, 0, sizeof a);
+	a.io = io;
+	a.what = what;
+	a.name = pub->new_path ? pub->new_path : pub->old_path;
+	a.size = old_len;
+	a.chunk = io->chunk ? io->chunk : STREAM_READ;
+	if (out_remove)
+		*out_remove = 0;
+	if (pub->binary)
+		return dgit_error_fmt(DGIT_ERR_PATCH, "'%s' has a binary diff "
+		    "for '%s', which is not supported", what, a.name);
+	if (pub->op == DGIT_PATCH_CREATE && old_len)
+		return dgit_error_fmt(DGIT_ERR_PATCH, "patch '%s' would create "
+		    "'%s', which already exists", what, a.name);
+	for (hi = 0; hi < pub->nhunks; hi++) {
+		size_t o = side_bytes(&pf->hunks[hi], '+');
+		size_t n = side_bytes(&pf->hunks[hi], '-');
+
+		if (o > win)
+			win = o;
+		if (n > win)
+			win = n;
+	}
+	a.cap = (io->hold ? io->hold : DGIT_PATCH_HOLD) + win + a.chunk;
+	if ((a.buf = malloc(a.cap)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	for (hi = 0; hi < pub->nhunks; hi++) {
+		const struct hunk *h = &pf->hunks[hi];
+		long long guess = expected_pos(h, 0) + offset;
+		size_t at, rat;
+		uint64_t at_off, at_end, r1, r2;
+		int found;
+
+		if (guess < 0)
+			guess = 0;
+		if ((err = sa_locate(&a, h, cur, guess, 0, &found, &at,
+		    &at_off, &at_end)))
+			goto done;
+		if (!found) {
+			int rev = 0;
+
+			if (hi == 0 && h->old_count) {
+				a.dry = 1;
+				a.e = 0;
+				if ((err = sa_rewind(&a, 0)) ||
+				    (err = sa_locate(&a, h, 0, expected_pos(h,
+				    1), 1, &rev, &rat, &r1, &r2)))
+					goto done;
+			}
+			if (rev)
+				err = dgit_error_fmt(DGIT_ERR_PATCH,
+				    "patch '%s' does not apply to '%s': "
+				    "reversed (or previously applied) patch "
+				    "detected at hunk #1 (line %zu)", what,
+				    a.name, h->old_start);
+			else
+				err = dgit_error_fmt(DGIT_ERR_PATCH,
+				    "patch '%s' does not apply to '%s': "
+				    "hunk #%zu failed at line %zu", what,
+				    a.name, hi + 1, h->old_start);
+			goto done;
+		}
+		offset = (long long)at - expected_pos(h, 0);
+		cur = at;
+		if ((err = sa_emit_to(&a, at_off)) ||
+		    (err = sa_skip_to(&a, at_end)))
+			goto done;
+		for (k = 0; k < h->nlines; k++) {
+			const struct hline *hl = &h->lines[k];
+
+			if (hl->kind != '+')
+				cur++;
+			if (hl->kind != '-' && ((err = sa_write(&a, hl->s,
+			    hl->len)) || (hl->nl && (err = sa_write(&a, "\n",
+			    1)))))
+				goto done;
+		}
+	}
+	if ((err = sa_emit_to(&a, old_len)))
+		goto done;
+	if (pub->op == DGIT_PATCH_DELETE && a.written) {
+		err = dgit_error_fmt(DGIT_ERR_PATCH, "patch '%s' deletes '%s' "
+		    "but its content differs from the patch", what, a.name);
+		goto done;
+	}
+	if (a.written != dgit_patch_new_length(pub, old_len)) {
+		err = dgit_error_fmt(DGIT_ERR_PATCH, "patch '%s': the result "
+		    "for '%s' is not the length expected", what, a.name);
+		goto done;
+	}
+	if (out_remove)
+		*out_remove = pub->op == DGIT_PATCH_DELETE ||
+		    (a.written == 0 && !(flags & DGIT_PATCH_KEEP_EMPTY));
+done:
+	free(a.buf);
+	return err;
+}

@@ -689,6 +689,45 @@ test_expect_success 'last hunk short where the file has no blank line: both refu
 	check_both_fail "FAILED" "does not apply"
 '
 
+# A hunkless git rename of a symlink: patch does it when a mode line says
+# the file is a symlink, the new mode alone being enough, and refuses it
+# ("not a regular file") when none does.  The import is compared with
+# dpkg-source -x (the helper does not model symlink rules).
+test_expect_success 'git rename of a symlink with only "new mode 120000", as dpkg-source' '
+	newcase symlink-rename-newmode &&
+	printf "pkg (1.0-1) unstable; urgency=low\n\n  * x\n\n -- A <a@b.c>  Mon, 01 Jan 2018 00:00:00 +0000\n" \
+	    >deb/debian/changelog &&
+	echo hi >orig/f &&
+	ln -s f orig/l &&
+	mkpatch p "diff --git a/l b/m\nsimilarity index 100%%\nrename from l\nrename to m\nnew mode 120000\n" &&
+	build_dsc &&
+	dpkg-source --no-check -x pkg_1.0-1.dsc ref >dpkg.out 2>&1 &&
+	test -h ref/m && ! test -e ref/l &&
+	git init -q repo &&
+	(cd repo && "$DGIT" import-dsc ../pkg_1.0-1.dsc +b) &&
+	git -C repo ls-tree b m >tree &&
+	test_grep "^120000 " tree &&
+	test "$(git -C repo rev-parse "b^{tree}")" = "$(reference_tree "$PWD/pkg_1.0-1.dsc")"
+'
+
+test_expect_success 'git rename of a symlink without a mode line: both refuse' '
+	newcase symlink-rename-nomode &&
+	printf "pkg (1.0-1) unstable; urgency=low\n\n  * x\n\n -- A <a@b.c>  Mon, 01 Jan 2018 00:00:00 +0000\n" \
+	    >deb/debian/changelog &&
+	echo hi >orig/f &&
+	ln -s f orig/l &&
+	mkpatch p "diff --git a/l b/m\nsimilarity index 100%%\nrename from l\nrename to m\n" &&
+	build_dsc &&
+	test_must_fail dpkg-source --no-check -x pkg_1.0-1.dsc ref \
+	    >dpkg.out 2>&1 &&
+	test_grep "not a regular file" dpkg.out &&
+	git init -q repo &&
+	(cd repo && test_must_fail "$DGIT" import-dsc ../pkg_1.0-1.dsc +b) \
+	    2>import.err &&
+	test_grep "refusing to patch .l., which is a symlink" import.err &&
+	test_must_fail git -C repo rev-parse --verify -q b
+'
+
 test_expect_success 'a diff --git line wrapped onto two lines: names from ---/+++' '
 	newcase wrapped-git &&
 	mkdir -p orig/some/long/directory &&

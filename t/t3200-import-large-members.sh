@@ -81,6 +81,106 @@ test_expect_success 'a sparse member over 4 GiB is stored whole, in bounded memo
 	git -C imp fsck --strict --no-dangling
 '
 
+# A file of 1 GiB + 1 MiB, nearly all hole, patched: "start" on its first
+# line, a line of 1 GiB of NULs, then three short lines just before its
+# end.  The patch changes the first line and the middle one of the
+# three; GNU patch (run by dpkg-source -x) is the judge of the result.
+# The import runs under the same address-space limit as above, below the
+# file's size, so reading it whole (or writing the result whole) fails.
+# The size is not the 4 GiB + 1 MiB of the test above because
+# dpkg-source -x writes the patched file out in full and hashing and
+# fsck of it take minutes; DGIT_TEST_BIG_PATCH_MIB sets it (4097 was
+# run, and passes).
+big_patched_file () {
+	size=$(( ${DGIT_TEST_BIG_PATCH_MIB:-1025} << 20 )) &&
+	truncate -s $size "$1" &&
+	printf "start\n" | dd of="$1" conv=notrunc 2>/dev/null &&
+	printf "\nalpha\nbeta\ngamma\n" | dd of="$1" bs=1 \
+		seek=$((size - 4096)) conv=notrunc 2>/dev/null &&
+	printf end | dd of="$1" bs=1 seek=$((size - 3)) conv=notrunc \
+		2>/dev/null
+}
+
+big_hunks () {
+	printf "@@ -1 +1 @@\n-start\n+START\n"
+	printf "@@ -3,3 +3,3 @@\n alpha\n-beta\n+BETA, longer\n gamma\n"
+}
+
+# import_big DSC: import under the limit, then compare the blob "huge"
+# with what dpkg-source -x makes of DSC (size and git hash-object).
+import_big () {
+	rm -rf imp-big ref-big &&
+	git init -q imp-big &&
+	if [ "${DGIT_TEST_FLAVOUR:-}" = asan ]; then
+		(cd imp-big && "$DGIT" import-dsc "../$1" +imported)
+	else
+		(ulimit -v 600000 && cd imp-big &&
+			"$DGIT" import-dsc "../$1" +imported)
+	fi &&
+	dpkg-source --no-check -x "$1" ref-big >/dev/null &&
+	stat -c %s ref-big/huge >expect &&
+	git -C imp-big cat-file -s imported:huge >actual &&
+	test_cmp expect actual &&
+	git hash-object ref-big/huge >expect &&
+	git -C imp-big rev-parse imported:huge >actual &&
+	test_cmp expect actual &&
+	rm -rf ref-big &&
+	git -C imp-big fsck --strict --no-dangling
+}
+
+test_expect_success 'a 3.0 (quilt) patch to a file over 1 GiB applies in bounded memory, as dpkg-source -x' '
+	mkdir -p bigq/big-1 &&
+	big_patched_file bigq/big-1/huge &&
+	tarball_top bigq big-1 big_1.orig.tar.gz --sparse &&
+	rm -rf bigq/big-1 &&
+	debian_dir bigq big 1-1 "3.0 (quilt)" &&
+	mkdir -p bigq/debian/patches &&
+	echo big.patch >bigq/debian/patches/series &&
+	{ printf "Description: change a big file\n\n--- a/huge\n+++ b/huge\n" &&
+	  big_hunks; } >bigq/debian/patches/big.patch &&
+	tar -C bigq -czf big_1-1.debian.tar.gz debian &&
+	make_dsc "3.0 (quilt)" big 1-1 big_1.orig.tar.gz big_1-1.debian.tar.gz &&
+	test $(wc -c <big_1.orig.tar.gz) -lt 1000 &&
+	import_big big_1-1.dsc
+'
+
+test_expect_success 'a 1.0 .diff.gz patching a file over 1 GiB applies in bounded memory, as dpkg-source -x' '
+	mkdir -p big10/big-2 big10/empty &&
+	big_patched_file big10/big-2/huge &&
+	tarball_top big10 big-2 big_2.orig.tar.gz --sparse &&
+	rm -rf big10/big-2 &&
+	mkdir -p big10/big-2 &&
+	debian_dir big10/big-2 big 2 &&
+	mkdir -p big10/big-2.orig &&
+	{ (cd big10 && diff -Nru big-2.orig big-2); test $? = 1; } >big.diff &&
+	{ printf -- "--- big-2.orig/huge\n+++ big-2/huge\n" && big_hunks; } \
+		>>big.diff &&
+	gzip -n <big.diff >big_2.diff.gz &&
+	make_dsc 1.0 big 2 big_2.orig.tar.gz big_2.diff.gz &&
+	import_big big_2.dsc
+'
+
+# The file to patch is already in the repository, loose (so the import
+# does not store it again and reads it from there, streamed by libgit2).
+test_expect_success 'a big file the repository has loose is patched in bounded memory' '
+	rm -rf loose && git init -q loose &&
+	big_patched_file loose-huge &&
+	git -C loose -c core.bigFileThreshold=4g hash-object -w ../loose-huge \
+		>oid &&
+	rm -f loose-huge &&
+	test -f "loose/.git/objects/$(cut -c1-2 oid)/$(cut -c3- oid)" &&
+	if [ "${DGIT_TEST_FLAVOUR:-}" = asan ]; then
+		(cd loose && "$DGIT" import-dsc ../big_2.dsc +imported)
+	else
+		(ulimit -v 600000 && cd loose &&
+			"$DGIT" import-dsc ../big_2.dsc +imported)
+	fi &&
+	git -C imp-big rev-parse imported:huge >expect &&
+	git -C loose rev-parse imported:huge >actual &&
+	test_cmp expect actual &&
+	git -C loose fsck --strict --no-dangling
+'
+
 test_expect_success 'a member over dgit.import.max-bytes is refused, leaving no pack' '
 	git init -q capped &&
 	(cd capped && test_must_fail "$DGIT" -c dgit.import.max-bytes=5000000 \

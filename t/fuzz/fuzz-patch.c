@@ -5,7 +5,9 @@
  * then each file diff is applied in turn as the import does (target
  * choice, symlink check, apply, remove or store, rename).  Laws: a parsed
  * patch has its file diffs' paths safe (no "..", not absolute); an apply
- * that succeeds gives a buffer.
+ * that succeeds gives a buffer; the streaming applier (with a hold of a
+ * few bytes and reads of a few, so it reads again often) gives the same
+ * result or the same error.
  */
 #include "fuzz.h"
 
@@ -88,6 +90,74 @@ unsafe(const char *path)
 	    (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0));
 }
 
+struct mem {
+	const char *old;
+	size_t len, pos, piece;
+	char *out;
+	size_t out_len;
+};
+
+static const struct dgit_error *
+mem_read(void *ctx, void *buf, size_t cap, size_t *got)
+{
+	struct mem *m = ctx;
+	size_t n = m->len - m->pos;
+
+	n = n < cap ? n : cap;
+	n = n < m->piece ? n : m->piece;
+	if (n)
+		memcpy(buf, m->old + m->pos, n);
+	m->pos += n;
+	*got = n;
+	return NULL;
+}
+
+static const struct dgit_error *
+mem_rewind(void *ctx)
+{
+	((struct mem *)ctx)->pos = 0;
+	return NULL;
+}
+
+static const struct dgit_error *
+mem_write(void *ctx, const void *buf, size_t len)
+{
+	struct mem *m = ctx;
+	char *nb = realloc(m->out, m->out_len + len + 1);
+
+	if (nb == NULL)
+		abort();
+	memcpy(nb + m->out_len, buf, len);
+	m->out = nb;
+	m->out_len += len;
+	return NULL;
+}
+
+/* The streaming applier must agree with the in-memory one. */
+static void
+same_streamed(const struct dgit_patch_file *pf, const char *old,
+    size_t len, unsigned flags, const struct dgit_error *e1,
+    const char *out, size_t outlen, int remove)
+{
+	struct mem m = { old ? old : "", old ? len : 0, 0, 1 + len % 5, NULL,
+	    0 };
+	struct dgit_patch_io io = { mem_read, mem_rewind, &m, mem_write, &m,
+	    1 + len % 3, m.piece };
+	const struct dgit_error *e2;
+	int r2 = -1;
+
+	if (old == NULL && pf->op != DGIT_PATCH_CREATE)
+		return;   /* the import streams only files that exist */
+	e2 = dgit_patch_apply_stream(&r2, pf, &io, m.len, flags, "fuzz");
+	if ((e1 == NULL) != (e2 == NULL) ||
+	    (e1 && (e1->code != e2->code || strcmp(e1->msg, e2->msg))) ||
+	    (!e1 && (outlen != m.out_len || r2 != remove ||
+	    (outlen && memcmp(out, m.out, outlen)))))
+		fuzz_fail("streaming applier differs: %s / %s",
+		    e1 ? e1->msg : "ok", e2 ? e2->msg : "ok");
+	free(m.out);
+}
+
 static void
 apply(struct tree *t, const struct dgit_patch_file *pf, unsigned flags)
 {
@@ -126,9 +196,16 @@ apply(struct tree *t, const struct dgit_patch_file *pf, unsigned flags)
 	sf = find(t, src ? src : dst);
 	if (src && sf == NULL && pf->op != DGIT_PATCH_MODIFY)
 		return;
-	if (dgit_patch_apply_file_ex(&out, &outlen, &remove, pf,
-	    sf ? sf->data : NULL, sf ? sf->len : 0, flags, "fuzz") != NULL)
-		return;
+	{
+		const struct dgit_error *e1 = dgit_patch_apply_file_ex(&out,
+		    &outlen, &remove, pf, sf ? sf->data : NULL,
+		    sf ? sf->len : 0, flags, "fuzz");
+
+		same_streamed(pf, sf ? sf->data : NULL, sf ? sf->len : 0,
+		    flags, e1, out, outlen, remove);
+		if (e1 != NULL)
+			return;
+	}
 	if (out == NULL)
 		fuzz_fail("apply succeeded without a buffer");
 	mode = pf->new_mode ? pf->new_mode : sf ? sf->mode : DGIT_TREE_BLOB;

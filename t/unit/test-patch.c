@@ -413,6 +413,251 @@ test_big(void)
 	free(patch);
 }
 
+/* ---- the streaming applier must give what the in-memory one gives ---- */
+
+struct mem_io {
+	const char *old;
+	size_t len, pos, piece;   /* piece: at most this much per read */
+	char *out;
+	size_t out_len, out_cap;
+	int rewinds;
+};
+
+static const struct dgit_error *
+mem_read(void *ctx, void *buf, size_t cap, size_t *got)
+{
+	struct mem_io *m = ctx;
+	size_t n = m->len - m->pos;
+
+	if (n > cap)
+		n = cap;
+	if (n > m->piece)
+		n = m->piece;
+	memcpy(buf, m->old + m->pos, n);
+	m->pos += n;
+	*got = n;
+	return NULL;
+}
+
+static const struct dgit_error *
+mem_rewind(void *ctx)
+{
+	struct mem_io *m = ctx;
+
+	m->pos = 0;
+	m->rewinds++;
+	return NULL;
+}
+
+static const struct dgit_error *
+mem_write(void *ctx, const void *buf, size_t len)
+{
+	struct mem_io *m = ctx;
+
+	if (m->out_len + len > m->out_cap) {
+		size_t ncap = (m->out_len + len) * 2 + 16;
+		char *nb = realloc(m->out, ncap);
+
+		if (nb == NULL)
+			return dgit_error(DGIT_ERR_NOMEM);
+		m->out = nb;
+		m->out_cap = ncap;
+	}
+	memcpy(m->out + m->out_len, buf, len);
+	m->out_len += len;
+	return NULL;
+}
+
+/*
+ * Apply pf to old both ways, the streaming one with a hold of `hold`
+ * bytes and reads of `piece`; 1 when both agree on the result or the
+ * error message.
+ */
+static const char *diag_patch = "";   /* shown when they disagree */
+static int stream_rewinds;             /* how often the content was read again */
+
+static int
+same_both_ways(const struct dgit_patch_file *pf, const char *old,
+    size_t old_len, unsigned flags, size_t hold, size_t piece,
+    const char *name)
+{
+	struct mem_io m = { old, old_len, 0, piece, NULL, 0, 0, 0 };
+	struct dgit_patch_io io = { mem_read, mem_rewind, &m, mem_write, &m,
+	    hold, piece };
+	const struct dgit_error *e1, *e2;
+	char *out = NULL;
+	size_t out_len = 0;
+	int r1 = -1, r2 = -1, ok;
+
+	e1 = dgit_patch_apply_file_ex(&out, &out_len, &r1, pf, old, old_len,
+	    flags, "T");
+	e2 = dgit_patch_apply_stream(&r2, pf, &io, old_len, flags, "T");
+	if (e1 || e2)
+		ok = e1 && e2 && e1->code == e2->code &&
+		    strcmp(e1->msg, e2->msg) == 0;
+	else
+		ok = out_len == m.out_len &&
+		    (out_len == 0 || memcmp(out, m.out, out_len) == 0) &&
+		    r1 == r2 && m.out_len == dgit_patch_new_length(pf, old_len);
+	if (!ok)
+		unit_diag("  %s (hold %zu, piece %zu): in memory %s '%.*s', "
+		    "streaming %s '%.*s'", name, hold, piece,
+		    e1 ? e1->msg : "ok", e1 ? 0 : (int)out_len, out ? out : "",
+		    e2 ? e2->msg : "ok", e2 ? 0 : (int)m.out_len,
+		    m.out ? m.out : "");
+	stream_rewinds += m.rewinds;
+	if (!ok)
+		unit_diag("  old '%.*s' patch '%s'", (int)old_len, old,
+		    diag_patch);
+	free(out);
+	free(m.out);
+	return ok;
+}
+
+static const size_t holds[] = { 1, 2, 5, 64, 1 << 20 };
+static const size_t pieces[] = { 1, 3, 7, 65536 };
+
+static void
+test_stream_table(void)
+{
+	for (size_t i = 0; i < sizeof(applies) / sizeof(applies[0]); i++) {
+		const struct apply_case *c = &applies[i];
+		struct dgit_patch *p;
+		int ok = 1;
+
+		if (c->old == NULL || dgit_patch_parse(&p, c->patch,
+		    strlen(c->patch), 1, "T"))
+			continue;
+		for (size_t h = 0; h < sizeof holds / sizeof *holds; h++)
+			for (size_t q = 0; q < sizeof pieces / sizeof *pieces;
+			    q++)
+				ok &= same_both_ways(dgit_patch_file(p, 0),
+				    c->old, strlen(c->old), 0, holds[h],
+				    pieces[q], c->name);
+		unit_ok(ok, "streaming %s", c->name);
+		dgit_patch_free(p);
+	}
+}
+
+/* A small deterministic generator, so failures can be replayed. */
+static unsigned long rnd_state = 12345;
+
+static unsigned
+rnd(unsigned n)
+{
+	rnd_state = rnd_state * 6364136223846793005UL + 1442695040888963407UL;
+	return (unsigned)((rnd_state >> 33) % n);
+}
+
+/*
+ * Random files of few distinct lines (so hunks match in many places)
+ * and random hunks taken from them, then the file is shifted so the
+ * hunks land at offsets, sometimes behind the previous hunk or changed
+ * so they fail: every placement rule gets exercised.
+ */
+static void
+test_stream_random(void)
+{
+	static const char *words[] = { "a", "b", "c", "", "dd" };
+	int agree = 0, total = 0;
+
+	for (int round = 0; round < 3000; round++) {
+		char old[4096], patch[8192], shifted[8192];
+		size_t ol = 0, pl = 0, sl = 0, nlines = 1 + rnd(40);
+		size_t starts[64], nstart = 0, line = 0, i;
+		struct dgit_patch *p;
+
+		for (i = 0; i < nlines; i++) {
+			starts[nstart < 64 ? nstart++ : 63] = ol;
+			ol += (size_t)snprintf(old + ol, sizeof old - ol, "%s\n",
+			    words[rnd(5)]);
+		}
+		if (rnd(4) == 0)
+			ol--;   /* no newline at the end */
+		pl = (size_t)snprintf(patch, sizeof patch, "--- a/f\n+++ b/f\n");
+		line = 0;
+		for (int hk = 0, nh = 1 + (int)rnd(3); hk < nh; hk++) {
+			size_t from = line + rnd(4), pre = rnd(3), chg = rnd(3),
+			    post = rnd(3), add = rnd(3), k;
+			char body[2048];
+			size_t bl = 0;
+
+			if (from + pre + chg + post > nlines)
+				break;
+			for (k = 0; k < pre + chg + post; k++) {
+				size_t at = starts[from + k];
+				const char *nl = memchr(old + at, '\n', ol - at);
+				size_t len = nl ? (size_t)(nl - (old + at)) :
+				    ol - at;
+				char kind = k >= pre && k < pre + chg ? '-' : ' ';
+
+				bl += (size_t)snprintf(body + bl, sizeof body - bl,
+				    "%c%.*s\n%s", kind, (int)len, old + at,
+				    nl ? "" : "\\ No newline at end of file\n");
+				if (k == pre + chg - 1 || (chg == 0 && k + 1 ==
+				    pre))
+					for (size_t j = 0; j < add; j++)
+						bl += (size_t)snprintf(body + bl,
+						    sizeof body - bl, "+new%zu\n",
+						    j);
+			}
+			if (pre + chg + post == 0)
+				break;
+			pl += (size_t)snprintf(patch + pl, sizeof patch - pl,
+			    "@@ -%zu,%zu +%zu,%zu @@\n%.*s", from + 1,
+			    pre + chg + post, from + 1, pre + post + add,
+			    (int)bl, body);
+			line = from + pre + chg + post;
+		}
+		/* shift: lines added at the front or middle, or removed */
+		sl = 0;
+		for (i = rnd(3); i > 0; i--)
+			sl += (size_t)snprintf(shifted + sl, sizeof shifted - sl,
+			    "%s\n", words[rnd(5)]);
+		{
+			size_t cut = rnd(5) == 0 && nstart > 1 ?
+			    starts[rnd((unsigned)nstart)] : 0;
+			size_t drop = rnd(6) == 0 && nstart > 2 ?
+			    starts[1] : 0;
+
+			if (cut > drop) {
+				memcpy(shifted + sl, old + drop, cut - drop);
+				sl += cut - drop;
+				sl += (size_t)snprintf(shifted + sl,
+				    sizeof shifted - sl, "%s\n", words[rnd(5)]);
+				memcpy(shifted + sl, old + cut, ol - cut);
+				sl += ol - cut;
+			} else {
+				memcpy(shifted + sl, old + drop, ol - drop);
+				sl += ol - drop;
+			}
+		}
+		/* hunk counts may be off (the new side): fix by reparsing
+		 * failures away, as only parsable patches matter here */
+		if (dgit_patch_parse(&p, patch, pl, 1, "T"))
+			continue;
+		patch[pl] = '\0';
+		diag_patch = patch;
+		if (dgit_patch_nfiles(p) == 1) {
+			for (size_t h = 0; h < 3; h++) {
+				int sh = (int)rnd(2);
+
+				total++;
+				agree += same_both_ways(dgit_patch_file(p, 0),
+				    sh ? shifted : old, sh ? sl : ol,
+				    rnd(2) ? DGIT_PATCH_KEEP_EMPTY : 0,
+				    holds[h], pieces[rnd(4)], "random");
+			}
+		}
+		dgit_patch_free(p);
+	}
+	unit_ok(total > 3000 && agree == total,
+	    "streaming agrees with in-memory on %d random cases (%d agree)",
+	    total, agree);
+	unit_ok(stream_rewinds > 100, "reading again was exercised (%d times)",
+	    stream_rewinds);
+}
+
 static int
 is_link(const char *path, void *ctx)
 {
@@ -444,6 +689,8 @@ main(void)
 	test_apply();
 	test_keep_empty();
 	test_big();
+	test_stream_table();
+	test_stream_random();
 	test_symlinks();
 	return unit_done();
 }
