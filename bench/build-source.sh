@@ -61,8 +61,11 @@ for f in $(awk '/^Files:/ { p = 1; next } /^[^ ]/ { p = 0 } p { print $3 }' "$ds
 done
 git init -q "$work/ours/src"
 cd "$work/ours/src"
-"$DGIT" import-dsc "$dsc" +master >/dev/null 2>&1
-git checkout -q master
+# (a branch other than the unborn one HEAD names: import-dsc does not
+# update a checked-out branch)
+"$DGIT" import-dsc "$dsc" +import >/dev/null 2>"$work/log" ||
+	{ cat "$work/log" >&2; echo "$0: import-dsc failed" >&2; exit 1; }
+git checkout -q import
 # three commits changing upstream files
 f1=$(git ls-files | grep -v '^debian/' | grep '\.c$' | head -n 1)
 echo "/* bench: an edit */" >>"$f1"

@@ -19,6 +19,7 @@
 #include "dgit_dsc.h"
 #include "dgit_fs.h"
 #include "dgit_import.h"
+#include "dgit_origcache.h"
 #include "dgit_run.h"
 #include "dgit_srcbuild.h"
 #include "dgit_treecmp.h"
@@ -270,9 +271,10 @@ export_tree(git_repository *repo, const git_oid *tree_id, const char *dir)
 
 /* ---- the check ------------------------------------------------------- */
 
-const struct dgit_error *
-dgit_srcbuild_check_dsc(git_oid *out_tree, git_repository *repo,
-    const char *dsc_path, const git_oid *tree)
+/* dgit_srcbuild_check_dsc, the origs' trees taken from oc (may be NULL) */
+static const struct dgit_error *
+check_dsc(git_oid *out_tree, git_repository *repo, const char *dsc_path,
+    const git_oid *tree, struct dgit_origcache *oc)
 {
 	const struct dgit_error *err;
 	struct dgit_dsc *dsc = NULL;
@@ -295,6 +297,9 @@ dgit_srcbuild_check_dsc(git_oid *out_tree, git_repository *repo,
 	memset(&io, 0, sizeof io);
 	io.level = -1;
 	io.threads = -1;
+	/* the checksums are checked: an orig is the one cached by its
+	 * SHA-256, so its tree is the one unpacking it would give */
+	dgit_origcache_hook(oc, &io);
 	if ((err = dgit_import_dsc(&r, repo, dsc, slash ? dir : ".", &io)))
 		goto done;
 	if (out_tree)
@@ -314,6 +319,13 @@ done:
 	free(dir);
 	free(buf);
 	return err;
+}
+
+const struct dgit_error *
+dgit_srcbuild_check_dsc(git_oid *out_tree, git_repository *repo,
+    const char *dsc_path, const git_oid *tree)
+{
+	return check_dsc(out_tree, repo, dsc_path, tree, NULL);
 }
 
 /* ---- the build ------------------------------------------------------- */
@@ -572,6 +584,7 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	struct stat st;
 	int split;
 	char hexbuf[GIT_OID_HEXSZ + 1];
+	struct dgit_origcache *oc = NULL;
 
 	memset(out, 0, sizeof *out);
 	if ((err = dgit_srcbuild_check_tree(repo, opts->clean_mode,
@@ -603,8 +616,11 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		    "be used with a split dgit view (--quilt=%s); commit the "
 		    "changes first", dgit_quiltfix_mode_name(opts->quilt_mode));
 	qo.cache = split;
-	if ((err = dgit_quiltfix_run(&out->quilt, repo, &head, &qo)))
+	if ((err = dgit_origcache_new(&oc, repo, opts->dgit_version, 1)))
 		return err;
+	qo.origcache = oc;
+	if ((err = dgit_quiltfix_run(&out->quilt, repo, &head, &qo)))
+		goto done;
 	git_oid_cpy(&out->maint_view, &head);
 	if (split) {
 		out->split = 1;
@@ -615,7 +631,7 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	} else if (out->quilt.needed) {
 		if ((err = dgit_quiltfix_update_head(repo, &head,
 		    &out->quilt.commit, "dgit quilt-fixup")))
-			return err;
+			goto done;
 		say(opts, "quilt fixup: committed %zu new patch%s",
 		    out->quilt.npatches, out->quilt.npatches == 1 ? "" : "es");
 		git_oid_cpy(&head, &out->quilt.commit);
@@ -626,13 +642,15 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		git_oid_cpy(&out->maint_view, &head);
 	if (opts->dgit_view_save && (err = dgit_srcbuild_save_view(repo,
 	    opts->dgit_view_save, &head)))
-		return err;
-	if (git_commit_lookup(&hc, repo, &head) != 0)
-		return dgit_error_git("cannot read HEAD");
+		goto done;
+	if (git_commit_lookup(&hc, repo, &head) != 0) {
+		err = dgit_error_git("cannot read HEAD");
+		goto done;
+	}
 	git_oid_cpy(&tree_id, git_commit_tree_id(hc));
 	git_commit_free(hc);
 	if (opts->include_dirty && (err = workdir_tree(&tree_id, repo)))
-		return err;
+		goto done;
 	git_oid_cpy(&out->tree, &tree_id);
 
 	if ((err = read_head_changelog(repo, &tree_id, &source, &version)))
@@ -712,7 +730,7 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		goto done;
 	}
 	say(opts, "checking the source package against git");
-	if ((err = dgit_srcbuild_check_dsc(NULL, repo, dsc, &tree_id))) {
+	if ((err = check_dsc(NULL, repo, dsc, &tree_id, oc))) {
 		err = dgit_error_wrap(err, "refusing the build, whose files are "
 		    "removed");
 		goto done;
@@ -733,6 +751,7 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 done:
 	if (tmp)
 		dgit_fs_remove_tree(tmp);
+	dgit_origcache_free(oc);
 	free(tmp);
 	free(srcpath);
 	free(srcdir);
