@@ -183,6 +183,40 @@ workdir_tree(git_oid *out, git_repository *repo)
 	return err;
 }
 
+/*
+ * 1 when the working tree is HEAD's tree, tree_id, as far as git can
+ * tell: HEAD's tree is tree_id and nothing is modified, staged, untracked
+ * or ignored, so that dpkg-source -b can read it in place instead of an
+ * export of the tree (as Perl dgit builds).  What git cannot tell (a
+ * filter or line-ending conversion, core.fileMode false) the same-tree
+ * check catches, and the build is then made again from an export.
+ */
+static int
+workdir_is_tree(git_repository *repo, const git_oid *tree_id)
+{
+	git_status_options so = GIT_STATUS_OPTIONS_INIT;
+	git_status_list *st = NULL;
+	git_object *ht = NULL;
+	int ok;
+
+	if (git_repository_is_bare(repo) ||
+	    git_repository_workdir(repo) == NULL ||
+	    git_revparse_single(&ht, repo, "HEAD^{tree}") != 0)
+		return 0;
+	ok = git_oid_equal(git_object_id(ht), tree_id);
+	git_object_free(ht);
+	if (!ok)
+		return 0;
+	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
+	    GIT_STATUS_OPT_INCLUDE_IGNORED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	if (git_status_list_new(&st, repo, &so) != 0)
+		return 0;
+	ok = git_status_list_entrycount(st) == 0;
+	git_status_list_free(st);
+	return ok;
+}
+
 /* ---- export ---------------------------------------------------------- */
 
 struct export_ctx {
@@ -579,8 +613,9 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	git_commit *hc = NULL;
 	char *source = NULL, *version = NULL, *nv = NULL, *tmp = NULL;
 	char *srcdir = NULL, *srcpath = NULL, *dsc = NULL, *changes = NULL;
-	char *changes_opt = NULL;
+	char *changes_opt = NULL, *upload_opt = NULL, *abstmp = NULL;
 	const char *bpd = opts->bpd ? opts->bpd : "..";
+	int inplace;
 	struct stat st;
 	int split;
 	char hexbuf[GIT_OID_HEXSZ + 1];
@@ -661,16 +696,39 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		err = nomem();
 		goto done;
 	}
+	inplace = !split && !opts->include_dirty &&
+	    workdir_is_tree(repo, &tree_id);
+again:
 	if ((err = dgit_fs_mkdtemp(&tmp, bpd, ".dgit-build")))
 		goto done;
-	if (asprintf(&srcpath, "%s/%s", tmp, srcdir) < 0 ||
+	if ((abstmp = realpath(tmp, NULL)) == NULL) {
+		err = dgit_error_from_errno("cannot resolve '%s'", tmp);
+		goto done;
+	}
+	if (inplace) {
+		const char *wd = git_repository_workdir(repo);
+		size_t wl = strlen(wd);
+
+		/* dpkg-source -b of the working tree itself, its products
+		 * and dpkg-genchanges' .changes in tmp all the same */
+		if (wl > 1 && wd[wl - 1] == '/')
+			wl--;
+		if ((srcpath = strndup(wd, wl)) == NULL ||
+		    asprintf(&changes_opt, "-O%s/%s_%s_source.changes",
+		    abstmp, source, nv) < 0 ||
+		    asprintf(&upload_opt, "-u%s", abstmp) < 0) {
+			err = nomem();
+			goto done;
+		}
+	} else if (asprintf(&srcpath, "%s/%s", tmp, srcdir) < 0 ||
 	    asprintf(&changes_opt, "-O../%s_%s_source.changes", source,
 	    nv) < 0) {
 		err = nomem();
 		goto done;
 	}
-	say(opts, "building %s %s from %s", source, version,
-	    opts->include_dirty ? "the working tree" : "HEAD");
+	say(opts, "building %s %s from %s%s", source, version,
+	    opts->include_dirty ? "the working tree" : "HEAD",
+	    inplace ? " (the working tree, which is HEAD's tree)" : "");
 	{
 		char parent[4096];
 		const char *wd = git_repository_workdir(repo), *dirs[2];
@@ -684,7 +742,7 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		if ((err = check_dup_origs(dirs, 2, source, version)))
 			goto done;
 	}
-	if ((err = export_tree(repo, &tree_id, srcpath)) ||
+	if ((!inplace && (err = export_tree(repo, &tree_id, srcpath))) ||
 	    (err = link_origs(bpd, tmp, source)))
 		goto done;
 	{
@@ -693,8 +751,8 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		 * preparation of the export, whose patches are applied */
 		const char *argv[] = { "dpkg-source",
 		    "-i(?:^|/)\\.git(?:/|$)", "-I.git", "-b",
-		    "--include-removal", "--no-preparation", "--", srcdir,
-		    NULL };
+		    "--include-removal", "--no-preparation", "--",
+		    inplace ? srcpath : srcdir, NULL };
 
 		if (opts->include_dirty) {
 			/* the working tree is exported as it is: prepared */
@@ -706,7 +764,7 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 			goto done;
 	}
 	{
-		const char *argv[GENCHANGES_OPTS_MAX + 4];
+		const char *argv[GENCHANGES_OPTS_MAX + 5];
 		size_t k = 0;
 
 		if (opts->ngenchanges_opts > GENCHANGES_OPTS_MAX) {
@@ -719,6 +777,8 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		argv[k++] = "-S";
 		for (size_t j = 0; j < opts->ngenchanges_opts; j++)
 			argv[k++] = opts->genchanges_opts[j];
+		if (inplace)
+			argv[k++] = upload_opt;
 		argv[k++] = changes_opt;
 		argv[k] = NULL;
 		if ((err = run_tool(argv, srcpath)))
@@ -731,11 +791,30 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	}
 	say(opts, "checking the source package against git");
 	if ((err = check_dsc(NULL, repo, dsc, &tree_id, oc))) {
+		if (inplace && err->code == DGIT_ERR_PATCH) {
+			/* what git status cannot see (a filter, a mode git
+			 * ignores): build again from an export */
+			say(opts, "the working tree's package is not HEAD's "
+			    "tree; building from an export of HEAD");
+			err = dgit_fs_remove_tree(tmp);
+			free(tmp);
+			free(abstmp);
+			free(srcpath);
+			free(changes_opt);
+			free(upload_opt);
+			free(dsc);
+			tmp = abstmp = srcpath = changes_opt = upload_opt =
+			    dsc = NULL;
+			inplace = 0;
+			if (err)
+				goto done;
+			goto again;
+		}
 		err = dgit_error_wrap(err, "refusing the build, whose files are "
 		    "removed");
 		goto done;
 	}
-	if ((err = dgit_fs_remove_tree(srcpath)) ||
+	if ((!inplace && (err = dgit_fs_remove_tree(srcpath))) ||
 	    (err = move_products(tmp, bpd, srcdir)))
 		goto done;
 	free(dsc);
@@ -753,6 +832,8 @@ done:
 		dgit_fs_remove_tree(tmp);
 	dgit_origcache_free(oc);
 	free(tmp);
+	free(abstmp);
+	free(upload_opt);
 	free(srcpath);
 	free(srcdir);
 	free(changes_opt);
