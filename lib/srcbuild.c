@@ -187,7 +187,7 @@ workdir_tree(git_oid *out, git_repository *repo)
  * 1 when the working tree is HEAD's tree, tree_id, as far as git can
  * tell: HEAD's tree is tree_id and nothing is modified, staged, untracked
  * or ignored, so that dpkg-source -b can read it in place instead of an
- * export of the tree (as Perl dgit builds).  What git cannot tell (a
+ * export of the tree (as Perl dgit builds, modes permitting).  What git cannot tell (a
  * filter or line-ending conversion, core.fileMode false) the same-tree
  * check catches, and the build is then made again from an export.
  */
@@ -214,6 +214,73 @@ workdir_is_tree(git_repository *repo, const git_oid *tree_id)
 		return 0;
 	ok = git_status_list_entrycount(st) == 0;
 	git_status_list_free(st);
+	return ok;
+}
+
+#define PLAIN_DEPTH_MAX 64          /* directories below debian/ looked into */
+#define PLAIN_ENTRIES_MAX 100000     /* entries looked at */
+
+/*
+ * 1 when everything under dir has the modes an export gives (files 0644
+ * or 0755, directories 0755; symlinks): then the debian tarball
+ * dpkg-source makes of it is the export's, whatever the umask was when
+ * the files were checked out.  *budget bounds the entries looked at.
+ */
+static int
+modes_plain(const char *dir, int depth, size_t *budget)
+{
+	DIR *d;
+	struct dirent *de;
+	int ok = 1;
+
+	if (depth > PLAIN_DEPTH_MAX || (d = opendir(dir)) == NULL)
+		return 0;
+	while (ok && (de = readdir(d)) != NULL) {
+		char *path = NULL;
+		struct stat st;
+		mode_t m;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if ((*budget)-- == 0 || asprintf(&path, "%s/%s", dir,
+		    de->d_name) < 0 || lstat(path, &st) != 0) {
+			free(path);
+			ok = 0;
+			break;
+		}
+		m = st.st_mode & 07777;
+		if (S_ISDIR(st.st_mode))
+			ok = m == 0755 && modes_plain(path, depth + 1, budget);
+		else if (S_ISREG(st.st_mode))
+			ok = m == 0644 || m == 0755;
+		else
+			ok = S_ISLNK(st.st_mode);
+		free(path);
+	}
+	closedir(d);
+	return ok;
+}
+
+/*
+ * Whether dpkg-source -b may read the working tree in place: a 3.0
+ * (quilt) package (its debian tarball holds debian/ alone) whose working
+ * tree is HEAD's tree and whose debian/ has an export's modes.
+ */
+static int
+build_in_place(git_repository *repo, const git_oid *tree_id)
+{
+	const char *wd = git_repository_workdir(repo);
+	char *deb = NULL;
+	struct stat st;
+	size_t budget = PLAIN_ENTRIES_MAX;
+	int ok;
+
+	if (wd == NULL || asprintf(&deb, "%sdebian", wd) < 0)
+		return 0;
+	ok = lstat(deb, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    (st.st_mode & 07777) == 0755 && modes_plain(deb, 0, &budget) &&
+	    workdir_is_tree(repo, tree_id);
+	free(deb);
 	return ok;
 }
 
@@ -696,8 +763,8 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		err = nomem();
 		goto done;
 	}
-	inplace = !split && !opts->include_dirty &&
-	    workdir_is_tree(repo, &tree_id);
+	inplace = !split && !opts->include_dirty && out->quilt.quilt &&
+	    build_in_place(repo, &tree_id);
 again:
 	if ((err = dgit_fs_mkdtemp(&tmp, bpd, ".dgit-build")))
 		goto done;
