@@ -680,7 +680,7 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	git_commit *hc = NULL;
 	char *source = NULL, *version = NULL, *nv = NULL, *tmp = NULL;
 	char *srcdir = NULL, *srcpath = NULL, *dsc = NULL, *changes = NULL;
-	char *changes_opt = NULL, *upload_opt = NULL, *abstmp = NULL;
+	char *changes_opt = NULL, *wdpath = NULL, *deblink = NULL;
 	const char *bpd = opts->bpd ? opts->bpd : "..";
 	int inplace;
 	struct stat st;
@@ -768,30 +768,36 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 again:
 	if ((err = dgit_fs_mkdtemp(&tmp, bpd, ".dgit-build")))
 		goto done;
-	if ((abstmp = realpath(tmp, NULL)) == NULL) {
-		err = dgit_error_from_errno("cannot resolve '%s'", tmp);
+	if (asprintf(&srcpath, "%s/%s", tmp, srcdir) < 0 ||
+	    asprintf(&changes_opt, "-O../%s_%s_source.changes", source,
+	    nv) < 0) {
+		err = nomem();
 		goto done;
 	}
 	if (inplace) {
 		const char *wd = git_repository_workdir(repo);
 		size_t wl = strlen(wd);
+		char *link = NULL;
 
-		/* dpkg-source -b of the working tree itself, its products
-		 * and dpkg-genchanges' .changes in tmp all the same */
+		/* dpkg-source -b of the working tree itself; dpkg-genchanges
+		 * in tmp/SRCDIR, whose debian is the working tree's, so that
+		 * it finds the products in .. as in an export */
 		if (wl > 1 && wd[wl - 1] == '/')
 			wl--;
-		if ((srcpath = strndup(wd, wl)) == NULL ||
-		    asprintf(&changes_opt, "-O%s/%s_%s_source.changes",
-		    abstmp, source, nv) < 0 ||
-		    asprintf(&upload_opt, "-u%s", abstmp) < 0) {
+		if ((wdpath = strndup(wd, wl)) == NULL ||
+		    asprintf(&link, "%s/debian", srcpath) < 0) {
 			err = nomem();
 			goto done;
 		}
-	} else if (asprintf(&srcpath, "%s/%s", tmp, srcdir) < 0 ||
-	    asprintf(&changes_opt, "-O../%s_%s_source.changes", source,
-	    nv) < 0) {
-		err = nomem();
-		goto done;
+		if (mkdir(srcpath, 0755) != 0)
+			err = dgit_error_from_errno("cannot make '%s'", srcpath);
+		else if (asprintf(&deblink, "%s/debian", wdpath) < 0)
+			err = nomem();
+		else if (symlink(deblink, link) != 0)
+			err = dgit_error_from_errno("cannot make '%s'", link);
+		free(link);
+		if (err)
+			goto done;
 	}
 	say(opts, "building %s %s from %s%s", source, version,
 	    opts->include_dirty ? "the working tree" : "HEAD",
@@ -819,7 +825,7 @@ again:
 		const char *argv[] = { "dpkg-source",
 		    "-i(?:^|/)\\.git(?:/|$)", "-I.git", "-b",
 		    "--include-removal", "--no-preparation", "--",
-		    inplace ? srcpath : srcdir, NULL };
+		    inplace ? wdpath : srcdir, NULL };
 
 		if (opts->include_dirty) {
 			/* the working tree is exported as it is: prepared */
@@ -831,7 +837,7 @@ again:
 			goto done;
 	}
 	{
-		const char *argv[GENCHANGES_OPTS_MAX + 5];
+		const char *argv[GENCHANGES_OPTS_MAX + 4];
 		size_t k = 0;
 
 		if (opts->ngenchanges_opts > GENCHANGES_OPTS_MAX) {
@@ -844,8 +850,6 @@ again:
 		argv[k++] = "-S";
 		for (size_t j = 0; j < opts->ngenchanges_opts; j++)
 			argv[k++] = opts->genchanges_opts[j];
-		if (inplace)
-			argv[k++] = upload_opt;
 		argv[k++] = changes_opt;
 		argv[k] = NULL;
 		if ((err = run_tool(argv, srcpath)))
@@ -865,13 +869,13 @@ again:
 			    "tree; building from an export of HEAD");
 			err = dgit_fs_remove_tree(tmp);
 			free(tmp);
-			free(abstmp);
 			free(srcpath);
 			free(changes_opt);
-			free(upload_opt);
+			free(wdpath);
+			free(deblink);
 			free(dsc);
-			tmp = abstmp = srcpath = changes_opt = upload_opt =
-			    dsc = NULL;
+			tmp = srcpath = changes_opt = wdpath = deblink = dsc =
+			    NULL;
 			inplace = 0;
 			if (err)
 				goto done;
@@ -881,7 +885,7 @@ again:
 		    "removed");
 		goto done;
 	}
-	if ((!inplace && (err = dgit_fs_remove_tree(srcpath))) ||
+	if ((err = dgit_fs_remove_tree(srcpath)) ||
 	    (err = move_products(tmp, bpd, srcdir)))
 		goto done;
 	free(dsc);
@@ -899,8 +903,8 @@ done:
 		dgit_fs_remove_tree(tmp);
 	dgit_origcache_free(oc);
 	free(tmp);
-	free(abstmp);
-	free(upload_opt);
+	free(wdpath);
+	free(deblink);
 	free(srcpath);
 	free(srcdir);
 	free(changes_opt);
