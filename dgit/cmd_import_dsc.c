@@ -25,6 +25,7 @@
 #include "dgit_fs.h"
 #include "dgit_import.h"
 #include "dgit_importdsc.h"
+#include "dgit_origcache.h"
 
 /*
  * A numeric setting (dgit_config_get: -c, else git config), 0 when
@@ -283,6 +284,7 @@ cmd_import_dsc(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	struct link_arg lf;
 	enum dgit_importdsc_how how;
 	git_oid commit;
+	struct dgit_origcache *oc = NULL;
 	int i;
 
 	memset(&o, 0, sizeof o);
@@ -301,6 +303,10 @@ cmd_import_dsc(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	o.prepare_arg = &lf;
 	lf.ctx = ctx;
 	lf.dscpath = o.dscpath;
+	/* the origs' trees for the quilt fixup and build that follow */
+	if ((err = dgit_origcache_new(&oc, ctx->repo, DGIT_VERSION, 1)))
+		goto done;
+	dgit_origcache_hook(oc, &o.import);
 	if ((err = dgit_importdsc_run(&commit, &how, ctx->repo, &o)))
 		goto done;
 	common_check_gitattrs(ctx->repo, &commit, "source tree");
@@ -308,6 +314,7 @@ cmd_import_dsc(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	dgit_info("dgit: import-dsc: %s git ref %s (%s)", how ==
 	    DGIT_IMPORTDSC_DGIT ? "updated" : "results are in", refname, hex);
 done:
+	dgit_origcache_free(oc);
 	dgit_config_paths_free(rings, nrings);
 	free(refname);
 	return err;

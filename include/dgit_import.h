@@ -53,6 +53,21 @@ struct dgit_import_opts {
 	 * import makes it.
 	 */
 	const git_oid *patch_parent;
+	/*
+	 * Orig tarballs imported before (3.0 (quilt) only), so that one
+	 * command unpacks each once.  Before an orig (main or component)
+	 * is unpacked, orig_lookup is asked for the tree an import made of
+	 * the file at path: its "[dgit import orig]" commit's tree (the
+	 * tarball with dpkg-source's fixperms, its single top-level
+	 * directory stripped); 1 with *tree set: that tree, which must be
+	 * in repo, is used instead.  Once the import has succeeded (its
+	 * objects in repo), orig_record is told the tree of each orig it
+	 * unpacked whose tree model a git tree holds whole (no empty
+	 * directories).  NULL: none.
+	 */
+	int (*orig_lookup)(void *arg, git_oid *tree, const char *path);
+	void (*orig_record)(void *arg, const char *path, const git_oid *tree);
+	void *orig_arg;
 	/* Progress lines ("unpacking X", ...); borrowed message. */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;

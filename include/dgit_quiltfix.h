@@ -43,6 +43,8 @@
 
 #include "dgit_error.h"
 
+struct dgit_origcache;
+
 enum dgit_quilt_mode {
 	DGIT_QUILT_LINEAR,
 	DGIT_QUILT_TRY_LINEAR,
@@ -85,6 +87,12 @@ struct dgit_quiltfix_opts {
 	 * 1000 entries are kept).
 	 */
 	int cache;
+	/*
+	 * The origs' trees (dgit_origcache.h), shared with the caller's
+	 * other imports of the same origs (build-source's check); NULL: one
+	 * of the fixup's own, kept in the repository.  Borrowed.
+	 */
+	struct dgit_origcache *origcache;
 	/* Progress lines (borrowed message); may be NULL. */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;

@@ -104,6 +104,13 @@ const struct dgit_error *dgit_tree_overlay(struct dgit_tree *t,
 size_t dgit_tree_nfiles(const struct dgit_tree *t);
 
 /*
+ * 1 when t holds only what a git tree can (no empty directory below the
+ * top level, no entry dropped), so that dgit_tree_add_git of the tree
+ * dgit_tree_write makes of it gives t back; else 0.
+ */
+int dgit_tree_is_git(const struct dgit_tree *t);
+
+/*
  * Write the tree's directories as git trees into pack (unchanged ones are
  * not written again) and give the top-level tree's id.  Empty directories
  * are left out; the top level is written even when empty.

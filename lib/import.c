@@ -64,6 +64,10 @@ struct imp {
 	size_t orig_entry;         /* oldest entry with this upstream version */
 	char *maint_name, *maint_email;
 	size_t npatches;
+	/* origs unpacked, for opts->orig_record once the pack is in */
+	char **orig_paths;
+	git_oid *orig_trees;
+	size_t norigs;
 };
 
 static const struct dgit_error *
@@ -425,6 +429,67 @@ unpack_one(struct imp *im, struct dgit_tree **out, const char *name,
 	}
 	*out = t;
 	return NULL;
+}
+
+/*
+ * An orig tarball as unpack_one(..., 1, 0, 1) makes it, and *tree its
+ * written tree: from opts->orig_lookup's tree when it has the file's,
+ * else unpacked (and remembered for opts->orig_record).
+ */
+static const struct dgit_error *
+unpack_orig(struct imp *im, struct dgit_tree **out, git_oid *tree,
+    const char *name)
+{
+	const struct dgit_error *err;
+	const struct dgit_import_opts *o = im->opts;
+	struct dgit_tree *t = NULL;
+	char *path = NULL;
+	char **np;
+	git_oid *nt;
+
+	*out = NULL;
+	if (o == NULL || o->orig_lookup == NULL) {
+		if ((err = unpack_one(im, out, name, 1, 0, 1)) ||
+		    (err = dgit_tree_write(tree, *out, im->pack))) {
+			dgit_tree_free(*out);
+			*out = NULL;
+		}
+		return err;
+	}
+	if ((path = file_path(im, name)) == NULL)
+		return nomem();
+	if (o->orig_lookup(o->orig_arg, tree, path)) {
+		info(im, "reusing the unpacked", name);
+		if ((err = dgit_tree_new(&t)) ||
+		    (err = dgit_tree_add_git(t, "", im->repo, tree)))
+			goto done;
+		goto keep;
+	}
+	if ((err = unpack_one(im, &t, name, 1, 0, 1)) ||
+	    (err = dgit_tree_write(tree, t, im->pack)))
+		goto done;
+	if (o->orig_record && dgit_tree_is_git(t)) {
+		np = realloc(im->orig_paths, (im->norigs + 1) * sizeof *np);
+		if (np)
+			im->orig_paths = np;
+		nt = realloc(im->orig_trees, (im->norigs + 1) * sizeof *nt);
+		if (nt)
+			im->orig_trees = nt;
+		if (np == NULL || nt == NULL) {
+			err = nomem();
+			goto done;
+		}
+		git_oid_cpy(&im->orig_trees[im->norigs], tree);
+		im->orig_paths[im->norigs++] = path;
+		path = NULL;
+	}
+keep:
+	*out = t;
+	t = NULL;
+done:
+	dgit_tree_free(t);
+	free(path);
+	return err;
 }
 
 /* What dpkg-source does after any extraction (Dpkg::Source::Package
@@ -1210,9 +1275,7 @@ import_quilt(struct imp *im, git_oid *head)
 	/* main orig, then components in .dsc order, then debian; the
 	 * orig's own commit has all of it, as dgit's does, the tree to
 	 * patch lacks .pc, as dpkg-source -x leaves it out */
-	err = unpack_one(im, &im->tree, orig->name, 1, 0, 1);
-	if (err == NULL)
-		err = dgit_tree_write(&tc[ntc].tree, im->tree, im->pack);
+	err = unpack_orig(im, &im->tree, &tc[ntc].tree, orig->name);
 	if (err == NULL)
 		err = dgit_tree_remove(im->tree, ".pc");
 	if (err)
@@ -1225,9 +1288,7 @@ import_quilt(struct imp *im, git_oid *head)
 			continue;
 		if ((err = check_patch_path(f->component, f->name)) != NULL)
 			goto done;
-		err = unpack_one(im, &t, f->name, 1, 0, 1);
-		if (err == NULL)
-			err = dgit_tree_write(&tc[ntc].tree, t, im->pack);
+		err = unpack_orig(im, &t, &tc[ntc].tree, f->name);
 		if (err == NULL)
 			err = dgit_tree_remove(im->tree, f->component);
 		if (err == NULL) {
@@ -1380,7 +1441,14 @@ dgit_import_dsc(struct dgit_import_result *out, git_repository *repo,
 	git_oid_cpy(&out->unpatched, &im.unpatched);
 	out->nobjects = dgit_pack_count(im.pack);
 	err = dgit_pack_finish(im.pack);
+	for (size_t i = 0; err == NULL && i < im.norigs; i++)
+		opts->orig_record(opts->orig_arg, im.orig_paths[i],
+		    &im.orig_trees[i]);
 done:
+	for (size_t i = 0; i < im.norigs; i++)
+		free(im.orig_paths[i]);
+	free(im.orig_paths);
+	free(im.orig_trees);
 	dgit_pack_free(im.pack);
 	dgit_tree_free(im.tree);
 	free(im.clog);

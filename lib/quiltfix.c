@@ -17,6 +17,7 @@
 #include "dgit_hash.h"
 #include "dgit_history.h"
 #include "dgit_import.h"
+#include "dgit_origcache.h"
 #include "dgit_pack.h"
 #include "dgit_quilt.h"
 #include "dgit_quiltfix.h"
@@ -256,6 +257,8 @@ struct qf {
 	size_t npatches;
 	char **taken;              /* patch names that exist or are made */
 	size_t ntaken;
+	struct dgit_origcache *oc; /* opts->origcache, or own_oc */
+	struct dgit_origcache *own_oc;
 };
 
 static void
@@ -456,6 +459,7 @@ applied_tree(struct qf *q, git_oid *out, const git_oid *deb)
 	io.level = -1;
 	io.threads = -1;
 	io.no_checksums = 1;
+	dgit_origcache_hook(q->oc, &io);
 	io.debian_tree = deb;
 	err = dgit_import_dsc(&r, q->repo, &q->dsc, q->opts->origs_dir ?
 	    q->opts->origs_dir : "..", &io);
@@ -1350,6 +1354,24 @@ qf_release(struct qf *q)
 	free(q->maint);
 	git_tree_free(q->head_tree);
 	git_commit_free(q->head);
+	dgit_origcache_free(q->own_oc);
+}
+
+/* The orig cache: the caller's, else one of our own. */
+static const struct dgit_error *
+qf_cache(struct qf *q)
+{
+	const struct dgit_error *err;
+
+	if (q->opts->origcache) {
+		q->oc = q->opts->origcache;
+		return NULL;
+	}
+	if ((err = dgit_origcache_new(&q->own_oc, q->repo,
+	    q->opts->dgit_version, 1)))
+		return err;
+	q->oc = q->own_oc;
+	return NULL;
 }
 
 /*
@@ -1376,6 +1398,7 @@ split_view(struct qf *q, struct dgit_quiltfix_result *out,
 	io.level = -1;
 	io.threads = -1;
 	io.no_checksums = 1;
+	dgit_origcache_hook(q->oc, &io);
 	io.debian_tree = deb;
 	if (mode != DGIT_QUILT_DPM)
 		io.patch_parent = git_commit_id(q->head);
@@ -1675,6 +1698,7 @@ bare_view(struct qf *q, struct dgit_quiltfix_result *out,
 	io.level = -1;
 	io.threads = -1;
 	io.no_checksums = 1;
+	dgit_origcache_hook(q->oc, &io);
 	io.debian_tree = deb;
 	out->split = 1;
 	say(q, "examining quilt state (%s mode)", mname);
@@ -1982,7 +2006,7 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 	q.dsc.format_str = (char *)"3.0 (quilt)";
 	if ((err = read_changelog(&q)) || (err = find_origs(&q)) ||
 	    (err = read_binaries(&q)) || (err = collect_taken(&q)) ||
-	    (err = debian_of(&deb, q.head_tree)))
+	    (err = debian_of(&deb, q.head_tree)) || (err = qf_cache(&q)))
 		goto done;
 	q.dsc.source = q.source;
 	q.dsc.version = q.version;
@@ -2123,7 +2147,7 @@ dgit_quiltfix_unapplied_tree(git_oid *out, git_repository *repo,
 	q.dsc.format = DGIT_FORMAT_3_0_QUILT;
 	q.dsc.format_str = (char *)"3.0 (quilt)";
 	if ((err = read_changelog(&q)) || (err = find_origs(&q)) ||
-	    (err = debian_of(&deb, q.head_tree)))
+	    (err = debian_of(&deb, q.head_tree)) || (err = qf_cache(&q)))
 		goto done;
 	q.dsc.source = q.source;
 	q.dsc.version = q.version;
@@ -2131,6 +2155,7 @@ dgit_quiltfix_unapplied_tree(git_oid *out, git_repository *repo,
 	io.level = -1;
 	io.threads = -1;
 	io.no_checksums = 1;
+	dgit_origcache_hook(q.oc, &io);
 	io.debian_tree = &deb;
 	if ((err = dgit_import_dsc(&r, repo, &q.dsc, opts->origs_dir ?
 	    opts->origs_dir : "..", &io)) == NULL)

@@ -19,6 +19,7 @@
 #include "dgit_dsc.h"
 #include "dgit_fs.h"
 #include "dgit_import.h"
+#include "dgit_origcache.h"
 #include "dgit_run.h"
 #include "dgit_srcbuild.h"
 #include "dgit_treecmp.h"
@@ -182,6 +183,107 @@ workdir_tree(git_oid *out, git_repository *repo)
 	return err;
 }
 
+/*
+ * 1 when the working tree is HEAD's tree, tree_id, as far as git can
+ * tell: HEAD's tree is tree_id and nothing is modified, staged, untracked
+ * or ignored, so that dpkg-source -b can read it in place instead of an
+ * export of the tree (as Perl dgit builds, modes permitting).  What git cannot tell (a
+ * filter or line-ending conversion, core.fileMode false) the same-tree
+ * check catches, and the build is then made again from an export.
+ */
+static int
+workdir_is_tree(git_repository *repo, const git_oid *tree_id)
+{
+	git_status_options so = GIT_STATUS_OPTIONS_INIT;
+	git_status_list *st = NULL;
+	git_object *ht = NULL;
+	int ok;
+
+	if (git_repository_is_bare(repo) ||
+	    git_repository_workdir(repo) == NULL ||
+	    git_revparse_single(&ht, repo, "HEAD^{tree}") != 0)
+		return 0;
+	ok = git_oid_equal(git_object_id(ht), tree_id);
+	git_object_free(ht);
+	if (!ok)
+		return 0;
+	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
+	    GIT_STATUS_OPT_INCLUDE_IGNORED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	if (git_status_list_new(&st, repo, &so) != 0)
+		return 0;
+	ok = git_status_list_entrycount(st) == 0;
+	git_status_list_free(st);
+	return ok;
+}
+
+#define PLAIN_DEPTH_MAX 64          /* directories below debian/ looked into */
+#define PLAIN_ENTRIES_MAX 100000     /* entries looked at */
+
+/*
+ * 1 when everything under dir has the modes an export gives (files 0644
+ * or 0755, directories 0755; symlinks): then the debian tarball
+ * dpkg-source makes of it is the export's, whatever the umask was when
+ * the files were checked out.  *budget bounds the entries looked at.
+ */
+static int
+modes_plain(const char *dir, int depth, size_t *budget)
+{
+	DIR *d;
+	struct dirent *de;
+	int ok = 1;
+
+	if (depth > PLAIN_DEPTH_MAX || (d = opendir(dir)) == NULL)
+		return 0;
+	while (ok && (de = readdir(d)) != NULL) {
+		char *path = NULL;
+		struct stat st;
+		mode_t m;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if ((*budget)-- == 0 || asprintf(&path, "%s/%s", dir,
+		    de->d_name) < 0 || lstat(path, &st) != 0) {
+			free(path);
+			ok = 0;
+			break;
+		}
+		m = st.st_mode & 07777;
+		if (S_ISDIR(st.st_mode))
+			ok = m == 0755 && modes_plain(path, depth + 1, budget);
+		else if (S_ISREG(st.st_mode))
+			ok = m == 0644 || m == 0755;
+		else
+			ok = S_ISLNK(st.st_mode);
+		free(path);
+	}
+	closedir(d);
+	return ok;
+}
+
+/*
+ * Whether dpkg-source -b may read the working tree in place: a 3.0
+ * (quilt) package (its debian tarball holds debian/ alone) whose working
+ * tree is HEAD's tree and whose debian/ has an export's modes.
+ */
+static int
+build_in_place(git_repository *repo, const git_oid *tree_id)
+{
+	const char *wd = git_repository_workdir(repo);
+	char *deb = NULL;
+	struct stat st;
+	size_t budget = PLAIN_ENTRIES_MAX;
+	int ok;
+
+	if (wd == NULL || asprintf(&deb, "%sdebian", wd) < 0)
+		return 0;
+	ok = lstat(deb, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    (st.st_mode & 07777) == 0755 && modes_plain(deb, 0, &budget) &&
+	    workdir_is_tree(repo, tree_id);
+	free(deb);
+	return ok;
+}
+
 /* ---- export ---------------------------------------------------------- */
 
 struct export_ctx {
@@ -270,9 +372,10 @@ export_tree(git_repository *repo, const git_oid *tree_id, const char *dir)
 
 /* ---- the check ------------------------------------------------------- */
 
-const struct dgit_error *
-dgit_srcbuild_check_dsc(git_oid *out_tree, git_repository *repo,
-    const char *dsc_path, const git_oid *tree)
+/* dgit_srcbuild_check_dsc, the origs' trees taken from oc (may be NULL) */
+static const struct dgit_error *
+check_dsc(git_oid *out_tree, git_repository *repo, const char *dsc_path,
+    const git_oid *tree, struct dgit_origcache *oc)
 {
 	const struct dgit_error *err;
 	struct dgit_dsc *dsc = NULL;
@@ -295,6 +398,9 @@ dgit_srcbuild_check_dsc(git_oid *out_tree, git_repository *repo,
 	memset(&io, 0, sizeof io);
 	io.level = -1;
 	io.threads = -1;
+	/* the checksums are checked: an orig is the one cached by its
+	 * SHA-256, so its tree is the one unpacking it would give */
+	dgit_origcache_hook(oc, &io);
 	if ((err = dgit_import_dsc(&r, repo, dsc, slash ? dir : ".", &io)))
 		goto done;
 	if (out_tree)
@@ -314,6 +420,13 @@ done:
 	free(dir);
 	free(buf);
 	return err;
+}
+
+const struct dgit_error *
+dgit_srcbuild_check_dsc(git_oid *out_tree, git_repository *repo,
+    const char *dsc_path, const git_oid *tree)
+{
+	return check_dsc(out_tree, repo, dsc_path, tree, NULL);
 }
 
 /* ---- the build ------------------------------------------------------- */
@@ -567,11 +680,13 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	git_commit *hc = NULL;
 	char *source = NULL, *version = NULL, *nv = NULL, *tmp = NULL;
 	char *srcdir = NULL, *srcpath = NULL, *dsc = NULL, *changes = NULL;
-	char *changes_opt = NULL;
+	char *changes_opt = NULL, *wdpath = NULL, *deblink = NULL;
 	const char *bpd = opts->bpd ? opts->bpd : "..";
+	int inplace;
 	struct stat st;
 	int split;
 	char hexbuf[GIT_OID_HEXSZ + 1];
+	struct dgit_origcache *oc = NULL;
 
 	memset(out, 0, sizeof *out);
 	if ((err = dgit_srcbuild_check_tree(repo, opts->clean_mode,
@@ -603,8 +718,11 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		    "be used with a split dgit view (--quilt=%s); commit the "
 		    "changes first", dgit_quiltfix_mode_name(opts->quilt_mode));
 	qo.cache = split;
-	if ((err = dgit_quiltfix_run(&out->quilt, repo, &head, &qo)))
+	if ((err = dgit_origcache_new(&oc, repo, opts->dgit_version, 1)))
 		return err;
+	qo.origcache = oc;
+	if ((err = dgit_quiltfix_run(&out->quilt, repo, &head, &qo)))
+		goto done;
 	git_oid_cpy(&out->maint_view, &head);
 	if (split) {
 		out->split = 1;
@@ -615,7 +733,7 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	} else if (out->quilt.needed) {
 		if ((err = dgit_quiltfix_update_head(repo, &head,
 		    &out->quilt.commit, "dgit quilt-fixup")))
-			return err;
+			goto done;
 		say(opts, "quilt fixup: committed %zu new patch%s",
 		    out->quilt.npatches, out->quilt.npatches == 1 ? "" : "es");
 		git_oid_cpy(&head, &out->quilt.commit);
@@ -626,13 +744,15 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		git_oid_cpy(&out->maint_view, &head);
 	if (opts->dgit_view_save && (err = dgit_srcbuild_save_view(repo,
 	    opts->dgit_view_save, &head)))
-		return err;
-	if (git_commit_lookup(&hc, repo, &head) != 0)
-		return dgit_error_git("cannot read HEAD");
+		goto done;
+	if (git_commit_lookup(&hc, repo, &head) != 0) {
+		err = dgit_error_git("cannot read HEAD");
+		goto done;
+	}
 	git_oid_cpy(&tree_id, git_commit_tree_id(hc));
 	git_commit_free(hc);
 	if (opts->include_dirty && (err = workdir_tree(&tree_id, repo)))
-		return err;
+		goto done;
 	git_oid_cpy(&out->tree, &tree_id);
 
 	if ((err = read_head_changelog(repo, &tree_id, &source, &version)))
@@ -643,6 +763,9 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		err = nomem();
 		goto done;
 	}
+	inplace = !split && !opts->include_dirty && out->quilt.quilt &&
+	    build_in_place(repo, &tree_id);
+again:
 	if ((err = dgit_fs_mkdtemp(&tmp, bpd, ".dgit-build")))
 		goto done;
 	if (asprintf(&srcpath, "%s/%s", tmp, srcdir) < 0 ||
@@ -651,8 +774,34 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		err = nomem();
 		goto done;
 	}
-	say(opts, "building %s %s from %s", source, version,
-	    opts->include_dirty ? "the working tree" : "HEAD");
+	if (inplace) {
+		const char *wd = git_repository_workdir(repo);
+		size_t wl = strlen(wd);
+		char *link = NULL;
+
+		/* dpkg-source -b of the working tree itself; dpkg-genchanges
+		 * in tmp/SRCDIR, whose debian is the working tree's, so that
+		 * it finds the products in .. as in an export */
+		if (wl > 1 && wd[wl - 1] == '/')
+			wl--;
+		if ((wdpath = strndup(wd, wl)) == NULL ||
+		    asprintf(&link, "%s/debian", srcpath) < 0) {
+			err = nomem();
+			goto done;
+		}
+		if (mkdir(srcpath, 0755) != 0)
+			err = dgit_error_from_errno("cannot make '%s'", srcpath);
+		else if (asprintf(&deblink, "%s/debian", wdpath) < 0)
+			err = nomem();
+		else if (symlink(deblink, link) != 0)
+			err = dgit_error_from_errno("cannot make '%s'", link);
+		free(link);
+		if (err)
+			goto done;
+	}
+	say(opts, "building %s %s from %s%s", source, version,
+	    opts->include_dirty ? "the working tree" : "HEAD",
+	    inplace ? " (the working tree, which is HEAD's tree)" : "");
 	{
 		char parent[4096];
 		const char *wd = git_repository_workdir(repo), *dirs[2];
@@ -666,7 +815,7 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		if ((err = check_dup_origs(dirs, 2, source, version)))
 			goto done;
 	}
-	if ((err = export_tree(repo, &tree_id, srcpath)) ||
+	if ((!inplace && (err = export_tree(repo, &tree_id, srcpath))) ||
 	    (err = link_origs(bpd, tmp, source)))
 		goto done;
 	{
@@ -675,8 +824,8 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		 * preparation of the export, whose patches are applied */
 		const char *argv[] = { "dpkg-source",
 		    "-i(?:^|/)\\.git(?:/|$)", "-I.git", "-b",
-		    "--include-removal", "--no-preparation", "--", srcdir,
-		    NULL };
+		    "--include-removal", "--no-preparation", "--",
+		    inplace ? wdpath : srcdir, NULL };
 
 		if (opts->include_dirty) {
 			/* the working tree is exported as it is: prepared */
@@ -712,7 +861,26 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		goto done;
 	}
 	say(opts, "checking the source package against git");
-	if ((err = dgit_srcbuild_check_dsc(NULL, repo, dsc, &tree_id))) {
+	if ((err = check_dsc(NULL, repo, dsc, &tree_id, oc))) {
+		if (inplace && err->code == DGIT_ERR_PATCH) {
+			/* what git status cannot see (a filter, a mode git
+			 * ignores): build again from an export */
+			say(opts, "the working tree's package is not HEAD's "
+			    "tree; building from an export of HEAD");
+			err = dgit_fs_remove_tree(tmp);
+			free(tmp);
+			free(srcpath);
+			free(changes_opt);
+			free(wdpath);
+			free(deblink);
+			free(dsc);
+			tmp = srcpath = changes_opt = wdpath = deblink = dsc =
+			    NULL;
+			inplace = 0;
+			if (err)
+				goto done;
+			goto again;
+		}
 		err = dgit_error_wrap(err, "refusing the build, whose files are "
 		    "removed");
 		goto done;
@@ -733,7 +901,10 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 done:
 	if (tmp)
 		dgit_fs_remove_tree(tmp);
+	dgit_origcache_free(oc);
 	free(tmp);
+	free(wdpath);
+	free(deblink);
 	free(srcpath);
 	free(srcdir);
 	free(changes_opt);

@@ -641,6 +641,33 @@ dgit_tree_nfiles(const struct dgit_tree *t)
 	return c;
 }
 
+int
+dgit_tree_is_git(const struct dgit_tree *t)
+{
+	struct dstack s = { NULL, 0, 0 };
+	int ok = 1;
+
+	if (dstack_push(&s, t->root) != 0)
+		return 0;
+	while (s.n > 0 && ok) {
+		struct dframe *f = &s.v[s.n - 1];
+		struct tnode *k;
+
+		if (f->next == f->d->nkids) {
+			s.n--;
+			continue;
+		}
+		k = f->d->kids[f->next++];
+		if (k->mode == DGIT_TREE_DROPPED ||
+		    (k->mode == DGIT_TREE_DIR && k->nkids == 0))
+			ok = 0;
+		else if (k->mode == DGIT_TREE_DIR && dstack_push(&s, k) != 0)
+			ok = 0;    /* cannot tell: say no */
+	}
+	free(s.v);
+	return ok;
+}
+
 /* git's order: a directory compares as if its name ended in '/'. */
 static int
 git_order(const void *a, const void *b)
