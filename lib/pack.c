@@ -93,7 +93,7 @@ struct dgit_pack_stream {
 	git_odb_stream *hs;        /* sha1dc over the contents */
 	uint64_t start;            /* pack offset of the object */
 	uint32_t crc;
-	uLong adler;
+	uint32_t adler;
 	int ended;                 /* the last piece is in the file */
 };
 
@@ -107,6 +107,8 @@ struct dgit_pack_stream {
 struct wz {
 	z_stream z;
 	int zok;
+	unsigned char *out;        /* compress_job's output, kept for the next */
+	size_t outcap;
 #ifdef DGIT_HAVE_LIBDEFLATE
 	struct libdeflate_compressor *ld, *ld0;   /* at level, stored */
 	unsigned char *probe;
@@ -156,6 +158,30 @@ struct dgit_pack {
 	int rzinit;
 };
 
+/* CRC-32 and Adler-32 as zlib computes them (the same start values:
+ * crc32(0, NULL, 0) is 0, adler32 is 1); libdeflate's are several times
+ * faster (carry-less multiplication), and the pack's CRCs cover every
+ * byte written. */
+static uint32_t
+crc_update(uint32_t crc, const void *d, size_t n)
+{
+#ifdef DGIT_HAVE_LIBDEFLATE
+	return libdeflate_crc32(crc, d, n);
+#else
+	return (uint32_t)crc32_z(crc, d, n);
+#endif
+}
+
+static uint32_t
+adler_update(uint32_t a, const void *d, size_t n)
+{
+#ifdef DGIT_HAVE_LIBDEFLATE
+	return libdeflate_adler32(a, d, n);
+#else
+	return (uint32_t)adler32_z(a, d, n);
+#endif
+}
+
 static const struct dgit_error *
 nomem(void)
 {
@@ -187,7 +213,7 @@ put(struct dgit_pack *p, const void *data, size_t len, uint32_t *crc)
 	const unsigned char *d = data;
 
 	if (crc)
-		*crc = (uint32_t)crc32_z(*crc, d, len);
+		*crc = crc_update(*crc, d, len);
 	p->off += len;
 	while (len > 0) {
 		size_t n = WBUF_SIZE - p->wlen;
@@ -374,6 +400,7 @@ wz_end(struct wz *w)
 	libdeflate_free_compressor(w->ld0);
 	free(w->probe);
 #endif
+	free(w->out);
 	memset(w, 0, sizeof *w);
 }
 
@@ -393,7 +420,31 @@ obj_header(unsigned char hdr[16], git_object_t type, uint64_t sz)
 	return hl + 1;
 }
 
-/* Deflate job into *out (pack object header + zlib data). */
+/* w->out with room for at least need bytes. */
+static unsigned char *
+wz_out(struct wz *w, size_t need)
+{
+	if (w->outcap < need) {
+		size_t ncap = w->outcap ? w->outcap : 65536;
+		unsigned char *b;
+
+		while (ncap < need)
+			ncap *= 2;
+		/* nothing in it to keep: no realloc's copy */
+		free(w->out);
+		w->out = NULL;
+		w->outcap = 0;
+		if ((b = malloc(ncap)) == NULL)
+			return NULL;
+		w->out = b;
+		w->outcap = ncap;
+	}
+	return w->out;
+}
+
+/* Deflate job into *out (pack object header + zlib data), which is
+ * w's buffer, good until w's next job: one buffer for all of a worker's
+ * objects rather than an allocation (and its page faults) per object. */
 static int
 compress_job(struct wz *w, int level, const struct job *j,
     unsigned char **out, size_t *outlen)
@@ -424,15 +475,13 @@ compress_job(struct wz *w, int level, const struct job *j,
 				c = w->ld0;
 		}
 		cap = libdeflate_zlib_compress_bound(c, j->len) + hl;
-		if ((b = malloc(cap)) == NULL)
+		if ((b = wz_out(w, cap)) == NULL)
 			return -1;
 		memcpy(b, hdr, hl);
 		done = libdeflate_zlib_compress(c, j->data, j->len, b + hl,
 		    cap - hl);
-		if (done == 0) {
-			free(b);
+		if (done == 0)
 			return -1;
-		}
 		*out = b;
 		*outlen = hl + done;
 		return 0;
@@ -441,16 +490,20 @@ compress_job(struct wz *w, int level, const struct job *j,
 	if (deflate_begin(&w->z, level) != 0)
 		return -1;
 	cap = deflateBound(&w->z, (uLong)j->len) + hl + 64;
-	if ((b = malloc(cap)) == NULL)
+	if (wz_out(w, cap) == NULL)
 		return -1;
-	memcpy(b, hdr, hl);
+	cap = w->outcap;
+	memcpy(w->out, hdr, hl);
 	done = hl;
-	if (deflate_run(&w->z, j->data, j->len, Z_FINISH, &b, &cap,
+	/* deflate_run grows the buffer it is given (rarely: cap is the
+	 * bound) */
+	if (deflate_run(&w->z, j->data, j->len, Z_FINISH, &w->out, &cap,
 	    &done) != 0) {
-		free(b);
+		w->outcap = cap;
 		return -1;
 	}
-	*out = b;
+	w->outcap = cap;
+	*out = w->out;
 	*outlen = done;
 	return 0;
 }
@@ -491,7 +544,7 @@ static const struct dgit_error *
 append(struct dgit_pack *p, struct prec *r, const unsigned char *b,
     size_t n)
 {
-	uint32_t crc = (uint32_t)crc32(0, Z_NULL, 0);
+	uint32_t crc = 0;
 	uint64_t start = p->off;
 	const struct dgit_error *err = put(p, b, n, &crc);
 
@@ -557,14 +610,14 @@ append_piece(struct dgit_pack *p, const struct job *j, const unsigned char *b,
 		zlib_header(hdr + hl, p->level);
 		hl += 2;
 		st->start = p->off;
-		st->crc = (uint32_t)crc32(0, Z_NULL, 0);
-		st->adler = adler32(0, Z_NULL, 0);
+		st->crc = 0;
+		st->adler = 1;
 		if ((err = put(p, hdr, hl, &st->crc)) != NULL)
 			return err;
 	}
 	if ((err = put(p, b, n, &st->crc)) != NULL)
 		return err;
-	st->adler = adler32_z(st->adler, d, j->len);
+	st->adler = adler_update(st->adler, d, j->len);
 	if (git_odb_stream_write(st->hs, (const char *)d, j->len) != 0)
 		return dgit_error_git("cannot hash a %s", type_name(st->type));
 	if (j->last) {
@@ -639,7 +692,8 @@ worker(void *arg)
 			if (err)
 				worker_fail(p, err);
 		}
-		free(b);
+		if (j->st)
+			free(b);       /* a whole object's is w's */
 		pthread_mutex_lock(&p->mu);
 		p->write_seq++;
 		p->pending--;
@@ -881,9 +935,11 @@ enqueue(struct dgit_pack *p, struct job *j)
 	return NULL;
 }
 
-const struct dgit_error *
-dgit_pack_write(struct dgit_pack *p, git_oid *out, git_object_t type,
-    const void *data, size_t len)
+/* dgit_pack_write, and with take (*take is data), the queued object
+ * keeps *take instead of a copy. */
+static const struct dgit_error *
+write_object(struct dgit_pack *p, git_oid *out, git_object_t type,
+    const void *data, size_t len, void **take)
 {
 	const struct dgit_error *err;
 	struct job *j;
@@ -916,21 +972,39 @@ dgit_pack_write(struct dgit_pack *p, git_oid *out, git_object_t type,
 			return err;
 		if (compress_job(&p->z, p->level, &one, &b, &n) != 0)
 			return nomem();
-		err = append(p, r, b, n);
-		free(b);
-		return err;
+		return append(p, r, b, n);
 	}
 
 	j = calloc(1, sizeof *j);
-	if (j == NULL || (j->data = malloc(len ? len : 1)) == NULL) {
+	if (j == NULL)
+		return nomem();
+	if (take) {
+		j->data = *take;
+		*take = NULL;
+	} else if ((j->data = malloc(len ? len : 1)) == NULL) {
 		free(j);
 		return nomem();
+	} else {
+		memcpy(j->data, data, len);
 	}
-	memcpy(j->data, data, len);
 	j->len = len;
 	j->type = type;
 	j->rec = r;
 	return enqueue(p, j);
+}
+
+const struct dgit_error *
+dgit_pack_write(struct dgit_pack *p, git_oid *out, git_object_t type,
+    const void *data, size_t len)
+{
+	return write_object(p, out, type, data, len, NULL);
+}
+
+const struct dgit_error *
+dgit_pack_write_take(struct dgit_pack *p, git_oid *out, git_object_t type,
+    void **data, size_t len)
+{
+	return write_object(p, out, type, *data, len, data);
 }
 
 /* ---- streamed objects ------------------------------------------------ */
