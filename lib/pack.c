@@ -5,20 +5,26 @@
  * cost more than the import itself.  git verifies the result on use
  * (and the tests run git fsck on it).
  *
- * Object ids are plain SHA-1 (dgit_hash), and every object written is
- * also hashed by libgit2, whose SHA-1 is git's collision-detecting
- * sha1dc, in the compressing workers, off the caller's path; the pack
- * fails on a mismatch.  Why the check: the SHA-256 chain back to a
- * signed Release proves the bytes are the archive's, not that they are
- * harmless.  Whoever uploads (or writes upstream) chooses them and could
- * ship one half of a chosen-prefix SHA-1 collision; this writer stands
- * where git's index-pack would, and skips objects the repository has by
- * id, so a colliding blob would silently take another's content and the
- * tree would no longer be the package's.  sha1dc refuses the attack
- * pattern as git does.  Objects skipped because they exist need no check:
- * they were checked when written, here or by git.  Why not sha1dc alone:
- * it is about 4x slower than libcrypto's SHA-1 (measured 240 vs 990
- * MB/s), and on the caller's path it cost 8% of a xen import's CPU time.
+ * Every object's id is computed with libgit2's SHA-1, which is git's
+ * collision-detecting sha1dc, and the pack fails where sha1dc refuses.
+ * Why: the SHA-256 chain back to a signed Release proves the bytes are
+ * the archive's, not that they are harmless.  Whoever uploads (or
+ * writes upstream) chooses them and could ship one half of a
+ * chosen-prefix SHA-1 collision; this writer stands where git's
+ * index-pack would, and skips objects the repository has by id, so a
+ * colliding blob would silently take another's content and the tree
+ * would no longer be the package's.  sha1dc refuses the attack pattern
+ * as git does.  Objects skipped because they exist need no check: they
+ * were checked when written, here or by git.
+ * Where: sha1dc is about 4x slower than libcrypto's SHA-1 (measured 240
+ * vs 990 MB/s).  With up to DC_CALLER_WORKERS compression workers (2
+ * CPUs) it runs once, on the caller's path, as the id: the caller's share
+ * (tar, sha1dc) stays under one CPU's while decompression and deflate
+ * take the rest, and a second hash of every byte costs more than it
+ * frees (an llvm import: 5% of its CPU time).  With more workers the
+ * caller's path would be the limit, so the id is plain SHA-1
+ * (dgit_hash) and the workers recompute it with sha1dc, failing on a
+ * mismatch.
  * The pack and .idx trailers are checksums, not ids: plain SHA-1, as
  * git's own "unsafe" hash for them.
  */
@@ -49,6 +55,7 @@
 #define STREAM_CHUNK (1u << 20)    /* a streamed object's piece per job */
 #define DICT_SIZE 32768u           /* deflate's window */
 #define ZPIECE (1u << 30)          /* largest piece handed to zlib at once */
+#define DC_CALLER_WORKERS 2        /* up to this many: sha1dc ids (the top) */
 
 /* One object in the pack.  Records live in fixed chunks that never move,
  * so a worker can fill in off and crc while the table grows. */
@@ -154,6 +161,7 @@ struct dgit_pack {
 	char werrmsg[512];
 	git_odb *hodb;             /* a sink whose streams only hash */
 	int streaming;             /* a dgit_pack_stream is open */
+	int check_in_workers;      /* ids plain SHA-1, sha1dc in the workers */
 	z_stream rz;               /* the caller's raw deflate (no workers) */
 	int rzinit;
 };
@@ -669,8 +677,9 @@ worker(void *arg)
 			ok = rzok && compress_piece(&rz, p->level, j, &b, &n) == 0;
 		} else {
 			ok = zok && compress_job(&w, p->level, j, &b, &n) == 0;
-			cerr = ok ? check_collision(&j->rec->oid, j->type,
-			    j->data, j->len) : NULL;
+			cerr = ok && p->check_in_workers ?
+			    check_collision(&j->rec->oid, j->type, j->data,
+			    j->len) : NULL;
 		}
 		if (cerr)
 			snprintf(cmsg, sizeof cmsg, "%s", cerr->msg);
@@ -843,6 +852,9 @@ dgit_pack_new(struct dgit_pack **out, git_repository *repo, int level,
 	}
 	if (threads > MAX_WORKERS)
 		threads = MAX_WORKERS;
+	/* before the workers start, which read it (fewer of them starting
+	 * only makes the check slower) */
+	p->check_in_workers = threads > DC_CALLER_WORKERS;
 	for (int i = 0; i < threads; i++) {
 		if (pthread_create(&p->th[i], NULL, worker, p) != 0)
 			break;
@@ -868,7 +880,8 @@ type_name(git_object_t type)
 	}
 }
 
-/* The object id: plain SHA-1, fast, on the caller's path (see the top). */
+/* The object id: sha1dc, which also refuses a collision attack, or with
+ * many workers plain SHA-1, checked in the workers (see the top). */
 static const struct dgit_error *
 hash_object(struct dgit_pack *p, git_oid *out, git_object_t type,
     const void *data, size_t len)
@@ -876,8 +889,15 @@ hash_object(struct dgit_pack *p, git_oid *out, git_object_t type,
 	const struct dgit_error *err;
 	struct dgit_hash h;
 	char hdr[64];
-	int n = snprintf(hdr, sizeof hdr, "%s %zu", type_name(type), len);
+	int n;
 
+	if (!p->check_in_workers) {
+		if (git_odb_hash(out, data, len, type) != 0)
+			return dgit_error_git("refusing a %s of %zu bytes",
+			    type_name(type), len);
+		return NULL;
+	}
+	n = snprintf(hdr, sizeof hdr, "%s %zu", type_name(type), len);
 	if ((err = dgit_hash_init(&h, DGIT_HASH_SHA1)))
 		return err;
 	dgit_hash_update(&h, hdr, (size_t)n + 1);
@@ -968,8 +988,6 @@ write_object(struct dgit_pack *p, git_oid *out, git_object_t type,
 		unsigned char *b;
 		size_t n;
 
-		if ((err = check_collision(out, type, data, len)))
-			return err;
 		if (compress_job(&p->z, p->level, &one, &b, &n) != 0)
 			return nomem();
 		return append(p, r, b, n);
