@@ -42,6 +42,14 @@ const struct dgit_error *dgit_pack_new(struct dgit_pack **out,
  * the repository already has are not stored). */
 const struct dgit_error *dgit_pack_write(struct dgit_pack *p, git_oid *out,
     git_object_t type, const void *data, size_t len);
+/* As dgit_pack_write, for data in a malloc'd buffer *data: when the
+ * object is queued for the compression threads, the pack takes the
+ * buffer instead of copying it and sets *data to NULL (it frees it).
+ * Otherwise (stored already, no threads, an error before queueing) *data
+ * stays the caller's.  Give the buffer about len bytes: the queue is
+ * bounded by the lengths, not the buffers' sizes. */
+const struct dgit_error *dgit_pack_write_take(struct dgit_pack *p,
+    git_oid *out, git_object_t type, void **data, size_t len);
 
 /*
  * An object too large to hold in memory, written in pieces: open with its

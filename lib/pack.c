@@ -5,20 +5,26 @@
  * cost more than the import itself.  git verifies the result on use
  * (and the tests run git fsck on it).
  *
- * Object ids are plain SHA-1 (dgit_hash), and every object written is
- * also hashed by libgit2, whose SHA-1 is git's collision-detecting
- * sha1dc, in the compressing workers, off the caller's path; the pack
- * fails on a mismatch.  Why the check: the SHA-256 chain back to a
- * signed Release proves the bytes are the archive's, not that they are
- * harmless.  Whoever uploads (or writes upstream) chooses them and could
- * ship one half of a chosen-prefix SHA-1 collision; this writer stands
- * where git's index-pack would, and skips objects the repository has by
- * id, so a colliding blob would silently take another's content and the
- * tree would no longer be the package's.  sha1dc refuses the attack
- * pattern as git does.  Objects skipped because they exist need no check:
- * they were checked when written, here or by git.  Why not sha1dc alone:
- * it is about 4x slower than libcrypto's SHA-1 (measured 240 vs 990
- * MB/s), and on the caller's path it cost 8% of a xen import's CPU time.
+ * Every object's id is computed with libgit2's SHA-1, which is git's
+ * collision-detecting sha1dc, and the pack fails where sha1dc refuses.
+ * Why: the SHA-256 chain back to a signed Release proves the bytes are
+ * the archive's, not that they are harmless.  Whoever uploads (or
+ * writes upstream) chooses them and could ship one half of a
+ * chosen-prefix SHA-1 collision; this writer stands where git's
+ * index-pack would, and skips objects the repository has by id, so a
+ * colliding blob would silently take another's content and the tree
+ * would no longer be the package's.  sha1dc refuses the attack pattern
+ * as git does.  Objects skipped because they exist need no check: they
+ * were checked when written, here or by git.
+ * Where: sha1dc is about 4x slower than libcrypto's SHA-1 (measured 240
+ * vs 990 MB/s).  With up to DC_CALLER_WORKERS compression workers (2
+ * CPUs) it runs once, on the caller's path, as the id: the caller's share
+ * (tar, sha1dc) stays under one CPU's while decompression and deflate
+ * take the rest, and a second hash of every byte costs more than it
+ * frees (an llvm import: 5% of its CPU time).  With more workers the
+ * caller's path would be the limit, so the id is plain SHA-1
+ * (dgit_hash) and the workers recompute it with sha1dc, failing on a
+ * mismatch.
  * The pack and .idx trailers are checksums, not ids: plain SHA-1, as
  * git's own "unsafe" hash for them.
  */
@@ -49,6 +55,7 @@
 #define STREAM_CHUNK (1u << 20)    /* a streamed object's piece per job */
 #define DICT_SIZE 32768u           /* deflate's window */
 #define ZPIECE (1u << 30)          /* largest piece handed to zlib at once */
+#define DC_CALLER_WORKERS 2        /* up to this many: sha1dc ids (the top) */
 
 /* One object in the pack.  Records live in fixed chunks that never move,
  * so a worker can fill in off and crc while the table grows. */
@@ -93,7 +100,7 @@ struct dgit_pack_stream {
 	git_odb_stream *hs;        /* sha1dc over the contents */
 	uint64_t start;            /* pack offset of the object */
 	uint32_t crc;
-	uLong adler;
+	uint32_t adler;
 	int ended;                 /* the last piece is in the file */
 };
 
@@ -107,6 +114,8 @@ struct dgit_pack_stream {
 struct wz {
 	z_stream z;
 	int zok;
+	unsigned char *out;        /* compress_job's output, kept for the next */
+	size_t outcap;
 #ifdef DGIT_HAVE_LIBDEFLATE
 	struct libdeflate_compressor *ld, *ld0;   /* at level, stored */
 	unsigned char *probe;
@@ -152,9 +161,34 @@ struct dgit_pack {
 	char werrmsg[512];
 	git_odb *hodb;             /* a sink whose streams only hash */
 	int streaming;             /* a dgit_pack_stream is open */
+	int check_in_workers;      /* ids plain SHA-1, sha1dc in the workers */
 	z_stream rz;               /* the caller's raw deflate (no workers) */
 	int rzinit;
 };
+
+/* CRC-32 and Adler-32 as zlib computes them (the same start values:
+ * crc32(0, NULL, 0) is 0, adler32 is 1); libdeflate's are several times
+ * faster (carry-less multiplication), and the pack's CRCs cover every
+ * byte written. */
+static uint32_t
+crc_update(uint32_t crc, const void *d, size_t n)
+{
+#ifdef DGIT_HAVE_LIBDEFLATE
+	return libdeflate_crc32(crc, d, n);
+#else
+	return (uint32_t)crc32_z(crc, d, n);
+#endif
+}
+
+static uint32_t
+adler_update(uint32_t a, const void *d, size_t n)
+{
+#ifdef DGIT_HAVE_LIBDEFLATE
+	return libdeflate_adler32(a, d, n);
+#else
+	return (uint32_t)adler32_z(a, d, n);
+#endif
+}
 
 static const struct dgit_error *
 nomem(void)
@@ -187,7 +221,7 @@ put(struct dgit_pack *p, const void *data, size_t len, uint32_t *crc)
 	const unsigned char *d = data;
 
 	if (crc)
-		*crc = (uint32_t)crc32_z(*crc, d, len);
+		*crc = crc_update(*crc, d, len);
 	p->off += len;
 	while (len > 0) {
 		size_t n = WBUF_SIZE - p->wlen;
@@ -374,6 +408,7 @@ wz_end(struct wz *w)
 	libdeflate_free_compressor(w->ld0);
 	free(w->probe);
 #endif
+	free(w->out);
 	memset(w, 0, sizeof *w);
 }
 
@@ -393,7 +428,31 @@ obj_header(unsigned char hdr[16], git_object_t type, uint64_t sz)
 	return hl + 1;
 }
 
-/* Deflate job into *out (pack object header + zlib data). */
+/* w->out with room for at least need bytes. */
+static unsigned char *
+wz_out(struct wz *w, size_t need)
+{
+	if (w->outcap < need) {
+		size_t ncap = w->outcap ? w->outcap : 65536;
+		unsigned char *b;
+
+		while (ncap < need)
+			ncap *= 2;
+		/* nothing in it to keep: no realloc's copy */
+		free(w->out);
+		w->out = NULL;
+		w->outcap = 0;
+		if ((b = malloc(ncap)) == NULL)
+			return NULL;
+		w->out = b;
+		w->outcap = ncap;
+	}
+	return w->out;
+}
+
+/* Deflate job into *out (pack object header + zlib data), which is
+ * w's buffer, good until w's next job: one buffer for all of a worker's
+ * objects rather than an allocation (and its page faults) per object. */
 static int
 compress_job(struct wz *w, int level, const struct job *j,
     unsigned char **out, size_t *outlen)
@@ -424,15 +483,13 @@ compress_job(struct wz *w, int level, const struct job *j,
 				c = w->ld0;
 		}
 		cap = libdeflate_zlib_compress_bound(c, j->len) + hl;
-		if ((b = malloc(cap)) == NULL)
+		if ((b = wz_out(w, cap)) == NULL)
 			return -1;
 		memcpy(b, hdr, hl);
 		done = libdeflate_zlib_compress(c, j->data, j->len, b + hl,
 		    cap - hl);
-		if (done == 0) {
-			free(b);
+		if (done == 0)
 			return -1;
-		}
 		*out = b;
 		*outlen = hl + done;
 		return 0;
@@ -441,16 +498,20 @@ compress_job(struct wz *w, int level, const struct job *j,
 	if (deflate_begin(&w->z, level) != 0)
 		return -1;
 	cap = deflateBound(&w->z, (uLong)j->len) + hl + 64;
-	if ((b = malloc(cap)) == NULL)
+	if (wz_out(w, cap) == NULL)
 		return -1;
-	memcpy(b, hdr, hl);
+	cap = w->outcap;
+	memcpy(w->out, hdr, hl);
 	done = hl;
-	if (deflate_run(&w->z, j->data, j->len, Z_FINISH, &b, &cap,
+	/* deflate_run grows the buffer it is given (rarely: cap is the
+	 * bound) */
+	if (deflate_run(&w->z, j->data, j->len, Z_FINISH, &w->out, &cap,
 	    &done) != 0) {
-		free(b);
+		w->outcap = cap;
 		return -1;
 	}
-	*out = b;
+	w->outcap = cap;
+	*out = w->out;
 	*outlen = done;
 	return 0;
 }
@@ -491,7 +552,7 @@ static const struct dgit_error *
 append(struct dgit_pack *p, struct prec *r, const unsigned char *b,
     size_t n)
 {
-	uint32_t crc = (uint32_t)crc32(0, Z_NULL, 0);
+	uint32_t crc = 0;
 	uint64_t start = p->off;
 	const struct dgit_error *err = put(p, b, n, &crc);
 
@@ -557,14 +618,14 @@ append_piece(struct dgit_pack *p, const struct job *j, const unsigned char *b,
 		zlib_header(hdr + hl, p->level);
 		hl += 2;
 		st->start = p->off;
-		st->crc = (uint32_t)crc32(0, Z_NULL, 0);
-		st->adler = adler32(0, Z_NULL, 0);
+		st->crc = 0;
+		st->adler = 1;
 		if ((err = put(p, hdr, hl, &st->crc)) != NULL)
 			return err;
 	}
 	if ((err = put(p, b, n, &st->crc)) != NULL)
 		return err;
-	st->adler = adler32_z(st->adler, d, j->len);
+	st->adler = adler_update(st->adler, d, j->len);
 	if (git_odb_stream_write(st->hs, (const char *)d, j->len) != 0)
 		return dgit_error_git("cannot hash a %s", type_name(st->type));
 	if (j->last) {
@@ -616,8 +677,9 @@ worker(void *arg)
 			ok = rzok && compress_piece(&rz, p->level, j, &b, &n) == 0;
 		} else {
 			ok = zok && compress_job(&w, p->level, j, &b, &n) == 0;
-			cerr = ok ? check_collision(&j->rec->oid, j->type,
-			    j->data, j->len) : NULL;
+			cerr = ok && p->check_in_workers ?
+			    check_collision(&j->rec->oid, j->type, j->data,
+			    j->len) : NULL;
 		}
 		if (cerr)
 			snprintf(cmsg, sizeof cmsg, "%s", cerr->msg);
@@ -639,7 +701,8 @@ worker(void *arg)
 			if (err)
 				worker_fail(p, err);
 		}
-		free(b);
+		if (j->st)
+			free(b);       /* a whole object's is w's */
 		pthread_mutex_lock(&p->mu);
 		p->write_seq++;
 		p->pending--;
@@ -789,6 +852,9 @@ dgit_pack_new(struct dgit_pack **out, git_repository *repo, int level,
 	}
 	if (threads > MAX_WORKERS)
 		threads = MAX_WORKERS;
+	/* before the workers start, which read it (fewer of them starting
+	 * only makes the check slower) */
+	p->check_in_workers = threads > DC_CALLER_WORKERS;
 	for (int i = 0; i < threads; i++) {
 		if (pthread_create(&p->th[i], NULL, worker, p) != 0)
 			break;
@@ -814,7 +880,8 @@ type_name(git_object_t type)
 	}
 }
 
-/* The object id: plain SHA-1, fast, on the caller's path (see the top). */
+/* The object id: sha1dc, which also refuses a collision attack, or with
+ * many workers plain SHA-1, checked in the workers (see the top). */
 static const struct dgit_error *
 hash_object(struct dgit_pack *p, git_oid *out, git_object_t type,
     const void *data, size_t len)
@@ -822,8 +889,15 @@ hash_object(struct dgit_pack *p, git_oid *out, git_object_t type,
 	const struct dgit_error *err;
 	struct dgit_hash h;
 	char hdr[64];
-	int n = snprintf(hdr, sizeof hdr, "%s %zu", type_name(type), len);
+	int n;
 
+	if (!p->check_in_workers) {
+		if (git_odb_hash(out, data, len, type) != 0)
+			return dgit_error_git("refusing a %s of %zu bytes",
+			    type_name(type), len);
+		return NULL;
+	}
+	n = snprintf(hdr, sizeof hdr, "%s %zu", type_name(type), len);
 	if ((err = dgit_hash_init(&h, DGIT_HASH_SHA1)))
 		return err;
 	dgit_hash_update(&h, hdr, (size_t)n + 1);
@@ -881,9 +955,11 @@ enqueue(struct dgit_pack *p, struct job *j)
 	return NULL;
 }
 
-const struct dgit_error *
-dgit_pack_write(struct dgit_pack *p, git_oid *out, git_object_t type,
-    const void *data, size_t len)
+/* dgit_pack_write, and with take (*take is data), the queued object
+ * keeps *take instead of a copy. */
+static const struct dgit_error *
+write_object(struct dgit_pack *p, git_oid *out, git_object_t type,
+    const void *data, size_t len, void **take)
 {
 	const struct dgit_error *err;
 	struct job *j;
@@ -912,25 +988,41 @@ dgit_pack_write(struct dgit_pack *p, git_oid *out, git_object_t type,
 		unsigned char *b;
 		size_t n;
 
-		if ((err = check_collision(out, type, data, len)))
-			return err;
 		if (compress_job(&p->z, p->level, &one, &b, &n) != 0)
 			return nomem();
-		err = append(p, r, b, n);
-		free(b);
-		return err;
+		return append(p, r, b, n);
 	}
 
 	j = calloc(1, sizeof *j);
-	if (j == NULL || (j->data = malloc(len ? len : 1)) == NULL) {
+	if (j == NULL)
+		return nomem();
+	if (take) {
+		j->data = *take;
+		*take = NULL;
+	} else if ((j->data = malloc(len ? len : 1)) == NULL) {
 		free(j);
 		return nomem();
+	} else {
+		memcpy(j->data, data, len);
 	}
-	memcpy(j->data, data, len);
 	j->len = len;
 	j->type = type;
 	j->rec = r;
 	return enqueue(p, j);
+}
+
+const struct dgit_error *
+dgit_pack_write(struct dgit_pack *p, git_oid *out, git_object_t type,
+    const void *data, size_t len)
+{
+	return write_object(p, out, type, data, len, NULL);
+}
+
+const struct dgit_error *
+dgit_pack_write_take(struct dgit_pack *p, git_oid *out, git_object_t type,
+    void **data, size_t len)
+{
+	return write_object(p, out, type, *data, len, data);
 }
 
 /* ---- streamed objects ------------------------------------------------ */

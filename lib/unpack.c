@@ -27,7 +27,8 @@ struct unpack {
 	const struct dgit_unpack_opts *opts;
 	uint64_t max_entries, max_bytes;
 	uint64_t nentries, nbytes;
-	char *buf;                 /* file contents, reused */
+	char *buf;                 /* file contents, reused or taken by the
+	                              pack (then NULL, cap 0) */
 	size_t cap;
 };
 
@@ -386,6 +387,7 @@ static void *
 rd_main(void *arg)
 {
 	struct rd *r = arg;
+	unsigned char *own = r->src.out;
 
 	for (;;) {
 		const void *b;
@@ -401,9 +403,12 @@ rd_main(void *arg)
 		}
 		i = (r->head + r->count) % RD_SLOTS;
 		pthread_mutex_unlock(&r->mu);
-		/* slot i is nobody else's until count covers it */
+		/* slot i is nobody else's until count covers it; the
+		 * decompressors write straight into it (src.out), only
+		 * libarchive's readers hand back their own buffer */
+		r->src.out = r->slot[i];
 		n = src_read(&r->src, &b);
-		if (n > 0)
+		if (n > 0 && b != r->slot[i])
 			memcpy(r->slot[i], b, (size_t)n);
 		pthread_mutex_lock(&r->mu);
 		if (n < 0) {
@@ -421,6 +426,7 @@ rd_main(void *arg)
 		pthread_cond_broadcast(&r->cv);
 		pthread_mutex_unlock(&r->mu);
 	}
+	r->src.out = own;          /* src_close frees it */
 	return NULL;
 }
 
@@ -622,7 +628,9 @@ tail_zeros(uint64_t *zeros, struct unpack *u, struct archive_entry *e,
 static const struct dgit_error *
 ensure_buf(struct unpack *u, size_t need)
 {
-	size_t ncap = u->cap ? u->cap : 65536;
+	/* a fresh buffer (the last went to the pack) is the size asked
+	 * for: the pack's queue holds it, and counts only the length */
+	size_t ncap = u->cap ? u->cap : need ? need : 1;
 	char *b;
 
 	if (u->cap >= need)
@@ -758,6 +766,24 @@ write_blob(git_oid *oid, struct unpack *u, const char *data, size_t len,
 	return NULL;
 }
 
+/* write_blob of u->buf, which the pack may take instead of copying it
+ * (a new one is made for the next member). */
+static const struct dgit_error *
+take_blob(git_oid *oid, struct unpack *u, size_t len, const char *path)
+{
+	const struct dgit_error *err;
+	void *b = u->buf;
+
+	err = dgit_pack_write_take(u->pack, oid, GIT_OBJECT_BLOB, &b, len);
+	u->buf = b;
+	if (b == NULL)
+		u->cap = 0;
+	if (err)
+		return dgit_error_wrap(err, "cannot store '%s' from '%s'",
+		    path, u->what);
+	return NULL;
+}
+
 static const struct dgit_error *
 entry(struct unpack *u, struct archive *a, struct archive_entry *e)
 {
@@ -839,7 +865,7 @@ entry(struct unpack *u, struct archive *a, struct archive_entry *e)
 		} else {
 			err = read_data(u, a, e, path, &len);
 			if (err == NULL)
-				err = write_blob(&oid, u, u->buf, len, path);
+				err = take_blob(&oid, u, len, path);
 		}
 		if (err == NULL)
 			err = dgit_tree_set(u->t, path, exec ? DGIT_TREE_EXEC :
