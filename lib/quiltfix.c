@@ -835,10 +835,11 @@ linear(struct qf *q, int *nolinear)
 			break;
 		if (++steps > WALK_MAX || np == 0) {
 			*nolinear = 1;
-			err = dgit_error_fmt(DGIT_ERR_PATCH, "no commit in the "
-			    "history of HEAD has the upstream files of the "
-			    "origs with debian/patches applied, so there is no "
-			    "base for a linear patch stack; try "
+			err = dgit_error_fmt(DGIT_ERR_PATCH, "quilt fixup "
+			    "cannot be linear: no commit in the history of "
+			    "HEAD has the upstream files of the origs with "
+			    "debian/patches applied, so there is no base for a "
+			    "linear patch stack; try "
 			    "--quilt=smash, or a splitting mode (--gbp, --dpm) "
 			    "if the branch is patches-unapplied");
 			goto done;
@@ -881,9 +882,9 @@ linear(struct qf *q, int *nolinear)
 			}
 			if (!patch && next == NULL) {
 				*nolinear = 1;
-				err = dgit_error_fmt(DGIT_ERR_PATCH, "merge %s "
-				    "changes upstream files relative to each of "
-				    "its parents, which a linear patch stack "
+				err = dgit_error_fmt(DGIT_ERR_PATCH, "quilt fixup "
+				    "cannot be linear: merge %s changes upstream "
+				    "files relative to each of its parents, which a linear patch stack "
 				    "cannot represent; try --quilt=smash",
 				    hex_of(git_commit_id(cur)));
 				goto done;
@@ -2052,7 +2053,7 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 	    mode == DGIT_QUILT_AUTO) {
 		err = linear(&q, &nolinear);
 		if (err && nolinear && mode != DGIT_QUILT_LINEAR) {
-			say(&q, "no linear patch stack (%s); smashing",
+			say(&q, "quilt fixup cannot be linear (%s), smashing",
 			    err->msg);
 			err = NULL;
 			out->smashed = 1;
