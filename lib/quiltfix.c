@@ -1353,6 +1353,320 @@ qf_release(struct qf *q)
 	git_commit_free(q->head);
 }
 
+/* ---- .gitignore in the splitting modes ------------------------------ */
+
+#define GITIGNORE_PATHS_MAX 65536u  /* differences looked at per comparison */
+
+static int
+is_gitignore(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return strcmp(b ? b + 1 : path, ".gitignore") == 0;
+}
+
+/*
+ * How trees a and b differ outside debian/, as dgit's
+ * quiltify_trees_differ says it: 01 in files other than .gitignore, 02
+ * in .gitignore files.  *keep (may be NULL) gets the comparison.
+ */
+static const struct dgit_error *
+diffbits(int *out, struct dgit_treecmp **keep, git_repository *repo,
+    const git_oid *a, const git_oid *b)
+{
+	const struct dgit_error *err;
+	struct dgit_treecmp *c = NULL;
+
+	*out = 0;
+	if (keep)
+		*keep = NULL;
+	if ((err = dgit_treecmp_trees(&c, repo, a, b, "debian",
+	    GITIGNORE_PATHS_MAX)))
+		return err;
+	for (size_t i = 0; i < c->n; i++)
+		*out |= is_gitignore(c->entries[i].path) ? 02 : 01;
+	if (c->total > c->n)
+		*out |= 03;
+	if (keep)
+		*keep = c;
+	else
+		dgit_treecmp_free(c);
+	return NULL;
+}
+
+/* tree id with the .gitignore paths of c set as tree from has them. */
+static const struct dgit_error *
+overlay_gitignores(git_oid *out, struct qf *q, struct dgit_pack *pack,
+    const git_oid *id, git_tree *from, const struct dgit_treecmp *c)
+{
+	const struct dgit_error *err;
+	struct dgit_tree *t = NULL;
+
+	if ((err = dgit_tree_new(&t)) ||
+	    (err = dgit_tree_add_git(t, "", q->repo, id)))
+		goto done;
+	for (size_t i = 0; i < c->n && err == NULL; i++) {
+		const char *path = c->entries[i].path;
+		git_tree_entry *e = NULL;
+		unsigned mode;
+
+		if (!is_gitignore(path))
+			continue;
+		if (git_tree_entry_bypath(&e, from, path) != 0) {
+			err = dgit_tree_remove(t, path);
+			continue;
+		}
+		mode = git_tree_entry_filemode(e);
+		if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE
+		    || mode == GIT_FILEMODE_LINK)
+			err = dgit_tree_set(t, path, mode, git_tree_entry_id(e),
+			    0);
+		git_tree_entry_free(e);
+	}
+	if (err == NULL)
+		err = dgit_tree_write(out, t, pack);
+done:
+	dgit_tree_free(t);
+	return err;
+}
+
+/*
+ * The gbp view's patch commits are made from the origs, which lack
+ * HEAD's own .gitignore changes: remake them, from the tip back to
+ * HEAD, with HEAD's .gitignore files.  *tip is replaced.
+ */
+static const struct dgit_error *
+restack_gitignores(struct qf *q, git_oid *tip, size_t npatches,
+    const struct dgit_treecmp *c)
+{
+	const struct dgit_error *err = NULL;
+	git_commit **chain = NULL, *cur = NULL, *parent = NULL;
+	git_tree *nt = NULL;
+	struct dgit_pack *pack = NULL;
+	size_t n = 0, max = npatches + 2;
+	git_oid prev, tid;
+
+	if ((chain = calloc(max, sizeof *chain)) == NULL)
+		return nomem();
+	if (git_commit_lookup(&cur, q->repo, tip) != 0) {
+		err = dgit_error_git("cannot read the dgit view");
+		goto done;
+	}
+	while (!git_oid_equal(git_commit_id(cur), git_commit_id(q->head))) {
+		if (n == max || git_commit_parentcount(cur) != 1 ||
+		    git_commit_parent(&parent, cur, 0) != 0) {
+			err = dgit_error_fmt(DGIT_ERR_PARSE, "the dgit view's "
+			    "patch commits do not lead back to HEAD");
+			goto done;
+		}
+		chain[n++] = cur;
+		cur = parent;
+		parent = NULL;
+	}
+	if ((err = dgit_pack_new(&pack, q->repo, -1, 0, NULL, NULL)))
+		goto done;
+	git_oid_cpy(&prev, git_commit_id(q->head));
+	for (size_t i = n; i-- > 0; ) {
+		const git_commit *parents[1];
+
+		if ((err = overlay_gitignores(&tid, q, pack,
+		    git_commit_tree_id(chain[i]), q->head_tree, c)))
+			goto done;
+		if ((err = dgit_pack_finish(pack)))
+			goto done;
+		dgit_pack_free(pack);
+		pack = NULL;
+		if (i > 0 && (err = dgit_pack_new(&pack, q->repo, -1, 0, NULL,
+		    NULL)))
+			goto done;
+		git_commit_free(parent);
+		parent = NULL;
+		git_tree_free(nt);
+		nt = NULL;
+		if (git_commit_lookup(&parent, q->repo, &prev) != 0 ||
+		    git_tree_lookup(&nt, q->repo, &tid) != 0) {
+			err = dgit_error_git("cannot read the dgit view");
+			goto done;
+		}
+		parents[0] = parent;
+		if (git_commit_create(&prev, q->repo, NULL,
+		    git_commit_author(chain[i]), git_commit_committer(chain[i]),
+		    git_commit_message_encoding(chain[i]),
+		    git_commit_message(chain[i]), nt, 1, parents) != 0) {
+			err = dgit_error_git("cannot remake the dgit view's "
+			    "patch commits");
+			goto done;
+		}
+	}
+	git_oid_cpy(tip, &prev);
+done:
+	for (size_t i = 0; i < n; i++)
+		git_commit_free(chain[i]);
+	free(chain);
+	git_commit_free(cur);
+	git_commit_free(parent);
+	git_tree_free(nt);
+	dgit_pack_free(pack);
+	return err;
+}
+
+/*
+ * dgit's auto-gitignore: HEAD changes upstream .gitignore files and the
+ * patches do not, so the dgit view gets a patch of those changes (from
+ * the origs, tree origs, to HEAD), "debian/patches/auto-gitignore" at
+ * the end of the series, in a commit on *tip (replaced), identity from
+ * the changelog.
+ */
+static const struct dgit_error *
+auto_gitignore(struct qf *q, git_oid *tip, const git_oid *origs,
+    const struct dgit_treecmp *c)
+{
+	const struct dgit_error *err = NULL;
+	git_diff_options dopts = GIT_DIFF_OPTIONS_INIT;
+	git_tree *ot = NULL, *vt = NULL, *nt = NULL;
+	git_commit *vc = NULL;
+	git_diff *diff = NULL;
+	git_buf db = { 0 };
+	git_signature *sig = NULL;
+	struct dgit_tree *t = NULL;
+	struct dgit_pack *pack = NULL;
+	char **paths = NULL, *text = NULL, *series = NULL, *msg = NULL;
+	size_t np = 0, tlen = 0, slen = 0, nslen = 0;
+	unsigned mode;
+	git_oid id, tid;
+	FILE *fp = NULL;
+	const git_commit *parents[1];
+	const char *ver = q->opts->dgit_version ? q->opts->dgit_version : "C";
+
+	say(q, "dgit view: creating patch to represent .gitignore changes");
+	if ((paths = calloc(c->n ? c->n : 1, sizeof *paths)) == NULL)
+		return nomem();
+	for (size_t i = 0; i < c->n; i++)
+		if (is_gitignore(c->entries[i].path))
+			paths[np++] = c->entries[i].path;
+	dopts.pathspec.strings = paths;
+	dopts.pathspec.count = np;
+	dopts.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+	if (git_tree_lookup(&ot, q->repo, origs) != 0 ||
+	    git_diff_tree_to_tree(&diff, q->repo, ot, q->head_tree,
+	    &dopts) != 0 || git_diff_to_buf(&db, diff, GIT_DIFF_FORMAT_PATCH)
+	    != 0) {
+		err = dgit_error_git("cannot diff HEAD's .gitignore files");
+		goto done;
+	}
+	if (db.size > PATCH_MAX) {
+		err = dgit_error_fmt(DGIT_ERR_LIMIT, "the .gitignore patch is "
+		    "over %zu bytes", PATCH_MAX);
+		goto done;
+	}
+	if ((fp = open_memstream(&text, &tlen)) == NULL) {
+		err = nomem();
+		goto done;
+	}
+	fprintf(fp, "Subject: Update .gitignore from Debian packaging branch\n"
+	    "\n"
+	    "The Debian packaging git branch contains these updates to the "
+	    "upstream\n"
+	    ".gitignore file(s).  This patch is autogenerated, to provide "
+	    "these\n"
+	    "updates to users of the official Debian archive view of the "
+	    "package.\n"
+	    "\n"
+	    "[dgit (%s) update-gitignore]\n"
+	    "---\n", ver);
+	fwrite(db.ptr, 1, db.size, fp);
+	if (fclose(fp) != 0) {
+		fp = NULL;
+		err = nomem();
+		goto done;
+	}
+	fp = NULL;
+	if (git_commit_lookup(&vc, q->repo, tip) != 0 ||
+	    git_commit_tree(&vt, vc) != 0) {
+		err = dgit_error_git("cannot read the dgit view");
+		goto done;
+	}
+	if ((err = read_blob(&series, &slen, q->repo, vt,
+	    "debian/patches/auto-gitignore", META_MAX)))
+		goto done;
+	if (series && slen > 0) {
+		err = dgit_error_fmt(DGIT_ERR_PATCH, "debian/patches/"
+		    "auto-gitignore already exists; but want to create it to "
+		    "record .gitignore changes");
+		goto done;
+	}
+	free(series);
+	series = NULL;
+	if ((err = read_blob(&series, &slen, q->repo, vt,
+	    "debian/patches/series", META_MAX)))
+		goto done;
+	if ((fp = open_memstream(&msg, &nslen)) == NULL) {
+		err = nomem();
+		goto done;
+	}
+	if (series) {
+		fwrite(series, 1, slen, fp);
+		if (slen && series[slen - 1] != '\n')
+			fputc('\n', fp);
+	}
+	fputs("auto-gitignore\n", fp);
+	if (fclose(fp) != 0) {
+		fp = NULL;
+		err = nomem();
+		goto done;
+	}
+	fp = NULL;
+	free(series);
+	series = msg;
+	msg = NULL;
+	if ((err = dgit_tree_new(&t)) ||
+	    (err = dgit_tree_add_git(t, "", q->repo, git_tree_id(vt))) ||
+	    (err = dgit_pack_new(&pack, q->repo, -1, 0, NULL, NULL)) ||
+	    (err = dgit_pack_write(pack, &id, GIT_OBJECT_BLOB, text,
+	    tlen)) ||
+	    (err = dgit_tree_set(t, "debian/patches/auto-gitignore",
+	    DGIT_TREE_BLOB, &id, 0)))
+		goto done;
+	mode = DGIT_TREE_BLOB;
+	if ((err = dgit_pack_write(pack, &id, GIT_OBJECT_BLOB, series,
+	    nslen)) ||
+	    (err = dgit_tree_set(t, "debian/patches/series", mode, &id, 0)) ||
+	    (err = dgit_tree_write(&tid, t, pack)) ||
+	    (err = dgit_pack_finish(pack)))
+		goto done;
+	if ((err = dgit_history_commit_clog(NULL, &sig, q->repo,
+	    git_commit_id(q->head))))
+		goto done;
+	if (asprintf(&msg, "Commit patch to update .gitignore\n\n"
+	    "[dgit (%s) update-gitignore-quilt-fixup]\n", ver) < 0) {
+		msg = NULL;
+		err = nomem();
+		goto done;
+	}
+	parents[0] = vc;
+	if (git_tree_lookup(&nt, q->repo, &tid) != 0 ||
+	    git_commit_create(tip, q->repo, NULL, sig, sig, NULL, msg, nt, 1,
+	    parents) != 0)
+		err = dgit_error_git("cannot commit the .gitignore patch");
+done:
+	if (fp)
+		fclose(fp);
+	free(paths);
+	free(text);
+	free(series);
+	free(msg);
+	git_buf_dispose(&db);
+	git_diff_free(diff);
+	git_signature_free(sig);
+	dgit_tree_free(t);
+	dgit_pack_free(pack);
+	git_tree_free(nt);
+	git_tree_free(vt);
+	git_tree_free(ot);
+	git_commit_free(vc);
+	return err;
+}
+
 /*
  * The splitting modes: the dgit view beside HEAD.  gbp, unapplied: HEAD
  * is the origs plus debian/ (patches not applied); the view is HEAD with
@@ -1368,10 +1682,11 @@ split_view(struct qf *q, struct dgit_quiltfix_result *out,
 	const char *mname = dgit_quiltfix_mode_name(mode);
 	struct dgit_import_opts io;
 	struct dgit_import_result r;
-	struct dgit_treecmp *c = NULL;
-	git_tree *base = NULL;
+	struct dgit_treecmp *c = NULL, *o2hc = NULL;
+	git_commit *vc = NULL;
 	char *desc = NULL;
 	const git_oid *cmp;
+	int special, o2h = 0, o2a = 0, bad = 0;
 
 	memset(&io, 0, sizeof io);
 	io.level = -1;
@@ -1387,14 +1702,28 @@ split_view(struct qf *q, struct dgit_quiltfix_result *out,
 	if (err)
 		return dgit_error_wrap(err, "the patches in debian/patches do "
 		    "not apply to the origs");
+	/*
+	 * As dgit: the modes for tools that leave upstream .gitignore
+	 * changes out of the patches (gbp, dpm) allow HEAD to differ from
+	 * the origs there, and the dgit view gets them as a patch of its
+	 * own; unapplied treats .gitignore as any other file.
+	 */
+	special = mode != DGIT_QUILT_UNAPPLIED;
 	cmp = mode == DGIT_QUILT_DPM ? &r.tree : &r.unpatched;
-	if (git_tree_lookup(&base, q->repo, cmp) != 0) {
-		err = dgit_error_git("cannot read the imported origs");
+	if ((err = diffbits(&o2h, &o2hc, q->repo, &r.unpatched,
+	    git_tree_id(q->head_tree))))
 		goto done;
-	}
-	if (!same_upstream(base, q->head_tree)) {
-		err = dgit_treecmp_trees(&c, q->repo, cmp,
-		    git_tree_id(q->head_tree), "debian", 0);
+	if (mode == DGIT_QUILT_DPM)
+		err = diffbits(&bad, &c, q->repo, &r.tree,
+		    git_tree_id(q->head_tree));
+	else
+		bad = o2h;
+	if (err)
+		goto done;
+	if (special ? (bad & 01) : bad) {
+		if (c == NULL)
+			err = dgit_treecmp_trees(&c, q->repo, cmp,
+			    git_tree_id(q->head_tree), "debian", 0);
 		if (err == NULL)
 			desc = dgit_treecmp_describe(c, mode == DGIT_QUILT_DPM ?
 			    "the patched origs" : "the origs", "HEAD");
@@ -1413,10 +1742,36 @@ split_view(struct qf *q, struct dgit_quiltfix_result *out,
 			    "another --quilt mode", mname, desc ? desc : "");
 		goto done;
 	}
-	if (mode == DGIT_QUILT_DPM) {
+	if (special && (err = diffbits(&o2a, NULL, q->repo, &r.unpatched,
+	    &r.tree)))
+		goto done;
+	if (o2a & 02) {
+		err = dgit_error_fmt(DGIT_ERR_PATCH, "--quilt=%s specified, "
+		    "implying that HEAD is for use with a tool which does not "
+		    "create patches for changes to upstream .gitignores: but, "
+		    "such patches exist in debian/patches", mname);
+		goto done;
+	}
+	if (mode == DGIT_QUILT_DPM)
+		git_oid_cpy(&r.commit, git_commit_id(q->head));
+	if (special && (o2h & 02)) {
+		if (mode != DGIT_QUILT_DPM && (err = restack_gitignores(q,
+		    &r.commit, r.npatches, o2hc)))
+			goto done;
+		if ((err = auto_gitignore(q, &r.commit, &r.unpatched, o2hc)))
+			goto done;
+		r.npatches++;
+	}
+	if (mode == DGIT_QUILT_DPM && git_oid_equal(&r.commit,
+	    git_commit_id(q->head))) {
 		say(q, "dgit view: HEAD itself (%s mode)", mname);
 		goto done;
 	}
+	if (git_commit_lookup(&vc, q->repo, &r.commit) != 0) {
+		err = dgit_error_git("cannot read the dgit view");
+		goto done;
+	}
+	git_oid_cpy(&r.tree, git_commit_tree_id(vc));
 	git_oid_cpy(&out->commit, &r.commit);
 	git_oid_cpy(&out->tree, &r.tree);
 	out->npatches = r.npatches;
@@ -1426,7 +1781,8 @@ split_view(struct qf *q, struct dgit_quiltfix_result *out,
 done:
 	free(desc);
 	dgit_treecmp_free(c);
-	git_tree_free(base);
+	dgit_treecmp_free(o2hc);
+	git_commit_free(vc);
 	return err;
 }
 
