@@ -27,6 +27,7 @@
 #define META_MAX ((size_t)16 << 20)   /* changelog, series, include-binaries */
 #define PATCH_MAX ((size_t)1 << 30)   /* one generated patch */
 #define WALK_MAX 100000               /* commits walked back for a base */
+#define DIFF_PATHS_MAX 65536u         /* differences looked at per comparison */
 
 static const char *const mode_names[] = {
 	[DGIT_QUILT_LINEAR] = "linear",
@@ -444,9 +445,13 @@ debian_of(git_oid *out, git_tree *tree)
 	return NULL;
 }
 
-/* The tree dpkg-source -x makes of the origs and the debian/ tree deb. */
+/*
+ * The tree dpkg-source -x makes of the origs and the debian/ tree deb;
+ * unpatched (may be NULL): the tree before the patches.
+ */
 static const struct dgit_error *
-applied_tree(struct qf *q, git_oid *out, const git_oid *deb)
+applied_trees(struct qf *q, git_oid *out, git_oid *unpatched,
+    const git_oid *deb)
 {
 	const struct dgit_error *err;
 	struct dgit_import_opts io;
@@ -462,7 +467,16 @@ applied_tree(struct qf *q, git_oid *out, const git_oid *deb)
 	if (err)
 		return err;
 	git_oid_cpy(out, &r.tree);
+	if (unpatched)
+		git_oid_cpy(unpatched, &r.unpatched);
 	return NULL;
+}
+
+/* The tree dpkg-source -x makes of the origs and the debian/ tree deb. */
+static const struct dgit_error *
+applied_tree(struct qf *q, git_oid *out, const git_oid *deb)
+{
+	return applied_trees(q, out, NULL, deb);
 }
 
 /* 1 when trees a and b are equal outside the top-level debian/. */
@@ -1353,9 +1367,87 @@ qf_release(struct qf *q)
 	git_commit_free(q->head);
 }
 
+/* ---- changes 3.0 (quilt) cannot represent ---------------------------- */
+
+#define MODE_TYPE(m) ((m) & 0170000u)
+
+static unsigned
+mode_strip_exec(unsigned m)
+{
+	return m == 0100755u ? 0100644u : m;
+}
+
+/* Why dpkg-source cannot represent the change from mode a to b (0:
+ * absent), as dgit says it; NULL when it can. */
+static const char *
+unrepresentable_why(unsigned a, unsigned b)
+{
+	int plain_a = MODE_TYPE(a) == 0100000u || MODE_TYPE(a) == 0120000u;
+	int plain_b = MODE_TYPE(b) == 0100000u || MODE_TYPE(b) == 0120000u;
+
+	if (!plain_a && !plain_b)
+		return "not a plain file";
+	if (a && b) {
+		if (mode_strip_exec(a) != mode_strip_exec(b))
+			return "mode or type changed in unsupported way";
+		if (MODE_TYPE(b) != 0100000u)
+			return "modified symlink";
+		return NULL;
+	}
+	if (a)
+		return MODE_TYPE(a) == 0100000u ? NULL : "deletion of symlink";
+	if (b != 0100644u && b != 0100755u)
+		return "creation with non-default mode, or symlink";
+	return NULL;
+}
+
+/*
+ * dgit's check of HEAD's changes to the origs (unpatched: the origs'
+ * tree) before any patch is made: symlinks made, changed or removed,
+ * and files becoming something else, are refused, one line per path:
+ * DGIT_ERR_UNREPRESENTABLE.
+ */
+static const struct dgit_error *
+check_representable(struct qf *q, const git_oid *unpatched)
+{
+	const struct dgit_error *err;
+	struct dgit_treecmp *c = NULL;
+	char *lines = NULL;
+	size_t len = 0, nbad = 0;
+	FILE *fp;
+
+	if ((err = dgit_treecmp_trees(&c, q->repo, unpatched,
+	    git_tree_id(q->head_tree), "debian", DIFF_PATHS_MAX)))
+		return err;
+	if ((fp = open_memstream(&lines, &len)) == NULL) {
+		dgit_treecmp_free(c);
+		return nomem();
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		const struct dgit_treecmp_entry *e = &c->entries[i];
+		const char *why = unrepresentable_why(e->mode_a, e->mode_b);
+
+		if (why == NULL || nbad++ >= 50)
+			continue;
+		fprintf(fp, "  cannot represent change: %s (%06o->%06o): %s\n",
+		    why, e->mode_a, e->mode_b, e->path);
+	}
+	if (nbad > 50)
+		fprintf(fp, "  ... and %zu more\n", nbad - 50);
+	if (fclose(fp) != 0)
+		err = nomem();
+	else if (nbad)
+		err = dgit_error_fmt(DGIT_ERR_UNREPRESENTABLE, "HEAD has "
+		    "changes to .orig[s] which are not representable by "
+		    "`3.0 (quilt)':\n%smake them in debian/rules instead, "
+		    "or use a format that can carry them", lines);
+	free(lines);
+	dgit_treecmp_free(c);
+	return err;
+}
+
 /* ---- .gitignore in the splitting modes ------------------------------ */
 
-#define GITIGNORE_PATHS_MAX 65536u  /* differences looked at per comparison */
 
 static int
 is_gitignore(const char *path)
@@ -1381,7 +1473,7 @@ diffbits(int *out, struct dgit_treecmp **keep, git_repository *repo,
 	if (keep)
 		*keep = NULL;
 	if ((err = dgit_treecmp_trees(&c, repo, a, b, "debian",
-	    GITIGNORE_PATHS_MAX)))
+	    DIFF_PATHS_MAX)))
 		return err;
 	for (size_t i = 0; i < c->n; i++)
 		*out |= is_gitignore(c->entries[i].path) ? 02 : 01;
@@ -1710,6 +1802,8 @@ split_view(struct qf *q, struct dgit_quiltfix_result *out,
 	 */
 	special = mode != DGIT_QUILT_UNAPPLIED;
 	cmp = mode == DGIT_QUILT_DPM ? &r.tree : &r.unpatched;
+	if ((err = check_representable(q, &r.unpatched)))
+		goto done;
 	if ((err = diffbits(&o2h, &o2hc, q->repo, &r.unpatched,
 	    git_tree_id(q->head_tree))))
 		goto done;
@@ -1729,17 +1823,18 @@ split_view(struct qf *q, struct dgit_quiltfix_result *out,
 			    "the patched origs" : "the origs", "HEAD");
 		if (err == NULL && mode == DGIT_QUILT_DPM)
 			err = dgit_error_fmt(DGIT_ERR_PATCH, "--quilt=dpm "
-			    "implies a patches-applied branch whose "
-			    "debian/patches are its changes to upstream files, "
-			    "but HEAD differs from the patched origs:\n%s"
+			    "specified, implying patches-applied git tree, "
+			    "but git tree differs from result of applying "
+			    "debian/patches to upstream:\n%s"
 			    "update debian/patches (git-dpm update-patches), "
 			    "or use another --quilt mode", desc ? desc : "");
 		else if (err == NULL)
-			err = dgit_error_fmt(DGIT_ERR_PATCH, "--quilt=%s implies "
-			    "a patches-unapplied branch, but HEAD differs from "
-			    "the origs in upstream files:\n%smake the changes "
-			    "as patches in debian/patches (gbp pq), or use "
-			    "another --quilt mode", mname, desc ? desc : "");
+			err = dgit_error_fmt(DGIT_ERR_PATCH, "--quilt=%s "
+			    "specified, implying patches-unapplied git tree, "
+			    "but git tree differs from orig in upstream "
+			    "files:\n%smake the changes as patches in "
+			    "debian/patches (gbp pq), or use another --quilt "
+			    "mode", mname, desc ? desc : "");
 		goto done;
 	}
 	if (special && (err = diffbits(&o2a, NULL, q->repo, &r.unpatched,
@@ -2303,7 +2398,7 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 {
 	const struct dgit_error *err = NULL;
 	struct qf q;
-	git_oid deb, tree_id;
+	git_oid deb, tree_id, unpatched;
 	git_tree *odp = NULL;
 	char *fmt = NULL;
 	size_t flen;
@@ -2374,7 +2469,7 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 	}
 	say(&q, "examining quilt state (%s mode)",
 	    dgit_quiltfix_mode_name(mode));
-	if ((err = applied_tree(&q, &q.odp, &deb)) != NULL) {
+	if ((err = applied_trees(&q, &q.odp, &unpatched, &deb)) != NULL) {
 		err = dgit_error_wrap(err, "the patches in debian/patches do "
 		    "not apply to the origs");
 		goto done;
@@ -2387,6 +2482,8 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 		say(&q, "quilt fixup not needed");
 		goto done;
 	}
+	if ((err = check_representable(&q, &unpatched)))
+		goto done;
 	if (mode == DGIT_QUILT_NOFIX) {
 		struct dgit_treecmp *c = NULL;
 		char *desc = NULL;
