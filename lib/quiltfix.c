@@ -1367,6 +1367,31 @@ qf_release(struct qf *q)
 	git_commit_free(q->head);
 }
 
+/*
+ * 1 in *out when HEAD differs from the patched origs only in files listed
+ * in debian/source/include-binaries.
+ */
+static const struct dgit_error *
+only_binaries(int *out, struct qf *q)
+{
+	const struct dgit_error *err;
+	struct dgit_treecmp *c = NULL;
+
+	*out = 0;
+	if (q->nbinaries == 0)
+		return NULL;
+	if ((err = dgit_treecmp_trees(&c, q->repo, &q->odp,
+	    git_tree_id(q->head_tree), "debian", DIFF_PATHS_MAX)))
+		return err;
+	*out = c->total == c->n;
+	for (size_t i = 0; i < c->n && *out; i++)
+		if (c->entries[i].kind == DGIT_TREECMP_ONLY_A ||
+		    !is_binary_listed(q, c->entries[i].path))
+			*out = 0;
+	dgit_treecmp_free(c);
+	return NULL;
+}
+
 /* ---- changes 3.0 (quilt) cannot represent ---------------------------- */
 
 #define MODE_TYPE(m) ((m) & 0170000u)
@@ -1963,11 +1988,11 @@ resolve_upstream(struct qf *q, git_oid *out, char **used, char **what)
 		}
 	}
 	if (nfound != 1) {
-		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "cannot determine the "
-		    "upstream commitish for --quilt=baredebian: %s of the "
-		    "tags %s exist%s; check the version, or give "
-		    "--upstream-commitish", nfound ? "more than one" : "none",
-		    tried, nfound ? "" : "s");
+		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "Could not determine "
+		    "appropriate upstream commitish for --quilt=baredebian "
+		    "(tried these tags: %s; %s); check the version, or give "
+		    "--upstream-commitish", tried, nfound ? "more than one "
+		    "exists" : "none exists");
 		goto done;
 	}
 	if (asprintf(what, "using upstream from git tag %s", *used) < 0) {
@@ -2399,6 +2424,7 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 	const struct dgit_error *err = NULL;
 	struct qf q;
 	git_oid deb, tree_id, unpatched;
+	int bins_only = 0;
 	git_tree *odp = NULL;
 	char *fmt = NULL;
 	size_t flen;
@@ -2480,6 +2506,14 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 	}
 	if (same_upstream(odp, q.head_tree)) {
 		say(&q, "quilt fixup not needed");
+		goto done;
+	}
+	if ((err = only_binaries(&bins_only, &q)))
+		goto done;
+	if (bins_only) {
+		/* they go into the debian tarball, as dpkg-source -b does */
+		say(&q, "quilt fixup not needed (HEAD differs only in "
+		    "binaries listed in debian/source/include-binaries)");
 		goto done;
 	}
 	if ((err = check_representable(&q, &unpatched)))
