@@ -251,6 +251,8 @@ struct qf {
 	char *source, *version, *maint;
 	struct dgit_dsc dsc;       /* the origs, as a .dsc would list them */
 	git_oid odp;               /* origs + debian/ + patches applied */
+	git_oid unpatched;         /* the origs + debian/, no patch applied */
+	int have_unpatched;
 	char **binaries;           /* debian/source/include-binaries */
 	size_t nbinaries;
 	struct newpatch *patches;
@@ -817,6 +819,32 @@ done:
 	return err;
 }
 
+static const struct dgit_error *diffbits(int *out,
+    struct dgit_treecmp **keep, git_repository *repo, const git_oid *a,
+    const git_oid *b);
+
+/*
+ * dgit's guess at what kind of branch HEAD is, from how it, the origs
+ * and the patched origs differ: a line, or "".
+ */
+static const char *
+branch_hint(struct qf *q)
+{
+	int o2h = 0, o2a = 0, h2a = 0;
+	const git_oid *h = git_tree_id(q->head_tree);
+
+	if (!q->have_unpatched ||
+	    diffbits(&o2h, NULL, q->repo, &q->unpatched, h) ||
+	    diffbits(&o2a, NULL, q->repo, &q->unpatched, &q->odp) ||
+	    diffbits(&h2a, NULL, q->repo, h, &q->odp))
+		return "";
+	if (!(o2h & o2a))
+		return "This might be a patches-unapplied branch.\n";
+	if (!(h2a & o2a))
+		return "This might be a patches-applied branch.\n";
+	return "";
+}
+
 /*
  * Linear: walk back to the base, then one patch per commit.  A walk that
  * finds no base gives DGIT_ERR_PATCH with *nolinear set (try-linear
@@ -853,9 +881,12 @@ linear(struct qf *q, int *nolinear)
 			    "cannot be linear: no commit in the history of "
 			    "HEAD has the upstream files of the origs with "
 			    "debian/patches applied, so there is no base for a "
-			    "linear patch stack; try "
-			    "--quilt=smash, or a splitting mode (--gbp, --dpm) "
-			    "if the branch is patches-unapplied");
+			    "linear patch stack.\n%s"
+			    "Maybe you need one of --[quilt=]gbp --[quilt=]dpm "
+			    "--quilt=unapplied ?\n"
+			    "Maybe orig tarball(s) are not identical to git "
+			    "representation?\n"
+			    "Or try --quilt=smash", branch_hint(q));
 			goto done;
 		}
 		if (np == 1) {
@@ -2518,6 +2549,8 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 	}
 	if ((err = check_representable(&q, &unpatched)))
 		goto done;
+	git_oid_cpy(&q.unpatched, &unpatched);
+	q.have_unpatched = 1;
 	if (mode == DGIT_QUILT_NOFIX) {
 		struct dgit_treecmp *c = NULL;
 		char *desc = NULL;

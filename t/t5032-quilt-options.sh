@@ -54,13 +54,16 @@ test_expect_success '--split-view=never and --split-brain=auto are taken; a bad 
 
 test_expect_success 'a patches-unapplied branch in linear mode: dgit'"'"'s "quilt fixup cannot be linear"' '
 	test_need_cmd /usr/bin/dgit &&
-	new_repo u --skip-patches && change u &&
+	new_repo u --skip-patches &&
 	cp -r u uperl &&
 	(cd u/hello && test_must_fail "$DGIT" quilt-fixup >../out 2>&1) &&
 	(cd uperl/hello && test_must_fail /usr/bin/dgit quilt-fixup \
 	    >../out 2>&1) &&
 	test_grep "quilt fixup cannot be linear" uperl/out &&
-	test_grep "quilt fixup cannot be linear" u/out
+	test_grep "quilt fixup cannot be linear" u/out &&
+	test_grep "This might be a patches-unapplied branch" uperl/out &&
+	test_grep "This might be a patches-unapplied branch" u/out &&
+	test_grep "Maybe you need one of --\[quilt=\]gbp" u/out
 '
 
 test_expect_success 'baredebian with a git clean mode: refused in dgit'"'"'s words' '
