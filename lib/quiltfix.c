@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "dgit_changelog.h"
@@ -1141,12 +1142,75 @@ done:
 }
 
 /* Parse debian/source/include-binaries: one path a line, # comments. */
+/*
+ * dgit's checks of an include-binaries entry: no empty, "." or ".."
+ * component, not under .git (warned of and ignored), not under debian/
+ * (ignored: dpkg-source has those anyway), and in the working tree a
+ * plain file or directory all the way down, where it exists.
+ */
+static int
+binary_entry_ok(struct qf *q, const char *entry)
+{
+	const char *wd = git_repository_workdir(q->repo);
+	const char *p = entry, *why = NULL;
+	char whybuf[300];
+	size_t ncomp = 0;
+
+	for (;;) {
+		const char *e = strchr(p, '/');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		if (n == 0 || (n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.')) {
+			snprintf(whybuf, sizeof whybuf, "forbidden path "
+			    "component '%.*s'", (int)n, p);
+			why = whybuf;
+			break;
+		}
+		if (ncomp++ == 0) {
+			if (n == 6 && strncmp(p, "debian", 6) == 0)
+				return 0;
+			if (n == 4 && strncmp(p, ".git", 4) == 0) {
+				why = "path starts with '.git'";
+				break;
+			}
+		}
+		if (wd) {
+			char *path = NULL;
+			struct stat st;
+			int r;
+
+			if (asprintf(&path, "%s%.*s", wd, (int)(p - entry + n),
+			    entry) < 0)
+				return 1;
+			r = lstat(path, &st);
+			free(path);
+			if (r != 0)
+				return 1;      /* not there: as dgit, no more */
+			if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+				snprintf(whybuf, sizeof whybuf, "path to '%.*s' "
+				    "not a plain file or directory",
+				    (int)(p - entry + n), entry);
+				why = whybuf;
+				break;
+			}
+		}
+		if (e == NULL)
+			return 1;
+		p = e + 1;
+	}
+	say(q, "warning: ignoring bad include-binaries file %.200s: %s", entry,
+	    why);
+	return 0;
+}
+
 static const struct dgit_error *
 read_binaries(struct qf *q)
 {
 	const struct dgit_error *err;
 	char *buf = NULL, *p, *save = NULL;
 	size_t len;
+	int warned = 0;
 
 	err = read_blob(&buf, &len, q->repo, q->head_tree,
 	    "debian/source/include-binaries", META_MAX);
@@ -1164,6 +1228,12 @@ read_binaries(struct qf *q)
 		    p[n - 1] == '\r'))
 			p[--n] = '\0';
 		if (n == 0 || *p == '#')
+			continue;
+		if (!warned++)
+			say(q, "warning: package uses dpkg-source "
+			    "include-binaries feature - not all changes are "
+			    "visible in patches!");
+		if (!binary_entry_ok(q, p))
 			continue;
 		if ((nb = realloc(q->binaries, (q->nbinaries + 1) *
 		    sizeof *nb)) == NULL ||

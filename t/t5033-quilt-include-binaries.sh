@@ -45,4 +45,28 @@ test_expect_success 'an unlisted binary still needs a fixup that nofix refuses' 
 	test_grep "only in HEAD: bins/file" u/out
 '
 
+test_expect_success 'bad entries are ignored with dgit'"'"'s warnings' '
+	test_need_cmd /usr/bin/dgit &&
+	new_repo w &&
+	(cd w/hello &&
+	 printf "%s\n" "# comment" ../outside ".git/index" "a//b" \
+	     debian/binfile bins/file >debian/source/include-binaries &&
+	 git add debian/source/include-binaries &&
+	 git commit -q -m "list binaries" && echo more >>README &&
+	 git commit -q -a -m README) &&
+	cp -r w wperl &&
+	(cd w/hello && "$DGIT" -D --quilt=smash quilt-fixup >../out 2>&1) &&
+	(cd wperl/hello && /usr/bin/dgit --quilt=smash quilt-fixup \
+	    >../out 2>&1) &&
+	for m in "ignoring bad include-binaries file ../outside: forbidden path component '"'"'..'"'"'" \
+	    "ignoring bad include-binaries file .git/index: path starts with '"'"'.git'"'"'" \
+	    "package uses dpkg-source include-binaries feature"; do
+		test_grep "$m" wperl/out &&
+		test_grep "$m" w/out || return 1
+	done &&
+	! grep -q "debian/binfile" w/out &&
+	! grep -q "a//b" wperl/out &&
+	! grep -q "a//b" w/out
+'
+
 test_done
