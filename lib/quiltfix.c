@@ -825,6 +825,39 @@ static const struct dgit_error *diffbits(int *out,
     const git_oid *b);
 
 /*
+ * *out: the first of debian/patches, .pc and debian/source/format that
+ * differs between commit parent's tree and child_tree, or NULL.
+ */
+static const struct dgit_error *
+stack_changed(struct qf *q, const char **out, git_commit *parent,
+    git_tree *child_tree)
+{
+	static const char *const paths[] = { "debian/patches", ".pc",
+	    "debian/source/format" };
+	git_tree *pt = NULL;
+
+	*out = NULL;
+	(void)q;
+	if (git_commit_tree(&pt, parent) != 0)
+		return dgit_error_git("cannot read commit %s",
+		    hex_of(git_commit_id(parent)));
+	for (size_t i = 0; i < sizeof paths / sizeof *paths && !*out; i++) {
+		git_tree_entry *a = NULL, *b = NULL;
+		int ha = git_tree_entry_bypath(&a, pt, paths[i]) == 0;
+		int hb = git_tree_entry_bypath(&b, child_tree, paths[i]) == 0;
+
+		if (ha != hb || (ha && (!git_oid_equal(git_tree_entry_id(a),
+		    git_tree_entry_id(b)) || git_tree_entry_filemode(a) !=
+		    git_tree_entry_filemode(b))))
+			*out = paths[i];
+		git_tree_entry_free(a);
+		git_tree_entry_free(b);
+	}
+	git_tree_free(pt);
+	return NULL;
+}
+
+/*
  * dgit's guess at what kind of branch HEAD is, from how it, the origs
  * and the patched origs differ: a line, or "".
  */
@@ -859,6 +892,7 @@ linear(struct qf *q, int *nolinear)
 	unsigned *pidx = NULL;
 	git_tree *odp = NULL, *ct = NULL;
 	size_t n = 0, cap = 0, steps = 0;
+	const char *changed = NULL;
 
 	*nolinear = 0;
 	if (git_tree_lookup(&odp, q->repo, &q->odp) != 0 ||
@@ -964,9 +998,26 @@ linear(struct qf *q, int *nolinear)
 		} else {
 			git_commit_free(cur);
 		}
+		cur = next;
+		/* as dgit: the walk does not cross a change of the patch
+		 * stack itself (or of the source format) */
+		if ((err = stack_changed(q, &changed, cur, ct)))
+			goto done;
 		git_tree_free(ct);
 		ct = NULL;
-		cur = next;
+		if (changed) {
+			*nolinear = 1;
+			err = dgit_error_fmt(DGIT_ERR_PATCH, "quilt fixup "
+			    "cannot be linear: going back from HEAD, the "
+			    "child of %s changed %s.\n%s"
+			    "Maybe you need one of --[quilt=]gbp --[quilt=]dpm "
+			    "--quilt=unapplied ?\n"
+			    "Maybe orig tarball(s) are not identical to git "
+			    "representation?\n"
+			    "Or try --quilt=smash", hex_of(git_commit_id(cur)),
+			    changed, branch_hint(q));
+			goto done;
+		}
 	}
 	say(q, "linear patch stack from %s: %zu commits",
 	    hex_of(git_commit_id(cur)), n);

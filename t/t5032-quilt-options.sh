@@ -66,6 +66,25 @@ test_expect_success 'a patches-unapplied branch in linear mode: dgit'"'"'s "quil
 	test_grep "Maybe you need one of --\[quilt=\]gbp" u/out
 '
 
+test_expect_success 'the linear walk does not cross a change of debian/patches, as in dgit' '
+	test_need_cmd /usr/bin/dgit &&
+	new_repo w &&
+	(cd w/hello && echo "new file" >extra && git add extra &&
+	 git commit -q -m "an extra file" &&
+	 { git diff --no-index /dev/null extra >debian/patches/extra.patch ||
+	   test $? = 1; } &&
+	 echo extra.patch >>debian/patches/series && git rm -q extra &&
+	 git add debian/patches && git commit -q -m "extra as a patch" &&
+	 git revert --no-edit HEAD >/dev/null) &&
+	cp -r w wperl &&
+	(cd w/hello && test_must_fail "$DGIT" quilt-fixup >../out 2>&1) &&
+	(cd wperl/hello && test_must_fail /usr/bin/dgit quilt-fixup \
+	    >../out 2>&1) &&
+	test_grep "quilt fixup cannot be linear" wperl/out &&
+	test_grep "quilt fixup cannot be linear" w/out &&
+	test_grep "changed debian/patches" w/out
+'
+
 test_expect_success 'baredebian with a git clean mode: refused in dgit'"'"'s words' '
 	test_need_cmd /usr/bin/dgit &&
 	new_repo b --skip-patches &&
