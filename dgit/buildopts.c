@@ -53,9 +53,11 @@ const struct option buildopts_options[] = {
 	{ "new", no_argument, NULL, OPT_NEW },
 	{ "overwrite", optional_argument, NULL, OPT_OVERWRITE },
 	{ "no-check-archive", no_argument, NULL, OPT_NO_CHECK_ARCHIVE },
-	{ "split-view", required_argument, NULL, OPT_SPLIT_VIEW },
-	{ "split-brain", no_argument, NULL, OPT_SPLIT_VIEW },
+	/* --split-view alone is --split-view=always, as in dgit */
+	{ "split-view", optional_argument, NULL, OPT_SPLIT_VIEW },
+	{ "split-brain", optional_argument, NULL, OPT_SPLIT_VIEW },
 	{ "dgit-view-save", required_argument, NULL, OPT_DGIT_VIEW_SAVE },
+	{ "save-dgit-view", required_argument, NULL, OPT_DGIT_VIEW_SAVE },
 	{ "upstream-commitish", required_argument, NULL,
 	    OPT_UPSTREAM_COMMITISH },
 	{ "rm-old-changes", no_argument, NULL, OPT_RM_OLD_CHANGES },

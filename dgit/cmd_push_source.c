@@ -130,6 +130,7 @@ do_push(struct push *p)
 	o.clean_mode = p->bo.clean_mode;
 	o.split_view = p->bo.split_view;
 	o.dgit_view_save = p->bo.dgit_view_save;
+	o.upstream_commitish = p->bo.upstream_commitish;
 	o.bpd = p->changes_dir ? p->changes_dir : p->bo.bpd;
 	o.keyid = dgit_opts.keyid;
 	o.dry_run = dgit_opts.dry_run;
@@ -246,11 +247,6 @@ parse(struct push *p, struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	if (p->bo.include_dirty)
 		return dgit_usage_error(ctx, "a push is of HEAD; commit "
 		    "your changes (--include-dirty is for build-source)");
-	if (p->bo.quilt_mode >= DGIT_QUILT_BAREDEBIAN)
-		return dgit_usage_error(ctx, "--quilt=%s: the baredebian "
-		    "modes are not supported by push yet",
-		    dgit_quiltfix_mode_name(
-		    (enum dgit_quilt_mode)p->bo.quilt_mode));
 	return NULL;
 }
 

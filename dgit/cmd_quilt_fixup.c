@@ -26,6 +26,11 @@ cmd_quilt_fixup(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 
 	if ((err = buildopts_parse(&b, ctx, argc, argv)))
 		return err;
+	/* dgit cleans before the fixup; its refusal comes first */
+	if (b.clean_mode >= 0 && (err = dgit_srcbuild_clean_check(
+	    (enum dgit_clean_mode)b.clean_mode,
+	    (enum dgit_quilt_mode)b.quilt_mode)))
+		return err;
 	if (git_reference_name_to_id(&head, repo, "HEAD") != 0) {
 		err = dgit_error_git("cannot read HEAD");
 		goto done;

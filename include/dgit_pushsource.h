@@ -66,6 +66,9 @@ struct dgit_pushsource_opts {
 	 */
 	int split_view;
 	const char *dgit_view_save;
+	/* --quilt=baredebian: the upstream commitish, or NULL (see
+	 * dgit_quiltfix_opts) */
+	const char *upstream_commitish;
 	const char *bpd;           /* the build products directory */
 	const char *keyid;         /* -k, or NULL: config, then Maintainer */
 	int dry_run, damp_run;     /* -n: check only; -L: sign only */

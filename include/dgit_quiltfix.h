@@ -24,6 +24,16 @@
  *   nofix       DGIT_ERR_DIRTY naming the paths when a fixup is needed;
  *   nocheck     nothing is checked.
  *
+ * As dgit's, the linear walk does not cross a commit whose parent has
+ * other debian/patches, .pc or debian/source/format (the error says
+ * "quilt fixup cannot be linear", with dgit's hints).  Differences only
+ * in files listed in debian/source/include-binaries need no fixup (bad
+ * entries there are ignored with dgit's warning, through info).  Before
+ * any patch is made (all modes but the baredebian ones), HEAD's changes
+ * to the origs that dpkg-source cannot represent (symlinks made, changed
+ * or removed, type changes, new files of other modes) are refused with
+ * dgit's reasons: DGIT_ERR_UNREPRESENTABLE.
+ *
  * Every generated patch is made by libgit2's diff and checked by
  * applying the new series with the import engine (as dpkg-source -x
  * would, fuzz 0): the result must be the branch's tree.  Changes a quilt
@@ -111,7 +121,12 @@ struct dgit_quiltfix_result {
 	 * has debian/ alone, the view is dgit's "baredebian-merge" of HEAD
 	 * and the upstream commit (the upstream commitish, or the orig
 	 * tarballs' import commit), whose files must be the origs', then
-	 * the patch commits as for gbp).  needed: the view is not HEAD.
+	 * the patch commits as for gbp).  gbp, dpm: upstream .gitignore
+	 * files may differ from the origs' (patches changing them are
+	 * refused); the view then has them, and dgit's auto-gitignore
+	 * patch in a commit on top ("Commit patch to update .gitignore",
+	 * identity from the changelog).  unapplied treats .gitignore as
+	 * any file.  needed: the view is not HEAD.
 	 */
 	int split;
 	git_oid commit;            /* the new tip (HEAD's when not needed) */

@@ -183,6 +183,14 @@ const struct dgit_error *dgit_srcbuild_clean(git_repository *repo,
     const char *const *dbp, const char *git);
 
 /*
+ * The refusal dgit_srcbuild_clean starts with, for commands that do not
+ * clean (quilt-fixup): a baredebian quilt mode with a git clean mode is
+ * DGIT_ERR_USAGE.
+ */
+const struct dgit_error *dgit_srcbuild_clean_check(enum dgit_clean_mode mode,
+    enum dgit_quilt_mode quilt_mode);
+
+/*
  * After a build that made a source and a binary .changes in bpd
  * (PKG_V_*.changes, V without epoch): merge them with mergechanges -f
  * (cmd: the mergechanges command, NULL-terminated; the two files are

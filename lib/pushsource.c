@@ -510,8 +510,9 @@ split_history(struct dgit_pushsource *p)
 		if (!ok) {
 			err = dgit_error_fmt(DGIT_ERR_USAGE, "the dgit view is "
 			    "not a descendant of the archive's version (%s %s)"
-			    " and %s; not fast forward: to overwrite the "
-			    "archive's contents, pass --overwrite[=VERSION] "
+			    " and %s; not fast forward; maybe --overwrite is "
+			    "needed: to overwrite the archive's contents, pass "
+			    "--overwrite[=VERSION] "
 			    "(a pseudo-merge is made in the dgit view; the "
 			    "branch is not changed)", p->asrc->version,
 			    p->csuite, why ? why : "out of memory");
@@ -607,6 +608,7 @@ build_source(struct dgit_pushsource *p)
 	so.clean_mode = (enum dgit_clean_mode)p->o->clean_mode;
 	so.split_view = (enum dgit_split_view)p->o->split_view;
 	so.dgit_view_save = p->o->dgit_view_save;
+	so.upstream_commitish = p->o->upstream_commitish;
 	so.bpd = p->o->bpd;
 	so.dgit_version = p->o->dgit_version;
 	so.info = p->o->debug;
@@ -632,6 +634,7 @@ split_view_of_head(struct dgit_pushsource *p)
 	qo.mode = (enum dgit_quilt_mode)p->o->quilt_mode;
 	qo.origs_dir = p->o->bpd;
 	qo.dgit_version = p->o->dgit_version;
+	qo.upstream_commitish = p->o->upstream_commitish;
 	qo.info = p->o->debug;
 	qo.info_arg = p->o->info_arg;
 	if ((err = dgit_quiltfix_run(&r, p->repo, &p->head, &qo)))

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "dgit_changelog.h"
@@ -28,6 +29,7 @@
 #define META_MAX ((size_t)16 << 20)   /* changelog, series, include-binaries */
 #define PATCH_MAX ((size_t)1 << 30)   /* one generated patch */
 #define WALK_MAX 100000               /* commits walked back for a base */
+#define DIFF_PATHS_MAX 65536u         /* differences looked at per comparison */
 
 static const char *const mode_names[] = {
 	[DGIT_QUILT_LINEAR] = "linear",
@@ -251,6 +253,8 @@ struct qf {
 	char *source, *version, *maint;
 	struct dgit_dsc dsc;       /* the origs, as a .dsc would list them */
 	git_oid odp;               /* origs + debian/ + patches applied */
+	git_oid unpatched;         /* the origs + debian/, no patch applied */
+	int have_unpatched;
 	char **binaries;           /* debian/source/include-binaries */
 	size_t nbinaries;
 	struct newpatch *patches;
@@ -447,9 +451,13 @@ debian_of(git_oid *out, git_tree *tree)
 	return NULL;
 }
 
-/* The tree dpkg-source -x makes of the origs and the debian/ tree deb. */
+/*
+ * The tree dpkg-source -x makes of the origs and the debian/ tree deb;
+ * unpatched (may be NULL): the tree before the patches.
+ */
 static const struct dgit_error *
-applied_tree(struct qf *q, git_oid *out, const git_oid *deb)
+applied_trees(struct qf *q, git_oid *out, git_oid *unpatched,
+    const git_oid *deb)
 {
 	const struct dgit_error *err;
 	struct dgit_import_opts io;
@@ -466,7 +474,16 @@ applied_tree(struct qf *q, git_oid *out, const git_oid *deb)
 	if (err)
 		return err;
 	git_oid_cpy(out, &r.tree);
+	if (unpatched)
+		git_oid_cpy(unpatched, &r.unpatched);
 	return NULL;
+}
+
+/* The tree dpkg-source -x makes of the origs and the debian/ tree deb. */
+static const struct dgit_error *
+applied_tree(struct qf *q, git_oid *out, const git_oid *deb)
+{
+	return applied_trees(q, out, NULL, deb);
 }
 
 /* 1 when trees a and b are equal outside the top-level debian/. */
@@ -807,6 +824,65 @@ done:
 	return err;
 }
 
+static const struct dgit_error *diffbits(int *out,
+    struct dgit_treecmp **keep, git_repository *repo, const git_oid *a,
+    const git_oid *b);
+
+/*
+ * *out: the first of debian/patches, .pc and debian/source/format that
+ * differs between commit parent's tree and child_tree, or NULL.
+ */
+static const struct dgit_error *
+stack_changed(struct qf *q, const char **out, git_commit *parent,
+    git_tree *child_tree)
+{
+	static const char *const paths[] = { "debian/patches", ".pc",
+	    "debian/source/format" };
+	git_tree *pt = NULL;
+
+	*out = NULL;
+	(void)q;
+	if (git_commit_tree(&pt, parent) != 0)
+		return dgit_error_git("cannot read commit %s",
+		    hex_of(git_commit_id(parent)));
+	for (size_t i = 0; i < sizeof paths / sizeof *paths && !*out; i++) {
+		git_tree_entry *a = NULL, *b = NULL;
+		int ha = git_tree_entry_bypath(&a, pt, paths[i]) == 0;
+		int hb = git_tree_entry_bypath(&b, child_tree, paths[i]) == 0;
+
+		if (ha != hb || (ha && (!git_oid_equal(git_tree_entry_id(a),
+		    git_tree_entry_id(b)) || git_tree_entry_filemode(a) !=
+		    git_tree_entry_filemode(b))))
+			*out = paths[i];
+		git_tree_entry_free(a);
+		git_tree_entry_free(b);
+	}
+	git_tree_free(pt);
+	return NULL;
+}
+
+/*
+ * dgit's guess at what kind of branch HEAD is, from how it, the origs
+ * and the patched origs differ: a line, or "".
+ */
+static const char *
+branch_hint(struct qf *q)
+{
+	int o2h = 0, o2a = 0, h2a = 0;
+	const git_oid *h = git_tree_id(q->head_tree);
+
+	if (!q->have_unpatched ||
+	    diffbits(&o2h, NULL, q->repo, &q->unpatched, h) ||
+	    diffbits(&o2a, NULL, q->repo, &q->unpatched, &q->odp) ||
+	    diffbits(&h2a, NULL, q->repo, h, &q->odp))
+		return "";
+	if (!(o2h & o2a))
+		return "This might be a patches-unapplied branch.\n";
+	if (!(h2a & o2a))
+		return "This might be a patches-applied branch.\n";
+	return "";
+}
+
 /*
  * Linear: walk back to the base, then one patch per commit.  A walk that
  * finds no base gives DGIT_ERR_PATCH with *nolinear set (try-linear
@@ -820,6 +896,7 @@ linear(struct qf *q, int *nolinear)
 	unsigned *pidx = NULL;
 	git_tree *odp = NULL, *ct = NULL;
 	size_t n = 0, cap = 0, steps = 0;
+	const char *changed = NULL;
 
 	*nolinear = 0;
 	if (git_tree_lookup(&odp, q->repo, &q->odp) != 0 ||
@@ -839,12 +916,16 @@ linear(struct qf *q, int *nolinear)
 			break;
 		if (++steps > WALK_MAX || np == 0) {
 			*nolinear = 1;
-			err = dgit_error_fmt(DGIT_ERR_PATCH, "no commit in the "
-			    "history of HEAD has the upstream files of the "
-			    "origs with debian/patches applied, so there is no "
-			    "base for a linear patch stack; try "
-			    "--quilt=smash, or a splitting mode (--gbp, --dpm) "
-			    "if the branch is patches-unapplied");
+			err = dgit_error_fmt(DGIT_ERR_PATCH, "quilt fixup "
+			    "cannot be linear: no commit in the history of "
+			    "HEAD has the upstream files of the origs with "
+			    "debian/patches applied, so there is no base for a "
+			    "linear patch stack.\n%s"
+			    "Maybe you need one of --[quilt=]gbp --[quilt=]dpm "
+			    "--quilt=unapplied ?\n"
+			    "Maybe orig tarball(s) are not identical to git "
+			    "representation?\n"
+			    "Or try --quilt=smash", branch_hint(q));
 			goto done;
 		}
 		if (np == 1) {
@@ -885,9 +966,9 @@ linear(struct qf *q, int *nolinear)
 			}
 			if (!patch && next == NULL) {
 				*nolinear = 1;
-				err = dgit_error_fmt(DGIT_ERR_PATCH, "merge %s "
-				    "changes upstream files relative to each of "
-				    "its parents, which a linear patch stack "
+				err = dgit_error_fmt(DGIT_ERR_PATCH, "quilt fixup "
+				    "cannot be linear: merge %s changes upstream "
+				    "files relative to each of its parents, which a linear patch stack "
 				    "cannot represent; try --quilt=smash",
 				    hex_of(git_commit_id(cur)));
 				goto done;
@@ -921,9 +1002,26 @@ linear(struct qf *q, int *nolinear)
 		} else {
 			git_commit_free(cur);
 		}
+		cur = next;
+		/* as dgit: the walk does not cross a change of the patch
+		 * stack itself (or of the source format) */
+		if ((err = stack_changed(q, &changed, cur, ct)))
+			goto done;
 		git_tree_free(ct);
 		ct = NULL;
-		cur = next;
+		if (changed) {
+			*nolinear = 1;
+			err = dgit_error_fmt(DGIT_ERR_PATCH, "quilt fixup "
+			    "cannot be linear: going back from HEAD, the "
+			    "child of %s changed %s.\n%s"
+			    "Maybe you need one of --[quilt=]gbp --[quilt=]dpm "
+			    "--quilt=unapplied ?\n"
+			    "Maybe orig tarball(s) are not identical to git "
+			    "representation?\n"
+			    "Or try --quilt=smash", hex_of(git_commit_id(cur)),
+			    changed, branch_hint(q));
+			goto done;
+		}
 	}
 	say(q, "linear patch stack from %s: %zu commits",
 	    hex_of(git_commit_id(cur)), n);
@@ -1099,12 +1197,75 @@ done:
 }
 
 /* Parse debian/source/include-binaries: one path a line, # comments. */
+/*
+ * dgit's checks of an include-binaries entry: no empty, "." or ".."
+ * component, not under .git (warned of and ignored), not under debian/
+ * (ignored: dpkg-source has those anyway), and in the working tree a
+ * plain file or directory all the way down, where it exists.
+ */
+static int
+binary_entry_ok(struct qf *q, const char *entry)
+{
+	const char *wd = git_repository_workdir(q->repo);
+	const char *p = entry, *why = NULL;
+	char whybuf[300];
+	size_t ncomp = 0;
+
+	for (;;) {
+		const char *e = strchr(p, '/');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		if (n == 0 || (n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.')) {
+			snprintf(whybuf, sizeof whybuf, "forbidden path "
+			    "component '%.*s'", (int)n, p);
+			why = whybuf;
+			break;
+		}
+		if (ncomp++ == 0) {
+			if (n == 6 && strncmp(p, "debian", 6) == 0)
+				return 0;
+			if (n == 4 && strncmp(p, ".git", 4) == 0) {
+				why = "path starts with '.git'";
+				break;
+			}
+		}
+		if (wd) {
+			char *path = NULL;
+			struct stat st;
+			int r;
+
+			if (asprintf(&path, "%s%.*s", wd, (int)(p - entry + n),
+			    entry) < 0)
+				return 1;
+			r = lstat(path, &st);
+			free(path);
+			if (r != 0)
+				return 1;      /* not there: as dgit, no more */
+			if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+				snprintf(whybuf, sizeof whybuf, "path to '%.*s' "
+				    "not a plain file or directory",
+				    (int)(p - entry + n), entry);
+				why = whybuf;
+				break;
+			}
+		}
+		if (e == NULL)
+			return 1;
+		p = e + 1;
+	}
+	say(q, "warning: ignoring bad include-binaries file %.200s: %s", entry,
+	    why);
+	return 0;
+}
+
 static const struct dgit_error *
 read_binaries(struct qf *q)
 {
 	const struct dgit_error *err;
 	char *buf = NULL, *p, *save = NULL;
 	size_t len;
+	int warned = 0;
 
 	err = read_blob(&buf, &len, q->repo, q->head_tree,
 	    "debian/source/include-binaries", META_MAX);
@@ -1122,6 +1283,12 @@ read_binaries(struct qf *q)
 		    p[n - 1] == '\r'))
 			p[--n] = '\0';
 		if (n == 0 || *p == '#')
+			continue;
+		if (!warned++)
+			say(q, "warning: package uses dpkg-source "
+			    "include-binaries feature - not all changes are "
+			    "visible in patches!");
+		if (!binary_entry_ok(q, p))
 			continue;
 		if ((nb = realloc(q->binaries, (q->nbinaries + 1) *
 		    sizeof *nb)) == NULL ||
@@ -1375,6 +1542,423 @@ qf_cache(struct qf *q)
 }
 
 /*
+ * 1 in *out when HEAD differs from the patched origs only in files listed
+ * in debian/source/include-binaries.
+ */
+static const struct dgit_error *
+only_binaries(int *out, struct qf *q)
+{
+	const struct dgit_error *err;
+	struct dgit_treecmp *c = NULL;
+
+	*out = 0;
+	if (q->nbinaries == 0)
+		return NULL;
+	if ((err = dgit_treecmp_trees(&c, q->repo, &q->odp,
+	    git_tree_id(q->head_tree), "debian", DIFF_PATHS_MAX)))
+		return err;
+	*out = c->total == c->n;
+	for (size_t i = 0; i < c->n && *out; i++)
+		if (c->entries[i].kind == DGIT_TREECMP_ONLY_A ||
+		    !is_binary_listed(q, c->entries[i].path))
+			*out = 0;
+	dgit_treecmp_free(c);
+	return NULL;
+}
+
+/* ---- changes 3.0 (quilt) cannot represent ---------------------------- */
+
+#define MODE_TYPE(m) ((m) & 0170000u)
+
+static unsigned
+mode_strip_exec(unsigned m)
+{
+	return m == 0100755u ? 0100644u : m;
+}
+
+/* Why dpkg-source cannot represent the change from mode a to b (0:
+ * absent), as dgit says it; NULL when it can. */
+static const char *
+unrepresentable_why(unsigned a, unsigned b)
+{
+	int plain_a = MODE_TYPE(a) == 0100000u || MODE_TYPE(a) == 0120000u;
+	int plain_b = MODE_TYPE(b) == 0100000u || MODE_TYPE(b) == 0120000u;
+
+	if (!plain_a && !plain_b)
+		return "not a plain file";
+	if (a && b) {
+		if (mode_strip_exec(a) != mode_strip_exec(b))
+			return "mode or type changed in unsupported way";
+		if (MODE_TYPE(b) != 0100000u)
+			return "modified symlink";
+		return NULL;
+	}
+	if (a)
+		return MODE_TYPE(a) == 0100000u ? NULL : "deletion of symlink";
+	if (b != 0100644u && b != 0100755u)
+		return "creation with non-default mode, or symlink";
+	return NULL;
+}
+
+/*
+ * dgit's check of HEAD's changes to the origs (unpatched: the origs'
+ * tree) before any patch is made: symlinks made, changed or removed,
+ * and files becoming something else, are refused, one line per path:
+ * DGIT_ERR_UNREPRESENTABLE.
+ */
+static const struct dgit_error *
+check_representable(struct qf *q, const git_oid *unpatched)
+{
+	const struct dgit_error *err;
+	struct dgit_treecmp *c = NULL;
+	char *lines = NULL;
+	size_t len = 0, nbad = 0;
+	FILE *fp;
+
+	if ((err = dgit_treecmp_trees(&c, q->repo, unpatched,
+	    git_tree_id(q->head_tree), "debian", DIFF_PATHS_MAX)))
+		return err;
+	if ((fp = open_memstream(&lines, &len)) == NULL) {
+		dgit_treecmp_free(c);
+		return nomem();
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		const struct dgit_treecmp_entry *e = &c->entries[i];
+		const char *why = unrepresentable_why(e->mode_a, e->mode_b);
+
+		if (why == NULL || nbad++ >= 50)
+			continue;
+		fprintf(fp, "  cannot represent change: %s (%06o->%06o): %s\n",
+		    why, e->mode_a, e->mode_b, e->path);
+	}
+	if (nbad > 50)
+		fprintf(fp, "  ... and %zu more\n", nbad - 50);
+	if (fclose(fp) != 0)
+		err = nomem();
+	else if (nbad)
+		err = dgit_error_fmt(DGIT_ERR_UNREPRESENTABLE, "HEAD has "
+		    "changes to .orig[s] which are not representable by "
+		    "`3.0 (quilt)':\n%smake them in debian/rules instead, "
+		    "or use a format that can carry them", lines);
+	free(lines);
+	dgit_treecmp_free(c);
+	return err;
+}
+
+/* ---- .gitignore in the splitting modes ------------------------------ */
+
+
+static int
+is_gitignore(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return strcmp(b ? b + 1 : path, ".gitignore") == 0;
+}
+
+/*
+ * How trees a and b differ outside debian/, as dgit's
+ * quiltify_trees_differ says it: 01 in files other than .gitignore, 02
+ * in .gitignore files.  *keep (may be NULL) gets the comparison.
+ */
+static const struct dgit_error *
+diffbits(int *out, struct dgit_treecmp **keep, git_repository *repo,
+    const git_oid *a, const git_oid *b)
+{
+	const struct dgit_error *err;
+	struct dgit_treecmp *c = NULL;
+
+	*out = 0;
+	if (keep)
+		*keep = NULL;
+	if ((err = dgit_treecmp_trees(&c, repo, a, b, "debian",
+	    DIFF_PATHS_MAX)))
+		return err;
+	for (size_t i = 0; i < c->n; i++)
+		*out |= is_gitignore(c->entries[i].path) ? 02 : 01;
+	if (c->total > c->n)
+		*out |= 03;
+	if (keep)
+		*keep = c;
+	else
+		dgit_treecmp_free(c);
+	return NULL;
+}
+
+/* tree id with the .gitignore paths of c set as tree from has them. */
+static const struct dgit_error *
+overlay_gitignores(git_oid *out, struct qf *q, struct dgit_pack *pack,
+    const git_oid *id, git_tree *from, const struct dgit_treecmp *c)
+{
+	const struct dgit_error *err;
+	struct dgit_tree *t = NULL;
+
+	if ((err = dgit_tree_new(&t)) ||
+	    (err = dgit_tree_add_git(t, "", q->repo, id)))
+		goto done;
+	for (size_t i = 0; i < c->n && err == NULL; i++) {
+		const char *path = c->entries[i].path;
+		git_tree_entry *e = NULL;
+		unsigned mode;
+
+		if (!is_gitignore(path))
+			continue;
+		if (git_tree_entry_bypath(&e, from, path) != 0) {
+			err = dgit_tree_remove(t, path);
+			continue;
+		}
+		mode = git_tree_entry_filemode(e);
+		if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE
+		    || mode == GIT_FILEMODE_LINK)
+			err = dgit_tree_set(t, path, mode, git_tree_entry_id(e),
+			    0);
+		git_tree_entry_free(e);
+	}
+	if (err == NULL)
+		err = dgit_tree_write(out, t, pack);
+done:
+	dgit_tree_free(t);
+	return err;
+}
+
+/*
+ * The gbp view's patch commits are made from the origs, which lack
+ * HEAD's own .gitignore changes: remake them, from the tip back to
+ * HEAD, with HEAD's .gitignore files.  *tip is replaced.
+ */
+static const struct dgit_error *
+restack_gitignores(struct qf *q, git_oid *tip, size_t npatches,
+    const struct dgit_treecmp *c)
+{
+	const struct dgit_error *err = NULL;
+	git_commit **chain = NULL, *cur = NULL, *parent = NULL;
+	git_tree *nt = NULL;
+	struct dgit_pack *pack = NULL;
+	size_t n = 0, max = npatches + 2;
+	git_oid prev, tid;
+
+	if ((chain = calloc(max, sizeof *chain)) == NULL)
+		return nomem();
+	if (git_commit_lookup(&cur, q->repo, tip) != 0) {
+		err = dgit_error_git("cannot read the dgit view");
+		goto done;
+	}
+	while (!git_oid_equal(git_commit_id(cur), git_commit_id(q->head))) {
+		if (n == max || git_commit_parentcount(cur) != 1 ||
+		    git_commit_parent(&parent, cur, 0) != 0) {
+			err = dgit_error_fmt(DGIT_ERR_PARSE, "the dgit view's "
+			    "patch commits do not lead back to HEAD");
+			goto done;
+		}
+		chain[n++] = cur;
+		cur = parent;
+		parent = NULL;
+	}
+	if ((err = dgit_pack_new(&pack, q->repo, -1, 0, NULL, NULL)))
+		goto done;
+	git_oid_cpy(&prev, git_commit_id(q->head));
+	for (size_t i = n; i-- > 0; ) {
+		const git_commit *parents[1];
+
+		if ((err = overlay_gitignores(&tid, q, pack,
+		    git_commit_tree_id(chain[i]), q->head_tree, c)))
+			goto done;
+		if ((err = dgit_pack_finish(pack)))
+			goto done;
+		dgit_pack_free(pack);
+		pack = NULL;
+		if (i > 0 && (err = dgit_pack_new(&pack, q->repo, -1, 0, NULL,
+		    NULL)))
+			goto done;
+		git_commit_free(parent);
+		parent = NULL;
+		git_tree_free(nt);
+		nt = NULL;
+		if (git_commit_lookup(&parent, q->repo, &prev) != 0 ||
+		    git_tree_lookup(&nt, q->repo, &tid) != 0) {
+			err = dgit_error_git("cannot read the dgit view");
+			goto done;
+		}
+		parents[0] = parent;
+		if (git_commit_create(&prev, q->repo, NULL,
+		    git_commit_author(chain[i]), git_commit_committer(chain[i]),
+		    git_commit_message_encoding(chain[i]),
+		    git_commit_message(chain[i]), nt, 1, parents) != 0) {
+			err = dgit_error_git("cannot remake the dgit view's "
+			    "patch commits");
+			goto done;
+		}
+	}
+	git_oid_cpy(tip, &prev);
+done:
+	for (size_t i = 0; i < n; i++)
+		git_commit_free(chain[i]);
+	free(chain);
+	git_commit_free(cur);
+	git_commit_free(parent);
+	git_tree_free(nt);
+	dgit_pack_free(pack);
+	return err;
+}
+
+/*
+ * dgit's auto-gitignore: HEAD changes upstream .gitignore files and the
+ * patches do not, so the dgit view gets a patch of those changes (from
+ * the origs, tree origs, to HEAD), "debian/patches/auto-gitignore" at
+ * the end of the series, in a commit on *tip (replaced), identity from
+ * the changelog.
+ */
+static const struct dgit_error *
+auto_gitignore(struct qf *q, git_oid *tip, const git_oid *origs,
+    const struct dgit_treecmp *c)
+{
+	const struct dgit_error *err = NULL;
+	git_diff_options dopts = GIT_DIFF_OPTIONS_INIT;
+	git_tree *ot = NULL, *vt = NULL, *nt = NULL;
+	git_commit *vc = NULL;
+	git_diff *diff = NULL;
+	git_buf db = { 0 };
+	git_signature *sig = NULL;
+	struct dgit_tree *t = NULL;
+	struct dgit_pack *pack = NULL;
+	char **paths = NULL, *text = NULL, *series = NULL, *msg = NULL;
+	size_t np = 0, tlen = 0, slen = 0, nslen = 0;
+	unsigned mode;
+	git_oid id, tid;
+	FILE *fp = NULL;
+	const git_commit *parents[1];
+	const char *ver = q->opts->dgit_version ? q->opts->dgit_version : "C";
+
+	say(q, "dgit view: creating patch to represent .gitignore changes");
+	if ((paths = calloc(c->n ? c->n : 1, sizeof *paths)) == NULL)
+		return nomem();
+	for (size_t i = 0; i < c->n; i++)
+		if (is_gitignore(c->entries[i].path))
+			paths[np++] = c->entries[i].path;
+	dopts.pathspec.strings = paths;
+	dopts.pathspec.count = np;
+	dopts.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+	if (git_tree_lookup(&ot, q->repo, origs) != 0 ||
+	    git_diff_tree_to_tree(&diff, q->repo, ot, q->head_tree,
+	    &dopts) != 0 || git_diff_to_buf(&db, diff, GIT_DIFF_FORMAT_PATCH)
+	    != 0) {
+		err = dgit_error_git("cannot diff HEAD's .gitignore files");
+		goto done;
+	}
+	if (db.size > PATCH_MAX) {
+		err = dgit_error_fmt(DGIT_ERR_LIMIT, "the .gitignore patch is "
+		    "over %zu bytes", PATCH_MAX);
+		goto done;
+	}
+	if ((fp = open_memstream(&text, &tlen)) == NULL) {
+		err = nomem();
+		goto done;
+	}
+	fprintf(fp, "Subject: Update .gitignore from Debian packaging branch\n"
+	    "\n"
+	    "The Debian packaging git branch contains these updates to the "
+	    "upstream\n"
+	    ".gitignore file(s).  This patch is autogenerated, to provide "
+	    "these\n"
+	    "updates to users of the official Debian archive view of the "
+	    "package.\n"
+	    "\n"
+	    "[dgit (%s) update-gitignore]\n"
+	    "---\n", ver);
+	fwrite(db.ptr, 1, db.size, fp);
+	if (fclose(fp) != 0) {
+		fp = NULL;
+		err = nomem();
+		goto done;
+	}
+	fp = NULL;
+	if (git_commit_lookup(&vc, q->repo, tip) != 0 ||
+	    git_commit_tree(&vt, vc) != 0) {
+		err = dgit_error_git("cannot read the dgit view");
+		goto done;
+	}
+	if ((err = read_blob(&series, &slen, q->repo, vt,
+	    "debian/patches/auto-gitignore", META_MAX)))
+		goto done;
+	if (series && slen > 0) {
+		err = dgit_error_fmt(DGIT_ERR_PATCH, "debian/patches/"
+		    "auto-gitignore already exists; but want to create it to "
+		    "record .gitignore changes");
+		goto done;
+	}
+	free(series);
+	series = NULL;
+	if ((err = read_blob(&series, &slen, q->repo, vt,
+	    "debian/patches/series", META_MAX)))
+		goto done;
+	if ((fp = open_memstream(&msg, &nslen)) == NULL) {
+		err = nomem();
+		goto done;
+	}
+	if (series) {
+		fwrite(series, 1, slen, fp);
+		if (slen && series[slen - 1] != '\n')
+			fputc('\n', fp);
+	}
+	fputs("auto-gitignore\n", fp);
+	if (fclose(fp) != 0) {
+		fp = NULL;
+		err = nomem();
+		goto done;
+	}
+	fp = NULL;
+	free(series);
+	series = msg;
+	msg = NULL;
+	if ((err = dgit_tree_new(&t)) ||
+	    (err = dgit_tree_add_git(t, "", q->repo, git_tree_id(vt))) ||
+	    (err = dgit_pack_new(&pack, q->repo, -1, 0, NULL, NULL)) ||
+	    (err = dgit_pack_write(pack, &id, GIT_OBJECT_BLOB, text,
+	    tlen)) ||
+	    (err = dgit_tree_set(t, "debian/patches/auto-gitignore",
+	    DGIT_TREE_BLOB, &id, 0)))
+		goto done;
+	mode = DGIT_TREE_BLOB;
+	if ((err = dgit_pack_write(pack, &id, GIT_OBJECT_BLOB, series,
+	    nslen)) ||
+	    (err = dgit_tree_set(t, "debian/patches/series", mode, &id, 0)) ||
+	    (err = dgit_tree_write(&tid, t, pack)) ||
+	    (err = dgit_pack_finish(pack)))
+		goto done;
+	if ((err = dgit_history_commit_clog(NULL, &sig, q->repo,
+	    git_commit_id(q->head))))
+		goto done;
+	if (asprintf(&msg, "Commit patch to update .gitignore\n\n"
+	    "[dgit (%s) update-gitignore-quilt-fixup]\n", ver) < 0) {
+		msg = NULL;
+		err = nomem();
+		goto done;
+	}
+	parents[0] = vc;
+	if (git_tree_lookup(&nt, q->repo, &tid) != 0 ||
+	    git_commit_create(tip, q->repo, NULL, sig, sig, NULL, msg, nt, 1,
+	    parents) != 0)
+		err = dgit_error_git("cannot commit the .gitignore patch");
+done:
+	if (fp)
+		fclose(fp);
+	free(paths);
+	free(text);
+	free(series);
+	free(msg);
+	git_buf_dispose(&db);
+	git_diff_free(diff);
+	git_signature_free(sig);
+	dgit_tree_free(t);
+	dgit_pack_free(pack);
+	git_tree_free(nt);
+	git_tree_free(vt);
+	git_tree_free(ot);
+	git_commit_free(vc);
+	return err;
+}
+
+/*
  * The splitting modes: the dgit view beside HEAD.  gbp, unapplied: HEAD
  * is the origs plus debian/ (patches not applied); the view is HEAD with
  * one commit per patch on top, as gbp pq import (which dgit runs) makes
@@ -1389,10 +1973,11 @@ split_view(struct qf *q, struct dgit_quiltfix_result *out,
 	const char *mname = dgit_quiltfix_mode_name(mode);
 	struct dgit_import_opts io;
 	struct dgit_import_result r;
-	struct dgit_treecmp *c = NULL;
-	git_tree *base = NULL;
+	struct dgit_treecmp *c = NULL, *o2hc = NULL;
+	git_commit *vc = NULL;
 	char *desc = NULL;
 	const git_oid *cmp;
+	int special, o2h = 0, o2a = 0, bad = 0;
 
 	memset(&io, 0, sizeof io);
 	io.level = -1;
@@ -1409,36 +1994,79 @@ split_view(struct qf *q, struct dgit_quiltfix_result *out,
 	if (err)
 		return dgit_error_wrap(err, "the patches in debian/patches do "
 		    "not apply to the origs");
+	/*
+	 * As dgit: the modes for tools that leave upstream .gitignore
+	 * changes out of the patches (gbp, dpm) allow HEAD to differ from
+	 * the origs there, and the dgit view gets them as a patch of its
+	 * own; unapplied treats .gitignore as any other file.
+	 */
+	special = mode != DGIT_QUILT_UNAPPLIED;
 	cmp = mode == DGIT_QUILT_DPM ? &r.tree : &r.unpatched;
-	if (git_tree_lookup(&base, q->repo, cmp) != 0) {
-		err = dgit_error_git("cannot read the imported origs");
+	if ((err = check_representable(q, &r.unpatched)))
 		goto done;
-	}
-	if (!same_upstream(base, q->head_tree)) {
-		err = dgit_treecmp_trees(&c, q->repo, cmp,
-		    git_tree_id(q->head_tree), "debian", 0);
+	if ((err = diffbits(&o2h, &o2hc, q->repo, &r.unpatched,
+	    git_tree_id(q->head_tree))))
+		goto done;
+	if (mode == DGIT_QUILT_DPM)
+		err = diffbits(&bad, &c, q->repo, &r.tree,
+		    git_tree_id(q->head_tree));
+	else
+		bad = o2h;
+	if (err)
+		goto done;
+	if (special ? (bad & 01) : bad) {
+		if (c == NULL)
+			err = dgit_treecmp_trees(&c, q->repo, cmp,
+			    git_tree_id(q->head_tree), "debian", 0);
 		if (err == NULL)
 			desc = dgit_treecmp_describe(c, mode == DGIT_QUILT_DPM ?
 			    "the patched origs" : "the origs", "HEAD");
 		if (err == NULL && mode == DGIT_QUILT_DPM)
 			err = dgit_error_fmt(DGIT_ERR_PATCH, "--quilt=dpm "
-			    "implies a patches-applied branch whose "
-			    "debian/patches are its changes to upstream files, "
-			    "but HEAD differs from the patched origs:\n%s"
+			    "specified, implying patches-applied git tree, "
+			    "but git tree differs from result of applying "
+			    "debian/patches to upstream:\n%s"
 			    "update debian/patches (git-dpm update-patches), "
 			    "or use another --quilt mode", desc ? desc : "");
 		else if (err == NULL)
-			err = dgit_error_fmt(DGIT_ERR_PATCH, "--quilt=%s implies "
-			    "a patches-unapplied branch, but HEAD differs from "
-			    "the origs in upstream files:\n%smake the changes "
-			    "as patches in debian/patches (gbp pq), or use "
-			    "another --quilt mode", mname, desc ? desc : "");
+			err = dgit_error_fmt(DGIT_ERR_PATCH, "--quilt=%s "
+			    "specified, implying patches-unapplied git tree, "
+			    "but git tree differs from orig in upstream "
+			    "files:\n%smake the changes as patches in "
+			    "debian/patches (gbp pq), or use another --quilt "
+			    "mode", mname, desc ? desc : "");
 		goto done;
 	}
-	if (mode == DGIT_QUILT_DPM) {
+	if (special && (err = diffbits(&o2a, NULL, q->repo, &r.unpatched,
+	    &r.tree)))
+		goto done;
+	if (o2a & 02) {
+		err = dgit_error_fmt(DGIT_ERR_PATCH, "--quilt=%s specified, "
+		    "implying that HEAD is for use with a tool which does not "
+		    "create patches for changes to upstream .gitignores: but, "
+		    "such patches exist in debian/patches", mname);
+		goto done;
+	}
+	if (mode == DGIT_QUILT_DPM)
+		git_oid_cpy(&r.commit, git_commit_id(q->head));
+	if (special && (o2h & 02)) {
+		if (mode != DGIT_QUILT_DPM && (err = restack_gitignores(q,
+		    &r.commit, r.npatches, o2hc)))
+			goto done;
+		if ((err = auto_gitignore(q, &r.commit, &r.unpatched, o2hc)))
+			goto done;
+		r.npatches++;
+	}
+	if (mode == DGIT_QUILT_DPM && git_oid_equal(&r.commit,
+	    git_commit_id(q->head))) {
 		say(q, "dgit view: HEAD itself (%s mode)", mname);
 		goto done;
 	}
+	if (git_commit_lookup(&vc, q->repo, &r.commit) != 0) {
+		err = dgit_error_git("cannot read the dgit view");
+		goto done;
+	}
+	git_oid_cpy(&r.tree, git_commit_tree_id(vc));
 	git_oid_cpy(&out->commit, &r.commit);
 	git_oid_cpy(&out->tree, &r.tree);
 	out->npatches = r.npatches;
@@ -1448,7 +2076,8 @@ split_view(struct qf *q, struct dgit_quiltfix_result *out,
 done:
 	free(desc);
 	dgit_treecmp_free(c);
-	git_tree_free(base);
+	dgit_treecmp_free(o2hc);
+	git_commit_free(vc);
 	return err;
 }
 
@@ -1534,11 +2163,11 @@ resolve_upstream(struct qf *q, git_oid *out, char **used, char **what)
 		}
 	}
 	if (nfound != 1) {
-		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "cannot determine the "
-		    "upstream commitish for --quilt=baredebian: %s of the "
-		    "tags %s exist%s; check the version, or give "
-		    "--upstream-commitish", nfound ? "more than one" : "none",
-		    tried, nfound ? "" : "s");
+		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "Could not determine "
+		    "appropriate upstream commitish for --quilt=baredebian "
+		    "(tried these tags: %s; %s); check the version, or give "
+		    "--upstream-commitish", tried, nfound ? "more than one "
+		    "exists" : "none exists");
 		goto done;
 	}
 	if (asprintf(what, "using upstream from git tag %s", *used) < 0) {
@@ -1970,7 +2599,8 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 {
 	const struct dgit_error *err = NULL;
 	struct qf q;
-	git_oid deb, tree_id;
+	git_oid deb, tree_id, unpatched;
+	int bins_only = 0;
 	git_tree *odp = NULL;
 	char *fmt = NULL;
 	size_t flen;
@@ -2041,7 +2671,7 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 	}
 	say(&q, "examining quilt state (%s mode)",
 	    dgit_quiltfix_mode_name(mode));
-	if ((err = applied_tree(&q, &q.odp, &deb)) != NULL) {
+	if ((err = applied_trees(&q, &q.odp, &unpatched, &deb)) != NULL) {
 		err = dgit_error_wrap(err, "the patches in debian/patches do "
 		    "not apply to the origs");
 		goto done;
@@ -2054,6 +2684,18 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 		say(&q, "quilt fixup not needed");
 		goto done;
 	}
+	if ((err = only_binaries(&bins_only, &q)))
+		goto done;
+	if (bins_only) {
+		/* they go into the debian tarball, as dpkg-source -b does */
+		say(&q, "quilt fixup not needed (HEAD differs only in "
+		    "binaries listed in debian/source/include-binaries)");
+		goto done;
+	}
+	if ((err = check_representable(&q, &unpatched)))
+		goto done;
+	git_oid_cpy(&q.unpatched, &unpatched);
+	q.have_unpatched = 1;
 	if (mode == DGIT_QUILT_NOFIX) {
 		struct dgit_treecmp *c = NULL;
 		char *desc = NULL;
@@ -2076,7 +2718,7 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 	    mode == DGIT_QUILT_AUTO) {
 		err = linear(&q, &nolinear);
 		if (err && nolinear && mode != DGIT_QUILT_LINEAR) {
-			say(&q, "no linear patch stack (%s); smashing",
+			say(&q, "quilt fixup cannot be linear (%s), smashing",
 			    err->msg);
 			err = NULL;
 			out->smashed = 1;

@@ -1028,9 +1028,26 @@ dgit_srcbuild_dbp_release(struct dgit_srcbuild_dbp *d)
 }
 
 const struct dgit_error *
+dgit_srcbuild_clean_check(enum dgit_clean_mode mode,
+    enum dgit_quilt_mode quilt_mode)
+{
+	/* dgit's wording, which people and scripts look for */
+	if ((quilt_mode == DGIT_QUILT_BAREDEBIAN ||
+	    quilt_mode == DGIT_QUILT_BAREDEBIAN_TARBALL) &&
+	    mode <= DGIT_CLEAN_GIT_FF_ALWAYS)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "quilt mode %s (generally "
+		    "needs untracked upstream files) contradicts clean mode %s "
+		    "(which would delete them); use another clean mode, e.g. "
+		    "--clean=dpkg-source (-wd) or --clean=none (-wn)",
+		    dgit_quiltfix_mode_name(quilt_mode), clean_names[mode]);
+	return NULL;
+}
+
+const struct dgit_error *
 dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
     enum dgit_quilt_mode quilt_mode, const char *const *dbp, const char *git)
 {
+	const struct dgit_error *err;
 	static const char *const dbp_default[] = { "dpkg-buildpackage",
 	    "-i(?:^|/)\\.git(?:/|$)", "-I.git", NULL };
 	const char *wd;
@@ -1042,14 +1059,8 @@ dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
 	    (wd = git_repository_workdir(repo)) == NULL)
 		return dgit_error_fmt(DGIT_ERR_USAGE, "needs a working tree, "
 		    "not a bare repository");
-	if ((quilt_mode == DGIT_QUILT_BAREDEBIAN ||
-	    quilt_mode == DGIT_QUILT_BAREDEBIAN_TARBALL) &&
-	    mode <= DGIT_CLEAN_GIT_FF_ALWAYS)
-		return dgit_error_fmt(DGIT_ERR_USAGE, "quilt mode '%s' (which "
-		    "generally needs untracked upstream files) contradicts "
-		    "clean mode '%s' (which would delete them); use another "
-		    "clean mode, e.g. --clean=dpkg-source (-wd)",
-		    dgit_quiltfix_mode_name(quilt_mode), clean_names[mode]);
+	if ((err = dgit_srcbuild_clean_check(mode, quilt_mode)))
+		return err;
 	switch (mode) {
 	case DGIT_CLEAN_GIT:
 	case DGIT_CLEAN_GIT_ALWAYS:
@@ -1074,7 +1085,6 @@ dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
 	default: {
 		const char *argv[DBP_ARGS_MAX + 4];
 		const char *const *p = dbp ? dbp : dbp_default;
-		const struct dgit_error *err;
 		struct dgit_run_opts ro;
 		size_t k = 0;
 
