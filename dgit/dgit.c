@@ -592,6 +592,37 @@ done:
 }
 
 /*
+ * Whether a is one of the options that set the clean or quilt mode (-wgf,
+ * --clean=MODE, --quilt=MODE, --gbp, ...).  Perl dgit takes them with any
+ * command; those that neither build nor clean ignore them.
+ */
+static int
+is_mode_option(const char *a)
+{
+	static const char *const q[] = { "--gbp", "--dpm", "--baredebian",
+	    "--baredebian+git", "--baredebian+tarball", "--no-quilt-fixup" };
+
+	if (a[0] == '-' && a[1] == 'w' && a[2] != '\0' &&
+	    strspn(a + 2, "gfacidn") == strlen(a + 2))
+		return 1;
+	if (strncmp(a, "--clean=", 8) == 0 || strncmp(a, "--quilt=", 8) == 0)
+		return 1;
+	for (size_t k = 0; k < sizeof q / sizeof q[0]; k++)
+		if (strcmp(a, q[k]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether cmd takes the clean and quilt modes (builds, cleans or pushes). */
+static int
+takes_modes(const struct dgit_cmd *cmd)
+{
+	return (cmd->flags & CMD_RAW_ARGS) || cmd->fn == cmd_clean ||
+	    cmd->fn == cmd_quilt_fixup || cmd->fn == cmd_push_source ||
+	    cmd->fn == cmd_push_built || cmd->fn == cmd_push;
+}
+
+/*
  * Parse the global options and run the command; rest has argc + 1 slots,
  * pre argc.  Command options given before the command (Perl dgit takes
  * "dgit -wgf quilt-fixup") are kept in pre and passed after its name.
@@ -673,10 +704,13 @@ run(int argc, char **argv, char **rest, char **pre)
 				    a, dgit_opts.prog);
 			rest[nrest++] = argv[i];
 			for (int k = 0; k < npre; k++)
-				rest[nrest++] = pre[k];
+				if (takes_modes(cmd) || !is_mode_option(pre[k]))
+					rest[nrest++] = pre[k];
 			npre = 0;
 			continue;
 		}
+		if (!takes_modes(cmd) && is_mode_option(a))
+			continue;
 		rest[nrest++] = argv[i];
 	}
 	if (cmd == NULL && npre > 0)

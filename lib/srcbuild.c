@@ -71,9 +71,71 @@ list_add(FILE *fp, size_t *n, const char *kind, const char *path)
 		fprintf(fp, "  %s: %s\n", kind, path);
 }
 
+/*
+ * What dgit says of untracked files left in the working tree, by clean
+ * mode (dgit's wording, which scripts look for); after_clean when the
+ * package's clean target has just run.
+ */
+static const char *
+untracked_message(enum dgit_clean_mode mode, int after_clean)
+{
+	switch (mode) {
+	case DGIT_CLEAN_CHECK:
+	case DGIT_CLEAN_CHECK_IGNORES:
+		return "tree contains uncommitted files and --clean=check "
+		    "specified";
+	case DGIT_CLEAN_GIT:
+	case DGIT_CLEAN_GIT_FF:
+	case DGIT_CLEAN_GIT_ALWAYS:
+	case DGIT_CLEAN_GIT_FF_ALWAYS:
+		return "tree contains uncommited, untracked, unignored files";
+	default:
+		return after_clean ? "tree contains uncommitted files (after "
+		    "running rules clean)" : "tree contains uncommitted files "
+		    "(NB dgit didn't run rules clean)";
+	}
+}
+
+/* What to do about them, by clean mode. */
+static const char *
+untracked_hint(enum dgit_clean_mode mode)
+{
+	switch (mode) {
+	case DGIT_CLEAN_CHECK:
+	case DGIT_CLEAN_CHECK_IGNORES:
+		return "commit or remove them, or use another clean mode";
+	case DGIT_CLEAN_GIT:
+	case DGIT_CLEAN_GIT_FF:
+	case DGIT_CLEAN_GIT_ALWAYS:
+	case DGIT_CLEAN_GIT_FF_ALWAYS:
+		return "you can use --clean=git[-ff],always (-wga/-wgfa) to "
+		    "delete them; to include them in the build, it is usually "
+		    "best to just commit them";
+	case DGIT_CLEAN_DPKG_SOURCE_ALLCHECK:
+	case DGIT_CLEAN_DPKG_SOURCE_D_ALLCHECK:
+		return "commit or remove them, or use --clean=none";
+	default:
+		return "if this is just missing .gitignore entries, use a "
+		    "different clean mode, e.g. --clean=dpkg-source,no-check "
+		    "(-wdn/-wddn) to ignore them or --clean=git (-wg/-wgf) to "
+		    "use 'git clean' instead";
+	}
+}
+
+static const struct dgit_error *
+check_tree(git_repository *repo, enum dgit_clean_mode mode,
+    int include_dirty, int after_clean);
+
 const struct dgit_error *
 dgit_srcbuild_check_tree(git_repository *repo, enum dgit_clean_mode mode,
     int include_dirty)
+{
+	return check_tree(repo, mode, include_dirty, 0);
+}
+
+static const struct dgit_error *
+check_tree(git_repository *repo, enum dgit_clean_mode mode,
+    int include_dirty, int after_clean)
 {
 	const struct dgit_error *err = NULL;
 	git_status_options so = GIT_STATUS_OPTIONS_INIT;
@@ -81,8 +143,10 @@ dgit_srcbuild_check_tree(git_repository *repo, enum dgit_clean_mode mode,
 	int untracked = mode != DGIT_CLEAN_NONE &&
 	    mode != DGIT_CLEAN_DPKG_SOURCE_NOCHECK &&
 	    mode != DGIT_CLEAN_DPKG_SOURCE_D_NOCHECK;
+	/* plain "check" and ",all-check" do not honour .gitignore */
 	int ignored = mode == DGIT_CLEAN_DPKG_SOURCE_ALLCHECK ||
-	    mode == DGIT_CLEAN_DPKG_SOURCE_D_ALLCHECK;
+	    mode == DGIT_CLEAN_DPKG_SOURCE_D_ALLCHECK ||
+	    mode == DGIT_CLEAN_CHECK;
 	size_t ntracked = 0, nun = 0, n;
 	char *tl = NULL, *ul = NULL;
 	size_t tlen = 0, ulen = 0;
@@ -145,10 +209,9 @@ dgit_srcbuild_check_tree(git_repository *repo, enum dgit_clean_mode mode,
 		    "with --include-dirty", tl, ntracked > LIST_MAX ?
 		    "  ...\n" : "", "");
 	else if (nun)
-		err = dgit_error_fmt(DGIT_ERR_DIRTY, "the working tree has "
-		    "files git does not track (--clean=%s):\n%s%sgit add or "
-		    "remove them, or use --clean=none or -wdn", clean_names[mode],
-		    ul, nun > LIST_MAX ? "  ...\n" : "");
+		err = dgit_error_fmt(DGIT_ERR_DIRTY, "%s (--clean=%s):\n%s%s%s",
+		    untracked_message(mode, after_clean), clean_names[mode],
+		    ul, nun > LIST_MAX ? "  ...\n" : "", untracked_hint(mode));
 done:
 	if (tf)
 		fclose(tf);
@@ -925,7 +988,7 @@ dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
 			return dgit_error_wrap(err, "the package's clean target "
 			    "failed (--clean=%s; -wg uses git clean instead)",
 			    clean_names[mode]);
-		return dgit_srcbuild_check_tree(repo, mode, 1);
+		return check_tree(repo, mode, 1, 1);
 	}
 	}
 }
