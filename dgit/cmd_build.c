@@ -783,7 +783,8 @@ pbuilder(struct dgit_cmd_ctx *ctx, int argc, char **argv, const char *tool,
 	if ((err = vadd_program(v, &c, tool, dflt, 1)))
 		goto done;
 	vadd(v, "build");
-	vadd(v, "--no-source-only-changes");
+	if (!dgit_tool_removed(tool, "--no-source-only-changes"))
+		vadd(v, "--no-source-only-changes");
 	vadd_tool_opts(v, &c, tool);
 	for (size_t i = 0; i < m.nargs && err == NULL; i++)
 		if (!i || (err = dgit_buf_addch(&dbo, ' ')) == NULL)

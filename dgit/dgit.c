@@ -405,8 +405,9 @@ take_tool_opt(const char *a)
 
 	if (a[0] != '-' || a[1] != '-')
 		return 0;
-	len = strcspn(a + 2, "=:");
-	if (a[2 + len] == '\0' || len == 0)
+	len = strcspn(a + 2, "=:!");
+	if (a[2 + len] == '\0' || len == 0 ||
+	    (a[2 + len] == '!' && a[3 + len] != ':'))
 		return 0;
 	for (k = 0; known_tools[k] != NULL; k++)
 		if (strlen(known_tools[k]) == len &&
@@ -421,8 +422,10 @@ take_tool_opt(const char *a)
 	}
 	nt[dgit_opts.ntools].tool = a + 2;
 	nt[dgit_opts.ntools].tool_len = len;
-	nt[dgit_opts.ntools].value = a + 3 + len;
-	nt[dgit_opts.ntools].is_option = a[2 + len] == ':';
+	/* --TOOL!:OPTION removes OPTION (is_option 2) */
+	nt[dgit_opts.ntools].value = a + 3 + len + (a[2 + len] == '!');
+	nt[dgit_opts.ntools].is_option = a[2 + len] == ':' ? 1 :
+	    a[2 + len] == '!' ? 2 : 0;
 	dgit_opts.ntools++;
 	dgit_opts.tools = nt;
 	return 1;
@@ -452,7 +455,16 @@ dgit_tool_options(const char **out, size_t max, const char *tool)
 	for (k = 0; k < dgit_opts.ntools; k++) {
 		const struct dgit_tool_opt *t = &dgit_opts.tools[k];
 
-		if (t->is_option && t->tool_len == len &&
+		if (t->is_option == 2 && t->tool_len == len &&
+		    strncmp(t->tool, tool, len) == 0) {
+			/* drop the ones given so far, as dgit does */
+			size_t w = 0;
+
+			for (size_t j = 0; j < n && j < max; j++)
+				if (strcmp(out[j], t->value) != 0)
+					out[w++] = out[j];
+			n = w + (n > max ? n - max : 0);
+		} else if (t->is_option && t->tool_len == len &&
 		    strncmp(t->tool, tool, len) == 0) {
 			if (n < max)
 				out[n] = t->value;
@@ -460,6 +472,22 @@ dgit_tool_options(const char **out, size_t max, const char *tool)
 		}
 	}
 	return n;
+}
+
+int
+dgit_tool_removed(const char *tool, const char *option)
+{
+	size_t len = strlen(tool);
+
+	for (size_t k = 0; k < dgit_opts.ntools; k++) {
+		const struct dgit_tool_opt *t = &dgit_opts.tools[k];
+
+		if (t->is_option == 2 && t->tool_len == len &&
+		    strncmp(t->tool, tool, len) == 0 &&
+		    strcmp(t->value, option) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 static int
@@ -723,7 +751,9 @@ run(int argc, char **argv, char **rest, char **pre)
 	for (size_t k = 0; k < dgit_opts.ntools; k++)
 		dgit_debug(1, "%.*s: %s %s", (int)dgit_opts.tools[k].tool_len,
 		    dgit_opts.tools[k].tool, dgit_opts.tools[k].is_option ?
-		    "extra option" : "program", dgit_opts.tools[k].value);
+		    "extra option" :
+		    dgit_opts.tools[k].is_option == 2 ? "option removed" :
+		    "program", dgit_opts.tools[k].value);
 	return run_command(cmd, nrest, rest);
 }
 
