@@ -51,6 +51,7 @@ struct bcmd {
 	char *package, *version, *suite;   /* from debian/changelog */
 	char *words;               /* split --PROG=COMMAND (storage) */
 	int default_gbp;           /* gbp-build: --quilt=gbp unless given */
+	int cleaned;               /* cleaned (and checked): not again */
 };
 
 /* argv vector under construction */
@@ -126,7 +127,8 @@ vadd_program(struct vec *v, struct bcmd *c, const char *tool,
 	char *s, *tok, *save = NULL, name[512];
 	size_t n = 0;
 
-	if (p == tool || strcmp(p, tool) == 0)
+	/* not given (--pbuilder=pbuilder is given: plain pbuilder) */
+	if (p == tool)
 		p = dflt;
 	/* dgit-distro.DISTRO.cmd-TOOL, else dgit.default.cmd-TOOL: set, it
 	 * beats --TOOL= (dgit applies the config after the options) */
@@ -519,7 +521,10 @@ build_source(struct dgit_srcbuild_result *r, struct bcmd *c)
 		gc[n++] = c->vopt;
 	memset(&so, 0, sizeof so);
 	so.quilt_mode = (enum dgit_quilt_mode)c->b.quilt_mode;
-	so.clean_mode = (enum dgit_clean_mode)c->b.clean_mode;
+	/* dgit cleans or checks the tree once: clean() did it */
+	so.clean_mode = c->cleaned ? DGIT_CLEAN_NONE :
+	    (enum dgit_clean_mode)c->b.clean_mode;
+	so.git = dgit_tool_program("git");
 	so.include_dirty = c->b.include_dirty;
 	so.split_view = (enum dgit_split_view)c->b.split_view;
 	so.dgit_view_save = c->b.dgit_view_save;
@@ -547,6 +552,8 @@ clean(struct bcmd *c)
 		    (enum dgit_quilt_mode)c->b.quilt_mode, v->v,
 		    dgit_tool_program("git"));
 	free(v);
+	if (err == NULL)
+		c->cleaned = 1;
 	return err;
 }
 
@@ -1028,7 +1035,6 @@ cmd_gbp_build(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 		/* dgit: clean once, then not again after gbp made them */
 		if ((err = clean(&c)) || (err = gbp_origs(&c, v, &m)))
 			goto done;
-		c.b.clean_mode = DGIT_CLEAN_NONE;
 	} else if ((m.want & DGIT_WANTSRC_BUILDER ||
 	    c.b.clean_mode == DGIT_CLEAN_GIT_ALWAYS ||
 	    c.b.clean_mode == DGIT_CLEAN_GIT_FF_ALWAYS) && (err = clean(&c)))
