@@ -769,17 +769,17 @@ pbuilder(struct dgit_cmd_ctx *ctx, int argc, char **argv, const char *tool,
 		goto done;
 	if (!(m.want & DGIT_WANTSRC_BUILDER)) {
 		/* dgit's wording: "dgit: error: you asked for a builder..." */
-		err = dgit_error_fmt(DGIT_ERR_USAGE, "error: you asked for a builder "
-		    "but your debbuildopts didn't ask for any binaries -- is "
-		    "this really what you meant? (for a source package "
-		    "alone, use dgit build-source)");
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "error: you asked for a "
+		    "builder but your debbuildopts didn't ask for any "
+		    "binaries -- is this really what you meant? (for a "
+		    "source package alone, use dgit build-source)");
 		goto done;
 	}
 	if (!(m.want & DGIT_WANTSRC_SOURCE)) {
-		err = dgit_error_fmt(DGIT_ERR_USAGE, "error: we must build a .dsc to "
-		    "pass to the builder but your debbuiltopts forbids the "
-		    "building of a source package; cannot continue (%s needs "
-		    "a .dsc: drop -b/-B/-A)", tool);
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "error: we must build a "
+		    ".dsc to pass to the builder but your debbuiltopts "
+		    "forbids the building of a source package; cannot "
+		    "continue (%s needs a .dsc: drop -b/-B/-A)", tool);
 		goto done;
 	}
 	if ((v = calloc(1, sizeof *v)) == NULL ||
@@ -931,7 +931,8 @@ gbp_make_orig(const struct bcmd *c)
  * then) and then fails, so nothing is built.  v: gbp's command.
  */
 static const struct dgit_error *
-gbp_origs(struct bcmd *c, const struct vec *v, const struct dgit_srcbuild_dbp *m)
+gbp_origs(struct bcmd *c, const struct vec *v,
+    const struct dgit_srcbuild_dbp *m)
 {
 	const struct dgit_error *err = NULL;
 	const char *gitdir = git_repository_path(c->ctx->repo);
