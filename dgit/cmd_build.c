@@ -9,9 +9,11 @@
  * gets dgit's options, --PROG:OPTION extras and --PROG=COMMAND.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <git2.h>
@@ -49,6 +51,7 @@ struct bcmd {
 	char *package, *version, *suite;   /* from debian/changelog */
 	char *words;               /* split --PROG=COMMAND (storage) */
 	int default_gbp;           /* gbp-build: --quilt=gbp unless given */
+	int cleaned;               /* cleaned (and checked): not again */
 };
 
 /* argv vector under construction */
@@ -124,7 +127,8 @@ vadd_program(struct vec *v, struct bcmd *c, const char *tool,
 	char *s, *tok, *save = NULL, name[512];
 	size_t n = 0;
 
-	if (p == tool || strcmp(p, tool) == 0)
+	/* not given (--pbuilder=pbuilder is given: plain pbuilder) */
+	if (p == tool)
 		p = dflt;
 	/* dgit-distro.DISTRO.cmd-TOOL, else dgit.default.cmd-TOOL: set, it
 	 * beats --TOOL= (dgit applies the config after the options) */
@@ -517,7 +521,10 @@ build_source(struct dgit_srcbuild_result *r, struct bcmd *c)
 		gc[n++] = c->vopt;
 	memset(&so, 0, sizeof so);
 	so.quilt_mode = (enum dgit_quilt_mode)c->b.quilt_mode;
-	so.clean_mode = (enum dgit_clean_mode)c->b.clean_mode;
+	/* dgit cleans or checks the tree once: clean() did it */
+	so.clean_mode = c->cleaned ? DGIT_CLEAN_NONE :
+	    (enum dgit_clean_mode)c->b.clean_mode;
+	so.git = dgit_tool_program("git");
 	so.include_dirty = c->b.include_dirty;
 	so.split_view = (enum dgit_split_view)c->b.split_view;
 	so.dgit_view_save = c->b.dgit_view_save;
@@ -545,6 +552,8 @@ clean(struct bcmd *c)
 		    (enum dgit_quilt_mode)c->b.quilt_mode, v->v,
 		    dgit_tool_program("git"));
 	free(v);
+	if (err == NULL)
+		c->cleaned = 1;
 	return err;
 }
 
@@ -759,15 +768,18 @@ pbuilder(struct dgit_cmd_ctx *ctx, int argc, char **argv, const char *tool,
 	    (err = dgit_srcbuild_massage_dbp(&m, c.bargs, c.nbargs)))
 		goto done;
 	if (!(m.want & DGIT_WANTSRC_BUILDER)) {
-		err = dgit_usage_error(ctx, "the options for dpkg-buildpackage "
-		    "ask for no binaries; for a source package alone, use "
-		    "dgit build-source");
+		/* dgit's wording: "dgit: error: you asked for a builder..." */
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "error: you asked for a "
+		    "builder but your debbuildopts didn't ask for any "
+		    "binaries -- is this really what you meant? (for a "
+		    "source package alone, use dgit build-source)");
 		goto done;
 	}
 	if (!(m.want & DGIT_WANTSRC_SOURCE)) {
-		err = dgit_usage_error(ctx, "the options for dpkg-buildpackage "
-		    "forbid building a source package, but %s needs a .dsc; "
-		    "drop -b/-B/-A", tool);
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "error: we must build a "
+		    ".dsc to pass to the builder but your debbuiltopts "
+		    "forbids the building of a source package; cannot "
+		    "continue (%s needs a .dsc: drop -b/-B/-A)", tool);
 		goto done;
 	}
 	if ((v = calloc(1, sizeof *v)) == NULL ||
@@ -778,7 +790,8 @@ pbuilder(struct dgit_cmd_ctx *ctx, int argc, char **argv, const char *tool,
 	if ((err = vadd_program(v, &c, tool, dflt, 1)))
 		goto done;
 	vadd(v, "build");
-	vadd(v, "--no-source-only-changes");
+	if (!dgit_tool_removed(tool, "--no-source-only-changes"))
+		vadd(v, "--no-source-only-changes");
 	vadd_tool_opts(v, &c, tool);
 	for (size_t i = 0; i < m.nargs && err == NULL; i++)
 		if (!i || (err = dgit_buf_addch(&dbo, ' ')) == NULL)
@@ -885,6 +898,100 @@ on_path(const char *name)
 }
 
 /*
+ * Whether gbp-build must let gbp make the .origs first, as dgit does:
+ * the version has a Debian revision and the build products directory
+ * has no PACKAGE_UPSTREAM.orig.tar.* (gbp makes them out of thin air).
+ */
+static int
+gbp_make_orig(const struct bcmd *c)
+{
+	const char *v = strchr(c->version, ':') ? strchr(c->version, ':') + 1 :
+	    c->version;
+	const char *dash = strrchr(v, '-');
+	char prefix[512];
+	struct dirent *de;
+	DIR *d;
+	int found = 0;
+
+	if (dash == NULL || (size_t)snprintf(prefix, sizeof prefix,
+	    "%s_%.*s.orig.tar.", c->package, (int)(dash - v), v) >=
+	    sizeof prefix)
+		return 0;
+	if ((d = opendir(c->b.bpd)) == NULL)
+		return 1;
+	while (!found && (de = readdir(d)) != NULL)
+		found = strncmp(de->d_name, prefix, strlen(prefix)) == 0;
+	closedir(d);
+	return !found;
+}
+
+/*
+ * gbp makes the .origs: gbp with --git-cleaner=true and a prebuild hook
+ * that marks that gbp got as far as building (the .origs are made by
+ * then) and then fails, so nothing is built.  v: gbp's command.
+ */
+static const struct dgit_error *
+gbp_origs(struct bcmd *c, const struct vec *v,
+    const struct dgit_srcbuild_dbp *m)
+{
+	const struct dgit_error *err = NULL;
+	const char *gitdir = git_repository_path(c->ctx->repo);
+	char *priv = NULL, *ok = NULL, *nodir = NULL;
+	struct dgit_buf pre = DGIT_BUF_INIT;
+	struct vec *o = calloc(1, sizeof *o);
+	struct dgit_run_opts ro;
+	const char *words[3];
+	struct stat st;
+
+	if (o == NULL || asprintf(&priv, "%sdgit", gitdir) < 0 ||
+	    asprintf(&ok, "%s/origs-gen-ok", priv) < 0 ||
+	    asprintf(&nodir, "%s/no-such-dir/ok", priv) < 0) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	if ((err = dgit_fs_mkdirs(priv)))
+		goto done;
+	if (unlink(ok) != 0 && errno != ENOENT) {
+		err = dgit_error_from_errno("cannot remove '%s'", ok);
+		goto done;
+	}
+	words[0] = "touch";
+	words[1] = ok;
+	words[2] = nodir;
+	if ((err = dgit_buf_adds(&pre, "--git-prebuild=")) ||
+	    (err = shellquote(&pre, words, 3)))
+		goto done;
+	for (size_t i = 0; i < v->n; i++)
+		vadd(o, v->v[i]);
+	vadd(o, "--git-cleaner=true");
+	vadd(o, pre.ptr);
+	for (size_t i = 0; i < m->nargs; i++)
+		vadd(o, m->args[i]);
+	if ((err = vcheck(o)))
+		goto done;
+	memset(&ro, 0, sizeof ro);
+	ro.cwd = git_repository_workdir(c->ctx->repo);
+	dgit_debug(1, "running %s to make the .origs", o->v[0]);
+	/* gbp fails at the prebuild hook by design: the mark says how far
+	 * it got */
+	err = dgit_run(NULL, o->v, &ro);
+	if (stat(ok, &st) == 0)
+		err = NULL;
+	else if (err)
+		err = dgit_error_wrap(err, "gbp did not make the .origs");
+	else
+		err = dgit_error_fmt(DGIT_ERR_CHILD, "gbp did not make the "
+		    ".origs ('%s' not made by its prebuild hook)", ok);
+done:
+	dgit_buf_release(&pre);
+	free(o);
+	free(priv);
+	free(ok);
+	free(nodir);
+	return err;
+}
+
+/*
  * dgit gbp-build: --quilt=gbp unless told otherwise; the source package
  * by dgit (from the dgit view), then gbp buildpackage with dgit's
  * dpkg-buildpackage as its builder (--git-builder, shell-quoted).
@@ -925,6 +1032,14 @@ cmd_gbp_build(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	vadd(v, "-uc");
 	vadd(v, "--git-no-sign-tags");
 	vadd(v, gb.ptr);
+	if (gbp_make_orig(&c)) {
+		/* dgit: clean once, then not again after gbp made them */
+		if ((err = clean(&c)) || (err = gbp_origs(&c, v, &m)))
+			goto done;
+	} else if ((m.want & DGIT_WANTSRC_BUILDER ||
+	    c.b.clean_mode == DGIT_CLEAN_GIT_ALWAYS ||
+	    c.b.clean_mode == DGIT_CLEAN_GIT_FF_ALWAYS) && (err = clean(&c)))
+		goto done;
 	if (m.want & DGIT_WANTSRC_SOURCE) {
 		if ((err = build_source(&r, &c)) ||
 		    (err = dgit_srcbuild_check_changes(c.b.bpd, c.package,

@@ -159,7 +159,8 @@ static const char global_help[] =
     "  -L, --damp-run              change only local things\n"
     "  -D                          debug output to stderr (repeatable)\n"
     "  -q, --quiet                 only errors\n"
-    "  --dgit=PATH, --tool=PROGRAM, --tool:OPTION (tool: dget, dput, ...),\n"
+    "  --dgit=PATH, --tool=PROGRAM, --tool:OPTION, --tool!:OPTION\n"
+    "                              (tool: dget, dput, ...),\n"
     "  --config-lookup-explode=KEY, --no-rm-on-error\n"
     "                              for compatibility with Perl dgit\n"
     "  -h, --help                  this help\n"
@@ -405,8 +406,9 @@ take_tool_opt(const char *a)
 
 	if (a[0] != '-' || a[1] != '-')
 		return 0;
-	len = strcspn(a + 2, "=:");
-	if (a[2 + len] == '\0' || len == 0)
+	len = strcspn(a + 2, "=:!");
+	if (a[2 + len] == '\0' || len == 0 ||
+	    (a[2 + len] == '!' && a[3 + len] != ':'))
 		return 0;
 	for (k = 0; known_tools[k] != NULL; k++)
 		if (strlen(known_tools[k]) == len &&
@@ -421,8 +423,10 @@ take_tool_opt(const char *a)
 	}
 	nt[dgit_opts.ntools].tool = a + 2;
 	nt[dgit_opts.ntools].tool_len = len;
-	nt[dgit_opts.ntools].value = a + 3 + len;
-	nt[dgit_opts.ntools].is_option = a[2 + len] == ':';
+	/* --TOOL!:OPTION removes OPTION (is_option 2) */
+	nt[dgit_opts.ntools].value = a + 3 + len + (a[2 + len] == '!');
+	nt[dgit_opts.ntools].is_option = a[2 + len] == ':' ? 1 :
+	    a[2 + len] == '!' ? 2 : 0;
 	dgit_opts.ntools++;
 	dgit_opts.tools = nt;
 	return 1;
@@ -452,7 +456,16 @@ dgit_tool_options(const char **out, size_t max, const char *tool)
 	for (k = 0; k < dgit_opts.ntools; k++) {
 		const struct dgit_tool_opt *t = &dgit_opts.tools[k];
 
-		if (t->is_option && t->tool_len == len &&
+		if (t->is_option == 2 && t->tool_len == len &&
+		    strncmp(t->tool, tool, len) == 0) {
+			/* drop the ones given so far, as dgit does */
+			size_t w = 0;
+
+			for (size_t j = 0; j < n && j < max; j++)
+				if (strcmp(out[j], t->value) != 0)
+					out[w++] = out[j];
+			n = w + (n > max ? n - max : 0);
+		} else if (t->is_option && t->tool_len == len &&
 		    strncmp(t->tool, tool, len) == 0) {
 			if (n < max)
 				out[n] = t->value;
@@ -460,6 +473,22 @@ dgit_tool_options(const char **out, size_t max, const char *tool)
 		}
 	}
 	return n;
+}
+
+int
+dgit_tool_removed(const char *tool, const char *option)
+{
+	size_t len = strlen(tool);
+
+	for (size_t k = 0; k < dgit_opts.ntools; k++) {
+		const struct dgit_tool_opt *t = &dgit_opts.tools[k];
+
+		if (t->is_option == 2 && t->tool_len == len &&
+		    strncmp(t->tool, tool, len) == 0 &&
+		    strcmp(t->value, option) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 static int
@@ -592,6 +621,37 @@ done:
 }
 
 /*
+ * Whether a is one of the options that set the clean or quilt mode (-wgf,
+ * --clean=MODE, --quilt=MODE, --gbp, ...).  Perl dgit takes them with any
+ * command; those that neither build nor clean ignore them.
+ */
+static int
+is_mode_option(const char *a)
+{
+	static const char *const q[] = { "--gbp", "--dpm", "--baredebian",
+	    "--baredebian+git", "--baredebian+tarball", "--no-quilt-fixup" };
+
+	if (a[0] == '-' && a[1] == 'w' && a[2] != '\0' &&
+	    strspn(a + 2, "gfacidn") == strlen(a + 2))
+		return 1;
+	if (strncmp(a, "--clean=", 8) == 0 || strncmp(a, "--quilt=", 8) == 0)
+		return 1;
+	for (size_t k = 0; k < sizeof q / sizeof q[0]; k++)
+		if (strcmp(a, q[k]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether cmd takes the clean and quilt modes (builds, cleans or pushes). */
+static int
+takes_modes(const struct dgit_cmd *cmd)
+{
+	return (cmd->flags & CMD_RAW_ARGS) || cmd->fn == cmd_clean ||
+	    cmd->fn == cmd_quilt_fixup || cmd->fn == cmd_push_source ||
+	    cmd->fn == cmd_push_built || cmd->fn == cmd_push;
+}
+
+/*
  * Parse the global options and run the command; rest has argc + 1 slots,
  * pre argc.  Command options given before the command (Perl dgit takes
  * "dgit -wgf quilt-fixup") are kept in pre and passed after its name.
@@ -673,10 +733,13 @@ run(int argc, char **argv, char **rest, char **pre)
 				    a, dgit_opts.prog);
 			rest[nrest++] = argv[i];
 			for (int k = 0; k < npre; k++)
-				rest[nrest++] = pre[k];
+				if (takes_modes(cmd) || !is_mode_option(pre[k]))
+					rest[nrest++] = pre[k];
 			npre = 0;
 			continue;
 		}
+		if (!takes_modes(cmd) && is_mode_option(a))
+			continue;
 		rest[nrest++] = argv[i];
 	}
 	if (cmd == NULL && npre > 0)
@@ -689,7 +752,9 @@ run(int argc, char **argv, char **rest, char **pre)
 	for (size_t k = 0; k < dgit_opts.ntools; k++)
 		dgit_debug(1, "%.*s: %s %s", (int)dgit_opts.tools[k].tool_len,
 		    dgit_opts.tools[k].tool, dgit_opts.tools[k].is_option ?
-		    "extra option" : "program", dgit_opts.tools[k].value);
+		    "extra option" :
+		    dgit_opts.tools[k].is_option == 2 ? "option removed" :
+		    "program", dgit_opts.tools[k].value);
 	return run_command(cmd, nrest, rest);
 }
 

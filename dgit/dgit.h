@@ -36,7 +36,8 @@ struct dgit_opts {
 	/*
 	 * --TOOL=PROGRAM and --TOOL:OPTION (dget, dput, dpkg-source, ...),
 	 * in order given: tool[i] is the tool's name, value[i] the program
-	 * (is_option[i] == 0) or one extra option (is_option[i] == 1).  The
+	 * (is_option[i] == 0), one extra option (is_option[i] == 1) or one
+	 * option to remove (--TOOL!:OPTION, is_option[i] == 2).  The
 	 * strings point into argv.  Callers that run TOOL use
 	 * dgit_tool_program() and dgit_tool_options().
 	 */
@@ -59,6 +60,8 @@ const char *dgit_tool_program(const char *tool);
  * max); returns how many there are (possibly more than max).
  */
 size_t dgit_tool_options(const char **out, size_t max, const char *tool);
+/* 1 when --TOOL!:OPTION was given (OPTION is not to be passed to tool). */
+int dgit_tool_removed(const char *tool, const char *option);
 
 #define CMD_NEEDS_REPO  0x1        /* main opens the repository of "." */
 #define CMD_NEEDS_CLEAN 0x2        /* main refuses a dirty working tree */

@@ -45,7 +45,10 @@ int dgit_srcbuild_clean_parse(const char *s);
 /*
  * Check the working tree before a build: changes to tracked files are
  * DGIT_ERR_DIRTY naming the paths (unless include_dirty); untracked
- * files as the clean mode says (above), also DGIT_ERR_DIRTY naming them.
+ * files as the clean mode says (above), also DGIT_ERR_DIRTY naming them:
+ * what "git clean -dn" (with -x when ignored files count) would remove,
+ * as dgit finds them; ",always" runs "git clean -xdf" (-xdff) instead.
+ * git the program is opts->git in dgit_srcbuild_build.
  */
 const struct dgit_error *dgit_srcbuild_check_tree(git_repository *repo,
     enum dgit_clean_mode mode, int include_dirty);
@@ -78,6 +81,9 @@ struct dgit_srcbuild_opts {
 	/* Progress lines (borrowed); may be NULL. */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;
+	/* git the program for the working tree's check (--git=); NULL:
+	 * "git".  Borrowed. */
+	const char *git;
 };
 
 struct dgit_srcbuild_result {

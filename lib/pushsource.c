@@ -605,7 +605,9 @@ build_source(struct dgit_pushsource *p)
 
 	memset(&so, 0, sizeof so);
 	so.quilt_mode = (enum dgit_quilt_mode)p->o->quilt_mode;
-	so.clean_mode = (enum dgit_clean_mode)p->o->clean_mode;
+	/* push-source builds from HEAD and, as dgit, neither cleans nor
+	 * minds untracked files (tracked changes were refused already) */
+	so.clean_mode = DGIT_CLEAN_NONE;
 	so.split_view = (enum dgit_split_view)p->o->split_view;
 	so.dgit_view_save = p->o->dgit_view_save;
 	so.upstream_commitish = p->o->upstream_commitish;

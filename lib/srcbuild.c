@@ -72,18 +72,119 @@ list_add(FILE *fp, size_t *n, const char *kind, const char *path)
 		fprintf(fp, "  %s: %s\n", kind, path);
 }
 
+/*
+ * What dgit says of untracked files left in the working tree, by clean
+ * mode (dgit's wording, which scripts look for); after_clean when the
+ * package's clean target has just run.
+ */
+static const char *
+untracked_message(enum dgit_clean_mode mode, int after_clean)
+{
+	switch (mode) {
+	case DGIT_CLEAN_CHECK:
+	case DGIT_CLEAN_CHECK_IGNORES:
+		return "tree contains uncommitted files and --clean=check "
+		    "specified";
+	case DGIT_CLEAN_GIT:
+	case DGIT_CLEAN_GIT_FF:
+	case DGIT_CLEAN_GIT_ALWAYS:
+	case DGIT_CLEAN_GIT_FF_ALWAYS:
+		return "tree contains uncommited, untracked, unignored files";
+	default:
+		return after_clean ? "tree contains uncommitted files (after "
+		    "running rules clean)" : "tree contains uncommitted files "
+		    "(NB dgit didn't run rules clean)";
+	}
+}
+
+/* What to do about them, by clean mode. */
+static const char *
+untracked_hint(enum dgit_clean_mode mode)
+{
+	switch (mode) {
+	case DGIT_CLEAN_CHECK:
+	case DGIT_CLEAN_CHECK_IGNORES:
+		return "commit or remove them, or use another clean mode";
+	case DGIT_CLEAN_GIT:
+	case DGIT_CLEAN_GIT_FF:
+	case DGIT_CLEAN_GIT_ALWAYS:
+	case DGIT_CLEAN_GIT_FF_ALWAYS:
+		return "you can use --clean=git[-ff],always (-wga/-wgfa) to "
+		    "delete them; to include them in the build, it is usually "
+		    "best to just commit them";
+	case DGIT_CLEAN_DPKG_SOURCE_ALLCHECK:
+	case DGIT_CLEAN_DPKG_SOURCE_D_ALLCHECK:
+		return "commit or remove them, or use --clean=none";
+	default:
+		return "if this is just missing .gitignore entries, use a "
+		    "different clean mode, e.g. --clean=dpkg-source,no-check "
+		    "(-wdn/-wddn) to ignore them or --clean=git (-wg/-wgf) to "
+		    "use 'git clean' instead";
+	}
+}
+
+static const struct dgit_error *
+check_tree(git_repository *repo, enum dgit_clean_mode mode,
+    int include_dirty, int after_clean, const char *git);
+
 const struct dgit_error *
 dgit_srcbuild_check_tree(git_repository *repo, enum dgit_clean_mode mode,
     int include_dirty)
 {
+	return check_tree(repo, mode, include_dirty, 0, NULL);
+}
+
+#define CLEAN_OUT_MAX ((size_t)4 << 20)  /* git clean -dn's list */
+
+/*
+ * The untracked files as dgit finds them: what "git clean -dn" (-x too
+ * when ignores do not count) would remove, one "untracked: PATH" line
+ * each into fp.  git's stderr is seen.
+ */
+static const struct dgit_error *
+list_untracked(FILE *fp, size_t *n, const char *wd, const char *git,
+    int with_ignored)
+{
+	const char *argv[] = { git ? git : "git", "clean", "-dn",
+	    with_ignored ? "-x" : NULL, NULL };
+	const struct dgit_error *err;
+	struct dgit_run_result res = DGIT_RUN_RESULT_INIT;
+	struct dgit_run_opts ro;
+	char *line, *next;
+
+	memset(&ro, 0, sizeof ro);
+	ro.cwd = wd;
+	ro.out = DGIT_RUN_OUT_CAPTURE;
+	ro.cap = CLEAN_OUT_MAX;
+	if ((err = dgit_run(&res, argv, &ro)) == NULL && res.out) {
+		for (line = res.out; *line; line = next) {
+			next = line + strcspn(line, "\n");
+			if (*next)
+				*next++ = '\0';
+			if (strncmp(line, "Would remove ", 13) == 0)
+				list_add(fp, n, "untracked", line + 13);
+		}
+	}
+	dgit_run_result_release(&res);
+	return err;
+}
+
+static const struct dgit_error *
+check_tree(git_repository *repo, enum dgit_clean_mode mode,
+    int include_dirty, int after_clean, const char *git)
+{
 	const struct dgit_error *err = NULL;
 	git_status_options so = GIT_STATUS_OPTIONS_INIT;
 	git_status_list *st = NULL;
+	/* ",always" cleans instead of looking */
 	int untracked = mode != DGIT_CLEAN_NONE &&
 	    mode != DGIT_CLEAN_DPKG_SOURCE_NOCHECK &&
-	    mode != DGIT_CLEAN_DPKG_SOURCE_D_NOCHECK;
+	    mode != DGIT_CLEAN_DPKG_SOURCE_D_NOCHECK &&
+	    mode != DGIT_CLEAN_GIT_ALWAYS && mode != DGIT_CLEAN_GIT_FF_ALWAYS;
+	/* plain "check" and ",all-check" do not honour .gitignore */
 	int ignored = mode == DGIT_CLEAN_DPKG_SOURCE_ALLCHECK ||
-	    mode == DGIT_CLEAN_DPKG_SOURCE_D_ALLCHECK;
+	    mode == DGIT_CLEAN_DPKG_SOURCE_D_ALLCHECK ||
+	    mode == DGIT_CLEAN_CHECK;
 	size_t ntracked = 0, nun = 0, n;
 	char *tl = NULL, *ul = NULL;
 	size_t tlen = 0, ulen = 0;
@@ -93,7 +194,8 @@ dgit_srcbuild_check_tree(git_repository *repo, enum dgit_clean_mode mode,
 		return dgit_error_fmt(DGIT_ERR_USAGE, "needs a working tree, "
 		    "not a bare repository");
 	if (mode == DGIT_CLEAN_GIT_ALWAYS || mode == DGIT_CLEAN_GIT_FF_ALWAYS) {
-		const char *argv[] = { "git", "clean", "-xdf", NULL, NULL };
+		const char *argv[] = { git ? git : "git", "clean", "-xdf",
+		    NULL, NULL };
 		struct dgit_run_opts ro;
 
 		memset(&ro, 0, sizeof ro);
@@ -106,12 +208,6 @@ dgit_srcbuild_check_tree(git_repository *repo, enum dgit_clean_mode mode,
 	}
 	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	if (untracked)
-		so.flags |= GIT_STATUS_OPT_INCLUDE_UNTRACKED |
-		    GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
-	if (ignored)
-		so.flags |= GIT_STATUS_OPT_INCLUDE_IGNORED |
-		    GIT_STATUS_OPT_RECURSE_IGNORED_DIRS;
 	if (git_status_list_new(&st, repo, &so) != 0)
 		return dgit_error_git("cannot read the working tree's status");
 	if ((tf = open_memstream(&tl, &tlen)) == NULL ||
@@ -137,6 +233,9 @@ dgit_srcbuild_check_tree(git_repository *repo, enum dgit_clean_mode mode,
 			    "deleted" : (e->status & GIT_STATUS_INDEX_NEW) ?
 			    "added" : "modified", path);
 	}
+	if (ntracked == 0 && untracked && (err = list_untracked(uf, &nun,
+	    git_repository_workdir(repo), git, ignored)))
+		goto done;
 	fclose(tf);
 	fclose(uf);
 	tf = uf = NULL;
@@ -146,10 +245,9 @@ dgit_srcbuild_check_tree(git_repository *repo, enum dgit_clean_mode mode,
 		    "with --include-dirty", tl, ntracked > LIST_MAX ?
 		    "  ...\n" : "", "");
 	else if (nun)
-		err = dgit_error_fmt(DGIT_ERR_DIRTY, "the working tree has "
-		    "files git does not track (--clean=%s):\n%s%sgit add or "
-		    "remove them, or use --clean=none or -wdn", clean_names[mode],
-		    ul, nun > LIST_MAX ? "  ...\n" : "");
+		err = dgit_error_fmt(DGIT_ERR_DIRTY, "%s (--clean=%s):\n%s%s%s",
+		    untracked_message(mode, after_clean), clean_names[mode],
+		    ul, nun > LIST_MAX ? "  ...\n" : "", untracked_hint(mode));
 done:
 	if (tf)
 		fclose(tf);
@@ -689,8 +787,8 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	struct dgit_origcache *oc = NULL;
 
 	memset(out, 0, sizeof *out);
-	if ((err = dgit_srcbuild_check_tree(repo, opts->clean_mode,
-	    opts->include_dirty)))
+	if ((err = check_tree(repo, opts->clean_mode, opts->include_dirty, 0,
+	    opts->git)))
 		return err;
 	if (git_reference_name_to_id(&head, repo, "HEAD") != 0)
 		return dgit_error_git("cannot read HEAD");
@@ -1079,7 +1177,7 @@ dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
 	}
 	case DGIT_CLEAN_CHECK:
 	case DGIT_CLEAN_CHECK_IGNORES:
-		return dgit_srcbuild_check_tree(repo, mode, 1);
+		return check_tree(repo, mode, 1, 0, git);
 	case DGIT_CLEAN_NONE:
 		return NULL;
 	default: {
@@ -1106,7 +1204,7 @@ dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
 			return dgit_error_wrap(err, "the package's clean target "
 			    "failed (--clean=%s; -wg uses git clean instead)",
 			    clean_names[mode]);
-		return dgit_srcbuild_check_tree(repo, mode, 1);
+		return check_tree(repo, mode, 1, 1, git);
 	}
 	}
 }

@@ -125,7 +125,7 @@ test_expect_success 'ignored files: -wci tolerates them, -wda refuses them, -wga
 	 "$DGIT" build-source --no-check-archive -wci &&
 	 test_must_fail "$DGIT" build-source --no-check-archive -wda 2>../err &&
 	 "$DGIT" build-source --no-check-archive -wga) &&
-	test_grep "ignored: a.o" ig/err &&
+	test_grep "untracked: a.o" ig/err &&
 	test_path_is_missing ig/hello/a.o
 '
 
@@ -149,6 +149,8 @@ test_expect_success 'the check: a path only in git is named' '
 	test_path_is_missing o/hello_1.0-1.dsc
 '
 
+# the fixture's empty directory is untracked in git (git clean -dn
+# names it, so dgit would refuse it): -wdn
 test_expect_success 'the check: a content difference is named' '
 	dsc=$(fixture_built oddities) && mkdir odd &&
 	cp "$(dirname "$dsc")"/oddities_1.0.orig.tar.* odd/ &&
@@ -158,7 +160,8 @@ test_expect_success 'the check: a content difference is named' '
 	 printf "%s\n" "* -text -eol -crlf -ident -filter -working-tree-encoding -export-subst" \
 	     >.git/info/attributes &&
 	 git add -A && git commit -q -m import &&
-	 "$DGIT" build-source --no-check-archive && rm ../oddities_1.0-1.dsc) &&
+	 "$DGIT" build-source --no-check-archive -wdn &&
+	 rm ../oddities_1.0-1.dsc) &&
 	# a dpkg-source that packages something else than it was given
 	mkdir odd/bin &&
 	printf "%s\n" "#!/bin/sh" "for a; do d=\$a; done" \
@@ -166,7 +169,8 @@ test_expect_success 'the check: a content difference is named' '
 	    "exec /usr/bin/dpkg-source \"\$@\"" >odd/bin/dpkg-source &&
 	chmod +x odd/bin/dpkg-source &&
 	(cd odd/s && PATH="$TRASH_DIRECTORY/odd/bin:$PATH" &&
-	 test_must_fail "$DGIT" build-source --no-check-archive 2>../err) &&
+	 test_must_fail "$DGIT" build-source --no-check-archive -wdn \
+	    2>../err) &&
 	test_grep "content differs: debian/changelog" odd/err &&
 	test_path_is_missing odd/oddities_1.0-1.dsc
 '

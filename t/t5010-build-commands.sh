@@ -63,12 +63,12 @@ test_expect_success 'dgit pbuilder with --pbuilder=COMMAND: the same as Perl dgi
 	test_grep "^--debbuildopts$" ours.args.pbuilder
 '
 
-test_expect_success 'dgit pbuilder -S and -b are refused' '
+test_expect_success 'dgit pbuilder -S and -b are refused, in Perl dgit'"'"'s words' '
 	(cd w/hello && PATH="$TRASH_DIRECTORY/fakebin:$PATH" &&
 	 test_must_fail "$DGIT" -d local pbuilder -S 2>../err1 &&
 	 test_must_fail "$DGIT" -d local pbuilder -b 2>../err2) &&
-	test_grep "no binaries" w/err1 &&
-	test_grep "needs a .dsc" w/err2
+	test_grep "dgit: error: you asked for a builder but your debbuildopts didn.t ask for any binaries -- is this really what you meant?" w/err1 &&
+	test_grep "dgit: error: we must build a .dsc to pass to the builder but your debbuiltopts forbids the building of a source package; cannot continue" w/err2
 '
 
 test_expect_success 'dgit clean -wd runs the rules clean target; -wg runs git clean' '
