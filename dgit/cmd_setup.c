@@ -20,21 +20,32 @@
 #include "dgit_repo.h"
 #include "dgit_run.h"
 
-static const struct option no_options[] = {
+/*
+ * Perl dgit's options are global: a set-up run with a build's options
+ * ("dgit -wn -pPKG --build-products-dir=DIR setup-gitattributes", as
+ * dgit-repos-server's tag2upload mode runs it) takes and ignores them.
+ */
+enum { OPT_IGNORED = 0x100, OPT_IGNORED_VALUE };
+
+static const struct option setup_options[] = {
+	{ "build-products-dir", required_argument, NULL, OPT_IGNORED_VALUE },
+	{ "clean", required_argument, NULL, OPT_IGNORED_VALUE },
+	{ "for-push", no_argument, NULL, OPT_IGNORED },
 	{ NULL, 0, NULL, 0 }
 };
 
 static const struct dgit_error *
-no_opt(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
+setup_opt(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
 {
 	(void)arg;
-	(void)opt;
 	(void)optarg;
+	if (opt == 'w' || opt == OPT_IGNORED || opt == OPT_IGNORED_VALUE)
+		return NULL;
 	return dgit_usage_error(ctx, "unknown option");
 }
 
 static const struct common_optspec optspec = {
-	"", no_options, 0, 0, no_opt
+	"w:", setup_options, 0, 0, setup_opt
 };
 
 /* The distro the set-up's configuration is read for. */
