@@ -71,6 +71,7 @@ struct dgit_pushsource {
 	char *tag[2];
 	char *tagtext[2];
 	int tagfound[2];
+	int tagreplace[2];         /* an existing tag of that name goes */
 	char *reader_url, *push_url;
 	git_signature *clog_sig;
 };
@@ -726,6 +727,20 @@ make_tag_texts(struct dgit_pushsource *p)
 			dgit_msg(p->o->info, p->o->info_arg, "tag %s exists "
 			    "and will be replaced (--force-reusing-version)",
 			    p->tag[i]);
+			p->tagreplace[i] = 1;
+			err = NULL;
+		} else if (err && err->code == DGIT_ERR_EXISTS && i == 1) {
+			/*
+			 * As dgit: the DEP-14 tag of the commit pushed
+			 * (check_old_tags saw that it names it), made by
+			 * someone else (git-debpush's for tag2upload), is
+			 * replaced by this push's; only the archive/ tag
+			 * says that the version was pushed.
+			 */
+			dgit_msg(p->o->info, p->o->info_arg, "tag %s of this "
+			    "commit exists and will be replaced by this "
+			    "push's", p->tag[i]);
+			p->tagreplace[i] = 1;
 			err = NULL;
 		}
 		if (err)
@@ -763,8 +778,8 @@ sign_tags(struct dgit_pushsource *p)
 		    p->tagtext[i], strlen(p->tagtext[i]))))
 			return dgit_error_wrap(err, "cannot sign tag '%s'",
 			    p->tag[i]);
-		err = dgit_push_tag_write(&oid, p->o->reuse_version, p->repo,
-		    p->tag[i],
+		err = dgit_push_tag_write(&oid, p->o->reuse_version ||
+		    p->tagreplace[i], p->repo, p->tag[i],
 		    p->tagtext[i], sig);
 		free(sig);
 		if (err)
