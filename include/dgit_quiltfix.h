@@ -85,6 +85,12 @@ struct dgit_quiltfix_opts {
 	 * 1000 entries are kept).
 	 */
 	int cache;
+	/*
+	 * --quilt=linear on a git-debrebase branch (dgit_gdr.h): the
+	 * program run as git-debrebase make-patches first; NULL:
+	 * "git-debrebase".
+	 */
+	const char *git_debrebase;
 	/* Progress lines (borrowed message); may be NULL. */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;
