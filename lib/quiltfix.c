@@ -1947,7 +1947,7 @@ cache_insert(git_repository *repo, const char *key, const git_oid *id)
  * the fixup works on, and the result.
  */
 static const struct dgit_error *
-gdr_first(struct qf *q, struct dgit_quiltfix_result *out)
+gdr_first(struct qf *q, struct dgit_quiltfix_result *out, git_oid *deb)
 {
 	const struct dgit_error *err;
 	git_oid now;
@@ -1977,7 +1977,7 @@ gdr_first(struct qf *q, struct dgit_quiltfix_result *out)
 	git_oid_cpy(&out->commit, &now);
 	git_oid_cpy(&out->tree, git_tree_id(t));
 	out->needed = 1;
-	return NULL;
+	return debian_of(deb, q->head_tree);
 }
 
 const struct dgit_error *
@@ -2055,7 +2055,7 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 		err = bare_view(&q, out, &deb);
 		goto done;
 	}
-	if (mode == DGIT_QUILT_LINEAR && (err = gdr_first(&q, out)))
+	if (mode == DGIT_QUILT_LINEAR && (err = gdr_first(&q, out, &deb)))
 		goto done;
 	say(&q, "examining quilt state (%s mode)",
 	    dgit_quiltfix_mode_name(mode));
