@@ -72,4 +72,16 @@ test_expect_success 'a branch that is not git-debrebase'"'"'s: git-debrebase is 
 	! git -C n/hello log -1 --format=%s | grep "exported by git-debrebase"
 '
 
+test_expect_success 'print-unapplied-treeish with "--build-products-dir DIR" before it (as git-debrebase runs it): the origs from DIR, as Perl dgit' '
+	dsc_tree hello-1 u &&
+	mkdir u/bpd && mv u/*.orig* u/bpd/ &&
+	(cd u/hello && "$DGIT" --build-products-dir ../bpd \
+		print-unapplied-treeish) >o.tree &&
+	(cd u/hello && "$PERL_DGIT" --build-products-dir ../bpd \
+		print-unapplied-treeish) >p.tree &&
+	test_cmp p.tree o.tree &&
+	git -C u/hello cat-file -t "$(cat o.tree)" >type &&
+	echo tree >type.expect && test_cmp type.expect type
+'
+
 test_done
