@@ -17,8 +17,32 @@
 #include "dgit_fetchsuite.h"
 #include "dgit_run.h"
 
+/*
+ * Perl dgit's options are global: a fetch run with a build's or a
+ * push's options ("dgit -wn -pPKG --build-products-dir=DIR --for-push
+ * fetch SUITE", as dgit-repos-server's tag2upload mode runs it) takes
+ * and ignores those that do not change a fetch.
+ */
+enum { OPT_IGNORED = COMMON_OPT_END, OPT_IGNORED_VALUE };
+
+static const struct option fetch_options[] = {
+	COMMON_ARCHIVE_OPTIONS,
+	{ "build-products-dir", required_argument, NULL, OPT_IGNORED_VALUE },
+	{ "clean", required_argument, NULL, OPT_IGNORED_VALUE },
+	{ "for-push", no_argument, NULL, OPT_IGNORED },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const struct dgit_error *
+fetch_opt(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
+{
+	if (opt == 'w' || opt == OPT_IGNORED || opt == OPT_IGNORED_VALUE)
+		return NULL;
+	return common_archive_opt_fn(ctx, arg, opt, optarg);
+}
+
 static const struct common_optspec optspec = {
-	"", common_archive_options, 0, 1, common_archive_opt_fn
+	"w:", fetch_options, 0, 1, fetch_opt
 };
 
 /* A real git merge of lrref: conflicts, hooks and all, as dgit does. */

@@ -65,9 +65,42 @@ cmd_print_dgit_repos_server_source_url(struct dgit_cmd_ctx *ctx, int argc,
 }
 
 /*
+ * print-unapplied-treeish's options: --build-products-dir (where the
+ * origs are) and, as Perl dgit's options are global, a build's -w and
+ * --clean, taken and ignored (git-debrebase passes them).
+ */
+enum { OPT_BPD = 0x100, OPT_IGNORED_VALUE };
+
+static const struct option unapplied_options[] = {
+	{ "build-products-dir", required_argument, NULL, OPT_BPD },
+	{ "clean", required_argument, NULL, OPT_IGNORED_VALUE },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const struct dgit_error *
+unapplied_opt(struct dgit_cmd_ctx *ctx, void *arg, int opt,
+    const char *optarg)
+{
+	const char **bpd = arg;
+
+	if (opt == OPT_BPD) {
+		*bpd = optarg;
+		return NULL;
+	}
+	if (opt == 'w' || opt == OPT_IGNORED_VALUE)
+		return NULL;
+	return dgit_usage_error(ctx, "unknown option");
+}
+
+static const struct common_optspec unapplied_optspec = {
+	"w:", unapplied_options, 0, 0, unapplied_opt
+};
+
+/*
  * The tree HEAD has with its patches unapplied: the origs of HEAD's
- * changelog version (in "..") unpacked, HEAD's debian/ in place of
- * theirs.  Offline: nothing is fetched.
+ * changelog version (in the build products directory, ".." by default)
+ * unpacked, HEAD's debian/ in place of theirs.  Offline: nothing is
+ * fetched.
  */
 const struct dgit_error *
 cmd_print_unapplied_treeish(struct dgit_cmd_ctx *ctx, int argc, char **argv)
@@ -75,19 +108,23 @@ cmd_print_unapplied_treeish(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	const struct dgit_error *err;
 	struct dgit_quiltfix_opts qo;
 	char hex[GIT_OID_HEXSZ + 1];
+	const char *bpd = NULL;
 	git_oid head, tree;
 	int i;
 
 	if ((err = common_parse_options(&i, ctx, argc, argv,
-	    &common_optspec_none, NULL)))
+	    &unapplied_optspec, &bpd)))
 		return err;
 	if (i < argc)
 		return dgit_usage_error(ctx, "incorrect arguments to dgit "
 		    "print-unapplied-treeish");
+	if (bpd == NULL)
+		bpd = dgit_config_get(ctx->cfg,
+		    "dgit.default.build-products-dir");
 	if (git_reference_name_to_id(&head, ctx->repo, "HEAD") != 0)
 		return dgit_error_git("cannot read HEAD");
 	memset(&qo, 0, sizeof qo);
-	qo.origs_dir = "..";
+	qo.origs_dir = bpd && *bpd ? bpd : "..";
 	if ((err = dgit_quiltfix_unapplied_tree(&tree, ctx->repo, &head, &qo)))
 		return err;
 	git_oid_tostr(hex, sizeof hex, &tree);

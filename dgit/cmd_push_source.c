@@ -156,7 +156,7 @@ done:
 
 enum {
 	OPT_NEW = COMMON_OPT_END, OPT_OVERWRITE, OPT_NOT_FF, OPT_CHANGES,
-	OPT_FRESH_REPO, OPT_REUSE_VERSION, OPT_OLD_VERSION,
+	OPT_FRESH_REPO, OPT_REUSE_VERSION, OPT_OLD_VERSION, OPT_SOURCE_ONLY,
 };
 
 static const struct option push_options[] = {
@@ -166,6 +166,8 @@ static const struct option push_options[] = {
 	{ "deliberately-fresh-repo", no_argument, NULL, OPT_FRESH_REPO },
 	{ "force-reusing-version", no_argument, NULL, OPT_REUSE_VERSION },
 	{ "force-uploading-old-version", no_argument, NULL, OPT_OLD_VERSION },
+	/* dgit's source-only-uploads policy check, which this push has not */
+	{ "force-uploading-source-only", no_argument, NULL, OPT_SOURCE_ONLY },
 	{ "changes", required_argument, NULL, OPT_CHANGES },
 	COMMON_ARCHIVE_OPTIONS,
 };
@@ -203,6 +205,8 @@ take(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
 		return NULL;
 	case OPT_OLD_VERSION:
 		p->old_version = 1;
+		return NULL;
+	case OPT_SOURCE_ONLY:
 		return NULL;
 	case 'C':
 	case OPT_CHANGES:

@@ -40,6 +40,7 @@ cmd_quilt_fixup(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	qo.origs_dir = b.bpd;
 	qo.dgit_version = DGIT_VERSION;
 	qo.upstream_commitish = b.upstream_commitish;
+	qo.git_debrebase = dgit_tool_program("git-debrebase");
 	qo.info = common_info_cb;
 	qo.cache = qo.mode >= DGIT_QUILT_GBP ||
 	    b.split_view == DGIT_SPLIT_VIEW_ALWAYS;

@@ -20,6 +20,33 @@
 #include "dgit_repo.h"
 #include "dgit_run.h"
 
+/*
+ * Perl dgit's options are global: a set-up run with a build's options
+ * ("dgit -wn -pPKG --build-products-dir=DIR setup-gitattributes", as
+ * dgit-repos-server's tag2upload mode runs it) takes and ignores them.
+ */
+enum { OPT_IGNORED = 0x100, OPT_IGNORED_VALUE };
+
+static const struct option setup_options[] = {
+	{ "build-products-dir", required_argument, NULL, OPT_IGNORED_VALUE },
+	{ "clean", required_argument, NULL, OPT_IGNORED_VALUE },
+	{ "for-push", no_argument, NULL, OPT_IGNORED },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const struct dgit_error *
+setup_opt(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
+{
+	(void)arg;
+	(void)optarg;
+	if (opt == 'w' || opt == OPT_IGNORED || opt == OPT_IGNORED_VALUE)
+		return NULL;
+	return dgit_usage_error(ctx, "unknown option");
+}
+
+static const struct common_optspec optspec = {
+	"w:", setup_options, 0, 0, setup_opt
+};
 
 /* The distro the set-up's configuration is read for. */
 static const char *
@@ -39,7 +66,7 @@ prepare(const char **distro, struct dgit_cmd_ctx *ctx, int argc, char **argv)
 
 	*distro = NULL;
 	if ((err = common_parse_options(&i, ctx, argc, argv,
-	    &common_optspec_none, NULL)))
+	    &optspec, NULL)))
 		return err;
 	*distro = setup_distro(ctx);
 	return NULL;

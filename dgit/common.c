@@ -407,9 +407,23 @@ common_package_suite(char **package, char **suite, struct dgit_cmd_ctx *ctx,
 	const char *bn, *s = suite_arg;
 
 	*package = *suite = NULL;
-	if (dgit_opts.package == NULL)
-		return dgit_history_tree_package_suite(package, suite, ctx->repo,
-		    suite_arg);
+	if (dgit_opts.package == NULL) {
+		if ((err = dgit_history_tree_package_suite(package, suite,
+		    ctx->repo, suite_arg)) || suite_arg ||
+		    strcmp(*suite, "UNRELEASED") != 0)
+			return err;
+		/* as dgit: a changelog's UNRELEASED names no suite */
+		s = dgit_opts.distro ? dgit_config_get_distro(ctx->cfg,
+		    dgit_opts.distro, "default-suite") :
+		    dgit_config_get(ctx->cfg, "dgit.default.default-suite");
+		free(*suite);
+		if ((*suite = strdup(s && *s ? s : "sid")) == NULL) {
+			free(*package);
+			*package = NULL;
+			return dgit_error(DGIT_ERR_NOMEM);
+		}
+		return NULL;
+	}
 	/* -p: no changelog needed; the suite as given, else the branch's */
 	if (s == NULL && git_repository_head(&head, ctx->repo) == 0 &&
 	    git_reference_is_branch(head) &&

@@ -642,6 +642,23 @@ is_mode_option(const char *a)
 	return 0;
 }
 
+/*
+ * A command's option that Perl dgit's global parser takes with its value
+ * as the next word ("--build-products-dir ..", as git-debrebase runs
+ * dgit), given before the command.
+ */
+static int
+pre_valopt(const char *a)
+{
+	static const char *const v[] = { "--build-products-dir", "--clean",
+	    "--quilt", "--since-version", "--existing-package", NULL };
+
+	for (int k = 0; v[k]; k++)
+		if (strcmp(a, v[k]) == 0)
+			return 1;
+	return 0;
+}
+
 /* Whether cmd takes the clean and quilt modes (builds, cleans or pushes). */
 static int
 takes_modes(const struct dgit_cmd *cmd)
@@ -700,6 +717,12 @@ run(int argc, char **argv, char **rest, char **pre)
 		if (cmd == NULL) {
 			if (strcmp(a, "-C") == 0 && i + 1 < argc) {
 				/* push's -C CHANGES, before the command */
+				pre[npre++] = argv[i++];
+				pre[npre++] = argv[i];
+				continue;
+			}
+			if (pre_valopt(a) && i + 1 < argc) {
+				/* "--build-products-dir DIR", as Perl dgit */
 				pre[npre++] = argv[i++];
 				pre[npre++] = argv[i];
 				continue;

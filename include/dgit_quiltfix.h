@@ -103,6 +103,12 @@ struct dgit_quiltfix_opts {
 	 * of the fixup's own, kept in the repository.  Borrowed.
 	 */
 	struct dgit_origcache *origcache;
+	/*
+	 * --quilt=linear on a git-debrebase branch (dgit_gdr.h): the
+	 * program run as git-debrebase make-patches first; NULL:
+	 * "git-debrebase".
+	 */
+	const char *git_debrebase;
 	/* Progress lines (borrowed message); may be NULL. */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;

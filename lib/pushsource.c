@@ -71,6 +71,7 @@ struct dgit_pushsource {
 	char *tag[2];
 	char *tagtext[2];
 	int tagfound[2];
+	int tagreplace[2];         /* an existing tag of that name goes */
 	char *reader_url, *push_url;
 	git_signature *clog_sig;
 };
@@ -732,6 +733,20 @@ make_tag_texts(struct dgit_pushsource *p)
 			dgit_msg(p->o->info, p->o->info_arg, "tag %s exists "
 			    "and will be replaced (--force-reusing-version)",
 			    p->tag[i]);
+			p->tagreplace[i] = 1;
+			err = NULL;
+		} else if (err && err->code == DGIT_ERR_EXISTS && i == 1) {
+			/*
+			 * As dgit: the DEP-14 tag of the commit pushed
+			 * (check_old_tags saw that it names it), made by
+			 * someone else (git-debpush's for tag2upload), is
+			 * replaced by this push's; only the archive/ tag
+			 * says that the version was pushed.
+			 */
+			dgit_msg(p->o->info, p->o->info_arg, "tag %s of this "
+			    "commit exists and will be replaced by this "
+			    "push's", p->tag[i]);
+			p->tagreplace[i] = 1;
 			err = NULL;
 		}
 		if (err)
@@ -817,7 +832,8 @@ sign_tags(struct dgit_pushsource *p)
 		    p->tagtext[i], strlen(p->tagtext[i]))))
 			return dgit_error_wrap(err, "cannot sign tag '%s'",
 			    p->tag[i]);
-		err = dgit_push_tag_write(&oid, replace, p->repo, p->tag[i],
+		err = dgit_push_tag_write(&oid, replace || p->tagreplace[i],
+		    p->repo, p->tag[i],
 		    p->tagtext[i], sig);
 		free(sig);
 		if (err)
@@ -1577,6 +1593,100 @@ link_from_parent(struct dgit_pushsource *p)
 	return err;
 }
 
+/*
+ * Is leaf an orig tarball (or its signature) of pkg at upstream version
+ * upv: PKG_UPV.orig[-COMP].tar[.EXT][.asc|.gpg|.pgp], as dgit matches it?
+ */
+static int
+is_orig_of(const char *leaf, const char *pkg, const char *upv)
+{
+	size_t pl = strlen(pkg), ul = strlen(upv), n;
+
+	if (strncmp(leaf, pkg, pl) != 0 || leaf[pl] != '_' ||
+	    strncmp(leaf + pl + 1, upv, ul) != 0 ||
+	    strncmp(leaf + pl + 1 + ul, ".orig", 5) != 0)
+		return 0;
+	leaf += pl + 1 + ul + 5;
+	if (*leaf == '-') {
+		n = strspn(leaf + 1, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+		if (n == 0)
+			return 0;
+		leaf += 1 + n;
+	}
+	if (strncmp(leaf, ".tar", 4) != 0)
+		return 0;
+	leaf += 4;
+	if (*leaf == '.' && strcmp(leaf, ".asc") != 0 &&
+	    strcmp(leaf, ".gpg") != 0 && strcmp(leaf, ".pgp") != 0) {
+		n = strspn(leaf + 1, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+		if (n == 0)
+			return 0;
+		leaf += 1 + n;
+	}
+	return *leaf == '\0' || strcmp(leaf, ".asc") == 0 ||
+	    strcmp(leaf, ".gpg") == 0 || strcmp(leaf, ".pgp") == 0;
+}
+
+/*
+ * A build into a build products directory other than "..": the origs of
+ * this upstream version that ".." has and the directory lacks are
+ * hard-linked into it (else copied), as dgit does before it builds.
+ */
+static const struct dgit_error *
+transfer_origs(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err = NULL;
+	char parent[4096], bpd_real[4096], par_real[4096];
+	char *upv = NULL, *src = NULL, *dst = NULL;
+	struct dirent *de;
+	DIR *d = NULL;
+	int said = 0;
+
+	snprintf(parent, sizeof parent, "%s..", git_repository_workdir(p->repo));
+	if (realpath(p->o->bpd, bpd_real) == NULL ||
+	    realpath(parent, par_real) == NULL ||
+	    strcmp(bpd_real, par_real) == 0)
+		return NULL;
+	if ((err = dgit_version_upstream(&upv, p->ce->version)))
+		return err;
+	if ((d = opendir(par_real)) == NULL) {
+		err = dgit_error_fmt(DGIT_ERR_ERRNO, "cannot read '%s': %s",
+		    par_real, strerror(errno));
+		goto done;
+	}
+	while (err == NULL && (de = readdir(d)) != NULL) {
+		if (!is_orig_of(de->d_name, p->ce->package, upv))
+			continue;
+		if (asprintf(&src, "%s/%s", par_real, de->d_name) < 0)
+			src = NULL;
+		if (asprintf(&dst, "%s/%s", bpd_real, de->d_name) < 0)
+			dst = NULL;
+		if (src == NULL || dst == NULL)
+			err = dgit_error(DGIT_ERR_NOMEM);
+		else if (!exists(dst)) {
+			if (!said++)
+				dgit_msg(p->o->info, p->o->info_arg, "found "
+				    "orig(s) in .. missing from "
+				    "build-products-dir, transferring:");
+			err = dgit_fs_link_or_copy(src, dst);
+			if (err == NULL)
+				dgit_msg(p->o->info, p->o->info_arg,
+				    "hardlinked orig from ..: %s",
+				    de->d_name);
+		}
+		free(src);
+		free(dst);
+		src = dst = NULL;
+	}
+done:
+	if (d)
+		closedir(d);
+	free(upv);
+	return err;
+}
+
 /* The .dsc to push: the given build, an earlier run's, or a new one. */
 static const struct dgit_error *
 get_build(struct dgit_pushsource *p)
@@ -1605,7 +1715,7 @@ get_build(struct dgit_pushsource *p)
 		    "for HEAD; using it", p->dsc_name);
 		return read_dsc(p, 1);
 	}
-	if ((err = build_source(p)))
+	if ((err = transfer_origs(p)) || (err = build_source(p)))
 		return err;
 	return read_dsc(p, 0);
 }

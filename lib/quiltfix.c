@@ -21,6 +21,7 @@
 #include "dgit_origcache.h"
 #include "dgit_pack.h"
 #include "dgit_quilt.h"
+#include "dgit_gdr.h"
 #include "dgit_quiltfix.h"
 #include "dgit_tree.h"
 #include "dgit_treecmp.h"
@@ -2593,6 +2594,45 @@ cache_insert(git_repository *repo, const char *key, const git_oid *id)
 	return err;
 }
 
+/*
+ * --quilt=linear on a git-debrebase branch: git-debrebase make-patches
+ * first, as dgit does (dgit_gdr.h); what it commits becomes the HEAD
+ * the fixup works on, and the result.
+ */
+static const struct dgit_error *
+gdr_first(struct qf *q, struct dgit_quiltfix_result *out, git_oid *deb)
+{
+	const struct dgit_error *err;
+	git_oid now;
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	int yes;
+
+	if ((err = dgit_gdr_branch_is_gdr(&yes, q->repo,
+	    git_commit_id(q->head))) || !yes)
+		return err;
+	say(q, "branch is git-debrebase's: running git-debrebase "
+	    "make-patches");
+	if ((err = dgit_gdr_make_patches(&now, q->repo, git_commit_id(q->head),
+	    q->opts->git_debrebase)))
+		return err;
+	if (git_oid_equal(&now, git_commit_id(q->head)))
+		return NULL;
+	if (git_commit_lookup(&c, q->repo, &now) != 0 ||
+	    git_commit_tree(&t, c) != 0) {
+		git_commit_free(c);
+		return dgit_error_git("cannot read commit %s", hex_of(&now));
+	}
+	git_commit_free(q->head);
+	git_tree_free(q->head_tree);
+	q->head = c;
+	q->head_tree = t;
+	git_oid_cpy(&out->commit, &now);
+	git_oid_cpy(&out->tree, git_tree_id(t));
+	out->needed = 1;
+	return debian_of(deb, q->head_tree);
+}
+
 const struct dgit_error *
 dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
     const git_oid *head, const struct dgit_quiltfix_opts *opts)
@@ -2669,6 +2709,8 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 		err = bare_view(&q, out, &deb);
 		goto done;
 	}
+	if (mode == DGIT_QUILT_LINEAR && (err = gdr_first(&q, out, &deb)))
+		goto done;
 	say(&q, "examining quilt state (%s mode)",
 	    dgit_quiltfix_mode_name(mode));
 	if ((err = applied_trees(&q, &q.odp, &unpatched, &deb)) != NULL) {

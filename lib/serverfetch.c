@@ -53,6 +53,146 @@ skipped(struct dgit_serverfetch *out, const char *url)
 		out->skipped = NULL;
 }
 
+/*
+ * A repository on this machine (a path or a file:// URL)?  libgit2's
+ * local transport sends everything reachable from all of the source's
+ * refs, not only from those asked for (refs/original/... of a rewritten
+ * history, say), so such a fetch is made by download() instead.
+ */
+static const char *
+local_path(const char *url)
+{
+	if (strncmp(url, "file://", 7) == 0)
+		return url + 7;
+	if (url[0] == '/')
+		return url;
+	return NULL;
+}
+
+/* Hide from walk (in src) the commits repo's refs already have. */
+static int
+hide_have(git_reference *ref, void *arg)
+{
+	git_revwalk *walk = arg;
+	git_object *o = NULL;
+
+	if (git_reference_peel(&o, ref, GIT_OBJECT_COMMIT) == 0) {
+		/* a commit src lacks is simply not hidden */
+		if (git_revwalk_hide(walk, git_object_id(o)) != 0)
+			git_error_clear();
+		git_object_free(o);
+	}
+	git_reference_free(ref);
+	return 0;
+}
+
+/*
+ * Copy into repo the objects reachable from ids[0..n) (commits, or tags
+ * and what they point at) in the repository at path, and no others:
+ * what git fetch of those refs brings.  The pack is written by libgit2's
+ * pack builder into repo's object store.
+ */
+static const struct dgit_error *
+local_download(git_repository *repo, const char *path, const git_oid *ids,
+    size_t n)
+{
+	const struct dgit_error *err = NULL;
+	git_repository *src = NULL;
+	git_revwalk *walk = NULL;
+	git_packbuilder *pb = NULL;
+	git_odb *odb = NULL;
+	char *packdir = NULL;
+	size_t i;
+
+	if (git_repository_open_bare(&src, path) != 0 &&
+	    git_repository_open(&src, path) != 0)
+		return dgit_error_git("cannot open the repository '%s'", path);
+	if (git_revwalk_new(&walk, src) != 0 ||
+	    git_packbuilder_new(&pb, src) != 0) {
+		err = dgit_error_git("cannot fetch from '%s'", path);
+		goto done;
+	}
+	for (i = 0; i < n && err == NULL; i++) {
+		git_object *o = NULL, *c = NULL;
+
+		if (git_object_lookup(&o, src, &ids[i], GIT_OBJECT_ANY) != 0)
+			err = dgit_error_git("'%s' lacks %s", path,
+			    git_oid_tostr_s(&ids[i]));
+		else if (git_object_type(o) == GIT_OBJECT_COMMIT) {
+			if (git_revwalk_push(walk, &ids[i]) != 0)
+				err = dgit_error_git("cannot fetch from '%s'",
+				    path);
+		} else if (git_object_type(o) == GIT_OBJECT_TAG &&
+		    git_object_peel(&c, o, GIT_OBJECT_COMMIT) == 0) {
+			if (git_packbuilder_insert(pb, &ids[i], NULL) != 0 ||
+			    git_revwalk_push(walk, git_object_id(c)) != 0)
+				err = dgit_error_git("cannot fetch from '%s'",
+				    path);
+		} else if (git_packbuilder_insert_recur(pb, &ids[i], NULL) != 0)
+			err = dgit_error_git("cannot fetch from '%s'", path);
+		git_error_clear();
+		git_object_free(c);
+		git_object_free(o);
+	}
+	if (err)
+		goto done;
+	git_reference_foreach(repo, hide_have, walk);
+	if (git_packbuilder_insert_walk(pb, walk) != 0) {
+		err = dgit_error_git("cannot fetch from '%s'", path);
+		goto done;
+	}
+	if (git_packbuilder_object_count(pb) == 0)
+		goto done;
+	if (asprintf(&packdir, "%sobjects/pack", git_repository_path(repo)) <
+	    0) {
+		packdir = NULL;
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	if (git_packbuilder_write(pb, packdir, 0, NULL, NULL) != 0 ||
+	    git_repository_odb(&odb, repo) != 0 || git_odb_refresh(odb) != 0)
+		err = dgit_error_git("cannot store what '%s' sent", path);
+done:
+	free(packdir);
+	git_odb_free(odb);
+	git_packbuilder_free(pb);
+	git_revwalk_free(walk);
+	git_repository_free(src);
+	return err;
+}
+
+/* git_remote_download of the named heads, or local_download for a path. */
+static const struct dgit_error *
+download(git_repository *repo, git_remote *remote, const char *url,
+    const git_strarray *specs, const git_remote_head **heads, size_t nheads)
+{
+	const char *path = local_path(url);
+	git_fetch_options fo;
+	git_oid *ids;
+	size_t n = 0;
+	const struct dgit_error *err;
+
+	if (path == NULL) {
+		git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+		fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+		if (git_remote_download(remote, specs, &fo) != 0)
+			return dgit_error_git("cannot fetch %s from '%s'",
+			    specs->count ? specs->strings[0] : "", url);
+		return NULL;
+	}
+	if ((ids = calloc(specs->count + 1, sizeof *ids)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	for (size_t k = 0; k < specs->count; k++)
+		for (size_t i = 0; i < nheads; i++)
+			if (strcmp(heads[i]->name, specs->strings[k]) == 0) {
+				git_oid_cpy(&ids[n++], &heads[i]->oid);
+				break;
+			}
+	err = local_download(repo, path, ids, n);
+	free(ids);
+	return err;
+}
+
 /* A tag offered by the server: to create, to leave, or not to update. */
 static const struct dgit_error *
 offer_tag(struct dgit_serverfetch *out, git_repository *repo,
@@ -84,7 +224,6 @@ dgit_serverfetch(struct dgit_serverfetch *out, git_repository *repo,
 	const struct dgit_error *err = NULL;
 	const git_remote_head **heads;
 	git_remote_callbacks cbs;
-	git_fetch_options fo;
 	git_remote *remote = NULL;
 	git_strarray specs = { NULL, 0 };
 	char branch[DGIT_SERVERFETCH_MAX_NAME], tagp[2][DGIT_SERVERFETCH_MAX_NAME];
@@ -148,13 +287,8 @@ dgit_serverfetch(struct dgit_serverfetch *out, git_repository *repo,
 	specs.count = nwant;
 	if (nwant == 0)
 		goto done;
-	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
-	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-	if (git_remote_download(remote, &specs, &fo) != 0) {
-		err = dgit_error_git("cannot fetch %s and the version tags from "
-		    "'%s'", branch, url);
+	if ((err = download(repo, remote, url, &specs, heads, nheads)))
 		goto done;
-	}
 	for (i = 0; i < nwant && err == NULL; i++) {
 		const git_remote_head *h = heads[want[i]];
 		git_object *o = NULL;
@@ -404,7 +538,6 @@ fetch_named(git_repository *repo, const char *url, const char *const *names,
 	const struct dgit_error *err = NULL;
 	const git_remote_head **heads;
 	git_remote_callbacks cbs;
-	git_fetch_options fo;
 	git_remote *remote = NULL;
 	char *specv[4];
 	git_strarray specs = { specv, 0 };
@@ -428,10 +561,7 @@ fetch_named(git_repository *repo, const char *url, const char *const *names,
 			}
 	if (specs.count == 0)
 		goto done;
-	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
-	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-	if (git_remote_download(remote, &specs, &fo) != 0)
-		err = dgit_error_git("cannot fetch %s from '%s'", specv[0], url);
+	err = download(repo, remote, url, &specs, heads, nheads);
 done:
 	if (remote) {
 		git_remote_disconnect(remote);

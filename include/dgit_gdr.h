@@ -1,0 +1,38 @@
+/*
+ * Branches managed by git-debrebase (git-debrebase(1)), as dgit treats
+ * them in its linear quilt fixup: when the branch is git-debrebase's,
+ * "git-debrebase make-patches" makes the patches (faster, and in the
+ * form git-debrebase likes) before dgit's own linearisation.
+ */
+#ifndef DGIT_GDR_H
+#define DGIT_GDR_H
+
+#include <git2.h>
+
+#include "dgit_error.h"
+
+/*
+ * Is head's branch git-debrebase's, by dgit's test: walking first
+ * parents (through pseudo-merges, a merge whose tree is one parent's),
+ * a commit whose message has "[git-debrebase anchor|changelog|
+ * make-patches|merged-breakwater|pseudomerge" says yes; another merge,
+ * a root, a commit whose debian/patches differs from head's, or (when
+ * head has no debian/patches) an unmarked breakwater start says no.
+ * At most max_walk commits are looked at (then no).
+ */
+const struct dgit_error *dgit_gdr_branch_is_gdr(int *yes,
+    git_repository *repo, const git_oid *head);
+
+/*
+ * Run "PROGRAM --noop-ok -funclean-mixed -funclean-ordering make-patches
+ * --quiet-would-amend" (PROGRAM: program, NULL "git-debrebase") in a
+ * play tree of head sharing repo's objects, as dgit does; *out is the
+ * play tree's HEAD after it (head itself when it made nothing).  Exit
+ * status 7 (git-debrebase cannot) and a PROGRAM that is not installed
+ * leave *out head; another failure is "failed command: PROGRAM ...".
+ * The play tree is made in repo's git directory and removed.
+ */
+const struct dgit_error *dgit_gdr_make_patches(git_oid *out,
+    git_repository *repo, const git_oid *head, const char *program);
+
+#endif

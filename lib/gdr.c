@@ -1,0 +1,273 @@
+/*
+ * git-debrebase branches in the quilt fixup (see dgit_gdr.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "dgit_error.h"
+#include "dgit_fs.h"
+#include "dgit_gdr.h"
+#include "dgit_run.h"
+
+#define MAX_WALK 100000
+
+/* The id of TREE:debian/patches, or zero when there is none. */
+static void
+patches_of(git_oid *out, git_commit *c)
+{
+	git_tree *t = NULL;
+	git_tree_entry *e = NULL;
+
+	memset(out, 0, sizeof *out);
+	if (git_commit_tree(&t, c) == 0 &&
+	    git_tree_entry_bypath(&e, t, "debian/patches") == 0 &&
+	    git_tree_entry_type(e) == GIT_OBJECT_TREE)
+		git_oid_cpy(out, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	git_tree_free(t);
+}
+
+/* Does the message have a line "[git-debrebase KIND: " or "KIND ". */
+static int
+gdr_marked(const char *msg)
+{
+	static const char *const kinds[] = { "anchor", "changelog",
+	    "make-patches", "merged-breakwater", "pseudomerge", NULL };
+	const char *p = msg;
+
+	while (p && *p) {
+		if (strncmp(p, "[git-debrebase ", 15) == 0)
+			for (int k = 0; kinds[k]; k++) {
+				size_t l = strlen(kinds[k]);
+
+				if (strncmp(p + 15, kinds[k], l) == 0 &&
+				    (p[15 + l] == ':' || p[15 + l] == ' '))
+					return 1;
+			}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return 0;
+}
+
+/* Has c's parent debian/, or do c and its parent differ outside it? */
+static int
+breakwater_start(git_commit *c)
+{
+	git_commit *parent = NULL;
+	git_tree *pt = NULL, *ct = NULL;
+	git_tree_entry *e = NULL;
+	git_diff *d = NULL;
+	git_diff_options o = GIT_DIFF_OPTIONS_INIT;
+	char *ps[1] = { (char *)":(exclude)debian" };
+	int r = 0;
+
+	if (git_commit_parent(&parent, c, 0) != 0 ||
+	    git_commit_tree(&pt, parent) != 0 ||
+	    git_commit_tree(&ct, c) != 0)
+		goto done;
+	if (git_tree_entry_bypath(&e, pt, "debian") == 0)
+		goto done;
+	/* the upstream files the same: c only adds debian/ */
+	o.pathspec.strings = ps;
+	o.pathspec.count = 1;
+	if (git_diff_tree_to_tree(&d, git_commit_owner(c), pt, ct, &o) == 0) {
+		size_t n = git_diff_num_deltas(d);
+
+		r = 1;
+		for (size_t i = 0; i < n; i++) {
+			const git_diff_delta *dd = git_diff_get_delta(d, i);
+
+			if (strcmp(dd->new_file.path, "debian") != 0 &&
+			    strncmp(dd->new_file.path, "debian/", 7) != 0)
+				r = 0;
+		}
+	}
+done:
+	git_diff_free(d);
+	git_tree_entry_free(e);
+	git_tree_free(ct);
+	git_tree_free(pt);
+	git_commit_free(parent);
+	return r;
+}
+
+const struct dgit_error *
+dgit_gdr_branch_is_gdr(int *yes, git_repository *repo, const git_oid *head)
+{
+	git_commit *c = NULL, *next = NULL;
+	git_oid tip_patches, p;
+	int zero_tip;
+
+	*yes = 0;
+	if (git_commit_lookup(&c, repo, head) != 0)
+		return dgit_error_git("cannot read commit %s",
+		    git_oid_tostr_s(head));
+	patches_of(&tip_patches, c);
+	zero_tip = git_oid_is_zero(&tip_patches);
+	for (int n = 0; n < MAX_WALK; n++) {
+		unsigned np = git_commit_parentcount(c);
+
+		if (gdr_marked(git_commit_message(c))) {
+			*yes = 1;
+			break;
+		}
+		if (np == 2) {
+			int k;
+
+			for (k = 0; k < 2; k++) {
+				git_commit *pc = NULL;
+
+				if (git_commit_parent(&pc, c, (unsigned)k) != 0)
+					continue;
+				if (git_oid_equal(git_commit_tree_id(pc),
+				    git_commit_tree_id(c))) {
+					next = pc;
+					break;
+				}
+				git_commit_free(pc);
+			}
+			if (next == NULL)
+				break;          /* another merge */
+			git_commit_free(c);
+			c = next;
+			next = NULL;
+			continue;
+		}
+		if (np != 1)
+			break;                  /* an octopus, or a root */
+		patches_of(&p, c);
+		if (!git_oid_equal(&p, &tip_patches))
+			break;
+		if (zero_tip && breakwater_start(c))
+			break;
+		if (git_commit_parent(&next, c, 0) != 0)
+			break;
+		git_commit_free(c);
+		c = next;
+		next = NULL;
+	}
+	git_commit_free(c);
+	return NULL;
+}
+
+/* Run argv in dir; the error names the command as dgit does. */
+static const struct dgit_error *
+run_in(const char *dir, const char *const *argv)
+{
+	struct dgit_run_opts ro;
+
+	memset(&ro, 0, sizeof ro);
+	ro.cwd = dir;
+	ro.out = DGIT_RUN_OUT_NULL;
+	return dgit_run(NULL, argv, &ro);
+}
+
+/* The play tree: git init, repo's objects (a symlink), its identity. */
+static const struct dgit_error *
+play_setup(const char *dir, git_repository *repo)
+{
+	const struct dgit_error *err;
+	const char *init[] = { "git", "-c", "init.defaultBranch=master",
+	    "init", "-q", NULL };
+	const char *keys[] = { "user.name", "user.email", NULL };
+	git_config *cfg = NULL;
+	char *objs = NULL, *link_ = NULL;
+
+	if ((err = run_in(dir, init)))
+		return err;
+	if (asprintf(&objs, "%sobjects", git_repository_commondir(repo)) < 0 ||
+	    asprintf(&link_, "%s/.git/objects", dir) < 0) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	if ((err = dgit_fs_remove_tree(link_)))
+		goto done;
+	if (symlink(objs, link_) != 0) {
+		err = dgit_error_from_errno("cannot link '%s' to '%s'", link_,
+		    objs);
+		goto done;
+	}
+	if (git_repository_config_snapshot(&cfg, repo) == 0)
+		for (int k = 0; keys[k] && err == NULL; k++) {
+			const char *v = NULL;
+
+			if (git_config_get_string(&v, cfg, keys[k]) == 0) {
+				const char *set[] = { "git", "config",
+				    keys[k], v, NULL };
+
+				err = run_in(dir, set);
+			}
+		}
+	git_error_clear();
+done:
+	git_config_free(cfg);
+	free(objs);
+	free(link_);
+	return err;
+}
+
+const struct dgit_error *
+dgit_gdr_make_patches(git_oid *out, git_repository *repo, const git_oid *head,
+    const char *program)
+{
+	const struct dgit_error *err;
+	char hex[GIT_OID_HEXSZ + 1], *dir = NULL, *headout = NULL;
+	const char *prog = program && *program ? program : "git-debrebase";
+	const char *gdr[] = { prog, "--noop-ok", "-funclean-mixed",
+	    "-funclean-ordering", "make-patches", "--quiet-would-amend", NULL };
+	const char *reset[] = { "git", "reset", "-q", "--hard", hex, NULL };
+	const char *revparse[] = { "git", "rev-parse", "HEAD", NULL };
+	struct dgit_run_result rr = DGIT_RUN_RESULT_INIT;
+	struct dgit_run_opts ro;
+
+	git_oid_cpy(out, head);
+	git_oid_tostr(hex, sizeof hex, head);
+	if ((err = dgit_fs_mkdtemp(&dir, git_repository_path(repo),
+	    "dgit-gdr")))
+		return err;
+	if ((err = play_setup(dir, repo)) || (err = run_in(dir, reset)))
+		goto done;
+	memset(&ro, 0, sizeof ro);
+	ro.cwd = dir;
+	ro.out = DGIT_RUN_OUT_NULL;
+	err = dgit_run_status(&rr, gdr, &ro);
+	if (err && err->code == DGIT_ERR_NOT_FOUND) {
+		err = NULL;             /* git-debrebase not installed */
+		goto done;
+	}
+	if (err)
+		goto done;
+	if (rr.exit_code == 7)
+		goto done;
+	if (rr.exit_code != 0) {
+		err = dgit_error_fmt(DGIT_ERR_CHILD, "failed command: %s "
+		    "--noop-ok -funclean-mixed -funclean-ordering make-patches "
+		    "--quiet-would-amend (exit status %d)", prog,
+		    rr.exit_code);
+		goto done;
+	}
+	if ((err = dgit_run_capture(&headout, NULL, revparse, &ro, 1)))
+		goto done;
+	if (git_oid_fromstr(out, headout) != 0) {
+		git_oid_cpy(out, head);
+		err = dgit_error_fmt(DGIT_ERR_PARSE, "git rev-parse HEAD in "
+		    "the play tree said '%.60s'", headout);
+	}
+done:
+	dgit_run_result_release(&rr);
+	free(headout);
+	if (dir) {
+		const struct dgit_error *e2 = dgit_fs_remove_tree(dir);
+
+		if (err == NULL)
+			err = e2;
+		free(dir);
+	}
+	return err;
+}
