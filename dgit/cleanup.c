@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -199,5 +200,33 @@ cleanup_forget_path(const char *path)
 			break;
 		}
 	atomic_store(&changing, 0);
+	cleanup_unblock(&old);
+}
+
+void
+cleanup_told(void *arg, const char *path, int made)
+{
+	char abs[4096];
+	sigset_t old;
+	int n;
+
+	(void)arg;
+	if (path[0] == '/')
+		n = snprintf(abs, sizeof abs, "%s", path);
+	else {
+		char cwd[4096];
+
+		if (getcwd(cwd, sizeof cwd) == NULL)
+			return;
+		n = snprintf(abs, sizeof abs, "%s/%s", cwd, path);
+	}
+	if (n < 0 || (size_t)n >= sizeof abs)
+		return;
+	cleanup_install();
+	cleanup_block(&old);
+	if (made)
+		(void)cleanup_register(abs, 1);
+	else
+		cleanup_forget_path(abs);
 	cleanup_unblock(&old);
 }

@@ -41,4 +41,11 @@ void cleanup_forget(void);
 /* Forget one registered path (it was renamed into place). */
 void cleanup_forget_path(const char *path);
 
+/*
+ * A lib/ "told" callback (dgit_fs_mkdtemp_told's): made 1 registers path
+ * (made absolute against the working directory; a directory or a file),
+ * installing the handlers; made 0 forgets it.
+ */
+void cleanup_told(void *arg, const char *path, int made);
+
 #endif

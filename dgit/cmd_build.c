@@ -17,6 +17,7 @@
 #include <git2.h>
 
 #include "buildopts.h"
+#include "cleanup.h"
 #include "common.h"
 #include "dgit_aq.h"
 #include "dgit.h"
@@ -418,6 +419,7 @@ quilt_fixup(struct bcmd *c)
 	qo.cache = qo.mode >= DGIT_QUILT_GBP ||
 	    c->b.split_view == DGIT_SPLIT_VIEW_ALWAYS;
 	qo.info = common_info_cb;
+	qo.tmpfile = common_pack_tmpfile_cb;
 	if ((err = dgit_quiltfix_run(&r, c->ctx->repo, &head, &qo)))
 		return err;
 	if (r.split || (r.quilt && c->b.split_view == DGIT_SPLIT_VIEW_ALWAYS)) {
@@ -527,6 +529,8 @@ build_source(struct dgit_srcbuild_result *r, struct bcmd *c)
 	so.genchanges_opts = gc;
 	so.ngenchanges_opts = n;
 	so.info = common_info_cb;
+	so.tmpfile = common_pack_tmpfile_cb;
+	so.told = cleanup_told;
 	return dgit_srcbuild_build(r, c->ctx->repo, &so);
 }
 

@@ -36,6 +36,7 @@ cmd_quilt_fixup(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	qo.dgit_version = DGIT_VERSION;
 	qo.upstream_commitish = b.upstream_commitish;
 	qo.info = common_info_cb;
+	qo.tmpfile = common_pack_tmpfile_cb;
 	qo.cache = qo.mode >= DGIT_QUILT_GBP ||
 	    b.split_view == DGIT_SPLIT_VIEW_ALWAYS;
 	if ((err = dgit_quiltfix_run(&r, repo, &head, &qo)))

@@ -42,6 +42,7 @@
 #include <git2.h>
 
 #include "dgit_error.h"
+#include "dgit_pack.h"
 
 enum dgit_quilt_mode {
 	DGIT_QUILT_LINEAR,
@@ -88,6 +89,10 @@ struct dgit_quiltfix_opts {
 	/* Progress lines (borrowed message); may be NULL. */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;
+	/* Told each temporary pack's path (dgit_pack_new's tmpfile), for
+	 * removal when interrupted; NULL: not told. */
+	dgit_pack_tmpfile_fn *tmpfile;
+	void *tmpfile_arg;
 };
 
 struct dgit_quiltfix_result {

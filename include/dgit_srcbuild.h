@@ -78,6 +78,17 @@ struct dgit_srcbuild_opts {
 	/* Progress lines (borrowed); may be NULL. */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;
+	/*
+	 * For removal when interrupted (NULL: not told): tmpfile is told
+	 * each temporary pack (dgit_pack_new's); told is told, with made 1
+	 * before it exists and made 0 once it is gone or complete, the
+	 * build directory BPD/.dgit-build.XXXXXX and each built file moved
+	 * into BPD (made 0 for those once the whole set is there).
+	 */
+	dgit_pack_tmpfile_fn *tmpfile;
+	void *tmpfile_arg;
+	void (*told)(void *arg, const char *path, int made);
+	void *told_arg;
 };
 
 struct dgit_srcbuild_result {

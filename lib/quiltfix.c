@@ -455,6 +455,8 @@ applied_tree(struct qf *q, git_oid *out, const git_oid *deb)
 	memset(&io, 0, sizeof io);
 	io.level = -1;
 	io.threads = -1;
+	io.tmpfile = q->opts->tmpfile;
+	io.tmpfile_arg = q->opts->tmpfile_arg;
 	io.no_checksums = 1;
 	io.debian_tree = deb;
 	err = dgit_import_dsc(&r, q->repo, &q->dsc, q->opts->origs_dir ?
@@ -1173,7 +1175,8 @@ write_tree(struct qf *q, git_oid *out, int single)
 	if ((err = dgit_tree_new(&t)) ||
 	    (err = dgit_tree_add_git(t, "", q->repo,
 	    git_tree_id(q->head_tree))) ||
-	    (err = dgit_pack_new(&pack, q->repo, -1, 0, NULL, NULL)))
+	    (err = dgit_pack_new(&pack, q->repo, -1, 0,
+	    q->opts->tmpfile, q->opts->tmpfile_arg)))
 		goto done;
 	if (!single && (err = read_blob(&series, &slen, q->repo,
 	    q->head_tree, spath, META_MAX)))
@@ -1375,6 +1378,8 @@ split_view(struct qf *q, struct dgit_quiltfix_result *out,
 	memset(&io, 0, sizeof io);
 	io.level = -1;
 	io.threads = -1;
+	io.tmpfile = q->opts->tmpfile;
+	io.tmpfile_arg = q->opts->tmpfile_arg;
 	io.no_checksums = 1;
 	io.debian_tree = deb;
 	if (mode != DGIT_QUILT_DPM)
@@ -1674,6 +1679,8 @@ bare_view(struct qf *q, struct dgit_quiltfix_result *out,
 	memset(&io, 0, sizeof io);
 	io.level = -1;
 	io.threads = -1;
+	io.tmpfile = q->opts->tmpfile;
+	io.tmpfile_arg = q->opts->tmpfile_arg;
 	io.no_checksums = 1;
 	io.debian_tree = deb;
 	out->split = 1;
@@ -2130,6 +2137,8 @@ dgit_quiltfix_unapplied_tree(git_oid *out, git_repository *repo,
 	memset(&io, 0, sizeof io);
 	io.level = -1;
 	io.threads = -1;
+	io.tmpfile = opts->tmpfile;
+	io.tmpfile_arg = opts->tmpfile_arg;
 	io.no_checksums = 1;
 	io.debian_tree = &deb;
 	if ((err = dgit_import_dsc(&r, repo, &q.dsc, opts->origs_dir ?
