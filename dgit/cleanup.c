@@ -30,6 +30,8 @@ static volatile sig_atomic_t installed;
 static atomic_int changing;
 
 static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+/* the mask cleanup_hold restores */
+static sigset_t held;
 
 void
 cleanup_block(sigset_t *old)
@@ -229,4 +231,14 @@ cleanup_told(void *arg, const char *path, int made)
 	else
 		cleanup_forget_path(abs);
 	cleanup_unblock(&old);
+}
+
+void
+cleanup_hold(void *arg, int on)
+{
+	(void)arg;
+	if (on)
+		cleanup_block(&held);
+	else
+		cleanup_unblock(&held);
 }

@@ -428,8 +428,11 @@ quilt_fixup(struct bcmd *c)
 		    c->ctx->repo, c->b.dgit_view_save, &r.commit)))
 			return err;
 	} else if (r.quilt && r.needed) {
-		if ((err = dgit_quiltfix_update_head(c->ctx->repo, &head,
-		    &r.commit, "dgit quilt-fixup")))
+		cleanup_hold(NULL, 1);
+		err = dgit_quiltfix_update_head(c->ctx->repo, &head,
+		    &r.commit, "dgit quilt-fixup");
+		cleanup_hold(NULL, 0);
+		if (err)
 			return err;
 		dgit_info("dgit: quilt fixup: committed %zu new patch%s",
 		    r.npatches, r.npatches == 1 ? "" : "es");
@@ -531,6 +534,7 @@ build_source(struct dgit_srcbuild_result *r, struct bcmd *c)
 	so.info = common_info_cb;
 	so.tmpfile = common_pack_tmpfile_cb;
 	so.told = cleanup_told;
+	so.hold = cleanup_hold;
 	return dgit_srcbuild_build(r, c->ctx->repo, &so);
 }
 

@@ -145,6 +145,7 @@ do_push(struct push *p)
 	o.debug = common_info_cb;
 	o.tmpfile = common_pack_tmpfile_cb;
 	o.told = cleanup_told;
+	o.hold = cleanup_hold;
 	if ((err = dgit_pushsource_run(&r, ps, &o)) == NULL)
 		report(&r);
 done:

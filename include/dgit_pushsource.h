@@ -85,6 +85,9 @@ struct dgit_pushsource_opts {
 	void *tmpfile_arg;
 	void (*told)(void *arg, const char *path, int made);
 	void *told_arg;
+	/* dgit_srcbuild_opts' hold, also around moving HEAD to a
+	 * pseudo-merge; NULL: not called. */
+	void (*hold)(void *arg, int on);
 };
 
 /* How far a successful run went. */

@@ -89,6 +89,10 @@ struct dgit_srcbuild_opts {
 	void *tmpfile_arg;
 	void (*told)(void *arg, const char *path, int made);
 	void *told_arg;
+	/* Called (with told_arg) with on 1 before HEAD and the working
+	 * tree move to the quilt fixup and with 0 after, so that the caller
+	 * can hold interruptions off in between; NULL: not called. */
+	void (*hold)(void *arg, int on);
 };
 
 struct dgit_srcbuild_result {

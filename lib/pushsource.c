@@ -553,9 +553,16 @@ make_pseudomerge(struct dgit_pushsource *p)
 		if (p->o->dgit_view_save && (err = dgit_srcbuild_save_view(
 		    p->repo, p->o->dgit_view_save, &pm)))
 			goto done;
-	} else if ((err = dgit_quiltfix_update_head(p->repo, &p->head, &pm,
-	    "dgit push: declare fast forward")))
-		goto done;
+	} else {
+		if (p->o->hold)
+			p->o->hold(p->o->told_arg, 1);
+		err = dgit_quiltfix_update_head(p->repo, &p->head, &pm,
+		    "dgit push: declare fast forward");
+		if (p->o->hold)
+			p->o->hold(p->o->told_arg, 0);
+		if (err)
+			goto done;
+	}
 	dgit_msg(p->o->info, p->o->info_arg, "made a pseudo-merge of %s into "
 	    "%s", p->asrc->version, p->split ? "the dgit view" : "your HEAD");
 	git_oid_cpy(&p->head, &pm);
@@ -615,6 +622,7 @@ build_source(struct dgit_pushsource *p)
 	so.tmpfile_arg = p->o->tmpfile_arg;
 	so.told = p->o->told;
 	so.told_arg = p->o->told_arg;
+	so.hold = p->o->hold;
 	if ((err = dgit_srcbuild_build(&r, p->repo, &so)))
 		return err;
 	git_oid_cpy(&p->head, &r.dgit_view);

@@ -703,8 +703,13 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		    sizeof hexbuf, &head), out->quilt.needed ? "" :
 		    " (the maintainer's branch itself)");
 	} else if (out->quilt.needed) {
-		if ((err = dgit_quiltfix_update_head(repo, &head,
-		    &out->quilt.commit, "dgit quilt-fixup")))
+		if (opts->hold)
+			opts->hold(opts->told_arg, 1);
+		err = dgit_quiltfix_update_head(repo, &head,
+		    &out->quilt.commit, "dgit quilt-fixup");
+		if (opts->hold)
+			opts->hold(opts->told_arg, 0);
+		if (err)
 			return err;
 		say(opts, "quilt fixup: committed %zu new patch%s",
 		    out->quilt.npatches, out->quilt.npatches == 1 ? "" : "es");

@@ -1,0 +1,176 @@
+#!/bin/sh
+test_description='quilt-fixup, build-source and push-source killed at many points
+
+SIGKILL, SIGINT and SIGTERM at a range of moments: after SIGINT or
+SIGTERM nothing temporary is left (no tmp_* pack, no .dgit-build.*
+directory, no half set of built files, no temporary signed file: the
+build products directory holds what it held before or the whole set a
+build makes); after any signal git fsck is clean and HEAD is the old or
+the new commit; and running the command again gives what an
+uninterrupted run gives (the tree dpkg-source -x gives, the .dsc files
+of a reference build).'
+
+. "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIR/lib-archive.sh"
+
+test_need_cmd dpkg-source
+test_need_cmd dpkg-genchanges
+
+# new_repo DIR: DIR/hello, a git tree of hello 1.0-1 with a change to
+# README committed (a quilt fixup has a patch to make), origs in DIR.
+new_repo() {
+	dsc=$(fixture_built hello-1) &&
+	mkdir "$1" &&
+	cp "$(dirname "$dsc")"/hello_1.0.orig.tar.gz* "$1/" &&
+	dpkg-source --no-check -x "$dsc" "$1/hello" >/dev/null 2>&1 &&
+	rm -rf "$1/hello/.pc" &&
+	(cd "$1/hello" && git init -q && git config user.name "A Tester" &&
+	 git config user.email tester@example.org &&
+	 git add -A && git commit -q -m import &&
+	 echo more >>README && git commit -q -a -m "More README")
+}
+
+# bg DIR ARGS...: dgit in DIR, in the background with the usual signal
+# dispositions; its pid in file pid.
+bg() {
+	bg_dir=$1 && shift &&
+	(cd "$bg_dir" && exec perl -e \
+	    '$SIG{$_} = "DEFAULT" for qw(INT TERM HUP); exec @ARGV or die' \
+	    "$DGIT" "$@" >"$TRASH_DIRECTORY/out" 2>"$TRASH_DIRECTORY/err") &
+	echo $! >"$TRASH_DIRECTORY/pid"
+}
+
+# kill_after MS SIG: send SIG to the background program after MS ms;
+# wait for it and for the tools it ran (they have its process group).
+kill_after() {
+	sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))"
+	kill -"$2" "$(cat pid)" 2>/dev/null
+	wait "$(cat pid)"
+	return 0
+}
+
+# stale_locks GITDIR: a SIGKILL while a ref lock is held leaves it, as
+# with git itself; name and remove them so the rerun can go on.
+stale_locks() {
+	locks=$(find "$1" -name "*.lock" 2>/dev/null) &&
+	test -n "$locks" &&
+	echo "stale locks after SIGKILL: $locks" &&
+	rm -f $locks
+}
+
+# products DIR: the regular files in DIR (the build products
+# directory), sorted, with their SHA-256.
+products() {
+	(cd "$1" && find . -maxdepth 1 -type f -exec sha256sum {} + |
+	    LC_ALL=C sort -k2)
+}
+
+# nothing_left DIR SIG MS: after SIGINT or SIGTERM, no temporary of the
+# command in DIR (the build products directory) or DIR/hello/.git
+nothing_left() {
+	test "$2" = KILL && return 0
+	left=$(find "$1/hello/.git/objects/pack" -name "tmp_*";
+	    find "$1" -maxdepth 1 -name ".*.dgit-*" -o -maxdepth 1 \
+	    -name ".dgit-build.*") &&
+	test -z "$left" ||
+	{ echo "left after $2 at $3 ms: $left"; return 1; }
+}
+
+# whole_set DIR SIG MS: DIR's files are those before the build
+# (before.DIR), or else every file of the reference build (and, after
+# SIGKILL, also files the rerun checks: it must succeed).
+whole_set() {
+	products "$1" >now &&
+	if test_cmp_quiet_ "before.$1" now; then
+		return 0
+	fi &&
+	test "$2" = KILL && return 0
+	for f in hello_1.0-1.dsc hello_1.0-1.debian.tar.xz \
+	    hello_1.0-1_source.changes; do
+		test -f "$1/$f" ||
+		{ echo "half a set after $2 at $3 ms:"; cat now; return 1; }
+	done
+}
+
+test_cmp_quiet_() {
+	cmp -s "$1" "$2"
+}
+
+test_expect_success 'reference: quilt-fixup and build-source uninterrupted' '
+	new_repo k0 &&
+	products k0 >before.k &&
+	cp -a k0 ref &&
+	git -C ref/hello rev-parse HEAD >head.orig &&
+	(cd ref && cp -a hello hello.qf &&
+	 cd hello.qf && "$DGIT" quilt-fixup >../../out 2>../../err) &&
+	git -C ref/hello.qf rev-parse HEAD^{tree} >qf.tree &&
+	test "$(cat head.orig)" != "$(git -C ref/hello.qf rev-parse HEAD)" &&
+	(cd ref/hello && "$DGIT" build-source --no-check-archive \
+	    >../../out 2>../../err) &&
+	git -C ref/hello rev-parse HEAD^{tree} >bs.tree &&
+	test_cmp qf.tree bs.tree &&
+	test "$(dsc_reference_tree ref/hello_1.0-1.dsc)" = "$(cat bs.tree)" &&
+	products ref >ref.products &&
+	test "$(wc -l <ref.products)" = 5 &&
+	rm -rf ref/hello.qf
+'
+
+test_expect_success 'quilt-fixup killed at many points: HEAD old or new, fsck clean, a rerun gives the tree' '
+	for ms in 0 20 40 60 90 130 200; do
+		for sig in KILL INT TERM; do
+			rm -rf k && cp -a k0 k &&
+			bg k/hello quilt-fixup &&
+			kill_after $ms $sig &&
+			git -C k/hello fsck --no-progress ||
+			{ echo "fsck after $sig at $ms ms"; return 1; }
+			nothing_left k $sig $ms || return 1
+			h=$(git -C k/hello rev-parse HEAD) &&
+			if test "$h" != "$(cat head.orig)"; then
+				test "$(git -C k/hello rev-parse HEAD^{tree})" = \
+				    "$(cat qf.tree)" ||
+				{ echo "a wrong HEAD after $sig at $ms ms"; return 1; }
+			fi &&
+			{ (cd k/hello && "$DGIT" quilt-fixup >../../out 2>../../err) ||
+			  { test $sig = KILL && stale_locks k/hello/.git &&
+			    (cd k/hello && "$DGIT" quilt-fixup >../../out 2>../../err); } ||
+			  { echo "rerun after $sig at $ms ms:"; cat err; false; }; } &&
+			test "$(git -C k/hello rev-parse HEAD^{tree})" = "$(cat qf.tree)" ||
+			return 1
+		done
+	done
+'
+
+test_expect_success 'build-source killed at many points: nothing half-made, a rerun gives the reference build' '
+	for ms in 0 30 60 100 150 200 300 400 550 700 900; do
+		for sig in KILL INT TERM; do
+			test $sig = KILL || test $((ms % 100)) = 0 ||
+			test $ms -ge 300 || continue
+			rm -rf k && cp -a k0 k &&
+			bg k/hello build-source --no-check-archive &&
+			kill_after $ms $sig &&
+			git -C k/hello fsck --no-progress ||
+			{ echo "fsck after $sig at $ms ms"; return 1; }
+			nothing_left k $sig $ms || return 1
+			whole_set k $sig $ms || return 1
+			h=$(git -C k/hello rev-parse HEAD) &&
+			if test "$h" != "$(cat head.orig)"; then
+				test "$(git -C k/hello rev-parse HEAD^{tree})" = \
+				    "$(cat bs.tree)" ||
+				{ echo "a wrong HEAD after $sig at $ms ms"; return 1; }
+			fi &&
+			rm -rf k/.dgit-build.* k/.*.dgit-* &&
+			{ (cd k/hello && "$DGIT" build-source --no-check-archive \
+			    >../../out 2>../../err) ||
+			  { test $sig = KILL && stale_locks k/hello/.git &&
+			    (cd k/hello && "$DGIT" build-source \
+			    --no-check-archive >../../out 2>../../err); } ||
+			  { echo "rerun after $sig at $ms ms:"; cat err; false; }; } &&
+			test "$(git -C k/hello rev-parse HEAD^{tree})" = "$(cat bs.tree)" &&
+			products k >got &&
+			test_cmp ref.products got ||
+			{ echo "after $sig at $ms ms"; return 1; }
+		done
+	done
+'
+
+test_done
