@@ -12,6 +12,7 @@ of a reference build).'
 
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-archive.sh"
+. "$TEST_DIR/lib-localarchive.sh"
 
 test_need_cmd dpkg-source
 test_need_cmd dpkg-genchanges
@@ -31,21 +32,26 @@ new_repo() {
 }
 
 # bg DIR ARGS...: dgit in DIR, in the background with the usual signal
-# dispositions; its pid in file pid.
+# dispositions, in a session of its own; its pid in file pid.
 bg() {
 	bg_dir=$1 && shift &&
-	(cd "$bg_dir" && exec perl -e \
+	(cd "$bg_dir" && exec setsid perl -e \
 	    '$SIG{$_} = "DEFAULT" for qw(INT TERM HUP); exec @ARGV or die' \
 	    "$DGIT" "$@" >"$TRASH_DIRECTORY/out" 2>"$TRASH_DIRECTORY/err") &
 	echo $! >"$TRASH_DIRECTORY/pid"
 }
 
-# kill_after MS SIG: send SIG to the background program after MS ms;
-# wait for it and for the tools it ran (they have its process group).
+# kill_after MS SIG: send SIG to the background program (alone) after
+# MS ms; wait for it and for the tools it ran (they have its session).
 kill_after() {
 	sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))"
 	kill -"$2" "$(cat pid)" 2>/dev/null
 	wait "$(cat pid)"
+	# the tools it ran (dpkg-source) may outlive it
+	n=0 &&
+	while pgrep -s "$(cat pid)" >/dev/null && test $n -lt 100; do
+		sleep 0.1 && n=$((n + 1))
+	done
 	return 0
 }
 
@@ -128,7 +134,7 @@ test_expect_success 'reference: quilt-fixup and build-source uninterrupted' '
 '
 
 test_expect_success 'quilt-fixup killed at many points: HEAD old or new, fsck clean, a rerun gives the tree' '
-	for ms in 0 20 40 60 90 130 200; do
+	for ms in 0 40 80 150; do
 		for sig in KILL INT TERM; do
 			rm -rf k && cp -a k0 k &&
 			bg k/hello quilt-fixup &&
@@ -154,10 +160,9 @@ test_expect_success 'quilt-fixup killed at many points: HEAD old or new, fsck cl
 '
 
 test_expect_success 'build-source killed at many points: nothing half-made, a rerun gives the reference build' '
-	for ms in 0 30 60 100 150 200 300 400 550 700 900; do
-		for sig in KILL INT TERM; do
-			test $sig = KILL || test $((ms % 100)) = 0 ||
-			test $ms -ge 300 || continue
+	for at in 0:KILL 150:INT 400:TERM 700:KILL 1000:INT 1400:TERM \
+	    1800:KILL 2200:INT; do
+		ms=${at%:*} && sig=${at#*:} && {
 			rm -rf k && cp -a k0 k &&
 			bg k/hello build-source --no-check-archive &&
 			kill_after $ms $sig &&
@@ -183,7 +188,76 @@ test_expect_success 'build-source killed at many points: nothing half-made, a re
 			products k >got &&
 			test_cmp ref.products got ||
 			{ echo "after $sig at $ms ms"; return 1; }
-		done
+		} || return 1
+	done
+'
+
+test_expect_success 'set up a local archive and its git server' '
+	la_init >out 2>err &&
+	la_cleanup_ &&
+	cp -a "$LA" la0 &&
+	rm -rf p0 && cp -a k0 p0 &&
+	(cd p0/hello && git config user.name "A Maintainer" &&
+	 git config user.email maint@example.org)
+'
+
+# fresh_la: the archive as it was before any push
+fresh_la() {
+	la_cleanup_ &&
+	rm -rf "$LA" && cp -a la0 "$LA"
+}
+
+test_expect_success 'reference: push-source --new uninterrupted' '
+	fresh_la &&
+	rm -rf p && cp -a p0 p &&
+	(cd p/hello && "$DGIT" -d local push-source --new >../../out \
+	    2>../../err) &&
+	test_grep "dgit ok: pushed and uploaded 1.0-1" out &&
+	test "$(sources_version hello)" = 1.0-1 &&
+	git -C p/hello rev-parse HEAD^{tree} >ps.tree &&
+	test_cmp bs.tree ps.tree &&
+	git --git-dir="$LA/git/hello.git" rev-parse refs/dgit/sid^{tree} >srv.tree &&
+	test_cmp bs.tree srv.tree
+'
+
+test_expect_success 'push-source killed at many points: nothing half-made, a rerun pushes the same' '
+	for at in 300:INT 1500:TERM 3000:KILL 5000:INT; do
+		ms=${at%:*} && sig=${at#*:} && {
+			fresh_la &&
+			rm -rf p && cp -a p0 p &&
+			bg p/hello -d local push-source --new &&
+			kill_after $ms $sig &&
+			git -C p/hello fsck --no-progress ||
+			{ echo "fsck after $sig at $ms ms"; return 1; }
+			nothing_left p $sig $ms || return 1
+			h=$(git -C p/hello rev-parse HEAD) &&
+			if test "$h" != "$(cat head.orig)"; then
+				test "$(git -C p/hello rev-parse HEAD^{tree})" = \
+				    "$(cat bs.tree)" ||
+				{ echo "a wrong HEAD after $sig at $ms ms"; return 1; }
+			fi &&
+			if grep -q "dgit ok" out; then
+				echo >&2 "$sig at $ms ms: after the push"
+			else
+				rm -rf p/.dgit-build.* p/.*.dgit-* &&
+				{ (cd p/hello && "$DGIT" -d local push-source --new \
+				    >../../out 2>../../err) ||
+				  { test $sig = KILL &&
+				    { stale_locks p/hello/.git ||
+				      half_moved p/hello; } &&
+				    (cd p/hello && "$DGIT" -d local push-source \
+				    --new >../../out 2>../../err); } ||
+				  { echo "rerun after $sig at $ms ms:"; cat err
+				    false; }; }
+			fi &&
+			test "$(sources_version hello)" = 1.0-1 &&
+			test "$(git --git-dir="$LA/git/hello.git" \
+			    rev-parse refs/dgit/sid^{tree})" = "$(cat bs.tree)" &&
+			test "$(dsc_reference_tree \
+			    "$LA/public/pool/main/h/hello/hello_1.0-1.dsc")" = \
+			    "$(cat bs.tree)" ||
+			{ echo "after $sig at $ms ms"; return 1; }
+		} || return 1
 	done
 '
 
