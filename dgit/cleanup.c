@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -29,6 +30,8 @@ static volatile sig_atomic_t installed;
 static atomic_int changing;
 
 static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+/* the mask cleanup_hold restores */
+static sigset_t held;
 
 void
 cleanup_block(sigset_t *old)
@@ -200,4 +203,42 @@ cleanup_forget_path(const char *path)
 		}
 	atomic_store(&changing, 0);
 	cleanup_unblock(&old);
+}
+
+void
+cleanup_told(void *arg, const char *path, int made)
+{
+	char abs[4096];
+	sigset_t old;
+	int n;
+
+	(void)arg;
+	if (path[0] == '/')
+		n = snprintf(abs, sizeof abs, "%s", path);
+	else {
+		char cwd[4096];
+
+		if (getcwd(cwd, sizeof cwd) == NULL)
+			return;
+		n = snprintf(abs, sizeof abs, "%s/%s", cwd, path);
+	}
+	if (n < 0 || (size_t)n >= sizeof abs)
+		return;
+	cleanup_install();
+	cleanup_block(&old);
+	if (made)
+		(void)cleanup_register(abs, 1);
+	else
+		cleanup_forget_path(abs);
+	cleanup_unblock(&old);
+}
+
+void
+cleanup_hold(void *arg, int on)
+{
+	(void)arg;
+	if (on)
+		cleanup_block(&held);
+	else
+		cleanup_unblock(&held);
 }

@@ -41,4 +41,18 @@ void cleanup_forget(void);
 /* Forget one registered path (it was renamed into place). */
 void cleanup_forget_path(const char *path);
 
+/*
+ * A lib/ "told" callback (dgit_fs_mkdtemp_told's): made 1 registers path
+ * (made absolute against the working directory; a directory or a file),
+ * installing the handlers; made 0 forgets it.
+ */
+void cleanup_told(void *arg, const char *path, int made);
+
+/*
+ * A lib/ "hold" callback: on 1 holds the three signals off (a change that
+ * must not stop half-way: HEAD and the working tree moving together),
+ * on 0 lets them in again (one pending is then taken).  Not nested.
+ */
+void cleanup_hold(void *arg, int on);
+
 #endif

@@ -19,6 +19,7 @@
 #include <git2.h>
 
 #include "buildopts.h"
+#include "cleanup.h"
 #include "common.h"
 #include "dgit_aq.h"
 #include "dgit.h"
@@ -422,6 +423,7 @@ quilt_fixup(struct bcmd *c)
 	qo.cache = qo.mode >= DGIT_QUILT_GBP ||
 	    c->b.split_view == DGIT_SPLIT_VIEW_ALWAYS;
 	qo.info = common_info_cb;
+	qo.tmpfile = common_pack_tmpfile_cb;
 	if ((err = dgit_quiltfix_run(&r, c->ctx->repo, &head, &qo)))
 		return err;
 	if (r.split || (r.quilt && c->b.split_view == DGIT_SPLIT_VIEW_ALWAYS)) {
@@ -430,8 +432,11 @@ quilt_fixup(struct bcmd *c)
 		    c->ctx->repo, c->b.dgit_view_save, &r.commit)))
 			return err;
 	} else if (r.quilt && r.needed) {
-		if ((err = dgit_quiltfix_update_head(c->ctx->repo, &head,
-		    &r.commit, "dgit quilt-fixup")))
+		cleanup_hold(NULL, 1);
+		err = dgit_quiltfix_update_head(c->ctx->repo, &head,
+		    &r.commit, "dgit quilt-fixup");
+		cleanup_hold(NULL, 0);
+		if (err)
 			return err;
 		dgit_info("dgit: quilt fixup: committed %zu new patch%s",
 		    r.npatches, r.npatches == 1 ? "" : "es");
@@ -534,6 +539,9 @@ build_source(struct dgit_srcbuild_result *r, struct bcmd *c)
 	so.genchanges_opts = gc;
 	so.ngenchanges_opts = n;
 	so.info = common_info_cb;
+	so.tmpfile = common_pack_tmpfile_cb;
+	so.told = cleanup_told;
+	so.hold = cleanup_hold;
 	return dgit_srcbuild_build(r, c->ctx->repo, &so);
 }
 

@@ -9,6 +9,7 @@
 #include <git2.h>
 
 #include "buildopts.h"
+#include "cleanup.h"
 #include "common.h"
 #include "dgit.h"
 #include "dgit_pushsource.h"
@@ -143,6 +144,9 @@ do_push(struct push *p)
 	o.env = (struct dgit_pushsource_env){ env_archive, env_fetch, p };
 	o.info = common_say_cb;
 	o.debug = common_info_cb;
+	o.tmpfile = common_pack_tmpfile_cb;
+	o.told = cleanup_told;
+	o.hold = cleanup_hold;
 	if ((err = dgit_pushsource_run(&r, ps, &o)) == NULL)
 		report(&r);
 done:

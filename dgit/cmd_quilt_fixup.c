@@ -9,6 +9,7 @@
 #include <git2.h>
 
 #include "buildopts.h"
+#include "cleanup.h"
 #include "common.h"
 #include "dgit.h"
 #include "dgit_config.h"
@@ -42,6 +43,7 @@ cmd_quilt_fixup(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	qo.upstream_commitish = b.upstream_commitish;
 	qo.git_debrebase = dgit_tool_program("git-debrebase");
 	qo.info = common_info_cb;
+	qo.tmpfile = common_pack_tmpfile_cb;
 	qo.cache = qo.mode >= DGIT_QUILT_GBP ||
 	    b.split_view == DGIT_SPLIT_VIEW_ALWAYS;
 	if ((err = dgit_quiltfix_run(&r, repo, &head, &qo)))
@@ -67,8 +69,11 @@ cmd_quilt_fixup(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	} else if (!r.needed) {
 		dgit_info("dgit: quilt fixup not needed");
 	} else {
-		if ((err = dgit_quiltfix_update_head(repo, &head, &r.commit,
-		    "dgit quilt-fixup")))
+		cleanup_hold(NULL, 1);
+		err = dgit_quiltfix_update_head(repo, &head, &r.commit,
+		    "dgit quilt-fixup");
+		cleanup_hold(NULL, 0);
+		if (err)
 			goto done;
 		if (r.smashed)
 			dgit_info("dgit: no linear patch stack; made one "

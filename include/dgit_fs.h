@@ -50,6 +50,16 @@ const struct dgit_error *dgit_fs_write_all(int fd, const void *buf,
 const struct dgit_error *dgit_fs_write_file_atomic(const char *path,
     const void *data, size_t len, mode_t mode);
 
+/*
+ * The same, telling told the temporary file's path with made 1 before it
+ * is created and with made 0 once it is gone (renamed onto path or
+ * removed), so that a caller removing it on a signal has no moment when
+ * it exists untold.  told NULL: dgit_fs_write_file_atomic.
+ */
+const struct dgit_error *dgit_fs_write_file_atomic_told(const char *path,
+    const void *data, size_t len, mode_t mode,
+    void (*told)(void *arg, const char *path, int made), void *arg);
+
 /* mkdir -p with mode 0755 (less the umask); existing directories are fine. */
 const struct dgit_error *dgit_fs_mkdirs(const char *path);
 

@@ -81,6 +81,16 @@ struct dgit_pushsource_opts {
 	void (*info)(void *arg, const char *msg);   /* progress lines */
 	void (*debug)(void *arg, const char *msg);  /* the build's detail */
 	void *info_arg;
+	/* For removal when interrupted: the build's (dgit_srcbuild_opts'
+	 * tmpfile and told, the latter also told the temporary files the
+	 * signed .dsc and .changes are written to); NULL: not told. */
+	dgit_pack_tmpfile_fn *tmpfile;
+	void *tmpfile_arg;
+	void (*told)(void *arg, const char *path, int made);
+	void *told_arg;
+	/* dgit_srcbuild_opts' hold, also around moving HEAD to a
+	 * pseudo-merge; NULL: not called. */
+	void (*hold)(void *arg, int on);
 };
 
 /* How far a successful run went. */

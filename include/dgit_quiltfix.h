@@ -52,6 +52,7 @@
 #include <git2.h>
 
 #include "dgit_error.h"
+#include "dgit_pack.h"
 
 struct dgit_origcache;
 
@@ -112,6 +113,10 @@ struct dgit_quiltfix_opts {
 	/* Progress lines (borrowed message); may be NULL. */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;
+	/* Told each temporary pack's path (dgit_pack_new's tmpfile), for
+	 * removal when interrupted; NULL: not told. */
+	dgit_pack_tmpfile_fn *tmpfile;
+	void *tmpfile_arg;
 };
 
 struct dgit_quiltfix_result {

@@ -84,6 +84,21 @@ struct dgit_srcbuild_opts {
 	/* git the program for the working tree's check (--git=); NULL:
 	 * "git".  Borrowed. */
 	const char *git;
+	/*
+	 * For removal when interrupted (NULL: not told): tmpfile is told
+	 * each temporary pack (dgit_pack_new's); told is told, with made 1
+	 * before it exists and made 0 once it is gone or complete, the
+	 * build directory BPD/.dgit-build.XXXXXX and each built file moved
+	 * into BPD (made 0 for those once the whole set is there).
+	 */
+	dgit_pack_tmpfile_fn *tmpfile;
+	void *tmpfile_arg;
+	void (*told)(void *arg, const char *path, int made);
+	void *told_arg;
+	/* Called (with told_arg) with on 1 before HEAD and the working
+	 * tree move to the quilt fixup and with 0 after, so that the caller
+	 * can hold interruptions off in between; NULL: not called. */
+	void (*hold)(void *arg, int on);
 };
 
 struct dgit_srcbuild_result {

@@ -147,11 +147,60 @@ const struct dgit_error *
 dgit_fs_write_file_atomic(const char *path, const void *data, size_t len,
     mode_t mode)
 {
+	return dgit_fs_write_file_atomic_told(path, data, len, mode, NULL,
+	    NULL);
+}
+
+/* dgit_fs_tmpfile_beside choosing the name itself, told before. */
+static const struct dgit_error *
+tmpfile_beside_told(char **tmp, int *fd, const char *dest,
+    void (*told)(void *arg, const char *path, int made), void *arg)
+{
+	static const char set[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	unsigned char rnd[6];
+
+	*tmp = NULL;
+	*fd = -1;
+	for (int tries = 0; tries < 100; tries++) {
+		char *t, *x;
+
+		if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+			return dgit_error_from_errno("cannot choose a "
+			    "temporary name");
+		if ((t = beside_template(dest)) == NULL)
+			return dgit_error(DGIT_ERR_NOMEM);
+		x = t + strlen(t) - sizeof rnd;
+		for (size_t i = 0; i < sizeof rnd; i++)
+			x[i] = set[rnd[i] % (sizeof set - 1)];
+		told(arg, t, 1);
+		*fd = open(t, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, umasked(0666));
+		if (*fd >= 0) {
+			*tmp = t;
+			return NULL;
+		}
+		told(arg, t, 0);
+		free(t);
+		if (errno != EEXIST)
+			return dgit_error_from_errno("cannot create a "
+			    "temporary file for '%s'", dest);
+	}
+	return dgit_error_fmt(DGIT_ERR_EXISTS, "cannot find a free temporary "
+	    "name for '%s'", dest);
+}
+
+const struct dgit_error *
+dgit_fs_write_file_atomic_told(const char *path, const void *data,
+    size_t len, mode_t mode,
+    void (*told)(void *arg, const char *path, int made), void *arg)
+{
 	const struct dgit_error *err;
 	char *tmp = NULL;
 	int fd = -1;
 
-	if ((err = dgit_fs_tmpfile_beside(&tmp, &fd, path)))
+	if ((err = told ? tmpfile_beside_told(&tmp, &fd, path, told, arg) :
+	    dgit_fs_tmpfile_beside(&tmp, &fd, path)))
 		return err;
 	if (mode && fchmod(fd, umasked(mode)) != 0) {
 		err = dgit_error_from_errno("cannot chmod '%s'", tmp);
@@ -177,6 +226,8 @@ done:
 		close(fd);
 	if (err)
 		unlink(tmp);
+	if (told)
+		told(arg, tmp, 0);
 	free(tmp);
 	return err;
 }

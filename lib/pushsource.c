@@ -555,9 +555,16 @@ make_pseudomerge(struct dgit_pushsource *p)
 		if (p->o->dgit_view_save && (err = dgit_srcbuild_save_view(
 		    p->repo, p->o->dgit_view_save, &pm)))
 			goto done;
-	} else if ((err = dgit_quiltfix_update_head(p->repo, &p->head, &pm,
-	    "dgit push: declare fast forward")))
-		goto done;
+	} else {
+		if (p->o->hold)
+			p->o->hold(p->o->told_arg, 1);
+		err = dgit_quiltfix_update_head(p->repo, &p->head, &pm,
+		    "dgit push: declare fast forward");
+		if (p->o->hold)
+			p->o->hold(p->o->told_arg, 0);
+		if (err)
+			goto done;
+	}
 	dgit_msg(p->o->info, p->o->info_arg, "made a pseudo-merge of %s into "
 	    "%s", p->asrc->version, p->split ? "the dgit view" : "your HEAD");
 	git_oid_cpy(&p->head, &pm);
@@ -616,6 +623,11 @@ build_source(struct dgit_pushsource *p)
 	so.dgit_version = p->o->dgit_version;
 	so.info = p->o->debug;
 	so.info_arg = p->o->info_arg;
+	so.tmpfile = p->o->tmpfile;
+	so.tmpfile_arg = p->o->tmpfile_arg;
+	so.told = p->o->told;
+	so.told_arg = p->o->told_arg;
+	so.hold = p->o->hold;
 	if ((err = dgit_srcbuild_build(&r, p->repo, &so)))
 		return err;
 	git_oid_cpy(&p->head, &r.dgit_view);
@@ -640,6 +652,8 @@ split_view_of_head(struct dgit_pushsource *p)
 	qo.upstream_commitish = p->o->upstream_commitish;
 	qo.info = p->o->debug;
 	qo.info_arg = p->o->info_arg;
+	qo.tmpfile = p->o->tmpfile;
+	qo.tmpfile_arg = p->o->tmpfile_arg;
 	if ((err = dgit_quiltfix_run(&r, p->repo, &p->head, &qo)))
 		return err;
 	git_oid_cpy(&p->head, &r.commit);
@@ -949,7 +963,8 @@ sign_file(struct dgit_pushsource *p, const char *path, const char *name,
 	free(curtext);
 	if ((err = dgit_sign_clear(&signd, &sl, NULL, keyid(p), text, len)))
 		return dgit_error_wrap(err, "cannot sign '%s'", name);
-	err = dgit_fs_write_file_atomic(path, signd, sl, 0);
+	err = dgit_fs_write_file_atomic_told(path, signd, sl, 0, p->o->told,
+	    p->o->told_arg);
 	free(signd);
 	if (err == NULL)
 		dgit_msg(p->o->info, p->o->info_arg, "signed %s", name);

@@ -467,6 +467,8 @@ applied_trees(struct qf *q, git_oid *out, git_oid *unpatched,
 	memset(&io, 0, sizeof io);
 	io.level = -1;
 	io.threads = -1;
+	io.tmpfile = q->opts->tmpfile;
+	io.tmpfile_arg = q->opts->tmpfile_arg;
 	io.no_checksums = 1;
 	dgit_origcache_hook(q->oc, &io);
 	io.debian_tree = deb;
@@ -1345,7 +1347,8 @@ write_tree(struct qf *q, git_oid *out, int single)
 	if ((err = dgit_tree_new(&t)) ||
 	    (err = dgit_tree_add_git(t, "", q->repo,
 	    git_tree_id(q->head_tree))) ||
-	    (err = dgit_pack_new(&pack, q->repo, -1, 0, NULL, NULL)))
+	    (err = dgit_pack_new(&pack, q->repo, -1, 0,
+	    q->opts->tmpfile, q->opts->tmpfile_arg)))
 		goto done;
 	if (!single && (err = read_blob(&series, &slen, q->repo,
 	    q->head_tree, spath, META_MAX)))
@@ -1983,6 +1986,8 @@ split_view(struct qf *q, struct dgit_quiltfix_result *out,
 	memset(&io, 0, sizeof io);
 	io.level = -1;
 	io.threads = -1;
+	io.tmpfile = q->opts->tmpfile;
+	io.tmpfile_arg = q->opts->tmpfile_arg;
 	io.no_checksums = 1;
 	dgit_origcache_hook(q->oc, &io);
 	io.debian_tree = deb;
@@ -2327,6 +2332,8 @@ bare_view(struct qf *q, struct dgit_quiltfix_result *out,
 	memset(&io, 0, sizeof io);
 	io.level = -1;
 	io.threads = -1;
+	io.tmpfile = q->opts->tmpfile;
+	io.tmpfile_arg = q->opts->tmpfile_arg;
 	io.no_checksums = 1;
 	dgit_origcache_hook(q->oc, &io);
 	io.debian_tree = deb;
@@ -2838,6 +2845,8 @@ dgit_quiltfix_unapplied_tree(git_oid *out, git_repository *repo,
 	memset(&io, 0, sizeof io);
 	io.level = -1;
 	io.threads = -1;
+	io.tmpfile = opts->tmpfile;
+	io.tmpfile_arg = opts->tmpfile_arg;
 	io.no_checksums = 1;
 	dgit_origcache_hook(q.oc, &io);
 	io.debian_tree = &deb;

@@ -470,10 +470,14 @@ export_tree(git_repository *repo, const git_oid *tree_id, const char *dir)
 
 /* ---- the check ------------------------------------------------------- */
 
-/* dgit_srcbuild_check_dsc, the origs' trees taken from oc (may be NULL) */
+/*
+ * dgit_srcbuild_check_dsc, the origs' trees taken from oc (may be NULL),
+ * the import's temporary pack told to tmpfile (may be NULL)
+ */
 static const struct dgit_error *
 check_dsc(git_oid *out_tree, git_repository *repo, const char *dsc_path,
-    const git_oid *tree, struct dgit_origcache *oc)
+    const git_oid *tree, struct dgit_origcache *oc,
+    dgit_pack_tmpfile_fn *tmpfile, void *tmpfile_arg)
 {
 	const struct dgit_error *err;
 	struct dgit_dsc *dsc = NULL;
@@ -499,6 +503,8 @@ check_dsc(git_oid *out_tree, git_repository *repo, const char *dsc_path,
 	/* the checksums are checked: an orig is the one cached by its
 	 * SHA-256, so its tree is the one unpacking it would give */
 	dgit_origcache_hook(oc, &io);
+	io.tmpfile = tmpfile;
+	io.tmpfile_arg = tmpfile_arg;
 	if ((err = dgit_import_dsc(&r, repo, dsc, slash ? dir : ".", &io)))
 		goto done;
 	if (out_tree)
@@ -524,7 +530,7 @@ const struct dgit_error *
 dgit_srcbuild_check_dsc(git_oid *out_tree, git_repository *repo,
     const char *dsc_path, const git_oid *tree)
 {
-	return check_dsc(out_tree, repo, dsc_path, tree, NULL);
+	return check_dsc(out_tree, repo, dsc_path, tree, NULL, NULL, NULL);
 }
 
 /* ---- the build ------------------------------------------------------- */
@@ -689,33 +695,108 @@ done:
 	return err;
 }
 
-/* Move the built files (not the orig symlinks) from tmp to bpd. */
+#define PRODUCTS_MAX 64             /* files a source build makes */
+
+/* Sort key: the .changes last, the .dsc before it, so that a set with
+ * its .changes is whole. */
+static int
+product_rank(const char *name)
+{
+	size_t l = strlen(name);
+
+	if (l > 8 && strcmp(name + l - 8, ".changes") == 0)
+		return 2;
+	if (l > 4 && strcmp(name + l - 4, ".dsc") == 0)
+		return 1;
+	return 0;
+}
+
+static int
+product_cmp(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	int rx = product_rank(x), ry = product_rank(y);
+
+	return rx != ry ? rx - ry : strcmp(x, y);
+}
+
+/*
+ * Move the built files (not the orig symlinks) from tmp to bpd, the
+ * .changes last; each destination is told (made 1) before it is made
+ * and, once all are there, told again (made 0).  A failure removes the
+ * files moved.
+ */
 static const struct dgit_error *
-move_products(const char *tmp, const char *bpd, const char *srcdir)
+move_products(const char *tmp, const char *bpd, const char *srcdir,
+    void (*told)(void *arg, const char *path, int made), void *arg)
 {
 	const struct dgit_error *err = NULL;
 	DIR *d = opendir(tmp);
 	struct dirent *de;
+	char *names[PRODUCTS_MAX], *to[PRODUCTS_MAX];
+	size_t n = 0, moved = 0;
 
 	if (d == NULL)
 		return dgit_error_from_errno("cannot read '%s'", tmp);
 	while ((de = readdir(d)) != NULL && err == NULL) {
-		char *from = NULL, *to = NULL;
+		char *from = NULL;
 		struct stat st;
 
 		if (de->d_name[0] == '.' || strcmp(de->d_name, srcdir) == 0)
 			continue;
-		if (asprintf(&from, "%s/%s", tmp, de->d_name) < 0 ||
-		    asprintf(&to, "%s/%s", bpd, de->d_name) < 0)
+		if (asprintf(&from, "%s/%s", tmp, de->d_name) < 0)
 			err = nomem();
-		else if (lstat(from, &st) == 0 && S_ISREG(st.st_mode) &&
-		    rename(from, to) != 0)
-			err = dgit_error_from_errno("cannot move '%s' to '%s'",
-			    from, to);
+		else if (lstat(from, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (n == PRODUCTS_MAX)
+				err = dgit_error_fmt(DGIT_ERR_LIMIT, "more than "
+				    "%d files built in '%s'", PRODUCTS_MAX,
+				    tmp);
+			else if ((names[n] = strdup(de->d_name)) == NULL)
+				err = nomem();
+			else
+				n++;
+		}
 		free(from);
-		free(to);
 	}
 	closedir(d);
+	if (err)
+		goto done;
+	qsort(names, n, sizeof names[0], product_cmp);
+	for (moved = 0; moved < n && err == NULL; moved++) {
+		char *from = NULL;
+
+		if (asprintf(&from, "%s/%s", tmp, names[moved]) < 0) {
+			err = nomem();
+			break;
+		}
+		if (asprintf(&to[moved], "%s/%s", bpd, names[moved]) < 0) {
+			free(from);
+			err = nomem();
+			break;
+		}
+		if (told)
+			told(arg, to[moved], 1);
+		if (rename(from, to[moved]) != 0) {
+			err = dgit_error_from_errno("cannot move '%s' to '%s'",
+			    from, to[moved]);
+			if (told)
+				told(arg, to[moved], 0);
+			free(to[moved]);
+			free(from);
+			break;
+		}
+		free(from);
+	}
+	for (size_t k = 0; k < moved; k++) {
+		if (err)
+			unlink(to[k]);
+		if (told)
+			told(arg, to[k], 0);
+		free(to[k]);
+	}
+done:
+	for (size_t k = 0; k < n; k++)
+		free(names[k]);
 	return err;
 }
 
@@ -803,6 +884,8 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	qo.upstream_commitish = opts->upstream_commitish;
 	qo.info = opts->info;
 	qo.info_arg = opts->info_arg;
+	qo.tmpfile = opts->tmpfile;
+	qo.tmpfile_arg = opts->tmpfile_arg;
 	split = opts->quilt_mode >= DGIT_QUILT_GBP;
 	if (split && opts->split_view == DGIT_SPLIT_VIEW_NEVER)
 		return dgit_error_fmt(DGIT_ERR_USAGE, "--quilt=%s makes a "
@@ -829,8 +912,13 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		    sizeof hexbuf, &head), out->quilt.needed ? "" :
 		    " (the maintainer's branch itself)");
 	} else if (out->quilt.needed) {
-		if ((err = dgit_quiltfix_update_head(repo, &head,
-		    &out->quilt.commit, "dgit quilt-fixup")))
+		if (opts->hold)
+			opts->hold(opts->told_arg, 1);
+		err = dgit_quiltfix_update_head(repo, &head,
+		    &out->quilt.commit, "dgit quilt-fixup");
+		if (opts->hold)
+			opts->hold(opts->told_arg, 0);
+		if (err)
 			goto done;
 		say(opts, "quilt fixup: committed %zu new patch%s",
 		    out->quilt.npatches, out->quilt.npatches == 1 ? "" : "es");
@@ -864,7 +952,8 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	inplace = !split && !opts->include_dirty && out->quilt.quilt &&
 	    build_in_place(repo, &tree_id);
 again:
-	if ((err = dgit_fs_mkdtemp(&tmp, bpd, ".dgit-build")))
+	if ((err = dgit_fs_mkdtemp_told(&tmp, bpd, ".dgit-build", opts->told,
+	    opts->told_arg)))
 		goto done;
 	if (asprintf(&srcpath, "%s/%s", tmp, srcdir) < 0 ||
 	    asprintf(&changes_opt, "-O../%s_%s_source.changes", source,
@@ -959,13 +1048,16 @@ again:
 		goto done;
 	}
 	say(opts, "checking the source package against git");
-	if ((err = check_dsc(NULL, repo, dsc, &tree_id, oc))) {
+	if ((err = check_dsc(NULL, repo, dsc, &tree_id, oc, opts->tmpfile,
+	    opts->tmpfile_arg))) {
 		if (inplace && err->code == DGIT_ERR_PATCH) {
 			/* what git status cannot see (a filter, a mode git
 			 * ignores): build again from an export */
 			say(opts, "the working tree's package is not HEAD's "
 			    "tree; building from an export of HEAD");
 			err = dgit_fs_remove_tree(tmp);
+			if (opts->told)
+				opts->told(opts->told_arg, tmp, 0);
 			free(tmp);
 			free(srcpath);
 			free(changes_opt);
@@ -984,7 +1076,8 @@ again:
 		goto done;
 	}
 	if ((err = dgit_fs_remove_tree(srcpath)) ||
-	    (err = move_products(tmp, bpd, srcdir)))
+	    (err = move_products(tmp, bpd, srcdir, opts->told,
+	    opts->told_arg)))
 		goto done;
 	free(dsc);
 	if (asprintf(&dsc, "%s/%s_%s.dsc", bpd, source, nv) < 0 ||
@@ -999,6 +1092,8 @@ again:
 done:
 	if (tmp)
 		dgit_fs_remove_tree(tmp);
+	if (tmp && opts->told)
+		opts->told(opts->told_arg, tmp, 0);
 	dgit_origcache_free(oc);
 	free(tmp);
 	free(wdpath);
