@@ -92,6 +92,31 @@ set_clean(struct buildopts *b, struct dgit_cmd_ctx *ctx, const char *v)
 	return NULL;
 }
 
+int
+buildopts_is_w(const char *letters)
+{
+	for (size_t i = 0; i < sizeof wopts / sizeof wopts[0]; i++)
+		if (strcmp(wopts[i].opt + 2, letters) == 0)
+			return 1;
+	return 0;
+}
+
+const struct dgit_error *
+buildopts_check_w(struct dgit_cmd_ctx *ctx, const char *letters)
+{
+	if (buildopts_is_w(letters))
+		return NULL;
+	return dgit_usage_error(ctx, "unknown option '-w%s'", letters);
+}
+
+const struct dgit_error *
+buildopts_check_clean(struct dgit_cmd_ctx *ctx, const char *mode)
+{
+	if (dgit_srcbuild_clean_parse(mode) < 0)
+		return dgit_usage_error(ctx, "unknown clean mode '%s'", mode);
+	return NULL;
+}
+
 const struct dgit_error *
 buildopts_take(struct dgit_cmd_ctx *ctx, void *arg, int opt,
     const char *optarg)

@@ -54,6 +54,17 @@ struct buildopts {
 /* Empty: nothing given. */
 void buildopts_init(struct buildopts *b);
 /*
+ * For a command that takes and ignores a build's clean options, as Perl
+ * dgit's global parser gives them to every command: NULL when "-wX"
+ * (letters X) or "--clean=MODE" names a clean mode, else the usage error
+ * Perl dgit gives for it.
+ */
+const struct dgit_error *buildopts_check_w(struct dgit_cmd_ctx *ctx,
+    const char *letters);
+int buildopts_is_w(const char *letters);   /* 1: -wLETTERS is a mode */
+const struct dgit_error *buildopts_check_clean(struct dgit_cmd_ctx *ctx,
+    const char *mode);
+/*
  * The build options as a command's table entries (getopt_long_only;
  * short option "N"; ids from 0x1000, above any command's own) and the
  * common_opt_fn that takes them (arg: struct buildopts).  For a command

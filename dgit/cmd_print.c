@@ -9,6 +9,7 @@
 
 #include <git2.h>
 
+#include "buildopts.h"
 #include "common.h"
 #include "dgit.h"
 #include "dgit_config.h"
@@ -69,11 +70,11 @@ cmd_print_dgit_repos_server_source_url(struct dgit_cmd_ctx *ctx, int argc,
  * origs are) and, as Perl dgit's options are global, a build's -w and
  * --clean, taken and ignored (git-debrebase passes them).
  */
-enum { OPT_BPD = 0x100, OPT_IGNORED_VALUE };
+enum { OPT_BPD = 0x100, OPT_CLEAN };
 
 static const struct option unapplied_options[] = {
 	{ "build-products-dir", required_argument, NULL, OPT_BPD },
-	{ "clean", required_argument, NULL, OPT_IGNORED_VALUE },
+	{ "clean", required_argument, NULL, OPT_CLEAN },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -87,8 +88,10 @@ unapplied_opt(struct dgit_cmd_ctx *ctx, void *arg, int opt,
 		*bpd = optarg;
 		return NULL;
 	}
-	if (opt == 'w' || opt == OPT_IGNORED_VALUE)
-		return NULL;
+	if (opt == 'w')
+		return buildopts_check_w(ctx, optarg);
+	if (opt == OPT_CLEAN)
+		return buildopts_check_clean(ctx, optarg);
 	return dgit_usage_error(ctx, "unknown option");
 }
 

@@ -10,6 +10,7 @@
 
 #include <git2.h>
 
+#include "buildopts.h"
 #include "common.h"
 #include "dgit.h"
 #include "dgit_archive.h"
@@ -25,11 +26,11 @@
  * ("dgit -wn -pPKG --build-products-dir=DIR setup-gitattributes", as
  * dgit-repos-server's tag2upload mode runs it) takes and ignores them.
  */
-enum { OPT_IGNORED = 0x100, OPT_IGNORED_VALUE };
+enum { OPT_IGNORED = 0x100, OPT_IGNORED_VALUE, OPT_CLEAN };
 
 static const struct option setup_options[] = {
 	{ "build-products-dir", required_argument, NULL, OPT_IGNORED_VALUE },
-	{ "clean", required_argument, NULL, OPT_IGNORED_VALUE },
+	{ "clean", required_argument, NULL, OPT_CLEAN },
 	{ "for-push", no_argument, NULL, OPT_IGNORED },
 	{ NULL, 0, NULL, 0 }
 };
@@ -38,8 +39,11 @@ static const struct dgit_error *
 setup_opt(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
 {
 	(void)arg;
-	(void)optarg;
-	if (opt == 'w' || opt == OPT_IGNORED || opt == OPT_IGNORED_VALUE)
+	if (opt == 'w')
+		return buildopts_check_w(ctx, optarg);
+	if (opt == OPT_CLEAN)
+		return buildopts_check_clean(ctx, optarg);
+	if (opt == OPT_IGNORED || opt == OPT_IGNORED_VALUE)
 		return NULL;
 	return dgit_usage_error(ctx, "unknown option");
 }

@@ -631,11 +631,13 @@ is_mode_option(const char *a)
 	static const char *const q[] = { "--gbp", "--dpm", "--baredebian",
 	    "--baredebian+git", "--baredebian+tarball", "--no-quilt-fixup" };
 
-	if (a[0] == '-' && a[1] == 'w' && a[2] != '\0' &&
-	    strspn(a + 2, "gfacidn") == strlen(a + 2))
-		return 1;
-	if (strncmp(a, "--clean=", 8) == 0 || strncmp(a, "--quilt=", 8) == 0)
-		return 1;
+	/* a bad mode is not one: the command refuses it, as Perl dgit */
+	if (a[0] == '-' && a[1] == 'w' && a[2] != '\0')
+		return buildopts_is_w(a + 2);
+	if (strncmp(a, "--clean=", 8) == 0)
+		return dgit_srcbuild_clean_parse(a + 8) >= 0;
+	if (strncmp(a, "--quilt=", 8) == 0)
+		return dgit_quiltfix_mode_parse(a + 8) >= 0;
 	for (size_t k = 0; k < sizeof q / sizeof q[0]; k++)
 		if (strcmp(a, q[k]) == 0)
 			return 1;

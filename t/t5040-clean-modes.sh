@@ -97,7 +97,14 @@ test_expect_success '-wgf and --quilt= before fetch: taken and ignored, as by Pe
 	 "$DGIT" -d local -wgf --quilt=smash fetch) >out 2>err &&
 	(cd pw/hello && perl_dgit -wgf --quilt=smash fetch) >out 2>err &&
 	(cd w/hello && test_must_fail "$DGIT" -d local -wzz fetch) 2>err &&
-	test_grep "unknown option" err
+	test_grep "unknown option" err &&
+	(cd w/hello && test_expect_code 8 "$DGIT" -d local fetch -wzz) 2>err &&
+	test_grep "unknown option" err &&
+	(cd w/hello && test_expect_code 8 "$DGIT" -d local --clean=zz fetch) \
+	    2>err &&
+	test_grep "unknown clean mode" err &&
+	(cd pw/hello && test_must_fail perl_dgit --clean=zz fetch) 2>err &&
+	test_grep "bad value .zz. for --clean" err
 '
 
 test_expect_success '--pbuilder!:--no-source-only-changes: pbuilder is not given it, as by Perl dgit' '
