@@ -117,6 +117,20 @@ buildopts_check_clean(struct dgit_cmd_ctx *ctx, const char *mode)
 	return NULL;
 }
 
+int
+buildopts_ignored(const struct dgit_error **err, struct dgit_cmd_ctx *ctx,
+    int opt, const char *optarg)
+{
+	*err = NULL;
+	if (opt == 'w')
+		*err = buildopts_check_w(ctx, optarg);
+	else if (opt == BUILDOPTS_IGNORED_CLEAN)
+		*err = buildopts_check_clean(ctx, optarg);
+	else if (opt != BUILDOPTS_IGNORED && opt != BUILDOPTS_IGNORED_VALUE)
+		return 0;
+	return 1;
+}
+
 const struct dgit_error *
 buildopts_take(struct dgit_cmd_ctx *ctx, void *arg, int opt,
     const char *optarg)

@@ -64,6 +64,24 @@ const struct dgit_error *buildopts_check_w(struct dgit_cmd_ctx *ctx,
 int buildopts_is_w(const char *letters);   /* 1: -wLETTERS is a mode */
 const struct dgit_error *buildopts_check_clean(struct dgit_cmd_ctx *ctx,
     const char *mode);
+
+/*
+ * The options a command that neither builds nor pushes takes and ignores
+ * (dgit-repos-server's tag2upload mode runs "dgit -wn -pPKG
+ * --build-products-dir=DIR --for-push fetch"): its table entries (ids
+ * from 0x1300, above any command's own), with "w:" in its short options;
+ * buildopts_ignored says whether opt is one of them (1) and sets *err
+ * (NULL, or the usage error for a bad mode).
+ */
+enum { BUILDOPTS_IGNORED = 0x1300, BUILDOPTS_IGNORED_VALUE,
+    BUILDOPTS_IGNORED_CLEAN };
+#define BUILDOPTS_IGNORED_OPTIONS \
+	{ "build-products-dir", required_argument, NULL, \
+	    BUILDOPTS_IGNORED_VALUE }, \
+	{ "clean", required_argument, NULL, BUILDOPTS_IGNORED_CLEAN }, \
+	{ "for-push", no_argument, NULL, BUILDOPTS_IGNORED }
+int buildopts_ignored(const struct dgit_error **err,
+    struct dgit_cmd_ctx *ctx, int opt, const char *optarg);
 /*
  * The build options as a command's table entries (getopt_long_only;
  * short option "N"; ids from 0x1000, above any command's own) and the

@@ -24,25 +24,19 @@
  * fetch SUITE", as dgit-repos-server's tag2upload mode runs it) takes
  * and ignores those that do not change a fetch.
  */
-enum { OPT_IGNORED = COMMON_OPT_END, OPT_IGNORED_VALUE, OPT_CLEAN };
-
 static const struct option fetch_options[] = {
 	COMMON_ARCHIVE_OPTIONS,
-	{ "build-products-dir", required_argument, NULL, OPT_IGNORED_VALUE },
-	{ "clean", required_argument, NULL, OPT_CLEAN },
-	{ "for-push", no_argument, NULL, OPT_IGNORED },
+	BUILDOPTS_IGNORED_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
 
 static const struct dgit_error *
 fetch_opt(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
 {
-	if (opt == 'w')
-		return buildopts_check_w(ctx, optarg);
-	if (opt == OPT_CLEAN)
-		return buildopts_check_clean(ctx, optarg);
-	if (opt == OPT_IGNORED || opt == OPT_IGNORED_VALUE)
-		return NULL;
+	const struct dgit_error *err;
+
+	if (buildopts_ignored(&err, ctx, opt, optarg))
+		return err;
 	return common_archive_opt_fn(ctx, arg, opt, optarg);
 }
 

@@ -26,25 +26,19 @@
  * ("dgit -wn -pPKG --build-products-dir=DIR setup-gitattributes", as
  * dgit-repos-server's tag2upload mode runs it) takes and ignores them.
  */
-enum { OPT_IGNORED = 0x100, OPT_IGNORED_VALUE, OPT_CLEAN };
-
 static const struct option setup_options[] = {
-	{ "build-products-dir", required_argument, NULL, OPT_IGNORED_VALUE },
-	{ "clean", required_argument, NULL, OPT_CLEAN },
-	{ "for-push", no_argument, NULL, OPT_IGNORED },
+	BUILDOPTS_IGNORED_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
 
 static const struct dgit_error *
 setup_opt(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
 {
+	const struct dgit_error *err;
+
 	(void)arg;
-	if (opt == 'w')
-		return buildopts_check_w(ctx, optarg);
-	if (opt == OPT_CLEAN)
-		return buildopts_check_clean(ctx, optarg);
-	if (opt == OPT_IGNORED || opt == OPT_IGNORED_VALUE)
-		return NULL;
+	if (buildopts_ignored(&err, ctx, opt, optarg))
+		return err;
 	return dgit_usage_error(ctx, "unknown option");
 }
 
