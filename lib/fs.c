@@ -151,28 +151,40 @@ dgit_fs_write_file_atomic(const char *path, const void *data, size_t len,
 	    NULL);
 }
 
+/* Replace the last six characters of t ("XXXXXX") with random ones. */
+static const struct dgit_error *
+randomize(char *t)
+{
+	static const char set[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	unsigned char rnd[6];
+	char *x = t + strlen(t) - sizeof rnd;
+
+	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+		return dgit_error_from_errno("cannot choose a temporary name");
+	for (size_t i = 0; i < sizeof rnd; i++)
+		x[i] = set[rnd[i] % (sizeof set - 1)];
+	return NULL;
+}
+
 /* dgit_fs_tmpfile_beside choosing the name itself, told before. */
 static const struct dgit_error *
 tmpfile_beside_told(char **tmp, int *fd, const char *dest,
     void (*told)(void *arg, const char *path, int made), void *arg)
 {
-	static const char set[] = "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	unsigned char rnd[6];
+	const struct dgit_error *err;
 
 	*tmp = NULL;
 	*fd = -1;
 	for (int tries = 0; tries < 100; tries++) {
-		char *t, *x;
+		char *t;
 
-		if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
-			return dgit_error_from_errno("cannot choose a "
-			    "temporary name");
 		if ((t = beside_template(dest)) == NULL)
 			return dgit_error(DGIT_ERR_NOMEM);
-		x = t + strlen(t) - sizeof rnd;
-		for (size_t i = 0; i < sizeof rnd; i++)
-			x[i] = set[rnd[i] % (sizeof set - 1)];
+		if ((err = randomize(t)) != NULL) {
+			free(t);
+			return err;
+		}
 		told(arg, t, 1);
 		*fd = open(t, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 		    O_CLOEXEC, umasked(0666));
@@ -360,22 +372,18 @@ const struct dgit_error *
 dgit_fs_mkdtemp_told(char **out, const char *dir, const char *prefix,
     void (*told)(void *arg, const char *path, int made), void *arg)
 {
-	static const char set[] = "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	unsigned char rnd[6];
+	const struct dgit_error *err;
 
 	*out = NULL;
 	for (int tries = 0; tries < 100; tries++) {
-		char *p, *x;
+		char *p;
 
-		if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
-			return dgit_error_from_errno("cannot choose a "
-			    "temporary name");
 		if (asprintf(&p, "%s/%s.XXXXXX", dir, prefix) < 0)
 			return dgit_error(DGIT_ERR_NOMEM);
-		x = p + strlen(p) - sizeof rnd;
-		for (size_t i = 0; i < sizeof rnd; i++)
-			x[i] = set[rnd[i] % (sizeof set - 1)];
+		if ((err = randomize(p)) != NULL) {
+			free(p);
+			return err;
+		}
 		if (told)
 			told(arg, p, 1);
 		if (mkdir(p, 0700) == 0) {
@@ -385,10 +393,8 @@ dgit_fs_mkdtemp_told(char **out, const char *dir, const char *prefix,
 		if (told)
 			told(arg, p, 0);
 		if (errno != EEXIST) {
-			const struct dgit_error *err = dgit_error_from_errno(
-			    "cannot create a temporary directory in '%s'",
-			    dir);
-
+			err = dgit_error_from_errno("cannot create a "
+			    "temporary directory in '%s'", dir);
 			free(p);
 			return err;
 		}
