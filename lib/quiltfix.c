@@ -575,6 +575,10 @@ make_diff(struct qf *q, char **out, size_t *outlen, git_tree *a,
 	if ((err = upstream_part(&ua, q->repo, a)) ||
 	    (err = upstream_part(&ub, q->repo, b)))
 		goto done;
+	/* a/ and b/ whatever the user's diff.noprefix: dpkg-source needs
+	 * a leading component to strip */
+	dopts.old_prefix = "a";
+	dopts.new_prefix = "b";
 	if (git_diff_tree_to_tree(&diff, q->repo, ua, ub, &dopts) != 0 ||
 	    (fopts.flags = GIT_DIFF_FIND_RENAMES,
 	    git_diff_find_similar(diff, &fopts)) != 0) {
@@ -1842,6 +1846,8 @@ auto_gitignore(struct qf *q, git_oid *tip, const git_oid *origs,
 	dopts.pathspec.strings = paths;
 	dopts.pathspec.count = np;
 	dopts.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+	dopts.old_prefix = "a";     /* whatever diff.noprefix says */
+	dopts.new_prefix = "b";
 	if (git_tree_lookup(&ot, q->repo, origs) != 0 ||
 	    git_diff_tree_to_tree(&diff, q->repo, ot, q->head_tree,
 	    &dopts) != 0 || git_diff_to_buf(&db, diff, GIT_DIFF_FORMAT_PATCH)

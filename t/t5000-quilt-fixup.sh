@@ -166,6 +166,19 @@ test_expect_success 'smash: one patch, the same diff as Perl dgit' '
 	source_equals_head sm/ours
 '
 
+test_expect_success 'diff.noprefix set by the user: patches keep a/ and b/, as Perl dgit makes them' '
+	new_repo np &&
+	(cd np/hello && echo more >>README && git commit -q -a -m readme) &&
+	twins np &&
+	git -C np/perl/hello config diff.noprefix true &&
+	git -C np/ours/hello config diff.noprefix true &&
+	(cd np/perl/hello && dgit -wn quilt-fixup >../log 2>&1) &&
+	(cd np/ours/hello && "$DGIT" quilt-fixup >../log 2>&1) &&
+	diff -ru np/perl/hello/debian/patches np/ours/hello/debian/patches &&
+	test_grep "^+++ b/README" np/ours/hello/debian/patches/readme.patch &&
+	source_equals_head np/ours
+'
+
 test_expect_success 'single: every patch replaced by dgit-changes' '
 	new_repo sg &&
 	(cd sg/hello && echo 1 >>README && git commit -q -a -m one &&
