@@ -47,3 +47,15 @@ sources_version() {
 	sed -n "/^Package: $1\$/,/^\$/s/^Version: //p" \
 	    "$LA/public/dists/sid/main/source/Sources"
 }
+
+# la_perl_dgit ARGS...: Perl dgit ($PERL_DGIT) on the local archive: it
+# reads the dgit-distro.local.* config la_init wrote and learns what the
+# archive has through apt-get (archive-query aptget:), which must trust
+# the archive's key: apt's signed-by in the sources line dgit writes from
+# the mirror setting (its -c takes NAME=VALUE in one word).
+la_perl_dgit() {
+	"$PERL_DGIT" -d local \
+	    -cdgit-distro.local.archive-query=aptget: \
+	    "-cdgit-distro.local.mirror=[signed-by=$LA/archive-keyring.gpg] file://$LA/public" \
+	    "$@"
+}

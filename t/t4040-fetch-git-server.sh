@@ -16,13 +16,7 @@ test_need_cmd apt-get
 PERL_DGIT=/usr/bin/dgit
 test -x "$PERL_DGIT" || test_skip "Perl dgit ($PERL_DGIT) is not installed"
 
-# As t7003: Perl dgit reads the local distro's config and asks apt.
-perl_dgit() {
-	"$PERL_DGIT" -d local \
-	    -cdgit-distro.local.archive-query=aptget: \
-	    "-cdgit-distro.local.mirror=[signed-by=$LA/archive-keyring.gpg] file://$LA/public" \
-	    "$@"
-}
+perl_dgit() { la_perl_dgit "$@"; }
 
 tags_of() {
 	git -C "$1" for-each-ref --format='%(refname) %(objectname)' refs/tags

@@ -13,12 +13,7 @@ test_need_cmd apt-get
 PERL_DGIT=/usr/bin/dgit
 test -x "$PERL_DGIT" || test_skip "Perl dgit ($PERL_DGIT) is not installed"
 
-perl_dgit() {
-	"$PERL_DGIT" -d local \
-	    -cdgit-distro.local.archive-query=aptget: \
-	    "-cdgit-distro.local.mirror=[signed-by=$LA/archive-keyring.gpg] file://$LA/public" \
-	    "$@"
-}
+perl_dgit() { la_perl_dgit "$@"; }
 
 test_expect_success 'setup: newnative pushed to a local archive; two clones on master with an UNRELEASED entry' '
 	la_init >/dev/null &&

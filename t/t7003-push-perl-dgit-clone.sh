@@ -9,17 +9,7 @@ PERL_DGIT=/usr/bin/dgit
 test -x "$PERL_DGIT" || test_skip "Perl dgit ($PERL_DGIT) is not installed"
 
 
-# Perl dgit reads the dgit-distro.local.* config local-archive init wrote;
-# it learns what the archive has through apt-get (archive-query aptget:),
-# which must trust the local archive's key: apt's signed-by in the
-# sources line that dgit writes from the mirror setting (its -c takes
-# NAME=VALUE in the same word)
-perl_dgit() {
-	"$PERL_DGIT" -d local \
-	    -cdgit-distro.local.archive-query=aptget: \
-	    "-cdgit-distro.local.mirror=[signed-by=$LA/archive-keyring.gpg] file://$LA/public" \
-	    "$@"
-}
+perl_dgit() { la_perl_dgit "$@"; }
 
 test_expect_success 'set up a local archive and push newnative 3.1 with push-source --new' '
 	la_init >/dev/null &&
