@@ -28,6 +28,8 @@ static volatile sig_atomic_t installed;
  * one meanwhile: its handler waits for the change to be whole.
  */
 static atomic_int changing;
+/* Set while cleanup_hold holds the signals off: likewise. */
+static atomic_int holding;
 
 static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
 /* the mask cleanup_hold restores */
@@ -108,7 +110,7 @@ on_signal(int sig)
 {
 	struct sigaction sa;
 
-	while (atomic_load(&changing))
+	while (atomic_load(&changing) || atomic_load(&holding))
 		;
 	remove_all();
 	memset(&sa, 0, sizeof sa);
@@ -237,8 +239,11 @@ void
 cleanup_hold(void *arg, int on)
 {
 	(void)arg;
-	if (on)
+	if (on) {
 		cleanup_block(&held);
-	else
+		atomic_store(&holding, 1);
+	} else {
+		atomic_store(&holding, 0);
 		cleanup_unblock(&held);
+	}
 }

@@ -51,7 +51,8 @@ void cleanup_told(void *arg, const char *path, int made);
 /*
  * A lib/ "hold" callback: on 1 holds the three signals off (a change that
  * must not stop half-way: HEAD and the working tree moving together),
- * on 0 lets them in again (one pending is then taken).  Not nested.
+ * on 0 lets them in again (one pending is then taken); a handler another
+ * thread runs meanwhile waits for the 0.  Not nested.
  */
 void cleanup_hold(void *arg, int on);
 

@@ -17,6 +17,7 @@
 
 #include <git2.h>
 
+#include "cleanup.h"
 #include "common.h"
 #include "dgit.h"
 #include "dgit_config.h"
@@ -301,12 +302,14 @@ cmd_import_dsc(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	o.cfg = ctx->cfg;
 	o.prepare = link_files;
 	o.prepare_arg = &lf;
+	o.hold = cleanup_hold;
 	lf.ctx = ctx;
 	lf.dscpath = o.dscpath;
 	/* the origs' trees for the quilt fixup and build that follow */
 	if ((err = dgit_origcache_new(&oc, ctx->repo, DGIT_VERSION, 1)))
 		goto done;
 	dgit_origcache_hook(oc, &o.import);
+	dgit_origcache_set_hold(oc, cleanup_hold, NULL);
 	if ((err = dgit_importdsc_run(&commit, &how, ctx->repo, &o)))
 		goto done;
 	common_check_gitattrs(ctx->repo, &commit, "source tree");

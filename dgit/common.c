@@ -549,6 +549,7 @@ common_fetchsuite_opts(struct dgit_fetchsuite_opts *fo,
 	fo->cfg = arch->cfg;
 	fo->orig_dir = orig_dir;
 	fo->workdir = workdir_cb;
+	fo->hold = cleanup_hold;
 	/* An absolute build-products-dir takes the origs (relative ones
 	 * are relative to the tree: the parent, "..", is the default). */
 	{

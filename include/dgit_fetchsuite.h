@@ -44,6 +44,11 @@ struct dgit_fetchsuite_opts {
 	 * when interrupted in between; NULL: not told. */
 	void (*workdir)(void *arg, const char *path, int made);
 	void *workdir_arg;
+	/* Called with 1 just before the refs are updated and with 0 just
+	 * after, so the caller can hold interruptions off while their lock
+	 * files exist; NULL: not called. */
+	void (*hold)(void *arg, int on);
+	void *hold_arg;
 	/* Import settings (caps, warnings). */
 	struct dgit_import_opts import;
 	/* One-line progress reports ("fetching ...", "using ..."). */

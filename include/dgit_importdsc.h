@@ -40,6 +40,11 @@ struct dgit_importdsc_opts {
 	 * commit is used); an error stops it.  May be NULL. */
 	const struct dgit_error *(*prepare)(void *arg);
 	void *prepare_arg;
+	/* Called with 1 just before the ref is updated and with 0 just
+	 * after, so the caller can hold interruptions off while the ref's
+	 * lock file exists; NULL: not called. */
+	void (*hold)(void *arg, int on);
+	void *hold_arg;
 };
 
 /* What dgit_importdsc_run did. */

@@ -35,6 +35,14 @@ void dgit_origcache_free(struct dgit_origcache *c);
 void dgit_origcache_hook(struct dgit_origcache *c,
     struct dgit_import_opts *io);
 
+/*
+ * With hold set, hold(arg, 1) is called before the repository's entry is
+ * written and hold(arg, 0) after, so the caller can hold interruptions
+ * off while the ref's and reflog's lock files exist.
+ */
+void dgit_origcache_set_hold(struct dgit_origcache *c,
+    void (*hold)(void *arg, int on), void *arg);
+
 /* Lookups answered from the cache, and trees recorded, so far. */
 size_t dgit_origcache_hits(const struct dgit_origcache *c);
 size_t dgit_origcache_records(const struct dgit_origcache *c);

@@ -464,7 +464,11 @@ update_refs(struct fetch *f, const git_oid *last, const git_oid *tip)
 		u[n].old = NULL;
 		u[n++].new_id = &f->sf.tag_ids[i];
 	}
+	if (n && f->o->hold)
+		f->o->hold(f->o->hold_arg, 1);
 	err = n ? dgit_history_update_refs(f->repo, u, n, "dgit fetch") : NULL;
+	if (n && f->o->hold)
+		f->o->hold(f->o->hold_arg, 0);
 	free(u);
 	return err;
 }
@@ -849,8 +853,13 @@ dgit_fetchsuite_multi(struct dgit_fetchsuite_result *out,
 	    (err = multi_combine(&m, &tip, &vi)))
 		goto done;
 	if (!have_prev || !git_oid_equal(&tip, &prev)) {
-		if ((err = dgit_history_update_ref(repo, lrref, have_prev ?
-		    &prev : NULL, &tip, "dgit fetch")))
+		if (o->hold)
+			o->hold(o->hold_arg, 1);
+		err = dgit_history_update_ref(repo, lrref, have_prev ? &prev :
+		    NULL, &tip, "dgit fetch");
+		if (o->hold)
+			o->hold(o->hold_arg, 0);
+		if (err)
 			goto done;
 		out->changed = 1;
 	}

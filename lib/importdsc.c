@@ -173,6 +173,21 @@ read_dsc(struct dgit_dsc **dsc, const struct dgit_importdsc_opts *o)
 	return err;
 }
 
+/* The ref update, with interruptions held off around it (its lock). */
+static const struct dgit_error *
+update_ref(git_repository *repo, const struct dgit_importdsc_opts *o,
+    const git_oid *old, const git_oid *new_id, const char *log)
+{
+	const struct dgit_error *err;
+
+	if (o->hold)
+		o->hold(o->hold_arg, 1);
+	err = dgit_history_update_ref(repo, o->refname, old, new_id, log);
+	if (o->hold)
+		o->hold(o->hold_arg, 0);
+	return err;
+}
+
 const struct dgit_error *
 dgit_importdsc_run(git_oid *commit, enum dgit_importdsc_how *how,
     git_repository *repo, const struct dgit_importdsc_opts *o)
@@ -196,9 +211,8 @@ dgit_importdsc_run(git_oid *commit, enum dgit_importdsc_how *how,
 			goto done;
 		if (used) {
 			*how = DGIT_IMPORTDSC_DGIT;
-			if ((err = dgit_history_update_ref(repo, o->refname,
-			    have_old ? &old : NULL, &dc, "dgit import-dsc "
-			    "(Dgit)")) == NULL)
+			if ((err = update_ref(repo, o, have_old ? &old :
+			    NULL, &dc, "dgit import-dsc (Dgit)")) == NULL)
 				git_oid_cpy(commit, &dc);
 			goto done;
 		}
@@ -222,8 +236,8 @@ dgit_importdsc_run(git_oid *commit, enum dgit_importdsc_how *how,
 	    (err = merge_onto(&res.commit, repo, dsc, o, &old)))
 		goto done;
 	/* compare-and-swap: the ref must still be what was checked */
-	if ((err = dgit_history_update_ref(repo, o->refname, have_old ? &old :
-	    NULL, &res.commit, "dgit import-dsc")) == NULL)
+	if ((err = update_ref(repo, o, have_old ? &old : NULL, &res.commit,
+	    "dgit import-dsc")) == NULL)
 		git_oid_cpy(commit, &res.commit);
 done:
 	dgit_dsc_free(dsc);

@@ -36,7 +36,17 @@ struct dgit_origcache {
 	struct pending *pend;
 	size_t npend;
 	size_t hits, records;
+	void (*hold)(void *arg, int on);
+	void *hold_arg;
 };
+
+void
+dgit_origcache_set_hold(struct dgit_origcache *c,
+    void (*hold)(void *arg, int on), void *arg)
+{
+	c->hold = hold;
+	c->hold_arg = arg;
+}
 
 const struct dgit_error *
 dgit_origcache_new(struct dgit_origcache **out, git_repository *repo,
@@ -277,7 +287,11 @@ record_cb(void *arg, const char *path, const git_oid *tree)
 	c->records++;
 	if (c->persist && asprintf(&key, "%s %s %s %llu", KEY_PREFIX,
 	    c->version, p->sha, (unsigned long long)p->size) >= 0) {
+		if (c->hold)
+			c->hold(c->hold_arg, 1);
 		persist(c, key, tree);
+		if (c->hold)
+			c->hold(c->hold_arg, 0);
 		free(key);
 	}
 }

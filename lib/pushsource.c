@@ -1299,8 +1299,12 @@ update_tracking(struct dgit_pushsource *p)
 	if ((err = dgit_history_tracking_ref(&lrref, p->csuite)))
 		return err;
 	had = git_reference_name_to_id(&old, p->repo, lrref) == 0;
+	if (p->o->hold)
+		p->o->hold(p->o->told_arg, 1);
 	err = dgit_history_update_ref(p->repo, lrref, had ? &old : NULL,
 	    &p->head, "dgit push");
+	if (p->o->hold)
+		p->o->hold(p->o->told_arg, 0);
 	free(lrref);
 	return err;
 }

@@ -901,6 +901,8 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	qo.cache = split;
 	if ((err = dgit_origcache_new(&oc, repo, opts->dgit_version, 1)))
 		return err;
+	if (opts->hold)
+		dgit_origcache_set_hold(oc, opts->hold, opts->told_arg);
 	qo.origcache = oc;
 	if ((err = dgit_quiltfix_run(&out->quilt, repo, &head, &qo)))
 		goto done;

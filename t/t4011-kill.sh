@@ -67,13 +67,17 @@ stale_locks() {
 
 # nothing_left GITDIR SIG MS: after SIGINT or SIGTERM, nothing of the
 # command is left in GITDIR: no download directory in dgit/, no
-# temporary pack (after SIGKILL there may be: nothing can remove them)
+# temporary pack, no lock file of a ref update (after SIGKILL there may
+# be: nothing can remove them)
 nothing_left() {
 	test "$2" = KILL && return 0
 	left=$(find "$1/dgit" "$1/objects/pack" -mindepth 1 -maxdepth 1 \
 		\( -name "fetch*" -o -name "tmp_*" \) 2>/dev/null || :) &&
 	test -z "$left" ||
 	{ echo "left after $2 at $3 ms: $left"; return 1; }
+	locks=$(find "$1" -name "*.lock" 2>/dev/null) &&
+	test -z "$locks" ||
+	{ echo "lock files left after $2 at $3 ms: $locks"; return 1; }
 }
 
 # whole_clone DIR: DIR is a complete clone of hello from sid.
