@@ -566,6 +566,7 @@ open_repo(git_repository **out, int need_clean)
 		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "not in a git "
 		    "repository; run this in a tree made by 'dgit clone'");
 	if (need_clean) {
+		dgit_history_refresh_index(repo, dgit_tool_program("git"));
 		err = dgit_history_tree_dirty(&paths, &n, &total, repo, 1);
 		if (err == NULL && total > 0)
 			err = dgit_error_fmt(DGIT_ERR_DIRTY, "the working tree "

@@ -194,4 +194,15 @@ const struct dgit_error *dgit_history_tree_dirty(char ***paths, size_t *n,
     size_t *total, git_repository *repo, size_t max);
 void dgit_history_paths_free(char **paths, size_t n);
 
+/*
+ * Bring the index's stat data up to date with the working tree, as `git
+ * status` does, by running `GIT update-index -q --refresh` (GIT NULL:
+ * "git") in repo's working tree, and reread the index.  libgit2's status
+ * never writes the index back, so without this every status of a tree
+ * whose index is stale (copied, or written in the same second as its
+ * files) hashes every file.  Only time depends on it: a failure (git
+ * missing, the index locked) changes no result and is not reported.
+ */
+void dgit_history_refresh_index(git_repository *repo, const char *git);
+
 #endif

@@ -15,6 +15,7 @@
 #include "dgit_error.h"
 #include "dgit_fs.h"
 #include "dgit_history.h"
+#include "dgit_run.h"
 #include "dgit_version.h"
 
 #define CLOG_MAX ((size_t)64 << 20)
@@ -664,4 +665,25 @@ dgit_history_tree_dirty(char ***paths, size_t *n, size_t *total,
 done:
 	git_status_list_free(st);
 	return err;
+}
+
+void
+dgit_history_refresh_index(git_repository *repo, const char *git)
+{
+	const char *argv[] = { git ? git : "git", "update-index", "-q",
+	    "--refresh", NULL };
+	struct dgit_run_opts ro;
+	git_index *index = NULL;
+
+	if (git_repository_is_bare(repo) || git_repository_workdir(repo) ==
+	    NULL)
+		return;
+	memset(&ro, 0, sizeof ro);
+	ro.cwd = git_repository_workdir(repo);
+	ro.out = DGIT_RUN_OUT_NULL;
+	ro.err = DGIT_RUN_OUT_NULL;
+	(void)dgit_run(NULL, argv, &ro);   /* errors are borrowed: none kept */
+	if (git_repository_index(&index, repo) == 0)
+		(void)git_index_read(index, 0);
+	git_index_free(index);
 }

@@ -18,6 +18,7 @@
 #include "dgit_changelog.h"
 #include "dgit_dsc.h"
 #include "dgit_fs.h"
+#include "dgit_history.h"
 #include "dgit_import.h"
 #include "dgit_origcache.h"
 #include "dgit_run.h"
@@ -206,6 +207,7 @@ check_tree(git_repository *repo, enum dgit_clean_mode mode,
 		if ((err = dgit_run(NULL, argv, &ro)) != NULL)
 			return err;
 	}
+	dgit_history_refresh_index(repo, git);
 	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
 	if (git_status_list_new(&st, repo, &so) != 0)

@@ -68,6 +68,14 @@ test_expect_success 'an UNRELEASED changelog entry is built without asking the a
 	    "$(git -C unrel/hello rev-parse HEAD^{tree})"
 '
 
+test_expect_success 'a stale index (a copied tree) is refreshed, as git status refreshes it' '
+	new_repo s0 &&
+	sleep 1 && cp -a s0 s &&
+	test_must_fail git -C s/hello diff-files --quiet &&
+	(cd s/hello && "$DGIT" build-source --no-check-archive >../out 2>../err) &&
+	git -C s/hello diff-files --quiet
+'
+
 test_expect_success 'build-source --build-products-dir takes the origs there' '
 	new_repo bpd &&
 	mkdir bpd/out && mv bpd/hello_1.0.orig.tar.gz* bpd/out/ &&
