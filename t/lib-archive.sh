@@ -47,6 +47,12 @@
 #                      directory $FIXTURE_BUILD, building it on first use
 #                      (through $FIXTURE_CACHE, default $BUILD/t/fixture-cache,
 #                      shared by all scripts; FIXTURE_CACHE=none disables)
+#   hello_repo DIR [more]
+#                      DIR/hello: hello 1.0-1 as dgit clone gives it
+#                      (dpkg-source -x, patches applied, .pc removed),
+#                      committed on master as "import" by A Tester, its
+#                      origs in DIR; with "more", a change to README
+#                      committed on top (a quilt fixup has a patch to make)
 #
 # Archive (ARCHIVE is a directory; served as is):
 #   archive_init ARCHIVE
@@ -427,6 +433,21 @@ fixture_key_() (
 		    -cf - -C "$FIXTURES_DIR" "$1" ${up:+"${up%/*}"}
 	} | sha256sum | cut -c1-16
 )
+
+hello_repo() {
+	hr_dsc=$(fixture_built hello-1) &&
+	mkdir "$1" &&
+	cp "$(dirname "$hr_dsc")"/hello_1.0.orig.tar.gz* "$1/" &&
+	dpkg-source --no-check -x "$hr_dsc" "$1/hello" >/dev/null 2>&1 &&
+	rm -rf "$1/hello/.pc" &&
+	(cd "$1/hello" && git init -q -b master &&
+	 git config user.name "A Tester" &&
+	 git config user.email tester@example.org &&
+	 git add -A && git commit -q -m import &&
+	 if [ "${2:-}" = more ]; then
+		echo more >>README && git commit -q -a -m "More README"
+	 fi)
+}
 
 fixture_built() (
 	dsc="$FIXTURE_BUILD/$(fixture_dsc "$1")" || return 1

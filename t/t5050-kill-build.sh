@@ -20,15 +20,7 @@ test_need_cmd dpkg-genchanges
 # new_repo DIR: DIR/hello, a git tree of hello 1.0-1 with a change to
 # README committed (a quilt fixup has a patch to make), origs in DIR.
 new_repo() {
-	dsc=$(fixture_built hello-1) &&
-	mkdir "$1" &&
-	cp "$(dirname "$dsc")"/hello_1.0.orig.tar.gz* "$1/" &&
-	dpkg-source --no-check -x "$dsc" "$1/hello" >/dev/null 2>&1 &&
-	rm -rf "$1/hello/.pc" &&
-	(cd "$1/hello" && git init -q && git config user.name "A Tester" &&
-	 git config user.email tester@example.org &&
-	 git add -A && git commit -q -m import &&
-	 echo more >>README && git commit -q -a -m "More README")
+	hello_repo "$1" more
 }
 
 # bg DIR ARGS...: dgit in DIR, in the background with the usual signal
