@@ -112,6 +112,39 @@ test_cmp_quiet_() {
 	cmp -s "$1" "$2"
 }
 
+# kill_check DIR SIG MS TREEFILE ARGS...: dgit ARGS in DIR/hello, given
+# SIG after MS ms; then git fsck is clean, nothing temporary is left
+# (after SIGINT or SIGTERM), and HEAD is the old commit or one whose
+# tree is the one in TREEFILE.
+kill_check() {
+	kc_dir=$1 kc_sig=$2 kc_ms=$3 kc_tree=$4 && shift 4 &&
+	bg "$kc_dir/hello" "$@" &&
+	kill_after "$kc_ms" "$kc_sig" &&
+	git -C "$kc_dir/hello" fsck --no-progress ||
+	{ echo "fsck after $kc_sig at $kc_ms ms"; return 1; }
+	nothing_left "$kc_dir" "$kc_sig" "$kc_ms" || return 1
+	kc_head=$(git -C "$kc_dir/hello" rev-parse HEAD) &&
+	if test "$kc_head" != "$(cat head.orig)"; then
+		test "$(git -C "$kc_dir/hello" rev-parse HEAD^{tree})" = \
+		    "$(cat "$kc_tree")" ||
+		{ echo "a wrong HEAD after $kc_sig at $kc_ms ms"; return 1; }
+	fi
+}
+
+# rerun DIR SIG ARGS...: dgit ARGS in DIR/hello again, which must
+# succeed; after SIGKILL it may first need stale locks removed or a
+# half-moved working tree put back (each named in the output).
+rerun() {
+	rr_dir=$1 rr_sig=$2 && shift 2 &&
+	{ (cd "$rr_dir/hello" && "$DGIT" "$@" >"$TRASH_DIRECTORY/out" \
+	    2>"$TRASH_DIRECTORY/err") ||
+	  { test "$rr_sig" = KILL &&
+	    { stale_locks "$rr_dir/hello/.git" || half_moved "$rr_dir/hello"; } &&
+	    (cd "$rr_dir/hello" && "$DGIT" "$@" >"$TRASH_DIRECTORY/out" \
+	    2>"$TRASH_DIRECTORY/err"); } ||
+	  { echo "rerun after $rr_sig:"; cat "$TRASH_DIRECTORY/err"; false; }; }
+}
+
 test_expect_success 'reference: quilt-fixup and build-source uninterrupted' '
 	new_repo k0 &&
 	products k0 >before.k &&
@@ -135,24 +168,10 @@ test_expect_success 'quilt-fixup killed at many points: HEAD old or new, fsck cl
 	for ms in 0 40 80 150; do
 		for sig in KILL INT TERM; do
 			rm -rf k && cp -a k0 k &&
-			bg k/hello quilt-fixup &&
-			kill_after $ms $sig &&
-			git -C k/hello fsck --no-progress ||
-			{ echo "fsck after $sig at $ms ms"; return 1; }
-			nothing_left k $sig $ms || return 1
-			h=$(git -C k/hello rev-parse HEAD) &&
-			if test "$h" != "$(cat head.orig)"; then
-				test "$(git -C k/hello rev-parse HEAD^{tree})" = \
-				    "$(cat qf.tree)" ||
-				{ echo "a wrong HEAD after $sig at $ms ms"; return 1; }
-			fi &&
-			{ (cd k/hello && "$DGIT" quilt-fixup >../../out 2>../../err) ||
-			  { test $sig = KILL &&
-			    { stale_locks k/hello/.git || half_moved k/hello; } &&
-			    (cd k/hello && "$DGIT" quilt-fixup >../../out 2>../../err); } ||
-			  { echo "rerun after $sig at $ms ms:"; cat err; false; }; } &&
+			kill_check k $sig $ms qf.tree quilt-fixup &&
+			rerun k $sig quilt-fixup &&
 			test "$(git -C k/hello rev-parse HEAD^{tree})" = "$(cat qf.tree)" ||
-			return 1
+			{ echo "after $sig at $ms ms"; return 1; }
 		done
 	done
 '
@@ -161,26 +180,10 @@ test_expect_success 'build-source killed at many points: nothing half-made, a re
 	for at in 0:KILL 150:INT 500:TERM 1000:KILL 1500:INT 2100:TERM; do
 		ms=${at%:*} && sig=${at#*:} && {
 			rm -rf k && cp -a k0 k &&
-			bg k/hello build-source --no-check-archive &&
-			kill_after $ms $sig &&
-			git -C k/hello fsck --no-progress ||
-			{ echo "fsck after $sig at $ms ms"; return 1; }
-			nothing_left k $sig $ms || return 1
-			whole_set k $sig $ms || return 1
-			h=$(git -C k/hello rev-parse HEAD) &&
-			if test "$h" != "$(cat head.orig)"; then
-				test "$(git -C k/hello rev-parse HEAD^{tree})" = \
-				    "$(cat bs.tree)" ||
-				{ echo "a wrong HEAD after $sig at $ms ms"; return 1; }
-			fi &&
+			kill_check k $sig $ms bs.tree build-source --no-check-archive &&
+			whole_set k $sig $ms &&
 			rm -rf k/.dgit-build.* k/.*.dgit-* &&
-			{ (cd k/hello && "$DGIT" build-source --no-check-archive \
-			    >../../out 2>../../err) ||
-			  { test $sig = KILL &&
-			    { stale_locks k/hello/.git || half_moved k/hello; } &&
-			    (cd k/hello && "$DGIT" build-source \
-			    --no-check-archive >../../out 2>../../err); } ||
-			  { echo "rerun after $sig at $ms ms:"; cat err; false; }; } &&
+			rerun k $sig build-source --no-check-archive &&
 			test "$(git -C k/hello rev-parse HEAD^{tree})" = "$(cat bs.tree)" &&
 			products k >got &&
 			test_cmp ref.products got ||
@@ -222,32 +225,14 @@ test_expect_success 'push-source killed at many points: nothing half-made, a rer
 		ms=${at%:*} && sig=${at#*:} && {
 			fresh_la &&
 			rm -rf p && cp -a p0 p &&
-			bg p/hello -d local push-source --new &&
-			kill_after $ms $sig &&
-			git -C p/hello fsck --no-progress ||
-			{ echo "fsck after $sig at $ms ms"; return 1; }
-			nothing_left p $sig $ms || return 1
-			h=$(git -C p/hello rev-parse HEAD) &&
-			if test "$h" != "$(cat head.orig)"; then
-				test "$(git -C p/hello rev-parse HEAD^{tree})" = \
-				    "$(cat bs.tree)" ||
-				{ echo "a wrong HEAD after $sig at $ms ms"; return 1; }
-			fi &&
+			kill_check p $sig $ms bs.tree -d local push-source --new &&
 			# uploaded already: the rerun would be refused as an
 			# old version, rightly
 			if test "$(sources_version hello)" = 1.0-1; then
 				echo >&2 "$sig at $ms ms: after the upload"
 			else
 				rm -rf p/.dgit-build.* p/.*.dgit-* &&
-				{ (cd p/hello && "$DGIT" -d local push-source --new \
-				    >../../out 2>../../err) ||
-				  { test $sig = KILL &&
-				    { stale_locks p/hello/.git ||
-				      half_moved p/hello; } &&
-				    (cd p/hello && "$DGIT" -d local push-source \
-				    --new >../../out 2>../../err); } ||
-				  { echo "rerun after $sig at $ms ms:"; cat err
-				    false; }; }
+				rerun p $sig -d local push-source --new
 			fi &&
 			test "$(sources_version hello)" = 1.0-1 &&
 			test "$(git --git-dir="$LA/git/hello.git" \
