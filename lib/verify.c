@@ -437,23 +437,20 @@ from_entry(const struct dgit_verifycache_entry *e, const char *buf,
 	char hex[DGIT_SHA256_HEXLEN + 1];
 	const char *tail = NULL;
 	size_t tl;
+	int ok = 0;
 
-	if (r == NULL)
-		return NULL;
-	r->fpr = strdup(e->fpr);
-	if (r->fpr == NULL)
-		goto fail;
+	if (r == NULL || (r->fpr = strdup(e->fpr)) == NULL)
+		goto done;
 	r->sig_class = e->sig_class;
 	r->hash_algo = e->hash_algo;
 	r->cached = 1;
 	if (!clearsigned) {
-		if (e->text_sha256[0] == '\0')
-			return r;
-		goto fail;
+		ok = e->text_sha256[0] == '\0';
+		goto done;
 	}
 	if (e->text_sha256[0] == '\0' ||
 	    dgit_clearsigned_split(&cs, buf, len, "") != NULL)
-		goto fail;
+		goto done;
 	for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++)
 		if (text_hash(hex, cs->text, cs->text_len, tails[i]) &&
 		    strcmp(hex, e->text_sha256) == 0) {
@@ -461,21 +458,23 @@ from_entry(const struct dgit_verifycache_entry *e, const char *buf,
 			break;
 		}
 	if (tail == NULL)
-		goto fail;
+		goto done;
 	tl = strlen(tail);
 	if (cs->text_len + tl == 0 ||
 	    (r->text = malloc(cs->text_len + tl + 1)) == NULL)
-		goto fail;
+		goto done;
 	memcpy(r->text, cs->text, cs->text_len);
 	memcpy(r->text + cs->text_len, tail, tl);
 	r->text_len = cs->text_len + tl;
 	r->text[r->text_len] = '\0';
+	ok = 1;
+done:
 	dgit_clearsigned_free(cs);
+	if (!ok) {
+		dgit_verify_result_free(r);
+		r = NULL;
+	}
 	return r;
-fail:
-	dgit_clearsigned_free(cs);
-	dgit_verify_result_free(r);
-	return NULL;
 }
 
 static const struct dgit_error *

@@ -75,10 +75,11 @@ dgit_verifycache_key(char out[DGIT_SHA256_HEXLEN + 1],
 			goto done;
 		key_line(&h, "keyring", hex);
 	}
-	dgit_hash_final_hex(&h, out);
-	return NULL;
 done:
-	dgit_hash_release(&h);
+	if (err)
+		dgit_hash_release(&h);
+	else
+		dgit_hash_final_hex(&h, out);
 	return err;
 }
 
