@@ -10,7 +10,8 @@
  * SHA-256 of the signed text gpg returned (clearsigned), and the time span
  * in which the verdict holds: from the signature's creation to the
  * earliest of the signature's expiry, the key's and the signing subkey's.
- * Only good verdicts are stored; a changed byte anywhere in the input or
+ * (A second kind of entry remembers a signing key's expiry for given
+ * keyrings' bytes.)  Only good verdicts are stored; a changed byte anywhere in the input or
  * a keyring is a different key, so nothing unverified is ever trusted.
  *
  * Entries live in CACHE_DIR/verify (created mode 0700), one file each,
@@ -42,14 +43,30 @@ struct dgit_verifycache_entry {
 };
 
 /*
+ * One digest (lowercase hex) of the keyring files' bytes, in order, for
+ * the keys below.  Errors when a keyring cannot be opened or read.
+ */
+const struct dgit_error *dgit_verifycache_keyrings(
+    char out[DGIT_SHA256_HEXLEN + 1], const char *const *keyrings,
+    size_t nkeyrings);
+
+/*
  * The entry key (lowercase hex) for data with the detached signature sig
- * (sig NULL: data is clearsigned) against the keyring files.  Errors when
- * a keyring cannot be opened or read.
+ * (sig NULL: data is clearsigned) against the keyrings whose digest is
+ * rings.
  */
 const struct dgit_error *dgit_verifycache_key(
-    char out[DGIT_SHA256_HEXLEN + 1], const char *const *keyrings,
-    size_t nkeyrings, const char *data, size_t len, const char *sig,
-    size_t siglen);
+    char out[DGIT_SHA256_HEXLEN + 1], const char *rings, const char *data,
+    size_t len, const char *sig, size_t siglen);
+
+/*
+ * The key of the entry that remembers, for the key with fingerprint fpr in
+ * the keyrings whose digest is rings, when it or that subkey expires
+ * (not_after; not_before 0), so that a new message by the same key in the
+ * same keyrings needs no key listing.
+ */
+const struct dgit_error *dgit_verifycache_key_expiry(
+    char out[DGIT_SHA256_HEXLEN + 1], const char *rings, const char *fpr);
 
 /*
  * 1 and *e filled when CACHE_DIR holds a sound entry for key that holds

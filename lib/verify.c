@@ -266,50 +266,95 @@ judge(char **fpr, int *hash_algo, gpgme_signature_t *good, gpgme_ctx_t ctx,
 }
 
 /*
- * When the verdict on signature s holds, for the cache: from its creation
- * to the earliest expiry of the signature, the key and the signing
- * subkey.  ce->fpr stays empty (nothing to store) when the key cannot be
- * listed.  One more gpg run, only when the result is to be cached.
+ * What verify() tells the cache: the verdict's span and, when the key was
+ * listed for it, the key's own expiry, to remember for rings.
  */
-static void
-span(struct dgit_verifycache_entry *ce, gpgme_ctx_t ctx, gpgme_signature_t s)
+struct cacheinfo {
+	const char *cache_dir;
+	const char *rings;         /* digest of the keyrings' bytes */
+	struct dgit_verifycache_entry ce;  /* ce.fpr "": nothing to store */
+	struct dgit_verifycache_entry key; /* key.fpr "": not listed */
+};
+
+/*
+ * When the key (or subkey) with fingerprint fpr expires, 0 never: from the
+ * cache's memory of these keyrings, else by listing the key (one more gpg
+ * run), then remembered in ci->key.  0 returned: not known (the key
+ * cannot be listed, or is not usable).
+ */
+static int
+key_end(int64_t *end, struct cacheinfo *ci, gpgme_ctx_t ctx, const char *fpr)
 {
+	struct dgit_verifycache_entry m;
+	char kk[DGIT_SHA256_HEXLEN + 1];
 	gpgme_key_t key = NULL;
 	gpgme_subkey_t sk;
-	int64_t end = 0;
 	int found = 0;
 
-	memset(ce, 0, sizeof *ce);
-	if (s->fpr == NULL || strlen(s->fpr) > DGIT_VERIFYCACHE_FPR_MAX ||
-	    s->timestamp == 0 || gpgme_get_key(ctx, s->fpr, &key, 0) != 0)
-		return;
+	*end = 0;
+	if (dgit_verifycache_key_expiry(kk, ci->rings, fpr) == NULL &&
+	    dgit_verifycache_lookup(&m, ci->cache_dir, kk,
+	    (int64_t)time(NULL)) && strcmp(m.fpr, fpr) == 0 &&
+	    m.not_before == 0) {
+		*end = m.not_after;
+		return 1;
+	}
+	if (gpgme_get_key(ctx, fpr, &key, 0) != 0)
+		return 0;
 	if (key->revoked || key->expired || key->disabled || key->invalid ||
 	    key->subkeys == NULL)
 		goto done;
-#define EARLIER(t) do { if ((t) > 0 && (end == 0 || (int64_t)(t) < end)) \
-	end = (int64_t)(t); } while (0)
-	EARLIER(s->exp_timestamp);
+#define EARLIER(t) do { if ((t) > 0 && (*end == 0 || (int64_t)(t) < *end)) \
+	*end = (int64_t)(t); } while (0)
 	EARLIER(key->subkeys->expires);
 	for (sk = key->subkeys; sk; sk = sk->next) {
-		if (sk->fpr == NULL || strcasecmp(sk->fpr, s->fpr) != 0)
+		if (sk->fpr == NULL || strcasecmp(sk->fpr, fpr) != 0)
 			continue;
-		if (sk->revoked || sk->expired || sk->disabled || sk->invalid)
-			goto done;
+		if (sk->revoked || sk->expired || sk->disabled || sk->invalid) {
+			found = 0;
+			break;
+		}
 		EARLIER(sk->expires);
 		found = 1;
 	}
 #undef EARLIER
-	if (!found)
-		goto done;
-	memcpy(ce->fpr, s->fpr, strlen(s->fpr) + 1);
-	ce->not_before = (int64_t)s->timestamp;
-	ce->not_after = end;
+	if (found) {
+		memcpy(ci->key.fpr, fpr, strlen(fpr) + 1);
+		ci->key.sig_class = -1;
+		ci->key.not_after = *end;
+	}
 done:
 	gpgme_key_unref(key);
+	return found;
+}
+
+/*
+ * When the verdict on signature s holds, for the cache: from its creation
+ * to the earliest expiry of the signature, the key and the signing
+ * subkey.  ci->ce.fpr stays empty (nothing to store) when that is not
+ * known.
+ */
+static void
+span(struct cacheinfo *ci, gpgme_ctx_t ctx, gpgme_signature_t s)
+{
+	int64_t end;
+
+	memset(&ci->ce, 0, sizeof ci->ce);
+	memset(&ci->key, 0, sizeof ci->key);
+	if (s->fpr == NULL || strlen(s->fpr) > DGIT_VERIFYCACHE_FPR_MAX ||
+	    strspn(s->fpr, "0123456789ABCDEF") != strlen(s->fpr) ||
+	    s->timestamp == 0 || !key_end(&end, ci, ctx, s->fpr))
+		return;
+	if (s->exp_timestamp > 0 && (end == 0 ||
+	    (int64_t)s->exp_timestamp < end))
+		end = (int64_t)s->exp_timestamp;
+	memcpy(ci->ce.fpr, s->fpr, strlen(s->fpr) + 1);
+	ci->ce.not_before = (int64_t)s->timestamp;
+	ci->ce.not_after = end;
 }
 
 static const struct dgit_error *
-verify(struct dgit_verify_result **out, struct dgit_verifycache_entry *ce,
+verify(struct dgit_verify_result **out, struct cacheinfo *ci,
     const char *const *keyrings, size_t nkeyrings, const char *data,
     size_t len, const char *sig, size_t siglen, const char *what)
 {
@@ -358,8 +403,8 @@ verify(struct dgit_verify_result **out, struct dgit_verifycache_entry *ce,
 	err = judge(&r->fpr, &r->hash_algo, &good, h.ctx, what);
 	if (err)
 		goto done;
-	if (ce)
-		span(ce, h.ctx, good);
+	if (ci)
+		span(ci, h.ctx, good);
 	r->sig_class = -1;
 	for (size_t i = 0; i < h.nvalid; i++)
 		if (strcasecmp(h.valid[i].fpr, r->fpr) == 0)
@@ -483,8 +528,10 @@ verify_cached(struct dgit_verify_result **out, const char *cache_dir,
     size_t len, const char *sig, size_t siglen, const char *what)
 {
 	const struct dgit_error *err;
-	struct dgit_verifycache_entry e;
-	char key[DGIT_SHA256_HEXLEN + 1], again[DGIT_SHA256_HEXLEN + 1];
+	struct cacheinfo ci;
+	struct dgit_verifycache_entry *e = &ci.ce;
+	char rings[DGIT_SHA256_HEXLEN + 1], again[DGIT_SHA256_HEXLEN + 1];
+	char key[DGIT_SHA256_HEXLEN + 1], kk[DGIT_SHA256_HEXLEN + 1];
 	int keyed;
 
 	*out = NULL;
@@ -493,30 +540,36 @@ verify_cached(struct dgit_verify_result **out, const char *cache_dir,
 		    siglen, what);
 	if ((err = check_keyrings(keyrings, nkeyrings)))
 		return err;
-	keyed = dgit_verifycache_key(key, keyrings, nkeyrings, data, len,
-	    sig, siglen) == NULL;
-	if (keyed && dgit_verifycache_lookup(&e, cache_dir, key,
+	memset(&ci, 0, sizeof ci);
+	ci.cache_dir = cache_dir;
+	ci.rings = rings;
+	keyed = dgit_verifycache_keyrings(rings, keyrings, nkeyrings) == NULL &&
+	    dgit_verifycache_key(key, rings, data, len, sig, siglen) == NULL;
+	if (keyed && dgit_verifycache_lookup(e, cache_dir, key,
 	    (int64_t)time(NULL)) &&
-	    (*out = from_entry(&e, data, len, sig == NULL)) != NULL)
+	    (*out = from_entry(e, data, len, sig == NULL)) != NULL)
 		return NULL;
-	err = verify(out, keyed ? &e : NULL, keyrings, nkeyrings, data, len,
+	err = verify(out, keyed ? &ci : NULL, keyrings, nkeyrings, data, len,
 	    sig, siglen, what);
-	if (err || !keyed || e.fpr[0] == '\0')
+	if (err || !keyed || e->fpr[0] == '\0')
 		return err;
 	/* store only what the keyrings as they are now said */
-	if (dgit_verifycache_key(again, keyrings, nkeyrings, data, len, sig,
-	    siglen) != NULL || strcmp(again, key) != 0)
+	if (dgit_verifycache_keyrings(again, keyrings, nkeyrings) != NULL ||
+	    strcmp(again, rings) != 0)
 		return NULL;
-	e.sig_class = (*out)->sig_class;
-	e.hash_algo = (*out)->hash_algo;
+	if (ci.key.fpr[0] &&
+	    dgit_verifycache_key_expiry(kk, rings, ci.key.fpr) == NULL)
+		dgit_verifycache_store(cache_dir, kk, &ci.key);
+	e->sig_class = (*out)->sig_class;
+	e->hash_algo = (*out)->hash_algo;
 	if (sig == NULL) {
 		struct dgit_verify_result *check;
 
-		if (dgit_hash_buf_hex(e.text_sha256, DGIT_HASH_SHA256,
+		if (dgit_hash_buf_hex(e->text_sha256, DGIT_HASH_SHA256,
 		    (*out)->text, (*out)->text_len) != NULL)
 			return NULL;
 		/* a hit must give the very text gpg gave */
-		check = from_entry(&e, data, len, 1);
+		check = from_entry(e, data, len, 1);
 		if (check == NULL || check->text_len != (*out)->text_len ||
 		    memcmp(check->text, (*out)->text, check->text_len) != 0) {
 			dgit_verify_result_free(check);
@@ -524,7 +577,7 @@ verify_cached(struct dgit_verify_result **out, const char *cache_dir,
 		}
 		dgit_verify_result_free(check);
 	}
-	dgit_verifycache_store(cache_dir, key, &e);
+	dgit_verifycache_store(cache_dir, key, e);
 	return NULL;
 }
 

@@ -39,9 +39,8 @@ key_line(struct dgit_hash *h, const char *name, const char *hex)
 }
 
 const struct dgit_error *
-dgit_verifycache_key(char out[DGIT_SHA256_HEXLEN + 1],
-    const char *const *keyrings, size_t nkeyrings, const char *data,
-    size_t len, const char *sig, size_t siglen)
+dgit_verifycache_keyrings(char out[DGIT_SHA256_HEXLEN + 1],
+    const char *const *keyrings, size_t nkeyrings)
 {
 	const struct dgit_error *err;
 	struct dgit_hash h = DGIT_HASH_INIT;
@@ -50,17 +49,6 @@ dgit_verifycache_key(char out[DGIT_SHA256_HEXLEN + 1],
 	out[0] = '\0';
 	if ((err = dgit_hash_init(&h, DGIT_HASH_SHA256)))
 		return err;
-	key_line(&h, FORMAT, DGIT_VERSION);
-	key_line(&h, "mode", sig ? "detached" : "clearsigned");
-	if ((err = dgit_hash_buf_hex(hex, DGIT_HASH_SHA256, data, len)))
-		goto done;
-	key_line(&h, "data", hex);
-	if (sig) {
-		if ((err = dgit_hash_buf_hex(hex, DGIT_HASH_SHA256, sig,
-		    siglen)))
-			goto done;
-		key_line(&h, "sig", hex);
-	}
 	for (size_t i = 0; i < nkeyrings; i++) {
 		int fd;
 		uint64_t size;
@@ -81,6 +69,55 @@ done:
 	else
 		dgit_hash_final_hex(&h, out);
 	return err;
+}
+
+const struct dgit_error *
+dgit_verifycache_key(char out[DGIT_SHA256_HEXLEN + 1], const char *rings,
+    const char *data, size_t len, const char *sig, size_t siglen)
+{
+	const struct dgit_error *err;
+	struct dgit_hash h = DGIT_HASH_INIT;
+	char hex[DGIT_SHA256_HEXLEN + 1];
+
+	out[0] = '\0';
+	if ((err = dgit_hash_init(&h, DGIT_HASH_SHA256)))
+		return err;
+	key_line(&h, FORMAT, DGIT_VERSION);
+	key_line(&h, "mode", sig ? "detached" : "clearsigned");
+	if ((err = dgit_hash_buf_hex(hex, DGIT_HASH_SHA256, data, len)))
+		goto done;
+	key_line(&h, "data", hex);
+	if (sig) {
+		if ((err = dgit_hash_buf_hex(hex, DGIT_HASH_SHA256, sig,
+		    siglen)))
+			goto done;
+		key_line(&h, "sig", hex);
+	}
+	key_line(&h, "keyrings", rings);
+done:
+	if (err)
+		dgit_hash_release(&h);
+	else
+		dgit_hash_final_hex(&h, out);
+	return err;
+}
+
+const struct dgit_error *
+dgit_verifycache_key_expiry(char out[DGIT_SHA256_HEXLEN + 1],
+    const char *rings, const char *fpr)
+{
+	const struct dgit_error *err;
+	struct dgit_hash h = DGIT_HASH_INIT;
+
+	out[0] = '\0';
+	if ((err = dgit_hash_init(&h, DGIT_HASH_SHA256)))
+		return err;
+	key_line(&h, FORMAT, DGIT_VERSION);
+	key_line(&h, "mode", "key-expiry");
+	key_line(&h, "fpr", fpr);
+	key_line(&h, "keyrings", rings);
+	dgit_hash_final_hex(&h, out);
+	return NULL;
 }
 
 static int

@@ -31,7 +31,13 @@ v() {
 	"$V" --cache "$PWD/$c" "$@" >text 2>err
 }
 
-entry() { ls "$1/verify"; }
+# entry CACHE: the names of the verdict entries (not those that remember
+# a key's expiry, whose not-before is 0).
+entry() {
+	for f in "$1"/verify/*; do
+		grep -q "^not-before 0$" "$f" 2>/dev/null || basename "$f"
+	done
+}
 
 test_expect_success 'set up keys and signed messages' '
 	for k in good other; do
@@ -233,6 +239,8 @@ else
 fi
 
 # Expiry: a key that expires in a few seconds, and a signature that does.
+# The second message by a key in the same keyrings takes the key's expiry
+# from the cache (no key listing): its entry must end the same.
 test_expect_success 'set up a key and a signature that expire soon' '
 	mkdir -m 700 short.home &&
 	GNUPGHOME=$PWD/short.home gpg --batch -q --passphrase "" \
@@ -243,6 +251,7 @@ test_expect_success 'set up a key and a signature that expire soon' '
 	    awk -F: "\$1 == \"pub\" { print \$7 }" >short.expires &&
 	test -n "$(cat short.expires)" &&
 	GNUPGHOME=$PWD/short.home gpg --batch -q --clearsign -o msg.short msg &&
+	GNUPGHOME=$PWD/short.home gpg --batch -q --clearsign -o msg.short2 msg.good &&
 	GNUPGHOME=$PWD/good.home gpg --batch -q --default-sig-expire \
 	    seconds=6 --clearsign -o msg.sigexp msg &&
 	gpgv --status-fd 1 --keyring "$PWD/good.gpg" msg.sigexp 2>/dev/null |
@@ -263,12 +272,29 @@ test_expect_success 'before expiry: hits, the entry ends when gpg says the key a
 	grep "^not-after $(cat sigexp.expires)$" "c11/verify/$(entry c11)"
 '
 
+test_expect_success 'a second message by the same keys: the same ends' '
+	gpgv_good msg.short2 -- "$PWD/short.gpg" &&
+	test "$(entry c10 | wc -l)" -eq 1 &&
+	v c10 "$PWD/short.gpg" msg.short2 &&
+	test_grep "^cache miss" err &&
+	test "$(entry c10 | wc -l)" -eq 2 &&
+	test_cmp gpgv.text text &&
+	test "$(grep -l "^not-after $(cat short.expires)$" c10/verify/* | wc -l)" -eq 3 &&
+	v c1 "$PWD/good.gpg" msg.sigexp &&
+	test_grep "^cache miss" err &&
+	grep -l "^not-after $(cat sigexp.expires)$" c1/verify/* >found &&
+	test "$(wc -l <found)" -eq 1 &&
+	test_grep "^not-before [1-9]" $(cat found)
+'
+
 test_expect_success 'after expiry: refused as gpgv refuses, whatever the cache holds' '
 	end=$(cat short.expires sigexp.expires | sort -n | tail -n 1) &&
 	while test "$(date +%s)" -le "$end"; do sleep 1; done &&
 	! gpgv_good msg.short -- "$PWD/short.gpg" &&
 	grep "^\[GNUPG:\] EXPKEYSIG " gpgv.status &&
 	test_must_fail v c10 "$PWD/short.gpg" msg.short &&
+	test_grep "^verify: signed by an unknown key: no valid signature" err &&
+	test_must_fail v c10 "$PWD/short.gpg" msg.short2 &&
 	test_grep "^verify: signed by an unknown key: no valid signature" err &&
 	! gpgv_good msg.sigexp -- "$PWD/good.gpg" &&
 	grep "^\[GNUPG:\] EXPSIG " gpgv.status &&

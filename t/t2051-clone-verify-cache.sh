@@ -22,12 +22,13 @@ clone_into() {
 
 test_expect_success 'a cold clone stores the InRelease and .dsc verdicts' '
 	clone_into c1 &&
-	test "$(ls "$VC" | wc -l)" -eq 2 &&
+	test "$(grep -L "^not-before 0$" "$VC"/* | wc -l)" -eq 2 &&
+	test "$(grep -l "^not-before 0$" "$VC"/* | wc -l)" -eq 2 &&
 	test "$(stat -c %a "$VC")" = 700 &&
 	entries >entries.cold &&
-	grep -l "^fpr $(cat "$KEYS_DIR/archive.fpr")$" "$VC"/* >archive.entry &&
+	grep -l "^fpr $(cat "$KEYS_DIR/archive.fpr")$" $(grep -L "^not-before 0$" "$VC"/*) >archive.entry &&
 	test "$(wc -l <archive.entry)" -eq 1 &&
-	grep -l "^fpr $(cat "$KEYS_DIR/uploader.fpr")$" "$VC"/* >uploader.entry &&
+	grep -l "^fpr $(cat "$KEYS_DIR/uploader.fpr")$" $(grep -L "^not-before 0$" "$VC"/*) >uploader.entry &&
 	test "$(wc -l <uploader.entry)" -eq 1
 '
 
