@@ -31,6 +31,9 @@ struct dgit_verify_result {
 	                              binary document, 0x01 canonical text,
 	                              ...), -1 when gpg did not say */
 	int hash_algo;             /* its digest (gpgme_hash_algo_t) */
+	int cached;                /* 1: the verdict came from the cache of
+	                              an earlier verification of these very
+	                              bytes (the _cached functions) */
 };
 
 /*
@@ -54,6 +57,24 @@ const struct dgit_error *dgit_verify_detached(
     struct dgit_verify_result **out, const char *const *keyrings,
     size_t nkeyrings, const char *data, size_t len, const char *sig,
     size_t siglen, const char *what);
+
+/*
+ * The same, remembering good verdicts in CACHE_DIR/verify (see
+ * dgit_verifycache.h): verifying the same bytes against keyrings with the
+ * same bytes again, while the signature, its key and subkey are still
+ * unexpired, runs no gpg at all and gives the same result (with cached
+ * set).  Anything else (a changed byte, another keyring, an expired
+ * entry, an unsound cache) is verified by gpg as above.  cache_dir NULL:
+ * no cache.
+ */
+const struct dgit_error *dgit_verify_clearsigned_cached(
+    struct dgit_verify_result **out, const char *cache_dir,
+    const char *const *keyrings, size_t nkeyrings, const char *buf,
+    size_t len, const char *what);
+const struct dgit_error *dgit_verify_detached_cached(
+    struct dgit_verify_result **out, const char *cache_dir,
+    const char *const *keyrings, size_t nkeyrings, const char *data,
+    size_t len, const char *sig, size_t siglen, const char *what);
 
 void dgit_verify_result_free(struct dgit_verify_result *r);
 

@@ -639,14 +639,16 @@ dgit_archive_release_open(struct dgit_archive_release **out,
 		err = dgit_clearsigned_split(&cs, buf, len, url);
 		dgit_clearsigned_free(cs);
 		if (err == NULL)
-			err = dgit_verify_clearsigned(&vr, o->archive_keyrings,
+			err = dgit_verify_clearsigned_cached(&vr,
+			    o->fetch.cache_dir, o->archive_keyrings,
 			    o->narchive_keyrings, buf, len, url);
 	} else {
 		err = dgit_fs_read_file(&sig, &siglen, p2, 1 << 20);
 		if (err)
 			goto done;
-		err = dgit_verify_detached(&vr, o->archive_keyrings,
-		    o->narchive_keyrings, buf, len, sig, siglen, url);
+		err = dgit_verify_detached_cached(&vr, o->fetch.cache_dir,
+		    o->archive_keyrings, o->narchive_keyrings, buf, len, sig,
+		    siglen, url);
 	}
 	if (err) {
 		if (err->code == DGIT_ERR_UNKNOWN_KEY ||
@@ -1379,8 +1381,8 @@ check_dsc(struct dgit_archive_download *d, const struct dgit_archive_opts *o,
 		text = cs->text;
 		tlen = cs->text_len;
 	} else {
-		verr = dgit_verify_clearsigned(&vr, rings, nr, buf, len,
-		    src->dsc_name);
+		verr = dgit_verify_clearsigned_cached(&vr, o->fetch.cache_dir,
+		    rings, nr, buf, len, src->dsc_name);
 		if (verr && verr->code == DGIT_ERR_UNKNOWN_KEY) {
 			d->sig = DGIT_DSC_SIG_UNKNOWN_KEY;
 			d->sig_detail = strdup(verr->msg);

@@ -2,7 +2,11 @@
  * Test helper for lib/verify.c:
  *   verify KEYRING[:KEYRING...] FILE             clearsigned FILE
  *   verify KEYRING[:KEYRING...] FILE SIGFILE     detached signature
- * Prints the signing fingerprint on stderr as "fpr FPR" and, for a
+ *   verify --cache DIR KEYRINGS FILE [SIGFILE]
+ *                                                the same through the cache
+ *                                                in DIR
+ * Prints the signing fingerprint on stderr as "fpr FPR" (with --cache,
+ * then "cache hit" or "cache miss") and, for a
  * clearsigned FILE, the verified text on stdout.  Exit 1 on failure with
  * "verify: CODE: MESSAGE" on stderr.
  */
@@ -49,9 +53,16 @@ main(int argc, char **argv)
 	const char *rings[8];
 	size_t nr = 0, len = 0, slen = 0;
 	char *data, *sig = NULL, *kr, *tok, *save = NULL;
+	const char *cache = NULL;
 
+	if (argc > 2 && strcmp(argv[1], "--cache") == 0) {
+		cache = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc != 3 && argc != 4) {
-		fprintf(stderr, "usage: verify KEYRINGS FILE [SIG]\n");
+		fprintf(stderr, "usage: verify [--cache DIR] KEYRINGS FILE "
+		    "[SIG]\n");
 		return 2;
 	}
 	kr = strdup(argv[1]);
@@ -64,9 +75,15 @@ main(int argc, char **argv)
 		perror("verify");
 		return 1;
 	}
-	if (argc == 4)
+	if (argc == 4 && cache)
+		err = dgit_verify_detached_cached(&res, cache, rings, nr, data,
+		    len, sig, slen, argv[2]);
+	else if (argc == 4)
 		err = dgit_verify_detached(&res, rings, nr, data, len, sig,
 		    slen, argv[2]);
+	else if (cache)
+		err = dgit_verify_clearsigned_cached(&res, cache, rings, nr,
+		    data, len, argv[2]);
 	else
 		err = dgit_verify_clearsigned(&res, rings, nr, data, len,
 		    argv[2]);
@@ -79,6 +96,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	fprintf(stderr, "fpr %s\n", res->fpr);
+	if (cache)
+		fprintf(stderr, "cache %s\n", res->cached ? "hit" : "miss");
 	if (res->text)
 		fwrite(res->text, 1, res->text_len, stdout);
 	dgit_verify_result_free(res);
