@@ -972,10 +972,13 @@ archive_has(int *have, const char *name, const char *sha256, void *arg)
 		if (strcmp(p->asrc->files[i].name, name) != 0)
 			continue;
 		if (sha256[0] && strcmp(p->asrc->files[i].sha256, sha256) != 0)
-			return dgit_error_fmt(DGIT_ERR_CHECKSUM, "'%s' is in "
-			    "%s with other contents; use the archive's file "
-			    "(dgit fetch puts it beside the tree)", name,
-			    p->csuite);
+			return dgit_error_fmt(DGIT_ERR_CHECKSUM, "archive "
+			    "contains %s with different checksum\n%s %s: "
+			    "sha256sum: %s (archive) != %s (local .dsc)\nuse "
+			    "the archive's file (dgit fetch puts it beside "
+			    "the tree), or a new upstream version", name,
+			    p->csuite, p->asrc->dsc_name,
+			    p->asrc->files[i].sha256, sha256);
 		*have = 1;
 	}
 	return NULL;
@@ -1972,6 +1975,32 @@ done:
 	return err;
 }
 
+/*
+ * The origs the .dsc names against the archive's, before any tag is
+ * made, as dgit checks them (the .changes is redone from the same
+ * answers when it is signed).
+ */
+static const struct dgit_error *
+check_origs(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	int have;
+
+	if (p->dsc == NULL)
+		return NULL;
+	for (size_t i = 0; i < p->dsc->nfiles; i++) {
+		enum dgit_dsc_file_kind k = p->dsc->files[i].kind;
+
+		if (k != DGIT_DSC_ORIG && k != DGIT_DSC_ORIG_COMPONENT &&
+		    k != DGIT_DSC_ORIG_SIG)
+			continue;
+		if ((err = archive_has(&have, p->dsc->files[i].name,
+		    p->dsc->files[i].sha256, p)))
+			return err;
+	}
+	return NULL;
+}
+
 /* The .dsc to push: the given build, an earlier run's, or a new one. */
 static const struct dgit_error *
 get_build(struct dgit_pushsource *p)
@@ -2039,6 +2068,7 @@ dgit_pushsource_run(struct dgit_pushsource_result *res,
 	    (err = file_names(p)) || (err = make_tag_names(p)) ||
 	    (err = check_old_tags(p)) || (err = get_build(p)) ||
 	    (err = compare_inputs(p)) || (err = source_only_policy(p)) ||
+	    (err = check_origs(p)) ||
 	    (err = make_pseudomerge(p)) || (err = make_tag_texts(p)))
 		return err;
 	if (p->o->dry_run) {

@@ -119,4 +119,20 @@ test_expect_success 'fetch beside a build of the same version: the build is kept
 	fi
 '
 
+test_expect_success 'an orig of the name the archive has, other contents: refused in Perl dgit'"'"'s words, nothing uploaded' '
+	(cd w2/hello && dch -v 1.0-3 -D unstable --force-distribution "Again." &&
+	 git commit -q -a -m 1.0-3) &&
+	o=w2/hello_1.0.orig.tar.gz &&
+	zcat $o >w2/orig.tar && rm -f $o w2/$(basename $o).asc &&
+	gzip -1 -n -c w2/orig.tar >$o &&
+	! cmp -s $o "$LA/public/pool/main/h/hello/hello_1.0.orig.tar.gz" &&
+	(cd w2/hello && "$DGIT" -d local build-source) >out 2>err &&
+	(cd w2/hello && test_must_fail "$DGIT" -d local push-built 2>../err) &&
+	test_grep "archive contains hello_1.0.orig.tar.gz with different checksum" w2/err &&
+	grep -F "archive contains %s with different checksum" "$PERL_DGIT" \
+	    >/dev/null &&
+	test_path_is_missing "$LA/public/pool/main/h/hello/hello_1.0-3.dsc" &&
+	! git -C w2/hello rev-parse -q --verify refs/tags/archive/local/1.0-3
+'
+
 test_done
