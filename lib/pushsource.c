@@ -696,6 +696,10 @@ read_dsc(struct dgit_pushsource *p, int check)
 	err = dgit_srcbuild_check_dsc(NULL, p->repo, p->dsc_path,
 	    git_commit_tree_id(hc));
 	git_commit_free(hc);
+	if (err && err->code == DGIT_ERR_CHECKSUM)
+		return dgit_error_wrap(err, "'%s' does not match the files it "
+		    "names; rebuild the source package from HEAD",
+		    p->dsc_name);
 	if (err)
 		return dgit_error_wrap(err, "HEAD's tree is not the tree of "
 		    "'%s'; rebuild the source package from HEAD", p->dsc_name);
