@@ -12,7 +12,7 @@ struct buildopts {
 	int clean_mode;            /* enum dgit_clean_mode, -1: not given */
 	int include_dirty;
 	int new_ok;                /* -N, --new: version may be new */
-	int overwrite;             /* --overwrite: skip the in-suite check */
+	int overwrite;             /* --overwrite: accepted, as dgit does (push uses it) */
 	int no_check_archive;      /* --no-check-archive (ours) */
 	const char *bpd;           /* --build-products-dir */
 	int split_view;            /* enum dgit_split_view (auto default) */
@@ -43,7 +43,8 @@ struct buildopts {
 	"  -vVERSION, --since-version=VERSION|_\n" \
 	"                              changes since VERSION (default: the\n" \
 	"                              suite's version in the archive; _: none)\n" \
-	"  --overwrite                 build a version the suite already has\n" \
+	"  --overwrite                 accepted (a version the suite has is built;\n" \
+	"                              push refuses it unless told)\n" \
 	"  --no-check-archive          do not ask the archive (no -v)\n" \
 	"  -mMAINTAINER, --ch:OPTION   passed to dpkg-genchanges (and the builder)\n"
 /* The build commands' (dgit build, sbuild, pbuilder, cowbuilder). */

@@ -322,7 +322,6 @@ since_version(struct bcmd *c)
 	struct common_archive_flags af;
 	struct dgit_aq_lookup l;
 	const char *v = c->since;
-	int cmp = 0;
 
 	if (v == NULL && c->b.no_check_archive)
 		return NULL;
@@ -345,15 +344,9 @@ since_version(struct bcmd *c)
 		if (err == NULL && l.src == NULL) {
 			dgit_info("dgit: package seems new, not specifying "
 			    "-v<version>");
-		} else if (err == NULL && !c->b.overwrite &&
-		    (err = dgit_version_compare_checked(&cmp, l.src->version,
-		    c->version)) == NULL && cmp >= 0) {
-			err = dgit_error_fmt(DGIT_ERR_USAGE, "version %s of %s "
-			    "is already in %s (the archive has %s); add a new "
-			    "changelog entry (dch -v), or pass --overwrite to "
-			    "build it anyway", c->version, c->package, c->suite,
-			    l.src->version);
 		} else if (err == NULL) {
+			/* a version the suite has already is built all
+			 * the same, as dgit does: push refuses it */
 			dgit_info("dgit: changelog will contain changes since "
 			    "%s", l.src->version);
 			if (asprintf(&c->vopt, "-v%s", l.src->version) < 0) {

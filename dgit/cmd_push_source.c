@@ -27,6 +27,9 @@ struct push {
 	int fresh_repo;            /* --deliberately-fresh-repo */
 	int reuse_version;         /* --force-reusing-version */
 	int old_version;           /* --force-uploading-old-version */
+	int source_only_ok;        /* --force-uploading-source-only */
+	int binaries_ok;           /* --force-uploading-binaries */
+	int mismatch_ok;           /* --force-dsc-changes-mismatch */
 	struct buildopts bo;       /* --quilt, --clean, --build-products-dir */
 	struct common_archive_flags af;
 	struct dgit_cmd_ctx *ctx;
@@ -127,6 +130,9 @@ do_push(struct push *p)
 	o.fresh_repo = p->fresh_repo;
 	o.reuse_version = p->reuse_version;
 	o.old_version = p->old_version;
+	o.force_source_only = p->source_only_ok;
+	o.force_binaries = p->binaries_ok;
+	o.force_dsc_changes_mismatch = p->mismatch_ok;
 	o.quilt_mode = p->bo.quilt_mode;
 	o.clean_mode = p->bo.clean_mode;
 	o.split_view = p->bo.split_view;
@@ -161,6 +167,7 @@ done:
 enum {
 	OPT_NEW = COMMON_OPT_END, OPT_OVERWRITE, OPT_NOT_FF, OPT_CHANGES,
 	OPT_FRESH_REPO, OPT_REUSE_VERSION, OPT_OLD_VERSION, OPT_SOURCE_ONLY,
+	OPT_BINARIES, OPT_MISMATCH,
 };
 
 static const struct option push_options[] = {
@@ -170,8 +177,10 @@ static const struct option push_options[] = {
 	{ "deliberately-fresh-repo", no_argument, NULL, OPT_FRESH_REPO },
 	{ "force-reusing-version", no_argument, NULL, OPT_REUSE_VERSION },
 	{ "force-uploading-old-version", no_argument, NULL, OPT_OLD_VERSION },
-	/* dgit's source-only-uploads policy check, which this push has not */
+	/* the distro's source-only-uploads policy, overridden */
 	{ "force-uploading-source-only", no_argument, NULL, OPT_SOURCE_ONLY },
+	{ "force-uploading-binaries", no_argument, NULL, OPT_BINARIES },
+	{ "force-dsc-changes-mismatch", no_argument, NULL, OPT_MISMATCH },
 	{ "changes", required_argument, NULL, OPT_CHANGES },
 	COMMON_ARCHIVE_OPTIONS,
 };
@@ -211,6 +220,13 @@ take(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
 		p->old_version = 1;
 		return NULL;
 	case OPT_SOURCE_ONLY:
+		p->source_only_ok = 1;
+		return NULL;
+	case OPT_BINARIES:
+		p->binaries_ok = 1;
+		return NULL;
+	case OPT_MISMATCH:
+		p->mismatch_ok = 1;
 		return NULL;
 	case 'C':
 	case OPT_CHANGES:

@@ -89,4 +89,33 @@ void dgit_aq_lookup_release(struct dgit_aq_lookup *l);
 const struct dgit_error *dgit_aq_query_raw(char **out, size_t *len,
     const struct dgit_archive_opts *o, const char *subpath);
 
+
+/*
+ * dgit's file_in_archive: the files of that name anywhere in the
+ * archive, with their SHA-256, as the distro's archive-query method
+ * (method: its setting, "METHOD:..." or NULL) finds them: dummycatapi:
+ * every file of that name under its file:// mirror, ftpmasterapi: the
+ * service's file_in_archive query.  *supported 0 (and no files) when
+ * the method cannot say, as dgit's others cannot.  *out caller-owned:
+ * dgit_aq_files_free.  At most 64 files.
+ */
+struct dgit_aq_file {
+	char *filename;            /* the archive's path (or the mirror's) */
+	char sha256[65];
+};
+const struct dgit_error *dgit_aq_file_in_archive(struct dgit_aq_file **out,
+    size_t *n, int *supported, const struct dgit_archive_opts *o,
+    const char *method, const char *name);
+void dgit_aq_files_free(struct dgit_aq_file *f, size_t n);
+
+/*
+ * dgit's package_not_wholly_new: 1 when the archive has any version of
+ * package in any suite, 0 when none, -1 when the method cannot say
+ * (dummycatapi: a PACKAGE_*.dsc under its mirror; ftpmasterapi: the
+ * service's madison query).
+ */
+const struct dgit_error *dgit_aq_package_not_wholly_new(int *out,
+    const struct dgit_archive_opts *o, const char *method,
+    const char *package);
+
 #endif

@@ -91,6 +91,13 @@ struct dgit_pushsource_opts {
 	/* dgit_srcbuild_opts' hold, also around moving HEAD to a
 	 * pseudo-merge; NULL: not called. */
 	void (*hold)(void *arg, int on);
+	/* dgit's checks of the upload, each with its --force-: the
+	 * .dsc's and .changes' hashes of each file agree
+	 * (dsc-changes-mismatch); the distro's source-only-uploads policy
+	 * (uploading-source-only, uploading-binaries). */
+	int force_dsc_changes_mismatch;
+	int force_source_only;
+	int force_binaries;
 };
 
 /* How far a successful run went. */

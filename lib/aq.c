@@ -1,10 +1,13 @@
 /* JSON archive query services (ftpmasterapi, dummycatapi): dgit_aq.h. */
 #include <ctype.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dgit_aq.h"
+#include "dgit_buf.h"
 #include "dgit_dsc.h"
 #include "dgit_fs.h"
 #include "dgit_hash.h"
@@ -491,5 +494,295 @@ dgit_aq_lookup(struct dgit_aq_lookup *out, const struct dgit_archive_opts *o,
 	}
 	if (err)
 		dgit_aq_lookup_release(out);
+	return err;
+}
+
+/* ---- file_in_archive, package_not_wholly_new ------------------------- */
+
+#define FIA_MAX_DEPTH 16
+#define FIA_MAX_ENTRIES ((size_t)1 << 20)
+
+/* A file's name (no directory) safe to look for. */
+static int
+leaf_ok(const char *s)
+{
+	if (*s == '\0' || *s == '.' || strlen(s) > 255)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || strchr("-+:._~", *s)))
+			return 0;
+	return 1;
+}
+
+/* The local directory of a file:// mirror, or NULL. */
+static char *
+mirror_dir(const struct dgit_archive_opts *o)
+{
+	size_t n;
+
+	if (o->mirror == NULL || strncmp(o->mirror, "file:///", 8) != 0 ||
+	    strchr(o->mirror, '%'))
+		return NULL;
+	n = strlen(o->mirror + 7);
+	while (n > 1 && o->mirror[7 + n - 1] == '/')
+		n--;
+	return strndup(o->mirror + 7, n);
+}
+
+struct walk {
+	const char *name;          /* an exact leaf name, or NULL */
+	const char *prefix, *suffix;   /* else: PREFIX*SUFFIX */
+	struct dgit_aq_file *files;
+	size_t n, entries;
+	int stop_at_first;
+};
+
+static int
+walk_match(const struct walk *w, const char *leaf)
+{
+	size_t l = strlen(leaf), pl, sl;
+
+	if (w->name)
+		return strcmp(leaf, w->name) == 0;
+	pl = strlen(w->prefix);
+	sl = strlen(w->suffix);
+	return l >= pl + sl && strncmp(leaf, w->prefix, pl) == 0 &&
+	    strcmp(leaf + l - sl, w->suffix) == 0;
+}
+
+/* find DIR -name ..., as dgit's dummycatapi does, within caps. */
+static const struct dgit_error *
+walk_dir(struct walk *w, const char *dir, int depth)
+{
+	const struct dgit_error *err = NULL;
+	DIR *d;
+	struct dirent *de;
+
+	if (depth > FIA_MAX_DEPTH)
+		return NULL;
+	if ((d = opendir(dir)) == NULL)
+		return NULL;
+	while (err == NULL && (de = readdir(d)) != NULL) {
+		char *path = NULL;
+		struct stat st;
+
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (++w->entries > FIA_MAX_ENTRIES) {
+			err = dgit_error_fmt(DGIT_ERR_LIMIT, "the mirror "
+			    "'%s' has too many files to search", dir);
+			break;
+		}
+		if (asprintf(&path, "%s/%s", dir, de->d_name) < 0) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			break;
+		}
+		if (lstat(path, &st) != 0) {
+			free(path);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			err = walk_dir(w, path, depth + 1);
+		} else if (walk_match(w, de->d_name)) {
+			struct dgit_aq_file *f;
+
+			if (w->stop_at_first) {
+				w->n = 1;
+				free(path);
+				break;
+			}
+			if (w->n >= 64) {
+				err = dgit_error_fmt(DGIT_ERR_LIMIT, "the "
+				    "mirror has more than 64 files named "
+				    "'%s'", de->d_name);
+				free(path);
+				break;
+			}
+			f = realloc(w->files, (w->n + 1) * sizeof *f);
+			if (f == NULL) {
+				err = dgit_error(DGIT_ERR_NOMEM);
+				free(path);
+				break;
+			}
+			w->files = f;
+			f += w->n;
+			memset(f, 0, sizeof *f);
+			if ((err = dgit_hash_file(f->sha256, NULL,
+			    DGIT_HASH_SHA256, path)) == NULL) {
+				f->filename = path;
+				path = NULL;
+				w->n++;
+			}
+		}
+		free(path);
+		if (w->stop_at_first && w->n)
+			break;
+	}
+	closedir(d);
+	return err;
+}
+
+void
+dgit_aq_files_free(struct dgit_aq_file *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(f[i].filename);
+	free(f);
+}
+
+/* ftpmasterapi's file_in_archive/PATTERN, as dgit writes it. */
+static const struct dgit_error *
+fia_json(struct dgit_aq_file **out, size_t *n, int *supported,
+    const struct dgit_archive_opts *o, const char *name)
+{
+	const struct dgit_error *err;
+	struct dgit_json *j = NULL;
+	struct dgit_buf b = DGIT_BUF_INIT;
+	char *rel = NULL;
+	size_t len;
+
+	if ((err = dgit_buf_adds(&b, "file_in_archive/%25/")))
+		goto done;
+	for (const char *c = name; *c && err == NULL; c++) {
+		if (*c == '_')
+			err = dgit_buf_adds(&b, "%5c_");
+		else if (strchr("-+.", *c) || (*c >= '0' && *c <= '9') ||
+		    (*c >= 'a' && *c <= 'z'))
+			err = dgit_buf_addf(&b, "%c", *c);
+		else
+			err = dgit_buf_addf(&b, "%%%02x", (unsigned char)*c);
+	}
+	if (err || (rel = dgit_buf_detach(&b, &len)) == NULL) {
+		err = err ? err : dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	err = query(&j, o, o->aq_url, rel);
+	if (err && err->code == DGIT_ERR_NOT_FOUND) {
+		err = NULL;
+		*supported = 0;
+		goto done;
+	}
+	if (err)
+		goto done;
+	if (j->type != DGIT_JSON_ARRAY) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE, "the archive's answer "
+		    "to '%s' is not a list", rel);
+		goto done;
+	}
+	if (j->n > 64) {
+		err = dgit_error_fmt(DGIT_ERR_LIMIT, "the archive's answer "
+		    "to '%s' lists more than 64 files", rel);
+		goto done;
+	}
+	if (j->n && (*out = calloc(j->n, sizeof **out)) == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	for (size_t i = 0; i < j->n; i++) {
+		const char *fn = dgit_json_string(dgit_json_get(j->items[i],
+		    "filename"));
+		const char *sh = dgit_json_string(dgit_json_get(j->items[i],
+		    "sha256sum"));
+
+		if (fn == NULL || sh == NULL ||
+		    !dgit_hash_hex_valid(sh, DGIT_HASH_SHA256)) {
+			err = dgit_error_fmt(DGIT_ERR_PARSE, "the archive's "
+			    "answer to '%s': entry %zu has no filename and "
+			    "sha256sum", rel, i + 1);
+			goto done;
+		}
+		if (((*out)[i].filename = strdup(fn)) == NULL) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		snprintf((*out)[i].sha256, sizeof (*out)[i].sha256, "%s", sh);
+		*n = i + 1;
+	}
+done:
+	dgit_buf_release(&b);
+	dgit_json_free(j);
+	free(rel);
+	return err;
+}
+
+const struct dgit_error *
+dgit_aq_file_in_archive(struct dgit_aq_file **out, size_t *n, int *supported,
+    const struct dgit_archive_opts *o, const char *method, const char *name)
+{
+	const struct dgit_error *err;
+	struct walk w = { 0 };
+	char *dir;
+
+	*out = NULL;
+	*n = 0;
+	*supported = 0;
+	if (method == NULL || !leaf_ok(name))
+		return NULL;
+	if (strncmp(method, "ftpmasterapi:", 13) == 0 && o->aq_url) {
+		*supported = 1;
+		err = fia_json(out, n, supported, o, name);
+		if (err) {
+			dgit_aq_files_free(*out, *n);
+			*out = NULL;
+			*n = 0;
+		}
+		return err;
+	}
+	if (strncmp(method, "dummycatapi:", 12) != 0 ||
+	    (dir = mirror_dir(o)) == NULL)
+		return NULL;
+	w.name = name;
+	err = walk_dir(&w, dir, 0);
+	free(dir);
+	if (err) {
+		dgit_aq_files_free(w.files, w.n);
+		return err;
+	}
+	*supported = 1;
+	*out = w.files;
+	*n = w.n;
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_aq_package_not_wholly_new(int *out, const struct dgit_archive_opts *o,
+    const char *method, const char *package)
+{
+	const struct dgit_error *err;
+	struct walk w = { 0 };
+	struct dgit_json *j = NULL;
+	char *dir, *rel = NULL, *prefix = NULL;
+
+	*out = -1;
+	if (method == NULL || !name_ok(package))
+		return NULL;
+	if (strncmp(method, "ftpmasterapi:", 13) == 0 && o->aq_url) {
+		if (asprintf(&rel, "madison?package=%s&f=json", package) < 0)
+			return dgit_error(DGIT_ERR_NOMEM);
+		err = query(&j, o, o->aq_url, rel);
+		free(rel);
+		if (err)
+			return err;
+		*out = j->type == DGIT_JSON_ARRAY ? j->n > 0 : 1;
+		dgit_json_free(j);
+		return NULL;
+	}
+	if (strncmp(method, "dummycatapi:", 12) != 0 ||
+	    (dir = mirror_dir(o)) == NULL)
+		return NULL;
+	if (asprintf(&prefix, "%s_", package) < 0) {
+		free(dir);
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	w.prefix = prefix;
+	w.suffix = ".dsc";
+	w.stop_at_first = 1;
+	err = walk_dir(&w, dir, 0);
+	free(dir);
+	free(prefix);
+	if (err == NULL)
+		*out = w.n > 0;
 	return err;
 }

@@ -45,7 +45,7 @@ dgit_fetchsuite_result_release(struct dgit_fetchsuite_result *r)
 	r->csuite = r->version = r->vcs_git = NULL;
 }
 
-/* Remove the files place_files put into dir (placed[i] == 1). */
+/* Remove the files place_files put into dir (placed[i] 1; 3: NAME,fetch). */
 static void
 unplace_files(const struct dgit_archive_source *src, const char *dir,
     const unsigned char *placed)
@@ -53,19 +53,22 @@ unplace_files(const struct dgit_archive_source *src, const char *dir,
 	char path[4096];
 
 	for (size_t i = 0; placed && i < src->nfiles; i++)
-		if (placed[i] == 1) {
-			snprintf(path, sizeof path, "%s/%s", dir,
-			    src->files[i].name);
+		if (placed[i] == 1 || placed[i] == 3) {
+			snprintf(path, sizeof path, "%s/%s%s", dir,
+			    src->files[i].name, placed[i] == 3 ? ",fetch" :
+			    "");
 			unlink(path);
 		}
 }
 
 /*
  * Put the package's files (all but the .dsc) into dir, as dgit does for
- * builds.  A file already there is kept when its SHA-256 is right and is
- * an error otherwise.  Checks everything before placing anything; on a
- * later failure removes what it placed.  *placed (caller frees) marks
- * with 1 the files this call put there, for unplace_files.
+ * builds.  A file already there is kept; when its SHA-256 is not the
+ * .dsc's (a build of the same version, say), the archive's goes beside
+ * it as NAME,fetch, as dgit saves it (not at all when that name is taken
+ * too).  On a failure removes what it placed.  *placed (caller frees)
+ * marks with 1 (3: as NAME,fetch) the files this call put there, for
+ * unplace_files.
  */
 static const struct dgit_error *
 place_files(unsigned char **out, const struct dgit_archive_source *src,
@@ -92,25 +95,24 @@ place_files(unsigned char **out, const struct dgit_archive_source *src,
 		err = dgit_hash_file(hex, NULL, DGIT_HASH_SHA256, path);
 		if (err)
 			goto done;
-		if (strcmp(hex, f->sha256) != 0) {
-			err = dgit_error_fmt(DGIT_ERR_CHECKSUM, "'%s' has SHA-256 "
-			    "%s but the .dsc demands %s; perhaps delete it?",
-			    path, hex, f->sha256);
-			goto done;
-		}
-		placed[i] = 2;     /* already there and right */
+		/* 2: already there and right; 4: there, but another */
+		placed[i] = strcmp(hex, f->sha256) == 0 ? 2 : 4;
 	}
 	for (i = 0; i < src->nfiles; i++) {
 		const struct dgit_archive_file *f = &src->files[i];
 
-		if (placed[i] || strcmp(f->name, src->dsc_name) == 0)
+		if ((placed[i] && placed[i] != 4) ||
+		    strcmp(f->name, src->dsc_name) == 0)
 			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, f->name);
+		snprintf(path, sizeof path, "%s/%s%s", dir, f->name,
+		    placed[i] == 4 ? ",fetch" : "");
+		if (placed[i] == 4 && lstat(path, &st) == 0)
+			continue;
 		snprintf(srcpath, sizeof srcpath, "%s/%s", from, f->name);
 		err = dgit_fs_link_or_copy(srcpath, path);
 		if (err)
 			goto done;
-		placed[i] = 1;
+		placed[i] = placed[i] == 4 ? 3 : 1;
 		if (o->placed)
 			o->placed(o->placed_arg, path);
 	}

@@ -19,6 +19,7 @@
 #include <git2.h>
 
 #include "dgit_aq.h"
+#include "dgit_buf.h"
 #include "dgit_changelog.h"
 #include "dgit_config.h"
 #include "dgit_distro.h"
@@ -695,6 +696,10 @@ read_dsc(struct dgit_pushsource *p, int check)
 	err = dgit_srcbuild_check_dsc(NULL, p->repo, p->dsc_path,
 	    git_commit_tree_id(hc));
 	git_commit_free(hc);
+	if (err && err->code == DGIT_ERR_CHECKSUM)
+		return dgit_error_wrap(err, "'%s' does not match the files it "
+		    "names; rebuild the source package from HEAD",
+		    p->dsc_name);
 	if (err)
 		return dgit_error_wrap(err, "HEAD's tree is not the tree of "
 		    "'%s'; rebuild the source package from HEAD", p->dsc_name);
@@ -906,23 +911,78 @@ make_tag_names(struct dgit_pushsource *p)
 	    p->ce->version);
 }
 
-/* archive_has for the .changes: an orig the suite lists already. */
+/*
+ * dgit's orig check through the archive-query method's file_in_archive
+ * (the whole archive, any suite): a file of that name with the .dsc's
+ * SHA-256 is had; only others of that name are refused, in dgit's
+ * words.  *supported 0 when the method cannot say.
+ */
+static const struct dgit_error *
+archive_has_anywhere(int *have, int *supported, struct dgit_pushsource *p,
+    const char *name, const char *sha256)
+{
+	const struct dgit_error *err;
+	struct dgit_aq_file *f = NULL;
+	struct dgit_buf b = DGIT_BUF_INIT;
+	size_t n = 0, same = 0;
+	char *msg = NULL;
+
+	*have = 0;
+	if ((err = dgit_aq_file_in_archive(&f, &n, supported, p->ao,
+	    dgit_config_get_distro(p->cfg, p->distro, "archive-query"),
+	    name)) || !*supported)
+		return err;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(f[i].sha256, sha256) == 0)
+			same++;
+	if (same || n == 0 || sha256[0] == '\0') {
+		*have = same > 0;
+		dgit_aq_files_free(f, n);
+		return NULL;
+	}
+	err = dgit_buf_addf(&b, "archive contains %s with different "
+	    "checksum", name);
+	for (size_t i = 0; i < n && err == NULL; i++)
+		err = dgit_buf_addf(&b, "\narchive %s: sha256sum: %s "
+		    "(archive) != %s (local .dsc)", f[i].filename,
+		    f[i].sha256, sha256);
+	dgit_aq_files_free(f, n);
+	if (err || (msg = dgit_buf_detach(&b, NULL)) == NULL) {
+		dgit_buf_release(&b);
+		return err ? err : dgit_error(DGIT_ERR_NOMEM);
+	}
+	err = dgit_error_fmt(DGIT_ERR_CHECKSUM, "%s\nuse the archive's "
+	    "file (dgit fetch puts it beside the tree), or a new upstream "
+	    "version", msg);
+	free(msg);
+	return err;
+}
+
+/* archive_has for the .changes: an orig the archive has already. */
 static const struct dgit_error *
 archive_has(int *have, const char *name, const char *sha256, void *arg)
 {
 	struct dgit_pushsource *p = arg;
+	const struct dgit_error *err;
+	int supported;
 
 	*have = 0;
+	if ((err = archive_has_anywhere(have, &supported, p, name, sha256)) ||
+	    supported)
+		return err;
 	if (p->asrc == NULL)
 		return NULL;
 	for (size_t i = 0; i < p->asrc->nfiles; i++) {
 		if (strcmp(p->asrc->files[i].name, name) != 0)
 			continue;
 		if (sha256[0] && strcmp(p->asrc->files[i].sha256, sha256) != 0)
-			return dgit_error_fmt(DGIT_ERR_CHECKSUM, "'%s' is in "
-			    "%s with other contents; use the archive's file "
-			    "(dgit fetch puts it beside the tree)", name,
-			    p->csuite);
+			return dgit_error_fmt(DGIT_ERR_CHECKSUM, "archive "
+			    "contains %s with different checksum\n%s %s: "
+			    "sha256sum: %s (archive) != %s (local .dsc)\nuse "
+			    "the archive's file (dgit fetch puts it beside "
+			    "the tree), or a new upstream version", name,
+			    p->csuite, p->asrc->dsc_name,
+			    p->asrc->files[i].sha256, sha256);
 		*have = 1;
 	}
 	return NULL;
@@ -1706,6 +1766,249 @@ done:
 	return err;
 }
 
+/*
+ * dgit's files_compare_inputs: each file's size and hash, in each of
+ * the Checksums-Sha256, Checksums-Sha1 and Files fields, must be the
+ * same in the .dsc and the .changes, and some file must be in both.
+ */
+#define CMP_MAX_FILES 256
+struct cmp_rec {
+	char *name;
+	char *info[3];             /* "HASH SIZE" per field */
+	int in;                    /* bit per input */
+};
+
+static const struct dgit_error *
+cmp_field(struct cmp_rec *r, size_t *nr, int fi, int input,
+    const char *field, const char *fname, const char *in_name,
+    const char *inputs)
+{
+	for (const char *l = field, *e; *l; l = *e ? e + 1 : e) {
+		const char *w[5];
+		size_t wl[5], nw = 0, i;
+		const char *c;
+		char *info;
+
+		e = strchr(l, '\n');
+		if (e == NULL)
+			e = l + strlen(l);
+		for (c = l; c < e && nw < 5; ) {
+			while (c < e && (*c == ' ' || *c == '\t'))
+				c++;
+			if (c == e)
+				break;
+			w[nw] = c;
+			while (c < e && *c != ' ' && *c != '\t')
+				c++;
+			wl[nw] = (size_t)(c - w[nw]);
+			nw++;
+		}
+		if (nw == 0)
+			continue;
+		if ((nw != 3 && nw != 5) || c != e ||
+		    wl[nw - 1] > 255 || wl[0] > 128 || wl[1] > 20)
+			return dgit_error_fmt(DGIT_ERR_PARSE, "could not parse "
+			    "%s %s line '%.*s'", in_name, fname,
+			    (int)(e - l) > 200 ? 200 : (int)(e - l), l);
+		for (i = 0; i < *nr; i++)
+			if (strlen(r[i].name) == wl[nw - 1] &&
+			    memcmp(r[i].name, w[nw - 1], wl[nw - 1]) == 0)
+				break;
+		if (i == *nr) {
+			if (*nr >= CMP_MAX_FILES)
+				return dgit_error_fmt(DGIT_ERR_LIMIT, "%s "
+				    "lists too many files", in_name);
+			if ((r[i].name = strndup(w[nw - 1], wl[nw - 1])) ==
+			    NULL)
+				return dgit_error(DGIT_ERR_NOMEM);
+			(*nr)++;
+		}
+		if (asprintf(&info, "%.*s %.*s", (int)wl[0], w[0],
+		    (int)wl[1], w[1]) < 0)
+			return dgit_error(DGIT_ERR_NOMEM);
+		r[i].in |= 1 << input;
+		if (r[i].info[fi] == NULL) {
+			r[i].info[fi] = info;
+			continue;
+		}
+		if (strcmp(r[i].info[fi], info) != 0) {
+			const struct dgit_error *err = dgit_error_fmt(
+			    DGIT_ERR_CHECKSUM, "hash or size of %s varies in "
+			    "%s fields (between: %s); rebuild the source "
+			    "package (or --force-dsc-changes-mismatch)",
+			    r[i].name, fname, inputs);
+
+			free(info);
+			return err;
+		}
+		free(info);
+	}
+	return NULL;
+}
+
+static const struct dgit_error *
+compare_inputs(struct dgit_pushsource *p)
+{
+	static const char *const fields[3] = { "Checksums-Sha256",
+	    "Checksums-Sha1", "Files" };
+	const struct dgit_error *err = NULL;
+	const char *paths[2] = { p->dsc_path, p->changes_path };
+	const char *names[2] = { p->dsc_name, p->changes_name };
+	struct cmp_rec *r = NULL;
+	size_t nr = 0, both = 0;
+	char *inputs = NULL;
+
+	if (p->o->force_dsc_changes_mismatch || !exists(p->dsc_path) ||
+	    !exists(p->changes_path))
+		return NULL;
+	if (asprintf(&inputs, "%s; %s", p->dsc_name, p->changes_name) < 0)
+		return dgit_error(DGIT_ERR_NOMEM);
+	if ((r = calloc(CMP_MAX_FILES, sizeof *r)) == NULL) {
+		free(inputs);
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	for (int in = 0; in < 2 && err == NULL; in++) {
+		struct dgit_deb822_para **paras = NULL;
+		char *buf = NULL, *text = NULL;
+		size_t len, tl, n = 0;
+		int was_signed, any = 0;
+
+		if ((err = dgit_fs_read_file(&buf, &len, paths[in],
+		    MAX_CONTROL)) == NULL &&
+		    (err = dgit_push_unsigned_text(&text, &tl, &was_signed,
+		    buf, len, names[in])) == NULL &&
+		    (err = dgit_deb822_parse(&paras, &n, text, tl,
+		    names[in])) == NULL) {
+			for (int fi = 0; fi < 3 && err == NULL; fi++) {
+				const char *v = n ? dgit_deb822_get(paras[0],
+				    fields[fi]) : NULL;
+
+				if (v == NULL)
+					continue;
+				any = 1;
+				err = cmp_field(r, &nr, fi, in, v, fields[fi],
+				    names[in], inputs);
+			}
+			if (err == NULL && !any)
+				err = dgit_error_fmt(DGIT_ERR_PARSE, "%s has "
+				    "no files list field(s)", names[in]);
+		}
+		dgit_deb822_paras_free(paras, n);
+		free(text);
+		free(buf);
+	}
+	for (size_t i = 0; i < nr; i++)
+		if (r[i].in == 3)
+			both++;
+	if (err == NULL && both == 0)
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "no file appears in all "
+		    "file lists (looked in: %s); rebuild the source package",
+		    inputs);
+	for (size_t i = 0; i < nr; i++) {
+		free(r[i].name);
+		for (int fi = 0; fi < 3; fi++)
+			free(r[i].info[fi]);
+	}
+	free(r);
+	free(inputs);
+	return err;
+}
+
+/*
+ * The distro's source-only-uploads policy (dgit-distro.D.source-only-
+ * uploads: ok, always, never, not-wholly-new), as dgit checks it: a
+ * .changes with .debs or without, against the policy.
+ */
+static const struct dgit_error *
+source_only_policy(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	const char *pol = dgit_config_get_distro(p->cfg, p->distro,
+	    "source-only-uploads");
+	struct dgit_deb822_para **paras = NULL;
+	char *buf = NULL, *text = NULL;
+	const char *files;
+	size_t len, tl, n = 0;
+	int was_signed, hasdebs = 0, nwn;
+
+	if (pol == NULL)
+		pol = "ok";
+	if (strcmp(pol, "ok") != 0 && strcmp(pol, "always") != 0 &&
+	    strcmp(pol, "never") != 0 && strcmp(pol, "not-wholly-new") != 0)
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_USAGE,
+		    "unknown source-only-uploads policy '%s'; set "
+		    "dgit-distro.%s.source-only-uploads to ok, always, never "
+		    "or not-wholly-new", pol, p->distro);
+	if (strcmp(pol, "ok") == 0 || !exists(p->changes_path))
+		return NULL;
+	if ((err = dgit_fs_read_file(&buf, &len, p->changes_path,
+	    MAX_CONTROL)) ||
+	    (err = dgit_push_unsigned_text(&text, &tl, &was_signed, buf, len,
+	    p->changes_name)) ||
+	    (err = dgit_deb822_parse(&paras, &n, text, tl, p->changes_name)))
+		goto done;
+	files = n ? dgit_deb822_get(paras[0], "Files") : NULL;
+	for (const char *l = files ? files : "", *e; *l; l = *e ? e + 1 : e) {
+		e = strchr(l, '\n');
+		if (e == NULL)
+			e = l + strlen(l);
+		if (e - l >= 4 && memcmp(e - 4, ".deb", 4) == 0)
+			hasdebs = 1;
+	}
+	if (strcmp(pol, "always") == 0 && hasdebs && !p->o->force_binaries)
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "uploading binaries, "
+		    "although distro policy is source only; upload the "
+		    "source alone (dgit push-source), or "
+		    "--force-uploading-binaries");
+	else if (strcmp(pol, "never") == 0 && !hasdebs &&
+	    !p->o->force_source_only)
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "source-only upload, "
+		    "although distro policy requires .debs; build them "
+		    "(dgit build) and use push-built, or "
+		    "--force-uploading-source-only");
+	else if (strcmp(pol, "not-wholly-new") == 0 && !hasdebs &&
+	    p->o->new_pkg && !p->o->force_source_only &&
+	    (err = dgit_aq_package_not_wholly_new(&nwn, p->ao,
+	    dgit_config_get_distro(p->cfg, p->distro, "archive-query"),
+	    p->ce->package)) == NULL && nwn == 0)
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "source-only upload, "
+		    "though package appears entirely NEW\n(this is probably "
+		    "contrary to policy in %s); build the binaries (dgit "
+		    "build) and use push-built, or "
+		    "--force-uploading-source-only", p->nomdistro);
+done:
+	dgit_deb822_paras_free(paras, n);
+	free(text);
+	free(buf);
+	return err;
+}
+
+/*
+ * The origs the .dsc names against the archive's, before any tag is
+ * made, as dgit checks them (the .changes is redone from the same
+ * answers when it is signed).
+ */
+static const struct dgit_error *
+check_origs(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	int have;
+
+	if (p->dsc == NULL)
+		return NULL;
+	for (size_t i = 0; i < p->dsc->nfiles; i++) {
+		enum dgit_dsc_file_kind k = p->dsc->files[i].kind;
+
+		if (k != DGIT_DSC_ORIG && k != DGIT_DSC_ORIG_COMPONENT &&
+		    k != DGIT_DSC_ORIG_SIG)
+			continue;
+		if ((err = archive_has(&have, p->dsc->files[i].name,
+		    p->dsc->files[i].sha256, p)))
+			return err;
+	}
+	return NULL;
+}
+
 /* The .dsc to push: the given build, an earlier run's, or a new one. */
 static const struct dgit_error *
 get_build(struct dgit_pushsource *p)
@@ -1772,6 +2075,8 @@ dgit_pushsource_run(struct dgit_pushsource_result *res,
 	    (err = query_archive(p)) || (err = check_history(p)) ||
 	    (err = file_names(p)) || (err = make_tag_names(p)) ||
 	    (err = check_old_tags(p)) || (err = get_build(p)) ||
+	    (err = compare_inputs(p)) || (err = source_only_policy(p)) ||
+	    (err = check_origs(p)) ||
 	    (err = make_pseudomerge(p)) || (err = make_tag_texts(p)))
 		return err;
 	if (p->o->dry_run) {

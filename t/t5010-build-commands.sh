@@ -109,17 +109,29 @@ test_expect_success 'build-source: -v from the archive and --ch:OPTION reach dpk
 	grep -q "^ hello (1.0-2)" w/hello_1.0-2_source.changes
 '
 
-test_expect_success 'build-source refuses a version the suite has; --overwrite and --no-check-archive build it' '
+test_expect_success 'build-source of the version the suite has builds it, -v that version, as Perl dgit does' '
+	test -x "$PERL_DGIT" || { say "no Perl dgit"; return 0; }
+	rm -rf pup args.* &&
 	rm -f up/hello_1.0-1_source.changes &&
-	(cd up/hello && test_must_fail "$DGIT" -d local build-source 2>../err) &&
-	test_grep "version 1.0-1 of hello is already in unstable" up/err &&
-	test_grep "overwrite" up/err &&
-	test_path_is_missing up/hello_1.0-1_source.changes &&
-	(cd up/hello && "$DGIT" -d local build-source --overwrite) &&
+	cp -a up pup &&
+	(cd up/hello && PATH="$TRASH_DIRECTORY/fakebin:$PATH" \
+	    "$DGIT" -d local build-source) >ours.out 2>ours.err &&
+	mv args.dpkg-genchanges ours.args.dpkg-genchanges &&
+	(cd pup/hello && PATH="$TRASH_DIRECTORY/fakebin:$PATH" \
+	    perl_dgit build-source) >perl.out 2>perl.err &&
+	mv args.dpkg-genchanges perl.args.dpkg-genchanges &&
+	test_cmp perl.args.dpkg-genchanges ours.args.dpkg-genchanges &&
+	test_grep -e -v1.0-1 ours.args.dpkg-genchanges &&
 	test -f up/hello_1.0-1_source.changes &&
+	test -f pup/hello_1.0-1_source.changes &&
 	rm up/hello_1.0-1_source.changes &&
 	(cd up/hello && "$DGIT" -d local build-source --no-check-archive) &&
 	test -f up/hello_1.0-1_source.changes
+'
+
+test_expect_success 'push-source of the version the suite has is refused (the refusal is push'"'"'s)' '
+	(cd up/hello && test_must_fail "$DGIT" -d local push-source 2>../err) &&
+	test_grep "not newer than 1.0-1" up/err
 '
 
 test_expect_success 'opts-PROG config: dgit.default, then the distro'"'"'s, then --PROG:, as dgit(1) says' '
