@@ -1,0 +1,249 @@
+/*
+ * Fetching through the git program; see dgit_gitfetch.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "dgit_buf.h"
+#include "dgit_error.h"
+#include "dgit_gitfetch.h"
+#include "dgit_run.h"
+
+/* `git -c ...` settings for our own fetches: no gc, no maintenance, no
+ * commit graph written behind our back while the caller has the
+ * repository open. */
+#define GIT_QUIET_CONFIG \
+	"-c", "gc.auto=0", "-c", "maintenance.auto=false", \
+	"-c", "fetch.writeCommitGraph=false"
+
+const char *
+dgit_gitfetch_local_path(const char *url)
+{
+	if (strncmp(url, "file://", 7) == 0)
+		return url + 7;
+	if (url[0] == '/')
+		return url;
+	return NULL;
+}
+
+void
+dgit_gitfetch_list_release(struct dgit_gitfetch_list *l)
+{
+	if (l == NULL)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		free(l->heads[i].name);
+	free(l->heads);
+	memset(l, 0, sizeof *l);
+}
+
+/* A URL git would read as an option ("--upload-pack=...") is refused. */
+static const struct dgit_error *
+check_url(const char *url)
+{
+	if (url[0] == '\0' || url[0] == '-')
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_USAGE,
+		    "git URL '%s' is not one dgit fetches from; configure a "
+		    "URL that does not start with '-'", url);
+	return NULL;
+}
+
+static const struct dgit_error *
+gitdir_arg(char **out, git_repository *repo)
+{
+	if (asprintf(out, "--git-dir=%s", git_repository_path(repo)) < 0) {
+		*out = NULL;
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	return NULL;
+}
+
+/* One "HEX\tNAME" line of ls-remote's output into l (or skipped). */
+static const struct dgit_error *
+parse_line(struct dgit_gitfetch_list *l, size_t *alloc, const char *line,
+    size_t len, const char *url, size_t maxrefs)
+{
+	const char *name;
+	size_t nl;
+	char hex[GIT_OID_HEXSZ + 1];
+
+	if (len < GIT_OID_HEXSZ + 2 || line[GIT_OID_HEXSZ] != '\t')
+		return dgit_error_fmt(DGIT_ERR_PARSE, "cannot read what "
+		    "'git ls-remote %s' printed: '%.*s'", url,
+		    (int)(len > 100 ? 100 : len), line);
+	name = line + GIT_OID_HEXSZ + 1;
+	nl = len - GIT_OID_HEXSZ - 1;
+	if (nl >= DGIT_GITFETCH_MAX_NAME || (nl > 3 &&
+	    memcmp(name + nl - 3, "^{}", 3) == 0) || strncmp(name, "refs/",
+	    5) != 0 || memchr(name, '\0', nl))
+		return NULL;
+	if (l->n >= maxrefs)
+		return dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' offers more than "
+		    "%zu refs; fetch it with git instead", url, maxrefs);
+	if (l->n == *alloc) {
+		size_t na = *alloc ? *alloc * 2 : 16;
+		struct dgit_gitfetch_head *h;
+
+		if ((h = realloc(l->heads, na * sizeof *h)) == NULL)
+			return dgit_error(DGIT_ERR_NOMEM);
+		l->heads = h;
+		*alloc = na;
+	}
+	memcpy(hex, line, GIT_OID_HEXSZ);
+	hex[GIT_OID_HEXSZ] = '\0';
+	if (git_oid_fromstr(&l->heads[l->n].id, hex) != 0)
+		return dgit_error_fmt(DGIT_ERR_PARSE, "'git ls-remote %s' "
+		    "printed a bad object id '%s'", url, hex);
+	if ((l->heads[l->n].name = strndup(name, nl)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	l->n++;
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_gitfetch_ls(struct dgit_gitfetch_list *out, git_repository *repo,
+    const char *url, const char *const *patterns, size_t npatterns,
+    size_t maxrefs)
+{
+	const struct dgit_error *err;
+	const char **argv = NULL;
+	char *gd = NULL, *text = NULL;
+	size_t len = 0, alloc = 0, k = 0;
+	struct dgit_run_opts ro;
+
+	memset(out, 0, sizeof *out);
+	if ((err = check_url(url)) || (err = gitdir_arg(&gd, repo)))
+		return err;
+	if ((argv = calloc(npatterns + 12, sizeof *argv)) == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	argv[k++] = "git";
+	argv[k++] = gd;
+	argv[k++] = "ls-remote";
+	argv[k++] = url;
+	for (size_t i = 0; i < npatterns; i++)
+		argv[k++] = patterns[i];
+	argv[k] = NULL;
+	memset(&ro, 0, sizeof ro);
+	ro.cap = DGIT_GITFETCH_MAX_LIST;
+	if ((err = dgit_run_capture(&text, &len, argv, &ro, 0)))
+		goto done;
+	for (size_t at = 0; at < len && err == NULL;) {
+		const char *e = memchr(text + at, '\n', len - at);
+		size_t ll = e ? (size_t)(e - (text + at)) : len - at;
+
+		if (ll > 0)
+			err = parse_line(out, &alloc, text + at, ll, url,
+			    maxrefs);
+		at += ll + 1;
+	}
+done:
+	if (err)
+		dgit_gitfetch_list_release(out);
+	free(text);
+	free(argv);
+	free(gd);
+	return err;
+}
+
+/* Delete the refs under prefix (our private namespace). */
+static void
+drop_private(git_repository *repo, const char *prefix)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref;
+	char glob[256];
+
+	snprintf(glob, sizeof glob, "%s*", prefix);
+	if (git_reference_iterator_glob_new(&it, repo, glob) != 0) {
+		git_error_clear();
+		return;
+	}
+	while (git_reference_next(&ref, it) == 0) {
+		if (git_reference_delete(ref) != 0)
+			git_error_clear();
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	git_error_clear();
+}
+
+const struct dgit_error *
+dgit_gitfetch_download(git_oid *ids, git_repository *repo, const char *url,
+    const char *const *names, size_t n)
+{
+	const struct dgit_error *err;
+	struct dgit_buf specs = DGIT_BUF_INIT;
+	struct dgit_run_opts ro;
+	struct dgit_run_result res = DGIT_RUN_RESULT_INIT;
+	struct timespec ts;
+	git_odb *odb = NULL;
+	char prefix[128], *gd = NULL, *dst = NULL;
+	size_t i;
+
+	if (n == 0)
+		return NULL;
+	if ((err = check_url(url)) || (err = gitdir_arg(&gd, repo)))
+		return err;
+	/* unique to this process and this call */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(prefix, sizeof prefix, "refs/dgit-fetch/private/%ld.%lx.%lx/",
+	    (long)getpid(), (unsigned long)ts.tv_nsec,
+	    (unsigned long)(size_t)&ts);
+	for (i = 0; i < n && err == NULL; i++) {
+		const char *nm = names[i];
+
+		if (strncmp(nm, "refs/", 5) != 0 ||
+		    !git_reference_is_valid_name(nm))
+			err = dgit_error_fmt(DGIT_ERR_USAGE, "cannot fetch "
+			    "'%s' from '%s': not a full ref name", nm, url);
+		else
+			err = dgit_buf_addf(&specs, "+%s:%s%s\n", nm, prefix,
+			    nm + 5);
+	}
+	if (err)
+		goto done;
+	{
+		const char *argv[] = { "git", GIT_QUIET_CONFIG, gd, "fetch",
+		    "--quiet", "--no-tags", "--no-write-fetch-head", "--no-prune",
+		    "--no-recurse-submodules", "--stdin", url, NULL };
+
+		memset(&ro, 0, sizeof ro);
+		ro.in = DGIT_RUN_IN_BUF;
+		ro.in_buf = specs.ptr;
+		ro.in_len = specs.len;
+		ro.out = DGIT_RUN_OUT_NULL;
+		ro.err = DGIT_RUN_OUT_CAPTURE;
+		ro.cap = 1u << 20;
+		err = dgit_run(&res, argv, &ro);
+		dgit_run_result_release(&res);
+		if (err)
+			goto done;
+	}
+	if (git_repository_odb(&odb, repo) != 0 || git_odb_refresh(odb) != 0) {
+		err = dgit_error_git("cannot read what '%s' sent", url);
+		goto done;
+	}
+	for (i = 0; i < n && err == NULL; i++) {
+		free(dst);
+		if (asprintf(&dst, "%s%s", prefix, names[i] + 5) < 0) {
+			dst = NULL;
+			err = dgit_error(DGIT_ERR_NOMEM);
+		} else if (git_reference_name_to_id(&ids[i], repo, dst) != 0)
+			err = dgit_error_git("'%s' did not send %s", url,
+			    names[i]);
+	}
+done:
+	drop_private(repo, prefix);
+	git_odb_free(odb);
+	free(dst);
+	free(gd);
+	dgit_buf_release(&specs);
+	return err;
+}
