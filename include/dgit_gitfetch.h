@@ -18,6 +18,7 @@
 
 #include <git2.h>
 
+#include "dgit_config.h"
 #include "dgit_error.h"
 
 /* Caps on a listing: ref name length, and the whole output's size. */
@@ -66,5 +67,23 @@ void dgit_gitfetch_list_release(struct dgit_gitfetch_list *l);
 const struct dgit_error *dgit_gitfetch_download(git_oid *ids,
     git_repository *repo, const char *url, const char *const *names,
     size_t n);
+
+/*
+ * dgit's git-check before a fetch, for a distro whose
+ * dgit-distro.DISTRO.git-check is "ssh-cmd" (for any other value: *have
+ * 1, *url NULL, nothing run): the rune
+ *   : dgit DISTRO git-check PACKAGE ; set -e; cd 'GIT-PATH'; if test -d ...
+ * through dgit-distro.DISTRO.ssh on the git host.  Its answer "1" or
+ * "0" sets *have; "divert NAME" (dgit-ssh-dispatch's) switches to the
+ * distro dgit-distro.DISTRO.diverts.NAME (a leading "/" names one below
+ * DISTRO: "/drs" is "DISTRO/drs"), whose config (falling back to
+ * DISTRO's) is then checked the same way; "diverting to NAME (using
+ * config for DIVERTED)" goes to info.  After a divert, *url is that
+ * distro's GIT-URL/PACKAGE.git (caller frees), to fetch from instead.
+ * Any other answer, or the rune failing, is an error, as for dgit.
+ */
+const struct dgit_error *dgit_gitfetch_check(int *have, char **url,
+    const struct dgit_config *cfg, const char *distro, const char *package,
+    void (*info)(void *arg, const char *msg), void *info_arg);
 
 #endif

@@ -10,9 +10,12 @@
 #include <git2.h>
 
 #include "dgit_buf.h"
+#include "dgit_config.h"
+#include "dgit_distro.h"
 #include "dgit_error.h"
 #include "dgit_gitfetch.h"
 #include "dgit_run.h"
+#include "dgit_tag.h"
 
 /* `git -c ...` settings for our own fetches: no gc, no maintenance, no
  * commit graph written behind our back while the caller has the
@@ -245,5 +248,158 @@ done:
 	free(dst);
 	free(gd);
 	dgit_buf_release(&specs);
+	return err;
+}
+
+/* ---- git-check ------------------------------------------------------ */
+
+/* A diverted distro's KEY, else the base distro's. */
+static const char *
+get_div(const struct dgit_config *cfg, const char *base, const char *div,
+    const char *key)
+{
+	char name[512];
+	const char *v;
+
+	if (div && (size_t)snprintf(name, sizeof name, "dgit-distro.%s.%s",
+	    div, key) < sizeof name && (v = dgit_config_get(cfg, name)))
+		return v;
+	return dgit_config_get_distro(cfg, base, key);
+}
+
+/* Run the git-check rune for (base, div); its output in *out. */
+static const struct dgit_error *
+check_rune(char **out, const struct dgit_config *cfg, const char *base,
+    const char *div, const char *package)
+{
+	const struct dgit_error *err;
+	const char *ssh = get_div(cfg, base, div, "ssh");
+	const char *host = get_div(cfg, base, div, "git-host");
+	const char *path = get_div(cfg, base, div, "git-path");
+	const char *user = get_div(cfg, base, div, "git-user-force");
+	const char *d = div ? div : base;
+	char *uh = NULL, *rune = NULL, *shexec = NULL;
+	const char *argv[8];
+	struct dgit_run_opts ro;
+	int n = 0;
+
+	*out = NULL;
+	if (user == NULL || *user == '\0')
+		user = get_div(cfg, base, div, "username");
+	if (ssh == NULL || *ssh == '\0')
+		ssh = "ssh";
+	if (host == NULL || path == NULL)
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_USAGE,
+		    "distro '%s' uses git-check 'ssh-cmd' but has no git-host "
+		    "and git-path; set dgit-distro.%s.git-host and "
+		    "dgit-distro.%s.git-path", d, d, d);
+	if (!dgit_tag_package_name_ok(package) ||
+	    strpbrk(path, "'\\\n") != NULL)
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_USAGE,
+		    "cannot quote '%s' for the git host's shell; fix "
+		    "dgit-distro.%s.git-path", path, d);
+	if (asprintf(&uh, "%s%s%s", user && *user ? user : "",
+	    user && *user ? "@" : "", host) < 0 ||
+	    asprintf(&rune, ": dgit %s git-check %s ; set -e; cd '%s'; "
+	    "if test -d %s.git; then echo 1; else echo 0; fi", base, package,
+	    path, package) < 0) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	if (strpbrk(ssh, " \t\n") != NULL) {
+		/* a command with words is run by sh, as dgit does */
+		if (asprintf(&shexec, "exec %s \"$@\"", ssh) < 0) {
+			shexec = NULL;
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		argv[n++] = "sh";
+		argv[n++] = "-ec";
+		argv[n++] = shexec;
+		argv[n++] = "x";
+	} else
+		argv[n++] = ssh;
+	argv[n++] = uh;
+	argv[n++] = rune;
+	argv[n] = NULL;
+	memset(&ro, 0, sizeof ro);
+	ro.cap = 1u << 16;
+	err = dgit_run_capture(out, NULL, argv, &ro, 1);
+done:
+	free(uh);
+	free(rune);
+	free(shexec);
+	return err;
+}
+
+const struct dgit_error *
+dgit_gitfetch_check(int *have, char **url, const struct dgit_config *cfg,
+    const char *distro, const char *package,
+    void (*info)(void *arg, const char *msg), void *info_arg)
+{
+	const struct dgit_error *err = NULL;
+	const char *check = dgit_config_get_distro(cfg, distro, "git-check");
+	char *out = NULL, *div = NULL;
+
+	*have = 1;
+	*url = NULL;
+	if (check == NULL || strcmp(check, "ssh-cmd") != 0)
+		return NULL;
+	for (int depth = 0;; depth++) {
+		const char *to;
+		char key[300];
+
+		free(out);
+		if ((err = check_rune(&out, cfg, distro, div, package)))
+			goto done;
+		if (strcmp(out, "0") == 0 || strcmp(out, "1") == 0) {
+			*have = out[0] == '1';
+			break;
+		}
+		if (strncmp(out, "divert ", 7) != 0 || out[7] == '\0' ||
+		    strspn(out + 7, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(out + 7)) {
+			err = dgit_error_fmt(DGIT_ERR_PARSE, "the git host's "
+			    "answer to git-check of %s is '%.80s', not 0, 1 "
+			    "or divert NAME", package, out);
+			goto done;
+		}
+		if (depth >= 8) {
+			err = dgit_error_cfmt(DGIT_ECLASS_CONFIG,
+			    DGIT_ERR_LIMIT, "git-check of %s diverted more "
+			    "than 8 times; fix dgit-distro.%s.diverts.*",
+			    package, distro);
+			goto done;
+		}
+		snprintf(key, sizeof key, "diverts.%s", out + 7);
+		to = get_div(cfg, distro, div, key);
+		if (to == NULL || *to == '\0') {
+			err = dgit_error_cfmt(DGIT_ECLASS_CONFIG,
+			    DGIT_ERR_NOT_FOUND, "the git host diverts %s to "
+			    "'%s', which is not configured; set "
+			    "dgit-distro.%s.%s", package, out + 7,
+			    div ? div : distro, key);
+			goto done;
+		}
+		{
+			char *nd;
+
+			if (asprintf(&nd, "%s%s", to[0] == '/' ? distro : "",
+			    to) < 0) {
+				err = dgit_error(DGIT_ERR_NOMEM);
+				goto done;
+			}
+			free(div);
+			div = nd;
+		}
+		dgit_msg(info, info_arg, "diverting to %s (using config for "
+		    "%s)", out + 7, div);
+	}
+	if (div && *have && (err = dgit_distro_git_url(url, cfg, div,
+	    package)) == NULL && *url == NULL)
+		*have = 0;
+done:
+	free(out);
+	free(div);
 	return err;
 }
