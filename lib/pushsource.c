@@ -26,6 +26,7 @@
 #include "dgit_error.h"
 #include "dgit_fetchsuite.h"
 #include "dgit_fs.h"
+#include "dgit_gitfetch.h"
 #include "dgit_history.h"
 #include "dgit_push.h"
 #include "dgit_deb822.h"
@@ -701,8 +702,111 @@ read_dsc(struct dgit_pushsource *p, int check)
 	return NULL;
 }
 
+static int
+cmp_previously(const void *a, const void *b)
+{
+	return strcmp(((const struct dgit_tag_previously *)a)->ref,
+	    ((const struct dgit_tag_previously *)b)->ref);
+}
+
+/*
+ * dgit's replay prevention for a push that may rewind the server
+ * (--deliberately-not-fast-forward, --deliberately-fresh-repo): the tag
+ * declares "previously REF=OBJID" for each of the server's tags and
+ * heads (and its refs/dgit/CSUITE), as listed now, so that the server
+ * can refuse the signed tag when it is replayed later against another
+ * state.  A server without the repository yet gives none.  The list
+ * (caller frees with free_previously) is sorted by REF.
+ */
+static const struct dgit_error *
+server_previously(struct dgit_tag_previously **out, size_t *nout,
+    struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	struct dgit_gitfetch_list l = { NULL, 0 };
+	struct dgit_tag_previously *v = NULL;
+	char *url = NULL, branch[600];
+	const char *pats[3] = { "refs/tags/*", "refs/heads/*", branch };
+	size_t n = 0;
+
+	*out = NULL;
+	*nout = 0;
+	snprintf(branch, sizeof branch, "refs/dgit/%s", p->csuite);
+	if ((err = git_url(&url, p, 0)))
+		return err;
+	if ((err = dgit_gitfetch_ls(&l, p->repo, url, pats, 3, 100000))) {
+		/* no repository there yet: nothing to declare */
+		dgit_msg(p->o->info, p->o->info_arg, "not declaring the git "
+		    "server's refs in the tag (%s)", err->msg);
+		free(url);
+		return NULL;
+	}
+	if (l.n && (v = calloc(l.n, sizeof *v)) == NULL)
+		err = dgit_error(DGIT_ERR_NOMEM);
+	for (size_t i = 0; err == NULL && i < l.n; i++) {
+		const char *nm = l.heads[i].name + 5;	/* past "refs/" */
+
+		if (strcmp(l.heads[i].name, branch) != 0 &&
+		    strncmp(nm, "tags/", 5) != 0 && strncmp(nm, "heads/", 6) != 0)
+			continue;
+		if ((v[n].ref = strdup(nm)) == NULL ||
+		    (v[n].objid = strdup(git_oid_tostr_s(&l.heads[i].id))) ==
+		    NULL) {
+			free(v[n].ref);
+			err = dgit_error(DGIT_ERR_NOMEM);
+			break;
+		}
+		n++;
+	}
+	dgit_gitfetch_list_release(&l);
+	free(url);
+	if (err) {
+		for (size_t i = 0; i < n; i++) {
+			free(v[i].ref);
+			free(v[i].objid);
+		}
+		free(v);
+		return err;
+	}
+	if (n)
+		qsort(v, n, sizeof *v, cmp_previously);
+	*out = v;
+	*nout = n;
+	return NULL;
+}
+
+static void
+free_previously(struct dgit_tag_previously *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].ref);
+		free(v[i].objid);
+	}
+	free(v);
+}
+
+static const struct dgit_error *
+make_tag_texts_1(struct dgit_pushsource *p,
+    struct dgit_tag_previously *prev, size_t nprev);
+
 static const struct dgit_error *
 make_tag_texts(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	struct dgit_tag_previously *prev = NULL;
+	size_t nprev = 0;
+
+	if (nff(p) &&
+	    (err = server_previously(&prev, &nprev, p)))
+		return err;
+	err = make_tag_texts_1(p, prev, nprev);
+	free_previously(prev, nprev);
+	return err;
+}
+
+static const struct dgit_error *
+make_tag_texts_1(struct dgit_pushsource *p,
+    struct dgit_tag_previously *prev, size_t nprev)
 {
 	const struct dgit_error *err;
 	char *deliberately[2];
@@ -725,6 +829,8 @@ make_tag_texts(struct dgit_pushsource *p)
 		deliberately[info.ndeliberately++] =
 		    "--deliberately-fresh-repo";
 	info.deliberately = deliberately;
+	info.previously = prev;
+	info.npreviously = nprev;
 	memset(&t, 0, sizeof t);
 	git_oid_cpy(&t.target, &p->head);
 	t.tagger = p->ce->maintainer;
