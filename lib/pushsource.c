@@ -1858,6 +1858,27 @@ fill_result(struct dgit_pushsource_result *r,
 	    "upload-host");
 }
 
+/*
+ * How many tags: the archive/ tag, and DEP-14's DISTRO/VERSION unless
+ * dgit-distro.DISTRO.dep14tag (dgit's "want", "no" or "always") is "no"
+ * and there is no maintainer view to tag.
+ */
+static const struct dgit_error *
+dep14_tags(struct dgit_pushsource *p)
+{
+	const char *v = dgit_config_get_distro(p->cfg, p->distro, "dep14tag");
+
+	p->ntags = 2;
+	if (v == NULL || strcmp(v, "want") == 0 || strcmp(v, "always") == 0)
+		return NULL;
+	if (strcmp(v, "no") != 0)
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_USAGE,
+		    "unknown dep14tag setting `%s'", v);
+	if (!p->split)
+		p->ntags = 1;
+	return NULL;
+}
+
 const struct dgit_error *
 dgit_pushsource_run(struct dgit_pushsource_result *res,
     struct dgit_pushsource *p, const struct dgit_pushsource_opts *opts)
@@ -1868,7 +1889,8 @@ dgit_pushsource_run(struct dgit_pushsource_result *res,
 	p->o = opts;
 	p->split = opts->quilt_mode >= DGIT_QUILT_GBP ||
 	    opts->split_view == DGIT_SPLIT_VIEW_ALWAYS;
-	p->ntags = 2;
+	if ((err = dep14_tags(p)))
+		return err;
 	if ((err = git_url(&p->reader_url, p, 0)) ||
 	    (err = git_url(&p->push_url, p, 1)) ||
 	    (err = query_archive(p)) || (err = check_history(p)) ||
