@@ -86,4 +86,14 @@ const struct dgit_error *dgit_gitfetch_check(int *have, char **url,
     const struct dgit_config *cfg, const char *distro, const char *package,
     void (*info)(void *arg, const char *msg), void *info_arg);
 
+/*
+ * Run rune (a shell command line, quoted by the caller) on distro's git
+ * host: dgit-distro.DISTRO.ssh (default "ssh"; one with words is run by
+ * sh, as dgit does) with [USER@]GIT-HOST and rune.  *out is its stdout,
+ * one trailing newline dropped (caller frees).  With status, a non-zero
+ * exit is not an error but its code in *status.
+ */
+const struct dgit_error *dgit_gitfetch_ssh(char **out, int *status,
+    const struct dgit_config *cfg, const char *distro, const char *rune);
+
 #endif

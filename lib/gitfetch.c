@@ -267,42 +267,40 @@ get_div(const struct dgit_config *cfg, const char *base, const char *div,
 	return dgit_config_get_distro(cfg, base, key);
 }
 
-/* Run the git-check rune for (base, div); its output in *out. */
+/*
+ * Run rune on the git host of (base, div) through its ssh; stdout in
+ * *out.  With status non-NULL, a non-zero exit is not an error: *status
+ * is the exit code (else 0).
+ */
 static const struct dgit_error *
-check_rune(char **out, const struct dgit_config *cfg, const char *base,
-    const char *div, const char *package)
+ssh_run(char **out, int *status, const struct dgit_config *cfg,
+    const char *base, const char *div, const char *rune)
 {
 	const struct dgit_error *err;
 	const char *ssh = get_div(cfg, base, div, "ssh");
 	const char *host = get_div(cfg, base, div, "git-host");
-	const char *path = get_div(cfg, base, div, "git-path");
 	const char *user = get_div(cfg, base, div, "git-user-force");
 	const char *d = div ? div : base;
-	char *uh = NULL, *rune = NULL, *shexec = NULL;
+	char *uh = NULL, *shexec = NULL;
 	const char *argv[8];
 	struct dgit_run_opts ro;
+	struct dgit_run_result res = DGIT_RUN_RESULT_INIT;
 	int n = 0;
 
 	*out = NULL;
+	if (status)
+		*status = 0;
 	if (user == NULL || *user == '\0')
 		user = get_div(cfg, base, div, "username");
 	if (ssh == NULL || *ssh == '\0')
 		ssh = "ssh";
-	if (host == NULL || path == NULL)
+	if (host == NULL)
 		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_USAGE,
-		    "distro '%s' uses git-check 'ssh-cmd' but has no git-host "
-		    "and git-path; set dgit-distro.%s.git-host and "
-		    "dgit-distro.%s.git-path", d, d, d);
-	if (!dgit_tag_package_name_ok(package) ||
-	    strpbrk(path, "'\\\n") != NULL)
-		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_USAGE,
-		    "cannot quote '%s' for the git host's shell; fix "
-		    "dgit-distro.%s.git-path", path, d);
+		    "distro '%s' has no git-host for its ssh commands; set "
+		    "dgit-distro.%s.git-host", d, d);
 	if (asprintf(&uh, "%s%s%s", user && *user ? user : "",
-	    user && *user ? "@" : "", host) < 0 ||
-	    asprintf(&rune, ": dgit %s git-check %s ; set -e; cd '%s'; "
-	    "if test -d %s.git; then echo 1; else echo 0; fi", base, package,
-	    path, package) < 0) {
+	    user && *user ? "@" : "", host) < 0) {
+		uh = NULL;
 		err = dgit_error(DGIT_ERR_NOMEM);
 		goto done;
 	}
@@ -323,12 +321,62 @@ check_rune(char **out, const struct dgit_config *cfg, const char *base,
 	argv[n++] = rune;
 	argv[n] = NULL;
 	memset(&ro, 0, sizeof ro);
-	ro.cap = 1u << 16;
-	err = dgit_run_capture(out, NULL, argv, &ro, 1);
+	ro.out = DGIT_RUN_OUT_CAPTURE;
+	ro.cap = 16u << 20;
+	if (status) {
+		if ((err = dgit_run_status(&res, argv, &ro)) == NULL)
+			*status = res.exit_code;
+	} else
+		err = dgit_run(&res, argv, &ro);
+	if (err == NULL) {
+		size_t len = 0;
+
+		*out = dgit_run_result_detach_out(&res, &len);
+		if (*out == NULL && (*out = strdup("")) == NULL)
+			err = dgit_error(DGIT_ERR_NOMEM);
+		else if (len > 0 && (*out)[len - 1] == '\n')
+			(*out)[len - 1] = '\0';
+	}
+	dgit_run_result_release(&res);
 done:
 	free(uh);
-	free(rune);
 	free(shexec);
+	return err;
+}
+
+const struct dgit_error *
+dgit_gitfetch_ssh(char **out, int *status, const struct dgit_config *cfg,
+    const char *distro, const char *rune)
+{
+	return ssh_run(out, status, cfg, distro, NULL, rune);
+}
+
+/* Run the git-check rune for (base, div); its output in *out. */
+static const struct dgit_error *
+check_rune(char **out, const struct dgit_config *cfg, const char *base,
+    const char *div, const char *package)
+{
+	const struct dgit_error *err;
+	const char *path = get_div(cfg, base, div, "git-path");
+	const char *d = div ? div : base;
+	char *rune = NULL;
+
+	*out = NULL;
+	if (path == NULL)
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_USAGE,
+		    "distro '%s' uses git-check 'ssh-cmd' but has no "
+		    "git-path; set dgit-distro.%s.git-path", d, d);
+	if (!dgit_tag_package_name_ok(package) ||
+	    strpbrk(path, "'\\\n") != NULL)
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_USAGE,
+		    "cannot quote '%s' for the git host's shell; fix "
+		    "dgit-distro.%s.git-path", path, d);
+	if (asprintf(&rune, ": dgit %s git-check %s ; set -e; cd '%s'; "
+	    "if test -d %s.git; then echo 1; else echo 0; fi", base, package,
+	    path, package) < 0)
+		return dgit_error(DGIT_ERR_NOMEM);
+	err = ssh_run(out, NULL, cfg, base, div, rune);
+	free(rune);
 	return err;
 }
 

@@ -36,6 +36,7 @@
 #include "dgit_server.h"
 #include "dgit_sign.h"
 #include "dgit_srcbuild.h"
+#include "dgit_taint.h"
 #include "dgit_tag.h"
 #include "dgit_version.h"
 
@@ -809,7 +810,7 @@ make_tag_texts_1(struct dgit_pushsource *p,
     struct dgit_tag_previously *prev, size_t nprev)
 {
 	const struct dgit_error *err;
-	char *deliberately[2];
+	char *deliberately[3];
 	struct dgit_tag_info info;
 	struct dgit_push_tag t;
 
@@ -828,6 +829,9 @@ make_tag_texts_1(struct dgit_pushsource *p,
 	if (p->o->fresh_repo)
 		deliberately[info.ndeliberately++] =
 		    "--deliberately-fresh-repo";
+	if (p->o->questionable)
+		deliberately[info.ndeliberately++] =
+		    "--deliberately-include-questionable-history";
 	info.deliberately = deliberately;
 	info.previously = prev;
 	info.npreviously = nprev;
@@ -1859,6 +1863,79 @@ fill_result(struct dgit_pushsource_result *r,
 }
 
 /*
+ * dgit's tainted-objects pre-check: unless
+ * dgit-distro.DISTRO.policy-query-supported-ssh is "false", ask the git
+ * server's policy (through ssh on the git host) which objects it would
+ * refuse, and fail, before anything is signed, when HEAD's history has
+ * one that no --deliberately given overrides (with --force-push-tainted:
+ * a warning, and the server decides).  "unknown" (the default) lets a
+ * failing query pass: the server checks again anyway.
+ */
+static const struct dgit_error *
+tainted_precheck(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	const char *pq = dgit_config_get_distro(p->cfg, p->distro,
+	    "policy-query-supported-ssh");
+	const char *delib[3];
+	char *rune = NULL, *json = NULL, *report = NULL;
+	size_t nd = 0;
+	int status = 0;
+
+	if (pq == NULL)
+		pq = "unknown";
+	if (strcmp(pq, "false") != 0 && strcmp(pq, "true") != 0 &&
+	    strcmp(pq, "unknown") != 0)
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_USAGE,
+		    "policy-query-supported-ssh value '%s' must be "
+		    "false/true/unknown", pq);
+	if (strcmp(pq, "false") == 0 ||
+	    dgit_config_get_distro(p->cfg, p->distro, "git-host") == NULL)
+		return NULL;
+	if (!dgit_tag_package_name_ok(p->ce->package) ||
+	    strpbrk(p->csuite, " \t\n;'\"\\$`") != NULL)
+		return NULL;
+	if (asprintf(&rune, ": dgit %s policy-client-query %s tainted-objects "
+	    "%s ; true", p->distro, p->ce->package, p->csuite) < 0)
+		return dgit_error(DGIT_ERR_NOMEM);
+	err = dgit_gitfetch_ssh(&json, &status, p->cfg, p->distro, rune);
+	if (err == NULL && status != 0)
+		err = dgit_error_fmt(DGIT_ERR_CHILD, "the git server's "
+		    "policy-client-query exited with status %d", status);
+	if (err) {
+		if (strcmp(pq, "unknown") == 0)
+			err = NULL;
+		goto done;
+	}
+	if (json[0] == '\0')
+		goto done;
+	if (p->o->not_ff)
+		delib[nd++] = "--deliberately-not-fast-forward";
+	if (p->o->fresh_repo)
+		delib[nd++] = "--deliberately-fresh-repo";
+	if (p->o->questionable)
+		delib[nd++] = "--deliberately-include-questionable-history";
+	if ((err = dgit_taint_check(&report, p->repo, &p->head, json,
+	    strlen(json), delib, nd, p->o->info, p->o->info_arg)) ||
+	    report == NULL)
+		goto done;
+	if (p->o->force_tainted)
+		dgit_msg(p->o->info, p->o->info_arg, "warning: overriding "
+		    "problem due to --force:\npushing tainted objects (which "
+		    "server would reject)%s", report);
+	else
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "pushing tainted objects "
+		    "(which server would reject)\n%s\nPush failed, while "
+		    "checking state of the archive.\nYou can retry the push, "
+		    "after fixing the problem, if you like.", report);
+done:
+	free(report);
+	free(json);
+	free(rune);
+	return err;
+}
+
+/*
  * How many tags: the archive/ tag, and DEP-14's DISTRO/VERSION unless
  * dgit-distro.DISTRO.dep14tag (dgit's "want", "no" or "always") is "no"
  * and there is no maintainer view to tag.
@@ -1896,7 +1973,8 @@ dgit_pushsource_run(struct dgit_pushsource_result *res,
 	    (err = query_archive(p)) || (err = check_history(p)) ||
 	    (err = file_names(p)) || (err = make_tag_names(p)) ||
 	    (err = check_old_tags(p)) || (err = get_build(p)) ||
-	    (err = make_pseudomerge(p)) || (err = make_tag_texts(p)))
+	    (err = make_pseudomerge(p)) || (err = tainted_precheck(p)) ||
+	    (err = make_tag_texts(p)))
 		return err;
 	if (p->o->dry_run) {
 		fill_result(res, p, DGIT_PUSHSOURCE_DRY_RUN);
