@@ -398,6 +398,16 @@ dgit_gitfetch_check(int *have, char **url, const struct dgit_config *cfg,
 		char key[300];
 
 		free(out);
+		out = NULL;
+		if (div) {
+			/* the diverted distro's own git-check */
+			const char *c = get_div(cfg, distro, div, "git-check");
+
+			if (c && strcmp(c, "ssh-cmd") != 0) {
+				*have = strcmp(c, "false") != 0;
+				break;
+			}
+		}
 		if ((err = check_rune(&out, cfg, distro, div, package)))
 			goto done;
 		if (strcmp(out, "0") == 0 || strcmp(out, "1") == 0) {
