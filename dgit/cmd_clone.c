@@ -137,6 +137,8 @@ clone_into(struct dgit_fetchsuite_result *res, char *branch, size_t blen,
 		    tmp);
 	if ((err = dgit_repo_setup_new_tree(repo, cfg, arch->distro)))
 		goto done;
+	if ((err = common_git_check(arch, ca->package)))
+		goto done;
 	common_fetchsuite_opts(&fo, arch, ca->package, ca->suite, parent);
 	fo.placed = placed_cb;
 	if ((err = dgit_fetchsuite_multi(res, repo, &fo)))

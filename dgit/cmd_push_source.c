@@ -25,6 +25,8 @@ struct push {
 	const char *overwrite_version;
 	int not_ff;                /* --deliberately-not-fast-forward */
 	int fresh_repo;            /* --deliberately-fresh-repo */
+	int questionable;          /* --deliberately-include-questionable-history */
+	int force_tainted;         /* --force-push-tainted */
 	int reuse_version;         /* --force-reusing-version */
 	int old_version;           /* --force-uploading-old-version */
 	int source_only_ok;        /* --force-uploading-source-only */
@@ -129,6 +131,8 @@ do_push(struct push *p)
 	o.not_ff = p->not_ff;
 	o.fresh_repo = p->fresh_repo;
 	o.reuse_version = p->reuse_version;
+	o.questionable = p->questionable;
+	o.force_tainted = p->force_tainted;
 	o.old_version = p->old_version;
 	o.force_source_only = p->source_only_ok;
 	o.force_binaries = p->binaries_ok;
@@ -168,6 +172,7 @@ enum {
 	OPT_NEW = COMMON_OPT_END, OPT_OVERWRITE, OPT_NOT_FF, OPT_CHANGES,
 	OPT_FRESH_REPO, OPT_REUSE_VERSION, OPT_OLD_VERSION, OPT_SOURCE_ONLY,
 	OPT_BINARIES, OPT_MISMATCH,
+	OPT_QUESTIONABLE, OPT_FORCE_TAINTED,
 };
 
 static const struct option push_options[] = {
@@ -175,6 +180,9 @@ static const struct option push_options[] = {
 	{ "overwrite", optional_argument, NULL, OPT_OVERWRITE },
 	{ "deliberately-not-fast-forward", no_argument, NULL, OPT_NOT_FF },
 	{ "deliberately-fresh-repo", no_argument, NULL, OPT_FRESH_REPO },
+	{ "deliberately-include-questionable-history", no_argument, NULL,
+	    OPT_QUESTIONABLE },
+	{ "force-push-tainted", no_argument, NULL, OPT_FORCE_TAINTED },
 	{ "force-reusing-version", no_argument, NULL, OPT_REUSE_VERSION },
 	{ "force-uploading-old-version", no_argument, NULL, OPT_OLD_VERSION },
 	/* the distro's source-only-uploads policy, overridden */
@@ -212,6 +220,12 @@ take(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
 		return NULL;
 	case OPT_FRESH_REPO:
 		p->fresh_repo = 1;
+		return NULL;
+	case OPT_QUESTIONABLE:
+		p->questionable = 1;
+		return NULL;
+	case OPT_FORCE_TAINTED:
+		p->force_tainted = 1;
 		return NULL;
 	case OPT_REUSE_VERSION:
 		p->reuse_version = 1;

@@ -397,6 +397,7 @@ common_elapsed(const struct timespec *t0)
 
 #include "dgit_changelog.h"
 #include "dgit_fetchsuite.h"
+#include "dgit_gitfetch.h"
 
 const struct dgit_error *
 common_package_suite(char **package, char **suite, struct dgit_cmd_ctx *ctx,
@@ -535,6 +536,31 @@ common_pack_tmpfile_cb(void *arg, const char *path, int made)
 	cleanup_unblock(&mask);
 }
 
+const struct dgit_error *
+common_git_check(struct common_archive *arch, const char *package)
+{
+	const struct dgit_error *err;
+	char *url = NULL;
+	int have = 1;
+
+	if (arch->git_url == NULL || arch->cfg == NULL || package == NULL)
+		return NULL;
+	if ((err = dgit_gitfetch_check(&have, &url, arch->cfg, arch->distro,
+	    package, common_say_cb, arch)))
+		return err;
+	if (url) {
+		free(arch->d.git_url);
+		arch->d.git_url = url;
+		arch->git_url = url;
+	}
+	if (!have) {
+		dgit_debug(1, "the dgit git server has no repository for %s",
+		    package);
+		arch->git_url = NULL;
+	}
+	return NULL;
+}
+
 void
 common_fetchsuite_opts(struct dgit_fetchsuite_opts *fo,
     struct common_archive *arch, const char *package, const char *suite,
@@ -601,8 +627,10 @@ common_fetch(struct dgit_fetchsuite_result *res, git_repository *repo,
 		else if (slash)
 			*slash = '\0';
 	}
-	common_fetchsuite_opts(&fo, &arch, package, suite, parent);
-	err = dgit_fetchsuite_multi(res, repo, &fo);
+	if ((err = common_git_check(&arch, package)) == NULL) {
+		common_fetchsuite_opts(&fo, &arch, package, suite, parent);
+		err = dgit_fetchsuite_multi(res, repo, &fo);
+	}
 	common_archive_release(&arch);
 	free(parent);
 	return err;

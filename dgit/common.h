@@ -122,6 +122,14 @@ void common_human_size(char *buf, size_t len, double v);
 void common_warn_cb(void *arg, const char *msg);
 void common_info_cb(void *arg, const char *msg);
 void common_say_cb(void *arg, const char *msg);
+
+/*
+ * dgit's git-check before fetching from the git server
+ * (dgit_gitfetch_check): a divert replaces arch->git_url, a server
+ * without the package's repository makes it NULL.
+ */
+const struct dgit_error *common_git_check(struct common_archive *arch,
+    const char *package);
 /* The import's temporary pack (and its .idx): removed if the command is
  * interrupted while they are there (dgit_import_opts' tmpfile). */
 void common_pack_tmpfile_cb(void *arg, const char *path, int made);

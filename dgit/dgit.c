@@ -30,6 +30,9 @@ struct dgit_opts dgit_opts;
 	"                              archive's version (a pseudomerge)\n" \
 	"  --deliberately-not-fast-forward\n" \
 	"                              rewrite the git server's history\n" \
+	"  --deliberately-include-questionable-history\n" \
+	"                              keep history the server's policy questions\n" \
+	"  --force-push-tainted        only warn of objects the server refuses\n" \
 	"  -C CHANGES                  the .changes to upload (push-built)\n" \
 	BUILDOPTS_PUSH_HELP \
 	"signing key: -k KEYID, else dgit-distro.DISTRO.keyid, else the\n" \

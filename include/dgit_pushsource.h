@@ -45,6 +45,11 @@ struct dgit_pushsource_opts {
 	int fresh_repo;            /* --deliberately-fresh-repo: as not_ff,
 	                              and the tags ask the server to start
 	                              the repository afresh */
+	int questionable;          /* --deliberately-include-questionable-
+	                              history: said in the tags, and
+	                              overrides the taints it names */
+	int force_tainted;         /* --force-push-tainted: the tainted-
+	                              objects pre-check only warns */
 	int reuse_version;         /* --force-reusing-version: a tag of this
 	                              version made before is replaced */
 	int old_version;           /* --force-uploading-old-version: a

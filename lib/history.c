@@ -14,6 +14,7 @@
 #include "dgit_changelog.h"
 #include "dgit_error.h"
 #include "dgit_fs.h"
+#include "dgit_gitfetch.h"
 #include "dgit_history.h"
 #include "dgit_run.h"
 #include "dgit_version.h"
@@ -438,6 +439,42 @@ done:
 /* ---- the Dgit: field's commit ----------------------------------------- */
 
 /*
+ * fetch_dgit for a URL the git program fetches from (dgit_gitfetch): the
+ * refs a and b (either NULL) that the server has.
+ */
+static int
+fetch_dgit_git(char *why, size_t whylen, git_repository *repo,
+    const char *url, const char *a, const char *b)
+{
+	const struct dgit_error *err;
+	struct dgit_gitfetch_list l = { NULL, 0 };
+	const char *pats[2], *names[2];
+	git_oid ids[2];
+	size_t np = 0, n = 0;
+
+	if (a)
+		pats[np++] = a;
+	if (b)
+		pats[np++] = b;
+	if (np == 0)
+		return 1;
+	if ((err = dgit_gitfetch_ls(&l, repo, url, pats, np, 100000)) == NULL) {
+		for (size_t i = 0; i < l.n; i++)
+			for (size_t k = 0; k < np; k++)
+				if (strcmp(l.heads[i].name, pats[k]) == 0 &&
+				    (n == 0 || names[0] != pats[k]))
+					names[n++] = pats[k];
+		err = dgit_gitfetch_download(ids, repo, url, names, n);
+	}
+	dgit_gitfetch_list_release(&l);
+	if (err) {
+		snprintf(why, whylen, "%s", err->msg);
+		return 0;
+	}
+	return 1;
+}
+
+/*
  * Fetch the commit's objects from opts->git_url through refs only this
  * call uses: refs/dgit-fetch/DISTRO/PID.N/..., deleted afterwards, so a
  * concurrent fetch's refs are left alone.
@@ -478,6 +515,12 @@ fetch_dgit(char *why, size_t whylen, git_repository *repo,
 			goto done;
 		}
 		specs[refspecs.count++] = spec;
+	}
+	if (dgit_gitfetch_local_path(o->git_url) == NULL) {
+		ok = fetch_dgit_git(why, whylen, repo, o->git_url, o->suite ?
+		    src[0] : NULL, field->tag && !strchr(field->tag, ':') ?
+		    src[1] : NULL);
+		goto done;
 	}
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;

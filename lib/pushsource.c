@@ -27,6 +27,7 @@
 #include "dgit_error.h"
 #include "dgit_fetchsuite.h"
 #include "dgit_fs.h"
+#include "dgit_gitfetch.h"
 #include "dgit_history.h"
 #include "dgit_push.h"
 #include "dgit_deb822.h"
@@ -36,6 +37,7 @@
 #include "dgit_server.h"
 #include "dgit_sign.h"
 #include "dgit_srcbuild.h"
+#include "dgit_taint.h"
 #include "dgit_tag.h"
 #include "dgit_version.h"
 
@@ -706,11 +708,114 @@ read_dsc(struct dgit_pushsource *p, int check)
 	return NULL;
 }
 
+static int
+cmp_previously(const void *a, const void *b)
+{
+	return strcmp(((const struct dgit_tag_previously *)a)->ref,
+	    ((const struct dgit_tag_previously *)b)->ref);
+}
+
+/*
+ * dgit's replay prevention for a push that may rewind the server
+ * (--deliberately-not-fast-forward, --deliberately-fresh-repo): the tag
+ * declares "previously REF=OBJID" for each of the server's tags and
+ * heads (and its refs/dgit/CSUITE), as listed now, so that the server
+ * can refuse the signed tag when it is replayed later against another
+ * state.  A server without the repository yet gives none.  The list
+ * (caller frees with free_previously) is sorted by REF.
+ */
+static const struct dgit_error *
+server_previously(struct dgit_tag_previously **out, size_t *nout,
+    struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	struct dgit_gitfetch_list l = { NULL, 0 };
+	struct dgit_tag_previously *v = NULL;
+	char *url = NULL, branch[600];
+	const char *pats[3] = { "refs/tags/*", "refs/heads/*", branch };
+	size_t n = 0;
+
+	*out = NULL;
+	*nout = 0;
+	snprintf(branch, sizeof branch, "refs/dgit/%s", p->csuite);
+	if ((err = git_url(&url, p, 0)))
+		return err;
+	if ((err = dgit_gitfetch_ls(&l, p->repo, url, pats, 3, 100000))) {
+		/* no repository there yet: nothing to declare */
+		dgit_msg(p->o->info, p->o->info_arg, "not declaring the git "
+		    "server's refs in the tag (%s)", err->msg);
+		free(url);
+		return NULL;
+	}
+	if (l.n && (v = calloc(l.n, sizeof *v)) == NULL)
+		err = dgit_error(DGIT_ERR_NOMEM);
+	for (size_t i = 0; err == NULL && i < l.n; i++) {
+		const char *nm = l.heads[i].name + 5;	/* past "refs/" */
+
+		if (strcmp(l.heads[i].name, branch) != 0 &&
+		    strncmp(nm, "tags/", 5) != 0 && strncmp(nm, "heads/", 6) != 0)
+			continue;
+		if ((v[n].ref = strdup(nm)) == NULL ||
+		    (v[n].objid = strdup(git_oid_tostr_s(&l.heads[i].id))) ==
+		    NULL) {
+			free(v[n].ref);
+			err = dgit_error(DGIT_ERR_NOMEM);
+			break;
+		}
+		n++;
+	}
+	dgit_gitfetch_list_release(&l);
+	free(url);
+	if (err) {
+		for (size_t i = 0; i < n; i++) {
+			free(v[i].ref);
+			free(v[i].objid);
+		}
+		free(v);
+		return err;
+	}
+	if (n)
+		qsort(v, n, sizeof *v, cmp_previously);
+	*out = v;
+	*nout = n;
+	return NULL;
+}
+
+static void
+free_previously(struct dgit_tag_previously *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].ref);
+		free(v[i].objid);
+	}
+	free(v);
+}
+
+static const struct dgit_error *
+make_tag_texts_1(struct dgit_pushsource *p,
+    struct dgit_tag_previously *prev, size_t nprev);
+
 static const struct dgit_error *
 make_tag_texts(struct dgit_pushsource *p)
 {
 	const struct dgit_error *err;
-	char *deliberately[2];
+	struct dgit_tag_previously *prev = NULL;
+	size_t nprev = 0;
+
+	if (nff(p) &&
+	    (err = server_previously(&prev, &nprev, p)))
+		return err;
+	err = make_tag_texts_1(p, prev, nprev);
+	free_previously(prev, nprev);
+	return err;
+}
+
+static const struct dgit_error *
+make_tag_texts_1(struct dgit_pushsource *p,
+    struct dgit_tag_previously *prev, size_t nprev)
+{
+	const struct dgit_error *err;
+	char *deliberately[3];
 	struct dgit_tag_info info;
 	struct dgit_push_tag t;
 
@@ -729,7 +834,12 @@ make_tag_texts(struct dgit_pushsource *p)
 	if (p->o->fresh_repo)
 		deliberately[info.ndeliberately++] =
 		    "--deliberately-fresh-repo";
+	if (p->o->questionable)
+		deliberately[info.ndeliberately++] =
+		    "--deliberately-include-questionable-history";
 	info.deliberately = deliberately;
+	info.previously = prev;
+	info.npreviously = nprev;
 	memset(&t, 0, sizeof t);
 	git_oid_cpy(&t.target, &p->head);
 	t.tagger = p->ce->maintainer;
@@ -2059,6 +2169,100 @@ fill_result(struct dgit_pushsource_result *r,
 	    "upload-host");
 }
 
+/*
+ * dgit's tainted-objects pre-check: unless
+ * dgit-distro.DISTRO.policy-query-supported-ssh is "false", ask the git
+ * server's policy (through ssh on the git host) which objects it would
+ * refuse, and fail, before anything is signed, when HEAD's history has
+ * one that no --deliberately given overrides (with --force-push-tainted:
+ * a warning, and the server decides).  "unknown" (the default) lets a
+ * failing query pass: the server checks again anyway.
+ */
+static const struct dgit_error *
+tainted_precheck(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	const char *pq = dgit_config_get_distro(p->cfg, p->distro,
+	    "policy-query-supported-ssh");
+	const char *delib[3];
+	char *rune = NULL, *json = NULL, *report = NULL;
+	size_t nd = 0;
+	int status = 0;
+
+	if (pq == NULL)
+		pq = "unknown";
+	if (strcmp(pq, "false") != 0 && strcmp(pq, "true") != 0 &&
+	    strcmp(pq, "unknown") != 0)
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_USAGE,
+		    "policy-query-supported-ssh value '%s' must be "
+		    "false/true/unknown", pq);
+	if (strcmp(pq, "false") == 0 ||
+	    dgit_config_get_distro(p->cfg, p->distro, "git-host") == NULL)
+		return NULL;
+	if (!dgit_tag_package_name_ok(p->ce->package) ||
+	    strpbrk(p->csuite, " \t\n;'\"\\$`") != NULL)
+		return NULL;
+	if (asprintf(&rune, ": dgit %s policy-client-query %s tainted-objects "
+	    "%s ; true", p->distro, p->ce->package, p->csuite) < 0)
+		return dgit_error(DGIT_ERR_NOMEM);
+	err = dgit_gitfetch_ssh(&json, &status, p->cfg, p->distro, rune);
+	if (err == NULL && status != 0)
+		err = dgit_error_fmt(DGIT_ERR_CHILD, "the git server's "
+		    "policy-client-query exited with status %d", status);
+	if (err) {
+		if (strcmp(pq, "unknown") == 0)
+			err = NULL;
+		goto done;
+	}
+	if (json[0] == '\0')
+		goto done;
+	if (p->o->not_ff)
+		delib[nd++] = "--deliberately-not-fast-forward";
+	if (p->o->fresh_repo)
+		delib[nd++] = "--deliberately-fresh-repo";
+	if (p->o->questionable)
+		delib[nd++] = "--deliberately-include-questionable-history";
+	if ((err = dgit_taint_check(&report, p->repo, &p->head, json,
+	    strlen(json), delib, nd, p->o->info, p->o->info_arg)) ||
+	    report == NULL)
+		goto done;
+	if (p->o->force_tainted)
+		dgit_msg(p->o->info, p->o->info_arg, "warning: overriding "
+		    "problem due to --force:\npushing tainted objects (which "
+		    "server would reject)%s", report);
+	else
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "pushing tainted objects "
+		    "(which server would reject)\n%s\nPush failed, while "
+		    "checking state of the archive.\nYou can retry the push, "
+		    "after fixing the problem, if you like.", report);
+done:
+	free(report);
+	free(json);
+	free(rune);
+	return err;
+}
+
+/*
+ * How many tags: the archive/ tag, and DEP-14's DISTRO/VERSION unless
+ * dgit-distro.DISTRO.dep14tag (dgit's "want", "no" or "always") is "no"
+ * and there is no maintainer view to tag.
+ */
+static const struct dgit_error *
+dep14_tags(struct dgit_pushsource *p)
+{
+	const char *v = dgit_config_get_distro(p->cfg, p->distro, "dep14tag");
+
+	p->ntags = 2;
+	if (v == NULL || strcmp(v, "want") == 0 || strcmp(v, "always") == 0)
+		return NULL;
+	if (strcmp(v, "no") != 0)
+		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_USAGE,
+		    "unknown dep14tag setting `%s'", v);
+	if (!p->split)
+		p->ntags = 1;
+	return NULL;
+}
+
 const struct dgit_error *
 dgit_pushsource_run(struct dgit_pushsource_result *res,
     struct dgit_pushsource *p, const struct dgit_pushsource_opts *opts)
@@ -2069,7 +2273,8 @@ dgit_pushsource_run(struct dgit_pushsource_result *res,
 	p->o = opts;
 	p->split = opts->quilt_mode >= DGIT_QUILT_GBP ||
 	    opts->split_view == DGIT_SPLIT_VIEW_ALWAYS;
-	p->ntags = 2;
+	if ((err = dep14_tags(p)))
+		return err;
 	if ((err = git_url(&p->reader_url, p, 0)) ||
 	    (err = git_url(&p->push_url, p, 1)) ||
 	    (err = query_archive(p)) || (err = check_history(p)) ||
@@ -2077,7 +2282,8 @@ dgit_pushsource_run(struct dgit_pushsource_result *res,
 	    (err = check_old_tags(p)) || (err = get_build(p)) ||
 	    (err = compare_inputs(p)) || (err = source_only_policy(p)) ||
 	    (err = check_origs(p)) ||
-	    (err = make_pseudomerge(p)) || (err = make_tag_texts(p)))
+	    (err = make_pseudomerge(p)) || (err = tainted_precheck(p)) ||
+	    (err = make_tag_texts(p)))
 		return err;
 	if (p->o->dry_run) {
 		fill_result(res, p, DGIT_PUSHSOURCE_DRY_RUN);

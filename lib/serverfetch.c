@@ -13,6 +13,7 @@
 #include "dgit_distro.h"
 #include "dgit_dsc.h"
 #include "dgit_error.h"
+#include "dgit_gitfetch.h"
 #include "dgit_history.h"
 #include "dgit_serverfetch.h"
 #include "dgit_version.h"
@@ -43,30 +44,82 @@ has_prefix(const char *s, const char *p)
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
-static void
-skipped(struct dgit_serverfetch *out, const char *url)
-{
-	const git_error *ge = git_error_last();
-
-	if (asprintf(&out->skipped, "cannot fetch from '%s': %s", url,
-	    ge && ge->message ? ge->message : "unknown error") < 0)
-		out->skipped = NULL;
-}
-
 /*
  * A repository on this machine (a path or a file:// URL)?  libgit2's
  * local transport sends everything reachable from all of the source's
  * refs, not only from those asked for (refs/original/... of a rewritten
- * history, say), so such a fetch is made by download() instead.
+ * history, say), so such a fetch is made by local_download(); any other
+ * URL is fetched by the git program (dgit_gitfetch), which knows every
+ * URL form git does (ssh, ext::, the user's insteadOf and helpers).
  */
 static const char *
 local_path(const char *url)
 {
-	if (strncmp(url, "file://", 7) == 0)
-		return url + 7;
-	if (url[0] == '/')
-		return url;
-	return NULL;
+	return dgit_gitfetch_local_path(url);
+}
+
+/* libgit2's listing of the local repository at url, as a list. */
+static const struct dgit_error *
+local_ls(struct dgit_gitfetch_list *out, git_repository *repo,
+    const char *url)
+{
+	const struct dgit_error *err = NULL;
+	const git_remote_head **heads;
+	git_remote_callbacks cbs;
+	git_remote *remote = NULL;
+	size_t nheads, i;
+
+	memset(out, 0, sizeof *out);
+	git_remote_init_callbacks(&cbs, GIT_REMOTE_CALLBACKS_VERSION);
+	if (git_remote_create_anonymous(&remote, repo, url) != 0 ||
+	    git_remote_connect(remote, GIT_DIRECTION_FETCH, &cbs, NULL,
+	    NULL) != 0 || git_remote_ls(&heads, &nheads, remote) != 0) {
+		err = dgit_error_git("cannot fetch from '%s'", url);
+		goto done;
+	}
+	if (nheads > DGIT_SERVERFETCH_MAX_REFS) {
+		err = dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' offers %zu refs, "
+		    "more than %d; fetch it with git instead", url, nheads,
+		    DGIT_SERVERFETCH_MAX_REFS);
+		goto done;
+	}
+	if ((out->heads = calloc(nheads + 1, sizeof *out->heads)) == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	for (i = 0; i < nheads; i++) {
+		size_t l = strlen(heads[i]->name);
+
+		if (l >= DGIT_SERVERFETCH_MAX_NAME ||
+		    (l > 3 && strcmp(heads[i]->name + l - 3, "^{}") == 0))
+			continue;
+		if ((out->heads[out->n].name = strdup(heads[i]->name)) ==
+		    NULL) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		git_oid_cpy(&out->heads[out->n].id, &heads[i]->oid);
+		out->n++;
+	}
+done:
+	if (remote) {
+		git_remote_disconnect(remote);
+		git_remote_free(remote);
+	}
+	if (err)
+		dgit_gitfetch_list_release(out);
+	return err;
+}
+
+/* The refs url offers (of patterns, for the git program's listing). */
+static const struct dgit_error *
+list_refs(struct dgit_gitfetch_list *out, git_repository *repo,
+    const char *url, const char *const *patterns, size_t npatterns)
+{
+	if (local_path(url))
+		return local_ls(out, repo, url);
+	return dgit_gitfetch_ls(out, repo, url, patterns, npatterns,
+	    DGIT_SERVERFETCH_MAX_REFS);
 }
 
 /* Hide from walk (in src) the commits repo's refs already have. */
@@ -161,36 +214,26 @@ done:
 	return err;
 }
 
-/* git_remote_download of the named heads, or local_download for a path. */
+/*
+ * Download the objects of the refs names[0..n), which list says url has;
+ * ids[i] is then names[i]'s value (for the git program: the value it
+ * fetched).
+ */
 static const struct dgit_error *
-download(git_repository *repo, git_remote *remote, const char *url,
-    const git_strarray *specs, const git_remote_head **heads, size_t nheads)
+download(git_oid *ids, git_repository *repo, const char *url,
+    const char *const *names, size_t n, const struct dgit_gitfetch_list *l)
 {
 	const char *path = local_path(url);
-	git_fetch_options fo;
-	git_oid *ids;
-	size_t n = 0;
-	const struct dgit_error *err;
 
-	if (path == NULL) {
-		git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
-		fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-		if (git_remote_download(remote, specs, &fo) != 0)
-			return dgit_error_git("cannot fetch %s from '%s'",
-			    specs->count ? specs->strings[0] : "", url);
-		return NULL;
-	}
-	if ((ids = calloc(specs->count + 1, sizeof *ids)) == NULL)
-		return dgit_error(DGIT_ERR_NOMEM);
-	for (size_t k = 0; k < specs->count; k++)
-		for (size_t i = 0; i < nheads; i++)
-			if (strcmp(heads[i]->name, specs->strings[k]) == 0) {
-				git_oid_cpy(&ids[n++], &heads[i]->oid);
+	if (path == NULL)
+		return dgit_gitfetch_download(ids, repo, url, names, n);
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < l->n; i++)
+			if (strcmp(l->heads[i].name, names[k]) == 0) {
+				git_oid_cpy(&ids[k], &l->heads[i].id);
 				break;
 			}
-	err = local_download(repo, path, ids, n);
-	free(ids);
-	return err;
+	return local_download(repo, path, ids, n);
 }
 
 /* A tag offered by the server: to create, to leave, or not to update. */
@@ -222,12 +265,13 @@ dgit_serverfetch(struct dgit_serverfetch *out, git_repository *repo,
     void (*info)(void *arg, const char *msg), void *info_arg)
 {
 	const struct dgit_error *err = NULL;
-	const git_remote_head **heads;
-	git_remote_callbacks cbs;
-	git_remote *remote = NULL;
-	git_strarray specs = { NULL, 0 };
+	struct dgit_gitfetch_list l = { NULL, 0 };
+	const char **names = NULL;
+	git_oid *ids = NULL;
 	char branch[DGIT_SERVERFETCH_MAX_NAME], tagp[2][DGIT_SERVERFETCH_MAX_NAME];
-	size_t nheads, i, *want = NULL, nwant = 0;
+	char pats[2][DGIT_SERVERFETCH_MAX_NAME + 1];
+	const char *patterns[4];
+	size_t i, nwant = 0;
 	int bi = -1, mi = -1;
 
 	memset(out, 0, sizeof *out);
@@ -241,82 +285,72 @@ dgit_serverfetch(struct dgit_serverfetch *out, git_repository *repo,
 	    distro) >= sizeof tagp[1])
 		return dgit_error_fmt(DGIT_ERR_LIMIT, "suite '%s' or distro "
 		    "'%s' is too long for a ref name", suite, distro);
-	git_remote_init_callbacks(&cbs, GIT_REMOTE_CALLBACKS_VERSION);
-	if (git_remote_create_anonymous(&remote, repo, url) != 0 ||
-	    git_remote_connect(remote, GIT_DIRECTION_FETCH, &cbs, NULL,
-	    NULL) != 0) {
-		skipped(out, url);
+	snprintf(pats[0], sizeof pats[0], "%s*", tagp[0]);
+	snprintf(pats[1], sizeof pats[1], "%s*", tagp[1]);
+	patterns[0] = branch;
+	patterns[1] = MAP_REF;
+	patterns[2] = pats[0];
+	patterns[3] = pats[1];
+	if ((err = list_refs(&l, repo, url, patterns, 4))) {
+		if (err->code == DGIT_ERR_LIMIT || err->code == DGIT_ERR_NOMEM)
+			goto done;
+		/* not there, or not reachable: a debug line, not an error */
+		if (asprintf(&out->skipped, "cannot fetch from '%s': %s", url,
+		    err->msg) < 0)
+			out->skipped = NULL;
+		err = NULL;
 		goto done;
 	}
-	if (git_remote_ls(&heads, &nheads, remote) != 0) {
-		skipped(out, url);
-		goto done;
-	}
-	if (nheads > DGIT_SERVERFETCH_MAX_REFS) {
-		err = dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' offers %zu refs, "
-		    "more than %d; fetch it with git instead", url, nheads,
-		    DGIT_SERVERFETCH_MAX_REFS);
-		goto done;
-	}
-	want = calloc(nheads + 1, sizeof *want);
-	specs.strings = calloc(nheads + 1, sizeof *specs.strings);
-	out->tag_names = calloc(nheads + 1, sizeof *out->tag_names);
-	out->tag_ids = calloc(nheads + 1, sizeof *out->tag_ids);
-	if (!want || !specs.strings || !out->tag_names || !out->tag_ids) {
+	names = calloc(l.n + 1, sizeof *names);
+	ids = calloc(l.n + 1, sizeof *ids);
+	out->tag_names = calloc(l.n + 1, sizeof *out->tag_names);
+	out->tag_ids = calloc(l.n + 1, sizeof *out->tag_ids);
+	if (!names || !ids || !out->tag_names || !out->tag_ids) {
 		err = dgit_error(DGIT_ERR_NOMEM);
 		goto done;
 	}
-	for (i = 0; i < nheads; i++) {
-		const char *n = heads[i]->name;
-		size_t l = strlen(n);
+	for (i = 0; i < l.n; i++) {
+		const char *n = l.heads[i].name;
+		size_t len = strlen(n);
 
-		if (l >= DGIT_SERVERFETCH_MAX_NAME ||
-		    (l > 3 && strcmp(n + l - 3, "^{}") == 0))
-			continue;
 		if (strcmp(n, branch) == 0)
 			bi = (int)nwant;
 		else if (strcmp(n, MAP_REF) == 0)
 			mi = (int)nwant;
-		else if (!((has_prefix(n, tagp[0]) && l > strlen(tagp[0])) ||
-		    (has_prefix(n, tagp[1]) && l > strlen(tagp[1]))) ||
+		else if (!((has_prefix(n, tagp[0]) && len > strlen(tagp[0])) ||
+		    (has_prefix(n, tagp[1]) && len > strlen(tagp[1]))) ||
 		    !git_reference_is_valid_name(n))
 			continue;
-		want[nwant] = i;
-		specs.strings[nwant++] = (char *)n;
+		names[nwant++] = n;
 	}
-	specs.count = nwant;
 	if (nwant == 0)
 		goto done;
-	if ((err = download(repo, remote, url, &specs, heads, nheads)))
+	if ((err = download(ids, repo, url, names, nwant, &l)))
 		goto done;
 	for (i = 0; i < nwant && err == NULL; i++) {
-		const git_remote_head *h = heads[want[i]];
 		git_object *o = NULL;
 
 		/* the download must have brought everything named */
-		if (git_object_lookup(&o, repo, &h->oid, GIT_OBJECT_ANY) != 0) {
+		if (git_object_lookup(&o, repo, &ids[i], GIT_OBJECT_ANY) != 0) {
 			err = dgit_error_fmt(DGIT_ERR_GIT, "'%s' did not send "
-			    "%s (%s)", url, h->name, git_oid_tostr_s(&h->oid));
+			    "%s (%s)", url, names[i], git_oid_tostr_s(&ids[i]));
 			break;
 		}
 		git_object_free(o);
 		if ((int)i == bi) {
-			git_oid_cpy(&out->lastpush, &h->oid);
+			git_oid_cpy(&out->lastpush, &ids[i]);
 			out->have_lastpush = 1;
 		} else if ((int)i == mi) {
-			git_oid_cpy(&out->map, &h->oid);
+			git_oid_cpy(&out->map, &ids[i]);
 			out->have_map = 1;
 		} else
-			err = offer_tag(out, repo, h->name, &h->oid, info,
+			err = offer_tag(out, repo, names[i], &ids[i], info,
 			    info_arg);
 	}
 done:
-	free(specs.strings);
-	free(want);
-	if (remote) {
-		git_remote_disconnect(remote);
-		git_remote_free(remote);
-	}
+	free(names);
+	free(ids);
+	dgit_gitfetch_list_release(&l);
 	if (err)
 		dgit_serverfetch_release(out);
 	return err;
@@ -536,37 +570,35 @@ fetch_named(git_repository *repo, const char *url, const char *const *names,
     size_t n, git_oid *ids, int *have)
 {
 	const struct dgit_error *err = NULL;
-	const git_remote_head **heads;
-	git_remote_callbacks cbs;
-	git_remote *remote = NULL;
-	char *specv[4];
-	git_strarray specs = { specv, 0 };
-	size_t nheads, i, k;
+	struct dgit_gitfetch_list l = { NULL, 0 };
+	const char *got[4];
+	git_oid gids[4];
+	size_t i, k, ngot = 0;
 
 	for (k = 0; k < n; k++)
 		have[k] = 0;
-	git_remote_init_callbacks(&cbs, GIT_REMOTE_CALLBACKS_VERSION);
-	if (n > 4 || git_remote_create_anonymous(&remote, repo, url) != 0 ||
-	    git_remote_connect(remote, GIT_DIRECTION_FETCH, &cbs, NULL,
-	    NULL) != 0 || git_remote_ls(&heads, &nheads, remote) != 0) {
-		err = dgit_error_git("cannot fetch from '%s'", url);
+	if (n > 4)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "too many refs to fetch");
+	if ((err = list_refs(&l, repo, url, names, n))) {
+		err = dgit_error_wrap(err, "cannot fetch from '%s'", url);
 		goto done;
 	}
-	for (i = 0; i < nheads; i++)
+	for (i = 0; i < l.n; i++)
 		for (k = 0; k < n; k++)
-			if (!have[k] && strcmp(heads[i]->name, names[k]) == 0) {
+			if (!have[k] && strcmp(l.heads[i].name, names[k]) == 0) {
 				have[k] = 1;
-				git_oid_cpy(&ids[k], &heads[i]->oid);
-				specv[specs.count++] = (char *)names[k];
+				got[ngot++] = names[k];
 			}
-	if (specs.count == 0)
+	if (ngot == 0)
 		goto done;
-	err = download(repo, remote, url, &specs, heads, nheads);
+	if ((err = download(gids, repo, url, got, ngot, &l)))
+		goto done;
+	for (i = 0; i < ngot; i++)
+		for (k = 0; k < n; k++)
+			if (got[i] == names[k])
+				git_oid_cpy(&ids[k], &gids[i]);
 done:
-	if (remote) {
-		git_remote_disconnect(remote);
-		git_remote_free(remote);
-	}
+	dgit_gitfetch_list_release(&l);
 	return err;
 }
 
