@@ -513,6 +513,8 @@ arr_wait(void *arg, const char *name, int *fd)
 		pthread_cond_wait(&d->cv, &d->mu);
 	}
 	pthread_mutex_unlock(&d->mu);
+	if (err == NULL && fd && *fd >= 0)
+		say(d->f->o, "importing %s as it downloads", name);
 	if (err == NULL && a == NULL)
 		err = arr_join_relays(d);
 	return err;

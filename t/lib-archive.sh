@@ -118,6 +118,8 @@
 #                        corrupt PATH OFFSET  flip the byte at OFFSET
 #                        delay PATH MS        wait MS milliseconds first
 #                        trickle PATH N       send the body N bytes a second
+#                        rate PATH N          a bandwidth limit: N bytes a
+#                                             second, paced in 1/50 s slices
 #                        no-range PATH        ignore Range headers
 #                        drop PATH            close without answering
 #                        redirect PATH TARGET 302 to TARGET
