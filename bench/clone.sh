@@ -67,8 +67,12 @@ dsc=$(ls "$work/files"/*.dsc)
 # the local archive: the same files, our test keys, a bandwidth limit
 local_opts=()
 if [ -n "${LOCAL_RATE:-}" ]; then
+	set +u    # lib-archive.sh is written for the tests' shell
 	TEST_DIR=$here/t TRASH_DIRECTORY=$work/la-state BUILD=${BUILD:-$here/build}
-	mkdir -p "$TRASH_DIRECTORY"
+	GNUPGHOME=$TRASH_DIRECTORY/.gnupg
+	: "${SOURCE_DATE_EPOCH:=$(date +%s)}"
+	export SOURCE_DATE_EPOCH
+	mkdir -p "$TRASH_DIRECTORY" "$GNUPGHOME"
 	atexit=
 	test_atexit () { atexit="$atexit $1"; }
 	test_expect_success () { echo "$0: lib-archive wants a test" >&2; exit 2; }
