@@ -186,6 +186,63 @@ fetch_find(struct fetch *f)
  * .dsc's digests of the file match, checked by the import at the end).
  */
 #define STREAM_MIN (1u << 20)      /* smaller files are waited for */
+
+/*
+ * The caller's callbacks, called one at a time: the download's progress
+ * comes from its thread, the messages from the import's.
+ */
+struct serial {
+	pthread_mutex_t mu;
+	const struct dgit_fetchsuite_opts *o;  /* the caller's */
+};
+
+static void
+ser_info(void *arg, const char *msg)
+{
+	struct serial *z = arg;
+
+	pthread_mutex_lock(&z->mu);
+	z->o->info(z->o->info_arg, msg);
+	pthread_mutex_unlock(&z->mu);
+}
+
+static void
+ser_import_info(void *arg, const char *msg)
+{
+	struct serial *z = arg;
+
+	pthread_mutex_lock(&z->mu);
+	z->o->import.info(z->o->import.info_arg, msg);
+	pthread_mutex_unlock(&z->mu);
+}
+
+static void
+ser_warn(void *arg, const char *msg)
+{
+	struct serial *z = arg;
+
+	pthread_mutex_lock(&z->mu);
+	z->o->import.unpack.warn(z->o->import.unpack.warn_arg, msg);
+	pthread_mutex_unlock(&z->mu);
+}
+
+/* oc: a copy of z->o whose messages go through z. */
+static void
+ser_wrap(struct dgit_fetchsuite_opts *oc, struct serial *z)
+{
+	if (oc->info) {
+		oc->info = ser_info;
+		oc->info_arg = z;
+	}
+	if (oc->import.info) {
+		oc->import.info = ser_import_info;
+		oc->import.info_arg = z;
+	}
+	if (oc->import.unpack.warn) {
+		oc->import.unpack.warn = ser_warn;
+		oc->import.unpack.warn_arg = z;
+	}
+}
 #define RELAY_BUF (256u << 10)
 
 enum arrival_state { AR_PENDING, AR_WRITING, AR_DONE };
@@ -204,6 +261,7 @@ struct arrival {
 
 struct arrivals {
 	struct fetch *f;
+	struct serial *serial;     /* the caller's callbacks, one at a time */
 	struct dgit_archive_opts ao; /* the caller's, with our callbacks */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -279,6 +337,10 @@ arr_item(void *arg, size_t i, enum dgit_fetch_event ev, const char *path,
 		arr_fail(d, err);
 	else
 		a->state = AR_DONE;
+	if (!a->streamed && a->rfd >= 0) {
+		close(a->rfd);      /* no relay will want it */
+		a->rfd = -1;
+	}
 	pthread_cond_broadcast(&d->cv);
 	cancel = d->cancel || err != NULL;
 	pthread_mutex_unlock(&d->mu);
@@ -292,13 +354,17 @@ arr_progress(const struct dgit_fetch_progress *p, void *arg)
 	struct arrivals *d = arg;
 	int cancel;
 
+	const struct dgit_fetch_opts *fo = &d->serial->o->archive->fetch;
+
 	pthread_mutex_lock(&d->mu);
 	cancel = d->cancel;
 	pthread_mutex_unlock(&d->mu);
-	if (d->f->o->archive->fetch.progress &&
-	    d->f->o->archive->fetch.progress(p,
-	    d->f->o->archive->fetch.progress_arg))
-		cancel = 1;
+	if (fo->progress) {
+		pthread_mutex_lock(&d->serial->mu);
+		if (fo->progress(p, fo->progress_arg))
+			cancel = 1;
+		pthread_mutex_unlock(&d->serial->mu);
+	}
 	return cancel;
 }
 
@@ -577,7 +643,7 @@ arr_free(struct arrivals *d)
 
 /* Start the download beside the import (or, with overlap NONE, do it). */
 static const struct dgit_error *
-arr_start(struct fetch *f)
+arr_start(struct fetch *f, struct serial *z)
 {
 	const struct dgit_fetchsuite_opts *o = f->o;
 	const struct dgit_error *err;
@@ -594,6 +660,7 @@ arr_start(struct fetch *f)
 	pthread_mutex_init(&d->mu, NULL);
 	pthread_cond_init(&d->cv, NULL);
 	d->f = f;
+	d->serial = z;
 	d->n = f->src->nfiles;
 	d->stream = o->overlap == DGIT_FETCHSUITE_OVERLAP_STREAM;
 	for (size_t i = 0; i < d->n; i++) {
@@ -643,7 +710,7 @@ read_dsc(struct fetch *f)
 /* Start the download into the repository's private directory; read the
  * .dsc once it is in. */
 static const struct dgit_error *
-fetch_download(struct fetch *f)
+fetch_download(struct fetch *f, struct serial *z)
 {
 	const struct dgit_error *err;
 	const struct dgit_fetchsuite_opts *o = f->o;
@@ -655,7 +722,7 @@ fetch_download(struct fetch *f)
 	if ((err = dgit_fs_mkdtemp_told(&f->work, path, "fetch", o->workdir,
 	    o->workdir_arg)))
 		return err;
-	if ((err = arr_start(f)))
+	if ((err = arr_start(f, z)))
 		return err;
 	return read_dsc(f);
 }
@@ -1033,11 +1100,16 @@ dgit_fetchsuite(struct dgit_fetchsuite_result *out, git_repository *repo,
 	const struct dgit_error *err;
 	struct bg_server bg;
 	struct fetch f;
+	struct serial z;
+	struct dgit_fetchsuite_opts oc = *o;
 
 	memset(out, 0, sizeof *out);
 	memset(&f, 0, sizeof f);
 	memset(&bg, 0, sizeof bg);
-	f.o = o;
+	pthread_mutex_init(&z.mu, NULL);
+	z.o = o;
+	ser_wrap(&oc, &z);
+	f.o = &oc;
 	f.repo = repo;
 	f.out = out;
 	err = fetch_find(&f);
@@ -1048,7 +1120,7 @@ dgit_fetchsuite(struct dgit_fetchsuite_result *out, git_repository *repo,
 	else if (err == NULL && (err = bg_start(&bg, &f)) == NULL) {
 		const struct dgit_error *jerr;
 
-		err = fetch_download(&f);
+		err = fetch_download(&f, &z);
 		/* the Dgit: field's history needs what the server has */
 		if (err == NULL && f.dsc->dgit_field != NULL)
 			err = bg_join(&bg);
@@ -1072,6 +1144,7 @@ dgit_fetchsuite(struct dgit_fetchsuite_result *out, git_repository *repo,
 			o->workdir(o->workdir_arg, f.work, 0);
 		free(f.work);
 	}
+	pthread_mutex_destroy(&z.mu);
 	free(f.lrref);
 	dgit_serverfetch_release(&f.sf);
 	dgit_dsc_free(f.dsc);
