@@ -500,7 +500,9 @@ ended(struct run *r, CURLM *m, struct xfer *x, CURLcode rc)
 				    it->dest);
 			x->state = X_DONE;
 			r->files_done++;
-			return tell(r, x, DGIT_FETCH_DONE) ? err_cancelled() : NULL;
+			if (tell(r, x, DGIT_FETCH_DONE))
+				return err_cancelled();
+			return NULL;
 		}
 	} else if ((rc == CURLE_HTTP_RETURNED_ERROR && status == 404) ||
 	    rc == CURLE_FILE_COULDNT_READ_FILE) {
