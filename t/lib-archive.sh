@@ -113,6 +113,7 @@
 #                        fail-once PATH CODE  answer CODE once, then normally
 #                        truncate PATH N      full Content-Length, close after
 #                                             N body bytes
+#                        truncate-once PATH N the same, the first time only
 #                        oversize PATH N      serve N extra bytes (counted
 #                                             in Content-Length)
 #                        corrupt PATH OFFSET  flip the byte at OFFSET

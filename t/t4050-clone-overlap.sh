@@ -8,7 +8,9 @@ the same commit ids whether the import streams the orig, waits for each
 file or for all of them.  An orig whose bytes turn out not to be the
 verified file (a byte flipped mid-way, or another tarball of the same
 size whose import succeeds) leaves no ref, no pack, no object and no
-temporary file; so does SIGINT or SIGTERM during the overlap.'
+temporary file; so does SIGINT or SIGTERM during the overlap.  A
+transfer that breaks and starts again from zero (the server ignoring
+Range) is followed by the stream.'
 
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-archive.sh"
@@ -209,6 +211,19 @@ test_expect_success 'then the fetch succeeds: the tree dpkg-source -x makes' '
 	test "$(git -C s/big rev-parse "remotes/dgit/dgit/sid^{tree}")" = \
 	    "$(cat ref2)" &&
 	git -C s/big fsck --no-progress
+'
+
+test_expect_success 'a transfer broken mid-way and started again from zero: the stream follows it' '
+	httpd_faults_clear &&
+	httpd_fault "rate /$POOL/* $RATE" &&
+	httpd_fault "truncate-once /$POOL/big_2.0.orig.tar.gz 1200000" &&
+	httpd_fault "no-range /$POOL/big_2.0.orig.tar.gz" &&
+	mkdir r && (cd r && "$DGIT" clone --no-cache big sid) 2>err &&
+	test_grep "importing big_2.0.orig.tar.gz as it downloads" err &&
+	grep "^GET /$POOL/big_2.0.orig.tar.gz 200 [0-9]* bytes=1200000-" \
+		"$(httpd_log)" &&
+	test "$(git -C r/big rev-parse "HEAD^{tree}")" = "$(cat ref2)" &&
+	git -C r/big fsck --no-progress
 '
 
 test_done

@@ -20,6 +20,7 @@
  *	fail-once PATH CODE   answer CODE the first time only (remembered in
  *	                      STATEDIR, shared by all connections)
  *	truncate PATH N       announce the full length, close after N bytes
+ *	truncate-once PATH N  the same the first time only (as fail-once)
  *	oversize PATH N       serve N extra bytes, counted in Content-Length
  *	corrupt PATH OFFSET   invert the byte at OFFSET of the body
  *	delay PATH MS         sleep MS milliseconds before answering
@@ -330,6 +331,10 @@ read_rules(const struct server *srv, const char *path, struct fault *f)
 				f->status = (int)v;
 		} else if (strcmp(act, "truncate") == 0)
 			f->truncate = v;
+		else if (strcmp(act, "truncate-once") == 0) {
+			if (fire_once(srv, copy))
+				f->truncate = v;
+		}
 		else if (strcmp(act, "oversize") == 0)
 			f->oversize = v;
 		else if (strcmp(act, "corrupt") == 0)
