@@ -27,6 +27,13 @@
 # recently deleted inodes one by one) every file created costs far more,
 # and the checkout's share with it (git-checkout shows it).
 # Needs the network (the mirror in apt's sources) and GNU time.
+#
+# LOCAL_RATE=BYTES-A-SECOND: clone-cold, clone-warm and download read
+# instead a local archive of the same files (signed with the test keys in
+# t/keys) served on 127.0.0.1 by t/helper/httpd with that bandwidth
+# limit, so that the download takes a known time comparable to the
+# import's (build the helper with make first).  OVERLAP=stream|files|none
+# sets dgit.import.overlap for the clones (default: the program's).
 
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -57,6 +64,33 @@ XDG_CACHE_HOME=$work/cache-files "$DGIT" -q download-source --dir "$work/files" 
 	{ echo "$0: cannot download $pkg from $suite" >&2; exit 1; }
 dsc=$(ls "$work/files"/*.dsc)
 
+# the local archive: the same files, our test keys, a bandwidth limit
+local_opts=()
+if [ -n "${LOCAL_RATE:-}" ]; then
+	set +u    # lib-archive.sh is written for the tests' shell
+	TEST_DIR=$here/t TRASH_DIRECTORY=$work/la-state BUILD=${BUILD:-$here/build}
+	GNUPGHOME=$TRASH_DIRECTORY/.gnupg
+	: "${SOURCE_DATE_EPOCH:=$(date +%s)}"
+	export SOURCE_DATE_EPOCH
+	mkdir -p "$TRASH_DIRECTORY" "$GNUPGHOME"
+	atexit=
+	test_atexit () { atexit="$atexit $1"; }
+	test_expect_success () { echo "$0: lib-archive wants a test" >&2; exit 2; }
+	# shellcheck source=../t/lib-archive.sh
+	. "$TEST_DIR/lib-archive.sh"
+	trap 'for f in $atexit; do $f; done; rm -rf "$work"' EXIT
+	{ archive_init "$work/la" && archive_add_suite "$work/la" "$suite" &&
+	  archive_add_dsc "$work/la" "$suite" "$dsc" &&
+	  archive_update "$work/la" "$suite" && httpd_start "$work/la" &&
+	  httpd_fault "rate /pool/* $LOCAL_RATE"; } >"$work/la.log" 2>&1 ||
+		{ echo "$0: cannot set up the local archive" >&2; cat "$work/la.log" >&2; exit 1; }
+	local_opts=(-c "dgit-distro.debian.mirror=$(httpd_url)"
+		-c "dgit-distro.debian.archive-keyring=$ARCHIVE_KEYRING"
+		-c "dgit-distro.debian.keyring=$UPLOADER_KEYRING"
+		-c dgit-distro.debian.git-check=false)
+fi
+[ -n "${OVERLAP:-}" ] && local_opts+=(-c "dgit.import.overlap=$OVERLAP")
+
 # apt-get with a private configuration: deb-src for the mirror only
 aptroot=$work/apt
 mkdir -p "$aptroot/lists/partial" "$aptroot/cache/archives/partial" "$aptroot/etc"
@@ -81,14 +115,14 @@ run_tool () {
 		case $name in
 		clone-cold)
 			rm -rf "$work/cache-cold"
-			XDG_CACHE_HOME=$work/cache-cold "${T[@]}" "$bin" -q clone "$pkg" "$suite" >/dev/null 2>&1 ;;
+			XDG_CACHE_HOME=$work/cache-cold "${T[@]}" "$bin" -q "${local_opts[@]}" clone "$pkg" "$suite" >/dev/null 2>&1 ;;
 		clone-warm)
-			[ -d "$work/cache-warm" ] || XDG_CACHE_HOME=$work/cache-warm "$DGIT" -q download-source --dir "$work/run" "$pkg" "$suite" >/dev/null 2>&1
+			[ -d "$work/cache-warm" ] || XDG_CACHE_HOME=$work/cache-warm "$DGIT" -q "${local_opts[@]}" download-source --dir "$work/run" "$pkg" "$suite" >/dev/null 2>&1
 			rm -f "$work/run"/*
-			XDG_CACHE_HOME=$work/cache-warm "${T[@]}" "$bin" -q clone "$pkg" "$suite" >/dev/null 2>&1 ;;
+			XDG_CACHE_HOME=$work/cache-warm "${T[@]}" "$bin" -q "${local_opts[@]}" clone "$pkg" "$suite" >/dev/null 2>&1 ;;
 		download)
 			rm -rf "$work/cache-dl"
-			XDG_CACHE_HOME=$work/cache-dl "${T[@]}" "$DGIT" -q download-source "$pkg" "$suite" >/dev/null 2>&1 ;;
+			XDG_CACHE_HOME=$work/cache-dl "${T[@]}" "$DGIT" -q "${local_opts[@]}" download-source "$pkg" "$suite" >/dev/null 2>&1 ;;
 		import)
 			git init -q repo && cd repo &&
 			"${T[@]}" "$DGIT" import-dsc "$dsc" +import >/dev/null 2>&1 ;;
@@ -124,7 +158,7 @@ if [ -n "${DGIT_BEFORE:-}" ]; then
 fi
 [ -x /usr/bin/dgit ] || tools=${tools/ perl-import/}
 
-echo "$pkg from $suite; runs per tool: $runs; machine: $(nproc) cores, load $(cut -d" " -f1-3 /proc/loadavg); under ${TMPDIR:-/tmp}"
+echo "$pkg from $suite${LOCAL_RATE:+ (local archive on 127.0.0.1 at $LOCAL_RATE bytes/s)}${OVERLAP:+, overlap $OVERLAP}; runs per tool: $runs; machine: $(nproc) cores, load $(cut -d" " -f1-3 /proc/loadavg); under ${TMPDIR:-/tmp}"
 printf '%-18s %10s %10s %10s %12s\n' tool "wall(s)" "min(s)" "cpu(s)" "maxrss(MB)"
 declare -A W M C
 for t in $tools; do

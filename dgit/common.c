@@ -587,6 +587,16 @@ common_fetchsuite_opts(struct dgit_fetchsuite_opts *fo,
 	}
 	fo->import.level = -1;
 	fo->import.threads = -1;
+	{
+		/* how the import overlaps the download (stream, files, none) */
+		const char *ov = arch->cfg ? dgit_config_get(arch->cfg,
+		    "dgit.import.overlap") : NULL;
+
+		if (ov && strcmp(ov, "files") == 0)
+			fo->overlap = DGIT_FETCHSUITE_OVERLAP_FILES;
+		else if (ov && strcmp(ov, "none") == 0)
+			fo->overlap = DGIT_FETCHSUITE_OVERLAP_NONE;
+	}
 	fo->import.unpack.warn = common_warn_cb;
 	fo->import.tmpfile = common_pack_tmpfile_cb;
 	fo->import.info = common_info_cb;

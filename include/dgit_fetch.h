@@ -35,6 +35,22 @@ struct dgit_fetch_progress {
 typedef int (*dgit_fetch_progress_cb)(const struct dgit_fetch_progress *p,
     void *arg);
 
+enum dgit_fetch_event {
+	DGIT_FETCH_WRITTEN,        /* bytes went into the temporary file */
+	DGIT_FETCH_DONE,           /* the item is at its dest, verified */
+};
+/*
+ * Told of item i (its index in the items) on the thread that runs
+ * dgit_fetch_files: WRITTEN after each write, with path the item's
+ * temporary file (the same name for all its attempts) and got the bytes
+ * it holds (an attempt that must start again from zero lowers it); DONE
+ * with path its dest once its size and SHA-256 are checked and it is in
+ * place (also for one served from the cache).  Return non-zero to
+ * cancel the downloads (DGIT_ERR_CANCELLED).
+ */
+typedef int (*dgit_fetch_item_cb)(void *arg, size_t i,
+    enum dgit_fetch_event ev, const char *path, uint64_t got);
+
 struct dgit_fetch_opts {
 	const char *cache_dir;     /* NULL: no cache */
 	unsigned parallel;         /* transfers at once; 0: 4 */
@@ -50,6 +66,8 @@ struct dgit_fetch_opts {
 	                              (seconds); 0: 3600, < 0: no limit */
 	dgit_fetch_progress_cb progress;
 	void *progress_arg;
+	dgit_fetch_item_cb item;   /* NULL: not told */
+	void *item_arg;
 	/* HTTP(S) proxy URL; "": none (not even $http_proxy); NULL: curl's
 	 * default, the environment's */
 	const char *proxy;

@@ -51,6 +51,20 @@ struct dgit_fetchsuite_opts {
 	void *hold_arg;
 	/* Import settings (caps, warnings). */
 	struct dgit_import_opts import;
+	/*
+	 * How the import overlaps the download.  STREAM (0): each file is
+	 * imported once it is in and verified, and a large tarball the
+	 * import needs before it is whole is read as it downloads, its
+	 * digests checked before any of the import's objects is made
+	 * visible (a mismatch throws the import away); FILES: each file
+	 * once it is in and verified; NONE: all files first.  Either way
+	 * no ref moves before every file and the .dsc's signature passed.
+	 */
+	enum dgit_fetchsuite_overlap {
+		DGIT_FETCHSUITE_OVERLAP_STREAM,
+		DGIT_FETCHSUITE_OVERLAP_FILES,
+		DGIT_FETCHSUITE_OVERLAP_NONE,
+	} overlap;
 	/* One-line progress reports ("fetching ...", "using ..."). */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;

@@ -100,4 +100,34 @@ const struct dgit_error *dgit_import_dsc(struct dgit_import_result *out,
     git_repository *repo, const struct dgit_dsc *dsc, const char *dir,
     const struct dgit_import_opts *opts);
 
+/*
+ * Files that arrive while the import runs (dgit_import_dsc_arriving).
+ * wait is called on the import's thread before the import reads a file
+ * of the .dsc (name), and returns when the file is at DIR/name, whole
+ * and its size and SHA-256 checked (*fd -1); or, only when fd is not
+ * NULL (a tarball) and the file is still arriving, at once with *fd a
+ * descriptor (a pipe or socket) that gives its bytes in order, which the
+ * import closes.  With name NULL (fd NULL), once the import is complete
+ * and before any of its objects is made visible: returns when every file
+ * is whole and verified, with an error if any is not or if a stream's
+ * bytes were not the verified file's.  An error from wait ends the
+ * import: nothing is added to the repository.
+ */
+struct dgit_import_arrival {
+	const struct dgit_error *(*wait)(void *arg, const char *name, int *fd);
+	void *arg;
+};
+
+/*
+ * As dgit_import_dsc, with the files arriving (arr) while it runs: each
+ * is read once wait says it is there; the .dsc's digests of a whole file
+ * are checked before it is read, of a streamed one once it is whole,
+ * before the import's pack is made visible.
+ */
+const struct dgit_error *dgit_import_dsc_arriving(
+    struct dgit_import_result *out, git_repository *repo,
+    const struct dgit_dsc *dsc, const char *dir,
+    const struct dgit_import_opts *opts,
+    const struct dgit_import_arrival *arr);
+
 #endif

@@ -48,6 +48,13 @@ struct dgit_unpack_opts {
 	/* Told about each ".git" entry dropped (message borrowed). */
 	void (*warn)(void *arg, const char *msg);
 	void *warn_arg;
+	/*
+	 * With from_fd, dgit_unpack_tarball reads the tarball from fd (a
+	 * pipe or socket the caller feeds; it stays the caller's to close)
+	 * instead of opening path, which then only names its compression.
+	 */
+	int from_fd;
+	int fd;
 };
 
 /*

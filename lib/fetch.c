@@ -25,8 +25,12 @@
 
 enum xstate { X_PENDING, X_ACTIVE, X_DONE };
 
+struct run;
+
 struct xfer {
 	struct dgit_fetch_item *it;
+	struct run *run;
+	size_t index;
 	enum xstate state;
 	CURL *h;
 	char errbuf[CURL_ERROR_SIZE];
@@ -41,6 +45,7 @@ struct xfer {
 	int checked_status;        /* first body byte of this attempt seen */
 	int oversize;
 	int write_errno;
+	int cancelled;             /* the item callback said stop */
 	unsigned tries;
 	double not_before;         /* monotonic time of the next attempt */
 	int created;               /* dest was renamed into place by us */
@@ -299,6 +304,22 @@ try_cache(struct run *r, struct xfer *x)
 	return ok;
 }
 
+/* The item callback; non-zero: cancel. */
+static int
+tell(struct run *r, struct xfer *x, enum dgit_fetch_event ev)
+{
+	if (r->o->item == NULL)
+		return 0;
+	return r->o->item(r->o->item_arg, x->index, ev,
+	    ev == DGIT_FETCH_DONE ? x->it->dest : x->tmp, x->got);
+}
+
+static const struct dgit_error *
+err_cancelled(void)
+{
+	return dgit_error_fmt(DGIT_ERR_CANCELLED, "download cancelled");
+}
+
 static size_t
 on_data(char *data, size_t size, size_t nmemb, void *arg)
 {
@@ -339,6 +360,10 @@ on_data(char *data, size_t size, size_t nmemb, void *arg)
 	dgit_hash_update(&x->sha, data, len);
 	x->got += len;
 	*x->net_bytes += len;
+	if (tell(x->run, x, DGIT_FETCH_WRITTEN)) {
+		x->cancelled = 1;
+		return 0;
+	}
 	return len;
 }
 
@@ -442,6 +467,8 @@ ended(struct run *r, CURLM *m, struct xfer *x, CURLcode rc)
 	curl_easy_cleanup(x->h);
 	x->h = NULL;
 
+	if (x->cancelled)
+		return err_cancelled();
 	if (x->oversize || (rc == CURLE_FILESIZE_EXCEEDED)) {
 		return dgit_error_fmt(DGIT_ERR_CHECKSUM,
 		    "'%s' is larger than the %llu bytes expected; the mirror "
@@ -473,6 +500,8 @@ ended(struct run *r, CURLM *m, struct xfer *x, CURLcode rc)
 				    it->dest);
 			x->state = X_DONE;
 			r->files_done++;
+			if (tell(r, x, DGIT_FETCH_DONE))
+				return err_cancelled();
 			return NULL;
 		}
 	} else if ((rc == CURLE_HTTP_RETURNED_ERROR && status == 404) ||
@@ -566,6 +595,8 @@ dgit_fetch_files(const struct dgit_fetch_opts *o,
 	for (i = 0; i < n; i++) {
 		r.x[i].fd = -1;
 		r.x[i].it = &items[i];
+		r.x[i].run = &r;
+		r.x[i].index = i;
 		r.x[i].net_bytes = &r.net_bytes;
 	}
 	for (i = 0; i < n; i++) {
@@ -592,6 +623,10 @@ dgit_fetch_files(const struct dgit_fetch_opts *o,
 			x->state = X_DONE;
 			r.files_done++;
 			left--;
+			if (tell(&r, x, DGIT_FETCH_DONE)) {
+				fail(&r, err_cancelled());
+				goto done;
+			}
 		}
 	}
 	if (left == 0)
@@ -646,8 +681,7 @@ dgit_fetch_files(const struct dgit_fetch_opts *o,
 				left--;
 		}
 		if (report(&r, 0)) {
-			fail(&r, dgit_error_fmt(DGIT_ERR_CANCELLED,
-			    "download cancelled"));
+			fail(&r, err_cancelled());
 			goto done;
 		}
 		if (left == 0)

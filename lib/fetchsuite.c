@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <git2.h>
@@ -138,6 +140,8 @@ struct fetch {
 	char *lrref;               /* the tracking ref */
 	git_oid tree;              /* the import's tree */
 	struct dgit_serverfetch sf; /* what the dgit git server has */
+	struct arrivals *arr;      /* the download, running beside the
+	                              import */
 };
 
 /* The suite's canonical name and the package's entry in it. */
@@ -170,14 +174,549 @@ fetch_find(struct fetch *f)
 	return err;
 }
 
-/* Download into the repository's private directory; read the .dsc. */
+/*
+ * The download runs on a thread of its own while the import reads each
+ * file as it arrives (dgit_import_dsc_arriving).  Each file is checked
+ * by fetch (size and SHA-256 from the signed Sources) and hard-linked
+ * into the ready directory, where the import finds it; the archive's
+ * own directory gets them all only once the .dsc's signature is checked
+ * too, which the import waits for before its pack is made visible.
+ * With DGIT_FETCHSUITE_OVERLAP_STREAM, a large tarball the import needs
+ * before it is whole is relayed to it through a socket as it downloads:
+ * the relay hashes exactly what it relays and what follows, and the
+ * import is refused unless that is the verified file's SHA-256 (and the
+ * .dsc's digests of the file match, checked by the import at the end).
+ */
+#define STREAM_MIN (1u << 20)      /* smaller files are waited for */
+
+/*
+ * The caller's callbacks, called one at a time: the download's progress
+ * comes from its thread, the messages from the import's.
+ */
+struct serial {
+	pthread_mutex_t mu;
+	const struct dgit_fetchsuite_opts *o;  /* the caller's */
+};
+
+static void
+ser_info(void *arg, const char *msg)
+{
+	struct serial *z = arg;
+
+	pthread_mutex_lock(&z->mu);
+	z->o->info(z->o->info_arg, msg);
+	pthread_mutex_unlock(&z->mu);
+}
+
+static void
+ser_import_info(void *arg, const char *msg)
+{
+	struct serial *z = arg;
+
+	pthread_mutex_lock(&z->mu);
+	z->o->import.info(z->o->import.info_arg, msg);
+	pthread_mutex_unlock(&z->mu);
+}
+
+static void
+ser_warn(void *arg, const char *msg)
+{
+	struct serial *z = arg;
+
+	pthread_mutex_lock(&z->mu);
+	z->o->import.unpack.warn(z->o->import.unpack.warn_arg, msg);
+	pthread_mutex_unlock(&z->mu);
+}
+
+/* oc: a copy of z->o whose messages go through z. */
+static void
+ser_wrap(struct dgit_fetchsuite_opts *oc, struct serial *z)
+{
+	if (oc->info) {
+		oc->info = ser_info;
+		oc->info_arg = z;
+	}
+	if (oc->import.info) {
+		oc->import.info = ser_import_info;
+		oc->import.info_arg = z;
+	}
+	if (oc->import.unpack.warn) {
+		oc->import.unpack.warn = ser_warn;
+		oc->import.unpack.warn_arg = z;
+	}
+}
+#define RELAY_BUF (256u << 10)
+
+enum arrival_state { AR_PENDING, AR_WRITING, AR_DONE };
+
+struct arrival {
+	const struct dgit_archive_file *file;
+	enum arrival_state state;
+	int rfd;                   /* the temporary file, read by the relay */
+	int streamed;              /* a relay was started */
+	struct arrivals *all;
+	pthread_t relay;
+	int sock;                  /* the relay's end */
+	int relay_ok;              /* what was relayed is the verified file */
+	char relay_msg[512];
+};
+
+struct arrivals {
+	struct fetch *f;
+	struct serial *serial;     /* the caller's callbacks, one at a time */
+	struct dgit_archive_opts ao; /* the caller's, with our callbacks */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct arrival *a;
+	size_t n;
+	char *ready;               /* the directory the import reads */
+	pthread_t th;
+	int running, finished, cancel, stream;
+	/* the download's outcome, copied out of its thread's error ring */
+	struct dgit_archive_download *dl;
+	enum dgit_error_code code;
+	enum dgit_error_class cls;
+	char msg[1024];
+};
+
+static void
+arr_fail(struct arrivals *d, const struct dgit_error *err)
+{
+	if (d->code != DGIT_ERR_OK)
+		return;
+	d->code = err->code;
+	d->cls = err->cls;
+	snprintf(d->msg, sizeof d->msg, "%s", err->msg);
+}
+
 static const struct dgit_error *
-fetch_download(struct fetch *f)
+arr_error(const struct arrivals *d)
+{
+	return dgit_error_cfmt(d->cls, d->code, "%s", d->msg);
+}
+
+/* fetch's item callback, on the download thread. */
+static int
+arr_item(void *arg, size_t i, enum dgit_fetch_event ev, const char *path,
+    uint64_t got)
+{
+	struct arrivals *d = arg;
+	struct arrival *a;
+	const struct dgit_error *err = NULL;
+	char dst[4096];
+	const char *base;
+	int cancel;
+
+	(void)got;
+	if (i >= d->n)
+		return 0;
+	a = &d->a[i];
+	if (ev == DGIT_FETCH_WRITTEN) {
+		pthread_mutex_lock(&d->mu);
+		if (a->state == AR_PENDING) {
+			a->rfd = open(path, O_RDONLY | O_CLOEXEC);
+			if (a->rfd >= 0)
+				a->state = AR_WRITING;
+		}
+		pthread_cond_broadcast(&d->cv);
+		cancel = d->cancel;
+		pthread_mutex_unlock(&d->mu);
+		return cancel;
+	}
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	if (strcmp(base, a->file->name) != 0)
+		err = dgit_error_fmt(DGIT_ERR_GIT, "downloaded '%s' for '%s'",
+		    base, a->file->name);
+	else if ((size_t)snprintf(dst, sizeof dst, "%s/%s", d->ready, base) >=
+	    sizeof dst)
+		err = dgit_error_fmt(DGIT_ERR_LIMIT, "'%s': path too long",
+		    base);
+	else
+		err = dgit_fs_link_or_copy(path, dst);
+	pthread_mutex_lock(&d->mu);
+	if (err)
+		arr_fail(d, err);
+	else
+		a->state = AR_DONE;
+	if (!a->streamed && a->rfd >= 0) {
+		close(a->rfd);      /* no relay will want it */
+		a->rfd = -1;
+	}
+	pthread_cond_broadcast(&d->cv);
+	cancel = d->cancel || err != NULL;
+	pthread_mutex_unlock(&d->mu);
+	return cancel;
+}
+
+/* fetch's progress callback: the caller's, and our cancel. */
+static int
+arr_progress(const struct dgit_fetch_progress *p, void *arg)
+{
+	struct arrivals *d = arg;
+	int cancel;
+
+	const struct dgit_fetch_opts *fo = &d->serial->o->archive->fetch;
+
+	pthread_mutex_lock(&d->mu);
+	cancel = d->cancel;
+	pthread_mutex_unlock(&d->mu);
+	if (fo->progress) {
+		pthread_mutex_lock(&d->serial->mu);
+		if (fo->progress(p, fo->progress_arg))
+			cancel = 1;
+		pthread_mutex_unlock(&d->serial->mu);
+	}
+	return cancel;
+}
+
+static void *
+arr_download(void *arg)
+{
+	struct arrivals *d = arg;
+	const struct dgit_error *err;
+	struct dgit_archive_download *dl = NULL;
+
+	err = dgit_archive_download_source(&dl, &d->ao, d->f->src,
+	    d->f->work);
+	pthread_mutex_lock(&d->mu);
+	if (err)
+		arr_fail(d, err);
+	d->dl = dl;
+	d->finished = 1;
+	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+	return NULL;
+}
+
+/* Send all of buf; 0 when the import has stopped reading. */
+static int
+send_all(int fd, const unsigned char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return 0;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 1;
+}
+
+/*
+ * The relay: the temporary file's bytes, in order, to the import, as
+ * they are written; then the rest of the file, hashed only.  Ends when
+ * the download has the file whole, or has failed.
+ */
+static void *
+arr_relay(void *arg)
+{
+	struct arrival *a = arg;
+	struct arrivals *d = a->all;
+	const struct dgit_error *err;
+	struct dgit_hash h;
+	char hex[DGIT_SHA256_HEXLEN + 1];
+	unsigned char *buf = malloc(RELAY_BUF);
+	uint64_t off = 0;
+	int connected = 1, whole = 0;
+
+	memset(&h, 0, sizeof h);
+	if (buf == NULL || (err = dgit_hash_init(&h, DGIT_HASH_SHA256))) {
+		snprintf(a->relay_msg, sizeof a->relay_msg, "out of memory");
+		goto done;
+	}
+	for (;;) {
+		ssize_t n = pread(a->rfd, buf, RELAY_BUF, (off_t)off);
+		enum arrival_state st;
+		int over;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(a->relay_msg, sizeof a->relay_msg, "cannot "
+			    "read '%s': %s", a->file->name, strerror(errno));
+			goto done;
+		}
+		if (n > 0) {
+			if (off + (uint64_t)n > a->file->size) {
+				snprintf(a->relay_msg, sizeof a->relay_msg,
+				    "'%s' is larger than the archive says",
+				    a->file->name);
+				goto done;
+			}
+			dgit_hash_update(&h, buf, (size_t)n);
+			off += (uint64_t)n;
+			if (connected && !send_all(a->sock, buf, (size_t)n)) {
+				connected = 0;
+				shutdown(a->sock, SHUT_RDWR);
+			}
+			continue;
+		}
+		/* at the end of what is written: wait for more */
+		pthread_mutex_lock(&d->mu);
+		st = a->state;
+		over = d->finished || d->code != DGIT_ERR_OK;
+		if (st != AR_DONE && !over) {
+			struct timespec ts;
+
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 50 * 1000 * 1000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&d->cv, &d->mu, &ts);
+		}
+		pthread_mutex_unlock(&d->mu);
+		if (st == AR_DONE) {
+			/* the file is whole: what is left to read is its end */
+			if (whole)
+				break;
+			whole = 1;
+			continue;
+		}
+		if (over) {
+			snprintf(a->relay_msg, sizeof a->relay_msg, "the "
+			    "download of '%s' did not finish", a->file->name);
+			goto done;
+		}
+	}
+	dgit_hash_final_hex(&h, hex);
+	if (off != a->file->size || strcasecmp(hex, a->file->sha256) != 0)
+		snprintf(a->relay_msg, sizeof a->relay_msg, "what was read of "
+		    "'%s' while it downloaded is not the verified file (sha256 "
+		    "%s, expected %s); try again", a->file->name, hex,
+		    a->file->sha256);
+	else
+		a->relay_ok = 1;
+done:
+	/* the import sees the end of the stream */
+	shutdown(a->sock, SHUT_RDWR);
+	close(a->sock);
+	a->sock = -1;
+	dgit_hash_release(&h);
+	free(buf);
+	return NULL;
+}
+
+/* Start the relay of a into a new socket; *fd is the import's end. */
+static const struct dgit_error *
+arr_stream(struct arrival *a, int *fd)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		return dgit_error_from_errno("cannot stream '%s'",
+		    a->file->name);
+	a->sock = sv[1];
+	if (pthread_create(&a->relay, NULL, arr_relay, a) != 0) {
+		close(sv[0]);
+		close(sv[1]);
+		a->sock = -1;
+		return dgit_error_fmt(DGIT_ERR_NOMEM, "cannot start a thread "
+		    "to stream '%s'", a->file->name);
+	}
+	a->streamed = 1;
+	*fd = sv[0];
+	return NULL;
+}
+
+/* Wait for the relays; the first whose bytes were not the file's. */
+static const struct dgit_error *
+arr_join_relays(struct arrivals *d)
+{
+	const struct dgit_error *err = NULL;
+
+	for (size_t i = 0; i < d->n; i++) {
+		struct arrival *a = &d->a[i];
+
+		if (!a->streamed)
+			continue;
+		pthread_join(a->relay, NULL);
+		a->streamed = 0;
+		if (!a->relay_ok && err == NULL)
+			err = dgit_error_fmt(DGIT_ERR_CHECKSUM, "%s",
+			    a->relay_msg);
+	}
+	return err;
+}
+
+/* dgit_import_arrival's wait. */
+static const struct dgit_error *
+arr_wait(void *arg, const char *name, int *fd)
+{
+	struct arrivals *d = arg;
+	const struct dgit_error *err = NULL;
+	struct arrival *a = NULL;
+
+	if (fd)
+		*fd = -1;
+	for (size_t i = 0; name && i < d->n; i++)
+		if (strcmp(d->a[i].file->name, name) == 0)
+			a = &d->a[i];
+	if (name && a == NULL)
+		return dgit_error_fmt(DGIT_ERR_PARSE, "'%s' is in the .dsc but "
+		    "not in the archive's Sources", name);
+	pthread_mutex_lock(&d->mu);
+	for (;;) {
+		if (d->code != DGIT_ERR_OK) {
+			err = arr_error(d);
+			break;
+		}
+		if (a == NULL ? d->finished : a->state == AR_DONE)
+			break;
+		if (a && fd && d->stream && a->state == AR_WRITING &&
+		    !a->streamed && a->file->size >= STREAM_MIN) {
+			err = arr_stream(a, fd);
+			break;
+		}
+		if (a == NULL ? 0 : d->finished) {
+			err = dgit_error_fmt(DGIT_ERR_GIT, "'%s' was not "
+			    "downloaded", name);
+			break;
+		}
+		pthread_cond_wait(&d->cv, &d->mu);
+	}
+	pthread_mutex_unlock(&d->mu);
+	if (err == NULL && fd && *fd >= 0)
+		say(d->f->o, "importing %s as it downloads", name);
+	if (err == NULL && a == NULL)
+		err = arr_join_relays(d);
+	return err;
+}
+
+/*
+ * The download's end: cancelled first when the import failed (unless a
+ * stream was read: then its failure may be the download's, which is
+ * the one to say); the threads joined; the download's error, which
+ * comes before an import error it may have caused.
+ */
+static const struct dgit_error *
+arr_finish(struct fetch *f, const struct dgit_error *err)
+{
+	struct arrivals *d = f->arr;
+	const struct dgit_error *rerr;
+	int streamed = 0;
+
+	if (d == NULL)
+		return err;
+	for (size_t i = 0; i < d->n; i++)
+		streamed |= d->a[i].streamed;
+	if (d->running) {
+		pthread_mutex_lock(&d->mu);
+		if (err && !streamed)
+			d->cancel = 1;
+		pthread_cond_broadcast(&d->cv);
+		pthread_mutex_unlock(&d->mu);
+		pthread_join(d->th, NULL);
+		d->running = 0;
+	}
+	rerr = arr_join_relays(d);
+	if (d->code != DGIT_ERR_OK && (err == NULL ||
+	    d->code != DGIT_ERR_CANCELLED))
+		err = arr_error(d);
+	else if (err == NULL)
+		err = rerr;
+	if (d->dl) {
+		f->dl = d->dl;
+		d->dl = NULL;
+	}
+	return err;
+}
+
+static void
+arr_free(struct arrivals *d)
+{
+	if (d == NULL)
+		return;
+	for (size_t i = 0; i < d->n; i++)
+		if (d->a[i].rfd >= 0)
+			close(d->a[i].rfd);
+	dgit_archive_download_free(d->dl);
+	pthread_mutex_destroy(&d->mu);
+	pthread_cond_destroy(&d->cv);
+	free(d->a);
+	free(d->ready);
+	free(d);
+}
+
+/* Start the download beside the import (or, with overlap NONE, do it). */
+static const struct dgit_error *
+arr_start(struct fetch *f, struct serial *z)
+{
+	const struct dgit_fetchsuite_opts *o = f->o;
+	const struct dgit_error *err;
+	struct arrivals *d;
+
+	if (o->overlap == DGIT_FETCHSUITE_OVERLAP_NONE)
+		return dgit_archive_download_source(&f->dl, o->archive, f->src,
+		    f->work);
+	if ((d = calloc(1, sizeof *d)) == NULL ||
+	    (d->a = calloc(f->src->nfiles + 1, sizeof *d->a)) == NULL) {
+		free(d);
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	pthread_mutex_init(&d->mu, NULL);
+	pthread_cond_init(&d->cv, NULL);
+	d->f = f;
+	d->serial = z;
+	d->n = f->src->nfiles;
+	d->stream = o->overlap == DGIT_FETCHSUITE_OVERLAP_STREAM;
+	for (size_t i = 0; i < d->n; i++) {
+		d->a[i].file = &f->src->files[i];
+		d->a[i].rfd = -1;
+		d->a[i].sock = -1;
+		d->a[i].all = d;
+	}
+	f->arr = d;
+	/* inside the download directory: removed with it */
+	if ((err = dgit_fs_mkdtemp(&d->ready, f->work, "ready")))
+		return err;
+	d->ao = *o->archive;
+	d->ao.fetch.item = arr_item;
+	d->ao.fetch.item_arg = d;
+	d->ao.fetch.progress = arr_progress;
+	d->ao.fetch.progress_arg = d;
+	if (pthread_create(&d->th, NULL, arr_download, d) != 0) {
+		/* no thread: the files first, then the import */
+		arr_download(d);
+		return NULL;
+	}
+	d->running = 1;
+	return NULL;
+}
+
+/* The .dsc, verified, read and parsed. */
+static const struct dgit_error *
+read_dsc(struct fetch *f)
+{
+	const struct dgit_error *err;
+	char path[4096], *buf = NULL;
+	size_t len;
+
+	if (f->arr && (err = arr_wait(f->arr, f->src->dsc_name, NULL)))
+		return err;
+	snprintf(path, sizeof path, "%s/%s", f->arr ? f->arr->ready :
+	    f->work, f->src->dsc_name);
+	if ((err = dgit_fs_read_file(&buf, &len, path, DGIT_DSC_MAX)) == NULL)
+		err = dgit_dsc_parse(&f->dsc, buf, len, f->src->dsc_name);
+	free(buf);
+	if (err == NULL)
+		f->out->vcs_git = dgit_dsc_vcs_git_url(f->dsc->vcs_git);
+	return err;
+}
+
+/* Start the download into the repository's private directory; read the
+ * .dsc once it is in. */
+static const struct dgit_error *
+fetch_download(struct fetch *f, struct serial *z)
 {
 	const struct dgit_error *err;
 	const struct dgit_fetchsuite_opts *o = f->o;
-	char path[4096], *buf = NULL;
-	size_t len;
+	char path[4096];
 
 	snprintf(path, sizeof path, "%sdgit", git_repository_commondir(f->repo));
 	if (mkdir(path, 0777) != 0 && errno != EEXIST)
@@ -185,10 +724,17 @@ fetch_download(struct fetch *f)
 	if ((err = dgit_fs_mkdtemp_told(&f->work, path, "fetch", o->workdir,
 	    o->workdir_arg)))
 		return err;
-	err = dgit_archive_download_source(&f->dl, o->archive, f->src,
-	    f->work);
-	if (err)
+	if ((err = arr_start(f, z)))
 		return err;
+	return read_dsc(f);
+}
+
+/* Once the download is over: what the .dsc's signature check said. */
+static void
+download_said(struct fetch *f)
+{
+	const struct dgit_fetchsuite_opts *o = f->o;
+
 	f->out->from_cache = f->dl->from_cache == f->src->nfiles;
 	if (f->dl->sig != DGIT_DSC_SIG_GOOD && o->import.unpack.warn)
 		o->import.unpack.warn(o->import.unpack.warn_arg,
@@ -199,13 +745,6 @@ fetch_download(struct fetch *f)
 		    "the .dsc signature was not checked: no uploader keyring "
 		    "is installed; its files are verified through the signed "
 		    "Release") : f->dl->sig_detail);
-	snprintf(path, sizeof path, "%s/%s", f->work, f->src->dsc_name);
-	if ((err = dgit_fs_read_file(&buf, &len, path, DGIT_DSC_MAX)) == NULL)
-		err = dgit_dsc_parse(&f->dsc, buf, len, f->src->dsc_name);
-	free(buf);
-	if (err == NULL)
-		f->out->vcs_git = dgit_dsc_vcs_git_url(f->dsc->vcs_git);
-	return err;
 }
 
 /*
@@ -255,7 +794,16 @@ fetch_import(struct fetch *f)
 	if (f->dsc->dgit_field == NULL && already_fetched(f))
 		return NULL;
 	say(o, "importing %s %s", f->src->package, f->src->version);
-	if ((err = dgit_import_dsc(&ires, f->repo, f->dsc, f->work, &iopts)))
+	if (f->arr) {
+		struct dgit_import_arrival arr;
+
+		arr.wait = arr_wait;
+		arr.arg = f->arr;
+		err = dgit_import_dsc_arriving(&ires, f->repo, f->dsc,
+		    f->arr->ready, &iopts, &arr);
+	} else
+		err = dgit_import_dsc(&ires, f->repo, f->dsc, f->work, &iopts);
+	if (err)
 		return err;
 	f->out->import = ires.commit;
 	f->tree = ires.tree;
@@ -558,11 +1106,16 @@ dgit_fetchsuite(struct dgit_fetchsuite_result *out, git_repository *repo,
 	const struct dgit_error *err;
 	struct bg_server bg;
 	struct fetch f;
+	struct serial z;
+	struct dgit_fetchsuite_opts oc = *o;
 
 	memset(out, 0, sizeof *out);
 	memset(&f, 0, sizeof f);
 	memset(&bg, 0, sizeof bg);
-	f.o = o;
+	pthread_mutex_init(&z.mu, NULL);
+	z.o = o;
+	ser_wrap(&oc, &z);
+	f.o = &oc;
 	f.repo = repo;
 	f.out = out;
 	err = fetch_find(&f);
@@ -573,23 +1126,31 @@ dgit_fetchsuite(struct dgit_fetchsuite_result *out, git_repository *repo,
 	else if (err == NULL && (err = bg_start(&bg, &f)) == NULL) {
 		const struct dgit_error *jerr;
 
-		err = fetch_download(&f);
+		err = fetch_download(&f, &z);
 		/* the Dgit: field's history needs what the server has */
 		if (err == NULL && f.dsc->dgit_field != NULL)
 			err = bg_join(&bg);
 		if (err == NULL)
 			err = fetch_import(&f);
+		/* every file in, the .dsc's signature checked */
+		err = arr_finish(&f, err);
+		if (err == NULL)
+			download_said(&f);
 		if ((jerr = bg_join(&bg)) && err == NULL)
 			err = jerr;
 		if (err == NULL)
 			err = fetch_record(&f);
 	}
+	/* an error before the import: the download is stopped here */
+	err = arr_finish(&f, err);
+	arr_free(f.arr);
 	if (f.work) {
 		dgit_fs_remove_tree(f.work);
 		if (o->workdir)
 			o->workdir(o->workdir_arg, f.work, 0);
 		free(f.work);
 	}
+	pthread_mutex_destroy(&z.mu);
 	free(f.lrref);
 	dgit_serverfetch_release(&f.sf);
 	dgit_dsc_free(f.dsc);

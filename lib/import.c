@@ -68,6 +68,10 @@ struct imp {
 	char **orig_paths;
 	git_oid *orig_trees;
 	size_t norigs;
+	/* dgit_import_dsc_arriving: the files arrive as the import runs;
+	 * checked[i] once dsc->files[i]'s digests were checked */
+	const struct dgit_import_arrival *arr;
+	unsigned char *checked;
 };
 
 static const struct dgit_error *
@@ -394,6 +398,56 @@ file_path(struct imp *im, const char *name)
 	return p;
 }
 
+static const struct dgit_error *check_one(struct imp *im, size_t i);
+
+/*
+ * With arriving files: wait for the .dsc's file name before it is read.
+ * Whole (*fd -1): its digests are checked now.  Streamed (fd not NULL,
+ * *fd the stream): they are checked once it is whole, before anything
+ * is made visible (finish_arrivals).  Without: nothing to do.
+ */
+static const struct dgit_error *
+arrive(struct imp *im, const char *name, int *fd)
+{
+	const struct dgit_error *err;
+	size_t i;
+	int sfd = -1;
+
+	if (fd)
+		*fd = -1;
+	if (im->arr == NULL)
+		return NULL;
+	for (i = 0; i < im->dsc->nfiles; i++)
+		if (strcmp(im->dsc->files[i].name, name) == 0)
+			break;
+	if (i == im->dsc->nfiles)
+		return dgit_error_fmt(DGIT_ERR_PARSE, "'%s' is not a file of "
+		    "the .dsc", name);
+	if ((err = im->arr->wait(im->arr->arg, name, fd ? &sfd : NULL)))
+		return err;
+	if (sfd >= 0) {
+		*fd = sfd;
+		return NULL;
+	}
+	return im->checked[i] ? NULL : check_one(im, i);
+}
+
+/* All files whole and verified, the streamed ones checked too. */
+static const struct dgit_error *
+finish_arrivals(struct imp *im)
+{
+	const struct dgit_error *err;
+
+	if (im->arr == NULL)
+		return NULL;
+	if ((err = im->arr->wait(im->arr->arg, NULL, NULL)))
+		return err;
+	for (size_t i = 0; i < im->dsc->nfiles; i++)
+		if (!im->checked[i] && (err = check_one(im, i)))
+			return err;
+	return NULL;
+}
+
 /*
  * Unpack one tarball into a new tree, written, and (strip) with
  * dpkg-source's single-directory rule applied.
@@ -406,6 +460,7 @@ unpack_one(struct imp *im, struct dgit_tree **out, const char *name,
 	struct dgit_unpack_opts uo;
 	struct dgit_tree *t = NULL;
 	char *path = file_path(im, name);
+	int fd = -1;
 
 	*out = NULL;
 	if (path == NULL)
@@ -416,12 +471,20 @@ unpack_one(struct imp *im, struct dgit_tree **out, const char *name,
 		memset(&uo, 0, sizeof uo);
 	uo.fixperms = fixperms;
 	uo.exclude_pc = exclude_pc;
+	if ((err = arrive(im, name, &fd)) != NULL) {
+		free(path);
+		return err;
+	}
+	uo.from_fd = fd >= 0;
+	uo.fd = fd;
 	info(im, "unpacking", name);
 	err = dgit_tree_new(&t);
 	if (err == NULL)
 		err = dgit_unpack_tarball(t, im->pack, path, name, &uo);
 	if (err == NULL && strip)
 		dgit_tree_strip_single(t, NULL);
+	if (fd >= 0)
+		close(fd);
 	free(path);
 	if (err) {
 		dgit_tree_free(t);
@@ -458,6 +521,9 @@ unpack_orig(struct imp *im, struct dgit_tree **out, git_oid *tree,
 	}
 	if ((path = file_path(im, name)) == NULL)
 		return nomem();
+	/* the cache is keyed by the file's digest: it must be whole */
+	if ((err = arrive(im, name, NULL)) != NULL)
+		goto done;
 	if (o->orig_lookup(o->orig_arg, tree, path)) {
 		info(im, "reusing the unpacked", name);
 		if ((err = dgit_tree_new(&t)) ||
@@ -944,6 +1010,66 @@ apply_series(struct imp *im, git_oid *head)
 
 /* ---- checks ---------------------------------------------------------- */
 
+static const struct dgit_error *
+check_one(struct imp *im, size_t i)
+{
+	const struct dgit_error *err = NULL;
+	const struct dgit_dsc_file *f = &im->dsc->files[i];
+	char hex[DGIT_HASH_MULTI_MAX][DGIT_HASH_MAXHEXLEN + 1];
+	enum dgit_hash_algo algos[DGIT_HASH_MULTI_MAX];
+	const char *want[DGIT_HASH_MULTI_MAX];
+	const char *names[DGIT_HASH_MULTI_MAX];
+	size_t n = 0;
+	char *path;
+	uint64_t size;
+	int fd = -1;
+
+	if (f->kind == DGIT_DSC_DSC)
+		return NULL;
+	if (f->sha256[0]) {
+		algos[n] = DGIT_HASH_SHA256;
+		want[n] = f->sha256;
+		names[n++] = "sha256";
+	}
+	if (f->sha1[0]) {
+		algos[n] = DGIT_HASH_SHA1;
+		want[n] = f->sha1;
+		names[n++] = "sha1";
+	}
+	if (f->md5[0]) {
+		algos[n] = DGIT_HASH_MD5;
+		want[n] = f->md5;
+		names[n++] = "md5";
+	}
+	path = file_path(im, f->name);
+	if (path == NULL)
+		return nomem();
+	/* a fifo or a link to /dev/zero would never end: a regular
+	 * file of the size the .dsc says, or nothing is read */
+	err = dgit_fs_open_regular(&fd, &size, path, f->name);
+	if (err == NULL && size == f->size)
+		err = dgit_hash_fd_multi(hex, &size, algos, n, fd, f->name);
+	if (err == NULL && size != f->size)
+		err = dgit_error_fmt(DGIT_ERR_CHECKSUM, "size mismatch "
+		    "for '%s' (the .dsc says %llu bytes, the file has "
+		    "%llu); the file is not the one the .dsc names",
+		    f->name, (unsigned long long)f->size,
+		    (unsigned long long)size);
+	for (size_t k = 0; k < n && err == NULL; k++)
+		if (strcasecmp(hex[k], want[k]) != 0)
+			err = dgit_error_fmt(DGIT_ERR_CHECKSUM,
+			    "checksum mismatch for '%s' (expected %s "
+			    "%s, got %s); the file is not the one the "
+			    ".dsc names", f->name, names[k], want[k],
+			    hex[k]);
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	if (err == NULL && im->checked)
+		im->checked[i] = 1;
+	return err;
+}
+
 /*
  * Every file the .dsc names is a regular file of its size whose every
  * digest the .dsc lists (Checksums-Sha256, Checksums-Sha1, Files' MD5)
@@ -954,60 +1080,8 @@ check_files(struct imp *im)
 {
 	const struct dgit_error *err = NULL;
 
-	for (size_t i = 0; i < im->dsc->nfiles && err == NULL; i++) {
-		const struct dgit_dsc_file *f = &im->dsc->files[i];
-		char hex[DGIT_HASH_MULTI_MAX][DGIT_HASH_MAXHEXLEN + 1];
-		enum dgit_hash_algo algos[DGIT_HASH_MULTI_MAX];
-		const char *want[DGIT_HASH_MULTI_MAX];
-		const char *names[DGIT_HASH_MULTI_MAX];
-		size_t n = 0;
-		char *path;
-		uint64_t size;
-		int fd = -1;
-
-		if (f->kind == DGIT_DSC_DSC)
-			continue;
-		if (f->sha256[0]) {
-			algos[n] = DGIT_HASH_SHA256;
-			want[n] = f->sha256;
-			names[n++] = "sha256";
-		}
-		if (f->sha1[0]) {
-			algos[n] = DGIT_HASH_SHA1;
-			want[n] = f->sha1;
-			names[n++] = "sha1";
-		}
-		if (f->md5[0]) {
-			algos[n] = DGIT_HASH_MD5;
-			want[n] = f->md5;
-			names[n++] = "md5";
-		}
-		path = file_path(im, f->name);
-		if (path == NULL)
-			return nomem();
-		/* a fifo or a link to /dev/zero would never end: a regular
-		 * file of the size the .dsc says, or nothing is read */
-		err = dgit_fs_open_regular(&fd, &size, path, f->name);
-		if (err == NULL && size == f->size)
-			err = dgit_hash_fd_multi(hex, &size, algos, n, fd,
-			    f->name);
-		if (err == NULL && size != f->size)
-			err = dgit_error_fmt(DGIT_ERR_CHECKSUM, "size mismatch "
-			    "for '%s' (the .dsc says %llu bytes, the file has "
-			    "%llu); the file is not the one the .dsc names",
-			    f->name, (unsigned long long)f->size,
-			    (unsigned long long)size);
-		for (size_t k = 0; k < n && err == NULL; k++)
-			if (strcasecmp(hex[k], want[k]) != 0)
-				err = dgit_error_fmt(DGIT_ERR_CHECKSUM,
-				    "checksum mismatch for '%s' (expected %s "
-				    "%s, got %s); the file is not the one the "
-				    ".dsc names", f->name, names[k], want[k],
-				    hex[k]);
-		if (fd >= 0)
-			close(fd);
-		free(path);
-	}
+	for (size_t i = 0; i < im->dsc->nfiles && err == NULL; i++)
+		err = check_one(im, i);
 	return err;
 }
 
@@ -1209,7 +1283,9 @@ import_1_0(struct imp *im, git_oid *head)
 		path = file_path(im, diff->name);
 		if (path == NULL)
 			return nomem();
-		err = read_gz(&buf, &len, path, diff->name);
+		err = arrive(im, diff->name, NULL);
+		if (err == NULL)
+			err = read_gz(&buf, &len, path, diff->name);
 		if (err == NULL)
 			err = apply_patch(im, buf, len, diff->name, 0);
 		if (err)
@@ -1394,10 +1470,11 @@ done:
 	return err;
 }
 
-const struct dgit_error *
-dgit_import_dsc(struct dgit_import_result *out, git_repository *repo,
+static const struct dgit_error *
+import_dsc(struct dgit_import_result *out, git_repository *repo,
     const struct dgit_dsc *dsc, const char *dir,
-    const struct dgit_import_opts *opts)
+    const struct dgit_import_opts *opts,
+    const struct dgit_import_arrival *arr)
 {
 	const struct dgit_error *err = NULL;
 	struct imp im;
@@ -1409,8 +1486,15 @@ dgit_import_dsc(struct dgit_import_result *out, git_repository *repo,
 	im.dsc = dsc;
 	im.dir = dir && *dir ? dir : ".";
 	im.opts = opts;
+	if (arr && (opts == NULL || !opts->no_checksums)) {
+		im.arr = arr;
+		if ((im.checked = calloc(dsc->nfiles + 1, 1)) == NULL) {
+			err = nomem();
+			goto done;
+		}
+	}
 
-	if ((opts == NULL || !opts->no_checksums) &&
+	if (im.arr == NULL && (opts == NULL || !opts->no_checksums) &&
 	    (err = check_files(&im)) != NULL)
 		goto done;
 	if ((err = dgit_pack_new(&im.pack, repo, opts ? opts->level : -1,
@@ -1440,6 +1524,9 @@ dgit_import_dsc(struct dgit_import_result *out, git_repository *repo,
 	out->npatches = im.npatches;
 	git_oid_cpy(&out->unpatched, &im.unpatched);
 	out->nobjects = dgit_pack_count(im.pack);
+	/* nothing is made visible before every file is in and verified */
+	if ((err = finish_arrivals(&im)) != NULL)
+		goto done;
 	err = dgit_pack_finish(im.pack);
 	for (size_t i = 0; err == NULL && i < im.norigs; i++)
 		opts->orig_record(opts->orig_arg, im.orig_paths[i],
@@ -1456,5 +1543,23 @@ done:
 	dgit_changelog_free(im.cl);
 	free(im.maint_name);
 	free(im.maint_email);
+	free(im.checked);
 	return err;
+}
+
+const struct dgit_error *
+dgit_import_dsc(struct dgit_import_result *out, git_repository *repo,
+    const struct dgit_dsc *dsc, const char *dir,
+    const struct dgit_import_opts *opts)
+{
+	return import_dsc(out, repo, dsc, dir, opts, NULL);
+}
+
+const struct dgit_error *
+dgit_import_dsc_arriving(struct dgit_import_result *out,
+    git_repository *repo, const struct dgit_dsc *dsc, const char *dir,
+    const struct dgit_import_opts *opts,
+    const struct dgit_import_arrival *arr)
+{
+	return import_dsc(out, repo, dsc, dir, opts, arr);
 }

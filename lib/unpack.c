@@ -4,6 +4,7 @@
  * --no-same-owner" into an empty directory, minus what git cannot hold.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,7 +81,7 @@ struct src {
 static const struct dgit_error *xz_init(struct src *s);
 
 static const struct dgit_error *
-src_open(struct src *s, const char *path, const char *what)
+src_open(struct src *s, const char *path, const char *what, int from)
 {
 	const struct dgit_error *err;
 	const char *name = strrchr(path, '/');
@@ -105,8 +106,12 @@ src_open(struct src *s, const char *path, const char *what)
 		return dgit_error_fmt(DGIT_ERR_ARCHIVE, "'%s' is not a tarball "
 		    "of a known compression", what);
 	}
-	/* a fifo or a link to a device would never end */
-	if ((err = dgit_fs_open_regular(&fd, NULL, path, what)) != NULL)
+	/* a fifo or a link to a device would never end; a stream the
+	 * caller feeds (from >= 0) ends when the caller says */
+	if (from >= 0) {
+		if ((fd = fcntl(from, F_DUPFD_CLOEXEC, 0)) < 0)
+			return dgit_error_from_errno("cannot read '%s'", what);
+	} else if ((err = dgit_fs_open_regular(&fd, NULL, path, what)) != NULL)
 		return err;
 	if (s->kind != SRC_ARCH) {
 		s->fp = fdopen(fd, "rb");
@@ -431,14 +436,14 @@ rd_main(void *arg)
 }
 
 static const struct dgit_error *
-rd_open(struct rd *r, const char *path, const char *what)
+rd_open(struct rd *r, const char *path, const char *what, int from)
 {
 	const struct dgit_error *err;
 
 	memset(r, 0, sizeof *r);
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv, NULL);
-	if ((err = src_open(&r->src, path, what)) != NULL)
+	if ((err = src_open(&r->src, path, what, from)) != NULL)
 		return err;
 	for (unsigned i = 0; i < RD_SLOTS; i++)
 		if ((r->slot[i] = malloc(SRC_BUF)) == NULL)
@@ -934,7 +939,8 @@ dgit_unpack_tarball(struct dgit_tree *t, struct dgit_pack *pack,
 	u.max_bytes = opts && opts->max_bytes ? opts->max_bytes :
 	    DGIT_UNPACK_MAX_BYTES_DEFAULT;
 
-	if ((err = rd_open(&rd, path, u.what)) != NULL)
+	if ((err = rd_open(&rd, path, u.what, opts && opts->from_fd ?
+	    opts->fd : -1)) != NULL)
 		goto done;
 	a = archive_read_new();
 	if (a == NULL) {

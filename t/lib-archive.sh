@@ -119,11 +119,14 @@
 #                        fail-once PATH CODE  answer CODE once, then normally
 #                        truncate PATH N      full Content-Length, close after
 #                                             N body bytes
+#                        truncate-once PATH N the same, the first time only
 #                        oversize PATH N      serve N extra bytes (counted
 #                                             in Content-Length)
 #                        corrupt PATH OFFSET  flip the byte at OFFSET
 #                        delay PATH MS        wait MS milliseconds first
 #                        trickle PATH N       send the body N bytes a second
+#                        rate PATH N          a bandwidth limit: N bytes a
+#                                             second, paced in 1/50 s slices
 #                        no-range PATH        ignore Range headers
 #                        drop PATH            close without answering
 #                        redirect PATH TARGET 302 to TARGET

@@ -20,10 +20,13 @@
  *	fail-once PATH CODE   answer CODE the first time only (remembered in
  *	                      STATEDIR, shared by all connections)
  *	truncate PATH N       announce the full length, close after N bytes
+ *	truncate-once PATH N  the same the first time only (as fail-once)
  *	oversize PATH N       serve N extra bytes, counted in Content-Length
  *	corrupt PATH OFFSET   invert the byte at OFFSET of the body
  *	delay PATH MS         sleep MS milliseconds before answering
  *	trickle PATH N        send the body N bytes a second (a slow server)
+ *	rate PATH N           a bandwidth limit: the body at N bytes a
+ *	                      second, paced in slices of 1/50 s
  *	no-range PATH         ignore Range: always 200 and the whole file
  *	drop PATH             close the connection without answering
  *	redirect PATH TARGET  302 with Location: TARGET
@@ -81,6 +84,7 @@ struct fault {
 	long long corrupt;      /* -1 or offset */
 	long delay_ms;
 	long trickle;           /* bytes a second, 0: full speed */
+	long rate;              /* bytes a second, paced finely; 0: none */
 	int no_range;
 	int drop;
 	char redirect[1024];
@@ -327,6 +331,10 @@ read_rules(const struct server *srv, const char *path, struct fault *f)
 				f->status = (int)v;
 		} else if (strcmp(act, "truncate") == 0)
 			f->truncate = v;
+		else if (strcmp(act, "truncate-once") == 0) {
+			if (fire_once(srv, copy))
+				f->truncate = v;
+		}
 		else if (strcmp(act, "oversize") == 0)
 			f->oversize = v;
 		else if (strcmp(act, "corrupt") == 0)
@@ -335,6 +343,8 @@ read_rules(const struct server *srv, const char *path, struct fault *f)
 			f->delay_ms = (long)v;
 		else if (strcmp(act, "trickle") == 0)
 			f->trickle = v > 0 ? (long)v : 0;
+		else if (strcmp(act, "rate") == 0)
+			f->rate = v > 0 ? (long)v : 0;
 	}
 	fclose(fp);
 }
@@ -441,6 +451,7 @@ serve(const struct server *srv, int cfd, const struct request *rq,
 	struct stat st;
 	char file[PATH_MAX * 2], hdr[4096], lm[64], extra[1200];
 	long long size, first = 0, last = -1, len, pos;
+	struct timespec t0;
 	int head = strcmp(rq->method, "HEAD") == 0, fd = -1, hl, r = 0, n;
 	int close_after = rq->close;
 
@@ -540,6 +551,7 @@ serve(const struct server *srv, int cfd, const struct request *rq,
 		return 1;
 	}
 	pos = first;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (*sent < len) {
 		char buf[65536];
 		size_t want = sizeof buf;
@@ -559,6 +571,25 @@ serve(const struct server *srv, int cfd, const struct request *rq,
 			if (*sent > 0)
 				while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 					;
+		}
+		if (f.rate > 0) {
+			/* the time this byte is due at the rate */
+			long long slice = f.rate / 50 > 0 ? f.rate / 50 : 1;
+			double due = (double)*sent / (double)f.rate, el;
+			struct timespec now, ts;
+
+			if ((long long)want > slice)
+				want = (size_t)slice;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			el = (double)(now.tv_sec - t0.tv_sec) +
+			    (double)(now.tv_nsec - t0.tv_nsec) / 1e9;
+			if (due > el) {
+				ts.tv_sec = (time_t)(due - el);
+				ts.tv_nsec = (long)((due - el -
+				    (double)ts.tv_sec) * 1e9);
+				while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+					;
+			}
 		}
 		if (pos < st.st_size) {
 			if ((long long)want > st.st_size - pos)
