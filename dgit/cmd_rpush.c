@@ -341,10 +341,17 @@ build_host(struct dgit_cmd_ctx *ctx, int argc, char **argv, int built)
 	const struct dgit_error *err;
 	struct dgit_rpush_responder *r = NULL;
 	char *pargv[MAX_ARGS + 2];
-	int n, pin = -1, pout = -1, nul, pargc = 0;
+	int n, pin = -1, pout = -1, nul, pargc = 0, nopt = 0;
 	const char *dir, *versions;
 
 	ignore_sigpipe();
+	/* options given before the command (main puts them after it) */
+	pargv[pargc++] = built ? "push-built" : "push-source";
+	while (nopt + 1 < argc && argv[nopt + 1][0] == '-' &&
+	    pargc < MAX_ARGS)
+		pargv[pargc++] = argv[++nopt];
+	argc -= nopt;
+	argv += nopt;
 	if (argc < 3 || (n = atoi(argv[1])) < 1 || n > 16 || n + 2 > argc)
 		return dgit_usage_error(ctx, "needs N DIR VERSIONS (run by "
 		    "dgit rpush)");
@@ -371,7 +378,6 @@ build_host(struct dgit_cmd_ctx *ctx, int argc, char **argv, int built)
 		goto done;
 	if ((err = dgit_cmd_open_here(ctx, 1)))
 		goto done;
-	pargv[pargc++] = built ? "push-built" : "push-source";
 	for (int k = 2 + n; k < argc && pargc < MAX_ARGS; k++)
 		pargv[pargc++] = argv[k];
 	pargv[pargc] = NULL;

@@ -1833,7 +1833,14 @@ get_build(struct dgit_pushsource *p)
 	const struct dgit_error *err;
 
 	if (p->o->built || p->o->changes) {
-		if (!exists(p->dsc_path) || !exists(p->changes_path))
+		struct stat st;
+
+		/* dgit's words, which its users and tests know */
+		if (stat(p->dsc_path, &st) != 0)
+			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "error: "
+			    "looked for .dsc %s, but %s; maybe you forgot to "
+			    "build", p->dsc_path, strerror(errno));
+		if (!exists(p->changes_path))
 			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no '%s' "
 			    "and '%s' to upload; build them first, or use "
 			    "dgit push-source", p->dsc_path, p->changes_path);
