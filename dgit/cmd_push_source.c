@@ -58,9 +58,14 @@ env_fetch(struct dgit_fetchsuite_result *res, void *arg,
     const char *package, const char *suite)
 {
 	struct push *p = arg;
+	struct common_archive_flags af = p->af;
 
+	/* as dgit: the push's distro (the changelog suite's), whatever
+	 * the canonical suite's own would be */
+	if (p->arch_inited)
+		af.distro = p->arch.distro;
 	return common_fetch(res, p->ctx->repo, p->ctx->cfg, package, suite,
-	    &p->af);
+	    &af);
 }
 
 static void

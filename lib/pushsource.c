@@ -1051,7 +1051,7 @@ sign_elsewhere(struct dgit_pushsource *p)
 	s.package = p->ce->package;
 	s.version = p->ce->version;
 	s.csuite = p->csuite;
-	s.isuite = p->o->suite ? p->o->suite : p->csuite;
+	s.isuite = p->o->suite ? p->o->suite : p->ce->distributions[0];
 	s.dsc_path = p->dsc_path;
 	s.dsc_name = p->dsc_name;
 	s.changes_name = p->changes_name;

@@ -37,6 +37,7 @@
 
 struct conn {
 	int in, out;
+	int eof;                   /* the other end went away */
 	char buf[65536];
 	size_t start, end;
 };
@@ -53,6 +54,8 @@ fill(struct conn *c)
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return dgit_error_from_errno("connection lost");
+	if (n == 0)
+		c->eof = 1;
 	if (n == 0)
 		return dgit_error_fmt(DGIT_ERR_PARSE, "protocol violation; "
 		    "eof not expected");
@@ -1253,9 +1256,11 @@ dgit_rpush_initiate(const struct dgit_rpush_initiator_opts *o)
 	close(to);
 	close(from);
 	to = from = -1;
-	werr = dgit_run_child_wait(child, !complete && err != NULL);
+	/* at eof the build host has failed (and said why): wait for it */
+	werr = dgit_run_child_wait(child, !complete && err != NULL &&
+	    !in->c.eof);
 	child = NULL;
-	if (err == NULL && werr)
+	if ((err == NULL || in->c.eof) && werr)
 		err = dgit_error_wrap(werr, "build host child failed");
 	if (err && in->supplementary)
 		err = dgit_error_fmt(err->code, "%s\n%s", err->msg,
