@@ -55,11 +55,17 @@ struct dgit_pushsource_signing {
 	const char *changes_name;
 	const char *changes_text;  /* the .changes to sign, unsigned */
 	size_t changes_len;
+	const char *bpd;           /* where the files are */
 	/* filled in by the callback */
 	char *signed_tag[2];       /* tag objects: text and signature */
 	size_t signed_tag_len[2];
 	char *signed_dsc, *signed_changes;
 	size_t signed_dsc_len, signed_changes_len;
+	/* other files the .changes lists that came back signed (the
+	 * .buildinfo files): names (no '/') and contents, all malloc'd */
+	int nextra;
+	char *extra_name[8], *signed_extra[8];
+	size_t signed_extra_len[8];
 };
 
 typedef const struct dgit_error *dgit_pushsource_sign_fn(void *arg,

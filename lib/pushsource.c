@@ -1055,6 +1055,7 @@ sign_elsewhere(struct dgit_pushsource *p)
 	s.dsc_path = p->dsc_path;
 	s.dsc_name = p->dsc_name;
 	s.changes_name = p->changes_name;
+	s.bpd = p->o->bpd;
 	if ((err = dgit_fs_read_file(&buf, &len, p->changes_path,
 	    MAX_CONTROL)) ||
 	    (err = dgit_push_changes_files(&text, &tl, buf, len,
@@ -1110,6 +1111,25 @@ sign_elsewhere(struct dgit_pushsource *p)
 		    "naming %s", p->dsc_name, s.head);
 		goto done;
 	}
+	for (int i = 0; i < s.nextra && i < 8; i++) {
+		char *path = NULL;
+
+		if (s.extra_name[i] == NULL || s.signed_extra[i] == NULL ||
+		    strchr(s.extra_name[i], '/') || s.extra_name[i][0] == '.') {
+			err = dgit_error_fmt(DGIT_ERR_BAD_SIGNATURE, "a signed "
+			    "file that came back has no proper name");
+			goto done;
+		}
+		if (asprintf(&path, "%s/%s", p->o->bpd, s.extra_name[i]) < 0) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		err = dgit_fs_write_file_atomic_told(path, s.signed_extra[i],
+		    s.signed_extra_len[i], 0, p->o->told, p->o->told_arg);
+		free(path);
+		if (err)
+			goto done;
+	}
 	if ((err = dgit_fs_write_file_atomic_told(p->dsc_path, s.signed_dsc,
 	    s.signed_dsc_len, 0, p->o->told, p->o->told_arg)) ||
 	    (err = dgit_fs_write_file_atomic_told(p->changes_path,
@@ -1123,6 +1143,10 @@ done:
 		free(s.signed_tag[i]);
 	free(s.signed_dsc);
 	free(s.signed_changes);
+	for (int i = 0; i < s.nextra && i < 8; i++) {
+		free(s.extra_name[i]);
+		free(s.signed_extra[i]);
+	}
 	dgit_dsc_free(dsc);
 	free(buf);
 	free(text);

@@ -287,6 +287,16 @@ done:
 	return err;
 }
 
+/* One entry of a .changes' or .dsc's file list. */
+struct listed {
+	char name[256];
+	char md5[33], sha256[65];
+	unsigned long long size;
+};
+
+static const struct dgit_error *changes_files(struct listed *l, size_t max,
+    size_t *n, const struct dgit_deb822_para *p, const char *what);
+
 /* ---- the responder ---- */
 
 struct dgit_rpush_responder {
@@ -362,6 +372,63 @@ want(struct conn *c, const char *keyword, char **bufs, size_t *lens,
 	return NULL;
 }
 
+/* push-built's .buildinfo files, which the signing host signs too. */
+static const struct dgit_error *
+send_buildinfos(struct dgit_rpush_responder *r,
+    struct dgit_pushsource_signing *s)
+{
+	const struct dgit_error *err;
+	struct dgit_deb822_para **cp = NULL;
+	struct listed *l = NULL;
+	char *data = NULL, path[4096];
+	size_t ncp = 0, n = 0, len;
+
+	if ((err = dgit_deb822_parse(&cp, &ncp, s->changes_text,
+	    s->changes_len, s->changes_name)))
+		return err;
+	if (ncp != 1) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE, "'%s' is not one "
+		    "paragraph", s->changes_name);
+		goto done;
+	}
+	if ((l = calloc(256, sizeof *l)) == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	if ((err = changes_files(l, 256, &n, cp[0], s->changes_name)))
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = l[i].name;
+		size_t nl = strlen(name);
+
+		if (nl < 10 || strcmp(name + nl - 10, ".buildinfo") != 0)
+			continue;
+		if (s->nextra >= 8) {
+			err = dgit_error_fmt(DGIT_ERR_LIMIT, "'%s' lists more "
+			    "than 8 .buildinfo files", s->changes_name);
+			goto done;
+		}
+		snprintf(path, sizeof path, "%s/%s", s->bpd, name);
+		if ((err = dgit_fs_read_file(&data, &len, path, MAX_FILE)))
+			goto done;
+		if ((s->extra_name[s->nextra] = strdup(name)) == NULL) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		s->nextra++;
+		if ((err = send_line(&r->c, "param buildinfo-filename %s",
+		    name)) || (err = send_file(&r->c, "buildinfo", data, len)))
+			goto done;
+		free(data);
+		data = NULL;
+	}
+done:
+	dgit_deb822_paras_free(cp, ncp);
+	free(l);
+	free(data);
+	return err;
+}
+
 const struct dgit_error *
 dgit_rpush_responder_sign(void *arg, struct dgit_pushsource_signing *s)
 {
@@ -388,6 +455,8 @@ dgit_rpush_responder_sign(void *arg, struct dgit_pushsource_signing *s)
 	if (s->split && (err = send_line(&r->c, "param maint-view %s",
 	    s->maint_head)))
 		goto done;
+	if (strcmp(r->verb, "push") == 0 && (err = send_buildinfos(r, s)))
+		goto done;
 	memset(bufs, 0, sizeof bufs);
 	err = want(&r->c, "signed-tag", bufs, lens, s->ntags);
 	for (int i = 0; i < s->ntags; i++) {
@@ -396,12 +465,22 @@ dgit_rpush_responder_sign(void *arg, struct dgit_pushsource_signing *s)
 	}
 	if (err)
 		goto done;
-	memset(bufs, 0, sizeof bufs);
-	err = want(&r->c, "signed-dsc-changes", bufs, lens, 2);
-	s->signed_dsc = bufs[0];
-	s->signed_dsc_len = lens[0];
-	s->signed_changes = bufs[1];
-	s->signed_changes_len = lens[1];
+	{
+		char *fb[10];
+		size_t fl[10];
+
+		memset(fb, 0, sizeof fb);
+		err = want(&r->c, "signed-dsc-changes", fb, fl,
+		    2 + s->nextra);
+		s->signed_dsc = fb[0];
+		s->signed_dsc_len = fl[0];
+		s->signed_changes = fb[1];
+		s->signed_changes_len = fl[1];
+		for (int i = 0; i < s->nextra; i++) {
+			s->signed_extra[i] = fb[2 + i];
+			s->signed_extra_len[i] = fl[2 + i];
+		}
+	}
 done:
 	free(clog);
 	free(dsc);
@@ -673,12 +752,6 @@ hex_ok(const char *s)
 	    strspn(s, "0123456789abcdef") == GIT_OID_HEXSZ;
 }
 
-/* One entry of a .changes' or .dsc's file list. */
-struct listed {
-	char name[256];
-	char md5[33], sha256[65];
-	unsigned long long size;
-};
 
 /*
  * The Files entries of a .changes (5 words: md5 size section priority
@@ -795,6 +868,68 @@ source_only_file(const char *f)
 }
 
 /*
+ * A .buildinfo to sign: this package and version, none of the fields a
+ * .buildinfo must not have, listed in the .changes with its size and
+ * md5sum (dgit's files_compare_inputs).
+ */
+static const struct dgit_error *
+check_buildinfo(struct initiator *in, int b, const struct listed *l,
+    size_t n)
+{
+	static const char *const forbidden[] = { "Changes", "Changed-By",
+	    "Distribution" };
+	const struct dgit_error *err;
+	struct dgit_deb822_para **bp = NULL;
+	char *text = NULL, md5[33];
+	size_t nbp = 0, tl, srcl;
+	const char *src, *ver;
+	int was_signed, found = 0;
+
+	if ((err = dgit_push_unsigned_text(&text, &tl, &was_signed, in->bi[b],
+	    in->bi_len[b], in->bi_name[b])) ||
+	    (err = dgit_deb822_parse(&bp, &nbp, text, tl, in->bi_name[b])))
+		goto done;
+	src = nbp == 1 ? dgit_deb822_get(bp[0], "Source") : NULL;
+	ver = nbp == 1 ? dgit_deb822_get(bp[0], "Version") : NULL;
+	srcl = src ? strcspn(src, " ") : 0;
+	if (src == NULL || ver == NULL || srcl != strlen(in->package) ||
+	    strncmp(src, in->package, srcl) != 0 ||
+	    strcmp(ver, in->version) != 0) {
+		err = dgit_error_fmt(DGIT_ERR_PARSE, "buildinfo mismatch in "
+		    "field Source or Version ('%s'); nothing signed",
+		    in->bi_name[b]);
+		goto done;
+	}
+	for (size_t k = 0; k < 3; k++)
+		if (dgit_deb822_get(bp[0], forbidden[k])) {
+			err = dgit_error_fmt(DGIT_ERR_PARSE, "buildinfo "
+			    "contains forbidden field %s ('%s'); nothing "
+			    "signed", forbidden[k], in->bi_name[b]);
+			goto done;
+		}
+	if ((err = dgit_hash_buf_hex(md5, DGIT_HASH_MD5, in->bi[b],
+	    in->bi_len[b])))
+		goto done;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(l[i].name, in->bi_name[b]) == 0) {
+			found = 1;
+			if (l[i].size != in->bi_len[b] ||
+			    strcmp(l[i].md5, md5) != 0)
+				err = dgit_error_fmt(DGIT_ERR_CHECKSUM, "remote "
+				    "changes file lists '%s' with another size "
+				    "or checksum; nothing signed",
+				    in->bi_name[b]);
+		}
+	if (!found && err == NULL)
+		err = dgit_error_fmt(DGIT_ERR_PARSE, "remote changes file does "
+		    "not list '%s'; nothing signed", in->bi_name[b]);
+done:
+	dgit_deb822_paras_free(bp, nbp);
+	free(text);
+	return err;
+}
+
+/*
  * Everything checked before anything is signed: the .dsc is this
  * changelog's package and version and safe; the .changes agrees with the
  * changelog, lists only safe names, lists the .dsc with its size and
@@ -877,9 +1012,13 @@ check_files(struct initiator *in)
 			goto done;
 		}
 	}
-	if (!found)
+	if (!found) {
 		err = dgit_error_fmt(DGIT_ERR_PARSE, "remote changes file does "
 		    "not list '%s'; nothing signed", in->dsc_name);
+		goto done;
+	}
+	for (int b = 0; b < in->nbi && err == NULL; b++)
+		err = check_buildinfo(in, b, l, n);
 done:
 	dgit_dsc_free(dsc);
 	dgit_deb822_paras_free(cp, ncp);
@@ -1101,9 +1240,11 @@ want_signed_dsc_changes(struct initiator *in)
 {
 	const struct dgit_error *err;
 	char *value = NULL, *dsc = NULL, *sdsc = NULL, *ch = NULL, *sch = NULL;
-	char *unsigned_ch = NULL, *sig = NULL, *bitext = NULL;
-	size_t dl, sdl, chl, schl, ul, sl, btl;
+	char *unsigned_ch = NULL, *bitext = NULL, *sbi[MAX_BUILDINFOS];
+	size_t dl, sdl, chl, schl, ul, btl, sbil[MAX_BUILDINFOS];
 	int was_signed;
+
+	memset(sbi, 0, sizeof sbi);
 
 	if (in->tag[0] == NULL)
 		return dgit_error_fmt(DGIT_ERR_PARSE, "protocol violation; "
@@ -1115,9 +1256,30 @@ want_signed_dsc_changes(struct initiator *in)
 	    value, in->dsc_name)) ||
 	    (err = dgit_sign_clear(&sdsc, &sdl, NULL, keyid(in), dsc, dl)))
 		goto done;
+	/* as debsign: the .buildinfo files, then the .changes listing
+	 * them and the .dsc as signed */
 	if ((err = dgit_push_unsigned_text(&unsigned_ch, &ul, &was_signed,
-	    in->changes, in->changes_len, "remote changes file")) ||
-	    (err = changes_redo(&ch, &chl, unsigned_ch, ul, in->dsc_name,
+	    in->changes, in->changes_len, "remote changes file")))
+		goto done;
+	for (int i = 0; i < in->nbi; i++) {
+		if ((err = dgit_push_unsigned_text(&bitext, &btl, &was_signed,
+		    in->bi[i], in->bi_len[i], in->bi_name[i])) ||
+		    (err = dgit_sign_clear(&sbi[i], &sbil[i], NULL, keyid(in),
+		    bitext, btl)))
+			goto done;
+		free(bitext);
+		bitext = NULL;
+		free(ch);
+		ch = NULL;
+		if ((err = changes_redo(&ch, &chl, unsigned_ch, ul,
+		    in->bi_name[i], sbi[i], sbil[i])))
+			goto done;
+		free(unsigned_ch);
+		unsigned_ch = ch;
+		ul = chl;
+		ch = NULL;
+	}
+	if ((err = changes_redo(&ch, &chl, unsigned_ch, ul, in->dsc_name,
 	    sdsc, sdl)) ||
 	    (err = dgit_sign_clear(&sch, &schl, NULL, keyid(in), ch, chl)))
 		goto done;
@@ -1126,17 +1288,9 @@ want_signed_dsc_changes(struct initiator *in)
 	if ((err = send_data(&in->c, sdsc, sdl)) ||
 	    (err = send_data(&in->c, sch, schl)))
 		goto done;
-	for (int i = 0; i < in->nbi; i++) {
-		free(bitext);
-		free(sig);
-		bitext = sig = NULL;
-		if ((err = dgit_push_unsigned_text(&bitext, &btl, &was_signed,
-		    in->bi[i], in->bi_len[i], in->bi_name[i])) ||
-		    (err = dgit_sign_clear(&sig, &sl, NULL, keyid(in), bitext,
-		    btl)) ||
-		    (err = send_data(&in->c, sig, sl)))
+	for (int i = 0; i < in->nbi; i++)
+		if ((err = send_data(&in->c, sbi[i], sbil[i])))
 			goto done;
-	}
 	err = send_line(&in->c, "files-end");
 done:
 	free(value);
@@ -1145,8 +1299,9 @@ done:
 	free(ch);
 	free(sch);
 	free(unsigned_ch);
-	free(sig);
 	free(bitext);
+	for (int i = 0; i < MAX_BUILDINFOS; i++)
+		free(sbi[i]);
 	return err;
 }
 
