@@ -257,7 +257,7 @@ dgit_rpush_shell_quote(char **out, const char *s)
 	int safe = s[0] != '\0';
 
 	for (const char *p = s; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("%+,-./:=@_^", *p))
+		if (!isalnum((unsigned char)*p) && !strchr("!%+,-./:@_^", *p))
 			safe = 0;
 	dgit_buf_init(&b, 0);
 	if (*out && (err = dgit_buf_adds(&b, *out)))
