@@ -371,7 +371,7 @@ main(void)
 		const char *fail[] = { "sh", "-c", "exit 3", NULL };
 		struct dgit_run_child *c = NULL;
 		const struct dgit_error *e;
-		char got[16] = { 0 };
+		char gotbuf[16] = { 0 }, *got = gotbuf;
 		int to = -1, from = -1;
 		ssize_t n = 0, k;
 
