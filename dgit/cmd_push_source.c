@@ -38,6 +38,8 @@ struct push {
 	struct common_archive arch;
 	int arch_inited;
 	char *changes_dir;         /* DIR of -C DIR/X.changes */
+	dgit_pushsource_sign_fn *sign;   /* rpush: signing elsewhere */
+	void *sign_arg;
 };
 
 static const struct dgit_error *
@@ -61,9 +63,14 @@ env_fetch(struct dgit_fetchsuite_result *res, void *arg,
     const char *package, const char *suite)
 {
 	struct push *p = arg;
+	struct common_archive_flags af = p->af;
 
+	/* as dgit: the push's distro (the changelog suite's), whatever
+	 * the canonical suite's own would be */
+	if (p->arch_inited)
+		af.distro = p->arch.distro;
 	return common_fetch(res, p->ctx->repo, p->ctx->cfg, package, suite,
-	    &p->af);
+	    &af);
 }
 
 static void
@@ -157,6 +164,8 @@ do_push(struct push *p)
 	o.tmpfile = common_pack_tmpfile_cb;
 	o.told = cleanup_told;
 	o.hold = cleanup_hold;
+	o.sign_elsewhere = p->sign;
+	o.sign_arg = p->sign_arg;
 	if ((err = dgit_pushsource_run(&r, ps, &o)) == NULL)
 		report(&r);
 done:
@@ -312,6 +321,16 @@ const struct dgit_error *
 cmd_push_built(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 {
 	struct push p = { .built = 1 };
+
+	return parse_and_push(&p, ctx, argc, argv);
+}
+
+const struct dgit_error *
+cmd_push_signed_elsewhere(struct dgit_cmd_ctx *ctx, int argc, char **argv,
+    int built, dgit_pushsource_sign_fn *sign, void *sign_arg)
+{
+	struct push p = { .built = built, .sign = sign,
+	    .sign_arg = sign_arg };
 
 	return parse_and_push(&p, ctx, argc, argv);
 }

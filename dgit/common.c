@@ -278,8 +278,8 @@ common_archive_init(struct common_archive *a, struct dgit_config *cfg,
 	memset(a, 0, sizeof *a);
 	a->cfg = cfg;
 	a->flags = *f;
-	if ((err = dgit_distro_open(&a->d, cfg, dgit_opts.distro, suite,
-	    package)))
+	if ((err = dgit_distro_open(&a->d, cfg, f->distro ? f->distro :
+	    dgit_opts.distro, suite, package)))
 		return err;
 	a->distro = a->d.name;
 	a->git_url = a->d.git_url;

@@ -56,6 +56,7 @@ struct common_archive_flags {
 	int require_valid_signature;
 	int allow_expired, allow_future, allow_rollback;
 	int no_cache;
+	const char *distro;        /* NULL: -d's, else the suite's */
 };
 
 enum {

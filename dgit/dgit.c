@@ -39,6 +39,11 @@ struct dgit_opts dgit_opts;
 	"  changelog's Maintainer; -n checks and says what it would do;\n" \
 	"  -L signs locally and pushes and uploads nothing\n"
 
+#define RPUSH_HELP \
+	"  the options before BUILD-HOST:BUILD-DIR and the global ones (but\n" \
+	"  -k and --ssh) go to dgit on the build host, PUSH-ARGS to its push;\n" \
+	"  ssh: --ssh=PROGRAM, --ssh:OPTION, else $DGIT_SSH, $GIT_SSH, ssh\n"
+
 static const struct dgit_cmd commands[] = {
 	{ "clone", cmd_clone, CMD_NO_REPO_CONFIG, "PACKAGE [SUITE] [./DIR|/DIR]",
 	  "make a new git repository of PACKAGE as it is in SUITE",
@@ -111,6 +116,22 @@ static const struct dgit_cmd commands[] = {
 	{ "push", cmd_push, CMD_NEEDS_REPO | CMD_NEEDS_CLEAN | CMD_DRY_RUN, "[SUITE]",
 	  "push-built or push-source, as dgit.default.push-subcmd says",
 	  PUSH_HELP },
+	{ "rpush-source", cmd_rpush_source, CMD_RAW_ARGS | CMD_DRY_RUN,
+	  "BUILD-HOST:BUILD-DIR [PUSH-ARGS]",
+	  "push-source on the build host, signed here (over ssh)", RPUSH_HELP },
+	{ "rpush-built", cmd_rpush_built, CMD_RAW_ARGS | CMD_DRY_RUN,
+	  "BUILD-HOST:BUILD-DIR [PUSH-ARGS]",
+	  "push-built on the build host, signed here (over ssh)", RPUSH_HELP },
+	{ "rpush", cmd_rpush, CMD_RAW_ARGS | CMD_DRY_RUN,
+	  "BUILD-HOST:BUILD-DIR [PUSH-ARGS]",
+	  "rpush-built or rpush-source, as dgit.default.rpush-subcmd (else "
+	  "push-subcmd) says", RPUSH_HELP },
+	{ "remote-push-build-host", cmd_remote_push_build_host,
+	  CMD_RAW_ARGS | CMD_DRY_RUN, "N DIR VERSIONS [PUSH-ARGS]",
+	  "the build host's side of rpush-built (run by rpush)", NULL },
+	{ "remote-push-source-build-host", cmd_remote_push_source_build_host,
+	  CMD_RAW_ARGS | CMD_DRY_RUN, "N DIR VERSIONS [PUSH-ARGS]",
+	  "the build host's side of rpush-source (run by rpush)", NULL },
 	{ "setup-new-tree", cmd_setup_new_tree, CMD_NEEDS_REPO, "",
 	  "set up this tree as clone does (each part as configured)",
 	  "config: dgit-distro.DISTRO.setup-gitattributes, .setup-useremail,\n"
@@ -583,6 +604,21 @@ open_repo(git_repository **out, int need_clean)
 	else
 		*out = repo;
 	return err;
+}
+
+const struct dgit_error *
+dgit_cmd_open_here(struct dgit_cmd_ctx *ctx, int need_clean)
+{
+	const struct dgit_error *err;
+
+	git_repository_free(ctx->repo);
+	ctx->repo = NULL;
+	if ((err = open_repo(&ctx->repo, need_clean)))
+		return err;
+	dgit_config_free(ctx->cfg);
+	ctx->cfg = NULL;
+	return dgit_config_new(&ctx->cfg, git_repository_workdir(ctx->repo),
+	    dgit_opts.config, dgit_opts.nconfig);
 }
 
 /* Prepare what cmd's table entry asks for, run it, report its error. */

@@ -125,6 +125,26 @@ dgit_cmd_fn cmd_clone, cmd_fetch, cmd_pull, cmd_checkout, cmd_import_dsc,
     cmd_update_vcs_git, cmd_print_dgit_repos_server_source_url,
     cmd_print_dpkg_source_ignores, cmd_print_unapplied_treeish, cmd_version, cmd_archive_api_query,
     cmd_build, cmd_sbuild, cmd_pbuilder, cmd_cowbuilder, cmd_gbp_build,
-    cmd_clean;
+    cmd_clean, cmd_rpush, cmd_rpush_source, cmd_rpush_built,
+    cmd_remote_push_build_host, cmd_remote_push_source_build_host;
+
+/*
+ * Open the repository containing "." (now: after a chdir) as ctx->repo,
+ * checked clean when need_clean, and its config as ctx->cfg (replacing
+ * those ctx had).
+ */
+const struct dgit_error *dgit_cmd_open_here(struct dgit_cmd_ctx *ctx,
+    int need_clean);
+
+/*
+ * push-source (built 0) or push-built (built 1) with argv as their
+ * command line (argv[0] the command name), signing through sign (rpush's
+ * build host).
+ */
+struct dgit_pushsource_signing;
+const struct dgit_error *cmd_push_signed_elsewhere(struct dgit_cmd_ctx *ctx,
+    int argc, char **argv, int built,
+    const struct dgit_error *(*sign)(void *arg,
+    struct dgit_pushsource_signing *s), void *sign_arg);
 
 #endif

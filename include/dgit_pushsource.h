@@ -34,6 +34,43 @@ struct dgit_pushsource_env {
 	void *arg;
 };
 
+/*
+ * Signing elsewhere (dgit rpush: the build host has the build, another
+ * host the key).  The push hands over what is to be signed once every
+ * check is done and the tag texts are made; the callback fills in the
+ * signed results (malloc'd, the push frees them), which the push checks
+ * (each tag names its commit and its name; the .dsc is this version's
+ * with a Dgit: field naming head) and then uses as its own.
+ */
+struct dgit_pushsource_signing {
+	int ntags;
+	const char *tag[2];        /* tag names, without refs/tags/ */
+	const char *tagtext[2];    /* this push's unsigned tag texts */
+	char head[GIT_OID_HEXSZ + 1];        /* the dgit view pushed */
+	char maint_head[GIT_OID_HEXSZ + 1];  /* "" unless split */
+	int split;
+	const char *package, *version;
+	const char *csuite, *isuite;
+	const char *dsc_path, *dsc_name;      /* the unsigned .dsc */
+	const char *changes_name;
+	const char *changes_text;  /* the .changes to sign, unsigned */
+	size_t changes_len;
+	const char *bpd;           /* where the files are */
+	/* filled in by the callback */
+	char *signed_tag[2];       /* tag objects: text and signature */
+	size_t signed_tag_len[2];
+	char *signed_dsc, *signed_changes;
+	size_t signed_dsc_len, signed_changes_len;
+	/* other files the .changes lists that came back signed (the
+	 * .buildinfo files): names (no '/') and contents, all malloc'd */
+	int nextra;
+	char *extra_name[8], *signed_extra[8];
+	size_t signed_extra_len[8];
+};
+
+typedef const struct dgit_error *dgit_pushsource_sign_fn(void *arg,
+    struct dgit_pushsource_signing *s);
+
 struct dgit_pushsource_opts {
 	const char *suite;         /* SUITE operand, or NULL */
 	const char *changes;       /* -C: the .changes to upload, or NULL */
@@ -103,6 +140,10 @@ struct dgit_pushsource_opts {
 	int force_dsc_changes_mismatch;
 	int force_source_only;
 	int force_binaries;
+	/* NULL: sign here with the user's key; else sign elsewhere
+	 * (above), sign_arg its argument. */
+	dgit_pushsource_sign_fn *sign_elsewhere;
+	void *sign_arg;
 };
 
 /* How far a successful run went. */

@@ -110,4 +110,21 @@ const struct dgit_error *dgit_run_status(struct dgit_run_result *res,
 const struct dgit_error *dgit_run_capture(char **out, size_t *len,
     const char *const *argv, const struct dgit_run_opts *opts, int chomp);
 
+/*
+ * A child that talks with us over two pipes (an ssh to another host):
+ * *to is its stdin, *from its stdout (both ours to close, close-on-exec);
+ * its stderr is ours.  opts->in, out, err and cap are ignored; env and
+ * cwd as for dgit_run.  Finish with dgit_run_child_wait, which reaps it.
+ */
+struct dgit_run_child;
+const struct dgit_error *dgit_run_spawn(struct dgit_run_child **out,
+    int *to, int *from, const char *const *argv,
+    const struct dgit_run_opts *opts);
+/*
+ * Wait for the child and free it (NULL: nothing).  kill: send SIGTERM
+ * first.  Errors as dgit_run's for its exit status (unless kill).
+ */
+const struct dgit_error *dgit_run_child_wait(struct dgit_run_child *c,
+    int kill);
+
 #endif

@@ -1176,6 +1176,154 @@ done:
 	return err;
 }
 
+/* A signed tag from elsewhere: "object OID\ntype commit\ntag NAME\n". */
+static const struct dgit_error *
+check_signed_tag(const char *obj, size_t len, const char *want_oid,
+    const char *name)
+{
+	char head[1200];
+	int n;
+
+	n = snprintf(head, sizeof head, "object %s\ntype commit\ntag %s\n",
+	    want_oid, name);
+	if (n < 0 || (size_t)n >= sizeof head || len < (size_t)n ||
+	    memcmp(obj, head, (size_t)n) != 0 || memchr(obj, '\0', len))
+		return dgit_error_fmt(DGIT_ERR_BAD_SIGNATURE, "the signed tag "
+		    "'%s' that came back is not for %s; nothing was pushed",
+		    name, want_oid);
+	return NULL;
+}
+
+/*
+ * Sign elsewhere (rpush): hand over the texts, check and keep what comes
+ * back as this push's tags and files.
+ */
+static const struct dgit_error *
+sign_elsewhere(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+	struct dgit_pushsource_signing s;
+	struct dgit_dsc *dsc = NULL;
+	char *buf = NULL, *text = NULL, *sigtext = NULL;
+	size_t len, tl, plen;
+
+	memset(&s, 0, sizeof s);
+	s.ntags = p->ntags;
+	for (int i = 0; i < p->ntags; i++) {
+		s.tag[i] = p->tag[i];
+		s.tagtext[i] = p->tagtext[i];
+	}
+	git_oid_tostr(s.head, sizeof s.head, &p->head);
+	if (p->split)
+		git_oid_tostr(s.maint_head, sizeof s.maint_head,
+		    &p->maint_head);
+	s.split = p->split;
+	s.package = p->ce->package;
+	s.version = p->ce->version;
+	s.csuite = p->csuite;
+	s.isuite = p->o->suite ? p->o->suite : p->ce->distributions[0];
+	s.dsc_path = p->dsc_path;
+	s.dsc_name = p->dsc_name;
+	s.changes_name = p->changes_name;
+	s.bpd = p->o->bpd;
+	if ((err = dgit_fs_read_file(&buf, &len, p->changes_path,
+	    MAX_CONTROL)) ||
+	    (err = dgit_push_changes_files(&text, &tl, buf, len,
+	    p->changes_name, p->dsc, p->dsc_name, p->o->bpd, archive_has, p)))
+		goto done;
+	s.changes_text = text;
+	s.changes_len = tl;
+	if ((err = p->o->sign_elsewhere(p->o->sign_arg, &s)))
+		goto done;
+	for (int i = 0; i < p->ntags; i++) {
+		const char *obj = s.signed_tag[i];
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid oid;
+
+		git_oid_tostr(hex, sizeof hex, i == 1 && p->split ?
+		    &p->maint_head : &p->head);
+		if (obj == NULL) {
+			err = dgit_error_fmt(DGIT_ERR_BAD_SIGNATURE, "no "
+			    "signed tag '%s' came back", p->tag[i]);
+			goto done;
+		}
+		if ((err = check_signed_tag(obj, s.signed_tag_len[i], hex,
+		    p->tag[i])) ||
+		    (err = dgit_tag_split_signature(&plen, obj,
+		    s.signed_tag_len[i])))
+			goto done;
+		free(sigtext);
+		if ((sigtext = strndup(obj, plen)) == NULL) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		if ((err = dgit_push_tag_write(&oid, p->o->reuse_version ||
+		    p->tagreplace[i] || p->tagfound[i], p->repo, p->tag[i],
+		    sigtext, obj + plen)))
+			goto done;
+		dgit_msg(p->o->info, p->o->info_arg, "made signed tag %s",
+		    p->tag[i]);
+	}
+	if (s.signed_dsc == NULL || s.signed_changes == NULL) {
+		err = dgit_error_fmt(DGIT_ERR_BAD_SIGNATURE, "no signed '%s' "
+		    "and '%s' came back", p->dsc_name, p->changes_name);
+		goto done;
+	}
+	if ((err = dgit_dsc_parse(&dsc, s.signed_dsc, s.signed_dsc_len,
+	    p->dsc_name)))
+		goto done;
+	if (strcmp(dsc->source, p->ce->package) != 0 ||
+	    strcmp(dsc->version, p->ce->version) != 0 ||
+	    dsc->dgit_field == NULL ||
+	    strncmp(dsc->dgit_field, s.head, GIT_OID_HEXSZ) != 0) {
+		err = dgit_error_fmt(DGIT_ERR_BAD_SIGNATURE, "the signed '%s' "
+		    "that came back is not this version's with a Dgit: field "
+		    "naming %s", p->dsc_name, s.head);
+		goto done;
+	}
+	for (int i = 0; i < s.nextra && i < 8; i++) {
+		char *path = NULL;
+
+		if (s.extra_name[i] == NULL || s.signed_extra[i] == NULL ||
+		    strchr(s.extra_name[i], '/') || s.extra_name[i][0] == '.') {
+			err = dgit_error_fmt(DGIT_ERR_BAD_SIGNATURE, "a signed "
+			    "file that came back has no proper name");
+			goto done;
+		}
+		if (asprintf(&path, "%s/%s", p->o->bpd, s.extra_name[i]) < 0) {
+			err = dgit_error(DGIT_ERR_NOMEM);
+			goto done;
+		}
+		err = dgit_fs_write_file_atomic_told(path, s.signed_extra[i],
+		    s.signed_extra_len[i], 0, p->o->told, p->o->told_arg);
+		free(path);
+		if (err)
+			goto done;
+	}
+	if ((err = dgit_fs_write_file_atomic_told(p->dsc_path, s.signed_dsc,
+	    s.signed_dsc_len, 0, p->o->told, p->o->told_arg)) ||
+	    (err = dgit_fs_write_file_atomic_told(p->changes_path,
+	    s.signed_changes, s.signed_changes_len, 0, p->o->told,
+	    p->o->told_arg)))
+		goto done;
+	dgit_msg(p->o->info, p->o->info_arg, "signed %s and %s",
+	    p->dsc_name, p->changes_name);
+done:
+	for (int i = 0; i < 2; i++)
+		free(s.signed_tag[i]);
+	free(s.signed_dsc);
+	free(s.signed_changes);
+	for (int i = 0; i < s.nextra && i < 8; i++) {
+		free(s.extra_name[i]);
+		free(s.signed_extra[i]);
+	}
+	dgit_dsc_free(dsc);
+	free(buf);
+	free(text);
+	free(sigtext);
+	return err;
+}
+
 /* Run a tool the user would run, its output theirs unless -q. */
 static const struct dgit_error *
 run_tool(const struct dgit_pushsource *p, const char *const *argv,
@@ -2126,7 +2274,14 @@ get_build(struct dgit_pushsource *p)
 	const struct dgit_error *err;
 
 	if (p->o->built || p->o->changes) {
-		if (!exists(p->dsc_path) || !exists(p->changes_path))
+		struct stat st;
+
+		/* dgit's words, which its users and tests know */
+		if (stat(p->dsc_path, &st) != 0)
+			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "error: "
+			    "looked for .dsc %s, but %s; maybe you forgot to "
+			    "build", p->dsc_path, strerror(errno));
+		if (!exists(p->changes_path))
 			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no '%s' "
 			    "and '%s' to upload; build them first, or use "
 			    "dgit push-source", p->dsc_path, p->changes_path);
@@ -2289,7 +2444,11 @@ dgit_pushsource_run(struct dgit_pushsource_result *res,
 		fill_result(res, p, DGIT_PUSHSOURCE_DRY_RUN);
 		return NULL;
 	}
-	if ((err = sign_tags(p)) || (err = sign_files(p)))
+	if (p->o->sign_elsewhere)
+		err = sign_elsewhere(p);
+	else if ((err = sign_tags(p)) == NULL)
+		err = sign_files(p);
+	if (err)
 		return err;
 	if (p->o->damp_run) {
 		fill_result(res, p, DGIT_PUSHSOURCE_SIGNED);

@@ -630,3 +630,110 @@ dgit_run_capture(char **out, size_t *len, const char *const *argv,
 	dgit_run_result_release(&res);
 	return err;
 }
+
+struct dgit_run_child {
+	pid_t pid;
+	char cmd[CMD_SHOW + 4];
+};
+
+const struct dgit_error *
+dgit_run_spawn(struct dgit_run_child **out, int *to, int *from,
+    const char *const *argv, const struct dgit_run_opts *opts)
+{
+	static const struct dgit_run_opts defaults;
+	const struct dgit_error *err = NULL;
+	struct dgit_run_child *c = NULL;
+	char **envp = NULL, *path = NULL;
+	int fds[3] = { -1, -1, -1 }, pin[2] = { -1, -1 }, pout[2] = { -1, -1 };
+	int rep[2] = { -1, -1 };
+	struct child_report cr;
+	sigset_t all, oldmask;
+	pid_t pid;
+	ssize_t n;
+	int status;
+
+	*out = NULL;
+	*to = *from = -1;
+	if (opts == NULL)
+		opts = &defaults;
+	if (argv == NULL || argv[0] == NULL || argv[0][0] == '\0')
+		return dgit_error_fmt(DGIT_ERR_USAGE, "no program to run");
+	if ((c = calloc(1, sizeof *c)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	show_cmd(c->cmd, sizeof c->cmd, argv);
+	if ((err = make_env(&envp, opts->env)) ||
+	    (err = find_program(&path, argv[0], envp)))
+		goto done;
+	if (pipe2(pin, O_CLOEXEC) != 0 || pipe2(pout, O_CLOEXEC) != 0 ||
+	    pipe2(rep, O_CLOEXEC) != 0) {
+		err = dgit_error_from_errno("cannot run '%s'", c->cmd);
+		goto done;
+	}
+	fds[0] = pin[0];
+	fds[1] = pout[1];
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &oldmask);
+	pid = fork();
+	if (pid == 0)
+		child(path, argv, envp, opts->cwd, fds, rep[1]);
+	pthread_sigmask(SIG_SETMASK, &oldmask, NULL);
+	if (pid < 0) {
+		err = dgit_error_from_errno("cannot run '%s'", c->cmd);
+		goto done;
+	}
+	close_fd(&pin[0]);
+	close_fd(&pout[1]);
+	close_fd(&rep[1]);
+	do
+		n = read(rep[0], &cr, sizeof cr);
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)sizeof cr) {
+		wait_child(pid, &status);
+		errno = cr.errnum;
+		if (cr.stage == ST_EXEC && cr.errnum == ENOENT)
+			err = dgit_error_fmt(DGIT_ERR_NOT_FOUND,
+			    "cannot run '%s': not found; install it", argv[0]);
+		else
+			err = dgit_error_from_errno("cannot run '%s'", c->cmd);
+		goto done;
+	}
+	c->pid = pid;
+	*to = pin[1];
+	*from = pout[0];
+	pin[1] = pout[0] = -1;
+	*out = c;
+	c = NULL;
+done:
+	close_fd(&pin[0]);
+	close_fd(&pin[1]);
+	close_fd(&pout[0]);
+	close_fd(&pout[1]);
+	close_fd(&rep[0]);
+	close_fd(&rep[1]);
+	free(c);
+	free(envp);
+	free(path);
+	return err;
+}
+
+const struct dgit_error *
+dgit_run_child_wait(struct dgit_run_child *c, int killit)
+{
+	const struct dgit_error *err = NULL;
+	int status = 0;
+
+	if (c == NULL)
+		return NULL;
+	if (killit)
+		kill(c->pid, SIGTERM);
+	if (wait_child(c->pid, &status) != 0)
+		err = dgit_error_from_errno("cannot wait for '%s'", c->cmd);
+	else if (!killit && WIFSIGNALED(status))
+		err = dgit_error_fmt(DGIT_ERR_CHILD, "'%s' killed by signal "
+		    "%d", c->cmd, WTERMSIG(status));
+	else if (!killit && WEXITSTATUS(status) != 0)
+		err = dgit_error_fmt(DGIT_ERR_CHILD, "'%s' exited with "
+		    "status %d", c->cmd, WEXITSTATUS(status));
+	free(c);
+	return err;
+}

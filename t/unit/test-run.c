@@ -363,5 +363,37 @@ main(void)
 
 		dgit_run(NULL, argv, NULL);
 	}
+	/* a child on two pipes: what we write comes back (tr), its exit
+	 * status is reported; a missing program is NOT_FOUND */
+	{
+		const char *argv[] = { "tr", "a-z", "A-Z", NULL };
+		const char *bad[] = { "no-such-program-dgit", NULL };
+		const char *fail[] = { "sh", "-c", "exit 3", NULL };
+		struct dgit_run_child *c = NULL;
+		const struct dgit_error *e;
+		char gotbuf[16] = { 0 }, *got = gotbuf;
+		int to = -1, from = -1;
+		ssize_t n = 0, k;
+
+		unit_ok(dgit_run_spawn(&c, &to, &from, argv, NULL) == NULL &&
+		    c && to >= 0 && from >= 0, "spawn tr on two pipes");
+		unit_ok(write(to, "hello\n", 6) == 6, "write to it");
+		close(to);
+		while ((k = read(from, got + n, sizeof got - 1 - (size_t)n)) > 0)
+			n += k;
+		close(from);
+		UNIT_STREQ(got, "HELLO\n", "its answer");
+		unit_ok(dgit_run_child_wait(c, 0) == NULL, "it exits 0");
+		e = dgit_run_spawn(&c, &to, &from, bad, NULL);
+		unit_ok(e && e->code == DGIT_ERR_NOT_FOUND && c == NULL &&
+		    to < 0 && from < 0, "a missing program: not found");
+		unit_ok(dgit_run_spawn(&c, &to, &from, fail, NULL) == NULL,
+		    "spawn a failing child");
+		close(to);
+		close(from);
+		e = dgit_run_child_wait(c, 0);
+		unit_ok(e && e->code == DGIT_ERR_CHILD &&
+		    strstr(e->msg, "status 3"), "its status is the error");
+	}
 	return unit_done();
 }
