@@ -619,6 +619,7 @@ build_source(struct dgit_pushsource *p)
 	so.split_view = (enum dgit_split_view)p->o->split_view;
 	so.dgit_view_save = p->o->dgit_view_save;
 	so.upstream_commitish = p->o->upstream_commitish;
+	so.gbp_pq = p->o->gbp_pq;
 	so.bpd = p->o->bpd;
 	so.dgit_version = p->o->dgit_version;
 	so.info = p->o->debug;
@@ -650,6 +651,7 @@ split_view_of_head(struct dgit_pushsource *p)
 	qo.origs_dir = p->o->bpd;
 	qo.dgit_version = p->o->dgit_version;
 	qo.upstream_commitish = p->o->upstream_commitish;
+	qo.gbp_pq = p->o->gbp_pq;
 	qo.info = p->o->debug;
 	qo.info_arg = p->o->info_arg;
 	qo.tmpfile = p->o->tmpfile;

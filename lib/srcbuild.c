@@ -882,6 +882,7 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	qo.origs_dir = bpd;
 	qo.dgit_version = opts->dgit_version;
 	qo.upstream_commitish = opts->upstream_commitish;
+	qo.gbp_pq = opts->gbp_pq;
 	qo.info = opts->info;
 	qo.info_arg = opts->info_arg;
 	qo.tmpfile = opts->tmpfile;
