@@ -1987,7 +1987,7 @@ gbp_pq_import(struct qf *q, git_oid *tip)
 	const char *prog = q->opts->gbp_pq && *q->opts->gbp_pq ?
 	    q->opts->gbp_pq : "gbp pq";
 	const char *argv[GBP_PQ_MAX_WORDS + 2], *env[7];
-	char hex[GIT_OID_HEXSZ + 1], *words = NULL, *dir = NULL, *w,
+	char hex[GIT_OID_HEXSZ + 1], date[48], *words = NULL, *dir = NULL, *w,
 	    *vars[6] = { NULL }, *save = NULL;
 	const char *reset[] = { "git", "reset", "-q", "--hard", hex, NULL };
 	git_repository *play = NULL;
@@ -2023,14 +2023,15 @@ gbp_pq_import(struct qf *q, git_oid *tip)
 	}
 	sig = git_commit_committer(ours);
 	off = sig->when.offset;
+	snprintf(date, sizeof date, "@%lld %c%02d%02d",
+	    (long long)sig->when.time, off < 0 ? '-' : '+', abs(off) / 60,
+	    abs(off) % 60);
 	if (asprintf(&vars[0], "GIT_COMMITTER_NAME=%s", sig->name) < 0 ||
 	    asprintf(&vars[1], "GIT_COMMITTER_EMAIL=%s", sig->email) < 0 ||
-	    asprintf(&vars[2], "GIT_COMMITTER_DATE=@%lld %c%02d%02d",
-	    (long long)sig->when.time, off < 0 ? '-' : '+', abs(off) / 60,
-	    abs(off) % 60) < 0 ||
+	    asprintf(&vars[2], "GIT_COMMITTER_DATE=%s", date) < 0 ||
 	    asprintf(&vars[3], "GIT_AUTHOR_NAME=%s", sig->name) < 0 ||
 	    asprintf(&vars[4], "GIT_AUTHOR_EMAIL=%s", sig->email) < 0 ||
-	    asprintf(&vars[5], "GIT_AUTHOR_DATE=%s", vars[2] + 19) < 0) {
+	    asprintf(&vars[5], "GIT_AUTHOR_DATE=%s", date) < 0) {
 		err = nomem();
 		goto done;
 	}
