@@ -413,6 +413,7 @@ quilt_fixup(struct bcmd *c)
 	qo.origs_dir = c->b.bpd;
 	qo.dgit_version = DGIT_VERSION;
 	qo.upstream_commitish = c->b.upstream_commitish;
+	qo.gbp_pq = dgit_gbp_pq_program();
 	qo.cache = qo.mode >= DGIT_QUILT_GBP ||
 	    c->b.split_view == DGIT_SPLIT_VIEW_ALWAYS;
 	qo.info = common_info_cb;
@@ -527,6 +528,7 @@ build_source(struct dgit_srcbuild_result *r, struct bcmd *c)
 	so.split_view = (enum dgit_split_view)c->b.split_view;
 	so.dgit_view_save = c->b.dgit_view_save;
 	so.upstream_commitish = c->b.upstream_commitish;
+	so.gbp_pq = dgit_gbp_pq_program();
 	so.bpd = c->b.bpd;
 	so.dgit_version = DGIT_VERSION;
 	so.genchanges_opts = gc;

@@ -149,6 +149,7 @@ do_push(struct push *p)
 	o.split_view = p->bo.split_view;
 	o.dgit_view_save = p->bo.dgit_view_save;
 	o.upstream_commitish = p->bo.upstream_commitish;
+	o.gbp_pq = dgit_gbp_pq_program();
 	o.bpd = p->changes_dir ? p->changes_dir : p->bo.bpd;
 	o.keyid = dgit_opts.keyid;
 	o.dry_run = dgit_opts.dry_run;

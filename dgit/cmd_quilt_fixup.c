@@ -41,6 +41,7 @@ cmd_quilt_fixup(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	qo.origs_dir = b.bpd;
 	qo.dgit_version = DGIT_VERSION;
 	qo.upstream_commitish = b.upstream_commitish;
+	qo.gbp_pq = dgit_gbp_pq_program();
 	qo.git_debrebase = dgit_tool_program("git-debrebase");
 	qo.info = common_info_cb;
 	qo.tmpfile = common_pack_tmpfile_cb;

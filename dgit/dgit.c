@@ -472,6 +472,14 @@ dgit_tool_program(const char *tool)
 	return prog;
 }
 
+const char *
+dgit_gbp_pq_program(void)
+{
+	const char *prog = dgit_tool_program("gbp-pq");
+
+	return strcmp(prog, "gbp-pq") == 0 ? NULL : prog;
+}
+
 size_t
 dgit_tool_options(const char **out, size_t max, const char *tool)
 {

@@ -55,6 +55,8 @@ extern struct dgit_opts dgit_opts;
 
 /* The program to run for tool (--TOOL=PROGRAM, last wins), else tool. */
 const char *dgit_tool_program(const char *tool);
+/* --gbp-pq=COMMAND (to be split on whitespace), or NULL: "gbp pq". */
+const char *dgit_gbp_pq_program(void);
 /*
  * The --TOOL:OPTION options given for tool, in order, into out (up to
  * max); returns how many there are (possibly more than max).

@@ -24,6 +24,15 @@ const struct dgit_error *dgit_gdr_branch_is_gdr(int *yes,
     git_repository *repo, const git_oid *head);
 
 /*
+ * Make a play tree in the empty directory dir: git init (branch master,
+ * no commit), its objects a symlink to repo's (what is written there
+ * lands in repo), repo's user.name and user.email.  For running a tool
+ * on a commit of repo (git reset --hard it there first).
+ */
+const struct dgit_error *dgit_gdr_play_setup(const char *dir,
+    git_repository *repo);
+
+/*
  * Run "PROGRAM --noop-ok -funclean-mixed -funclean-ordering make-patches
  * --quiet-would-amend" (PROGRAM: program, NULL "git-debrebase") in a
  * play tree of head sharing repo's objects, as dgit does; *out is the

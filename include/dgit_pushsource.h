@@ -111,6 +111,8 @@ struct dgit_pushsource_opts {
 	/* --quilt=baredebian: the upstream commitish, or NULL (see
 	 * dgit_quiltfix_opts) */
 	const char *upstream_commitish;
+	/* --gbp-pq (dgit_quiltfix_opts); borrowed, may be NULL */
+	const char *gbp_pq;
 	const char *bpd;           /* the build products directory */
 	const char *keyid;         /* -k, or NULL: config, then Maintainer */
 	int dry_run, damp_run;     /* -n: check only; -L: sign only */

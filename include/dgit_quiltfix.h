@@ -110,6 +110,14 @@ struct dgit_quiltfix_opts {
 	 * "git-debrebase".
 	 */
 	const char *git_debrebase;
+	/*
+	 * The gbp and unapplied views: the user's gbp pq (--gbp-pq), split
+	 * on whitespace as dgit does, run as "... import" in a play tree of
+	 * HEAD to make the patch commits when the patches change upstream
+	 * files; its result must have the tree of dgit's own.  NULL:
+	 * "gbp pq".
+	 */
+	const char *gbp_pq;
 	/* Progress lines (borrowed message); may be NULL. */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;

@@ -68,6 +68,8 @@ struct dgit_srcbuild_opts {
 	const char *dgit_view_save;
 	/* --upstream-commitish (dgit_quiltfix_opts); borrowed, may be NULL */
 	const char *upstream_commitish;
+	/* --gbp-pq (dgit_quiltfix_opts); borrowed, may be NULL */
+	const char *gbp_pq;
 	enum dgit_clean_mode clean_mode;
 	int include_dirty;
 	const char *bpd;           /* build products directory ("..") */

@@ -169,8 +169,8 @@ run_in(const char *dir, const char *const *argv)
 }
 
 /* The play tree: git init, repo's objects (a symlink), its identity. */
-static const struct dgit_error *
-play_setup(const char *dir, git_repository *repo)
+const struct dgit_error *
+dgit_gdr_play_setup(const char *dir, git_repository *repo)
 {
 	const struct dgit_error *err;
 	const char *init[] = { "git", "-c", "init.defaultBranch=master",
@@ -231,7 +231,8 @@ dgit_gdr_make_patches(git_oid *out, git_repository *repo, const git_oid *head,
 	if ((err = dgit_fs_mkdtemp(&dir, git_repository_path(repo),
 	    "dgit-gdr")))
 		return err;
-	if ((err = play_setup(dir, repo)) || (err = run_in(dir, reset)))
+	if ((err = dgit_gdr_play_setup(dir, repo)) ||
+	    (err = run_in(dir, reset)))
 		goto done;
 	memset(&ro, 0, sizeof ro);
 	ro.cwd = dir;

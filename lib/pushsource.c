@@ -71,6 +71,7 @@ struct dgit_pushsource {
 	                              the maintainer view when split) */
 	int need_pm;               /* HEAD does not contain arch_tip */
 	git_oid arch_tip;          /* the archive's version, as git has it */
+	char *arch_v;              /* the version in arch_tip's changelog */
 	char *tag[2];
 	char *tagtext[2];
 	int tagfound[2];
@@ -292,13 +293,87 @@ query_archive(struct dgit_pushsource *p)
 		    "entry (dch -v) and commit it, or pass "
 		    "--force-uploading-old-version", p->ce->version,
 		    p->asrc->version, p->csuite);
-	if (p->o->overwrite_version &&
-	    strcmp(p->o->overwrite_version, p->asrc->version) != 0)
-		return dgit_error_fmt(DGIT_ERR_USAGE, "--overwrite=%s, but "
-		    "%s has %s; give --overwrite=%s or just --overwrite",
-		    p->o->overwrite_version, p->csuite, p->asrc->version,
-		    p->asrc->version);
 	return NULL;
+}
+
+/*
+ * dgit's check of --overwrite (its pseudomerge_version_check), made
+ * whenever the archive has a version and --overwrite is given: the
+ * archive's version is the one in arch_tip's changelog (what git has,
+ * which may be a dgit push the archive has not yet published);
+ * --overwrite=VERSION must name it, plain --overwrite needs
+ * debian/changelog to have that version's entry, finalised (HEAD is
+ * based on that upload, not on an earlier unreleased draft of it).
+ */
+static const struct dgit_error *
+overwrite_version_check(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err = NULL;
+	const struct dgit_changelog_entry *e = NULL;
+	struct dgit_changelog *cl = NULL;
+	char path[4096], *buf = NULL;
+	const char *v = p->arch_v;
+	size_t len, i;
+
+	if (!p->o->overwrite || v == NULL)
+		return NULL;
+	if (p->o->overwrite_version) {
+		if (strcmp(p->o->overwrite_version, v) != 0)
+			return dgit_error_fmt(DGIT_ERR_USAGE, "--overwrite= "
+			    "version (%s) not equal to version currently in "
+			    "archive (%s); give --overwrite=%s or just "
+			    "--overwrite", p->o->overwrite_version, v, v);
+		return NULL;
+	}
+	dgit_msg(p->o->debug, p->o->info_arg, "checking package changelog "
+	    "for archive version %s", v);
+	snprintf(path, sizeof path, "%sdebian/changelog",
+	    git_repository_workdir(p->repo));
+	if ((err = dgit_fs_read_file(&buf, &len, path, MAX_CHANGELOG)))
+		return dgit_error_wrap(err, "cannot read debian/changelog");
+	err = dgit_changelog_parse_flags(&cl, buf, len, "debian/changelog",
+	    DGIT_CHANGELOG_LENIENT);
+	free(buf);
+	if (err)
+		return err;
+	for (i = 0; (e = dgit_changelog_entry(cl, i)) != NULL; i++)
+		if (e->version && strcmp(e->version, v) == 0)
+			break;
+	if (e == NULL)
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "debian/changelog has no "
+		    "entry for %s, the version currently in %s, so --overwrite "
+		    "cannot check that HEAD is based on it. Perhaps "
+		    "debian/changelog does not mention %s? Merge that upload's "
+		    "changelog entry (dgit setup-mergechangelogs helps), or "
+		    "give --overwrite=%s", v, p->csuite, v, v);
+	else if (e->ndistributions == 1 &&
+	    strcmp(e->distributions[0], "UNRELEASED") == 0)
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "the Distribution of "
+		    "debian/changelog's entry for %s is UNRELEASED: your tree "
+		    "seems to be based on an earlier (not uploaded) %s; merge "
+		    "the uploaded %s, or give --overwrite=%s", v, v, v, v);
+	else if (!e->has_trailer)
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "debian/changelog's entry "
+		    "for %s is unfinalised: your tree seems to be based on an "
+		    "earlier (not uploaded) %s; merge the uploaded %s, or give "
+		    "--overwrite=%s", v, v, v, v);
+	dgit_changelog_free(cl);
+	return err;
+}
+
+/* The version in arch_tip's debian/changelog, then the --overwrite check. */
+static const struct dgit_error *
+arch_version(struct dgit_pushsource *p)
+{
+	const struct dgit_error *err;
+
+	free(p->arch_v);
+	p->arch_v = NULL;
+	if ((err = dgit_history_commit_clog(&p->arch_v, NULL, p->repo,
+	    &p->arch_tip)))
+		return dgit_error_wrap(err, "cannot read the changelog of the "
+		    "archive's version (%s)", p->asrc->version);
+	return overwrite_version_check(p);
 }
 
 /*
@@ -337,10 +412,10 @@ check_history(struct dgit_pushsource *p)
 		    p->ce->package, p->csuite)))
 			return dgit_error_wrap(err, "cannot fetch %s from %s",
 			    p->ce->package, p->csuite);
-		/* the archive's version as git has it: the Dgit: field's
-		 * commit or the import (the tracking ref may be ahead of it,
-		 * after a push whose upload is not yet published) */
-		git_oid_cpy(&p->arch_tip, &res.import);
+		/* the archive's version as git has it, as dgit: the tracking
+		 * ref after the fetch (ahead of the archive after a dgit push
+		 * whose upload is not yet published) */
+		git_oid_cpy(&p->arch_tip, &res.tip);
 		dgit_fetchsuite_result_release(&res);
 	} else {
 		if ((err = dgit_history_tracking_ref(&lrref, p->csuite)))
@@ -354,6 +429,8 @@ check_history(struct dgit_pushsource *p)
 		if (rc != 0)
 			return NULL;
 	}
+	if ((!p->split || !nff(p)) && (err = arch_version(p)))
+		return err;
 	if (p->split) {
 		/* the dgit view is made by the build: see split_history */
 		p->need_pm = -1;
@@ -373,6 +450,13 @@ check_history(struct dgit_pushsource *p)
 		    p->asrc->version, p->csuite);
 	p->need_pm = 1;
 	return NULL;
+}
+
+/* The archive's version as git has it (dgit's i_arch_v). */
+static const char *
+arch_ver(const struct dgit_pushsource *p)
+{
+	return p->arch_v ? p->arch_v : p->asrc->version;
 }
 
 /*
@@ -436,9 +520,9 @@ prev_push_ff(int *ok, char **why, struct dgit_pushsource *p)
 	*ok = 0;
 	*why = NULL;
 	if ((err = dgit_history_archive_tag(&t_dgit, p->nomdistro,
-	    p->asrc->version)) ||
+	    arch_ver(p))) ||
 	    (err = dgit_history_maint_tag(&t_dep14, p->nomdistro,
-	    p->asrc->version)))
+	    arch_ver(p))))
 		goto done;
 	if ((err = tag_commit(&found, &o_dep14, p, t_dep14)))
 		goto done;
@@ -518,7 +602,7 @@ split_history(struct dgit_pushsource *p)
 			    "needed: to overwrite the archive's contents, pass "
 			    "--overwrite[=VERSION] "
 			    "(a pseudo-merge is made in the dgit view; the "
-			    "branch is not changed)", p->asrc->version,
+			    "branch is not changed)", arch_ver(p),
 			    p->csuite, why ? why : "out of memory");
 			free(why);
 			return err;
@@ -543,12 +627,12 @@ make_pseudomerge(struct dgit_pushsource *p)
 	if (p->o->dry_run) {
 		dgit_msg(p->o->info, p->o->info_arg, "would %s fast "
 		    "forward from %s", p->o->overwrite ? "declare" : "make",
-		    p->asrc->version);
+		    arch_ver(p));
 		return NULL;
 	}
 	git_oid_cpy(&parents[0], &p->head);
 	git_oid_cpy(&parents[1], &p->arch_tip);
-	if ((err = dgit_history_ff_message(&msg, p->asrc->version,
+	if ((err = dgit_history_ff_message(&msg, arch_ver(p),
 	    p->split ? p_quilt_any(p) : NULL, !p->o->overwrite ? NULL :
 	    p->o->overwrite_version ? p->o->overwrite_version : "")) ||
 	    (err = dgit_history_pseudomerge(&pm, p->repo, NULL, parents, 2,
@@ -569,7 +653,7 @@ make_pseudomerge(struct dgit_pushsource *p)
 			goto done;
 	}
 	dgit_msg(p->o->info, p->o->info_arg, "made a pseudo-merge of %s into "
-	    "%s", p->asrc->version, p->split ? "the dgit view" : "your HEAD");
+	    "%s", arch_ver(p), p->split ? "the dgit view" : "your HEAD");
 	git_oid_cpy(&p->head, &pm);
 done:
 	free(msg);
@@ -622,6 +706,7 @@ build_source(struct dgit_pushsource *p)
 	so.split_view = (enum dgit_split_view)p->o->split_view;
 	so.dgit_view_save = p->o->dgit_view_save;
 	so.upstream_commitish = p->o->upstream_commitish;
+	so.gbp_pq = p->o->gbp_pq;
 	so.bpd = p->o->bpd;
 	so.dgit_version = p->o->dgit_version;
 	so.info = p->o->debug;
@@ -653,6 +738,7 @@ split_view_of_head(struct dgit_pushsource *p)
 	qo.origs_dir = p->o->bpd;
 	qo.dgit_version = p->o->dgit_version;
 	qo.upstream_commitish = p->o->upstream_commitish;
+	qo.gbp_pq = p->o->gbp_pq;
 	qo.info = p->o->debug;
 	qo.info_arg = p->o->info_arg;
 	qo.tmpfile = p->o->tmpfile;
@@ -703,8 +789,10 @@ read_dsc(struct dgit_pushsource *p, int check)
 		    "names; rebuild the source package from HEAD",
 		    p->dsc_name);
 	if (err)
-		return dgit_error_wrap(err, "HEAD's tree is not the tree of "
-		    "'%s'; rebuild the source package from HEAD", p->dsc_name);
+		return dgit_error_wrap(err, "HEAD specifies a different tree "
+		    "to %s (perhaps you forgot to build, or built with "
+		    "another --quilt mode); rebuild the source package from "
+		    "HEAD", p->dsc_name);
 	return NULL;
 }
 
@@ -1681,6 +1769,7 @@ dgit_pushsource_free(struct dgit_pushsource *p)
 		return;
 	dgit_archive_source_free(p->asrc);
 	dgit_changelog_free(p->cl);
+	free(p->arch_v);
 	dgit_dsc_free(p->dsc);
 	git_signature_free(p->clog_sig);
 	free(p->csuite);

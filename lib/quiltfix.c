@@ -15,6 +15,7 @@
 
 #include "dgit_changelog.h"
 #include "dgit_dsc.h"
+#include "dgit_fs.h"
 #include "dgit_hash.h"
 #include "dgit_history.h"
 #include "dgit_import.h"
@@ -23,6 +24,7 @@
 #include "dgit_quilt.h"
 #include "dgit_gdr.h"
 #include "dgit_quiltfix.h"
+#include "dgit_run.h"
 #include "dgit_tree.h"
 #include "dgit_treecmp.h"
 #include "dgit_version.h"
@@ -1968,6 +1970,142 @@ done:
 	return err;
 }
 
+#define GBP_PQ_MAX_WORDS 32
+
+/*
+ * As dgit: the patch commits of the gbp and unapplied views are made by
+ * the user's gbp pq ("PROGRAM import", PROGRAM opts->gbp_pq split on
+ * whitespace, default "gbp pq") in a play tree of HEAD sharing the
+ * repository's objects, with the committer (and default author) of the
+ * patch commits dgit made itself, *tip.  gbp's tip must have their tree
+ * (else gbp pq and dpkg-source disagree); *tip becomes gbp's tip.
+ */
+static const struct dgit_error *
+gbp_pq_import(struct qf *q, git_oid *tip)
+{
+	const struct dgit_error *err = NULL;
+	const char *prog = q->opts->gbp_pq && *q->opts->gbp_pq ?
+	    q->opts->gbp_pq : "gbp pq";
+	const char *argv[GBP_PQ_MAX_WORDS + 2], *env[7];
+	char hex[GIT_OID_HEXSZ + 1], date[48], *words = NULL, *dir = NULL, *w,
+	    *vars[6] = { NULL }, *save = NULL;
+	const char *reset[] = { "git", "reset", "-q", "--hard", hex, NULL };
+	git_repository *play = NULL;
+	git_commit *ours = NULL, *theirs = NULL;
+	const git_signature *sig;
+	struct dgit_run_opts ro;
+	git_oid got;
+	size_t n = 0;
+	int off;
+
+	if ((words = strdup(prog)) == NULL)
+		return nomem();
+	for (w = strtok_r(words, " \t\n", &save); w;
+	    w = strtok_r(NULL, " \t\n", &save)) {
+		if (n == GBP_PQ_MAX_WORDS) {
+			err = dgit_error_fmt(DGIT_ERR_USAGE, "--gbp-pq='%s' "
+			    "has more than %d words; give fewer", prog,
+			    GBP_PQ_MAX_WORDS);
+			goto done;
+		}
+		argv[n++] = w;
+	}
+	if (n == 0) {
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "--gbp-pq='%s' names no "
+		    "program; give the command to run as gbp pq", prog);
+		goto done;
+	}
+	argv[n++] = "import";
+	argv[n] = NULL;
+	if (git_commit_lookup(&ours, q->repo, tip) != 0) {
+		err = dgit_error_git("cannot read the dgit view");
+		goto done;
+	}
+	sig = git_commit_committer(ours);
+	off = sig->when.offset;
+	snprintf(date, sizeof date, "@%lld %c%02d%02d",
+	    (long long)sig->when.time, off < 0 ? '-' : '+', abs(off) / 60,
+	    abs(off) % 60);
+	if (asprintf(&vars[0], "GIT_COMMITTER_NAME=%s", sig->name) < 0 ||
+	    asprintf(&vars[1], "GIT_COMMITTER_EMAIL=%s", sig->email) < 0 ||
+	    asprintf(&vars[2], "GIT_COMMITTER_DATE=%s", date) < 0 ||
+	    asprintf(&vars[3], "GIT_AUTHOR_NAME=%s", sig->name) < 0 ||
+	    asprintf(&vars[4], "GIT_AUTHOR_EMAIL=%s", sig->email) < 0 ||
+	    asprintf(&vars[5], "GIT_AUTHOR_DATE=%s", date) < 0) {
+		err = nomem();
+		goto done;
+	}
+	for (n = 0; n < 6; n++)
+		env[n] = vars[n];
+	env[6] = NULL;
+	git_oid_tostr(hex, sizeof hex, git_commit_id(q->head));
+	say(q, "dgit view: creating patches-applied version using gbp pq");
+	if ((err = dgit_fs_mkdtemp(&dir, git_repository_path(q->repo),
+	    "dgit-gbp-pq")) || (err = dgit_gdr_play_setup(dir, q->repo)))
+		goto done;
+	memset(&ro, 0, sizeof ro);
+	ro.cwd = dir;
+	ro.out = ro.err = DGIT_RUN_OUT_NULL;
+	if ((err = dgit_run(NULL, reset, &ro)))
+		goto done;
+	ro.env = env;
+	ro.err = DGIT_RUN_OUT_INHERIT;
+	if ((err = dgit_run(NULL, argv, &ro))) {
+		err = dgit_error_wrap(err, "cannot make the dgit view with "
+		    "'%s import' (--gbp-pq)", prog);
+		goto done;
+	}
+	if (git_repository_open(&play, dir) != 0 ||
+	    git_reference_name_to_id(&got, play, "HEAD") != 0 ||
+	    git_commit_lookup(&theirs, q->repo, &got) != 0) {
+		err = dgit_error_git("cannot read what '%s import' made", prog);
+		goto done;
+	}
+	if (!git_oid_equal(git_commit_tree_id(theirs),
+	    git_commit_tree_id(ours))) {
+		char a[GIT_OID_HEXSZ + 1], b[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(a, sizeof a, &got);
+		git_oid_tostr(b, sizeof b, git_commit_tree_id(ours));
+		err = dgit_error_fmt(DGIT_ERR_PATCH, "gbp-pq import and "
+		    "dpkg-source disagree: '%s import' gave commit %s, whose "
+		    "tree is not the patched origs' (%s); check "
+		    "debian/patches with dpkg-source -x", prog, a, b);
+		goto done;
+	}
+	git_oid_cpy(tip, &got);
+done:
+	git_commit_free(theirs);
+	git_commit_free(ours);
+	git_repository_free(play);
+	for (n = 0; n < 6; n++)
+		free(vars[n]);
+	if (dir) {
+		const struct dgit_error *e2 = dgit_fs_remove_tree(dir);
+
+		if (err == NULL)
+			err = e2;
+		free(dir);
+	}
+	free(words);
+	return err;
+}
+
+/* gbp_pq_import when the patch commits changed HEAD's tree (as dgit,
+ * which runs gbp pq when the patches change upstream files). */
+static const struct dgit_error *
+maybe_gbp_pq(struct qf *q, git_oid *tip)
+{
+	git_commit *c = NULL;
+	int same;
+
+	if (git_commit_lookup(&c, q->repo, tip) != 0)
+		return dgit_error_git("cannot read the dgit view");
+	same = git_oid_equal(git_commit_tree_id(c), git_tree_id(q->head_tree));
+	git_commit_free(c);
+	return same ? NULL : gbp_pq_import(q, tip);
+}
+
 /*
  * The splitting modes: the dgit view beside HEAD.  gbp, unapplied: HEAD
  * is the origs plus debian/ (patches not applied); the view is HEAD with
@@ -2061,10 +2199,13 @@ split_view(struct qf *q, struct dgit_quiltfix_result *out,
 	}
 	if (mode == DGIT_QUILT_DPM)
 		git_oid_cpy(&r.commit, git_commit_id(q->head));
+	if (special && (o2h & 02) && mode != DGIT_QUILT_DPM &&
+	    (err = restack_gitignores(q, &r.commit, r.npatches, o2hc)))
+		goto done;
+	if (mode != DGIT_QUILT_DPM && r.npatches > 0 &&
+	    (err = maybe_gbp_pq(q, &r.commit)))
+		goto done;
 	if (special && (o2h & 02)) {
-		if (mode != DGIT_QUILT_DPM && (err = restack_gitignores(q,
-		    &r.commit, r.npatches, o2hc)))
-			goto done;
 		if ((err = auto_gitignore(q, &r.commit, &r.unpatched, o2hc)))
 			goto done;
 		r.npatches++;

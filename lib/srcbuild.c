@@ -884,6 +884,7 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	qo.origs_dir = bpd;
 	qo.dgit_version = opts->dgit_version;
 	qo.upstream_commitish = opts->upstream_commitish;
+	qo.gbp_pq = opts->gbp_pq;
 	qo.info = opts->info;
 	qo.info_arg = opts->info_arg;
 	qo.tmpfile = opts->tmpfile;
@@ -1240,6 +1241,62 @@ dgit_srcbuild_clean_check(enum dgit_clean_mode mode,
 	return NULL;
 }
 
+/*
+ * As dgit (its maybe_apply_patches_dirtily): a patches-unapplied branch
+ * (gbp, unapplied, baredebian) gets its patches applied with
+ * dpkg-source --before-build before the rules clean target runs, as
+ * clean targets may assume them applied.  *dirty: 0 nothing done; else
+ * 01, and 02 when there was no .pc before.
+ */
+static const struct dgit_error *
+apply_patches_dirtily(int *dirty, const char *wd,
+    enum dgit_quilt_mode quilt_mode)
+{
+	const char *argv[] = { "dpkg-source", "--before-build", ".", NULL };
+	struct dgit_run_opts ro;
+	struct stat st;
+	char *pc = NULL;
+
+	*dirty = 0;
+	if (quilt_mode != DGIT_QUILT_GBP && quilt_mode != DGIT_QUILT_UNAPPLIED &&
+	    quilt_mode != DGIT_QUILT_BAREDEBIAN &&
+	    quilt_mode != DGIT_QUILT_BAREDEBIAN_TARBALL)
+		return NULL;
+	if (asprintf(&pc, "%s.pc", wd) < 0)
+		return nomem();
+	*dirty = 01 | (lstat(pc, &st) != 0 ? 02 : 0);
+	free(pc);
+	memset(&ro, 0, sizeof ro);
+	ro.cwd = wd;
+	return dgit_run(NULL, argv, &ro);
+}
+
+/*
+ * And after the clean target (dgit's maybe_unapply_patches_again):
+ * dpkg-source --after-build (which unapplies what --before-build
+ * applied), and the .pc that was not there before removed.
+ */
+static const struct dgit_error *
+unapply_patches_again(int dirty, const char *wd)
+{
+	const struct dgit_error *err;
+	const char *argv[] = { "dpkg-source", "--after-build", ".", NULL };
+	struct dgit_run_opts ro;
+	char *pc = NULL;
+
+	if (!dirty)
+		return NULL;
+	memset(&ro, 0, sizeof ro);
+	ro.cwd = wd;
+	if ((err = dgit_run(NULL, argv, &ro)) || !(dirty & 02))
+		return err;
+	if (asprintf(&pc, "%s.pc", wd) < 0)
+		return nomem();
+	err = dgit_fs_remove_tree(pc);
+	free(pc);
+	return err;
+}
+
 const struct dgit_error *
 dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
     enum dgit_quilt_mode quilt_mode, const char *const *dbp, const char *git)
@@ -1284,6 +1341,7 @@ dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
 		const char *const *p = dbp ? dbp : dbp_default;
 		struct dgit_run_opts ro;
 		size_t k = 0;
+		int dirty;
 
 		for (; *p; p++) {
 			if (k >= DBP_ARGS_MAX)
@@ -1296,6 +1354,11 @@ dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
 		argv[k++] = "-T";
 		argv[k++] = "clean";
 		argv[k] = NULL;
+		if ((err = apply_patches_dirtily(&dirty, wd, quilt_mode)))
+			return dgit_error_wrap(err, "cannot apply the patches "
+			    "before the package's clean target (--quilt=%s, a "
+			    "patches-unapplied tree; --clean=git avoids it)",
+			    dgit_quiltfix_mode_name(quilt_mode));
 		memset(&ro, 0, sizeof ro);
 		ro.cwd = wd;
 		/* the rules clean target's output is seen, as from dgit */
@@ -1303,6 +1366,9 @@ dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
 			return dgit_error_wrap(err, "the package's clean target "
 			    "failed (--clean=%s; -wg uses git clean instead)",
 			    clean_names[mode]);
+		/* dgit skips the untracked-files check then */
+		if (dirty)
+			return unapply_patches_again(dirty, wd);
 		return check_tree(repo, mode, 1, 1, git);
 	}
 	}

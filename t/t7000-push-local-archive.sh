@@ -189,7 +189,7 @@ test_expect_success 'push-built refuses a build whose tree is not HEAD'"'"'s' '
 	 echo change >>README && git commit -q -a -m "after the build") &&
 	snapshot c2/newnative before &&
 	(cd c2/newnative && test_must_fail "$DGIT" -d local push-built) 2>err &&
-	test_grep "is not the tree of" err &&
+	test_grep "HEAD specifies a different tree to" err &&
 	test_grep "README" err &&
 	snapshot c2/newnative after &&
 	test_cmp before after &&
