@@ -225,11 +225,11 @@ test_expect_success 'a big file an earlier import packed is patched in bounded m
 	git -C packed fsck --strict --no-dangling
 '
 
-# A packed blob over the read-whole threshold that is corrupt: git
-# cat-file gives bytes whose id is another; the reader says so and the
-# import fails, making no branch.  (24 MiB, so that corrupting it is
-# quick.)
-test_expect_success 'a corrupt packed big file is refused, not patched' '
+# A packed blob over the read-whole threshold: without git the import
+# fails saying so; when it is corrupt, git cat-file gives bytes whose id
+# is another, the reader says so and the import fails; neither makes a
+# branch.  (24 MiB, so that corrupting it is quick.)
+test_expect_success 'a packed big file: no git, or corrupt, is refused clearly' '
 	rm -rf corrupt midq && git init -q corrupt &&
 	mkdir -p midq/mid-1 &&
 	DGIT_TEST_BIG_PATCH_MIB=24 big_patched_file midq/mid-1/huge &&
@@ -244,6 +244,18 @@ test_expect_success 'a corrupt packed big file is refused, not patched' '
 	tar -C midq -czf mid_1-1.debian.tar.gz debian &&
 	make_dsc "3.0 (quilt)" mid 1-1 mid_1.orig.tar.gz mid_1-1.debian.tar.gz &&
 	obj="corrupt/.git/objects/$(cut -c1-2 oid)/$(cut -c3- oid)" &&
+	cp "$obj" good-obj &&
+	git -C corrupt pack-objects -q .git/objects/pack/pack <oid >/dev/null &&
+	git -C corrupt prune-packed &&
+	test_path_is_missing "$obj" &&
+	(PATH=/nonexistent && export PATH && cd corrupt &&
+		test_must_fail "$DGIT" import-dsc ../mid_1-1.dsc +imported) \
+		2>err &&
+	test_grep "too large to read whole): cannot run .git.: not found; install it" err &&
+	test_must_fail git -C corrupt rev-parse --verify -q imported &&
+	rm -f corrupt/.git/objects/pack/pack-* &&
+	mkdir -p "${obj%/*}" &&
+	cp good-obj "$obj" &&
 	chmod u+w "$obj" &&
 	python3 -c "
 import sys, zlib
