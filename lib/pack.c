@@ -1460,6 +1460,7 @@ struct dgit_pack_reader {
 	struct dgit_run_pipe *rp;
 	struct dgit_hash h;
 	int hinit, verified;       /* hashing this pass; a pass matched */
+	int failed;                /* the end check failed: rewind first */
 };
 
 static const struct dgit_error *
@@ -1567,6 +1568,7 @@ reader_start(struct dgit_pack_reader *r)
 	git_object_t type;
 
 	r->out = 0;
+	r->failed = 0;
 	if (r->own) {
 		if (r->zinit)
 			inflateEnd(&r->z);
@@ -1672,6 +1674,10 @@ dgit_pack_reader_read(struct dgit_pack_reader *r, void *buf, size_t cap,
 	size_t want = cap;
 
 	*got = 0;
+	if (r->failed || (!r->own && r->obj == NULL && r->os == NULL &&
+	    r->rp == NULL && left > 0))
+		return dgit_error_fmt(DGIT_ERR_GIT, "an object read failed; "
+		    "it cannot be read on without a rewind");
 	if (want > left)
 		want = (size_t)left;
 	if (want > ZPIECE)
@@ -1694,6 +1700,7 @@ dgit_pack_reader_read(struct dgit_pack_reader *r, void *buf, size_t cap,
 		if (*got == 0) {
 			char hex[GIT_OID_HEXSZ + 1];
 
+			r->failed = 1;
 			/* the child's failure says why, if it failed */
 			if ((err = dgit_run_pipe_close(r->rp)))
 				return err;
@@ -1704,9 +1711,12 @@ dgit_pack_reader_read(struct dgit_pack_reader *r, void *buf, size_t cap,
 		}
 		if (r->hinit)
 			dgit_hash_update(&r->h, buf, *got);
-		if (r->out + *got == r->size && (err = end_cat_file(r)))
+		if (r->out + *got == r->size && (err = end_cat_file(r))) {
+			*got = 0;
+			r->failed = 1;
 			return err;
-	} else {
+		}
+	} else if (r->own) {
 		r->z.next_out = buf;
 		r->z.avail_out = (uInt)want;
 		while (r->z.avail_out > 0) {
