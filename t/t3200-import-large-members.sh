@@ -203,10 +203,10 @@ test_expect_success 'a big file an earlier import packed is patched in bounded m
 	ls packed/.git/objects/pack/*.pack >packs &&
 	test $(wc -l <packs) = 1 &&
 	find packed/.git/objects/?? -type f | sed "s|.*objects/||; s|/||" \
-		>loose &&
+		>loose-objects &&
 	while read -r o; do
 		test "$(git -C packed cat-file -t $o)" != blob || return 1
-	done <loose &&
+	done <loose-objects &&
 	if [ "${DGIT_TEST_FLAVOUR:-}" = asan ]; then
 		(cd packed && "$DGIT" import-dsc ../big_1-2.dsc +imported2)
 	else
