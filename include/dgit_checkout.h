@@ -22,8 +22,9 @@
  * DGIT_ERR_UNSAFE_PATH; a name present twice fails.  Nothing is written
  * through a symlink.  On failure (*done = 1) the work tree is left
  * half-written: the caller removes it (clone works in a temporary
- * directory).  Each blob is read whole, one per thread at a time, as
- * libgit2's checkout does.
+ * directory).  A blob up to 8 MiB is read whole, one per thread at a
+ * time, as libgit2's checkout does; a larger one is written in pieces
+ * (dgit_pack_reader_repo_new: memory stays bounded whatever its size).
  */
 const struct dgit_error *dgit_checkout_fresh(int *done,
     git_repository *repo, const git_tree *tree);

@@ -87,15 +87,26 @@ const struct dgit_error *dgit_pack_read(struct dgit_pack *p, void **data,
  * after the last), and again from the first with
  * dgit_pack_reader_rewind.  An object of this pack is inflated from the
  * pack file as it is read, in bounded memory; of the repository's
- * objects, loose ones are streamed and packed ones read whole by
- * libgit2 (1.5 cannot stream them).  Reading may go on while a
- * dgit_pack_stream is being written.  *out is caller-owned:
- * dgit_pack_reader_free.  DGIT_ERR_NOT_FOUND when neither has it.
+ * objects, loose ones are streamed by libgit2, packed ones up to 8 MiB
+ * read whole by libgit2 (1.5 cannot stream them) and larger packed ones
+ * streamed from `git cat-file` (git the program is then needed: a clear
+ * DGIT_ERR_NOT_FOUND without it), their id checked at their end (a
+ * corrupt one fails, DGIT_ERR_GIT, on the read that gives its last
+ * bytes).  Reading may go on while a dgit_pack_stream is being written.
+ * *out is caller-owned: dgit_pack_reader_free.  DGIT_ERR_NOT_FOUND when
+ * neither has it.
+ *
+ * dgit_pack_reader_repo_new reads repo's objects the same way, without
+ * a pack (the clone's checkout).  Readers of one repository may be used
+ * from several threads, one reader per thread.
  */
 struct dgit_pack_reader;           /* opaque */
 const struct dgit_error *dgit_pack_reader_new(struct dgit_pack_reader **out,
     git_object_t *type, uint64_t *size, struct dgit_pack *p,
     const git_oid *oid);
+const struct dgit_error *dgit_pack_reader_repo_new(
+    struct dgit_pack_reader **out, git_object_t *type, uint64_t *size,
+    git_repository *repo, const git_oid *oid);
 const struct dgit_error *dgit_pack_reader_read(struct dgit_pack_reader *r,
     void *buf, size_t cap, size_t *got);
 const struct dgit_error *dgit_pack_reader_rewind(struct dgit_pack_reader *r);

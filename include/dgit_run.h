@@ -127,4 +127,25 @@ const struct dgit_error *dgit_run_spawn(struct dgit_run_child **out,
 const struct dgit_error *dgit_run_child_wait(struct dgit_run_child *c,
     int kill);
 
+/*
+ * A child whose stdout is read in pieces, for output too large to hold
+ * (`git cat-file blob` of a big blob).  dgit_run_pipe_open starts it as
+ * dgit_run does (opts->out is ignored: stdout is the pipe;
+ * DGIT_RUN_IN_BUF is refused with DGIT_ERR_USAGE; a captured stderr is
+ * kept up to opts->cap for the message); dgit_run_pipe_read gives the
+ * next bytes of its stdout, at most cap, blocking until there are some
+ * (*got 0: end of output); dgit_run_pipe_close, after the end, waits for
+ * it and fails as dgit_run does when it exited non-zero or was killed.
+ * dgit_run_pipe_free kills (SIGKILL) and reaps a child not yet waited
+ * for: the way to abandon one.  *out is caller-owned:
+ * dgit_run_pipe_free, after close or instead of it.
+ */
+struct dgit_run_pipe;              /* opaque */
+const struct dgit_error *dgit_run_pipe_open(struct dgit_run_pipe **out,
+    const char *const *argv, const struct dgit_run_opts *opts);
+const struct dgit_error *dgit_run_pipe_read(struct dgit_run_pipe *rp,
+    void *buf, size_t cap, size_t *got);
+const struct dgit_error *dgit_run_pipe_close(struct dgit_run_pipe *rp);
+void dgit_run_pipe_free(struct dgit_run_pipe *rp);
+
 #endif

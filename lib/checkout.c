@@ -27,12 +27,17 @@
 
 #include "dgit_checkout.h"
 #include "dgit_gitpath.h"
+#include "dgit_pack.h"
 #include "dgit_tree.h"
 
 #define PATH_CAP 4096
 /* cap on the entries of one tree walked (a tree from a server is untrusted) */
 #define ENTRIES_MAX ((size_t)16 << 20)
 #define WORKERS 2
+/* a blob up to this is read whole (as libgit2's checkout reads each);
+ * a larger one is streamed (dgit_pack_reader_repo_new) in PIECEs */
+#define WHOLE_MAX ((size_t)8 << 20)
+#define PIECE ((size_t)1 << 20)
 
 struct co_file {
 	char *path;
@@ -195,16 +200,68 @@ write_all(int fd, const char *p, size_t n, const char *path)
 	return NULL;
 }
 
+/* f's blob of size bytes into fd, in pieces (see WHOLE_MAX). */
+static const struct dgit_error *
+write_streamed(struct co *c, struct co_file *f, int fd, uint64_t size)
+{
+	const struct dgit_error *err;
+	struct dgit_pack_reader *r = NULL;
+	git_object_t type;
+	uint64_t rsize, have = 0;
+	char *buf = NULL;
+	size_t got;
+
+	if ((err = dgit_pack_reader_repo_new(&r, &type, &rsize, c->repo,
+	    &f->id)))
+		return dgit_error_wrap(err, "cannot read the blob of '%s'",
+		    f->path);
+	if (type != GIT_OBJECT_BLOB || rsize != size) {
+		err = dgit_error_fmt(DGIT_ERR_GIT, "the blob of '%s' changed "
+		    "while it was read", f->path);
+		goto done;
+	}
+	if ((buf = malloc(PIECE)) == NULL) {
+		err = dgit_error(DGIT_ERR_NOMEM);
+		goto done;
+	}
+	while (have < size) {
+		if ((err = dgit_pack_reader_read(r, buf, PIECE, &got))) {
+			err = dgit_error_wrap(err, "cannot read the blob of "
+			    "'%s'", f->path);
+			goto done;
+		}
+		if (got == 0) {
+			err = dgit_error_fmt(DGIT_ERR_GIT, "the blob of '%s' is "
+			    "shorter than its size", f->path);
+			goto done;
+		}
+		if ((err = write_all(fd, buf, got, f->path)))
+			goto done;
+		have += got;
+	}
+done:
+	free(buf);
+	dgit_pack_reader_free(r);
+	return err;
+}
+
 static const struct dgit_error *
 write_file(struct co *c, struct co_file *f)
 {
 	const struct dgit_error *err = NULL;
 	git_odb_object *obj = NULL;
+	git_object_t type;
+	size_t size;
 	int fd = -1;
 
-	if (git_odb_read(&obj, c->odb, &f->id) != 0)
+	if (git_odb_read_header(&size, &type, c->odb, &f->id) != 0)
 		return dgit_error_git("cannot read the blob of '%s'", f->path);
-	if (git_odb_object_type(obj) != GIT_OBJECT_BLOB) {
+	if (type != GIT_OBJECT_BLOB)
+		return dgit_error_fmt(DGIT_ERR_GIT, "'%s' is not a blob in the "
+		    "tree", f->path);
+	if (size <= WHOLE_MAX && git_odb_read(&obj, c->odb, &f->id) != 0)
+		return dgit_error_git("cannot read the blob of '%s'", f->path);
+	if (obj != NULL && git_odb_object_type(obj) != GIT_OBJECT_BLOB) {
 		err = dgit_error_fmt(DGIT_ERR_GIT, "'%s' is not a blob in the "
 		    "tree", f->path);
 		goto done;
@@ -216,8 +273,12 @@ write_file(struct co *c, struct co_file *f)
 		    "tree", f->path);
 		goto done;
 	}
-	if ((err = write_all(fd, git_odb_object_data(obj),
-	    git_odb_object_size(obj), f->path)))
+	if (obj != NULL)
+		err = write_all(fd, git_odb_object_data(obj),
+		    git_odb_object_size(obj), f->path);
+	else
+		err = write_streamed(c, f, fd, size);
+	if (err)
 		goto done;
 	if (fstat(fd, &f->st) != 0)
 		err = dgit_error_from_errno("cannot stat '%s'", f->path);
@@ -286,6 +347,7 @@ write_links_and_dirs(struct co *c)
 		git_odb_object *obj = NULL;
 		const char *data;
 		size_t len;
+		git_object_t type;
 		char target[PATH_CAP];
 
 		if (f->mode == GIT_FILEMODE_COMMIT) {
@@ -297,6 +359,14 @@ write_links_and_dirs(struct co *c)
 		}
 		if (f->mode != GIT_FILEMODE_LINK)
 			continue;
+		/* the target's length first: a blob of any size can sit there */
+		if (git_odb_read_header(&len, &type, c->odb, &f->id) != 0)
+			return dgit_error_git("cannot read the blob of '%s'",
+			    f->path);
+		if (type != GIT_OBJECT_BLOB || len == 0 || len >= sizeof target)
+			return dgit_error_fmt(DGIT_ERR_UNREPRESENTABLE,
+			    "cannot check out the symlink '%s': its target is "
+			    "empty, too long or holds a NUL", f->path);
 		if (git_odb_read(&obj, c->odb, &f->id) != 0)
 			return dgit_error_git("cannot read the blob of '%s'",
 			    f->path);

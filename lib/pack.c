@@ -30,6 +30,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -47,6 +48,7 @@
 
 #include "dgit_hash.h"
 #include "dgit_pack.h"
+#include "dgit_run.h"
 
 #define WBUF_SIZE (1u << 20)
 #define REC_CHUNK 4096u            /* records per chunk */
@@ -1485,11 +1487,18 @@ done:
  * Reading an object in pieces.  Objects in this pack are inflated from
  * the pack file as they are read.  Of the repository's objects libgit2
  * 1.5 streams only loose ones (git_odb_open_rstream has no pack
- * backend); a packed one is read whole by git_odb_read on the first
- * read, as dgit_pack_read would.
+ * backend).  A packed one up to READ_WHOLE_MAX is read whole by
+ * git_odb_read on the first read, as dgit_pack_read would; a larger one
+ * comes from `git cat-file`, which streams an undeltified packed object
+ * (git does not deltify a blob over core.bigFileThreshold, and our pack
+ * writer never does), through a pipe, and is checked against its id as
+ * it passes (git_odb_read checks too).  Rewinding starts the child again.
  */
+#define READ_WHOLE_MAX ((uint64_t)8 << 20)
+
 struct dgit_pack_reader {
-	struct dgit_pack *p;
+	struct dgit_pack *p;       /* NULL: a repository's reader */
+	git_repository *repo;
 	git_oid oid;
 	git_object_t type;
 	uint64_t size, out;        /* the object's length, given so far */
@@ -1503,7 +1512,82 @@ struct dgit_pack_reader {
 	git_odb *odb;
 	git_odb_stream *os;
 	git_odb_object *obj;
+	/* from git cat-file */
+	struct dgit_run_pipe *rp;
+	struct dgit_hash h;
+	int hinit, verified;       /* hashing this pass; a pass matched */
+	int failed;                /* the end check failed: rewind first */
 };
+
+static const struct dgit_error *
+start_cat_file(struct dgit_pack_reader *r)
+{
+	const struct dgit_error *err;
+	const char *type = git_object_type2string(r->type);
+	char hex[GIT_OID_HEXSZ + 1], hdr[64];
+	char *gitdir = NULL;
+	int n;
+	static const char *const env[] = { "GIT_OBJECT_DIRECTORY",
+	    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NO_REPLACE_OBJECTS=1",
+	    NULL };
+	struct dgit_run_opts opts = { .env = env, .err =
+	    DGIT_RUN_OUT_CAPTURE, .cap = 65536 };
+
+	git_oid_tostr(hex, sizeof hex, &r->oid);
+	if (asprintf(&gitdir, "--git-dir=%s", git_repository_path(r->repo))
+	    < 0)
+		return nomem();
+	{
+		const char *argv[] = { "git", gitdir, "--no-replace-objects",
+		    "cat-file", type, hex, NULL };
+
+		err = dgit_run_pipe_open(&r->rp, argv, &opts);
+	}
+	free(gitdir);
+	if (err)
+		return dgit_error_wrap(err, "cannot read the object %s of %"
+		    PRIu64 " bytes (too large to read whole)", hex, r->size);
+	if (r->verified)
+		return NULL;
+	if ((err = dgit_hash_init(&r->h, DGIT_HASH_SHA1)))
+		return err;
+	r->hinit = 1;
+	n = snprintf(hdr, sizeof hdr, "%s %" PRIu64, type, r->size);
+	dgit_hash_update(&r->h, hdr, (size_t)n + 1);
+	return NULL;
+}
+
+/* The child's end: nothing more than the object, a clean exit, and
+ * the id right. */
+static const struct dgit_error *
+end_cat_file(struct dgit_pack_reader *r)
+{
+	const struct dgit_error *err;
+	char extra[1], hex[GIT_OID_HEXSZ + 1];
+	unsigned char id[20];
+	size_t got;
+
+	git_oid_tostr(hex, sizeof hex, &r->oid);
+	if ((err = dgit_run_pipe_read(r->rp, extra, sizeof extra, &got)))
+		return err;
+	if (got != 0)
+		return dgit_error_fmt(DGIT_ERR_GIT, "object %s: git cat-file "
+		    "gave more than its %" PRIu64 " bytes", hex, r->size);
+	if ((err = dgit_run_pipe_close(r->rp)))
+		return err;
+	dgit_run_pipe_free(r->rp);
+	r->rp = NULL;
+	if (r->hinit) {
+		dgit_hash_final(&r->h, id);
+		r->hinit = 0;
+		if (memcmp(id, r->oid.id, sizeof id) != 0)
+			return dgit_error_fmt(DGIT_ERR_GIT, "object %s is "
+			    "corrupt (its contents have another id); run "
+			    "git fsck", hex);
+		r->verified = 1;
+	}
+	return NULL;
+}
 
 /* The object header at off: type, size and where the deflated data
  * starts. */
@@ -1540,6 +1624,7 @@ reader_start(struct dgit_pack_reader *r)
 	git_object_t type;
 
 	r->out = 0;
+	r->failed = 0;
 	if (r->own) {
 		if (r->zinit)
 			inflateEnd(&r->z);
@@ -1552,11 +1637,18 @@ reader_start(struct dgit_pack_reader *r)
 	}
 	git_odb_stream_free(r->os);
 	r->os = NULL;
+	dgit_run_pipe_free(r->rp);
+	r->rp = NULL;
+	if (r->hinit)
+		dgit_hash_release(&r->h);
+	r->hinit = 0;
 	if (r->obj != NULL)
 		return NULL;
 	if (git_odb_open_rstream(&r->os, &len, &type, r->odb, &r->oid) == 0)
 		return NULL;
 	git_error_clear();
+	if (r->size > READ_WHOLE_MAX)
+		return start_cat_file(r);
 	if (git_odb_read(&r->obj, r->odb, &r->oid) != 0) {
 		git_oid_tostr(hex, sizeof hex, &r->oid);
 		return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "object %s not "
@@ -1567,19 +1659,21 @@ reader_start(struct dgit_pack_reader *r)
 	return NULL;
 }
 
-const struct dgit_error *
-dgit_pack_reader_new(struct dgit_pack_reader **out, git_object_t *type,
-    uint64_t *size, struct dgit_pack *p, const git_oid *oid)
+static const struct dgit_error *
+reader_new(struct dgit_pack_reader **out, git_object_t *type,
+    uint64_t *size, struct dgit_pack *p, git_repository *repo,
+    const git_oid *oid)
 {
 	const struct dgit_error *err = NULL;
 	struct dgit_pack_reader *r;
-	struct prec *e = lookup(p, oid);
+	struct prec *e = p ? lookup(p, oid) : NULL;
 	char hex[GIT_OID_HEXSZ + 1];
 
 	*out = NULL;
 	if ((r = calloc(1, sizeof *r)) == NULL)
 		return nomem();
 	r->p = p;
+	r->repo = repo;
 	git_oid_cpy(&r->oid, oid);
 	if (e != NULL) {
 		r->own = 1;
@@ -1590,7 +1684,7 @@ dgit_pack_reader_new(struct dgit_pack_reader **out, git_object_t *type,
 	} else {
 		size_t len;
 
-		if (git_repository_odb(&r->odb, p->repo) != 0) {
+		if (git_repository_odb(&r->odb, repo) != 0) {
 			err = dgit_error_git("cannot open the object database");
 			goto done;
 		}
@@ -1614,13 +1708,32 @@ done:
 }
 
 const struct dgit_error *
+dgit_pack_reader_new(struct dgit_pack_reader **out, git_object_t *type,
+    uint64_t *size, struct dgit_pack *p, const git_oid *oid)
+{
+	return reader_new(out, type, size, p, p->repo, oid);
+}
+
+const struct dgit_error *
+dgit_pack_reader_repo_new(struct dgit_pack_reader **out, git_object_t *type,
+    uint64_t *size, git_repository *repo, const git_oid *oid)
+{
+	return reader_new(out, type, size, NULL, repo, oid);
+}
+
+const struct dgit_error *
 dgit_pack_reader_read(struct dgit_pack_reader *r, void *buf, size_t cap,
     size_t *got)
 {
+	const struct dgit_error *err;
 	uint64_t left = r->size - r->out;
 	size_t want = cap;
 
 	*got = 0;
+	if (r->failed || (!r->own && r->obj == NULL && r->os == NULL &&
+	    r->rp == NULL && left > 0))
+		return dgit_error_fmt(DGIT_ERR_GIT, "an object read failed; "
+		    "it cannot be read on without a rewind");
 	if (want > left)
 		want = (size_t)left;
 	if (want > ZPIECE)
@@ -1637,7 +1750,29 @@ dgit_pack_reader_read(struct dgit_pack_reader *r, void *buf, size_t cap,
 		if (n <= 0)
 			return dgit_error_git("cannot read an object");
 		*got = (size_t)n;
-	} else {
+	} else if (r->rp != NULL) {
+		if ((err = dgit_run_pipe_read(r->rp, buf, want, got)))
+			return err;
+		if (*got == 0) {
+			char hex[GIT_OID_HEXSZ + 1];
+
+			r->failed = 1;
+			/* the child's failure says why, if it failed */
+			if ((err = dgit_run_pipe_close(r->rp)))
+				return err;
+			git_oid_tostr(hex, sizeof hex, &r->oid);
+			return dgit_error_fmt(DGIT_ERR_GIT, "object %s: git "
+			    "cat-file gave %" PRIu64 " of its %" PRIu64
+			    " bytes", hex, r->out, r->size);
+		}
+		if (r->hinit)
+			dgit_hash_update(&r->h, buf, *got);
+		if (r->out + *got == r->size && (err = end_cat_file(r))) {
+			*got = 0;
+			r->failed = 1;
+			return err;
+		}
+	} else if (r->own) {
 		r->z.next_out = buf;
 		r->z.avail_out = (uInt)want;
 		while (r->z.avail_out > 0) {
@@ -1687,6 +1822,9 @@ dgit_pack_reader_free(struct dgit_pack_reader *r)
 	git_odb_stream_free(r->os);
 	git_odb_object_free(r->obj);
 	git_odb_free(r->odb);
+	dgit_run_pipe_free(r->rp);
+	if (r->hinit)
+		dgit_hash_release(&r->h);
 	free(r);
 }
 

@@ -310,6 +310,20 @@ stderr_tail(char *buf, size_t sz, const char *s, size_t len)
 	buf[n] = '\0';
 }
 
+/* The error for a child that was killed or exited non-zero. */
+static const struct dgit_error *
+status_error(const char *cmd, int status, const struct dgit_buf *eb)
+{
+	char tail[TAIL_BYTES + 4 * TAIL_LINES + 8];
+
+	stderr_tail(tail, sizeof tail, eb->ptr ? eb->ptr : "", eb->len);
+	if (WIFSIGNALED(status))
+		return dgit_error_fmt(DGIT_ERR_CHILD, "'%s' killed by signal "
+		    "%d%s", cmd, WTERMSIG(status), tail);
+	return dgit_error_fmt(DGIT_ERR_CHILD, "'%s' exited with status %d%s",
+	    cmd, WEXITSTATUS(status), tail);
+}
+
 /*
  * Write what we can of the stdin buffer without raising SIGPIPE in the
  * process: block it in this thread, and take a SIGPIPE the write raised
@@ -343,38 +357,27 @@ write_nosigpipe(int fd, const void *p, size_t n)
 	return w;
 }
 
+/*
+ * Start argv as opts say: stdin set up (for DGIT_RUN_IN_BUF, *in_w is
+ * the pipe to feed, non-blocking), stdout/stderr captured into pipes
+ * (their read ends in *out_r and *err_r) or not.  On success *pid is
+ * the child, which exec'd; on failure nothing is left running.
+ */
 static const struct dgit_error *
-run(struct dgit_run_result *res, const char *const *argv,
-    const struct dgit_run_opts *opts, int any_status)
+spawn(pid_t *pid, int *in_w, int *out_r, int *err_r,
+    const char *const *argv, const struct dgit_run_opts *opts,
+    const char *cmd)
 {
-	static const struct dgit_run_opts defaults;
 	const struct dgit_error *err = NULL;
-	struct dgit_buf ob, eb;
-	char **envp = NULL, *path = NULL, cmd[CMD_SHOW + 4];
+	char **envp = NULL, *path = NULL;
 	int fds[3] = { -1, -1, -1 };      /* the child's 0, 1, 2 */
-	int in_w = -1, out_r = -1, err_r = -1, rep[2] = { -1, -1 };
-	pid_t pid = -1;
+	int rep[2] = { -1, -1 }, p[2], status;
 	sigset_t all, oldmask;
-	size_t in_off = 0, cap;
-	int status = 0, limit = 0, p[2];
 	struct child_report cr;
 	ssize_t n;
 
-	if (res)
-		dgit_run_result_release(res);
-	if (opts == NULL)
-		opts = &defaults;
-	if (argv == NULL || argv[0] == NULL || argv[0][0] == '\0')
-		return dgit_error_fmt(DGIT_ERR_USAGE, "no program to run");
-	if (res == NULL && (opts->out == DGIT_RUN_OUT_CAPTURE ||
-	    opts->err == DGIT_RUN_OUT_CAPTURE))
-		return dgit_error_fmt(DGIT_ERR_USAGE,
-		    "capturing the output of '%s' needs a result", argv[0]);
-	cap = opts->cap ? opts->cap : DGIT_RUN_DEFAULT_CAP;
-	dgit_buf_init(&ob, cap);
-	dgit_buf_init(&eb, cap);
-	show_cmd(cmd, sizeof cmd, argv);
-
+	*pid = -1;
+	*in_w = *out_r = *err_r = -1;
 	if ((err = make_env(&envp, opts->env)))
 		goto done;
 	if ((err = find_program(&path, argv[0], envp)))
@@ -398,8 +401,8 @@ run(struct dgit_run_result *res, const char *const *argv,
 		if (pipe2(p, O_CLOEXEC) != 0)
 			goto sys;
 		fds[0] = p[0];
-		in_w = p[1];
-		if (fcntl(in_w, F_SETFL, O_NONBLOCK) != 0)
+		*in_w = p[1];
+		if (fcntl(*in_w, F_SETFL, O_NONBLOCK) != 0)
 			goto sys;
 		break;
 	case DGIT_RUN_IN_INHERIT:
@@ -414,7 +417,7 @@ run(struct dgit_run_result *res, const char *const *argv,
 			if (pipe2(p, O_CLOEXEC) != 0)
 				goto sys;
 			fds[i] = p[1];
-			*(i == 1 ? &out_r : &err_r) = p[0];
+			*(i == 1 ? out_r : err_r) = p[0];
 		} else if (how == DGIT_RUN_OUT_NULL) {
 			fds[i] = open("/dev/null", O_WRONLY | O_CLOEXEC);
 			if (fds[i] < 0)
@@ -426,11 +429,11 @@ run(struct dgit_run_result *res, const char *const *argv,
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &oldmask);
-	pid = fork();
-	if (pid == 0)
+	*pid = fork();
+	if (*pid == 0)
 		child(path, argv, envp, opts->cwd, fds, rep[1]);
 	pthread_sigmask(SIG_SETMASK, &oldmask, NULL);
-	if (pid < 0) {
+	if (*pid < 0) {
 		err = dgit_error_from_errno("cannot run '%s'", cmd);
 		goto done;
 	}
@@ -455,6 +458,60 @@ run(struct dgit_run_result *res, const char *const *argv,
 			err = dgit_error_from_errno("cannot run '%s'", cmd);
 		goto done;
 	}
+	goto done;
+sys:
+	err = dgit_error_from_errno("cannot run '%s'", cmd);
+done:
+	for (int i = 0; i < 3; i++)
+		close_fd(&fds[i]);
+	close_fd(&rep[0]);
+	close_fd(&rep[1]);
+	if (err) {
+		close_fd(in_w);
+		close_fd(out_r);
+		close_fd(err_r);
+		if (*pid > 0) {
+			kill(*pid, SIGKILL);
+			wait_child(*pid, &status);
+		}
+		*pid = -1;
+	}
+	free(envp);
+	free(path);
+	return err;
+}
+
+static const struct dgit_error *
+run(struct dgit_run_result *res, const char *const *argv,
+    const struct dgit_run_opts *opts, int any_status)
+{
+	static const struct dgit_run_opts defaults;
+	const struct dgit_error *err = NULL;
+	struct dgit_buf ob, eb;
+	char cmd[CMD_SHOW + 4];
+	int in_w = -1, out_r = -1, err_r = -1;
+	pid_t pid = -1;
+	size_t in_off = 0, cap;
+	int status = 0, limit = 0;
+	ssize_t n;
+
+	if (res)
+		dgit_run_result_release(res);
+	if (opts == NULL)
+		opts = &defaults;
+	if (argv == NULL || argv[0] == NULL || argv[0][0] == '\0')
+		return dgit_error_fmt(DGIT_ERR_USAGE, "no program to run");
+	if (res == NULL && (opts->out == DGIT_RUN_OUT_CAPTURE ||
+	    opts->err == DGIT_RUN_OUT_CAPTURE))
+		return dgit_error_fmt(DGIT_ERR_USAGE,
+		    "capturing the output of '%s' needs a result", argv[0]);
+	cap = opts->cap ? opts->cap : DGIT_RUN_DEFAULT_CAP;
+	dgit_buf_init(&ob, cap);
+	dgit_buf_init(&eb, cap);
+	show_cmd(cmd, sizeof cmd, argv);
+
+	if ((err = spawn(&pid, &in_w, &out_r, &err_r, argv, opts, cmd)))
+		goto done;
 
 	/* Feed stdin and drain stdout/stderr until all are closed. */
 	if (in_w >= 0 && opts->in_len == 0)
@@ -542,30 +599,12 @@ run(struct dgit_run_result *res, const char *const *argv,
 		res->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 		res->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	}
-	if (WIFSIGNALED(status) || (!any_status && WEXITSTATUS(status) != 0)) {
-		char tail[TAIL_BYTES + 4 * TAIL_LINES + 8];
-
-		stderr_tail(tail, sizeof tail, eb.ptr ? eb.ptr : "", eb.len);
-		if (WIFSIGNALED(status))
-			err = dgit_error_fmt(DGIT_ERR_CHILD,
-			    "'%s' killed by signal %d%s", cmd,
-			    WTERMSIG(status), tail);
-		else
-			err = dgit_error_fmt(DGIT_ERR_CHILD,
-			    "'%s' exited with status %d%s", cmd,
-			    WEXITSTATUS(status), tail);
-	}
-	goto done;
-sys:
-	err = dgit_error_from_errno("cannot run '%s'", cmd);
+	if (WIFSIGNALED(status) || (!any_status && WEXITSTATUS(status) != 0))
+		err = status_error(cmd, status, &eb);
 done:
-	for (int i = 0; i < 3; i++)
-		close_fd(&fds[i]);
 	close_fd(&in_w);
 	close_fd(&out_r);
 	close_fd(&err_r);
-	close_fd(&rep[0]);
-	close_fd(&rep[1]);
 	if (pid > 0) {
 		kill(pid, SIGKILL);
 		wait_child(pid, &status);
@@ -578,8 +617,6 @@ done:
 	}
 	dgit_buf_release(&ob);
 	dgit_buf_release(&eb);
-	free(envp);
-	free(path);
 	return err;
 }
 
@@ -636,84 +673,44 @@ struct dgit_run_child {
 	char cmd[CMD_SHOW + 4];
 };
 
+struct dgit_run_pipe {
+	pid_t pid;
+	int out_r, err_r;
+	struct dgit_buf eb;        /* stderr, up to the cap */
+	char cmd[CMD_SHOW + 4];
+};
+
 const struct dgit_error *
 dgit_run_spawn(struct dgit_run_child **out, int *to, int *from,
     const char *const *argv, const struct dgit_run_opts *opts)
 {
 	static const struct dgit_run_opts defaults;
-	const struct dgit_error *err = NULL;
-	struct dgit_run_child *c = NULL;
-	char **envp = NULL, *path = NULL;
-	int fds[3] = { -1, -1, -1 }, pin[2] = { -1, -1 }, pout[2] = { -1, -1 };
-	int rep[2] = { -1, -1 };
-	struct child_report cr;
-	sigset_t all, oldmask;
-	pid_t pid;
-	ssize_t n;
-	int status;
+	const struct dgit_error *err;
+	struct dgit_run_child *c;
+	struct dgit_run_opts o;
+	int err_r, fl;
 
 	*out = NULL;
 	*to = *from = -1;
-	if (opts == NULL)
-		opts = &defaults;
+	o = opts ? *opts : defaults;
 	if (argv == NULL || argv[0] == NULL || argv[0][0] == '\0')
 		return dgit_error_fmt(DGIT_ERR_USAGE, "no program to run");
+	/* stdin and stdout pipes, stderr ours */
+	o.in = DGIT_RUN_IN_BUF;
+	o.out = DGIT_RUN_OUT_CAPTURE;
+	o.err = DGIT_RUN_OUT_INHERIT;
 	if ((c = calloc(1, sizeof *c)) == NULL)
 		return dgit_error(DGIT_ERR_NOMEM);
 	show_cmd(c->cmd, sizeof c->cmd, argv);
-	if ((err = make_env(&envp, opts->env)) ||
-	    (err = find_program(&path, argv[0], envp)))
-		goto done;
-	if (pipe2(pin, O_CLOEXEC) != 0 || pipe2(pout, O_CLOEXEC) != 0 ||
-	    pipe2(rep, O_CLOEXEC) != 0) {
-		err = dgit_error_from_errno("cannot run '%s'", c->cmd);
-		goto done;
+	if ((err = spawn(&c->pid, to, from, &err_r, argv, &o, c->cmd))) {
+		free(c);
+		return err;
 	}
-	fds[0] = pin[0];
-	fds[1] = pout[1];
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &oldmask);
-	pid = fork();
-	if (pid == 0)
-		child(path, argv, envp, opts->cwd, fds, rep[1]);
-	pthread_sigmask(SIG_SETMASK, &oldmask, NULL);
-	if (pid < 0) {
-		err = dgit_error_from_errno("cannot run '%s'", c->cmd);
-		goto done;
-	}
-	close_fd(&pin[0]);
-	close_fd(&pout[1]);
-	close_fd(&rep[1]);
-	do
-		n = read(rep[0], &cr, sizeof cr);
-	while (n < 0 && errno == EINTR);
-	if (n == (ssize_t)sizeof cr) {
-		wait_child(pid, &status);
-		errno = cr.errnum;
-		if (cr.stage == ST_EXEC && cr.errnum == ENOENT)
-			err = dgit_error_fmt(DGIT_ERR_NOT_FOUND,
-			    "cannot run '%s': not found; install it", argv[0]);
-		else
-			err = dgit_error_from_errno("cannot run '%s'", c->cmd);
-		goto done;
-	}
-	c->pid = pid;
-	*to = pin[1];
-	*from = pout[0];
-	pin[1] = pout[0] = -1;
+	/* spawn makes a buffer's pipe non-blocking; a conversation blocks */
+	if ((fl = fcntl(*to, F_GETFL)) != -1)
+		(void)fcntl(*to, F_SETFL, fl & ~O_NONBLOCK);
 	*out = c;
-	c = NULL;
-done:
-	close_fd(&pin[0]);
-	close_fd(&pin[1]);
-	close_fd(&pout[0]);
-	close_fd(&pout[1]);
-	close_fd(&rep[0]);
-	close_fd(&rep[1]);
-	free(c);
-	free(envp);
-	free(path);
-	return err;
+	return NULL;
 }
 
 const struct dgit_error *
@@ -736,4 +733,128 @@ dgit_run_child_wait(struct dgit_run_child *c, int killit)
 		    "status %d", c->cmd, WEXITSTATUS(status));
 	free(c);
 	return err;
+}
+
+const struct dgit_error *
+dgit_run_pipe_open(struct dgit_run_pipe **out, const char *const *argv,
+    const struct dgit_run_opts *opts)
+{
+	static const struct dgit_run_opts defaults;
+	const struct dgit_error *err;
+	struct dgit_run_opts o;
+	struct dgit_run_pipe *rp;
+	int in_w;
+
+	*out = NULL;
+	o = opts ? *opts : defaults;
+	if (argv == NULL || argv[0] == NULL || argv[0][0] == '\0')
+		return dgit_error_fmt(DGIT_ERR_USAGE, "no program to run");
+	if (o.in == DGIT_RUN_IN_BUF)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "a piped '%s' cannot "
+		    "read a buffer", argv[0]);
+	o.out = DGIT_RUN_OUT_CAPTURE;
+	if ((rp = calloc(1, sizeof *rp)) == NULL)
+		return dgit_error(DGIT_ERR_NOMEM);
+	dgit_buf_init(&rp->eb, o.cap ? o.cap : DGIT_RUN_DEFAULT_CAP);
+	show_cmd(rp->cmd, sizeof rp->cmd, argv);
+	if ((err = spawn(&rp->pid, &in_w, &rp->out_r, &rp->err_r, argv, &o,
+	    rp->cmd))) {
+		dgit_buf_release(&rp->eb);
+		free(rp);
+		return err;
+	}
+	*out = rp;
+	return NULL;
+}
+
+/* Read what stderr has without blocking; over the cap, the rest is
+ * dropped (the message keeps the first bytes). */
+static void
+pipe_drain_err(struct dgit_run_pipe *rp)
+{
+	char chunk[4096];
+	ssize_t n;
+
+	do
+		n = read(rp->err_r, chunk, sizeof chunk);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0) {
+		close_fd(&rp->err_r);
+		return;
+	}
+	if (rp->eb.len + (size_t)n <= rp->eb.cap)
+		(void)dgit_buf_add(&rp->eb, chunk, (size_t)n);
+}
+
+const struct dgit_error *
+dgit_run_pipe_read(struct dgit_run_pipe *rp, void *buf, size_t cap,
+    size_t *got)
+{
+	*got = 0;
+	while (rp->out_r >= 0 && cap > 0) {
+		struct pollfd pf[2];
+		int np = 0;
+		ssize_t n;
+
+		pf[np++] = (struct pollfd){ rp->out_r, POLLIN, 0 };
+		if (rp->err_r >= 0)
+			pf[np++] = (struct pollfd){ rp->err_r, POLLIN, 0 };
+		if (poll(pf, (nfds_t)np, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return dgit_error_from_errno("cannot wait for '%s'",
+			    rp->cmd);
+		}
+		if (np == 2 && pf[1].revents)
+			pipe_drain_err(rp);
+		if (pf[0].revents == 0)
+			continue;
+		do
+			n = read(rp->out_r, buf, cap);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return dgit_error_from_errno("cannot read from '%s'",
+			    rp->cmd);
+		if (n == 0) {
+			close_fd(&rp->out_r);
+			break;
+		}
+		*got = (size_t)n;
+		break;
+	}
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_run_pipe_close(struct dgit_run_pipe *rp)
+{
+	const struct dgit_error *err = NULL;
+	int status = 0;
+
+	close_fd(&rp->out_r);
+	while (rp->err_r >= 0)
+		pipe_drain_err(rp);
+	if (wait_child(rp->pid, &status) != 0)
+		err = dgit_error_from_errno("cannot wait for '%s'", rp->cmd);
+	else if (WIFSIGNALED(status) || WEXITSTATUS(status) != 0)
+		err = status_error(rp->cmd, status, &rp->eb);
+	rp->pid = -1;
+	return err;
+}
+
+void
+dgit_run_pipe_free(struct dgit_run_pipe *rp)
+{
+	int status;
+
+	if (rp == NULL)
+		return;
+	close_fd(&rp->out_r);
+	close_fd(&rp->err_r);
+	if (rp->pid > 0) {
+		kill(rp->pid, SIGKILL);
+		wait_child(rp->pid, &status);
+	}
+	dgit_buf_release(&rp->eb);
+	free(rp);
 }

@@ -181,6 +181,99 @@ test_expect_success 'a big file the repository has loose is patched in bounded m
 	git -C loose fsck --strict --no-dangling
 '
 
+# The file to patch is already in the repository, in a pack an earlier
+# import wrote (as when dgit fetch imports a new revision on the same
+# orig): libgit2 1.5 cannot stream a packed object, so it comes from
+# git cat-file, streamed.  Version 1-2's patch is another one than
+# 1-1's; dpkg-source -x of 1-2 is the judge.
+test_expect_success 'a big file an earlier import packed is patched in bounded memory, as dpkg-source -x' '
+	rm -rf bigq2 && mkdir -p bigq2 &&
+	debian_dir bigq2 big 1-2 "3.0 (quilt)" &&
+	mkdir -p bigq2/debian/patches &&
+	echo other.patch >bigq2/debian/patches/series &&
+	{ printf "Description: change it otherwise\n\n--- a/huge\n+++ b/huge\n" &&
+	  printf "@@ -1 +1 @@\n-start\n+Start, 1-2\n" &&
+	  printf "@@ -3,3 +3,3 @@\n alpha\n-beta\n+beta, 1-2\n gamma\n"; } \
+		>bigq2/debian/patches/other.patch &&
+	tar -C bigq2 -czf big_1-2.debian.tar.gz debian &&
+	make_dsc "3.0 (quilt)" big 1-2 big_1.orig.tar.gz big_1-2.debian.tar.gz &&
+	rm -rf packed && git init -q packed &&
+	(cd packed && "$DGIT" import-dsc ../big_1-1.dsc +imported) &&
+	git -C packed rev-parse imported:huge >patched-1 &&
+	ls packed/.git/objects/pack/*.pack >packs &&
+	test $(wc -l <packs) = 1 &&
+	find packed/.git/objects/?? -type f | sed "s|.*objects/||; s|/||" \
+		>loose-objects &&
+	while read -r o; do
+		test "$(git -C packed cat-file -t $o)" != blob || return 1
+	done <loose-objects &&
+	if [ "${DGIT_TEST_FLAVOUR:-}" = asan ]; then
+		(cd packed && "$DGIT" import-dsc ../big_1-2.dsc +imported2)
+	else
+		(ulimit -v 600000 && cd packed &&
+			"$DGIT" import-dsc ../big_1-2.dsc +imported2)
+	fi &&
+	dpkg-source --no-check -x big_1-2.dsc ref-big2 >/dev/null &&
+	stat -c %s ref-big2/huge >expect &&
+	git -C packed cat-file -s imported2:huge >actual &&
+	test_cmp expect actual &&
+	git hash-object ref-big2/huge >expect &&
+	rm -rf ref-big2 &&
+	git -C packed rev-parse imported2:huge >actual &&
+	test_cmp expect actual &&
+	! test_cmp patched-1 actual &&
+	git -C packed fsck --strict --no-dangling
+'
+
+# A packed blob over the read-whole threshold: without git the import
+# fails saying so; when it is corrupt, git cat-file gives bytes whose id
+# is another, the reader says so and the import fails; neither makes a
+# branch.  (24 MiB, so that corrupting it is quick.)
+test_expect_success 'a packed big file: no git, or corrupt, is refused clearly' '
+	rm -rf corrupt midq && git init -q corrupt &&
+	mkdir -p midq/mid-1 &&
+	DGIT_TEST_BIG_PATCH_MIB=24 big_patched_file midq/mid-1/huge &&
+	tarball_top midq mid-1 mid_1.orig.tar.gz --sparse &&
+	git -C corrupt hash-object -w ../midq/mid-1/huge >oid &&
+	rm -rf midq/mid-1 &&
+	debian_dir midq mid 1-1 "3.0 (quilt)" &&
+	mkdir -p midq/debian/patches &&
+	echo big.patch >midq/debian/patches/series &&
+	{ printf "Description: change a big file\n\n--- a/huge\n+++ b/huge\n" &&
+	  big_hunks; } >midq/debian/patches/big.patch &&
+	tar -C midq -czf mid_1-1.debian.tar.gz debian &&
+	make_dsc "3.0 (quilt)" mid 1-1 mid_1.orig.tar.gz mid_1-1.debian.tar.gz &&
+	obj="corrupt/.git/objects/$(cut -c1-2 oid)/$(cut -c3- oid)" &&
+	cp "$obj" good-obj &&
+	git -C corrupt pack-objects -q .git/objects/pack/pack <oid >/dev/null &&
+	git -C corrupt prune-packed &&
+	test_path_is_missing "$obj" &&
+	(PATH=/nonexistent && export PATH && cd corrupt &&
+		test_must_fail "$DGIT" import-dsc ../mid_1-1.dsc +imported) \
+		2>err &&
+	test_grep "too large to read whole): cannot run .git.: not found; install it" err &&
+	test_must_fail git -C corrupt rev-parse --verify -q imported &&
+	rm -f corrupt/.git/objects/pack/pack-* &&
+	mkdir -p "${obj%/*}" &&
+	cp good-obj "$obj" &&
+	chmod u+w "$obj" &&
+	python3 -c "
+import sys, zlib
+p = sys.argv[1]
+d = zlib.decompress(open(p, \"rb\").read())
+i = d.index(b\"beta\")
+d = d[:i] + b\"BETA\" + d[i + 4:]
+open(p, \"wb\").write(zlib.compress(d, 1))
+" "$obj" &&
+	git -C corrupt pack-objects -q .git/objects/pack/pack <oid >/dev/null &&
+	git -C corrupt prune-packed &&
+	test_path_is_missing "$obj" &&
+	(cd corrupt && test_must_fail "$DGIT" import-dsc ../mid_1-1.dsc \
+		+imported) 2>err &&
+	test_grep "$(cat oid) is corrupt" err &&
+	test_must_fail git -C corrupt rev-parse --verify -q imported
+'
+
 test_expect_success 'a member over dgit.import.max-bytes is refused, leaving no pack' '
 	git init -q capped &&
 	(cd capped && test_must_fail "$DGIT" -c dgit.import.max-bytes=5000000 \

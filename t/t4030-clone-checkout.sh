@@ -2,9 +2,32 @@
 test_description='clone checkout: the work tree is what git checks out, with and without defused attributes'
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-archive.sh"
+. "$TEST_DIR/lib-import.sh"
+
+# bigfile 1: a native package holding a file of 1 GiB + 1 MiB, nearly
+# all hole (a tarball of a few KiB), with bytes at its start and end.
+big_package() {
+	mkdir -p big &&
+	size=$(( (1 << 30) + (1 << 20) )) &&
+	truncate -s $size big/huge &&
+	printf start | dd of=big/huge conv=notrunc 2>/dev/null &&
+	printf end | dd of=big/huge bs=1 seek=$((size - 3)) conv=notrunc \
+		2>/dev/null &&
+	echo small >big/small &&
+	debian_dir big bigfile 1 "3.0 (native)" &&
+	tarball big bigfile_1.tar.gz --sparse &&
+	rm -rf big &&
+	make_dsc "3.0 (native)" bigfile 1 bigfile_1.tar.gz &&
+	mv bigfile_1.dsc bigfile_1.unsigned &&
+	gpg_archive -u "$(key_fpr uploader)" --clearsign -o bigfile_1.dsc \
+		bigfile_1.unsigned
+}
 
 test_expect_success 'set up the archive and the server' '
 	archive_standard archive &&
+	mkdir bigsrc && (cd bigsrc && big_package) &&
+	archive_add_dsc archive sid bigsrc/bigfile_1.dsc &&
+	archive_update archive sid &&
 	httpd_start archive
 '
 MIRROR=$(httpd_url 2>/dev/null)
@@ -87,6 +110,29 @@ test_expect_success 'under umask 077 the files are as git makes them under it' '
 	mkdir c6 &&
 	(umask 077 && cd c6 && d clone hello bookworm >../out 2>../err &&
 	 cd .. && same_as_git c6/hello g6)
+'
+
+# The clone's checkout writes a file of 1 GiB from the pack the import
+# made: under an address-space limit far below its size, so reading it
+# whole fails (libgit2 1.5 cannot stream a packed blob; it comes from
+# git cat-file in pieces).  Not in the ASan pass (see t3200).
+test_expect_success 'a file over 1 GiB is checked out in bounded memory' '
+	mkdir c7 &&
+	if [ "${DGIT_TEST_FLAVOUR:-}" = asan ]; then
+		(cd c7 && d clone bigfile sid >../out 2>../err)
+	else
+		(ulimit -v 600000 && cd c7 && d clone bigfile sid >../out 2>../err)
+	fi &&
+	git -C c7/bigfile cat-file -s HEAD:huge >expect &&
+	echo $(( (1 << 30) + (1 << 20) )) >expect.size &&
+	test_cmp expect.size expect &&
+	stat -c %s c7/bigfile/huge >actual &&
+	test_cmp expect actual &&
+	git -C c7/bigfile cat-file blob HEAD:huge | cmp - c7/bigfile/huge &&
+	git -C c7/bigfile hash-object huge >actual &&
+	git -C c7/bigfile rev-parse HEAD:huge >expect &&
+	test_cmp expect actual &&
+	test -z "$(git -C c7/bigfile status --porcelain)"
 '
 
 test_done

@@ -355,6 +355,72 @@ main(void)
 		unit_ok(err && err->code == DGIT_ERR_USAGE,
 		    "capture without a result");
 	}
+	/* A piped child: stdout in pieces, stderr kept for the message. */
+	{
+		const char *argv[] = { "sh", "-c", "head -c 300000 /dev/zero; "
+		    "echo oops >&2; exit 3", NULL };
+		const char *argv_ok[] = { "sh", "-c", "printf abc", NULL };
+		const char *argv_long[] = { "yes", NULL };
+		struct dgit_run_opts po = { .err = DGIT_RUN_OUT_CAPTURE };
+		struct dgit_run_pipe *rp = NULL;
+		char piece[1000];
+		size_t got, total = 0;
+		int zeros = 1;
+
+		err = dgit_run_pipe_open(&rp, argv, &po);
+		unit_ok(err == NULL, "pipe: started");
+		while (err == NULL && rp) {
+			err = dgit_run_pipe_read(rp, piece, sizeof piece, &got);
+			if (err || got == 0)
+				break;
+			for (size_t k = 0; k < got; k++)
+				zeros &= piece[k] == 0;
+			total += got;
+		}
+		unit_ok(err == NULL && total == 300000 && zeros,
+		    "pipe: all of stdout, in pieces (%zu bytes)", total);
+		err = rp ? dgit_run_pipe_close(rp) : NULL;
+		(void)(unit_ok(err && err->code == DGIT_ERR_CHILD &&
+		    strstr(err->msg, "status 3") && strstr(err->msg, "oops"),
+		    "pipe: a failing child's status and stderr") ||
+		    diag("  got %s", err ? err->msg : "success"));
+		dgit_run_pipe_free(rp);
+		unit_ok(no_children(), "pipe: child reaped");
+
+		rp = NULL;
+		err = dgit_run_pipe_open(&rp, argv_ok, NULL);
+		total = 0;
+		while (err == NULL && (err = dgit_run_pipe_read(rp, piece + total,
+		    1, &got)) == NULL && got)
+			total += got;
+		unit_ok(err == NULL && total == 3 && memcmp(piece, "abc", 3) == 0,
+		    "pipe: byte by byte");
+		err = dgit_run_pipe_close(rp);
+		unit_ok(err == NULL, "pipe: a clean exit succeeds");
+		dgit_run_pipe_free(rp);
+
+		/* abandoned while it still writes: killed and reaped */
+		rp = NULL;
+		err = dgit_run_pipe_open(&rp, argv_long, NULL);
+		if (err == NULL)
+			err = dgit_run_pipe_read(rp, piece, sizeof piece, &got);
+		unit_ok(err == NULL && got > 0, "pipe: a child that goes on");
+		dgit_run_pipe_free(rp);
+		unit_ok(no_children(), "pipe: abandoned child reaped");
+
+		{
+			const char *nope[] = { "dgit-no-such-program", NULL };
+
+			rp = NULL;
+			err = dgit_run_pipe_open(&rp, nope, NULL);
+			unit_ok(err && err->code == DGIT_ERR_NOT_FOUND &&
+			    rp == NULL, "pipe: a missing program");
+			po.in = DGIT_RUN_IN_BUF;
+			err = dgit_run_pipe_open(&rp, argv_ok, &po);
+			unit_ok(err && err->code == DGIT_ERR_USAGE && rp == NULL,
+			    "pipe: stdin from a buffer is refused");
+		}
+	}
 	unit_ok(no_children(), "no child left at the end");
 
 	snprintf(script, sizeof script, "rm -rf '%s'", dir);
