@@ -23,6 +23,7 @@
 #include "dgit_quilt.h"
 #include "dgit_gdr.h"
 #include "dgit_quiltfix.h"
+#include "dgit_singlepatch.h"
 #include "dgit_tree.h"
 #include "dgit_treecmp.h"
 #include "dgit_version.h"
@@ -2646,6 +2647,59 @@ gdr_first(struct qf *q, struct dgit_quiltfix_result *out, git_oid *deb)
 	return debian_of(deb, q->head_tree);
 }
 
+/*
+ * debian/source/options says single-debian-patch: dpkg-source makes the
+ * one patch, as dgit has it do (dgit_singlepatch.h); *done 1 then.
+ */
+static const struct dgit_error *
+single_debian_patch(int *done, struct qf *q, struct dgit_quiltfix_result *out,
+    enum dgit_quilt_mode mode)
+{
+	const struct dgit_error *err;
+	struct dgit_singlepatch_opts so;
+	const char **names = NULL;
+	char *opts = NULL;
+	size_t olen;
+	git_oid tree_id;
+
+	*done = 0;
+	if ((err = read_blob(&opts, &olen, q->repo, q->head_tree,
+	    "debian/source/options", META_MAX)))
+		return err;
+	if (!dgit_singlepatch_wanted(opts)) {
+		free(opts);
+		return NULL;
+	}
+	free(opts);
+	*done = 1;
+	if (mode >= DGIT_QUILT_GBP)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "quilt mode %s does not "
+		    "make sense (or is not supported) with "
+		    "single-debian-patch", dgit_quiltfix_mode_name(mode));
+	say(q, "starting quiltify (single-debian-patch)");
+	if ((names = calloc(q->dsc.nfiles + 1, sizeof *names)) == NULL)
+		return nomem();
+	for (size_t i = 0; i < q->dsc.nfiles; i++)
+		names[i] = q->dsc.files[i].name;
+	memset(&so, 0, sizeof so);
+	so.source = q->source;
+	so.version = q->version;
+	so.origs_dir = q->opts->origs_dir ? q->opts->origs_dir : "..";
+	so.origs = names;
+	so.norigs = q->dsc.nfiles;
+	err = dgit_singlepatch_tree(&tree_id, q->repo, git_tree_id(q->head_tree),
+	    &so);
+	free(names);
+	if (err || git_oid_equal(&tree_id, git_tree_id(q->head_tree)))
+		return err;
+	if ((err = make_commit(q, &out->commit, &tree_id)))
+		return err;
+	git_oid_cpy(&out->tree, &tree_id);
+	out->needed = 1;
+	out->npatches = 1;
+	return NULL;
+}
+
 const struct dgit_error *
 dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
     const git_oid *head, const struct dgit_quiltfix_opts *opts)
@@ -2711,6 +2765,12 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 			goto done;
 		}
 		git_oid_cpy(&out->commit, head);
+	}
+	{
+		int done;
+
+		if ((err = single_debian_patch(&done, &q, out, mode)) || done)
+			goto done;
 	}
 	if (mode == DGIT_QUILT_GBP || mode == DGIT_QUILT_UNAPPLIED ||
 	    mode == DGIT_QUILT_DPM) {
