@@ -65,6 +65,24 @@ join(char **out, const char *dir, const char *name)
 	return NULL;
 }
 
+/* *src and *dst with ".asc" added */
+static const struct dgit_error *
+add_asc(char **src, char **dst)
+{
+	char *s = NULL, *d = NULL;
+
+	if (asprintf(&s, "%s.asc", *src) < 0 ||
+	    asprintf(&d, "%s.asc", *dst) < 0) {
+		free(s);
+		return nomem();
+	}
+	free(*src);
+	free(*dst);
+	*src = s;
+	*dst = d;
+	return NULL;
+}
+
 /* The files of dir (the unpacked debian/patches) into t's debian/patches. */
 static const struct dgit_error *
 take_patches(struct dgit_tree *t, struct dgit_pack *pack, const char *dir)
@@ -144,6 +162,10 @@ dgit_singlepatch_tree(git_oid *out, git_repository *repo,
 		if ((err = join(&src, opts->origs_dir, opts->origs[i])) ||
 		    (err = join(&dst, play, opts->origs[i])) ||
 		    (err = dgit_fs_link_or_copy(src, dst)))
+			goto done;
+		/* and its signature, for dpkg-source's check */
+		if ((err = add_asc(&src, &dst)) || (lstat(src, &st) == 0 &&
+		    (err = dgit_fs_link_or_copy(src, dst))))
 			goto done;
 	}
 	if ((err = join(&work, play, "work")) ||
