@@ -864,8 +864,11 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		err = nomem();
 		goto done;
 	}
-	inplace = !split && !opts->include_dirty && out->quilt.quilt &&
-	    build_in_place(repo, &tree_id);
+	/* --include-dirty: dpkg-source -b reads the working tree itself, as
+	 * dgit has it, so that it sees (and refuses) what git would not
+	 * add, a named pipe say */
+	inplace = !split && (opts->include_dirty || (out->quilt.quilt &&
+	    build_in_place(repo, &tree_id)));
 again:
 	if ((err = dgit_fs_mkdtemp_told(&tmp, bpd, ".dgit-build", opts->told,
 	    opts->told_arg)))
@@ -930,9 +933,9 @@ again:
 		    inplace ? wdpath : srcdir, NULL };
 
 		if (opts->include_dirty) {
-			/* the working tree is exported as it is: prepared */
+			/* the working tree as it is: prepared or not */
 			argv[5] = "--";
-			argv[6] = srcdir;
+			argv[6] = inplace ? wdpath : srcdir;
 			argv[7] = NULL;
 		}
 		if ((err = run_tool(argv, tmp)))
