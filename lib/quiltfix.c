@@ -2700,6 +2700,68 @@ single_debian_patch(int *done, struct qf *q, struct dgit_quiltfix_result *out,
 	return NULL;
 }
 
+/*
+ * A committed .pc (quilt's own records) goes, in a commit of its own on
+ * HEAD, as dgit removes it ("Tree already contains .pc - will delete
+ * it."); the fixup then works from that commit.
+ */
+static const struct dgit_error *
+delete_pc(struct qf *q, struct dgit_quiltfix_result *out)
+{
+	const struct dgit_error *err = NULL;
+	git_treebuilder *tb = NULL;
+	git_signature *sig = NULL;
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	git_oid tid, cid;
+	char *msg = NULL;
+	const git_commit *parents[1] = { q->head };
+
+	if (git_tree_entry_byname(q->head_tree, ".pc") == NULL)
+		return NULL;
+	say(q, "Tree already contains .pc - will delete it.");
+	if (git_treebuilder_new(&tb, q->repo, q->head_tree) != 0 ||
+	    git_treebuilder_remove(tb, ".pc") != 0 ||
+	    git_treebuilder_write(&tid, tb) != 0 ||
+	    git_tree_lookup(&t, q->repo, &tid) != 0) {
+		err = dgit_error_git("cannot write a tree without .pc");
+		goto done;
+	}
+	if (git_signature_default(&sig, q->repo) != 0) {
+		err = dgit_error_git("cannot make the commit removing .pc (set "
+		    "user.name and user.email)");
+		goto done;
+	}
+	if (asprintf(&msg, "Commit removal of .pc (quilt series tracking "
+	    "data)\n\n[dgit (%s) upgrade quilt-remove-pc]\n",
+	    q->opts->dgit_version ? q->opts->dgit_version : "C") < 0) {
+		msg = NULL;
+		err = nomem();
+		goto done;
+	}
+	if (git_commit_create(&cid, q->repo, NULL, sig, sig, NULL, msg, t, 1,
+	    parents) != 0 || git_commit_lookup(&c, q->repo, &cid) != 0) {
+		err = dgit_error_git("cannot make the commit removing .pc");
+		goto done;
+	}
+	git_commit_free(q->head);
+	git_tree_free(q->head_tree);
+	q->head = c;
+	q->head_tree = t;
+	c = NULL;
+	t = NULL;
+	git_oid_cpy(&out->commit, &cid);
+	git_oid_cpy(&out->tree, &tid);
+	out->needed = 1;
+done:
+	free(msg);
+	git_commit_free(c);
+	git_tree_free(t);
+	git_signature_free(sig);
+	git_treebuilder_free(tb);
+	return err;
+}
+
 const struct dgit_error *
 dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
     const git_oid *head, const struct dgit_quiltfix_opts *opts)
@@ -2783,6 +2845,8 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 		goto done;
 	}
 	if (mode == DGIT_QUILT_LINEAR && (err = gdr_first(&q, out, &deb)))
+		goto done;
+	if ((err = delete_pc(&q, out)))
 		goto done;
 	say(&q, "examining quilt state (%s mode)",
 	    dgit_quiltfix_mode_name(mode));
