@@ -147,6 +147,17 @@ do_push(struct push *p)
 	o.tmpfile = common_pack_tmpfile_cb;
 	o.told = cleanup_told;
 	o.hold = cleanup_hold;
+	{
+		git_oid head;
+
+		if (git_reference_name_to_id(&head, p->ctx->repo, "HEAD") != 0) {
+			err = dgit_error_git("cannot read HEAD");
+			goto done;
+		}
+		if ((err = common_vendor_series_check(p->ctx->repo, &head,
+		    dgit_pushsource_distro(ps))))
+			goto done;
+	}
 	if ((err = dgit_pushsource_run(&r, ps, &o)) == NULL)
 		report(&r);
 done:
