@@ -484,6 +484,18 @@ done:
 	return err;
 }
 
+/* dgit refuses to build a package with active distro-specific series */
+static const struct dgit_error *
+vendor_check(struct bcmd *c)
+{
+	git_oid head;
+
+	if (git_reference_name_to_id(&head, c->ctx->repo, "HEAD") != 0)
+		return dgit_error_git("cannot read HEAD");
+	return common_vendor_series_check(c->ctx->repo, &head,
+	    common_distro());
+}
+
 /*
  * What every build does first: the changelog, a clean tree (tracked
  * changes refused unless --include-dirty), the archive's version for -v.
@@ -499,7 +511,7 @@ prep_early(struct bcmd *c)
 		    "dgit view, but --split-view=never was given",
 		    dgit_quiltfix_mode_name(
 		    (enum dgit_quilt_mode)c->b.quilt_mode));
-	if ((err = read_changelog(c)) ||
+	if ((err = read_changelog(c)) || (err = vendor_check(c)) ||
 	    (err = dgit_srcbuild_check_tree(c->ctx->repo, DGIT_CLEAN_NONE,
 	    c->b.include_dirty)) || (err = since_version(c)))
 		return err;

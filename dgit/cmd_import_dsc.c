@@ -294,7 +294,9 @@ cmd_import_dsc(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	    (err = take_operands(&o, &refname, ctx, argc - i, argv + i)) ||
 	    (err = dgit_distro_dsc_keyrings(&rings, &nrings, ctx->cfg,
 	    common_distro())) ||
-	    (err = import_opts(&o.import, ctx->cfg)))
+	    (err = import_opts(&o.import, ctx->cfg)) ||
+	    (err = common_vendor_series_checks(&o.import.vendor_checks,
+	    &o.import.nvendor_checks, common_distro())))
 		goto done;
 	o.keyrings = (const char *const *)rings;
 	o.nkeyrings = nrings;

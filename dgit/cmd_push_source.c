@@ -167,6 +167,17 @@ do_push(struct push *p)
 	o.hold = cleanup_hold;
 	o.sign_elsewhere = p->sign;
 	o.sign_arg = p->sign_arg;
+	{
+		git_oid head;
+
+		if (git_reference_name_to_id(&head, p->ctx->repo, "HEAD") != 0) {
+			err = dgit_error_git("cannot read HEAD");
+			goto done;
+		}
+		if ((err = common_vendor_series_check(p->ctx->repo, &head,
+		    dgit_pushsource_distro(ps))))
+			goto done;
+	}
 	if ((err = dgit_pushsource_run(&r, ps, &o)) == NULL)
 		report(&r);
 done:

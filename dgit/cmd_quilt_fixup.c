@@ -47,7 +47,8 @@ cmd_quilt_fixup(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	qo.tmpfile = common_pack_tmpfile_cb;
 	qo.cache = qo.mode >= DGIT_QUILT_GBP ||
 	    b.split_view == DGIT_SPLIT_VIEW_ALWAYS;
-	if ((err = dgit_quiltfix_run(&r, repo, &head, &qo)))
+	if ((err = common_vendor_series_check(repo, &head, common_distro())) ||
+	    (err = dgit_quiltfix_run(&r, repo, &head, &qo)))
 		goto done;
 	if (b.split_view == DGIT_SPLIT_VIEW_NEVER && r.split) {
 		err = dgit_error_fmt(DGIT_ERR_USAGE, "--quilt=%s makes a split "

@@ -601,6 +601,11 @@ common_fetchsuite_opts(struct dgit_fetchsuite_opts *fo,
 	fo->import.tmpfile = common_pack_tmpfile_cb;
 	fo->import.info = common_info_cb;
 	fo->import.info_arg = arch;
+	/* what cannot be computed goes unchecked: the build and push
+	 * check again, and fail on the same error */
+	if (common_vendor_series_checks(&fo->import.vendor_checks,
+	    &fo->import.nvendor_checks, arch->distro) != NULL)
+		fo->import.nvendor_checks = 0;
 	fo->info = common_say_cb;
 	fo->info_arg = arch;
 	fo->part_opts = part_opts;

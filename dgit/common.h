@@ -142,6 +142,18 @@ void common_pack_tmpfile_cb(void *arg, const char *path, int made);
  */
 void common_check_gitattrs(git_repository *repo, const git_oid *commit,
     const char *what);
+/*
+ * Refuse commit when its tree has an active distro-specific series file
+ * for DEB_VENDOR, dpkg's current vendor or distro (dgit_vendorseries.h),
+ * as dgit refuses to build, push or import such a package.
+ */
+const struct dgit_error *common_vendor_series_check(git_repository *repo,
+    const git_oid *commit, const char *distro);
+/* The checks themselves, for an import's options (program-owned). */
+struct dgit_vendorseries_check;
+const struct dgit_error *common_vendor_series_checks(
+    const struct dgit_vendorseries_check **out, size_t *n,
+    const char *distro);
 double common_elapsed(const struct timespec *t0);
 
 /*

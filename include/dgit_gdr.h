@@ -44,4 +44,18 @@ const struct dgit_error *dgit_gdr_play_setup(const char *dir,
 const struct dgit_error *dgit_gdr_make_patches(git_oid *out,
     git_repository *repo, const git_oid *head, const char *program);
 
+/*
+ * git-debrebase left HEAD's branch unstitched (dgit's test before a
+ * push): *out 1 when HEAD is a branch refs/X with a refs/ffq-prev/X and
+ * archive (the archive's version as git has it; NULL: none) is that
+ * ffq-prev or one of its ancestors.
+ */
+const struct dgit_error *dgit_gdr_unstitched(int *out, git_repository *repo,
+    const git_oid *archive);
+
+/* Run "git-debrebase stitch" (the program git_debrebase; NULL:
+ * "git-debrebase") in repo's working tree, its output ours. */
+const struct dgit_error *dgit_gdr_stitch(git_repository *repo,
+    const char *git_debrebase);
+
 #endif

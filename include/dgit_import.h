@@ -28,6 +28,7 @@
 
 #include "dgit_dsc.h"
 #include "dgit_error.h"
+#include "dgit_vendorseries.h"
 #include "dgit_pack.h"
 #include "dgit_unpack.h"
 
@@ -79,6 +80,13 @@ struct dgit_import_opts {
 	 */
 	dgit_pack_tmpfile_fn *tmpfile;
 	void *tmpfile_arg;
+	/*
+	 * 3.0 (quilt): refuse a package with an active distro-specific
+	 * series file for one of these vendors (dgit_vendorseries.h), as
+	 * dgit refuses to import one.  Borrowed; NULL: no check.
+	 */
+	const struct dgit_vendorseries_check *vendor_checks;
+	size_t nvendor_checks;
 };
 
 struct dgit_import_result {

@@ -34,6 +34,14 @@
  * or removed, type changes, new files of other modes) are refused with
  * dgit's reasons: DGIT_ERR_UNREPRESENTABLE.
  *
+ * When debian/source/options says single-debian-patch (as dgit reads
+ * that file), dpkg-source makes the one patch instead, whatever the
+ * non-splitting mode (dgit_singlepatch.h); a splitting mode is refused
+ * with dgit's message.  A committed .pc is removed first, in a commit of
+ * its own ("Commit removal of .pc (quilt series tracking data)"), from
+ * which the fixup then starts (dgit removes it after its fixup commit;
+ * the trees are the same).
+ *
  * Every generated patch is made by libgit2's diff and checked by
  * applying the new series with the import engine (as dpkg-source -x
  * would, fuzz 0): the result must be the branch's tree.  Changes a quilt

@@ -272,3 +272,56 @@ done:
 	}
 	return err;
 }
+
+const struct dgit_error *
+dgit_gdr_unstitched(int *out, git_repository *repo, const git_oid *archive)
+{
+	git_reference *h = NULL;
+	const char *target;
+	char *ref = NULL;
+	git_oid ffq;
+	int rc;
+
+	*out = 0;
+	if (git_reference_lookup(&h, repo, "HEAD") != 0)
+		return dgit_error_git("cannot read HEAD");
+	if (git_reference_type(h) != GIT_REFERENCE_SYMBOLIC ||
+	    strncmp(target = git_reference_symbolic_target(h), "refs/",
+	    5) != 0) {
+		git_reference_free(h);
+		return NULL;
+	}
+	rc = asprintf(&ref, "refs/ffq-prev/%s", target + 5);
+	git_reference_free(h);
+	if (rc < 0)
+		return dgit_error(DGIT_ERR_NOMEM);
+	rc = git_reference_name_to_id(&ffq, repo, ref);
+	free(ref);
+	if (rc != 0)
+		return NULL;
+	if (archive && !git_oid_equal(archive, &ffq)) {
+		rc = git_graph_descendant_of(repo, &ffq, archive);
+		if (rc < 0)
+			return dgit_error_git("cannot compare the histories");
+		if (rc == 0)
+			return NULL;
+	}
+	*out = 1;
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_gdr_stitch(git_repository *repo, const char *git_debrebase)
+{
+	const char *wd = git_repository_workdir(repo);
+	const char *argv[] = { git_debrebase ? git_debrebase : "git-debrebase",
+	    "stitch", NULL };
+	struct dgit_run_opts ro;
+
+	if (wd == NULL)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "git-debrebase stitch "
+		    "needs a working tree");
+	memset(&ro, 0, sizeof ro);
+	ro.cwd = wd;
+	return dgit_run(NULL, argv, &ro);
+}

@@ -1517,6 +1517,10 @@ import_dsc(struct dgit_import_result *out, git_repository *repo,
 		    "'%s', the .dsc for '%s'", im.clog[0].source, dsc->source);
 		goto done;
 	}
+	if (opts && opts->nvendor_checks && dsc->format ==
+	    DGIT_FORMAT_3_0_QUILT && (err = dgit_vendorseries_check_model(
+	    im.tree, im.pack, opts->vendor_checks, opts->nvendor_checks)))
+		goto done;
 	git_oid_cpy(&out->import, &head);
 	if ((err = dgit_tree_write(&out->tree, im.tree, im.pack)) != NULL)
 		goto done;

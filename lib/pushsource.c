@@ -28,6 +28,7 @@
 #include "dgit_fetchsuite.h"
 #include "dgit_fs.h"
 #include "dgit_gitfetch.h"
+#include "dgit_gdr.h"
 #include "dgit_history.h"
 #include "dgit_push.h"
 #include "dgit_deb822.h"
@@ -70,6 +71,7 @@ struct dgit_pushsource {
 	int ntags;                 /* 2: archive/D/V, and DEP-14's D/V (on
 	                              the maintainer view when split) */
 	int need_pm;               /* HEAD does not contain arch_tip */
+	int stitch_later;          /* git-debrebase stitch after the build */
 	git_oid arch_tip;          /* the archive's version, as git has it */
 	char *arch_v;              /* the version in arch_tip's changelog */
 	char *tag[2];
@@ -377,6 +379,36 @@ arch_version(struct dgit_pushsource *p)
 }
 
 /*
+ * A branch git-debrebase left unstitched (its ffq-prev containing the
+ * archive's version, archive; NULL: none) is stitched first, as dgit
+ * does; HEAD is read again.  A splitting quilt mode is refused then.
+ */
+static const struct dgit_error *
+gdr_stitch(struct dgit_pushsource *p, const git_oid *archive)
+{
+	const struct dgit_error *err;
+	int yes;
+
+	if ((err = dgit_gdr_unstitched(&yes, p->repo, archive)) || !yes)
+		return err;
+	if (p->o->quilt_mode >= DGIT_QUILT_GBP)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "Branch is managed by "
+		    "git-debrebase (its ffq-prev exists), but quilt mode (%s) "
+		    "implies a split view.\nPass the right --quilt option or "
+		    "adjust your git config.\nOr, maybe, run git-debrebase "
+		    "forget-was-ever-debrebase.", dgit_quiltfix_mode_name(
+		    (enum dgit_quilt_mode)p->o->quilt_mode));
+	if (p->o->dry_run)
+		return NULL;
+	if ((err = dgit_gdr_stitch(p->repo, NULL)))
+		return err;
+	if (git_reference_name_to_id(&p->head, p->repo, "HEAD") != 0)
+		return dgit_error_git("cannot read HEAD");
+	git_oid_cpy(&p->maint_head, &p->head);
+	return NULL;
+}
+
+/*
  * HEAD must contain the archive's history (refs/remotes/dgit/dgit/SUITE,
  * fetched now), or --overwrite asks for dgit's pseudomerge declaring
  * that it does (made by make_pseudomerge, after the build).
@@ -406,7 +438,7 @@ check_history(struct dgit_pushsource *p)
 		    "it", p->csuite);
 	}
 	if (p->asrc == NULL)
-		return NULL;
+		return gdr_stitch(p, NULL);
 	if (!p->o->dry_run) {
 		if ((err = p->o->env.fetch(&res, p->o->env.arg,
 		    p->ce->package, p->csuite)))
@@ -429,7 +461,21 @@ check_history(struct dgit_pushsource *p)
 		if (rc != 0)
 			return NULL;
 	}
-	if ((!p->split || !nff(p)) && (err = arch_version(p)))
+	if (!p->o->built && !p->o->changes && !p->o->dry_run) {
+		int yes;
+
+		/* as dgit: push-source builds first (git-debrebase's
+		 * make-patches on the branch as it is), then stitches,
+		 * which makes HEAD contain the archive's version */
+		if ((err = dgit_gdr_unstitched(&yes, p->repo, &p->arch_tip)))
+			return err;
+		if (yes && p->o->quilt_mode < DGIT_QUILT_GBP) {
+			p->stitch_later = 1;
+			return NULL;
+		}
+	}
+	if ((err = gdr_stitch(p, &p->arch_tip)) ||
+	    ((!p->split || !nff(p)) && (err = arch_version(p))))
 		return err;
 	if (p->split) {
 		/* the dgit view is made by the build: see split_history */
@@ -2391,7 +2437,8 @@ get_build(struct dgit_pushsource *p)
 		    "for HEAD; using it", p->dsc_name);
 		return read_dsc(p, 1);
 	}
-	if ((err = transfer_origs(p)) || (err = build_source(p)))
+	if ((err = transfer_origs(p)) || (err = build_source(p)) ||
+	    (p->stitch_later && (err = gdr_stitch(p, &p->arch_tip))))
 		return err;
 	return read_dsc(p, 0);
 }

@@ -25,6 +25,7 @@
 #include "dgit_gdr.h"
 #include "dgit_quiltfix.h"
 #include "dgit_run.h"
+#include "dgit_singlepatch.h"
 #include "dgit_tree.h"
 #include "dgit_treecmp.h"
 #include "dgit_version.h"
@@ -2787,6 +2788,121 @@ gdr_first(struct qf *q, struct dgit_quiltfix_result *out, git_oid *deb)
 	return debian_of(deb, q->head_tree);
 }
 
+/*
+ * debian/source/options says single-debian-patch: dpkg-source makes the
+ * one patch, as dgit has it do (dgit_singlepatch.h); *done 1 then.
+ */
+static const struct dgit_error *
+single_debian_patch(int *done, struct qf *q, struct dgit_quiltfix_result *out,
+    enum dgit_quilt_mode mode)
+{
+	const struct dgit_error *err;
+	struct dgit_singlepatch_opts so;
+	const char **names = NULL;
+	char *opts = NULL;
+	size_t olen;
+	git_oid tree_id;
+
+	*done = 0;
+	if ((err = read_blob(&opts, &olen, q->repo, q->head_tree,
+	    "debian/source/options", META_MAX)))
+		return err;
+	if (!dgit_singlepatch_wanted(opts)) {
+		free(opts);
+		return NULL;
+	}
+	free(opts);
+	*done = 1;
+	if (mode >= DGIT_QUILT_GBP)
+		return dgit_error_fmt(DGIT_ERR_USAGE, "quilt mode %s does not "
+		    "make sense (or is not supported) with "
+		    "single-debian-patch", dgit_quiltfix_mode_name(mode));
+	say(q, "starting quiltify (single-debian-patch)");
+	if ((names = calloc(q->dsc.nfiles + 1, sizeof *names)) == NULL)
+		return nomem();
+	for (size_t i = 0; i < q->dsc.nfiles; i++)
+		names[i] = q->dsc.files[i].name;
+	memset(&so, 0, sizeof so);
+	so.source = q->source;
+	so.version = q->version;
+	so.origs_dir = q->opts->origs_dir ? q->opts->origs_dir : "..";
+	so.origs = names;
+	so.norigs = q->dsc.nfiles;
+	err = dgit_singlepatch_tree(&tree_id, q->repo, git_tree_id(q->head_tree),
+	    &so);
+	free(names);
+	if (err || git_oid_equal(&tree_id, git_tree_id(q->head_tree)))
+		return err;
+	if ((err = make_commit(q, &out->commit, &tree_id)))
+		return err;
+	git_oid_cpy(&out->tree, &tree_id);
+	out->needed = 1;
+	out->npatches = 1;
+	return NULL;
+}
+
+/*
+ * A committed .pc (quilt's own records) goes, in a commit of its own on
+ * HEAD, as dgit removes it ("Tree already contains .pc - will delete
+ * it."); the fixup then works from that commit.
+ */
+static const struct dgit_error *
+delete_pc(struct qf *q, struct dgit_quiltfix_result *out)
+{
+	const struct dgit_error *err = NULL;
+	git_treebuilder *tb = NULL;
+	git_signature *sig = NULL;
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	git_oid tid, cid;
+	char *msg = NULL;
+	const git_commit *parents[1] = { q->head };
+
+	if (git_tree_entry_byname(q->head_tree, ".pc") == NULL)
+		return NULL;
+	say(q, "Tree already contains .pc - will delete it.");
+	if (git_treebuilder_new(&tb, q->repo, q->head_tree) != 0 ||
+	    git_treebuilder_remove(tb, ".pc") != 0 ||
+	    git_treebuilder_write(&tid, tb) != 0 ||
+	    git_tree_lookup(&t, q->repo, &tid) != 0) {
+		err = dgit_error_git("cannot write a tree without .pc");
+		goto done;
+	}
+	if (git_signature_default(&sig, q->repo) != 0) {
+		err = dgit_error_git("cannot make the commit removing .pc (set "
+		    "user.name and user.email)");
+		goto done;
+	}
+	if (asprintf(&msg, "Commit removal of .pc (quilt series tracking "
+	    "data)\n\n[dgit (%s) upgrade quilt-remove-pc]\n",
+	    q->opts->dgit_version ? q->opts->dgit_version : "C") < 0) {
+		msg = NULL;
+		err = nomem();
+		goto done;
+	}
+	if (git_commit_create(&cid, q->repo, NULL, sig, sig, NULL, msg, t, 1,
+	    parents) != 0 || git_commit_lookup(&c, q->repo, &cid) != 0) {
+		err = dgit_error_git("cannot make the commit removing .pc");
+		goto done;
+	}
+	git_commit_free(q->head);
+	git_tree_free(q->head_tree);
+	q->head = c;
+	q->head_tree = t;
+	c = NULL;
+	t = NULL;
+	git_oid_cpy(&out->commit, &cid);
+	git_oid_cpy(&out->tree, &tid);
+	out->needed = 1;
+done:
+	free(msg);
+	git_commit_free(c);
+	git_tree_free(t);
+	git_signature_free(sig);
+	git_treebuilder_free(tb);
+	return err;
+}
+
 const struct dgit_error *
 dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
     const git_oid *head, const struct dgit_quiltfix_opts *opts)
@@ -2853,6 +2969,12 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 		}
 		git_oid_cpy(&out->commit, head);
 	}
+	{
+		int done;
+
+		if ((err = single_debian_patch(&done, &q, out, mode)) || done)
+			goto done;
+	}
 	if (mode == DGIT_QUILT_GBP || mode == DGIT_QUILT_UNAPPLIED ||
 	    mode == DGIT_QUILT_DPM) {
 		err = split_view(&q, out, &deb);
@@ -2864,6 +2986,8 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 		goto done;
 	}
 	if (mode == DGIT_QUILT_LINEAR && (err = gdr_first(&q, out, &deb)))
+		goto done;
+	if ((err = delete_pc(&q, out)))
 		goto done;
 	say(&q, "examining quilt state (%s mode)",
 	    dgit_quiltfix_mode_name(mode));
