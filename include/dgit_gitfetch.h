@@ -96,4 +96,15 @@ const struct dgit_error *dgit_gitfetch_check(int *have, char **url,
 const struct dgit_error *dgit_gitfetch_ssh(char **out, int *status,
     const struct dgit_config *cfg, const char *distro, const char *rune);
 
+/*
+ * Fill argv (DGIT_GITFETCH_SSH_ARGV entries, NULL-terminated) to run rune
+ * on host as user (NULL or "": ssh's default) through ssh, as dgit runs
+ * its ssh commands: an ssh setting with words ("ssh -o ...") through sh.
+ * argv points into *uh and *shexec, the caller's to free (NULL on error).
+ */
+#define DGIT_GITFETCH_SSH_ARGV 8
+const struct dgit_error *dgit_gitfetch_ssh_argv(const char **argv,
+    char **uh, char **shexec, const char *ssh, const char *user,
+    const char *host, const char *rune);
+
 #endif

@@ -267,6 +267,38 @@ get_div(const struct dgit_config *cfg, const char *base, const char *div,
 	return dgit_config_get_distro(cfg, base, key);
 }
 
+const struct dgit_error *
+dgit_gitfetch_ssh_argv(const char **argv, char **uh, char **shexec,
+    const char *ssh, const char *user, const char *host, const char *rune)
+{
+	int n = 0;
+
+	*uh = *shexec = NULL;
+	if (asprintf(uh, "%s%s%s", user && *user ? user : "",
+	    user && *user ? "@" : "", host) < 0) {
+		*uh = NULL;
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	if (strpbrk(ssh, " \t\n") != NULL) {
+		/* a command with words is run by sh, as dgit does */
+		if (asprintf(shexec, "exec %s \"$@\"", ssh) < 0) {
+			*shexec = NULL;
+			free(*uh);
+			*uh = NULL;
+			return dgit_error(DGIT_ERR_NOMEM);
+		}
+		argv[n++] = "sh";
+		argv[n++] = "-ec";
+		argv[n++] = *shexec;
+		argv[n++] = "x";
+	} else
+		argv[n++] = ssh;
+	argv[n++] = *uh;
+	argv[n++] = rune;
+	argv[n] = NULL;
+	return NULL;
+}
+
 /*
  * Run rune on the git host of (base, div) through its ssh; stdout in
  * *out.  With status non-NULL, a non-zero exit is not an error: *status
@@ -282,10 +314,9 @@ ssh_run(char **out, int *status, const struct dgit_config *cfg,
 	const char *user = get_div(cfg, base, div, "git-user-force");
 	const char *d = div ? div : base;
 	char *uh = NULL, *shexec = NULL;
-	const char *argv[8];
+	const char *argv[DGIT_GITFETCH_SSH_ARGV];
 	struct dgit_run_opts ro;
 	struct dgit_run_result res = DGIT_RUN_RESULT_INIT;
-	int n = 0;
 
 	*out = NULL;
 	if (status)
@@ -298,28 +329,9 @@ ssh_run(char **out, int *status, const struct dgit_config *cfg,
 		return dgit_error_cfmt(DGIT_ECLASS_CONFIG, DGIT_ERR_USAGE,
 		    "distro '%s' has no git-host for its ssh commands; set "
 		    "dgit-distro.%s.git-host", d, d);
-	if (asprintf(&uh, "%s%s%s", user && *user ? user : "",
-	    user && *user ? "@" : "", host) < 0) {
-		uh = NULL;
-		err = dgit_error(DGIT_ERR_NOMEM);
+	if ((err = dgit_gitfetch_ssh_argv(argv, &uh, &shexec, ssh, user, host,
+	    rune)))
 		goto done;
-	}
-	if (strpbrk(ssh, " \t\n") != NULL) {
-		/* a command with words is run by sh, as dgit does */
-		if (asprintf(&shexec, "exec %s \"$@\"", ssh) < 0) {
-			shexec = NULL;
-			err = dgit_error(DGIT_ERR_NOMEM);
-			goto done;
-		}
-		argv[n++] = "sh";
-		argv[n++] = "-ec";
-		argv[n++] = shexec;
-		argv[n++] = "x";
-	} else
-		argv[n++] = ssh;
-	argv[n++] = uh;
-	argv[n++] = rune;
-	argv[n] = NULL;
 	memset(&ro, 0, sizeof ro);
 	ro.out = DGIT_RUN_OUT_CAPTURE;
 	ro.cap = 16u << 20;

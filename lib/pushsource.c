@@ -1498,10 +1498,9 @@ ssh_rune(struct dgit_pushsource *p, const char *what, const char *rest,
 	const char *user = dgit_config_get_distro(p->cfg, p->distro,
 	    "git-user-force");
 	char *uh = NULL, *rune = NULL, *shexec = NULL;
-	const char *argv[8];
+	const char *argv[DGIT_GITFETCH_SSH_ARGV];
 	struct dgit_run_opts ro;
 	size_t len;
-	int n = 0;
 
 	if (user == NULL || *user == '\0')
 		user = dgit_config_get_distro(p->cfg, p->distro, "username");
@@ -1517,28 +1516,15 @@ ssh_rune(struct dgit_pushsource *p, const char *what, const char *rest,
 		return dgit_error_fmt(DGIT_ERR_USAGE, "cannot quote '%s' for "
 		    "the git host's shell; fix dgit-distro.%s.git-path",
 		    path, p->distro);
-	if (asprintf(&uh, "%s%s%s", user && *user ? user : "",
-	    user && *user ? "@" : "", host) < 0 ||
-	    asprintf(&rune, ": dgit %s %s %s ; set -e; cd '%s'; %s",
+	if (asprintf(&rune, ": dgit %s %s %s ; set -e; cd '%s'; %s",
 	    p->distro, what, p->ce->package, path, rest) < 0) {
+		rune = NULL;
 		err = dgit_error(DGIT_ERR_NOMEM);
 		goto done;
 	}
-	if (strpbrk(ssh, " \t\n") != NULL) {
-		if (asprintf(&shexec, "exec %s \"$@\"", ssh) < 0) {
-			shexec = NULL;
-			err = dgit_error(DGIT_ERR_NOMEM);
-			goto done;
-		}
-		argv[n++] = "sh";
-		argv[n++] = "-ec";
-		argv[n++] = shexec;
-		argv[n++] = "x";
-	} else
-		argv[n++] = ssh;
-	argv[n++] = uh;
-	argv[n++] = rune;
-	argv[n] = NULL;
+	if ((err = dgit_gitfetch_ssh_argv(argv, &uh, &shexec, ssh, user, host,
+	    rune)))
+		goto done;
 	memset(&ro, 0, sizeof ro);
 	if (out)
 		err = dgit_run_capture(out, &len, argv, &ro, 1);
