@@ -96,7 +96,7 @@ import_opts(struct dgit_import_opts *opts, const struct dgit_config *cfg)
 
 enum {
 	OPT_REQUIRE_SIG = 0x100, OPT_CHASE, OPT_NO_CHASE, OPT_FORCE_DGIT,
-	OPT_GITAPPLY
+	OPT_GITAPPLY, OPT_GITAPPLY_NO
 };
 
 static const struct option options[] = {
@@ -105,11 +105,12 @@ static const struct option options[] = {
 	{ "chase-dsc-distro", no_argument, NULL, OPT_CHASE },
 	{ "force-import-dsc-with-dgit-field", no_argument, NULL,
 	  OPT_FORCE_DGIT },
-	/* dgit's choice of how to apply quilt patches when importing: this
-	 * import has one way (lib/patch.c), so either is accepted */
+	/* the import applies patches as dgit's "absurd" git-apply
+	 * emulation does (as dpkg-source); no-absurd: gbp pq import with
+	 * git apply must make the patch commits */
 	{ "force-import-gitapply-absurd", no_argument, NULL, OPT_GITAPPLY },
 	{ "force-import-gitapply-no-absurd", no_argument, NULL,
-	  OPT_GITAPPLY },
+	  OPT_GITAPPLY_NO },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -130,8 +131,11 @@ take(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
 	else if (opt == OPT_FORCE_DGIT)
 		o->force_dgit = 1;
 	else if (opt == OPT_GITAPPLY)
-		dgit_debug(1, "import-dsc: patches are applied the one way "
-		    "this dgit has; %s changes nothing", "--force-import-gitapply-*");
+		dgit_debug(1, "import-dsc: patches are always applied as "
+		    "dpkg-source does; %s changes nothing",
+		    "--force-import-gitapply-absurd");
+	else if (opt == OPT_GITAPPLY_NO)
+		o->gitapply_no_absurd = 1;
 	else if (opt == OPT_CHASE || opt == OPT_NO_CHASE)
 		o->no_chase = opt == OPT_NO_CHASE;
 	return NULL;
@@ -302,6 +306,7 @@ cmd_import_dsc(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	o.nkeyrings = nrings;
 	o.say = common_say_cb;
 	o.cfg = ctx->cfg;
+	o.gbp_pq = dgit_gbp_pq_program();
 	o.prepare = link_files;
 	o.prepare_arg = &lf;
 	o.hold = cleanup_hold;

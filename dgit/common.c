@@ -110,6 +110,14 @@ common_archive_option(struct common_archive_flags *f, int opt)
 	case COMMON_OPT_NO_CACHE:
 		f->no_cache = 1;
 		break;
+	case COMMON_OPT_GITAPPLY_ABSURD:
+		/* dgit's "absurd" git-apply emulation applies the patches
+		 * as dpkg-source does, which the import engine always
+		 * does: nothing to force on */
+		break;
+	case COMMON_OPT_GITAPPLY_NO_ABSURD:
+		f->gitapply_no_absurd = 1;
+		break;
 	default:
 		return 0;
 	}
@@ -587,6 +595,8 @@ common_fetchsuite_opts(struct dgit_fetchsuite_opts *fo,
 	}
 	fo->import.level = -1;
 	fo->import.threads = -1;
+	fo->gitapply_no_absurd = arch->flags.gitapply_no_absurd;
+	fo->gbp_pq = dgit_gbp_pq_program();
 	{
 		/* how the import overlaps the download (stream, files, none) */
 		const char *ov = arch->cfg ? dgit_config_get(arch->cfg,

@@ -56,6 +56,8 @@ struct common_archive_flags {
 	int require_valid_signature;
 	int allow_expired, allow_future, allow_rollback;
 	int no_cache;
+	/* --force-import-gitapply-no-absurd (dgit_fetchsuite_opts) */
+	int gitapply_no_absurd;
 	const char *distro;        /* NULL: -d's, else the suite's */
 };
 
@@ -65,6 +67,8 @@ enum {
 	COMMON_OPT_FORCE_RELEASE_FUTURE_DATE,
 	COMMON_OPT_FORCE_RELEASE_ROLLBACK,
 	COMMON_OPT_NO_CACHE,
+	COMMON_OPT_GITAPPLY_ABSURD,
+	COMMON_OPT_GITAPPLY_NO_ABSURD,
 	COMMON_OPT_END             /* commands number their own from here */
 };
 
@@ -78,7 +82,11 @@ enum {
 	  COMMON_OPT_FORCE_RELEASE_FUTURE_DATE }, \
 	{ "force-release-rollback", no_argument, NULL, \
 	  COMMON_OPT_FORCE_RELEASE_ROLLBACK }, \
-	{ "no-cache", no_argument, NULL, COMMON_OPT_NO_CACHE }
+	{ "no-cache", no_argument, NULL, COMMON_OPT_NO_CACHE }, \
+	{ "force-import-gitapply-absurd", no_argument, NULL, \
+	  COMMON_OPT_GITAPPLY_ABSURD }, \
+	{ "force-import-gitapply-no-absurd", no_argument, NULL, \
+	  COMMON_OPT_GITAPPLY_NO_ABSURD }
 
 /* COMMON_ARCHIVE_OPTIONS alone, as a table. */
 extern const struct option common_archive_options[];

@@ -22,6 +22,9 @@ struct dgit_opts dgit_opts;
 	"  --force-release-future-date accept a Release dated in the future\n" \
 	"  --force-release-rollback    accept a Release older than one seen\n" \
 	"  --no-cache                  neither use nor fill the download cache\n" \
+	"  --force-import-gitapply-no-absurd\n" \
+	"                              apply quilt patches with gbp pq import\n" \
+	"                              (git apply) only\n" \
 	"SUITE may be combined, e.g. bookworm,-security (the highest version)\n"
 
 #define PUSH_HELP \
@@ -60,7 +63,10 @@ static const struct dgit_cmd commands[] = {
 	  "  --require-valid-signature   refuse a .dsc without a good signature\n"
 	  "  --no-chase-dsc-distro       do not fetch the Dgit: field's commit\n"
 	  "  --force-import-dsc-with-dgit-field\n"
-	  "                              import even when the Dgit: commit is usable\n" },
+	  "                              import even when the Dgit: commit is usable\n"
+	  "  --force-import-gitapply-no-absurd\n"
+	  "                              apply quilt patches with gbp pq import\n"
+	  "                              (git apply) only\n" },
 	{ "download-source", cmd_download_source, 0 | CMD_DRY_RUN,
 	  "[--dir DIR] PACKAGE[=VERSION] [SUITE] | --clear-cache",
 	  "download and verify a source package's .dsc and files",

@@ -52,6 +52,17 @@ struct dgit_fetchsuite_opts {
 	/* Import settings (caps, warnings). */
 	struct dgit_import_opts import;
 	/*
+	 * --force-import-gitapply-no-absurd: a 3.0 (quilt) package's patch
+	 * commits must be what gbp pq import (gbp_pq: the command, NULL
+	 * "gbp pq") makes of the unpatched import with git apply, not only
+	 * what applying them as dpkg-source does (the import engine, which
+	 * is what dgit's "absurd" git-apply emulation does) gives: gbp is
+	 * run, its commits are used, and its failure ("gbp pq import
+	 * failed") fails the fetch.
+	 */
+	int gitapply_no_absurd;
+	const char *gbp_pq;
+	/*
 	 * How the import overlaps the download.  STREAM (0): each file is
 	 * imported once it is in and verified, and a large tarball the
 	 * import needs before it is whole is read as it downloads, its

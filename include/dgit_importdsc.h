@@ -30,6 +30,11 @@ struct dgit_importdsc_opts {
 	const char *const *keyrings;   /* for the .dsc signature */
 	size_t nkeyrings;
 	struct dgit_import_opts import;
+	/* --force-import-gitapply-no-absurd: the patch commits are made
+	 * by gbp pq import (gbp_pq: the command, NULL "gbp pq"), as
+	 * dgit_quiltfix_gbp_pq_patches */
+	int gitapply_no_absurd;
+	const char *gbp_pq;
 	/* one-line notes (why the Dgit: field is not used); may be NULL */
 	void (*say)(void *arg, const char *msg);
 	void *say_arg;

@@ -217,4 +217,30 @@ const struct dgit_error *dgit_quiltfix_patch_header(char **out,
     const char *author_name, const char *author_email, long long when,
     int tz_minutes, const char *version, const char *commit_hex);
 
+/*
+ * Run gbp pq (gbp_pq: the command, split on whitespace; NULL or empty:
+ * "gbp pq") with "import" in a play tree of repo at commit base, as
+ * dgit does, committer and default author the committer of commit
+ * expect, whose tree gbp's tip must have (DGIT_ERR_PATCH "gbp-pq import
+ * and dpkg-source disagree" otherwise).  *out gets gbp's tip, in repo.
+ * gbp's failure is "gbp pq import failed: ..." (its stderr is
+ * inherited); a bad gbp_pq is DGIT_ERR_USAGE.
+ */
+const struct dgit_error *dgit_quiltfix_gbp_pq_import(git_oid *out,
+    git_repository *repo, const git_oid *base, const git_oid *expect,
+    const char *gbp_pq);
+
+/*
+ * --force-import-gitapply-no-absurd: the patch commits of an import
+ * (commit, the last of npatches patch commits on the unpatched import,
+ * as dgit_import_dsc makes them) made again by gbp pq import
+ * (dgit_quiltfix_gbp_pq_import), which applies them with git apply
+ * only, not as dpkg-source (and dgit's "absurd" git-apply emulation)
+ * does.  *out (may be commit) gets gbp's tip; gbp's failure is an
+ * error saying "gbp pq import failed".
+ */
+const struct dgit_error *dgit_quiltfix_gbp_pq_patches(git_oid *out,
+    git_repository *repo, const git_oid *commit, size_t npatches,
+    const char *gbp_pq);
+
 #endif

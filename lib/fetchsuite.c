@@ -27,6 +27,7 @@
 #include "dgit_import.h"
 #include "dgit_fs.h"
 #include "dgit_hash.h"
+#include "dgit_quiltfix.h"
 #include "dgit_repo.h"
 #include "dgit_serverfetch.h"
 #include "dgit_version.h"
@@ -803,6 +804,12 @@ fetch_import(struct fetch *f)
 		    f->arr->ready, &iopts, &arr);
 	} else
 		err = dgit_import_dsc(&ires, f->repo, f->dsc, f->work, &iopts);
+	if (err == NULL && o->gitapply_no_absurd && ires.npatches > 0) {
+		say(o, "importing the patches with gbp pq import (git apply "
+		    "only: --force-import-gitapply-no-absurd)");
+		err = dgit_quiltfix_gbp_pq_patches(&ires.commit, f->repo,
+		    &ires.commit, ires.npatches, o->gbp_pq);
+	}
 	if (err)
 		return err;
 	f->out->import = ires.commit;

@@ -12,6 +12,7 @@
 #include "dgit_history.h"
 #include "dgit_import.h"
 #include "dgit_importdsc.h"
+#include "dgit_quiltfix.h"
 #include "dgit_serverfetch.h"
 #include "dgit_verify.h"
 
@@ -231,6 +232,10 @@ dgit_importdsc_run(git_oid *commit, enum dgit_importdsc_how *how,
 		goto done;
 	}
 	if ((err = dgit_import_dsc(&res, repo, dsc, dir, &o->import)))
+		goto done;
+	if (o->gitapply_no_absurd && res.npatches > 0 &&
+	    (err = dgit_quiltfix_gbp_pq_patches(&res.commit, repo,
+	    &res.commit, res.npatches, o->gbp_pq)))
 		goto done;
 	if (have_old && o->mode == DGIT_IMPORTDSC_MERGE &&
 	    (err = merge_onto(&res.commit, repo, dsc, o, &old)))

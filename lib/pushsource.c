@@ -831,9 +831,11 @@ read_dsc(struct dgit_pushsource *p, int check)
 	    git_commit_tree_id(hc));
 	git_commit_free(hc);
 	if (err && err->code == DGIT_ERR_CHECKSUM)
+		/* "dpkg-source ... error ... checksum": what a user of
+		 * dgit, which runs dpkg-source -x here, looks for */
 		return dgit_error_wrap(err, "'%s' does not match the files it "
-		    "names; rebuild the source package from HEAD",
-		    p->dsc_name);
+		    "names (dpkg-source -x would stop with an error too); "
+		    "rebuild the source package from HEAD", p->dsc_name);
 	if (err)
 		return dgit_error_wrap(err, "HEAD specifies a different tree "
 		    "to %s (perhaps you forgot to build, or built with "

@@ -1973,20 +1973,12 @@ done:
 
 #define GBP_PQ_MAX_WORDS 32
 
-/*
- * As dgit: the patch commits of the gbp and unapplied views are made by
- * the user's gbp pq ("PROGRAM import", PROGRAM opts->gbp_pq split on
- * whitespace, default "gbp pq") in a play tree of HEAD sharing the
- * repository's objects, with the committer (and default author) of the
- * patch commits dgit made itself, *tip.  gbp's tip must have their tree
- * (else gbp pq and dpkg-source disagree); *tip becomes gbp's tip.
- */
-static const struct dgit_error *
-gbp_pq_import(struct qf *q, git_oid *tip)
+const struct dgit_error *
+dgit_quiltfix_gbp_pq_import(git_oid *out, git_repository *repo,
+    const git_oid *base, const git_oid *expect, const char *gbp_pq)
 {
 	const struct dgit_error *err = NULL;
-	const char *prog = q->opts->gbp_pq && *q->opts->gbp_pq ?
-	    q->opts->gbp_pq : "gbp pq";
+	const char *prog = gbp_pq && *gbp_pq ? gbp_pq : "gbp pq";
 	const char *argv[GBP_PQ_MAX_WORDS + 2], *env[7];
 	char hex[GIT_OID_HEXSZ + 1], date[48], *words = NULL, *dir = NULL, *w,
 	    *vars[6] = { NULL }, *save = NULL;
@@ -2018,8 +2010,8 @@ gbp_pq_import(struct qf *q, git_oid *tip)
 	}
 	argv[n++] = "import";
 	argv[n] = NULL;
-	if (git_commit_lookup(&ours, q->repo, tip) != 0) {
-		err = dgit_error_git("cannot read the dgit view");
+	if (git_commit_lookup(&ours, repo, expect) != 0) {
+		err = dgit_error_git("cannot read the patch commits");
 		goto done;
 	}
 	sig = git_commit_committer(ours);
@@ -2039,10 +2031,9 @@ gbp_pq_import(struct qf *q, git_oid *tip)
 	for (n = 0; n < 6; n++)
 		env[n] = vars[n];
 	env[6] = NULL;
-	git_oid_tostr(hex, sizeof hex, git_commit_id(q->head));
-	say(q, "dgit view: creating patches-applied version using gbp pq");
-	if ((err = dgit_fs_mkdtemp(&dir, git_repository_path(q->repo),
-	    "dgit-gbp-pq")) || (err = dgit_gdr_play_setup(dir, q->repo)))
+	git_oid_tostr(hex, sizeof hex, base);
+	if ((err = dgit_fs_mkdtemp(&dir, git_repository_path(repo),
+	    "dgit-gbp-pq")) || (err = dgit_gdr_play_setup(dir, repo)))
 		goto done;
 	memset(&ro, 0, sizeof ro);
 	ro.cwd = dir;
@@ -2052,13 +2043,13 @@ gbp_pq_import(struct qf *q, git_oid *tip)
 	ro.env = env;
 	ro.err = DGIT_RUN_OUT_INHERIT;
 	if ((err = dgit_run(NULL, argv, &ro))) {
-		err = dgit_error_wrap(err, "cannot make the dgit view with "
-		    "'%s import' (--gbp-pq)", prog);
+		/* dgit's words, which its users look for */
+		err = dgit_error_wrap(err, "%s import failed", prog);
 		goto done;
 	}
 	if (git_repository_open(&play, dir) != 0 ||
 	    git_reference_name_to_id(&got, play, "HEAD") != 0 ||
-	    git_commit_lookup(&theirs, q->repo, &got) != 0) {
+	    git_commit_lookup(&theirs, repo, &got) != 0) {
 		err = dgit_error_git("cannot read what '%s import' made", prog);
 		goto done;
 	}
@@ -2074,7 +2065,7 @@ gbp_pq_import(struct qf *q, git_oid *tip)
 		    "debian/patches with dpkg-source -x", prog, a, b);
 		goto done;
 	}
-	git_oid_cpy(tip, &got);
+	git_oid_cpy(out, &got);
 done:
 	git_commit_free(theirs);
 	git_commit_free(ours);
@@ -2089,6 +2080,65 @@ done:
 		free(dir);
 	}
 	free(words);
+	return err;
+}
+
+const struct dgit_error *
+dgit_quiltfix_gbp_pq_patches(git_oid *out, git_repository *repo,
+    const git_oid *commit, size_t npatches, const char *gbp_pq)
+{
+	const struct dgit_error *err = NULL;
+	git_commit *c = NULL, *parent = NULL;
+	git_oid base, tip;
+
+	if (git_commit_lookup(&c, repo, commit) != 0)
+		return dgit_error_git("cannot read the import");
+	for (size_t i = 0; i < npatches; i++) {
+		if (git_commit_parent(&parent, c, 0) != 0) {
+			err = dgit_error_git("cannot read the import");
+			goto done;
+		}
+		git_commit_free(c);
+		c = parent;
+		parent = NULL;
+	}
+	git_oid_cpy(&base, git_commit_id(c));
+	if ((err = dgit_quiltfix_gbp_pq_import(&tip, repo, &base, commit,
+	    gbp_pq))) {
+		err = dgit_error_wrap(err, "cannot import the patches without "
+		    "applying them as dpkg-source does, which "
+		    "--force-import-gitapply-no-absurd forbids");
+		goto done;
+	}
+	git_oid_cpy(out, &tip);
+done:
+	git_commit_free(parent);
+	git_commit_free(c);
+	return err;
+}
+
+/*
+ * As dgit: the patch commits of the gbp and unapplied views are made by
+ * the user's gbp pq on HEAD (dgit_quiltfix_gbp_pq_import), with the
+ * identity of the patch commits dgit made itself, *tip, whose tree gbp's
+ * tip must have; *tip becomes gbp's tip.
+ */
+static const struct dgit_error *
+gbp_pq_import(struct qf *q, git_oid *tip)
+{
+	const struct dgit_error *err;
+	const char *prog = q->opts->gbp_pq && *q->opts->gbp_pq ?
+	    q->opts->gbp_pq : "gbp pq";
+	git_oid got;
+
+	say(q, "dgit view: creating patches-applied version using gbp pq");
+	err = dgit_quiltfix_gbp_pq_import(&got, q->repo,
+	    git_commit_id(q->head), tip, q->opts->gbp_pq);
+	if (err && err->code != DGIT_ERR_PATCH && err->code != DGIT_ERR_USAGE)
+		return dgit_error_wrap(err, "cannot make the dgit view with "
+		    "'%s import' (--gbp-pq)", prog);
+	if (err == NULL)
+		git_oid_cpy(tip, &got);
 	return err;
 }
 

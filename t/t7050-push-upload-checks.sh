@@ -58,6 +58,25 @@ test_expect_success '--force-dsc-changes-mismatch lets it through (a dry run her
 	test_grep "dry run" out
 '
 
+test_expect_success 'a .dsc whose hashes are not its files'"'"' is refused as dpkg-source -x refuses it, nothing signed or pushed' '
+	rm -rf wd && cp -a w wd &&
+	cp wd/hello_1.0-1_source.changes~ wd/hello_1.0-1_source.changes &&
+	flip_hashes wd/hello_1.0-1.dsc &&
+	cp wd/hello_1.0-1.dsc wd/bad.dsc &&
+	(cd wd/hello && test_must_fail "$DGIT" -d local push-built --new \
+	    2>../err) &&
+	test_grep "dpkg-source.*error.*checksum" wd/err &&
+	test_grep "does not match the files it names" wd/err &&
+	test_grep "checksum mismatch for .hello_1.0.orig.tar.gz." wd/err &&
+	test_cmp wd/bad.dsc wd/hello_1.0-1.dsc &&
+	test_path_is_missing "$LA/public/pool/main/h/hello/hello_1.0-1.dsc" &&
+	git -C wd/hello tag -l >tags &&
+	! test -s tags &&
+	test_must_fail dpkg-source -x wd/hello_1.0-1.dsc wd/x >dpkg.out 2>&1 &&
+	test_grep "dpkg-source: error: .*checksum" dpkg.out &&
+	test_path_is_missing wd/x
+'
+
 test_expect_success 'source-only-uploads=always: a .changes with a .deb is refused' '
 	cp w/hello_1.0-1_source.changes~ w/hello_1.0-1_source.changes &&
 	cp w/hello_1.0-1_source.changes w/good.changes &&
