@@ -16,6 +16,8 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +48,33 @@ struct idx {
 	char sha256[DGIT_SHA256_HEXLEN + 1];
 };
 
+/*
+ * The Sources indexes a search will read, fetched while the Release's
+ * signature is checked.  Their names and hashes come from the Release's
+ * text before it is verified, so nothing fetched is used unless the
+ * verified Release names the same indexes with the same sizes and
+ * SHA-256s (the fetch checked the bytes against them).  A prefetch that
+ * fails or does not match is dropped and the search fetches as before.
+ */
+struct prefetch {
+	pthread_t th;
+	int running;
+	atomic_int cancel;
+	pthread_mutex_t mu;        /* guards the next three */
+	pthread_cond_t cv;
+	int finished;              /* the thread's fetch returned */
+	int have_progress;         /* progress holds a report not yet passed on */
+	struct dgit_fetch_progress progress;
+	int ok;                    /* every item fetched and checked */
+	int used;                  /* the search took them */
+	int sync;                  /* mu and cv initialised */
+	char *work;
+	struct dgit_fetch_opts fo;
+	struct idx *ix;            /* what was fetched (copies) */
+	struct dgit_fetch_item *it;
+	size_t n;
+};
+
 struct dgit_archive_release {
 	char *base;                /* mirror without trailing '/' */
 	char *suite_req;           /* the name used in dists/ */
@@ -59,7 +88,13 @@ struct dgit_archive_release {
 	size_t ncomponents;
 	struct idx *idx;
 	size_t nidx;
+	struct prefetch *pre;      /* Sources fetched during the verification */
 };
+
+static void prefetch_start(struct dgit_archive_release *r,
+    const struct dgit_archive_opts *o, const char *text, size_t len,
+    const char *url, const char *package);
+static void prefetch_free(struct prefetch *p);
 
 /* ---------------------------------------------------------------- util */
 
@@ -296,6 +331,7 @@ dgit_archive_release_free(struct dgit_archive_release *r)
 	for (size_t i = 0; i < r->nidx; i++)
 		free(r->idx[i].path);
 	free(r->idx);
+	prefetch_free(r->pre);
 	free(r);
 }
 
@@ -427,10 +463,12 @@ done:
 	return err;
 }
 
+/* With record, the Release's Date is checked against (and kept as) the
+ * newest seen: only for a verified text. */
 static const struct dgit_error *
 parse_release(struct dgit_archive_release *r,
     const struct dgit_archive_opts *o, const char *text, size_t len,
-    const char *url)
+    const char *url, int record)
 {
 	const struct dgit_error *err;
 	struct dgit_deb822_para **p = NULL;
@@ -532,15 +570,16 @@ parse_release(struct dgit_archive_release *r,
 	err = each_sum(v, 64, url, "SHA256", add_idx, r);
 	if (err)
 		goto done;
-	err = check_rollback(o, r, url);
+	if (record)
+		err = check_rollback(o, r, url);
 done:
 	dgit_deb822_paras_free(p, np);
 	return err;
 }
 
-const struct dgit_error *
-dgit_archive_release_open(struct dgit_archive_release **out,
-    const struct dgit_archive_opts *o, const char *suite)
+static const struct dgit_error *
+release_open(struct dgit_archive_release **out,
+    const struct dgit_archive_opts *o, const char *suite, const char *package)
 {
 	const struct dgit_error *err = NULL, *net_err;
 	struct dgit_archive_release *r;
@@ -637,6 +676,9 @@ dgit_archive_release_open(struct dgit_archive_release **out,
 		struct dgit_clearsigned *cs = NULL;
 
 		err = dgit_clearsigned_split(&cs, buf, len, url);
+		if (err == NULL && package && !r->offline)
+			prefetch_start(r, o, cs->text, cs->text_len, url,
+			    package);
 		dgit_clearsigned_free(cs);
 		if (err == NULL)
 			err = dgit_verify_clearsigned_cached(&vr,
@@ -670,9 +712,9 @@ dgit_archive_release_open(struct dgit_archive_release **out,
 		goto done;
 	}
 	if (inrelease)
-		err = parse_release(r, o, vr->text, vr->text_len, url);
+		err = parse_release(r, o, vr->text, vr->text_len, url, 1);
 	else
-		err = parse_release(r, o, buf, len, url);
+		err = parse_release(r, o, buf, len, url, 1);
 	if (err)
 		goto done;
 	if (inrelease && !r->offline && o->fetch.cache_dir) {
@@ -697,6 +739,27 @@ done:
 	free(sig);
 	free(cached);
 	return err;
+}
+
+const struct dgit_error *
+dgit_archive_release_open(struct dgit_archive_release **out,
+    const struct dgit_archive_opts *o, const char *suite)
+{
+	return release_open(out, o, suite, NULL);
+}
+
+const struct dgit_error *
+dgit_archive_release_open_for(struct dgit_archive_release **out,
+    const struct dgit_archive_opts *o, const char *suite,
+    const char *package)
+{
+	return release_open(out, o, suite, package);
+}
+
+int
+dgit_archive_release_prefetched(const struct dgit_archive_release *r)
+{
+	return r->pre != NULL && r->pre->used;
 }
 
 /* --------------------------------------------------------------- search */
@@ -1102,6 +1165,287 @@ good_package(const char *p)
 	return strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789+.-") == l;
 }
 
+/*
+ * The indexes a search reads, into ix and comp (room for ncomponents):
+ * one per component, an index named by two components read once.
+ */
+static size_t
+pick_indexes(const struct dgit_archive_release *r, const struct idx **ix,
+    char **comp)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->ncomponents; i++) {
+		const struct idx *x = pick_index(r, r->components[i]);
+		size_t k;
+
+		if (x == NULL)
+			continue;
+		for (k = 0; k < n && ix[k] != x; k++)
+			;
+		if (k < n)
+			continue;  /* two names for one index */
+		ix[n] = x;
+		comp[n] = r->components[i];
+		n++;
+	}
+	return n;
+}
+
+/* *all: every index's paragraphs for package are in the lookup cache. */
+static const struct dgit_error *
+all_looked_up(int *all, const char *cache_dir, const struct idx *const *ix,
+    size_t n, const char *package)
+{
+	*all = 1;
+	for (size_t i = 0; i < n && *all; i++) {
+		const struct dgit_error *err;
+		char *lp = NULL;
+
+		err = lookup_path(&lp, cache_dir, ix[i]->sha256, package, 0);
+		if (err)
+			return err;
+		*all = access(lp, R_OK) == 0;
+		free(lp);
+	}
+	return NULL;
+}
+
+/* The fetch item of index x into work/i (url and dest allocated). */
+static const struct dgit_error *
+index_item(struct dgit_fetch_item *it, const struct dgit_archive_release *r,
+    const struct idx *x, int by_hash, const char *work, size_t i)
+{
+	char *u = NULL, *d = NULL;
+	const char *slash = strrchr(x->path, '/');
+
+	memset(it, 0, sizeof *it);
+	if ((by_hash && slash ? asprintf(&u,
+	    "%s/dists/%s/%.*s/by-hash/SHA256/%s", r->base, r->suite_req,
+	    (int)(slash - x->path), x->path, x->sha256) :
+	    asprintf(&u, "%s/dists/%s/%s", r->base, r->suite_req,
+	    x->path)) == -1 ||
+	    asprintf(&d, "%s/%zu", work, i) == -1) {
+		free(u);
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	it->url = u;
+	it->dest = d;
+	it->name = x->path;
+	it->has_size = 1;
+	it->size = x->size;
+	it->sha256 = x->sha256;
+	return NULL;
+}
+
+/*
+ * On the prefetch's thread: keep the report for the search to pass on
+ * (the caller's progress callback runs on the caller's thread only).
+ */
+static int
+prefetch_progress(const struct dgit_fetch_progress *pr, void *arg)
+{
+	struct prefetch *p = arg;
+
+	pthread_mutex_lock(&p->mu);
+	p->progress = *pr;
+	p->have_progress = 1;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return atomic_load(&p->cancel);
+}
+
+static void *
+prefetch_main(void *arg)
+{
+	struct prefetch *p = arg;
+	int ok = dgit_fetch_files(&p->fo, p->it, p->n) == NULL;
+
+	pthread_mutex_lock(&p->mu);
+	p->ok = ok;
+	p->finished = 1;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Wait for the prefetch, passing its progress on to fo's callback. */
+static void
+prefetch_wait(struct prefetch *p, const struct dgit_fetch_opts *fo)
+{
+	if (!p->running)
+		return;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		if (p->have_progress) {
+			struct dgit_fetch_progress pr = p->progress;
+
+			p->have_progress = 0;
+			pthread_mutex_unlock(&p->mu);
+			if (fo->progress && fo->progress(&pr, fo->progress_arg))
+				atomic_store(&p->cancel, 1);
+			pthread_mutex_lock(&p->mu);
+			continue;
+		}
+		if (p->finished)
+			break;
+		pthread_cond_wait(&p->cv, &p->mu);
+	}
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->th, NULL);
+	p->running = 0;
+}
+
+/* Stop it (a running fetch is cancelled), remove its files, free it. */
+static void
+prefetch_free(struct prefetch *p)
+{
+	if (p == NULL)
+		return;
+	if (p->running) {
+		atomic_store(&p->cancel, 1);
+		pthread_join(p->th, NULL);
+	}
+	if (p->sync) {
+		pthread_mutex_destroy(&p->mu);
+		pthread_cond_destroy(&p->cv);
+	}
+	if (p->work) {
+		dgit_fs_remove_tree(p->work);
+		free(p->work);
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->it) {
+			free((char *)p->it[i].url);
+			free((char *)p->it[i].dest);
+		}
+		if (p->ix)
+			free(p->ix[i].path);
+	}
+	free(p->it);
+	free(p->ix);
+	free(p);
+}
+
+/*
+ * Start fetching, in a thread, the indexes a search for package would
+ * read according to text, the Release not yet verified.  Best effort:
+ * whatever goes wrong here, the search fetches them itself.
+ */
+static void
+prefetch_start(struct dgit_archive_release *r,
+    const struct dgit_archive_opts *o, const char *text, size_t len,
+    const char *url, const char *package)
+{
+	struct dgit_archive_release t;
+	struct prefetch *p = NULL;
+	const struct idx **ix = NULL;
+	char **comp = NULL;
+	size_t n, i;
+	int all = 0;
+
+	memset(&t, 0, sizeof t);
+	t.base = r->base;
+	t.suite_req = r->suite_req;
+	if (!good_package(package) ||
+	    parse_release(&t, o, text, len, url, 0) != NULL)
+		goto done;
+	ix = calloc(t.ncomponents + 1, sizeof *ix);
+	comp = calloc(t.ncomponents + 1, sizeof *comp);
+	if (ix == NULL || comp == NULL)
+		goto done;
+	n = pick_indexes(&t, ix, comp);
+	if (n == 0 || (o->fetch.cache_dir && (all_looked_up(&all,
+	    o->fetch.cache_dir, ix, n, package) != NULL || all)))
+		goto done;
+	for (i = 0; i < n; i++)
+		if (ix[i]->size > DGIT_FETCH_DEFAULT_MAX)
+			goto done;
+	p = calloc(1, sizeof *p);
+	if (p == NULL)
+		goto done;
+	atomic_init(&p->cancel, 0);
+	if (pthread_mutex_init(&p->mu, NULL) != 0)
+		goto done;
+	if (pthread_cond_init(&p->cv, NULL) != 0) {
+		pthread_mutex_destroy(&p->mu);
+		goto done;
+	}
+	p->sync = 1;
+	p->ix = calloc(n, sizeof *p->ix);
+	p->it = calloc(n, sizeof *p->it);
+	if (p->ix == NULL || p->it == NULL)
+		goto done;
+	for (i = 0; i < n; i++) {
+		p->ix[i] = *ix[i];
+		p->ix[i].path = strdup(ix[i]->path);
+		p->n = i + 1;
+		if (p->ix[i].path == NULL)
+			goto done;
+	}
+	if (make_workdir(&p->work, NULL) != NULL)
+		goto done;
+	for (i = 0; i < n; i++)
+		if (index_item(&p->it[i], &t, &p->ix[i], t.by_hash, p->work,
+		    i) != NULL)
+			goto done;
+	p->fo = o->fetch;
+	p->fo.progress = prefetch_progress;
+	p->fo.progress_arg = p;
+	p->fo.item = NULL;
+	p->fo.item_arg = NULL;
+	if (pthread_create(&p->th, NULL, prefetch_main, p) != 0)
+		goto done;
+	p->running = 1;
+	r->pre = p;
+	p = NULL;
+done:
+	prefetch_free(p);
+	free(ix);
+	free(comp);
+	free(t.suite);
+	free(t.codename);
+	for (i = 0; i < t.ncomponents; i++)
+		free(t.components[i]);
+	free(t.components);
+	for (i = 0; i < t.nidx; i++)
+		free(t.idx[i].path);
+	free(t.idx);
+}
+
+/*
+ * Wait for the prefetch; when it fetched exactly the indexes ix (same
+ * paths, sizes and SHA-256s as the verified Release gives), hand its
+ * files over: *work and it[0..n) take them.  Else 0, and the caller
+ * fetches.
+ */
+static int
+prefetch_take(struct prefetch *p, const struct dgit_fetch_opts *fo,
+    const struct idx *const *ix, size_t n, char **work,
+    struct dgit_fetch_item *it)
+{
+	size_t i;
+
+	prefetch_wait(p, fo);
+	if (!p->ok || p->n != n || p->work == NULL)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(p->ix[i].path, ix[i]->path) != 0 ||
+		    p->ix[i].size != ix[i]->size ||
+		    strcmp(p->ix[i].sha256, ix[i]->sha256) != 0)
+			return 0;
+	*work = p->work;
+	p->work = NULL;
+	for (i = 0; i < n; i++) {
+		it[i] = p->it[i];
+		it[i].name = ix[i]->path;
+		it[i].sha256 = ix[i]->sha256;
+		p->it[i].url = p->it[i].dest = NULL;
+	}
+	p->used = 1;
+	return 1;
+}
+
 const struct dgit_error *
 dgit_archive_find_source(struct dgit_archive_source **out,
     const struct dgit_archive_opts *o, const struct dgit_archive_release *r,
@@ -1129,21 +1473,7 @@ dgit_archive_find_source(struct dgit_archive_source **out,
 		err = dgit_error(DGIT_ERR_NOMEM);
 		goto done;
 	}
-	for (i = 0; i < r->ncomponents; i++) {
-		const struct idx *x = pick_index(r, r->components[i]);
-
-		size_t k;
-
-		if (x == NULL)
-			continue;
-		for (k = 0; k < n && ix[k] != x; k++)
-			;
-		if (k < n)
-			continue;  /* two names for one index */
-		ix[n] = x;
-		comp[n] = r->components[i];
-		n++;
-	}
+	n = pick_indexes(r, ix, comp);
 	if (n == 0) {
 		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND,
 		    "the Release of suite '%s' lists no Sources index; the "
@@ -1152,18 +1482,11 @@ dgit_archive_find_source(struct dgit_archive_source **out,
 		goto done;
 	}
 	if (o->fetch.cache_dir) {
-		int all = 1;
+		int all;
 
-		for (i = 0; i < n && all; i++) {
-			char *lp = NULL;
-
-			err = lookup_path(&lp, o->fetch.cache_dir,
-			    ix[i]->sha256, package, 0);
-			if (err)
-				goto done;
-			all = access(lp, R_OK) == 0;
-			free(lp);
-		}
+		err = all_looked_up(&all, o->fetch.cache_dir, ix, n, package);
+		if (err)
+			goto done;
 		if (all) {
 			s.no_rec = 1;
 			for (i = 0; i < n; i++) {
@@ -1188,32 +1511,19 @@ dgit_archive_find_source(struct dgit_archive_source **out,
 			goto found;
 		}
 	}
+	if (r->pre && prefetch_take(r->pre, &o->fetch, ix, n, &work,
+	    it))
+		goto scan;
 	err = make_workdir(&work, NULL);
 	if (err)
 		goto done;
 again:
 	for (i = 0; i < n; i++) {
-		char *u = NULL, *d = NULL;
-		const char *slash = strrchr(ix[i]->path, '/');
-
 		free((char *)it[i].url);
 		free((char *)it[i].dest);
-		memset(&it[i], 0, sizeof it[i]);
-		if ((by_hash ? asprintf(&u, "%s/dists/%s/%.*s/by-hash/SHA256/%s",
-		    r->base, r->suite_req, (int)(slash - ix[i]->path),
-		    ix[i]->path, ix[i]->sha256) :
-		    asprintf(&u, "%s/dists/%s/%s", r->base, r->suite_req,
-		    ix[i]->path)) == -1 ||
-		    asprintf(&d, "%s/%zu", work, i) == -1) {
-			err = dgit_error(DGIT_ERR_NOMEM);
+		err = index_item(&it[i], r, ix[i], by_hash, work, i);
+		if (err)
 			goto done;
-		}
-		it[i].url = u;
-		it[i].dest = d;
-		it[i].name = ix[i]->path;
-		it[i].has_size = 1;
-		it[i].size = ix[i]->size;
-		it[i].sha256 = ix[i]->sha256;
 	}
 	err = dgit_fetch_files(&o->fetch, it, n);
 	if (err && err->code == DGIT_ERR_NOT_FOUND && by_hash) {
@@ -1223,6 +1533,7 @@ again:
 	}
 	if (err)
 		goto done;
+scan:
 	for (i = 0; i < n; i++) {
 		char what[PATH_MAX];
 		size_t l = strlen(searched);
