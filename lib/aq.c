@@ -471,6 +471,7 @@ lookup_release(struct dgit_aq_lookup *l, const struct dgit_archive_opts *o,
 		err = dgit_error(DGIT_ERR_NOMEM);
 	else
 		err = dgit_archive_find_source(&l->src, o, rel, package, NULL);
+	l->prefetched = dgit_archive_release_prefetched(rel);
 	dgit_archive_release_free(rel);
 	return err;
 }
