@@ -73,6 +73,13 @@ struct prefetch {
 	struct idx *ix;            /* what was fetched (copies) */
 	struct dgit_fetch_item *it;
 	size_t n;
+	/* then each index searched for package: its paragraphs that
+	 * concern package, as the lookup cache keeps them */
+	char *package;
+	char **comp;
+	char **rec;
+	size_t *rec_len;
+	int recs_ok;               /* every index searched, none too big */
 };
 
 struct dgit_archive_release {
@@ -1084,6 +1091,22 @@ done:
 	return err;
 }
 
+/* Parse the paragraphs a search recorded (in memory). */
+static const struct dgit_error *
+scan_buffer(struct search *s, const char *buf, size_t len)
+{
+	const struct dgit_error *err;
+	struct dgit_deb822_stream *ds = NULL;
+
+	err = dgit_deb822_stream_new(&ds, s->what, on_para, s);
+	if (err == NULL && len > 0)
+		err = dgit_deb822_stream_feed(ds, buf, len);
+	if (err == NULL)
+		err = dgit_deb822_stream_finish(ds);
+	dgit_deb822_stream_free(ds);
+	return err;
+}
+
 /*
  * .gz before .xz: a Sources index is read once per Release (later
  * searches use the lookup cache), and xz's decoder is what a cold search
@@ -1255,14 +1278,51 @@ prefetch_progress(const struct dgit_fetch_progress *pr, void *arg)
 	return atomic_load(&p->cancel);
 }
 
+static const struct dgit_error *scan_index(struct search *s,
+    const char *path);
+
+/*
+ * On the prefetch's thread, once the indexes are checked against the
+ * hashes they were fetched by: the paragraphs of each that concern the
+ * package.  Any error (the search will meet it again) or a record too
+ * big: 0, and the search reads the indexes themselves.
+ */
+static int
+prefetch_scan(struct prefetch *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		struct search s;
+		const struct dgit_error *err;
+
+		if (atomic_load(&p->cancel))
+			return 0;
+		memset(&s, 0, sizeof s);
+		s.package = p->package;
+		s.component = p->comp[i];
+		s.what = p->it[i].url;
+		err = scan_index(&s, p->it[i].dest);
+		free(s.binary_of);
+		dgit_archive_source_free(s.best);
+		if (err || s.rec_overflow) {
+			free(s.rec);
+			return 0;
+		}
+		p->rec[i] = s.rec;
+		p->rec_len[i] = s.rec_len;
+	}
+	return 1;
+}
+
 static void *
 prefetch_main(void *arg)
 {
 	struct prefetch *p = arg;
 	int ok = dgit_fetch_files(&p->fo, p->it, p->n) == NULL;
+	int recs_ok = ok && prefetch_scan(p);
 
 	pthread_mutex_lock(&p->mu);
 	p->ok = ok;
+	p->recs_ok = recs_ok;
 	p->finished = 1;
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
@@ -1321,9 +1381,17 @@ prefetch_free(struct prefetch *p)
 		}
 		if (p->ix)
 			free(p->ix[i].path);
+		if (p->comp)
+			free(p->comp[i]);
+		if (p->rec)
+			free(p->rec[i]);
 	}
 	free(p->it);
 	free(p->ix);
+	free(p->comp);
+	free(p->rec);
+	free(p->rec_len);
+	free(p->package);
 	free(p);
 }
 
@@ -1374,13 +1442,19 @@ prefetch_start(struct dgit_archive_release *r,
 	p->sync = 1;
 	p->ix = calloc(n, sizeof *p->ix);
 	p->it = calloc(n, sizeof *p->it);
-	if (p->ix == NULL || p->it == NULL)
+	p->comp = calloc(n, sizeof *p->comp);
+	p->rec = calloc(n, sizeof *p->rec);
+	p->rec_len = calloc(n, sizeof *p->rec_len);
+	p->package = strdup(package);
+	if (p->ix == NULL || p->it == NULL || p->comp == NULL ||
+	    p->rec == NULL || p->rec_len == NULL || p->package == NULL)
 		goto done;
 	for (i = 0; i < n; i++) {
 		p->ix[i] = *ix[i];
 		p->ix[i].path = strdup(ix[i]->path);
+		p->comp[i] = strdup(comp[i]);
 		p->n = i + 1;
-		if (p->ix[i].path == NULL)
+		if (p->ix[i].path == NULL || p->comp[i] == NULL)
 			goto done;
 	}
 	if (make_workdir(&p->work, NULL) != NULL)
@@ -1512,8 +1586,32 @@ dgit_archive_find_source(struct dgit_archive_source **out,
 		}
 	}
 	if (r->pre && prefetch_take(r->pre, &o->fetch, ix, n, &work,
-	    it))
-		goto scan;
+	    it)) {
+		if (!r->pre->recs_ok)
+			goto scan;
+		/* searched on the prefetch's thread: replay the records */
+		s.no_rec = 1;
+		for (i = 0; i < n; i++) {
+			char what[PATH_MAX];
+			size_t l = strlen(searched);
+
+			snprintf(what, sizeof what, "%s/dists/%s/%s", r->base,
+			    r->suite_req, ix[i]->path);
+			s.what = what;
+			s.component = comp[i];
+			err = scan_buffer(&s, r->pre->rec[i],
+			    r->pre->rec_len[i]);
+			if (err)
+				goto done;
+			if (o->fetch.cache_dir)
+				lookup_store(o->fetch.cache_dir, ix[i]->sha256,
+				    package, r->pre->rec[i],
+				    r->pre->rec_len[i]);
+			snprintf(searched + l, sizeof searched - l, "%s%s",
+			    l ? ", " : "", comp[i]);
+		}
+		goto found;
+	}
 	err = make_workdir(&work, NULL);
 	if (err)
 		goto done;
