@@ -56,6 +56,14 @@ struct idx {
  * SHA-256s (the fetch checked the bytes against them).  A prefetch that
  * fails or does not match is dropped and the search fetches as before.
  */
+/* What the fetch has told of one index (under the prefetch's mu). */
+struct follow {
+	char *tmp;                 /* its temporary file, once written to */
+	uint64_t avail;            /* the bytes in it */
+	int done;                  /* checked and at its dest */
+	int broken;                /* started again from zero: not followed */
+};
+
 struct prefetch {
 	pthread_t th;
 	int running;
@@ -80,6 +88,12 @@ struct prefetch {
 	char **rec;
 	size_t *rec_len;
 	int recs_ok;               /* every index searched, none too big */
+	/* that search as the bytes arrive, on a thread of its own */
+	struct follow *fl;
+	pthread_t sth;
+	int fetch_over;            /* dgit_fetch_files returned (under mu) */
+	int streamed;              /* the followed search covered every
+	                              index, bytes hashed to what was asked */
 };
 
 struct dgit_archive_release {
@@ -1027,9 +1041,13 @@ fail:
 	return err;
 }
 
-/* Decompress (xz, gz or none) and parse one index as a stream. */
+/*
+ * Decompress (xz, gz or none) and parse one index as a stream: from the
+ * file at path, or (path NULL) from the read callback rd with arg.
+ */
 static const struct dgit_error *
-scan_index(struct search *s, const char *path)
+scan_archive(struct search *s, const char *path, archive_read_callback *rd,
+    void *arg)
 {
 	const struct dgit_error *err = NULL;
 	struct dgit_deb822_stream *ds = NULL;
@@ -1045,7 +1063,8 @@ scan_index(struct search *s, const char *path)
 	archive_read_support_filter_all(a);
 	archive_read_support_format_raw(a);
 	archive_read_support_format_empty(a);
-	if (archive_read_open_filename(a, path, sizeof buf) != ARCHIVE_OK) {
+	if ((path ? archive_read_open_filename(a, path, sizeof buf) :
+	    archive_read_open(a, arg, NULL, rd, NULL)) != ARCHIVE_OK) {
 		err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "cannot open '%s': %s",
 		    s->what, archive_error_string(a));
 		goto done;
@@ -1089,6 +1108,12 @@ done:
 	dgit_deb822_stream_free(ds);
 	archive_read_free(a);
 	return err;
+}
+
+static const struct dgit_error *
+scan_index(struct search *s, const char *path)
+{
+	return scan_archive(s, path, NULL, NULL);
 }
 
 /* Parse the paragraphs a search recorded (in memory). */
@@ -1273,7 +1298,7 @@ prefetch_progress(const struct dgit_fetch_progress *pr, void *arg)
 	pthread_mutex_lock(&p->mu);
 	p->progress = *pr;
 	p->have_progress = 1;
-	pthread_cond_signal(&p->cv);
+	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 	return atomic_load(&p->cancel);
 }
@@ -1313,18 +1338,187 @@ prefetch_scan(struct prefetch *p)
 	return 1;
 }
 
+/* On the fetch's thread: what was written, for the following search. */
+static int
+prefetch_item(void *arg, size_t i, enum dgit_fetch_event ev,
+    const char *path, uint64_t got)
+{
+	struct prefetch *p = arg;
+	struct follow *f = &p->fl[i];
+
+	pthread_mutex_lock(&p->mu);
+	if (ev == DGIT_FETCH_DONE) {
+		f->done = 1;
+	} else {
+		if (f->tmp == NULL && (f->tmp = strdup(path)) == NULL)
+			f->broken = 1;
+		if (got < f->avail)
+			f->broken = 1;
+		f->avail = got;
+	}
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return atomic_load(&p->cancel);
+}
+
+/*
+ * Reads index i as the fetch writes it, hashing what it returns: the
+ * search's bytes are the fetched ones only when that hash is the one
+ * the fetch checked.
+ */
+struct follow_reader {
+	struct prefetch *p;
+	size_t i;
+	int fd;
+	uint64_t off;
+	int failed;
+	struct dgit_hash h;
+	char buf[65536];
+};
+
+static la_ssize_t
+follow_read(struct archive *a, void *arg, const void **out)
+{
+	struct follow_reader *rd = arg;
+	struct prefetch *p = rd->p;
+	struct follow *f = &p->fl[rd->i];
+	uint64_t avail = 0;
+	size_t want;
+	ssize_t n;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		if (atomic_load(&p->cancel) || f->broken ||
+		    (p->fetch_over && !f->done))
+			goto fail;
+		if (rd->fd < 0 && f->done)
+			rd->fd = open(p->it[rd->i].dest, O_RDONLY | O_CLOEXEC);
+		else if (rd->fd < 0 && f->tmp &&
+		    (rd->fd = open(f->tmp, O_RDONLY | O_CLOEXEC)) < 0 &&
+		    errno != ENOENT)
+			goto fail;     /* ENOENT: renamed, DONE is coming */
+		if (rd->fd < 0 && f->done)
+			goto fail;
+		if (rd->fd >= 0) {
+			avail = f->done ? p->ix[rd->i].size : f->avail;
+			if (rd->off < avail)
+				break;
+			if (f->done) {
+				pthread_mutex_unlock(&p->mu);
+				return 0;
+			}
+		}
+		pthread_cond_wait(&p->cv, &p->mu);
+	}
+	pthread_mutex_unlock(&p->mu);
+	want = avail - rd->off < sizeof rd->buf ?
+	    (size_t)(avail - rd->off) : sizeof rd->buf;
+	n = pread(rd->fd, rd->buf, want, (off_t)rd->off);
+	if (n <= 0) {
+		rd->failed = 1;
+		if (a)
+			archive_set_error(a, EIO, "index not followed");
+		return -1;
+	}
+	dgit_hash_update(&rd->h, rd->buf, (size_t)n);
+	rd->off += (uint64_t)n;
+	*out = rd->buf;
+	return n;
+fail:
+	pthread_mutex_unlock(&p->mu);
+	rd->failed = 1;
+	if (a)
+		archive_set_error(a, ECANCELED, "index not followed");
+	return -1;
+}
+
+/* Search index i as it arrives; 1 when every byte was read and hashed
+ * to the SHA-256 it was fetched by. */
+static int
+follow_one(struct prefetch *p, size_t i)
+{
+	struct follow_reader *rd;
+	struct search s;
+	const struct dgit_error *err;
+	char hex[DGIT_SHA256_HEXLEN + 1];
+	const void *b;
+	int ok = 0;
+
+	rd = calloc(1, sizeof *rd);
+	if (rd == NULL)
+		return 0;
+	rd->p = p;
+	rd->i = i;
+	rd->fd = -1;
+	if (dgit_hash_init(&rd->h, DGIT_HASH_SHA256) != NULL) {
+		free(rd);
+		return 0;
+	}
+	memset(&s, 0, sizeof s);
+	s.package = p->package;
+	s.component = p->comp[i];
+	s.what = p->it[i].url;
+	err = scan_archive(&s, NULL, follow_read, rd);
+	/* what the decompressor left unread still counts */
+	while (err == NULL && !rd->failed && follow_read(NULL, rd, &b) > 0)
+		;
+	dgit_hash_final_hex(&rd->h, hex);
+	if (err == NULL && !rd->failed && !s.rec_overflow &&
+	    rd->off == p->ix[i].size && strcmp(hex, p->ix[i].sha256) == 0) {
+		p->rec[i] = s.rec;
+		p->rec_len[i] = s.rec_len;
+		s.rec = NULL;
+		ok = 1;
+	}
+	if (rd->fd >= 0)
+		close(rd->fd);
+	free(rd);
+	free(s.rec);
+	free(s.binary_of);
+	dgit_archive_source_free(s.best);
+	return ok;
+}
+
+static void *
+follow_main(void *arg)
+{
+	struct prefetch *p = arg;
+	size_t i;
+	int ok = 1;
+
+	for (i = 0; i < p->n && ok; i++)
+		ok = follow_one(p, i);
+	if (!ok)
+		for (i = 0; i < p->n; i++) {
+			free(p->rec[i]);
+			p->rec[i] = NULL;
+			p->rec_len[i] = 0;
+		}
+	p->streamed = ok;
+	return NULL;
+}
+
 static void *
 prefetch_main(void *arg)
 {
 	struct prefetch *p = arg;
+	int following = pthread_create(&p->sth, NULL, follow_main, p) == 0;
 	int ok = dgit_fetch_files(&p->fo, p->it, p->n) == NULL;
-	int recs_ok = ok && prefetch_scan(p);
+	int recs_ok;
+
+	pthread_mutex_lock(&p->mu);
+	p->fetch_over = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	if (following)
+		pthread_join(p->sth, NULL);
+	recs_ok = ok && ((following && p->streamed) || prefetch_scan(p));
 
 	pthread_mutex_lock(&p->mu);
 	p->ok = ok;
 	p->recs_ok = recs_ok;
 	p->finished = 1;
-	pthread_cond_signal(&p->cv);
+	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
 }
@@ -1363,7 +1557,10 @@ prefetch_free(struct prefetch *p)
 	if (p == NULL)
 		return;
 	if (p->running) {
+		pthread_mutex_lock(&p->mu);
 		atomic_store(&p->cancel, 1);
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
 		pthread_join(p->th, NULL);
 	}
 	if (p->sync) {
@@ -1385,7 +1582,10 @@ prefetch_free(struct prefetch *p)
 			free(p->comp[i]);
 		if (p->rec)
 			free(p->rec[i]);
+		if (p->fl)
+			free(p->fl[i].tmp);
 	}
+	free(p->fl);
 	free(p->it);
 	free(p->ix);
 	free(p->comp);
@@ -1445,9 +1645,11 @@ prefetch_start(struct dgit_archive_release *r,
 	p->comp = calloc(n, sizeof *p->comp);
 	p->rec = calloc(n, sizeof *p->rec);
 	p->rec_len = calloc(n, sizeof *p->rec_len);
+	p->fl = calloc(n, sizeof *p->fl);
 	p->package = strdup(package);
 	if (p->ix == NULL || p->it == NULL || p->comp == NULL ||
-	    p->rec == NULL || p->rec_len == NULL || p->package == NULL)
+	    p->rec == NULL || p->rec_len == NULL || p->fl == NULL ||
+	    p->package == NULL)
 		goto done;
 	for (i = 0; i < n; i++) {
 		p->ix[i] = *ix[i];
@@ -1466,8 +1668,8 @@ prefetch_start(struct dgit_archive_release *r,
 	p->fo = o->fetch;
 	p->fo.progress = prefetch_progress;
 	p->fo.progress_arg = p;
-	p->fo.item = NULL;
-	p->fo.item_arg = NULL;
+	p->fo.item = prefetch_item;
+	p->fo.item_arg = p;
 	if (pthread_create(&p->th, NULL, prefetch_main, p) != 0)
 		goto done;
 	p->running = 1;

@@ -80,6 +80,21 @@ test_expect_success 'a warm clone reads the lookup cache and fetches no Sources'
 	! grep "^GET /$SRC/" "$(httpd_log)"
 '
 
+test_expect_success 'Sources arriving slowly, broken and started again from zero' '
+	restore &&
+	size=$(wc -c <archive/$SRC/Sources.gz) &&
+	httpd_fault "rate /$SRC/* 2000" &&
+	httpd_fault "truncate-once /$SRC/* $((size / 2))" &&
+	httpd_fault "no-range /$SRC/*" &&
+	mkdir c &&
+	(cd c && d -D clone hello sid) 2>err &&
+	httpd_faults_clear &&
+	test_grep "Sources indexes fetched while the Release.s signature was checked" err &&
+	test "$(git -C c/hello rev-parse "HEAD^{tree}")" = \
+	    "$(dsc_reference_tree "$(fixture_built hello-2)")" &&
+	test -z "$(ls -A tmp)"
+'
+
 test_expect_success 'a Sources index that does not match the signed Release' '
 	restore &&
 	old=$(sha256sum archive/$SRC/Sources.gz | cut -d" " -f1) &&
