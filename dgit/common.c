@@ -344,7 +344,8 @@ common_find_source(struct dgit_archive_source **src,
 	*src = NULL;
 	*rel = NULL;
 	arch->progress.what = "Release";
-	if ((err = dgit_archive_release_open(rel, &arch->opts, suite)))
+	if ((err = dgit_archive_release_open_for(rel, &arch->opts, suite,
+	    package)))
 		return err;
 	if (dgit_archive_release_offline(*rel))
 		fprintf(stderr, "dgit: warning: mirror unreachable, using the "
@@ -358,6 +359,9 @@ common_find_source(struct dgit_archive_source **src,
 	err = dgit_archive_find_source(src, &arch->opts, *rel, package,
 	    version);
 	common_progress_done(arch);
+	if (dgit_archive_release_prefetched(*rel))
+		dgit_debug(1, "Sources indexes fetched while the Release's "
+		    "signature was checked");
 	if (err) {
 		dgit_archive_release_free(*rel);
 		*rel = NULL;

@@ -66,6 +66,8 @@ struct dgit_aq_lookup {
 	                                      the suite */
 	char *absent;              /* src NULL: the message saying so */
 	char *skew;                /* archive skew warning, or NULL */
+	int prefetched;            /* the Sources indexes were fetched while
+	                              the Release was verified */
 };
 
 /*

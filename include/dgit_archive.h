@@ -67,6 +67,19 @@ struct dgit_archive_release;
 const struct dgit_error *dgit_archive_release_open(
     struct dgit_archive_release **out, const struct dgit_archive_opts *o,
     const char *suite);
+/*
+ * The same, for a search of package to follow: while the signature is
+ * checked, the Sources indexes that search will read (unless the lookup
+ * cache has them) are downloaded in a thread, each checked against the
+ * size and SHA-256 the unverified Release gives; dgit_archive_find_source
+ * uses them only if the verified Release gives the same.  When the
+ * Release cannot be trusted they are removed unread.
+ */
+const struct dgit_error *dgit_archive_release_open_for(
+    struct dgit_archive_release **out, const struct dgit_archive_opts *o,
+    const char *suite, const char *package);
+/* 1 when dgit_archive_find_source read the indexes fetched early. */
+int dgit_archive_release_prefetched(const struct dgit_archive_release *r);
 const char *dgit_archive_release_suite(const struct dgit_archive_release *r);
 const char *dgit_archive_release_codename(
     const struct dgit_archive_release *r);

@@ -74,6 +74,14 @@ init_locked()
 		return NULL;
 	if (!pkgInitConfig(*_config))
 		return apt_failure("cannot read apt's configuration");
+	/*
+	 * Unless they are configured, apt asks dpkg for the foreign
+	 * architectures (a process start) when it reads the sources; what
+	 * is read here (URIs, suites, options) does not depend on them.
+	 */
+	if (!_config->Exists("APT::Architectures"))
+		_config->Set("APT::Architectures::",
+		    _config->Find("APT::Architecture"));
 	if (!pkgInitSystem(*_config, _system))
 		return apt_failure("cannot initialise apt");
 	apt_ready = true;

@@ -456,7 +456,7 @@ lookup_release(struct dgit_aq_lookup *l, const struct dgit_archive_opts *o,
 	struct dgit_archive_release *rel = NULL;
 	const char *code, *name;
 
-	if ((err = dgit_archive_release_open(&rel, o, suite)))
+	if ((err = dgit_archive_release_open_for(&rel, o, suite, package)))
 		return err;
 	code = dgit_archive_release_codename(rel);
 	name = dgit_archive_release_suite(rel);
@@ -471,6 +471,7 @@ lookup_release(struct dgit_aq_lookup *l, const struct dgit_archive_opts *o,
 		err = dgit_error(DGIT_ERR_NOMEM);
 	else
 		err = dgit_archive_find_source(&l->src, o, rel, package, NULL);
+	l->prefetched = dgit_archive_release_prefetched(rel);
 	dgit_archive_release_free(rel);
 	return err;
 }

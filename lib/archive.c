@@ -16,6 +16,8 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +48,54 @@ struct idx {
 	char sha256[DGIT_SHA256_HEXLEN + 1];
 };
 
+/*
+ * The Sources indexes a search will read, fetched while the Release's
+ * signature is checked.  Their names and hashes come from the Release's
+ * text before it is verified, so nothing fetched is used unless the
+ * verified Release names the same indexes with the same sizes and
+ * SHA-256s (the fetch checked the bytes against them).  A prefetch that
+ * fails or does not match is dropped and the search fetches as before.
+ */
+/* What the fetch has told of one index (under the prefetch's mu). */
+struct follow {
+	char *tmp;                 /* its temporary file, once written to */
+	uint64_t avail;            /* the bytes in it */
+	int done;                  /* checked and at its dest */
+	int broken;                /* started again from zero: not followed */
+};
+
+struct prefetch {
+	pthread_t th;
+	int running;
+	atomic_int cancel;
+	pthread_mutex_t mu;        /* guards the next three */
+	pthread_cond_t cv;
+	int finished;              /* the thread's fetch returned */
+	int have_progress;         /* progress holds a report not yet passed on */
+	struct dgit_fetch_progress progress;
+	int ok;                    /* every item fetched and checked */
+	int used;                  /* the search took them */
+	int sync;                  /* mu and cv initialised */
+	char *work;
+	struct dgit_fetch_opts fo;
+	struct idx *ix;            /* what was fetched (copies) */
+	struct dgit_fetch_item *it;
+	size_t n;
+	/* then each index searched for package: its paragraphs that
+	 * concern package, as the lookup cache keeps them */
+	char *package;
+	char **comp;
+	char **rec;
+	size_t *rec_len;
+	int recs_ok;               /* every index searched, none too big */
+	/* that search as the bytes arrive, on a thread of its own */
+	struct follow *fl;
+	pthread_t sth;
+	int fetch_over;            /* dgit_fetch_files returned (under mu) */
+	int streamed;              /* the followed search covered every
+	                              index, bytes hashed to what was asked */
+};
+
 struct dgit_archive_release {
 	char *base;                /* mirror without trailing '/' */
 	char *suite_req;           /* the name used in dists/ */
@@ -59,7 +109,13 @@ struct dgit_archive_release {
 	size_t ncomponents;
 	struct idx *idx;
 	size_t nidx;
+	struct prefetch *pre;      /* Sources fetched during the verification */
 };
+
+static void prefetch_start(struct dgit_archive_release *r,
+    const struct dgit_archive_opts *o, const char *text, size_t len,
+    const char *url, const char *package);
+static void prefetch_free(struct prefetch *p);
 
 /* ---------------------------------------------------------------- util */
 
@@ -296,6 +352,7 @@ dgit_archive_release_free(struct dgit_archive_release *r)
 	for (size_t i = 0; i < r->nidx; i++)
 		free(r->idx[i].path);
 	free(r->idx);
+	prefetch_free(r->pre);
 	free(r);
 }
 
@@ -427,10 +484,12 @@ done:
 	return err;
 }
 
+/* With record, the Release's Date is checked against (and kept as) the
+ * newest seen: only for a verified text. */
 static const struct dgit_error *
 parse_release(struct dgit_archive_release *r,
     const struct dgit_archive_opts *o, const char *text, size_t len,
-    const char *url)
+    const char *url, int record)
 {
 	const struct dgit_error *err;
 	struct dgit_deb822_para **p = NULL;
@@ -532,15 +591,16 @@ parse_release(struct dgit_archive_release *r,
 	err = each_sum(v, 64, url, "SHA256", add_idx, r);
 	if (err)
 		goto done;
-	err = check_rollback(o, r, url);
+	if (record)
+		err = check_rollback(o, r, url);
 done:
 	dgit_deb822_paras_free(p, np);
 	return err;
 }
 
-const struct dgit_error *
-dgit_archive_release_open(struct dgit_archive_release **out,
-    const struct dgit_archive_opts *o, const char *suite)
+static const struct dgit_error *
+release_open(struct dgit_archive_release **out,
+    const struct dgit_archive_opts *o, const char *suite, const char *package)
 {
 	const struct dgit_error *err = NULL, *net_err;
 	struct dgit_archive_release *r;
@@ -637,6 +697,9 @@ dgit_archive_release_open(struct dgit_archive_release **out,
 		struct dgit_clearsigned *cs = NULL;
 
 		err = dgit_clearsigned_split(&cs, buf, len, url);
+		if (err == NULL && package && !r->offline)
+			prefetch_start(r, o, cs->text, cs->text_len, url,
+			    package);
 		dgit_clearsigned_free(cs);
 		if (err == NULL)
 			err = dgit_verify_clearsigned_cached(&vr,
@@ -670,9 +733,9 @@ dgit_archive_release_open(struct dgit_archive_release **out,
 		goto done;
 	}
 	if (inrelease)
-		err = parse_release(r, o, vr->text, vr->text_len, url);
+		err = parse_release(r, o, vr->text, vr->text_len, url, 1);
 	else
-		err = parse_release(r, o, buf, len, url);
+		err = parse_release(r, o, buf, len, url, 1);
 	if (err)
 		goto done;
 	if (inrelease && !r->offline && o->fetch.cache_dir) {
@@ -697,6 +760,27 @@ done:
 	free(sig);
 	free(cached);
 	return err;
+}
+
+const struct dgit_error *
+dgit_archive_release_open(struct dgit_archive_release **out,
+    const struct dgit_archive_opts *o, const char *suite)
+{
+	return release_open(out, o, suite, NULL);
+}
+
+const struct dgit_error *
+dgit_archive_release_open_for(struct dgit_archive_release **out,
+    const struct dgit_archive_opts *o, const char *suite,
+    const char *package)
+{
+	return release_open(out, o, suite, package);
+}
+
+int
+dgit_archive_release_prefetched(const struct dgit_archive_release *r)
+{
+	return r->pre != NULL && r->pre->used;
 }
 
 /* --------------------------------------------------------------- search */
@@ -957,9 +1041,13 @@ fail:
 	return err;
 }
 
-/* Decompress (xz, gz or none) and parse one index as a stream. */
+/*
+ * Decompress (xz, gz or none) and parse one index as a stream: from the
+ * file at path, or (path NULL) from the read callback rd with arg.
+ */
 static const struct dgit_error *
-scan_index(struct search *s, const char *path)
+scan_archive(struct search *s, const char *path, archive_read_callback *rd,
+    void *arg)
 {
 	const struct dgit_error *err = NULL;
 	struct dgit_deb822_stream *ds = NULL;
@@ -975,7 +1063,8 @@ scan_index(struct search *s, const char *path)
 	archive_read_support_filter_all(a);
 	archive_read_support_format_raw(a);
 	archive_read_support_format_empty(a);
-	if (archive_read_open_filename(a, path, sizeof buf) != ARCHIVE_OK) {
+	if ((path ? archive_read_open_filename(a, path, sizeof buf) :
+	    archive_read_open(a, arg, NULL, rd, NULL)) != ARCHIVE_OK) {
 		err = dgit_error_fmt(DGIT_ERR_ARCHIVE, "cannot open '%s': %s",
 		    s->what, archive_error_string(a));
 		goto done;
@@ -1018,6 +1107,28 @@ finish:
 done:
 	dgit_deb822_stream_free(ds);
 	archive_read_free(a);
+	return err;
+}
+
+static const struct dgit_error *
+scan_index(struct search *s, const char *path)
+{
+	return scan_archive(s, path, NULL, NULL);
+}
+
+/* Parse the paragraphs a search recorded (in memory). */
+static const struct dgit_error *
+scan_buffer(struct search *s, const char *buf, size_t len)
+{
+	const struct dgit_error *err;
+	struct dgit_deb822_stream *ds = NULL;
+
+	err = dgit_deb822_stream_new(&ds, s->what, on_para, s);
+	if (err == NULL && len > 0)
+		err = dgit_deb822_stream_feed(ds, buf, len);
+	if (err == NULL)
+		err = dgit_deb822_stream_finish(ds);
+	dgit_deb822_stream_free(ds);
 	return err;
 }
 
@@ -1102,6 +1213,515 @@ good_package(const char *p)
 	return strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789+.-") == l;
 }
 
+/*
+ * The indexes a search reads, into ix and comp (room for ncomponents):
+ * one per component, an index named by two components read once.
+ */
+static size_t
+pick_indexes(const struct dgit_archive_release *r, const struct idx **ix,
+    char **comp)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->ncomponents; i++) {
+		const struct idx *x = pick_index(r, r->components[i]);
+		size_t k;
+
+		if (x == NULL)
+			continue;
+		for (k = 0; k < n && ix[k] != x; k++)
+			;
+		if (k < n)
+			continue;  /* two names for one index */
+		ix[n] = x;
+		comp[n] = r->components[i];
+		n++;
+	}
+	return n;
+}
+
+/* *all: every index's paragraphs for package are in the lookup cache. */
+static const struct dgit_error *
+all_looked_up(int *all, const char *cache_dir, const struct idx *const *ix,
+    size_t n, const char *package)
+{
+	*all = 1;
+	for (size_t i = 0; i < n && *all; i++) {
+		const struct dgit_error *err;
+		char *lp = NULL;
+
+		err = lookup_path(&lp, cache_dir, ix[i]->sha256, package, 0);
+		if (err)
+			return err;
+		*all = access(lp, R_OK) == 0;
+		free(lp);
+	}
+	return NULL;
+}
+
+/* The fetch item of index x into work/i (url and dest allocated). */
+static const struct dgit_error *
+index_item(struct dgit_fetch_item *it, const struct dgit_archive_release *r,
+    const struct idx *x, int by_hash, const char *work, size_t i)
+{
+	char *u = NULL, *d = NULL;
+	const char *slash = strrchr(x->path, '/');
+
+	memset(it, 0, sizeof *it);
+	if ((by_hash && slash ? asprintf(&u,
+	    "%s/dists/%s/%.*s/by-hash/SHA256/%s", r->base, r->suite_req,
+	    (int)(slash - x->path), x->path, x->sha256) :
+	    asprintf(&u, "%s/dists/%s/%s", r->base, r->suite_req,
+	    x->path)) == -1 ||
+	    asprintf(&d, "%s/%zu", work, i) == -1) {
+		free(u);
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	it->url = u;
+	it->dest = d;
+	it->name = x->path;
+	it->has_size = 1;
+	it->size = x->size;
+	it->sha256 = x->sha256;
+	return NULL;
+}
+
+/*
+ * On the prefetch's thread: keep the report for the search to pass on
+ * (the caller's progress callback runs on the caller's thread only).
+ */
+static int
+prefetch_progress(const struct dgit_fetch_progress *pr, void *arg)
+{
+	struct prefetch *p = arg;
+
+	pthread_mutex_lock(&p->mu);
+	p->progress = *pr;
+	p->have_progress = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return atomic_load(&p->cancel);
+}
+
+static const struct dgit_error *scan_index(struct search *s,
+    const char *path);
+
+/*
+ * On the prefetch's thread, once the indexes are checked against the
+ * hashes they were fetched by: the paragraphs of each that concern the
+ * package.  Any error (the search will meet it again) or a record too
+ * big: 0, and the search reads the indexes themselves.
+ */
+static int
+prefetch_scan(struct prefetch *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		struct search s;
+		const struct dgit_error *err;
+
+		if (atomic_load(&p->cancel))
+			return 0;
+		memset(&s, 0, sizeof s);
+		s.package = p->package;
+		s.component = p->comp[i];
+		s.what = p->it[i].url;
+		err = scan_index(&s, p->it[i].dest);
+		free(s.binary_of);
+		dgit_archive_source_free(s.best);
+		if (err || s.rec_overflow) {
+			free(s.rec);
+			return 0;
+		}
+		p->rec[i] = s.rec;
+		p->rec_len[i] = s.rec_len;
+	}
+	return 1;
+}
+
+/* On the fetch's thread: what was written, for the following search. */
+static int
+prefetch_item(void *arg, size_t i, enum dgit_fetch_event ev,
+    const char *path, uint64_t got)
+{
+	struct prefetch *p = arg;
+	struct follow *f = &p->fl[i];
+
+	pthread_mutex_lock(&p->mu);
+	if (ev == DGIT_FETCH_DONE) {
+		f->done = 1;
+	} else {
+		if (f->tmp == NULL && (f->tmp = strdup(path)) == NULL)
+			f->broken = 1;
+		if (got < f->avail)
+			f->broken = 1;
+		f->avail = got;
+	}
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return atomic_load(&p->cancel);
+}
+
+/*
+ * Reads index i as the fetch writes it, hashing what it returns: the
+ * search's bytes are the fetched ones only when that hash is the one
+ * the fetch checked.
+ */
+struct follow_reader {
+	struct prefetch *p;
+	size_t i;
+	int fd;
+	uint64_t off;
+	int failed;
+	struct dgit_hash h;
+	char buf[65536];
+};
+
+static la_ssize_t
+follow_read(struct archive *a, void *arg, const void **out)
+{
+	struct follow_reader *rd = arg;
+	struct prefetch *p = rd->p;
+	struct follow *f = &p->fl[rd->i];
+	uint64_t avail = 0;
+	size_t want;
+	ssize_t n;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		if (atomic_load(&p->cancel) || f->broken ||
+		    (p->fetch_over && !f->done))
+			goto fail;
+		if (rd->fd < 0 && f->done)
+			rd->fd = open(p->it[rd->i].dest, O_RDONLY | O_CLOEXEC);
+		else if (rd->fd < 0 && f->tmp &&
+		    (rd->fd = open(f->tmp, O_RDONLY | O_CLOEXEC)) < 0 &&
+		    errno != ENOENT)
+			goto fail;     /* ENOENT: renamed, DONE is coming */
+		if (rd->fd < 0 && f->done)
+			goto fail;
+		if (rd->fd >= 0) {
+			avail = f->done ? p->ix[rd->i].size : f->avail;
+			if (rd->off < avail)
+				break;
+			if (f->done) {
+				pthread_mutex_unlock(&p->mu);
+				return 0;
+			}
+		}
+		pthread_cond_wait(&p->cv, &p->mu);
+	}
+	pthread_mutex_unlock(&p->mu);
+	want = avail - rd->off < sizeof rd->buf ?
+	    (size_t)(avail - rd->off) : sizeof rd->buf;
+	n = pread(rd->fd, rd->buf, want, (off_t)rd->off);
+	if (n <= 0) {
+		rd->failed = 1;
+		if (a)
+			archive_set_error(a, EIO, "index not followed");
+		return -1;
+	}
+	dgit_hash_update(&rd->h, rd->buf, (size_t)n);
+	rd->off += (uint64_t)n;
+	*out = rd->buf;
+	return n;
+fail:
+	pthread_mutex_unlock(&p->mu);
+	rd->failed = 1;
+	if (a)
+		archive_set_error(a, ECANCELED, "index not followed");
+	return -1;
+}
+
+/* Search index i as it arrives; 1 when every byte was read and hashed
+ * to the SHA-256 it was fetched by. */
+static int
+follow_one(struct prefetch *p, size_t i)
+{
+	struct follow_reader *rd;
+	struct search s;
+	const struct dgit_error *err;
+	char hex[DGIT_SHA256_HEXLEN + 1];
+	const void *b;
+	int ok = 0;
+
+	rd = calloc(1, sizeof *rd);
+	if (rd == NULL)
+		return 0;
+	rd->p = p;
+	rd->i = i;
+	rd->fd = -1;
+	if (dgit_hash_init(&rd->h, DGIT_HASH_SHA256) != NULL) {
+		free(rd);
+		return 0;
+	}
+	memset(&s, 0, sizeof s);
+	s.package = p->package;
+	s.component = p->comp[i];
+	s.what = p->it[i].url;
+	err = scan_archive(&s, NULL, follow_read, rd);
+	/* what the decompressor left unread still counts */
+	while (err == NULL && !rd->failed && follow_read(NULL, rd, &b) > 0)
+		;
+	dgit_hash_final_hex(&rd->h, hex);
+	if (err == NULL && !rd->failed && !s.rec_overflow &&
+	    rd->off == p->ix[i].size && strcmp(hex, p->ix[i].sha256) == 0) {
+		p->rec[i] = s.rec;
+		p->rec_len[i] = s.rec_len;
+		s.rec = NULL;
+		ok = 1;
+	}
+	if (rd->fd >= 0)
+		close(rd->fd);
+	free(rd);
+	free(s.rec);
+	free(s.binary_of);
+	dgit_archive_source_free(s.best);
+	return ok;
+}
+
+static void *
+follow_main(void *arg)
+{
+	struct prefetch *p = arg;
+	size_t i;
+	int ok = 1;
+
+	for (i = 0; i < p->n && ok; i++)
+		ok = follow_one(p, i);
+	if (!ok)
+		for (i = 0; i < p->n; i++) {
+			free(p->rec[i]);
+			p->rec[i] = NULL;
+			p->rec_len[i] = 0;
+		}
+	p->streamed = ok;
+	return NULL;
+}
+
+static void *
+prefetch_main(void *arg)
+{
+	struct prefetch *p = arg;
+	int following = pthread_create(&p->sth, NULL, follow_main, p) == 0;
+	int ok = dgit_fetch_files(&p->fo, p->it, p->n) == NULL;
+	int recs_ok;
+
+	pthread_mutex_lock(&p->mu);
+	p->fetch_over = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	if (following)
+		pthread_join(p->sth, NULL);
+	recs_ok = ok && ((following && p->streamed) || prefetch_scan(p));
+
+	pthread_mutex_lock(&p->mu);
+	p->ok = ok;
+	p->recs_ok = recs_ok;
+	p->finished = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Wait for the prefetch, passing its progress on to fo's callback. */
+static void
+prefetch_wait(struct prefetch *p, const struct dgit_fetch_opts *fo)
+{
+	if (!p->running)
+		return;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		if (p->have_progress) {
+			struct dgit_fetch_progress pr = p->progress;
+
+			p->have_progress = 0;
+			pthread_mutex_unlock(&p->mu);
+			if (fo->progress && fo->progress(&pr, fo->progress_arg))
+				atomic_store(&p->cancel, 1);
+			pthread_mutex_lock(&p->mu);
+			continue;
+		}
+		if (p->finished)
+			break;
+		pthread_cond_wait(&p->cv, &p->mu);
+	}
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->th, NULL);
+	p->running = 0;
+}
+
+/* Stop it (a running fetch is cancelled), remove its files, free it. */
+static void
+prefetch_free(struct prefetch *p)
+{
+	if (p == NULL)
+		return;
+	if (p->running) {
+		pthread_mutex_lock(&p->mu);
+		atomic_store(&p->cancel, 1);
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(p->th, NULL);
+	}
+	if (p->sync) {
+		pthread_mutex_destroy(&p->mu);
+		pthread_cond_destroy(&p->cv);
+	}
+	if (p->work) {
+		dgit_fs_remove_tree(p->work);
+		free(p->work);
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->it) {
+			free((char *)p->it[i].url);
+			free((char *)p->it[i].dest);
+		}
+		if (p->ix)
+			free(p->ix[i].path);
+		if (p->comp)
+			free(p->comp[i]);
+		if (p->rec)
+			free(p->rec[i]);
+		if (p->fl)
+			free(p->fl[i].tmp);
+	}
+	free(p->fl);
+	free(p->it);
+	free(p->ix);
+	free(p->comp);
+	free(p->rec);
+	free(p->rec_len);
+	free(p->package);
+	free(p);
+}
+
+/*
+ * Start fetching, in a thread, the indexes a search for package would
+ * read according to text, the Release not yet verified.  Best effort:
+ * whatever goes wrong here, the search fetches them itself.
+ */
+static void
+prefetch_start(struct dgit_archive_release *r,
+    const struct dgit_archive_opts *o, const char *text, size_t len,
+    const char *url, const char *package)
+{
+	struct dgit_archive_release t;
+	struct prefetch *p = NULL;
+	const struct idx **ix = NULL;
+	char **comp = NULL;
+	size_t n, i;
+	int all = 0;
+
+	memset(&t, 0, sizeof t);
+	t.base = r->base;
+	t.suite_req = r->suite_req;
+	if (!good_package(package) ||
+	    parse_release(&t, o, text, len, url, 0) != NULL)
+		goto done;
+	ix = calloc(t.ncomponents + 1, sizeof *ix);
+	comp = calloc(t.ncomponents + 1, sizeof *comp);
+	if (ix == NULL || comp == NULL)
+		goto done;
+	n = pick_indexes(&t, ix, comp);
+	if (n == 0 || (o->fetch.cache_dir && (all_looked_up(&all,
+	    o->fetch.cache_dir, ix, n, package) != NULL || all)))
+		goto done;
+	for (i = 0; i < n; i++)
+		if (ix[i]->size > DGIT_FETCH_DEFAULT_MAX)
+			goto done;
+	p = calloc(1, sizeof *p);
+	if (p == NULL)
+		goto done;
+	atomic_init(&p->cancel, 0);
+	if (pthread_mutex_init(&p->mu, NULL) != 0)
+		goto done;
+	if (pthread_cond_init(&p->cv, NULL) != 0) {
+		pthread_mutex_destroy(&p->mu);
+		goto done;
+	}
+	p->sync = 1;
+	p->ix = calloc(n, sizeof *p->ix);
+	p->it = calloc(n, sizeof *p->it);
+	p->comp = calloc(n, sizeof *p->comp);
+	p->rec = calloc(n, sizeof *p->rec);
+	p->rec_len = calloc(n, sizeof *p->rec_len);
+	p->fl = calloc(n, sizeof *p->fl);
+	p->package = strdup(package);
+	if (p->ix == NULL || p->it == NULL || p->comp == NULL ||
+	    p->rec == NULL || p->rec_len == NULL || p->fl == NULL ||
+	    p->package == NULL)
+		goto done;
+	for (i = 0; i < n; i++) {
+		p->ix[i] = *ix[i];
+		p->ix[i].path = strdup(ix[i]->path);
+		p->comp[i] = strdup(comp[i]);
+		p->n = i + 1;
+		if (p->ix[i].path == NULL || p->comp[i] == NULL)
+			goto done;
+	}
+	if (make_workdir(&p->work, NULL) != NULL)
+		goto done;
+	for (i = 0; i < n; i++)
+		if (index_item(&p->it[i], &t, &p->ix[i], t.by_hash, p->work,
+		    i) != NULL)
+			goto done;
+	p->fo = o->fetch;
+	p->fo.progress = prefetch_progress;
+	p->fo.progress_arg = p;
+	p->fo.item = prefetch_item;
+	p->fo.item_arg = p;
+	if (pthread_create(&p->th, NULL, prefetch_main, p) != 0)
+		goto done;
+	p->running = 1;
+	r->pre = p;
+	p = NULL;
+done:
+	prefetch_free(p);
+	free(ix);
+	free(comp);
+	free(t.suite);
+	free(t.codename);
+	for (i = 0; i < t.ncomponents; i++)
+		free(t.components[i]);
+	free(t.components);
+	for (i = 0; i < t.nidx; i++)
+		free(t.idx[i].path);
+	free(t.idx);
+}
+
+/*
+ * Wait for the prefetch; when it fetched exactly the indexes ix (same
+ * paths, sizes and SHA-256s as the verified Release gives), hand its
+ * files over: *work and it[0..n) take them.  Else 0, and the caller
+ * fetches.
+ */
+static int
+prefetch_take(struct prefetch *p, const struct dgit_fetch_opts *fo,
+    const struct idx *const *ix, size_t n, char **work,
+    struct dgit_fetch_item *it)
+{
+	size_t i;
+
+	prefetch_wait(p, fo);
+	if (!p->ok || p->n != n || p->work == NULL)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(p->ix[i].path, ix[i]->path) != 0 ||
+		    p->ix[i].size != ix[i]->size ||
+		    strcmp(p->ix[i].sha256, ix[i]->sha256) != 0)
+			return 0;
+	*work = p->work;
+	p->work = NULL;
+	for (i = 0; i < n; i++) {
+		it[i] = p->it[i];
+		it[i].name = ix[i]->path;
+		it[i].sha256 = ix[i]->sha256;
+		p->it[i].url = p->it[i].dest = NULL;
+	}
+	p->used = 1;
+	return 1;
+}
+
 const struct dgit_error *
 dgit_archive_find_source(struct dgit_archive_source **out,
     const struct dgit_archive_opts *o, const struct dgit_archive_release *r,
@@ -1129,21 +1749,7 @@ dgit_archive_find_source(struct dgit_archive_source **out,
 		err = dgit_error(DGIT_ERR_NOMEM);
 		goto done;
 	}
-	for (i = 0; i < r->ncomponents; i++) {
-		const struct idx *x = pick_index(r, r->components[i]);
-
-		size_t k;
-
-		if (x == NULL)
-			continue;
-		for (k = 0; k < n && ix[k] != x; k++)
-			;
-		if (k < n)
-			continue;  /* two names for one index */
-		ix[n] = x;
-		comp[n] = r->components[i];
-		n++;
-	}
+	n = pick_indexes(r, ix, comp);
 	if (n == 0) {
 		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND,
 		    "the Release of suite '%s' lists no Sources index; the "
@@ -1152,18 +1758,11 @@ dgit_archive_find_source(struct dgit_archive_source **out,
 		goto done;
 	}
 	if (o->fetch.cache_dir) {
-		int all = 1;
+		int all;
 
-		for (i = 0; i < n && all; i++) {
-			char *lp = NULL;
-
-			err = lookup_path(&lp, o->fetch.cache_dir,
-			    ix[i]->sha256, package, 0);
-			if (err)
-				goto done;
-			all = access(lp, R_OK) == 0;
-			free(lp);
-		}
+		err = all_looked_up(&all, o->fetch.cache_dir, ix, n, package);
+		if (err)
+			goto done;
 		if (all) {
 			s.no_rec = 1;
 			for (i = 0; i < n; i++) {
@@ -1188,32 +1787,43 @@ dgit_archive_find_source(struct dgit_archive_source **out,
 			goto found;
 		}
 	}
+	if (r->pre && prefetch_take(r->pre, &o->fetch, ix, n, &work,
+	    it)) {
+		if (!r->pre->recs_ok)
+			goto scan;
+		/* searched on the prefetch's thread: replay the records */
+		s.no_rec = 1;
+		for (i = 0; i < n; i++) {
+			char what[PATH_MAX];
+			size_t l = strlen(searched);
+
+			snprintf(what, sizeof what, "%s/dists/%s/%s", r->base,
+			    r->suite_req, ix[i]->path);
+			s.what = what;
+			s.component = comp[i];
+			err = scan_buffer(&s, r->pre->rec[i],
+			    r->pre->rec_len[i]);
+			if (err)
+				goto done;
+			if (o->fetch.cache_dir)
+				lookup_store(o->fetch.cache_dir, ix[i]->sha256,
+				    package, r->pre->rec[i],
+				    r->pre->rec_len[i]);
+			snprintf(searched + l, sizeof searched - l, "%s%s",
+			    l ? ", " : "", comp[i]);
+		}
+		goto found;
+	}
 	err = make_workdir(&work, NULL);
 	if (err)
 		goto done;
 again:
 	for (i = 0; i < n; i++) {
-		char *u = NULL, *d = NULL;
-		const char *slash = strrchr(ix[i]->path, '/');
-
 		free((char *)it[i].url);
 		free((char *)it[i].dest);
-		memset(&it[i], 0, sizeof it[i]);
-		if ((by_hash ? asprintf(&u, "%s/dists/%s/%.*s/by-hash/SHA256/%s",
-		    r->base, r->suite_req, (int)(slash - ix[i]->path),
-		    ix[i]->path, ix[i]->sha256) :
-		    asprintf(&u, "%s/dists/%s/%s", r->base, r->suite_req,
-		    ix[i]->path)) == -1 ||
-		    asprintf(&d, "%s/%zu", work, i) == -1) {
-			err = dgit_error(DGIT_ERR_NOMEM);
+		err = index_item(&it[i], r, ix[i], by_hash, work, i);
+		if (err)
 			goto done;
-		}
-		it[i].url = u;
-		it[i].dest = d;
-		it[i].name = ix[i]->path;
-		it[i].has_size = 1;
-		it[i].size = ix[i]->size;
-		it[i].sha256 = ix[i]->sha256;
 	}
 	err = dgit_fetch_files(&o->fetch, it, n);
 	if (err && err->code == DGIT_ERR_NOT_FOUND && by_hash) {
@@ -1223,6 +1833,7 @@ again:
 	}
 	if (err)
 		goto done;
+scan:
 	for (i = 0; i < n; i++) {
 		char what[PATH_MAX];
 		size_t l = strlen(searched);

@@ -158,6 +158,9 @@ fetch_find(struct fetch *f)
 		return err;
 	if (l.skew != NULL)
 		say(f->o, "%s", l.skew);
+	if (l.prefetched && f->o->import.info)
+		f->o->import.info(f->o->import.info_arg, "Sources indexes "
+		    "fetched while the Release's signature was checked");
 	f->out->csuite = l.csuite;
 	l.csuite = NULL;
 	if ((err = dgit_history_tracking_ref(&f->lrref, f->out->csuite)))

@@ -189,4 +189,29 @@ test_expect_success 'Acquire::Check-Valid-Until false: a source'"'"'s own "yes" 
 	expect glob refused accepted
 '
 
+# apt runs Dir::Bin::dpkg --print-foreign-architectures to learn the
+# architectures, unless APT::Architectures says them; the mirror's choice
+# needs none of that.
+test_expect_success 'the apt sources are read without starting dpkg' '
+	apt_setup nodpkg &&
+	c=$TRASH_DIRECTORY/nodpkg &&
+	printf "#!/bin/sh\necho \"\$*\" >>\"%s\"\n" "$c/dpkg.calls" \
+	    >"$c/dpkg" &&
+	chmod +x "$c/dpkg" &&
+	echo "Dir::Bin::dpkg \"$c/dpkg\";" >"$c/conf.d/dpkg" &&
+	echo "Acquire::Check-Valid-Until \"false\";" >"$c/conf.d/valid" &&
+	echo "deb-src [signed-by=$K] $URL sid main" >"$c/sources.list" &&
+	mkdir "$c/dl" &&
+	APT_CONFIG=$c/apt.conf "$DGIT" --no-cache \
+	    -c "dgit-distro.debian.archive-keyring=$K" \
+	    -c "dgit-distro.debian.keyring=$UPLOADER_KEYRING" \
+	    download-source --dir "$c/dl" newnative sid &&
+	test -n "$(ls "$c/dl")" &&
+	test_path_is_missing "$c/dpkg.calls" &&
+	# the fake is the one apt runs when it needs the architectures
+	APT_CONFIG=$c/apt.conf apt-config dump --no-empty >/dev/null &&
+	APT_CONFIG=$c/apt.conf apt-get -q update >"$c/apt.out" 2>&1 &&
+	test_grep "print-foreign-architectures" "$c/dpkg.calls"
+'
+
 test_done
