@@ -1004,7 +1004,8 @@ again:
 	if (mismatch && !opts->keep_mismatch) {
 		err = dgit_error_fmt(DGIT_ERR_PATCH, "refusing the build, "
 		    "whose files are removed: the source package '%s' is "
-		    "not the git tree:\n%s", dsc, mismatch);
+		    "not the git tree:\n%s", strrchr(dsc, '/') ?
+		    strrchr(dsc, '/') + 1 : dsc, mismatch);
 		goto done;
 	}
 	if ((err = dgit_fs_remove_tree(srcpath)) ||
