@@ -522,6 +522,7 @@ prep_early(struct bcmd *c)
 static const struct dgit_error *
 build_source(struct dgit_srcbuild_result *r, struct bcmd *c)
 {
+	const struct dgit_error *err;
 	struct dgit_srcbuild_opts so;
 	const char *gc[ARGS_MAX + 2];
 	size_t n = 0;
@@ -549,7 +550,26 @@ build_source(struct dgit_srcbuild_result *r, struct bcmd *c)
 	so.tmpfile = common_pack_tmpfile_cb;
 	so.told = cleanup_told;
 	so.hold = cleanup_hold;
-	return dgit_srcbuild_build(r, c->ctx->repo, &so);
+	/* as dgit, the build keeps a package that is not the git tree:
+	 * its push is what refuses it */
+	so.keep_mismatch = 1;
+	if ((err = dgit_srcbuild_build(r, c->ctx->repo, &so)))
+		return err;
+	if (r->mismatch) {
+		const char *l = r->mismatch;
+
+		fprintf(stderr, "dgit: warning: the source package %s is not "
+		    "the git tree, so dgit push will refuse it:\n", r->dsc);
+		while (*l) {
+			size_t len = strcspn(l, "\n");
+
+			fprintf(stderr, "dgit: warning:  %.*s\n", (int)len, l);
+			l += len + (l[len] == '\n');
+		}
+		fprintf(stderr, "dgit: warning: see dgit(7) for some hints; "
+		    "fix the tree and build again\n");
+	}
+	return NULL;
 }
 
 /* The clean step before a builder runs in the working tree. */
@@ -609,8 +629,9 @@ build_done(struct bcmd *c, unsigned want, const struct dgit_srcbuild_result *r)
 		free(result);
 	} else if (want & DGIT_WANTSRC_SOURCE) {
 		if (!dgit_opts.quiet)
-			printf("dgit ok: source package %s and %s, checked "
-			    "against git\n", r->dsc, r->changes);
+			printf("dgit ok: source package %s and %s%s\n", r->dsc,
+			    r->changes, r->mismatch ? " (not the git tree)" :
+			    ", checked against git");
 	} else if (!dgit_opts.quiet)
 		printf("dgit ok: build successful\n");
 	return NULL;
@@ -632,9 +653,10 @@ cmd_build_source(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	    (err = prep_early(&c)) || (err = build_source(&r, &c)))
 		goto done;
 	if (!dgit_opts.quiet)
-		printf("dgit ok: source package %s and %s, checked against "
-		    "git%s\n", r.dsc, r.changes, r.split ?
-		    " (the dgit view)" : "");
+		printf("dgit ok: source package %s and %s%s%s\n", r.dsc,
+		    r.changes, r.mismatch ? " (not the git tree)" :
+		    ", checked against git", r.split ? " (the dgit view)" :
+		    "");
 done:
 	dgit_srcbuild_result_release(&r);
 	release(&c);

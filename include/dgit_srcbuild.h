@@ -80,6 +80,12 @@ struct dgit_srcbuild_opts {
 	 */
 	const char *const *genchanges_opts;
 	size_t ngenchanges_opts;
+	/*
+	 * 1: a built package that is not the git tree is kept, as dgit
+	 * keeps it (its push refuses it), and the result's mismatch says
+	 * how it differs; 0: it is refused and removed.
+	 */
+	int keep_mismatch;
 	/* Progress lines (borrowed); may be NULL. */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;
@@ -109,6 +115,12 @@ struct dgit_srcbuild_result {
 	git_oid head;              /* HEAD after the quilt fixup */
 	git_oid tree;              /* the tree the package was checked against */
 	/*
+	 * NULL: the package is that tree.  With keep_mismatch, else NULL:
+	 * dgit's lines naming each path that differs
+	 * (dgit_treecmp_describe_modes, the package first).
+	 */
+	char *mismatch;
+	/*
 	 * The two views a push records.  dgit_view: the commit whose tree
 	 * the source package is (what refs/dgit/SUITE and the archive/ tag
 	 * get); maint_view: the maintainer's branch as it is after the
@@ -131,8 +143,8 @@ struct dgit_srcbuild_result {
  * --include-dirty is DGIT_ERR_USAGE.  Errors: those of dgit_srcbuild_check_tree and
  * dgit_quiltfix_run, DGIT_ERR_CHILD (dpkg-source, dpkg-genchanges, with
  * their messages), DGIT_ERR_PATCH when the built package is not the git
- * tree (its files are then removed; the message lists the paths and
- * kinds and says so).  Release the result with
+ * tree and opts->keep_mismatch is 0 (its files are then removed; the
+ * message lists the paths and says so).  Release the result with
  * dgit_srcbuild_result_release.
  */
 const struct dgit_error *dgit_srcbuild_build(struct dgit_srcbuild_result *out,
@@ -150,13 +162,14 @@ const struct dgit_error *dgit_srcbuild_save_view(git_repository *repo,
 /*
  * The check alone: import the .dsc at dsc_path (its files beside it,
  * checksums checked) with the import engine into repo's object database
- * and compare its tree with tree.  DGIT_ERR_PATCH listing up to 50
- * differing paths with their kind (content, only in one, mode only,
- * file type) when they differ.  *out_tree (may be NULL) gets the
- * imported tree.
+ * and compare its tree with tree.  *out_desc: NULL when they are the
+ * same, else dgit's lines naming the differing paths, the package
+ * first (dgit_treecmp_describe_modes, a few hundred bytes at most);
+ * the caller frees it.  *out_tree (may be NULL) gets the imported tree.
  */
-const struct dgit_error *dgit_srcbuild_check_dsc(git_oid *out_tree,
-    git_repository *repo, const char *dsc_path, const git_oid *tree);
+const struct dgit_error *dgit_srcbuild_compare_dsc(char **out_desc,
+    git_oid *out_tree, git_repository *repo, const char *dsc_path,
+    const git_oid *tree);
 
 /* ---- the build commands (dgit build, sbuild, pbuilder, clean) ---- */
 

@@ -54,6 +54,18 @@ const struct dgit_error *dgit_treecmp_trees(struct dgit_treecmp **out,
 char *dgit_treecmp_describe(const struct dgit_treecmp *c,
     const char *name_a, const char *name_b);
 
+/*
+ * dgit's per-path lines for a source package (a) that is not the git
+ * tree (b), as its push prints them: "Mode change from A to B: PATH"
+ * when the modes differ (A and B as git diff --raw gives them, less the
+ * file-type digits of a regular file: 644, 755, 20000 for a symlink,
+ * 000000 when absent), with what that means in parentheses; "Content
+ * change: PATH" when only the contents differ.  Lines stop before the
+ * text would pass max bytes (0: no limit), then "... and N more".
+ * malloc'd (caller frees), NULL when out of memory.
+ */
+char *dgit_treecmp_describe_modes(const struct dgit_treecmp *c, size_t max);
+
 const char *dgit_treecmp_kind_str(enum dgit_treecmp_kind k);
 
 void dgit_treecmp_free(struct dgit_treecmp *c);

@@ -807,7 +807,9 @@ read_dsc(struct dgit_pushsource *p, int check)
 {
 	const struct dgit_error *err;
 	git_commit *hc = NULL;
-	char *buf = NULL;
+	git_oid tree;
+	char *buf = NULL, *desc = NULL;
+	char th[GIT_OID_HEXSZ + 1], hh[GIT_OID_HEXSZ + 1];
 	size_t len;
 
 	if ((err = dgit_fs_read_file(&buf, &len, p->dsc_path, MAX_CONTROL)))
@@ -827,7 +829,7 @@ read_dsc(struct dgit_pushsource *p, int check)
 		return NULL;
 	if (git_commit_lookup(&hc, p->repo, &p->head) != 0)
 		return dgit_error_git("cannot read HEAD");
-	err = dgit_srcbuild_check_dsc(NULL, p->repo, p->dsc_path,
+	err = dgit_srcbuild_compare_dsc(&desc, &tree, p->repo, p->dsc_path,
 	    git_commit_tree_id(hc));
 	git_commit_free(hc);
 	if (err && err->code == DGIT_ERR_CHECKSUM)
@@ -837,11 +839,18 @@ read_dsc(struct dgit_pushsource *p, int check)
 		    "names (dpkg-source -x would stop with an error too); "
 		    "rebuild the source package from HEAD", p->dsc_name);
 	if (err)
-		return dgit_error_wrap(err, "HEAD specifies a different tree "
-		    "to %s (perhaps you forgot to build, or built with "
-		    "another --quilt mode); rebuild the source package from "
-		    "HEAD", p->dsc_name);
-	return NULL;
+		return err;
+	if (desc == NULL)
+		return NULL;
+	/* dgit's words, which its users (and its tests) look for */
+	err = dgit_error_fmt(DGIT_ERR_PATCH, "HEAD specifies a different "
+	    "tree to %s:\n%sThere is a problem with your source tree (see "
+	    "dgit(7) for some hints), or the package was built from another "
+	    "commit or with another --quilt mode; rebuild it from HEAD.\n"
+	    "To see a full diff, run git diff %s %s", p->dsc_name, desc, git_oid_tostr(th, sizeof th, &tree),
+	    p->split ? git_oid_tostr(hh, sizeof hh, &p->head) : "HEAD");
+	free(desc);
+	return err;
 }
 
 static int

@@ -1,8 +1,9 @@
 /*
  * dgit build-source (see dgit_srcbuild.h).  dpkg-source and
  * dpkg-genchanges run through the child-process module in a temporary
- * directory inside the build products directory, so that a failed or
- * mismatching build leaves nothing there.
+ * directory inside the build products directory, so that a failed
+ * build (or one whose package is not the git tree, unless kept) leaves
+ * nothing there.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -387,23 +388,27 @@ build_in_place(git_repository *repo, const git_oid *tree_id)
 
 /* ---- the check ------------------------------------------------------- */
 
+#define MISMATCH_MAX 640        /* bytes of per-path lines in an error */
+
 /*
- * dgit_srcbuild_check_dsc, the origs' trees taken from oc (may be NULL),
- * the import's temporary pack told to tmpfile (may be NULL)
+ * dgit_srcbuild_compare_dsc, the origs' trees taken from oc (may be
+ * NULL), the import's temporary pack told to tmpfile (may be NULL)
  */
 static const struct dgit_error *
-check_dsc(git_oid *out_tree, git_repository *repo, const char *dsc_path,
-    const git_oid *tree, struct dgit_origcache *oc,
-    dgit_pack_tmpfile_fn *tmpfile, void *tmpfile_arg)
+compare_dsc(char **out_desc, git_oid *out_tree, git_repository *repo,
+    const char *dsc_path, const git_oid *tree, size_t max,
+    struct dgit_origcache *oc, dgit_pack_tmpfile_fn *tmpfile,
+    void *tmpfile_arg)
 {
 	const struct dgit_error *err;
 	struct dgit_dsc *dsc = NULL;
 	struct dgit_import_result r;
 	struct dgit_import_opts io;
 	struct dgit_treecmp *c = NULL;
-	char *buf = NULL, *dir = NULL, *slash, *desc = NULL;
+	char *buf = NULL, *dir = NULL, *slash;
 	size_t len;
 
+	*out_desc = NULL;
 	if ((err = dgit_fs_read_file(&buf, &len, dsc_path, DSC_MAX)) ||
 	    (err = dgit_dsc_parse(&dsc, buf, len, dsc_path)))
 		goto done;
@@ -430,12 +435,9 @@ check_dsc(git_oid *out_tree, git_repository *repo, const char *dsc_path,
 		goto done;
 	if ((err = dgit_treecmp_trees(&c, repo, &r.tree, tree, NULL, 0)))
 		goto done;
-	desc = dgit_treecmp_describe(c, "the source package", "git");
-	err = dgit_error_fmt(DGIT_ERR_PATCH, "the source package '%s' is not "
-	    "the git tree (%zu paths differ):\n%s", dsc_path, c->total,
-	    desc ? desc : "");
+	if ((*out_desc = dgit_treecmp_describe_modes(c, max)) == NULL)
+		err = nomem();
 done:
-	free(desc);
 	dgit_treecmp_free(c);
 	dgit_dsc_free(dsc);
 	free(dir);
@@ -444,10 +446,11 @@ done:
 }
 
 const struct dgit_error *
-dgit_srcbuild_check_dsc(git_oid *out_tree, git_repository *repo,
-    const char *dsc_path, const git_oid *tree)
+dgit_srcbuild_compare_dsc(char **out_desc, git_oid *out_tree,
+    git_repository *repo, const char *dsc_path, const git_oid *tree)
 {
-	return check_dsc(out_tree, repo, dsc_path, tree, NULL, NULL, NULL);
+	return compare_dsc(out_desc, out_tree, repo, dsc_path, tree,
+	    MISMATCH_MAX, NULL, NULL, NULL);
 }
 
 /* ---- the build ------------------------------------------------------- */
@@ -777,6 +780,7 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	char *source = NULL, *version = NULL, *nv = NULL, *tmp = NULL;
 	char *srcdir = NULL, *srcpath = NULL, *dsc = NULL, *changes = NULL;
 	char *changes_opt = NULL, *wdpath = NULL, *deblink = NULL;
+	char *mismatch = NULL;
 	const char *bpd = opts->bpd ? opts->bpd : "..";
 	int inplace;
 	struct stat st;
@@ -971,31 +975,37 @@ again:
 		goto done;
 	}
 	say(opts, "checking the source package against git");
-	if ((err = check_dsc(NULL, repo, dsc, &tree_id, oc, opts->tmpfile,
-	    opts->tmpfile_arg))) {
-		if (inplace && err->code == DGIT_ERR_PATCH) {
-			/* what git status cannot see (a filter, a mode git
-			 * ignores): build again from an export */
-			say(opts, "the working tree's package is not HEAD's "
-			    "tree; building from an export of HEAD");
-			err = dgit_fs_remove_tree(tmp);
-			if (opts->told)
-				opts->told(opts->told_arg, tmp, 0);
-			free(tmp);
-			free(srcpath);
-			free(changes_opt);
-			free(wdpath);
-			free(deblink);
-			free(dsc);
-			tmp = srcpath = changes_opt = wdpath = deblink = dsc =
-			    NULL;
-			inplace = 0;
-			if (err)
-				goto done;
-			goto again;
-		}
-		err = dgit_error_wrap(err, "refusing the build, whose files are "
-		    "removed");
+	if ((err = compare_dsc(&mismatch, NULL, repo, dsc, &tree_id,
+	    opts->keep_mismatch ? 0 : MISMATCH_MAX, oc, opts->tmpfile,
+	    opts->tmpfile_arg)))
+		goto done;
+	if (mismatch && inplace) {
+		/* what git status cannot see (a filter, a mode git
+		 * ignores): build again from an export */
+		say(opts, "the working tree's package is not HEAD's "
+		    "tree; building from an export of HEAD");
+		err = dgit_fs_remove_tree(tmp);
+		if (opts->told)
+			opts->told(opts->told_arg, tmp, 0);
+		free(tmp);
+		free(srcpath);
+		free(changes_opt);
+		free(wdpath);
+		free(deblink);
+		free(dsc);
+		free(mismatch);
+		tmp = srcpath = changes_opt = wdpath = deblink = dsc =
+		    mismatch = NULL;
+		inplace = 0;
+		if (err)
+			goto done;
+		goto again;
+	}
+	if (mismatch && !opts->keep_mismatch) {
+		err = dgit_error_fmt(DGIT_ERR_PATCH, "refusing the build, "
+		    "whose files are removed: the source package '%s' is "
+		    "not the git tree:\n%s", strrchr(dsc, '/') ?
+		    strrchr(dsc, '/') + 1 : dsc, mismatch);
 		goto done;
 	}
 	if ((err = dgit_fs_remove_tree(srcpath)) ||
@@ -1011,7 +1021,8 @@ again:
 	}
 	out->dsc = dsc;
 	out->changes = changes;
-	dsc = changes = NULL;
+	out->mismatch = mismatch;
+	dsc = changes = mismatch = NULL;
 done:
 	if (tmp)
 		dgit_fs_remove_tree(tmp);
@@ -1026,6 +1037,7 @@ done:
 	free(changes_opt);
 	free(dsc);
 	free(changes);
+	free(mismatch);
 	free(nv);
 	free(source);
 	free(version);
@@ -1037,7 +1049,8 @@ dgit_srcbuild_result_release(struct dgit_srcbuild_result *r)
 {
 	free(r->dsc);
 	free(r->changes);
-	r->dsc = r->changes = NULL;
+	free(r->mismatch);
+	r->dsc = r->changes = r->mismatch = NULL;
 }
 
 /* ---- the build commands ---------------------------------------------- */

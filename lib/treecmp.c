@@ -175,6 +175,77 @@ dgit_treecmp_describe(const struct dgit_treecmp *c, const char *name_a,
 	return s;
 }
 
+/* git diff --raw's mode less the regular-file type (dgit's wording) */
+static void
+raw_mode(char *buf, size_t size, unsigned mode)
+{
+	char full[16];
+	const char *p = full;
+
+	snprintf(full, sizeof full, "%06o", mode);
+	if (*p == '1') {
+		p++;
+		while (*p == '0')
+			p++;
+	}
+	snprintf(buf, size, "%s", p);
+}
+
+static const char *
+mode_note(const struct dgit_treecmp_entry *e)
+{
+	switch (e->kind) {
+	case DGIT_TREECMP_ONLY_A:
+		return " (only in the source package)";
+	case DGIT_TREECMP_ONLY_B:
+		return " (only in git)";
+	case DGIT_TREECMP_TYPE:
+		return " (file type differs)";
+	case DGIT_TREECMP_CONTENT:
+		return " (contents differ too)";
+	default:
+		return "";
+	}
+}
+
+char *
+dgit_treecmp_describe_modes(const struct dgit_treecmp *c, size_t max)
+{
+	char *s = NULL;
+	size_t len = 0, shown = 0;
+	FILE *fp = open_memstream(&s, &len);
+
+	if (fp == NULL)
+		return NULL;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct dgit_treecmp_entry *e = &c->entries[i];
+		char ma[16], mb[16], line[4200];
+		int l;
+
+		raw_mode(ma, sizeof ma, e->mode_a);
+		raw_mode(mb, sizeof mb, e->mode_b);
+		if (e->mode_a != e->mode_b)
+			l = snprintf(line, sizeof line, "Mode change from %s to "
+			    "%s%s: %s\n", ma, mb, mode_note(e), e->path);
+		else
+			l = snprintf(line, sizeof line, "Content change: %s\n",
+			    e->path);
+		if (l < 0 || (size_t)l >= sizeof line ||
+		    (max && len + (size_t)l + 32 > max))
+			break;
+		fputs(line, fp);
+		fflush(fp);
+		shown++;
+	}
+	if (c->total > shown)
+		fprintf(fp, "... and %zu more\n", c->total - shown);
+	if (fclose(fp) != 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
 void
 dgit_treecmp_free(struct dgit_treecmp *c)
 {

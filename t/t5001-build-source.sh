@@ -130,24 +130,30 @@ test_expect_success 'ignored files: -wci tolerates them, -wda refuses them, -wga
 	test_path_is_missing ig/hello/a.o
 '
 
-test_expect_success 'the check: a mode-only difference is named and the package removed' '
+# as dgit, build-source keeps a package that is not the git tree (its
+# push refuses it: t7008) and warns, naming each path in dgit's words
+test_expect_success 'the check: a mode-only difference is named, the package kept with a warning' '
 	new_repo m &&
 	(cd m/hello && chmod -x debian/rules && git commit -q -a -m "rules not executable" &&
-	 test_must_fail "$DGIT" build-source --no-check-archive 2>../err) &&
-	test_grep "mode only (100755 in the source package, 100644 in git): debian/rules" m/err &&
-	test_grep "removed" m/err &&
-	test_path_is_missing m/hello_1.0-1.dsc &&
-	test_path_is_missing m/hello_1.0-1_source.changes &&
-	test_path_is_missing m/hello_1.0-1.debian.tar.xz
+	 "$DGIT" build-source --no-check-archive >../out 2>../err) &&
+	test_grep "dgit: warning: the source package ../hello_1.0-1.dsc is not the git tree, so dgit push will refuse it" m/err &&
+	test_grep "dgit: warning:  Mode change from 755 to 644: debian/rules" m/err &&
+	test_grep "(not the git tree)" m/out &&
+	! test_grep "checked against git" m/out &&
+	test -f m/hello_1.0-1_source.changes &&
+	test -f m/hello_1.0-1.debian.tar.xz &&
+	test "$(dsc_reference_tree m/hello_1.0-1.dsc)" != \
+	    "$(git -C m/hello rev-parse HEAD^{tree})" &&
+	test -z "$(ls -A m | grep dgit-build)"
 '
 
 test_expect_success 'the check: a path only in git is named' '
 	new_repo o &&
 	(cd o/hello && mkdir .pc && echo x >.pc/stale && git add -f .pc/stale &&
 	 git commit -q -m "stale .pc" &&
-	 test_must_fail "$DGIT" build-source --no-check-archive --quilt=nocheck 2>../err) &&
-	test_grep "only in git: .pc/stale" o/err &&
-	test_path_is_missing o/hello_1.0-1.dsc
+	 "$DGIT" build-source --no-check-archive --quilt=nocheck 2>../err) &&
+	test_grep "Mode change from 000000 to 644 (only in git): .pc/stale" o/err &&
+	test -f o/hello_1.0-1.dsc
 '
 
 # the fixture's empty directory is untracked in git (git clean -dn
@@ -170,10 +176,9 @@ test_expect_success 'the check: a content difference is named' '
 	    "exec /usr/bin/dpkg-source \"\$@\"" >odd/bin/dpkg-source &&
 	chmod +x odd/bin/dpkg-source &&
 	(cd odd/s && PATH="$TRASH_DIRECTORY/odd/bin:$PATH" &&
-	 test_must_fail "$DGIT" build-source --no-check-archive -wdn \
-	    2>../err) &&
-	test_grep "content differs: debian/changelog" odd/err &&
-	test_path_is_missing odd/oddities_1.0-1.dsc
+	 "$DGIT" build-source --no-check-archive -wdn 2>../err) &&
+	test_grep "dgit: warning:  Content change: debian/changelog" odd/err &&
+	test -f odd/oddities_1.0-1.dsc
 '
 
 test_done
