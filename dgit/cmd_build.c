@@ -417,6 +417,7 @@ quilt_fixup(struct bcmd *c)
 	qo.cache = qo.mode >= DGIT_QUILT_GBP ||
 	    c->b.split_view == DGIT_SPLIT_VIEW_ALWAYS;
 	qo.info = common_info_cb;
+	qo.trace = common_trace_cb;
 	qo.tmpfile = common_pack_tmpfile_cb;
 	if ((err = dgit_quiltfix_run(&r, c->ctx->repo, &head, &qo)))
 		return err;

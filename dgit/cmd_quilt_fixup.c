@@ -44,6 +44,7 @@ cmd_quilt_fixup(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	qo.gbp_pq = dgit_gbp_pq_program();
 	qo.git_debrebase = dgit_tool_program("git-debrebase");
 	qo.info = common_info_cb;
+	qo.trace = common_trace_cb;
 	qo.tmpfile = common_pack_tmpfile_cb;
 	qo.cache = qo.mode >= DGIT_QUILT_GBP ||
 	    b.split_view == DGIT_SPLIT_VIEW_ALWAYS;

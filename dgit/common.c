@@ -241,6 +241,19 @@ common_info_cb(void *arg, const char *msg)
 	a->progress.shown = 1;
 }
 
+/*
+ * dgit's debug trace of a decision, with -D at the line's level: as dgit
+ * prints it, without our "debug:" prefix, for it is what people compare
+ * (and grep for) between the two.
+ */
+void
+common_trace_cb(void *arg, int level, const char *line)
+{
+	(void)arg;
+	if (dgit_opts.debug >= level)
+		fprintf(stderr, "%s\n", line);
+}
+
 void
 common_say_cb(void *arg, const char *msg)
 {

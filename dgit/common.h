@@ -131,6 +131,9 @@ void common_human_size(char *buf, size_t len, double v);
 void common_warn_cb(void *arg, const char *msg);
 void common_info_cb(void *arg, const char *msg);
 void common_say_cb(void *arg, const char *msg);
+/* A line of dgit's debug trace (dgit_gdr_trace_fn), printed as dgit
+ * prints it when -D is at least its level. */
+void common_trace_cb(void *arg, int level, const char *line);
 
 /*
  * dgit's git-check before fetching from the git server

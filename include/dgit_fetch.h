@@ -71,6 +71,11 @@ struct dgit_fetch_opts {
 	/* HTTP(S) proxy URL; "": none (not even $http_proxy); NULL: curl's
 	 * default, the environment's */
 	const char *proxy;
+	/* A directory (the build products directory) whose NAME,fetch or
+	 * NAME, for an item whose dest is .../NAME, is used instead of the
+	 * download when it has the item's size and SHA-256, as dgit reuses
+	 * what is there (only read); NULL: none. */
+	const char *reuse_dir;
 };
 #define DGIT_FETCH_NO_RETRY 0xffffffffu
 
@@ -90,6 +95,7 @@ struct dgit_fetch_item {
 	char got_sha256[DGIT_SHA256_HEXLEN + 1];
 	uint64_t got_size;
 	int from_cache;            /* served from CACHE/sha256 */
+	int reused;                /* served from opts->reuse_dir */
 };
 
 /*

@@ -31,7 +31,11 @@ struct dgit_fetchsuite_opts {
 	 * field may name (dgit_serverfetch_dgit); NULL: only git_url. */
 	const struct dgit_config *cfg;
 	/* Where to put the source package's files other than the .dsc (the
-	 * directory dpkg-buildpackage looks in); NULL: nowhere. */
+	 * directory dpkg-buildpackage looks in); NULL: nowhere.  A file
+	 * there (or its NAME,fetch) with the signed Sources' size and
+	 * SHA-256 is used instead of downloading it, as dgit does (so an
+	 * orig an upload left out, which the mirror lacks, is not needed
+	 * from it when it is here). */
 	const char *orig_dir;
 	/* Told the path of each file just put into orig_dir (not of one
 	 * that was there already), so the caller can remove it if it fails

@@ -19,9 +19,16 @@
  * a root, a commit whose debian/patches differs from head's, or (when
  * head has no debian/patches) an unmarked breakwater start says no.
  * At most max_walk commits are looked at (then no).
+ *
+ * trace (may be NULL) is told each step as dgit's debug trace has it
+ * ("branch_is_gdr  COMMIT unmarked BreakwaterStart NO"), with the -D
+ * level dgit shows it at (1, or 2 for the steps that go on walking);
+ * the line is borrowed.
  */
+typedef void dgit_gdr_trace_fn(void *arg, int level, const char *line);
 const struct dgit_error *dgit_gdr_branch_is_gdr(int *yes,
-    git_repository *repo, const git_oid *head);
+    git_repository *repo, const git_oid *head, dgit_gdr_trace_fn *trace,
+    void *trace_arg);
 
 /*
  * Make a play tree in the empty directory dir: git init (branch master,

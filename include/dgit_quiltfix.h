@@ -60,6 +60,7 @@
 #include <git2.h>
 
 #include "dgit_error.h"
+#include "dgit_gdr.h"
 #include "dgit_pack.h"
 
 struct dgit_origcache;
@@ -129,6 +130,11 @@ struct dgit_quiltfix_opts {
 	/* Progress lines (borrowed message); may be NULL. */
 	void (*info)(void *arg, const char *msg);
 	void *info_arg;
+	/* dgit's debug trace of its decisions (dgit_gdr_trace_fn: the
+	 * walk that tells whether --quilt=linear uses git-debrebase, with
+	 * the -D level of each line); may be NULL. */
+	dgit_gdr_trace_fn *trace;
+	void *trace_arg;
 	/* Told each temporary pack's path (dgit_pack_new's tmpfile), for
 	 * removal when interrupted; NULL: not told. */
 	dgit_pack_tmpfile_fn *tmpfile;

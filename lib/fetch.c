@@ -267,6 +267,55 @@ finish_file(struct xfer *x)
 	return NULL;
 }
 
+/* Start x's file again from empty, for a download (or the next try). */
+static void
+restart_file(struct xfer *x)
+{
+	/* a failure here shows as a short or corrupt download, which
+	 * check_item refuses; the hash's, on_data notices */
+	(void)(ftruncate(x->fd, 0) == -1 || lseek(x->fd, 0, SEEK_SET) == -1);
+	(void)dgit_hash_reset(&x->sha);
+	x->got = 0;
+	x->it->got_sha256[0] = '\0';
+	x->it->got_size = 0;
+}
+
+/*
+ * Serve x from opts->reuse_dir, NAME,fetch there first, then NAME (the
+ * dest's base name), as dgit reuses them: 1 when one has the item's
+ * size and SHA-256.  Another file of that name is left alone.
+ */
+static int
+try_reuse(struct run *r, struct xfer *x)
+{
+	static const char *const sfx[] = { ",fetch", "" };
+	const char *base = strrchr(x->it->dest, '/');
+	char path[4096];
+
+	if (r->o->reuse_dir == NULL || x->it->sha256 == NULL ||
+	    !x->it->has_size)
+		return 0;
+	base = base ? base + 1 : x->it->dest;
+	for (int k = 0; k < 2; k++) {
+		struct stat st;
+
+		if ((size_t)snprintf(path, sizeof path, "%s/%s%s",
+		    r->o->reuse_dir, base, sfx[k]) >= sizeof path ||
+		    stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+		    (uint64_t)st.st_size != x->it->size)
+			continue;
+		if (copy_hash(x->fd, x->tmp, path, &x->sha, x->cap) == NULL) {
+			x->got = x->sha.len;
+			if (check_item(x, path) == NULL) {
+				x->it->reused = 1;
+				return 1;
+			}
+		}
+		restart_file(x);
+	}
+	return 0;
+}
+
 /* Serve x from the cache; 1 when done, 0 when it must be downloaded. */
 static int
 try_cache(struct run *r, struct xfer *x)
@@ -274,6 +323,8 @@ try_cache(struct run *r, struct xfer *x)
 	char *cp = NULL;
 	int ok = 0;
 
+	if (try_reuse(r, x))
+		return 1;
 	if (r->o->cache_dir == NULL || x->it->sha256 == NULL ||
 	    !dgit_hash_hex_valid(x->it->sha256, DGIT_HASH_SHA256))
 		return 0;
@@ -289,16 +340,8 @@ try_cache(struct run *r, struct xfer *x)
 			unlink(cp);
 		}
 	}
-	if (!ok) {
-		/* start the download from an empty file */
-		if (ftruncate(x->fd, 0) == -1 || lseek(x->fd, 0, SEEK_SET) == -1)
-			ok = 0;
-		/* on failure the context is gone; on_data notices */
-		(void)dgit_hash_reset(&x->sha);
-		x->got = 0;
-		x->it->got_sha256[0] = '\0';
-		x->it->got_size = 0;
-	}
+	if (!ok)
+		restart_file(x);
 	free(cp);
 	x->it->from_cache = ok;
 	return ok;
@@ -605,6 +648,7 @@ dgit_fetch_files(const struct dgit_fetch_opts *o,
 		items[i].got_sha256[0] = '\0';
 		items[i].got_size = 0;
 		items[i].from_cache = 0;
+		items[i].reused = 0;
 		x->cap = item_cap(x->it);
 		err = dgit_hash_init(&x->sha, DGIT_HASH_SHA256);
 		if (err == NULL)

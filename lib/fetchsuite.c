@@ -655,9 +655,13 @@ arr_start(struct fetch *f, struct serial *z)
 	const struct dgit_error *err;
 	struct arrivals *d;
 
-	if (o->overlap == DGIT_FETCHSUITE_OVERLAP_NONE)
-		return dgit_archive_download_source(&f->dl, o->archive, f->src,
+	if (o->overlap == DGIT_FETCHSUITE_OVERLAP_NONE) {
+		struct dgit_archive_opts ao = *o->archive;
+
+		ao.fetch.reuse_dir = o->orig_dir;
+		return dgit_archive_download_source(&f->dl, &ao, f->src,
 		    f->work);
+	}
 	if ((d = calloc(1, sizeof *d)) == NULL ||
 	    (d->a = calloc(f->src->nfiles + 1, sizeof *d->a)) == NULL) {
 		free(d);
@@ -680,6 +684,7 @@ arr_start(struct fetch *f, struct serial *z)
 	if ((err = dgit_fs_mkdtemp(&d->ready, f->work, "ready")))
 		return err;
 	d->ao = *o->archive;
+	d->ao.fetch.reuse_dir = o->orig_dir;
 	d->ao.fetch.item = arr_item;
 	d->ao.fetch.item_arg = d;
 	d->ao.fetch.progress = arr_progress;

@@ -31,8 +31,9 @@ patches_of(git_oid *out, git_commit *c)
 	git_tree_free(t);
 }
 
-/* Does the message have a line "[git-debrebase KIND: " or "KIND ". */
-static int
+/* Does the message have a line "[git-debrebase KIND: " or "KIND "; its
+ * KIND, or NULL. */
+static const char *
 gdr_marked(const char *msg)
 {
 	static const char *const kinds[] = { "anchor", "changelog",
@@ -46,7 +47,7 @@ gdr_marked(const char *msg)
 
 				if (strncmp(p + 15, kinds[k], l) == 0 &&
 				    (p[15 + l] == ':' || p[15 + l] == ' '))
-					return 1;
+					return kinds[k];
 			}
 		p = strchr(p, '\n');
 		if (p)
@@ -97,14 +98,36 @@ done:
 	return r;
 }
 
+/* Tell trace one step of the walk, in dgit's words. */
+static void
+trace_step(dgit_gdr_trace_fn *trace, void *arg, int level, git_commit *c,
+    const char *what)
+{
+	char line[192];
+
+	if (trace == NULL)
+		return;
+	snprintf(line, sizeof line, "branch_is_gdr  %s %s",
+	    git_oid_tostr_s(git_commit_id(c)), what);
+	trace(arg, level, line);
+}
+
 const struct dgit_error *
-dgit_gdr_branch_is_gdr(int *yes, git_repository *repo, const git_oid *head)
+dgit_gdr_branch_is_gdr(int *yes, git_repository *repo, const git_oid *head,
+    dgit_gdr_trace_fn *trace, void *trace_arg)
 {
 	git_commit *c = NULL, *next = NULL;
 	git_oid tip_patches, p;
+	const char *kind;
+	char line[128];
 	int zero_tip;
 
 	*yes = 0;
+	if (trace) {
+		snprintf(line, sizeof line, "branch_is_gdr %s...",
+		    git_oid_tostr_s(head));
+		trace(trace_arg, 1, line);
+	}
 	if (git_commit_lookup(&c, repo, head) != 0)
 		return dgit_error_git("cannot read commit %s",
 		    git_oid_tostr_s(head));
@@ -113,7 +136,9 @@ dgit_gdr_branch_is_gdr(int *yes, git_repository *repo, const git_oid *head)
 	for (int n = 0; n < MAX_WALK; n++) {
 		unsigned np = git_commit_parentcount(c);
 
-		if (gdr_marked(git_commit_message(c))) {
+		if ((kind = gdr_marked(git_commit_message(c))) != NULL) {
+			snprintf(line, sizeof line, "gdr %s YES", kind);
+			trace_step(trace, trace_arg, 1, c, line);
 			*yes = 1;
 			break;
 		}
@@ -132,20 +157,35 @@ dgit_gdr_branch_is_gdr(int *yes, git_repository *repo, const git_oid *head)
 				}
 				git_commit_free(pc);
 			}
-			if (next == NULL)
-				break;          /* another merge */
+			if (next == NULL) {
+				/* another merge */
+				trace_step(trace, trace_arg, 1, c,
+				    "?-2-merge NO");
+				break;
+			}
+			trace_step(trace, trace_arg, 2, c,
+			    "unmarked pseudomerge");
 			git_commit_free(c);
 			c = next;
 			next = NULL;
 			continue;
 		}
-		if (np != 1)
-			break;                  /* an octopus, or a root */
+		if (np != 1) {
+			trace_step(trace, trace_arg, 1, c,
+			    np ? "?-octopus NO" : "origin");
+			break;
+		}
 		patches_of(&p, c);
-		if (!git_oid_equal(&p, &tip_patches))
+		if (!git_oid_equal(&p, &tip_patches)) {
+			trace_step(trace, trace_arg, 1, c, "?-patches NO");
 			break;
-		if (zero_tip && breakwater_start(c))
+		}
+		if (zero_tip && breakwater_start(c)) {
+			trace_step(trace, trace_arg, 1, c,
+			    "unmarked BreakwaterStart NO");
 			break;
+		}
+		trace_step(trace, trace_arg, 2, c, "plain");
 		if (git_commit_parent(&next, c, 0) != 0)
 			break;
 		git_commit_free(c);

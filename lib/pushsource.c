@@ -1119,12 +1119,45 @@ sign_tags(struct dgit_pushsource *p)
 }
 
 /*
+ * dput's record of a finished upload of this push's .changes (CHANGES
+ * less .changes, then .HOST.upload) into *out when it exists; else
+ * *out NULL.
+ */
+static const struct dgit_error *
+upload_log(char **out, struct dgit_pushsource *p)
+{
+	const char *host = dgit_config_get_distro(p->cfg, p->distro,
+	    "upload-host");
+	size_t l = strlen(p->changes_path);
+
+	*out = NULL;
+	if (host == NULL || l <= 8)
+		return NULL;
+	if (asprintf(out, "%.*s.%s.upload", (int)(l - 8), p->changes_path,
+	    host) < 0) {
+		*out = NULL;
+		return dgit_error(DGIT_ERR_NOMEM);
+	}
+	if (!exists(*out)) {
+		free(*out);
+		*out = NULL;
+	}
+	return NULL;
+}
+
+/*
  * Before the build: a tag of this version here already that names
  * another commit than this push's (a push of another HEAD, signed
  * before) is refused now, so that nothing is built over its files;
  * --force-reusing-version replaces it.  The tag's exact text is
  * checked once it is known (make_tag_texts).  With a split view only
  * the maintainer view's tag is known yet.
+ *
+ * One that names this push's commit is an earlier run's: interrupted
+ * before its upload, this run resumes it; but once dput recorded the
+ * upload that push is complete, and pushing the version again is
+ * refused as dgit refuses it (an upload the archive rejected needs a
+ * new version).
  */
 static const struct dgit_error *
 check_old_tags(struct dgit_pushsource *p)
@@ -1132,6 +1165,7 @@ check_old_tags(struct dgit_pushsource *p)
 	const struct dgit_error *err = NULL;
 	git_object *obj = NULL;
 	char rev[1024];
+	char *log = NULL;
 
 	if (p->o->reuse_version)
 		return NULL;
@@ -1144,10 +1178,21 @@ check_old_tags(struct dgit_pushsource *p)
 			err = dgit_error_fmt(DGIT_ERR_EXISTS, "tag '%s' "
 			    "already exists and is not the one this push "
 			    "makes: version %s has already been tagged "
-			    "(pushed?); if that was a failed upload of yours, "
-			    "add a new changelog entry with a new version and "
-			    "try again, or pass --force-reusing-version",
+			    "(pushed?); if this was a failed (or incomplete "
+			    "or rejected) upload by you, add a new changelog "
+			    "stanza for a new version number and try again, "
+			    "or pass --force-reusing-version",
 			    p->tag[i], p->ce->version);
+		else if ((err = upload_log(&log, p)) == NULL && log)
+			err = dgit_error_fmt(DGIT_ERR_EXISTS, "version %s "
+			    "has already been tagged (tag '%s') and uploaded "
+			    "('%s'): if this was a failed (or rejected) upload "
+			    "by you, add a new changelog stanza for a new "
+			    "version number and try again, or pass "
+			    "--force-reusing-version", p->ce->version,
+			    p->tag[i], log);
+		free(log);
+		log = NULL;
 		git_object_free(obj);
 		obj = NULL;
 	}
@@ -1769,23 +1814,15 @@ upload(struct dgit_pushsource *p)
 	const char *argv[DPUT_MAX_OPTS + 5];
 	char *log = NULL;
 	int n = 0;
-	size_t l = strlen(p->changes_path);
 
-	/* dput's record of a finished upload: CHANGES less .changes,
-	 * then .HOST.upload */
-	if (host && l > 8) {
-		if (asprintf(&log, "%.*s.%s.upload", (int)(l - 8),
-		    p->changes_path, host) < 0)
-			return dgit_error(DGIT_ERR_NOMEM);
-		n = exists(log);
-		if (n)
-			dgit_msg(p->o->info, p->o->info_arg, "%s was uploaded "
-			    "already (%s)", p->changes_name, log);
+	if ((err = upload_log(&log, p)))
+		return err;
+	if (log) {
+		dgit_msg(p->o->info, p->o->info_arg, "%s was uploaded "
+		    "already (%s)", p->changes_name, log);
 		free(log);
-		if (n)
-			return NULL;
+		return NULL;
 	}
-	n = 0;
 	argv[n++] = p->o->dput ? p->o->dput : "dput";
 	if (p->o->ndput_opts > DPUT_MAX_OPTS)
 		return dgit_error_fmt(DGIT_ERR_USAGE, "%zu --dput: options; "

@@ -2814,7 +2814,8 @@ gdr_first(struct qf *q, struct dgit_quiltfix_result *out, git_oid *deb)
 	int yes;
 
 	if ((err = dgit_gdr_branch_is_gdr(&yes, q->repo,
-	    git_commit_id(q->head))) || !yes)
+	    git_commit_id(q->head), q->opts->trace, q->opts->trace_arg)) ||
+	    !yes)
 		return err;
 	say(q, "branch is git-debrebase's: running git-debrebase "
 	    "make-patches");

@@ -72,6 +72,34 @@ test_expect_success 'a branch that is not git-debrebase'"'"'s: git-debrebase is 
 	! git -C n/hello log -1 --format=%s | grep "exported by git-debrebase"
 '
 
+test_expect_success '-DD: the walk deciding on git-debrebase traced as Perl dgit traces it' '
+	git -C q/hello reset -q --hard start &&
+	git -C p/hello reset -q --hard start &&
+	(cd q/hello && "$DGIT" -DD quilt-fixup) >o.out 2>&1 &&
+	(cd p/hello && "$PERL_DGIT" -DD quilt-fixup) >p.out 2>&1 &&
+	grep "^branch_is_gdr" o.out >o.trace &&
+	grep "^branch_is_gdr" p.out >p.trace &&
+	test_grep " YES\$" p.trace &&
+	test_cmp p.trace o.trace &&
+	dsc_tree hello-1 d &&
+	(cd d/hello && git rm -q -r debian &&
+	 git commit -q -m "upstream only" &&
+	 git checkout -q HEAD~ -- debian &&
+	 rm -r debian/patches && git add -A debian &&
+	 git commit -q -m "debianisation" &&
+	 echo "/* more */" >>src/hello.c &&
+	 git commit -q -a -m "an upstream change") &&
+	cp -a d e &&
+	# (the linearisation then fails, with both: the patches are gone)
+	(cd d/hello && test_must_fail "$DGIT" -DD quilt-fixup) >o.out 2>&1 &&
+	(cd e/hello && test_must_fail "$PERL_DGIT" -DD quilt-fixup) \
+		>p.out 2>&1 &&
+	grep "^branch_is_gdr" o.out >o.trace &&
+	grep "^branch_is_gdr" p.out >p.trace &&
+	test_grep "unmarked BreakwaterStart NO\$" p.trace &&
+	test_cmp p.trace o.trace
+'
+
 test_expect_success 'print-unapplied-treeish with "--build-products-dir DIR" before it (as git-debrebase runs it): the origs from DIR, as Perl dgit' '
 	dsc_tree hello-1 u &&
 	mkdir u/bpd && mv u/*.orig* u/bpd/ &&
