@@ -8,6 +8,7 @@
 
 #include <git2.h>
 
+#include "dgit_commit.h"
 #include "dgit_error.h"
 #include "dgit_fs.h"
 #include "dgit_gdr.h"
@@ -17,13 +18,13 @@
 
 /* The id of TREE:debian/patches, or zero when there is none. */
 static void
-patches_of(git_oid *out, git_commit *c)
+patches_of(git_oid *out, git_repository *repo, const struct dgit_commit *c)
 {
 	git_tree *t = NULL;
 	git_tree_entry *e = NULL;
 
 	memset(out, 0, sizeof *out);
-	if (git_commit_tree(&t, c) == 0 &&
+	if (git_tree_lookup(&t, repo, &c->tree) == 0 &&
 	    git_tree_entry_bypath(&e, t, "debian/patches") == 0 &&
 	    git_tree_entry_type(e) == GIT_OBJECT_TREE)
 		git_oid_cpy(out, git_tree_entry_id(e));
@@ -57,9 +58,9 @@ gdr_marked(const char *msg)
 
 /* Has c's parent debian/, or do c and its parent differ outside it? */
 static int
-breakwater_start(git_commit *c)
+breakwater_start(git_repository *repo, const struct dgit_commit *c)
 {
-	git_commit *parent = NULL;
+	git_oid ptid;
 	git_tree *pt = NULL, *ct = NULL;
 	git_tree_entry *e = NULL;
 	git_diff *d = NULL;
@@ -67,16 +68,17 @@ breakwater_start(git_commit *c)
 	char *ps[1] = { (char *)":(exclude)debian" };
 	int r = 0;
 
-	if (git_commit_parent(&parent, c, 0) != 0 ||
-	    git_commit_tree(&pt, parent) != 0 ||
-	    git_commit_tree(&ct, c) != 0)
+	if (c->nparents < 1 ||
+	    dgit_commit_tree_id(&ptid, repo, &c->parents[0]) != NULL ||
+	    git_tree_lookup(&pt, repo, &ptid) != 0 ||
+	    git_tree_lookup(&ct, repo, &c->tree) != 0)
 		goto done;
 	if (git_tree_entry_bypath(&e, pt, "debian") == 0)
 		goto done;
 	/* the upstream files the same: c only adds debian/ */
 	o.pathspec.strings = ps;
 	o.pathspec.count = 1;
-	if (git_diff_tree_to_tree(&d, git_commit_owner(c), pt, ct, &o) == 0) {
+	if (git_diff_tree_to_tree(&d, repo, pt, ct, &o) == 0) {
 		size_t n = git_diff_num_deltas(d);
 
 		r = 1;
@@ -93,66 +95,64 @@ done:
 	git_tree_entry_free(e);
 	git_tree_free(ct);
 	git_tree_free(pt);
-	git_commit_free(parent);
 	return r;
 }
 
 const struct dgit_error *
 dgit_gdr_branch_is_gdr(int *yes, git_repository *repo, const git_oid *head)
 {
-	git_commit *c = NULL, *next = NULL;
+	const struct dgit_error *err;
+	struct dgit_commit *c = NULL, *next = NULL;
 	git_oid tip_patches, p;
 	int zero_tip;
 
 	*yes = 0;
-	if (git_commit_lookup(&c, repo, head) != 0)
-		return dgit_error_git("cannot read commit %s",
-		    git_oid_tostr_s(head));
-	patches_of(&tip_patches, c);
+	/* read as git does: a malformed header is no reason to stop here */
+	if ((err = dgit_commit_read(&c, repo, head)))
+		return err;
+	patches_of(&tip_patches, repo, c);
 	zero_tip = git_oid_is_zero(&tip_patches);
 	for (int n = 0; n < MAX_WALK; n++) {
-		unsigned np = git_commit_parentcount(c);
-
-		if (gdr_marked(git_commit_message(c))) {
+		if (gdr_marked(c->message)) {
 			*yes = 1;
 			break;
 		}
-		if (np == 2) {
+		if (c->nparents == 2) {
 			int k;
 
 			for (k = 0; k < 2; k++) {
-				git_commit *pc = NULL;
+				struct dgit_commit *pc = NULL;
 
-				if (git_commit_parent(&pc, c, (unsigned)k) != 0)
+				if (dgit_commit_read(&pc, repo,
+				    &c->parents[k]) != NULL)
 					continue;
-				if (git_oid_equal(git_commit_tree_id(pc),
-				    git_commit_tree_id(c))) {
+				if (git_oid_equal(&pc->tree, &c->tree)) {
 					next = pc;
 					break;
 				}
-				git_commit_free(pc);
+				dgit_commit_free(pc);
 			}
 			if (next == NULL)
 				break;          /* another merge */
-			git_commit_free(c);
+			dgit_commit_free(c);
 			c = next;
 			next = NULL;
 			continue;
 		}
-		if (np != 1)
+		if (c->nparents != 1)
 			break;                  /* an octopus, or a root */
-		patches_of(&p, c);
+		patches_of(&p, repo, c);
 		if (!git_oid_equal(&p, &tip_patches))
 			break;
-		if (zero_tip && breakwater_start(c))
+		if (zero_tip && breakwater_start(repo, c))
 			break;
-		if (git_commit_parent(&next, c, 0) != 0)
+		if (dgit_commit_read(&next, repo, &c->parents[0]) != NULL)
 			break;
-		git_commit_free(c);
+		dgit_commit_free(c);
 		c = next;
 		next = NULL;
 	}
-	git_commit_free(c);
+	dgit_commit_free(c);
 	return NULL;
 }
 

@@ -21,6 +21,7 @@
 #include "dgit_aq.h"
 #include "dgit_buf.h"
 #include "dgit_changelog.h"
+#include "dgit_commit.h"
 #include "dgit_config.h"
 #include "dgit_distro.h"
 #include "dgit_dsc.h"
@@ -806,7 +807,7 @@ static const struct dgit_error *
 read_dsc(struct dgit_pushsource *p, int check)
 {
 	const struct dgit_error *err;
-	git_commit *hc = NULL;
+	git_oid tree;
 	char *buf = NULL;
 	size_t len;
 
@@ -825,11 +826,9 @@ read_dsc(struct dgit_pushsource *p, int check)
 		    p->ce->version);
 	if (!check)
 		return NULL;
-	if (git_commit_lookup(&hc, p->repo, &p->head) != 0)
-		return dgit_error_git("cannot read HEAD");
-	err = dgit_srcbuild_check_dsc(NULL, p->repo, p->dsc_path,
-	    git_commit_tree_id(hc));
-	git_commit_free(hc);
+	if ((err = dgit_commit_tree_id(&tree, p->repo, &p->head)))
+		return dgit_error_wrap(err, "cannot read HEAD");
+	err = dgit_srcbuild_check_dsc(NULL, p->repo, p->dsc_path, &tree);
 	if (err && err->code == DGIT_ERR_CHECKSUM)
 		return dgit_error_wrap(err, "'%s' does not match the files it "
 		    "names; rebuild the source package from HEAD",
