@@ -82,9 +82,10 @@ const struct dgit_error *dgit_commit_walk(git_repository *repo,
     const git_oid *head, dgit_commit_walk_fn cb, void *arg);
 
 /*
- * *out = 1 when ancestor is commit or one of its ancestors: libgit2's
- * git_graph_descendant_of(), or a dgit_commit_walk() where libgit2 cannot
- * parse the history.
+ * *out = 1 when ancestor is commit or one of its ancestors: a
+ * dgit_commit_walk(), and for a history of more than some thousands of
+ * commits libgit2's git_graph_descendant_of() (which cannot cross a
+ * commit with a malformed committer line).
  */
 const struct dgit_error *dgit_commit_descends(int *out,
     git_repository *repo, const git_oid *commit, const git_oid *ancestor);

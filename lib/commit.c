@@ -100,15 +100,11 @@ dgit_commit_parse(struct dgit_commit **out, const char *buf, size_t len)
 		}
 		if (line[0] == ' ')
 			continue;       /* continuation of a skipped header */
-		if (header_is(line, n, "parent", &vlen, &value)) {
+		/* as git: a parent line after other headers is no parent */
+		if (in_parents &&
+		    header_is(line, n, "parent", &vlen, &value)) {
 			git_oid *np;
 
-			if (!in_parents) {
-				err = dgit_error_fmt(DGIT_ERR_PARSE,
-				    "commit has a parent line after other "
-				    "headers");
-				goto done;
-			}
 			if (c->nparents >= PARENTS_MAX) {
 				err = dgit_error_fmt(DGIT_ERR_LIMIT,
 				    "commit has more than %d parents",
@@ -402,14 +398,30 @@ done:
 	return err;
 }
 
+/*
+ * Commits dgit_commit_descends() walks itself before it asks libgit2's
+ * graph code (which prunes by date, but cannot cross a commit with a
+ * malformed committer line, and leaks when it meets one).
+ */
+#define DESCENDS_WALK_MAX 20000
+
+struct find {
+	const git_oid *want;
+	size_t seen;
+	int found, cut;
+};
+
 static const struct dgit_error *
 find_cb(int *stop, void *arg, const git_oid *id, const struct dgit_commit *c)
 {
-	const git_oid *want = *(const git_oid **)arg;
+	struct find *f = arg;
 
 	(void)c;
-	if (git_oid_equal(id, want)) {
-		*(const git_oid **)arg = NULL;
+	if (git_oid_equal(id, f->want)) {
+		f->found = 1;
+		*stop = 1;
+	} else if (++f->seen >= DESCENDS_WALK_MAX) {
+		f->cut = 1;
 		*stop = 1;
 	}
 	return NULL;
@@ -420,7 +432,7 @@ dgit_commit_descends(int *out, git_repository *repo, const git_oid *commit,
     const git_oid *ancestor)
 {
 	const struct dgit_error *err;
-	const git_oid *want = ancestor;
+	struct find f = { ancestor, 0, 0, 0 };
 	int rc;
 
 	*out = 0;
@@ -428,13 +440,14 @@ dgit_commit_descends(int *out, git_repository *repo, const git_oid *commit,
 		*out = 1;
 		return NULL;
 	}
-	if ((rc = git_graph_descendant_of(repo, commit, ancestor)) >= 0) {
-		*out = rc == 1;
+	if ((err = dgit_commit_walk(repo, commit, find_cb, &f)))
+		return dgit_error_wrap(err, "cannot walk the history");
+	if (!f.cut) {
+		*out = f.found;
 		return NULL;
 	}
-	/* libgit2 could not parse some commit on the way: walk it ourselves */
-	if ((err = dgit_commit_walk(repo, commit, find_cb, &want)))
-		return dgit_error_wrap(err, "cannot walk the history");
-	*out = want == NULL;
+	if ((rc = git_graph_descendant_of(repo, commit, ancestor)) < 0)
+		return dgit_error_git("cannot walk the history");
+	*out = rc == 1;
 	return NULL;
 }

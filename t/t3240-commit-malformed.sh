@@ -44,6 +44,10 @@ test_expect_success 'setup: history with a "commiter" commit and a bad author' '
 	bad2=$(literal bad2) &&
 	child=$(git -C r commit-tree -p "$bad1" -p "$bad2" -m "merge of both" \
 	    "$(git -C r rev-parse HEAD^{tree})") &&
+	printf "tree %s\nparent %s\nauthor A <a@b> 1 +0000\nparent %s\ncommitter C <c@d> 2 +0000\n\nlate parent\n" \
+	    "$(git -C r rev-parse HEAD^{tree})" "$(git -C r rev-parse HEAD~1)" \
+	    "$(git -C r rev-parse HEAD)" >bad3 &&
+	literal bad3 >bad3.id &&
 	echo "$bad1 $bad2 $child" >ids &&
 	test_must_fail git -C r fsck --strict 2>fsck.err &&
 	test_grep "$bad1" fsck.err
@@ -51,7 +55,8 @@ test_expect_success 'setup: history with a "commiter" commit and a bad author' '
 
 test_expect_success 'the fields of each commit are what git cat-file and git log say' '
 	read bad1 bad2 child <ids &&
-	for c in "$bad1" "$bad2" "$child" $(git -C r rev-parse HEAD HEAD~1); do
+	for c in "$bad1" "$bad2" "$child" $(cat bad3.id) \
+	    $(git -C r rev-parse HEAD HEAD~1); do
 		fields "$c" >want &&
 		"$CR" r/.git "$c" >got &&
 		test_cmp want got || return 1
