@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "common.h"
+#include "dgit_commit.h"
 #include "dgit_vendorseries.h"
 
 const struct dgit_error *
@@ -10,17 +11,14 @@ common_vendor_series_check(git_repository *repo, const git_oid *commit,
 {
 	const struct dgit_error *err;
 	const struct dgit_vendorseries_check *checks;
-	git_commit *c = NULL;
+	git_oid tree;
 	size_t n;
 
 	if ((err = common_vendor_series_checks(&checks, &n, distro)))
 		return err;
-	if (git_commit_lookup(&c, repo, commit) != 0)
-		return dgit_error_git("cannot read the commit to check");
-	err = dgit_vendorseries_check_tree(repo, git_commit_tree_id(c), checks,
-	    n);
-	git_commit_free(c);
-	return err;
+	if ((err = dgit_commit_tree_id(&tree, repo, commit)))
+		return dgit_error_wrap(err, "cannot read the commit to check");
+	return dgit_vendorseries_check_tree(repo, &tree, checks, n);
 }
 
 const struct dgit_error *

@@ -20,6 +20,7 @@
 #include "dgit_aq.h"
 #include "dgit_archive.h"
 #include "dgit_changelog.h"
+#include "dgit_commit.h"
 #include "dgit_dsc.h"
 #include "dgit_error.h"
 #include "dgit_fetchsuite.h"
@@ -765,23 +766,21 @@ download_said(struct fetch *f)
 static int
 already_fetched(struct fetch *f)
 {
-	git_commit *c = NULL;
-	git_oid last;
+	git_oid last, tree;
 	char *v = NULL;
 	int r = 0;
 
 	if (git_reference_name_to_id(&last, f->repo, f->lrref) != 0 ||
 	    dgit_history_commit_clog(&v, NULL, f->repo, &last) != NULL ||
 	    v == NULL || dgit_version_compare(v, f->src->version) != 0 ||
-	    git_commit_lookup(&c, f->repo, &last) != 0)
+	    dgit_commit_tree_id(&tree, f->repo, &last) != NULL)
 		goto done;
 	f->out->import = last;
-	git_oid_cpy(&f->tree, git_commit_tree_id(c));
+	git_oid_cpy(&f->tree, &tree);
 	say(f->o, "%s %s is already fetched: nothing to import",
 	    f->src->package, f->src->version);
 	r = 1;
 done:
-	git_commit_free(c);
 	free(v);
 	return r;
 }
@@ -831,7 +830,7 @@ fetch_import(struct fetch *f)
 	}
 	if (o->cfg != NULL) {
 		struct dgit_serverfetch_dgit_opts so;
-		git_commit *c = NULL;
+		git_oid ctree;
 		int have;
 
 		memset(&so, 0, sizeof so);
@@ -862,8 +861,9 @@ fetch_import(struct fetch *f)
 		}
 		if (err)
 			return err;
-		if (have && git_commit_lookup(&c, f->repo, &dc) == 0) {
-			if (git_oid_equal(git_commit_tree_id(c), &ires.tree))
+		if (have && dgit_commit_tree_id(&ctree, f->repo, &dc) ==
+		    NULL) {
+			if (git_oid_equal(&ctree, &ires.tree))
 				st = DGIT_HISTORY_DGIT_USABLE;
 			else {
 				st = DGIT_HISTORY_DGIT_OTHER_TREE;
@@ -871,7 +871,6 @@ fetch_import(struct fetch *f)
 				    "commit %s differs from the source "
 				    "package's", git_oid_tostr_s(&dc));
 			}
-			git_commit_free(c);
 		}
 	} else {
 		memset(&hopts, 0, sizeof hopts);

@@ -8,6 +8,7 @@
 
 #include <git2.h>
 
+#include "dgit_commit.h"
 #include "dgit_error.h"
 #include "dgit_fs.h"
 #include "dgit_gdr.h"
@@ -17,13 +18,13 @@
 
 /* The id of TREE:debian/patches, or zero when there is none. */
 static void
-patches_of(git_oid *out, git_commit *c)
+patches_of(git_oid *out, git_repository *repo, const struct dgit_commit *c)
 {
 	git_tree *t = NULL;
 	git_tree_entry *e = NULL;
 
 	memset(out, 0, sizeof *out);
-	if (git_commit_tree(&t, c) == 0 &&
+	if (git_tree_lookup(&t, repo, &c->tree) == 0 &&
 	    git_tree_entry_bypath(&e, t, "debian/patches") == 0 &&
 	    git_tree_entry_type(e) == GIT_OBJECT_TREE)
 		git_oid_cpy(out, git_tree_entry_id(e));
@@ -58,9 +59,9 @@ gdr_marked(const char *msg)
 
 /* Has c's parent debian/, or do c and its parent differ outside it? */
 static int
-breakwater_start(git_commit *c)
+breakwater_start(git_repository *repo, const struct dgit_commit *c)
 {
-	git_commit *parent = NULL;
+	git_oid ptid;
 	git_tree *pt = NULL, *ct = NULL;
 	git_tree_entry *e = NULL;
 	git_diff *d = NULL;
@@ -68,16 +69,17 @@ breakwater_start(git_commit *c)
 	char *ps[1] = { (char *)":(exclude)debian" };
 	int r = 0;
 
-	if (git_commit_parent(&parent, c, 0) != 0 ||
-	    git_commit_tree(&pt, parent) != 0 ||
-	    git_commit_tree(&ct, c) != 0)
+	if (c->nparents < 1 ||
+	    dgit_commit_tree_id(&ptid, repo, &c->parents[0]) != NULL ||
+	    git_tree_lookup(&pt, repo, &ptid) != 0 ||
+	    git_tree_lookup(&ct, repo, &c->tree) != 0)
 		goto done;
 	if (git_tree_entry_bypath(&e, pt, "debian") == 0)
 		goto done;
 	/* the upstream files the same: c only adds debian/ */
 	o.pathspec.strings = ps;
 	o.pathspec.count = 1;
-	if (git_diff_tree_to_tree(&d, git_commit_owner(c), pt, ct, &o) == 0) {
+	if (git_diff_tree_to_tree(&d, repo, pt, ct, &o) == 0) {
 		size_t n = git_diff_num_deltas(d);
 
 		r = 1;
@@ -94,13 +96,12 @@ done:
 	git_tree_entry_free(e);
 	git_tree_free(ct);
 	git_tree_free(pt);
-	git_commit_free(parent);
 	return r;
 }
 
 /* Tell trace one step of the walk, in dgit's words. */
 static void
-trace_step(dgit_gdr_trace_fn *trace, void *arg, int level, git_commit *c,
+trace_step(dgit_gdr_trace_fn *trace, void *arg, int level, const git_oid *id,
     const char *what)
 {
 	char line[192];
@@ -108,7 +109,7 @@ trace_step(dgit_gdr_trace_fn *trace, void *arg, int level, git_commit *c,
 	if (trace == NULL)
 		return;
 	snprintf(line, sizeof line, "branch_is_gdr  %s %s",
-	    git_oid_tostr_s(git_commit_id(c)), what);
+	    git_oid_tostr_s(id), what);
 	trace(arg, level, line);
 }
 
@@ -116,8 +117,9 @@ const struct dgit_error *
 dgit_gdr_branch_is_gdr(int *yes, git_repository *repo, const git_oid *head,
     dgit_gdr_trace_fn *trace, void *trace_arg)
 {
-	git_commit *c = NULL, *next = NULL;
-	git_oid tip_patches, p;
+	const struct dgit_error *err;
+	struct dgit_commit *c = NULL, *next = NULL;
+	git_oid tip_patches, p, cid = *head;
 	const char *kind;
 	char line[128];
 	int zero_tip;
@@ -128,71 +130,73 @@ dgit_gdr_branch_is_gdr(int *yes, git_repository *repo, const git_oid *head,
 		    git_oid_tostr_s(head));
 		trace(trace_arg, 1, line);
 	}
-	if (git_commit_lookup(&c, repo, head) != 0)
-		return dgit_error_git("cannot read commit %s",
-		    git_oid_tostr_s(head));
-	patches_of(&tip_patches, c);
+	/* read as git does: a malformed header is no reason to stop here */
+	if ((err = dgit_commit_read(&c, repo, head)))
+		return err;
+	patches_of(&tip_patches, repo, c);
 	zero_tip = git_oid_is_zero(&tip_patches);
 	for (int n = 0; n < MAX_WALK; n++) {
-		unsigned np = git_commit_parentcount(c);
-
-		if ((kind = gdr_marked(git_commit_message(c))) != NULL) {
+		if ((kind = gdr_marked(c->message)) != NULL) {
 			snprintf(line, sizeof line, "gdr %s YES", kind);
-			trace_step(trace, trace_arg, 1, c, line);
+			trace_step(trace, trace_arg, 1, &cid, line);
 			*yes = 1;
 			break;
 		}
-		if (np == 2) {
+		if (c->nparents == 2) {
+			git_oid nid;
 			int k;
 
 			for (k = 0; k < 2; k++) {
-				git_commit *pc = NULL;
+				struct dgit_commit *pc = NULL;
 
-				if (git_commit_parent(&pc, c, (unsigned)k) != 0)
+				if (dgit_commit_read(&pc, repo,
+				    &c->parents[k]) != NULL)
 					continue;
-				if (git_oid_equal(git_commit_tree_id(pc),
-				    git_commit_tree_id(c))) {
+				if (git_oid_equal(&pc->tree, &c->tree)) {
 					next = pc;
+					git_oid_cpy(&nid, &c->parents[k]);
 					break;
 				}
-				git_commit_free(pc);
+				dgit_commit_free(pc);
 			}
 			if (next == NULL) {
 				/* another merge */
-				trace_step(trace, trace_arg, 1, c,
+				trace_step(trace, trace_arg, 1, &cid,
 				    "?-2-merge NO");
 				break;
 			}
-			trace_step(trace, trace_arg, 2, c,
+			trace_step(trace, trace_arg, 2, &cid,
 			    "unmarked pseudomerge");
-			git_commit_free(c);
+			dgit_commit_free(c);
 			c = next;
 			next = NULL;
+			git_oid_cpy(&cid, &nid);
 			continue;
 		}
-		if (np != 1) {
-			trace_step(trace, trace_arg, 1, c,
-			    np ? "?-octopus NO" : "origin");
+		if (c->nparents != 1) {
+			trace_step(trace, trace_arg, 1, &cid,
+			    c->nparents ? "?-octopus NO" : "origin");
 			break;
 		}
-		patches_of(&p, c);
+		patches_of(&p, repo, c);
 		if (!git_oid_equal(&p, &tip_patches)) {
-			trace_step(trace, trace_arg, 1, c, "?-patches NO");
+			trace_step(trace, trace_arg, 1, &cid, "?-patches NO");
 			break;
 		}
-		if (zero_tip && breakwater_start(c)) {
-			trace_step(trace, trace_arg, 1, c,
+		if (zero_tip && breakwater_start(repo, c)) {
+			trace_step(trace, trace_arg, 1, &cid,
 			    "unmarked BreakwaterStart NO");
 			break;
 		}
-		trace_step(trace, trace_arg, 2, c, "plain");
-		if (git_commit_parent(&next, c, 0) != 0)
+		trace_step(trace, trace_arg, 2, &cid, "plain");
+		if (dgit_commit_read(&next, repo, &c->parents[0]) != NULL)
 			break;
-		git_commit_free(c);
+		git_oid_cpy(&cid, &c->parents[0]);
+		dgit_commit_free(c);
 		c = next;
 		next = NULL;
 	}
-	git_commit_free(c);
+	dgit_commit_free(c);
 	return NULL;
 }
 

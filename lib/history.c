@@ -10,8 +10,10 @@
 #include <unistd.h>
 
 #include <git2.h>
+#include <git2/sys/commit.h>
 
 #include "dgit_changelog.h"
+#include "dgit_commit.h"
 #include "dgit_error.h"
 #include "dgit_fs.h"
 #include "dgit_gitfetch.h"
@@ -197,7 +199,7 @@ dgit_history_commit_clog(char **version, git_signature **sig,
     git_repository *repo, const git_oid *commit)
 {
 	const struct dgit_error *err = NULL;
-	git_commit *c = NULL;
+	git_oid tid;
 	git_tree *tree = NULL;
 	git_tree_entry *te = NULL;
 	git_blob *blob = NULL;
@@ -210,9 +212,10 @@ dgit_history_commit_clog(char **version, git_signature **sig,
 	if (sig)
 		*sig = NULL;
 	git_oid_tostr(hex, sizeof hex, commit);
-	if (git_commit_lookup(&c, repo, commit) != 0 ||
-	    git_commit_tree(&tree, c) != 0) {
-		err = dgit_error_git("cannot read commit %s", hex);
+	if ((err = dgit_commit_tree_id(&tid, repo, commit)))
+		goto done;
+	if (git_tree_lookup(&tree, repo, &tid) != 0) {
+		err = dgit_error_git("cannot read the tree of commit %s", hex);
 		goto done;
 	}
 	if (git_tree_entry_bypath(&te, tree, "debian/changelog") != 0 ||
@@ -259,7 +262,6 @@ done:
 	git_blob_free(blob);
 	git_tree_entry_free(te);
 	git_tree_free(tree);
-	git_commit_free(c);
 	return err;
 }
 
@@ -267,18 +269,7 @@ const struct dgit_error *
 dgit_history_descends(int *out, git_repository *repo, const git_oid *commit,
     const git_oid *ancestor)
 {
-	int rc;
-
-	*out = 0;
-	if (git_oid_equal(commit, ancestor)) {
-		*out = 1;
-		return NULL;
-	}
-	rc = git_graph_descendant_of(repo, commit, ancestor);
-	if (rc < 0)
-		return dgit_error_git("cannot walk the history");
-	*out = rc == 1;
-	return NULL;
+	return dgit_commit_descends(out, repo, commit, ancestor);
 }
 
 const struct dgit_error *
@@ -288,38 +279,38 @@ dgit_history_pseudomerge(git_oid *out, git_repository *repo,
 {
 	const struct dgit_error *err = NULL;
 	git_signature *sig = NULL;
-	git_commit *top = NULL, **pc = NULL;
-	git_tree *tree = NULL;
+	const git_oid **pp = NULL;
+	git_oid tree;
 	size_t i;
 
 	if (tree_from == NULL)
 		tree_from = &parents[0];
 	if ((err = dgit_history_commit_clog(NULL, &sig, repo, tree_from)))
 		return err;
-	if ((pc = calloc(nparents + 1, sizeof *pc)) == NULL) {
+	if ((pp = calloc(nparents + 1, sizeof *pp)) == NULL) {
 		err = dgit_error(DGIT_ERR_NOMEM);
 		goto done;
 	}
-	if (git_commit_lookup(&top, repo, tree_from) != 0 ||
-	    git_commit_tree(&tree, top) != 0) {
-		err = dgit_error_git("cannot read commits for the pseudomerge");
+	/* by id: a parent git reads but libgit2 cannot parse is no obstacle */
+	if ((err = dgit_commit_tree_id(&tree, repo, tree_from))) {
+		err = dgit_error_wrap(err, "cannot read commits for the "
+		    "pseudomerge");
 		goto done;
 	}
-	for (i = 0; i < nparents; i++)
-		if (git_commit_lookup(&pc[i], repo, &parents[i]) != 0) {
-			err = dgit_error_git("cannot read commits for the "
-			    "pseudomerge");
+	for (i = 0; i < nparents; i++) {
+		if (!dgit_commit_exists(repo, &parents[i])) {
+			err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "cannot read "
+			    "commits for the pseudomerge: commit %s not found",
+			    git_oid_tostr_s(&parents[i]));
 			goto done;
 		}
-	if (git_commit_create(out, repo, NULL, sig, sig, NULL, msg, tree,
-	    nparents, (const git_commit **)pc) != 0)
+		pp[i] = &parents[i];
+	}
+	if (git_commit_create_from_ids(out, repo, NULL, sig, sig, NULL, msg,
+	    &tree, nparents, pp) != 0)
 		err = dgit_error_git("cannot make the pseudomerge");
 done:
-	for (i = 0; pc && i < nparents; i++)
-		git_commit_free(pc[i]);
-	free(pc);
-	git_tree_free(tree);
-	git_commit_free(top);
+	free(pp);
 	git_signature_free(sig);
 	return err;
 }
@@ -555,7 +546,7 @@ dgit_history_dgit_commit(enum dgit_history_dgit_status *status,
     const struct dgit_dsc_dgit *field, const git_oid *tree,
     const struct dgit_history_dgit_opts *o)
 {
-	git_commit *c = NULL;
+	git_oid ctree;
 	char msg[1024];
 
 	*status = DGIT_HISTORY_DGIT_MISSING;
@@ -563,7 +554,7 @@ dgit_history_dgit_commit(enum dgit_history_dgit_status *status,
 	if (git_oid_fromstr(commit, field->commit) != 0)
 		return dgit_error_fmt(DGIT_ERR_PARSE, "bad commit id '%s'",
 		    field->commit);
-	if (git_commit_lookup(&c, repo, commit) != 0) {
+	if (dgit_commit_tree_id(&ctree, repo, commit) != NULL) {
 		if (o == NULL || o->git_url == NULL) {
 			snprintf(why, whylen, "the Dgit: commit %s is not in "
 			    "this repository", field->commit);
@@ -578,19 +569,18 @@ dgit_history_dgit_commit(enum dgit_history_dgit_status *status,
 			*status = DGIT_HISTORY_DGIT_UNREACHABLE;
 			return NULL;
 		}
-		if (git_commit_lookup(&c, repo, commit) != 0) {
+		if (dgit_commit_tree_id(&ctree, repo, commit) != NULL) {
 			snprintf(why, whylen, "'%s' does not have commit %s",
 			    o->git_url, field->commit);
 			return NULL;
 		}
 	}
-	if (!git_oid_equal(git_commit_tree_id(c), tree)) {
+	if (!git_oid_equal(&ctree, tree)) {
 		*status = DGIT_HISTORY_DGIT_OTHER_TREE;
 		snprintf(why, whylen, "the tree of the Dgit: commit %s differs "
 		    "from the source package's", field->commit);
 	} else
 		*status = DGIT_HISTORY_DGIT_USABLE;
-	git_commit_free(c);
 	return NULL;
 }
 
@@ -669,8 +659,10 @@ dgit_history_tree_dirty(char ***paths, size_t *n, size_t *total,
 	const struct dgit_error *err = NULL;
 	git_status_list *st = NULL;
 	git_status_options so;
+	git_tree *head = NULL;
 	char **v = NULL;
 	size_t count, keep, i;
+	int rc;
 
 	*paths = NULL;
 	*n = *total = 0;
@@ -680,7 +672,12 @@ dgit_history_tree_dirty(char ***paths, size_t *n, size_t *total,
 	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
 	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	if (git_status_list_new(&st, repo, &so) != 0)
+	if ((err = dgit_commit_head_tree(&head, repo)))
+		return err;
+	so.baseline = head;
+	rc = git_status_list_new(&st, repo, &so);
+	git_tree_free(head);
+	if (rc != 0)
 		return dgit_error_git("cannot read the working tree's status");
 	count = git_status_list_entrycount(st);
 	keep = max && count > max ? max : count;

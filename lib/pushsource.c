@@ -21,6 +21,7 @@
 #include "dgit_aq.h"
 #include "dgit_buf.h"
 #include "dgit_changelog.h"
+#include "dgit_commit.h"
 #include "dgit_config.h"
 #include "dgit_distro.h"
 #include "dgit_dsc.h"
@@ -806,8 +807,7 @@ static const struct dgit_error *
 read_dsc(struct dgit_pushsource *p, int check)
 {
 	const struct dgit_error *err;
-	git_commit *hc = NULL;
-	git_oid tree;
+	git_oid tree, htree;
 	char *buf = NULL, *desc = NULL;
 	char th[GIT_OID_HEXSZ + 1], hh[GIT_OID_HEXSZ + 1];
 	size_t len;
@@ -827,11 +827,10 @@ read_dsc(struct dgit_pushsource *p, int check)
 		    p->ce->version);
 	if (!check)
 		return NULL;
-	if (git_commit_lookup(&hc, p->repo, &p->head) != 0)
-		return dgit_error_git("cannot read HEAD");
+	if ((err = dgit_commit_tree_id(&htree, p->repo, &p->head)))
+		return dgit_error_wrap(err, "cannot read HEAD");
 	err = dgit_srcbuild_compare_dsc(&desc, &tree, p->repo, p->dsc_path,
-	    git_commit_tree_id(hc));
-	git_commit_free(hc);
+	    &htree);
 	if (err && err->code == DGIT_ERR_CHECKSUM)
 		/* "dpkg-source ... error ... checksum": what a user of
 		 * dgit, which runs dpkg-source -x here, looks for */

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "dgit_changelog.h"
+#include "dgit_commit.h"
 #include "dgit_dsc.h"
 #include "dgit_fs.h"
 #include "dgit_hash.h"
@@ -2974,12 +2975,15 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 	q.repo = repo;
 	q.opts = opts;
 	git_oid_cpy(&out->commit, head);
-	if (git_commit_lookup(&q.head, repo, head) != 0 ||
-	    git_commit_tree(&q.head_tree, q.head) != 0) {
-		err = dgit_error_git("cannot read commit %s", hex_of(head));
+	/* the tree as git reads it, so that a commit with a malformed header
+	 * (which libgit2 refuses) still builds when there is nothing to fix */
+	if ((err = dgit_commit_tree_id(&out->tree, repo, head)))
+		goto done;
+	if (git_tree_lookup(&q.head_tree, repo, &out->tree) != 0) {
+		err = dgit_error_git("cannot read the tree of commit %s",
+		    hex_of(head));
 		goto done;
 	}
-	git_oid_cpy(&out->tree, git_tree_id(q.head_tree));
 	if ((err = read_blob(&fmt, &flen, repo, q.head_tree,
 	    "debian/source/format", META_MAX)))
 		goto done;
@@ -2988,6 +2992,11 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 	out->quilt = 1;
 	if (mode == DGIT_QUILT_NOCHECK)
 		goto done;
+	if (git_commit_lookup(&q.head, repo, head) != 0) {
+		err = dgit_error_git("cannot read commit %s (run git fsck); "
+		    "the quilt fixup cannot build on it", hex_of(head));
+		goto done;
+	}
 	if (opts->upstream_commitish && mode != DGIT_QUILT_BAREDEBIAN) {
 		err = dgit_error_fmt(DGIT_ERR_USAGE, "--upstream-commitish "
 		    "only makes sense with --quilt=baredebian");
@@ -3186,14 +3195,18 @@ dgit_quiltfix_update_head(git_repository *repo, const git_oid *old,
 {
 	const struct dgit_error *err = NULL;
 	git_checkout_options co = GIT_CHECKOUT_OPTIONS_INIT;
-	git_commit *c = NULL, *oc = NULL;
-	git_tree *ot = NULL;
+	git_tree *nt = NULL, *ot = NULL;
+	git_oid ntid, otid;
 	git_reference *head = NULL, *target = NULL, *nref = NULL;
 
-	if (git_commit_lookup(&c, repo, new_commit) != 0 ||
-	    git_commit_lookup(&oc, repo, old) != 0 ||
-	    git_commit_tree(&ot, oc) != 0)
-		return dgit_error_git("cannot read the new commit");
+	if ((err = dgit_commit_tree_id(&ntid, repo, new_commit)) ||
+	    (err = dgit_commit_tree_id(&otid, repo, old)))
+		return dgit_error_wrap(err, "cannot read the new commit");
+	if (git_tree_lookup(&nt, repo, &ntid) != 0 ||
+	    git_tree_lookup(&ot, repo, &otid) != 0) {
+		err = dgit_error_git("cannot read the new commit's tree");
+		goto done;
+	}
 	if (git_reference_lookup(&head, repo, "HEAD") != 0) {
 		err = dgit_error_git("cannot read HEAD");
 		goto done;
@@ -3206,7 +3219,7 @@ dgit_quiltfix_update_head(git_repository *repo, const git_oid *old,
 	}
 	co.checkout_strategy = GIT_CHECKOUT_SAFE;
 	co.baseline = ot;
-	if (git_checkout_tree(repo, (git_object *)c, &co) != 0) {
+	if (git_checkout_tree(repo, (git_object *)nt, &co) != 0) {
 		err = dgit_error_git("cannot check out the quilt fixup commit");
 		goto done;
 	}
@@ -3224,7 +3237,6 @@ done:
 	git_reference_free(target);
 	git_reference_free(head);
 	git_tree_free(ot);
-	git_commit_free(oc);
-	git_commit_free(c);
+	git_tree_free(nt);
 	return err;
 }

@@ -10,6 +10,7 @@
 #include <git2.h>
 
 #include "dgit_checkout.h"
+#include "dgit_commit.h"
 #include "dgit_config.h"
 #include "dgit_error.h"
 #include "dgit_fs.h"
@@ -182,7 +183,7 @@ dgit_repo_gitattrs_unsafe(int *unsafe, git_repository *repo,
 {
 	const struct dgit_error *err;
 	struct attrs_walk w = { repo, 0 };
-	git_commit *c = NULL;
+	git_oid tid;
 	git_tree *tree = NULL;
 	char path[4096], *text = NULL;
 	size_t len = 0;
@@ -196,8 +197,9 @@ dgit_repo_gitattrs_unsafe(int *unsafe, git_repository *repo,
 	err = NULL;
 	if (text && macro_state(text, len) == 1)
 		goto done;
-	if (git_commit_lookup(&c, repo, commit) != 0 ||
-	    git_commit_tree(&tree, c) != 0) {
+	if ((err = dgit_commit_tree_id(&tid, repo, commit)))
+		goto done;
+	if (git_tree_lookup(&tree, repo, &tid) != 0) {
 		err = dgit_error_git("cannot read the tree of the commit");
 		goto done;
 	}
@@ -207,7 +209,6 @@ dgit_repo_gitattrs_unsafe(int *unsafe, git_repository *repo,
 	*unsafe = w.found;
 done:
 	git_tree_free(tree);
-	git_commit_free(c);
 	free(text);
 	return err;
 }

@@ -9,6 +9,7 @@
 
 #include <git2.h>
 
+#include "dgit_commit.h"
 #include "dgit_config.h"
 #include "dgit_distro.h"
 #include "dgit_dsc.h"
@@ -223,6 +224,7 @@ static const struct dgit_error *
 download(git_oid *ids, git_repository *repo, const char *url,
     const char *const *names, size_t n, const struct dgit_gitfetch_list *l)
 {
+	const struct dgit_error *err;
 	const char *path = local_path(url);
 
 	if (path == NULL)
@@ -233,7 +235,15 @@ download(git_oid *ids, git_repository *repo, const char *url,
 				git_oid_cpy(&ids[k], &l->heads[i].id);
 				break;
 			}
-	return local_download(repo, path, ids, n);
+	err = local_download(repo, path, ids, n);
+	/*
+	 * libgit2's revwalk stops at a commit with a malformed committer
+	 * line, which git reads: let the git program fetch (nothing was
+	 * stored, the pack is written last).
+	 */
+	if (err && err->code == DGIT_ERR_GIT)
+		err = dgit_gitfetch_download(ids, repo, url, names, n);
+	return err;
 }
 
 /* A tag offered by the server: to create, to leave, or not to update. */
@@ -655,7 +665,7 @@ static const struct dgit_error *
 map_lookup(git_oid *commit, int *found, git_repository *repo,
     const git_oid *map)
 {
-	git_commit *c = NULL;
+	git_oid tid;
 	git_tree *t = NULL;
 	git_blob *b = NULL;
 	const git_tree_entry *e;
@@ -665,8 +675,8 @@ map_lookup(git_oid *commit, int *found, git_repository *repo,
 
 	*found = 0;
 	git_oid_tostr(hex, sizeof hex, commit);
-	if (git_commit_lookup(&c, repo, map) != 0 ||
-	    git_commit_tree(&t, c) != 0 ||
+	if (dgit_commit_tree_id(&tid, repo, map) != NULL ||
+	    git_tree_lookup(&t, repo, &tid) != 0 ||
 	    (e = git_tree_entry_byname(t, "map")) == NULL ||
 	    git_blob_lookup(&b, repo, git_tree_entry_id(e)) != 0)
 		goto done;
@@ -692,18 +702,13 @@ map_lookup(git_oid *commit, int *found, git_repository *repo,
 done:
 	git_blob_free(b);
 	git_tree_free(t);
-	git_commit_free(c);
 	return NULL;
 }
 
 static int
 have_commit(git_repository *repo, const git_oid *id)
 {
-	git_commit *c = NULL;
-	int r = git_commit_lookup(&c, repo, id) == 0;
-
-	git_commit_free(c);
-	return r;
+	return dgit_commit_exists(repo, id);
 }
 
 const struct dgit_error *

@@ -17,6 +17,7 @@
 
 #include "dgit_buf.h"
 #include "dgit_changelog.h"
+#include "dgit_commit.h"
 #include "dgit_dsc.h"
 #include "dgit_export.h"
 #include "dgit_fs.h"
@@ -179,6 +180,8 @@ check_tree(git_repository *repo, enum dgit_clean_mode mode,
 	const struct dgit_error *err = NULL;
 	git_status_options so = GIT_STATUS_OPTIONS_INIT;
 	git_status_list *st = NULL;
+	git_tree *head = NULL;
+	int rc;
 	/* ",always" cleans instead of looking */
 	int untracked = mode != DGIT_CLEAN_NONE &&
 	    mode != DGIT_CLEAN_DPKG_SOURCE_NOCHECK &&
@@ -212,7 +215,12 @@ check_tree(git_repository *repo, enum dgit_clean_mode mode,
 	dgit_history_refresh_index(repo, git);
 	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	if (git_status_list_new(&st, repo, &so) != 0)
+	if ((err = dgit_commit_head_tree(&head, repo)))
+		return err;
+	so.baseline = head;
+	rc = git_status_list_new(&st, repo, &so);
+	git_tree_free(head);
+	if (rc != 0)
 		return dgit_error_git("cannot read the working tree's status");
 	if ((tf = open_memstream(&tl, &tlen)) == NULL ||
 	    (uf = open_memstream(&ul, &ulen)) == NULL) {
@@ -298,21 +306,24 @@ workdir_is_tree(git_repository *repo, const git_oid *tree_id)
 {
 	git_status_options so = GIT_STATUS_OPTIONS_INIT;
 	git_status_list *st = NULL;
-	git_object *ht = NULL;
+	git_tree *ht = NULL;
 	int ok;
 
 	if (git_repository_is_bare(repo) ||
 	    git_repository_workdir(repo) == NULL ||
-	    git_revparse_single(&ht, repo, "HEAD^{tree}") != 0)
+	    dgit_commit_head_tree(&ht, repo) != NULL || ht == NULL)
 		return 0;
-	ok = git_oid_equal(git_object_id(ht), tree_id);
-	git_object_free(ht);
-	if (!ok)
+	if (!git_oid_equal(git_tree_id(ht), tree_id)) {
+		git_tree_free(ht);
 		return 0;
+	}
 	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
 	    GIT_STATUS_OPT_INCLUDE_IGNORED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	if (git_status_list_new(&st, repo, &so) != 0)
+	so.baseline = ht;
+	ok = git_status_list_new(&st, repo, &so);
+	git_tree_free(ht);
+	if (ok != 0)
 		return 0;
 	ok = git_status_list_entrycount(st) == 0;
 	git_status_list_free(st);
@@ -776,7 +787,6 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	const struct dgit_error *err = NULL;
 	struct dgit_quiltfix_opts qo;
 	git_oid head, tree_id;
-	git_commit *hc = NULL;
 	char *source = NULL, *version = NULL, *nv = NULL, *tmp = NULL;
 	char *srcdir = NULL, *srcpath = NULL, *dsc = NULL, *changes = NULL;
 	char *changes_opt = NULL, *wdpath = NULL, *deblink = NULL;
@@ -855,12 +865,10 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 	if (opts->dgit_view_save && (err = dgit_srcbuild_save_view(repo,
 	    opts->dgit_view_save, &head)))
 		goto done;
-	if (git_commit_lookup(&hc, repo, &head) != 0) {
-		err = dgit_error_git("cannot read HEAD");
+	if ((err = dgit_commit_tree_id(&tree_id, repo, &head))) {
+		err = dgit_error_wrap(err, "cannot read HEAD");
 		goto done;
 	}
-	git_oid_cpy(&tree_id, git_commit_tree_id(hc));
-	git_commit_free(hc);
 	if (opts->include_dirty && (err = workdir_tree(&tree_id, repo)))
 		goto done;
 	git_oid_cpy(&out->tree, &tree_id);

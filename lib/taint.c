@@ -11,6 +11,7 @@
 #include <git2.h>
 
 #include "dgit_buf.h"
+#include "dgit_commit.h"
 #include "dgit_error.h"
 #include "dgit_json.h"
 #include "dgit_taint.h"
@@ -267,35 +268,49 @@ walk_tree(struct walk *w, const git_oid *root)
 }
 
 static const struct dgit_error *
+walk_one(int *stop, void *arg, const git_oid *id, const struct dgit_commit *c)
+{
+	struct walk *w = arg;
+	const struct dgit_error *err;
+
+	(void)stop;
+	if ((err = found(w, id)))
+		return err;
+	return walk_tree(w, &c->tree);
+}
+
+static const struct dgit_error *
 walk_history(struct walk *w, const git_oid *head)
 {
 	const struct dgit_error *err = NULL;
 	git_revwalk *rw = NULL;
-	git_oid id;
+	git_oid id, tree;
 	int r;
 
 	if (git_revwalk_new(&rw, w->repo) != 0 ||
-	    git_revwalk_push(rw, head) != 0)
-		return dgit_error_git("cannot walk the history of %s",
-		    git_oid_tostr_s(head));
+	    git_revwalk_push(rw, head) != 0) {
+		git_revwalk_free(rw);
+		goto raw;
+	}
 	while (err == NULL && (r = git_revwalk_next(&id, rw)) == 0) {
-		git_commit *c = NULL;
-
 		if ((err = found(w, &id)))
 			break;
-		if (git_commit_lookup(&c, w->repo, &id) != 0) {
-			err = dgit_error_git("cannot read commit %s",
-			    git_oid_tostr_s(&id));
+		if ((err = dgit_commit_tree_id(&tree, w->repo, &id)))
 			break;
-		}
-		err = walk_tree(w, git_commit_tree_id(c));
-		git_commit_free(c);
+		err = walk_tree(w, &tree);
 	}
-	if (err == NULL && r != GIT_ITEROVER)
-		err = dgit_error_git("cannot walk the history of %s",
-		    git_oid_tostr_s(head));
 	git_revwalk_free(rw);
-	return err;
+	if (err || r == GIT_ITEROVER)
+		return err;
+raw:
+	/*
+	 * libgit2 cannot walk past a commit with a malformed committer
+	 * line: walk it ourselves (what was reported stays reported).
+	 */
+	if ((err = dgit_commit_walk(w->repo, head, walk_one, w)))
+		return dgit_error_wrap(err, "cannot walk the history of %s",
+		    git_oid_tostr_s(head));
+	return NULL;
 }
 
 const struct dgit_error *
