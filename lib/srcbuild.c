@@ -817,6 +817,8 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		    "be used with a split dgit view (--quilt=%s); commit the "
 		    "changes first", dgit_quiltfix_mode_name(opts->quilt_mode));
 	qo.cache = split;
+	qo.hold = opts->hold;
+	qo.hold_arg = opts->told_arg;
 	if ((err = dgit_origcache_new(&oc, repo, opts->dgit_version, 1)))
 		return err;
 	if (opts->hold)

@@ -1,0 +1,78 @@
+/*
+ * LD_PRELOAD shim for tests: when the program creates a file whose path
+ * ends with $SIGNAL_AT_OPEN (a lock file, a temporary), it sends itself
+ * signal $SIGNAL_AT_OPEN_SIG (default SIGTERM) right after the open, once.
+ * A program that holds signals off while such a file exists removes or
+ * renames it before the signal is taken; one that does not leaves it.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int fired;
+
+static void
+maybe_fire(const char *path, int flags)
+{
+	const char *suffix = getenv("SIGNAL_AT_OPEN");
+	const char *sig = getenv("SIGNAL_AT_OPEN_SIG");
+	size_t n, m;
+
+	if (fired || suffix == NULL || *suffix == '\0' || !(flags & O_CREAT))
+		return;
+	n = strlen(path);
+	m = strlen(suffix);
+	if (n < m || strcmp(path + n - m, suffix) != 0)
+		return;
+	fired = 1;
+	raise(sig ? (int)strtol(sig, NULL, 10) : SIGTERM);
+}
+
+int
+open(const char *path, int flags, ...)
+{
+	static int (*real)(const char *, int, ...);
+	mode_t mode = 0;
+	int fd;
+
+	if (flags & (O_CREAT | __O_TMPFILE)) {
+		va_list ap;
+
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+	}
+	if (real == NULL)
+		real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
+	fd = real(path, flags, mode);
+	if (fd >= 0)
+		maybe_fire(path, flags);
+	return fd;
+}
+
+int
+openat(int dfd, const char *path, int flags, ...)
+{
+	static int (*real)(int, const char *, int, ...);
+	mode_t mode = 0;
+	int fd;
+
+	if (flags & (O_CREAT | __O_TMPFILE)) {
+		va_list ap;
+
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+	}
+	if (real == NULL)
+		real = (int (*)(int, const char *, int, ...))dlsym(RTLD_NEXT,
+		    "openat");
+	fd = real(dfd, path, flags, mode);
+	if (fd >= 0)
+		maybe_fire(path, flags);
+	return fd;
+}
