@@ -17,11 +17,11 @@ test_expect_success 'build the shim' '
 	cc -shared -fPIC -o shim.so "$TEST_DIR/preload/signal-at-open.c" -ldl
 '
 
-# term_at SUFFIX DIR ARGS...: dgit ARGS in DIR with SIGTERM sent when it
-# creates a file ending in SUFFIX; it must die of that signal.
+# term_at PATTERN DIR ARGS...: dgit ARGS in DIR with SIGTERM sent when it
+# creates a file matching PATTERN; it must die of that signal.
 term_at() {
-	ta_suffix=$1 ta_dir=$2 && shift 2 &&
-	{ (cd "$ta_dir" && SIGNAL_AT_OPEN=$ta_suffix \
+	ta_pattern=$1 ta_dir=$2 && shift 2 &&
+	{ (cd "$ta_dir" && SIGNAL_AT_OPEN=$ta_pattern \
 	    LD_PRELOAD="$TRASH_DIRECTORY/shim.so" exec "$DGIT" "$@" \
 	    >"$TRASH_DIRECTORY/out" 2>"$TRASH_DIRECTORY/err"); ta_rc=$?; } &&
 	test "$ta_rc" = 143 ||
@@ -37,7 +37,7 @@ no_locks() {
 
 test_expect_success 'quilt-fixup: the split-view cache ref' '
 	hello_repo q more &&
-	term_at /quilt-cache.lock q/hello --split-view=always quilt-fixup &&
+	term_at "*/quilt-cache.lock" q/hello --split-view=always quilt-fixup &&
 	no_locks q/hello/.git &&
 	git -C q/hello rev-parse -q --verify refs/dgit-intern/quilt-cache &&
 	(cd q/hello && "$DGIT" --split-view=always quilt-fixup >../../out \
@@ -46,7 +46,7 @@ test_expect_success 'quilt-fixup: the split-view cache ref' '
 
 test_expect_success 'build-source: the split-view cache ref' '
 	hello_repo b more &&
-	term_at /quilt-cache.lock b/hello --split-view=always build-source \
+	term_at "*/quilt-cache.lock" b/hello --split-view=always build-source \
 	    --no-check-archive &&
 	no_locks b/hello/.git &&
 	(cd b/hello && "$DGIT" --split-view=always build-source \

@@ -1,32 +1,29 @@
 /*
- * LD_PRELOAD shim for tests: when the program creates a file whose path
- * ends with $SIGNAL_AT_OPEN (a lock file, a temporary), it sends itself
- * signal $SIGNAL_AT_OPEN_SIG (default SIGTERM) right after the open, once.
+ * LD_PRELOAD shim for tests: when the program creates a file whose path,
+ * as given to open or openat, matches the fnmatch pattern $SIGNAL_AT_OPEN
+ * (a lock file, a temporary), it sends itself signal $SIGNAL_AT_OPEN_SIG
+ * (default SIGTERM) right after the open, once.
  * A program that holds signals off while such a file exists removes or
  * renames it before the signal is taken; one that does not leaves it.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
-#include <string.h>
 
 static int fired;
 
 static void
 maybe_fire(const char *path, int flags)
 {
-	const char *suffix = getenv("SIGNAL_AT_OPEN");
+	const char *pattern = getenv("SIGNAL_AT_OPEN");
 	const char *sig = getenv("SIGNAL_AT_OPEN_SIG");
-	size_t n, m;
 
-	if (fired || suffix == NULL || *suffix == '\0' || !(flags & O_CREAT))
-		return;
-	n = strlen(path);
-	m = strlen(suffix);
-	if (n < m || strcmp(path + n - m, suffix) != 0)
+	if (fired || pattern == NULL || *pattern == '\0' ||
+	    !(flags & O_CREAT) || fnmatch(pattern, path, 0) != 0)
 		return;
 	fired = 1;
 	raise(sig ? (int)strtol(sig, NULL, 10) : SIGTERM);
