@@ -244,7 +244,7 @@ fi
 # from the cache (no key listing): its entry must end the same.
 test_expect_success 'a store killed half-way: its temporary is removed once a minute old' '
 	cc -shared -fPIC -o shim.so "$TEST_DIR/preload/signal-at-open.c" -ldl &&
-	{ SIGNAL_AT_OPEN=".*.tmp" SIGNAL_AT_OPEN_SIG=9 \
+	{ SIGNAL_AT_OPEN=".*.tmp" SIGNAL_AT_OPEN_SIG=9 ASAN_OPTIONS=verify_asan_link_order=0 \
 	    LD_PRELOAD="$PWD/shim.so" "$V" --cache "$PWD/c20" \
 	    "$PWD/good.gpg" msg.good >text 2>err; rc=$?; } &&
 	test "$rc" = 137 &&

@@ -21,7 +21,7 @@ test_expect_success 'build the shim' '
 # creates a file matching PATTERN; it must die of that signal.
 term_at() {
 	ta_pattern=$1 ta_dir=$2 && shift 2 &&
-	{ (cd "$ta_dir" && SIGNAL_AT_OPEN=$ta_pattern \
+	{ (cd "$ta_dir" && SIGNAL_AT_OPEN=$ta_pattern ASAN_OPTIONS=verify_asan_link_order=0 \
 	    LD_PRELOAD="$TRASH_DIRECTORY/shim.so" exec "$DGIT" "$@" \
 	    >"$TRASH_DIRECTORY/out" 2>"$TRASH_DIRECTORY/err"); ta_rc=$?; } &&
 	test "$ta_rc" = 143 ||
