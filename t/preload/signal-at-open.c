@@ -29,47 +29,45 @@ maybe_fire(const char *path, int flags)
 	raise(sig ? (int)strtol(sig, NULL, 10) : SIGTERM);
 }
 
-int
-open(const char *path, int flags, ...)
+/* The mode argument open and openat take with O_CREAT or O_TMPFILE. */
+#define MODE_ARG(flags, mode) do {					\
+	va_list ap_;							\
+									\
+	va_start(ap_, flags);						\
+	(mode) = ((flags) & (O_CREAT | __O_TMPFILE)) ?			\
+	    (mode_t)va_arg(ap_, int) : 0;				\
+	va_end(ap_);							\
+} while (0)
+
+static int
+opened(int fd, const char *path, int flags)
 {
-	static int (*real)(const char *, int, ...);
-	mode_t mode = 0;
-	int fd;
-
-	if (flags & (O_CREAT | __O_TMPFILE)) {
-		va_list ap;
-
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
-	if (real == NULL)
-		real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
-	fd = real(path, flags, mode);
 	if (fd >= 0)
 		maybe_fire(path, flags);
 	return fd;
 }
 
 int
+open(const char *path, int flags, ...)
+{
+	static int (*real)(const char *, int, ...);
+	mode_t mode;
+
+	MODE_ARG(flags, mode);
+	if (real == NULL)
+		real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
+	return opened(real(path, flags, mode), path, flags);
+}
+
+int
 openat(int dfd, const char *path, int flags, ...)
 {
 	static int (*real)(int, const char *, int, ...);
-	mode_t mode = 0;
-	int fd;
+	mode_t mode;
 
-	if (flags & (O_CREAT | __O_TMPFILE)) {
-		va_list ap;
-
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
+	MODE_ARG(flags, mode);
 	if (real == NULL)
 		real = (int (*)(int, const char *, int, ...))dlsym(RTLD_NEXT,
 		    "openat");
-	fd = real(dfd, path, flags, mode);
-	if (fd >= 0)
-		maybe_fire(path, flags);
-	return fd;
+	return opened(real(dfd, path, flags, mode), path, flags);
 }
