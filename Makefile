@@ -135,9 +135,9 @@ $(DGIT_BIN): $(PROG_O) $(B)/libdgit.a
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $(PROG_O) $(B)/libdgit.a $(LIBS)
 
-$(SERVER_BIN): $(SERVER_O) $(B)/libdgit.a
+$(SERVER_BIN): $(SERVER_O) $(B)/dgit/cleanup.o $(B)/libdgit.a
 	@mkdir -p $(@D)
-	$(CXX) -o $@ $(SERVER_O) $(B)/libdgit.a $(LIBS)
+	$(CXX) -o $@ $(SERVER_O) $(B)/dgit/cleanup.o $(B)/libdgit.a $(LIBS)
 
 $(B)/t/unit/%: t/unit/%.c t/unit/unit.h $(B)/libdgit.a
 	@mkdir -p $(@D)

@@ -419,6 +419,7 @@ quilt_fixup(struct bcmd *c)
 	qo.info = common_info_cb;
 	qo.trace = common_trace_cb;
 	qo.tmpfile = common_pack_tmpfile_cb;
+	qo.hold = cleanup_hold;
 	if ((err = dgit_quiltfix_run(&r, c->ctx->repo, &head, &qo)))
 		return err;
 	if (r.split || (r.quilt && c->b.split_view == DGIT_SPLIT_VIEW_ALWAYS)) {

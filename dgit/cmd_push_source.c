@@ -146,6 +146,8 @@ do_push(struct push *p)
 	o.force_dsc_changes_mismatch = p->mismatch_ok;
 	o.quilt_mode = p->bo.quilt_mode;
 	o.clean_mode = p->bo.clean_mode;
+	/* dgit.c refreshed the index and refused tracked changes */
+	o.tracked_clean = (p->ctx->cmd->flags & CMD_NEEDS_CLEAN) != 0;
 	o.split_view = p->bo.split_view;
 	o.dgit_view_save = p->bo.dgit_view_save;
 	o.upstream_commitish = p->bo.upstream_commitish;

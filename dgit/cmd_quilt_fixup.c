@@ -46,6 +46,7 @@ cmd_quilt_fixup(struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	qo.info = common_info_cb;
 	qo.trace = common_trace_cb;
 	qo.tmpfile = common_pack_tmpfile_cb;
+	qo.hold = cleanup_hold;
 	qo.cache = qo.mode >= DGIT_QUILT_GBP ||
 	    b.split_view == DGIT_SPLIT_VIEW_ALWAYS;
 	if ((err = common_vendor_series_check(repo, &head, common_distro())) ||

@@ -16,6 +16,7 @@
 
 #include <git2.h>
 
+#include "cleanup.h"
 #include "dgit_error.h"
 #include "dgit_server.h"
 
@@ -215,6 +216,9 @@ cmd_hook(int argc, char **argv)
 		return 1;
 	}
 	err = dgit_server_config_load(&cfg, argv[3]);
+	/* the gate's directory goes if the hook is interrupted */
+	if (err == NULL)
+		dgit_server_config_set_told(cfg, cleanup_told, NULL);
 	if (err == NULL && pre)
 		err = dgit_server_pre_receive(cfg, repo, argv[4], updates,
 		    len, (long)getppid(), say_stderr, NULL);

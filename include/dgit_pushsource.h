@@ -93,6 +93,7 @@ struct dgit_pushsource_opts {
 	                              version not newer than the archive's */
 	int quilt_mode;            /* enum dgit_quilt_mode */
 	int clean_mode;            /* enum dgit_clean_mode */
+	int tracked_clean;         /* dgit_srcbuild_opts' */
 	/*
 	 * The splitting quilt modes (gbp, unapplied, dpm; or split_view,
 	 * enum dgit_split_view, always): the dgit view, made beside HEAD

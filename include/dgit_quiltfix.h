@@ -107,6 +107,11 @@ struct dgit_quiltfix_opts {
 	 * 1000 entries are kept).
 	 */
 	int cache;
+	/* Called with 1 just before the cache's ref and reflog are written
+	 * and with 0 just after, so the caller can hold interruptions off
+	 * while their lock files exist; NULL: not called. */
+	void (*hold)(void *arg, int on);
+	void *hold_arg;
 	/*
 	 * The origs' trees (dgit_origcache.h), shared with the caller's
 	 * other imports of the same origs (build-source's check); NULL: one

@@ -66,6 +66,15 @@ void dgit_server_config_free(struct dgit_server_config *cfg);
 const char *dgit_server_config_distro(const struct dgit_server_config *cfg);
 const char *dgit_server_config_dir(const struct dgit_server_config *cfg);
 
+/*
+ * Tell told (with arg) the temporary directories the checks make: made 1
+ * just before one is created, made 0 once it is removed, so the caller
+ * can remove it if the hook is interrupted (a push gate's directory
+ * under $TMPDIR).  NULL: not told.
+ */
+void dgit_server_config_set_told(struct dgit_server_config *cfg,
+    void (*told)(void *arg, const char *path, int made), void *arg);
+
 /* A line for the pusher (git relays the hook's stderr as "remote: "). */
 typedef void (*dgit_server_say_fn)(void *arg, const char *line);
 

@@ -72,6 +72,14 @@ struct dgit_srcbuild_opts {
 	const char *gbp_pq;
 	enum dgit_clean_mode clean_mode;
 	int include_dirty;
+	/*
+	 * The caller has just refreshed the index and found no tracked
+	 * change (dgit's check of a command that needs a clean tree), and
+	 * nothing has run in the working tree since: the check does not
+	 * run git update-index and git status again, only what the clean
+	 * mode looks at besides (untracked files).
+	 */
+	int tracked_clean;
 	const char *bpd;           /* build products directory ("..") */
 	const char *dgit_version;
 	/*

@@ -75,7 +75,10 @@ const struct dgit_error *dgit_verifycache_key_expiry(
 int dgit_verifycache_lookup(struct dgit_verifycache_entry *e,
     const char *cache_dir, const char *key, int64_t now);
 
-/* Store e under key; best effort, failures are ignored. */
+/*
+ * Store e under key; best effort, failures are ignored.  Temporaries a
+ * store killed half-way left (a minute old or more) are removed first.
+ */
 void dgit_verifycache_store(const char *cache_dir, const char *key,
     const struct dgit_verifycache_entry *e);
 

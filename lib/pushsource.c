@@ -750,6 +750,7 @@ build_source(struct dgit_pushsource *p)
 	/* push-source builds from HEAD and, as dgit, neither cleans nor
 	 * minds untracked files (tracked changes were refused already) */
 	so.clean_mode = DGIT_CLEAN_NONE;
+	so.tracked_clean = p->o->tracked_clean;
 	so.split_view = (enum dgit_split_view)p->o->split_view;
 	so.dgit_view_save = p->o->dgit_view_save;
 	so.upstream_commitish = p->o->upstream_commitish;

@@ -2754,7 +2754,7 @@ cache_lookup(int *found, git_oid *out, git_repository *repo,
 
 /* Record id under key: the ref set to it, an entry in its reflog. */
 static const struct dgit_error *
-cache_insert(git_repository *repo, const char *key, const git_oid *id)
+cache_write(git_repository *repo, const char *key, const git_oid *id)
 {
 	const struct dgit_error *err = NULL;
 	git_reflog *log = NULL;
@@ -2797,6 +2797,21 @@ cache_insert(git_repository *repo, const char *key, const git_oid *id)
 		    CACHE_REF);
 	git_signature_free(sig);
 	git_reflog_free(log);
+	return err;
+}
+
+/* cache_write with interruptions held off while its lock files exist. */
+static const struct dgit_error *
+cache_insert(git_repository *repo, const char *key, const git_oid *id,
+    const struct dgit_quiltfix_opts *opts)
+{
+	const struct dgit_error *err;
+
+	if (opts->hold)
+		opts->hold(opts->hold_arg, 1);
+	err = cache_write(repo, key, id);
+	if (opts->hold)
+		opts->hold(opts->hold_arg, 0);
 	return err;
 }
 
@@ -3138,7 +3153,7 @@ dgit_quiltfix_run(struct dgit_quiltfix_result *out, git_repository *repo,
 	out->npatches = q.npatches;
 done:
 	if (err == NULL && key && !out->cached)
-		err = cache_insert(repo, key, &out->commit);
+		err = cache_insert(repo, key, &out->commit, opts);
 	free(key);
 	git_tree_free(odp);
 	free(fmt);

@@ -57,6 +57,8 @@ struct dgit_server_config {
 	char *mirror_hook;
 	int allow_nff;
 	long gate_timeout;
+	void (*told)(void *arg, const char *path, int made);
+	void *told_arg;
 };
 
 static void
@@ -115,6 +117,14 @@ const char *
 dgit_server_config_dir(const struct dgit_server_config *cfg)
 {
 	return cfg->dir;
+}
+
+void
+dgit_server_config_set_told(struct dgit_server_config *cfg,
+    void (*told)(void *arg, const char *path, int made), void *arg)
+{
+	cfg->told = told;
+	cfg->told_arg = arg;
 }
 
 /* A configured file name, taken from the server directory if relative. */
@@ -1423,14 +1433,9 @@ run_gate(struct push *p, const struct suite *s)
 
 	if (tmpbase == NULL || tmpbase[0] != '/')
 		tmpbase = "/tmp";
-	if (asprintf(&tmp, "%s/dgit-gate.XXXXXX", tmpbase) == -1)
-		return dgit_error(DGIT_ERR_NOMEM);
-	if (mkdtemp(tmp) == NULL) {
-		err = dgit_error_from_errno("cannot make a directory in '%s'",
-		    tmpbase);
-		free(tmp);
+	if ((err = dgit_fs_mkdtemp_told(&tmp, tmpbase, "dgit-gate",
+	    p->cfg->told, p->cfg->told_arg)))
 		return err;
-	}
 	if (asprintf(&tree_dir, "%s/%s", tmp, p->package) == -1) {
 		tree_dir = NULL;
 		err = dgit_error(DGIT_ERR_NOMEM);
@@ -1501,7 +1506,8 @@ done:
 	free(env_commit);
 	git_tree_free(tree);
 	git_commit_free(c);
-	dgit_fs_remove_tree(tmp);
+	if (dgit_fs_remove_tree(tmp) == NULL && p->cfg->told)
+		p->cfg->told(p->cfg->told_arg, tmp, 0);
 	free(tmp);
 	free(tree_dir);
 	return err;

@@ -129,13 +129,13 @@ untracked_hint(enum dgit_clean_mode mode)
 
 static const struct dgit_error *
 check_tree(git_repository *repo, enum dgit_clean_mode mode,
-    int include_dirty, int after_clean, const char *git);
+    int include_dirty, int after_clean, int tracked_clean, const char *git);
 
 const struct dgit_error *
 dgit_srcbuild_check_tree(git_repository *repo, enum dgit_clean_mode mode,
     int include_dirty)
 {
-	return check_tree(repo, mode, include_dirty, 0, NULL);
+	return check_tree(repo, mode, include_dirty, 0, 0, NULL);
 }
 
 #define CLEAN_OUT_MAX ((size_t)4 << 20)  /* git clean -dn's list */
@@ -175,7 +175,7 @@ list_untracked(FILE *fp, size_t *n, const char *wd, const char *git,
 
 static const struct dgit_error *
 check_tree(git_repository *repo, enum dgit_clean_mode mode,
-    int include_dirty, int after_clean, const char *git)
+    int include_dirty, int after_clean, int tracked_clean, const char *git)
 {
 	const struct dgit_error *err = NULL;
 	git_status_options so = GIT_STATUS_OPTIONS_INIT;
@@ -212,22 +212,28 @@ check_tree(git_repository *repo, enum dgit_clean_mode mode,
 		if ((err = dgit_run(NULL, argv, &ro)) != NULL)
 			return err;
 	}
-	dgit_history_refresh_index(repo, git);
-	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	if ((err = dgit_commit_head_tree(&head, repo)))
-		return err;
-	so.baseline = head;
-	rc = git_status_list_new(&st, repo, &so);
-	git_tree_free(head);
-	if (rc != 0)
-		return dgit_error_git("cannot read the working tree's status");
+	/* a git clean above changed the working tree: look again */
+	tracked_clean = tracked_clean && mode != DGIT_CLEAN_GIT_ALWAYS &&
+	    mode != DGIT_CLEAN_GIT_FF_ALWAYS;
+	if (!tracked_clean) {
+		dgit_history_refresh_index(repo, git);
+		so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+		so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+		if ((err = dgit_commit_head_tree(&head, repo)))
+			return err;
+		so.baseline = head;
+		rc = git_status_list_new(&st, repo, &so);
+		git_tree_free(head);
+		if (rc != 0)
+			return dgit_error_git("cannot read the working tree's "
+			    "status");
+	}
 	if ((tf = open_memstream(&tl, &tlen)) == NULL ||
 	    (uf = open_memstream(&ul, &ulen)) == NULL) {
 		err = nomem();
 		goto done;
 	}
-	n = git_status_list_entrycount(st);
+	n = st ? git_status_list_entrycount(st) : 0;
 	for (size_t i = 0; i < n; i++) {
 		const git_status_entry *e = git_status_byindex(st, i);
 		const git_diff_delta *d = e->index_to_workdir ?
@@ -800,7 +806,7 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 
 	memset(out, 0, sizeof *out);
 	if ((err = check_tree(repo, opts->clean_mode, opts->include_dirty, 0,
-	    opts->git)))
+	    opts->tracked_clean, opts->git)))
 		return err;
 	if (git_reference_name_to_id(&head, repo, "HEAD") != 0)
 		return dgit_error_git("cannot read HEAD");
@@ -831,6 +837,8 @@ dgit_srcbuild_build(struct dgit_srcbuild_result *out, git_repository *repo,
 		    "be used with a split dgit view (--quilt=%s); commit the "
 		    "changes first", dgit_quiltfix_mode_name(opts->quilt_mode));
 	qo.cache = split;
+	qo.hold = opts->hold;
+	qo.hold_arg = opts->told_arg;
 	if ((err = dgit_origcache_new(&oc, repo, opts->dgit_version, 1)))
 		return err;
 	if (opts->hold)
@@ -1272,7 +1280,7 @@ dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
 	}
 	case DGIT_CLEAN_CHECK:
 	case DGIT_CLEAN_CHECK_IGNORES:
-		return check_tree(repo, mode, 1, 0, git);
+		return check_tree(repo, mode, 1, 0, 0, git);
 	case DGIT_CLEAN_NONE:
 		return NULL;
 	default: {
@@ -1308,7 +1316,7 @@ dgit_srcbuild_clean(git_repository *repo, enum dgit_clean_mode mode,
 		/* dgit skips the untracked-files check then */
 		if (dirty)
 			return unapply_patches_again(dirty, wd);
-		return check_tree(repo, mode, 1, 1, git);
+		return check_tree(repo, mode, 1, 1, 0, git);
 	}
 	}
 }

@@ -12,6 +12,7 @@
  *   not-after N
  *   check HEX          (SHA-256 of the lines above)
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -27,6 +28,7 @@
 
 #define FORMAT "dgit-verifycache 1"
 #define ENTRY_MAX 1024
+#define TMP_STALE 60               /* seconds: an older temporary is dead */
 
 /* One line of the key's input: "NAME HEX\n". */
 static void
@@ -294,6 +296,40 @@ done:
 	return hit;
 }
 
+/*
+ * Remove the temporaries a store killed half-way left (".KEY.PID.NS.tmp",
+ * ours, a minute old or more: a live store renames its own within
+ * moments).  Best effort, as storing is.
+ */
+static void
+sweep_tmp(int dfd)
+{
+	struct dirent *de;
+	struct stat st;
+	time_t now = time(NULL);
+	DIR *d;
+	int fd;
+
+	if ((fd = dup(dfd)) == -1)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+
+		if (de->d_name[0] != '.' || n < 1 + DGIT_SHA256_HEXLEN + 4 ||
+		    strcmp(de->d_name + n - 4, ".tmp") != 0 ||
+		    fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+		    now - st.st_mtime < TMP_STALE)
+			continue;
+		unlinkat(dfd, de->d_name, 0);
+	}
+	closedir(d);
+}
+
 void
 dgit_verifycache_store(const char *cache_dir, const char *key,
     const struct dgit_verifycache_entry *e)
@@ -320,6 +356,7 @@ dgit_verifycache_store(const char *cache_dir, const char *key,
 	n += m;
 	if ((dfd = open_dir(cache_dir, 1)) == -1)
 		return;
+	sweep_tmp(dfd);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	snprintf(tmp, sizeof tmp, ".%s.%ld.%ld.tmp", key, (long)getpid(),
 	    (long)ts.tv_nsec);

@@ -53,6 +53,13 @@
 #                      committed on master as "import" by A Tester, its
 #                      origs in DIR; with "more", a change to README
 #                      committed on top (a quilt fixup has a patch to make)
+#   gbp_repo DIR [CMD ARGS...]
+#                      DIR/hello: a patches-unapplied branch of hello 1.0-1
+#                      (upstream plus debian/, the four patches not
+#                      applied: what the gbp and unapplied views work
+#                      on), committed as hello_repo does; CMD, when
+#                      given, runs in DIR/hello first (its changes are in
+#                      the commit)
 #
 # Archive (ARCHIVE is a directory; served as is):
 #   archive_init ARCHIVE
@@ -437,19 +444,35 @@ fixture_key_() (
 	} | sha256sum | cut -c1-16
 )
 
-hello_repo() {
-	hr_dsc=$(fixture_built hello-1) &&
-	mkdir "$1" &&
-	cp "$(dirname "$hr_dsc")"/hello_1.0.orig.tar.gz* "$1/" &&
-	dpkg-source --no-check -x "$hr_dsc" "$1/hello" >/dev/null 2>&1 &&
-	rm -rf "$1/hello/.pc" &&
-	(cd "$1/hello" && git init -q -b master &&
+# hello_git_ DIR [DPKG-SOURCE-OPTION...]: DIR/hello unpacked by
+# dpkg-source -x (.pc removed), its origs in DIR, a git repository on
+# master with A Tester's identity, nothing committed yet.
+hello_git_() {
+	hg_dir=$1 && shift &&
+	hg_dsc=$(fixture_built hello-1) &&
+	mkdir "$hg_dir" &&
+	cp "$(dirname "$hg_dsc")"/hello_1.0.orig.tar.gz* "$hg_dir/" &&
+	dpkg-source --no-check "$@" -x "$hg_dsc" "$hg_dir/hello" \
+	    >/dev/null 2>&1 &&
+	rm -rf "$hg_dir/hello/.pc" &&
+	(cd "$hg_dir/hello" && git init -q -b master &&
 	 git config user.name "A Tester" &&
-	 git config user.email tester@example.org &&
-	 git add -A && git commit -q -m import &&
+	 git config user.email tester@example.org)
+}
+
+hello_repo() {
+	hello_git_ "$1" &&
+	(cd "$1/hello" && git add -A && git commit -q -m import &&
 	 if [ "${2:-}" = more ]; then
 		echo more >>README && git commit -q -a -m "More README"
 	 fi)
+}
+
+gbp_repo() {
+	gr_dir=$1 && shift &&
+	hello_git_ "$gr_dir" --skip-patches &&
+	(cd "$gr_dir/hello" && { test $# -eq 0 || "$@"; } &&
+	 git add -A && git commit -q -m import)
 }
 
 fixture_built() (

@@ -4,6 +4,7 @@ test_description='the verification cache: a hit only for the very same bytes, ju
 
 V="$BUILD/t/helper/verify"
 test_need_cmd gpgv
+test_need_cmd cc
 
 # gpgv_good FILE [SIG] -- KEYRING...: gpgv's verdict as apt reads it
 # (a GOODSIG status line; EXPKEYSIG, EXPSIG, REVKEYSIG, BADSIG are not);
@@ -241,6 +242,25 @@ fi
 # Expiry: a key that expires in a few seconds, and a signature that does.
 # The second message by a key in the same keyrings takes the key's expiry
 # from the cache (no key listing): its entry must end the same.
+test_expect_success 'a store killed half-way: its temporary is removed once a minute old' '
+	cc -shared -fPIC -o shim.so "$TEST_DIR/preload/signal-at-open.c" -ldl &&
+	{ SIGNAL_AT_OPEN=".*.tmp" SIGNAL_AT_OPEN_SIG=9 ASAN_OPTIONS=verify_asan_link_order=0 \
+	    LD_PRELOAD="$PWD/shim.so" "$V" --cache "$PWD/c20" \
+	    "$PWD/good.gpg" msg.good >text 2>err; rc=$?; } &&
+	test "$rc" = 137 &&
+	ls -A c20/verify >left &&
+	test "$(wc -l <left)" = 1 &&
+	test_grep "^\..*\.tmp$" left &&
+	v c20 "$PWD/good.gpg" msg.good &&
+	test_grep "^cache miss" err &&
+	test -f "c20/verify/$(cat left)" &&
+	touch -d "2 minutes ago" "c20/verify/$(cat left)" &&
+	v c20 "$PWD/other.gpg" msg.other &&
+	test_grep "^cache miss" err &&
+	test_path_is_missing "c20/verify/$(cat left)" &&
+	test "$(ls -A c20/verify | grep -c "^\\.")" = 0
+'
+
 test_expect_success 'set up a key and a signature that expire soon' '
 	mkdir -m 700 short.home &&
 	GNUPGHOME=$PWD/short.home gpg --batch -q --passphrase "" \

@@ -7,20 +7,6 @@ test_need_cmd dpkg-source
 test_need_cmd dpkg-genchanges
 test_need_cmd gbp
 
-# new_repo DIR: a patches-unapplied branch of hello 1.0-1 (upstream plus
-# debian/, the four patches not applied), origs beside it.
-new_repo() {
-	dsc=$(fixture_built hello-1) &&
-	mkdir "$1" &&
-	cp "$(dirname "$dsc")"/hello_1.0.orig.tar.gz* "$1/" &&
-	dpkg-source --no-check --skip-patches -x "$dsc" "$1/hello" >/dev/null 2>&1 &&
-	rm -rf "$1/hello/.pc" &&
-	(cd "$1/hello" && git init -q -b master &&
-	 git config user.name "A Tester" &&
-	 git config user.email tester@example.org &&
-	 git add -A && git commit -q -m import)
-}
-
 # gbp_change DIR: with gbp pq, a commit changing an upstream file made
 # into a new patch, and a commit changing debian/ only.
 gbp_change() {
@@ -35,7 +21,7 @@ gbp_change() {
 }
 
 test_expect_success 'gbp: the .dsc is the dgit view, the branch is unchanged' '
-	new_repo g &&
+	gbp_repo g &&
 	gbp_change g &&
 	git -C g/hello rev-parse HEAD >g/before &&
 	test "$(git -C g/hello status --porcelain)" = "" &&
@@ -54,7 +40,7 @@ test_expect_success 'gbp: the .dsc is the dgit view, the branch is unchanged' '
 
 test_expect_success 'gbp: the dgit view is the one Perl dgit makes' '
 	test_need_cmd /usr/bin/dgit &&
-	new_repo p &&
+	gbp_repo p &&
 	gbp_change p &&
 	cp -r p perl &&
 	(cd p/hello && "$DGIT" --quilt=gbp quilt-fixup --dgit-view-save=ours \
@@ -78,7 +64,7 @@ test_expect_success 'gbp: the dgit view is the one Perl dgit makes' '
 '
 
 test_expect_success '--quilt=unapplied is the same dgit view' '
-	new_repo u &&
+	gbp_repo u &&
 	gbp_change u &&
 	(cd u/hello && "$DGIT" --quilt=gbp quilt-fixup --dgit-view-save=a &&
 	 "$DGIT" --quilt=unapplied quilt-fixup --dgit-view-save=b) &&
@@ -86,7 +72,7 @@ test_expect_success '--quilt=unapplied is the same dgit view' '
 '
 
 test_expect_success 'gbp: a change to an upstream file outside the patches is refused' '
-	new_repo bad &&
+	gbp_repo bad &&
 	(cd bad/hello && echo stray >>Makefile &&
 	 git commit -q -a -m "Stray upstream change" &&
 	 git rev-parse HEAD >../before &&
@@ -98,7 +84,7 @@ test_expect_success 'gbp: a change to an upstream file outside the patches is re
 '
 
 test_expect_success '--split-view=never refuses a splitting mode' '
-	new_repo nv &&
+	gbp_repo nv &&
 	(cd nv/hello && test_must_fail "$DGIT" --quilt=gbp --split-view=never \
 	    build-source --no-check-archive 2>../err) &&
 	test_grep "split-view=never" nv/err &&
@@ -106,14 +92,14 @@ test_expect_success '--split-view=never refuses a splitting mode' '
 '
 
 test_expect_success '--include-dirty is refused with a split view' '
-	new_repo id &&
+	gbp_repo id &&
 	(cd id/hello && test_must_fail "$DGIT" --quilt=gbp --include-dirty \
 	    build-source --no-check-archive 2>../err) &&
 	test_grep "include-dirty" id/err
 '
 
 test_expect_success 'dpm: a patches-applied branch is its own dgit view' '
-	new_repo d &&
+	gbp_repo d &&
 	(cd d/hello && gbp pq import >/dev/null 2>&1 &&
 	 git checkout -q -B master &&
 	 git rev-parse HEAD >../before &&
@@ -124,7 +110,7 @@ test_expect_success 'dpm: a patches-applied branch is its own dgit view' '
 '
 
 test_expect_success 'dpm: a branch whose patches do not say its changes is refused' '
-	new_repo dbad &&
+	gbp_repo dbad &&
 	(cd dbad/hello && test_must_fail "$DGIT" --quilt=dpm build-source --no-check-archive \
 	    2>../err) &&
 	test_grep "dpm" dbad/err &&
@@ -132,7 +118,7 @@ test_expect_success 'dpm: a branch whose patches do not say its changes is refus
 '
 
 test_expect_success '--split-view=always: a linear fixup beside HEAD' '
-	new_repo l &&
+	gbp_repo l &&
 	(cd l/hello && gbp pq import >/dev/null 2>&1 &&
 	 git checkout -q -B master && echo more >>README &&
 	 git commit -q -a -m "More README" && git rev-parse HEAD >../before &&
@@ -149,7 +135,7 @@ cache_log() {
 }
 
 test_expect_success 'the split-view cache: recorded under dgit'"'"'s key, a second run hits it' '
-	new_repo c &&
+	gbp_repo c &&
 	gbp_change c &&
 	(cd c/hello && "$DGIT" --quilt=gbp quilt-fixup --dgit-view-save=a) &&
 	cache_log c >c/log1 &&

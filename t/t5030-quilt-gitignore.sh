@@ -10,15 +10,8 @@ test_need_cmd dpkg-genchanges
 # debian/, the four patches not applied), origs beside it, and a commit
 # adding an upstream .gitignore (which gbp leaves out of the patches).
 new_repo() {
-	dsc=$(fixture_built hello-1) &&
-	mkdir "$1" &&
-	cp "$(dirname "$dsc")"/hello_1.0.orig.tar.gz* "$1/" &&
-	dpkg-source --no-check --skip-patches -x "$dsc" "$1/hello" >/dev/null 2>&1 &&
-	rm -rf "$1/hello/.pc" &&
-	(cd "$1/hello" && git init -q -b master &&
-	 git config user.name "A Tester" &&
-	 git config user.email tester@example.org &&
-	 git add -A && git commit -q -m import &&
+	gbp_repo "$1" &&
+	(cd "$1/hello" &&
 	 printf "*.o\n/build/\n" >.gitignore &&
 	 git add .gitignore && git commit -q -m "Ignore build products")
 }

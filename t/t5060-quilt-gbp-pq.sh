@@ -8,20 +8,6 @@ test_need_cmd gbp
 PERL_DGIT=/usr/bin/dgit
 test -x "$PERL_DGIT" || test_skip "Perl dgit ($PERL_DGIT) is not installed"
 
-# new_repo DIR: a patches-unapplied branch of hello 1.0-1 (upstream plus
-# debian/, the four patches not applied), origs beside it.
-new_repo() {
-	dsc=$(fixture_built hello-1) &&
-	mkdir "$1" &&
-	cp "$(dirname "$dsc")"/hello_1.0.orig.tar.gz* "$1/" &&
-	dpkg-source --no-check --skip-patches -x "$dsc" "$1/hello" >/dev/null 2>&1 &&
-	rm -rf "$1/hello/.pc" &&
-	(cd "$1/hello" && git init -q -b master &&
-	 git config user.name "A Tester" &&
-	 git config user.email tester@example.org &&
-	 git add -A && git commit -q -m import)
-}
-
 # state DIR FILE: the refs (less dgit's cache), HEAD, status and what is
 # in the git directory, for checks that a failure changed nothing.
 state() {
@@ -55,7 +41,7 @@ PATH="$TRASH_DIRECTORY/bin:$PATH"
 export PATH
 
 test_expect_success '--gbp-pq: ours runs "COMMAND import" as Perl dgit does; the same dgit view' '
-	new_repo o &&
+	gbp_repo o &&
 	cp -r o p &&
 	(cd o/hello && GBP_PQ_LOG=$TRASH_DIRECTORY/o/log "$DGIT" --quilt=gbp \
 	    "--gbp-pq=my-gbp-pq --color=off" quilt-fixup \
@@ -75,7 +61,7 @@ test_expect_success '--gbp-pq: ours runs "COMMAND import" as Perl dgit does; the
 '
 
 test_expect_success '--quilt=unapplied runs it too, as Perl dgit does' '
-	new_repo u &&
+	gbp_repo u &&
 	cp -r u pu &&
 	(cd u/hello && GBP_PQ_LOG=$TRASH_DIRECTORY/u/log "$DGIT" \
 	    --quilt=unapplied --gbp-pq=my-gbp-pq quilt-fixup \
@@ -89,7 +75,7 @@ test_expect_success '--quilt=unapplied runs it too, as Perl dgit does' '
 '
 
 test_expect_success 'a --gbp-pq that is not installed: refused as by Perl dgit, nothing changed' '
-	new_repo n &&
+	gbp_repo n &&
 	cp -r n pn &&
 	state n/hello before &&
 	(cd n/hello && test_must_fail "$DGIT" --quilt=gbp \
@@ -119,7 +105,7 @@ test_expect_success 'the cached dgit view needs no gbp pq, as with Perl dgit' '
 '
 
 test_expect_success 'a gbp pq whose result is not the patched origs is refused, nothing changed' '
-	new_repo b &&
+	gbp_repo b &&
 	state b/hello before &&
 	(cd b/hello && test_must_fail "$DGIT" --quilt=gbp \
 	    --gbp-pq=bad-gbp-pq quilt-fixup --dgit-view-save=ours) \

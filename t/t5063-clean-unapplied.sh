@@ -12,18 +12,12 @@ test -x "$PERL_DGIT" || test_skip "Perl dgit ($PERL_DGIT) is not installed"
 # new_repo DIR: a patches-unapplied branch of hello 1.0-1 whose rules
 # clean target fails unless the patches are applied (NEWS comes from
 # 02-add-news.patch), origs beside it.
-new_repo() {
-	dsc=$(fixture_built hello-1) &&
-	mkdir "$1" &&
-	cp "$(dirname "$dsc")"/hello_1.0.orig.tar.gz* "$1/" &&
-	dpkg-source --no-check --skip-patches -x "$dsc" "$1/hello" >/dev/null 2>&1 &&
-	rm -rf "$1/hello/.pc" &&
+clean_needs_news() {
 	printf "#!/usr/bin/make -f\n%%:\n\tdh \$@\nclean:\n\ttest -f NEWS\n\tdh clean\n" \
-	    >"$1/hello/debian/rules" &&
-	(cd "$1/hello" && git init -q -b master &&
-	 git config user.name "A Tester" &&
-	 git config user.email tester@example.org &&
-	 git add -A && git commit -q -m import)
+	    >debian/rules
+}
+new_repo() {
+	gbp_repo "$1" clean_needs_news
 }
 
 # after DIR FILE: what the clean left: status, untracked and ignored

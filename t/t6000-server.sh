@@ -225,6 +225,45 @@ test_expect_success 'a push gate that takes too long is stopped and the push ref
 	git config -f srv/dgit-repos.conf --unset suite.sid.gate-timeout
 '
 
+test_expect_success 'the hook killed while its gate runs: the gate directory is removed' '
+	mkdir gtmp &&
+	cat >killgate <<-EOF &&
+	#!/bin/sh
+	echo "\$1" >"$PWD/gate.dir"
+	sed "s/.*) //" /proc/\$PPID/stat | cut -d" " -f2 >"$PWD/gate.hook"
+	echo \$\$ >"$PWD/gate.pid.new" && mv "$PWD/gate.pid.new" "$PWD/gate.pid"
+	exec sleep 30
+	EOF
+	chmod +x killgate &&
+	git config -f srv/dgit-repos.conf suite.sid.gate "$PWD/killgate" &&
+	echo k >src/other && git -C src commit -q -a -m v5k &&
+	T_VERSION=1.5-2 T_COMMIT=HEAD make_dgit_tag src >/dev/null || return 1
+	git -C srv/hello.git for-each-ref >before
+	(TMPDIR=$PWD/gtmp exec git -C src push -q "$URL" HEAD:refs/dgit/sid \
+	    refs/tags/archive/debian/1.5-2 2>err) &
+	push_pid=$!
+	n=0 &&
+	while ! test -f gate.pid && test $n -lt 300; do
+		sleep 0.1 && n=$((n + 1))
+	done &&
+	gdir=$(dirname "$(cat gate.dir)") &&
+	case "$gdir" in "$PWD/gtmp/dgit-gate."*) ;; *) false ;; esac &&
+	test -d "$gdir/hello" &&
+	kill -TERM "$(cat gate.hook)" || { kill "$(cat gate.pid)"; return 1; }
+	kill "$(cat gate.pid)"
+	! wait $push_pid &&
+	test_path_is_missing "$gdir" &&
+	test -z "$(ls -A gtmp)" &&
+	git -C srv/hello.git for-each-ref >after &&
+	test_cmp before after &&
+	git -C src update-ref -d refs/tags/archive/debian/1.5-2 &&
+	git -C src reset -q --hard HEAD^ &&
+	git config -f srv/dgit-repos.conf --unset suite.sid.gate &&
+	# the push lock names the receive-pack, gone now: stale, the next
+	# push takes it over; removed so that repo_state compares below hold
+	rm -f srv/hello.git/dgit-push.lock
+'
+
 test_expect_success 'policy hook: its refusal refuses; its arguments are dgit'"'"'s' '
 	cat >policy <<-EOF &&
 	#!/bin/sh

@@ -24,9 +24,19 @@ test_expect_success 'set up a local archive and hello 1.0-1 as dpkg-source -x ha
 	dsc_tree hello-1 w
 '
 
-test_expect_success 'push-source --new builds it (no fixup needed) and publishes it' '
+# bin/git: logs its arguments to git.log, then runs git
+test_expect_success 'push-source --new builds it (no fixup needed) and publishes it; the index is refreshed once' '
+	mkdir bin &&
+	cat >bin/git <<-EOF &&
+	#!/bin/sh
+	echo "\$*" >>"$PWD/git.log"
+	exec $(command -v git) "\$@"
+	EOF
+	chmod +x bin/git &&
 	head=$(git -C w/hello rev-parse HEAD) &&
-	(cd w/hello && "$DGIT" -d local push-source --new) >out 2>err &&
+	(cd w/hello && PATH=$TRASH_DIRECTORY/bin:$PATH \
+	    "$DGIT" -d local push-source --new) >out 2>err &&
+	test "$(grep -c "^update-index" git.log)" = 1 &&
 	test "$(git -C w/hello rev-parse HEAD)" = "$head" &&
 	test "$(git --git-dir="$LA/git/hello.git" rev-parse refs/dgit/sid)" = "$head" &&
 	test -x "$LA/git/hello.git/hooks/pre-receive" &&

@@ -5,7 +5,9 @@
 # without "fuzz-"): first every file of t/fuzz/regress/TARGET/ is run
 # through it once, then, when SECONDS > 0, it fuzzes for SECONDS from its
 # corpus ($FUZZ_WORK/corpus/TARGET, kept between runs) and the seeds made
-# by t/fuzz/seeds.sh.  Stops at the first failure, naming the reproducer.
+# by t/fuzz/seeds.sh (into a directory of this run's own under $FUZZ_WORK,
+# removed at its end, so that runs at once do not remake each other's).
+# Stops at the first failure, naming the reproducer.
 # Each run's libFuzzer output is in $FUZZ_WORK/log/TARGET.log.
 #
 # Environment: BUILD (default build), FUZZ_BIN_DIR (default $BUILD/fuzz),
@@ -39,11 +41,14 @@ mkdir -p "$FUZZ_WORK/log" "$FUZZ_WORK/artifacts" || exit 1
 # when there is one, removed even when a target crashed
 shm=/dev/shm
 [ -d "$shm" ] && [ -w "$shm" ] || shm=${TMPDIR:-/tmp}
+seeds=
 FUZZ_TMPDIR=$(mktemp -d "$shm/dgit-fuzz.XXXXXX") || exit 1
 export FUZZ_TMPDIR
-trap 'rm -rf "$FUZZ_TMPDIR"' EXIT
+trap 'rm -rf "$FUZZ_TMPDIR" ${seeds:+"$seeds"}' EXIT
+trap 'exit 130' INT TERM HUP
 if [ "$secs" -gt 0 ]; then
-	BUILD=$BUILD sh "$here/seeds.sh" "$FUZZ_WORK/seeds" || exit 1
+	seeds=$(mktemp -d "$FUZZ_WORK/seeds.XXXXXX") || exit 1
+	BUILD=$BUILD sh "$here/seeds.sh" "$seeds" || exit 1
 fi
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
@@ -78,7 +83,7 @@ for t in "$@"; do
 	if ! nice -n "$FUZZ_NICE" "$bin" -max_total_time="$secs" -timeout=30 \
 	    -rss_limit_mb=2048 -print_final_stats=1 \
 	    -artifact_prefix="$FUZZ_WORK/artifacts/$t-" $FUZZ_FLAGS \
-	    "$corpus" "$FUZZ_WORK/seeds/$t" >"$log" 2>&1; then
+	    "$corpus" "$seeds/$t" >"$log" 2>&1; then
 		tail -n 40 "$log" >&2
 		echo "fuzz: $t failed after $secs s at most (log: $log)" >&2
 		for f in "$FUZZ_WORK/artifacts/$t-"*; do
