@@ -629,6 +629,28 @@ dgit_cmd_open_here(struct dgit_cmd_ctx *ctx, int need_clean)
 	    dgit_opts.config, dgit_opts.nconfig);
 }
 
+/*
+ * A failure as dgit reports it: "dgit: error: " before the first line,
+ * "dgit: " before each further one.  A usage error (the usage line
+ * follows) is "dgit: MSG", as dgit's bad usage is.
+ */
+static void
+report_error(const char *msg, int usage)
+{
+	const char *nl;
+	size_t len;
+	int first = 1;
+
+	do {
+		nl = strchr(msg, '\n');
+		len = nl ? (size_t)(nl - msg) : strlen(msg);
+		fprintf(stderr, "%s: %s%.*s\n", dgit_opts.prog,
+		    first && !usage ? "error: " : "", (int)len, msg);
+		first = 0;
+		msg = nl ? nl + 1 : NULL;
+	} while (msg && *msg);
+}
+
 /* Prepare what cmd's table entry asks for, run it, report its error. */
 static int
 run_command(const struct dgit_cmd *cmd, int argc, char **argv)
@@ -657,7 +679,7 @@ run_command(const struct dgit_cmd *cmd, int argc, char **argv)
 done:
 	fflush(stdout);
 	if (err) {
-		fprintf(stderr, "%s: %s\n", dgit_opts.prog, err->msg);
+		report_error(err->msg, ctx.usage);
 		if (ctx.usage)
 			fprintf(stderr, "usage: %s %s%s%s\n", dgit_opts.prog,
 			    cmd->name, cmd->usage[0] ? " " : "", cmd->usage);

@@ -431,11 +431,11 @@ check_history(struct dgit_pushsource *p)
 			return err;
 		if (ff || nff(p))
 			return NULL;
-		return dgit_error_fmt(DGIT_ERR_USAGE, "HEAD is not a "
-		    "descendant of the dgit git server's refs/dgit/%s (a push "
-		    "the archive has not yet); merge it, or pass "
-		    "--deliberately-not-fast-forward if the server permits "
-		    "it", p->csuite);
+		return dgit_error_fmt(DGIT_ERR_USAGE, "dgit push: HEAD is "
+		    "not a descendant of the archive's version (the dgit git "
+		    "server's refs/dgit/%s, a push the archive has not yet); "
+		    "merge it, or pass --deliberately-not-fast-forward if the "
+		    "server permits it", p->csuite);
 	}
 	if (p->asrc == NULL)
 		return gdr_stitch(p, NULL);
@@ -488,8 +488,8 @@ check_history(struct dgit_pushsource *p)
 	if (ff || nff(p))
 		return NULL;
 	if (!p->o->overwrite)
-		return dgit_error_fmt(DGIT_ERR_USAGE, "HEAD is not a "
-		    "descendant of the archive's version (%s %s); to "
+		return dgit_error_fmt(DGIT_ERR_USAGE, "dgit push: HEAD is "
+		    "not a descendant of the archive's version (%s %s); to "
 		    "overwrite the archive's contents, pass "
 		    "--overwrite[=VERSION]; to rewrite history, if the "
 		    "archive permits it, --deliberately-not-fast-forward",
@@ -2399,7 +2399,7 @@ get_build(struct dgit_pushsource *p)
 
 		/* dgit's words, which its users and tests know */
 		if (stat(p->dsc_path, &st) != 0)
-			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "error: "
+			return dgit_error_fmt(DGIT_ERR_NOT_FOUND,
 			    "looked for .dsc %s, but %s; maybe you forgot to "
 			    "build", p->dsc_path, strerror(errno));
 		if (!exists(p->changes_path))
@@ -2507,11 +2507,13 @@ tainted_precheck(struct dgit_pushsource *p)
 		dgit_msg(p->o->info, p->o->info_arg, "warning: overriding "
 		    "problem due to --force:\npushing tainted objects (which "
 		    "server would reject)%s", report);
-	else
+	else {
+		/* as dgit: the report, then the error */
+		if (p->o->info)
+			p->o->info(p->o->info_arg, report);
 		err = dgit_error_fmt(DGIT_ERR_USAGE, "pushing tainted objects "
-		    "(which server would reject)\n%s\nPush failed, while "
-		    "checking state of the archive.\nYou can retry the push, "
-		    "after fixing the problem, if you like.", report);
+		    "(which server would reject)");
+	}
 done:
 	free(report);
 	free(json);
@@ -2540,6 +2542,21 @@ dep14_tags(struct dgit_pushsource *p)
 	return NULL;
 }
 
+/*
+ * dgit's word after a failure before anything reached the server: where
+ * the push stopped, and that it can be retried (its users, and scripts,
+ * look for "You can retry the push").
+ */
+static const struct dgit_error *
+phase_failed(const struct dgit_error *err, const char *phase)
+{
+	if (err == NULL || err->code == DGIT_ERR_CANCELLED)
+		return err;
+	return dgit_error_cfmt(err->cls, err->code, "%s\nPush failed, while "
+	    "%s.\nYou can retry the push, after fixing the problem, if you "
+	    "like.", err->msg, phase);
+}
+
 const struct dgit_error *
 dgit_pushsource_run(struct dgit_pushsource_result *res,
     struct dgit_pushsource *p, const struct dgit_pushsource_opts *opts)
@@ -2554,14 +2571,16 @@ dgit_pushsource_run(struct dgit_pushsource_result *res,
 		return err;
 	if ((err = git_url(&p->reader_url, p, 0)) ||
 	    (err = git_url(&p->push_url, p, 1)) ||
-	    (err = query_archive(p)) || (err = check_history(p)) ||
+	    (err = query_archive(p)))
+		return phase_failed(err, "checking state of the archive");
+	if ((err = check_history(p)) ||
 	    (err = file_names(p)) || (err = make_tag_names(p)) ||
 	    (err = check_old_tags(p)) || (err = get_build(p)) ||
 	    (err = compare_inputs(p)) || (err = source_only_policy(p)) ||
 	    (err = check_origs(p)) ||
 	    (err = make_pseudomerge(p)) || (err = tainted_precheck(p)) ||
 	    (err = make_tag_texts(p)))
-		return err;
+		return phase_failed(err, "preparing your push");
 	if (p->o->dry_run) {
 		fill_result(res, p, DGIT_PUSHSOURCE_DRY_RUN);
 		return NULL;
@@ -2571,7 +2590,7 @@ dgit_pushsource_run(struct dgit_pushsource_result *res,
 	else if ((err = sign_tags(p)) == NULL)
 		err = sign_files(p);
 	if (err)
-		return err;
+		return phase_failed(err, "signing the tag");
 	if (p->o->damp_run) {
 		fill_result(res, p, DGIT_PUSHSOURCE_SIGNED);
 		return NULL;
