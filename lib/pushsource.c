@@ -925,6 +925,60 @@ free_previously(struct dgit_tag_previously *v, size_t n)
 	free(v);
 }
 
+/*
+ * The --deliberately- options (out has DGIT_PUSHSOURCE_MAX_DELIBERATELY
+ * slots): those given, then those the flags stand for that are missing
+ * (neither given nor their TEST-dgit-only- form); with bares
+ * (as many slots), each without its "TEST-dgit-only-", made there (as
+ * the taints' overrides are matched).
+ */
+static size_t
+deliberatelies(const char **out, char (*bares)[128],
+    const struct dgit_pushsource *p)
+{
+	static const char pfx[] = "--deliberately-",
+	    test[] = "--deliberately-TEST-dgit-only-";
+	const char *flag[3];
+	size_t n = 0, nf = 0;
+
+	for (size_t k = 0; k < p->o->ndeliberately && n < DGIT_PUSHSOURCE_MAX_DELIBERATELY;
+	    k++) {
+		const char *d = p->o->deliberately[k];
+
+		if (bares && strncmp(d, test, sizeof test - 1) == 0 &&
+		    strlen(d) < sizeof bares[0]) {
+			snprintf(bares[n], sizeof bares[n], "%s%s", pfx,
+			    d + sizeof test - 1);
+			d = bares[n];
+		}
+		out[n++] = d;
+	}
+	if (p->o->not_ff)
+		flag[nf++] = "--deliberately-not-fast-forward";
+	if (p->o->fresh_repo)
+		flag[nf++] = "--deliberately-fresh-repo";
+	if (p->o->questionable)
+		flag[nf++] = "--deliberately-include-questionable-history";
+	for (size_t f = 0; f < nf; f++) {
+		size_t k;
+
+		/* its TEST-dgit-only- form stands for it here only */
+		for (k = 0; k < p->o->ndeliberately; k++) {
+			const char *d = p->o->deliberately[k];
+
+			if (strncmp(d, test, sizeof test - 1) == 0 &&
+			    strcmp(d + sizeof test - 1, flag[f] +
+			    sizeof pfx - 1) == 0)
+				break;
+			if (strcmp(d, flag[f]) == 0)
+				break;
+		}
+		if (k == p->o->ndeliberately && n < DGIT_PUSHSOURCE_MAX_DELIBERATELY)
+			out[n++] = flag[f];
+	}
+	return n;
+}
+
 static const struct dgit_error *
 make_tag_texts_1(struct dgit_pushsource *p,
     struct dgit_tag_previously *prev, size_t nprev);
@@ -949,7 +1003,7 @@ make_tag_texts_1(struct dgit_pushsource *p,
     struct dgit_tag_previously *prev, size_t nprev)
 {
 	const struct dgit_error *err;
-	char *deliberately[3];
+	const char *deliberately[DGIT_PUSHSOURCE_MAX_DELIBERATELY];
 	struct dgit_tag_info info;
 	struct dgit_push_tag t;
 
@@ -962,16 +1016,8 @@ make_tag_texts_1(struct dgit_pushsource *p,
 	info.distro = (char *)p->nomdistro;
 	info.split = p->split;
 	info.quilt = (char *)p_quilt(p);
-	if (p->o->not_ff)
-		deliberately[info.ndeliberately++] =
-		    "--deliberately-not-fast-forward";
-	if (p->o->fresh_repo)
-		deliberately[info.ndeliberately++] =
-		    "--deliberately-fresh-repo";
-	if (p->o->questionable)
-		deliberately[info.ndeliberately++] =
-		    "--deliberately-include-questionable-history";
-	info.deliberately = deliberately;
+	info.ndeliberately = deliberatelies(deliberately, NULL, p);
+	info.deliberately = (char **)deliberately;
 	info.previously = prev;
 	info.npreviously = nprev;
 	memset(&t, 0, sizeof t);
@@ -2461,7 +2507,8 @@ tainted_precheck(struct dgit_pushsource *p)
 	const struct dgit_error *err;
 	const char *pq = dgit_config_get_distro(p->cfg, p->distro,
 	    "policy-query-supported-ssh");
-	const char *delib[3];
+	const char *delib[DGIT_PUSHSOURCE_MAX_DELIBERATELY];
+	char bares[DGIT_PUSHSOURCE_MAX_DELIBERATELY][128];
 	char *rune = NULL, *json = NULL, *report = NULL;
 	size_t nd = 0;
 	int status = 0;
@@ -2493,12 +2540,7 @@ tainted_precheck(struct dgit_pushsource *p)
 	}
 	if (json[0] == '\0')
 		goto done;
-	if (p->o->not_ff)
-		delib[nd++] = "--deliberately-not-fast-forward";
-	if (p->o->fresh_repo)
-		delib[nd++] = "--deliberately-fresh-repo";
-	if (p->o->questionable)
-		delib[nd++] = "--deliberately-include-questionable-history";
+	nd = deliberatelies(delib, bares, p);
 	if ((err = dgit_taint_check(&report, p->repo, &p->head, json,
 	    strlen(json), delib, nd, p->o->info, p->o->info_arg)) ||
 	    report == NULL)
