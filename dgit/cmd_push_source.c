@@ -26,7 +26,8 @@ struct push {
 	int not_ff;                /* --deliberately-not-fast-forward */
 	int fresh_repo;            /* --deliberately-fresh-repo */
 	int questionable;          /* --deliberately-include-questionable-history */
-	const char *delib[DGIT_PUSHSOURCE_MAX_DELIBERATELY]; /* every --deliberately-*, in order */
+	/* every --deliberately-*, in order */
+	const char *delib[DGIT_PUSHSOURCE_MAX_DELIBERATELY];
 	size_t ndelib;
 	int force_tainted;         /* --force-push-tainted */
 	int reuse_version;         /* --force-reusing-version */

@@ -941,8 +941,8 @@ deliberatelies(const char **out, char (*bares)[128],
 	const char *flag[3];
 	size_t n = 0, nf = 0;
 
-	for (size_t k = 0; k < p->o->ndeliberately && n < DGIT_PUSHSOURCE_MAX_DELIBERATELY;
-	    k++) {
+	for (size_t k = 0; k < p->o->ndeliberately &&
+	    n < DGIT_PUSHSOURCE_MAX_DELIBERATELY; k++) {
 		const char *d = p->o->deliberately[k];
 
 		if (bares && strncmp(d, test, sizeof test - 1) == 0 &&
@@ -973,7 +973,8 @@ deliberatelies(const char **out, char (*bares)[128],
 			if (strcmp(d, flag[f]) == 0)
 				break;
 		}
-		if (k == p->o->ndeliberately && n < DGIT_PUSHSOURCE_MAX_DELIBERATELY)
+		if (k == p->o->ndeliberately &&
+		    n < DGIT_PUSHSOURCE_MAX_DELIBERATELY)
 			out[n++] = flag[f];
 	}
 	return n;
