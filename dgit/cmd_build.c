@@ -808,14 +808,14 @@ pbuilder(struct dgit_cmd_ctx *ctx, int argc, char **argv, const char *tool,
 		goto done;
 	if (!(m.want & DGIT_WANTSRC_BUILDER)) {
 		/* dgit's wording: "dgit: error: you asked for a builder..." */
-		err = dgit_error_fmt(DGIT_ERR_USAGE, "error: you asked for a "
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "you asked for a "
 		    "builder but your debbuildopts didn't ask for any "
 		    "binaries -- is this really what you meant? (for a "
 		    "source package alone, use dgit build-source)");
 		goto done;
 	}
 	if (!(m.want & DGIT_WANTSRC_SOURCE)) {
-		err = dgit_error_fmt(DGIT_ERR_USAGE, "error: we must build a "
+		err = dgit_error_fmt(DGIT_ERR_USAGE, "we must build a "
 		    ".dsc to pass to the builder but your debbuiltopts "
 		    "forbids the building of a source package; cannot "
 		    "continue (%s needs a .dsc: drop -b/-B/-A)", tool);

@@ -26,6 +26,9 @@ struct push {
 	int not_ff;                /* --deliberately-not-fast-forward */
 	int fresh_repo;            /* --deliberately-fresh-repo */
 	int questionable;          /* --deliberately-include-questionable-history */
+	/* every --deliberately-*, in order */
+	const char *delib[DGIT_PUSHSOURCE_MAX_DELIBERATELY];
+	size_t ndelib;
 	int force_tainted;         /* --force-push-tainted */
 	int reuse_version;         /* --force-reusing-version */
 	int old_version;           /* --force-uploading-old-version */
@@ -139,6 +142,8 @@ do_push(struct push *p)
 	o.fresh_repo = p->fresh_repo;
 	o.reuse_version = p->reuse_version;
 	o.questionable = p->questionable;
+	o.deliberately = p->delib;
+	o.ndeliberately = p->ndelib;
 	o.force_tainted = p->force_tainted;
 	o.old_version = p->old_version;
 	o.force_source_only = p->source_only_ok;
@@ -192,19 +197,14 @@ done:
 }
 
 enum {
-	OPT_NEW = COMMON_OPT_END, OPT_OVERWRITE, OPT_NOT_FF, OPT_CHANGES,
-	OPT_FRESH_REPO, OPT_REUSE_VERSION, OPT_OLD_VERSION, OPT_SOURCE_ONLY,
-	OPT_BINARIES, OPT_MISMATCH,
-	OPT_QUESTIONABLE, OPT_FORCE_TAINTED,
+	OPT_NEW = COMMON_OPT_END, OPT_OVERWRITE, OPT_CHANGES,
+	OPT_REUSE_VERSION, OPT_OLD_VERSION, OPT_SOURCE_ONLY,
+	OPT_BINARIES, OPT_MISMATCH, OPT_FORCE_TAINTED,
 };
 
 static const struct option push_options[] = {
 	{ "new", no_argument, NULL, OPT_NEW },
 	{ "overwrite", optional_argument, NULL, OPT_OVERWRITE },
-	{ "deliberately-not-fast-forward", no_argument, NULL, OPT_NOT_FF },
-	{ "deliberately-fresh-repo", no_argument, NULL, OPT_FRESH_REPO },
-	{ "deliberately-include-questionable-history", no_argument, NULL,
-	    OPT_QUESTIONABLE },
 	{ "force-push-tainted", no_argument, NULL, OPT_FORCE_TAINTED },
 	{ "force-reusing-version", no_argument, NULL, OPT_REUSE_VERSION },
 	{ "force-uploading-old-version", no_argument, NULL, OPT_OLD_VERSION },
@@ -238,15 +238,6 @@ take(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
 			return dgit_usage_error(ctx, "bad version in "
 			    "'--overwrite=%s'", optarg);
 		return NULL;
-	case OPT_NOT_FF:
-		p->not_ff = 1;
-		return NULL;
-	case OPT_FRESH_REPO:
-		p->fresh_repo = 1;
-		return NULL;
-	case OPT_QUESTIONABLE:
-		p->questionable = 1;
-		return NULL;
 	case OPT_FORCE_TAINTED:
 		p->force_tainted = 1;
 		return NULL;
@@ -273,6 +264,79 @@ take(struct dgit_cmd_ctx *ctx, void *arg, int opt, const char *optarg)
 	return buildopts_take(ctx, &p->bo, opt, optarg);
 }
 
+/*
+ * Whether the word after "--deliberately-" is one dgit takes: a package
+ * name, "TEST-" before it allowed.
+ */
+static int
+deliberately_ok(const char *w)
+{
+	if (strncmp(w, "TEST-", 5) == 0)
+		w += 5;
+	if (!((*w >= 'a' && *w <= 'z') || (*w >= '0' && *w <= '9')))
+		return 0;
+	return strspn(w, "abcdefghijklmnopqrstuvwxyz0123456789+-.") ==
+	    strlen(w);
+}
+
+/* Whether --deliberately-WHAT (or its TEST-dgit-only- form) was given. */
+static int
+deliberately(const struct push *p, const char *what)
+{
+	static const char test[] = "TEST-dgit-only-";
+
+	for (size_t k = 0; k < p->ndelib; k++) {
+		const char *w = p->delib[k] + strlen("--deliberately-");
+
+		if (strncmp(w, test, sizeof test - 1) == 0)
+			w += sizeof test - 1;
+		if (strcmp(w, what) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * As dgit: any --deliberately-SOMETHING is taken (before "--"), said in
+ * the tags for the server's policy; those dgit knows also act here, as
+ * do their --deliberately-TEST-dgit-only- forms (which the server does
+ * not know: they test its own checks).  argv keeps the other words.
+ */
+static const struct dgit_error *
+take_deliberately(struct push *p, struct dgit_cmd_ctx *ctx, int *argc,
+    char **argv)
+{
+	int i, j;
+
+	for (i = j = 1; i < *argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0) {
+			while (i < *argc)
+				argv[j++] = argv[i++];
+			break;
+		}
+		if (strncmp(a, "--deliberately-", 15) != 0) {
+			argv[j++] = argv[i];
+			continue;
+		}
+		if (!deliberately_ok(a + 15))
+			return dgit_usage_error(ctx, "bad option '%s' (what "
+			    "follows --deliberately- is a word such as "
+			    "not-fast-forward)", a);
+		if (p->ndelib == DGIT_PUSHSOURCE_MAX_DELIBERATELY)
+			return dgit_usage_error(ctx, "too many --deliberately- "
+			    "options");
+		p->delib[p->ndelib++] = a;
+	}
+	argv[j] = NULL;
+	*argc = j;
+	p->not_ff |= deliberately(p, "not-fast-forward");
+	p->fresh_repo |= deliberately(p, "fresh-repo");
+	p->questionable |= deliberately(p, "include-questionable-history");
+	return NULL;
+}
+
 /* push's options, then the build options push does not define itself */
 static const struct dgit_error *
 parse(struct push *p, struct dgit_cmd_ctx *ctx, int argc, char **argv)
@@ -282,6 +346,9 @@ parse(struct push *p, struct dgit_cmd_ctx *ctx, int argc, char **argv)
 	struct common_optspec spec = { "NC:", opts, 1, 1, take };
 	size_t n = 0;
 	int i;
+
+	if ((err = take_deliberately(p, ctx, &argc, argv)))
+		return err;
 
 	buildopts_init(&p->bo);
 	for (size_t j = 0; j < NPUSH_OPTIONS; j++)

@@ -635,6 +635,39 @@ dgit_cmd_open_here(struct dgit_cmd_ctx *ctx, int need_clean)
 	    dgit_opts.config, dgit_opts.nconfig);
 }
 
+/*
+ * A failure as dgit reports it: "dgit: error: " before the first line,
+ * "dgit: " before each further one.  A usage error (the usage line
+ * follows), a configuration error and a package not in the suite have
+ * no "error: " (plain: 0), as dgit's bad usage, bad configuration and
+ * "does not exist in suite" have none.  A first line "failed command:
+ * ..." is dgit's report of the command before the error: "error: " goes
+ * on the line after it.
+ */
+static void
+report_error(const char *msg, int plain)
+{
+	static const char cmd[] = "failed command: ";
+	const char *nl;
+	size_t len;
+	int tag = !plain;
+
+	do {
+		nl = strchr(msg, '\n');
+		len = nl ? (size_t)(nl - msg) : strlen(msg);
+		if (tag && nl && strncmp(msg, cmd, sizeof cmd - 1) == 0) {
+			fprintf(stderr, "%s: %.*s\n", dgit_opts.prog, (int)len,
+			    msg);
+			msg = nl + 1;
+			continue;
+		}
+		fprintf(stderr, "%s: %s%.*s\n", dgit_opts.prog,
+		    tag ? "error: " : "", (int)len, msg);
+		tag = 0;
+		msg = nl ? nl + 1 : NULL;
+	} while (msg && *msg);
+}
+
 /* Prepare what cmd's table entry asks for, run it, report its error. */
 static int
 run_command(const struct dgit_cmd *cmd, int argc, char **argv)
@@ -663,7 +696,9 @@ run_command(const struct dgit_cmd *cmd, int argc, char **argv)
 done:
 	fflush(stdout);
 	if (err) {
-		fprintf(stderr, "%s: %s\n", dgit_opts.prog, err->msg);
+		report_error(err->msg, ctx.usage ||
+		    err->cls == DGIT_ECLASS_NO_PACKAGE ||
+		    err->cls == DGIT_ECLASS_CONFIG);
 		if (ctx.usage)
 			fprintf(stderr, "usage: %s %s%s%s\n", dgit_opts.prog,
 			    cmd->name, cmd->usage[0] ? " " : "", cmd->usage);

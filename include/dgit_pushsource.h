@@ -71,6 +71,9 @@ struct dgit_pushsource_signing {
 typedef const struct dgit_error *dgit_pushsource_sign_fn(void *arg,
     struct dgit_pushsource_signing *s);
 
+/* The most --deliberately- options a push takes. */
+#define DGIT_PUSHSOURCE_MAX_DELIBERATELY 16
+
 struct dgit_pushsource_opts {
 	const char *suite;         /* SUITE operand, or NULL */
 	const char *changes;       /* -C: the .changes to upload, or NULL */
@@ -85,6 +88,15 @@ struct dgit_pushsource_opts {
 	int questionable;          /* --deliberately-include-questionable-
 	                              history: said in the tags, and
 	                              overrides the taints it names */
+	/*
+	 * Every --deliberately-SOMETHING given, in order (borrowed): said
+	 * in the tags' [dgit ...] line for the server's policy, and
+	 * matched against the taints' overrides (a "TEST-dgit-only-" after
+	 * "--deliberately-" is ignored there); those not_ff, fresh_repo and
+	 * questionable stand for are added when missing.
+	 */
+	const char *const *deliberately;
+	size_t ndeliberately;      /* at most DGIT_PUSHSOURCE_MAX_DELIBERATELY */
 	int force_tainted;         /* --force-push-tainted: the tainted-
 	                              objects pre-check only warns */
 	int reuse_version;         /* --force-reusing-version: a tag of this

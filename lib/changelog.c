@@ -282,9 +282,13 @@ struct header {
 	size_t nd;
 };
 
-/* Does the line have the shape of an entry header?  Fills *h if so. */
+/*
+ * Does the line have the shape of an entry header?  Fills *h if so.
+ * commas: take ',' in the distributions too (not dpkg's syntax: only to
+ * explain why such a line is refused).
+ */
 static int
-match_header(struct header *h, const char *line, size_t n)
+match_header(struct header *h, const char *line, size_t n, int commas)
 {
 	const char *p = line, *e = line + n;
 
@@ -311,7 +315,7 @@ match_header(struct header *h, const char *line, size_t n)
 			q++;
 		if (q == p || q >= e || !is_name_char(*q))
 			break;
-		while (q < e && is_name_char(*q))
+		while (q < e && (is_name_char(*q) || (commas && *q == ',')))
 			q++;
 		p = q;
 		h->nd++;
@@ -692,7 +696,7 @@ parse_line(struct parser *ps, const char *line, size_t n, int first_only,
     int *stop)
 {
 	const struct dgit_error *err;
-	char msg[128];
+	char msg[192];
 	size_t lead;
 	int ok;
 
@@ -702,7 +706,7 @@ parse_line(struct parser *ps, const char *line, size_t n, int first_only,
 	if (n > 0 && !dgit_is_space(line[0])) {
 		struct header h;
 
-		if (match_header(&h, line, n)) {
+		if (match_header(&h, line, n, 0)) {
 			if (first_only && ps->cl->n > 0) {
 				/* the first entry ended without a trailer */
 				if ((err = finish_entry(ps)) != NULL)
@@ -738,6 +742,21 @@ parse_line(struct parser *ps, const char *line, size_t n, int first_only,
 		}
 		if (skip_line(line, n))
 			return NULL;
+		if (match_header(&h, line, n, 1)) {
+			/* "stable,unstable": dpkg takes it for an ancient
+			 * entry and stops; say why, as dgit does */
+			const char *d = h.dists;
+
+			while (d < h.dists_end && dgit_is_space(*d))
+				d++;
+			snprintf(msg, sizeof msg, "badly formatted heading "
+			    "line: distribution '%.*s': this operation does "
+			    "not support multiple comma-separated suites",
+			    (int)(h.dists_end - d > 60 ? 60 : h.dists_end - d),
+			    d);
+			*stop = 1;
+			return problem(ps, msg);
+		}
 		if (is_ancient(line, n)) {
 			*stop = 1;
 			return NULL;
@@ -850,8 +869,11 @@ parse(struct dgit_changelog **out, const char *buf, size_t len,
 		pos += ll + (nl != NULL);
 	}
 	if (ps.cl->n == 0) {
-		err = dgit_error_fmt(DGIT_ERR_PARSE, "'%s': no changelog "
-		    "entry found", what);
+		/* the first problem is likely why */
+		err = ps.cl->nwarn > 0 ? dgit_error_fmt(DGIT_ERR_PARSE,
+		    "'%s': no changelog entry found (%s)", what,
+		    ps.cl->warn[0]) : dgit_error_fmt(DGIT_ERR_PARSE, "'%s': no "
+		    "changelog entry found", what);
 		goto done;
 	}
 	if (ps.expect == START_CHANGES || ps.expect == CHANGES_OR_TRAILER) {

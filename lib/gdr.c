@@ -291,10 +291,11 @@ dgit_gdr_make_patches(git_oid *out, git_repository *repo, const git_oid *head,
 	if (rr.exit_code == 7)
 		goto done;
 	if (rr.exit_code != 0) {
+		/* dgit's words: the command, then the failure */
 		err = dgit_error_fmt(DGIT_ERR_CHILD, "failed command: %s "
 		    "--noop-ok -funclean-mixed -funclean-ordering make-patches "
-		    "--quiet-would-amend (exit status %d)", prog,
-		    rr.exit_code);
+		    "--quiet-would-amend\nsubprocess failed with error exit "
+		    "status %d", prog, rr.exit_code);
 		goto done;
 	}
 	if ((err = dgit_run_capture(&headout, NULL, revparse, &ro, 1)))

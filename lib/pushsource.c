@@ -432,11 +432,11 @@ check_history(struct dgit_pushsource *p)
 			return err;
 		if (ff || nff(p))
 			return NULL;
-		return dgit_error_fmt(DGIT_ERR_USAGE, "HEAD is not a "
-		    "descendant of the dgit git server's refs/dgit/%s (a push "
-		    "the archive has not yet); merge it, or pass "
-		    "--deliberately-not-fast-forward if the server permits "
-		    "it", p->csuite);
+		return dgit_error_fmt(DGIT_ERR_USAGE, "dgit push: HEAD is "
+		    "not a descendant of the archive's version (the dgit git "
+		    "server's refs/dgit/%s, a push the archive has not yet); "
+		    "merge it, or pass --deliberately-not-fast-forward if the "
+		    "server permits it", p->csuite);
 	}
 	if (p->asrc == NULL)
 		return gdr_stitch(p, NULL);
@@ -489,8 +489,8 @@ check_history(struct dgit_pushsource *p)
 	if (ff || nff(p))
 		return NULL;
 	if (!p->o->overwrite)
-		return dgit_error_fmt(DGIT_ERR_USAGE, "HEAD is not a "
-		    "descendant of the archive's version (%s %s); to "
+		return dgit_error_fmt(DGIT_ERR_USAGE, "dgit push: HEAD is "
+		    "not a descendant of the archive's version (%s %s); to "
 		    "overwrite the archive's contents, pass "
 		    "--overwrite[=VERSION]; to rewrite history, if the "
 		    "archive permits it, --deliberately-not-fast-forward",
@@ -936,6 +936,61 @@ free_previously(struct dgit_tag_previously *v, size_t n)
 	free(v);
 }
 
+/*
+ * The --deliberately- options (out has DGIT_PUSHSOURCE_MAX_DELIBERATELY
+ * slots): those given, then those the flags stand for that are missing
+ * (neither given nor their TEST-dgit-only- form); with bares
+ * (as many slots), each without its "TEST-dgit-only-", made there (as
+ * the taints' overrides are matched).
+ */
+static size_t
+deliberatelies(const char **out, char (*bares)[128],
+    const struct dgit_pushsource *p)
+{
+	static const char pfx[] = "--deliberately-",
+	    test[] = "--deliberately-TEST-dgit-only-";
+	const char *flag[3];
+	size_t n = 0, nf = 0;
+
+	for (size_t k = 0; k < p->o->ndeliberately &&
+	    n < DGIT_PUSHSOURCE_MAX_DELIBERATELY; k++) {
+		const char *d = p->o->deliberately[k];
+
+		if (bares && strncmp(d, test, sizeof test - 1) == 0 &&
+		    strlen(d) < sizeof bares[0]) {
+			snprintf(bares[n], sizeof bares[n], "%s%s", pfx,
+			    d + sizeof test - 1);
+			d = bares[n];
+		}
+		out[n++] = d;
+	}
+	if (p->o->not_ff)
+		flag[nf++] = "--deliberately-not-fast-forward";
+	if (p->o->fresh_repo)
+		flag[nf++] = "--deliberately-fresh-repo";
+	if (p->o->questionable)
+		flag[nf++] = "--deliberately-include-questionable-history";
+	for (size_t f = 0; f < nf; f++) {
+		size_t k;
+
+		/* its TEST-dgit-only- form stands for it here only */
+		for (k = 0; k < p->o->ndeliberately; k++) {
+			const char *d = p->o->deliberately[k];
+
+			if (strncmp(d, test, sizeof test - 1) == 0 &&
+			    strcmp(d + sizeof test - 1, flag[f] +
+			    sizeof pfx - 1) == 0)
+				break;
+			if (strcmp(d, flag[f]) == 0)
+				break;
+		}
+		if (k == p->o->ndeliberately &&
+		    n < DGIT_PUSHSOURCE_MAX_DELIBERATELY)
+			out[n++] = flag[f];
+	}
+	return n;
+}
+
 static const struct dgit_error *
 make_tag_texts_1(struct dgit_pushsource *p,
     struct dgit_tag_previously *prev, size_t nprev);
@@ -960,7 +1015,7 @@ make_tag_texts_1(struct dgit_pushsource *p,
     struct dgit_tag_previously *prev, size_t nprev)
 {
 	const struct dgit_error *err;
-	char *deliberately[3];
+	const char *deliberately[DGIT_PUSHSOURCE_MAX_DELIBERATELY];
 	struct dgit_tag_info info;
 	struct dgit_push_tag t;
 
@@ -973,16 +1028,8 @@ make_tag_texts_1(struct dgit_pushsource *p,
 	info.distro = (char *)p->nomdistro;
 	info.split = p->split;
 	info.quilt = (char *)p_quilt(p);
-	if (p->o->not_ff)
-		deliberately[info.ndeliberately++] =
-		    "--deliberately-not-fast-forward";
-	if (p->o->fresh_repo)
-		deliberately[info.ndeliberately++] =
-		    "--deliberately-fresh-repo";
-	if (p->o->questionable)
-		deliberately[info.ndeliberately++] =
-		    "--deliberately-include-questionable-history";
-	info.deliberately = deliberately;
+	info.ndeliberately = deliberatelies(deliberately, NULL, p);
+	info.deliberately = (char **)deliberately;
 	info.previously = prev;
 	info.npreviously = nprev;
 	memset(&t, 0, sizeof t);
@@ -2447,7 +2494,7 @@ get_build(struct dgit_pushsource *p)
 
 		/* dgit's words, which its users and tests know */
 		if (stat(p->dsc_path, &st) != 0)
-			return dgit_error_fmt(DGIT_ERR_NOT_FOUND, "error: "
+			return dgit_error_fmt(DGIT_ERR_NOT_FOUND,
 			    "looked for .dsc %s, but %s; maybe you forgot to "
 			    "build", p->dsc_path, strerror(errno));
 		if (!exists(p->changes_path))
@@ -2509,7 +2556,8 @@ tainted_precheck(struct dgit_pushsource *p)
 	const struct dgit_error *err;
 	const char *pq = dgit_config_get_distro(p->cfg, p->distro,
 	    "policy-query-supported-ssh");
-	const char *delib[3];
+	const char *delib[DGIT_PUSHSOURCE_MAX_DELIBERATELY];
+	char bares[DGIT_PUSHSOURCE_MAX_DELIBERATELY][128];
 	char *rune = NULL, *json = NULL, *report = NULL;
 	size_t nd = 0;
 	int status = 0;
@@ -2541,12 +2589,7 @@ tainted_precheck(struct dgit_pushsource *p)
 	}
 	if (json[0] == '\0')
 		goto done;
-	if (p->o->not_ff)
-		delib[nd++] = "--deliberately-not-fast-forward";
-	if (p->o->fresh_repo)
-		delib[nd++] = "--deliberately-fresh-repo";
-	if (p->o->questionable)
-		delib[nd++] = "--deliberately-include-questionable-history";
+	nd = deliberatelies(delib, bares, p);
 	if ((err = dgit_taint_check(&report, p->repo, &p->head, json,
 	    strlen(json), delib, nd, p->o->info, p->o->info_arg)) ||
 	    report == NULL)
@@ -2555,11 +2598,13 @@ tainted_precheck(struct dgit_pushsource *p)
 		dgit_msg(p->o->info, p->o->info_arg, "warning: overriding "
 		    "problem due to --force:\npushing tainted objects (which "
 		    "server would reject)%s", report);
-	else
+	else {
+		/* as dgit: the report, then the error */
+		if (p->o->info)
+			p->o->info(p->o->info_arg, report);
 		err = dgit_error_fmt(DGIT_ERR_USAGE, "pushing tainted objects "
-		    "(which server would reject)\n%s\nPush failed, while "
-		    "checking state of the archive.\nYou can retry the push, "
-		    "after fixing the problem, if you like.", report);
+		    "(which server would reject)");
+	}
 done:
 	free(report);
 	free(json);
@@ -2588,6 +2633,21 @@ dep14_tags(struct dgit_pushsource *p)
 	return NULL;
 }
 
+/*
+ * dgit's word after a failure before anything reached the server: where
+ * the push stopped, and that it can be retried (its users, and scripts,
+ * look for "You can retry the push").
+ */
+static const struct dgit_error *
+phase_failed(const struct dgit_error *err, const char *phase)
+{
+	if (err == NULL || err->code == DGIT_ERR_CANCELLED)
+		return err;
+	return dgit_error_cfmt(err->cls, err->code, "%s\nPush failed, while "
+	    "%s.\nYou can retry the push, after fixing the problem, if you "
+	    "like.", err->msg, phase);
+}
+
 const struct dgit_error *
 dgit_pushsource_run(struct dgit_pushsource_result *res,
     struct dgit_pushsource *p, const struct dgit_pushsource_opts *opts)
@@ -2602,14 +2662,16 @@ dgit_pushsource_run(struct dgit_pushsource_result *res,
 		return err;
 	if ((err = git_url(&p->reader_url, p, 0)) ||
 	    (err = git_url(&p->push_url, p, 1)) ||
-	    (err = query_archive(p)) || (err = check_history(p)) ||
+	    (err = query_archive(p)))
+		return phase_failed(err, "checking state of the archive");
+	if ((err = check_history(p)) ||
 	    (err = file_names(p)) || (err = make_tag_names(p)) ||
 	    (err = check_old_tags(p)) || (err = get_build(p)) ||
 	    (err = compare_inputs(p)) || (err = source_only_policy(p)) ||
 	    (err = check_origs(p)) ||
 	    (err = make_pseudomerge(p)) || (err = tainted_precheck(p)) ||
 	    (err = make_tag_texts(p)))
-		return err;
+		return phase_failed(err, "preparing your push");
 	if (p->o->dry_run) {
 		fill_result(res, p, DGIT_PUSHSOURCE_DRY_RUN);
 		return NULL;
@@ -2619,7 +2681,7 @@ dgit_pushsource_run(struct dgit_pushsource_result *res,
 	else if ((err = sign_tags(p)) == NULL)
 		err = sign_files(p);
 	if (err)
-		return err;
+		return phase_failed(err, "signing the tag");
 	if (p->o->damp_run) {
 		fill_result(res, p, DGIT_PUSHSOURCE_SIGNED);
 		return NULL;

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='exit status: Perl dgit'"'"'s codes (4 package not in suite, 8 usage, 12 configuration, 255 failure), each checked against Perl dgit where it can run here'
+test_description='exit status: Perl dgit'"'"'s codes (4 package not in suite, 8 usage, 12 configuration, 255 failure), each checked against Perl dgit where it can run here; a failure (255) is reported "dgit: error: ...", the others without "error:", as Perl dgit does'
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-archive.sh"
 
@@ -32,6 +32,7 @@ test_expect_success '4: clone of a package not in the suite, nothing left' '
 	mkdir nopkg &&
 	(cd nopkg && test_expect_code 4 d clone no-such-package sid 2>../err) &&
 	test_grep "no-such-package" err &&
+	! test_grep "error:" err &&
 	test "$(ls -A nopkg)" = ""
 '
 
@@ -70,7 +71,8 @@ test_expect_success '12: a configuration value dgit cannot use' '
 	git init -q cfg && cd cfg &&
 	same_code 12 -cdgit-distro.debian.setup-useremail=perhaps \
 	    setup-new-tree &&
-	test_grep "perhaps" err
+	test_grep "perhaps" err &&
+	! test_grep "^dgit: error:" err
 '
 
 test_expect_success '12: an archive query method with no URL' '
@@ -84,10 +86,11 @@ test_expect_success '12: an archive query method with no URL' '
 test_expect_success '255: clone into an existing directory' '
 	mkdir exists exists/hello &&
 	(cd exists && test_expect_code 255 d clone hello sid 2>../err) &&
-	test_grep "already exists" err &&
+	test_grep "^dgit: error: .*already exists" err &&
 	if have_perl && command -v apt-get >/dev/null; then
 		(cd exists && test_expect_code 255 p clone hello sid \
-		    2>../perl-err)
+		    2>../perl-err) &&
+		test_grep "^dgit: error: " perl-err
 	fi &&
 	test "$(ls -A exists/hello)" = ""
 '
@@ -97,9 +100,10 @@ test_expect_success '255: fetch outside a git repository' '
 	nogit=$(mktemp -d) &&
 	cd "$nogit" && ! git rev-parse --git-dir >/dev/null 2>&1 &&
 	test_expect_code 255 d fetch sid 2>err &&
-	test_grep "not in a git repository" err &&
+	test_grep "^dgit: error: .*not in a git repository" err &&
 	if have_perl; then
-		test_expect_code 255 "$PERL_DGIT" fetch sid 2>perl-err
+		test_expect_code 255 "$PERL_DGIT" fetch sid 2>perl-err &&
+		test_grep "^dgit: error: " perl-err
 	fi &&
 	cd / && rm -rf "$nogit"
 '

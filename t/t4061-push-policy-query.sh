@@ -49,12 +49,13 @@ test_expect_success 'a tainted blob in HEAD: refused before signing, as dgit say
 	bad=$(git -C c/newnative rev-parse HEAD:debian/some-file) &&
 	(cd c/newnative && test_must_fail p push-source) >out 2>err &&
 	test_grep "^githost : dgit local policy-client-query newnative tainted-objects sid ; true$" runes &&
-	test_grep "pushing tainted objects (which server would reject)" err &&
+	test_grep "^dgit: error: pushing tainted objects (which server would reject)$" err &&
 	test_grep "^History contains tainted blob $bad$" err &&
 	test_grep "^Taint recorded at time 2024-01-01 00:00:00 Z for any package$" err &&
 	test_grep "^Reason: forbidden for testing$" err &&
 	test_grep "^Could perhaps be forced using --deliberately.  Consult documentation.$" err &&
-	test_grep "You can retry the push, after fixing the problem, if you like" err &&
+	test_grep "^dgit: Push failed, while preparing your push.$" err &&
+	test_grep "^dgit: You can retry the push, after fixing the problem, if you like.$" err &&
 	test -z "$(git -C c/newnative tag -l "*3.2*")" &&
 	test_must_fail git --git-dir="$SERVER" cat-file -e "$bad"
 '
@@ -73,6 +74,23 @@ test_expect_success 'the --deliberately the taint names: no complaint, said in t
 	git -C c/newnative cat-file tag archive/local/3.2 >tag &&
 	test_grep "^\[dgit distro=local .*--deliberately-include-questionable-history\]$" tag &&
 	git -C c/newnative tag -d archive/local/3.2 local/3.2 >/dev/null
+'
+
+test_expect_success 'any --deliberately-WORD: said in the tag, in order; a TEST-dgit-only- form acts here only' '
+	(cd c/newnative && p -L --deliberately-frob-1.0 push-source \
+	    --deliberately-TEST-dgit-only-include-questionable-history) \
+	    >out 2>err &&
+	! test_grep "tainted" err &&
+	git -C c/newnative cat-file tag archive/local/3.2 >tag &&
+	test_grep "^\[dgit distro=local no-split --deliberately-frob-1.0 --deliberately-TEST-dgit-only-include-questionable-history\]$" tag &&
+	git -C c/newnative tag -d archive/local/3.2 local/3.2 >/dev/null
+'
+
+test_expect_success 'a --deliberately- not followed by a word: a usage error' '
+	(cd c/newnative && test_must_fail p -L push-source \
+	    --deliberately-Bad) >out 2>err &&
+	test_grep "^dgit: push-source: bad option .--deliberately-Bad." err &&
+	test -z "$(git -C c/newnative tag -l "*3.2*")"
 '
 
 test_expect_success 'policy-query-supported-ssh=false: the host is not asked' '

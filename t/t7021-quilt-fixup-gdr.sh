@@ -46,8 +46,10 @@ test_expect_success '--git-debrebase=false: its failure stops the fixup, as Perl
 		quilt-fixup) >o.out 2>&1 &&
 	(cd p/hello && test_must_fail "$PERL_DGIT" --git-debrebase=false \
 		quilt-fixup) >p.out 2>&1 &&
-	test_grep "failed command: false" o.out &&
-	test_grep "failed command: false" p.out &&
+	test_grep "^dgit: failed command: false" o.out &&
+	test_grep "^dgit: failed command: false" p.out &&
+	test_grep "^dgit: error: subprocess failed with error exit status 1$" o.out &&
+	test_grep "^dgit: error: subprocess failed with error exit status 1$" p.out &&
 	test "$(git -C q/hello rev-parse HEAD)" = \
 	    "$(git -C q/hello rev-parse start)"
 '

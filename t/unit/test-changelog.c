@@ -279,6 +279,11 @@ static const struct {
 	  "'c' line 1: badly formatted heading line" },
 	{ "pkg (1.0-1 unstable; urgency=medium\n\n" C T,
 	  "line 1: badly formatted heading line" },
+	/* dpkg takes no ',' in a distribution; dgit says why */
+	{ "pkg (1.0-1) stable,unstable; urgency=medium\n\n" C T,
+	  "'c' line 1: badly formatted heading line: distribution "
+	  "'stable,unstable': this operation does not support multiple "
+	  "comma-separated suites" },
 	{ "pkg (1.0-1) unstable urgency=medium\n\n" C T,
 	  "no changelog entry found" },      /* old-format header: dpkg stops */
 	{ "pkg (1.0-1); urgency=medium\n\n" C T,
@@ -349,6 +354,28 @@ test_bad(void)
 					dgit_changelog_free(cl);
 			}
 		}
+	}
+}
+
+/* Lenient: no entry at all says what was wrong with the first line. */
+static void
+test_lenient_why(void)
+{
+	static const char in[] = "pkg (1.0-1) stable,unstable; "
+	    "urgency=medium\n\n" C T;
+	struct dgit_changelog *cl = (void *)1;
+	const struct dgit_error *err;
+
+	err = dgit_changelog_parse_flags(&cl, in, strlen(in), "c",
+	    DGIT_CHANGELOG_LENIENT);
+	if (!unit_ok(err != NULL && cl == NULL && strstr(err->msg, "'c': no "
+	    "changelog entry found ('c' line 1: badly formatted heading line: "
+	    "distribution 'stable,unstable': this operation does not support "
+	    "multiple comma-separated suites)") != NULL, "lenient: why no "
+	    "entry")) {
+		unit_diag("  got %s", err ? err->msg : "success");
+		if (!err)
+			dgit_changelog_free(cl);
 	}
 }
 
@@ -458,6 +485,7 @@ main(void)
 	test_good();
 	test_details();
 	test_bad();
+	test_lenient_why();
 	test_first_only();
 	test_dates();
 	test_big();
