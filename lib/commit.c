@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "dgit_commit.h"
+#include "dgit_oidset.h"
 
 /* Keep at most this many parents (an octopus of thousands is an attack). */
 #define PARENTS_MAX 4096
@@ -297,65 +298,18 @@ dgit_commit_head_tree(git_tree **out, git_repository *repo)
 
 /* ---- walking history ------------------------------------------------- */
 
-/* A set of object ids: open addressing, grown at half full. */
-struct oidset {
-	git_oid *slot;
-	unsigned char *used;
-	size_t cap, n;
-};
-
-static size_t
-oid_hash(const git_oid *id)
-{
-	size_t h = 0;
-
-	memcpy(&h, id->id, sizeof h < GIT_OID_RAWSZ ? sizeof h : GIT_OID_RAWSZ);
-	return h;
-}
-
-/* 1 when added, 0 when already there, -1 when out of memory. */
-static int
-oidset_add(struct oidset *s, const git_oid *id)
-{
-	size_t i;
-
-	if (s->n + 1 > s->cap / 2) {
-		struct oidset g = { NULL, NULL, s->cap ? s->cap * 2 : 1024, 0 };
-
-		if ((g.slot = malloc(g.cap * sizeof *g.slot)) == NULL ||
-		    (g.used = calloc(g.cap, 1)) == NULL) {
-			free(g.slot);
-			return -1;
-		}
-		for (i = 0; i < s->cap; i++)
-			if (s->used[i])
-				(void)oidset_add(&g, &s->slot[i]);
-		free(s->slot);
-		free(s->used);
-		*s = g;
-	}
-	for (i = oid_hash(id) & (s->cap - 1); s->used[i];
-	    i = (i + 1) & (s->cap - 1))
-		if (git_oid_equal(&s->slot[i], id))
-			return 0;
-	s->used[i] = 1;
-	git_oid_cpy(&s->slot[i], id);
-	s->n++;
-	return 1;
-}
-
 const struct dgit_error *
 dgit_commit_walk(git_repository *repo, const git_oid *head,
     dgit_commit_walk_fn cb, void *arg)
 {
 	const struct dgit_error *err = NULL;
-	struct oidset seen = { NULL, NULL, 0, 0 };
+	struct dgit_oidset seen = DGIT_OIDSET_INIT;
 	struct dgit_commit *c = NULL;
 	git_oid *stack = NULL, id;
 	size_t n = 0, cap = 0, i;
 	int stop = 0, r;
 
-	if ((r = oidset_add(&seen, head)) < 0)
+	if ((r = dgit_oidset_add(&seen, head)) < 0)
 		return dgit_error(DGIT_ERR_NOMEM);
 	git_oid_cpy(&id, head);
 	for (;;) {
@@ -364,7 +318,7 @@ dgit_commit_walk(git_repository *repo, const git_oid *head,
 		if ((err = cb(&stop, arg, &id, c)) || stop)
 			break;
 		for (i = c->nparents; i-- > 0;) {
-			if ((r = oidset_add(&seen, &c->parents[i])) < 0) {
+			if ((r = dgit_oidset_add(&seen, &c->parents[i])) < 0) {
 				err = dgit_error(DGIT_ERR_NOMEM);
 				goto done;
 			}
@@ -393,8 +347,7 @@ dgit_commit_walk(git_repository *repo, const git_oid *head,
 done:
 	dgit_commit_free(c);
 	free(stack);
-	free(seen.slot);
-	free(seen.used);
+	dgit_oidset_release(&seen);
 	return err;
 }
 

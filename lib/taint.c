@@ -14,6 +14,7 @@
 #include "dgit_commit.h"
 #include "dgit_error.h"
 #include "dgit_json.h"
+#include "dgit_oidset.h"
 #include "dgit_taint.h"
 
 struct row {
@@ -23,66 +24,14 @@ struct row {
 	int reported;
 };
 
-struct seen {                      /* a set of tree ids, open addressing */
-	git_oid *slot;
-	unsigned char *used;
-	size_t cap, n;
-};
-
 struct walk {
 	git_repository *repo;
 	struct row *rows;
 	size_t nrows;
-	struct seen seen;
+	struct dgit_oidset seen;        /* the trees walked */
 	struct dgit_buf out;
 	struct dgit_buf hinted;    /* the hints given, NUL-separated */
 };
-
-static size_t
-oid_hash(const git_oid *id)
-{
-	size_t h = 0;
-
-	memcpy(&h, id->id, sizeof h);
-	return h;
-}
-
-/* Add id; 1 if it was new, 0 if there already, -1 out of memory. */
-static int
-seen_add(struct seen *s, const git_oid *id)
-{
-	size_t i;
-
-	if (s->n * 2 >= s->cap) {
-		struct seen ns = { NULL, NULL, s->cap ? s->cap * 2 : 1024, 0 };
-
-		if ((ns.slot = calloc(ns.cap, sizeof *ns.slot)) == NULL ||
-		    (ns.used = calloc(ns.cap, 1)) == NULL) {
-			free(ns.slot);
-			return -1;
-		}
-		for (i = 0; i < s->cap; i++)
-			if (s->used[i]) {
-				size_t k = oid_hash(&s->slot[i]) % ns.cap;
-
-				while (ns.used[k])
-					k = (k + 1) % ns.cap;
-				ns.used[k] = 1;
-				git_oid_cpy(&ns.slot[k], &s->slot[i]);
-				ns.n++;
-			}
-		free(s->slot);
-		free(s->used);
-		*s = ns;
-	}
-	for (i = oid_hash(id) % s->cap; s->used[i]; i = (i + 1) % s->cap)
-		if (git_oid_equal(&s->slot[i], id))
-			return 0;
-	s->used[i] = 1;
-	git_oid_cpy(&s->slot[i], id);
-	s->n++;
-	return 1;
-}
 
 static int
 cmp_row(const void *a, const void *b)
@@ -216,7 +165,7 @@ walk_tree(struct walk *w, const git_oid *root)
 	size_t n = 0, alloc = 0;
 	int r;
 
-	if ((r = seen_add(&w->seen, root)) <= 0)
+	if ((r = dgit_oidset_add(&w->seen, root)) <= 0)
 		return r < 0 ? dgit_error(DGIT_ERR_NOMEM) : NULL;
 	if ((err = found(w, root)))
 		return err;
@@ -242,7 +191,7 @@ walk_tree(struct walk *w, const git_oid *root)
 			if (type == GIT_OBJECT_BLOB)
 				err = found(w, eid);
 			else if (type == GIT_OBJECT_TREE) {
-				if ((r = seen_add(&w->seen, eid)) < 0)
+				if ((r = dgit_oidset_add(&w->seen, eid)) < 0)
 					err = dgit_error(DGIT_ERR_NOMEM);
 				else if (r == 0 || (err = found(w, eid)))
 					continue;
@@ -392,8 +341,7 @@ dgit_taint_check(char **report, git_repository *repo, const git_oid *head,
 done:
 	git_odb_free(odb);
 	free(w.rows);
-	free(w.seen.slot);
-	free(w.seen.used);
+	dgit_oidset_release(&w.seen);
 	dgit_buf_release(&w.out);
 	dgit_buf_release(&w.hinted);
 	dgit_json_free(j);
