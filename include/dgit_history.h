@@ -195,6 +195,15 @@ const struct dgit_error *dgit_history_tree_dirty(char ***paths, size_t *n,
 void dgit_history_paths_free(char **paths, size_t n);
 
 /*
+ * The status of the index and working tree against HEAD's tree (read as
+ * git reads it, even where libgit2's commit parser refuses HEAD), with
+ * submodules left out and flags (GIT_STATUS_OPT_*) added.  *out is the
+ * caller's (git_status_list_free).
+ */
+const struct dgit_error *dgit_history_status_new(git_status_list **out,
+    git_repository *repo, unsigned int flags);
+
+/*
  * Bring the index's stat data up to date with the working tree, as `git
  * status` does, by running `GIT update-index -q --refresh` (GIT NULL:
  * "git") in repo's working tree, and reread the index.  libgit2's status

@@ -653,32 +653,44 @@ dgit_history_paths_free(char **paths, size_t n)
 }
 
 const struct dgit_error *
+dgit_history_status_new(git_status_list **out, git_repository *repo,
+    unsigned int flags)
+{
+	const struct dgit_error *err;
+	git_status_options so;
+	git_tree *head = NULL;
+	int rc;
+
+	*out = NULL;
+	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
+	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES | flags;
+	if ((err = dgit_commit_head_tree(&head, repo)))
+		return err;
+	so.baseline = head;
+	rc = git_status_list_new(out, repo, &so);
+	git_tree_free(head);
+	if (rc != 0)
+		return dgit_error_git("cannot read the working tree's status");
+	return NULL;
+}
+
+const struct dgit_error *
 dgit_history_tree_dirty(char ***paths, size_t *n, size_t *total,
     git_repository *repo, size_t max)
 {
 	const struct dgit_error *err = NULL;
 	git_status_list *st = NULL;
-	git_status_options so;
-	git_tree *head = NULL;
 	char **v = NULL;
 	size_t count, keep, i;
-	int rc;
 
 	*paths = NULL;
 	*n = *total = 0;
 	if (git_repository_is_bare(repo))
 		return dgit_error_fmt(DGIT_ERR_USAGE, "needs a working tree, "
 		    "not a bare repository");
-	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
-	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	if ((err = dgit_commit_head_tree(&head, repo)))
+	if ((err = dgit_history_status_new(&st, repo, 0)))
 		return err;
-	so.baseline = head;
-	rc = git_status_list_new(&st, repo, &so);
-	git_tree_free(head);
-	if (rc != 0)
-		return dgit_error_git("cannot read the working tree's status");
 	count = git_status_list_entrycount(st);
 	keep = max && count > max ? max : count;
 	if (keep && (v = calloc(keep, sizeof *v)) == NULL) {

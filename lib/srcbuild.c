@@ -178,10 +178,7 @@ check_tree(git_repository *repo, enum dgit_clean_mode mode,
     int include_dirty, int after_clean, int tracked_clean, const char *git)
 {
 	const struct dgit_error *err = NULL;
-	git_status_options so = GIT_STATUS_OPTIONS_INIT;
 	git_status_list *st = NULL;
-	git_tree *head = NULL;
-	int rc;
 	/* ",always" cleans instead of looking */
 	int untracked = mode != DGIT_CLEAN_NONE &&
 	    mode != DGIT_CLEAN_DPKG_SOURCE_NOCHECK &&
@@ -217,16 +214,8 @@ check_tree(git_repository *repo, enum dgit_clean_mode mode,
 	    mode != DGIT_CLEAN_GIT_FF_ALWAYS;
 	if (!tracked_clean) {
 		dgit_history_refresh_index(repo, git);
-		so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-		so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-		if ((err = dgit_commit_head_tree(&head, repo)))
+		if ((err = dgit_history_status_new(&st, repo, 0)))
 			return err;
-		so.baseline = head;
-		rc = git_status_list_new(&st, repo, &so);
-		git_tree_free(head);
-		if (rc != 0)
-			return dgit_error_git("cannot read the working tree's "
-			    "status");
 	}
 	if ((tf = open_memstream(&tl, &tlen)) == NULL ||
 	    (uf = open_memstream(&ul, &ulen)) == NULL) {
