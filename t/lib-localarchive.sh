@@ -8,6 +8,10 @@
 #                          -x makes of the fixture (less .pc), one commit;
 #                          the orig tarballs beside it, in DIR
 #   sources_version PKG    the version the archive's sid lists
+#   la_snapshot REPO FILE  FILE: the state of everything a push from
+#                          REPO may change (the git server's refs, the
+#                          archive's files, REPO's refs and status, the
+#                          files beside REPO), for before/after checks
 
 test_need_cmd reprepro
 test_need_cmd dput
@@ -58,4 +62,21 @@ la_perl_dgit() {
 	    -cdgit-distro.local.archive-query=aptget: \
 	    "-cdgit-distro.local.mirror=[signed-by=$LA/archive-keyring.gpg] file://$LA/public" \
 	    "$@"
+}
+
+la_snapshot() {
+	{
+		echo "== server"
+		for r in "$LA"/git/*.git; do
+			[ -d "$r" ] && git --git-dir="$r" for-each-ref
+		done
+		echo "== archive"
+		(cd "$LA/public" && find . -type f ! -path './dists/*/by-hash/*' \
+		    -exec sha256sum {} + | sort)
+		echo "== local"
+		git -C "$1" for-each-ref
+		git -C "$1" status --porcelain
+		(cd "$1/.." && find . -maxdepth 1 -type f -exec sha256sum {} + |
+		    sort)
+	} >"$2"
 }

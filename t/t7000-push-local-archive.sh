@@ -15,24 +15,6 @@ la_cleanup_() {
 }
 test_atexit la_cleanup_
 
-# the state of everything a push may change, for before/after checks
-snapshot() {
-	{
-		echo "== server"
-		for r in "$LA"/git/*.git; do
-			[ -d "$r" ] && git --git-dir="$r" for-each-ref
-		done
-		echo "== archive"
-		(cd "$LA/public" && find . -type f ! -path './dists/*/by-hash/*' \
-		    -exec sha256sum {} + | sort)
-		echo "== local"
-		git -C "$1" for-each-ref
-		git -C "$1" status --porcelain
-		(cd "$1/.." && find . -maxdepth 1 -type f -exec sha256sum {} + |
-		    sort)
-	} >"$2"
-}
-
 test_expect_success 'local-archive init makes a signed archive and the config' '
 	gpg_import_key uploader &&
 	gpg_import_key wrong &&
@@ -64,10 +46,10 @@ test_expect_success 'a package: git tree of the newnative fixture' '
 '
 
 test_expect_success 'push-source without --new is refused: nothing signed or pushed' '
-	snapshot w/newnative before &&
+	la_snapshot w/newnative before &&
 	(cd w/newnative && test_must_fail "$DGIT" -d local push-source) 2>err &&
 	test_grep "use --new" err &&
-	snapshot w/newnative after &&
+	la_snapshot w/newnative after &&
 	test_cmp before after
 '
 
@@ -141,10 +123,10 @@ test_expect_success 'a second upload on top, then clone again' '
 # MSG and changes nothing anywhere
 refuse() {
 	(cd c2/newnative && eval "$2") &&
-	snapshot c2/newnative before &&
+	la_snapshot c2/newnative before &&
 	(cd c2/newnative && test_must_fail "$DGIT" -d local push-source $3) 2>err &&
 	test_grep "$1" err &&
-	snapshot c2/newnative after &&
+	la_snapshot c2/newnative after &&
 	test_cmp before after &&
 	test -z "$(git -C c2/newnative tag -l "*3.3*")"
 }
@@ -187,26 +169,26 @@ test_expect_success 'push-built refuses a build whose tree is not HEAD'"'"'s' '
 	 cd newnative &&
 	 dpkg-genchanges -S -O../newnative_3.3_source.changes >/dev/null 2>&1 &&
 	 echo change >>README && git commit -q -a -m "after the build") &&
-	snapshot c2/newnative before &&
+	la_snapshot c2/newnative before &&
 	(cd c2/newnative && test_must_fail "$DGIT" -d local push-built) 2>err &&
 	test_grep "HEAD specifies a different tree to" err &&
 	test_grep "README" err &&
-	snapshot c2/newnative after &&
+	la_snapshot c2/newnative after &&
 	test_cmp before after &&
 	rm c2/newnative_3.3* &&
 	git -C c2/newnative reset -q --hard HEAD^
 '
 
 test_expect_success '-n: says what it would do and changes nothing anywhere' '
-	snapshot c2/newnative before &&
+	la_snapshot c2/newnative before &&
 	(cd c2/newnative && "$DGIT" -d local -n push-source) >out 2>err &&
 	test_grep "dry run: would sign tags archive/local/3.3" out &&
-	snapshot c2/newnative after &&
+	la_snapshot c2/newnative after &&
 	test_cmp before after
 '
 
 test_expect_success '-L: tags and signed files locally, nothing pushed or uploaded' '
-	snapshot c2/newnative before &&
+	la_snapshot c2/newnative before &&
 	(cd c2/newnative && "$DGIT" -d local -L push-source) >out 2>err &&
 	test_grep "damp run" out &&
 	git -C c2/newnative verify-tag archive/local/3.3 &&

@@ -6,30 +6,14 @@ test_description='push-source --force-uploading-old-version, --force-reusing-ver
 
 SERVER="$LA/git/newnative.git"
 
-# the state of everything a push may change
-snapshot() {
-	{
-		echo "== server"
-		git --git-dir="$SERVER" for-each-ref
-		echo "== archive"
-		(cd "$LA/public" && find . -type f ! -path './dists/*/by-hash/*' \
-		    -exec sha256sum {} + | sort)
-		echo "== local"
-		git -C "$1" for-each-ref
-		git -C "$1" status --porcelain
-		(cd "$1/.." && find . -maxdepth 1 -type f -exec sha256sum {} + |
-		    sort)
-	} >"$2"
-}
-
 # refuse DIR MSG ARGS...: push-source ARGS in DIR fails with MSG and
 # changes nothing anywhere
 refuse() {
 	dir=$1 msg=$2 && shift 2 &&
-	snapshot "$dir" before &&
+	la_snapshot "$dir" before &&
 	(cd "$dir" && test_must_fail "$DGIT" -d local push-source "$@") 2>err &&
 	test_grep "$msg" err &&
-	snapshot "$dir" after &&
+	la_snapshot "$dir" after &&
 	test_cmp before after
 }
 

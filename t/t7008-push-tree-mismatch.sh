@@ -6,24 +6,6 @@ test_description='a source package that is not the git tree: build-source keeps 
 
 test_need_cmd dpkg-source
 
-# the state of everything a push may change, for before/after checks
-snapshot() {
-	{
-		echo "== server"
-		for r in "$LA"/git/*.git; do
-			[ -d "$r" ] && git --git-dir="$r" for-each-ref
-		done
-		echo "== archive"
-		(cd "$LA/public" && find . -type f ! -path './dists/*/by-hash/*' \
-		    -exec sha256sum {} + | sort)
-		echo "== local"
-		git -C "$1" for-each-ref
-		git -C "$1" status --porcelain
-		(cd "$1/.." && find . -maxdepth 1 -type f -exec sha256sum {} + |
-		    sort)
-	} >"$2"
-}
-
 # expected_lines DSC REPO: the lines dgit names the differences with,
 # from what dpkg-source -x makes of DSC and git diff --raw of that tree
 # against REPO's HEAD: "Mode change from A to B" (git's modes, less the
@@ -59,15 +41,15 @@ mismatch() {
 	test_grep "checked against git" w/build.out &&
 	(cd w/newnative && eval "$2" && git commit -q -m "$1") &&
 	expected_lines w/newnative_3.1.dsc w/newnative >want &&
-	snapshot w/newnative before &&
+	la_snapshot w/newnative before &&
 	(cd w/newnative && test_must_fail "$DGIT" -d local push-built --new) \
 	    2>err &&
 	test_grep "HEAD specifies a different tree to newnative_3.1.dsc:" err &&
 	while read -r line; do
-		test_grep "^$line\$" err || return 1
+		test_grep "^dgit: $line\$" err || return 1
 	done <want &&
 	test_grep "git diff [0-9a-f]* HEAD" err &&
-	snapshot w/newnative after &&
+	la_snapshot w/newnative after &&
 	test_cmp before after &&
 	test -z "$(git -C w/newnative tag -l)" &&
 	rm w/newnative_3.1* &&
@@ -76,32 +58,32 @@ mismatch() {
 
 test_expect_success 'push-built refuses a content change, naming the path' '
 	mismatch content "echo more >>README && git add README" &&
-	test_grep "^Content change: README\$" err
+	test_grep "^dgit: Content change: README\$" err
 '
 
 test_expect_success 'push-built refuses a file only in git' '
 	mismatch added "echo new >NEWFILE && git add NEWFILE" &&
-	test_grep "^Mode change from 000000 to 644 (only in git): NEWFILE\$" err
+	test_grep "^dgit: Mode change from 000000 to 644 (only in git): NEWFILE\$" err
 '
 
 test_expect_success 'push-built refuses a file only in the source package' '
 	mismatch removed "git rm -q build.sh" &&
-	test_grep "^Mode change from 755 to 000000 (only in the source package): build.sh\$" err
+	test_grep "^dgit: Mode change from 755 to 000000 (only in the source package): build.sh\$" err
 '
 
 test_expect_success 'push-built refuses a mode change' '
 	mismatch mode "chmod -x build.sh && git add build.sh" &&
-	test_grep "^Mode change from 755 to 644: build.sh\$" err
+	test_grep "^dgit: Mode change from 755 to 644: build.sh\$" err
 '
 
 test_expect_success 'push-built refuses a symlink made a file' '
 	mismatch symlink "rm main.c && cp src/main.c main.c && git add main.c" &&
-	test_grep "^Mode change from 20000 to 644 (file type differs): main.c\$" err
+	test_grep "^dgit: Mode change from 20000 to 644 (file type differs): main.c\$" err
 '
 
 test_expect_success 'push-built refuses a deleted symlink' '
 	mismatch symlink-gone "git rm -q main.c" &&
-	test_grep "^Mode change from 20000 to 000000 (only in the source package): main.c\$" err
+	test_grep "^dgit: Mode change from 20000 to 000000 (only in the source package): main.c\$" err
 '
 
 test_expect_success 'build-source keeps a package that is not the git tree and warns, naming the path' '
@@ -122,11 +104,11 @@ test_expect_success 'build-source keeps a package that is not the git tree and w
 '
 
 test_expect_success 'push-built then refuses it' '
-	snapshot w/newnative before &&
+	la_snapshot w/newnative before &&
 	(cd w/newnative && test_must_fail "$DGIT" -d local push-built --new) \
 	    2>err &&
-	test_grep "^Content change: README\$" err &&
-	snapshot w/newnative after &&
+	test_grep "^dgit: Content change: README\$" err &&
+	la_snapshot w/newnative after &&
 	test_cmp before after &&
 	rm w/newnative_3.1*
 '
@@ -135,7 +117,7 @@ test_expect_success 'push-source, which builds the package itself, refuses it at
 	(cd w/newnative && PATH="$TRASH_DIRECTORY/bin:$PATH" &&
 	 test_must_fail "$DGIT" -d local push-source --new 2>../err) &&
 	test_grep "is not the git tree" w/err &&
-	test_grep "^Content change: README\$" w/err &&
+	test_grep "^dgit: Content change: README\$" w/err &&
 	test_path_is_missing w/newnative_3.1.dsc &&
 	test -z "$(git -C w/newnative tag -l)"
 '
