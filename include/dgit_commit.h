@@ -92,4 +92,22 @@ const struct dgit_error *dgit_commit_descends(int *out,
 
 void dgit_commit_free(struct dgit_commit *c);
 
+/*
+ * The identity `git commit` would record for a commit dgit makes as the
+ * user (the quilt fixup's commits, the .pc removal): as author (committer
+ * 0) or as committer (1).  The name is GIT_AUTHOR_NAME (GIT_COMMITTER_NAME),
+ * else config author.name (committer.name), else user.name; the email
+ * GIT_AUTHOR_EMAIL (GIT_COMMITTER_EMAIL), else author.email
+ * (committer.email), else user.email, else EMAIL; the time GIT_AUTHOR_DATE
+ * (GIT_COMMITTER_DATE) read as git reads it (dgit_date_parse_git: "@SECONDS
+ * +ZZZZ", "SECONDS +ZZZZ", RFC 2822 and the rest), else now in the local
+ * zone.  libgit2's git_signature_default() reads only the config and the
+ * clock, so a commit it makes differs from git's under a fixed
+ * GIT_COMMITTER_DATE.  DGIT_ERR_NOT_FOUND, saying what to set, when
+ * there is no name or email (git commit fails there too); DGIT_ERR_PARSE for a date git calls invalid.  *out is
+ * the caller's (git_signature_free).
+ */
+const struct dgit_error *dgit_commit_ident(git_signature **out,
+    git_repository *repo, int committer);
+
 #endif

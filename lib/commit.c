@@ -1,8 +1,10 @@
 /* Reading commit objects, with a raw fallback (dgit_commit.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dgit_commit.h"
+#include "dgit_date.h"
 #include "dgit_oidset.h"
 
 /* Keep at most this many parents (an octopus of thousands is an attack). */
@@ -403,4 +405,103 @@ dgit_commit_descends(int *out, git_repository *repo, const git_oid *commit,
 		return dgit_error_git("cannot walk the history");
 	*out = rc == 1;
 	return NULL;
+}
+
+/* ---- the user's identity, as git commit takes it ---------------------- */
+
+/* The environment's value of name, or NULL when it is unset or empty. */
+static const char *
+env_value(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+/* Config key (first found of keys[]) into *out, or NULL; the caller frees. */
+static const struct dgit_error *
+config_first(char **out, git_config *cfg, const char *const keys[2])
+{
+	git_buf b = { 0 };
+	int rc;
+
+	*out = NULL;
+	for (int i = 0; i < 2; i++) {
+		rc = git_config_get_string_buf(&b, cfg, keys[i]);
+		if (rc == GIT_ENOTFOUND)
+			continue;
+		if (rc != 0)
+			return dgit_error_git("cannot read config %s", keys[i]);
+		if (b.size > 0 && (*out = strdup(b.ptr)) == NULL) {
+			git_buf_dispose(&b);
+			return dgit_error(DGIT_ERR_NOMEM);
+		}
+		git_buf_dispose(&b);
+		if (*out)
+			return NULL;
+	}
+	return NULL;
+}
+
+const struct dgit_error *
+dgit_commit_ident(git_signature **out, git_repository *repo, int committer)
+{
+	static const char *const name_keys[2][2] = {
+		{ "author.name", "user.name" },
+		{ "committer.name", "user.name" } };
+	static const char *const email_keys[2][2] = {
+		{ "author.email", "user.email" },
+		{ "committer.email", "user.email" } };
+	const char *role = committer ? "COMMITTER" : "AUTHOR";
+	const struct dgit_error *err = NULL;
+	git_config *cfg = NULL;
+	char *cname = NULL, *cemail = NULL, var[32];
+	const char *name, *email, *date;
+	int64_t t;
+	int tz, rc;
+
+	*out = NULL;
+	committer = committer != 0;
+	snprintf(var, sizeof var, "GIT_%s_NAME", role);
+	name = env_value(var);
+	snprintf(var, sizeof var, "GIT_%s_EMAIL", role);
+	email = env_value(var);
+	if (name == NULL || email == NULL) {
+		if (git_repository_config_snapshot(&cfg, repo) != 0)
+			return dgit_error_git("cannot read the git config");
+		if (name == NULL &&
+		    (err = config_first(&cname, cfg, name_keys[committer])))
+			goto done;
+		if (email == NULL &&
+		    (err = config_first(&cemail, cfg, email_keys[committer])))
+			goto done;
+		if (name == NULL)
+			name = cname;
+		if (email == NULL && (email = cemail) == NULL)
+			email = env_value("EMAIL");
+	}
+	if (name == NULL || email == NULL) {
+		err = dgit_error_fmt(DGIT_ERR_NOT_FOUND, "no %s %s for the "
+		    "commit (set git config user.%s, or GIT_%s_%s)",
+		    committer ? "committer" : "author",
+		    name == NULL ? "name" : "email",
+		    name == NULL ? "name" : "email", role,
+		    name == NULL ? "NAME" : "EMAIL");
+		goto done;
+	}
+	snprintf(var, sizeof var, "GIT_%s_DATE", role);
+	if ((date = env_value(var)) != NULL) {
+		if ((err = dgit_date_parse_git(&t, &tz, date, var)))
+			goto done;
+		rc = git_signature_new(out, name, email, (git_time_t)t, tz);
+	} else
+		rc = git_signature_now(out, name, email);
+	if (rc != 0)
+		err = dgit_error_git("bad %s identity '%s <%s>'",
+		    committer ? "committer" : "author", name, email);
+done:
+	free(cname);
+	free(cemail);
+	git_config_free(cfg);
+	return err;
 }

@@ -1454,27 +1454,31 @@ verify(struct qf *q, const git_oid *tree_id)
 static const struct dgit_error *
 make_commit(struct qf *q, git_oid *out, const git_oid *tree_id)
 {
-	git_signature *sig = NULL;
+	git_signature *author = NULL, *sig = NULL;
 	git_tree *t = NULL;
 	char *msg = NULL;
 	const git_commit *parents[1] = { q->head };
 	const struct dgit_error *err = NULL;
 
-	if (git_signature_default(&sig, q->repo) != 0)
-		return dgit_error_git("cannot make the quilt fixup commit "
-		    "(set user.name and user.email)");
+	if ((err = dgit_commit_ident(&author, q->repo, 0)) ||
+	    (err = dgit_commit_ident(&sig, q->repo, 1))) {
+		git_signature_free(author);
+		return dgit_error_wrap(err, "cannot make the quilt fixup "
+		    "commit");
+	}
 	if (asprintf(&msg, "Commit Debian 3.0 (quilt) metadata\n\n"
 	    "[dgit (%s) quilt-fixup]\n", q->opts->dgit_version ?
 	    q->opts->dgit_version : "C") < 0) {
 		msg = NULL;
 		err = nomem();
 	} else if (git_tree_lookup(&t, q->repo, tree_id) != 0 ||
-	    git_commit_create(out, q->repo, NULL, sig, sig, NULL, msg, t, 1,
-	    parents) != 0) {
+	    git_commit_create(out, q->repo, NULL, author, sig, NULL, msg, t,
+	    1, parents) != 0) {
 		err = dgit_error_git("cannot make the quilt fixup commit");
 	}
 	free(msg);
 	git_tree_free(t);
+	git_signature_free(author);
 	git_signature_free(sig);
 	return err;
 }
@@ -2781,7 +2785,7 @@ cache_write(git_repository *repo, const char *key, const git_oid *id)
 		    CACHE_REF);
 	if (same) {
 		/* the ref does not move: the entry is added by hand */
-		if (git_signature_default(&sig, repo) != 0 &&
+		if (dgit_commit_ident(&sig, repo, 1) != NULL &&
 		    git_signature_now(&sig, "dgit", "dgit@example.com") != 0)
 			err = dgit_error_git("cannot make a reflog entry");
 		else if (git_reflog_append(log, id, sig, key) != 0)
@@ -2918,7 +2922,7 @@ delete_pc(struct qf *q, struct dgit_quiltfix_result *out)
 {
 	const struct dgit_error *err = NULL;
 	git_treebuilder *tb = NULL;
-	git_signature *sig = NULL;
+	git_signature *author = NULL, *sig = NULL;
 	git_commit *c = NULL;
 	git_tree *t = NULL;
 	git_oid tid, cid;
@@ -2935,9 +2939,10 @@ delete_pc(struct qf *q, struct dgit_quiltfix_result *out)
 		err = dgit_error_git("cannot write a tree without .pc");
 		goto done;
 	}
-	if (git_signature_default(&sig, q->repo) != 0) {
-		err = dgit_error_git("cannot make the commit removing .pc (set "
-		    "user.name and user.email)");
+	if ((err = dgit_commit_ident(&author, q->repo, 0)) ||
+	    (err = dgit_commit_ident(&sig, q->repo, 1))) {
+		err = dgit_error_wrap(err, "cannot make the commit removing "
+		    ".pc");
 		goto done;
 	}
 	if (asprintf(&msg, "Commit removal of .pc (quilt series tracking "
@@ -2947,8 +2952,8 @@ delete_pc(struct qf *q, struct dgit_quiltfix_result *out)
 		err = nomem();
 		goto done;
 	}
-	if (git_commit_create(&cid, q->repo, NULL, sig, sig, NULL, msg, t, 1,
-	    parents) != 0 || git_commit_lookup(&c, q->repo, &cid) != 0) {
+	if (git_commit_create(&cid, q->repo, NULL, author, sig, NULL, msg, t,
+	    1, parents) != 0 || git_commit_lookup(&c, q->repo, &cid) != 0) {
 		err = dgit_error_git("cannot make the commit removing .pc");
 		goto done;
 	}
@@ -2965,6 +2970,7 @@ done:
 	free(msg);
 	git_commit_free(c);
 	git_tree_free(t);
+	git_signature_free(author);
 	git_signature_free(sig);
 	git_treebuilder_free(tb);
 	return err;

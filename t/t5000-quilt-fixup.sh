@@ -221,4 +221,55 @@ test_expect_success 'no orig tarball: a clear error' '
 	test_grep "no orig tarball .hello_1.0.orig.tar" noorig/err
 '
 
+# id_run CMD...: CMD with the identity from GIT_COMMITTER_NAME, both dates
+# and user.* config (user.email only), as a user might have it.
+id_run() {
+	env -u GIT_AUTHOR_EMAIL -u GIT_COMMITTER_EMAIL GIT_COMMITTER_NAME=Env \
+	    GIT_COMMITTER_DATE="1530000000 +0100" \
+	    GIT_AUTHOR_DATE="Wed, 23 Dec 2015 10:30:40 +0100" "$@"
+}
+
+test_expect_success 'the fixup commit carries the author and committer git and Perl dgit record' '
+	new_repo ident &&
+	(cd ident/hello && echo more >>README && git commit -q -a -m "Change") &&
+	twins ident &&
+	(cd ident/perl/hello && id_run dgit -wn quilt-fixup >../log 2>&1) &&
+	(cd ident/ours/hello && id_run "$DGIT" quilt-fixup >../log 2>&1) &&
+	fmt="%an <%ae> %ad%n%cn <%ce> %cd%n%s" &&
+	git -C ident/perl/hello log -1 --date=raw --format="$fmt" >ident/want &&
+	git -C ident/ours/hello log -1 --date=raw --format="$fmt" >ident/got &&
+	test_cmp ident/want ident/got &&
+	cat >ident/expect <<-\EOF &&
+	A Tester <tester@example.org> 1450863040 +0100
+	Env <tester@example.org> 1530000000 +0100
+	Commit Debian 3.0 (quilt) metadata
+	EOF
+	test_cmp ident/expect ident/got
+'
+
+test_expect_success 'author.name and committer.email config count, as git var says' '
+	(cd ident/ours/hello && git reset -q --hard HEAD~1 &&
+	 git config author.name "An Author" &&
+	 git config committer.email c@example.org &&
+	 id_run env -u GIT_AUTHOR_NAME "$DGIT" quilt-fixup >../log2 2>&1 &&
+	 id_run env -u GIT_AUTHOR_NAME git var GIT_AUTHOR_IDENT >../want2 &&
+	 id_run git var GIT_COMMITTER_IDENT >>../want2 &&
+	 git log -1 --date=raw --format="%an <%ae> %ad%n%cn <%ce> %cd" >../got2) &&
+	test_cmp ident/ours/want2 ident/ours/got2 &&
+	test_grep "^An Author <tester@example.org> 1450863040 +0100" ident/ours/got2 &&
+	test_grep "^Env <c@example.org> 1530000000 +0100" ident/ours/got2
+'
+
+test_expect_success 'no identity at all: a clear error naming what to set, HEAD unmoved' '
+	new_repo noid &&
+	(cd noid/hello && echo more >>README && git commit -q -a -m "Change" &&
+	 before=$(git rev-parse HEAD) &&
+	 git config --unset user.name && git config --unset user.email &&
+	 ! env -u EMAIL -u GIT_AUTHOR_NAME -u GIT_COMMITTER_NAME HOME=/nonexistent \
+	     XDG_CONFIG_HOME=/nonexistent GIT_CONFIG_NOSYSTEM=1 \
+	     "$DGIT" quilt-fixup >../log 2>&1 &&
+	 test "$(git rev-parse HEAD)" = "$before") &&
+	test_grep "no author name for the commit (set git config user.name" noid/log
+'
+
 test_done
