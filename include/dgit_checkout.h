@@ -23,8 +23,10 @@
  * through a symlink.  On failure (*done = 1) the work tree is left
  * half-written: the caller removes it (clone works in a temporary
  * directory).  A blob up to 8 MiB is read whole, one per thread at a
- * time, as libgit2's checkout does; a larger one is written in pieces
- * (dgit_pack_reader_repo_new: memory stays bounded whatever its size).
+ * time, as libgit2's checkout does: from the mapped pack where it is
+ * stored whole (dgit_packfile.h: no lock, so both threads work), else by
+ * libgit2; a larger one is written in pieces (dgit_pack_reader_repo_new:
+ * memory stays bounded whatever its size).
  */
 const struct dgit_error *dgit_checkout_fresh(int *done,
     git_repository *repo, const git_tree *tree);

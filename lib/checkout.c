@@ -28,6 +28,7 @@
 #include "dgit_checkout.h"
 #include "dgit_gitpath.h"
 #include "dgit_pack.h"
+#include "dgit_packfile.h"
 #include "dgit_tree.h"
 
 #define PATH_CAP 4096
@@ -49,6 +50,7 @@ struct co_file {
 struct co {
 	git_repository *repo;
 	git_odb *odb;
+	struct dgit_packfiles *pf;   /* read first: no libgit2 lock */
 	int wfd;
 	struct co_file *files;
 	size_t n, cap;
@@ -252,14 +254,25 @@ write_file(struct co *c, struct co_file *f)
 	git_odb_object *obj = NULL;
 	git_object_t type;
 	size_t size;
-	int fd = -1;
+	void *data = NULL;
+	int fd = -1, found;
 
-	if (git_odb_read_header(&size, &type, c->odb, &f->id) != 0)
+	if ((err = dgit_packfiles_read(&found, &data, &size, &type, c->pf,
+	    &f->id, WHOLE_MAX)))
+		return dgit_error_wrap(err, "cannot read the blob of '%s'",
+		    f->path);
+	if (found && type != GIT_OBJECT_BLOB) {
+		free(data);
+		return dgit_error_fmt(DGIT_ERR_GIT, "'%s' is not a blob in the "
+		    "tree", f->path);
+	}
+	if (!found && git_odb_read_header(&size, &type, c->odb, &f->id) != 0)
 		return dgit_error_git("cannot read the blob of '%s'", f->path);
 	if (type != GIT_OBJECT_BLOB)
 		return dgit_error_fmt(DGIT_ERR_GIT, "'%s' is not a blob in the "
 		    "tree", f->path);
-	if (size <= WHOLE_MAX && git_odb_read(&obj, c->odb, &f->id) != 0)
+	if (!found && size <= WHOLE_MAX &&
+	    git_odb_read(&obj, c->odb, &f->id) != 0)
 		return dgit_error_git("cannot read the blob of '%s'", f->path);
 	if (obj != NULL && git_odb_object_type(obj) != GIT_OBJECT_BLOB) {
 		err = dgit_error_fmt(DGIT_ERR_GIT, "'%s' is not a blob in the "
@@ -273,7 +286,9 @@ write_file(struct co *c, struct co_file *f)
 		    "tree", f->path);
 		goto done;
 	}
-	if (obj != NULL)
+	if (found)
+		err = write_all(fd, data, size, f->path);
+	else if (obj != NULL)
 		err = write_all(fd, git_odb_object_data(obj),
 		    git_odb_object_size(obj), f->path);
 	else
@@ -287,6 +302,7 @@ done:
 		err = dgit_error_from_errno("cannot write '%s' of the work "
 		    "tree", f->path);
 	git_odb_object_free(obj);
+	free(data);
 	return err;
 }
 
@@ -479,6 +495,8 @@ dgit_checkout_fresh(int *done, git_repository *repo, const git_tree *tree)
 		err = dgit_error_git("cannot open the object database");
 		goto done;
 	}
+	if ((err = dgit_packfiles_open(&c.pf, repo)))
+		goto done;
 	if ((c.wfd = open(wd, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		err = dgit_error_from_errno("cannot open the work tree '%s'",
 		    wd);
@@ -501,6 +519,7 @@ done:
 	if (c.wfd >= 0)
 		close(c.wfd);
 	git_odb_free(c.odb);
+	dgit_packfiles_free(c.pf);
 	pthread_mutex_destroy(&c.lock);
 	return err;
 }
