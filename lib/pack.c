@@ -463,11 +463,11 @@ compress_job(struct wz *w, int level, const struct job *j,
 {
 	unsigned char hdr[16];
 	size_t hl = obj_header(hdr, j->type, j->len), cap, done;
-	unsigned char *b;
 
 #ifdef DGIT_HAVE_LIBDEFLATE
 	{
 		struct libdeflate_compressor *c;
+		unsigned char *b;
 
 		if (w->ld == NULL &&
 		    (w->ld = libdeflate_alloc_compressor(level)) == NULL)
