@@ -146,14 +146,6 @@ home_init(struct home *h, const char *const *keyrings, size_t n)
 	memset(h, 0, sizeof *h);
 	if ((err = check_keyrings(keyrings, n)))
 		return err;
-	/*
-	 * Without gpgconf: gpgme otherwise runs gpgconf twice and every
-	 * engine's --version (gpgsm's too) before the first context, a
-	 * tenth of a second of a cold clone's critical path.  gpg is then
-	 * found on PATH, as dgit finds gpgv and git.  (A flag only the
-	 * first call in the process can set; later ones change nothing.)
-	 */
-	gpgme_set_global_flag("disable-gpgconf", "1");
 	gpgme_check_version(NULL);
 	if ((err = dgit_fs_mkdtemp(&h->dir, NULL, "dgit-gnupg")))
 		return err;
