@@ -113,6 +113,14 @@ const struct dgit_error *dgit_pack_reader_rewind(struct dgit_pack_reader *r);
 void dgit_pack_reader_free(struct dgit_pack_reader *r);
 
 /*
+ * Read a pack object's header (its type and size, git's base-128 form)
+ * from the n bytes at in: the header's length, or 0 when it does not end
+ * within them or its size does not fit 64 bits.
+ */
+size_t dgit_pack_parse_header(const unsigned char *in, size_t n,
+    git_object_t *type, uint64_t *size);
+
+/*
  * The pack's temporary file in objects/pack/ (its index is written beside
  * it, the same name with ".idx", just before dgit_pack_finish renames both
  * into place).  Borrowed: valid until dgit_pack_free.

@@ -432,6 +432,26 @@ obj_header(unsigned char hdr[16], git_object_t type, uint64_t sz)
 	return hl + 1;
 }
 
+size_t
+dgit_pack_parse_header(const unsigned char *in, size_t n, git_object_t *type,
+    uint64_t *size)
+{
+	unsigned shift = 4;
+	size_t i = 0;
+
+	if (n == 0)
+		return 0;
+	*type = (git_object_t)((in[0] >> 4) & 7);
+	*size = in[0] & 15;
+	while (in[i] & 0x80) {
+		if (++i >= n || shift > 57)
+			return 0;
+		*size |= (uint64_t)(in[i] & 0x7f) << shift;
+		shift += 7;
+	}
+	return i + 1;
+}
+
 /* w->out with room for at least need bytes. */
 static unsigned char *
 wz_out(struct wz *w, size_t need)
@@ -1597,22 +1617,14 @@ own_header(struct dgit_pack *p, uint64_t off, git_object_t *type,
 {
 	unsigned char in[16];
 	ssize_t r = pread(p->fd, in, sizeof in, (off_t)off);
-	unsigned shift = 4;
-	size_t i = 0;
+	size_t hl;
 
 	if (r <= 0)
 		return dgit_error_from_errno("cannot read back '%s'", p->tmp);
-	*type = (git_object_t)((in[0] >> 4) & 7);
-	*size = in[0] & 15;
-	while (in[i] & 0x80) {
-		i++;
-		if (i >= (size_t)r || shift > 57)
-			return dgit_error_fmt(DGIT_ERR_GIT, "corrupt pack "
-			    "'%s'", p->tmp);
-		*size |= (uint64_t)(in[i] & 0x7f) << shift;
-		shift += 7;
-	}
-	*data_off = off + i + 1;
+	if ((hl = dgit_pack_parse_header(in, (size_t)r, type, size)) == 0)
+		return dgit_error_fmt(DGIT_ERR_GIT, "corrupt pack '%s'",
+		    p->tmp);
+	*data_off = off + hl;
 	return NULL;
 }
 

@@ -25,6 +25,7 @@
 #include <libdeflate.h>
 #endif
 
+#include "dgit_pack.h"
 #include "dgit_packfile.h"
 
 #define IDX_HEAD (8 + 256 * 4)
@@ -282,33 +283,24 @@ dgit_packfiles_read(int *found, void **data, size_t *len, git_object_t *type,
 		max = UINT_MAX;    /* zlib's avail_out, without libdeflate */
 	for (size_t i = 0; i < pf->n; i++) {
 		const struct pf_pack *k = &pf->packs[i];
-		const unsigned char *p;
 		uint64_t off, size, end = k->packlen - SHA1_LEN;
-		unsigned shift = 4;
-		int bad = 0, t, rc;
-		unsigned char c;
+		git_object_t t;
+		size_t hl;
+		int bad = 0, rc;
 		void *buf;
 
 		if ((off = pack_find(k, id, &bad)) == 0 && !bad)
 			continue;
-		if (bad || off < 12 || off >= end)
+		if (bad || off < 12 || off >= end ||
+		    (hl = dgit_pack_parse_header(k->pack + off,
+		    (size_t)(end - off), &t, &size)) == 0)
 			goto corrupt;
-		p = k->pack;
-		c = p[off++];
-		t = (c >> 4) & 7;
-		size = c & 15;
-		while (c & 0x80) {
-			if (off >= end || shift > 57)
-				goto corrupt;
-			c = p[off++];
-			size |= (uint64_t)(c & 0x7f) << shift;
-			shift += 7;
-		}
+		off += hl;
 		if (t < GIT_OBJECT_COMMIT || t > GIT_OBJECT_TAG || size > max)
 			return NULL;       /* a delta, or too big: libgit2's */
 		if ((buf = malloc(size ? (size_t)size : 1)) == NULL)
 			return dgit_error(DGIT_ERR_NOMEM);
-		if ((rc = inflate_exact(p + off, (size_t)(end - off), buf,
+		if ((rc = inflate_exact(k->pack + off, (size_t)(end - off), buf,
 		    (size_t)size)) != 0) {
 			free(buf);
 			if (rc < 0)
@@ -318,7 +310,7 @@ dgit_packfiles_read(int *found, void **data, size_t *len, git_object_t *type,
 		*found = 1;
 		*data = buf;
 		*len = (size_t)size;
-		*type = (git_object_t)t;
+		*type = t;
 		return NULL;
 corrupt:
 		git_oid_tostr(hex, sizeof hex, id);

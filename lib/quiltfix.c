@@ -1451,6 +1451,23 @@ verify(struct qf *q, const git_oid *tree_id)
 	return err;
 }
 
+/* The author and committer of a commit made as the user (git's rules). */
+static const struct dgit_error *
+user_sigs(struct qf *q, git_signature **author, git_signature **committer,
+    const char *what)
+{
+	const struct dgit_error *err;
+
+	*committer = NULL;
+	if ((err = dgit_commit_ident(author, q->repo, 0)) ||
+	    (err = dgit_commit_ident(committer, q->repo, 1))) {
+		git_signature_free(*author);
+		*author = NULL;
+		return dgit_error_wrap(err, "cannot make %s", what);
+	}
+	return NULL;
+}
+
 static const struct dgit_error *
 make_commit(struct qf *q, git_oid *out, const git_oid *tree_id)
 {
@@ -1460,12 +1477,8 @@ make_commit(struct qf *q, git_oid *out, const git_oid *tree_id)
 	const git_commit *parents[1] = { q->head };
 	const struct dgit_error *err = NULL;
 
-	if ((err = dgit_commit_ident(&author, q->repo, 0)) ||
-	    (err = dgit_commit_ident(&sig, q->repo, 1))) {
-		git_signature_free(author);
-		return dgit_error_wrap(err, "cannot make the quilt fixup "
-		    "commit");
-	}
+	if ((err = user_sigs(q, &author, &sig, "the quilt fixup commit")))
+		return err;
 	if (asprintf(&msg, "Commit Debian 3.0 (quilt) metadata\n\n"
 	    "[dgit (%s) quilt-fixup]\n", q->opts->dgit_version ?
 	    q->opts->dgit_version : "C") < 0) {
@@ -2939,12 +2952,8 @@ delete_pc(struct qf *q, struct dgit_quiltfix_result *out)
 		err = dgit_error_git("cannot write a tree without .pc");
 		goto done;
 	}
-	if ((err = dgit_commit_ident(&author, q->repo, 0)) ||
-	    (err = dgit_commit_ident(&sig, q->repo, 1))) {
-		err = dgit_error_wrap(err, "cannot make the commit removing "
-		    ".pc");
+	if ((err = user_sigs(q, &author, &sig, "the commit removing .pc")))
 		goto done;
-	}
 	if (asprintf(&msg, "Commit removal of .pc (quilt series tracking "
 	    "data)\n\n[dgit (%s) upgrade quilt-remove-pc]\n",
 	    q->opts->dgit_version ? q->opts->dgit_version : "C") < 0) {
