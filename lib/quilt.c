@@ -386,6 +386,37 @@ dep3_end(const char *l, size_t n)
 	return 0;
 }
 
+/*
+ * How much of a patch the DEP-3 scan below reads: the bytes before the
+ * first line that ends it (a line dep3_end accepts, or one that is
+ * neither a continuation nor has a colon).  Decoding keeps every ASCII
+ * byte as it is and splits lines exactly where the raw bytes have "\n",
+ * "\r\n" or "\r", so the test on the raw line gives the decoded line's
+ * answer; only this prefix needs decoding, however big the patch.
+ */
+static size_t
+dep3_extent(const char *buf, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t c = i, n;
+
+		while (c < len && buf[c] != '\n' && buf[c] != '\r')
+			c++;
+		/* the line and one terminator byte, '\n' or '\r' alike */
+		n = c - i + (c < len);
+		if (dep3_end(buf + i, n) ||
+		    (buf[i] != ' ' && !memchr(buf + i, ':', n)))
+			return i;
+		if (c < len && buf[c] == '\r' && c + 1 < len &&
+		    buf[c + 1] == '\n')
+			c++;
+		i = c + (c < len);
+	}
+	return len;
+}
+
 /* One DEP-3 field of gbp's: its name (lowercased) and its raw lines. */
 struct dep3_field {
 	char *key;
@@ -535,8 +566,8 @@ dgit_quilt_header_parse(struct dgit_quilt_header *h, const char *buf,
 	}
 	if ((err = py_decode(&body, msg ? msg : "", msg ? mlen : 0, 1, 0)))
 		goto done;
-	/* the DEP-3 fields, read from the whole file as text */
-	if ((err = py_decode(&text, buf, len, 0, 1)))
+	/* the DEP-3 fields, read from the file as text (as far as they go) */
+	if ((err = py_decode(&text, buf, dep3_extent(buf, len), 0, 1)))
 		goto done;
 	{
 		const char *cur = "long_desc";

@@ -190,6 +190,27 @@ test_expect_success 'single top-level entries that are not stripped' '
 	import_matches st_1-1.dsc
 '
 
+# A patch that adds a file of 1.5 MB: its header is read from a patch
+# bigger than any cap on a header's own size.
+test_expect_success '3.0 (quilt) with a patch over 1 MiB' '
+	mkdir -p b/big-1 &&
+	cd b &&
+	echo small >big-1/small &&
+	tarball_top . big-1 big_1.orig.tar.gz &&
+	debian_dir d big 1-1 "3.0 (quilt)" &&
+	mkdir -p d/debian/patches &&
+	{ printf "Description: add a big file\nAuthor: A <a@example.org>\n\n--- /dev/null\n+++ b/big\n@@ -0,0 +1,24000 @@\n" &&
+	  seq 1 24000 | sed "s/.*/+line & of a big file, long enough to be 64 bytes wide/"
+	} >d/debian/patches/big.patch &&
+	echo big.patch >d/debian/patches/series &&
+	tarball d big_1-1.debian.tar.xz &&
+	make_dsc "3.0 (quilt)" big 1-1 big_1.orig.tar.gz big_1-1.debian.tar.xz &&
+	import_matches big_1-1.dsc &&
+	git -C imp-big_1-1 log -1 --format=%s imported >subject &&
+	echo "add a big file" >expect &&
+	test_cmp expect subject
+'
+
 test_expect_success 'every compression dpkg-source accepts' '
 	mkdir -p z/zz-1 &&
 	cd z &&

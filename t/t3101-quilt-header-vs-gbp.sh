@@ -27,6 +27,17 @@ addpatch() {
 	echo "$1" >>pp/series
 }
 
+# addbig NAME HEADER: a patch that adds a file of 1.5 MB (over any cap
+# on a header's size), so the header is read from a big patch.
+addbig() {
+	n=$((n + 1))
+	lines=24000
+	{ printf -- "$2--- /dev/null\n+++ b/big$n\n@@ -0,0 +1,$lines @@\n"
+	  seq 1 $lines | sed "s/.*/+line & of a big file, long enough to be 64 bytes wide/"
+	} >"pp/$1"
+	echo "$1" >>pp/series
+}
+
 mkdir pp
 addpatch dep3.patch 'Description: Fix the frobnicator\n The frobnicator broke on Tuesdays.\n .\n Now it does not.\nAuthor: Jane Doe <jane@example.org>\nForwarded: no\nLast-Update: 2020-01-01\n\n'
 addpatch mail.patch 'From 1234abcd Mon Sep 17 00:00:00 2001\nFrom: Jane Roe <roe@example.org>\nDate: Tue, 1 Jan 2019 10:00:00 +0100\nSubject: [PATCH 2/3] Do the\n thing\n\nBody line 1\n\nBody line 2\n---\n f | 2 +-\n\n'
@@ -59,6 +70,9 @@ addpatch blanks.patch 'Description: d\nAuthor: A <a@b>\n\n\n\nfree\n\n\nmore\n\n
 addpatch crlf.patch 'Description: d\r\nAuthor: A <a@b>\r\n\r\nfree\r\n'
 addpatch spaced.patch 'Description:   spaced subject  \nAuthor:   A   <a@b>  \n\n'
 addpatch lower.patch 'description: lower\nauthor: L <l@x>\n\n'
+addbig big.patch 'Description: a big one\n long text\nAuthor: B <b@x>\n\nfree text\n\n'
+addbig bigcr.patch 'Description: big, CRLF\r\nAuthor: C <c@x>\r\n\r\n'
+addbig bigbare.patch ''
 
 test_expect_success 'gbp pq import of the series' '
 	mkdir -p w/debian/source && cd w && git init -q &&
