@@ -6,6 +6,7 @@
  * only, every object into one pack.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,9 +70,31 @@ struct imp {
 	git_oid *orig_trees;
 	size_t norigs;
 	/* dgit_import_dsc_arriving: the files arrive as the import runs;
-	 * checked[i] once dsc->files[i]'s digests were checked */
+	 * queued[i] once dsc->files[i] is given to the checker */
 	const struct dgit_import_arrival *arr;
-	unsigned char *checked;
+	unsigned char *queued;
+	struct checker *ck;        /* NULL: no digests are checked */
+};
+
+/*
+ * The .dsc's digests of its files, checked on a thread of their own
+ * while the import reads the files, so that hashing every file three
+ * times over is not waited for before the first byte is unpacked.  The
+ * import's pack is finished, and so anything made visible, only after
+ * check_join has said every file is the one the .dsc names; an import
+ * that fails otherwise is still told of a bad file (check_join), as its
+ * cause.  Without a thread (pthread_create failing) each file is
+ * checked when it is queued.
+ */
+struct checker {
+	struct imp *im;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t th;
+	int started, closed, joined;
+	size_t *q, nq, next;       /* indexes into dsc->files */
+	enum dgit_error_code code; /* the first failure, DGIT_ERR_OK: none */
+	char msg[1024];
 };
 
 static const struct dgit_error *
@@ -400,11 +423,109 @@ file_path(struct imp *im, const char *name)
 
 static const struct dgit_error *check_one(struct imp *im, size_t i);
 
+static void
+check_fail(struct checker *c, const struct dgit_error *err)
+{
+	pthread_mutex_lock(&c->mu);
+	if (c->code == DGIT_ERR_OK) {
+		c->code = err->code == DGIT_ERR_OK ? DGIT_ERR_CHECKSUM :
+		    err->code;
+		snprintf(c->msg, sizeof c->msg, "%s", err->msg);
+	}
+	pthread_mutex_unlock(&c->mu);
+}
+
+static void *
+check_main(void *arg)
+{
+	struct checker *c = arg;
+
+	pthread_mutex_lock(&c->mu);
+	for (;;) {
+		const struct dgit_error *err;
+		size_t i;
+
+		while (c->next == c->nq && !c->closed)
+			pthread_cond_wait(&c->cv, &c->mu);
+		if (c->next == c->nq)
+			break;
+		i = c->q[c->next++];
+		if (c->code != DGIT_ERR_OK)
+			continue;  /* one failure is enough */
+		pthread_mutex_unlock(&c->mu);
+		if ((err = check_one(c->im, i)))
+			check_fail(c, err);
+		pthread_mutex_lock(&c->mu);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+static const struct dgit_error *
+check_start(struct checker *c, struct imp *im)
+{
+	memset(c, 0, sizeof *c);
+	c->im = im;
+	if ((c->q = calloc(im->dsc->nfiles + 1, sizeof *c->q)) == NULL)
+		return nomem();
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	c->started = pthread_create(&c->th, NULL, check_main, c) == 0;
+	im->ck = c;
+	return NULL;
+}
+
+/* Check dsc->files[i] (each at most once: the caller keeps count). */
+static void
+check_queue(struct checker *c, size_t i)
+{
+	const struct dgit_error *err;
+
+	if (!c->started) {
+		if (c->code == DGIT_ERR_OK && (err = check_one(c->im, i)))
+			check_fail(c, err);
+		return;
+	}
+	pthread_mutex_lock(&c->mu);
+	if (c->nq < c->im->dsc->nfiles)
+		c->q[c->nq++] = i;
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+}
+
+/* Wait for every queued check: the first failure, as an error of this
+ * thread's.  Once joined, it says the same again. */
+static const struct dgit_error *
+check_join(struct checker *c)
+{
+	if (c->started && !c->joined) {
+		pthread_mutex_lock(&c->mu);
+		c->closed = 1;
+		pthread_cond_broadcast(&c->cv);
+		pthread_mutex_unlock(&c->mu);
+		pthread_join(c->th, NULL);
+	}
+	c->joined = 1;
+	if (c->code == DGIT_ERR_OK)
+		return NULL;
+	return dgit_error_fmt(c->code, "%s", c->msg);
+}
+
+static void
+check_free(struct checker *c)
+{
+	(void)check_join(c);
+	pthread_mutex_destroy(&c->mu);
+	pthread_cond_destroy(&c->cv);
+	free(c->q);
+}
+
 /*
  * With arriving files: wait for the .dsc's file name before it is read.
- * Whole (*fd -1): its digests are checked now.  Streamed (fd not NULL,
- * *fd the stream): they are checked once it is whole, before anything
- * is made visible (finish_arrivals).  Without: nothing to do.
+ * Whole (*fd -1): its digests are queued for the checker now.  Streamed
+ * (fd not NULL, *fd the stream): once it is whole (finish_arrivals).
+ * Either way they are checked before anything is made visible.
+ * Without: nothing to do.
  */
 static const struct dgit_error *
 arrive(struct imp *im, const char *name, int *fd)
@@ -429,7 +550,11 @@ arrive(struct imp *im, const char *name, int *fd)
 		*fd = sfd;
 		return NULL;
 	}
-	return im->checked[i] ? NULL : check_one(im, i);
+	if (!im->queued[i]) {
+		im->queued[i] = 1;
+		check_queue(im->ck, i);
+	}
+	return NULL;
 }
 
 /* All files whole and verified, the streamed ones checked too. */
@@ -438,14 +563,18 @@ finish_arrivals(struct imp *im)
 {
 	const struct dgit_error *err;
 
-	if (im->arr == NULL)
+	if (im->ck == NULL)
 		return NULL;
-	if ((err = im->arr->wait(im->arr->arg, NULL, NULL)))
-		return err;
-	for (size_t i = 0; i < im->dsc->nfiles; i++)
-		if (!im->checked[i] && (err = check_one(im, i)))
+	if (im->arr) {
+		if ((err = im->arr->wait(im->arr->arg, NULL, NULL)))
 			return err;
-	return NULL;
+		for (size_t i = 0; i < im->dsc->nfiles; i++)
+			if (!im->queued[i]) {
+				im->queued[i] = 1;
+				check_queue(im->ck, i);
+			}
+	}
+	return check_join(im->ck);
 }
 
 /*
@@ -505,6 +634,7 @@ unpack_orig(struct imp *im, struct dgit_tree **out, git_oid *tree,
 {
 	const struct dgit_error *err;
 	const struct dgit_import_opts *o = im->opts;
+	const struct dgit_dsc_file *f = NULL;
 	struct dgit_tree *t = NULL;
 	char *path = NULL;
 	char **np;
@@ -524,7 +654,13 @@ unpack_orig(struct imp *im, struct dgit_tree **out, git_oid *tree,
 	/* the cache is keyed by the file's digest: it must be whole */
 	if ((err = arrive(im, name, NULL)) != NULL)
 		goto done;
-	if (o->orig_lookup(o->orig_arg, tree, path)) {
+	/* the .dsc's SHA-256, when the checker will hold the file to it */
+	for (size_t i = 0; im->ck && i < im->dsc->nfiles; i++)
+		if (strcmp(im->dsc->files[i].name, name) == 0 &&
+		    im->dsc->files[i].sha256[0])
+			f = &im->dsc->files[i];
+	if (o->orig_lookup(o->orig_arg, tree, path, f ? f->sha256 : NULL,
+	    f ? f->size : 0)) {
 		info(im, "reusing the unpacked", name);
 		if ((err = dgit_tree_new(&t)) ||
 		    (err = dgit_tree_add_git(t, "", im->repo, tree)))
@@ -1010,6 +1146,12 @@ apply_series(struct imp *im, git_oid *head)
 
 /* ---- checks ---------------------------------------------------------- */
 
+/*
+ * dsc->files[i] is a regular file of its size whose every digest the
+ * .dsc lists (Checksums-Sha256, Checksums-Sha1, Files' MD5) matches, as
+ * dpkg-source checks them; all in one read of the file.  Runs on the
+ * checker's thread: it reads im->dsc and im->dir only.
+ */
 static const struct dgit_error *
 check_one(struct imp *im, size_t i)
 {
@@ -1065,25 +1207,9 @@ check_one(struct imp *im, size_t i)
 	if (fd >= 0)
 		close(fd);
 	free(path);
-	if (err == NULL && im->checked)
-		im->checked[i] = 1;
 	return err;
 }
 
-/*
- * Every file the .dsc names is a regular file of its size whose every
- * digest the .dsc lists (Checksums-Sha256, Checksums-Sha1, Files' MD5)
- * matches, as dpkg-source checks them; all in one read of each file.
- */
-static const struct dgit_error *
-check_files(struct imp *im)
-{
-	const struct dgit_error *err = NULL;
-
-	for (size_t i = 0; i < im->dsc->nfiles && err == NULL; i++)
-		err = check_one(im, i);
-	return err;
-}
 
 /*
  * Read a whole .diff.gz into memory (capped), as gunzip reads it for
@@ -1476,8 +1602,9 @@ import_dsc(struct dgit_import_result *out, git_repository *repo,
     const struct dgit_import_opts *opts,
     const struct dgit_import_arrival *arr)
 {
-	const struct dgit_error *err = NULL;
+	const struct dgit_error *err = NULL, *cerr;
 	struct imp im;
+	struct checker ck;
 	git_oid head;
 
 	memset(out, 0, sizeof *out);
@@ -1486,17 +1613,18 @@ import_dsc(struct dgit_import_result *out, git_repository *repo,
 	im.dsc = dsc;
 	im.dir = dir && *dir ? dir : ".";
 	im.opts = opts;
-	if (arr && (opts == NULL || !opts->no_checksums)) {
-		im.arr = arr;
-		if ((im.checked = calloc(dsc->nfiles + 1, 1)) == NULL) {
-			err = nomem();
-			goto done;
+	if (opts == NULL || !opts->no_checksums) {
+		if (arr && (im.queued = calloc(dsc->nfiles + 1, 1)) == NULL)
+			return nomem();
+		if ((err = check_start(&ck, &im)) != NULL) {
+			free(im.queued);
+			return err;
 		}
+		im.arr = arr;
+		/* files on disk: all of them, while the import reads them */
+		for (size_t i = 0; arr == NULL && i < dsc->nfiles; i++)
+			check_queue(&ck, i);
 	}
-
-	if (im.arr == NULL && (opts == NULL || !opts->no_checksums) &&
-	    (err = check_files(&im)) != NULL)
-		goto done;
 	if ((err = dgit_pack_new(&im.pack, repo, opts ? opts->level : -1,
 	    opts ? opts->threads : -1, opts ? opts->tmpfile : NULL,
 	    opts ? opts->tmpfile_arg : NULL)))
@@ -1536,6 +1664,11 @@ import_dsc(struct dgit_import_result *out, git_repository *repo,
 		opts->orig_record(opts->orig_arg, im.orig_paths[i],
 		    &im.orig_trees[i]);
 done:
+	/* a file that is not the .dsc's is the cause of any other failure */
+	if (im.ck && (cerr = check_join(im.ck)) != NULL && err != NULL)
+		err = cerr;
+	if (im.ck)
+		check_free(im.ck);
 	for (size_t i = 0; i < im.norigs; i++)
 		free(im.orig_paths[i]);
 	free(im.orig_paths);
@@ -1547,7 +1680,7 @@ done:
 	dgit_changelog_free(im.cl);
 	free(im.maint_name);
 	free(im.maint_email);
-	free(im.checked);
+	free(im.queued);
 	return err;
 }
 

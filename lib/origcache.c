@@ -1,6 +1,7 @@
 /*
  * The orig tarballs' trees (see dgit_origcache.h).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -190,7 +191,8 @@ load(struct dgit_origcache *c)
 }
 
 static int
-lookup_cb(void *arg, git_oid *tree, const char *path)
+lookup_cb(void *arg, git_oid *tree, const char *path, const char *dsc_sha256,
+    uint64_t dsc_size)
 {
 	struct dgit_origcache *c = arg;
 	char sha[DGIT_SHA256_HEXLEN + 1];
@@ -200,7 +202,12 @@ lookup_cb(void *arg, git_oid *tree, const char *path)
 	git_odb *odb = NULL;
 	int have = 0;
 
-	if (dgit_hash_file(sha, &size, DGIT_HASH_SHA256, path) != NULL)
+	/* the .dsc's digest, which the import checks; or the file's own */
+	if (dsc_sha256 && strlen(dsc_sha256) == DGIT_SHA256_HEXLEN) {
+		for (size_t i = 0; i <= DGIT_SHA256_HEXLEN; i++)
+			sha[i] = (char)tolower((unsigned char)dsc_sha256[i]);
+		size = dsc_size;
+	} else if (dgit_hash_file(sha, &size, DGIT_HASH_SHA256, path) != NULL)
 		return 0;          /* the unpack will say what is wrong */
 	if (!c->loaded)
 		load(c);

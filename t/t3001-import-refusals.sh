@@ -35,10 +35,12 @@ must_refuse () {
 	mr_pat=$1
 	shift
 	refs_snapshot repo >before &&
+	(cd repo/.git && find objects -type f | sort) >>before &&
 	(cd repo && test_must_fail "$DGIT" import-dsc "$@" ../pkg/bad_1-1.dsc new) 2>err &&
 	cat err >&2 &&
 	test_grep -e "$mr_pat" err &&
 	refs_snapshot repo >after &&
+	(cd repo/.git && find objects -type f | sort) >>after &&
 	test_cmp before after
 }
 

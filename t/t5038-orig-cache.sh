@@ -136,4 +136,21 @@ test_expect_success 'build-source after import-dsc: the origs recorded by the im
 	test "$(wc -l <i/keys)" -eq 1
 '
 
+# The cache is looked up by the SHA-256 the .dsc gives, which the import
+# checks while it runs: an orig with other bytes under a cached orig's
+# name, size and .dsc gets no cached tree into any ref.
+test_expect_success 'import-dsc of a file that is not the .dsc'"'"'s, under a cached key: refused, nothing added' '
+	dsc=$(fixture_built hello-1) &&
+	mkdir t && cp "$(dirname "$dsc")"/hello_1.0* "$dsc" t/ &&
+	size=$(wc -c <t/$orig) &&
+	printf X | dd of=t/$orig bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null &&
+	test $(wc -c <t/$orig) = $size &&
+	! cmp -s t/$orig i/$orig &&
+	(cd i/hello && git for-each-ref && find .git/objects -type f | sort) >t/before &&
+	(cd i/hello && test_must_fail "$DGIT" import-dsc ../../t/$(basename "$dsc") +other 2>../../t/err) &&
+	test_grep "checksum mismatch for .$orig" t/err &&
+	(cd i/hello && git for-each-ref && find .git/objects -type f | sort) >t/after &&
+	test_cmp t/before t/after
+'
+
 test_done
