@@ -22,10 +22,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <archive.h>
+#ifdef DGIT_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 
 #include "dgit_aptshim.h"
 #include "dgit_date.h"
@@ -1110,9 +1114,82 @@ done:
 	return err;
 }
 
+/*
+ * A whole .gz index at once: libdeflate inflates bookworm's main Sources
+ * (12.7 MB to 51 MB) in about a third of zlib's time, which is most of a
+ * cold search.  It wants all of the output in memory, so only a single
+ * gzip member of at most WHOLE_GZ_MAX bytes inflated is taken; 0 (and
+ * nothing searched) for anything else, which the streaming search then
+ * reads as it always has.  For a file the fetch has checked.
+ */
+#define WHOLE_GZ_MAX ((uint64_t)128 << 20)
+
+#ifdef DGIT_HAVE_LIBDEFLATE
+static int
+scan_gz_whole(struct search *s, const char *path,
+    const struct dgit_error **errp)
+{
+	const unsigned char *in;
+	struct libdeflate_decompressor *d = NULL;
+	struct dgit_deb822_stream *ds = NULL;
+	size_t used_in = 0, used_out = 0;
+	uint64_t isize, size;
+	struct stat st;
+	char *out = NULL;
+	void *map;
+	int fd, done = 0;
+
+	*errp = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 18 ||
+	    (uint64_t)st.st_size > SIZE_MAX) {
+		close(fd);
+		return 0;
+	}
+	size = (uint64_t)st.st_size;
+	map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return 0;
+	in = map;
+	/* gzip's trailer: the inflated size, modulo 2^32 */
+	isize = (uint64_t)in[size - 4] | (uint64_t)in[size - 3] << 8 |
+	    (uint64_t)in[size - 2] << 16 | (uint64_t)in[size - 1] << 24;
+	if (in[0] != 0x1f || in[1] != 0x8b || isize == 0 ||
+	    isize > WHOLE_GZ_MAX || (out = malloc((size_t)isize)) == NULL ||
+	    (d = libdeflate_alloc_decompressor()) == NULL)
+		goto out;
+	/* one member, all of the file, exactly isize bytes: else not ours */
+	if (libdeflate_gzip_decompress_ex(d, in, (size_t)size, out,
+	    (size_t)isize, &used_in, &used_out) != LIBDEFLATE_SUCCESS ||
+	    used_in != size || used_out != isize)
+		goto out;
+	done = 1;
+	if ((*errp = dgit_deb822_stream_new(&ds, s->what, on_para, s)) ||
+	    (*errp = dgit_deb822_stream_feed(ds, out, (size_t)isize)))
+		goto out;
+	*errp = dgit_deb822_stream_finish(ds);
+out:
+	dgit_deb822_stream_free(ds);
+	if (d)
+		libdeflate_free_decompressor(d);
+	free(out);
+	munmap(map, (size_t)size);
+	return done;
+}
+#endif
+
+/* An index on disk, checked: whole when it can be (scan_gz_whole). */
 static const struct dgit_error *
 scan_index(struct search *s, const char *path)
 {
+#ifdef DGIT_HAVE_LIBDEFLATE
+	const struct dgit_error *err;
+
+	if (scan_gz_whole(s, path, &err))
+		return err;
+#endif
 	return scan_archive(s, path, NULL, NULL);
 }
 
@@ -1372,9 +1449,20 @@ struct follow_reader {
 	int fd;
 	uint64_t off;
 	int failed;
+	int may_switch, switched;  /* see SWITCH_BEFORE */
 	struct dgit_hash h;
 	char buf[65536];
 };
+
+/*
+ * Once the fetch has the whole index, checked, while the streaming
+ * search is not yet this far through it (per cent of the bytes): the
+ * search starts again on the whole file (scan_index), which inflates a
+ * .gz about three times as fast.  On a fast link the index is whole long
+ * before zlib has got through it; on a slow one the stream keeps up with
+ * the download and is kept.
+ */
+#define SWITCH_BEFORE 60
 
 static la_ssize_t
 follow_read(struct archive *a, void *arg, const void **out)
@@ -1399,6 +1487,11 @@ follow_read(struct archive *a, void *arg, const void **out)
 			goto fail;     /* ENOENT: renamed, DONE is coming */
 		if (rd->fd < 0 && f->done)
 			goto fail;
+		if (rd->may_switch && a && f->done &&
+		    rd->off < p->ix[rd->i].size / 100 * SWITCH_BEFORE) {
+			rd->switched = 1;
+			goto fail;
+		}
 		if (rd->fd >= 0) {
 			avail = f->done ? p->ix[rd->i].size : f->avail;
 			if (rd->off < avail)
@@ -1458,7 +1551,29 @@ follow_one(struct prefetch *p, size_t i)
 	s.package = p->package;
 	s.component = p->comp[i];
 	s.what = p->it[i].url;
+#ifdef DGIT_HAVE_LIBDEFLATE
+	rd->may_switch = ends_with(p->ix[i].path, ".gz");
+#endif
 	err = scan_archive(&s, NULL, follow_read, rd);
+	if (rd->switched) {
+		/* the fetch checked the file at dest: searched from there */
+		dgit_hash_final_hex(&rd->h, hex);
+		free(s.rec);
+		free(s.binary_of);
+		dgit_archive_source_free(s.best);
+		memset(&s, 0, sizeof s);
+		s.package = p->package;
+		s.component = p->comp[i];
+		s.what = p->it[i].url;
+		err = scan_index(&s, p->it[i].dest);
+		if (err == NULL && !s.rec_overflow) {
+			p->rec[i] = s.rec;
+			p->rec_len[i] = s.rec_len;
+			s.rec = NULL;
+			ok = 1;
+		}
+		goto done;
+	}
 	/* what the decompressor left unread still counts */
 	while (err == NULL && !rd->failed && follow_read(NULL, rd, &b) > 0)
 		;
@@ -1470,6 +1585,7 @@ follow_one(struct prefetch *p, size_t i)
 		s.rec = NULL;
 		ok = 1;
 	}
+done:
 	if (rd->fd >= 0)
 		close(rd->fd);
 	free(rd);

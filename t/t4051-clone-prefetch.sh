@@ -95,6 +95,25 @@ test_expect_success 'Sources arriving slowly, broken and started again from zero
 	test -z "$(ls -A tmp)"
 '
 
+# A .gz index is inflated whole once it is all here, when it is one gzip
+# member; gzip allows several one after another, which the streaming
+# search reads.
+test_expect_success 'a Sources.gz of two gzip members, hello in the second' '
+	restore &&
+	gzip -dc archive/$SRC/Sources.gz >plain &&
+	n=$(grep -n "^Package: hello\$" plain | cut -d: -f1) &&
+	test "$n" -gt 1 &&
+	head -n $((n - 1)) plain | gzip -9n >two.gz &&
+	tail -n +$n plain | gzip -9n >>two.gz &&
+	gzip -dc two.gz | cmp - plain &&
+	cp two.gz archive/$SRC/Sources.gz &&
+	archive_sign archive sid &&
+	mkdir c &&
+	(cd c && d -D clone hello sid) 2>err &&
+	test "$(git -C c/hello rev-parse "HEAD^{tree}")" = \
+	    "$(dsc_reference_tree "$(fixture_built hello-2)")"
+'
+
 test_expect_success 'a Sources index that does not match the signed Release' '
 	restore &&
 	old=$(sha256sum archive/$SRC/Sources.gz | cut -d" " -f1) &&
