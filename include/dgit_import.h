@@ -63,10 +63,10 @@ struct dgit_import_opts {
 	 * directory stripped); 1 with *tree set: that tree, which must be
 	 * in repo, is used instead.  sha256 and size are the .dsc's for
 	 * the file, which the import checks before its objects are made
-	 * visible; sha256 NULL (no_checksums): the file's own are wanted.  Once the import has succeeded (its
-	 * objects in repo), orig_record is told the tree of each orig it
-	 * unpacked whose tree model a git tree holds whole (no empty
-	 * directories).  NULL: none.
+	 * visible; sha256 NULL (no_checksums): the file's own are wanted.
+	 * Once the import has succeeded (its objects in repo), orig_record
+	 * is told the tree of each orig it unpacked whose tree model a git
+	 * tree holds whole (no empty directories).  NULL: none.
 	 */
 	int (*orig_lookup)(void *arg, git_oid *tree, const char *path,
 	    const char *sha256, uint64_t size);

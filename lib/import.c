@@ -1210,7 +1210,6 @@ check_one(struct imp *im, size_t i)
 	return err;
 }
 
-
 /*
  * Read a whole .diff.gz into memory (capped), as gunzip reads it for
  * dpkg-source: gzip members one after another, zero bytes after the last
