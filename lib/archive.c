@@ -856,6 +856,8 @@ struct search {
 	size_t rec_len, rec_cap;
 	int rec_overflow;
 	int no_rec;                /* replaying a record: do not record */
+	char what_buf[PATH_MAX];   /* what, by search_at */
+	char searched[512];        /* the components searched, for the error */
 };
 
 #define REC_MAX (4u << 20)
@@ -1838,6 +1840,21 @@ prefetch_take(struct prefetch *p, const struct dgit_fetch_opts *fo,
 	return 1;
 }
 
+/* Index ix of r, in component comp, is the next searched: s names it. */
+static void
+search_at(struct search *s, const struct dgit_archive_release *r,
+    const struct idx *ix, const char *comp)
+{
+	size_t l = strlen(s->searched);
+
+	snprintf(s->what_buf, sizeof s->what_buf, "%s/dists/%s/%s", r->base,
+	    r->suite_req, ix->path);
+	s->what = s->what_buf;
+	s->component = comp;
+	snprintf(s->searched + l, sizeof s->searched - l, "%s%s",
+	    l ? ", " : "", comp);
+}
+
 const struct dgit_error *
 dgit_archive_find_source(struct dgit_archive_source **out,
     const struct dgit_archive_opts *o, const struct dgit_archive_release *r,
@@ -1846,7 +1863,7 @@ dgit_archive_find_source(struct dgit_archive_source **out,
 	const struct dgit_error *err = NULL;
 	struct dgit_fetch_item *it = NULL;
 	const struct idx **ix = NULL;
-	char **comp = NULL, *work = NULL, searched[512] = "";
+	char **comp = NULL, *work = NULL;
 	struct search s;
 	size_t n = 0, i;
 	int by_hash = r->by_hash;
@@ -1882,23 +1899,17 @@ dgit_archive_find_source(struct dgit_archive_source **out,
 		if (all) {
 			s.no_rec = 1;
 			for (i = 0; i < n; i++) {
-				char what[PATH_MAX], *lp = NULL;
-				size_t l = strlen(searched);
+				char *lp = NULL;
 
 				err = lookup_path(&lp, o->fetch.cache_dir,
 				    ix[i]->sha256, package, 0);
 				if (err)
 					goto done;
-				snprintf(what, sizeof what, "%s/dists/%s/%s",
-				    r->base, r->suite_req, ix[i]->path);
-				s.what = what;
-				s.component = comp[i];
+				search_at(&s, r, ix[i], comp[i]);
 				err = scan_index(&s, lp);
 				free(lp);
 				if (err)
 					goto done;
-				snprintf(searched + l, sizeof searched - l,
-				    "%s%s", l ? ", " : "", comp[i]);
 			}
 			goto found;
 		}
@@ -1910,13 +1921,7 @@ dgit_archive_find_source(struct dgit_archive_source **out,
 		/* searched on the prefetch's thread: replay the records */
 		s.no_rec = 1;
 		for (i = 0; i < n; i++) {
-			char what[PATH_MAX];
-			size_t l = strlen(searched);
-
-			snprintf(what, sizeof what, "%s/dists/%s/%s", r->base,
-			    r->suite_req, ix[i]->path);
-			s.what = what;
-			s.component = comp[i];
+			search_at(&s, r, ix[i], comp[i]);
 			err = scan_buffer(&s, r->pre->rec[i],
 			    r->pre->rec_len[i]);
 			if (err)
@@ -1925,8 +1930,6 @@ dgit_archive_find_source(struct dgit_archive_source **out,
 				lookup_store(o->fetch.cache_dir, ix[i]->sha256,
 				    package, r->pre->rec[i],
 				    r->pre->rec_len[i]);
-			snprintf(searched + l, sizeof searched - l, "%s%s",
-			    l ? ", " : "", comp[i]);
 		}
 		goto found;
 	}
@@ -1951,13 +1954,7 @@ again:
 		goto done;
 scan:
 	for (i = 0; i < n; i++) {
-		char what[PATH_MAX];
-		size_t l = strlen(searched);
-
-		snprintf(what, sizeof what, "%s/dists/%s/%s", r->base,
-		    r->suite_req, ix[i]->path);
-		s.what = what;
-		s.component = comp[i];
+		search_at(&s, r, ix[i], comp[i]);
 		s.rec_len = 0;
 		s.rec_overflow = 0;
 		err = scan_index(&s, it[i].dest);
@@ -1966,8 +1963,6 @@ scan:
 		if (o->fetch.cache_dir && !s.rec_overflow)
 			lookup_store(o->fetch.cache_dir, ix[i]->sha256,
 			    package, s.rec, s.rec_len);
-		snprintf(searched + l, sizeof searched - l, "%s%s",
-		    l ? ", " : "", comp[i]);
 	}
 found:
 	if (s.best == NULL) {
@@ -1989,7 +1984,7 @@ found:
 			    DGIT_ECLASS_NO_PACKAGE, DGIT_ERR_NOT_FOUND,
 			    "source package '%s' not found in suite '%s' "
 			    "(searched components: %s); check the name and "
-			    "the suite", package, r->suite_req, searched);
+			    "the suite", package, r->suite_req, s.searched);
 		goto done;
 	}
 	if (asprintf(&s.best->url_dir, "%s/%s", r->base,

@@ -171,6 +171,30 @@ test_expect_success 'the second run is served from the cache' '
 	test_cmp expect requests
 '
 
+# dl_dgit against the archive "comps", read over file://
+comps_dgit() {
+	DL_MIRROR="file://$TRASH_DIRECTORY/comps" dl_dgit "$@"
+}
+
+test_expect_success 'several components: found in contrib; not found names them all' '
+	archive_init comps &&
+	archive_add_suite comps trixie testing &&
+	archive_add_fixture comps trixie newnative &&
+	archive_add_fixture comps trixie oldnative contrib &&
+	ARCHIVE_COMPONENTS="main non-free" archive_update comps &&
+	want=$(sed -n "s/^Components: //p" comps/dists/trixie/Release |
+	    sed "s/ /, /g") &&
+	test "$want" = "main, non-free, contrib" &&
+	mkdir m1 &&
+	comps_dgit download-source --dir m1 oldnative trixie &&
+	dl_expect_files "$(fixture_built oldnative)" m1 &&
+	for run in fetched cached; do
+		test_must_fail comps_dgit download-source --dir m1 nosuch \
+		    trixie 2>err &&
+		test_grep "source package .nosuch. not found in suite .trixie. (searched components: $want)" err || return 1
+	done
+'
+
 test_expect_success 'offline: an unreachable mirror falls back to the cached Release' '
 	mkdir c3 &&
 	httpd_stop &&
