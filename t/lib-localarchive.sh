@@ -7,6 +7,9 @@
 #   dsc_tree FIXTURE DIR   DIR/PKG: a git repository of what dpkg-source
 #                          -x makes of the fixture (less .pc), one commit;
 #                          the orig tarballs beside it, in DIR
+#   dsc_tree_unapplied FIXTURE DIR
+#                          the same with the patches unapplied
+#                          (dpkg-source --skip-patches), on branch master
 #   sources_version PKG    the version the archive's sid lists
 #   la_snapshot REPO FILE  FILE: the state of everything a push from
 #                          REPO may change (the git server's refs, the
@@ -30,21 +33,32 @@ la_init() {
 	"$DGIT" local-archive init "$LA" --key "$(key_fpr uploader)" "$@"
 }
 
-dsc_tree() {
+# dsc_tree_ FIXTURE DIR BRANCH DPKG-SOURCE-OPTION...: dsc_tree's work
+dsc_tree_() {
 	dsc=$(fixture_built "$1") &&
 	pkg=$(sed -n 's/^Source: //p' "$dsc") &&
-	mkdir -p "$2" &&
+	dt_dir_=$2 dt_branch_=$3 &&
+	shift 3 &&
+	mkdir -p "$dt_dir_" &&
 	for f in $(dsc_files_ "$dsc"); do
 		case "$f" in
-		*.orig.*|*.orig-*) cp "$(dirname "$dsc")/$f" "$2/" || return 1 ;;
+		*.orig.*|*.orig-*) cp "$(dirname "$dsc")/$f" "$dt_dir_/" || return 1 ;;
 		esac
 	done &&
-	dpkg-source -x "$dsc" "$2/$pkg" >/dev/null 2>&1 &&
-	rm -rf "$2/$pkg/.pc" &&
-	(cd "$2/$pkg" && git init -q &&
+	dpkg-source "$@" -x "$dsc" "$dt_dir_/$pkg" >/dev/null 2>&1 &&
+	rm -rf "$dt_dir_/$pkg/.pc" &&
+	(cd "$dt_dir_/$pkg" && git init -q -b "$dt_branch_" &&
 	 git config user.name "A Maintainer" &&
 	 git config user.email maint@example.org &&
 	 git add -A -f && git commit -q -m "$pkg as dpkg-source -x has it")
+}
+
+dsc_tree() {
+	dsc_tree_ "$1" "$2" main
+}
+
+dsc_tree_unapplied() {
+	dsc_tree_ "$1" "$2" master --no-check --skip-patches
 }
 
 sources_version() {

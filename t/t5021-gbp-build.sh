@@ -16,15 +16,8 @@ test_expect_success 'set up: hello 1.0-1 in a local archive, a patches-unapplied
 	dsc_tree hello-1 up &&
 	(cd up/hello && "$DGIT" -d local push-source --new) >out 2>err &&
 	test "$(sources_version hello)" = 1.0-1 &&
-	dsc=$(fixture_built hello-1) &&
-	mkdir w &&
-	cp "$(dirname "$dsc")"/hello_1.0.orig.tar.gz* w/ &&
-	dpkg-source --no-check --skip-patches -x "$dsc" w/hello >/dev/null 2>&1 &&
-	rm -rf w/hello/.pc &&
-	(cd w/hello && git init -q -b master &&
-	 git config user.name "A Tester" &&
-	 git config user.email tester@example.org &&
-	 git add -A && git commit -q -m import &&
+	dsc_tree_unapplied hello-1 w &&
+	(cd w/hello &&
 	 dch -v 1.0-2 -D unstable --force-distribution "A rebuild." &&
 	 git commit -q -a -m 1.0-2) &&
 	cp -a w pw

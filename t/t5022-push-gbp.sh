@@ -16,15 +16,7 @@ unpack_pool() {
 
 test_expect_success 'set up a local archive and a patches-unapplied hello 1.0-1' '
 	la_init >/dev/null &&
-	dsc=$(fixture_built hello-1) &&
-	mkdir w &&
-	cp "$(dirname "$dsc")"/hello_1.0.orig.tar.gz* w/ &&
-	dpkg-source --no-check --skip-patches -x "$dsc" w/hello >/dev/null 2>&1 &&
-	rm -rf w/hello/.pc &&
-	(cd w/hello && git init -q -b master &&
-	 git config user.name "A Tester" &&
-	 git config user.email tester@example.org &&
-	 git add -A && git commit -q -m import)
+	dsc_tree_unapplied hello-1 w
 '
 
 test_expect_success 'push-source --new --quilt=gbp: refs/dgit/sid and the archive tag are the dgit view' '

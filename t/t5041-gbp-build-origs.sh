@@ -18,13 +18,8 @@ test_expect_success 'set up: hello 1.0-1 in a local archive, a 1.0-2 with no .or
 	dsc=$(fixture_built hello-1) &&
 	ORIG="$(dirname "$dsc")"/hello_1.0.orig.tar.gz &&
 	test -f "$ORIG" &&
-	mkdir w &&
-	dpkg-source --no-check --skip-patches -x "$dsc" w/hello >/dev/null 2>&1 &&
-	rm -rf w/hello/.pc &&
-	(cd w/hello && git init -q -b master &&
-	 git config user.name "A Tester" &&
-	 git config user.email tester@example.org &&
-	 git add -A && git commit -q -m import &&
+	dsc_tree_unapplied hello-1 w &&
+	(cd w/hello &&
 	 dch -v 1.0-2 -D unstable --force-distribution "A rebuild." &&
 	 git commit -q -a -m 1.0-2) &&
 	rm -f w/hello_1.0.orig.* &&
