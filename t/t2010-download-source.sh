@@ -173,7 +173,7 @@ test_expect_success 'the second run is served from the cache' '
 
 # dl_dgit against the archive "comps", read over file://
 comps_dgit() {
-	DL_MIRROR="file://$TRASH_DIRECTORY/comps" dl_dgit "$@"
+	(DL_MIRROR="file://$TRASH_DIRECTORY/comps" && dl_dgit "$@")
 }
 
 test_expect_success 'several components: found in contrib; not found names them all' '
